@@ -1,0 +1,114 @@
+/**
+ * The fault catalogue: every failure a client can cause, and every failure of ours, is one entry here.
+ * The entry decides the SOAP fault code (who is at fault), the HTTP status, the detail element from the SMEV
+ * faults namespace, and the log level. Codes are stable: clients and dashboards key on them.
+ */
+
+export type FaultParty = 'Client' | 'Server';
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export interface FaultKind {
+  /** Element of the faults namespace carried in `detail` (SMEV 3 names, so SMEV clients understand it). */
+  readonly element: string;
+  readonly party: FaultParty;
+  /** HTTP status for SOAP 1.2 (SOAP 1.1 faults always travel with 500, as WS-I Basic Profile R1126 requires). */
+  readonly http: number;
+  readonly level: LogLevel;
+  readonly summary: string;
+}
+
+const client = (element: string, summary: string, http = 400): FaultKind => ({
+  element,
+  party: 'Client',
+  http,
+  level: 'warn',
+  summary,
+});
+const server = (element: string, summary: string, http = 500): FaultKind => ({
+  element,
+  party: 'Server',
+  http,
+  level: 'error',
+  summary,
+});
+
+export const FAULTS = {
+  // transport and envelope
+  UnsupportedMediaType: client('InvalidContent', 'content type is not a SOAP 1.1 or 1.2 media type', 415),
+  MessageTooLarge: client('InvalidContent', 'message body exceeds the size limit', 413),
+  MalformedXml: client('InvalidContent', 'the body is not well-formed XML'),
+  DoctypeForbidden: client('InvalidContent', 'document type declarations are not accepted'),
+  XmlTooDeep: client('InvalidContent', 'the document nests elements too deeply'),
+  TooManyAttributes: client('InvalidContent', 'an element carries too many attributes'),
+  ForbiddenXmlConstruct: client('InvalidContent', 'processing instructions are not accepted in messages'),
+  PoorSOAPEnvelopeFormat: client('InvalidContent', 'the SOAP envelope is malformed'),
+  UnknownOperation: client('UnknownMessageType', 'the body holds no operation this gateway serves'),
+  InvalidContent: client('InvalidContent', 'the message does not conform to its schema'),
+  BusinessDataTypeIsNotSupported: client(
+    'BusinessDataTypeIsNotSupported',
+    'no service is known for the business payload',
+  ),
+  // signatures and identity
+  SignatureVerificationFault: client('SignatureVerificationFault', 'the signature could not be verified'),
+  SenderIsNotRegistered: client('SenderIsNotRegistered', 'the signing certificate belongs to no registered system'),
+  AccessDenied: client('AccessDenied', 'the sender may not do this', 403),
+  // replay protection
+  InvalidMessageIdFormat: client('InvalidMessageIdFormat', 'MessageID is not a version-1 UUID'),
+  StaleMessageId: client('StaleMessageId', 'MessageID time is outside the accepted window'),
+  MessageIsAlreadySent: client('MessageIsAlreadySent', 'a message with this MessageID was already accepted', 409),
+  // routing and delivery
+  RecipientIsNotFound: client('RecipientIsNotFound', 'no recipient is routed for this message type', 404),
+  TargetMessageIsNotFound: client('TargetMessageIsNotFound', 'the referenced message is unknown', 404),
+  QuoteLimitExceeded: client('QuoteLimitExceeded', 'the sender exceeded its quota', 429),
+  EndOfLifeReached: client('EndOfLifeReached', 'the message lifetime has passed'),
+  // ours
+  SMEVFailure: server('SMEVFailure', 'the gateway failed to process the message'),
+  ProviderFailure: server('SMEVFailure', 'the provider did not answer correctly', 502),
+  ProviderTimeout: server('SMEVFailure', 'the provider did not answer in time', 504),
+  StoreUnavailable: server('SMEVFailure', 'the gateway store is unavailable', 503),
+  MessageLogFailure: server('SMEVFailure', 'the exchange could not be recorded in the message log', 503),
+} as const satisfies Record<string, FaultKind>;
+
+export type FaultCode = keyof typeof FAULTS;
+
+/** One validation problem as libxml2 reports it, carried in `InvalidContent/ValidationError`. */
+export interface ValidationProblem {
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly element?: string;
+}
+
+export interface FaultOptions {
+  /** Subcode inside the family, e.g. `IncorrectSignatureTarget` for `SignatureVerificationFault`. */
+  readonly reason?: string;
+  readonly errors?: readonly ValidationProblem[];
+  readonly cause?: unknown;
+}
+
+/** A failure with a stable code from the catalogue. Thrown by pipeline steps, rendered by `soap/fault-writer`. */
+export class GatewayFault extends Error {
+  readonly code: FaultCode;
+  readonly kind: FaultKind;
+  readonly reason: string | undefined;
+  readonly errors: readonly ValidationProblem[];
+
+  constructor(code: FaultCode, message?: string, options: FaultOptions = {}) {
+    const kind = FAULTS[code];
+    super(message ?? kind.summary, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatewayFault';
+    this.code = code;
+    this.kind = kind;
+    this.reason = options.reason;
+    this.errors = options.errors ?? [];
+  }
+
+  /** `Client.SignatureVerificationFault.IncorrectSignatureTarget`: the family, the code, the reason. */
+  get qualifiedCode(): string {
+    return [this.kind.party, this.code, this.reason].filter(Boolean).join('.');
+  }
+}
+
+export function isGatewayFault(value: unknown): value is GatewayFault {
+  return value instanceof GatewayFault;
+}
