@@ -13,11 +13,7 @@
  */
 import { SaxesParser } from 'saxes';
 import type { SaxesTagNS } from 'saxes';
-import type {
-  CanonicalizationOrTransformationAlgorithm,
-  CanonicalizationOrTransformationAlgorithmProcessOptions,
-  SignedXml,
-} from 'xml-crypto';
+import type { CanonicalizationOrTransformationAlgorithm, SignedXml } from 'xml-crypto';
 
 export const SMEV_TRANSFORM_URI = 'urn://smev-gov-ru/xmldsig/transform';
 
@@ -248,7 +244,8 @@ export class SmevTransformAlgorithm implements CanonicalizationOrTransformationA
   }
 
   // `node` is unknown because xml-crypto types it as the DOM lib's global Node, which this project does not load.
-  process(node: unknown, _options?: CanonicalizationOrTransformationAlgorithmProcessOptions): string {
+  // The process options (ancestor namespaces, inclusive prefixes) concern c14n only, so they are not taken.
+  process(node: unknown): string {
     if (typeof node === 'string') return smevTransform(node);
     if (isDomNodeLike(node)) return smevTransformNode(node);
     throw new TypeError('SMEV transform: expected a DOM node or a string from the previous transform');
