@@ -18,9 +18,11 @@ interface Jacobian {
 }
 
 const INFINITY: Readonly<Jacobian> = Object.freeze({ x: 1n, y: 1n, z: 0n });
-/** Comb window for the generator table: 2^6 - 1 points per window, ⌈bits/6⌉ windows. */
+/** Comb window for the generator table: 2^6 - 1 points per window, ⌈bits/6⌉ windows (~20 ms to build). */
 const COMB_BITS = 6;
-const COMB_SIZE = (1 << COMB_BITS) - 1;
+/** Smaller window for per-public-key tables: cheaper to build, one more addition per 4 bits. */
+const KEY_COMB_BITS = 4;
+const KEY_CACHE_SIZE = 64;
 /** wNAF width for the variable point: odd multiples 1P, 3P, …, 15P. */
 const NAF_WIDTH = 5;
 
@@ -47,9 +49,9 @@ export class CurveArithmetic {
   private readonly a: bigint;
   private readonly aIsMinus3: boolean;
   private readonly reduce: (x: bigint) => bigint;
-  private combX: bigint[] | undefined;
-  private combY: bigint[] | undefined;
-  private readonly combWindows: number;
+  private baseTable: CombTable | undefined;
+  /** Comb tables of recently used public keys, most recent last (Map keeps insertion order). */
+  private readonly keyTables = new Map<string, CombTable>();
 
   constructor(curve: GostCurve) {
     this.curve = curve;
@@ -57,7 +59,6 @@ export class CurveArithmetic {
     this.a = curve.a;
     this.aIsMinus3 = curve.a === curve.p - 3n;
     this.reduce = makeReducer(curve.p);
-    this.combWindows = Math.ceil(curve.q.toString(2).length / COMB_BITS);
   }
 
   isOnCurve(pt: AffinePoint): boolean {
@@ -70,21 +71,28 @@ export class CurveArithmetic {
 
   /** k·G with the precomputed comb; k must be in [1, q-1]. */
   mulBase(k: bigint): Jacobian {
-    this.ensureComb();
-    const xs = this.combX!; // set by ensureComb
-    const ys = this.combY!;
-    let acc: Jacobian = INFINITY;
-    const mask = BigInt(COMB_SIZE);
-    let rest = k;
-    for (let w = 0; rest !== 0n; w++) {
-      const v = Number(rest & mask);
-      rest >>= BigInt(COMB_BITS);
-      if (v !== 0) {
-        const i = w * COMB_SIZE + v - 1;
-        acc = this.addAffine(acc, xs[i]!, ys[i]!);
+    this.baseTable ??= new CombTable(this, { x: this.curve.gx, y: this.curve.gy }, COMB_BITS);
+    return this.baseTable.mul(k);
+  }
+
+  /**
+   * k·Q through a comb table cached per public key: a gateway verifies against a few registered keys
+   * again and again, so the ~15 ms table build pays for itself from the second verification on.
+   */
+  mulCached(pt: AffinePoint, k: bigint): Jacobian {
+    const key = `${pt.x.toString(16)}:${pt.y.toString(16)}`;
+    let table = this.keyTables.get(key);
+    if (table) {
+      this.keyTables.delete(key);
+    } else {
+      table = new CombTable(this, pt, KEY_COMB_BITS);
+      if (this.keyTables.size >= KEY_CACHE_SIZE) {
+        const oldest = this.keyTables.keys().next();
+        if (!oldest.done) this.keyTables.delete(oldest.value);
       }
     }
-    return acc;
+    this.keyTables.set(key, table);
+    return table.mul(k);
   }
 
   /** k·P for an arbitrary affine point, width-5 NAF over precomputed odd multiples. */
@@ -106,9 +114,9 @@ export class CurveArithmetic {
     return acc;
   }
 
-  /** u1·G + u2·Q, the verification combination. */
-  mulBaseAdd(u1: bigint, q: AffinePoint, u2: bigint): Jacobian {
-    return this.add(this.mulBase(u1), this.mul(q, u2));
+  /** u1·G + u2·Q, the verification combination; cacheKey selects the per-key comb instead of wNAF. */
+  mulBaseAdd(u1: bigint, q: AffinePoint, u2: bigint, cacheKey: boolean): Jacobian {
+    return this.add(this.mulBase(u1), cacheKey ? this.mulCached(q, u2) : this.mul(q, u2));
   }
 
   toAffine(pt: Jacobian): AffinePoint | null {
@@ -200,7 +208,7 @@ export class CurveArithmetic {
   }
 
   /** Batch conversion to affine with one inversion (Montgomery's trick); no point may be at infinity. */
-  private normalizeAll(pts: Jacobian[]): AffinePoint[] {
+  normalizeAll(pts: Jacobian[]): AffinePoint[] {
     const { p, reduce } = this;
     const prefix: bigint[] = new Array<bigint>(pts.length);
     let accum = 1n;
@@ -219,25 +227,53 @@ export class CurveArithmetic {
     }
     return out;
   }
+}
 
-  /** Table entry (w, v) = v·2^(6w)·G, v = 1..63, stored affine. Built on first use, ~20 ms for 256 bits. */
-  private ensureComb(): void {
-    if (this.combX) return;
+/** Fixed-point comb: entry (w, v) = v·2^(bits·w)·P for v = 1..2^bits - 1, stored affine. */
+class CombTable {
+  private readonly xs: bigint[];
+  private readonly ys: bigint[];
+  private readonly size: number;
+
+  constructor(
+    private readonly ar: CurveArithmetic,
+    pt: AffinePoint,
+    private readonly bits: number,
+  ) {
+    this.size = (1 << bits) - 1;
+    const windows = Math.ceil(ar.curve.q.toString(2).length / bits);
     const all: Jacobian[] = [];
-    let base: Jacobian = { x: this.curve.gx, y: this.curve.gy, z: 1n };
-    for (let w = 0; w < this.combWindows; w++) {
+    let base: Jacobian = { x: pt.x, y: pt.y, z: 1n };
+    for (let w = 0; w < windows; w++) {
       let cur = base;
       all.push(cur);
-      for (let v = 2; v <= COMB_SIZE; v++) {
-        cur = this.add(cur, base);
+      for (let v = 2; v <= this.size; v++) {
+        cur = ar.add(cur, base);
         all.push(cur);
       }
-      // Next window's base: 2^6 times this one, i.e. (COMB_SIZE + 1)·base.
-      base = this.add(cur, base);
+      // Next window's base: 2^bits times this one, i.e. (size + 1)·base.
+      base = ar.add(cur, base);
     }
-    const aff = this.normalizeAll(all);
-    this.combX = aff.map((pt) => pt.x);
-    this.combY = aff.map((pt) => pt.y);
+    const aff = ar.normalizeAll(all);
+    this.xs = aff.map((p) => p.x);
+    this.ys = aff.map((p) => p.y);
+  }
+
+  /** k·P as a sum of one table entry per window: no doublings. k must be in [0, q). */
+  mul(k: bigint): Jacobian {
+    let acc: Jacobian = INFINITY;
+    const mask = BigInt(this.size);
+    const shift = BigInt(this.bits);
+    let rest = k;
+    for (let w = 0; rest !== 0n; w++) {
+      const v = Number(rest & mask);
+      rest >>= shift;
+      if (v !== 0) {
+        const i = w * this.size + v - 1;
+        acc = this.ar.addAffine(acc, this.xs[i]!, this.ys[i]!);
+      }
+    }
+    return acc;
   }
 }
 
