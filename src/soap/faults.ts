@@ -11,10 +11,15 @@ export interface FaultKind {
   /** Element of the faults namespace carried in `detail` (SMEV 3 names, so SMEV clients understand it). */
   readonly element: string;
   readonly party: FaultParty;
-  /** HTTP status for SOAP 1.2 (SOAP 1.1 faults always travel with 500, as WS-I Basic Profile R1126 requires). */
+  /**
+   * HTTP status for SOAP 1.2, per its HTTP binding (Sender 400, others 500), save the transport-level refusals
+   * 413 and 415 that happen before any SOAP processing. SOAP 1.1 faults always travel with 500 (WS-I BP R1126).
+   */
   readonly http: number;
   readonly level: LogLevel;
   readonly summary: string;
+  /** SOAP's own fault codes that are neither Client nor Server. */
+  readonly soapCode?: 'VersionMismatch' | 'MustUnderstand';
 }
 
 const client = (element: string, summary: string, http = 400): FaultKind => ({
@@ -42,6 +47,8 @@ export const FAULTS = {
   TooManyAttributes: client('InvalidContent', 'an element carries too many attributes'),
   ForbiddenXmlConstruct: client('InvalidContent', 'processing instructions are not accepted in messages'),
   PoorSOAPEnvelopeFormat: client('InvalidContent', 'the SOAP envelope is malformed'),
+  VersionMismatch: { ...client('InvalidContent', 'the envelope namespace is not that of the SOAP version asked'), http: 500, soapCode: 'VersionMismatch' },
+  MustUnderstand: { ...client('InvalidContent', 'a mandatory header is not understood'), http: 500, soapCode: 'MustUnderstand' },
   UnknownOperation: client('UnknownMessageType', 'the body holds no operation this gateway serves'),
   InvalidContent: client('InvalidContent', 'the message does not conform to its schema'),
   BusinessDataTypeIsNotSupported: client(
@@ -51,22 +58,22 @@ export const FAULTS = {
   // signatures and identity
   SignatureVerificationFault: client('SignatureVerificationFault', 'the signature could not be verified'),
   SenderIsNotRegistered: client('SenderIsNotRegistered', 'the signing certificate belongs to no registered system'),
-  AccessDenied: client('AccessDenied', 'the sender may not do this', 403),
+  AccessDenied: client('AccessDenied', 'the sender may not do this'),
   // replay protection
   InvalidMessageIdFormat: client('InvalidMessageIdFormat', 'MessageID is not a version-1 UUID'),
   StaleMessageId: client('StaleMessageId', 'MessageID time is outside the accepted window'),
-  MessageIsAlreadySent: client('MessageIsAlreadySent', 'a message with this MessageID was already accepted', 409),
+  MessageIsAlreadySent: client('MessageIsAlreadySent', 'a message with this MessageID was already accepted'),
   // routing and delivery
-  RecipientIsNotFound: client('RecipientIsNotFound', 'no recipient is routed for this message type', 404),
-  TargetMessageIsNotFound: client('TargetMessageIsNotFound', 'the referenced message is unknown', 404),
-  QuoteLimitExceeded: client('QuoteLimitExceeded', 'the sender exceeded its quota', 429),
+  RecipientIsNotFound: client('RecipientIsNotFound', 'no recipient is routed for this message type'),
+  TargetMessageIsNotFound: client('TargetMessageIsNotFound', 'the referenced message is unknown'),
+  QuoteLimitExceeded: client('QuoteLimitExceeded', 'the sender exceeded its quota'),
   EndOfLifeReached: client('EndOfLifeReached', 'the message lifetime has passed'),
   // ours
   SMEVFailure: server('SMEVFailure', 'the gateway failed to process the message'),
-  ProviderFailure: server('SMEVFailure', 'the provider did not answer correctly', 502),
-  ProviderTimeout: server('SMEVFailure', 'the provider did not answer in time', 504),
-  StoreUnavailable: server('SMEVFailure', 'the gateway store is unavailable', 503),
-  MessageLogFailure: server('SMEVFailure', 'the exchange could not be recorded in the message log', 503),
+  ProviderFailure: server('SMEVFailure', 'the provider did not answer correctly'),
+  ProviderTimeout: server('SMEVFailure', 'the provider did not answer in time'),
+  StoreUnavailable: server('SMEVFailure', 'the gateway store is unavailable'),
+  MessageLogFailure: server('SMEVFailure', 'the exchange could not be recorded in the message log'),
 } as const satisfies Record<string, FaultKind>;
 
 export type FaultCode = keyof typeof FAULTS;

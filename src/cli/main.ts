@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/** The `smev-gateway` command line. */
+import { Command } from 'commander';
+import { ConfigError } from '../config/config.js';
+import { writeSamplePki } from '../signature/pki/sample.js';
+import { send } from './send.js';
+import { serve } from './serve.js';
+
+const program = new Command()
+  .name('smev-gateway')
+  .description('SOAP integration gateway in the style of SMEV 3')
+  .showHelpAfterError();
+
+program
+  .command('serve', { isDefault: true })
+  .description('start the gateway (defaults: 127.0.0.1:8080, SQLite data/gateway.db, sample PKI)')
+  .option('-c, --config <file>', 'JSON configuration file (also SMEV_GATEWAY_CONFIG)')
+  .action(serve);
+
+const certs = program.command('certs').description('certificates and sample PKI');
+certs
+  .command('sample')
+  .description('write a sample PKI (CA, CRL, gateway and sample system certificates) for trying the gateway')
+  .option('-o, --out <dir>', 'output folder', 'certs-sample')
+  .action(async (options: { out: string }) => {
+    const written = await writeSamplePki(options.out);
+    for (const file of written) process.stdout.write(`${file}\n`);
+  });
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+program
+  .command('send')
+  .description('sign a business payload as an information system, send it with Call, verify and print the answer')
+  .argument('<payload>', 'XML file holding one business element, e.g. examples/ping.xml')
+  .requiredOption('-s, --system <mnemonic>', 'the sending information system')
+  .option('-k, --key <file>', 'its private key (default certs-sample/<system>.key.pem)')
+  .option('--cert <file>', 'its certificate (default certs-sample/<system>.crt.pem)')
+  .option('-u, --url <url>', 'the gateway endpoint', 'http://127.0.0.1:8080/ws')
+  .option('--soap12', 'speak SOAP 1.2 instead of 1.1')
+  .option('--test', 'mark the request as a TestMessage')
+  .option('--ca <file>', 'trusted CA for the answer (repeatable)', collect, [])
+  .option('--crl <file>', 'CRL for the answer (repeatable)', collect, [])
+  .option('--json', 'print the whole answer as JSON')
+  .option('--print-request', 'print the signed request to stderr')
+  .action(async (payload: string, options: Parameters<typeof send>[1]) => {
+    if (!options.ca.length) options.ca = ['certs-sample/ca.crt.pem'];
+    if (!options.crl.length) options.crl = ['certs-sample/ca.crl.pem'];
+    await send(payload, options);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`smev-gateway: ${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+/**
+ * `smev-gateway send`: wrap a business payload in a Call request, sign it with the system's key, send it,
+ * verify the answer's signatures against the trust store and print the answer's payload.
+ */
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readCallAnswer } from '../client/answer.js';
+import { buildCallRequest, signCallRequest } from '../client/request.js';
+import { postSoap } from '../client/send.js';
+import { signatureAlgorithmFor } from '../signature/algorithms.js';
+import { TrustStore } from '../signature/pki/trust-store.js';
+import { SOAP11, SOAP12 } from '../soap/version.js';
+
+export interface SendOptions {
+  system: string;
+  key?: string;
+  cert?: string;
+  url: string;
+  soap12?: boolean;
+  ca: string[];
+  crl: string[];
+  test?: boolean;
+  json?: boolean;
+  printRequest?: boolean;
+}
+
+export async function send(payloadFile: string, options: SendOptions): Promise<void> {
+  const version = options.soap12 ? SOAP12 : SOAP11;
+  const certificatePem = readFileSync(options.cert ?? `certs-sample/${options.system}.crt.pem`, 'utf8');
+  const privateKey = createPrivateKey(readFileSync(options.key ?? `certs-sample/${options.system}.key.pem`, 'utf8'));
+  const keyType = new X509Certificate(certificatePem).publicKey.asymmetricKeyType;
+  if (keyType !== 'rsa') throw new Error(`the key of ${options.system} is ${keyType}; only RSA keys are supported so far`);
+  const request = buildCallRequest({
+    version,
+    payload: readFileSync(payloadFile, 'utf8'),
+    testMessage: options.test ?? false,
+  });
+  const signed = signCallRequest(request.xml, {
+    privateKey,
+    certificatePem,
+    signatureAlgorithm: signatureAlgorithmFor('rsa'),
+  });
+  if (options.printRequest) process.stderr.write(`${signed}\n`);
+  const { status, body } = await postSoap(options.url, signed, version, 'urn:Call');
+  const trust = TrustStore.fromPem(
+    options.ca.map((file) => readFileSync(file, 'utf8')),
+    options.crl.map((file) => readFileSync(file, 'utf8')),
+  );
+  const answer = readCallAnswer(body, trust);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ status, requestMessageId: request.messageId, ...answer }, null, 2)}\n`);
+  } else if (answer.kind === 'fault') {
+    process.stdout.write(`fault ${answer.element}/${answer.code} (HTTP ${status}): ${answer.message}\n`);
+  } else if (answer.kind === 'rejected') {
+    process.stdout.write(`rejected ${answer.rejection?.code}: ${answer.rejection?.description}\n`);
+  } else {
+    process.stdout.write(`${answer.payload}\n`);
+    process.stderr.write(`answer ${answer.messageId} to ${request.messageId}: signatures verified\n`);
+  }
+  if (answer.kind !== 'answer') process.exitCode = answer.kind === 'fault' ? 1 : 2;
+}

@@ -1,0 +1,135 @@
+/**
+ * One zod schema for every setting. Sources, later ones winning: defaults, a JSON config file
+ * (`--config FILE` or `SMEV_GATEWAY_CONFIG`), then environment variables. The defaults run out of the box.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/** The sample participants of `certs-sample/`, registered out of the box for the quick start. */
+const SAMPLE_SYSTEMS = ['DEMO_CONSUMER', 'SOCPROTECT_47', 'SOCCARD_28', 'PORTAL_26'].map((mnemonic) => ({
+  mnemonic,
+  certificate: `certs-sample/${mnemonic}.crt.pem`,
+}));
+
+const systemCertificate = z.object({
+  mnemonic: z.string().regex(/^[A-Z0-9_]{3,50}$/),
+  name: z.string().optional(),
+  certificate: z.string().min(1).describe('path to the PEM certificate registered to the system'),
+});
+
+export const ConfigSchema = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    /** Public base URL used in WSDL locations when set; otherwise built from the request's Host. */
+    publicUrl: z.string().url().optional(),
+    logLevel: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    store: z
+      .object({
+        /** `postgres://…` selects PostgreSQL; otherwise the SQLite file below. */
+        databaseUrl: z.string().optional(),
+        sqliteFile: z.string().default('data/gateway.db'),
+      })
+      .strict()
+      .default({ sqliteFile: 'data/gateway.db' }),
+    limits: z
+      .object({
+        maxBodyBytes: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+        maxDepth: z.coerce.number().int().positive().default(64),
+        maxAttributes: z.coerce.number().int().positive().default(256),
+        /** Seconds to let in-flight exchanges finish after SIGTERM. */
+        shutdownGraceSeconds: z.coerce.number().positive().default(10),
+        providerTimeoutMs: z.coerce.number().int().positive().default(10_000),
+      })
+      .strict()
+      .default({
+        maxBodyBytes: 5 * 1024 * 1024,
+        maxDepth: 64,
+        maxAttributes: 256,
+        shutdownGraceSeconds: 10,
+        providerTimeoutMs: 10_000,
+      }),
+    pki: z
+      .object({
+        trustedCaFiles: z.array(z.string()).default(['certs-sample/ca.crt.pem']),
+        crlFiles: z.array(z.string()).default(['certs-sample/ca.crl.pem']),
+        gatewayCertificate: z.string().default('certs-sample/gateway.crt.pem'),
+        gatewayKey: z.string().default('certs-sample/gateway.key.pem'),
+        /** Systems and their certificates, used until the participant registry holds them. */
+        systems: z.array(systemCertificate).default(SAMPLE_SYSTEMS),
+      })
+      .strict()
+      .default({
+        trustedCaFiles: ['certs-sample/ca.crt.pem'],
+        crlFiles: ['certs-sample/ca.crl.pem'],
+        gatewayCertificate: 'certs-sample/gateway.crt.pem',
+        gatewayKey: 'certs-sample/gateway.key.pem',
+        systems: SAMPLE_SYSTEMS,
+      }),
+    replay: z
+      .object({
+        /** Accepted distance between a MessageID's UUID time and the gateway clock. */
+        windowSeconds: z.coerce.number().int().positive().default(300),
+      })
+      .strict()
+      .default({ windowSeconds: 300 }),
+  })
+  .strict();
+
+export type GatewayConfig = z.infer<typeof ConfigSchema>;
+
+/** Environment variables that override the file, by the dotted setting they set. */
+const ENVIRONMENT: Record<string, string> = {
+  HOST: 'host',
+  PORT: 'port',
+  PUBLIC_URL: 'publicUrl',
+  LOG_LEVEL: 'logLevel',
+  DATABASE_URL: 'store.databaseUrl',
+  SQLITE_FILE: 'store.sqliteFile',
+  MAX_BODY_BYTES: 'limits.maxBodyBytes',
+};
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    node[key] = typeof next === 'object' && next !== null ? next : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1] as string] = value;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface LoadOptions {
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  overrides?: Record<string, unknown>;
+}
+
+export function loadConfig(options: LoadOptions = {}): GatewayConfig {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.SMEV_GATEWAY_CONFIG;
+  let raw: Record<string, unknown> = {};
+  if (file) {
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError(`cannot read config file ${file}: ${(error as Error).message}`);
+    }
+  }
+  for (const [variable, path] of Object.entries(ENVIRONMENT)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') setPath(raw, path, value);
+  }
+  for (const [path, value] of Object.entries(options.overrides ?? {})) setPath(raw, path, value);
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,51 @@
+/**
+ * One exchange as it travels the pipeline: what came in, what each step learned, and what goes out. Steps fill
+ * the optional parts in order; `need` reads a part a step depends on and fails loudly if an earlier step did not
+ * run, which is a bug of ours, never the client's.
+ */
+import type { Logger } from '../logging/logger.js';
+import type { ProviderOutcome } from '../providers/contract.js';
+import type { SoapEnvelope } from '../soap/envelope.js';
+import type { GatewayFault } from '../soap/faults.js';
+import { SOAP11, type SoapVersion } from '../soap/version.js';
+import type { Document } from '../xml/dom.js';
+import type { Route, VerifiedSender } from './dependencies.js';
+import type { SenderRequest } from './request.js';
+
+export interface IncomingMessage {
+  readonly body: Buffer;
+  readonly contentType: string | undefined;
+  readonly soapAction: string | undefined;
+  /** The body was cut off at the size limit (or Content-Length announced more). */
+  readonly tooLarge: boolean;
+}
+
+export interface Exchange {
+  readonly id: string;
+  readonly receivedAt: Date;
+  readonly incoming: IncomingMessage;
+  readonly log: Logger;
+  version: SoapVersion;
+  text?: string;
+  doc?: Document;
+  envelope?: SoapEnvelope;
+  request?: SenderRequest;
+  sender?: VerifiedSender;
+  route?: Route;
+  /** The provider's outcome, its answer already encoded as the payload element's XML. */
+  outcome?: ProviderOutcome<string>;
+  /** The response message id the gateway assigns to the answer. */
+  answerMessageId?: string;
+  responseXml?: string;
+  fault?: GatewayFault;
+  answeredAt?: Date;
+}
+
+export function newExchange(id: string, incoming: IncomingMessage, log: Logger, now = new Date()): Exchange {
+  return { id, receivedAt: now, incoming, log, version: SOAP11 };
+}
+
+export function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`pipeline bug: ${what} is not available at this step`);
+  return value;
+}

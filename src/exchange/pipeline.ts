@@ -1,0 +1,98 @@
+/**
+ * A request's way through the gateway (DESIGN section 2), one named step after another. Any step may throw a
+ * GatewayFault; the fault becomes the answer (signed when the gateway can attribute it) and is logged like any
+ * other exchange. An unexpected error is our fault: it is logged with its stack and answered as SMEVFailure.
+ */
+import { GatewayFault, isGatewayFault } from '../soap/faults.js';
+import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
+import type { XmlLimits } from '../xml/guard.js';
+import type { SchemaSet } from '../xml/schemas.js';
+import { writeCallAnswer } from './answer.js';
+import type { Exchange } from './context.js';
+import type { AnswerSigner, Delivery, ReplayGuard, Router, SignatureVerifier } from './dependencies.js';
+import { deduplicate } from './steps/deduplicate.js';
+import { deliver } from './steps/deliver.js';
+import { parse } from './steps/parse.js';
+import { receive } from './steps/receive.js';
+import { route } from './steps/route.js';
+import { validate } from './steps/validate.js';
+import { verify } from './steps/verify.js';
+
+export interface PipelineParts {
+  readonly limits: XmlLimits & { readonly maxBodyBytes: number; readonly providerTimeoutMs: number };
+  readonly schemas: SchemaSet;
+  readonly verifier: SignatureVerifier;
+  readonly replay: ReplayGuard;
+  readonly router: Router;
+  readonly delivery: Delivery;
+  /** Absent: answers go unsigned (only for tests of the steps before it). */
+  readonly signer: AnswerSigner | undefined;
+}
+
+export interface ExchangeResult {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+  readonly operation: string;
+  readonly faultCode: string | undefined;
+}
+
+export class Pipeline {
+  constructor(private readonly parts: PipelineParts) {}
+
+  async run(exchange: Exchange): Promise<ExchangeResult> {
+    const { parts } = this;
+    try {
+      const { action } = receive(exchange, parts.limits.maxBodyBytes);
+      parse(exchange, parts.limits, action);
+      const operation = exchange.envelope?.operation.name;
+      if (operation !== 'Call') {
+        throw new GatewayFault('SMEVFailure', `operation ${operation} is not served by this gateway yet`);
+      }
+      validate(exchange, parts.schemas, parts.delivery);
+      await verify(exchange, parts.verifier);
+      await deduplicate(exchange, parts.replay);
+      await route(exchange, parts.router);
+      await deliver(exchange, parts.delivery, parts.limits.providerTimeoutMs);
+      exchange.answeredAt = new Date();
+      exchange.responseXml = this.sign(writeCallAnswer(exchange, { signatureSlots: parts.signer !== undefined }));
+      // Step 9, log: the message log records the exchange before it is answered (its own component, pending).
+      return this.result(exchange, 200, exchange.responseXml);
+    } catch (error) {
+      return this.answerFault(exchange, error);
+    }
+  }
+
+  private sign(xml: string): string {
+    return this.parts.signer ? this.parts.signer.signAnswer(xml) : xml;
+  }
+
+  private answerFault(exchange: Exchange, error: unknown): ExchangeResult {
+    const fault = isGatewayFault(error)
+      ? error
+      : new GatewayFault('SMEVFailure', 'internal error while processing the message', { cause: error });
+    exchange.fault = fault;
+    const logged = {
+      fault: fault.qualifiedCode,
+      reason: fault.message,
+      sender: exchange.sender?.mnemonic,
+      messageId: exchange.request?.messageId,
+    };
+    if (fault.kind.level === 'error') {
+      exchange.log.error('exchange failed', { ...logged, stack: (error as Error).stack });
+    } else {
+      exchange.log[fault.kind.level]('exchange refused', logged);
+    }
+    return this.result(exchange, faultHttpStatus(fault, exchange.version), writeFault(fault, exchange.version));
+  }
+
+  private result(exchange: Exchange, status: number, body: string): ExchangeResult {
+    return {
+      status,
+      contentType: `${exchange.version.mediaType}; charset=utf-8`,
+      body,
+      operation: exchange.envelope?.operation.name ?? 'unknown',
+      faultCode: exchange.fault?.qualifiedCode,
+    };
+  }
+}

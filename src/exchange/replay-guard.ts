@@ -1,0 +1,50 @@
+/**
+ * Replay protection backed by the store: a MessageID is accepted once, and only while its UUID time is within
+ * the window around the gateway clock. The seen-set is persisted, so a restart does not reopen the window;
+ * entries older than the window are pruned, since such IDs are refused as stale anyway.
+ */
+import { GatewayFault } from '../soap/faults.js';
+import type { Store } from '../store/store.js';
+import type { ReplayGuard } from './dependencies.js';
+import { messageIdTime } from './message-id.js';
+
+const PRUNE_EVERY = 1000;
+
+export class StoreReplayGuard implements ReplayGuard {
+  private sincePrune = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly windowMs: number,
+  ) {}
+
+  async accept(messageId: string, sender: string, now: Date): Promise<void> {
+    const time = messageIdTime(messageId);
+    const skewSeconds = Math.round((time - now.getTime()) / 1000);
+    if (Math.abs(time - now.getTime()) > this.windowMs) {
+      throw new GatewayFault(
+        'StaleMessageId',
+        `MessageID time is ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? 'behind' : 'ahead of'} the gateway clock; the window is ±${this.windowMs / 1000} s`,
+      );
+    }
+    const result = await this.store.db
+      .insertInto('seen_message_ids')
+      .values({ message_id: messageId, sender, message_time: time, seen_at: now.getTime() })
+      .onConflict((conflict) => conflict.column('message_id').doNothing())
+      .executeTakeFirst();
+    if (!result.numInsertedOrUpdatedRows) {
+      throw new GatewayFault('MessageIsAlreadySent', `MessageID ${messageId} was already accepted`);
+    }
+    if (++this.sincePrune >= PRUNE_EVERY) {
+      this.sincePrune = 0;
+      await this.prune(now);
+    }
+  }
+
+  async prune(now: Date): Promise<void> {
+    await this.store.db
+      .deleteFrom('seen_message_ids')
+      .where('message_time', '<', now.getTime() - 2 * this.windowMs)
+      .execute();
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The consumer's request as the pipeline reads it: the signed block `SenderProvidedRequestData` and what it
+ * holds. The schema has already checked the shape; this only picks the parts out of the very nodes that the
+ * signature step verifies.
+ */
+import { NS } from '../soap/namespaces.js';
+import { GatewayFault } from '../soap/faults.js';
+import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
+import type { MessageType } from '../providers/contract.js';
+
+export interface SenderRequest {
+  /** The signed block itself: the signature reference must resolve to this node. */
+  readonly signedBlock: Element;
+  readonly signedBlockId: string;
+  readonly messageId: string;
+  readonly referenceMessageId: string;
+  readonly transactionCode: string | undefined;
+  readonly testMessage: boolean;
+  readonly payload: Element;
+  readonly messageType: MessageType;
+  /** `CallerInformationSystemSignature`, the sibling holding `ds:Signature`; absent when unsigned. */
+  readonly callerSignature: Element | undefined;
+}
+
+export function readSenderRequest(operationElement: Element): SenderRequest {
+  const signedBlock = firstChildElement(operationElement, NS.types, 'SenderProvidedRequestData');
+  if (!signedBlock) {
+    throw new GatewayFault('PoorSOAPEnvelopeFormat', 'SenderProvidedRequestData is missing');
+  }
+  const content = firstChildElement(signedBlock, NS.basic, 'MessagePrimaryContent');
+  const payload = content ? childElements(content)[0] : undefined;
+  const messageId = childText(signedBlock, NS.types, 'MessageID');
+  if (!payload || messageId === undefined) {
+    throw new GatewayFault('PoorSOAPEnvelopeFormat', 'SenderProvidedRequestData lacks MessageID or its payload');
+  }
+  return {
+    signedBlock,
+    signedBlockId: signedBlock.getAttribute('Id') ?? '',
+    messageId: messageId.trim(),
+    referenceMessageId: childText(signedBlock, NS.types, 'ReferenceMessageID')?.trim() ?? messageId.trim(),
+    transactionCode: childText(signedBlock, NS.types, 'TransactionCode')?.trim(),
+    testMessage: firstChildElement(signedBlock, NS.types, 'TestMessage') !== undefined,
+    payload,
+    messageType: { namespace: payload.namespaceURI ?? '', localName: payload.localName ?? '' },
+    callerSignature: firstChildElement(operationElement, NS.types, 'CallerInformationSystemSignature'),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The composition root: reads the configuration, opens the store, compiles the schemas, wires the pipeline and
+ * serves it. `stop()` drains in-flight exchanges before closing the store.
+ */
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GatewayConfig } from './config/config.js';
+import { Pipeline } from './exchange/pipeline.js';
+import { StoreReplayGuard } from './exchange/replay-guard.js';
+import { createLogger, type Logger } from './logging/logger.js';
+import { builtinServices } from './providers/builtin.js';
+import { ProviderDelivery } from './providers/delivery.js';
+import { GATEWAY_SYSTEM, StaticRouter } from './registry/static-routes.js';
+import { createApp } from './server/app.js';
+import { GatewayMetrics } from './server/metrics.js';
+import { PING_NS } from './providers/ping/codec.js';
+import { Contract } from './soap/contract.js';
+import { openStore, type Store } from './store/store.js';
+import { SchemaSet } from './xml/schemas.js';
+import type { SignatureVerifier } from './exchange/dependencies.js';
+import { loadSignatures } from './signature/setup.js';
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly store: Store;
+  readonly log: Logger;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Quiet logs (tests). */
+  readonly silent?: boolean;
+  /** PostgreSQL schema to use (tests use a fresh one). */
+  readonly schema?: string;
+  /** Replace the signature verifier (tests of the steps around it). */
+  readonly verifier?: SignatureVerifier;
+}
+
+export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
+  const log = createLogger(config.logLevel, { silent: options.silent ?? false });
+  const store = await openStore({
+    databaseUrl: config.store.databaseUrl,
+    sqliteFile: config.store.sqliteFile,
+    ...(options.schema ? { schema: options.schema } : {}),
+  });
+  const schemas = SchemaSet.compile('xsd/gateway.xsd');
+  const signatures = loadSignatures(config);
+  const router = new StaticRouter().add(
+    { namespace: PING_NS, localName: 'PingRequest' },
+    { recipient: GATEWAY_SYSTEM, provider: 'builtin:ping' },
+  );
+  const pipeline = new Pipeline({
+    limits: config.limits,
+    schemas,
+    verifier: options.verifier ?? signatures.verifier,
+    replay: new StoreReplayGuard(store, config.replay.windowSeconds * 1000),
+    router,
+    delivery: new ProviderDelivery(builtinServices()),
+    signer: signatures.signer,
+  });
+  const metrics = new GatewayMetrics();
+  const app = createApp({
+    pipeline,
+    contract: Contract.load('wsdl/smev-gateway.wsdl', 'xsd'),
+    metrics,
+    log,
+    store,
+    maxBodyBytes: config.limits.maxBodyBytes,
+    publicUrl: config.publicUrl,
+  });
+
+  const server: Server = app.listen(config.port, config.host);
+  await once(server, 'listening');
+  // Slow clients may not hold a connection open forever (slow-loris): headers and whole requests have deadlines.
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 60_000;
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log.info('gateway listening', { url, store: store.dialect });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info('gateway stopping: draining in-flight exchanges');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, config.limits.shutdownGraceSeconds * 1000).unref());
+      await Promise.race([closed, grace]);
+      server.closeAllConnections();
+      await store.close();
+      schemas.dispose();
+      log.info('gateway stopped');
+    })());
+  return { url, store, log, stop };
+}

@@ -1,0 +1,65 @@
+/**
+ * Delivery to providers: finds the service for a message type, decodes the payload into the typed request,
+ * calls the route's provider under the deadline and encodes its answer. Provider failures become faults with
+ * their cause; a provider never hangs an exchange past the deadline.
+ */
+import type { Delivery, ProviderCall } from '../exchange/dependencies.js';
+import { GatewayFault } from '../soap/faults.js';
+import type { MessageType, ProviderOutcome } from './contract.js';
+import type { HostedService } from './builtin.js';
+
+export class ProviderDelivery implements Delivery {
+  private readonly byNamespace: Map<string, HostedService>;
+
+  constructor(services: readonly HostedService[]) {
+    this.byNamespace = new Map(services.map((service) => [service.codec.namespace, service]));
+  }
+
+  knows(messageType: MessageType): boolean {
+    return this.byNamespace.get(messageType.namespace)?.codec.requests.includes(messageType.localName) ?? false;
+  }
+
+  async deliver(call: ProviderCall): Promise<ProviderOutcome<string>> {
+    const { route, request, sender, deadline } = call;
+    const service = this.byNamespace.get(request.messageType.namespace);
+    const [scheme, name] = route.provider.split(':', 2);
+    if (!service || scheme !== 'builtin' || name !== service.name) {
+      throw new GatewayFault('SMEVFailure', `provider ${route.provider} is not available for this message type`);
+    }
+    const body = service.codec.decode(request.payload);
+    const outcome = await withDeadline(
+      service.provider.handle({
+        messageId: request.messageId,
+        referenceMessageId: request.referenceMessageId,
+        transactionCode: request.transactionCode,
+        testMessage: request.testMessage,
+        sender: { mnemonic: sender.mnemonic },
+        messageType: request.messageType,
+        body,
+        signal: deadline,
+      }),
+      deadline,
+      route.provider,
+    );
+    return outcome.kind === 'answer' ? { kind: 'answer', body: service.codec.encode(outcome.body) } : outcome;
+  }
+}
+
+async function withDeadline<T>(work: Promise<T>, deadline: AbortSignal, provider: string): Promise<T> {
+  if (deadline.aborted) throw new GatewayFault('ProviderTimeout', `provider ${provider} did not answer in time`);
+  let onAbort: (() => void) | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new GatewayFault('ProviderTimeout', `provider ${provider} did not answer in time`));
+    deadline.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } catch (error) {
+    if (error instanceof GatewayFault) throw error;
+    throw new GatewayFault('ProviderFailure', `provider ${provider} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    if (onAbort) deadline.removeEventListener('abort', onAbort);
+  }
+}

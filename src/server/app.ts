@@ -1,0 +1,35 @@
+/** The express application: the SOAP endpoint, health and metrics. HTTP lives here and nowhere else. */
+import express, { type Express } from 'express';
+import type { Store } from '../store/store.js';
+import type { GatewayMetrics } from './metrics.js';
+import { soapEndpoint, type SoapEndpointParts } from './soap-endpoint.js';
+
+export interface AppParts extends SoapEndpointParts {
+  readonly store: Store;
+  readonly metrics: GatewayMetrics;
+}
+
+export function createApp(parts: AppParts): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(soapEndpoint(parts));
+
+  app.get('/health', async (_req, res) => {
+    try {
+      await parts.store.ping();
+      res.json({ status: 'ok', store: parts.store.dialect });
+    } catch (error) {
+      res.status(503).json({ status: 'unavailable', store: parts.store.dialect, error: (error as Error).message });
+    }
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(parts.metrics.registry.contentType).send(await parts.metrics.registry.metrics());
+  });
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  return app;
+}

@@ -1,0 +1,85 @@
+/**
+ * `/ws`: POST runs the exchange pipeline; GET serves the WSDL (`?wsdl`) and its schemas (`?xsd=NAME`).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Request, Router } from 'express';
+import express from 'express';
+import { newExchange } from '../exchange/context.js';
+import type { Pipeline } from '../exchange/pipeline.js';
+import type { Logger } from '../logging/logger.js';
+import type { Contract } from '../soap/contract.js';
+import { readBody } from './body.js';
+import type { GatewayMetrics } from './metrics.js';
+
+export interface SoapEndpointParts {
+  readonly pipeline: Pipeline;
+  readonly contract: Contract;
+  readonly metrics: GatewayMetrics;
+  readonly log: Logger;
+  readonly maxBodyBytes: number;
+  readonly publicUrl: string | undefined;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+export function soapEndpoint(parts: SoapEndpointParts): Router {
+  const router = express.Router();
+
+  router.get('/ws', (req, res) => {
+    const serviceUrl = serviceUrlOf(req, parts.publicUrl);
+    if (!serviceUrl) return void res.status(400).type('text/plain').send('invalid Host header\n');
+    if ('wsdl' in req.query || 'WSDL' in req.query) {
+      return void res.type('text/xml').send(parts.contract.wsdlFor(serviceUrl));
+    }
+    const name = req.query.xsd;
+    if (typeof name === 'string') {
+      const schema = parts.contract.schemaFor(name, serviceUrl);
+      if (schema) return void res.type('text/xml').send(schema);
+      return void res.status(404).type('text/plain').send(`no schema named ${name.slice(0, 100)}\n`);
+    }
+    res.status(400).type('text/plain').send('GET /ws?wsdl for the WSDL, /ws?xsd=NAME for a schema; POST SOAP messages\n');
+  });
+
+  router.post('/ws', async (req, res) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdOf(req);
+    res.setHeader('X-Request-Id', requestId);
+    const log = parts.log.child({ requestId });
+    const { body, tooLarge } = await readBody(req, parts.maxBodyBytes);
+    const exchange = newExchange(
+      requestId,
+      { body, tooLarge, contentType: req.headers['content-type'], soapAction: req.headers.soapaction as string | undefined },
+      log,
+    );
+    const result = await parts.pipeline.run(exchange);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    parts.metrics.observe(result.operation, result.faultCode, seconds);
+    log.info('exchange', {
+      operation: result.operation,
+      status: result.status,
+      fault: result.faultCode,
+      sender: exchange.sender?.mnemonic,
+      messageId: exchange.request?.messageId,
+      ms: Math.round(seconds * 1e4) / 10,
+    });
+    // An unread oversize body is not drained: the connection closes after the fault.
+    if (tooLarge) res.setHeader('Connection', 'close');
+    res.status(result.status).type(result.contentType).send(result.body);
+  });
+
+  return router;
+}
+
+function requestIdOf(req: Request): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+function serviceUrlOf(req: Request, publicUrl: string | undefined): string | undefined {
+  if (publicUrl) return `${publicUrl.replace(/\/+$/, '')}/ws`;
+  const host = req.headers.host;
+  if (!host || !HOST.test(host)) return undefined;
+  return `${req.protocol}://${host}/ws`;
+}
+

@@ -1,0 +1,74 @@
+/**
+ * Serving the published contract: the WSDL and every schema it imports, with `schemaLocation` and the service
+ * addresses rewritten to the base URL the client used (or the configured public URL). Documents are parsed once;
+ * each request rewrites the location attributes and serialises.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { XMLSerializer, type Attr, type Document } from '@xmldom/xmldom';
+import { parseDom } from '../xml/dom.js';
+
+interface ContractDocument {
+  readonly doc: Document;
+  /** Attributes to rewrite, with the file name or path they point at. */
+  readonly links: ReadonlyArray<{ attr: Attr; target: string }>;
+}
+
+const LINK_ATTRIBUTES = new Set(['schemaLocation', 'location']);
+
+export class Contract {
+  private constructor(
+    private readonly wsdl: ContractDocument,
+    private readonly schemas: ReadonlyMap<string, ContractDocument>,
+  ) {}
+
+  static load(wsdlFile: string, xsdDir: string): Contract {
+    const schemas = new Map<string, ContractDocument>();
+    for (const name of readdirSync(xsdDir).filter((file) => file.endsWith('.xsd'))) {
+      schemas.set(name, loadDocument(join(xsdDir, name)));
+    }
+    return new Contract(loadDocument(wsdlFile), schemas);
+  }
+
+  get schemaNames(): string[] {
+    return [...this.schemas.keys()];
+  }
+
+  /** The WSDL with every address and import pointing at `baseUrl` (e.g. `http://host:8080/ws`). */
+  wsdlFor(serviceUrl: string): string {
+    return render(this.wsdl, serviceUrl);
+  }
+
+  /** A schema by file name, or undefined for names that are not ours (no path is ever read from the request). */
+  schemaFor(name: string, serviceUrl: string): string | undefined {
+    const schema = this.schemas.get(name);
+    return schema && render(schema, serviceUrl);
+  }
+}
+
+function loadDocument(file: string): ContractDocument {
+  const doc = parseDom(readFileSync(file, 'utf8'));
+  const links: Array<{ attr: Attr; target: string }> = [];
+  const walk = (node: Document | Element) => {
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.nodeType !== 1) continue;
+      const element = child as unknown as Element;
+      for (const attr of Array.from(element.attributes)) {
+        if (LINK_ATTRIBUTES.has(attr.localName ?? '')) links.push({ attr, target: attr.value });
+      }
+      walk(element);
+    }
+  };
+  walk(doc);
+  return { doc, links };
+}
+
+type Element = import('@xmldom/xmldom').Element;
+
+function render(document: ContractDocument, serviceUrl: string): string {
+  for (const { attr, target } of document.links) {
+    // Service addresses become the URL the client used; schema files become `?xsd=NAME` on it.
+    attr.value = target.endsWith('.xsd') ? `${serviceUrl}?xsd=${encodeURIComponent(target)}` : serviceUrl;
+  }
+  return new XMLSerializer().serializeToString(document.doc);
+}

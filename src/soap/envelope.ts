@@ -1,0 +1,71 @@
+/**
+ * Reading a SOAP envelope: its version must match the media type it came with, a header (optional: SMEV demands
+ * one, we accept its absence) may hold nothing we must understand, and the body holds exactly one operation
+ * element that names an operation we serve.
+ */
+import type { Document, Element } from '../xml/dom.js';
+import { childElements } from '../xml/dom.js';
+import { GatewayFault } from './faults.js';
+import { operationFor, type Operation } from './operations.js';
+import type { SoapVersion } from './version.js';
+
+export interface SoapEnvelope {
+  readonly envelope: Element;
+  readonly header: Element | undefined;
+  readonly operationElement: Element;
+  readonly operation: Operation;
+}
+
+export function readEnvelope(doc: Document, version: SoapVersion, action: string | undefined): SoapEnvelope {
+  const envelope = doc.documentElement;
+  if (!envelope || envelope.localName !== 'Envelope') {
+    throw new GatewayFault('PoorSOAPEnvelopeFormat', 'the document element is not a SOAP Envelope');
+  }
+  if (envelope.namespaceURI !== version.envelopeNs) {
+    throw new GatewayFault(
+      'VersionMismatch',
+      `the envelope namespace ${envelope.namespaceURI ?? '(none)'} is not SOAP ${version.name}'s ${version.envelopeNs}`,
+    );
+  }
+  const parts = childElements(envelope);
+  const inEnvelopeNs = (e: Element | undefined, name: string) =>
+    e !== undefined && e.localName === name && e.namespaceURI === version.envelopeNs;
+  const header = inEnvelopeNs(parts[0], 'Header') ? parts[0] : undefined;
+  const body = parts[header ? 1 : 0];
+  if (!body || !inEnvelopeNs(body, 'Body') || parts.length !== (header ? 2 : 1)) {
+    throw new GatewayFault('PoorSOAPEnvelopeFormat', 'the envelope must hold an optional Header and then one Body');
+  }
+  if (header) requireUnderstood(header, version);
+  const content = childElements(body);
+  const operationElement = content[0];
+  if (!operationElement || content.length !== 1) {
+    throw new GatewayFault('PoorSOAPEnvelopeFormat', `the Body must hold exactly one element, found ${content.length}`);
+  }
+  const operation = operationFor(operationElement.namespaceURI, operationElement.localName ?? '');
+  if (!operation) {
+    throw new GatewayFault(
+      'UnknownOperation',
+      `{${operationElement.namespaceURI ?? ''}}${operationElement.localName} is not an operation of this gateway`,
+    );
+  }
+  if (action && action !== operation.soapAction) {
+    throw new GatewayFault(
+      'PoorSOAPEnvelopeFormat',
+      `SOAP action "${action}" does not match the body's operation ${operation.name} (${operation.soapAction})`,
+    );
+  }
+  return { envelope, header, operationElement, operation };
+}
+
+/** No header block of ours exists yet, so any block marked mustUnderstand cannot be honoured. */
+function requireUnderstood(header: Element, version: SoapVersion): void {
+  for (const block of childElements(header)) {
+    const flag = block.getAttributeNS(version.envelopeNs, 'mustUnderstand');
+    if (flag === '1' || flag === 'true') {
+      throw new GatewayFault(
+        'MustUnderstand',
+        `header block {${block.namespaceURI ?? ''}}${block.localName} is marked mustUnderstand and is not understood`,
+      );
+    }
+  }
+}

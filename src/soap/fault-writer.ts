@@ -1,0 +1,66 @@
+/**
+ * Renders a GatewayFault as a SOAP fault of the request's version. `detail` carries one element of the SMEV
+ * faults namespace with `Code` (the stable code) and `Description`; `InvalidContent` lists each validation
+ * problem with its position.
+ */
+import { create } from 'xmlbuilder2';
+import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import type { GatewayFault } from './faults.js';
+import { NS } from './namespaces.js';
+import type { SoapVersion } from './version.js';
+
+/** The code a client keys on: the SMEV subcode when there is one, else the catalogue code. */
+export function detailCode(fault: GatewayFault): string {
+  return fault.reason ?? fault.code;
+}
+
+export function writeFault(fault: GatewayFault, version: SoapVersion): string {
+  const doc = create({ version: '1.0', encoding: 'UTF-8' });
+  const body = doc.ele(version.envelopeNs, 'soap:Envelope').ele(version.envelopeNs, 'soap:Body');
+  const faultElement = body.ele(version.envelopeNs, 'soap:Fault');
+  const partyCode = fault.kind.soapCode ?? (fault.kind.party === 'Client' ? version.clientCode : version.serverCode);
+  if (version.name === '1.1') {
+    faultElement.ele('faultcode').txt(`soap:${partyCode}`);
+    faultElement.ele('faultstring').txt(fault.message);
+    writeDetail(faultElement.ele('detail'), fault);
+  } else {
+    const code = faultElement.ele(version.envelopeNs, 'soap:Code');
+    code.ele(version.envelopeNs, 'soap:Value').txt(`soap:${partyCode}`);
+    code
+      .ele(version.envelopeNs, 'soap:Subcode')
+      .ele(version.envelopeNs, 'soap:Value')
+      .att('xmlns:f', NS.faults)
+      .txt(`f:${fault.kind.element}`);
+    faultElement
+      .ele(version.envelopeNs, 'soap:Reason')
+      .ele(version.envelopeNs, 'soap:Text')
+      .att('http://www.w3.org/XML/1998/namespace', 'xml:lang', 'en')
+      .txt(fault.message);
+    writeDetail(faultElement.ele(version.envelopeNs, 'soap:Detail'), fault);
+  }
+  return doc.end();
+}
+
+function writeDetail(detail: XMLBuilder, fault: GatewayFault): void {
+  const element = detail.ele(NS.faults, `f:${fault.kind.element}`);
+  element.ele(NS.faults, 'f:Code').txt(detailCode(fault));
+  element.ele(NS.faults, 'f:Description').txt(fault.message);
+  if (fault.kind.element !== 'InvalidContent') return;
+  const problems = fault.errors.length ? fault.errors : [{ message: fault.message }];
+  for (const problem of problems) {
+    const error = element.ele(NS.faults, 'f:ValidationError');
+    if (problem.line) error.att('errorPosition', String(problem.line)).att('line', String(problem.line));
+    if (problem.column) error.att('column', String(problem.column));
+    if (problem.element) error.att('element', problem.element);
+    error.txt(problem.message);
+  }
+}
+
+/**
+ * HTTP status for a fault: 413/415 are transport refusals before any SOAP processing; otherwise SOAP 1.1 always
+ * 500 (WS-I BP R1126) and SOAP 1.2 by its HTTP binding.
+ */
+export function faultHttpStatus(fault: GatewayFault, version: SoapVersion): number {
+  if (fault.kind.http === 413 || fault.kind.http === 415) return fault.kind.http;
+  return version.name === '1.1' ? 500 : fault.kind.http;
+}

@@ -1,0 +1,66 @@
+/**
+ * SOAP 1.1 and 1.2 as the gateway tells them apart (by media type) and answers in them. Everything that differs
+ * between the versions lives in this one table.
+ */
+import { GatewayFault } from './faults.js';
+import { NS } from './namespaces.js';
+
+export interface SoapVersion {
+  readonly name: '1.1' | '1.2';
+  readonly envelopeNs: string;
+  readonly mediaType: string;
+  /** Fault codes for "the sender is at fault" and "we are at fault". */
+  readonly clientCode: string;
+  readonly serverCode: string;
+}
+
+export const SOAP11: SoapVersion = {
+  name: '1.1',
+  envelopeNs: NS.soap11,
+  mediaType: 'text/xml',
+  clientCode: 'Client',
+  serverCode: 'Server',
+};
+
+export const SOAP12: SoapVersion = {
+  name: '1.2',
+  envelopeNs: NS.soap12,
+  mediaType: 'application/soap+xml',
+  clientCode: 'Sender',
+  serverCode: 'Receiver',
+};
+
+export interface SoapRequestHead {
+  readonly version: SoapVersion;
+  /** SOAPAction (1.1) or the `action` media-type parameter (1.2), unquoted; undefined when absent. */
+  readonly action: string | undefined;
+}
+
+/** Which SOAP version the request speaks, from its Content-Type, and the action it names. */
+export function readRequestHead(contentType: string | undefined, soapActionHeader: string | undefined): SoapRequestHead {
+  const [mediaType = '', ...parameters] = (contentType ?? '').split(';').map((part) => part.trim());
+  const parameter = (name: string) => {
+    const found = parameters.find((p) => p.toLowerCase().startsWith(`${name}=`));
+    return found === undefined ? undefined : unquote(found.slice(name.length + 1));
+  };
+  const charset = parameter('charset');
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    throw new GatewayFault('UnsupportedMediaType', `charset ${charset} is not accepted; send UTF-8`);
+  }
+  switch (mediaType.toLowerCase()) {
+    case 'text/xml':
+      return { version: SOAP11, action: soapActionHeader === undefined ? undefined : unquote(soapActionHeader) };
+    case 'application/soap+xml':
+      return { version: SOAP12, action: parameter('action') };
+    default:
+      throw new GatewayFault(
+        'UnsupportedMediaType',
+        `content type "${mediaType || '(none)'}" is neither text/xml (SOAP 1.1) nor application/soap+xml (SOAP 1.2)`,
+      );
+  }
+}
+
+function unquote(value: string): string {
+  const trimmed = value.trim();
+  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
+}

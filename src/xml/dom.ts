@@ -1,0 +1,42 @@
+/**
+ * The tree the pipeline reads, built with @xmldom/xmldom: xml-crypto verifies signatures on this very tree, so the
+ * node a step reads is the node the signature covered. Call only after `guardXml`.
+ */
+import { DOMParser, type Document, type Element, type Node } from '@xmldom/xmldom';
+import { GatewayFault } from '../soap/faults.js';
+
+export type { Document, Element, Node };
+
+export function parseDom(text: string): Document {
+  const parser = new DOMParser({
+    onError: (level, message) => {
+      // Warnings too: xmldom's warnings are well-formedness problems a strict parser would refuse.
+      throw new GatewayFault('MalformedXml', `not well-formed XML (${level}): ${message}`);
+    },
+  });
+  return parser.parseFromString(text, 'text/xml');
+}
+
+/** Element children only, skipping text, comments and whitespace. */
+export function childElements(node: Node): Element[] {
+  const out: Element[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) {
+    if (child.nodeType === 1) out.push(child as Element);
+  }
+  return out;
+}
+
+export function firstChildElement(node: Node, namespace: string, localName: string): Element | undefined {
+  for (let child = node.firstChild; child; child = child.nextSibling) {
+    if (child.nodeType === 1) {
+      const element = child as Element;
+      if (element.localName === localName && element.namespaceURI === namespace) return element;
+    }
+  }
+  return undefined;
+}
+
+/** The element's text content, or undefined when the child is absent. */
+export function childText(node: Node, namespace: string, localName: string): string | undefined {
+  return firstChildElement(node, namespace, localName)?.textContent ?? undefined;
+}

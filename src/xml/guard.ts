@@ -1,0 +1,60 @@
+/**
+ * The hardened gate every message passes before anything builds a tree from it. A streaming saxes pass rejects
+ * document type declarations (so external entities and entity expansion never happen), processing
+ * instructions, non-UTF-8 encodings, nesting deeper than the limit and elements with too many attributes. It
+ * stops at the first violation, so a hostile document costs at most one linear scan of the size-limited body.
+ */
+import { SaxesParser } from 'saxes';
+import { GatewayFault } from '../soap/faults.js';
+
+export interface XmlLimits {
+  readonly maxDepth: number;
+  readonly maxAttributes: number;
+}
+
+export function guardXml(text: string, limits: XmlLimits): void {
+  const parser = new SaxesParser({ position: true });
+  let depth = 0;
+  let attributes = 0;
+  let rootSeen = false;
+  const where = () => `line ${parser.line}, column ${parser.column}`;
+
+  parser.on('doctype', () => {
+    throw new GatewayFault('DoctypeForbidden', `document type declaration at ${where()} is not accepted`);
+  });
+  parser.on('processinginstruction', (pi) => {
+    throw new GatewayFault('ForbiddenXmlConstruct', `processing instruction <?${pi.target}?> at ${where()}`);
+  });
+  parser.on('xmldecl', (decl) => {
+    if (decl.encoding !== undefined && !/^utf-?8$/i.test(decl.encoding)) {
+      throw new GatewayFault('MalformedXml', `encoding ${decl.encoding} is not accepted; send UTF-8`);
+    }
+  });
+  parser.on('opentagstart', () => {
+    rootSeen = true;
+    attributes = 0;
+    if (++depth > limits.maxDepth) {
+      throw new GatewayFault('XmlTooDeep', `elements nest deeper than ${limits.maxDepth} levels at ${where()}`);
+    }
+  });
+  parser.on('attribute', () => {
+    if (++attributes > limits.maxAttributes) {
+      throw new GatewayFault(
+        'TooManyAttributes',
+        `an element carries more than ${limits.maxAttributes} attributes at ${where()}`,
+      );
+    }
+  });
+  parser.on('opentag', (tag) => {
+    if (tag.isSelfClosing) depth--;
+  });
+  parser.on('closetag', () => {
+    depth--;
+  });
+  parser.on('error', (error) => {
+    throw new GatewayFault('MalformedXml', `not well-formed XML: ${error.message}`);
+  });
+
+  parser.write(text).close();
+  if (!rootSeen) throw new GatewayFault('MalformedXml', 'the body holds no XML element');
+}
