@@ -1,0 +1,43 @@
+/**
+ * Building a consumer's request the way an information system does: the business payload wrapped in
+ * `SenderProvidedRequestData` (a fresh version-1 MessageID), signed into `CallerInformationSystemSignature`.
+ */
+import { create } from 'xmlbuilder2';
+import { v1 as uuidv1 } from 'uuid';
+import { NS } from '../soap/namespaces.js';
+import type { SoapVersion } from '../soap/version.js';
+import { signDetached, type SigningKey } from '../signature/xml-signature.js';
+
+export const CONSUMER_BLOCK_ID = 'SIGNED_BY_CONSUMER';
+
+export interface RequestOptions {
+  readonly version: SoapVersion;
+  /** One business element, serialised. */
+  readonly payload: string;
+  readonly messageId?: string;
+  readonly referenceMessageId?: string;
+  readonly testMessage?: boolean;
+}
+
+export function buildCallRequest(options: RequestOptions): { xml: string; messageId: string } {
+  const messageId = options.messageId ?? uuidv1();
+  const doc = create({ version: '1.0', encoding: 'UTF-8' });
+  const envelope = doc.ele(options.version.envelopeNs, 'soap:Envelope');
+  envelope.ele(options.version.envelopeNs, 'soap:Header');
+  const call = envelope
+    .ele(options.version.envelopeNs, 'soap:Body')
+    .ele(NS.sync, 'sync:CallRequest')
+    .att('xmlns:ns2', NS.types)
+    .att('xmlns:ns3', NS.basic);
+  const data = call.ele(NS.types, 'ns2:SenderProvidedRequestData').att('Id', CONSUMER_BLOCK_ID);
+  data.ele(NS.types, 'ns2:MessageID').txt(messageId);
+  if (options.referenceMessageId) data.ele(NS.types, 'ns2:ReferenceMessageID').txt(options.referenceMessageId);
+  data.ele(NS.basic, 'ns3:MessagePrimaryContent').import(create(options.payload));
+  if (options.testMessage) data.ele(NS.types, 'ns2:TestMessage');
+  call.ele(NS.types, 'ns2:CallerInformationSystemSignature');
+  return { xml: doc.end(), messageId };
+}
+
+export function signCallRequest(xml: string, key: SigningKey): string {
+  return signDetached(xml, CONSUMER_BLOCK_ID, 'CallerInformationSystemSignature', key);
+}

@@ -1,0 +1,148 @@
+/**
+ * Reads a detached `ds:Signature` and the signed block it must cover, refusing every shape that signature
+ * wrapping needs: more than one SignedInfo or Reference, a reference that is not `#<Id of the signed block>`,
+ * an Id used twice, a second signed block, a signature inside the signed block, comments inside the signed
+ * text, algorithms outside the table, KeyInfo without exactly one certificate. These checks run on the very tree
+ * the pipeline reads, before any cryptography.
+ */
+import { NS } from '../soap/namespaces.js';
+import { GatewayFault } from '../soap/faults.js';
+import { childElements, type Document, type Element, type Node } from '../xml/dom.js';
+import {
+  DIGEST_ALGORITHMS,
+  SIGNATURE_ALGORITHMS,
+  SIGNED_INFO_CANONICALIZATION,
+  TRANSFORMS,
+} from './algorithms.js';
+
+export interface SignatureElement {
+  readonly signature: Element;
+  readonly signatureMethod: string;
+  readonly digestMethod: string;
+  readonly transforms: readonly string[];
+  /** The base64 DER of the one certificate in KeyInfo/X509Data. */
+  readonly certificate: string;
+}
+
+const ID_ATTRIBUTES = new Set(['Id', 'ID', 'id']);
+/** The only places a ds:Signature may stand in a message (SMEV 3 element names, types namespace). */
+const SIGNATURE_CONTAINERS = new Set([
+  'CallerInformationSystemSignature',
+  'SenderInformationSystemSignature',
+  'SMEVSignature',
+  'PersonalSignature',
+]);
+
+const refuse = (reason: string, message: string): never => {
+  throw new GatewayFault('SignatureVerificationFault', message, { reason });
+};
+
+/**
+ * @param container the element that holds the signature (e.g. `CallerInformationSystemSignature`)
+ * @param signedBlock the element the pipeline reads and the signature must cover
+ * @param blockName local name of signed blocks of this kind, which may occur only once in the document
+ */
+export function readSignature(doc: Document, container: Element | undefined, signedBlock: Element, blockName: string): SignatureElement {
+  if (!container) return refuse('NoSignatureFound', `the message is not signed: ${blockName} has no signature beside it`);
+  const [signature, ...extra] = childElements(container);
+  if (!signature || extra.length || !isDs(signature, 'Signature')) {
+    return refuse('PoorSOAPEnvelopeFormat', 'the signature container must hold exactly one ds:Signature');
+  }
+  if (container.parentNode !== signedBlock.parentNode) {
+    return refuse('IncorrectSignatureTarget', 'the signature must sit beside the signed block, not inside it');
+  }
+  checkDocumentShape(doc, signedBlock, blockName, signature);
+
+  const [signedInfo, signatureValue, keyInfo, ...rest] = childElements(signature);
+  if (!isDs(signedInfo, 'SignedInfo') || !isDs(signatureValue, 'SignatureValue') || !isDs(keyInfo, 'KeyInfo') || rest.length) {
+    return refuse('PoorSOAPEnvelopeFormat', 'ds:Signature must hold SignedInfo, SignatureValue and KeyInfo, nothing else');
+  }
+  const [c14n, method, reference, ...more] = childElements(signedInfo);
+  if (!isDs(c14n, 'CanonicalizationMethod') || !isDs(method, 'SignatureMethod') || !isDs(reference, 'Reference')) {
+    return refuse('PoorSOAPEnvelopeFormat', 'SignedInfo must hold CanonicalizationMethod, SignatureMethod and one Reference');
+  }
+  if (more.length) return refuse('IncorrectSignatureTarget', 'the signature must hold exactly one Reference');
+  algorithmIn(c14n, { [SIGNED_INFO_CANONICALIZATION]: {} }, 'canonicalization');
+  const signatureMethod = algorithmIn(method, SIGNATURE_ALGORITHMS, 'signature');
+
+  const blockId = signedBlock.getAttribute('Id');
+  const uri = reference.getAttribute('URI');
+  if (!uri || !uri.startsWith('#') || uri.length < 2) {
+    return refuse('IncorrectSignatureTarget', `the Reference URI "${uri ?? ''}" must name the signed block by its Id`);
+  }
+  if (!blockId || uri !== `#${blockId}`) {
+    return refuse('IncorrectSignatureTarget', `the Reference ${uri} does not point at ${blockName}`);
+  }
+  const refParts = childElements(reference);
+  const transformsElement = refParts[0] && isDs(refParts[0], 'Transforms') ? refParts.shift() : undefined;
+  const [digestMethod, digestValue, ...tail] = refParts;
+  if (!isDs(digestMethod, 'DigestMethod') || !isDs(digestValue, 'DigestValue') || tail.length) {
+    return refuse('PoorSOAPEnvelopeFormat', 'Reference must hold Transforms, DigestMethod and DigestValue');
+  }
+  const transforms = (transformsElement ? childElements(transformsElement) : []).map((t) =>
+    isDs(t, 'Transform') ? algorithmIn(t, TRANSFORMS, 'transform') : refuse('PoorSOAPEnvelopeFormat', 'unexpected element in Transforms'),
+  );
+  if (!transforms.includes(SIGNED_INFO_CANONICALIZATION)) {
+    return refuse('SignatureIsInvalid', 'the Reference must be canonicalised with exclusive c14n');
+  }
+
+  const x509Data = childElements(keyInfo).filter((e) => isDs(e, 'X509Data'));
+  const certificates = x509Data.flatMap((data) => childElements(data).filter((e) => isDs(e, 'X509Certificate')));
+  if (x509Data.length !== 1 || certificates.length !== 1) {
+    return refuse('CertificateIsNotFound', 'KeyInfo must carry exactly one X509Certificate');
+  }
+  return {
+    signature,
+    signatureMethod,
+    digestMethod: algorithmIn(digestMethod, DIGEST_ALGORITHMS, 'digest'),
+    transforms,
+    certificate: (certificates[0]?.textContent ?? '').replace(/\s+/g, ''),
+  };
+}
+
+function isDs(element: Element | undefined, localName: string): element is Element {
+  return element !== undefined && element.localName === localName && element.namespaceURI === NS.ds;
+}
+
+function algorithmIn(element: Element, table: Record<string, unknown>, what: string): string {
+  const algorithm = element.getAttribute('Algorithm') ?? '';
+  if (!(algorithm in table) || childElements(element).length > 0) {
+    return refuse('SignatureIsInvalid', `the ${what} algorithm "${algorithm.slice(0, 120)}" is not accepted`);
+  }
+  return algorithm;
+}
+
+/**
+ * One walk over the whole document: every Id is unique, the signed block occurs once, no comment hides in the
+ * signed block or the signature, and every ds:Signature stands directly in a signature container.
+ */
+function checkDocumentShape(doc: Document, signedBlock: Element, blockName: string, signature: Element): void {
+  const ids = new Set<string>();
+  let blocks = 0;
+  const walk = (node: Node, insideSigned: boolean) => {
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.nodeType === 8 && insideSigned) {
+        refuse('SignatureIsInvalid', 'comments are not accepted inside signed content');
+      }
+      if (child.nodeType !== 1) continue;
+      const element = child as Element;
+      for (let i = 0; i < element.attributes.length; i++) {
+        const attr = element.attributes.item(i);
+        if (attr && ID_ATTRIBUTES.has(attr.localName ?? '')) {
+          if (ids.has(attr.value)) refuse('IncorrectSignatureTarget', `the Id "${attr.value.slice(0, 64)}" occurs more than once`);
+          ids.add(attr.value);
+        }
+      }
+      if (element.localName === blockName && element.namespaceURI === NS.types) blocks++;
+      if (element.localName === 'Signature' && element.namespaceURI === NS.ds) {
+        const parent = element.parentNode as Element | null;
+        if (!parent || parent.namespaceURI !== NS.types || !SIGNATURE_CONTAINERS.has(parent.localName ?? '')) {
+          refuse('IncorrectSignatureTarget', 'a ds:Signature stands outside any signature container');
+        }
+      }
+      walk(element, insideSigned || element === signedBlock || element === signature);
+    }
+  };
+  walk(doc, false);
+  if (blocks !== 1) refuse('IncorrectSignatureTarget', `the message holds ${blocks} ${blockName} elements; exactly one is accepted`);
+}
