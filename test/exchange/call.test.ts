@@ -1,0 +1,35 @@
+import { expect } from 'chai';
+import { readCallAnswer } from '../../src/client/answer.js';
+import { loadTrustStore } from '../../src/signature/setup.js';
+import { SOAP11, SOAP12 } from '../../src/soap/version.js';
+import { post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+
+describe('Call end to end (SQLite)', () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway();
+  });
+  after(() => gateway.stop());
+
+  for (const version of [SOAP11, SOAP12]) {
+    it(`answers a signed ping in SOAP ${version.name} with a signed answer of the same version`, async () => {
+      const { xml, messageId } = signedCall({ version });
+      const response = await post(gateway, xml, version);
+      expect(response.status).to.equal(200);
+      expect(response.body).to.contain(version.envelopeNs);
+      const answer = readCallAnswer(response.body, loadTrustStore(gateway.config));
+      expect(answer.kind).to.equal('answer');
+      if (answer.kind !== 'answer') return;
+      expect(answer.payload).to.contain('<Text>hello</Text>');
+      expect(response.body).to.contain(`<ns2:OriginalMessageId>${messageId}</ns2:OriginalMessageId>`);
+    });
+  }
+
+  it('refuses the same MessageID twice', async () => {
+    const first = signedCall();
+    expect((await post(gateway, first.xml)).status).to.equal(200);
+    const again = await post(gateway, first.xml);
+    expect(again.status).to.equal(500);
+    expect(again.body).to.contain('MessageIsAlreadySent');
+  });
+});

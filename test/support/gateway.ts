@@ -1,0 +1,80 @@
+/**
+ * Test support: a real gateway on an ephemeral port with a fresh store (a temporary SQLite file, or a fresh
+ * PostgreSQL schema), and helpers to build signed requests as the sample systems do.
+ */
+import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type GatewayConfig } from '../../src/config/config.js';
+import { startGateway, type RunningGateway, type StartOptions } from '../../src/gateway.js';
+import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
+import { postSoap } from '../../src/client/send.js';
+import { RSA_SHA256 } from '../../src/signature/algorithms.js';
+import type { SigningKey } from '../../src/signature/xml-signature.js';
+import { SOAP11, type SoapVersion } from '../../src/soap/version.js';
+
+export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestGateway extends RunningGateway {
+  readonly endpoint: string;
+  readonly config: GatewayConfig;
+}
+
+export interface TestGatewayOptions extends StartOptions {
+  readonly store?: 'sqlite' | 'postgres';
+  readonly overrides?: Record<string, unknown>;
+}
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'smev-gateway-test-'));
+  const postgres = options.store === 'postgres';
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      port: 0,
+      logLevel: 'error',
+      'store.sqliteFile': join(dir, 'gateway.db'),
+      ...(postgres ? { 'store.databaseUrl': POSTGRES_URL } : {}),
+      ...options.overrides,
+    },
+  });
+  const schema = postgres ? `test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}` : undefined;
+  const gateway = await startGateway(config, { silent: true, ...options, ...(schema ? { schema } : {}) });
+  return {
+    ...gateway,
+    config,
+    endpoint: `${gateway.url}/ws`,
+    stop: async () => {
+      await gateway.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function sampleKey(system: string): SigningKey {
+  return {
+    privateKey: createPrivateKey(readFileSync(`certs-sample/${system}.key.pem`, 'utf8')),
+    certificatePem: readFileSync(`certs-sample/${system}.crt.pem`, 'utf8'),
+    signatureAlgorithm: RSA_SHA256,
+  };
+}
+
+export const PING_PAYLOAD =
+  '<ping:PingRequest xmlns:ping="urn://smev-gateway/services/ping/1.0"><ping:Text>hello</ping:Text></ping:PingRequest>';
+
+/** A Call request with a fresh MessageID, signed as `system` (DEMO_CONSUMER by default). */
+export function signedCall(
+  options: { system?: string; payload?: string; version?: SoapVersion; messageId?: string } = {},
+): { xml: string; messageId: string } {
+  const request = buildCallRequest({
+    version: options.version ?? SOAP11,
+    payload: options.payload ?? PING_PAYLOAD,
+    ...(options.messageId ? { messageId: options.messageId } : {}),
+  });
+  return { xml: signCallRequest(request.xml, sampleKey(options.system ?? 'DEMO_CONSUMER')), messageId: request.messageId };
+}
+
+export function post(gateway: TestGateway, xml: string, version: SoapVersion = SOAP11, action = 'urn:Call') {
+  return postSoap(gateway.endpoint, xml, version, action);
+}
