@@ -29,7 +29,10 @@ export function normalizeSerialHex(hex: string): string {
 }
 
 /** Offset and total length of the DER element at `offset`: lets a signature be checked over the exact bytes. */
-export function elementSpan(der: Buffer, offset: number): { start: number; end: number; contentStart: number } {
+export function elementSpan(
+  der: Buffer,
+  offset: number,
+): { start: number; end: number; contentStart: number } {
   const first = der[offset + 1];
   if (first === undefined) throw new Error('truncated DER');
   let length = first;

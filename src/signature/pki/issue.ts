@@ -75,7 +75,11 @@ export function randomSerial(): string {
 }
 
 /** RSA-2048 through node's native generator: forge's pure-JS one takes seconds per key. */
-function newKeyPair(): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey; keyPem: string } {
+function newKeyPair(): {
+  publicKey: forge.pki.rsa.PublicKey;
+  privateKey: forge.pki.rsa.PrivateKey;
+  keyPem: string;
+} {
   const { privateKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
@@ -86,7 +90,11 @@ function newKeyPair(): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.p
   return { publicKey, privateKey: forgeKey, keyPem: privateKey };
 }
 
-function subjectAttributes(commonName: string, organization?: string, mnemonic?: string): forge.pki.CertificateField[] {
+function subjectAttributes(
+  commonName: string,
+  organization?: string,
+  mnemonic?: string,
+): forge.pki.CertificateField[] {
   const attrs: forge.pki.CertificateField[] = [{ shortName: 'C', value: 'RU' }];
   if (organization !== undefined) attrs.push({ shortName: 'O', value: organization, valueTagClass: utf8() });
   if (mnemonic !== undefined) attrs.push({ shortName: 'OU', value: mnemonic });
@@ -106,7 +114,9 @@ function utf8(): forge.asn1.Class {
  */
 function issuerAttributes(issuer: forge.pki.Certificate): forge.pki.CertificateField[] {
   return issuer.subject.attributes.map((a) =>
-    a.valueTagClass === utf8() && typeof a.value === 'string' ? { ...a, value: forge.util.decodeUtf8(a.value) } : a,
+    a.valueTagClass === utf8() && typeof a.value === 'string'
+      ? { ...a, value: forge.util.decodeUtf8(a.value) }
+      : a,
   );
 }
 

@@ -50,14 +50,24 @@ export async function writeSamplePki(outDir: string, options: SamplePkiOptions =
     }),
   };
   for (const [mnemonic, organization] of Object.entries(SAMPLE_SYSTEMS)) {
-    files[mnemonic] = issueCertificate(ca, { commonName: mnemonic, organization, mnemonic, notBefore: start, notAfter: leafEnd });
+    files[mnemonic] = issueCertificate(ca, {
+      commonName: mnemonic,
+      organization,
+      mnemonic,
+      notBefore: start,
+      notAfter: leafEnd,
+    });
   }
   const revoked = files[REVOKED_SAMPLE_SYSTEM];
   if (revoked === undefined) throw new Error('the revoked sample system is missing');
-  const crl = createCrl(ca, [{ serial: new X509Certificate(revoked.certPem).serialNumber, revokedAt: start }], {
-    thisUpdate: start,
-    nextUpdate: addYears(now, SAMPLE_CRL_YEARS),
-  });
+  const crl = createCrl(
+    ca,
+    [{ serial: new X509Certificate(revoked.certPem).serialNumber, revokedAt: start }],
+    {
+      thisUpdate: start,
+      nextUpdate: addYears(now, SAMPLE_CRL_YEARS),
+    },
+  );
 
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];

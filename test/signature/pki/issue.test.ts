@@ -59,7 +59,14 @@ describe('pki/issue', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('makes a CRL whose signature openssl verifies with the CA certificate', () => {
-    const result = openssl(['crl', '-in', join(dir, 'ca.crl.pem'), '-CAfile', join(dir, 'ca.crt.pem'), '-noout']);
+    const result = openssl([
+      'crl',
+      '-in',
+      join(dir, 'ca.crl.pem'),
+      '-CAfile',
+      join(dir, 'ca.crt.pem'),
+      '-noout',
+    ]);
     expect(result.output).to.contain('verify OK');
     expect(result.status).to.equal(0);
   });
@@ -74,7 +81,14 @@ describe('pki/issue', function () {
   });
 
   it('openssl verify -crl_check rejects the revoked certificate and accepts the other', () => {
-    const common = ['verify', '-crl_check', '-CAfile', join(dir, 'ca.crt.pem'), '-CRLfile', join(dir, 'ca.crl.pem')];
+    const common = [
+      'verify',
+      '-crl_check',
+      '-CAfile',
+      join(dir, 'ca.crt.pem'),
+      '-CRLfile',
+      join(dir, 'ca.crl.pem'),
+    ];
     const bad = openssl([...common, join(dir, 'revoked.crt.pem')]);
     expect(bad.status).to.not.equal(0);
     expect(bad.output).to.contain('certificate revoked');
@@ -84,7 +98,15 @@ describe('pki/issue', function () {
   });
 
   it('issues leaves with digitalSignature + nonRepudiation, CA=false, and the mnemonic in OU', () => {
-    const text = openssl(['x509', '-in', join(dir, 'good.crt.pem'), '-noout', '-text', '-nameopt', 'utf8']).output;
+    const text = openssl([
+      'x509',
+      '-in',
+      join(dir, 'good.crt.pem'),
+      '-noout',
+      '-text',
+      '-nameopt',
+      'utf8',
+    ]).output;
     expect(text).to.contain('CA:FALSE');
     expect(text).to.match(/Key Usage: critical\s+Digital Signature, Non Repudiation/);
     expect(text).to.contain('Subject Key Identifier');
@@ -122,7 +144,9 @@ describe('pki/issue', function () {
     const subText = new X509Certificate(sub.certPem);
     expect(subText.ca).to.equal(true);
     expect(subText.verify(new X509Certificate(ca.certPem).publicKey)).to.equal(true);
-    const self = new X509Certificate(selfSigned({ commonName: 'me', notBefore: now, notAfter: addYears(now, 1) }).certPem);
+    const self = new X509Certificate(
+      selfSigned({ commonName: 'me', notBefore: now, notAfter: addYears(now, 1) }).certPem,
+    );
     expect(self.ca).to.equal(false);
     expect(self.verify(self.publicKey)).to.equal(true);
   });

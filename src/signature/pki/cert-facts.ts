@@ -1,0 +1,80 @@
+/**
+ * Facts node's X509Certificate does not expose: exact validity dates, the key usage bits and the path length
+ * constraint, plus the subject Name's DER for matching CRL issuers. Read once per certificate and cached.
+ */
+import forge from 'node-forge';
+import { bytesOf, children, parseDer } from './der.js';
+import type { KeyUsageBit } from './issue.js';
+
+export interface CertificateFacts {
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** Undefined when the certificate has no key usage extension (then every usage is allowed). */
+  readonly keyUsage: ReadonlySet<KeyUsageBit> | undefined;
+  readonly pathLength: number | undefined;
+  /** DER (binary string) of the subject Name. */
+  readonly subjectName: string;
+}
+
+// Bit order of KeyUsage in RFC 5280 §4.2.1.3 (encipherOnly, decipherOnly are not used by the gateway).
+const KEY_USAGE_BITS: readonly KeyUsageBit[] = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+];
+const OID_KEY_USAGE = '2.5.29.15';
+const OID_BASIC_CONSTRAINTS = '2.5.29.19';
+
+const { Class, Type } = forge.asn1;
+
+export function readTime(node: forge.asn1.Asn1 | undefined): Date {
+  if (node?.type === Type.UTCTIME) return forge.asn1.utcTimeToDate(bytesOf(node));
+  if (node?.type === Type.GENERALIZEDTIME) return forge.asn1.generalizedTimeToDate(bytesOf(node));
+  throw new Error('expected a UTCTime or GeneralizedTime');
+}
+
+function readKeyUsage(extnValue: string): Set<KeyUsageBit> {
+  const bits = bytesOf(parseDer(extnValue));
+  const used = new Set<KeyUsageBit>();
+  // bits[0] is the count of unused bits; the flags start in the next byte, most significant bit first.
+  const first = bits.charCodeAt(1) || 0;
+  KEY_USAGE_BITS.forEach((name, i) => {
+    if (first & (0x80 >> i)) used.add(name);
+  });
+  return used;
+}
+
+function readPathLength(extnValue: string): number | undefined {
+  const fields = children(parseDer(extnValue));
+  const integer = fields.find((f) => f.type === Type.INTEGER);
+  return integer === undefined ? undefined : forge.asn1.derToInteger(bytesOf(integer));
+}
+
+export function readCertificateFacts(der: Buffer): CertificateFacts {
+  const tbs = children(children(parseDer(der))[0]);
+  const offset = tbs[0]?.tagClass === Class.CONTEXT_SPECIFIC ? 1 : 0;
+  const validity = children(tbs[offset + 3]);
+  const subject = tbs[offset + 4];
+  if (subject === undefined) throw new Error('certificate has no subject');
+  let keyUsage: Set<KeyUsageBit> | undefined;
+  let pathLength: number | undefined;
+  const extensionsWrapper = tbs.find((n) => n.tagClass === Class.CONTEXT_SPECIFIC && n.type === 3);
+  for (const ext of children(children(extensionsWrapper)[0])) {
+    const parts = children(ext);
+    const oid = forge.asn1.derToOid(bytesOf(parts[0]));
+    const value = bytesOf(parts[parts.length - 1]);
+    if (oid === OID_KEY_USAGE) keyUsage = readKeyUsage(value);
+    if (oid === OID_BASIC_CONSTRAINTS) pathLength = readPathLength(value);
+  }
+  return {
+    notBefore: readTime(validity[0]),
+    notAfter: readTime(validity[1]),
+    keyUsage,
+    pathLength,
+    subjectName: forge.asn1.toDer(subject).getBytes(),
+  };
+}
