@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { writeSamplePki } from '../signature/pki/sample.js';
-import { send } from './send.js';
+import { printRequest, send } from './send.js';
 import { serve } from './serve.js';
 
 const program = new Command()
@@ -47,6 +47,16 @@ program
     if (!options.crl.length) options.crl = ['certs-sample/ca.crl.pem'];
     await send(payload, options);
   });
+
+program
+  .command('request')
+  .description('print a signed Call request for a business payload (to send with curl or any SOAP tool)')
+  .argument('<payload>', 'XML file holding one business element')
+  .requiredOption('-s, --system <mnemonic>', 'the sending information system')
+  .option('-k, --key <file>', 'its private key (default certs-sample/<system>.key.pem)')
+  .option('--cert <file>', 'its certificate (default certs-sample/<system>.crt.pem)')
+  .option('--soap12', 'SOAP 1.2 instead of 1.1')
+  .action((payload: string, options: Parameters<typeof printRequest>[1]) => printRequest(payload, options));
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`smev-gateway: ${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);

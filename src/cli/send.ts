@@ -24,7 +24,9 @@ export interface SendOptions {
   printRequest?: boolean;
 }
 
-export async function send(payloadFile: string, options: SendOptions): Promise<void> {
+type SigningOptions = Pick<SendOptions, 'system' | 'key' | 'cert' | 'soap12' | 'test'>;
+
+function signedRequest(payloadFile: string, options: SigningOptions) {
   const version = options.soap12 ? SOAP12 : SOAP11;
   const certificatePem = readFileSync(options.cert ?? `certs-sample/${options.system}.crt.pem`, 'utf8');
   const privateKey = createPrivateKey(readFileSync(options.key ?? `certs-sample/${options.system}.key.pem`, 'utf8'));
@@ -40,6 +42,15 @@ export async function send(payloadFile: string, options: SendOptions): Promise<v
     certificatePem,
     signatureAlgorithm: signatureAlgorithmFor('rsa'),
   });
+  return { version, messageId: request.messageId, signed };
+}
+
+export function printRequest(payloadFile: string, options: SigningOptions): void {
+  process.stdout.write(`${signedRequest(payloadFile, options).signed}\n`);
+}
+
+export async function send(payloadFile: string, options: SendOptions): Promise<void> {
+  const { version, signed, ...request } = signedRequest(payloadFile, options);
   if (options.printRequest) process.stderr.write(`${signed}\n`);
   const { status, body } = await postSoap(options.url, signed, version, 'urn:Call');
   const trust = TrustStore.fromPem(
