@@ -27,3 +27,10 @@ export {
   parseGostSubjectPublicKeyInfo,
   type GostPublicKeyInfo,
 } from './spki.js';
+export {
+  OID_SIGN_GOST2012_256,
+  OID_SIGN_GOST2012_512,
+  parseGostCertificate,
+  verifyGostCertificateSignature,
+  type GostCertificate,
+} from './certificate.js';
