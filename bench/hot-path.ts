@@ -43,7 +43,7 @@ const text = xml;
 const doc = parseDom(text);
 const envelope = readEnvelope(doc, SOAP11, 'urn:Call');
 const request = readSenderRequest(envelope.operationElement);
-const signature = readSignature(doc, request.callerSignature, request.signedBlock, 'SenderProvidedRequestData');
+const signature = readSignature(doc, request.callerSignature, request.signedBlock);
 const certificate = trust.check(signature.certificate, new Date());
 
 const twoKb = `<?xml version="1.0" encoding="UTF-8"?>${text.replace(
@@ -55,7 +55,7 @@ process.stdout.write(`signed request: ${text.length} bytes; padded message for v
 measure('guard (saxes streaming gate)', () => guardXml(text, limits));
 measure('DOM (xmldom)', () => parseDom(text));
 measure('XSD validation, 2 KB message (libxml2)', () => schemas.validate(twoKb));
-measure('signature shape checks', () => readSignature(doc, request.callerSignature, request.signedBlock, 'SenderProvidedRequestData'));
+measure('signature shape checks', () => readSignature(doc, request.callerSignature, request.signedBlock));
 measure('trust store check (cached)', () => trust.check(signature.certificate, new Date()));
 measure('XMLDSig verify (xml-crypto)', () => verifyDetached(text, signature, certificate.pem, request.signedBlock));
 

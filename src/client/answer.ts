@@ -18,26 +18,33 @@ export type CallAnswer =
       readonly providerCertificate: string;
       readonly gatewayCertificate: string;
     }
-  | { readonly kind: 'fault'; readonly code: string; readonly element: string; readonly message: string };
+  | {
+      readonly kind: 'fault';
+      readonly code: string;
+      readonly element: string;
+      readonly message: string;
+      /** Thumbprint of the gateway certificate that signed the fault; undefined for unsigned faults. */
+      readonly gatewayCertificate: string | undefined;
+    };
 
 export function readCallAnswer(xml: string, trust: TrustStore, at = new Date()): CallAnswer {
   const doc = parseDom(xml);
   const body = childElements(doc.documentElement as Element).find((e) => e.localName === 'Body');
   const content = body ? childElements(body)[0] : undefined;
   if (!content) throw new Error('the answer has no body content');
-  if (content.localName === 'Fault') return readFault(content);
-
-  const response = firstChildElement(content, NS.types, 'Response');
-  const data = response && firstChildElement(response, NS.types, 'SenderProvidedResponseData');
-  if (!response || !data) throw new Error('the answer holds no Response/SenderProvidedResponseData');
-  const check = (container: Element | undefined, block: Element, name: string) => {
-    const signature = readSignature(doc, container, block, name);
+  const check = (container: Element | undefined, block: Element) => {
+    const signature = readSignature(doc, container, block);
     const certificate = trust.check(signature.certificate, at);
     verifyDetached(xml, signature, certificate.pem, block);
     return certificate.thumbprint;
   };
-  const providerCertificate = check(firstChildElement(response, NS.types, 'SenderInformationSystemSignature'), data, 'SenderProvidedResponseData');
-  const gatewayCertificate = check(firstChildElement(content, NS.types, 'SMEVSignature'), response, 'Response');
+  if (content.localName === 'Fault') return readFault(content, check);
+
+  const response = firstChildElement(content, NS.types, 'Response');
+  const data = response && firstChildElement(response, NS.types, 'SenderProvidedResponseData');
+  if (!response || !data) throw new Error('the answer holds no Response/SenderProvidedResponseData');
+  const providerCertificate = check(firstChildElement(response, NS.types, 'SenderInformationSystemSignature'), data);
+  const gatewayCertificate = check(firstChildElement(content, NS.types, 'SMEVSignature'), response);
 
   const primary = firstChildElement(data, NS.basic, 'MessagePrimaryContent');
   const rejected = firstChildElement(data, NS.types, 'RequestRejected');
@@ -57,9 +64,12 @@ export function readCallAnswer(xml: string, trust: TrustStore, at = new Date()):
   };
 }
 
-function readFault(fault: Element): CallAnswer {
+type SignatureCheck = (container: Element | undefined, block: Element) => string;
+
+function readFault(fault: Element, check: SignatureCheck): CallAnswer {
   const detailElement = childElements(fault).find((e) => e.localName === 'detail' || e.localName === 'Detail');
   const smevFault = detailElement ? childElements(detailElement)[0] : undefined;
+  const signatureContainer = detailElement && firstChildElement(detailElement, NS.types, 'SMEVSignature');
   const message =
     childElements(fault).find((e) => e.localName === 'faultstring' || e.localName === 'Reason')?.textContent ?? '';
   return {
@@ -67,5 +77,7 @@ function readFault(fault: Element): CallAnswer {
     element: smevFault?.localName ?? 'unknown',
     code: (smevFault && childText(smevFault, NS.faults, 'Code')) ?? 'unknown',
     message: message.trim(),
+    gatewayCertificate:
+      smevFault && signatureContainer ? check(signatureContainer, smevFault) : undefined,
   };
 }

@@ -54,4 +54,6 @@ export interface Delivery {
 export interface AnswerSigner {
   /** Sign the answer document in place of its empty signature slots; returns the signed XML. */
   signAnswer(xml: string): string;
+  /** Sign a fault written with its signature slot. */
+  signFault(xml: string): string;
 }

@@ -83,7 +83,18 @@ export class Pipeline {
     } else {
       exchange.log[fault.kind.level]('exchange refused', logged);
     }
-    return this.result(exchange, faultHttpStatus(fault, exchange.version), writeFault(fault, exchange.version));
+    // Faults are signed once the sender is verified: then the gateway can attribute the exchange, and an
+    // unauthenticated flood cannot make the gateway spend a signature on each of its garbage requests.
+    const status = faultHttpStatus(fault, exchange.version);
+    const signer = exchange.sender ? this.parts.signer : undefined;
+    if (signer) {
+      try {
+        return this.result(exchange, status, signer.signFault(writeFault(fault, exchange.version, { signatureSlot: true })));
+      } catch (error) {
+        exchange.log.error('fault signing failed; answering unsigned', { error: (error as Error).message });
+      }
+    }
+    return this.result(exchange, status, writeFault(fault, exchange.version));
   }
 
   private result(exchange: Exchange, status: number, body: string): ExchangeResult {

@@ -40,9 +40,10 @@ const refuse = (reason: string, message: string): never => {
 /**
  * @param container the element that holds the signature (e.g. `CallerInformationSystemSignature`)
  * @param signedBlock the element the pipeline reads and the signature must cover
- * @param blockName local name of signed blocks of this kind, which may occur only once in the document
+ * Signed blocks of the same name and namespace may occur only once in the document.
  */
-export function readSignature(doc: Document, container: Element | undefined, signedBlock: Element, blockName: string): SignatureElement {
+export function readSignature(doc: Document, container: Element | undefined, signedBlock: Element): SignatureElement {
+  const blockName = signedBlock.localName ?? '';
   if (!container) return refuse('NoSignatureFound', `the message is not signed: ${blockName} has no signature beside it`);
   const [signature, ...extra] = childElements(container);
   if (!signature || extra.length || !isDs(signature, 'Signature')) {
@@ -51,7 +52,7 @@ export function readSignature(doc: Document, container: Element | undefined, sig
   if (container.parentNode !== signedBlock.parentNode) {
     return refuse('IncorrectSignatureTarget', 'the signature must sit beside the signed block, not inside it');
   }
-  checkDocumentShape(doc, signedBlock, blockName, signature);
+  checkDocumentShape(doc, signedBlock, signature);
 
   const [signedInfo, signatureValue, keyInfo, ...rest] = childElements(signature);
   if (!isDs(signedInfo, 'SignedInfo') || !isDs(signatureValue, 'SignatureValue') || !isDs(keyInfo, 'KeyInfo') || rest.length) {
@@ -116,7 +117,7 @@ function algorithmIn(element: Element, table: Record<string, unknown>, what: str
  * One walk over the whole document: every Id is unique, the signed block occurs once, no comment hides in the
  * signed block or the signature, and every ds:Signature stands directly in a signature container.
  */
-function checkDocumentShape(doc: Document, signedBlock: Element, blockName: string, signature: Element): void {
+function checkDocumentShape(doc: Document, signedBlock: Element, signature: Element): void {
   const ids = new Set<string>();
   let blocks = 0;
   const walk = (node: Node, insideSigned: boolean) => {
@@ -133,7 +134,7 @@ function checkDocumentShape(doc: Document, signedBlock: Element, blockName: stri
           ids.add(attr.value);
         }
       }
-      if (element.localName === blockName && element.namespaceURI === NS.types) blocks++;
+      if (element.localName === signedBlock.localName && element.namespaceURI === signedBlock.namespaceURI) blocks++;
       if (element.localName === 'Signature' && element.namespaceURI === NS.ds) {
         const parent = element.parentNode as Element | null;
         if (!parent || parent.namespaceURI !== NS.types || !SIGNATURE_CONTAINERS.has(parent.localName ?? '')) {
@@ -144,5 +145,7 @@ function checkDocumentShape(doc: Document, signedBlock: Element, blockName: stri
     }
   };
   walk(doc, false);
-  if (blocks !== 1) refuse('IncorrectSignatureTarget', `the message holds ${blocks} ${blockName} elements; exactly one is accepted`);
+  if (blocks !== 1) {
+    refuse('IncorrectSignatureTarget', `the message holds ${blocks} ${signedBlock.localName} elements; exactly one is accepted`);
+  }
 }

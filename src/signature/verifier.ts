@@ -19,7 +19,7 @@ export class XmlSignatureVerifier implements SignatureVerifier {
   ) {}
 
   async verifyRequest(doc: Document, text: string, request: SenderRequest, at: Date): Promise<VerifiedSender> {
-    const signature = readSignature(doc, request.callerSignature, request.signedBlock, 'SenderProvidedRequestData');
+    const signature = readSignature(doc, request.callerSignature, request.signedBlock);
     const certificate = this.trust.check(signature.certificate, at);
     const system = await this.systems.systemForCertificate(certificate.thumbprint);
     if (!system) {

@@ -14,7 +14,14 @@ export function detailCode(fault: GatewayFault): string {
   return fault.reason ?? fault.code;
 }
 
-export function writeFault(fault: GatewayFault, version: SoapVersion): string {
+export interface FaultWriteOptions {
+  /** Give the fault element `Id="SIGNED_BY_SMEV"` and an empty `SMEVSignature` beside it for the signer. */
+  readonly signatureSlot?: boolean;
+}
+
+export const FAULT_BLOCK_ID = 'SIGNED_BY_SMEV';
+
+export function writeFault(fault: GatewayFault, version: SoapVersion, options: FaultWriteOptions = {}): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const body = doc.ele(version.envelopeNs, 'soap:Envelope').ele(version.envelopeNs, 'soap:Body');
   const faultElement = body.ele(version.envelopeNs, 'soap:Fault');
@@ -22,7 +29,7 @@ export function writeFault(fault: GatewayFault, version: SoapVersion): string {
   if (version.name === '1.1') {
     faultElement.ele('faultcode').txt(`soap:${partyCode}`);
     faultElement.ele('faultstring').txt(fault.message);
-    writeDetail(faultElement.ele('detail'), fault);
+    writeDetail(faultElement.ele('detail'), fault, options);
   } else {
     const code = faultElement.ele(version.envelopeNs, 'soap:Code');
     code.ele(version.envelopeNs, 'soap:Value').txt(`soap:${partyCode}`);
@@ -36,13 +43,17 @@ export function writeFault(fault: GatewayFault, version: SoapVersion): string {
       .ele(version.envelopeNs, 'soap:Text')
       .att('http://www.w3.org/XML/1998/namespace', 'xml:lang', 'en')
       .txt(fault.message);
-    writeDetail(faultElement.ele(version.envelopeNs, 'soap:Detail'), fault);
+    writeDetail(faultElement.ele(version.envelopeNs, 'soap:Detail'), fault, options);
   }
   return doc.end();
 }
 
-function writeDetail(detail: XMLBuilder, fault: GatewayFault): void {
+function writeDetail(detail: XMLBuilder, fault: GatewayFault, options: FaultWriteOptions): void {
   const element = detail.ele(NS.faults, `f:${fault.kind.element}`);
+  if (options.signatureSlot) {
+    element.att('Id', FAULT_BLOCK_ID);
+    detail.ele(NS.types, 'ns2:SMEVSignature');
+  }
   element.ele(NS.faults, 'f:Code').txt(detailCode(fault));
   element.ele(NS.faults, 'f:Description').txt(fault.message);
   if (fault.kind.element !== 'InvalidContent') return;
