@@ -28,7 +28,7 @@ export class XmlSignatureVerifier implements SignatureVerifier {
         `the signing certificate ${certificate.thumbprint.slice(0, 16)}… (${certificate.subject}) is registered to no information system`,
       );
     }
-    verifyDetached(text, signature, certificate.pem, request.signedBlock);
+    verifyDetached(text, signature, certificate.publicKey, request.signedBlock);
     return { ...system, certificateThumbprint: certificate.thumbprint };
   }
 }

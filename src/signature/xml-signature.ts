@@ -2,7 +2,7 @@
  * XMLDSig over xml-crypto, restricted to the algorithm table: verify a detached signature with a key the caller
  * has already bound to a registered system, and sign an element by its Id into a signature container.
  */
-import type { KeyLike } from 'node:crypto';
+import type { KeyLike, KeyObject } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import { GatewayFault } from '../soap/faults.js';
 import type { Element } from '../xml/dom.js';
@@ -10,13 +10,15 @@ import { EXC_C14N, SIGNATURE_ALGORITHMS, applyAlgorithmTable } from './algorithm
 import type { SignatureElement } from './signature-element.js';
 
 /**
- * Verify `signature` (already read and shape-checked) over `text`, the document as received, with `publicCert`.
+ * Verify `signature` (already read and shape-checked) over `text`, the document as received, with `publicKey`.
  * Then prove the node the pipeline reads is the one that was verified: its canonical form must equal the
  * reference's verified canonical form byte for byte.
  */
-export function verifyDetached(text: string, signature: SignatureElement, publicCert: string, signedBlock: Element): void {
-  const signed = new SignedXml({ publicCert });
+export function verifyDetached(text: string, signature: SignatureElement, publicKey: KeyObject, signedBlock: Element): void {
+  const signed = new SignedXml({ publicCert: publicKey });
   applyAlgorithmTable(signed);
+  // readSignature has checked that no Id, ID or id value repeats; xml-crypto need only look for the one we use.
+  signed.idAttributes = ['Id'];
   let verified: string | undefined;
   try {
     signed.loadSignature(signature.signature);
