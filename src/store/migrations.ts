@@ -24,6 +24,128 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('seen_message_ids').execute();
     },
   },
+  '0002_registry_and_audit': {
+    async up(db: Kysely<unknown>) {
+      // Participants (organisations) carry the application lifecycle: submitted → checked | declined →
+      // registered → active → suspended | blocked | withdrawn. `version` guards concurrent transitions.
+      await db.schema
+        .createTable('participants')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('registry_code', 'varchar(32)', (c) => c.unique())
+        .addColumn('full_name', 'varchar(500)', (c) => c.notNull())
+        .addColumn('short_name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('legal_form', 'varchar(100)', (c) => c.notNull())
+        .addColumn('ogrn', 'varchar(15)', (c) => c.notNull().unique())
+        .addColumn('inn', 'varchar(12)', (c) => c.notNull())
+        .addColumn('kpp', 'varchar(9)')
+        .addColumn('address', 'varchar(500)', (c) => c.notNull())
+        .addColumn('head_name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('contact_name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('contact_position', 'varchar(200)', (c) => c.notNull())
+        .addColumn('contact_phone', 'varchar(20)', (c) => c.notNull())
+        .addColumn('contact_email', 'varchar(254)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('submitted_at', 'bigint', (c) => c.notNull())
+        .addColumn('coordinator_due', 'bigint', (c) => c.notNull())
+        .addColumn('operator_due', 'bigint')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('participant_transitions')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('participant_id', 'varchar(36)', (c) => c.notNull().references('participants.id'))
+        .addColumn('from_status', 'varchar(16)')
+        .addColumn('to_status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('actor', 'varchar(100)', (c) => c.notNull())
+        .addColumn('role', 'varchar(16)', (c) => c.notNull())
+        .addColumn('reason', 'varchar(1000)')
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('information_systems')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('mnemonic', 'varchar(50)', (c) => c.notNull().unique())
+        .addColumn('name', 'varchar(500)', (c) => c.notNull())
+        .addColumn('participant_id', 'varchar(36)', (c) => c.notNull().references('participants.id'))
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('system_certificates')
+        .addColumn('thumbprint', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('system_id', 'varchar(36)', (c) => c.notNull().references('information_systems.id'))
+        .addColumn('subject', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('serial', 'varchar(64)', (c) => c.notNull())
+        .addColumn('not_before', 'bigint', (c) => c.notNull())
+        .addColumn('not_after', 'bigint', (c) => c.notNull())
+        .addColumn('pem', 'text', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('added_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('routes')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('consumer_system_id', 'varchar(36)', (c) => c.notNull().references('information_systems.id'))
+        .addColumn('message_namespace', 'varchar(500)', (c) => c.notNull())
+        .addColumn('message_local_name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('recipient_system_id', 'varchar(36)', (c) => c.notNull().references('information_systems.id'))
+        .addColumn('provider', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('added_at', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('routes_consumer_message_type', ['consumer_system_id', 'message_namespace', 'message_local_name'])
+        .execute();
+      await db.schema
+        .createTable('api_tokens')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('role', 'varchar(16)', (c) => c.notNull())
+        .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      // The registry's change counter: every change bumps it, so gateways notice changes with one cheap read.
+      await db.schema
+        .createTable('registry_revision')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('revision', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.insertInto('registry_revision' as never).values({ id: 1, revision: 0 } as never).execute();
+
+      // The audit trail: append-only, hash-chained; the head row serialises appends across gateway instances.
+      await db.schema
+        .createTable('audit_entries')
+        .addColumn('seq', 'bigint', (c) => c.primaryKey())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('actor', 'varchar(100)', (c) => c.notNull())
+        .addColumn('role', 'varchar(16)', (c) => c.notNull())
+        .addColumn('action', 'varchar(64)', (c) => c.notNull())
+        .addColumn('subject_type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('subject_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('before_json', 'text')
+        .addColumn('after_json', 'text')
+        .addColumn('prev_hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('hash', 'varchar(64)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('audit_head')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('hash', 'varchar(64)', (c) => c.notNull())
+        .execute();
+      await db.insertInto('audit_head' as never).values({ id: 1, seq: 0, hash: '0'.repeat(64) } as never).execute();
+      await db.schema
+        .createTable('audit_checkpoints')
+        .addColumn('seq', 'bigint', (c) => c.primaryKey())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('head_hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('algorithm', 'varchar(200)', (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .addColumn('certificate', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

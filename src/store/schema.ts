@@ -1,5 +1,4 @@
 /** Table shapes as kysely sees them. One definition serves SQLite and PostgreSQL. */
-import type { Generated } from 'kysely';
 
 export interface SeenMessageIdTable {
   message_id: string;
@@ -9,12 +8,140 @@ export interface SeenMessageIdTable {
   seen_at: number;
 }
 
-export interface GatewayInstanceTable {
-  instance_id: string;
-  started_at: number;
-  id: Generated<number>;
+export type ParticipantStatus =
+  | 'submitted'
+  | 'checked'
+  | 'declined'
+  | 'registered'
+  | 'active'
+  | 'suspended'
+  | 'blocked'
+  | 'withdrawn';
+
+export interface ParticipantTable {
+  id: string;
+  registry_code: string | null;
+  full_name: string;
+  short_name: string;
+  legal_form: string;
+  ogrn: string;
+  inn: string;
+  kpp: string | null;
+  address: string;
+  head_name: string;
+  contact_name: string;
+  contact_position: string;
+  contact_phone: string;
+  contact_email: string;
+  status: ParticipantStatus;
+  submitted_at: number;
+  coordinator_due: number;
+  operator_due: number | null;
+  updated_at: number;
+  version: number;
+}
+
+export interface ParticipantTransitionTable {
+  id: string;
+  participant_id: string;
+  from_status: ParticipantStatus | null;
+  to_status: ParticipantStatus;
+  actor: string;
+  role: string;
+  reason: string | null;
+  at: number;
+}
+
+export type SystemStatus = 'active' | 'suspended' | 'blocked';
+
+export interface InformationSystemTable {
+  id: string;
+  mnemonic: string;
+  name: string;
+  participant_id: string;
+  status: SystemStatus;
+  updated_at: number;
+  version: number;
+}
+
+export interface SystemCertificateTable {
+  thumbprint: string;
+  system_id: string;
+  subject: string;
+  serial: string;
+  not_before: number;
+  not_after: number;
+  pem: string;
+  status: 'active' | 'withdrawn';
+  added_at: number;
+}
+
+export interface RouteTable {
+  id: string;
+  consumer_system_id: string;
+  message_namespace: string;
+  message_local_name: string;
+  recipient_system_id: string;
+  provider: string;
+  status: 'active' | 'withdrawn';
+  added_at: number;
+}
+
+export type Role = 'operator' | 'coordinator' | 'auditor';
+
+export interface ApiTokenTable {
+  id: string;
+  name: string;
+  role: Role;
+  token_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface RegistryRevisionTable {
+  id: number;
+  revision: number;
+}
+
+export interface AuditEntryTable {
+  seq: number;
+  at: number;
+  actor: string;
+  role: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  before_json: string | null;
+  after_json: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface AuditCheckpointTable {
+  seq: number;
+  at: number;
+  head_hash: string;
+  algorithm: string;
+  signature: string;
+  certificate: string;
 }
 
 export interface Database {
   seen_message_ids: SeenMessageIdTable;
+  participants: ParticipantTable;
+  participant_transitions: ParticipantTransitionTable;
+  information_systems: InformationSystemTable;
+  system_certificates: SystemCertificateTable;
+  routes: RouteTable;
+  api_tokens: ApiTokenTable;
+  registry_revision: RegistryRevisionTable;
+  audit_entries: AuditEntryTable;
+  audit_head: AuditHeadTable;
+  audit_checkpoints: AuditCheckpointTable;
 }

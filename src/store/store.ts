@@ -65,6 +65,8 @@ function openSqlite(options: StoreOptions): Store {
 }
 
 function openPostgres(connectionString: string, schema?: string): Store {
+  // bigint columns hold epoch milliseconds and sequence numbers, all far below 2^53: read them as numbers.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
   const pool = new pg.Pool({
     connectionString,
     max: 10,
