@@ -1,0 +1,284 @@
+/**
+ * The hardened gate through the real endpoint: each hostile construct is refused with its own fault code, fast,
+ * and while a hostile request is being refused a valid signed request sent at the same time is still answered.
+ */
+import { expect } from 'chai';
+import { readCallAnswer } from '../../src/client/answer.js';
+import { loadTrustStore } from '../../src/signature/setup.js';
+import { NS } from '../../src/soap/namespaces.js';
+import { SOAP11 } from '../../src/soap/version.js';
+import { SchemaSet } from '../../src/xml/schemas.js';
+import { signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { nested, postSoapRaw, rawHttp, readFault, signedCallWith, withHeaderBlocks, type RawResponse } from './helpers.js';
+
+/** "Well under one second": every refusal below must come back within this. */
+const FAST_MS = 1000;
+
+const ENVELOPE_OPEN = `<soap:Envelope xmlns:soap="${NS.soap11}"><soap:Body>`;
+const ENVELOPE_CLOSE = '</soap:Body></soap:Envelope>';
+
+const XXE =
+  '<?xml version="1.0" encoding="UTF-8"?>\n' +
+  '<!DOCTYPE soap:Envelope [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n' +
+  `${ENVELOPE_OPEN}<x:Leak xmlns:x="urn://example.test/x">&xxe;</x:Leak>${ENVELOPE_CLOSE}`;
+
+function billionLaughs(): string {
+  const entities = ['<!ENTITY lol0 "lol">'];
+  for (let i = 1; i <= 9; i++) entities.push(`<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`);
+  return (
+    `<?xml version="1.0"?>\n<!DOCTYPE soap:Envelope [${entities.join('')}]>\n` +
+    `${ENVELOPE_OPEN}<x:Lol xmlns:x="urn://example.test/x">&lol9;</x:Lol>${ENVELOPE_CLOSE}`
+  );
+}
+
+/** A whole document `depth` elements deep (the Envelope counts as 1), elements only. */
+function deepDocument(depth: number): string {
+  return `${ENVELOPE_OPEN}${nested(depth - 2)}${ENVELOPE_CLOSE}`;
+}
+
+function attributes(count: number): string {
+  return Array.from({ length: count }, (_, i) => `a${i}="${i}"`).join(' ');
+}
+
+/** About 4.9 MB: `levels` opening and closing tags with long names. */
+function hugeDeep(levels = 100_000): string {
+  const name = 'h:deeply-nested-elemnt';
+  const doc = `${ENVELOPE_OPEN}<${name} xmlns:h="urn://example.test/h">${`<${name}>`.repeat(levels - 1)}${`</${name}>`.repeat(levels)}${ENVELOPE_CLOSE}`;
+  return doc;
+}
+
+/** About 4.9 MB: one element with some two hundred thousand attributes. */
+function hugeAttributes(): string {
+  const head = `${ENVELOPE_OPEN}<x:Many xmlns:x="urn://example.test/x"`;
+  const tail = `/>${ENVELOPE_CLOSE}`;
+  const parts: string[] = [];
+  let size = head.length + tail.length;
+  for (let i = 0; size < 4_900_000; i++) {
+    const attr = ` a${i}="${'v'.repeat(16)}"`;
+    parts.push(attr);
+    size += attr.length;
+  }
+  return head + parts.join('') + tail;
+}
+
+/** About 4.9 MB: billion laughs padded with a large comment so the parser must read a lot before the DOCTYPE ends. */
+function hugeLaughs(): string {
+  const doc = billionLaughs();
+  const padding = `<!--${'p'.repeat(4_900_000 - doc.length)}-->`;
+  return doc.replace('<?xml version="1.0"?>\n', `<?xml version="1.0"?>\n${padding}`);
+}
+
+describe('foundation: hardened XML gate', () => {
+  let gateway: TestGateway;
+  let schemas: SchemaSet;
+  before(async () => {
+    gateway = await startTestGateway();
+    schemas = SchemaSet.compile('xsd/gateway.xsd');
+  });
+  after(async () => {
+    schemas.dispose();
+    await gateway.stop();
+  });
+
+  function expectRefused(response: RawResponse, code: string, status = 500) {
+    expect(response.status, response.body).to.equal(status);
+    expect(schemas.validate(response.body), 'the fault is schema-valid').to.deep.equal([]);
+    const fault = readFault(response.body);
+    expect(fault.code, response.body).to.equal(code);
+    expect(fault.element).to.equal('InvalidContent');
+    expect(fault.soapCode).to.equal('soap:Client');
+    expect(response.ms, `${code} answered in ${response.ms.toFixed(1)} ms`).to.be.below(FAST_MS);
+    return fault;
+  }
+
+  /** A valid signed ping sent alongside: answered 200 with a verified answer. */
+  async function expectPingAnswered(response: RawResponse) {
+    expect(response.status, response.body).to.equal(200);
+    const answer = readCallAnswer(response.body, loadTrustStore(gateway.config));
+    expect(answer.kind).to.equal('answer');
+    expect(answer.kind === 'answer' && answer.payload).to.contain('<Text>hello</Text>');
+  }
+
+  it('an XXE attempt reading /etc/passwd is refused (DoctypeForbidden) and leaks nothing', async () => {
+    const response = await postSoapRaw(gateway.endpoint, XXE);
+    expectRefused(response, 'DoctypeForbidden');
+    expect(response.body).not.to.contain('root:');
+  });
+
+  it('an XXE attempt through a parameter entity is refused (DoctypeForbidden)', async () => {
+    const xml =
+      '<!DOCTYPE soap:Envelope [<!ENTITY % remote SYSTEM "file:///etc/passwd"> %remote;]>' +
+      `${ENVELOPE_OPEN}<x:A xmlns:x="urn://example.test/x"/>${ENVELOPE_CLOSE}`;
+    const response = await postSoapRaw(gateway.endpoint, xml);
+    expectRefused(response, 'DoctypeForbidden');
+    expect(response.body).not.to.contain('root:');
+  });
+
+  it('a billion-laughs document is refused (DoctypeForbidden)', async () => {
+    const response = await postSoapRaw(gateway.endpoint, billionLaughs());
+    expectRefused(response, 'DoctypeForbidden');
+    expect(response.body).not.to.contain('lollol');
+  });
+
+  it('a document 65 levels deep is refused (XmlTooDeep)', async () => {
+    const response = await postSoapRaw(gateway.endpoint, deepDocument(65));
+    const fault = expectRefused(response, 'XmlTooDeep');
+    expect(fault.reason).to.contain('64');
+  });
+
+  it('a document 64 levels deep passes the depth limit (refused later, for something else)', async () => {
+    const response = await postSoapRaw(gateway.endpoint, deepDocument(64));
+    expect(response.status).to.equal(500);
+    const fault = readFault(response.body);
+    expect(fault.code).not.to.equal('XmlTooDeep');
+    // The nesting sits where an operation element belongs, so the envelope reader is what refuses it.
+    expect(fault.code).to.equal('UnknownOperation');
+  });
+
+  it('a signed call 64 levels deep (nesting in a header block) is answered; 65 is XmlTooDeep', async () => {
+    // Envelope (1) > Header (2) > 62 levels of header block = 64.
+    const ok = signedCallWith((x) => withHeaderBlocks(x, nested(62)));
+    const answered = await postSoapRaw(gateway.endpoint, ok.xml);
+    await expectPingAnswered(answered);
+    const deep = signedCallWith((x) => withHeaderBlocks(x, nested(63)));
+    expectRefused(await postSoapRaw(gateway.endpoint, deep.xml), 'XmlTooDeep');
+  });
+
+  it('an element with 257 attributes is refused (TooManyAttributes); 256 are accepted', async () => {
+    const many = `${ENVELOPE_OPEN}<A ${attributes(257)}/>${ENVELOPE_CLOSE}`;
+    expectRefused(await postSoapRaw(gateway.endpoint, many), 'TooManyAttributes');
+
+    // A namespace declaration is an attribute too: xmlns:x and 255 more make 256.
+    const allowed = signedCallWith((x) => withHeaderBlocks(x, `<x:A xmlns:x="urn://example.test/x" ${attributes(255)}/>`));
+    await expectPingAnswered(await postSoapRaw(gateway.endpoint, allowed.xml));
+  });
+
+  it('a processing instruction is refused (ForbiddenXmlConstruct)', async () => {
+    const xml = `<?xml version="1.0"?><?xml-stylesheet href="http://evil.example/x.xsl"?>${signedCall().xml.replace(/^<\?xml[^>]*\?>/, '')}`;
+    expectRefused(await postSoapRaw(gateway.endpoint, xml), 'ForbiddenXmlConstruct');
+    const inside = signedCallWith((x) => withHeaderBlocks(x, '<?evil do-something?>'));
+    expectRefused(await postSoapRaw(gateway.endpoint, inside.xml), 'ForbiddenXmlConstruct');
+  });
+
+  it('non-UTF-8 bytes are refused (MalformedXml)', async () => {
+    const text = signedCall().xml;
+    const at = text.indexOf('hello');
+    // "hello" with Latin-1 "é" (0xE9), which is no valid UTF-8 sequence.
+    const bytes = Buffer.concat([Buffer.from(text.slice(0, at), 'utf8'), Buffer.from([0x68, 0xe9, 0x6c, 0x6c, 0x6f]), Buffer.from(text.slice(at + 5), 'utf8')]);
+    const fault = expectRefused(await postSoapRaw(gateway.endpoint, bytes), 'MalformedXml');
+    expect(fault.reason).to.contain('UTF-8');
+  });
+
+  it('an encoding="windows-1251" declaration is refused (MalformedXml)', async () => {
+    const xml = signedCall().xml.replace('encoding="UTF-8"', 'encoding="windows-1251"');
+    expect(xml).to.match(/^<\?xml version="1.0" encoding="windows-1251"\?>/);
+    const fault = expectRefused(await postSoapRaw(gateway.endpoint, xml), 'MalformedXml');
+    expect(fault.reason).to.contain('windows-1251');
+  });
+
+  it('a body that is not well-formed is refused (MalformedXml)', async () => {
+    expectRefused(await postSoapRaw(gateway.endpoint, `${ENVELOPE_OPEN}<x:A xmlns:x="urn:x">${ENVELOPE_CLOSE}`), 'MalformedXml');
+    expectRefused(await postSoapRaw(gateway.endpoint, ''), 'MalformedXml');
+  });
+
+  it('a 4.9 MB document of 100,000-deep nesting is refused quickly (XmlTooDeep)', async () => {
+    const body = hugeDeep();
+    expect(Buffer.byteLength(body)).to.be.within(4_800_000, 5 * 1024 * 1024);
+    expectRefused(await postSoapRaw(gateway.endpoint, body), 'XmlTooDeep');
+  });
+
+  const hostile: Array<[string, () => string, string]> = [
+    ['100,000-deep nesting', hugeDeep, 'XmlTooDeep'],
+    ['200,000 attributes on one element', hugeAttributes, 'TooManyAttributes'],
+    ['billion laughs behind a large comment', hugeLaughs, 'DoctypeForbidden'],
+  ];
+  for (const [what, make, code] of hostile) {
+    it(`while a 4.9 MB body of ${what} is refused, a concurrent signed ping is answered`, async () => {
+      const body = make();
+      expect(Buffer.byteLength(body)).to.be.within(4_000_000, 5 * 1024 * 1024);
+      const ping = signedCall();
+      const [refused, answered] = await Promise.all([
+        postSoapRaw(gateway.endpoint, body),
+        postSoapRaw(gateway.endpoint, ping.xml),
+      ]);
+      expectRefused(refused, code);
+      await expectPingAnswered(answered);
+      expect(answered.ms, `ping answered in ${answered.ms.toFixed(1)} ms`).to.be.below(FAST_MS);
+    });
+  }
+
+  it('XXE and billion laughs in flight together with a signed ping: all three answered correctly', async () => {
+    const [xxe, laughs, answered] = await Promise.all([
+      postSoapRaw(gateway.endpoint, XXE),
+      postSoapRaw(gateway.endpoint, billionLaughs()),
+      postSoapRaw(gateway.endpoint, signedCall().xml),
+    ]);
+    expectRefused(xxe, 'DoctypeForbidden');
+    expect(xxe.body).not.to.contain('root:');
+    expectRefused(laughs, 'DoctypeForbidden');
+    await expectPingAnswered(answered);
+  });
+
+  describe('body size limit (limits.maxBodyBytes = 10000)', () => {
+    let small: TestGateway;
+    before(async () => {
+      small = await startTestGateway({ overrides: { 'limits.maxBodyBytes': 10000 } });
+    });
+    after(() => small.stop());
+
+    const padded = (size: number) => {
+      const xml = signedCall().xml;
+      // <soap:Header/> becomes <soap:Header>…</soap:Header> (13 more characters) around a comment (7 more).
+      const pad = `<!--${'x'.repeat(size - xml.length - 13 - 7)}-->`;
+      return xml.replace('<soap:Header/>', `<soap:Header>${pad}</soap:Header>`);
+    };
+
+    it('a 20 kB body with Content-Length is refused with 413 MessageTooLarge', async () => {
+      const body = padded(20_000);
+      expect(Buffer.byteLength(body)).to.equal(20_000);
+      const response = await postSoapRaw(small.endpoint, body);
+      const fault = expectRefused(response, 'MessageTooLarge', 413);
+      expect(fault.reason).to.contain('10000');
+      expect(response.headers.connection).to.equal('close');
+    });
+
+    it('a 20 kB chunked body without Content-Length is refused with 413 MessageTooLarge', async () => {
+      const body = Buffer.from(padded(20_000));
+      const chunks = [body.subarray(0, 5000), body.subarray(5000, 10_000), body.subarray(10_000, 15_000), body.subarray(15_000)];
+      const response = await rawHttp(small.endpoint, {
+        chunks,
+        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:Call"' },
+      });
+      expectRefused(response, 'MessageTooLarge', 413);
+    });
+
+    it('a signed ping under the limit is still answered', async () => {
+      const body = signedCall().xml;
+      expect(Buffer.byteLength(body)).to.be.below(10_000);
+      const response = await postSoapRaw(small.endpoint, body);
+      expect(response.status, response.body).to.equal(200);
+    });
+
+    it('a signed ping padded to exactly the limit is accepted as far as size goes', async () => {
+      const response = await postSoapRaw(small.endpoint, padded(10_000));
+      expect(response.status, response.body).to.equal(200);
+    });
+
+    it('a 20 kB body in SOAP 1.2 is refused with 413 and a SOAP 1.2 fault', async () => {
+      const response = await rawHttp(small.endpoint, {
+        body: padded(20_000),
+        headers: { 'content-type': 'application/soap+xml; charset=utf-8; action="urn:Call"' },
+      });
+      expect(response.status).to.equal(413);
+      expect(schemas.validate(response.body)).to.deep.equal([]);
+      const fault = readFault(response.body);
+      expect(fault.envelopeNs).to.equal(NS.soap12);
+      expect(fault.code).to.equal('MessageTooLarge');
+      expect(fault.soapCode).to.equal('soap:Sender');
+    });
+  });
+
+  it('every refusal above left the gateway serving: a final signed ping in SOAP 1.1 is answered', async () => {
+    await expectPingAnswered(await postSoapRaw(gateway.endpoint, signedCall({ version: SOAP11 }).xml));
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * SOAP 1.1 and 1.2 through the real endpoint: each is answered in the version asked, faults take each version's
+ * shape, and every envelope-level refusal is a fault with its own code that is itself valid against the schema set.
+ */
+import { expect } from 'chai';
+import { readCallAnswer } from '../../src/client/answer.js';
+import { loadTrustStore } from '../../src/signature/setup.js';
+import { NS } from '../../src/soap/namespaces.js';
+import { SOAP11, SOAP12, type SoapVersion } from '../../src/soap/version.js';
+import { SchemaSet } from '../../src/xml/schemas.js';
+import { parseDom, type Element } from '../../src/xml/dom.js';
+import { signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { postSoapRaw, rawHttp, readFault, signedCallWith, withHeaderBlocks, type RawResponse } from './helpers.js';
+
+describe('foundation: SOAP 1.1 and 1.2', () => {
+  let gateway: TestGateway;
+  let schemas: SchemaSet;
+  before(async () => {
+    gateway = await startTestGateway();
+    schemas = SchemaSet.compile('xsd/gateway.xsd');
+  });
+  after(async () => {
+    schemas.dispose();
+    await gateway.stop();
+  });
+
+  /** The answer is a fault of `version`, valid against the published schema set; returns it read. */
+  function expectFault(response: RawResponse, version: SoapVersion, code: string) {
+    expect(response.headers['content-type'], 'content type of the fault').to.match(
+      new RegExp(`^${version.mediaType.replace('+', '\\+')};\\s*charset=utf-8`, 'i'),
+    );
+    expect(schemas.validate(response.body), 'the fault is valid against xsd/gateway.xsd').to.deep.equal([]);
+    const fault = readFault(response.body);
+    expect(fault.envelopeNs).to.equal(version.envelopeNs);
+    expect(fault.code, `detail code in ${response.body}`).to.equal(code);
+    return fault;
+  }
+
+  /** A QName in element text resolves against the element's in-scope namespaces. */
+  function resolveQName(xml: string, path: (root: Element) => Element | undefined): { ns: string | null; local: string } {
+    const element = path(parseDom(xml).documentElement as Element);
+    if (!element) throw new Error('no such element');
+    const [prefix = '', local = ''] = (element.textContent ?? '').trim().split(':');
+    return { ns: element.lookupNamespaceURI(prefix), local };
+  }
+
+  for (const version of [SOAP11, SOAP12]) {
+    it(`answers a SOAP ${version.name} ping in SOAP ${version.name}: envelope namespace and Content-Type`, async () => {
+      const { xml } = signedCall({ version });
+      const response = await postSoapRaw(gateway.endpoint, xml, version);
+      expect(response.status).to.equal(200);
+      expect(response.headers['content-type']).to.match(new RegExp(`^${version.mediaType.replace('+', '\\+')}; charset=utf-8$`, 'i'));
+      const envelope = parseDom(response.body).documentElement as Element;
+      expect(envelope.localName).to.equal('Envelope');
+      expect(envelope.namespaceURI).to.equal(version.envelopeNs);
+      const answer = readCallAnswer(response.body, loadTrustStore(gateway.config));
+      expect(answer.kind).to.equal('answer');
+      expect(schemas.validate(response.body)).to.deep.equal([]);
+    });
+  }
+
+  it('SOAP 1.1 fault: faultcode soap:Client, faultstring, detail with the SMEV fault element; HTTP 500', async () => {
+    const { xml } = signedCall({ version: SOAP11 });
+    expect((await postSoapRaw(gateway.endpoint, xml, SOAP11)).status).to.equal(200);
+    const again = await postSoapRaw(gateway.endpoint, xml, SOAP11);
+    expect(again.status).to.equal(500);
+    const fault = expectFault(again, SOAP11, 'MessageIsAlreadySent');
+    expect(fault.soapCode).to.equal('soap:Client');
+    expect(resolveQName(again.body, (root) => root.getElementsByTagName('faultcode')[0])).to.deep.equal({
+      ns: NS.soap11,
+      local: 'Client',
+    });
+    expect(fault.reason).to.match(/already accepted/);
+    expect(fault.element).to.equal('MessageIsAlreadySent');
+  });
+
+  it('SOAP 1.2 fault: Code/Value soap:Sender, Subcode naming the SMEV fault, Reason/Text with xml:lang; HTTP 400', async () => {
+    const { xml } = signedCall({ version: SOAP12 });
+    expect((await postSoapRaw(gateway.endpoint, xml, SOAP12)).status).to.equal(200);
+    const again = await postSoapRaw(gateway.endpoint, xml, SOAP12);
+    expect(again.status).to.equal(400);
+    const fault = expectFault(again, SOAP12, 'MessageIsAlreadySent');
+    expect(fault.soapCode).to.equal('soap:Sender');
+    const value = (root: Element) => root.getElementsByTagNameNS(NS.soap12, 'Value')[0];
+    const subValue = (root: Element) => root.getElementsByTagNameNS(NS.soap12, 'Value')[1];
+    expect(resolveQName(again.body, value)).to.deep.equal({ ns: NS.soap12, local: 'Sender' });
+    expect(resolveQName(again.body, subValue)).to.deep.equal({ ns: NS.faults, local: 'MessageIsAlreadySent' });
+    expect(fault.subcode).to.equal('f:MessageIsAlreadySent');
+    const text = parseDom(again.body).getElementsByTagNameNS(NS.soap12, 'Text')[0];
+    expect(text?.getAttributeNS('http://www.w3.org/XML/1998/namespace', 'lang')).to.equal('en');
+    expect(fault.reason).to.match(/already accepted/);
+  });
+
+  it('a SOAP 1.2 envelope sent as text/xml (SOAP 1.1) is a VersionMismatch fault', async () => {
+    const { xml } = signedCall({ version: SOAP12 });
+    const response = await postSoapRaw(gateway.endpoint, xml, SOAP11);
+    expect(response.status).to.equal(500);
+    const fault = expectFault(response, SOAP11, 'VersionMismatch');
+    expect(fault.soapCode).to.equal('soap:VersionMismatch');
+  });
+
+  it('a SOAP 1.1 envelope sent as application/soap+xml (SOAP 1.2) is a VersionMismatch fault', async () => {
+    const { xml } = signedCall({ version: SOAP11 });
+    const response = await postSoapRaw(gateway.endpoint, xml, SOAP12);
+    expect(response.status).to.equal(500);
+    const fault = expectFault(response, SOAP12, 'VersionMismatch');
+    expect(fault.soapCode).to.equal('soap:VersionMismatch');
+  });
+
+  it('application/json is refused with HTTP 415 and a SOAP fault', async () => {
+    const response = await rawHttp(gateway.endpoint, {
+      body: JSON.stringify({ ping: 'hello' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.status).to.equal(415);
+    const fault = expectFault(response, SOAP11, 'UnsupportedMediaType');
+    expect(fault.soapCode).to.equal('soap:Client');
+    expect(fault.reason).to.contain('application/json');
+  });
+
+  it('a request with no Content-Type at all is refused with HTTP 415 and a SOAP fault', async () => {
+    const response = await rawHttp(gateway.endpoint, { body: signedCall().xml });
+    expect(response.status).to.equal(415);
+    expectFault(response, SOAP11, 'UnsupportedMediaType');
+  });
+
+  it('a charset other than UTF-8 in the Content-Type is refused with HTTP 415', async () => {
+    const response = await rawHttp(gateway.endpoint, {
+      body: signedCall().xml,
+      headers: { 'content-type': 'text/xml; charset=windows-1251', soapaction: '"urn:Call"' },
+    });
+    expect(response.status).to.equal(415);
+    expectFault(response, SOAP11, 'UnsupportedMediaType');
+  });
+
+  it('a SOAPAction naming another operation (SOAP 1.1) is a fault', async () => {
+    const response = await postSoapRaw(gateway.endpoint, signedCall().xml, SOAP11, 'urn:SendRequest');
+    expect(response.status).to.equal(500);
+    const fault = expectFault(response, SOAP11, 'PoorSOAPEnvelopeFormat');
+    expect(fault.reason).to.contain('urn:SendRequest');
+  });
+
+  it('an action parameter naming another operation (SOAP 1.2) is a fault', async () => {
+    const response = await postSoapRaw(gateway.endpoint, signedCall({ version: SOAP12 }).xml, SOAP12, 'urn:GetStatus');
+    expect(response.status).to.equal(400);
+    const fault = expectFault(response, SOAP12, 'PoorSOAPEnvelopeFormat');
+    expect(fault.soapCode).to.equal('soap:Sender');
+  });
+
+  it('a header block with mustUnderstand="1" is a MustUnderstand fault (SOAP 1.1)', async () => {
+    const { xml } = signedCallWith((x) =>
+      withHeaderBlocks(x, '<x:Trace xmlns:x="urn://example.test/trace" soap:mustUnderstand="1">t</x:Trace>'),
+    );
+    const response = await postSoapRaw(gateway.endpoint, xml, SOAP11);
+    expect(response.status).to.equal(500);
+    const fault = expectFault(response, SOAP11, 'MustUnderstand');
+    expect(fault.soapCode).to.equal('soap:MustUnderstand');
+    expect(fault.reason).to.contain('Trace');
+  });
+
+  it('a header block with mustUnderstand="true" is a MustUnderstand fault (SOAP 1.2)', async () => {
+    const { xml } = signedCallWith(
+      (x) => withHeaderBlocks(x, '<x:Trace xmlns:x="urn://example.test/trace" soap:mustUnderstand="true">t</x:Trace>'),
+      { version: SOAP12 },
+    );
+    const response = await postSoapRaw(gateway.endpoint, xml, SOAP12);
+    expect(response.status).to.equal(500);
+    const fault = expectFault(response, SOAP12, 'MustUnderstand');
+    expect(fault.soapCode).to.equal('soap:MustUnderstand');
+  });
+
+  it('a header block with mustUnderstand="0" is ignored and the call answered', async () => {
+    const { xml } = signedCallWith((x) =>
+      withHeaderBlocks(x, '<x:Trace xmlns:x="urn://example.test/trace" soap:mustUnderstand="0">t</x:Trace>'),
+    );
+    const response = await postSoapRaw(gateway.endpoint, xml, SOAP11);
+    expect(response.status, response.body).to.equal(200);
+  });
+
+  for (const version of [SOAP11, SOAP12]) {
+    it(`accepts a SOAP ${version.name} envelope with no Header (SMEV demands one; this gateway does not)`, async () => {
+      const { xml } = signedCallWith((x) => x.replace('<soap:Header/>', ''), { version });
+      expect(xml).not.to.contain('Header>');
+      expect(xml).not.to.contain('<soap:Header');
+      const response = await postSoapRaw(gateway.endpoint, xml, version);
+      expect(response.status, response.body).to.equal(200);
+      expect(readCallAnswer(response.body, loadTrustStore(gateway.config)).kind).to.equal('answer');
+    });
+  }
+
+  it('two elements in Body are a fault', async () => {
+    const { xml } = signedCallWith((x) =>
+      x.replace('</sync:CallRequest></soap:Body>', '</sync:CallRequest><x:Extra xmlns:x="urn://example.test/x"/></soap:Body>'),
+    );
+    const response = await postSoapRaw(gateway.endpoint, xml, SOAP11);
+    expect(response.status).to.equal(500);
+    const fault = expectFault(response, SOAP11, 'PoorSOAPEnvelopeFormat');
+    expect(fault.reason).to.contain('exactly one element, found 2');
+  });
+
+  it('an empty Body is a fault', async () => {
+    const xml = `<soap:Envelope xmlns:soap="${NS.soap12}"><soap:Body/></soap:Envelope>`;
+    const response = await postSoapRaw(gateway.endpoint, xml, SOAP12);
+    expect(response.status).to.equal(400);
+    expectFault(response, SOAP12, 'PoorSOAPEnvelopeFormat');
+  });
+
+  it('a document that is not a SOAP envelope is a fault', async () => {
+    const response = await postSoapRaw(gateway.endpoint, '<hello xmlns="urn://example.test/x"/>', SOAP11);
+    expect(response.status).to.equal(500);
+    expectFault(response, SOAP11, 'PoorSOAPEnvelopeFormat');
+  });
+
+  it('a Body element that is no operation of the gateway is an UnknownOperation fault', async () => {
+    const xml = `<soap:Envelope xmlns:soap="${NS.soap11}"><soap:Body><x:Other xmlns:x="urn://example.test/x"/></soap:Body></soap:Envelope>`;
+    const response = await postSoapRaw(gateway.endpoint, xml, SOAP11);
+    expect(response.status).to.equal(500);
+    const fault = expectFault(response, SOAP11, 'UnknownOperation');
+    expect(fault.element).to.equal('UnknownMessageType');
+  });
+});
