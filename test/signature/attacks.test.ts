@@ -1,0 +1,256 @@
+/**
+ * The signature attack corpus through the real HTTP endpoint: every fixture in test/fixtures/attacks (made by
+ * test/signature/attack-corpus.ts) is posted and must be refused with the fault and Code listed here — never a
+ * 200, never a ping answer. Where an earlier layer (the XML guard, the schema) refuses first, the test says so and
+ * also runs the signature verifier on the same message, so the signature layer is shown to hold on its own.
+ * Then the certificate cases (expired, not yet valid, revoked, unknown CA, self-signed, unregistered), issued in
+ * the test under the sample CA, and the positive controls.
+ */
+import { createPrivateKey } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { expect } from 'chai';
+import winston from 'winston';
+import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
+import type { SenderRequest } from '../../src/exchange/request.js';
+import { readSenderRequest } from '../../src/exchange/request.js';
+import { RSA_SHA256 } from '../../src/signature/algorithms.js';
+import { addYears, createRootCa, issueCertificate, selfSigned, type IssuedPair } from '../../src/signature/pki/issue.js';
+import { certificateDer, thumbprint } from '../../src/signature/pki/thumbprint.js';
+import { loadTrustStore } from '../../src/signature/setup.js';
+import type { SystemDirectory } from '../../src/signature/systems.js';
+import { XmlSignatureVerifier } from '../../src/signature/verifier.js';
+import { isGatewayFault } from '../../src/soap/faults.js';
+import { NS } from '../../src/soap/namespaces.js';
+import { SOAP11 } from '../../src/soap/version.js';
+import { parseDom, type Element } from '../../src/xml/dom.js';
+import { PING_PAYLOAD, post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { FIXTURE_DIR, moveNamespacesToEnvelope } from './attack-corpus.js';
+
+/** Which layer refuses a fixture first. */
+type Layer = 'signature' | 'schema' | 'guard';
+
+interface Expected {
+  /** Element under SOAP `detail`. */
+  readonly element: string;
+  /** Its `Code`. */
+  readonly code: string;
+  readonly layer: Layer;
+  /** When an earlier layer fires: the Code the signature verifier gives on its own. */
+  readonly verifierCode?: string;
+}
+
+const sig = (code: string): Expected => ({ element: 'SignatureVerificationFault', code, layer: 'signature' });
+
+/** One entry per fixture file; the test fails if a fixture has no entry or an entry has no fixture. */
+const EXPECTED: Record<string, Expected> = {
+  // Ids declared xs:ID only where the schema types the attribute; a foreign Header element is lax, so the verifier fires.
+  '01-duplicate-id': sig('IncorrectSignatureTarget'),
+  // The Header wrapper is lax, but libxml2 validates the known SenderProvidedRequestData inside it: duplicate xs:ID.
+  '02a-wrapping-same-id': { element: 'InvalidContent', code: 'InvalidContent', layer: 'schema', verifierCode: 'IncorrectSignatureTarget' },
+  '02b-wrapping-other-id': sig('IncorrectSignatureTarget'),
+  '02c-second-block-in-header': sig('IncorrectSignatureTarget'),
+  '03-reference-to-other-element': sig('IncorrectSignatureTarget'),
+  '04-reference-empty-uri': sig('IncorrectSignatureTarget'),
+  '05-reference-external-uri': sig('IncorrectSignatureTarget'),
+  '06-reference-without-uri': sig('IncorrectSignatureTarget'),
+  '07-two-references': sig('IncorrectSignatureTarget'),
+  // xmldsig-core-schema's SignatureType is a sequence: a second SignedInfo is a schema error.
+  '08-two-signedinfo': { element: 'InvalidContent', code: 'InvalidContent', layer: 'schema', verifierCode: 'PoorSOAPEnvelopeFormat' },
+  '09-comment-in-digestvalue': sig('SignatureIsInvalid'),
+  '10-comment-in-signed-text': sig('SignatureIsInvalid'),
+  // The streaming XML guard refuses every processing instruction before a tree is built.
+  '11-pi-in-signed-block': { element: 'InvalidContent', code: 'ForbiddenXmlConstruct', layer: 'guard', verifierCode: 'SignatureIsInvalid' },
+  '12-signature-inside-signed-block': sig('NoSignatureFound'),
+  '13-digest-sha1': sig('SignatureIsInvalid'),
+  '14-signature-rsa-sha1': sig('SignatureIsInvalid'),
+  '15-signature-hmac-sha1': sig('SignatureIsInvalid'),
+  '16-signature-unknown-algorithm': sig('SignatureIsInvalid'),
+  '17-certificate-swapped': sig('SignatureIsInvalid'),
+  '18-self-signed-resigned': sig('CertificateIsNotTrusted'),
+  '19-other-ca-resigned': sig('CertificateIsNotTrusted'),
+  '20-two-certificates': sig('CertificateIsNotFound'),
+  '21-keyinfo-removed': sig('PoorSOAPEnvelopeFormat'),
+  '22-signed-text-altered': sig('SignatureIsInvalid'),
+  // Positive: the signature verifies, so the static fixture gets as far as the replay check (its MessageID is old).
+  '23-namespaces-moved-to-envelope': { element: 'StaleMessageId', code: 'StaleMessageId', layer: 'signature' },
+  '24a-transform-xpath': sig('SignatureIsInvalid'),
+  '24b-transform-xslt': sig('SignatureIsInvalid'),
+  '25-extra-object': sig('PoorSOAPEnvelopeFormat'),
+};
+
+interface FaultSeen {
+  readonly element: string;
+  readonly code: string;
+  readonly description: string;
+}
+
+/** The SMEV fault in `detail`: its element name and Code. */
+function readFault(body: string): FaultSeen {
+  const doc = parseDom(body);
+  const detail = doc.getElementsByTagName('detail').item(0);
+  const first = detail && [...childrenOf(detail)][0];
+  if (!first) throw new Error(`no SOAP fault detail in the answer: ${body.slice(0, 300)}`);
+  const text = (name: string) => first.getElementsByTagNameNS(NS.faults, name).item(0)?.textContent ?? '';
+  expect(first.namespaceURI).to.equal(NS.faults);
+  return { element: first.localName ?? '', code: text('Code'), description: text('Description') };
+}
+
+function* childrenOf(node: Element): Generator<Element> {
+  for (let child = node.firstChild; child; child = child.nextSibling) if (child.nodeType === 1) yield child as Element;
+}
+
+function expectRefused(response: { status: number; body: string }, element: string, code: string): FaultSeen {
+  expect(response.status, response.body.slice(0, 400)).to.equal(500);
+  expect(response.body).not.to.contain('PingResponse');
+  const fault = readFault(response.body);
+  expect({ element: fault.element, code: fault.code }, fault.description).to.deep.equal({ element, code });
+  return fault;
+}
+
+/** The registered sample systems, as the registry would answer, for the verifier run on its own. */
+function sampleDirectory(): SystemDirectory {
+  const byThumbprint = new Map<string, string>();
+  for (const system of ['DEMO_CONSUMER', 'SOCPROTECT_47', 'SOCCARD_28', 'PORTAL_26']) {
+    const der = certificateDer(readFileSync(`certs-sample/${system}.crt.pem`, 'utf8'));
+    if (der) byThumbprint.set(thumbprint(der), system);
+  }
+  return {
+    async systemForCertificate(print: string) {
+      const mnemonic = byThumbprint.get(print);
+      return mnemonic ? { mnemonic, humanReadableName: mnemonic } : undefined;
+    },
+  };
+}
+
+/** Parse without the guard (so a PI survives) and run the signature verifier alone; returns the fault Code. */
+async function verifierCode(verifier: XmlSignatureVerifier, xml: string): Promise<string> {
+  const doc = parseDom(xml);
+  const call = doc.getElementsByTagNameNS(NS.sync, 'CallRequest').item(0);
+  if (!call) throw new Error('no CallRequest');
+  const request: SenderRequest = readSenderRequest(call);
+  try {
+    await verifier.verifyRequest(doc, xml, request, new Date());
+  } catch (error) {
+    if (isGatewayFault(error)) return error.reason ?? error.code;
+    throw error;
+  }
+  return 'verified';
+}
+
+function signedBy(pair: IssuedPair): string {
+  const request = buildCallRequest({ version: SOAP11, payload: PING_PAYLOAD });
+  return signCallRequest(request.xml, {
+    privateKey: createPrivateKey(pair.keyPem),
+    certificatePem: pair.certPem,
+    signatureAlgorithm: RSA_SHA256,
+  });
+}
+
+describe('Signature attack corpus (HTTP)', () => {
+  let gateway: TestGateway;
+  let verifier: XmlSignatureVerifier;
+  const logLines: string[] = [];
+  const fixtures = readdirSync(FIXTURE_DIR)
+    .filter((f) => f.endsWith('.xml'))
+    .map((f) => f.slice(0, -4))
+    .sort();
+
+  before(async () => {
+    gateway = await startTestGateway({ overrides: { logLevel: 'warn' } });
+    verifier = new XmlSignatureVerifier(loadTrustStore(gateway.config), sampleDirectory());
+    // Capture the gateway's log (silent in tests) in memory instead of on the console.
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logLines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    gateway.log.clear();
+    gateway.log.add(new winston.transports.Stream({ stream: sink }));
+    gateway.log.silent = false;
+  });
+  after(() => gateway.stop());
+
+  it('has an expectation for every fixture and a fixture for every expectation', () => {
+    expect(fixtures).to.deep.equal(Object.keys(EXPECTED).sort());
+  });
+
+  it('positive control: the untouched signed request, made fresh, is answered 200 with the ping answer', async () => {
+    const response = await post(gateway, signedCall().xml);
+    expect(response.status, response.body.slice(0, 400)).to.equal(200);
+    expect(response.body).to.contain('PingResponse');
+  });
+
+  it('positive (23): namespace declarations moved up to the Envelope still verify (exc-c14n is namespace-stable)', async () => {
+    const response = await post(gateway, moveNamespacesToEnvelope(signedCall().xml));
+    expect(response.status, response.body.slice(0, 400)).to.equal(200);
+    expect(response.body).to.contain('PingResponse');
+  });
+
+  for (const name of Object.keys(EXPECTED).sort()) {
+    const expected = EXPECTED[name] as Expected;
+    const comment = () => /<!--\s*(ATTACK[^]*?)-->/.exec(readFileSync(`${FIXTURE_DIR}/${name}.xml`, 'utf8'))?.[1];
+    const title =
+      expected.layer === 'signature'
+        ? `${name}: ${expected.element}/${expected.code}`
+        : `${name}: ${expected.element}/${expected.code} (${expected.layer} first; verifier alone: ${expected.verifierCode})`;
+    it(title, async () => {
+      const xml = readFileSync(`${FIXTURE_DIR}/${name}.xml`, 'utf8');
+      expect(comment(), 'the fixture names its attack in a leading comment').to.match(new RegExp(`^ATTACK ${name}: `));
+      const before = logLines.length;
+      const fault = expectRefused(await post(gateway, xml), expected.element, expected.code);
+      // The refusal is logged with the qualified code, and the reason in its message.
+      const logged = logLines.slice(before).map((line) => JSON.parse(line) as { message?: string; fault?: string; reason?: string });
+      const refusal = logged.find((line) => line.message === 'exchange refused');
+      expect(refusal, 'a log line for the refusal').to.not.equal(undefined);
+      expect(refusal?.fault).to.match(new RegExp(`^Client\\.(\\w+\\.)?${expected.code}$`));
+      expect(refusal?.reason).to.equal(fault.description);
+      if (expected.verifierCode) {
+        expect(await verifierCode(verifier, xml), 'the signature verifier alone').to.equal(expected.verifierCode);
+      }
+    });
+  }
+
+  describe('certificates', () => {
+    const ca: IssuedPair = {
+      certPem: readFileSync('certs-sample/ca.crt.pem', 'utf8'),
+      keyPem: readFileSync('certs-sample/ca.key.pem', 'utf8'),
+    };
+    const day = 86_400_000;
+    const now = Date.now();
+    const subject = { commonName: 'DEMO_CONSUMER', mnemonic: 'DEMO_CONSUMER', organization: 'Demo Consumer Agency (sample)' };
+
+    it('expired certificate under the sample CA: CertificateIsExpired', async () => {
+      const pair = issueCertificate(ca, { ...subject, notBefore: new Date(now - 400 * day), notAfter: new Date(now - day) });
+      expectRefused(await post(gateway, signedBy(pair)), 'SignatureVerificationFault', 'CertificateIsExpired');
+    });
+
+    it('certificate not yet valid: CertificateIsNotYetValid', async () => {
+      const pair = issueCertificate(ca, { ...subject, notBefore: new Date(now + 30 * day), notAfter: new Date(now + 400 * day) });
+      expectRefused(await post(gateway, signedBy(pair)), 'SignatureVerificationFault', 'CertificateIsNotYetValid');
+    });
+
+    it('revoked certificate (REVOKED_SYSTEM, on the sample CRL): CertificateIsRevoked', async () => {
+      expectRefused(await post(gateway, signedCall({ system: 'REVOKED_SYSTEM' }).xml), 'SignatureVerificationFault', 'CertificateIsRevoked');
+    });
+
+    it('certificate from an unknown CA: CertificateIsNotTrusted', async () => {
+      const other = createRootCa({ commonName: 'another CA', now: new Date(now - day), years: 5 });
+      const pair = issueCertificate(other, { ...subject, notBefore: new Date(now - day), notAfter: addYears(new Date(now), 1) });
+      const fault = expectRefused(await post(gateway, signedBy(pair)), 'SignatureVerificationFault', 'CertificateIsNotTrusted');
+      expect(fault.description).to.contain('not issued by a CA in the trust store');
+    });
+
+    it('self-signed certificate: CertificateIsNotTrusted', async () => {
+      const pair = selfSigned({ ...subject, notBefore: new Date(now - day), notAfter: addYears(new Date(now), 1) });
+      const fault = expectRefused(await post(gateway, signedBy(pair)), 'SignatureVerificationFault', 'CertificateIsNotTrusted');
+      expect(fault.description).to.contain('self-signed');
+    });
+
+    it('valid certificate under the sample CA registered to no system: SenderIsNotRegistered', async () => {
+      const pair = issueCertificate(ca, { ...subject, notBefore: new Date(now - day), notAfter: addYears(new Date(now), 1) });
+      expectRefused(await post(gateway, signedBy(pair)), 'SenderIsNotRegistered', 'SenderIsNotRegistered');
+    });
+  });
+});
