@@ -160,7 +160,9 @@ const digestValue = (xml: string): string => one(parse(xml), NS.ds, 'DigestValue
 export function moveNamespacesToEnvelope(xml: string): string {
   return mutate(xml, (doc) => {
     const envelope = doc.documentElement as Element;
-    const ping = doc.getElementsByTagNameNS('urn://smev-gateway/services/ping/1.0', 'PingRequest').item(0) as Element;
+    const ping = doc
+      .getElementsByTagNameNS('urn://smev-gateway/services/ping/1.0', 'PingRequest')
+      .item(0) as Element;
     const call = one(doc, NS.sync, 'CallRequest');
     ping.removeAttribute('xmlns:ping');
     call.removeAttribute('xmlns:ns2');
@@ -195,7 +197,10 @@ export function buildCorpus(): Attack[] {
     'a second element, in the SOAP Header, carries Id="SIGNED_BY_CONSUMER" (an element of a foreign namespace, so the lax Header wildcard does not type the attribute as xs:ID)',
     mutate(valid, (doc) => {
       header(doc).appendChild(
-        fragment(doc, `<evil:Decoy xmlns:evil="urn:evil" Id="${BLOCK_ID}"><evil:Text>pwned</evil:Text></evil:Decoy>`),
+        fragment(
+          doc,
+          `<evil:Decoy xmlns:evil="urn:evil" Id="${BLOCK_ID}"><evil:Text>pwned</evil:Text></evil:Decoy>`,
+        ),
       );
     }),
   );
@@ -250,7 +255,10 @@ export function buildCorpus(): Attack[] {
     sign(
       mutate(forgedUnsigned, (doc) => {
         header(doc).appendChild(
-          fragment(doc, `<evil:Decoy xmlns:evil="urn:evil" Id="DECOY"><evil:Text>hello</evil:Text></evil:Decoy>`),
+          fragment(
+            doc,
+            `<evil:Decoy xmlns:evil="urn:evil" Id="DECOY"><evil:Text>hello</evil:Text></evil:Decoy>`,
+          ),
         );
       }),
       { references: [{ xpath: "//*[@Id='DECOY']" }] },
@@ -261,7 +269,9 @@ export function buildCorpus(): Attack[] {
     '04-reference-empty-uri',
     'XSW (whole-document reference)',
     'validly re-signed with Reference URI="" (the whole document, enveloped-signature + exc-c14n) instead of #SIGNED_BY_CONSUMER',
-    sign(unsignedCall(), { references: [{ xpath: '/*', transforms: [ENVELOPED_SIGNATURE, EXC_C14N], isEmptyUri: true }] }),
+    sign(unsignedCall(), {
+      references: [{ xpath: '/*', transforms: [ENVELOPED_SIGNATURE, EXC_C14N], isEmptyUri: true }],
+    }),
   );
 
   add(
@@ -271,7 +281,12 @@ export function buildCorpus(): Attack[] {
     valid.replace(`URI="#${BLOCK_ID}"`, 'URI="http://evil.example/x"'),
   );
 
-  add('06-reference-without-uri', 'implicit reference', 'the Reference has no URI attribute', valid.replace(` URI="#${BLOCK_ID}"`, ''));
+  add(
+    '06-reference-without-uri',
+    'implicit reference',
+    'the Reference has no URI attribute',
+    valid.replace(` URI="#${BLOCK_ID}"`, ''),
+  );
 
   add(
     '07-two-references',
@@ -280,7 +295,10 @@ export function buildCorpus(): Attack[] {
     sign(
       mutate(unsignedCall(), (doc) => {
         header(doc).appendChild(
-          fragment(doc, `<evil:Decoy xmlns:evil="urn:evil" Id="DECOY"><evil:Text>hello</evil:Text></evil:Decoy>`),
+          fragment(
+            doc,
+            `<evil:Decoy xmlns:evil="urn:evil" Id="DECOY"><evil:Text>hello</evil:Text></evil:Decoy>`,
+          ),
         );
       }),
       { references: [{ xpath: `//*[@Id='${BLOCK_ID}']` }, { xpath: "//*[@Id='DECOY']" }] },
@@ -348,13 +366,27 @@ export function buildCorpus(): Attack[] {
     ),
   );
 
-  add('13-digest-sha1', 'weak digest (SHA-1)', 'validly re-signed by DEMO_CONSUMER with DigestMethod sha1', sign(unsignedCall(), { digestAlgorithm: SHA1 }));
-  add('14-signature-rsa-sha1', 'weak signature (RSA-SHA1)', 'validly re-signed by DEMO_CONSUMER with SignatureMethod rsa-sha1', sign(unsignedCall(), { signatureAlgorithm: RSA_SHA1 }));
+  add(
+    '13-digest-sha1',
+    'weak digest (SHA-1)',
+    'validly re-signed by DEMO_CONSUMER with DigestMethod sha1',
+    sign(unsignedCall(), { digestAlgorithm: SHA1 }),
+  );
+  add(
+    '14-signature-rsa-sha1',
+    'weak signature (RSA-SHA1)',
+    'validly re-signed by DEMO_CONSUMER with SignatureMethod rsa-sha1',
+    sign(unsignedCall(), { signatureAlgorithm: RSA_SHA1 }),
+  );
   add(
     '15-signature-hmac-sha1',
     'key confusion, HMAC with the public certificate as key (CVE-2024-32962-adjacent)',
     'SignatureMethod hmac-sha1 keyed with the DEMO_CONSUMER certificate PEM (public), KeyInfo carrying that certificate',
-    sign(unsignedCall(), { signatureAlgorithm: HMAC_SHA1, hmac: true, signingKey: Buffer.from(demo.certificatePem) }),
+    sign(unsignedCall(), {
+      signatureAlgorithm: HMAC_SHA1,
+      hmac: true,
+      signingKey: Buffer.from(demo.certificatePem),
+    }),
   );
   add(
     '16-signature-unknown-algorithm',
@@ -366,39 +398,66 @@ export function buildCorpus(): Attack[] {
   add(
     '17-certificate-swapped',
     'CVE-2024-32962 (key from KeyInfo); identity substitution',
-    'the KeyInfo certificate replaced by SOCCARD_28\'s (registered, trusted) without re-signing',
-    valid.replace(certificateBase64(demo.certificatePem), certificateBase64(sampleSigner('SOCCARD_28').certificatePem)),
+    "the KeyInfo certificate replaced by SOCCARD_28's (registered, trusted) without re-signing",
+    valid.replace(
+      certificateBase64(demo.certificatePem),
+      certificateBase64(sampleSigner('SOCCARD_28').certificatePem),
+    ),
   );
 
   const now = new Date();
   const validity = { notBefore: new Date(now.getTime() - 86_400_000), notAfter: addYears(now, 30) };
-  const attacker = selfSigned({ commonName: 'DEMO_CONSUMER', mnemonic: 'DEMO_CONSUMER', organization: 'Demo Consumer Agency (sample)', ...validity });
+  const attacker = selfSigned({
+    commonName: 'DEMO_CONSUMER',
+    mnemonic: 'DEMO_CONSUMER',
+    organization: 'Demo Consumer Agency (sample)',
+    ...validity,
+  });
   add(
     '18-self-signed-resigned',
     'CVE-2024-32962 (xml-crypto < 6.0.0, GHSA-2xp3-57p7-qf4v): KeyInfo trusted',
-    'payload forged and re-signed with the attacker\'s self-signed key and certificate (subject copies DEMO_CONSUMER)',
-    sign(forgedUnsigned, { signer: { privateKey: createPrivateKey(attacker.keyPem), certificatePem: attacker.certPem } }),
+    "payload forged and re-signed with the attacker's self-signed key and certificate (subject copies DEMO_CONSUMER)",
+    sign(forgedUnsigned, {
+      signer: { privateKey: createPrivateKey(attacker.keyPem), certificatePem: attacker.certPem },
+    }),
   );
 
-  const otherCa = createRootCa({ commonName: 'smev-gateway sample CA', organization: 'smev-gateway sample certification centre', now: validity.notBefore, years: 30 });
-  const otherLeaf = issueCertificate(otherCa, { commonName: 'DEMO_CONSUMER', mnemonic: 'DEMO_CONSUMER', organization: 'Demo Consumer Agency (sample)', ...validity });
+  const otherCa = createRootCa({
+    commonName: 'smev-gateway sample CA',
+    organization: 'smev-gateway sample certification centre',
+    now: validity.notBefore,
+    years: 30,
+  });
+  const otherLeaf = issueCertificate(otherCa, {
+    commonName: 'DEMO_CONSUMER',
+    mnemonic: 'DEMO_CONSUMER',
+    organization: 'Demo Consumer Agency (sample)',
+    ...validity,
+  });
   add(
     '19-other-ca-resigned',
     'CVE-2024-32962 (chain not checked); CA name spoofing',
-    'payload forged and re-signed by a certificate from another CA whose name copies the sample CA\'s',
-    sign(forgedUnsigned, { signer: { privateKey: createPrivateKey(otherLeaf.keyPem), certificatePem: otherLeaf.certPem } }),
+    "payload forged and re-signed by a certificate from another CA whose name copies the sample CA's",
+    sign(forgedUnsigned, {
+      signer: { privateKey: createPrivateKey(otherLeaf.keyPem), certificatePem: otherLeaf.certPem },
+    }),
   );
 
   add(
     '20-two-certificates',
     'key ambiguity (which certificate is checked, which verifies)',
-    'payload forged and signed by the attacker; KeyInfo/X509Data holds DEMO_CONSUMER\'s certificate first, then the attacker\'s',
-    mutate(sign(forgedUnsigned, { signer: { privateKey: createPrivateKey(attacker.keyPem), certificatePem: attacker.certPem } }), (doc) => {
-      const certificate = one(doc, NS.ds, 'X509Certificate');
-      const registered = doc.createElementNS(NS.ds, 'ds:X509Certificate');
-      registered.appendChild(doc.createTextNode(certificateBase64(demo.certificatePem)));
-      certificate.parentNode?.insertBefore(registered, certificate);
-    }),
+    "payload forged and signed by the attacker; KeyInfo/X509Data holds DEMO_CONSUMER's certificate first, then the attacker's",
+    mutate(
+      sign(forgedUnsigned, {
+        signer: { privateKey: createPrivateKey(attacker.keyPem), certificatePem: attacker.certPem },
+      }),
+      (doc) => {
+        const certificate = one(doc, NS.ds, 'X509Certificate');
+        const registered = doc.createElementNS(NS.ds, 'ds:X509Certificate');
+        registered.appendChild(doc.createTextNode(certificateBase64(demo.certificatePem)));
+        certificate.parentNode?.insertBefore(registered, certificate);
+      },
+    ),
   );
 
   add(
@@ -421,7 +480,7 @@ export function buildCorpus(): Attack[] {
   add(
     '23-namespaces-moved-to-envelope',
     'POSITIVE control: exc-c14n is namespace-stable',
-    'the ping, types and basic namespace declarations moved from the block\'s ancestors up to the Envelope: the canonical form is unchanged, so the signature must still verify',
+    "the ping, types and basic namespace declarations moved from the block's ancestors up to the Envelope: the canonical form is unchanged, so the signature must still verify",
     moveNamespacesToEnvelope(valid),
   );
 
@@ -452,7 +511,10 @@ export function buildCorpus(): Attack[] {
     'a ds:Object holding a forged SenderProvidedRequestData-like payload is appended to the otherwise valid ds:Signature',
     mutate(valid, (doc) => {
       one(doc, NS.ds, 'Signature').appendChild(
-        fragment(doc, `<ds:Object xmlns:ds="${NS.ds}"><evil:Text xmlns:evil="urn:evil">pwned</evil:Text></ds:Object>`),
+        fragment(
+          doc,
+          `<ds:Object xmlns:ds="${NS.ds}"><evil:Text xmlns:evil="urn:evil">pwned</evil:Text></ds:Object>`,
+        ),
       );
     }),
   );
@@ -463,7 +525,10 @@ export function buildCorpus(): Attack[] {
 /** The fixture text: the XML declaration, a comment naming the attack, then the message. */
 export function fixtureText(attack: Attack): string {
   const body = attack.xml.replace(/^<\?xml[^>]*\?>\s*/, '');
-  const comment = `ATTACK ${attack.name}: ${attack.description}. Covers: ${attack.covers}.`.replace(/--/g, '- -');
+  const comment = `ATTACK ${attack.name}: ${attack.description}. Covers: ${attack.covers}.`.replace(
+    /--/g,
+    '- -',
+  );
   return `<?xml version="1.0" encoding="UTF-8"?>\n<!-- ${comment} -->\n${body}\n`;
 }
 

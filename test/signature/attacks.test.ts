@@ -15,7 +15,13 @@ import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
 import type { SenderRequest } from '../../src/exchange/request.js';
 import { readSenderRequest } from '../../src/exchange/request.js';
 import { RSA_SHA256 } from '../../src/signature/algorithms.js';
-import { addYears, createRootCa, issueCertificate, selfSigned, type IssuedPair } from '../../src/signature/pki/issue.js';
+import {
+  addYears,
+  createRootCa,
+  issueCertificate,
+  selfSigned,
+  type IssuedPair,
+} from '../../src/signature/pki/issue.js';
 import { certificateDer, thumbprint } from '../../src/signature/pki/thumbprint.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import type { SystemDirectory } from '../../src/signature/systems.js';
@@ -47,7 +53,12 @@ const EXPECTED: Record<string, Expected> = {
   // Ids declared xs:ID only where the schema types the attribute; a foreign Header element is lax, so the verifier fires.
   '01-duplicate-id': sig('IncorrectSignatureTarget'),
   // The Header wrapper is lax, but libxml2 validates the known SenderProvidedRequestData inside it: duplicate xs:ID.
-  '02a-wrapping-same-id': { element: 'InvalidContent', code: 'InvalidContent', layer: 'schema', verifierCode: 'IncorrectSignatureTarget' },
+  '02a-wrapping-same-id': {
+    element: 'InvalidContent',
+    code: 'InvalidContent',
+    layer: 'schema',
+    verifierCode: 'IncorrectSignatureTarget',
+  },
   '02b-wrapping-other-id': sig('IncorrectSignatureTarget'),
   '02c-second-block-in-header': sig('IncorrectSignatureTarget'),
   '03-reference-to-other-element': sig('IncorrectSignatureTarget'),
@@ -56,11 +67,21 @@ const EXPECTED: Record<string, Expected> = {
   '06-reference-without-uri': sig('IncorrectSignatureTarget'),
   '07-two-references': sig('IncorrectSignatureTarget'),
   // xmldsig-core-schema's SignatureType is a sequence: a second SignedInfo is a schema error.
-  '08-two-signedinfo': { element: 'InvalidContent', code: 'InvalidContent', layer: 'schema', verifierCode: 'PoorSOAPEnvelopeFormat' },
+  '08-two-signedinfo': {
+    element: 'InvalidContent',
+    code: 'InvalidContent',
+    layer: 'schema',
+    verifierCode: 'PoorSOAPEnvelopeFormat',
+  },
   '09-comment-in-digestvalue': sig('SignatureIsInvalid'),
   '10-comment-in-signed-text': sig('SignatureIsInvalid'),
   // The streaming XML guard refuses every processing instruction before a tree is built.
-  '11-pi-in-signed-block': { element: 'InvalidContent', code: 'ForbiddenXmlConstruct', layer: 'guard', verifierCode: 'SignatureIsInvalid' },
+  '11-pi-in-signed-block': {
+    element: 'InvalidContent',
+    code: 'ForbiddenXmlConstruct',
+    layer: 'guard',
+    verifierCode: 'SignatureIsInvalid',
+  },
   '12-signature-inside-signed-block': sig('NoSignatureFound'),
   '13-digest-sha1': sig('SignatureIsInvalid'),
   '14-signature-rsa-sha1': sig('SignatureIsInvalid'),
@@ -73,7 +94,11 @@ const EXPECTED: Record<string, Expected> = {
   '21-keyinfo-removed': sig('PoorSOAPEnvelopeFormat'),
   '22-signed-text-altered': sig('SignatureIsInvalid'),
   // Positive: the signature verifies, so the static fixture gets as far as the replay check (its MessageID is old).
-  '23-namespaces-moved-to-envelope': { element: 'StaleMessageId', code: 'StaleMessageId', layer: 'signature' },
+  '23-namespaces-moved-to-envelope': {
+    element: 'StaleMessageId',
+    code: 'StaleMessageId',
+    layer: 'signature',
+  },
   '24a-transform-xpath': sig('SignatureIsInvalid'),
   '24b-transform-xslt': sig('SignatureIsInvalid'),
   '25-extra-object': sig('PoorSOAPEnvelopeFormat'),
@@ -97,7 +122,8 @@ function readFault(body: string): FaultSeen {
 }
 
 function* childrenOf(node: Element): Generator<Element> {
-  for (let child = node.firstChild; child; child = child.nextSibling) if (child.nodeType === 1) yield child as Element;
+  for (let child = node.firstChild; child; child = child.nextSibling)
+    if (child.nodeType === 1) yield child as Element;
 }
 
 function expectRefused(response: { status: number; body: string }, element: string, code: string): FaultSeen {
@@ -190,24 +216,31 @@ describe('Signature attack corpus (HTTP)', () => {
 
   for (const name of Object.keys(EXPECTED).sort()) {
     const expected = EXPECTED[name] as Expected;
-    const comment = () => /<!--\s*(ATTACK[^]*?)-->/.exec(readFileSync(`${FIXTURE_DIR}/${name}.xml`, 'utf8'))?.[1];
+    const comment = () =>
+      /<!--\s*(ATTACK[^]*?)-->/.exec(readFileSync(`${FIXTURE_DIR}/${name}.xml`, 'utf8'))?.[1];
     const title =
       expected.layer === 'signature'
         ? `${name}: ${expected.element}/${expected.code}`
         : `${name}: ${expected.element}/${expected.code} (${expected.layer} first; verifier alone: ${expected.verifierCode})`;
     it(title, async () => {
       const xml = readFileSync(`${FIXTURE_DIR}/${name}.xml`, 'utf8');
-      expect(comment(), 'the fixture names its attack in a leading comment').to.match(new RegExp(`^ATTACK ${name}: `));
+      expect(comment(), 'the fixture names its attack in a leading comment').to.match(
+        new RegExp(`^ATTACK ${name}: `),
+      );
       const before = logLines.length;
       const fault = expectRefused(await post(gateway, xml), expected.element, expected.code);
       // The refusal is logged with the qualified code, and the reason in its message.
-      const logged = logLines.slice(before).map((line) => JSON.parse(line) as { message?: string; fault?: string; reason?: string });
+      const logged = logLines
+        .slice(before)
+        .map((line) => JSON.parse(line) as { message?: string; fault?: string; reason?: string });
       const refusal = logged.find((line) => line.message === 'exchange refused');
       expect(refusal, 'a log line for the refusal').to.not.equal(undefined);
       expect(refusal?.fault).to.match(new RegExp(`^Client\\.(\\w+\\.)?${expected.code}$`));
       expect(refusal?.reason).to.equal(fault.description);
       if (expected.verifierCode) {
-        expect(await verifierCode(verifier, xml), 'the signature verifier alone').to.equal(expected.verifierCode);
+        expect(await verifierCode(verifier, xml), 'the signature verifier alone').to.equal(
+          expected.verifierCode,
+        );
       }
     });
   }
@@ -219,37 +252,81 @@ describe('Signature attack corpus (HTTP)', () => {
     };
     const day = 86_400_000;
     const now = Date.now();
-    const subject = { commonName: 'DEMO_CONSUMER', mnemonic: 'DEMO_CONSUMER', organization: 'Demo Consumer Agency (sample)' };
+    const subject = {
+      commonName: 'DEMO_CONSUMER',
+      mnemonic: 'DEMO_CONSUMER',
+      organization: 'Demo Consumer Agency (sample)',
+    };
 
     it('expired certificate under the sample CA: CertificateIsExpired', async () => {
-      const pair = issueCertificate(ca, { ...subject, notBefore: new Date(now - 400 * day), notAfter: new Date(now - day) });
-      expectRefused(await post(gateway, signedBy(pair)), 'SignatureVerificationFault', 'CertificateIsExpired');
+      const pair = issueCertificate(ca, {
+        ...subject,
+        notBefore: new Date(now - 400 * day),
+        notAfter: new Date(now - day),
+      });
+      expectRefused(
+        await post(gateway, signedBy(pair)),
+        'SignatureVerificationFault',
+        'CertificateIsExpired',
+      );
     });
 
     it('certificate not yet valid: CertificateIsNotYetValid', async () => {
-      const pair = issueCertificate(ca, { ...subject, notBefore: new Date(now + 30 * day), notAfter: new Date(now + 400 * day) });
-      expectRefused(await post(gateway, signedBy(pair)), 'SignatureVerificationFault', 'CertificateIsNotYetValid');
+      const pair = issueCertificate(ca, {
+        ...subject,
+        notBefore: new Date(now + 30 * day),
+        notAfter: new Date(now + 400 * day),
+      });
+      expectRefused(
+        await post(gateway, signedBy(pair)),
+        'SignatureVerificationFault',
+        'CertificateIsNotYetValid',
+      );
     });
 
     it('revoked certificate (REVOKED_SYSTEM, on the sample CRL): CertificateIsRevoked', async () => {
-      expectRefused(await post(gateway, signedCall({ system: 'REVOKED_SYSTEM' }).xml), 'SignatureVerificationFault', 'CertificateIsRevoked');
+      expectRefused(
+        await post(gateway, signedCall({ system: 'REVOKED_SYSTEM' }).xml),
+        'SignatureVerificationFault',
+        'CertificateIsRevoked',
+      );
     });
 
     it('certificate from an unknown CA: CertificateIsNotTrusted', async () => {
       const other = createRootCa({ commonName: 'another CA', now: new Date(now - day), years: 5 });
-      const pair = issueCertificate(other, { ...subject, notBefore: new Date(now - day), notAfter: addYears(new Date(now), 1) });
-      const fault = expectRefused(await post(gateway, signedBy(pair)), 'SignatureVerificationFault', 'CertificateIsNotTrusted');
+      const pair = issueCertificate(other, {
+        ...subject,
+        notBefore: new Date(now - day),
+        notAfter: addYears(new Date(now), 1),
+      });
+      const fault = expectRefused(
+        await post(gateway, signedBy(pair)),
+        'SignatureVerificationFault',
+        'CertificateIsNotTrusted',
+      );
       expect(fault.description).to.contain('not issued by a CA in the trust store');
     });
 
     it('self-signed certificate: CertificateIsNotTrusted', async () => {
-      const pair = selfSigned({ ...subject, notBefore: new Date(now - day), notAfter: addYears(new Date(now), 1) });
-      const fault = expectRefused(await post(gateway, signedBy(pair)), 'SignatureVerificationFault', 'CertificateIsNotTrusted');
+      const pair = selfSigned({
+        ...subject,
+        notBefore: new Date(now - day),
+        notAfter: addYears(new Date(now), 1),
+      });
+      const fault = expectRefused(
+        await post(gateway, signedBy(pair)),
+        'SignatureVerificationFault',
+        'CertificateIsNotTrusted',
+      );
       expect(fault.description).to.contain('self-signed');
     });
 
     it('valid certificate under the sample CA registered to no system: SenderIsNotRegistered', async () => {
-      const pair = issueCertificate(ca, { ...subject, notBefore: new Date(now - day), notAfter: addYears(new Date(now), 1) });
+      const pair = issueCertificate(ca, {
+        ...subject,
+        notBefore: new Date(now - day),
+        notAfter: addYears(new Date(now), 1),
+      });
       expectRefused(await post(gateway, signedBy(pair)), 'SenderIsNotRegistered', 'SenderIsNotRegistered');
     });
   });

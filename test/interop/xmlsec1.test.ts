@@ -1,0 +1,229 @@
+/**
+ * Interoperability with Debian's xmlsec1 (the reference XMLDSig implementation on libxml2 + OpenSSL): a request
+ * signed by `xmlsec1 --sign` from a template is accepted by the gateway, and what the gateway and its client sign
+ * verifies with `xmlsec1 --verify` against the sample CA — each ds:Signature picked by --node-xpath, since xmlsec1
+ * otherwise verifies only the first one in the document. xmlsec1 must be installed (CI installs it): these tests
+ * fail, never skip, without it.
+ *
+ * The commands, with T = urn://x-artefacts-smev-gov-ru/services/message-exchange/types/1.1:
+ *   xmlsec1 --sign --privkey-pem certs-sample/DEMO_CONSUMER.key.pem,certs-sample/DEMO_CONSUMER.crt.pem \
+ *           --id-attr:Id T:SenderProvidedRequestData --output out.xml tmpl.xml
+ *   xmlsec1 --verify --trusted-pem certs-sample/ca.crt.pem --id-attr:Id T:SenderProvidedRequestData request.xml
+ *   xmlsec1 --verify --trusted-pem certs-sample/ca.crt.pem --id-attr:Id T:SenderProvidedResponseData \
+ *           --id-attr:Id T:Response --node-xpath "//*[local-name()='SMEVSignature']/*[local-name()='Signature']" answer.xml
+ *   (and the same with SenderInformationSystemSignature for the provider's signature)
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { readCallAnswer } from '../../src/client/answer.js';
+import { buildCallRequest } from '../../src/client/request.js';
+import { createRootCa } from '../../src/signature/pki/issue.js';
+import { loadTrustStore } from '../../src/signature/setup.js';
+import { NS } from '../../src/soap/namespaces.js';
+import { SOAP11, SOAP12 } from '../../src/soap/version.js';
+import { PING_PAYLOAD, post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+
+const XMLSEC1 = process.env.XMLSEC1 ?? 'xmlsec1';
+const CA = 'certs-sample/ca.crt.pem';
+const KEY = 'certs-sample/DEMO_CONSUMER.key.pem';
+const CERT = 'certs-sample/DEMO_CONSUMER.crt.pem';
+const idAttr = (localName: string) => ['--id-attr:Id', `${NS.types}:${localName}`];
+const signatureIn = (container: string) => `//*[local-name()='${container}']/*[local-name()='Signature']`;
+
+/** The ds:Signature template xmlsec1 fills in: exc-c14n, RSA-SHA256, one Reference to the block, SHA-256. */
+const TEMPLATE =
+  `<ds:Signature xmlns:ds="${NS.ds}"><ds:SignedInfo>` +
+  '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>' +
+  '<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>' +
+  '<ds:Reference URI="#SIGNED_BY_CONSUMER"><ds:Transforms>' +
+  '<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>' +
+  '<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference>' +
+  '</ds:SignedInfo><ds:SignatureValue/>' +
+  '<ds:KeyInfo><ds:X509Data><ds:X509Certificate/></ds:X509Data></ds:KeyInfo></ds:Signature>';
+
+interface Run {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+describe('xmlsec1 interoperability', () => {
+  let gateway: TestGateway;
+  let dir: string;
+  let counter = 0;
+
+  const file = (name: string, text: string): string => {
+    const path = join(dir, `${++counter}-${name}`);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  const xmlsec1 = (args: readonly string[]): Run => {
+    const run = spawnSync(XMLSEC1, args, { encoding: 'utf8' });
+    if (run.error) throw run.error;
+    return { status: run.status, output: `${run.stdout}${run.stderr}` };
+  };
+
+  /** `xmlsec1 --verify` of the signature chosen by `xpath` (or the first one), trusting `ca`. */
+  const verify = (xml: string, ids: readonly string[], xpath?: string, ca = CA): Run =>
+    xmlsec1([
+      '--verify',
+      '--trusted-pem',
+      ca,
+      ...ids.flatMap(idAttr),
+      ...(xpath ? ['--node-xpath', xpath] : []),
+      file('verify.xml', xml),
+    ]);
+
+  const expectVerified = (run: Run) => {
+    expect(run.status, run.output).to.equal(0);
+    expect(run.output).to.match(/^OK$/m);
+    expect(run.output).to.contain('SignedInfo References (ok/all): 1/1');
+  };
+  /** A digest or signature mismatch prints FAIL; a key that cannot be trusted prints ERROR. */
+  const expectFailed = (run: Run, verdict: 'FAIL' | 'ERROR' = 'FAIL') => {
+    expect(run.status, run.output).to.not.equal(0);
+    expect(run.output).to.match(new RegExp(`^${verdict}$`, 'm'));
+    expect(run.output).not.to.match(/^OK$/m);
+  };
+
+  const answerOf = async (xml: string, version = SOAP11) => {
+    const response = await post(gateway, xml, version);
+    expect(response.status, response.body.slice(0, 400)).to.equal(200);
+    expect(response.body).to.contain('PingResponse');
+    return response.body;
+  };
+  const ANSWER_IDS = ['SenderProvidedResponseData', 'Response'];
+
+  before(async function () {
+    const probe = spawnSync(XMLSEC1, ['--version'], { encoding: 'utf8' });
+    if (probe.error || probe.status !== 0) {
+      throw new Error(
+        `xmlsec1 is required for these tests and was not found (${probe.error?.message ?? probe.stderr}); ` +
+          'install it: apt-get install -y xmlsec1',
+      );
+    }
+    dir = mkdtempSync(join(tmpdir(), 'smev-gateway-xmlsec1-'));
+    gateway = await startTestGateway();
+  });
+  after(async () => {
+    await gateway?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the gateway accepts a request signed by xmlsec1 --sign from a template', async () => {
+    const unsigned = buildCallRequest({ version: SOAP11, payload: PING_PAYLOAD }).xml;
+    const template = unsigned.replace(
+      '<ns2:CallerInformationSystemSignature/>',
+      `<ns2:CallerInformationSystemSignature>${TEMPLATE}</ns2:CallerInformationSystemSignature>`,
+    );
+    expect(template).to.contain(TEMPLATE);
+    const out = join(dir, 'xmlsec1-signed.xml');
+    const run = xmlsec1([
+      '--sign',
+      '--privkey-pem',
+      `${KEY},${CERT}`,
+      ...idAttr('SenderProvidedRequestData'),
+      '--output',
+      out,
+      file('template.xml', template),
+    ]);
+    expect(run.status, run.output).to.equal(0);
+    const signed = readFileSync(out, 'utf8');
+    expect(signed).not.to.contain('<ds:DigestValue/>');
+    expect(signed).not.to.contain('<ds:X509Certificate/>');
+
+    const body = await answerOf(signed);
+    const answer = readCallAnswer(body, loadTrustStore(gateway.config));
+    expect(answer.kind).to.equal('answer');
+    if (answer.kind === 'answer') expect(answer.payload).to.contain('<Text>hello</Text>');
+  });
+
+  for (const version of [SOAP11, SOAP12]) {
+    it(`both signatures of the gateway's SOAP ${version.name} answer verify with xmlsec1, each picked by --node-xpath`, async () => {
+      const body = await answerOf(signedCall({ version }).xml, version);
+      expectVerified(verify(body, ANSWER_IDS, signatureIn('SenderInformationSystemSignature')));
+      expectVerified(verify(body, ANSWER_IDS, signatureIn('SMEVSignature')));
+    });
+  }
+
+  it('a fault the gateway signs (sender known) verifies with xmlsec1', async () => {
+    const first = signedCall();
+    await answerOf(first.xml);
+    const again = await post(gateway, first.xml);
+    expect(again.status).to.equal(500);
+    expect(again.body).to.contain('MessageIsAlreadySent');
+    expect(again.body).to.contain('SMEVSignature');
+    const run = xmlsec1([
+      '--verify',
+      '--trusted-pem',
+      CA,
+      '--id-attr:Id',
+      `${NS.faults}:MessageIsAlreadySent`,
+      '--node-xpath',
+      signatureIn('SMEVSignature'),
+      file('fault.xml', again.body),
+    ]);
+    expectVerified(run);
+  });
+
+  it("a request built by the gateway's client (signedCall) verifies with xmlsec1", () => {
+    for (const version of [SOAP11, SOAP12]) {
+      expectVerified(verify(signedCall({ version }).xml, ['SenderProvidedRequestData']));
+    }
+  });
+
+  it('a request printed by the CLI (smev-gateway request) verifies with xmlsec1', () => {
+    const cli = spawnSync(
+      process.execPath,
+      ['dist/src/cli/main.js', 'request', '-s', 'DEMO_CONSUMER', 'examples/ping.xml'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(cli.status, cli.stderr).to.equal(0);
+    expect(cli.stdout).to.contain('SenderProvidedRequestData');
+    expectVerified(verify(cli.stdout, ['SenderProvidedRequestData']));
+  });
+
+  describe('tampering is detected by xmlsec1 (so the checks above can fail)', () => {
+    let body: string;
+    before(async () => {
+      body = await answerOf(signedCall().xml);
+    });
+
+    it('metadata changed outside the provider block: the SMEV signature fails, the provider signature still holds', () => {
+      const tampered = body.replace(
+        '<ns2:Recipient><ns2:Mnemonic>DEMO_CONSUMER</ns2:Mnemonic>',
+        '<ns2:Recipient><ns2:Mnemonic>SOCCARD_28</ns2:Mnemonic>',
+      );
+      expect(tampered).not.to.equal(body);
+      expectVerified(verify(tampered, ANSWER_IDS, signatureIn('SenderInformationSystemSignature')));
+      expectFailed(verify(tampered, ANSWER_IDS, signatureIn('SMEVSignature')));
+    });
+
+    it('the provider payload changed: both signatures fail', () => {
+      const tampered = body.replace('<Text>hello</Text>', '<Text>pwned</Text>');
+      expect(tampered).not.to.equal(body);
+      expectFailed(verify(tampered, ANSWER_IDS, signatureIn('SenderInformationSystemSignature')));
+      expectFailed(verify(tampered, ANSWER_IDS, signatureIn('SMEVSignature')));
+    });
+
+    it('a client request with its payload changed fails', () => {
+      const tampered = signedCall().xml.replace(
+        '<ping:Text>hello</ping:Text>',
+        '<ping:Text>pwned</ping:Text>',
+      );
+      expectFailed(verify(tampered, ['SenderProvidedRequestData']));
+    });
+
+    it('an untouched answer fails against a CA that did not issue its certificates', () => {
+      const other = createRootCa({ commonName: 'another CA', years: 1 });
+      const run = verify(body, ANSWER_IDS, signatureIn('SMEVSignature'), file('other-ca.pem', other.certPem));
+      expectFailed(run, 'ERROR');
+      expect(run.output).to.contain('unable to get local issuer certificate');
+    });
+  });
+});
