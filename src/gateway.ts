@@ -11,19 +11,22 @@ import { StoreReplayGuard } from './exchange/replay-guard.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { builtinServices } from './providers/builtin.js';
 import { ProviderDelivery } from './providers/delivery.js';
-import { GATEWAY_SYSTEM, StaticRouter } from './registry/static-routes.js';
+import { RegistryDirectory } from './registry/directory.js';
+import { Registry } from './registry/registry.js';
+import { seedIfEmpty } from './registry/seed.js';
+import { createAuditTrail } from './audit/setup.js';
 import { createApp } from './server/app.js';
 import { GatewayMetrics } from './server/metrics.js';
-import { PING_NS } from './providers/ping/codec.js';
 import { Contract } from './soap/contract.js';
 import { openStore, type Store } from './store/store.js';
 import { SchemaSet } from './xml/schemas.js';
 import type { SignatureVerifier } from './exchange/dependencies.js';
-import { loadSignatures } from './signature/setup.js';
+import { loadSignatures, loadTrustStore } from './signature/setup.js';
 
 export interface RunningGateway {
   readonly url: string;
   readonly store: Store;
+  readonly registry: Registry;
   readonly log: Logger;
   stop(): Promise<void>;
 }
@@ -37,6 +40,20 @@ export interface StartOptions {
   readonly verifier?: SignatureVerifier;
 }
 
+/** Migrate the store and register the sample participants on first start, once, before workers start. */
+export async function prepareStore(config: GatewayConfig, log: Logger): Promise<void> {
+  const store = await openStore({ databaseUrl: config.store.databaseUrl, sqliteFile: config.store.sqliteFile });
+  try {
+    const trail = createAuditTrail(store, config);
+    if (await seedIfEmpty(store, new Registry(store, trail, loadTrustStore(config)))) {
+      log.info('first start: sample participants registered');
+    }
+    await trail.checkpoint();
+  } finally {
+    await store.close();
+  }
+}
+
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
   const log = createLogger(config.logLevel, { silent: options.silent ?? false });
   const store = await openStore({
@@ -45,17 +62,18 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     ...(options.schema ? { schema: options.schema } : {}),
   });
   const schemas = SchemaSet.compile('xsd/gateway.xsd');
-  const signatures = loadSignatures(config);
-  const router = new StaticRouter().add(
-    { namespace: PING_NS, localName: 'PingRequest' },
-    { recipient: GATEWAY_SYSTEM, provider: 'builtin:ping' },
-  );
+  const trail = createAuditTrail(store, config);
+  const trust = loadTrustStore(config);
+  const registry = new Registry(store, trail, trust);
+  if (await seedIfEmpty(store, registry)) log.info('first start: sample participants registered');
+  const directory = await RegistryDirectory.open(store);
+  const signatures = loadSignatures(config, directory);
   const pipeline = new Pipeline({
     limits: config.limits,
     schemas,
     verifier: options.verifier ?? signatures.verifier,
     replay: new StoreReplayGuard(store, config.replay.windowSeconds * 1000),
-    router,
+    router: directory,
     delivery: new ProviderDelivery(builtinServices()),
     signer: signatures.signer,
   });
@@ -68,6 +86,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     store,
     maxBodyBytes: config.limits.maxBodyBytes,
     publicUrl: config.publicUrl,
+    registry,
   });
 
   const server: Server = app.listen(config.port, config.host);
@@ -89,9 +108,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       const grace = new Promise<void>((resolve) => setTimeout(resolve, config.limits.shutdownGraceSeconds * 1000).unref());
       await Promise.race([closed, grace]);
       server.closeAllConnections();
+      directory.close();
+      await trail.checkpoint().catch((error: unknown) => log.error('audit checkpoint at shutdown failed', { error: (error as Error).message }));
       await store.close();
       schemas.dispose();
       log.info('gateway stopped');
     })());
-  return { url, store, log, stop };
+  return { url, store, registry, log, stop };
 }

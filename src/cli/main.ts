@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { writeSamplePki } from '../signature/pki/sample.js';
 import { printRequest, send } from './send.js';
+import { registerRegistryCommands } from './registry.js';
 import { serve } from './serve.js';
 
 const program = new Command()
@@ -26,6 +27,8 @@ certs
     const written = await writeSamplePki(options.out);
     for (const file of written) process.stdout.write(`${file}\n`);
   });
+
+registerRegistryCommands(program);
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 program

@@ -1,9 +1,16 @@
-/** `smev-gateway serve`: start the gateway and stop it cleanly on SIGTERM/SIGINT. */
-import { loadConfig } from '../config/config.js';
-import { startGateway } from '../gateway.js';
+/**
+ * `smev-gateway serve`: start the gateway and stop it cleanly on SIGTERM/SIGINT. With `workers` above one, a
+ * primary process prepares the store once and forks that many gateway processes sharing the port (node
+ * cluster), replacing any that dies; SIGTERM is passed on and each drains its own exchanges.
+ */
+import cluster from 'node:cluster';
+import { loadConfig, type GatewayConfig } from '../config/config.js';
+import { prepareStore, startGateway } from '../gateway.js';
+import { createLogger } from '../logging/logger.js';
 
 export async function serve(options: { config?: string }): Promise<void> {
   const config = loadConfig({ file: options.config });
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config);
   const gateway = await startGateway(config);
   const shutdown = (signal: string) => {
     gateway.log.info('signal received', { signal });
@@ -17,4 +24,26 @@ export async function serve(options: { config?: string }): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function runPrimary(config: GatewayConfig): Promise<void> {
+  const log = createLogger(config.logLevel);
+  await prepareStore(config, log);
+  let stopping = false;
+  for (let i = 0; i < config.workers; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    log.error('gateway worker died; starting another', { pid: worker.process.pid, code, signal });
+    cluster.fork();
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
+    log.info('signal received; stopping workers', { signal });
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
 }

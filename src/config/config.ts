@@ -5,24 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
-/** The sample participants of `certs-sample/`, registered out of the box for the quick start. */
-const SAMPLE_SYSTEMS = ['DEMO_CONSUMER', 'SOCPROTECT_47', 'SOCCARD_28', 'PORTAL_26'].map((mnemonic) => ({
-  mnemonic,
-  certificate: `certs-sample/${mnemonic}.crt.pem`,
-}));
-
-const systemCertificate = z.object({
-  mnemonic: z.string().regex(/^[A-Z0-9_]{3,50}$/),
-  name: z.string().optional(),
-  certificate: z.string().min(1).describe('path to the PEM certificate registered to the system'),
-});
-
 export const ConfigSchema = z
   .object({
     host: z.string().default('127.0.0.1'),
     port: z.coerce.number().int().min(0).max(65535).default(8080),
     /** Public base URL used in WSDL locations when set; otherwise built from the request's Host. */
     publicUrl: z.string().url().optional(),
+    /** Gateway processes sharing the port (node cluster); each is a full gateway on the same store. */
+    workers: z.coerce.number().int().min(1).max(64).default(1),
     logLevel: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     store: z
       .object({
@@ -55,8 +45,6 @@ export const ConfigSchema = z
         crlFiles: z.array(z.string()).default(['certs-sample/ca.crl.pem']),
         gatewayCertificate: z.string().default('certs-sample/gateway.crt.pem'),
         gatewayKey: z.string().default('certs-sample/gateway.key.pem'),
-        /** Systems and their certificates, used until the participant registry holds them. */
-        systems: z.array(systemCertificate).default(SAMPLE_SYSTEMS),
       })
       .strict()
       .default({
@@ -64,7 +52,6 @@ export const ConfigSchema = z
         crlFiles: ['certs-sample/ca.crl.pem'],
         gatewayCertificate: 'certs-sample/gateway.crt.pem',
         gatewayKey: 'certs-sample/gateway.key.pem',
-        systems: SAMPLE_SYSTEMS,
       }),
     replay: z
       .object({
@@ -84,6 +71,7 @@ const ENVIRONMENT: Record<string, string> = {
   PORT: 'port',
   PUBLIC_URL: 'publicUrl',
   LOG_LEVEL: 'logLevel',
+  WORKERS: 'workers',
   DATABASE_URL: 'store.databaseUrl',
   SQLITE_FILE: 'store.sqliteFile',
   MAX_BODY_BYTES: 'limits.maxBodyBytes',

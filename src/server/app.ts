@@ -1,12 +1,15 @@
 /** The express application: the SOAP endpoint, health and metrics. HTTP lives here and nowhere else. */
 import express, { type Express } from 'express';
+import type { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
+import { adminApi } from './admin-api.js';
 import type { GatewayMetrics } from './metrics.js';
 import { soapEndpoint, type SoapEndpointParts } from './soap-endpoint.js';
 
 export interface AppParts extends SoapEndpointParts {
   readonly store: Store;
   readonly metrics: GatewayMetrics;
+  readonly registry: Registry;
 }
 
 export function createApp(parts: AppParts): Express {
@@ -14,6 +17,7 @@ export function createApp(parts: AppParts): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(soapEndpoint(parts));
+  app.use('/api/v1', adminApi(parts.registry));
 
   app.get('/health', async (_req, res) => {
     try {

@@ -5,7 +5,7 @@ import type { GatewayConfig } from '../config/config.js';
 import { signatureAlgorithmFor } from './algorithms.js';
 import { TrustStore } from './pki/trust-store.js';
 import { GatewaySigner } from './signer.js';
-import { ConfiguredSystems, type SystemDirectory } from './systems.js';
+import type { SystemDirectory } from './systems.js';
 import { XmlSignatureVerifier } from './verifier.js';
 
 export function loadTrustStore(config: GatewayConfig): TrustStore {
@@ -13,7 +13,7 @@ export function loadTrustStore(config: GatewayConfig): TrustStore {
   return TrustStore.fromPem(config.pki.trustedCaFiles.map(read), config.pki.crlFiles.map(read));
 }
 
-export function loadSignatures(config: GatewayConfig, systems?: SystemDirectory) {
+export function loadSignatures(config: GatewayConfig, systems: SystemDirectory) {
   const trust = loadTrustStore(config);
   const certificatePem = readFileSync(config.pki.gatewayCertificate, 'utf8');
   const privateKey = createPrivateKey(readFileSync(config.pki.gatewayKey, 'utf8'));
@@ -21,7 +21,7 @@ export function loadSignatures(config: GatewayConfig, systems?: SystemDirectory)
   if (keyType !== 'rsa') throw new Error(`the gateway key is ${keyType}; only RSA keys are supported so far`);
   return {
     trust,
-    verifier: new XmlSignatureVerifier(trust, systems ?? new ConfiguredSystems(config.pki.systems)),
+    verifier: new XmlSignatureVerifier(trust, systems),
     signer: new GatewaySigner({ privateKey, certificatePem, signatureAlgorithm: signatureAlgorithmFor('rsa') }),
   };
 }

@@ -32,12 +32,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (store.dialect === 'postgres' && options.schema) {
     await sql`create schema if not exists ${sql.id(options.schema)}`.execute(store.db);
   }
-  await migrate(store.db);
+  await migrate(store.db, store.dialect === 'postgres' ? options.schema : undefined);
   return store;
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+async function migrate(db: Kysely<Database>, schema: string | undefined): Promise<void> {
+  // The migration bookkeeping lives in the store's own schema, so schemas sharing a database never mix.
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`store migration ${failed} failed: ${(error as Error).message}`, { cause: error });

@@ -5,6 +5,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import pg from 'pg';
 import { join } from 'node:path';
 import { loadConfig, type GatewayConfig } from '../../src/config/config.js';
 import { startGateway, type RunningGateway, type StartOptions } from '../../src/gateway.js';
@@ -48,8 +49,20 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     stop: async () => {
       await gateway.stop();
       rmSync(dir, { recursive: true, force: true });
+      if (schema) await dropSchema(schema);
     },
   };
+}
+
+/** Drop a PostgreSQL test schema and everything in it. */
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema.replace(/"/g, '')}" cascade`);
+  } finally {
+    await client.end();
+  }
 }
 
 export function sampleKey(system: string): SigningKey {

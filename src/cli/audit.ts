@@ -1,0 +1,102 @@
+/**
+ * Audit trail commands: `audit verify` walks the trail in the configured store, `audit export` writes it to one
+ * JSON file, `audit verify-export` checks such a file offline (no database) against trusted CA certificates.
+ * A broken trail sets exit code 1. Output is plain lines, or the verdict as JSON with `--json`.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { AuditTrail } from '../audit/trail.js';
+import { verifyAuditExport, type AuditVerdict } from '../audit/verify.js';
+import { TrustStore } from '../signature/pki/trust-store.js';
+import type { Store } from '../store/store.js';
+
+export interface AuditCliContext {
+  store: Store;
+  trail: AuditTrail;
+  trust: TrustStore;
+  close(): Promise<void>;
+}
+
+const SAMPLE_CA = 'certs-sample/ca.crt.pem';
+const SAMPLE_CRL = 'certs-sample/ca.crl.pem';
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function report(verdict: AuditVerdict, json: boolean | undefined): void {
+  if (!verdict.ok) process.exitCode = 1;
+  if (json) return out(JSON.stringify(verdict, null, 2));
+  out(`entries: ${verdict.entries}`);
+  out(`checkpoints: ${verdict.checkpoints}`);
+  if (verdict.ok) return out('verdict: intact');
+  out('verdict: BROKEN');
+  if (verdict.firstBroken) out(`first broken entry: ${verdict.firstBroken.seq}: ${verdict.firstBroken.problem}`);
+  out(`problems: ${verdict.problems.length}`);
+  for (const problem of verdict.problems) out(`  ${problem}`);
+}
+
+/**
+ * Adds `audit verify`, `audit export` and `audit verify-export` to `program`. `openContext` opens the configured
+ * store, trust store and trail; it gets the `--config` file when one is given.
+ */
+export function registerAuditCommands(
+  program: Command,
+  openContext: (configFile?: string) => Promise<AuditCliContext>,
+): void {
+  const audit = program.command('audit').description('the tamper-evident audit trail of registry changes');
+
+  const withContext = async <T>(configFile: string | undefined, work: (ctx: AuditCliContext) => Promise<T>): Promise<T> => {
+    const ctx = await openContext(configFile);
+    try {
+      return await work(ctx);
+    } finally {
+      await ctx.close();
+    }
+  };
+
+  audit
+    .command('verify')
+    .description('walk the whole trail: hashes, links, contiguous seqs, the head and every signed checkpoint')
+    .option('-c, --config <file>', 'JSON configuration file')
+    .option('--json', 'print the verdict as JSON')
+    .action(async (options: { config?: string; json?: boolean }) => {
+      const verdict = await withContext(options.config, (ctx) => ctx.trail.verify(ctx.trust));
+      report(verdict, options.json);
+    });
+
+  audit
+    .command('export')
+    .description('write the trail (entries, checkpoints and their certificates) to one JSON file')
+    .requiredOption('-o, --out <file>', 'the file to write')
+    .option('-c, --config <file>', 'JSON configuration file')
+    .option('--json', 'print the counts as JSON')
+    .action(async (options: { out: string; config?: string; json?: boolean }) => {
+      const counts = await withContext(options.config, (ctx) => ctx.trail.export(options.out));
+      if (options.json) out(JSON.stringify({ file: options.out, ...counts }, null, 2));
+      else out(`exported ${counts.entries} entries and ${counts.checkpoints} checkpoints to ${options.out}`);
+    });
+
+  audit
+    .command('verify-export')
+    .description('check an exported trail offline, with no database')
+    .argument('<file>', 'a file written by `audit export`')
+    .option('--ca <file>', `trusted CA certificate for the checkpoints (repeatable; default ${SAMPLE_CA})`, collect, [])
+    .option('--crl <file>', `CRL (repeatable; default ${SAMPLE_CRL} when --ca is not given)`, collect, [])
+    .option('--json', 'print the verdict as JSON')
+    .action((file: string, options: { ca: string[]; crl: string[]; json?: boolean }) => {
+      const ca = options.ca.length ? options.ca : [SAMPLE_CA];
+      const crl = options.crl.length ? options.crl : options.ca.length ? [] : [SAMPLE_CRL];
+      const trust = TrustStore.fromPem(
+        ca.map((f) => readFileSync(f, 'utf8')),
+        crl.map((f) => readFileSync(f, 'utf8')),
+      );
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        report({ ok: false, entries: 0, checkpoints: 0, problems: [`cannot read ${file}: ${(error as Error).message}`] }, options.json);
+        return;
+      }
+      report(verifyAuditExport(parsed, trust), options.json);
+    });
+}

@@ -1,0 +1,44 @@
+/** What the administrative CLI commands work on: the configured store, trust store, audit trail and registry. */
+import { userInfo } from 'node:os';
+import { createAuditTrail } from '../audit/setup.js';
+import type { AuditTrail } from '../audit/trail.js';
+import { loadConfig, type GatewayConfig } from '../config/config.js';
+import { Registry } from '../registry/registry.js';
+import { seedIfEmpty } from '../registry/seed.js';
+import type { TrustStore } from '../signature/pki/trust-store.js';
+import { loadTrustStore } from '../signature/setup.js';
+import { openStore, type Store } from '../store/store.js';
+
+export interface CliContext {
+  readonly config: GatewayConfig;
+  readonly store: Store;
+  readonly trust: TrustStore;
+  readonly trail: AuditTrail;
+  readonly registry: Registry;
+  close(): Promise<void>;
+}
+
+export async function openCliContext(configFile?: string): Promise<CliContext> {
+  const config = loadConfig({ file: configFile });
+  const store = await openStore({ databaseUrl: config.store.databaseUrl, sqliteFile: config.store.sqliteFile });
+  const trust = loadTrustStore(config);
+  const trail = createAuditTrail(store, config);
+  const registry = new Registry(store, trail, trust);
+  // A registry command before the gateway's first start sees the same sample participants it would.
+  await seedIfEmpty(store, registry);
+  return {
+    config,
+    store,
+    trust,
+    trail,
+    registry,
+    close: async () => {
+      await trail.checkpoint();
+      await store.close();
+    },
+  };
+}
+
+export function cliActorName(given?: string): string {
+  return given ?? `cli:${userInfo().username}`;
+}

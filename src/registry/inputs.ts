@@ -1,0 +1,89 @@
+/**
+ * What the registry accepts, as zod schemas (unknown fields refused), and the checks at the door: check digits,
+ * formats, the mnemonic. Each failure names its field.
+ */
+import { z } from 'zod';
+import { RegistryError, invalid } from './errors.js';
+import {
+  checkEmail,
+  checkKpp,
+  checkLegalEntityInn,
+  checkMnemonic,
+  checkOgrn,
+  checkRussianPhone,
+  type CheckResult,
+} from './checks.js';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const ApplicationInput = z
+  .object({
+    fullName: text(500),
+    shortName: text(200),
+    legalForm: text(100),
+    ogrn: z.string(),
+    inn: z.string(),
+    kpp: z.string().optional(),
+    address: text(500),
+    head: text(200),
+    contact: z
+      .object({ name: text(200), position: text(200), phone: z.string(), email: z.string() })
+      .strict(),
+  })
+  .strict();
+export type ApplicationInput = z.infer<typeof ApplicationInput>;
+
+export const SystemInput = z.object({ mnemonic: z.string(), name: text(500) }).strict();
+export type SystemInput = z.infer<typeof SystemInput>;
+
+export const CertificateInput = z.object({ pem: z.string().min(1).max(64 * 1024) }).strict();
+
+export const RouteInput = z
+  .object({
+    consumer: z.string(),
+    namespace: text(500),
+    localName: text(200).regex(/^[A-Za-z_][\w.-]*$/, 'must be an XML local name'),
+    recipient: z.string(),
+    provider: text(1000).regex(/^(builtin:[a-z][a-z0-9-]*|remote:https?:\/\/\S+)$/, 'must be builtin:<service> or remote:<url>'),
+  })
+  .strict();
+export type RouteInput = z.infer<typeof RouteInput>;
+
+export const ReasonInput = z.object({ reason: z.string().trim().max(1000).optional() }).strict();
+
+export const TokenInput = z
+  .object({ name: text(200), role: z.enum(['operator', 'coordinator', 'auditor']) })
+  .strict();
+
+/** Parse with a zod schema; the first problem becomes a RegistryError naming its field. */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'body');
+  throw new RegistryError('invalid', `${field}: ${issue?.message ?? 'invalid'}`, field);
+}
+
+function passed(result: CheckResult): string {
+  if (!result.ok) throw invalid(result.field, result.reason);
+  return result.value;
+}
+
+/** The application with every field checked and in the form the registry stores. */
+export function checkedApplication(input: ApplicationInput) {
+  return {
+    ...input,
+    ogrn: passed(checkOgrn(input.ogrn, 'ogrn')),
+    inn: passed(checkLegalEntityInn(input.inn, 'inn')),
+    kpp: input.kpp === undefined ? null : passed(checkKpp(input.kpp, 'kpp')),
+    contact: {
+      ...input.contact,
+      phone: passed(checkRussianPhone(input.contact.phone, 'contact.phone')),
+      email: passed(checkEmail(input.contact.email, 'contact.email')),
+    },
+  };
+}
+
+export function checkedMnemonic(value: string, field = 'mnemonic'): string {
+  return passed(checkMnemonic(value, field));
+}

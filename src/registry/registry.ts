@@ -1,0 +1,451 @@
+/**
+ * The participant registry: organisations and their application lifecycle, information systems, their
+ * signing certificates, routes and API tokens. Every change runs in one transaction that also bumps the registry
+ * revision (so every gateway instance reloads within a second) and appends to the audit trail. Concurrent
+ * changes of one record are settled by its version: exactly one wins, the other gets a conflict.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { TrustStore } from '../signature/pki/trust-store.js';
+import { isGatewayFault } from '../soap/faults.js';
+import type { Database, ParticipantStatus, ParticipantTable, Role, SystemStatus } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import { RegistryError, conflict, invalid, notFound } from './errors.js';
+import {
+  ApplicationInput,
+  CertificateInput,
+  RouteInput,
+  SystemInput,
+  checkedApplication,
+  checkedMnemonic,
+  parseInput,
+} from './inputs.js';
+import { TRANSITIONS, coordinatorDeadline, isOverdue, operatorDeadline, type TransitionName } from './lifecycle.js';
+
+export interface Actor {
+  readonly name: string;
+  readonly role: Role;
+}
+
+export interface AuditSink {
+  append(
+    trx: Transaction<Database>,
+    entry: {
+      actor: string;
+      role: string;
+      action: string;
+      subjectType: string;
+      subjectId: string;
+      before?: unknown;
+      after?: unknown;
+    },
+  ): Promise<unknown>;
+  afterCommit(): Promise<unknown>;
+}
+
+type Trx = Transaction<Database>;
+
+export class Registry {
+  private readonly db: Kysely<Database>;
+
+  constructor(
+    store: Store,
+    private readonly audit: AuditSink,
+    private readonly trust: TrustStore,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.db = store.db;
+  }
+
+  // ---- participants and their lifecycle ----
+
+  async submitApplication(actor: Actor, body: unknown) {
+    requireRole(actor, 'operator');
+    const input = checkedApplication(parseInput(ApplicationInput, body));
+    const now = this.clock();
+    const row: ParticipantTable = {
+      id: randomUUID(),
+      registry_code: null,
+      full_name: input.fullName,
+      short_name: input.shortName,
+      legal_form: input.legalForm,
+      ogrn: input.ogrn,
+      inn: input.inn,
+      kpp: input.kpp,
+      address: input.address,
+      head_name: input.head,
+      contact_name: input.contact.name,
+      contact_position: input.contact.position,
+      contact_phone: input.contact.phone,
+      contact_email: input.contact.email,
+      status: 'submitted',
+      submitted_at: now.getTime(),
+      coordinator_due: coordinatorDeadline(now).getTime(),
+      operator_due: null,
+      updated_at: now.getTime(),
+      version: 1,
+    };
+    return this.change(actor, 'participant.apply', 'participant', row.id, async (trx) => {
+      if (await trx.selectFrom('participants').select('id').where('ogrn', '=', row.ogrn).executeTakeFirst()) {
+        throw conflict(`a participant with OGRN ${row.ogrn} is already registered or applying`);
+      }
+      await trx.insertInto('participants').values(row).execute();
+      await this.recordTransition(trx, row.id, null, 'submitted', actor, null, now);
+      return { before: undefined, after: row, result: presentParticipant(row) };
+    });
+  }
+
+  async transition(actor: Actor, participantId: string, name: TransitionName, reason?: string) {
+    const rule = TRANSITIONS[name];
+    requireRole(actor, rule.role);
+    if (rule.reasonRequired && !reason?.trim()) throw invalid('reason', `a reason is required to ${name}`);
+    const now = this.clock();
+    return this.change(actor, `participant.${name}`, 'participant', participantId, async (trx) => {
+      const before = await this.participantRow(trx, participantId);
+      if (!(rule.from as readonly ParticipantStatus[]).includes(before.status)) {
+        throw conflict(`cannot ${name} a participant that is ${before.status}`);
+      }
+      const changes: Partial<ParticipantTable> = { status: rule.to, updated_at: now.getTime(), version: before.version + 1 };
+      if (name === 'check') changes.operator_due = operatorDeadline(now).getTime();
+      if (name === 'register') changes.registry_code = `REG-${before.ogrn}`;
+      const updated = await trx
+        .updateTable('participants')
+        .set(changes)
+        .where('id', '=', participantId)
+        .where('version', '=', before.version)
+        .executeTakeFirst();
+      if (!updated.numUpdatedRows) throw conflict('the participant was changed by someone else; reload and retry');
+      await this.recordTransition(trx, participantId, before.status, rule.to, actor, reason ?? null, now);
+      const after = { ...before, ...changes };
+      return { before, after, result: presentParticipant(after) };
+    });
+  }
+
+  async listParticipants(filter: { status?: string; overdue?: boolean } = {}) {
+    const now = this.clock();
+    let query = this.db.selectFrom('participants').selectAll().orderBy('submitted_at');
+    if (filter.status) query = query.where('status', '=', filter.status as ParticipantStatus);
+    const rows = await query.execute();
+    return rows
+      .map((row) => ({ ...presentParticipant(row), overdue: isOverdue(row, now) }))
+      .filter((row) => filter.overdue === undefined || row.overdue === filter.overdue);
+  }
+
+  async getParticipant(id: string) {
+    const row = await this.participantRow(this.db, id);
+    const [transitions, systems] = await Promise.all([
+      this.db
+        .selectFrom('participant_transitions')
+        .select(['from_status', 'to_status', 'actor', 'role', 'reason', 'at'])
+        .where('participant_id', '=', id)
+        .orderBy('at')
+        .execute(),
+      this.db.selectFrom('information_systems').select(['mnemonic', 'name', 'status']).where('participant_id', '=', id).execute(),
+    ]);
+    return {
+      ...presentParticipant(row),
+      overdue: isOverdue(row, this.clock()),
+      transitions: transitions.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
+      systems,
+    };
+  }
+
+  // ---- information systems ----
+
+  async addSystem(actor: Actor, participantId: string, body: unknown) {
+    requireRole(actor, 'operator');
+    const input = parseInput(SystemInput, body);
+    const mnemonic = checkedMnemonic(input.mnemonic);
+    const now = this.clock().getTime();
+    const row = { id: randomUUID(), mnemonic, name: input.name, participant_id: participantId, status: 'active' as const, updated_at: now, version: 1 };
+    return this.change(actor, 'system.add', 'system', mnemonic, async (trx) => {
+      const participant = await this.participantRow(trx, participantId);
+      if (!['registered', 'active'].includes(participant.status)) {
+        throw conflict(`systems are added to registered participants; this one is ${participant.status}`);
+      }
+      if (await trx.selectFrom('information_systems').select('id').where('mnemonic', '=', mnemonic).executeTakeFirst()) {
+        throw conflict(`the mnemonic ${mnemonic} is taken`);
+      }
+      await trx.insertInto('information_systems').values(row).execute();
+      return { before: undefined, after: row, result: row };
+    });
+  }
+
+  async setSystemStatus(actor: Actor, mnemonic: string, status: SystemStatus, reason?: string) {
+    requireRole(actor, 'operator');
+    if (status !== 'active' && !reason?.trim()) throw invalid('reason', `a reason is required to make a system ${status}`);
+    return this.change(actor, `system.${status}`, 'system', mnemonic, async (trx) => {
+      const before = await this.systemRow(trx, mnemonic);
+      if (before.status === 'blocked') throw conflict('a blocked system stays blocked');
+      const updated = await trx
+        .updateTable('information_systems')
+        .set({ status, updated_at: this.clock().getTime(), version: before.version + 1 })
+        .where('id', '=', before.id)
+        .where('version', '=', before.version)
+        .executeTakeFirst();
+      if (!updated.numUpdatedRows) throw conflict('the system was changed by someone else; reload and retry');
+      const after = { ...before, status, reason };
+      return { before, after, result: after };
+    });
+  }
+
+  async listSystems() {
+    return this.db
+      .selectFrom('information_systems as s')
+      .innerJoin('participants as p', 'p.id', 's.participant_id')
+      .select(['s.mnemonic', 's.name', 's.status', 'p.id as participantId', 'p.short_name as participant'])
+      .orderBy('s.mnemonic')
+      .execute();
+  }
+
+  // ---- certificates ----
+
+  async addCertificate(actor: Actor, mnemonic: string, body: unknown) {
+    requireRole(actor, 'operator');
+    const { pem } = parseInput(CertificateInput, body);
+    let checked;
+    try {
+      checked = this.trust.check(pem, this.clock());
+    } catch (error) {
+      if (isGatewayFault(error)) throw invalid('pem', `${error.reason ?? error.code}: ${error.message}`);
+      throw error;
+    }
+    const row = {
+      thumbprint: checked.thumbprint,
+      subject: checked.subject,
+      serial: checked.serial,
+      not_before: checked.notBefore.getTime(),
+      not_after: checked.notAfter.getTime(),
+      pem: checked.pem,
+      status: 'active' as const,
+      added_at: this.clock().getTime(),
+    };
+    return this.change(actor, 'certificate.add', 'certificate', checked.thumbprint, async (trx) => {
+      const system = await this.systemRow(trx, mnemonic);
+      if (await trx.selectFrom('system_certificates').select('thumbprint').where('thumbprint', '=', row.thumbprint).executeTakeFirst()) {
+        throw conflict('this certificate is already registered');
+      }
+      const full = { ...row, system_id: system.id };
+      await trx.insertInto('system_certificates').values(full).execute();
+      const after = { ...presentCertificate(full), system: mnemonic };
+      return { before: undefined, after, result: after };
+    });
+  }
+
+  async withdrawCertificate(actor: Actor, mnemonic: string, thumbprint: string) {
+    requireRole(actor, 'operator');
+    return this.change(actor, 'certificate.withdraw', 'certificate', thumbprint, async (trx) => {
+      const system = await this.systemRow(trx, mnemonic);
+      const before = await trx
+        .selectFrom('system_certificates')
+        .selectAll()
+        .where('thumbprint', '=', thumbprint)
+        .where('system_id', '=', system.id)
+        .executeTakeFirst();
+      if (!before) throw notFound(`certificate ${thumbprint} of ${mnemonic}`);
+      if (before.status !== 'active') throw conflict('the certificate is already withdrawn');
+      await trx.updateTable('system_certificates').set({ status: 'withdrawn' }).where('thumbprint', '=', thumbprint).execute();
+      const after = { ...presentCertificate(before), status: 'withdrawn' };
+      return { before: presentCertificate(before), after, result: after };
+    });
+  }
+
+  async listCertificates(mnemonic: string) {
+    const system = await this.systemRow(this.db, mnemonic);
+    const rows = await this.db.selectFrom('system_certificates').selectAll().where('system_id', '=', system.id).orderBy('added_at').execute();
+    return rows.map(presentCertificate);
+  }
+
+  // ---- routes ----
+
+  async addRoute(actor: Actor, body: unknown) {
+    requireRole(actor, 'operator');
+    const input = parseInput(RouteInput, body);
+    return this.change(actor, 'route.add', 'route', `${input.consumer}:${input.localName}`, async (trx) => {
+      const consumer = await this.systemRow(trx, checkedMnemonic(input.consumer, 'consumer'));
+      const recipient = await this.systemRow(trx, checkedMnemonic(input.recipient, 'recipient'));
+      const existing = await trx
+        .selectFrom('routes')
+        .select('id')
+        .where('consumer_system_id', '=', consumer.id)
+        .where('message_namespace', '=', input.namespace)
+        .where('message_local_name', '=', input.localName)
+        .executeTakeFirst();
+      if (existing) throw conflict(`${input.consumer} already has a route for {${input.namespace}}${input.localName}`);
+      const row = {
+        id: randomUUID(),
+        consumer_system_id: consumer.id,
+        message_namespace: input.namespace,
+        message_local_name: input.localName,
+        recipient_system_id: recipient.id,
+        provider: input.provider,
+        status: 'active' as const,
+        added_at: this.clock().getTime(),
+      };
+      await trx.insertInto('routes').values(row).execute();
+      const after = { id: row.id, ...input };
+      return { before: undefined, after, result: after };
+    });
+  }
+
+  async withdrawRoute(actor: Actor, id: string) {
+    requireRole(actor, 'operator');
+    return this.change(actor, 'route.withdraw', 'route', id, async (trx) => {
+      const before = await trx.selectFrom('routes').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!before) throw notFound(`route ${id}`);
+      await trx.deleteFrom('routes').where('id', '=', id).execute();
+      return { before, after: undefined, result: { id, withdrawn: true } };
+    });
+  }
+
+  async listRoutes() {
+    return this.db
+      .selectFrom('routes as r')
+      .innerJoin('information_systems as c', 'c.id', 'r.consumer_system_id')
+      .innerJoin('information_systems as t', 't.id', 'r.recipient_system_id')
+      .select(['r.id', 'c.mnemonic as consumer', 'r.message_namespace as namespace', 'r.message_local_name as localName', 't.mnemonic as recipient', 'r.provider'])
+      .orderBy('c.mnemonic')
+      .orderBy('r.message_local_name')
+      .execute();
+  }
+
+  // ---- API tokens ----
+
+  /** A new token for a role; the token itself is shown once and stored only as its SHA-256. */
+  async createToken(actor: Actor, name: string, role: Role) {
+    const token = `sgw_${randomBytes(32).toString('base64url')}`;
+    const row = { id: randomUUID(), name, role, token_hash: hashToken(token), created_at: this.clock().getTime(), revoked_at: null };
+    await this.change(actor, 'token.create', 'token', row.id, async (trx) => {
+      await trx.insertInto('api_tokens').values(row).execute();
+      return { before: undefined, after: { id: row.id, name, role }, result: undefined };
+    });
+    return { id: row.id, name, role, token };
+  }
+
+  async revokeToken(actor: Actor, id: string) {
+    return this.change(actor, 'token.revoke', 'token', id, async (trx) => {
+      const before = await trx.selectFrom('api_tokens').select(['id', 'name', 'role', 'revoked_at']).where('id', '=', id).executeTakeFirst();
+      if (!before) throw notFound(`token ${id}`);
+      if (before.revoked_at !== null) throw conflict('the token is already revoked');
+      await trx.updateTable('api_tokens').set({ revoked_at: this.clock().getTime() }).where('id', '=', id).execute();
+      return { before, after: { ...before, revoked: true }, result: { id, revoked: true } };
+    });
+  }
+
+  async listTokens() {
+    const rows = await this.db.selectFrom('api_tokens').select(['id', 'name', 'role', 'created_at', 'revoked_at']).orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, created: new Date(r.created_at).toISOString(), revoked: r.revoked_at !== null }));
+  }
+
+  async authenticate(token: string): Promise<Actor & { tokenId: string } | undefined> {
+    const row = await this.db
+      .selectFrom('api_tokens')
+      .select(['id', 'name', 'role'])
+      .where('token_hash', '=', hashToken(token))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row && { tokenId: row.id, name: row.name, role: row.role };
+  }
+
+  // ---- plumbing ----
+
+  /** Run one change: the work, the audit entry and the revision bump commit together or not at all. */
+  private async change<T>(
+    actor: Actor,
+    action: string,
+    subjectType: string,
+    subjectId: string,
+    work: (trx: Trx) => Promise<{ before: unknown; after: unknown; result: T }>,
+  ): Promise<T> {
+    let result: T;
+    try {
+      result = await this.db.transaction().execute(async (trx) => {
+        const { before, after, result: value } = await work(trx);
+        await trx.updateTable('registry_revision').set((eb) => ({ revision: eb('revision', '+', 1) })).where('id', '=', 1).execute();
+        await this.audit.append(trx, { actor: actor.name, role: actor.role, action, subjectType, subjectId, before, after });
+        return value;
+      });
+    } catch (error) {
+      throw asRegistryError(error);
+    }
+    await this.audit.afterCommit();
+    return result;
+  }
+
+  private async recordTransition(
+    trx: Trx,
+    participantId: string,
+    from: ParticipantStatus | null,
+    to: ParticipantStatus,
+    actor: Actor,
+    reason: string | null,
+    at: Date,
+  ): Promise<void> {
+    await trx
+      .insertInto('participant_transitions')
+      .values({ id: randomUUID(), participant_id: participantId, from_status: from, to_status: to, actor: actor.name, role: actor.role, reason, at: at.getTime() })
+      .execute();
+  }
+
+  private async participantRow(db: Kysely<Database> | Trx, id: string): Promise<ParticipantTable> {
+    const row = await db.selectFrom('participants').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(`participant ${id}`);
+    return row;
+  }
+
+  private async systemRow(db: Kysely<Database> | Trx, mnemonic: string) {
+    const row = await db.selectFrom('information_systems').selectAll().where('mnemonic', '=', mnemonic).executeTakeFirst();
+    if (!row) throw notFound(`information system ${mnemonic}`);
+    return row;
+  }
+}
+
+function requireRole(actor: Actor, role: Role): void {
+  if (actor.role !== role) throw new RegistryError('forbidden', `only the ${role} role may do this; you act as ${actor.role}`);
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** A unique-constraint race lost to a concurrent writer is a conflict, like the checks before it. */
+function asRegistryError(error: unknown): unknown {
+  if (error instanceof RegistryError) return error;
+  const message = (error as Error).message ?? '';
+  const code = (error as { code?: string }).code;
+  if (code === '23505' || /UNIQUE constraint failed/.test(message)) return conflict('a concurrent change registered the same thing first');
+  if (code === '40001' || /database is locked/.test(message)) return conflict('a concurrent change won; retry');
+  return error;
+}
+
+function presentParticipant(row: ParticipantTable) {
+  return {
+    id: row.id,
+    registryCode: row.registry_code,
+    status: row.status,
+    fullName: row.full_name,
+    shortName: row.short_name,
+    legalForm: row.legal_form,
+    ogrn: row.ogrn,
+    inn: row.inn,
+    kpp: row.kpp,
+    address: row.address,
+    head: row.head_name,
+    contact: { name: row.contact_name, position: row.contact_position, phone: row.contact_phone, email: row.contact_email },
+    submittedAt: new Date(row.submitted_at).toISOString(),
+    coordinatorDue: new Date(row.coordinator_due).toISOString(),
+    operatorDue: row.operator_due === null ? null : new Date(row.operator_due).toISOString(),
+    version: row.version,
+  };
+}
+
+function presentCertificate(row: { thumbprint: string; subject: string; serial: string; not_before: number; not_after: number; status: string }) {
+  return {
+    thumbprint: row.thumbprint,
+    subject: row.subject,
+    serial: row.serial,
+    notBefore: new Date(row.not_before).toISOString(),
+    notAfter: new Date(row.not_after).toISOString(),
+    status: row.status,
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The admin API under `/api/v1`: JSON over HTTP with bearer tokens per role. Coordinators check applications;
+ * operators register, add systems, certificates and routes, suspend and block; auditors read. A missing or
+ * wrong token is a 401 and a wrong role a 403, both before anything is read or changed.
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { RegistryError } from '../registry/errors.js';
+import { ReasonInput, parseInput } from '../registry/inputs.js';
+import { isTransitionName } from '../registry/lifecycle.js';
+import { qrPng, qrSvg } from '../registry/qr.js';
+import type { Actor, Registry } from '../registry/registry.js';
+import type { Role, SystemStatus } from '../store/schema.js';
+import { openApiDocument } from './openapi.js';
+
+const SYSTEM_ACTIONS: Record<string, SystemStatus> = { suspend: 'suspended', resume: 'active', block: 'blocked' };
+
+type Authenticated = Response<unknown, { actor: Actor }>;
+
+export function adminApi(registry: Registry): Router {
+  const api = express.Router();
+  api.get('/openapi.json', (_req, res) => void res.json(openApiDocument));
+
+  api.use(async (req, res: Authenticated, next) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    const actor = match?.[1] ? await registry.authenticate(match[1]) : undefined;
+    if (!actor) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="smev-gateway"');
+      return void res.status(401).json({ error: 'a valid bearer token is required' });
+    }
+    res.locals.actor = actor;
+    next();
+  });
+  api.use(express.json({ limit: '64kb', strict: true }));
+
+  const allow =
+    (...roles: Role[]) =>
+    (_req: Request, res: Authenticated, next: NextFunction) => {
+      if (roles.includes(res.locals.actor.role)) return next();
+      res.status(403).json({ error: `this needs the ${roles.join(' or ')} role; the token is ${res.locals.actor.role}` });
+    };
+  const handle =
+    (status: number, work: (req: Request, actor: Actor) => Promise<unknown>) =>
+    async (req: Request, res: Authenticated, next: NextFunction) => {
+      try {
+        res.status(status).json(await work(req, res.locals.actor));
+      } catch (error) {
+        next(error);
+      }
+    };
+  const param = (req: Request, name: string) => String(req.params[name]);
+  const reason = (req: Request) => parseInput(ReasonInput, req.body ?? {}).reason;
+
+  api.get('/participants', handle(200, (req) => registry.listParticipants({
+    ...(typeof req.query.status === 'string' ? { status: req.query.status } : {}),
+    ...(req.query.overdue === 'true' ? { overdue: true } : req.query.overdue === 'false' ? { overdue: false } : {}),
+  })));
+  api.post('/applications', allow('operator'), handle(201, (req, actor) => registry.submitApplication(actor, req.body)));
+  api.get('/participants/:id', handle(200, (req) => registry.getParticipant(param(req, 'id'))));
+  api.get('/participants/:id/qr.:format', async (req, res, next) => {
+    try {
+      const participant = await registry.getParticipant(param(req, 'id'));
+      if (!participant.registryCode) throw new RegistryError('conflict', 'the participant is not registered yet');
+      if (req.params.format === 'png') return void res.type('image/png').send(await qrPng(participant.registryCode));
+      if (req.params.format === 'svg') return void res.type('image/svg+xml').send(await qrSvg(participant.registryCode));
+      throw new RegistryError('not_found', 'QR codes come as qr.png or qr.svg');
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  api.post('/participants/:id/systems', allow('operator'), handle(201, (req, actor) => registry.addSystem(actor, param(req, 'id'), req.body)));
+  api.get('/systems', handle(200, () => registry.listSystems()));
+  api.get('/systems/:mnemonic/certificates', handle(200, (req) => registry.listCertificates(param(req, 'mnemonic'))));
+  api.post('/systems/:mnemonic/certificates', allow('operator'), handle(201, (req, actor) => registry.addCertificate(actor, param(req, 'mnemonic'), req.body)));
+  api.delete('/systems/:mnemonic/certificates/:thumbprint', allow('operator'), handle(200, (req, actor) =>
+    registry.withdrawCertificate(actor, param(req, 'mnemonic'), param(req, 'thumbprint'))));
+  // Generic lifecycle actions come after the specific sub-resources they would otherwise shadow.
+  api.post('/participants/:id/:action', allow('operator', 'coordinator'), handle(200, async (req, actor) => {
+    const action = param(req, 'action');
+    if (!isTransitionName(action)) throw new RegistryError('not_found', `there is no action ${action}`);
+    return registry.transition(actor, param(req, 'id'), action, reason(req));
+  }));
+  api.post('/systems/:mnemonic/:action', allow('operator'), handle(200, (req, actor) => {
+    const status = SYSTEM_ACTIONS[param(req, 'action')];
+    if (!status) throw new RegistryError('not_found', `there is no system action ${param(req, 'action')}`);
+    return registry.setSystemStatus(actor, param(req, 'mnemonic'), status, reason(req));
+  }));
+  api.get('/routes', handle(200, () => registry.listRoutes()));
+  api.post('/routes', allow('operator'), handle(201, (req, actor) => registry.addRoute(actor, req.body)));
+  api.delete('/routes/:id', allow('operator'), handle(200, (req, actor) => registry.withdrawRoute(actor, param(req, 'id'))));
+
+  api.use((_req, res) => void res.status(404).json({ error: 'no such API resource' }));
+  api.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof RegistryError) {
+      return void res.status(error.status).json({ error: error.message, ...(error.field ? { field: error.field } : {}) });
+    }
+    const status = (error as { status?: number; type?: string }).status;
+    if (status === 413) return void res.status(413).json({ error: 'the request body is larger than 64 KiB' });
+    if (status === 400) return void res.status(400).json({ error: `malformed JSON: ${(error as Error).message}` });
+    res.status(500).json({ error: 'internal error' });
+  });
+  return api;
+}
