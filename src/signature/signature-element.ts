@@ -55,6 +55,7 @@ export function readSignature(doc: Document, container: Element | undefined, sig
   checkDocumentShape(doc, signedBlock, signature);
 
   const [signedInfo, signatureValue, keyInfo, ...rest] = childElements(signature);
+  if (keyInfo === undefined) return refuse('CertificateIsNotFound', 'the signature carries no KeyInfo with the certificate');
   if (!isDs(signedInfo, 'SignedInfo') || !isDs(signatureValue, 'SignatureValue') || !isDs(keyInfo, 'KeyInfo') || rest.length) {
     return refuse('PoorSOAPEnvelopeFormat', 'ds:Signature must hold SignedInfo, SignatureValue and KeyInfo, nothing else');
   }
@@ -122,8 +123,9 @@ function checkDocumentShape(doc: Document, signedBlock: Element, signature: Elem
   let blocks = 0;
   const walk = (node: Node, insideSigned: boolean) => {
     for (let child = node.firstChild; child; child = child.nextSibling) {
-      if (child.nodeType === 8 && insideSigned) {
-        refuse('SignatureIsInvalid', 'comments are not accepted inside signed content');
+      // Comments and processing instructions may split signed text without changing its canonical form.
+      if ((child.nodeType === 8 || child.nodeType === 7) && insideSigned) {
+        refuse('SignatureIsInvalid', 'comments and processing instructions are not accepted inside signed content');
       }
       if (child.nodeType !== 1) continue;
       const element = child as Element;

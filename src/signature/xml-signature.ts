@@ -24,7 +24,9 @@ export function verifyDetached(text: string, signature: SignatureElement, public
     signed.loadSignature(signature.signature);
     if (signed.checkSignature(text)) verified = signed.getSignedReferences()[0];
   } catch (error) {
-    throw new GatewayFault('SignatureVerificationFault', `the signature does not verify: ${(error as Error).message}`, {
+    // xml-crypto's own message may quote the whole SignatureValue; the first sentence says enough.
+    const why = (error as Error).message.split(':')[0]?.slice(0, 200) ?? 'unknown';
+    throw new GatewayFault('SignatureVerificationFault', `the signature does not verify (${why})`, {
       reason: 'SignatureIsInvalid',
       cause: error,
     });
