@@ -74,7 +74,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     verifier: options.verifier ?? signatures.verifier,
     replay: new StoreReplayGuard(store, config.replay.windowSeconds * 1000),
     router: directory,
-    delivery: new ProviderDelivery(builtinServices()),
+    delivery: new ProviderDelivery(builtinServices(store, config, log)),
     signer: signatures.signer,
   });
   const metrics = new GatewayMetrics();

@@ -53,6 +53,8 @@ export const ConfigSchema = z
         gatewayCertificate: 'certs-sample/gateway.crt.pem',
         gatewayKey: 'certs-sample/gateway.key.pem',
       }),
+    /** Settings of the built-in services, one section each (`certificates`, `cards`, `tests`), checked by the service. */
+    services: z.record(z.string(), z.unknown()).default({}),
     replay: z
       .object({
         /** Accepted distance between a MessageID's UUID time and the gateway clock. */

@@ -1,10 +1,16 @@
 /**
  * The services hosted in the gateway, by name: `builtin:<name>` in a route selects one. Adding a service is one
- * entry here.
+ * entry here (and its schema in xsd/gateway.xsd, its tables in store/migrations).
  */
+import type { GatewayConfig } from '../config/config.js';
+import type { Logger } from '../logging/logger.js';
+import type { Store } from '../store/store.js';
+import { cardsService } from './cards/index.js';
+import { certificatesService } from './certificates/index.js';
 import type { Provider, ServiceCodec } from './contract.js';
 import { pingCodec } from './ping/codec.js';
 import { pingProvider } from './ping/provider.js';
+import { testsService } from './tests/index.js';
 
 export interface HostedService {
   readonly name: string;
@@ -12,6 +18,39 @@ export interface HostedService {
   readonly provider: Provider;
 }
 
-export function builtinServices(): HostedService[] {
-  return [{ name: 'ping', codec: pingCodec as ServiceCodec, provider: pingProvider as Provider }];
+/** What a built-in service is built from. `settings` is its own section of `services` in the configuration. */
+export interface ServiceContext {
+  readonly store: Store;
+  readonly log: Logger;
+  readonly settings: unknown;
+  readonly clock: () => Date;
+}
+
+/** A built-in service: its codec (static) and how to make its provider. */
+export interface BuiltinService {
+  readonly codec: ServiceCodec;
+  createProvider(context: ServiceContext): Provider;
+}
+
+const BUILTIN: Record<string, BuiltinService> = {
+  ping: { codec: pingCodec as ServiceCodec, createProvider: () => pingProvider as Provider },
+  certificates: certificatesService,
+  cards: cardsService,
+  tests: testsService,
+};
+
+export function builtinServices(store: Store, config: GatewayConfig, log: Logger, clock = () => new Date()): HostedService[] {
+  const sections = config.services as Record<string, unknown>;
+  return Object.entries(BUILTIN).map(([name, service]) => ({
+    name,
+    codec: service.codec,
+    provider: service.createProvider({ store, log: log.child({ service: name }), settings: sections[name] ?? {}, clock }),
+  }));
+}
+
+/** Every request element each built-in service answers, for the sample routes of a fresh install. */
+export function builtinMessageTypes(): Array<{ service: string; namespace: string; localName: string }> {
+  return Object.entries(BUILTIN).flatMap(([name, { codec }]) =>
+    codec.requests.map((localName) => ({ service: name, namespace: codec.namespace, localName })),
+  );
 }

@@ -4,7 +4,7 @@
  * itself a valid record of how they got there.
  */
 import { readFileSync } from 'node:fs';
-import { PING_NS } from '../providers/ping/codec.js';
+import { builtinMessageTypes } from '../providers/builtin.js';
 import type { Store } from '../store/store.js';
 import type { Actor, Registry } from './registry.js';
 
@@ -32,8 +32,10 @@ export const SAMPLE_PARTICIPANTS: readonly SampleParticipant[] = [
   { mnemonic: 'PORTAL_26', organisation: 'Regional Public Services Portal 26 (sample)', certificate: 'certs-sample/PORTAL_26.crt.pem', ogrnBase: '102260000005', innBase: '260000005' },
 ];
 
-/** Message types every sample consumer may send, with the gateway's provider for each. */
-export const SAMPLE_ROUTES = [{ namespace: PING_NS, localName: 'PingRequest', provider: 'builtin:ping' }];
+/** Message types every sample consumer may send: every request of every built-in service. */
+export function sampleRoutes() {
+  return builtinMessageTypes().map((t) => ({ namespace: t.namespace, localName: t.localName, provider: `builtin:${t.service}` }));
+}
 
 export function ogrnWithCheckDigit(base12: string): string {
   return base12 + String((BigInt(base12) % 11n) % 10n);
@@ -66,7 +68,7 @@ export async function seedIfEmpty(store: Store, registry: Registry): Promise<boo
     await registry.addCertificate(operator, sample.mnemonic, { pem: readFileSync(sample.certificate, 'utf8') });
   }
   for (const sample of SAMPLE_PARTICIPANTS.filter((s) => s.mnemonic !== GATEWAY_MNEMONIC)) {
-    for (const route of SAMPLE_ROUTES) {
+    for (const route of sampleRoutes()) {
       await registry.addRoute(operator, { consumer: sample.mnemonic, recipient: GATEWAY_MNEMONIC, ...route });
     }
   }

@@ -3,6 +3,9 @@
  * SQLite and PostgreSQL. Never edit a released migration; add the next one.
  */
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { migration as certificates } from './migrations/0003_certificates.js';
+import { migration as cards } from './migrations/0004_cards.js';
+import { migration as tests } from './migrations/0005_tests.js';
 
 const migrations: Record<string, Migration> = {
   '0001_replay_protection': {
@@ -146,6 +149,9 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_certificates': certificates,
+  '0004_cards': cards,
+  '0005_tests': tests,
 };
 
 export const migrationProvider: MigrationProvider = {
