@@ -230,15 +230,10 @@ describe('foundation: PostgreSQL schemas sharing one database', () => {
     for (const schema of schemas) await dropSchema(schema);
   });
 
-  // BUG: src/store/store.ts migrate() builds `new Migrator({ db, provider })` without `migrationTableSchema`, while
-  // the PostgreSQL pool works in `search_path=<schema>`. kysely's Migrator decides whether kysely_migration and
-  // kysely_migration_lock exist by introspecting ALL schemas (#doesTableExist matches on table name only when no
-  // migrationTableSchema is given), so once any other schema of the database holds them it skips creating them in
-  // the fresh schema and then fails: 'store migration unknown failed: relation "kysely_migration_lock" does not
-  // exist'. Every PostgreSQL store opened with a fresh schema (openStore({ databaseUrl, schema }),
-  // startTestGateway({ store: 'postgres' })) then fails to open while another run's schema exists. Fix: pass
-  // migrationTableSchema: schema to the Migrator (the working tree holds such a change, not committed yet).
-  it.skip('two fresh schemas in one database each migrate on their own', async () => {
+  // Regression guard: kysely's Migrator looks for its own tables in every schema unless told which one to use, so
+  // without `migrationTableSchema` a fresh schema failed to migrate once another schema held kysely_migration_lock
+  // ('relation "kysely_migration_lock" does not exist'); fixed in src/store/store.ts by 11d95b1.
+  it('two fresh schemas in one database each migrate on their own', async () => {
     for (const schema of schemas) {
       const store = await openStore({ databaseUrl: POSTGRES_URL, schema });
       try {
