@@ -30,7 +30,8 @@ function report(verdict: AuditVerdict, json: boolean | undefined): void {
   out(`checkpoints: ${verdict.checkpoints}`);
   if (verdict.ok) return out('verdict: intact');
   out('verdict: BROKEN');
-  if (verdict.firstBroken) out(`first broken entry: ${verdict.firstBroken.seq}: ${verdict.firstBroken.problem}`);
+  if (verdict.firstBroken)
+    out(`first broken entry: ${verdict.firstBroken.seq}: ${verdict.firstBroken.problem}`);
   out(`problems: ${verdict.problems.length}`);
   for (const problem of verdict.problems) out(`  ${problem}`);
 }
@@ -45,7 +46,10 @@ export function registerAuditCommands(
 ): void {
   const audit = program.command('audit').description('the tamper-evident audit trail of registry changes');
 
-  const withContext = async <T>(configFile: string | undefined, work: (ctx: AuditCliContext) => Promise<T>): Promise<T> => {
+  const withContext = async <T>(
+    configFile: string | undefined,
+    work: (ctx: AuditCliContext) => Promise<T>,
+  ): Promise<T> => {
     const ctx = await openContext(configFile);
     try {
       return await work(ctx);
@@ -80,7 +84,12 @@ export function registerAuditCommands(
     .command('verify-export')
     .description('check an exported trail offline, with no database')
     .argument('<file>', 'a file written by `audit export`')
-    .option('--ca <file>', `trusted CA certificate for the checkpoints (repeatable; default ${SAMPLE_CA})`, collect, [])
+    .option(
+      '--ca <file>',
+      `trusted CA certificate for the checkpoints (repeatable; default ${SAMPLE_CA})`,
+      collect,
+      [],
+    )
     .option('--crl <file>', `CRL (repeatable; default ${SAMPLE_CRL} when --ca is not given)`, collect, [])
     .option('--json', 'print the verdict as JSON')
     .action((file: string, options: { ca: string[]; crl: string[]; json?: boolean }) => {
@@ -94,7 +103,15 @@ export function registerAuditCommands(
       try {
         parsed = JSON.parse(readFileSync(file, 'utf8'));
       } catch (error) {
-        report({ ok: false, entries: 0, checkpoints: 0, problems: [`cannot read ${file}: ${(error as Error).message}`] }, options.json);
+        report(
+          {
+            ok: false,
+            entries: 0,
+            checkpoints: 0,
+            problems: [`cannot read ${file}: ${(error as Error).message}`],
+          },
+          options.json,
+        );
         return;
       }
       report(verifyAuditExport(parsed, trust), options.json);

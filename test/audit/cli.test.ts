@@ -1,0 +1,149 @@
+/**
+ * The audit commands, registered on a commander program built here (as main.ts will) over a SQLite store:
+ * verify (plain and --json, exit code 1 when broken), export, and the offline verify-export.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { AuditTrail } from '../../src/audit/trail.js';
+import type { AuditExport, AuditVerdict } from '../../src/audit/verify.js';
+import { registerAuditCommands } from '../../src/cli/audit.js';
+import type { Store } from '../../src/store/store.js';
+import { gatewaySigner, sampleEntry, sampleTrust, sqliteBackend } from './support.js';
+
+describe('audit CLI commands', () => {
+  const backend = sqliteBackend();
+  const dir = mkdtempSync(join(tmpdir(), 'smev-audit-cli-'));
+  let store: Store;
+  let trail: AuditTrail;
+  let opened = 0;
+  let closed = 0;
+  const configs: (string | undefined)[] = [];
+
+  before(async () => {
+    store = await backend.open();
+    trail = new AuditTrail(store.db, gatewaySigner(), { checkpointEvery: 10 });
+    for (let i = 1; i <= 35; i++) {
+      await store.db.transaction().execute((trx) => trail.append(trx, sampleEntry(i)));
+      await trail.afterCommit();
+    }
+  });
+  after(async () => {
+    await store.close();
+    await backend.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
+
+  /** Runs `smev-gateway <args>` and returns what it printed and the exit code it set. */
+  async function run(...args: string[]): Promise<{ stdout: string; exitCode: number }> {
+    const program = new Command().exitOverride();
+    registerAuditCommands(program, async (configFile) => {
+      opened++;
+      configs.push(configFile);
+      return { store, trail, trust: sampleTrust(), close: async () => void closed++ };
+    });
+    let stdout = '';
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      return true;
+    }) as typeof process.stdout.write;
+    process.exitCode = undefined;
+    try {
+      await program.parseAsync(args, { from: 'user' });
+    } finally {
+      process.stdout.write = write;
+    }
+    const exitCode = Number(process.exitCode ?? 0);
+    process.exitCode = undefined;
+    return { stdout, exitCode };
+  }
+
+  it('audit verify prints a summary and exits 0 on an intact trail; --json prints the verdict', async () => {
+    const plain = await run('audit', 'verify', '--config', 'gateway.json');
+    expect(plain).to.deep.equal({ stdout: 'entries: 35\ncheckpoints: 3\nverdict: intact\n', exitCode: 0 });
+    expect(configs.at(-1)).to.equal('gateway.json');
+    expect(closed).to.equal(opened);
+    const json = await run('audit', 'verify', '--json');
+    expect(JSON.parse(json.stdout)).to.deep.equal({ ok: true, entries: 35, checkpoints: 3, problems: [] });
+  });
+
+  it('audit verify names the first broken entry and exits 1', async () => {
+    const row = await store.db
+      .selectFrom('audit_entries')
+      .select('after_json')
+      .where('seq', '=', 17)
+      .executeTakeFirstOrThrow();
+    await store.db
+      .updateTable('audit_entries')
+      .set({ after_json: '{"forged":true}' })
+      .where('seq', '=', 17)
+      .execute();
+    try {
+      const plain = await run('audit', 'verify');
+      expect(plain.exitCode).to.equal(1);
+      expect(plain.stdout).to.contain('verdict: BROKEN\n');
+      expect(plain.stdout).to.contain('first broken entry: 17: entry 17 does not match its hash');
+      const json = await run('audit', 'verify', '--json');
+      expect(json.exitCode).to.equal(1);
+      expect((JSON.parse(json.stdout) as AuditVerdict).firstBroken?.seq).to.equal(17);
+    } finally {
+      await store.db
+        .updateTable('audit_entries')
+        .set({ after_json: row.after_json })
+        .where('seq', '=', 17)
+        .execute();
+    }
+    expect((await run('audit', 'verify')).exitCode).to.equal(0);
+  });
+
+  it('audit export writes a file that audit verify-export checks offline, and names tampering in it', async () => {
+    const file = join(dir, 'trail.json');
+    const exported = await run('audit', 'export', '--out', file);
+    expect(exported).to.deep.equal({
+      stdout: `exported 35 entries and 3 checkpoints to ${file}\n`,
+      exitCode: 0,
+    });
+
+    const before = opened;
+    const offline = await run('audit', 'verify-export', file, '--ca', 'certs-sample/ca.crt.pem');
+    expect(offline).to.deep.equal({ stdout: 'entries: 35\ncheckpoints: 3\nverdict: intact\n', exitCode: 0 });
+    expect(opened, 'verify-export opens no database').to.equal(before);
+    expect((await run('audit', 'verify-export', file)).exitCode, 'default: the sample CA and CRL').to.equal(
+      0,
+    );
+
+    const tampered = JSON.parse(readFileSync(file, 'utf8')) as AuditExport;
+    const entry = tampered.entries.find((e) => e.seq === 23);
+    if (!entry) throw new Error('no entry 23');
+    entry.actor = 'somebody-else';
+    const bad = join(dir, 'tampered.json');
+    writeFileSync(bad, JSON.stringify(tampered));
+    const broken = await run('audit', 'verify-export', bad, '--json');
+    expect(broken.exitCode).to.equal(1);
+    expect((JSON.parse(broken.stdout) as AuditVerdict).firstBroken?.seq).to.equal(23);
+
+    writeFileSync(bad, '{ not json');
+    const unreadable = await run('audit', 'verify-export', bad);
+    expect(unreadable.exitCode).to.equal(1);
+    expect(unreadable.stdout).to.contain('verdict: BROKEN');
+  });
+
+  it('audit verify-export refuses checkpoints whose certificate does not chain to the given CA', async () => {
+    const file = join(dir, 'trail.json');
+    // A CA that did not issue the gateway certificate: the sample's gateway certificate is then untrusted.
+    const { createRootCa } = await import('../../src/signature/pki/issue.js');
+    const other = createRootCa({ commonName: 'Other CA', years: 1 });
+    writeFileSync(join(dir, 'other-ca.pem'), other.certPem);
+    const result = await run('audit', 'verify-export', file, '--ca', join(dir, 'other-ca.pem'), '--json');
+    expect(result.exitCode).to.equal(1);
+    const verdict = JSON.parse(result.stdout) as AuditVerdict;
+    expect(verdict.firstBroken?.seq).to.equal(10);
+    expect(verdict.firstBroken?.problem).to.match(/untrusted certificate/);
+  });
+});
