@@ -104,9 +104,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     (stopping ??= (async () => {
       log.info('gateway stopping: draining in-flight exchanges');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive sockets become idle as their last exchange is answered: close them as they do.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
       const grace = new Promise<void>((resolve) => setTimeout(resolve, config.limits.shutdownGraceSeconds * 1000).unref());
       await Promise.race([closed, grace]);
+      clearInterval(sweep);
       server.closeAllConnections();
       directory.close();
       await trail.checkpoint().catch((error: unknown) => log.error('audit checkpoint at shutdown failed', { error: (error as Error).message }));

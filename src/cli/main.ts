@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { writeSamplePki } from '../signature/pki/sample.js';
 import { printRequest, send } from './send.js';
+import { registerAuditCommands } from './audit.js';
+import { openCliContext } from './context.js';
 import { registerRegistryCommands } from './registry.js';
 import { serve } from './serve.js';
 
@@ -29,6 +31,7 @@ certs
   });
 
 registerRegistryCommands(program);
+registerAuditCommands(program, openCliContext);
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 program

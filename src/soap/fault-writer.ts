@@ -56,6 +56,7 @@ function writeDetail(detail: XMLBuilder, fault: GatewayFault, options: FaultWrit
   }
   element.ele(NS.faults, 'f:Code').txt(detailCode(fault));
   element.ele(NS.faults, 'f:Description').txt(fault.message);
+  for (const [name, value] of fault.fields) element.ele(NS.faults, `f:${name}`).txt(value);
   if (fault.kind.element !== 'InvalidContent') return;
   const problems = fault.errors.length ? fault.errors : [{ message: fault.message }];
   for (const problem of problems) {

@@ -90,6 +90,8 @@ export interface FaultOptions {
   /** Subcode inside the family, e.g. `IncorrectSignatureTarget` for `SignatureVerificationFault`. */
   readonly reason?: string;
   readonly errors?: readonly ValidationProblem[];
+  /** Elements the fault's schema type adds after Code and Description, in order (name, text). */
+  readonly fields?: ReadonlyArray<readonly [string, string]>;
   readonly cause?: unknown;
 }
 
@@ -99,6 +101,7 @@ export class GatewayFault extends Error {
   readonly kind: FaultKind;
   readonly reason: string | undefined;
   readonly errors: readonly ValidationProblem[];
+  readonly fields: ReadonlyArray<readonly [string, string]>;
 
   constructor(code: FaultCode, message?: string, options: FaultOptions = {}) {
     const kind = FAULTS[code];
@@ -108,6 +111,7 @@ export class GatewayFault extends Error {
     this.kind = kind;
     this.reason = options.reason;
     this.errors = options.errors ?? [];
+    this.fields = options.fields ?? [];
   }
 
   /** `Client.SignatureVerificationFault.IncorrectSignatureTarget`: the family, the code, the reason. */

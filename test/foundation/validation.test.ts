@@ -133,14 +133,8 @@ describe('foundation: validation and identifiers', () => {
     expect(fault.reason).to.contain('PingResponse');
   });
 
-  // BUG: src/soap/fault-writer.ts writeDetail() writes only Code and Description into
-  // f:BusinessDataTypeIsNotSupported, but xsd/smev-message-exchange-faults-1.1.xsd declares that element's type
-  // with two REQUIRED children after them, RootElementLocalName and RootElementNamespaceURI (SMEV3-NOTES: "+ root
-  // element local name and namespace"). The fault the gateway sends is therefore invalid against its own
-  // published schema ("Missing child element(s). Expected is ( {…faults/1.1}RootElementLocalName )"). The
-  // GatewayFault raised in src/exchange/steps/validate.ts carries the namespace and local name only in its
-  // message; it needs to carry them as data and the writer must emit both elements.
-  it.skip('the BusinessDataTypeIsNotSupported fault is schema-valid and names the root element and namespace', async () => {
+  // SMEV's BusinessDataTypeIsNotSupported names the root element and its namespace in two required children.
+  it('the BusinessDataTypeIsNotSupported fault is schema-valid and names the root element and namespace', async () => {
     const { xml } = signedCall({ payload: UNKNOWN_PAYLOAD });
     const response = await postSoapRaw(gateway.endpoint, xml);
     const fault = expectFault(response, 'BusinessDataTypeIsNotSupported');

@@ -18,10 +18,12 @@ export function validate(exchange: Exchange, schemas: SchemaSet, delivery: Deliv
   const request = readSenderRequest(need(exchange.envelope, 'envelope').operationElement);
   if (!delivery.knows(request.messageType)) {
     const { namespace, localName } = request.messageType;
-    throw new GatewayFault(
-      'BusinessDataTypeIsNotSupported',
-      `no service handles {${namespace}}${localName}`,
-    );
+    throw new GatewayFault('BusinessDataTypeIsNotSupported', `no service handles {${namespace}}${localName}`, {
+      fields: [
+        ['RootElementLocalName', localName],
+        ['RootElementNamespaceURI', namespace],
+      ],
+    });
   }
   exchange.request = request;
 }
