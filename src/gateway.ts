@@ -2,7 +2,9 @@
  * The composition root: reads the configuration, opens the store, compiles the schemas, wires the pipeline and
  * serves it. `stop()` drains in-flight exchanges before closing the store.
  */
+import cluster from 'node:cluster';
 import { once } from 'node:events';
+import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from './config/config.js';
@@ -14,7 +16,8 @@ import { ProviderDelivery } from './providers/delivery.js';
 import { RegistryDirectory } from './registry/directory.js';
 import { Registry } from './registry/registry.js';
 import { seedIfEmpty } from './registry/seed.js';
-import { createAuditTrail } from './audit/setup.js';
+import { createAuditTrail, gatewayCheckpointSigner } from './audit/setup.js';
+import { MessageLogWriter } from './messagelog/writer.js';
 import { createApp } from './server/app.js';
 import { GatewayMetrics } from './server/metrics.js';
 import { Contract } from './soap/contract.js';
@@ -54,6 +57,12 @@ export async function prepareStore(config: GatewayConfig, log: Logger): Promise<
   }
 }
 
+/** This gateway's message-log chain: configured, or host and port (and cluster worker). */
+function instanceIdOf(config: GatewayConfig): string {
+  const worker = cluster.isWorker && cluster.worker ? `/w${cluster.worker.id}` : '';
+  return `${config.messageLog.instanceId ?? `${hostname()}:${config.port}`}${worker}`;
+}
+
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
   const log = createLogger(config.logLevel, { silent: options.silent ?? false });
   const store = await openStore({
@@ -68,6 +77,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   if (await seedIfEmpty(store, registry)) log.info('first start: sample participants registered');
   const directory = await RegistryDirectory.open(store);
   const signatures = loadSignatures(config, directory);
+  const messageLog = config.messageLog.enabled
+    ? await MessageLogWriter.open(store, instanceIdOf(config), gatewayCheckpointSigner(config), {
+        checkpointEvery: config.messageLog.checkpointEvery,
+        checkpointSeconds: config.messageLog.checkpointSeconds,
+        onError: (error) => log.error('message log checkpoint failed', { error: (error as Error).message }),
+      })
+    : undefined;
   const pipeline = new Pipeline({
     limits: config.limits,
     schemas,
@@ -76,6 +92,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     router: directory,
     delivery: new ProviderDelivery(builtinServices(store, config, log)),
     signer: signatures.signer,
+    messageLog: messageLog && {
+      record: (fields) => messageLog.record(fields),
+      failClosed: config.messageLog.failClosed,
+      omitBodiesFor: new Set(config.messageLog.omitBodiesFor),
+    },
   });
   const metrics = new GatewayMetrics();
   const app = createApp({
@@ -87,6 +108,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     maxBodyBytes: config.limits.maxBodyBytes,
     publicUrl: config.publicUrl,
     registry,
+    trail,
   });
 
   const server: Server = app.listen(config.port, config.host);
@@ -112,6 +134,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       clearInterval(sweep);
       server.closeAllConnections();
       directory.close();
+      await messageLog?.close().catch((error: unknown) => log.error('message log close failed', { error: (error as Error).message }));
       await trail.checkpoint().catch((error: unknown) => log.error('audit checkpoint at shutdown failed', { error: (error as Error).message }));
       await store.close();
       schemas.dispose();

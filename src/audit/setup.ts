@@ -6,10 +6,14 @@ import type { Store } from '../store/store.js';
 import { KeyCheckpointSigner } from './checkpoint-signer.js';
 import { AuditTrail } from './trail.js';
 
-export function createAuditTrail(store: Store, config: GatewayConfig): AuditTrail {
-  const signer = new KeyCheckpointSigner(
+/** The gateway key as a checkpoint signer, for the audit trail and the message log. */
+export function gatewayCheckpointSigner(config: GatewayConfig): KeyCheckpointSigner {
+  return new KeyCheckpointSigner(
     createPrivateKey(readFileSync(config.pki.gatewayKey, 'utf8')),
     readFileSync(config.pki.gatewayCertificate, 'utf8'),
   );
-  return new AuditTrail(store.db, signer);
+}
+
+export function createAuditTrail(store: Store, config: GatewayConfig): AuditTrail {
+  return new AuditTrail(store.db, gatewayCheckpointSigner(config));
 }

@@ -6,6 +6,7 @@ import { writeSamplePki } from '../signature/pki/sample.js';
 import { printRequest, send } from './send.js';
 import { registerAuditCommands } from './audit.js';
 import { openCliContext } from './context.js';
+import { registerLogCommands } from './log.js';
 import { registerRegistryCommands } from './registry.js';
 import { serve } from './serve.js';
 
@@ -32,6 +33,7 @@ certs
 
 registerRegistryCommands(program);
 registerAuditCommands(program, openCliContext);
+registerLogCommands(program);
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 program

@@ -53,6 +53,23 @@ export const ConfigSchema = z
         gatewayCertificate: 'certs-sample/gateway.crt.pem',
         gatewayKey: 'certs-sample/gateway.key.pem',
       }),
+    messageLog: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** An exchange that cannot be recorded is refused (SMEVFailure) rather than answered unlogged. */
+        failClosed: z.boolean().default(true),
+        /** This gateway's chain; defaults to host name and port. Two running gateways must never share one. */
+        instanceId: z.string().min(1).max(100).optional(),
+        checkpointEvery: z.coerce.number().int().positive().default(1000),
+        checkpointSeconds: z.coerce.number().positive().default(10),
+        /** Payload namespaces whose bodies are not kept (personal data): the record keeps their digests. */
+        omitBodiesFor: z
+          .array(z.string())
+          .default(['urn://smev-gateway/services/cards/1.0', 'urn://smev-gateway/services/tests/1.0']),
+        retentionDays: z.coerce.number().int().positive().default(5 * 365 + 1),
+      })
+      .strict()
+      .prefault({}),
     /** Settings of the built-in services, one section each (`certificates`, `cards`, `tests`), checked by the service. */
     services: z.record(z.string(), z.unknown()).default({}),
     replay: z

@@ -7,7 +7,9 @@ import { GatewayFault, isGatewayFault } from '../soap/faults.js';
 import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
 import type { XmlLimits } from '../xml/guard.js';
 import type { SchemaSet } from '../xml/schemas.js';
+import type { RecordFields } from '../messagelog/record.js';
 import { writeCallAnswer } from './answer.js';
+import { logRecordOf } from './log-record.js';
 import type { Exchange } from './context.js';
 import type { AnswerSigner, Delivery, ReplayGuard, Router, SignatureVerifier } from './dependencies.js';
 import { deduplicate } from './steps/deduplicate.js';
@@ -27,6 +29,14 @@ export interface PipelineParts {
   readonly delivery: Delivery;
   /** Absent: answers go unsigned (only for tests of the steps before it). */
   readonly signer: AnswerSigner | undefined;
+  /** Absent: the message log is turned off. */
+  readonly messageLog: ExchangeLog | undefined;
+}
+
+export interface ExchangeLog {
+  record(fields: RecordFields): Promise<void>;
+  readonly failClosed: boolean;
+  readonly omitBodiesFor: ReadonlySet<string>;
 }
 
 export interface ExchangeResult {
@@ -41,6 +51,21 @@ export class Pipeline {
   constructor(private readonly parts: PipelineParts) {}
 
   async run(exchange: Exchange): Promise<ExchangeResult> {
+    const result = await this.process(exchange);
+    // Step 9, log: the exchange is recorded before its answer leaves.
+    const messageLog = this.parts.messageLog;
+    if (!messageLog) return result;
+    try {
+      await messageLog.record(logRecordOf(exchange, result, messageLog.omitBodiesFor));
+      return result;
+    } catch (error) {
+      exchange.log.error('message log write failed', { error: (error as Error).message, failClosed: messageLog.failClosed });
+      if (!messageLog.failClosed) return result;
+      return this.answerFault(exchange, new GatewayFault('MessageLogFailure', 'the exchange could not be recorded in the message log, so its answer is withheld', { cause: error }));
+    }
+  }
+
+  private async process(exchange: Exchange): Promise<ExchangeResult> {
     const { parts } = this;
     try {
       const { action } = receive(exchange, parts.limits.maxBodyBytes);
@@ -56,7 +81,6 @@ export class Pipeline {
       await deliver(exchange, parts.delivery, parts.limits.providerTimeoutMs);
       exchange.answeredAt = new Date();
       exchange.responseXml = this.sign(writeCallAnswer(exchange, { signatureSlots: parts.signer !== undefined }));
-      // Step 9, log: the message log records the exchange before it is answered (its own component, pending).
       return this.result(exchange, 200, exchange.responseXml);
     } catch (error) {
       return this.answerFault(exchange, error);

@@ -11,12 +11,36 @@ import { qrPng, qrSvg } from '../registry/qr.js';
 import type { Actor, Registry } from '../registry/registry.js';
 import type { Role, SystemStatus } from '../store/schema.js';
 import { openApiDocument } from './openapi.js';
+import { z } from 'zod';
+import type { AuditTrail } from '../audit/trail.js';
+import { getMessage, searchMessages } from '../messagelog/query.js';
+import type { Store } from '../store/store.js';
 
 const SYSTEM_ACTIONS: Record<string, SystemStatus> = { suspend: 'suspended', resume: 'active', block: 'blocked' };
 
 type Authenticated = Response<unknown, { actor: Actor }>;
 
-export function adminApi(registry: Registry): Router {
+export interface AdminApiParts {
+  readonly registry: Registry;
+  readonly store: Store;
+  /** Where auditors' reads of the message log are recorded. */
+  readonly trail: AuditTrail;
+}
+
+const MessageQuery = z
+  .object({
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    system: z.string().max(64).optional(),
+    messageType: z.string().max(800).optional(),
+    messageId: z.string().max(64).optional(),
+    fault: z.string().max(200).optional(),
+    page: z.coerce.number().int().min(1).default(1),
+    pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+
+export function adminApi({ registry, store, trail }: AdminApiParts): Router {
   const api = express.Router();
   api.get('/openapi.json', (_req, res) => void res.json(openApiDocument));
 
@@ -88,6 +112,32 @@ export function adminApi(registry: Registry): Router {
   api.get('/routes', handle(200, () => registry.listRoutes()));
   api.post('/routes', allow('operator'), handle(201, (req, actor) => registry.addRoute(actor, req.body)));
   api.delete('/routes/:id', allow('operator'), handle(200, (req, actor) => registry.withdrawRoute(actor, param(req, 'id'))));
+
+  // The message log, for auditors; every read is itself recorded in the audit trail.
+  const recordRead = (actor: Actor, action: string, subjectId: string, after: unknown) =>
+    trail.append(store.db, { actor: actor.name, role: actor.role, action, subjectType: 'message', subjectId, after }).then(() => trail.afterCommit());
+  api.get('/messages', allow('auditor'), handle(200, async (req, actor) => {
+    const q = parseInput(MessageQuery, req.query);
+    const fault = q.fault === undefined ? undefined : q.fault === 'true' ? true : q.fault === 'false' ? false : q.fault;
+    const result = await searchMessages(store, {
+      ...(q.from ? { from: new Date(q.from) } : {}),
+      ...(q.to ? { to: new Date(q.to) } : {}),
+      ...(q.system ? { system: q.system } : {}),
+      ...(q.messageType ? { messageType: q.messageType } : {}),
+      ...(q.messageId ? { messageId: q.messageId } : {}),
+      ...(fault !== undefined ? { fault } : {}),
+      page: q.page,
+      pageSize: q.pageSize,
+    });
+    await recordRead(actor, 'messagelog.search', 'search', { query: q, returned: result.items.map((i) => i.id) });
+    return result;
+  }));
+  api.get('/messages/:id', allow('auditor'), handle(200, async (req, actor) => {
+    const record = await getMessage(store, param(req, 'id'));
+    if (!record) throw new RegistryError('not_found', `message record ${param(req, 'id')} was not found`);
+    await recordRead(actor, 'messagelog.read', record.id, undefined);
+    return record;
+  }));
 
   api.use((_req, res) => void res.status(404).json({ error: 'no such API resource' }));
   api.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -1,5 +1,6 @@
 /** The express application: the SOAP endpoint, health and metrics. HTTP lives here and nowhere else. */
 import express, { type Express } from 'express';
+import type { AuditTrail } from '../audit/trail.js';
 import type { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import { adminApi } from './admin-api.js';
@@ -10,6 +11,7 @@ export interface AppParts extends SoapEndpointParts {
   readonly store: Store;
   readonly metrics: GatewayMetrics;
   readonly registry: Registry;
+  readonly trail: AuditTrail;
 }
 
 export function createApp(parts: AppParts): Express {
@@ -17,7 +19,7 @@ export function createApp(parts: AppParts): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(soapEndpoint(parts));
-  app.use('/api/v1', adminApi(parts.registry));
+  app.use('/api/v1', adminApi(parts));
 
   app.get('/health', async (_req, res) => {
     try {

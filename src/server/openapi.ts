@@ -105,5 +105,27 @@ export const openApiDocument = {
       })),
     },
     '/routes/{id}': { delete: op('Withdraw a route', 'operator', { parameters: [id] }) },
+    '/messages': {
+      get: op('Search the message log (each search is recorded in the audit trail)', 'auditor', {
+        parameters: ['from', 'to', 'system', 'messageType', 'messageId', 'fault', 'page', 'pageSize'].map((name) => ({
+          name,
+          in: 'query',
+          schema: { type: ['page', 'pageSize'].includes(name) ? 'integer' : 'string' },
+          description: {
+            from: 'ISO 8601 time, inclusive',
+            to: 'ISO 8601 time, inclusive',
+            system: 'sender or recipient mnemonic',
+            messageType: '{namespace}localName',
+            messageId: 'request, answer or reference MessageID',
+            fault: 'true, false, or a fault code such as Client.MessageIsAlreadySent',
+            page: 'from 1',
+            pageSize: '1 to 500, default 50',
+          }[name],
+        })),
+      }),
+    },
+    '/messages/{id}': {
+      get: op('One whole record with the request and answer XML as received and sent (the read is recorded)', 'auditor', { parameters: [id] }),
+    },
   },
 };

@@ -152,6 +152,64 @@ const migrations: Record<string, Migration> = {
   '0003_certificates': certificates,
   '0004_cards': cards,
   '0005_tests': tests,
+  '0006_message_log': {
+    async up(db: Kysely<unknown>) {
+      // One record per exchange, hash-chained per gateway instance. The hash covers the bodies' digests, so a
+      // record whose bodies are not kept (personal data) still verifies.
+      await db.schema
+        .createTable('message_log')
+        .addColumn('instance_id', 'varchar(100)', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('request_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('operation', 'varchar(32)', (c) => c.notNull())
+        .addColumn('message_id', 'varchar(36)')
+        .addColumn('answer_message_id', 'varchar(36)')
+        .addColumn('reference_message_id', 'varchar(36)')
+        .addColumn('sender', 'varchar(64)')
+        .addColumn('recipient', 'varchar(64)')
+        .addColumn('message_type', 'varchar(800)')
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .addColumn('answered_at', 'bigint', (c) => c.notNull())
+        .addColumn('duration_us', 'bigint', (c) => c.notNull())
+        .addColumn('http_status', 'integer', (c) => c.notNull())
+        .addColumn('fault_code', 'varchar(200)')
+        .addColumn('certificate', 'varchar(64)')
+        .addColumn('verification', 'varchar(200)', (c) => c.notNull())
+        .addColumn('request_digest', 'varchar(64)', (c) => c.notNull())
+        .addColumn('answer_digest', 'varchar(64)', (c) => c.notNull())
+        .addColumn('request_xml', 'text')
+        .addColumn('answer_xml', 'text')
+        .addColumn('prev_hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('hash', 'varchar(64)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('message_log_pk', ['instance_id', 'seq'])
+        .execute();
+      await db.schema.createIndex('message_log_received').on('message_log').column('received_at').execute();
+      await db.schema.createIndex('message_log_message_id').on('message_log').column('message_id').execute();
+      await db.schema
+        .createTable('message_log_checkpoints')
+        .addColumn('instance_id', 'varchar(100)', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('head_hash', 'varchar(64)', (c) => c.notNull())
+        /** 'head' for a regular checkpoint; 'cut' when retention removed every record up to `seq`. */
+        .addColumn('kind', 'varchar(8)', (c) => c.notNull())
+        .addColumn('algorithm', 'varchar(200)', (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .addColumn('certificate', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('message_log_checkpoints_pk', ['instance_id', 'seq', 'kind'])
+        .execute();
+      await db.schema
+        .createTable('message_log_archives')
+        .addColumn('instance_id', 'varchar(100)', (c) => c.notNull())
+        .addColumn('from_seq', 'bigint', (c) => c.notNull())
+        .addColumn('to_seq', 'bigint', (c) => c.notNull())
+        .addColumn('sha256', 'varchar(64)', (c) => c.notNull())
+        .addColumn('file', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('verified_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('message_log_archives_pk', ['instance_id', 'to_seq'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

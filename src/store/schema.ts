@@ -132,7 +132,56 @@ export interface AuditCheckpointTable {
   certificate: string;
 }
 
+export interface MessageLogTable {
+  instance_id: string;
+  seq: number;
+  request_id: string;
+  operation: string;
+  message_id: string | null;
+  answer_message_id: string | null;
+  reference_message_id: string | null;
+  sender: string | null;
+  recipient: string | null;
+  message_type: string | null;
+  received_at: number;
+  answered_at: number;
+  duration_us: number;
+  http_status: number;
+  fault_code: string | null;
+  certificate: string | null;
+  verification: string;
+  request_digest: string;
+  answer_digest: string;
+  request_xml: string | null;
+  answer_xml: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface MessageLogCheckpointTable {
+  instance_id: string;
+  seq: number;
+  at: number;
+  head_hash: string;
+  kind: 'head' | 'cut';
+  algorithm: string;
+  signature: string;
+  certificate: string;
+}
+
+export interface MessageLogArchiveTable {
+  instance_id: string;
+  from_seq: number;
+  to_seq: number;
+  sha256: string;
+  file: string;
+  verified_at: number;
+}
+
 export interface Database {
+  message_log: MessageLogTable;
+  message_log_checkpoints: MessageLogCheckpointTable;
+  message_log_archives: MessageLogArchiveTable;
   seen_message_ids: SeenMessageIdTable;
   participants: ParticipantTable;
   participant_transitions: ParticipantTransitionTable;

@@ -1,0 +1,103 @@
+/**
+ * Message-log commands for auditors and operators: verify the chains in the store, export a time range into an
+ * archive (verified, then registered for retention), verify an archive offline, and apply retention.
+ */
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { gatewayCheckpointSigner } from '../audit/setup.js';
+import { exportArchive, verifyArchiveFile, type Archive } from '../messagelog/archive.js';
+import { pruneMessageLog, registerArchive } from '../messagelog/retention.js';
+import { verifyStoredLog } from '../messagelog/store-verify.js';
+import type { ChainVerdict } from '../messagelog/verify.js';
+import { openCliContext } from './context.js';
+import { print } from './output.js';
+
+function report(verdict: ChainVerdict, json: boolean | undefined, perRecord: boolean): void {
+  if (json) return print(verdict, true);
+  if (perRecord) {
+    for (const record of verdict.perRecord) {
+      process.stdout.write(`${record.instance} #${record.seq}: ${record.ok ? 'ok' : `BROKEN — ${record.problems.join('; ')}`}\n`);
+    }
+  }
+  process.stdout.write(`records: ${verdict.records}\ncheckpoints: ${verdict.checkpoints}\n`);
+  if (verdict.firstBroken) {
+    const { instance, seq, problem } = verdict.firstBroken;
+    process.stdout.write(`first broken record: ${instance} #${seq}: ${problem}\n`);
+    for (const problem of verdict.problems) process.stdout.write(`  ${problem}\n`);
+  }
+  process.stdout.write(`verdict: ${verdict.ok ? 'intact' : 'BROKEN'}\n`);
+}
+
+export function registerLogCommands(program: Command): void {
+  const log = program.command('log').description('the signed message log');
+
+  log
+    .command('verify')
+    .description('verify every chain and checkpoint in the store')
+    .option('-c, --config <file>')
+    .option('--json')
+    .action(async (options: { config?: string; json?: boolean }) => {
+      const ctx = await openCliContext(options.config);
+      try {
+        const verdict = await verifyStoredLog(ctx.store, ctx.trust);
+        report(verdict, options.json, false);
+        if (!verdict.ok) process.exitCode = 1;
+      } finally {
+        await ctx.close();
+      }
+    });
+
+  log
+    .command('export')
+    .description('write the records of a time range, their checkpoints and the certificates needed into one archive')
+    .requiredOption('--from <time>', 'ISO 8601 start, inclusive')
+    .requiredOption('--to <time>', 'ISO 8601 end, inclusive')
+    .requiredOption('-o, --out <file>', 'archive file')
+    .option('-c, --config <file>')
+    .action(async (options: { from: string; to: string; out: string; config?: string }) => {
+      const [from, to] = [new Date(options.from), new Date(options.to)];
+      if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new Error('--from and --to must be ISO 8601 times');
+      const ctx = await openCliContext(options.config);
+      try {
+        const read = (file: string) => readFileSync(file, 'utf8');
+        const written = await exportArchive(ctx.store, { from, to }, {
+          certificates: ctx.config.pki.trustedCaFiles.map(read),
+          crls: ctx.config.pki.crlFiles.map(read),
+        }, options.out);
+        const verdict = verifyArchiveFile(options.out);
+        if (verdict.ok) {
+          await registerArchive(ctx.store, JSON.parse(read(options.out)) as Archive, options.out, written.sha256);
+        }
+        process.stdout.write(`${options.out}: ${written.records} records, ${written.checkpoints} checkpoints, sha256 ${written.sha256}\n`);
+        process.stdout.write(`verified: ${verdict.ok ? 'yes (registered for retention)' : 'NO — the store itself does not verify'}\n`);
+        if (!verdict.ok) process.exitCode = 1;
+      } finally {
+        await ctx.close();
+      }
+    });
+
+  log
+    .command('verify-archive <file>')
+    .description('verify an archive offline: chains, checkpoint signatures, every message\'s own signatures')
+    .option('--json')
+    .option('-q, --quiet', 'only the summary, not a line per record')
+    .action((file: string, options: { json?: boolean; quiet?: boolean }) => {
+      const verdict = verifyArchiveFile(file);
+      report(verdict, options.json, !options.quiet);
+      if (!verdict.ok) process.exitCode = 1;
+    });
+
+  log
+    .command('prune')
+    .description('remove records past the retention period that a verified archive holds')
+    .option('-c, --config <file>')
+    .action(async (options: { config?: string }) => {
+      const ctx = await openCliContext(options.config);
+      try {
+        const removed = await pruneMessageLog(ctx.store, gatewayCheckpointSigner(ctx.config), ctx.config.messageLog.retentionDays);
+        print(removed, false);
+      } finally {
+        await ctx.close();
+      }
+    });
+}

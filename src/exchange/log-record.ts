@@ -1,0 +1,38 @@
+/** Step 9's record of an exchange, as the message log stores it. */
+import { sha256Hex, type RecordFields } from '../messagelog/record.js';
+import type { Exchange } from './context.js';
+import type { ExchangeResult } from './pipeline.js';
+
+export function logRecordOf(exchange: Exchange, result: ExchangeResult, omitBodiesFor: ReadonlySet<string>): RecordFields {
+  const answeredAt = new Date();
+  const type = exchange.request?.messageType;
+  const keepBodies = !type || !omitBodiesFor.has(type.namespace);
+  const fault = exchange.fault;
+  const verification = exchange.sender
+    ? 'verified'
+    : fault?.code === 'SignatureVerificationFault' || fault?.code === 'SenderIsNotRegistered'
+      ? `refused: ${fault.reason ?? fault.code}`
+      : 'not reached';
+  return {
+    request_id: exchange.id,
+    operation: result.operation,
+    message_id: exchange.request?.messageId.slice(0, 36) ?? null,
+    answer_message_id: exchange.answerMessageId ?? null,
+    reference_message_id: exchange.request?.referenceMessageId.slice(0, 36) ?? null,
+    sender: exchange.sender?.mnemonic ?? null,
+    recipient: exchange.route?.recipient.mnemonic ?? null,
+    message_type: type ? `{${type.namespace}}${type.localName}`.slice(0, 800) : null,
+    received_at: exchange.receivedAt.getTime(),
+    answered_at: answeredAt.getTime(),
+    duration_us: Math.round((answeredAt.getTime() - exchange.receivedAt.getTime()) * 1000),
+    http_status: result.status,
+    fault_code: result.faultCode ?? null,
+    certificate: exchange.sender?.certificateThumbprint ?? null,
+    verification,
+    request_digest: sha256Hex(exchange.incoming.body),
+    answer_digest: sha256Hex(Buffer.from(result.body, 'utf8')),
+    // The request exactly as received: its text when it was UTF-8 (every accepted message is).
+    request_xml: keepBodies ? (exchange.text ?? null) : null,
+    answer_xml: keepBodies ? result.body : null,
+  };
+}
