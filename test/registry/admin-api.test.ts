@@ -156,8 +156,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await new Promise((r) => setTimeout(r, 1000));
       expect(await ping()).to.contain('PingResponse');
 
-      const routes = (await json(await api('GET', '/routes', 'auditor'))).body as unknown as Array<{ id: string; consumer: string }>;
-      const route = routes.find((r) => r.consumer === 'SOCPROTECT_47');
+      const routes = (await json(await api('GET', '/routes', 'auditor'))).body as unknown as Array<{ id: string; consumer: string; localName: string }>;
+      const route = routes.find((r) => r.consumer === 'SOCPROTECT_47' && r.localName === 'PingRequest');
       expect((await api('DELETE', `/routes/${route?.id}`, 'operator')).status).to.equal(200);
       await new Promise((r) => setTimeout(r, 1000));
       expect(await ping()).to.contain('RecipientIsNotFound');
