@@ -1,18 +1,27 @@
-/** The cards service (work in progress): its codec and its store-backed provider. */
+/**
+ * The cards service: the regional social card system (Amur region). A Mir payment card issued by a bank is
+ * connected to the system at a connection point and so gets the social card status; the system keeps the
+ * register of such cards. Tables: store migration 0004_cards (src/store/schema-cards.ts); schema:
+ * xsd/cards-1.0.xsd; samples: examples/cards/ (the sample cards are seeded by the provider on its first start
+ * when no secret is configured). Settings: `services.cards` (./settings.ts).
+ */
+import type { CardsTables } from '../../store/schema-cards.js';
 import type { BuiltinService } from '../builtin.js';
+import type { Provider, ServiceCodec } from '../contract.js';
+import { cardsCodec } from './codec.js';
+import { CardsProvider } from './provider.js';
+import { parseCardsSettings } from './settings.js';
 
-export const CARDS_NS = 'urn://smev-gateway/services/cards/1.0';
+export { CARDS_NS } from './codec.js';
+export type { CardsAnswer, CardsRequest } from './codec.js';
+export { cardsAdminRouter } from './admin-router.js';
+export { listCards, getCard, type CardsPage, type ListCardsOptions, type RegisterCard } from './register.js';
 
 export const cardsService: BuiltinService = {
-  codec: {
-    namespace: CARDS_NS,
-    requests: [],
-    decode: () => {
-      throw new Error('the cards service is not implemented yet');
-    },
-    encode: () => '',
+  codec: cardsCodec as ServiceCodec,
+  createProvider: ({ store, log, settings, clock }) => {
+    const provider = new CardsProvider(store.db.withTables<CardsTables>(), parseCardsSettings(settings), clock, log);
+    provider.start();
+    return provider as Provider;
   },
-  createProvider: () => ({
-    handle: async () => ({ kind: 'rejected', code: 'FAILURE', description: 'not implemented yet' }),
-  }),
 };
