@@ -2,7 +2,7 @@
  * XMLDSig over xml-crypto, restricted to the algorithm table: verify a detached signature with a key the caller
  * has already bound to a registered system, and sign an element by its Id into a signature container.
  */
-import type { KeyLike, KeyObject } from 'node:crypto';
+import { X509Certificate, type KeyLike, type KeyObject } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import { GatewayFault } from '../soap/faults.js';
 import type { Element } from '../xml/dom.js';
@@ -50,15 +50,31 @@ export interface SigningKey {
   readonly signatureAlgorithm: string;
 }
 
+/** KeyInfo content per certificate: xml-crypto would re-read the PEM on every signature. */
+const keyInfoCache = new Map<string, string>();
+
+function keyInfoFor(certificatePem: string): string {
+  let content = keyInfoCache.get(certificatePem);
+  if (content === undefined) {
+    const der = new X509Certificate(certificatePem).raw.toString('base64');
+    content = `<ds:X509Data><ds:X509Certificate>${der}</ds:X509Certificate></ds:X509Data>`;
+    if (keyInfoCache.size > 100) keyInfoCache.clear();
+    keyInfoCache.set(certificatePem, content);
+  }
+  return content;
+}
+
 /** Sign the element with `Id=id` (exc-c14n), appending the ds:Signature into the element named `container`. */
 export function signDetached(xml: string, id: string, container: string, key: SigningKey): string {
   const entry = SIGNATURE_ALGORITHMS[key.signatureAlgorithm];
   if (!entry) throw new Error(`signature algorithm ${key.signatureAlgorithm} is not in the table`);
+  const keyInfo = keyInfoFor(key.certificatePem);
   const signed = new SignedXml({
     privateKey: key.privateKey,
     publicCert: key.certificatePem,
     signatureAlgorithm: key.signatureAlgorithm,
     canonicalizationAlgorithm: EXC_C14N,
+    getKeyInfoContent: () => keyInfo,
   });
   applyAlgorithmTable(signed);
   signed.addReference({ xpath: `//*[@Id='${id}']`, transforms: [EXC_C14N], digestAlgorithm: entry.digest });
