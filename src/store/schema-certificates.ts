@@ -53,7 +53,10 @@ export type SocialCertificateRegistryResult = 'MATCHED' | 'MISMATCHED';
 
 /** The latest daily registry of one organisation for one day; a later one replaces it. */
 export interface SocialCertificateRegistryTable {
+  /** Stable for the (organisation, day) pair; the lines hang on it. */
   id: string;
+  /** The latest registry's own id (the answer's RegistryId); changes with each replacement. */
+  submission_id: string;
   organisation: string;
   registry_day: string;
   message_id: string;

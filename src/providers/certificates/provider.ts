@@ -221,7 +221,7 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
   private async registry(request: ProviderRequest<CertificatesRequest>, body: RegistryRequest): Promise<Outcome> {
     const organisation = request.sender.mnemonic;
     const now = this.clock();
-    if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(body.date) || Number.isNaN(Date.parse(`${body.date}T00:00:00Z`))) {
+    if (!isCalendarDate(body.date)) {
       return refuse('UNKNOWN_REQUEST_DESCRIPTION', 'REGISTRY_DATE_INVALID', `дата реестра ${body.date} не является датой ГГГГ-ММ-ДД`);
     }
     if (body.date > moscowDate(now)) {
@@ -281,7 +281,7 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
     const result = missing.length === 0 && extra.length === 0 && differing.length === 0 ? 'MATCHED' : 'MISMATCHED';
     const registryId = randomUUID();
     const replaced = request.testMessage
-      ? (await this.findRegistry(this.db, organisation, body.date)) !== undefined
+      ? (await this.findRegistry(organisation, body.date)) !== undefined
       : await this.storeRegistry(registryId, organisation, request.messageId, now, body, result);
 
     const answer: RegistryAnswer = {
@@ -316,67 +316,72 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
     return days;
   }
 
-  private findRegistry(db: Db, organisation: string, day: string) {
-    return db
+  private findRegistry(organisation: string, day: string) {
+    return this.db
       .selectFrom('social_certificate_registries')
-      .select(['id', 'replacements'])
+      .select(['id'])
       .where('organisation', '=', organisation)
       .where('registry_day', '=', day)
       .executeTakeFirst();
   }
 
-  /** Stores the registry, replacing an earlier one for the same day; true when it replaced one. */
+  /**
+   * Stores the registry, replacing an earlier one for the same day; true when it replaced one. The header is
+   * upserted first, so on PostgreSQL a concurrent registry for the same day waits on that row until this
+   * transaction ends, and on SQLite transactions run one at a time anyway.
+   */
   private async storeRegistry(
-    registryId: string,
+    submissionId: string,
     organisation: string,
     messageId: string,
     now: Date,
     body: RegistryRequest,
     result: 'MATCHED' | 'MISMATCHED',
   ): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db.transaction().execute(async (trx) => {
-          const earlier = await this.findRegistry(trx, organisation, body.date);
-          if (earlier) {
-            await trx.deleteFrom('social_certificate_registry_lines').where('registry_id', '=', earlier.id).execute();
-            await trx.deleteFrom('social_certificate_registries').where('id', '=', earlier.id).execute();
-          }
-          await trx
-            .insertInto('social_certificate_registries')
-            .values({
-              id: registryId,
-              organisation,
-              registry_day: body.date,
-              message_id: messageId,
-              received_at: now.getTime(),
-              result,
-              line_count: body.transactions.length,
-              total_cost: body.totalCost,
-              replacements: earlier ? Number(earlier.replacements) + 1 : 0,
-            })
-            .execute();
-          for (const lines of chunks(body.transactions)) {
-            await trx
-              .insertInto('social_certificate_registry_lines')
-              .values(
-                lines.map((line) => ({
-                  registry_id: registryId,
-                  transaction_id: line.transactionId,
-                  certificate_number: line.certificateNumber,
-                  cost: line.cost,
-                })),
-              )
-              .execute();
-          }
-          return earlier !== undefined;
-        });
-      } catch (error) {
-        // Two registries for one day at once: the later one retries and replaces the first.
-        if (!isUniqueViolation(error) || attempt >= 3) throw error;
+    return this.db.transaction().execute(async (trx) => {
+      const header = {
+        submission_id: submissionId,
+        message_id: messageId,
+        received_at: now.getTime(),
+        result,
+        line_count: body.transactions.length,
+        total_cost: body.totalCost,
+      };
+      const row = await trx
+        .insertInto('social_certificate_registries')
+        .values({ id: randomUUID(), organisation, registry_day: body.date, replacements: 0, ...header })
+        .onConflict((oc) =>
+          oc.columns(['organisation', 'registry_day']).doUpdateSet((eb) => ({
+            ...header,
+            replacements: eb('social_certificate_registries.replacements', '+', 1),
+          })),
+        )
+        .returning(['id', 'replacements'])
+        .executeTakeFirstOrThrow();
+      await trx.deleteFrom('social_certificate_registry_lines').where('registry_id', '=', row.id).execute();
+      for (const lines of chunks(body.transactions)) {
+        await trx
+          .insertInto('social_certificate_registry_lines')
+          .values(
+            lines.map((line) => ({
+              registry_id: row.id,
+              transaction_id: line.transactionId,
+              certificate_number: line.certificateNumber,
+              cost: line.cost,
+            })),
+          )
+          .execute();
       }
-    }
+      return Number(row.replacements) > 0;
+    });
   }
+}
+
+/** `YYYY-MM-DD` naming a real day (no 30 February). */
+function isCalendarDate(value: string): boolean {
+  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(value)) return false;
+  const at = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === value;
 }
 
 function notFound(number: string): ProviderOutcome<never> {

@@ -6,7 +6,8 @@
  *   value (check constraint), whatever a query does.
  * - social_certificate_postings: accepted postings of works; (organisation, transaction_id) is unique, which
  *   makes a posting idempotent per sending organisation.
- * - social_certificate_registries / _lines: the latest daily registry per organisation and day.
+ * - social_certificate_registries / _lines: the latest daily registry per organisation and day: one row per
+ *   (organisation, day), upserted, so concurrent registries for one day serialise on that row.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 
@@ -156,6 +157,7 @@ export const migration: Migration = {
       .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
       .addColumn('organisation', 'varchar(50)', (c) => c.notNull())
       .addColumn('registry_day', 'varchar(10)', (c) => c.notNull())
+      .addColumn('submission_id', 'varchar(36)', (c) => c.notNull().unique())
       .addColumn('message_id', 'varchar(36)', (c) => c.notNull())
       .addColumn('received_at', 'bigint', (c) => c.notNull())
       .addColumn('result', 'varchar(16)', (c) => c.notNull())
