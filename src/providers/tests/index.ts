@@ -1,18 +1,36 @@
-/** The tests service (work in progress): its codec and its store-backed provider. */
-import type { BuiltinService } from '../builtin.js';
+/**
+ * The tests service: entry checks against the register of positive laboratory results (Stavropol region, order
+ * N 339-o/d of 2020-12-07). A visitor shows a personal QR code, or receives a one-time code by SMS after scanning
+ * the venue's QR code; the staff's check answers ADMIT or REFUSE; admitted checks are the visits from which the
+ * contacts of a person with a positive result are found for warning. Tables and samples: store migration
+ * 0005_tests; schema: xsd/tests-1.0.xsd; samples: examples/tests/.
+ */
+import type { TestsTables } from '../../store/schema-tests.js';
+import type { BuiltinService, ServiceContext } from '../builtin.js';
+import type { Provider, ServiceCodec } from '../contract.js';
+import { testsCodec } from './codec.js';
+import { notifierFrom, type Notifier } from './notifier.js';
+import { TestsProvider } from './provider.js';
+import { parseTestsSettings } from './settings.js';
 
-export const TESTS_NS = 'urn://smev-gateway/services/tests/1.0';
+export { TESTS_NS } from './codec.js';
+export type { TestsAnswer, TestsRequest } from './codec.js';
+export type { Notifier } from './notifier.js';
+
+/** The provider over a service context; `notifier` replaces the one the settings choose (tests use this). */
+export function createTestsProvider(context: ServiceContext, overrides: { notifier?: Notifier } = {}): TestsProvider {
+  const settings = parseTestsSettings(context.settings);
+  return new TestsProvider({
+    db: context.store.db.withTables<{ [T in keyof TestsTables]: TestsTables[T] }>(),
+    dialect: context.store.dialect,
+    clock: context.clock,
+    log: context.log,
+    notifier: overrides.notifier ?? notifierFrom(settings, context.log),
+    visitRetentionDays: settings.visitRetentionDays,
+  });
+}
 
 export const testsService: BuiltinService = {
-  codec: {
-    namespace: TESTS_NS,
-    requests: [],
-    decode: () => {
-      throw new Error('the tests service is not implemented yet');
-    },
-    encode: () => '',
-  },
-  createProvider: () => ({
-    handle: async () => ({ kind: 'rejected', code: 'FAILURE', description: 'not implemented yet' }),
-  }),
+  codec: testsCodec as ServiceCodec,
+  createProvider: (context) => createTestsProvider(context) as Provider,
 };

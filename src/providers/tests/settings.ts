@@ -1,0 +1,34 @@
+/** The tests service's settings (`services.tests` in the configuration), checked when the provider is made. */
+import { z } from 'zod';
+import { DEFAULT_VISIT_RETENTION_DAYS } from './rules.js';
+
+export const TestsSettingsSchema = z
+  .object({
+    /** How one-time codes reach the phone: `log` (default, for trying the gateway: logs the code) or `http`. */
+    notifier: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('log') }).strict(),
+        z
+          .object({
+            kind: z.literal('http'),
+            url: z.url({ protocol: /^https?$/ }),
+            timeoutMs: z.coerce.number().int().positive().max(60_000).optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
+    /** Days admitted visits (with the visitor's phone or token) are kept for contact tracing. */
+    visitRetentionDays: z.coerce.number().int().positive().max(366).default(DEFAULT_VISIT_RETENTION_DAYS),
+  })
+  .strict();
+
+export type TestsSettings = z.infer<typeof TestsSettingsSchema>;
+
+export function parseTestsSettings(settings: unknown): TestsSettings {
+  const parsed = TestsSettingsSchema.safeParse(settings ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `services.tests.${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid settings of the tests service: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
