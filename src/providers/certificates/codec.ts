@@ -11,7 +11,8 @@ import type { CertificateStatus } from './rules.js';
 
 export const CERTIFICATES_NS = 'urn://smev-gateway/services/certificates/1.0';
 
-export type CertificateLookup = { readonly by: 'number'; readonly value: string } | { readonly by: 'qr'; readonly value: string };
+export type CertificateLookup =
+  { readonly by: 'number'; readonly value: string } | { readonly by: 'qr'; readonly value: string };
 
 export interface StatusRequest {
   readonly kind: 'status';
@@ -93,7 +94,10 @@ export interface RegistryAnswer {
   readonly missing: readonly RegistryLine[];
   /** Registry lines with no posting from this organisation that day; `postedOn` when it was another day. */
   readonly extra: ReadonlyArray<RegistryLine & { readonly postedOn?: string }>;
-  readonly differing: ReadonlyArray<{ readonly transactionId: string; readonly fields: readonly DifferingField[] }>;
+  readonly differing: ReadonlyArray<{
+    readonly transactionId: string;
+    readonly fields: readonly DifferingField[];
+  }>;
 }
 
 export type CertificatesAnswer = StatusAnswer | PostingAnswer | RegistryAnswer;
@@ -126,7 +130,9 @@ function token(parent: Element, localName: string): string {
 
 /** An xs:token: whitespace runs collapsed to one space, trimmed (what the schema validated). */
 function collapsed(parent: Element, localName: string): string {
-  return text(parent, localName).replace(/[ \t\r\n]+/g, ' ').trim();
+  return text(parent, localName)
+    .replace(/[ \t\r\n]+/g, ' ')
+    .trim();
 }
 
 /** A non-negative xs:long / xs:nonNegativeInteger as a safe JS integer; anything else is refused. */
@@ -143,7 +149,8 @@ export const certificatesCodec: ServiceCodec<CertificatesRequest, CertificatesAn
   requests: ['CertificateStatusRequest', 'WorkPostingRequest', 'DailyRegistryRequest'],
 
   decode(payload: Element): CertificatesRequest {
-    if (payload.namespaceURI !== CERTIFICATES_NS) throw new Error(`not a certificates payload: ${payload.namespaceURI}`);
+    if (payload.namespaceURI !== CERTIFICATES_NS)
+      throw new Error(`not a certificates payload: ${payload.namespaceURI}`);
     switch (payload.localName) {
       case 'CertificateStatusRequest': {
         const number = optionalText(payload, 'CertificateNumber');
@@ -153,7 +160,8 @@ export const certificatesCodec: ServiceCodec<CertificatesRequest, CertificatesAn
         }
         return {
           kind: 'status',
-          lookup: number !== undefined ? { by: 'number', value: number.trim() } : { by: 'qr', value: qr ?? '' },
+          lookup:
+            number !== undefined ? { by: 'number', value: number.trim() } : { by: 'qr', value: qr ?? '' },
         };
       }
       case 'WorkPostingRequest':
@@ -185,7 +193,8 @@ export const certificatesCodec: ServiceCodec<CertificatesRequest, CertificatesAn
 
   encode(answer: CertificatesAnswer): string {
     const ns = CERTIFICATES_NS;
-    const add = (parent: XMLBuilder, name: string, value: string | number) => parent.ele(ns, name).txt(String(value));
+    const add = (parent: XMLBuilder, name: string, value: string | number) =>
+      parent.ele(ns, name).txt(String(value));
     const line = (parent: XMLBuilder, name: string, item: RegistryLine & { postedOn?: string }) => {
       const element = parent.ele(ns, name);
       add(element, 'TransactionId', item.transactionId);

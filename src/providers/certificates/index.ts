@@ -16,5 +16,9 @@ export type { CertificatesAnswer, CertificatesRequest } from './codec.js';
 export const certificatesService: BuiltinService = {
   codec: certificatesCodec as ServiceCodec,
   createProvider: ({ store, log, clock }) =>
-    new CertificatesProvider(store.db.withTables<{ [T in keyof CertificatesTables]: CertificatesTables[T] }>(), clock, log) as Provider,
+    new CertificatesProvider(
+      store.db.withTables<{ [T in keyof CertificatesTables]: CertificatesTables[T] }>(),
+      clock,
+      log,
+    ) as Provider,
 };

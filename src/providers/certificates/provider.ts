@@ -23,7 +23,13 @@ import type {
   SocialCertificatePostingTable,
   SocialCertificateTable,
 } from '../../store/schema-certificates.js';
-import { rejected, type Provider, type ProviderOutcome, type ProviderRequest, type RejectionCode } from '../contract.js';
+import {
+  rejected,
+  type Provider,
+  type ProviderOutcome,
+  type ProviderRequest,
+  type RejectionCode,
+} from '../contract.js';
 import type {
   CertificatesAnswer,
   CertificatesRequest,
@@ -91,7 +97,11 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
   }
 
   private findCertificate(number: string): Promise<Certificate | undefined> {
-    return this.db.selectFrom('social_certificates').selectAll().where('number', '=', number).executeTakeFirst();
+    return this.db
+      .selectFrom('social_certificates')
+      .selectAll()
+      .where('number', '=', number)
+      .executeTakeFirst();
   }
 
   private findPosting(organisation: string, transactionId: string): Promise<Posting | undefined> {
@@ -106,11 +116,16 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
   // --- status ---------------------------------------------------------------------------------------------
 
   private async status(body: StatusRequest): Promise<Outcome> {
-    const check = body.lookup.by === 'qr' ? parseQrPayload(body.lookup.value) : checkCertificateNumber(body.lookup.value);
+    const check =
+      body.lookup.by === 'qr' ? parseQrPayload(body.lookup.value) : checkCertificateNumber(body.lookup.value);
     if (!check.ok) return refuse('UNKNOWN_REQUEST_DESCRIPTION', check.code, check.reason);
     const certificate = await this.findCertificate(check.number);
     if (!certificate) return notFound(check.number);
-    const holderInitials = initials(certificate.holder_surname, certificate.holder_name, certificate.holder_patronymic);
+    const holderInitials = initials(
+      certificate.holder_surname,
+      certificate.holder_name,
+      certificate.holder_patronymic,
+    );
     const holderSnilsMasked = maskSnils(certificate.holder_snils);
     const answer: StatusAnswer = {
       kind: 'status',
@@ -131,12 +146,24 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
 
   // --- posting --------------------------------------------------------------------------------------------
 
-  private async posting(request: ProviderRequest<CertificatesRequest>, body: PostingRequest): Promise<Outcome> {
+  private async posting(
+    request: ProviderRequest<CertificatesRequest>,
+    body: PostingRequest,
+  ): Promise<Outcome> {
     const organisation = request.sender.mnemonic;
     const number = checkCertificateNumber(body.certificateNumber);
     if (!number.ok) return refuse('UNKNOWN_REQUEST_DESCRIPTION', number.code, number.reason);
-    if (!Number.isSafeInteger(body.cost) || body.cost <= 0 || !Number.isSafeInteger(body.quantity) || body.quantity <= 0) {
-      return refuse('FAILURE', 'INVALID_AMOUNT', 'стоимость и количество работ должны быть целыми положительными числами');
+    if (
+      !Number.isSafeInteger(body.cost) ||
+      body.cost <= 0 ||
+      !Number.isSafeInteger(body.quantity) ||
+      body.quantity <= 0
+    ) {
+      return refuse(
+        'FAILURE',
+        'INVALID_AMOUNT',
+        'стоимость и количество работ должны быть целыми положительными числами',
+      );
     }
 
     const earlier = await this.findPosting(organisation, body.transactionId);
@@ -151,7 +178,10 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
 
     if (request.testMessage) {
       // Every check above ran against live data; nothing is written.
-      return { kind: 'answer', body: postingAnswer(randomUUID(), body, Number(certificate.balance) - body.cost, now) };
+      return {
+        kind: 'answer',
+        body: postingAnswer(randomUUID(), body, Number(certificate.balance) - body.cost, now),
+      };
     }
 
     const postingId = randomUUID();
@@ -203,7 +233,11 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
       if (!fresh) return notFound(body.certificateNumber);
       return (
         postingRefusal(fresh, today, body.cost) ??
-        refuse('FAILURE', 'INSUFFICIENT_BALANCE', `остаток сертификата меньше стоимости работ ${formatRoubles(body.cost)}`)
+        refuse(
+          'FAILURE',
+          'INSUFFICIENT_BALANCE',
+          `остаток сертификата меньше стоимости работ ${formatRoubles(body.cost)}`,
+        )
       );
     }
     this.log.info('certificate posting accepted', {
@@ -218,19 +252,34 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
 
   // --- daily registry -------------------------------------------------------------------------------------
 
-  private async registry(request: ProviderRequest<CertificatesRequest>, body: RegistryRequest): Promise<Outcome> {
+  private async registry(
+    request: ProviderRequest<CertificatesRequest>,
+    body: RegistryRequest,
+  ): Promise<Outcome> {
     const organisation = request.sender.mnemonic;
     const now = this.clock();
     if (!isCalendarDate(body.date)) {
-      return refuse('UNKNOWN_REQUEST_DESCRIPTION', 'REGISTRY_DATE_INVALID', `дата реестра ${body.date} не является датой ГГГГ-ММ-ДД`);
+      return refuse(
+        'UNKNOWN_REQUEST_DESCRIPTION',
+        'REGISTRY_DATE_INVALID',
+        `дата реестра ${body.date} не является датой ГГГГ-ММ-ДД`,
+      );
     }
     if (body.date > moscowDate(now)) {
-      return refuse('FAILURE', 'REGISTRY_DATE_IN_FUTURE', `реестр за ${body.date} нельзя направить раньше этого дня`);
+      return refuse(
+        'FAILURE',
+        'REGISTRY_DATE_IN_FUTURE',
+        `реестр за ${body.date} нельзя направить раньше этого дня`,
+      );
     }
     const seen = new Set<string>();
     for (const line of body.transactions) {
       if (seen.has(line.transactionId)) {
-        return refuse('FAILURE', 'REGISTRY_DUPLICATE_TRANSACTION', `транзакция ${line.transactionId} указана в реестре дважды`);
+        return refuse(
+          'FAILURE',
+          'REGISTRY_DUPLICATE_TRANSACTION',
+          `транзакция ${line.transactionId} указана в реестре дважды`,
+        );
       }
       seen.add(line.transactionId);
     }
@@ -253,7 +302,10 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
       .orderBy('transaction_id')
       .execute();
     const atGateway = new Map(
-      postings.map((p) => [p.transaction_id, { transactionId: p.transaction_id, certificateNumber: p.certificate_number, cost: Number(p.cost) }]),
+      postings.map((p) => [
+        p.transaction_id,
+        { transactionId: p.transaction_id, certificateNumber: p.certificate_number, cost: Number(p.cost) },
+      ]),
     );
 
     const missing = [...atGateway.values()].filter((p) => !seen.has(p.transactionId));
@@ -267,18 +319,27 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
       }
       const fields: DifferingField[] = [];
       if (posted.certificateNumber !== line.certificateNumber) {
-        fields.push({ name: 'CertificateNumber', inRegistry: line.certificateNumber, atGateway: posted.certificateNumber });
+        fields.push({
+          name: 'CertificateNumber',
+          inRegistry: line.certificateNumber,
+          atGateway: posted.certificateNumber,
+        });
       }
-      if (posted.cost !== line.cost) fields.push({ name: 'Cost', inRegistry: String(line.cost), atGateway: String(posted.cost) });
+      if (posted.cost !== line.cost)
+        fields.push({ name: 'Cost', inRegistry: String(line.cost), atGateway: String(posted.cost) });
       if (fields.length > 0) differing.push({ transactionId: line.transactionId, fields });
     }
-    const postedElsewhen = await this.postedDays(organisation, unknown.map((line) => line.transactionId));
+    const postedElsewhen = await this.postedDays(
+      organisation,
+      unknown.map((line) => line.transactionId),
+    );
     const extra = unknown.map((line) => {
       const day = postedElsewhen.get(line.transactionId);
       return day ? { ...line, postedOn: day } : line;
     });
 
-    const result = missing.length === 0 && extra.length === 0 && differing.length === 0 ? 'MATCHED' : 'MISMATCHED';
+    const result =
+      missing.length === 0 && extra.length === 0 && differing.length === 0 ? 'MATCHED' : 'MISMATCHED';
     const registryId = randomUUID();
     const replaced = request.testMessage
       ? (await this.findRegistry(organisation, body.date)) !== undefined
@@ -302,7 +363,10 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
   }
 
   /** The days on which this organisation posted the given transactions (for registry lines on the wrong day). */
-  private async postedDays(organisation: string, transactionIds: readonly string[]): Promise<Map<string, string>> {
+  private async postedDays(
+    organisation: string,
+    transactionIds: readonly string[],
+  ): Promise<Map<string, string>> {
     const days = new Map<string, string>();
     for (const ids of chunks(transactionIds)) {
       const rows = await this.db
@@ -389,20 +453,36 @@ function notFound(number: string): ProviderOutcome<never> {
 }
 
 /** Why a certificate cannot take a posting of `cost` today, or undefined when it can. */
-export function postingRefusal(certificate: Certificate, today: string, cost: number): ProviderOutcome<never> | undefined {
+export function postingRefusal(
+  certificate: Certificate,
+  today: string,
+  cost: number,
+): ProviderOutcome<never> | undefined {
   const number = certificate.number;
   if (certificate.status === 'BLOCKED') {
     return refuse('ACCESS_DENIED', 'CERTIFICATE_BLOCKED', `электронный сертификат № ${number} заблокирован`);
   }
   if (certificate.valid_to < today) {
-    return refuse('FAILURE', 'CERTIFICATE_EXPIRED', `срок действия сертификата № ${number} истёк ${certificate.valid_to}`);
+    return refuse(
+      'FAILURE',
+      'CERTIFICATE_EXPIRED',
+      `срок действия сертификата № ${number} истёк ${certificate.valid_to}`,
+    );
   }
   if (certificate.valid_from > today) {
-    return refuse('FAILURE', 'CERTIFICATE_NOT_YET_VALID', `сертификат № ${number} действует с ${certificate.valid_from}`);
+    return refuse(
+      'FAILURE',
+      'CERTIFICATE_NOT_YET_VALID',
+      `сертификат № ${number} действует с ${certificate.valid_from}`,
+    );
   }
   const balance = Number(certificate.balance);
   if (balance <= 0) {
-    return refuse('FAILURE', 'CERTIFICATE_EXHAUSTED', `средства сертификата № ${number} израсходованы полностью`);
+    return refuse(
+      'FAILURE',
+      'CERTIFICATE_EXHAUSTED',
+      `средства сертификата № ${number} израсходованы полностью`,
+    );
   }
   if (balance < cost) {
     return refuse(
@@ -436,7 +516,12 @@ function replay(posting: Posting, body: PostingRequest): Outcome {
   };
 }
 
-function postingAnswer(postingId: string, body: PostingRequest, balanceAfter: number, postedAt: Date): PostingAnswer {
+function postingAnswer(
+  postingId: string,
+  body: PostingRequest,
+  balanceAfter: number,
+  postedAt: Date,
+): PostingAnswer {
   return {
     kind: 'posting',
     postingId,

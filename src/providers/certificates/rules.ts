@@ -27,7 +27,11 @@ export type NumberCheck = { ok: true; number: string } | { ok: false; code: stri
 /** A certificate number: 12 digits with a valid Luhn check digit. */
 export function checkCertificateNumber(value: string): NumberCheck {
   if (!/^[0-9]{12}$/.test(value)) {
-    return { ok: false, code: 'CERTIFICATE_NUMBER_INVALID', reason: 'номер сертификата должен состоять из 12 цифр' };
+    return {
+      ok: false,
+      code: 'CERTIFICATE_NUMBER_INVALID',
+      reason: 'номер сертификата должен состоять из 12 цифр',
+    };
   }
   if (!luhnValid(value)) {
     return {
@@ -81,7 +85,11 @@ export function parseQrPayload(text: string): NumberCheck {
     };
   }
   if (mod97(`${number}${check}`) !== 1) {
-    return { ok: false, code: 'QR_CHECK_FAILED', reason: 'контрольное число QR-кода не сходится: код считан с ошибкой или изменён' };
+    return {
+      ok: false,
+      code: 'QR_CHECK_FAILED',
+      reason: 'контрольное число QR-кода не сходится: код считан с ошибкой или изменён',
+    };
   }
   return checkCertificateNumber(number);
 }

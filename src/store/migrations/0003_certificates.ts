@@ -129,7 +129,9 @@ export const migration: Migration = {
       .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
       .addColumn('organisation', 'varchar(50)', (c) => c.notNull())
       .addColumn('transaction_id', 'varchar(64)', (c) => c.notNull())
-      .addColumn('certificate_number', 'varchar(12)', (c) => c.notNull().references('social_certificates.number'))
+      .addColumn('certificate_number', 'varchar(12)', (c) =>
+        c.notNull().references('social_certificates.number'),
+      )
       .addColumn('works_name', 'varchar(500)', (c) => c.notNull())
       .addColumn('classifier_code', 'varchar(32)', (c) => c.notNull())
       .addColumn('quantity', 'bigint', (c) => c.notNull())

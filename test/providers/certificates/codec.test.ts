@@ -4,7 +4,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { certificatesCodec, CERTIFICATES_NS } from '../../../src/providers/certificates/codec.js';
 import { SchemaSet } from '../../../src/xml/schemas.js';
 
-const element = (xml: string) => new DOMParser().parseFromString(xml, 'text/xml').documentElement as unknown as Element;
+const element = (xml: string) =>
+  new DOMParser().parseFromString(xml, 'text/xml').documentElement as unknown as Element;
 const ns = `xmlns="${CERTIFICATES_NS}"`;
 
 describe('certificates: codec', () => {
@@ -16,24 +17,46 @@ describe('certificates: codec', () => {
 
   it('lists its three requests in its namespace', () => {
     expect(certificatesCodec.namespace).to.equal('urn://smev-gateway/services/certificates/1.0');
-    expect(certificatesCodec.requests).to.deep.equal(['CertificateStatusRequest', 'WorkPostingRequest', 'DailyRegistryRequest']);
+    expect(certificatesCodec.requests).to.deep.equal([
+      'CertificateStatusRequest',
+      'WorkPostingRequest',
+      'DailyRegistryRequest',
+    ]);
   });
 
   it('decodes every example, and every example is valid against the gateway schema set', () => {
     const files = readdirSync('examples/certificates').filter((f) => f.endsWith('.xml'));
-    expect(files).to.include.members(['CertificateStatusRequest.xml', 'WorkPostingRequest.xml', 'DailyRegistryRequest.xml']);
+    expect(files).to.include.members([
+      'CertificateStatusRequest.xml',
+      'WorkPostingRequest.xml',
+      'DailyRegistryRequest.xml',
+    ]);
     for (const file of files) {
       const xml = readFileSync(`examples/certificates/${file}`, 'utf8');
       expect(schemas.validate(xml), file).to.deep.equal([]);
-      expect(certificatesCodec.decode(element(xml)).kind, file).to.be.oneOf(['status', 'posting', 'registry']);
+      expect(certificatesCodec.decode(element(xml)).kind, file).to.be.oneOf([
+        'status',
+        'posting',
+        'registry',
+      ]);
     }
   });
 
   it('decodes a status request by number and by QR', () => {
-    expect(certificatesCodec.decode(element(`<CertificateStatusRequest ${ns}><CertificateNumber>470000000013</CertificateNumber></CertificateStatusRequest>`)))
-      .to.deep.equal({ kind: 'status', lookup: { by: 'number', value: '470000000013' } });
-    expect(certificatesCodec.decode(element(`<CertificateStatusRequest ${ns}><QrPayload>SGC1:470000000013:37</QrPayload></CertificateStatusRequest>`)))
-      .to.deep.equal({ kind: 'status', lookup: { by: 'qr', value: 'SGC1:470000000013:37' } });
+    expect(
+      certificatesCodec.decode(
+        element(
+          `<CertificateStatusRequest ${ns}><CertificateNumber>470000000013</CertificateNumber></CertificateStatusRequest>`,
+        ),
+      ),
+    ).to.deep.equal({ kind: 'status', lookup: { by: 'number', value: '470000000013' } });
+    expect(
+      certificatesCodec.decode(
+        element(
+          `<CertificateStatusRequest ${ns}><QrPayload>SGC1:470000000013:37</QrPayload></CertificateStatusRequest>`,
+        ),
+      ),
+    ).to.deep.equal({ kind: 'status', lookup: { by: 'qr', value: 'SGC1:470000000013:37' } });
   });
 
   it('decodes a posting with integer kopecks and a collapsed works name', () => {
@@ -61,10 +84,16 @@ describe('certificates: codec', () => {
     for (const cost of ['1.5', '-1', '1e3', '99999999999999999999', '']) {
       expect(() => certificatesCodec.decode(element(posting(cost))), cost).to.throw();
     }
-    expect(() => certificatesCodec.decode(element(`<WorkPostingRequest ${ns}/>`))).to.throw(/no CertificateNumber/);
-    expect(() => certificatesCodec.decode(element(`<CertificateStatusRequest ${ns}/>`))).to.throw(/exactly one/);
+    expect(() => certificatesCodec.decode(element(`<WorkPostingRequest ${ns}/>`))).to.throw(
+      /no CertificateNumber/,
+    );
+    expect(() => certificatesCodec.decode(element(`<CertificateStatusRequest ${ns}/>`))).to.throw(
+      /exactly one/,
+    );
     expect(() => certificatesCodec.decode(element(`<PingRequest ${ns}/>`))).to.throw(/does not answer/);
-    expect(() => certificatesCodec.decode(element(`<WorkPostingRequest xmlns="urn:other"/>`))).to.throw(/not a certificates payload/);
+    expect(() => certificatesCodec.decode(element(`<WorkPostingRequest xmlns="urn:other"/>`))).to.throw(
+      /not a certificates payload/,
+    );
   });
 
   it('encodes every answer into XML the schema accepts', () => {
@@ -117,23 +146,32 @@ describe('certificates: codec', () => {
     ];
     for (const xml of answers) expect(schemas.validate(xml), xml).to.deep.equal([]);
     expect(answers[0]).to.contain('<Status>EXHAUSTED</Status>').and.contain('<Balance>0</Balance>');
-    expect(answers[2]).to.contain('<Replaced>true</Replaced>').and.contain('<GatewayPostedOn>2026-06-14</GatewayPostedOn>');
+    expect(answers[2])
+      .to.contain('<Replaced>true</Replaced>')
+      .and.contain('<GatewayPostedOn>2026-06-14</GatewayPostedOn>');
   });
 
   it('the schema refuses floats, negative and zero costs, duplicate registry lines and zoned dates', () => {
     const posting = (cost: string) =>
       `<WorkPostingRequest ${ns}><CertificateNumber>470000000013</CertificateNumber><WorksName>x</WorksName>` +
       `<ClassifierCode>1</ClassifierCode><Quantity>1</Quantity><Cost>${cost}</Cost><TransactionId>T</TransactionId></WorkPostingRequest>`;
-    for (const cost of ['1.5', '-1', '0', '10000000000']) expect(schemas.validate(posting(cost)), cost).to.not.deep.equal([]);
+    for (const cost of ['1.5', '-1', '0', '10000000000'])
+      expect(schemas.validate(posting(cost)), cost).to.not.deep.equal([]);
     const line = `<Transaction><TransactionId>A</TransactionId><CertificateNumber>470000000013</CertificateNumber><Cost>1</Cost></Transaction>`;
     expect(
-      schemas.validate(`<DailyRegistryRequest ${ns}><RegistryDate>2026-06-15</RegistryDate>${line}${line}<TotalCount>2</TotalCount><TotalCost>2</TotalCost></DailyRegistryRequest>`),
+      schemas.validate(
+        `<DailyRegistryRequest ${ns}><RegistryDate>2026-06-15</RegistryDate>${line}${line}<TotalCount>2</TotalCount><TotalCost>2</TotalCost></DailyRegistryRequest>`,
+      ),
     ).to.not.deep.equal([]);
     expect(
-      schemas.validate(`<DailyRegistryRequest ${ns}><RegistryDate>2026-06-15+03:00</RegistryDate><TotalCount>0</TotalCount><TotalCost>0</TotalCost></DailyRegistryRequest>`),
+      schemas.validate(
+        `<DailyRegistryRequest ${ns}><RegistryDate>2026-06-15+03:00</RegistryDate><TotalCount>0</TotalCount><TotalCost>0</TotalCost></DailyRegistryRequest>`,
+      ),
     ).to.not.deep.equal([]);
     expect(
-      schemas.validate(`<WorkPostingRequest ${ns}><CertificateNumber>470000000013</CertificateNumber><WorksName>   </WorksName><ClassifierCode>1</ClassifierCode><Quantity>1</Quantity><Cost>1</Cost><TransactionId>T</TransactionId></WorkPostingRequest>`),
+      schemas.validate(
+        `<WorkPostingRequest ${ns}><CertificateNumber>470000000013</CertificateNumber><WorksName>   </WorksName><ClassifierCode>1</ClassifierCode><Quantity>1</Quantity><Cost>1</Cost><TransactionId>T</TransactionId></WorkPostingRequest>`,
+      ),
     ).to.not.deep.equal([]);
   });
 });

@@ -17,21 +17,34 @@ const NS = 'urn://smev-gateway/services/certificates/1.0';
 
 const status = (number: string) =>
   `<c:CertificateStatusRequest xmlns:c="${NS}"><c:CertificateNumber>${number}</c:CertificateNumber></c:CertificateStatusRequest>`;
-const statusByQr = (qr: string) => `<c:CertificateStatusRequest xmlns:c="${NS}"><c:QrPayload>${qr}</c:QrPayload></c:CertificateStatusRequest>`;
-const posting = (transactionId: string, cost: string | number, number: string = SAMPLES.active, works = 'Замена оконного блока') =>
+const statusByQr = (qr: string) =>
+  `<c:CertificateStatusRequest xmlns:c="${NS}"><c:QrPayload>${qr}</c:QrPayload></c:CertificateStatusRequest>`;
+const posting = (
+  transactionId: string,
+  cost: string | number,
+  number: string = SAMPLES.active,
+  works = 'Замена оконного блока',
+) =>
   `<c:WorkPostingRequest xmlns:c="${NS}"><c:CertificateNumber>${number}</c:CertificateNumber><c:WorksName>${works}</c:WorksName>` +
   `<c:ClassifierCode>43.32.10.110</c:ClassifierCode><c:Quantity>1</c:Quantity><c:Cost>${cost}</c:Cost>` +
   `<c:TransactionId>${transactionId}</c:TransactionId></c:WorkPostingRequest>`;
 const registry = (date: string, lines: Array<[string, string, number]>, totalCost?: number) =>
   `<c:DailyRegistryRequest xmlns:c="${NS}"><c:RegistryDate>${date}</c:RegistryDate>` +
   lines
-    .map(([id, number, cost]) => `<c:Transaction><c:TransactionId>${id}</c:TransactionId><c:CertificateNumber>${number}</c:CertificateNumber><c:Cost>${cost}</c:Cost></c:Transaction>`)
+    .map(
+      ([id, number, cost]) =>
+        `<c:Transaction><c:TransactionId>${id}</c:TransactionId><c:CertificateNumber>${number}</c:CertificateNumber><c:Cost>${cost}</c:Cost></c:Transaction>`,
+    )
     .join('') +
   `<c:TotalCount>${lines.length}</c:TotalCount><c:TotalCost>${totalCost ?? lines.reduce((s, [, , c]) => s + c, 0)}</c:TotalCost></c:DailyRegistryRequest>`;
 
 /** The text of every element with this local name in an answer payload. */
 function values(payload: string | undefined, name: string): string[] {
-  return [...(payload ?? '').matchAll(new RegExp(`<(?:[\\w-]+:)?${name}(?:\\s[^>]*)?>([^<]*)</(?:[\\w-]+:)?${name}>`, 'g'))].map((m) => m[1] ?? '');
+  return [
+    ...(payload ?? '').matchAll(
+      new RegExp(`<(?:[\\w-]+:)?${name}(?:\\s[^>]*)?>([^<]*)</(?:[\\w-]+:)?${name}>`, 'g'),
+    ),
+  ].map((m) => m[1] ?? '');
 }
 function value(payload: string | undefined, name: string): string | undefined {
   return values(payload, name)[0];
@@ -43,7 +56,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     let gateway: TestGateway;
     let trust: TrustStore;
 
-    async function send(payload: string, options: { system?: string; test?: boolean; soap12?: boolean } = {}): Promise<CallAnswer & { raw: string }> {
+    async function send(
+      payload: string,
+      options: { system?: string; test?: boolean; soap12?: boolean } = {},
+    ): Promise<CallAnswer & { raw: string }> {
       const version = options.soap12 ? SOAP12 : SOAP11;
       const request = buildCallRequest({ version, payload, testMessage: options.test ?? false });
       const xml = signCallRequest(request.xml, sampleKey(options.system ?? 'DEMO_CONSUMER'));
@@ -57,7 +73,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     function refusedWith(answer: CallAnswer, code: string, machine: string): void {
       if (answer.kind !== 'rejected') throw new Error(`expected a rejection, got ${JSON.stringify(answer)}`);
       expect(answer.rejection?.code).to.equal(code);
-      expect(answer.rejection?.description.startsWith(`${machine}: `), answer.rejection?.description).to.equal(true);
+      expect(
+        answer.rejection?.description.startsWith(`${machine}: `),
+        answer.rejection?.description,
+      ).to.equal(true);
     }
     async function balance(number: string): Promise<number> {
       return Number(value(answered(await send(status(number))), 'Balance'));
@@ -71,8 +90,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     describe('CertificateStatusRequest', () => {
       it('answers every example file of a fresh install, signed', async () => {
-        const byNumber = answered(await send(readFileSync('examples/certificates/CertificateStatusRequest.xml', 'utf8')));
-        const byQr = answered(await send(readFileSync('examples/certificates/CertificateStatusRequest-qr.xml', 'utf8'), { soap12: true }));
+        const byNumber = answered(
+          await send(readFileSync('examples/certificates/CertificateStatusRequest.xml', 'utf8')),
+        );
+        const byQr = answered(
+          await send(readFileSync('examples/certificates/CertificateStatusRequest-qr.xml', 'utf8'), {
+            soap12: true,
+          }),
+        );
         expect(byQr).to.equal(byNumber);
         expect(value(byNumber, 'CertificateNumber')).to.equal(SAMPLES.active);
         expect(value(byNumber, 'Status')).to.equal('ACTIVE');
@@ -85,7 +110,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       it('never puts the full name or SNILS on the wire', async () => {
         const answer = await send(status(SAMPLES.active));
         answered(answer);
-        for (const secret of ['Иванов', 'Петрович', '11223344595', '112-233-445']) expect(answer.raw).to.not.contain(secret);
+        for (const secret of ['Иванов', 'Петрович', '11223344595', '112-233-445'])
+          expect(answer.raw).to.not.contain(secret);
       });
 
       it('shows the status of each sample', async () => {
@@ -97,8 +123,16 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
       it('rejects an unknown certificate with NO_DATA and a bad QR with its reason', async () => {
         refusedWith(await send(status('470000000070')), 'NO_DATA', 'CERTIFICATE_NOT_FOUND');
-        refusedWith(await send(statusByQr('SGC1:470000000013:99')), 'UNKNOWN_REQUEST_DESCRIPTION', 'QR_CHECK_FAILED');
-        refusedWith(await send(statusByQr('not a certificate')), 'UNKNOWN_REQUEST_DESCRIPTION', 'QR_MALFORMED');
+        refusedWith(
+          await send(statusByQr('SGC1:470000000013:99')),
+          'UNKNOWN_REQUEST_DESCRIPTION',
+          'QR_CHECK_FAILED',
+        );
+        refusedWith(
+          await send(statusByQr('not a certificate')),
+          'UNKNOWN_REQUEST_DESCRIPTION',
+          'QR_MALFORMED',
+        );
       });
 
       it('a number that is not 12 digits is refused by the schema', async () => {
@@ -155,7 +189,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       it('20 concurrent signed postings against one certificate never overspend', async () => {
         const start = await balance(SAMPLES.activeSmall);
         expect(start).to.equal(5_000_000);
-        const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => send(posting(`RACE-${i}`, 300_000, SAMPLES.activeSmall))));
+        const answers = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => send(posting(`RACE-${i}`, 300_000, SAMPLES.activeSmall))),
+        );
         const accepted = answers.filter((a) => a.kind === 'answer');
         const refused = answers.filter((a) => a.kind === 'rejected');
         expect(accepted).to.have.length(16);
@@ -168,7 +204,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
 
     describe('DailyRegistryRequest', () => {
-      it('reconciles today\'s postings: MATCHED, then a replacing registry MISMATCHED with each difference', async () => {
+      it("reconciles today's postings: MATCHED, then a replacing registry MISMATCHED with each difference", async () => {
         const today = moscowDate(new Date());
         const system = 'PORTAL_26';
         answered(await send(posting('P-1', 10_000, SAMPLES.active), { system }));
@@ -176,29 +212,51 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         answered(await send(posting('P-3', 30_000, SAMPLES.active), { system }));
 
         const matched = answered(
-          await send(registry(today, [['P-1', SAMPLES.active, 10_000], ['P-2', SAMPLES.activeUsed, 20_000], ['P-3', SAMPLES.active, 30_000]]), { system }),
+          await send(
+            registry(today, [
+              ['P-1', SAMPLES.active, 10_000],
+              ['P-2', SAMPLES.activeUsed, 20_000],
+              ['P-3', SAMPLES.active, 30_000],
+            ]),
+            { system },
+          ),
         );
         expect(value(matched, 'Result')).to.equal('MATCHED');
         expect(value(matched, 'Replaced')).to.equal('false');
         expect(value(matched, 'GatewayTotal')).to.equal('60000');
 
         const mismatched = answered(
-          await send(registry(today, [['P-1', SAMPLES.active, 10_001], ['P-2', SAMPLES.activeUsed, 20_000], ['P-9', SAMPLES.active, 5]]), { system }),
+          await send(
+            registry(today, [
+              ['P-1', SAMPLES.active, 10_001],
+              ['P-2', SAMPLES.activeUsed, 20_000],
+              ['P-9', SAMPLES.active, 5],
+            ]),
+            { system },
+          ),
         );
         expect(value(mismatched, 'Result')).to.equal('MISMATCHED');
         expect(value(mismatched, 'Replaced')).to.equal('true');
         expect(value(mismatched, 'RegistryId')).to.not.equal(value(matched, 'RegistryId'));
         expect(mismatched).to.match(/<Missing>\s*<TransactionId>P-3<\/TransactionId>/);
         expect(mismatched).to.match(/<Extra>\s*<TransactionId>P-9<\/TransactionId>/);
-        expect(mismatched).to.match(/<Differing>\s*<TransactionId>P-1<\/TransactionId>\s*<Field>\s*<Name>Cost<\/Name>\s*<InRegistry>10001<\/InRegistry>\s*<AtGateway>10000<\/AtGateway>/);
+        expect(mismatched).to.match(
+          /<Differing>\s*<TransactionId>P-1<\/TransactionId>\s*<Field>\s*<Name>Cost<\/Name>\s*<InRegistry>10001<\/InRegistry>\s*<AtGateway>10000<\/AtGateway>/,
+        );
       });
 
       it('the example posting and the example registry (dated today) match', async () => {
         const today = moscowDate(new Date());
         const system = 'SOCCARD_28';
-        answered(await send(readFileSync('examples/certificates/WorkPostingRequest.xml', 'utf8'), { system }));
+        answered(
+          await send(readFileSync('examples/certificates/WorkPostingRequest.xml', 'utf8'), { system }),
+        );
         const example = readFileSync('examples/certificates/DailyRegistryRequest.xml', 'utf8');
-        const answer = answered(await send(example.replace(/<cert:RegistryDate>[^<]*</, `<cert:RegistryDate>${today}<`), { system }));
+        const answer = answered(
+          await send(example.replace(/<cert:RegistryDate>[^<]*</, `<cert:RegistryDate>${today}<`), {
+            system,
+          }),
+        );
         expect(value(answer, 'RegistryDate')).to.equal(today);
         expect(value(answer, 'Result')).to.equal('MATCHED');
         expect(value(answer, 'GatewayCount')).to.equal('1');
@@ -207,9 +265,18 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
       it('rejects totals that disagree with the lines and future dates; the schema refuses duplicate lines', async () => {
         const today = moscowDate(new Date());
-        refusedWith(await send(registry(today, [['Z-1', SAMPLES.active, 100]], 101)), 'FAILURE', 'REGISTRY_TOTALS_MISMATCH');
+        refusedWith(
+          await send(registry(today, [['Z-1', SAMPLES.active, 100]], 101)),
+          'FAILURE',
+          'REGISTRY_TOTALS_MISMATCH',
+        );
         refusedWith(await send(registry('2099-01-01', [])), 'FAILURE', 'REGISTRY_DATE_IN_FUTURE');
-        const duplicate = await send(registry(today, [['Z-1', SAMPLES.active, 100], ['Z-1', SAMPLES.active, 100]]));
+        const duplicate = await send(
+          registry(today, [
+            ['Z-1', SAMPLES.active, 100],
+            ['Z-1', SAMPLES.active, 100],
+          ]),
+        );
         expect(duplicate.kind).to.equal('fault');
         expect(duplicate.raw).to.contain('InvalidContent');
       });

@@ -21,7 +21,14 @@ describe('certificates: rules', () => {
       expect(checkCertificateNumber('470000000013')).to.deep.equal({ ok: true, number: '470000000013' });
     });
     it('refuses a mistyped digit, a wrong length and non-digits with CERTIFICATE_NUMBER_INVALID', () => {
-      for (const bad of ['470000000014', '470000000031', '47000000001', '4700000000130', '47000000001a', '']) {
+      for (const bad of [
+        '470000000014',
+        '470000000031',
+        '47000000001',
+        '4700000000130',
+        '47000000001a',
+        '',
+      ]) {
         const check = checkCertificateNumber(bad);
         expect(check.ok, bad).to.equal(false);
         if (!check.ok) expect(check.code).to.equal('CERTIFICATE_NUMBER_INVALID');
@@ -54,7 +61,10 @@ describe('certificates: rules', () => {
       }
     });
     it('ignores the CR/LF a scanner appends', () => {
-      expect(parseQrPayload('  SGC1:470000000013:37\r\n')).to.deep.equal({ ok: true, number: '470000000013' });
+      expect(parseQrPayload('  SGC1:470000000013:37\r\n')).to.deep.equal({
+        ok: true,
+        number: '470000000013',
+      });
     });
     it('refuses what is not a certificate code with QR_MALFORMED', () => {
       for (const bad of [
@@ -81,7 +91,10 @@ describe('certificates: rules', () => {
     });
     it('refuses a QR whose check agrees but whose number fails Luhn', () => {
       const number = '470000000014';
-      expect(parseQrPayload(`SGC1:${number}:${qrCheck(number)}`)).to.include({ ok: false, code: 'CERTIFICATE_NUMBER_INVALID' });
+      expect(parseQrPayload(`SGC1:${number}:${qrCheck(number)}`)).to.include({
+        ok: false,
+        code: 'CERTIFICATE_NUMBER_INVALID',
+      });
     });
   });
 
@@ -109,11 +122,21 @@ describe('certificates: rules', () => {
     });
     it('derives BLOCKED, then EXPIRED, then EXHAUSTED, else ACTIVE', () => {
       const today = '2026-06-15';
-      expect(certificateStatus({ status: 'ACTIVE', balance: 1, valid_to: '2026-06-15' }, today)).to.equal('ACTIVE');
-      expect(certificateStatus({ status: 'ACTIVE', balance: 1, valid_to: '2026-06-14' }, today)).to.equal('EXPIRED');
-      expect(certificateStatus({ status: 'ACTIVE', balance: 0, valid_to: '2026-06-14' }, today)).to.equal('EXPIRED');
-      expect(certificateStatus({ status: 'ACTIVE', balance: 0, valid_to: '2030-01-01' }, today)).to.equal('EXHAUSTED');
-      expect(certificateStatus({ status: 'BLOCKED', balance: 0, valid_to: '2020-01-01' }, today)).to.equal('BLOCKED');
+      expect(certificateStatus({ status: 'ACTIVE', balance: 1, valid_to: '2026-06-15' }, today)).to.equal(
+        'ACTIVE',
+      );
+      expect(certificateStatus({ status: 'ACTIVE', balance: 1, valid_to: '2026-06-14' }, today)).to.equal(
+        'EXPIRED',
+      );
+      expect(certificateStatus({ status: 'ACTIVE', balance: 0, valid_to: '2026-06-14' }, today)).to.equal(
+        'EXPIRED',
+      );
+      expect(certificateStatus({ status: 'ACTIVE', balance: 0, valid_to: '2030-01-01' }, today)).to.equal(
+        'EXHAUSTED',
+      );
+      expect(certificateStatus({ status: 'BLOCKED', balance: 0, valid_to: '2020-01-01' }, today)).to.equal(
+        'BLOCKED',
+      );
     });
   });
 

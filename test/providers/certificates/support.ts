@@ -66,7 +66,10 @@ export interface Harness {
   readonly provider: Provider<CertificatesRequest, CertificatesAnswer>;
   /** Move the provider's clock. */
   now: Date;
-  call(body: CertificatesRequest, options?: { sender?: string; test?: boolean }): Promise<ProviderOutcome<CertificatesAnswer>>;
+  call(
+    body: CertificatesRequest,
+    options?: { sender?: string; test?: boolean },
+  ): Promise<ProviderOutcome<CertificatesAnswer>>;
   balance(number: string): Promise<number>;
   postings(): Promise<Array<{ transaction_id: string; cost: number; organisation: string }>>;
 }
@@ -102,8 +105,13 @@ export function harness(store: Store, start = NOON): Harness {
       }),
     balance: async (number) =>
       Number(
-        (await db.selectFrom('social_certificates').select('balance').where('number', '=', number).executeTakeFirstOrThrow())
-          .balance,
+        (
+          await db
+            .selectFrom('social_certificates')
+            .select('balance')
+            .where('number', '=', number)
+            .executeTakeFirstOrThrow()
+        ).balance,
       ),
     postings: async () =>
       (
