@@ -4,17 +4,24 @@
  * over the fault element, into the `SMEVSignature` beside it.
  */
 import type { AnswerSigner } from '../exchange/dependencies.js';
-import { signDetached, type SigningKey } from './xml-signature.js';
+import { signAnswerXml } from './tree-signer.js';
+import type { SigningKey } from './xml-signature.js';
 
 export class GatewaySigner implements AnswerSigner {
   constructor(private readonly key: SigningKey) {}
 
   signAnswer(xml: string): string {
-    const byProvider = signDetached(xml, 'SIGNED_BY_PROVIDER', 'SenderInformationSystemSignature', this.key);
-    return signDetached(byProvider, 'SIGNED_BY_SMEV', 'SMEVSignature', this.key);
+    return signAnswerXml(
+      xml,
+      [
+        { id: 'SIGNED_BY_PROVIDER', container: 'SenderInformationSystemSignature' },
+        { id: 'SIGNED_BY_SMEV', container: 'SMEVSignature' },
+      ],
+      this.key,
+    );
   }
 
   signFault(xml: string): string {
-    return signDetached(xml, 'SIGNED_BY_SMEV', 'SMEVSignature', this.key);
+    return signAnswerXml(xml, [{ id: 'SIGNED_BY_SMEV', container: 'SMEVSignature' }], this.key);
   }
 }
