@@ -5,10 +5,10 @@
  * xsd/cards-1.0.xsd; samples: examples/cards/ (the sample cards are seeded by the provider on its first start
  * when no secret is configured). Settings: `services.cards` (./settings.ts).
  */
-import type { CardsTables } from '../../store/schema-cards.js';
 import type { BuiltinService } from '../builtin.js';
 import type { Provider, ServiceCodec } from '../contract.js';
 import { cardsCodec } from './codec.js';
+import { cardsDb } from './db.js';
 import { CardsProvider } from './provider.js';
 import { parseCardsSettings } from './settings.js';
 
@@ -20,7 +20,7 @@ export { listCards, getCard, type CardsPage, type ListCardsOptions, type Registe
 export const cardsService: BuiltinService = {
   codec: cardsCodec as ServiceCodec,
   createProvider: ({ store, log, settings, clock }) => {
-    const provider = new CardsProvider(store.db.withTables<CardsTables>(), parseCardsSettings(settings), clock, log);
+    const provider = new CardsProvider(cardsDb(store), parseCardsSettings(settings), clock, log);
     provider.start();
     return provider as Provider;
   },
