@@ -35,7 +35,7 @@ export function readCallAnswer(xml: string, trust: TrustStore, at = new Date()):
   const check = (container: Element | undefined, block: Element) => {
     const signature = readSignature(doc, container, block);
     const certificate = trust.check(signature.certificate, at);
-    verifyDetached(xml, signature, certificate.publicKey, block);
+    verifyDetached(signature, certificate.publicKey, block);
     return certificate.thumbprint;
   };
   if (content.localName === 'Fault') return readFault(content, check);

@@ -23,7 +23,7 @@ export function messageSignatureProblems(record: MessageRecord, trust: TrustStor
       if (!operation) throw new Error('no operation element');
       const request = readSenderRequest(operation);
       const signature = readSignature(doc, request.callerSignature, request.signedBlock);
-      verifyDetached(record.request_xml, signature, trust.check(signature.certificate, at).publicKey, request.signedBlock);
+      verifyDetached(signature, trust.check(signature.certificate, at).publicKey, request.signedBlock);
     } catch (error) {
       problems.push(`the request's signature does not verify: ${(error as Error).message}`);
     }

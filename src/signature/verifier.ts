@@ -18,7 +18,7 @@ export class XmlSignatureVerifier implements SignatureVerifier {
     private readonly systems: SystemDirectory,
   ) {}
 
-  async verifyRequest(doc: Document, text: string, request: SenderRequest, at: Date): Promise<VerifiedSender> {
+  async verifyRequest(doc: Document, _text: string, request: SenderRequest, at: Date): Promise<VerifiedSender> {
     const signature = readSignature(doc, request.callerSignature, request.signedBlock);
     const certificate = this.trust.check(signature.certificate, at);
     const system = await this.systems.systemForCertificate(certificate.thumbprint);
@@ -28,7 +28,7 @@ export class XmlSignatureVerifier implements SignatureVerifier {
         `the signing certificate ${certificate.thumbprint.slice(0, 16)}… (${certificate.subject}) is registered to no information system`,
       );
     }
-    verifyDetached(text, signature, certificate.publicKey, request.signedBlock);
+    verifyDetached(signature, certificate.publicKey, request.signedBlock);
     return { ...system, certificateThumbprint: certificate.thumbprint };
   }
 }

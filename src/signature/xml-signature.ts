@@ -1,47 +1,72 @@
 /**
  * XMLDSig over xml-crypto, restricted to the algorithm table: verify a detached signature with a key the caller
- * has already bound to a registered system, and sign an element by its Id into a signature container.
+ * has already bound to a registered system, and (for clients) sign an element by its Id into a signature
+ * container with xml-crypto's computeSignature.
  */
 import { X509Certificate, type KeyLike, type KeyObject } from 'node:crypto';
-import { SignedXml } from 'xml-crypto';
+import { SignedXml, validateDigestValue } from 'xml-crypto';
 import { GatewayFault } from '../soap/faults.js';
-import type { Element } from '../xml/dom.js';
-import { EXC_C14N, SIGNATURE_ALGORITHMS, applyAlgorithmTable } from './algorithms.js';
+import { childElements, type Element } from '../xml/dom.js';
+import { ENVELOPED_SIGNATURE, EXC_C14N, SIGNATURE_ALGORITHMS, applyAlgorithmTable } from './algorithms.js';
 import type { SignatureElement } from './signature-element.js';
 
 /**
- * Verify `signature` (already read and shape-checked) over `text`, the document as received, with `publicKey`.
- * Then prove the node the pipeline reads is the one that was verified: its canonical form must equal the
- * reference's verified canonical form byte for byte.
+ * Verify `signature` (already read and shape-checked by readSignature) over `signedBlock` — the very node the
+ * pipeline reads — with `publicKey`, as XMLDSig core validation says: the reference's transforms applied to the
+ * block give the digest in SignedInfo, and the canonical SignedInfo verifies under the signature algorithm.
+ * Canonicalisation, digests and signature algorithms are xml-crypto's, restricted to the algorithm table. The
+ * shape checks leave exactly one SignedInfo and one Reference, no comments, and known algorithms only, so there is
+ * no second reading of the message to disagree with this one.
  */
-export function verifyDetached(text: string, signature: SignatureElement, publicKey: KeyObject, signedBlock: Element): void {
-  const signed = new SignedXml({ publicCert: publicKey });
-  applyAlgorithmTable(signed);
-  // readSignature has checked that no Id, ID or id value repeats; xml-crypto need only look for the one we use.
-  signed.idAttributes = ['Id'];
-  let verified: string | undefined;
+export function verifyDetached(signature: SignatureElement, publicKey: KeyObject, signedBlock: Element): void {
+  const [signedInfo, signatureValue] = childElements(signature.signature);
+  const reference = signedInfo ? childElements(signedInfo)[2] : undefined;
+  const digestValue = reference ? childElements(reference).at(-1)?.textContent : undefined;
+  if (!signedInfo || !signatureValue || !digestValue) {
+    throw new GatewayFault('SignatureVerificationFault', 'the signature is incomplete', { reason: 'PoorSOAPEnvelopeFormat' });
+  }
+  const tables = algorithmTables();
+  let content: unknown = signedBlock;
+  for (const transform of signature.transforms) {
+    // The enveloped-signature transform removes nothing here: the signature sits outside the signed block.
+    if (transform === ENVELOPED_SIGNATURE) continue;
+    content = tables.transform(transform).process(content as never, {});
+  }
+  if (typeof content !== 'string') content = tables.transform(EXC_C14N).process(content as never, {});
+  const digest = tables.digest(signature.digestMethod).getHash(content as string);
+  if (!validateDigestValue(digest, digestValue.replace(/\s+/g, ''))) {
+    throw new GatewayFault('SignatureVerificationFault', 'the signed content does not match its digest', { reason: 'SignatureIsInvalid' });
+  }
+  const canonicalSignedInfo = tables.transform(EXC_C14N).process(signedInfo as never, {});
+  let valid = false;
   try {
-    signed.loadSignature(signature.signature);
-    if (signed.checkSignature(text)) verified = signed.getSignedReferences()[0];
-  } catch (error) {
-    // xml-crypto's own message may quote the whole SignatureValue; the first sentence says enough.
-    const why = (error as Error).message.split(':')[0]?.slice(0, 200) ?? 'unknown';
-    throw new GatewayFault('SignatureVerificationFault', `the signature does not verify (${why})`, {
-      reason: 'SignatureIsInvalid',
-      cause: error,
-    });
+    valid = tables
+      .signature(signature.signatureMethod)
+      .verifySignature(canonicalSignedInfo, publicKey, (signatureValue.textContent ?? '').replace(/\s+/g, ''));
+  } catch {
+    valid = false;
   }
-  if (verified === undefined) {
-    throw new GatewayFault('SignatureVerificationFault', 'the signed content does not match its digest', {
-      reason: 'SignatureIsInvalid',
-    });
+  if (!valid) {
+    throw new GatewayFault('SignatureVerificationFault', 'the signature value does not verify with the certificate', { reason: 'SignatureIsInvalid' });
   }
-  const read = signed.getCanonXml(signature.transforms as string[], signedBlock);
-  if (read !== verified) {
-    throw new GatewayFault('SignatureVerificationFault', 'the signed block read is not the block that was verified', {
-      reason: 'IncorrectSignatureTarget',
-    });
-  }
+}
+
+/** xml-crypto's implementations of the table's algorithms, taken from a SignedXml restricted to the table. */
+function algorithmTables() {
+  const signed = new SignedXml();
+  applyAlgorithmTable(signed);
+  const pick = <T>(table: Record<string, new () => T>, uri: string, what: string): T => {
+    const Implementation = Object.hasOwn(table, uri) ? table[uri] : undefined;
+    if (!Implementation) {
+      throw new GatewayFault('SignatureVerificationFault', `the ${what} algorithm "${uri.slice(0, 120)}" is not accepted`, { reason: 'SignatureIsInvalid' });
+    }
+    return new Implementation();
+  };
+  return {
+    transform: (uri: string) => pick(signed.CanonicalizationAlgorithms, uri, 'transform'),
+    digest: (uri: string) => pick(signed.HashAlgorithms, uri, 'digest'),
+    signature: (uri: string) => pick(signed.SignatureAlgorithms, uri, 'signature'),
+  };
 }
 
 export interface SigningKey {
