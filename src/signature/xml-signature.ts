@@ -3,8 +3,8 @@
  * has already bound to a registered system, and (for clients) sign an element by its Id into a signature
  * container with xml-crypto's computeSignature.
  */
-import { X509Certificate, type KeyLike, type KeyObject } from 'node:crypto';
-import { SignedXml, validateDigestValue } from 'xml-crypto';
+import { X509Certificate, timingSafeEqual, type KeyLike, type KeyObject } from 'node:crypto';
+import { SignedXml } from 'xml-crypto';
 import { GatewayFault } from '../soap/faults.js';
 import { childElements, type Element } from '../xml/dom.js';
 import { ENVELOPED_SIGNATURE, EXC_C14N, SIGNATURE_ALGORITHMS, applyAlgorithmTable } from './algorithms.js';
@@ -34,7 +34,7 @@ export function verifyDetached(signature: SignatureElement, publicKey: KeyObject
   }
   if (typeof content !== 'string') content = tables.transform(EXC_C14N).process(content as never, {});
   const digest = tables.digest(signature.digestMethod).getHash(content as string);
-  if (!validateDigestValue(digest, digestValue.replace(/\s+/g, ''))) {
+  if (!sameDigest(digest, digestValue)) {
     throw new GatewayFault('SignatureVerificationFault', 'the signed content does not match its digest', { reason: 'SignatureIsInvalid' });
   }
   const canonicalSignedInfo = tables.transform(EXC_C14N).process(signedInfo as never, {});
@@ -49,6 +49,11 @@ export function verifyDetached(signature: SignatureElement, publicKey: KeyObject
   if (!valid) {
     throw new GatewayFault('SignatureVerificationFault', 'the signature value does not verify with the certificate', { reason: 'SignatureIsInvalid' });
   }
+}
+
+function sameDigest(computed: string, stated: string): boolean {
+  const [a, b] = [Buffer.from(computed, 'base64'), Buffer.from(stated.replace(/\s+/g, ''), 'base64')];
+  return a.length === b.length && a.length > 0 && timingSafeEqual(a, b);
 }
 
 /** xml-crypto's implementations of the table's algorithms, taken from a SignedXml restricted to the table. */
