@@ -33,7 +33,9 @@ export function cardsAdminRouter(store: Store): Router {
   router.get('/:id', async (req: Request, res: Response, next: NextFunction) => {
     const id = String(req.params.id);
     if (!SOCIAL_CARD_ID.test(id)) {
-      return void res.status(400).json({ error: 'the social card id must be a lower-case UUID', field: 'id' });
+      return void res
+        .status(400)
+        .json({ error: 'the social card id must be a lower-case UUID', field: 'id' });
     }
     try {
       const card = await getCard(store, id);

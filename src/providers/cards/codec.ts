@@ -13,8 +13,7 @@ import type { ServiceCodec } from '../contract.js';
 export const CARDS_NS = 'urn://smev-gateway/services/cards/1.0';
 
 export type CardReference =
-  | { readonly by: 'id'; readonly socialCardId: string }
-  | { readonly by: 'pan'; readonly pan: string };
+  { readonly by: 'id'; readonly socialCardId: string } | { readonly by: 'pan'; readonly pan: string };
 
 export interface Holder {
   /** As written: 11 digits or XXX-XXX-XXX YY. */
@@ -125,7 +124,8 @@ export const cardsCodec: ServiceCodec<CardsRequest, CardsAnswer> = {
   encode(answer: CardsAnswer): string {
     const root = create().ele(CARDS_NS, ANSWERS[answer.kind]);
     writeState(root, answer.card);
-    if (answer.kind === 'register') root.ele(CARDS_NS, 'AlreadyRegistered').txt(String(answer.alreadyRegistered));
+    if (answer.kind === 'register')
+      root.ele(CARDS_NS, 'AlreadyRegistered').txt(String(answer.alreadyRegistered));
     return root.end({ headless: true });
   },
 };

@@ -54,11 +54,19 @@ export async function putIfAbsent(db: CardsDb, name: string, value: string, now:
     .values({ name, value, created_at: now })
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
-  const row = await db.selectFrom('social_card_keys').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('social_card_keys')
+    .select('value')
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
   return row.value;
 }
 
-export async function resolveKey(db: CardsDb, configured: string | undefined, now: number): Promise<ResolvedKey> {
+export async function resolveKey(
+  db: CardsDb,
+  configured: string | undefined,
+  now: number,
+): Promise<ResolvedKey> {
   let secret = configured;
   let createdNow = false;
   if (secret === undefined) {

@@ -15,7 +15,15 @@ import type { Selectable } from 'kysely';
 import type { Logger } from '../../logging/logger.js';
 import type { SocialCardAction, SocialCardStatus, SocialCardTable } from '../../store/schema-cards.js';
 import { rejected, type Provider, type ProviderOutcome, type ProviderRequest } from '../contract.js';
-import type { CardChange, CardReference, CardState, CardsAnswer, CardsRequest, ChangeRequest, RegistrationRequest } from './codec.js';
+import type {
+  CardChange,
+  CardReference,
+  CardState,
+  CardsAnswer,
+  CardsRequest,
+  ChangeRequest,
+  RegistrationRequest,
+} from './codec.js';
 import type { CardsDb } from './db.js';
 import { CardHasher, KeyMismatchError, putIfAbsent, resolveKey } from './keys.js';
 import { CardRejection, holderDisplay, mirCardDigits, snilsDigits } from './rules.js';
@@ -93,7 +101,9 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
           this.log.error(`cards service: ${error.message}`);
         } else if (this.ready === attempt) {
           this.ready = undefined;
-          this.log.warn(`cards service: could not prepare the card register key: ${(error as Error).message}`);
+          this.log.warn(
+            `cards service: could not prepare the card register key: ${(error as Error).message}`,
+          );
         }
       });
     }
@@ -116,7 +126,11 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
 
   /** Once per register (a mark row), so samples taken off the register stay off. */
   private async seedSamples(hasher: CardHasher, now: number): Promise<void> {
-    const seeded = await this.db.selectFrom('social_card_keys').select('name').where('name', '=', SAMPLES_MARK).executeTakeFirst();
+    const seeded = await this.db
+      .selectFrom('social_card_keys')
+      .select('name')
+      .where('name', '=', SAMPLES_MARK)
+      .executeTakeFirst();
     if (seeded) return;
     await this.db.transaction().execute(async (trx) => {
       for (const sample of SAMPLE_CARDS) {
@@ -140,12 +154,26 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
         if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) continue;
         await trx
           .insertInto('social_card_events')
-          .values({ id: randomUUID(), card_id: sample.id, action: 'REGISTERED', system: 'SAMPLE', reason: null, at: now })
+          .values({
+            id: randomUUID(),
+            card_id: sample.id,
+            action: 'REGISTERED',
+            system: 'SAMPLE',
+            reason: null,
+            at: now,
+          })
           .execute();
         if (sample.status === 'BLOCKED') {
           await trx
             .insertInto('social_card_events')
-            .values({ id: randomUUID(), card_id: sample.id, action: 'BLOCKED', system: 'SAMPLE', reason: sample.reason, at: now })
+            .values({
+              id: randomUUID(),
+              card_id: sample.id,
+              action: 'BLOCKED',
+              system: 'SAMPLE',
+              reason: sample.reason,
+              at: now,
+            })
             .execute();
         }
       }
@@ -162,7 +190,10 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
         case 'register':
           return await this.register(hasher, body, request.sender.mnemonic, request.testMessage);
         case 'status':
-          return { kind: 'answer', body: { kind: 'status', card: cardState(await this.find(hasher, body.card)) } };
+          return {
+            kind: 'answer',
+            body: { kind: 'status', card: cardState(await this.find(hasher, body.card)) },
+          };
         default:
           return await this.change(hasher, body, request.sender.mnemonic, request.testMessage);
       }
@@ -172,7 +203,12 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
     }
   }
 
-  private async register(hasher: CardHasher, body: RegistrationRequest, system: string, test: boolean): Promise<Outcome> {
+  private async register(
+    hasher: CardHasher,
+    body: RegistrationRequest,
+    system: string,
+    test: boolean,
+  ): Promise<Outcome> {
     const digits = mirCardDigits(body.pan);
     const holderHash = hasher.snils(snilsDigits(body.holder.snils));
     const panHash = hasher.pan(digits);
@@ -194,7 +230,8 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
       status_changed_at: now,
     };
     // A test registration answers what a real one would, with an id that is not kept.
-    if (test) return { kind: 'answer', body: { kind: 'register', card: cardState(row), alreadyRegistered: false } };
+    if (test)
+      return { kind: 'answer', body: { kind: 'register', card: cardState(row), alreadyRegistered: false } };
 
     const inserted = await this.db.transaction().execute(async (trx) => {
       const result = await trx
@@ -210,7 +247,11 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
       return true;
     });
     if (inserted) {
-      this.log.info('cards service: card registered', { socialCardId: row.id, system, connectionPoint: row.connection_point });
+      this.log.info('cards service: card registered', {
+        socialCardId: row.id,
+        system,
+        connectionPoint: row.connection_point,
+      });
       return { kind: 'answer', body: { kind: 'register', card: cardState(row), alreadyRegistered: false } };
     }
     // A concurrent registration of the same card won the unique key: answer as if we had come second.
@@ -236,7 +277,11 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
   private async find(hasher: CardHasher, card: CardReference): Promise<CardRow> {
     const row =
       card.by === 'id'
-        ? await this.db.selectFrom('social_cards').selectAll().where('id', '=', card.socialCardId).executeTakeFirst()
+        ? await this.db
+            .selectFrom('social_cards')
+            .selectAll()
+            .where('id', '=', card.socialCardId)
+            .executeTakeFirst()
         : await this.byPanHash(hasher.pan(mirCardDigits(card.pan)));
     if (!row) {
       throw new CardRejection(
@@ -249,14 +294,22 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
     return row;
   }
 
-  private async change(hasher: CardHasher, body: ChangeRequest, system: string, test: boolean): Promise<Outcome> {
+  private async change(
+    hasher: CardHasher,
+    body: ChangeRequest,
+    system: string,
+    test: boolean,
+  ): Promise<Outcome> {
     const { to, action } = CHANGES[body.kind];
     // A concurrent change between the read and the conditional update sends us round again with the new state.
     for (let attempt = 0; attempt < 5; attempt++) {
       const row = await this.find(hasher, body.card);
       if (row.status === to) return { kind: 'answer', body: { kind: body.kind, card: cardState(row) } };
       if (row.status === 'DEREGISTERED') {
-        throw new CardRejection('CARD_DEREGISTERED', `the social card ${row.id} was taken off the register; it cannot be ${body.kind}ed`);
+        throw new CardRejection(
+          'CARD_DEREGISTERED',
+          `the social card ${row.id} was taken off the register; it cannot be ${body.kind}ed`,
+        );
       }
       const now = this.clock().getTime();
       const changed: CardRow = {

@@ -8,7 +8,11 @@ import { cardsDb } from './db.js';
 import type { Store } from '../../store/store.js';
 import type { SocialCardAction, SocialCardStatus } from '../../store/schema-cards.js';
 
-export const CARD_STATUSES = ['ACTIVE', 'BLOCKED', 'DEREGISTERED'] as const satisfies readonly SocialCardStatus[];
+export const CARD_STATUSES = [
+  'ACTIVE',
+  'BLOCKED',
+  'DEREGISTERED',
+] as const satisfies readonly SocialCardStatus[];
 export const MAX_PAGE_SIZE = 200;
 
 export const ListCardsQuery = z
@@ -107,9 +111,16 @@ export async function listCards(store: Store, options: ListCardsOptions): Promis
 }
 
 /** One card and its history, oldest event first; undefined when the register has no such card. */
-export async function getCard(store: Store, socialCardId: string): Promise<(RegisterCard & { events: CardEvent[] }) | undefined> {
+export async function getCard(
+  store: Store,
+  socialCardId: string,
+): Promise<(RegisterCard & { events: CardEvent[] }) | undefined> {
   const db = cardsDb(store);
-  const row = await db.selectFrom('social_cards').select(COLUMNS).where('id', '=', socialCardId).executeTakeFirst();
+  const row = await db
+    .selectFrom('social_cards')
+    .select(COLUMNS)
+    .where('id', '=', socialCardId)
+    .executeTakeFirst();
   if (!row) return undefined;
   const events = await db
     .selectFrom('social_card_events')
@@ -120,6 +131,11 @@ export async function getCard(store: Store, socialCardId: string): Promise<(Regi
     .execute();
   return {
     ...toCard(row),
-    events: events.map((e) => ({ action: e.action, system: e.system, reason: e.reason, at: new Date(Number(e.at)).toISOString() })),
+    events: events.map((e) => ({
+      action: e.action,
+      system: e.system,
+      reason: e.reason,
+      at: new Date(Number(e.at)).toISOString(),
+    })),
   };
 }

@@ -43,7 +43,11 @@ export function mirCardDigits(pan: string): string {
   const card = checkCardNumber(pan, 'the card number');
   if (!card.ok) throw new CardRejection('INVALID_PAN', card.message);
   const mir = checkMirCard(card.value, 'the card number');
-  if (!mir.ok) throw new CardRejection('NOT_MIR_CARD', `${mir.reason}; only Mir cards (2200-2204, 16 to 19 digits) can become social cards`);
+  if (!mir.ok)
+    throw new CardRejection(
+      'NOT_MIR_CARD',
+      `${mir.reason}; only Mir cards (2200-2204, 16 to 19 digits) can become social cards`,
+    );
   return mir.value;
 }
 
@@ -57,6 +61,10 @@ export function snilsDigits(snils: string): string {
 /** "Surname I. P." — what the register keeps of the holder's name. */
 export function holderDisplay(surname: string, firstName: string, patronymic: string | undefined): string {
   const initial = (part: string) => `${Array.from(part.trim())[0]?.toLocaleUpperCase('ru') ?? ''}.`;
-  const display = [surname.trim(), initial(firstName), ...(patronymic?.trim() ? [initial(patronymic)] : [])].join(' ');
+  const display = [
+    surname.trim(),
+    initial(firstName),
+    ...(patronymic?.trim() ? [initial(patronymic)] : []),
+  ].join(' ');
   return Array.from(display).slice(0, 120).join('');
 }

@@ -24,7 +24,9 @@ export type CardsSettings = z.infer<typeof CardsSettingsSchema>;
 export function parseCardsSettings(raw: unknown): CardsSettings {
   const parsed = CardsSettingsSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `services.cards.${issue.path.join('.') || '(section)'}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `services.cards.${issue.path.join('.') || '(section)'}: ${issue.message}`,
+    );
     throw new Error(`invalid cards service settings: ${problems.join('; ')}`);
   }
   return parsed.data;

@@ -45,7 +45,11 @@ export const migration: Migration = {
       .addColumn('reason', 'varchar(500)')
       .addColumn('at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('social_card_events_card').on('social_card_events').column('card_id').execute();
+    await db.schema
+      .createIndex('social_card_events_card')
+      .on('social_card_events')
+      .column('card_id')
+      .execute();
     await db.schema
       .createTable('social_card_keys')
       .addColumn('name', 'varchar(64)', (c) => c.primaryKey())

@@ -24,7 +24,10 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
   describe(`cards service end to end (${storeKind})`, () => {
     let gateway: TestGateway;
     before(async () => {
-      gateway = await startTestGateway({ store: storeKind, overrides: { 'services.cards': { panHmacSecret: SECRET } } });
+      gateway = await startTestGateway({
+        store: storeKind,
+        overrides: { 'services.cards': { panHmacSecret: SECRET } },
+      });
     });
     after(() => gateway.stop());
 
@@ -42,7 +45,9 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
 
     it('answers the same id when the same card is registered again for the same holder, SNILS written either way', async () => {
       const first = answered(await call(gateway, registration(PAN2)));
-      const again = answered(await call(gateway, registration(PAN2, { snils: SNILS_FORMATTED, firstName: 'Сева' }, 'PORTAL')));
+      const again = answered(
+        await call(gateway, registration(PAN2, { snils: SNILS_FORMATTED, firstName: 'Сева' }, 'PORTAL')),
+      );
       expect(again.id).to.equal(first.id);
       expect(field(again.payload, 'AlreadyRegistered')).to.equal('true');
       expect(field(again.payload, 'ConnectionPoint')).to.equal('BANK_AMUR_01');
@@ -63,8 +68,18 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
       ['a Visa card', registration('4111111111111111'), 'UNKNOWN_REQUEST_DESCRIPTION', 'NOT_MIR_CARD'],
       ['a Mastercard', registration('5555555555554444'), 'UNKNOWN_REQUEST_DESCRIPTION', 'NOT_MIR_CARD'],
       ['a 12-digit number', registration('220000000004'), 'UNKNOWN_REQUEST_DESCRIPTION', 'NOT_MIR_CARD'],
-      ['a wrong SNILS control number', registration('2200700000000033', { snils: '11122233373' }), 'UNKNOWN_REQUEST_DESCRIPTION', 'INVALID_SNILS'],
-      ['a wrong formatted SNILS', registration('2200700000000033', { snils: '111-222-333 00' }), 'UNKNOWN_REQUEST_DESCRIPTION', 'INVALID_SNILS'],
+      [
+        'a wrong SNILS control number',
+        registration('2200700000000033', { snils: '11122233373' }),
+        'UNKNOWN_REQUEST_DESCRIPTION',
+        'INVALID_SNILS',
+      ],
+      [
+        'a wrong formatted SNILS',
+        registration('2200700000000033', { snils: '111-222-333 00' }),
+        'UNKNOWN_REQUEST_DESCRIPTION',
+        'INVALID_SNILS',
+      ],
     ];
     for (const [what, payload, code, machine] of badRegistrations) {
       it(`rejects ${what} as ${code} / ${machine}`, async () => {
@@ -143,7 +158,9 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
       expect(answered(await call(gateway, statusRequest({ id }))).status).to.equal('DEREGISTERED');
       const byPan = await call(gateway, statusRequest({ pan }));
       expect(byPan.kind === 'rejected' && byPan.rejection?.description).to.match(/^CARD_NOT_FOUND: /);
-      expect(answered(await call(gateway, changeRequest('Deregister', { id }))).status).to.equal('DEREGISTERED');
+      expect(answered(await call(gateway, changeRequest('Deregister', { id }))).status).to.equal(
+        'DEREGISTERED',
+      );
       for (const kind of ['Block', 'Unblock'] as const) {
         const refused = await call(gateway, changeRequest(kind, { id }, 'Попытка'));
         expect(refused.kind).to.equal('rejected');
@@ -153,7 +170,9 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
       }
 
       // Off the register, the card may become a social card again, even of another holder: a new id.
-      const again = answered(await call(gateway, registration(pan, { snils: OTHER_SNILS, surname: 'Новый' })));
+      const again = answered(
+        await call(gateway, registration(pan, { snils: OTHER_SNILS, surname: 'Новый' })),
+      );
       expect(again.id).not.to.equal(id);
       expect(field(again.payload, 'AlreadyRegistered')).to.equal('false');
     });
@@ -167,11 +186,18 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
 
       const { id } = answered(await call(gateway, registration(pan)));
       expect(id).not.to.equal(test.id);
-      expect(answered(await call(gateway, changeRequest('Block', { id }, 'Проверка'), { testMessage: true })).status).to.equal('BLOCKED');
-      expect(answered(await call(gateway, changeRequest('Deregister', { pan }), { testMessage: true })).status).to.equal('DEREGISTERED');
+      expect(
+        answered(await call(gateway, changeRequest('Block', { id }, 'Проверка'), { testMessage: true }))
+          .status,
+      ).to.equal('BLOCKED');
+      expect(
+        answered(await call(gateway, changeRequest('Deregister', { pan }), { testMessage: true })).status,
+      ).to.equal('DEREGISTERED');
       expect(answered(await call(gateway, statusRequest({ pan }))).status).to.equal('ACTIVE');
       const refused = await call(gateway, registration(pan, { snils: OTHER_SNILS }), { testMessage: true });
-      expect(refused.kind === 'rejected' && refused.rejection?.description).to.match(/^CARD_OF_ANOTHER_HOLDER: /);
+      expect(refused.kind === 'rejected' && refused.rejection?.description).to.match(
+        /^CARD_OF_ANOTHER_HOLDER: /,
+      );
     });
 
     it('routes every cards request for each sample consumer', async () => {
@@ -204,7 +230,9 @@ describe('cards service: no card number at rest (SQLite file bytes)', () => {
     const pan = '2202555566667775';
     const holder = { firstName: 'Вениамин', patronymic: 'Аркадьевич' };
     const { id } = answered(await call(gateway, registration(pan, holder)));
-    expect(answered(await call(gateway, registration(pan, { ...holder, snils: SNILS_FORMATTED }))).id).to.equal(id);
+    expect(
+      answered(await call(gateway, registration(pan, { ...holder, snils: SNILS_FORMATTED }))).id,
+    ).to.equal(id);
     expect((await call(gateway, registration(pan, { snils: OTHER_SNILS }))).kind).to.equal('rejected');
     expect((await call(gateway, registration(PAN, { snils: '11122233373' }))).kind).to.equal('rejected');
     expect((await call(gateway, registration('2204300000001235'))).kind).to.equal('rejected');
@@ -221,7 +249,20 @@ describe('cards service: no card number at rest (SQLite file bytes)', () => {
     expect(bytes.includes(Buffer.from('Проверка хранения'))).to.equal(true);
     expect(bytes.includes(Buffer.from('Смирнов В. А.'))).to.equal(true);
     // ...but nowhere a card number, in any form it travelled, nor a SNILS, the first name or the secret.
-    for (const secret of [pan, '2202 5555 6666 7775', PAN, '2204300000001235', PAN2, SNILS, SNILS_FORMATTED, OTHER_SNILS, '11122233373', 'Вениамин', 'Аркадьевич', SECRET]) {
+    for (const secret of [
+      pan,
+      '2202 5555 6666 7775',
+      PAN,
+      '2204300000001235',
+      PAN2,
+      SNILS,
+      SNILS_FORMATTED,
+      OTHER_SNILS,
+      '11122233373',
+      'Вениамин',
+      'Аркадьевич',
+      SECRET,
+    ]) {
       expect(bytes.includes(Buffer.from(secret, 'utf8')), secret).to.equal(false);
       expect(bytes.includes(Buffer.from(secret, 'utf16le')), `${secret} (UTF-16)`).to.equal(false);
     }
@@ -261,7 +302,8 @@ describe('cards service on a fresh install (no secret configured)', () => {
 
   it('keeps no sample card number in the database either', async () => {
     const bytes = databaseBytes(gateway);
-    for (const sample of SAMPLE_CARDS) expect(bytes.includes(Buffer.from(sample.pan)), sample.pan).to.equal(false);
+    for (const sample of SAMPLE_CARDS)
+      expect(bytes.includes(Buffer.from(sample.pan)), sample.pan).to.equal(false);
     expect(bytes.includes(Buffer.from('2200700000000033')), 'the registered example card').to.equal(false);
   });
 });

@@ -31,11 +31,20 @@ export function mirCard(serial: number): string {
 }
 
 function register(pan: string, snils = SNILS): CardsRequest {
-  return { kind: 'register', pan, holder: { snils, surname: 'Смирнов', firstName: 'Всеволод', patronymic: undefined }, connectionPoint: 'PORTAL' };
+  return {
+    kind: 'register',
+    pan,
+    holder: { snils, surname: 'Смирнов', firstName: 'Всеволод', patronymic: undefined },
+    connectionPoint: 'PORTAL',
+  };
 }
 
 let messageCounter = 0;
-async function send(provider: Provider, body: CardsRequest, testMessage = false): Promise<ProviderOutcome<CardsAnswer>> {
+async function send(
+  provider: Provider,
+  body: CardsRequest,
+  testMessage = false,
+): Promise<ProviderOutcome<CardsAnswer>> {
   return (provider as Provider<CardsRequest, CardsAnswer>).handle({
     messageId: `m-${++messageCounter}`,
     referenceMessageId: `m-${messageCounter}`,
@@ -49,7 +58,8 @@ async function send(provider: Provider, body: CardsRequest, testMessage = false)
 }
 
 function answer(outcome: ProviderOutcome<CardsAnswer>): CardsAnswer {
-  if (outcome.kind !== 'answer') throw new Error(`expected an answer, got ${outcome.code} ${outcome.description}`);
+  if (outcome.kind !== 'answer')
+    throw new Error(`expected an answer, got ${outcome.code} ${outcome.description}`);
   return outcome.body;
 }
 
@@ -76,11 +86,18 @@ describe('cards provider on a store', () => {
     it('generates a secret on the first start without one, keeps it, warns, and seeds the sample cards once', async () => {
       const log = captureLog();
       const first = provider({}, log);
-      const id = (answer(await send(first, register(PAN))) as { card: { socialCardId: string } }).card.socialCardId;
+      const id = (answer(await send(first, register(PAN))) as { card: { socialCardId: string } }).card
+        .socialCardId;
       const keys = await cardsDb(store).selectFrom('social_card_keys').selectAll().execute();
       const secret = keys.find((k) => k.name === 'pan_hmac_secret');
       expect(secret?.value).to.have.length.of.at.least(32);
-      expect(log.lines.some((l) => l.level === 'warn' && /no services\.cards\.panHmacSecret is configured; generated one/.test(l.message))).to.equal(true);
+      expect(
+        log.lines.some(
+          (l) =>
+            l.level === 'warn' &&
+            /no services\.cards\.panHmacSecret is configured; generated one/.test(l.message),
+        ),
+      ).to.equal(true);
       expect((await listCards(store, { page: 1, pageSize: 50 })).total).to.equal(SAMPLE_CARDS.length + 1);
 
       // A restart uses the stored secret: the same card is found again, and the samples are not seeded twice.
@@ -89,15 +106,25 @@ describe('cards provider on a store', () => {
       const again = answer(await send(second, register(PAN)));
       expect(again).to.deep.include({ kind: 'register', alreadyRegistered: true });
       expect((again as { card: { socialCardId: string } }).card.socialCardId).to.equal(id);
-      expect(log2.lines.some((l) => l.level === 'warn' && /using the generated one/.test(l.message))).to.equal(true);
+      expect(
+        log2.lines.some((l) => l.level === 'warn' && /using the generated one/.test(l.message)),
+      ).to.equal(true);
       expect((await listCards(store, { page: 1, pageSize: 50 })).total).to.equal(SAMPLE_CARDS.length + 1);
     });
 
     it('does not bring back a sample card taken off the register', async () => {
       const first = provider({});
-      answer(await send(first, { kind: 'deregister', card: { by: 'id', socialCardId: SAMPLE_CARDS[0].id }, reason: undefined }));
+      answer(
+        await send(first, {
+          kind: 'deregister',
+          card: { by: 'id', socialCardId: SAMPLE_CARDS[0].id },
+          reason: undefined,
+        }),
+      );
       const second = provider({});
-      const status = answer(await send(second, { kind: 'status', card: { by: 'id', socialCardId: SAMPLE_CARDS[0].id } }));
+      const status = answer(
+        await send(second, { kind: 'status', card: { by: 'id', socialCardId: SAMPLE_CARDS[0].id } }),
+      );
       expect(status.card.status).to.equal('DEREGISTERED');
       const byPan = await send(second, { kind: 'status', card: { by: 'pan', pan: SAMPLE_CARDS[0].pan } });
       expect(byPan).to.deep.include({ kind: 'rejected', code: 'NO_DATA' });
@@ -149,7 +176,9 @@ describe('cards provider on a store', () => {
     const outcomes = await Promise.all(Array.from({ length: 12 }, () => send(p, register(PAN))));
     const ids = new Set(outcomes.map((o) => answer(o).card.socialCardId));
     expect(ids.size).to.equal(1);
-    expect(outcomes.filter((o) => !(answer(o) as { alreadyRegistered: boolean }).alreadyRegistered)).to.have.length(1);
+    expect(
+      outcomes.filter((o) => !(answer(o) as { alreadyRegistered: boolean }).alreadyRegistered),
+    ).to.have.length(1);
     const db = cardsDb(store);
     expect(await db.selectFrom('social_cards').select('id').execute()).to.have.length(1);
     expect(await db.selectFrom('social_card_events').select('id').execute()).to.have.length(1);
@@ -160,16 +189,29 @@ describe('cards provider on a store', () => {
     const test = answer(await send(p, register(PAN), true));
     expect(test).to.deep.include({ kind: 'register', alreadyRegistered: false });
     expect((await listCards(store, { page: 1, pageSize: 10 })).total).to.equal(0);
-    expect(await send(p, register('2204300000001235'), true)).to.deep.include({ kind: 'rejected', code: 'UNKNOWN_REQUEST_DESCRIPTION' });
+    expect(await send(p, register('2204300000001235'), true)).to.deep.include({
+      kind: 'rejected',
+      code: 'UNKNOWN_REQUEST_DESCRIPTION',
+    });
 
     const id = answer(await send(p, register(PAN))).card.socialCardId;
-    const blocked = answer(await send(p, { kind: 'block', card: { by: 'id', socialCardId: id }, reason: 'проверка' }, true));
+    const blocked = answer(
+      await send(p, { kind: 'block', card: { by: 'id', socialCardId: id }, reason: 'проверка' }, true),
+    );
     expect(blocked.card).to.deep.include({ status: 'BLOCKED', statusReason: 'проверка' });
-    expect(answer(await send(p, { kind: 'status', card: { by: 'pan', pan: PAN } })).card.status).to.equal('ACTIVE');
-    const gone = answer(await send(p, { kind: 'deregister', card: { by: 'pan', pan: PAN }, reason: undefined }, true));
+    expect(answer(await send(p, { kind: 'status', card: { by: 'pan', pan: PAN } })).card.status).to.equal(
+      'ACTIVE',
+    );
+    const gone = answer(
+      await send(p, { kind: 'deregister', card: { by: 'pan', pan: PAN }, reason: undefined }, true),
+    );
     expect(gone.card.status).to.equal('DEREGISTERED');
-    expect(answer(await send(p, { kind: 'status', card: { by: 'pan', pan: PAN } })).card.status).to.equal('ACTIVE');
-    expect(await cardsDb(store).selectFrom('social_card_events').select('action').execute()).to.deep.equal([{ action: 'REGISTERED' }]);
+    expect(answer(await send(p, { kind: 'status', card: { by: 'pan', pan: PAN } })).card.status).to.equal(
+      'ACTIVE',
+    );
+    expect(await cardsDb(store).selectFrom('social_card_events').select('action').execute()).to.deep.equal([
+      { action: 'REGISTERED' },
+    ]);
   });
 
   it('records who changed a card and why, in order', async () => {
@@ -181,7 +223,11 @@ describe('cards provider on a store', () => {
     answer(await send(p, { kind: 'unblock', card: { by: 'id', socialCardId: id }, reason: undefined }));
     now += 1000;
     answer(await send(p, { kind: 'deregister', card: { by: 'id', socialCardId: id }, reason: 'отказ' }));
-    const events = await cardsDb(store).selectFrom('social_card_events').select(['action', 'system', 'reason', 'at']).orderBy('at').execute();
+    const events = await cardsDb(store)
+      .selectFrom('social_card_events')
+      .select(['action', 'system', 'reason', 'at'])
+      .orderBy('at')
+      .execute();
     expect(events.map((e) => [e.action, e.system, e.reason])).to.deep.equal([
       ['REGISTERED', 'SOCCARD_28', null],
       ['BLOCKED', 'SOCCARD_28', 'утрата'],
@@ -202,7 +248,13 @@ describe('cards provider on a store', () => {
       }
       // Block every third card so the status filter has something to filter.
       for (let i = 0; i < count; i += 3) {
-        answer(await send(p, { kind: 'block', card: { by: 'id', socialCardId: ids[i] as string }, reason: 'проверка' }));
+        answer(
+          await send(p, {
+            kind: 'block',
+            card: { by: 'id', socialCardId: ids[i] as string },
+            reason: 'проверка',
+          }),
+        );
       }
       return ids;
     }
@@ -215,7 +267,14 @@ describe('cards provider on a store', () => {
       const listed = pages.flatMap((p) => p.items.map((c) => c.socialCardId));
       expect(listed).to.deep.equal([...ids].reverse());
       const first = pages[0]?.items[0];
-      expect(first).to.deep.include({ status: 'BLOCKED', statusReason: 'проверка', panLast4: mirCard(7).slice(-4), holder: 'Смирнов В.', connectionPoint: 'PORTAL', registeredBy: 'SOCCARD_28' });
+      expect(first).to.deep.include({
+        status: 'BLOCKED',
+        statusReason: 'проверка',
+        panLast4: mirCard(7).slice(-4),
+        holder: 'Смирнов В.',
+        connectionPoint: 'PORTAL',
+        registeredBy: 'SOCCARD_28',
+      });
       expect(first?.registeredAt).to.equal(new Date(Date.parse('2026-03-01T09:07:00Z')).toISOString());
     });
 
@@ -226,11 +285,18 @@ describe('cards provider on a store', () => {
       expect(blocked.items.map((c) => c.status)).to.deep.equal(['BLOCKED', 'BLOCKED', 'BLOCKED']);
       expect(blocked.items.every((c) => c.statusReason === 'проверка')).to.equal(true);
       expect((await listCards(store, { page: 1, pageSize: 10, status: 'ACTIVE' })).total).to.equal(4);
-      expect((await listCards(store, { page: 1, pageSize: 10, status: 'DEREGISTERED' })).items).to.deep.equal([]);
+      expect((await listCards(store, { page: 1, pageSize: 10, status: 'DEREGISTERED' })).items).to.deep.equal(
+        [],
+      );
     });
 
     it('refuses a page or page size out of range', async () => {
-      for (const bad of [{ page: 0, pageSize: 10 }, { page: 1, pageSize: 0 }, { page: 1, pageSize: 201 }, { page: 1.5, pageSize: 10 }]) {
+      for (const bad of [
+        { page: 0, pageSize: 10 },
+        { page: 1, pageSize: 0 },
+        { page: 1, pageSize: 201 },
+        { page: 1.5, pageSize: 10 },
+      ]) {
         let refused = false;
         try {
           await listCards(store, bad);
@@ -252,7 +318,11 @@ describe('cards provider on a store', () => {
       try {
         const page2 = await fetch(`${base}?page=2&pageSize=2`);
         expect(page2.status).to.equal(200);
-        const body = (await page2.json()) as { total: number; page: number; items: Array<{ socialCardId: string }> };
+        const body = (await page2.json()) as {
+          total: number;
+          page: number;
+          items: Array<{ socialCardId: string }>;
+        };
         expect(body.total).to.equal(5);
         expect(body.page).to.equal(2);
         expect(body.items.map((c) => c.socialCardId)).to.deep.equal([ids[2], ids[1]]);

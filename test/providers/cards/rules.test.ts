@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { CardHasher } from '../../../src/providers/cards/keys.js';
-import { CardRejection, holderDisplay, mirCardDigits, snilsDigits } from '../../../src/providers/cards/rules.js';
+import {
+  CardRejection,
+  holderDisplay,
+  mirCardDigits,
+  snilsDigits,
+} from '../../../src/providers/cards/rules.js';
 import { parseCardsSettings } from '../../../src/providers/cards/settings.js';
 import { PAN, SNILS, SNILS_FORMATTED } from './support.js';
 
@@ -82,8 +87,12 @@ describe('cards rules', () => {
     });
 
     it('refuses a short secret and unknown keys, naming the setting', () => {
-      expect(() => parseCardsSettings({ panHmacSecret: 'short' })).to.throw(/services\.cards\.panHmacSecret: .*32/);
-      expect(() => parseCardsSettings({ panHmacSecert: 'x'.repeat(40) })).to.throw(/invalid cards service settings/);
+      expect(() => parseCardsSettings({ panHmacSecret: 'short' })).to.throw(
+        /services\.cards\.panHmacSecret: .*32/,
+      );
+      expect(() => parseCardsSettings({ panHmacSecert: 'x'.repeat(40) })).to.throw(
+        /invalid cards service settings/,
+      );
       expect(() => parseCardsSettings({ panHmacSecret: 12345 })).to.throw(/panHmacSecret/);
     });
   });

@@ -26,7 +26,11 @@ export interface HolderInput {
   patronymic?: string | null;
 }
 
-export function registration(pan: string, holder: HolderInput = {}, connectionPoint = 'BANK_AMUR_01'): string {
+export function registration(
+  pan: string,
+  holder: HolderInput = {},
+  connectionPoint = 'BANK_AMUR_01',
+): string {
   const patronymic = holder.patronymic === undefined ? 'Иванович' : holder.patronymic;
   return (
     `<c:CardRegistrationRequest xmlns:c="${NS}"><c:Pan>${pan}</c:Pan><c:Holder>` +
@@ -47,7 +51,11 @@ export function statusRequest(card: CardRef): string {
   return `<c:CardStatusRequest xmlns:c="${NS}">${ref(card)}</c:CardStatusRequest>`;
 }
 
-export function changeRequest(kind: 'Block' | 'Unblock' | 'Deregister', card: CardRef, reason?: string): string {
+export function changeRequest(
+  kind: 'Block' | 'Unblock' | 'Deregister',
+  card: CardRef,
+  reason?: string,
+): string {
   return `<c:Card${kind}Request xmlns:c="${NS}">${ref(card)}${reason ? `<c:Reason>${reason}</c:Reason>` : ''}</c:Card${kind}Request>`;
 }
 
@@ -57,7 +65,11 @@ export async function call(
   payload: string,
   options: { testMessage?: boolean; system?: string } = {},
 ): Promise<CallAnswer> {
-  const request = buildCallRequest({ version: SOAP11, payload, ...(options.testMessage ? { testMessage: true } : {}) });
+  const request = buildCallRequest({
+    version: SOAP11,
+    payload,
+    ...(options.testMessage ? { testMessage: true } : {}),
+  });
   const xml = signCallRequest(request.xml, sampleKey(options.system ?? 'DEMO_CONSUMER'));
   const response = await post(gateway, xml);
   return readCallAnswer(response.body, loadTrustStore(gateway.config));
@@ -80,7 +92,11 @@ export function answered(answer: CallAnswer): Answered {
   if (answer.kind !== 'answer' || !answer.payload) {
     throw new Error(`expected an answer, got ${JSON.stringify(answer)}`);
   }
-  return { payload: answer.payload, id: field(answer.payload, 'SocialCardId') ?? '', status: field(answer.payload, 'Status') ?? '' };
+  return {
+    payload: answer.payload,
+    id: field(answer.payload, 'SocialCardId') ?? '',
+    status: field(answer.payload, 'Status') ?? '',
+  };
 }
 
 /** Validates one business element against xsd/cards-1.0.xsd with xmllint; returns xmllint's complaint or ''. */
@@ -109,7 +125,13 @@ export function captureLog(): CapturedLog {
   const at = (level: string) => (message: string) => {
     lines.push({ level, message });
   };
-  const fake = { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), child: () => fake };
+  const fake = {
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+    child: () => fake,
+  };
   // Only the methods the provider calls exist; the cast stands in for winston's wide Logger type.
   return { logger: fake as unknown as Logger, lines };
 }
