@@ -13,6 +13,8 @@ import { StoreReplayGuard } from './exchange/replay-guard.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { builtinServices } from './providers/builtin.js';
 import { ProviderDelivery } from './providers/delivery.js';
+import { externalServices } from './providers/external.js';
+import { parseRemoteSettings, RemoteProvider } from './providers/remote/remote-provider.js';
 import { RegistryDirectory } from './registry/directory.js';
 import { Registry } from './registry/registry.js';
 import { seedIfEmpty } from './registry/seed.js';
@@ -77,6 +79,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   if (await seedIfEmpty(store, registry)) log.info('first start: sample participants registered');
   const directory = await RegistryDirectory.open(store);
   const signatures = loadSignatures(config, directory);
+  const hosted = builtinServices(store, config, log);
+  const modules = await externalServices(config.services as Record<string, unknown>, { store, log, clock: () => new Date() }, { hosted });
+  const remote = parseRemoteSettings((config.services as Record<string, unknown>).remote, { timeoutMs: config.limits.providerTimeoutMs });
   const messageLog = config.messageLog.enabled
     ? await MessageLogWriter.open(store, instanceIdOf(config), gatewayCheckpointSigner(config), {
         checkpointEvery: config.messageLog.checkpointEvery,
@@ -90,7 +95,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     verifier: options.verifier ?? signatures.verifier,
     replay: new StoreReplayGuard(store, config.replay.windowSeconds * 1000),
     router: directory,
-    delivery: new ProviderDelivery(builtinServices(store, config, log)),
+    delivery: new ProviderDelivery([...hosted, ...modules], {
+      provider: new RemoteProvider(remote.options),
+      messageTypes: remote.messageTypes,
+    }),
     signer: signatures.signer,
     messageLog: messageLog && {
       record: (fields) => messageLog.record(fields),

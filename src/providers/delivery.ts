@@ -7,20 +7,50 @@ import type { Delivery, ProviderCall } from '../exchange/dependencies.js';
 import { GatewayFault } from '../soap/faults.js';
 import type { MessageType, ProviderOutcome } from './contract.js';
 import type { HostedService } from './builtin.js';
+import { messageTypeKey, type RemoteProvider } from './remote/remote-provider.js';
+import { serializeElement } from './remote/wire.js';
+
+/** The remote provider and the message types remote routes may carry (`services.remote` in the configuration). */
+export interface RemoteDelivery {
+  readonly provider: RemoteProvider;
+  readonly messageTypes: ReadonlySet<string>;
+}
 
 export class ProviderDelivery implements Delivery {
   private readonly byNamespace: Map<string, HostedService>;
 
-  constructor(services: readonly HostedService[]) {
+  constructor(
+    services: readonly HostedService[],
+    private readonly remote?: RemoteDelivery,
+  ) {
     this.byNamespace = new Map(services.map((service) => [service.codec.namespace, service]));
   }
 
   knows(messageType: MessageType): boolean {
-    return this.byNamespace.get(messageType.namespace)?.codec.requests.includes(messageType.localName) ?? false;
+    return (
+      (this.byNamespace.get(messageType.namespace)?.codec.requests.includes(messageType.localName) ?? false) ||
+      (this.remote?.messageTypes.has(messageTypeKey(messageType)) ?? false)
+    );
   }
 
   async deliver(call: ProviderCall): Promise<ProviderOutcome<string>> {
     const { route, request, sender, deadline } = call;
+    if (route.provider.startsWith('remote:')) {
+      if (!this.remote) throw new GatewayFault('SMEVFailure', `provider ${route.provider}: remote providers are not configured`);
+      return this.remote.provider.deliver(
+        route.provider.slice('remote:'.length),
+        {
+          messageId: request.messageId,
+          referenceMessageId: request.referenceMessageId,
+          transactionCode: request.transactionCode,
+          testMessage: request.testMessage,
+          sender: { mnemonic: sender.mnemonic },
+          messageType: request.messageType,
+          payloadXml: serializeElement(request.payload),
+        },
+        deadline,
+      );
+    }
     const service = this.byNamespace.get(request.messageType.namespace);
     const [scheme, name] = route.provider.split(':', 2);
     if (!service || scheme !== 'builtin' || name !== service.name) {
