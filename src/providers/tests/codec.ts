@@ -33,7 +33,12 @@ export interface EntryCheckRequest {
 }
 
 export type PositiveResultAction =
-  | { readonly kind: 'record'; readonly resultId: string; readonly person: PersonRef; readonly resultDate: string }
+  | {
+      readonly kind: 'record';
+      readonly resultId: string;
+      readonly person: PersonRef;
+      readonly resultDate: string;
+    }
   | { readonly kind: 'withdraw'; readonly resultId: string };
 
 export interface PositiveResultRequest {
@@ -48,7 +53,8 @@ export interface ContactsRequest {
   readonly since: Date | undefined;
 }
 
-export type TestsRequest = VisitRegistrationRequest | EntryCheckRequest | PositiveResultRequest | ContactsRequest;
+export type TestsRequest =
+  VisitRegistrationRequest | EntryCheckRequest | PositiveResultRequest | ContactsRequest;
 
 export type Decision = 'ADMIT' | 'REFUSE';
 
@@ -107,7 +113,8 @@ function requiredElement(parent: Element, name: string): Element {
 
 function decodePerson(element: Element): PersonRef {
   const person = { phone: optional(element, 'Phone'), token: optional(element, 'PersonalToken') };
-  if (person.phone === undefined && person.token === undefined) throw new Error('Person has neither Phone nor PersonalToken');
+  if (person.phone === undefined && person.token === undefined)
+    throw new Error('Person has neither Phone nor PersonalToken');
   return person;
 }
 
@@ -118,7 +125,8 @@ function decodeDateTime(value: string, name: string): Date {
 }
 
 export function decodeTestsRequest(payload: Element): TestsRequest {
-  if (payload.namespaceURI !== TESTS_NS) throw new Error(`not a tests payload: ${payload.namespaceURI ?? ''}`);
+  if (payload.namespaceURI !== TESTS_NS)
+    throw new Error(`not a tests payload: ${payload.namespaceURI ?? ''}`);
   switch (payload.localName) {
     case 'VisitRegistrationRequest':
       return { kind: 'visit', venueCode: required(payload, 'VenueCode'), phone: required(payload, 'Phone') };
@@ -134,10 +142,16 @@ export function decodeTestsRequest(payload: Element): TestsRequest {
       const action = childElements(payload)[0];
       if (action?.localName === 'Record' && action.namespaceURI === TESTS_NS) {
         const resultDate = required(action, 'ResultDate');
-        if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(resultDate)) throw new Error(`ResultDate is not YYYY-MM-DD: ${resultDate}`);
+        if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(resultDate))
+          throw new Error(`ResultDate is not YYYY-MM-DD: ${resultDate}`);
         return {
           kind: 'result',
-          action: { kind: 'record', resultId: required(action, 'ResultId'), person: decodePerson(requiredElement(action, 'Person')), resultDate },
+          action: {
+            kind: 'record',
+            resultId: required(action, 'ResultId'),
+            person: decodePerson(requiredElement(action, 'Person')),
+            resultDate,
+          },
         };
       }
       if (action?.localName === 'Withdraw' && action.namespaceURI === TESTS_NS) {
@@ -147,7 +161,8 @@ export function decodeTestsRequest(payload: Element): TestsRequest {
     }
     case 'ContactsRequest': {
       const windowHours = Number(required(payload, 'WindowHours'));
-      if (!Number.isInteger(windowHours) || windowHours < 1 || windowHours > 72) throw new Error('WindowHours must be 1 to 72');
+      if (!Number.isInteger(windowHours) || windowHours < 1 || windowHours > 72)
+        throw new Error('WindowHours must be 1 to 72');
       const since = optional(payload, 'Since');
       return {
         kind: 'contacts',
@@ -185,7 +200,9 @@ export function encodeTestsAnswer(answer: TestsAnswer): string {
       const root = create().ele(TESTS_NS, 'ContactsResponse');
       for (const contact of answer.contacts) {
         const element = root.ele(TESTS_NS, 'Contact');
-        element.ele(TESTS_NS, contact.contact.kind === 'phone' ? 'Phone' : 'PersonalToken').txt(contact.contact.value);
+        element
+          .ele(TESTS_NS, contact.contact.kind === 'phone' ? 'Phone' : 'PersonalToken')
+          .txt(contact.contact.value);
         for (const visit of contact.visits) {
           const v = element.ele(TESTS_NS, 'Visit');
           v.ele(TESTS_NS, 'VenueCode').txt(visit.venueCode);

@@ -18,7 +18,10 @@ export type { TestsAnswer, TestsRequest } from './codec.js';
 export type { Notifier } from './notifier.js';
 
 /** The provider over a service context; `notifier` replaces the one the settings choose (tests use this). */
-export function createTestsProvider(context: ServiceContext, overrides: { notifier?: Notifier } = {}): TestsProvider {
+export function createTestsProvider(
+  context: ServiceContext,
+  overrides: { notifier?: Notifier } = {},
+): TestsProvider {
   const settings = parseTestsSettings(context.settings);
   return new TestsProvider({
     db: context.store.db.withTables<{ [T in keyof TestsTables]: TestsTables[T] }>(),

@@ -112,17 +112,33 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     await this.db.transaction().execute(async (trx) => {
       // A new code replaces the phone's earlier codes for this venue: only the latest SMS is valid, and there is
       // never more than one code per phone and venue to compare with.
-      await trx.deleteFrom('tests_codes').where('phone_key', '=', phoneKey).where('venue_code', '=', venueCode).execute();
+      await trx
+        .deleteFrom('tests_codes')
+        .where('phone_key', '=', phoneKey)
+        .where('venue_code', '=', venueCode)
+        .execute();
       await trx
         .insertInto('tests_codes')
-        .values({ id, venue_code: venueCode, phone_key: phoneKey, salt, code_hash: hashCode(salt, code), issued_at: now, expires_at: expiresAt, used_at: null })
+        .values({
+          id,
+          venue_code: venueCode,
+          phone_key: phoneKey,
+          salt,
+          code_hash: hashCode(salt, code),
+          issued_at: now,
+          expires_at: expiresAt,
+          used_at: null,
+        })
         .execute();
     });
     try {
       await this.options.notifier.send(phone, codeMessage(code));
     } catch (error) {
       await this.db.deleteFrom('tests_codes').where('id', '=', id).execute();
-      this.options.log.warn('one-time code not delivered', { venue: venueCode, error: (error as Error).message });
+      this.options.log.warn('one-time code not delivered', {
+        venue: venueCode,
+        error: (error as Error).message,
+      });
       return rejected('FAILURE', `the one-time code could not be sent: ${(error as Error).message}`);
     }
     return answer({ kind: 'visit', codeExpiresAt: new Date(expiresAt) });
@@ -133,10 +149,20 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
   private async checkEntry(request: Request<EntryCheckRequest>, now: number): Promise<Outcome> {
     const { venueCode, credential } = request.body;
     await this.requireVenue(venueCode);
-    const record = (result: EntryCheckResult, person?: { key: string; kind: 'phone' | 'token'; value: string }) =>
+    const record = (
+      result: EntryCheckResult,
+      person?: { key: string; kind: 'phone' | 'token'; value: string },
+    ) =>
       request.testMessage
         ? Promise.resolve()
-        : this.recordCheck(request.sender.mnemonic, venueCode, now, credential.kind === 'token' ? 'qr' : 'sms', result, person);
+        : this.recordCheck(
+            request.sender.mnemonic,
+            venueCode,
+            now,
+            credential.kind === 'token' ? 'qr' : 'sms',
+            result,
+            person,
+          );
 
     if (credential.kind === 'token') {
       const tokenKey = await this.key('token', credential.token);
@@ -166,7 +192,8 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
         .where('phone_key', '=', phoneKey)
         .$if(this.options.dialect === 'postgres', (qb) => qb.forUpdate())
         .executeTakeFirst()) ?? { failures: 0, locked_until: null };
-      if (lock.locked_until !== null && lock.locked_until > now) return { kind: 'locked' as const, until: lock.locked_until };
+      if (lock.locked_until !== null && lock.locked_until > now)
+        return { kind: 'locked' as const, until: lock.locked_until };
 
       // Normally one row; two only when registrations for the same phone and venue raced.
       const codes = await trx
@@ -178,21 +205,38 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
         .execute();
       const latest = codes.find((row) => codeMatches(row.salt, row.code_hash, credential.code));
       if (!latest) {
-        if (request.testMessage) return { kind: 'wrong' as const, left: MAX_WRONG_CODES - lock.failures - 1, lockedUntil: undefined };
+        if (request.testMessage)
+          return {
+            kind: 'wrong' as const,
+            left: MAX_WRONG_CODES - lock.failures - 1,
+            lockedUntil: undefined,
+          };
         const failures = lock.failures + 1;
         const locked = failures >= MAX_WRONG_CODES;
         await trx
           .updateTable('tests_phone_locks')
-          .set({ failures: locked ? 0 : failures, locked_until: locked ? now + LOCK_MS : lock.locked_until, updated_at: now })
+          .set({
+            failures: locked ? 0 : failures,
+            locked_until: locked ? now + LOCK_MS : lock.locked_until,
+            updated_at: now,
+          })
           .where('phone_key', '=', phoneKey)
           .execute();
-        return { kind: 'wrong' as const, left: MAX_WRONG_CODES - failures, lockedUntil: locked ? now + LOCK_MS : undefined };
+        return {
+          kind: 'wrong' as const,
+          left: MAX_WRONG_CODES - failures,
+          lockedUntil: locked ? now + LOCK_MS : undefined,
+        };
       }
       if (latest.used_at !== null) return { kind: 'used' as const };
       if (latest.expires_at <= now) return { kind: 'expired' as const, expiresAt: latest.expires_at };
       if (!request.testMessage) {
         await trx.updateTable('tests_codes').set({ used_at: now }).where('id', '=', latest.id).execute();
-        await trx.updateTable('tests_phone_locks').set({ failures: 0, updated_at: now }).where('phone_key', '=', phoneKey).execute();
+        await trx
+          .updateTable('tests_phone_locks')
+          .set({ failures: 0, updated_at: now })
+          .where('phone_key', '=', phoneKey)
+          .execute();
       }
       return { kind: 'valid' as const, expiresAt: latest.expires_at };
     });
@@ -200,7 +244,10 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     switch (verdict.kind) {
       case 'locked':
         await record('LOCKED');
-        return rejected('ACCESS_DENIED', `too many wrong codes for this phone: checks by code are locked until ${iso(verdict.until)}`);
+        return rejected(
+          'ACCESS_DENIED',
+          `too many wrong codes for this phone: checks by code are locked until ${iso(verdict.until)}`,
+        );
       case 'wrong':
         await record('WRONG_CODE');
         return rejected(
@@ -211,10 +258,16 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
         );
       case 'used':
         await record('WRONG_CODE');
-        return rejected('ACCESS_DENIED', 'the code has already been used: register the visit again for a new code');
+        return rejected(
+          'ACCESS_DENIED',
+          'the code has already been used: register the visit again for a new code',
+        );
       case 'expired':
         await record('EXPIRED_CODE');
-        return rejected('ACCESS_DENIED', `the code expired at ${iso(verdict.expiresAt)}: register the visit again for a new code`);
+        return rejected(
+          'ACCESS_DENIED',
+          `the code expired at ${iso(verdict.expiresAt)}: register the visit again for a new code`,
+        );
       case 'valid': {
         const positive = await this.isPositive({ phoneKey });
         if (positive) {
@@ -268,7 +321,13 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     if (action.kind === 'withdraw') {
       const row = await existing();
       if (!row) return rejected('NO_DATA', `no result ${action.resultId} was recorded by ${sender}`);
-      if (row.withdrawn_at !== null) return answer({ kind: 'result', resultId: row.result_id, status: 'WITHDRAWN', at: new Date(row.withdrawn_at) });
+      if (row.withdrawn_at !== null)
+        return answer({
+          kind: 'result',
+          resultId: row.result_id,
+          status: 'WITHDRAWN',
+          at: new Date(row.withdrawn_at),
+        });
       if (!request.testMessage) {
         await this.db
           .updateTable('tests_positive_results')
@@ -279,26 +338,57 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
           .execute();
       }
       const after = request.testMessage ? undefined : await existing();
-      return answer({ kind: 'result', resultId: action.resultId, status: 'WITHDRAWN', at: new Date(after?.withdrawn_at ?? now) });
+      return answer({
+        kind: 'result',
+        resultId: action.resultId,
+        status: 'WITHDRAWN',
+        at: new Date(after?.withdrawn_at ?? now),
+      });
     }
 
-    if (!isCalendarDate(action.resultDate)) return rejected('UNKNOWN_REQUEST_DESCRIPTION', `ResultDate ${action.resultDate} is not a calendar date`);
+    if (!isCalendarDate(action.resultDate))
+      return rejected(
+        'UNKNOWN_REQUEST_DESCRIPTION',
+        `ResultDate ${action.resultDate} is not a calendar date`,
+      );
     if (action.resultDate > iso(now).slice(0, 10)) {
       return rejected('UNKNOWN_REQUEST_DESCRIPTION', `ResultDate ${action.resultDate} is in the future`);
     }
     const keys = await this.personKeys(action.person);
-    const same = (row: { phone_key: string | null; token_key: string | null; result_date: string; withdrawn_at: number | null; recorded_at: number }): Outcome => {
+    const same = (row: {
+      phone_key: string | null;
+      token_key: string | null;
+      result_date: string;
+      withdrawn_at: number | null;
+      recorded_at: number;
+    }): Outcome => {
       if (row.withdrawn_at !== null) {
-        return rejected('UNKNOWN_REQUEST_DESCRIPTION', `result ${action.resultId} was withdrawn; a new result needs a new ResultId`);
+        return rejected(
+          'UNKNOWN_REQUEST_DESCRIPTION',
+          `result ${action.resultId} was withdrawn; a new result needs a new ResultId`,
+        );
       }
-      if (row.phone_key !== (keys.phoneKey ?? null) || row.token_key !== (keys.tokenKey ?? null) || row.result_date !== action.resultDate) {
-        return rejected('UNKNOWN_REQUEST_DESCRIPTION', `result ${action.resultId} is already recorded with other data`);
+      if (
+        row.phone_key !== (keys.phoneKey ?? null) ||
+        row.token_key !== (keys.tokenKey ?? null) ||
+        row.result_date !== action.resultDate
+      ) {
+        return rejected(
+          'UNKNOWN_REQUEST_DESCRIPTION',
+          `result ${action.resultId} is already recorded with other data`,
+        );
       }
-      return answer({ kind: 'result', resultId: action.resultId, status: 'RECORDED', at: new Date(row.recorded_at) });
+      return answer({
+        kind: 'result',
+        resultId: action.resultId,
+        status: 'RECORDED',
+        at: new Date(row.recorded_at),
+      });
     };
     const row = await existing();
     if (row) return same(row);
-    if (request.testMessage) return answer({ kind: 'result', resultId: action.resultId, status: 'RECORDED', at: new Date(now) });
+    if (request.testMessage)
+      return answer({ kind: 'result', resultId: action.resultId, status: 'RECORDED', at: new Date(now) });
     const inserted = await this.db
       .insertInto('tests_positive_results')
       .values({
@@ -328,7 +418,8 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     const results = await this.activeResults(keys);
     if (results.length === 0) return rejected('NO_DATA', 'no positive result is recorded for this person');
     const personKeys = new Set<string>();
-    for (const key of [keys.phoneKey, keys.tokenKey, ...results.flatMap((r) => [r.phone_key, r.token_key])]) if (key) personKeys.add(key);
+    for (const key of [keys.phoneKey, keys.tokenKey, ...results.flatMap((r) => [r.phone_key, r.token_key])])
+      if (key) personKeys.add(key);
 
     const from = since ? since.getTime() : now - DEFAULT_CONTACTS_LOOKBACK_MS;
     const personVisits = await this.db
@@ -358,7 +449,14 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
         .execute();
       for (const row of rows) {
         if (row.person_key === null || row.contact_kind === null || row.contact === null) continue;
-        candidates.push({ id: row.id, venueCode: row.venue_code, checkedAt: Number(row.checked_at), personKey: row.person_key, contactKind: row.contact_kind, contact: row.contact });
+        candidates.push({
+          id: row.id,
+          venueCode: row.venue_code,
+          checkedAt: Number(row.checked_at),
+          personKey: row.person_key,
+          contactKind: row.contact_kind,
+          contact: row.contact,
+        });
       }
     }
     const contacts = groupContacts(
@@ -374,10 +472,17 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
 
   /** The venue must be a registered participant that is active now. */
   private async requireVenue(venueCode: string): Promise<void> {
-    const venue = await this.db.selectFrom('participants').select('status').where('registry_code', '=', venueCode).executeTakeFirst();
-    if (!venue) throw new Refusal(rejected('NO_DATA', `no venue with registry code ${venueCode} is registered`));
+    const venue = await this.db
+      .selectFrom('participants')
+      .select('status')
+      .where('registry_code', '=', venueCode)
+      .executeTakeFirst();
+    if (!venue)
+      throw new Refusal(rejected('NO_DATA', `no venue with registry code ${venueCode} is registered`));
     if (venue.status !== 'active') {
-      throw new Refusal(rejected('ACCESS_DENIED', `the venue ${venueCode} is not active in the registry (${venue.status})`));
+      throw new Refusal(
+        rejected('ACCESS_DENIED', `the venue ${venueCode} is not active in the registry (${venue.status})`),
+      );
     }
   }
 
@@ -390,7 +495,9 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
 
   private async personKeys(person: PersonRef): Promise<{ phoneKey?: string; tokenKey?: string }> {
     return {
-      ...(person.phone !== undefined ? { phoneKey: await this.key('phone', this.phone(person.phone, 'Person/Phone')) } : {}),
+      ...(person.phone !== undefined
+        ? { phoneKey: await this.key('phone', this.phone(person.phone, 'Person/Phone')) }
+        : {}),
       ...(person.token !== undefined ? { tokenKey: await this.key('token', person.token) } : {}),
     };
   }
@@ -429,8 +536,14 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     if (now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
     try {
-      await this.db.deleteFrom('tests_entry_checks').where('checked_at', '<', now - this.options.visitRetentionDays * 24 * HOUR).execute();
-      await this.db.deleteFrom('tests_codes').where('expires_at', '<', now - 24 * HOUR).execute();
+      await this.db
+        .deleteFrom('tests_entry_checks')
+        .where('checked_at', '<', now - this.options.visitRetentionDays * 24 * HOUR)
+        .execute();
+      await this.db
+        .deleteFrom('tests_codes')
+        .where('expires_at', '<', now - 24 * HOUR)
+        .execute();
       await this.db
         .deleteFrom('tests_phone_locks')
         .where('updated_at', '<', now - 24 * HOUR)

@@ -74,22 +74,39 @@ export function groupContacts(
   personKeys: ReadonlySet<string>,
   windowMs: number,
 ): Contact[] {
-  const byContact = new Map<string, { kind: 'phone' | 'token'; value: string; visits: Map<string, ContactVisit & { at: number }> }>();
+  const byContact = new Map<
+    string,
+    { kind: 'phone' | 'token'; value: string; visits: Map<string, ContactVisit & { at: number }> }
+  >();
   for (const candidate of candidates) {
     if (personKeys.has(candidate.personKey)) continue;
     const overlaps = personVisits.some(
-      (visit) => visit.venueCode === candidate.venueCode && Math.abs(visit.checkedAt - candidate.checkedAt) <= windowMs,
+      (visit) =>
+        visit.venueCode === candidate.venueCode &&
+        Math.abs(visit.checkedAt - candidate.checkedAt) <= windowMs,
     );
     if (!overlaps) continue;
     const id = `${candidate.contactKind}:${candidate.contact}`;
     let entry = byContact.get(id);
-    if (!entry) byContact.set(id, (entry = { kind: candidate.contactKind, value: candidate.contact, visits: new Map() }));
-    entry.visits.set(candidate.id, { venueCode: candidate.venueCode, visitedAt: new Date(candidate.checkedAt), at: candidate.checkedAt });
+    if (!entry)
+      byContact.set(
+        id,
+        (entry = { kind: candidate.contactKind, value: candidate.contact, visits: new Map() }),
+      );
+    entry.visits.set(candidate.id, {
+      venueCode: candidate.venueCode,
+      visitedAt: new Date(candidate.checkedAt),
+      at: candidate.checkedAt,
+    });
   }
   return [...byContact.values()]
     .map((entry) => {
       const visits = [...entry.visits.values()].sort((a, b) => a.at - b.at);
-      return { first: visits[0]?.at ?? 0, contact: { kind: entry.kind, value: entry.value }, visits: visits.map(({ venueCode, visitedAt }) => ({ venueCode, visitedAt })) };
+      return {
+        first: visits[0]?.at ?? 0,
+        contact: { kind: entry.kind, value: entry.value },
+        visits: visits.map(({ venueCode, visitedAt }) => ({ venueCode, visitedAt })),
+      };
     })
     .sort((a, b) => a.first - b.first || a.contact.value.localeCompare(b.contact.value))
     .map(({ contact, visits }) => ({ contact, visits }));

@@ -27,7 +27,9 @@ export type TestsSettings = z.infer<typeof TestsSettingsSchema>;
 export function parseTestsSettings(settings: unknown): TestsSettings {
   const parsed = TestsSettingsSchema.safeParse(settings ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `services.tests.${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `services.tests.${issue.path.join('.')}: ${issue.message}`,
+    );
     throw new Error(`invalid settings of the tests service: ${problems.join('; ')}`);
   }
   return parsed.data;

@@ -42,8 +42,16 @@ export const migration: Migration = {
       .addColumn('withdrawn_at', 'bigint')
       .addPrimaryKeyConstraint('tests_positive_results_pk', ['sender', 'result_id'])
       .execute();
-    await db.schema.createIndex('tests_positive_results_phone').on('tests_positive_results').column('phone_key').execute();
-    await db.schema.createIndex('tests_positive_results_token').on('tests_positive_results').column('token_key').execute();
+    await db.schema
+      .createIndex('tests_positive_results_phone')
+      .on('tests_positive_results')
+      .column('phone_key')
+      .execute();
+    await db.schema
+      .createIndex('tests_positive_results_token')
+      .on('tests_positive_results')
+      .column('token_key')
+      .execute();
     await db.schema
       .createTable('tests_codes')
       .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
@@ -55,7 +63,11 @@ export const migration: Migration = {
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .addColumn('used_at', 'bigint')
       .execute();
-    await db.schema.createIndex('tests_codes_phone_venue').on('tests_codes').columns(['phone_key', 'venue_code']).execute();
+    await db.schema
+      .createIndex('tests_codes_phone_venue')
+      .on('tests_codes')
+      .columns(['phone_key', 'venue_code'])
+      .execute();
     await db.schema.createIndex('tests_codes_expires').on('tests_codes').column('expires_at').execute();
     await db.schema
       .createTable('tests_phone_locks')
@@ -81,14 +93,25 @@ export const migration: Migration = {
       .on('tests_entry_checks')
       .columns(['venue_code', 'checked_at'])
       .execute();
-    await db.schema.createIndex('tests_entry_checks_person').on('tests_entry_checks').column('person_key').execute();
-    await db.schema.createIndex('tests_entry_checks_time').on('tests_entry_checks').column('checked_at').execute();
+    await db.schema
+      .createIndex('tests_entry_checks_person')
+      .on('tests_entry_checks')
+      .column('person_key')
+      .execute();
+    await db.schema
+      .createIndex('tests_entry_checks_time')
+      .on('tests_entry_checks')
+      .column('checked_at')
+      .execute();
 
     const key = randomBytes(32).toString('hex');
     const hmac = (kind: 'phone' | 'token', value: string) =>
       createHmac('sha256', Buffer.from(key, 'hex')).update(`${kind}:${value}`).digest('hex');
     const now = Date.now();
-    await db.insertInto('tests_keys' as never).values({ id: 1, hmac_key: key } as never).execute();
+    await db
+      .insertInto('tests_keys' as never)
+      .values({ id: 1, hmac_key: key } as never)
+      .execute();
     await db
       .insertInto('tests_positive_results' as never)
       .values({
@@ -123,7 +146,13 @@ export const migration: Migration = {
       .execute();
   },
   async down(db: Kysely<unknown>) {
-    for (const table of ['tests_entry_checks', 'tests_phone_locks', 'tests_codes', 'tests_positive_results', 'tests_keys']) {
+    for (const table of [
+      'tests_entry_checks',
+      'tests_phone_locks',
+      'tests_codes',
+      'tests_positive_results',
+      'tests_keys',
+    ]) {
       await db.schema.dropTable(table).execute();
     }
   },

@@ -2,7 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parseDom, type Element } from '../../../src/xml/dom.js';
 import { SchemaSet } from '../../../src/xml/schemas.js';
-import { TESTS_NS, decodeTestsRequest, encodeTestsAnswer, testsCodec, type TestsAnswer } from '../../../src/providers/tests/codec.js';
+import {
+  TESTS_NS,
+  decodeTestsRequest,
+  encodeTestsAnswer,
+  testsCodec,
+  type TestsAnswer,
+} from '../../../src/providers/tests/codec.js';
 
 const payload = (xml: string): Element => parseDom(xml).documentElement as Element;
 const wrap = (name: string, inner: string) => `<t:${name} xmlns:t="${TESTS_NS}">${inner}</t:${name}>`;
@@ -13,7 +19,12 @@ describe('tests service codec and schema', () => {
   after(() => schemas.dispose());
 
   it('lists its four request elements', () => {
-    expect(testsCodec.requests).to.deep.equal(['VisitRegistrationRequest', 'EntryCheckRequest', 'PositiveResultRequest', 'ContactsRequest']);
+    expect(testsCodec.requests).to.deep.equal([
+      'VisitRegistrationRequest',
+      'EntryCheckRequest',
+      'PositiveResultRequest',
+      'ContactsRequest',
+    ]);
   });
 
   it('has one valid example per request type, each decoding', () => {
@@ -27,37 +38,92 @@ describe('tests service codec and schema', () => {
   });
 
   it('decodes each request', () => {
-    expect(decodeTestsRequest(payload(wrap('VisitRegistrationRequest', '<t:VenueCode>REG-1</t:VenueCode><t:Phone>+7 900 111-22-33</t:Phone>')))).to.deep.equal({
+    expect(
+      decodeTestsRequest(
+        payload(
+          wrap(
+            'VisitRegistrationRequest',
+            '<t:VenueCode>REG-1</t:VenueCode><t:Phone>+7 900 111-22-33</t:Phone>',
+          ),
+        ),
+      ),
+    ).to.deep.equal({
       kind: 'visit',
       venueCode: 'REG-1',
       phone: '+7 900 111-22-33',
     });
-    expect(decodeTestsRequest(payload(wrap('EntryCheckRequest', '<t:VenueCode>REG-1</t:VenueCode><t:Phone>89001112233</t:Phone><t:Code>012345</t:Code>')))).to.deep.equal({
+    expect(
+      decodeTestsRequest(
+        payload(
+          wrap(
+            'EntryCheckRequest',
+            '<t:VenueCode>REG-1</t:VenueCode><t:Phone>89001112233</t:Phone><t:Code>012345</t:Code>',
+          ),
+        ),
+      ),
+    ).to.deep.equal({
       kind: 'check',
       venueCode: 'REG-1',
       credential: { kind: 'code', phone: '89001112233', code: '012345' },
     });
-    expect(decodeTestsRequest(payload(wrap('EntryCheckRequest', '<t:VenueCode>REG-1</t:VenueCode><t:PersonalToken>abcdefghijklmnop</t:PersonalToken>')))).to.deep.equal({
+    expect(
+      decodeTestsRequest(
+        payload(
+          wrap(
+            'EntryCheckRequest',
+            '<t:VenueCode>REG-1</t:VenueCode><t:PersonalToken>abcdefghijklmnop</t:PersonalToken>',
+          ),
+        ),
+      ),
+    ).to.deep.equal({
       kind: 'check',
       venueCode: 'REG-1',
       credential: { kind: 'token', token: 'abcdefghijklmnop' },
     });
-    expect(decodeTestsRequest(payload(wrap('PositiveResultRequest', '<t:Withdraw><t:ResultId>R-1</t:ResultId></t:Withdraw>')))).to.deep.equal({
+    expect(
+      decodeTestsRequest(
+        payload(wrap('PositiveResultRequest', '<t:Withdraw><t:ResultId>R-1</t:ResultId></t:Withdraw>')),
+      ),
+    ).to.deep.equal({
       kind: 'result',
       action: { kind: 'withdraw', resultId: 'R-1' },
     });
     expect(
-      decodeTestsRequest(payload(wrap('ContactsRequest', '<t:Person><t:PersonalToken>abcdefghijklmnop</t:PersonalToken></t:Person><t:WindowHours>4</t:WindowHours><t:Since>2025-01-01T00:00:00Z</t:Since>'))),
-    ).to.deep.equal({ kind: 'contacts', person: { phone: undefined, token: 'abcdefghijklmnop' }, windowHours: 4, since: new Date('2025-01-01T00:00:00Z') });
+      decodeTestsRequest(
+        payload(
+          wrap(
+            'ContactsRequest',
+            '<t:Person><t:PersonalToken>abcdefghijklmnop</t:PersonalToken></t:Person><t:WindowHours>4</t:WindowHours><t:Since>2025-01-01T00:00:00Z</t:Since>',
+          ),
+        ),
+      ),
+    ).to.deep.equal({
+      kind: 'contacts',
+      person: { phone: undefined, token: 'abcdefghijklmnop' },
+      windowHours: 4,
+      since: new Date('2025-01-01T00:00:00Z'),
+    });
   });
 
   it('refuses in the schema what the service cannot take', () => {
     const bad = [
-      wrap('EntryCheckRequest', '<t:VenueCode>REG-1</t:VenueCode><t:Phone>89001112233</t:Phone><t:Code>12345</t:Code>'),
+      wrap(
+        'EntryCheckRequest',
+        '<t:VenueCode>REG-1</t:VenueCode><t:Phone>89001112233</t:Phone><t:Code>12345</t:Code>',
+      ),
       wrap('EntryCheckRequest', '<t:VenueCode>REG-1</t:VenueCode><t:PersonalToken>short</t:PersonalToken>'),
-      wrap('EntryCheckRequest', '<t:VenueCode>REG-1</t:VenueCode><t:PersonalToken>abcdefghijklmnop</t:PersonalToken><t:Phone>89001112233</t:Phone><t:Code>123456</t:Code>'),
-      wrap('PositiveResultRequest', '<t:Record><t:ResultId>R-1</t:ResultId><t:Person/><t:ResultDate>2025-01-01</t:ResultDate></t:Record>'),
-      wrap('ContactsRequest', '<t:Person><t:Phone>89001112233</t:Phone></t:Person><t:WindowHours>73</t:WindowHours>'),
+      wrap(
+        'EntryCheckRequest',
+        '<t:VenueCode>REG-1</t:VenueCode><t:PersonalToken>abcdefghijklmnop</t:PersonalToken><t:Phone>89001112233</t:Phone><t:Code>123456</t:Code>',
+      ),
+      wrap(
+        'PositiveResultRequest',
+        '<t:Record><t:ResultId>R-1</t:ResultId><t:Person/><t:ResultDate>2025-01-01</t:ResultDate></t:Record>',
+      ),
+      wrap(
+        'ContactsRequest',
+        '<t:Person><t:Phone>89001112233</t:Phone></t:Person><t:WindowHours>73</t:WindowHours>',
+      ),
       wrap('VisitRegistrationRequest', '<t:VenueCode>REG 1</t:VenueCode><t:Phone>89001112233</t:Phone>'),
     ];
     for (const xml of bad) expect(schemas.validate(xml), xml).not.to.deep.equal([]);
@@ -73,11 +139,18 @@ describe('tests service codec and schema', () => {
       {
         kind: 'contacts',
         contacts: [
-          { contact: { kind: 'phone', value: '+79001112233' }, visits: [{ venueCode: 'REG-1', visitedAt: new Date('2025-01-01T10:10:00Z') }] },
-          { contact: { kind: 'token', value: 'abcdefghijklmnop' }, visits: [{ venueCode: 'REG-1', visitedAt: new Date('2025-01-01T10:10:00Z') }] },
+          {
+            contact: { kind: 'phone', value: '+79001112233' },
+            visits: [{ venueCode: 'REG-1', visitedAt: new Date('2025-01-01T10:10:00Z') }],
+          },
+          {
+            contact: { kind: 'token', value: 'abcdefghijklmnop' },
+            visits: [{ venueCode: 'REG-1', visitedAt: new Date('2025-01-01T10:10:00Z') }],
+          },
         ],
       },
     ];
-    for (const answer of answers) expect(schemas.validate(encodeTestsAnswer(answer)), JSON.stringify(answer)).to.deep.equal([]);
+    for (const answer of answers)
+      expect(schemas.validate(encodeTestsAnswer(answer)), JSON.stringify(answer)).to.deep.equal([]);
   });
 });

@@ -10,7 +10,12 @@ import { readCallAnswer, type CallAnswer } from '../../../src/client/answer.js';
 import { TESTS_NS } from '../../../src/providers/tests/index.js';
 import type { TestsTables } from '../../../src/store/schema-tests.js';
 import { loadTrustStore } from '../../../src/signature/setup.js';
-import { SAMPLE_LATER_VISITOR, SAMPLE_NEGATIVE, SAMPLE_POSITIVE, SAMPLE_VENUE_CODE } from '../../../src/store/migrations/0005_tests.js';
+import {
+  SAMPLE_LATER_VISITOR,
+  SAMPLE_NEGATIVE,
+  SAMPLE_POSITIVE,
+  SAMPLE_VENUE_CODE,
+} from '../../../src/store/migrations/0005_tests.js';
 import { post, signedCall, startTestGateway, type TestGateway } from '../../support/gateway.js';
 
 const wrap = (name: string, inner: string) => `<t:${name} xmlns:t="${TESTS_NS}">${inner}</t:${name}>`;
@@ -33,7 +38,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
       sms.listen(0, '127.0.0.1');
       await new Promise((resolve) => sms.once('listening', resolve));
       const url = `http://127.0.0.1:${(sms.address() as AddressInfo).port}/sms`;
-      gateway = await startTestGateway({ store, overrides: { 'services.tests': { notifier: { kind: 'http', url, timeoutMs: 2000 } } } });
+      gateway = await startTestGateway({
+        store,
+        overrides: { 'services.tests': { notifier: { kind: 'http', url, timeoutMs: 2000 } } },
+      });
     });
     after(async () => {
       await gateway?.stop();
@@ -41,7 +49,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await new Promise((resolve) => sms.close(resolve));
     });
 
-    async function call(payload: string, system = 'PORTAL_26'): Promise<CallAnswer & { kind: 'answer' | 'rejected' }> {
+    async function call(
+      payload: string,
+      system = 'PORTAL_26',
+    ): Promise<CallAnswer & { kind: 'answer' | 'rejected' }> {
       const response = await post(gateway, signedCall({ system, payload }).xml);
       const answer = readCallAnswer(response.body, loadTrustStore(gateway.config));
       if (answer.kind === 'fault') throw new Error(`fault ${answer.code}: ${answer.message}`);
@@ -51,7 +62,12 @@ for (const store of ['sqlite', 'postgres'] as const) {
 
     it('VisitRegistrationRequest sends a code by SMS and answers only its expiry', async () => {
       const before = Date.now();
-      const answer = await call(wrap('VisitRegistrationRequest', `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>+7 (900) 555-00-11</t:Phone>`));
+      const answer = await call(
+        wrap(
+          'VisitRegistrationRequest',
+          `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>+7 (900) 555-00-11</t:Phone>`,
+        ),
+      );
       expect(answer.kind).to.equal('answer');
       const expires = /<CodeExpiresAt>([^<]+)<\/CodeExpiresAt>/.exec(answer.payload ?? '')?.[1];
       expect(new Date(expires ?? '').getTime()).to.be.within(before + 600_000 - 1000, Date.now() + 600_000);
@@ -61,20 +77,44 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect(answer.payload).not.to.contain(code);
 
       // EntryCheckRequest by that code: ADMIT, and the answer holds the decision and the code's expiry only.
-      const check = await call(wrap('EntryCheckRequest', `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>89005550011</t:Phone><t:Code>${code}</t:Code>`));
+      const check = await call(
+        wrap(
+          'EntryCheckRequest',
+          `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>89005550011</t:Phone><t:Code>${code}</t:Code>`,
+        ),
+      );
       expect(check.payload).to.equal(
         `<EntryCheckResponse xmlns="${TESTS_NS}"><Decision>ADMIT</Decision><CodeExpiresAt>${expires}</CodeExpiresAt></EntryCheckResponse>`,
       );
-      const reused = await call(wrap('EntryCheckRequest', `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>89005550011</t:Phone><t:Code>${code}</t:Code>`));
+      const reused = await call(
+        wrap(
+          'EntryCheckRequest',
+          `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>89005550011</t:Phone><t:Code>${code}</t:Code>`,
+        ),
+      );
       expect(reused.kind).to.equal('rejected');
       expect(reused.rejection?.code).to.equal('ACCESS_DENIED');
     });
 
     it('EntryCheckRequest by personal QR: the sample positive person is refused with nothing else said', async () => {
-      const refused = await call(wrap('EntryCheckRequest', `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:PersonalToken>${SAMPLE_POSITIVE.token}</t:PersonalToken>`));
-      expect(refused.payload).to.equal(`<EntryCheckResponse xmlns="${TESTS_NS}"><Decision>REFUSE</Decision></EntryCheckResponse>`);
-      const admitted = await call(wrap('EntryCheckRequest', `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:PersonalToken>${SAMPLE_NEGATIVE.token}</t:PersonalToken>`));
-      expect(admitted.payload).to.equal(`<EntryCheckResponse xmlns="${TESTS_NS}"><Decision>ADMIT</Decision></EntryCheckResponse>`);
+      const refused = await call(
+        wrap(
+          'EntryCheckRequest',
+          `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:PersonalToken>${SAMPLE_POSITIVE.token}</t:PersonalToken>`,
+        ),
+      );
+      expect(refused.payload).to.equal(
+        `<EntryCheckResponse xmlns="${TESTS_NS}"><Decision>REFUSE</Decision></EntryCheckResponse>`,
+      );
+      const admitted = await call(
+        wrap(
+          'EntryCheckRequest',
+          `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:PersonalToken>${SAMPLE_NEGATIVE.token}</t:PersonalToken>`,
+        ),
+      );
+      expect(admitted.payload).to.equal(
+        `<EntryCheckResponse xmlns="${TESTS_NS}"><Decision>ADMIT</Decision></EntryCheckResponse>`,
+      );
       const checks = await gateway.store.db
         .withTables<{ [T in keyof TestsTables]: TestsTables[T] }>()
         .selectFrom('tests_entry_checks')
@@ -90,35 +130,82 @@ for (const store of ['sqlite', 'postgres'] as const) {
 
     it('PositiveResultRequest records a result, which then refuses entry, and withdraws it', async () => {
       const recorded = await call(
-        wrap('PositiveResultRequest', '<t:Record><t:ResultId>E2E-1</t:ResultId><t:Person><t:PersonalToken>e2e-person-token-0001</t:PersonalToken></t:Person><t:ResultDate>2025-01-15</t:ResultDate></t:Record>'),
+        wrap(
+          'PositiveResultRequest',
+          '<t:Record><t:ResultId>E2E-1</t:ResultId><t:Person><t:PersonalToken>e2e-person-token-0001</t:PersonalToken></t:Person><t:ResultDate>2025-01-15</t:ResultDate></t:Record>',
+        ),
         'SOCPROTECT_47',
       );
-      expect(recorded.payload).to.match(new RegExp(`^<PositiveResultResponse xmlns="${TESTS_NS}"><ResultId>E2E-1</ResultId><Status>RECORDED</Status><At>[^<]+</At></PositiveResultResponse>$`));
-      const check = () => call(wrap('EntryCheckRequest', `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:PersonalToken>e2e-person-token-0001</t:PersonalToken>`));
+      expect(recorded.payload).to.match(
+        new RegExp(
+          `^<PositiveResultResponse xmlns="${TESTS_NS}"><ResultId>E2E-1</ResultId><Status>RECORDED</Status><At>[^<]+</At></PositiveResultResponse>$`,
+        ),
+      );
+      const check = () =>
+        call(
+          wrap(
+            'EntryCheckRequest',
+            `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:PersonalToken>e2e-person-token-0001</t:PersonalToken>`,
+          ),
+        );
       expect((await check()).payload).to.contain('REFUSE');
-      const withdrawn = await call(wrap('PositiveResultRequest', '<t:Withdraw><t:ResultId>E2E-1</t:ResultId></t:Withdraw>'), 'SOCPROTECT_47');
+      const withdrawn = await call(
+        wrap('PositiveResultRequest', '<t:Withdraw><t:ResultId>E2E-1</t:ResultId></t:Withdraw>'),
+        'SOCPROTECT_47',
+      );
       expect(withdrawn.payload).to.contain('<Status>WITHDRAWN</Status>');
       expect((await check()).payload).to.contain('ADMIT');
     });
 
     it('ContactsRequest lists the sample contact within the window and not the later visitor', async () => {
-      const answer = await call(wrap('ContactsRequest', `<t:Person><t:Phone>${SAMPLE_POSITIVE.phone}</t:Phone></t:Person><t:WindowHours>2</t:WindowHours>`), 'SOCPROTECT_47');
+      const answer = await call(
+        wrap(
+          'ContactsRequest',
+          `<t:Person><t:Phone>${SAMPLE_POSITIVE.phone}</t:Phone></t:Person><t:WindowHours>2</t:WindowHours>`,
+        ),
+        'SOCPROTECT_47',
+      );
       expect(answer.kind).to.equal('answer');
-      expect(answer.payload).to.contain(`<Contact><Phone>${SAMPLE_NEGATIVE.phone}</Phone><Visit><VenueCode>${SAMPLE_VENUE_CODE}</VenueCode>`);
+      expect(answer.payload).to.contain(
+        `<Contact><Phone>${SAMPLE_NEGATIVE.phone}</Phone><Visit><VenueCode>${SAMPLE_VENUE_CODE}</VenueCode>`,
+      );
       expect(answer.payload).not.to.contain(SAMPLE_LATER_VISITOR.phone);
       expect(answer.payload).not.to.contain(SAMPLE_POSITIVE.phone);
     });
 
     it('rejects bad input: unknown venue, no result for the person, schema violations', async () => {
-      const venue = await call(wrap('EntryCheckRequest', '<t:VenueCode>REG-0000000000000</t:VenueCode><t:PersonalToken>abcdefghijklmnop</t:PersonalToken>'));
+      const venue = await call(
+        wrap(
+          'EntryCheckRequest',
+          '<t:VenueCode>REG-0000000000000</t:VenueCode><t:PersonalToken>abcdefghijklmnop</t:PersonalToken>',
+        ),
+      );
       expect(venue.rejection?.code).to.equal('NO_DATA');
-      const nobody = await call(wrap('ContactsRequest', `<t:Person><t:Phone>${SAMPLE_NEGATIVE.phone}</t:Phone></t:Person><t:WindowHours>2</t:WindowHours>`));
+      const nobody = await call(
+        wrap(
+          'ContactsRequest',
+          `<t:Person><t:Phone>${SAMPLE_NEGATIVE.phone}</t:Phone></t:Person><t:WindowHours>2</t:WindowHours>`,
+        ),
+      );
       expect(nobody.rejection?.code).to.equal('NO_DATA');
-      const phone = await call(wrap('VisitRegistrationRequest', `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>+7 700 123 45 67</t:Phone>`));
+      const phone = await call(
+        wrap(
+          'VisitRegistrationRequest',
+          `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>+7 700 123 45 67</t:Phone>`,
+        ),
+      );
       expect(phone.rejection).to.deep.include({ code: 'UNKNOWN_REQUEST_DESCRIPTION' });
       expect(phone.rejection?.description).to.match(/^Phone: /);
 
-      const response = await post(gateway, signedCall({ payload: wrap('EntryCheckRequest', `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>89005550011</t:Phone><t:Code>12345</t:Code>`) }).xml);
+      const response = await post(
+        gateway,
+        signedCall({
+          payload: wrap(
+            'EntryCheckRequest',
+            `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>89005550011</t:Phone><t:Code>12345</t:Code>`,
+          ),
+        }).xml,
+      );
       const fault = readCallAnswer(response.body, loadTrustStore(gateway.config));
       expect(fault.kind).to.equal('fault');
       if (fault.kind === 'fault') expect(fault.element).to.equal('InvalidContent');

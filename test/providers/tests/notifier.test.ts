@@ -5,7 +5,9 @@ import { HttpNotifier, LogNotifier, notifierFrom } from '../../../src/providers/
 import { parseTestsSettings } from '../../../src/providers/tests/settings.js';
 import { createLogger, type Logger } from '../../../src/logging/logger.js';
 
-async function server(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<{ url: string; close: () => Promise<void>; server: Server }> {
+async function server(
+  handler: (req: IncomingMessage, body: string, res: ServerResponse) => void,
+): Promise<{ url: string; close: () => Promise<void>; server: Server }> {
   const s = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -16,7 +18,11 @@ async function server(handler: (req: IncomingMessage, body: string, res: ServerR
   return {
     server: s,
     url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/sms`,
-    close: () => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        s.closeAllConnections();
+        s.close(() => resolve());
+      }),
   };
 }
 
@@ -29,7 +35,13 @@ describe('tests service notifiers', () => {
     });
     try {
       await new HttpNotifier(s.url).send('+79001234567', 'Код для входа: 123456.');
-      expect(received).to.deep.equal([{ method: 'POST', type: 'application/json', body: { phone: '+79001234567', text: 'Код для входа: 123456.' } }]);
+      expect(received).to.deep.equal([
+        {
+          method: 'POST',
+          type: 'application/json',
+          body: { phone: '+79001234567', text: 'Код для входа: 123456.' },
+        },
+      ]);
     } finally {
       await s.close();
     }
@@ -65,19 +77,33 @@ describe('tests service notifiers', () => {
   it('is chosen by the settings: log by default, http with its URL', () => {
     const log = createLogger('error', { silent: true });
     expect(notifierFrom(parseTestsSettings({}), log)).to.be.instanceOf(LogNotifier);
-    expect(notifierFrom(parseTestsSettings({ notifier: { kind: 'log' } }), log)).to.be.instanceOf(LogNotifier);
-    expect(notifierFrom(parseTestsSettings({ notifier: { kind: 'http', url: 'https://sms.example/send', timeoutMs: 1000 } }), log)).to.be.instanceOf(HttpNotifier);
+    expect(notifierFrom(parseTestsSettings({ notifier: { kind: 'log' } }), log)).to.be.instanceOf(
+      LogNotifier,
+    );
+    expect(
+      notifierFrom(
+        parseTestsSettings({ notifier: { kind: 'http', url: 'https://sms.example/send', timeoutMs: 1000 } }),
+        log,
+      ),
+    ).to.be.instanceOf(HttpNotifier);
     expect(() => parseTestsSettings({ notifier: { kind: 'http' } })).to.throw(/services\.tests\.notifier/);
-    expect(() => parseTestsSettings({ notifier: { kind: 'http', url: 'https://sms.example', timeoutMs: -1 } })).to.throw(/timeoutMs/);
+    expect(() =>
+      parseTestsSettings({ notifier: { kind: 'http', url: 'https://sms.example', timeoutMs: -1 } }),
+    ).to.throw(/timeoutMs/);
     expect(() => parseTestsSettings({ unknown: true })).to.throw(/invalid settings/);
   });
 
   it('the log notifier writes the text (with the code) to the log, for trying the gateway', async () => {
     const lines: unknown[] = [];
-    const log = { info: (message: string, meta: unknown) => void lines.push({ message, meta }) } as unknown as Logger;
+    const log = {
+      info: (message: string, meta: unknown) => void lines.push({ message, meta }),
+    } as unknown as Logger;
     await new LogNotifier(log).send('+79001234567', 'Код для входа: 123456.');
     expect(lines).to.deep.equal([
-      { message: 'SMS (log notifier, for trying the gateway only)', meta: { phone: '+79001234567', text: 'Код для входа: 123456.' } },
+      {
+        message: 'SMS (log notifier, for trying the gateway only)',
+        meta: { phone: '+79001234567', text: 'Код для входа: 123456.' },
+      },
     ]);
   });
 });

@@ -1,33 +1,50 @@
 import { expect } from 'chai';
 import type { ProviderOutcome } from '../../../src/providers/contract.js';
-import type { ContactsAnswer, EntryCheckAnswer, PersonRef, TestsAnswer } from '../../../src/providers/tests/codec.js';
+import type { EntryCheckAnswer, PersonRef, TestsAnswer } from '../../../src/providers/tests/codec.js';
 import { encodeTestsAnswer } from '../../../src/providers/tests/codec.js';
 import { harness, OTHER_VENUE, SUSPENDED_VENUE, VENUE, type Harness } from './support.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-function answerOf<K extends TestsAnswer['kind']>(outcome: ProviderOutcome<TestsAnswer>, kind: K): Extract<TestsAnswer, { kind: K }> {
-  if (outcome.kind !== 'answer') throw new Error(`expected an answer, got ${outcome.code}: ${outcome.description}`);
+function answerOf<K extends TestsAnswer['kind']>(
+  outcome: ProviderOutcome<TestsAnswer>,
+  kind: K,
+): Extract<TestsAnswer, { kind: K }> {
+  if (outcome.kind !== 'answer')
+    throw new Error(`expected an answer, got ${outcome.code}: ${outcome.description}`);
   expect(outcome.body.kind).to.equal(kind);
   return outcome.body as Extract<TestsAnswer, { kind: K }>;
 }
 
 function rejectionOf(outcome: ProviderOutcome<TestsAnswer>): { code: string; description: string } {
-  if (outcome.kind !== 'rejected') throw new Error(`expected a rejection, got ${JSON.stringify(outcome.body)}`);
+  if (outcome.kind !== 'rejected')
+    throw new Error(`expected a rejection, got ${JSON.stringify(outcome.body)}`);
   return outcome;
 }
 
-const register = (h: Harness, phone: string, venueCode = VENUE) => h.call({ kind: 'visit', venueCode, phone });
+const register = (h: Harness, phone: string, venueCode = VENUE) =>
+  h.call({ kind: 'visit', venueCode, phone });
 const checkCode = (h: Harness, phone: string, code: string, venueCode = VENUE) =>
   h.call({ kind: 'check', venueCode, credential: { kind: 'code', phone, code } });
-const checkToken = (h: Harness, token: string, venueCode = VENUE) => h.call({ kind: 'check', venueCode, credential: { kind: 'token', token } });
-const record = (h: Harness, resultId: string, person: Partial<PersonRef>, resultDate = '2025-01-10', sender = 'LAB_1') =>
+const checkToken = (h: Harness, token: string, venueCode = VENUE) =>
+  h.call({ kind: 'check', venueCode, credential: { kind: 'token', token } });
+const record = (
+  h: Harness,
+  resultId: string,
+  person: Partial<PersonRef>,
+  resultDate = '2025-01-10',
+  sender = 'LAB_1',
+) =>
   h.call(
-    { kind: 'result', action: { kind: 'record', resultId, person: { phone: person.phone, token: person.token }, resultDate } },
+    {
+      kind: 'result',
+      action: { kind: 'record', resultId, person: { phone: person.phone, token: person.token }, resultDate },
+    },
     { sender },
   );
-const withdraw = (h: Harness, resultId: string, sender = 'LAB_1') => h.call({ kind: 'result', action: { kind: 'withdraw', resultId } }, { sender });
+const withdraw = (h: Harness, resultId: string, sender = 'LAB_1') =>
+  h.call({ kind: 'result', action: { kind: 'withdraw', resultId } }, { sender });
 const contacts = (h: Harness, person: Partial<PersonRef>, windowHours: number, since?: Date) =>
   h.call({ kind: 'contacts', person: { phone: person.phone, token: person.token }, windowHours, since });
 
@@ -82,13 +99,18 @@ describe('tests service: visit registration (one-time codes)', () => {
   });
 
   it('answers a test message without sending or storing a code', async () => {
-    answerOf(await h.call({ kind: 'visit', venueCode: VENUE, phone: '+79001234567' }, { testMessage: true }), 'visit');
+    answerOf(
+      await h.call({ kind: 'visit', venueCode: VENUE, phone: '+79001234567' }, { testMessage: true }),
+      'visit',
+    );
     expect(h.sent).to.have.length(0);
     expect(await h.db().selectFrom('tests_codes').selectAll().execute()).to.have.length(0);
   });
 
   it('rejects with FAILURE and drops the code when the notifier fails', async () => {
-    const failing = await harness({ notifier: { send: async () => Promise.reject(new Error('SMS gateway down')) } });
+    const failing = await harness({
+      notifier: { send: async () => Promise.reject(new Error('SMS gateway down')) },
+    });
     try {
       const outcome = rejectionOf(await register(failing, '+79001234567'));
       expect(outcome.code).to.equal('FAILURE');
@@ -127,10 +149,21 @@ describe('tests service: entry check by one-time code', () => {
     const issuedAt = h.now().getTime();
     h.advance(3 * MINUTE);
     const answer = answerOf(await checkCode(h, '8 900 123 45 67', h.lastCode()), 'check');
-    expect(answer).to.deep.equal({ kind: 'check', decision: 'ADMIT', codeExpiresAt: new Date(issuedAt + 10 * MINUTE) });
+    expect(answer).to.deep.equal({
+      kind: 'check',
+      decision: 'ADMIT',
+      codeExpiresAt: new Date(issuedAt + 10 * MINUTE),
+    });
     const checks = await h.db().selectFrom('tests_entry_checks').selectAll().execute();
     expect(checks).to.have.length(1);
-    expect(checks[0]).to.include({ venue_code: VENUE, checked_by: 'PORTAL_26', method: 'sms', result: 'ADMIT', contact_kind: 'phone', contact: '+79001234567' });
+    expect(checks[0]).to.include({
+      venue_code: VENUE,
+      checked_by: 'PORTAL_26',
+      method: 'sms',
+      result: 'ADMIT',
+      contact_kind: 'phone',
+      contact: '+79001234567',
+    });
     expect(checks[0]?.checked_at).to.equal(h.now().getTime());
   });
 
@@ -159,10 +192,13 @@ describe('tests service: entry check by one-time code', () => {
   it('binds a code to its venue and replaces an earlier code with a newer one', async () => {
     await register(h, '+79001234567');
     const first = h.lastCode();
-    expect(rejectionOf(await checkCode(h, '+79001234567', first, OTHER_VENUE)).description).to.contain('wrong');
+    expect(rejectionOf(await checkCode(h, '+79001234567', first, OTHER_VENUE)).description).to.contain(
+      'wrong',
+    );
     await register(h, '+79001234567');
     const second = h.lastCode();
-    if (second !== first) expect(rejectionOf(await checkCode(h, '+79001234567', first)).description).to.contain('wrong');
+    if (second !== first)
+      expect(rejectionOf(await checkCode(h, '+79001234567', first)).description).to.contain('wrong');
     expect(answerOf(await checkCode(h, '+79001234567', second), 'check').decision).to.equal('ADMIT');
   });
 
@@ -183,13 +219,26 @@ describe('tests service: entry check by one-time code', () => {
     // A fresh code does not lift the lock, and the lock holds at every venue.
     h.advance(14 * MINUTE);
     await register(h, '+79001234567', OTHER_VENUE);
-    expect(rejectionOf(await checkCode(h, '+79001234567', h.lastCode(), OTHER_VENUE)).description).to.contain('locked until');
+    expect(rejectionOf(await checkCode(h, '+79001234567', h.lastCode(), OTHER_VENUE)).description).to.contain(
+      'locked until',
+    );
 
     h.advance(MINUTE);
     await register(h, '+79001234567');
     expect(answerOf(await checkCode(h, '+79001234567', h.lastCode()), 'check').decision).to.equal('ADMIT');
-    const results = (await h.db().selectFrom('tests_entry_checks').select('result').orderBy('checked_at').execute()).map((r) => r.result);
-    expect(results).to.deep.equal(['WRONG_CODE', 'WRONG_CODE', 'WRONG_CODE', 'WRONG_CODE', 'WRONG_CODE', 'LOCKED', 'LOCKED', 'ADMIT']);
+    const results = (
+      await h.db().selectFrom('tests_entry_checks').select('result').orderBy('checked_at').execute()
+    ).map((r) => r.result);
+    expect(results).to.deep.equal([
+      'WRONG_CODE',
+      'WRONG_CODE',
+      'WRONG_CODE',
+      'WRONG_CODE',
+      'WRONG_CODE',
+      'LOCKED',
+      'LOCKED',
+      'ADMIT',
+    ]);
   });
 
   it('resets the count after a right code, and counts per phone', async () => {
@@ -202,18 +251,24 @@ describe('tests service: entry check by one-time code', () => {
     await register(h, '+79001234567');
     const next = h.lastCode();
     const wrong2 = next === '999999' ? '999998' : '999999';
-    for (let i = 0; i < 4; i++) expect(rejectionOf(await checkCode(h, '+79001234567', wrong2)).description).not.to.contain('locked');
+    for (let i = 0; i < 4; i++)
+      expect(rejectionOf(await checkCode(h, '+79001234567', wrong2)).description).not.to.contain('locked');
     expect(answerOf(await checkCode(h, '+79001234567', next), 'check').decision).to.equal('ADMIT');
   });
 
   it('counts a code for a phone that was never sent one as wrong', async () => {
-    expect(rejectionOf(await checkCode(h, '+79005556677', '123456')).description).to.contain('4 attempts left');
+    expect(rejectionOf(await checkCode(h, '+79005556677', '123456')).description).to.contain(
+      '4 attempts left',
+    );
   });
 
   it('evaluates a test message without using the code, counting or recording', async () => {
     await register(h, '+79001234567');
     const code = h.lastCode();
-    const test = await h.call({ kind: 'check', venueCode: VENUE, credential: { kind: 'code', phone: '+79001234567', code } }, { testMessage: true });
+    const test = await h.call(
+      { kind: 'check', venueCode: VENUE, credential: { kind: 'code', phone: '+79001234567', code } },
+      { testMessage: true },
+    );
     expect(answerOf(test, 'check').decision).to.equal('ADMIT');
     expect(await h.db().selectFrom('tests_entry_checks').selectAll().execute()).to.have.length(0);
     expect(answerOf(await checkCode(h, '+79001234567', code), 'check').decision).to.equal('ADMIT');
@@ -222,7 +277,9 @@ describe('tests service: entry check by one-time code', () => {
   it('rejects a bad phone, an unknown venue and a suspended venue', async () => {
     expect(rejectionOf(await checkCode(h, '12345', '123456')).code).to.equal('UNKNOWN_REQUEST_DESCRIPTION');
     expect(rejectionOf(await checkCode(h, '+79001234567', '123456', 'REG-NOWHERE')).code).to.equal('NO_DATA');
-    expect(rejectionOf(await checkToken(h, 'some-personal-token-1', SUSPENDED_VENUE)).code).to.equal('ACCESS_DENIED');
+    expect(rejectionOf(await checkToken(h, 'some-personal-token-1', SUSPENDED_VENUE)).code).to.equal(
+      'ACCESS_DENIED',
+    );
   });
 });
 
@@ -237,17 +294,28 @@ describe('tests service: ADMIT or REFUSE and nothing else', () => {
     expect(answer.decision).to.equal('REFUSE');
     expect(Object.keys(answer).sort()).to.deep.equal(['codeExpiresAt', 'decision', 'kind']);
     const xml = encodeTestsAnswer(answer);
-    expect(xml).to.match(/^<EntryCheckResponse xmlns="urn:\/\/smev-gateway\/services\/tests\/1.0"><Decision>REFUSE<\/Decision><CodeExpiresAt>[^<]+<\/CodeExpiresAt><\/EntryCheckResponse>$/);
-    for (const leak of ['2025-01-10', 'R-1', 'LAB_1', '9001234567', 'Result', 'Lab', 'Name']) expect(xml).not.to.contain(leak);
+    expect(xml).to.match(
+      /^<EntryCheckResponse xmlns="urn:\/\/smev-gateway\/services\/tests\/1.0"><Decision>REFUSE<\/Decision><CodeExpiresAt>[^<]+<\/CodeExpiresAt><\/EntryCheckResponse>$/,
+    );
+    for (const leak of ['2025-01-10', 'R-1', 'LAB_1', '9001234567', 'Result', 'Lab', 'Name'])
+      expect(xml).not.to.contain(leak);
     const check = await h.db().selectFrom('tests_entry_checks').selectAll().executeTakeFirstOrThrow();
-    expect(check).to.include({ result: 'REFUSE', person_key: null, contact_kind: null, contact: null, venue_code: VENUE });
+    expect(check).to.include({
+      result: 'REFUSE',
+      person_key: null,
+      contact_kind: null,
+      contact: null,
+      venue_code: VENUE,
+    });
   });
 
   it('checks by personal QR token: refuses the positive token, admits another and records that visit', async () => {
     answerOf(await record(h, 'R-2', { phone: '+79001234567', token: 'positive-token-000001' }), 'result');
     const refused = answerOf(await checkToken(h, 'positive-token-000001'), 'check');
     expect(refused).to.deep.equal({ kind: 'check', decision: 'REFUSE', codeExpiresAt: undefined });
-    expect(encodeTestsAnswer(refused)).to.equal('<EntryCheckResponse xmlns="urn://smev-gateway/services/tests/1.0"><Decision>REFUSE</Decision></EntryCheckResponse>');
+    expect(encodeTestsAnswer(refused)).to.equal(
+      '<EntryCheckResponse xmlns="urn://smev-gateway/services/tests/1.0"><Decision>REFUSE</Decision></EntryCheckResponse>',
+    );
     const admitted = answerOf(await checkToken(h, 'negative-token-000002'), 'check');
     expect(admitted.decision).to.equal('ADMIT');
     const checks = await h.db().selectFrom('tests_entry_checks').selectAll().orderBy('result').execute();
@@ -271,9 +339,17 @@ describe('tests service: positive results from laboratories', () => {
   afterEach(() => h.close());
 
   it('records a result keeping only keyed hashes of the phone and token', async () => {
-    const answer = answerOf(await record(h, 'R-10', { phone: '8 900 765-43-21', token: 'lab-person-token-0010' }, '2025-02-01'), 'result');
+    const answer = answerOf(
+      await record(h, 'R-10', { phone: '8 900 765-43-21', token: 'lab-person-token-0010' }, '2025-02-01'),
+      'result',
+    );
     expect(answer).to.deep.equal({ kind: 'result', resultId: 'R-10', status: 'RECORDED', at: h.now() });
-    const row = await h.db().selectFrom('tests_positive_results').selectAll().where('result_id', '=', 'R-10').executeTakeFirstOrThrow();
+    const row = await h
+      .db()
+      .selectFrom('tests_positive_results')
+      .selectAll()
+      .where('result_id', '=', 'R-10')
+      .executeTakeFirstOrThrow();
     expect(row).to.include({ sender: 'LAB_1', result_date: '2025-02-01', withdrawn_at: null });
     expect(row.phone_key).to.match(/^[0-9a-f]{64}$/);
     expect(row.token_key).to.match(/^[0-9a-f]{64}$/);
@@ -289,22 +365,30 @@ describe('tests service: positive results from laboratories', () => {
     const other = rejectionOf(await record(h, 'R-11', { phone: '+79007654322' }));
     expect(other.code).to.equal('UNKNOWN_REQUEST_DESCRIPTION');
     expect(other.description).to.contain('other data');
-    expect(rejectionOf(await record(h, 'R-11', { phone: '+79007654321' }, '2025-01-11')).description).to.contain('other data');
+    expect(
+      rejectionOf(await record(h, 'R-11', { phone: '+79007654321' }, '2025-01-11')).description,
+    ).to.contain('other data');
     // Another laboratory has its own ids.
     answerOf(await record(h, 'R-11', { phone: '+79001111111' }, '2025-01-10', 'LAB_2'), 'result');
   });
 
   it('refuses a date in the future, an impossible date and a bad phone', async () => {
     const tomorrow = new Date(h.now().getTime() + 24 * HOUR).toISOString().slice(0, 10);
-    expect(rejectionOf(await record(h, 'R-12', { phone: '+79007654321' }, tomorrow)).description).to.contain('future');
-    expect(rejectionOf(await record(h, 'R-12', { phone: '+79007654321' }, '2025-02-30')).description).to.contain('not a calendar date');
+    expect(rejectionOf(await record(h, 'R-12', { phone: '+79007654321' }, tomorrow)).description).to.contain(
+      'future',
+    );
+    expect(
+      rejectionOf(await record(h, 'R-12', { phone: '+79007654321' }, '2025-02-30')).description,
+    ).to.contain('not a calendar date');
     const bad = rejectionOf(await record(h, 'R-12', { phone: '+1 202 555 0100' }));
     expect(bad.code).to.equal('UNKNOWN_REQUEST_DESCRIPTION');
     expect(bad.description).to.match(/^Person\/Phone: /);
-    expect(await h.db().selectFrom('tests_positive_results').selectAll().where('sender', '=', 'LAB_1').execute()).to.have.length(0);
+    expect(
+      await h.db().selectFrom('tests_positive_results').selectAll().where('sender', '=', 'LAB_1').execute(),
+    ).to.have.length(0);
   });
 
-  it('withdraws only the recording laboratory\'s result, idempotently, and never re-records it', async () => {
+  it("withdraws only the recording laboratory's result, idempotently, and never re-records it", async () => {
     await record(h, 'R-13', { phone: '+79007654321' });
     expect(rejectionOf(await withdraw(h, 'R-13', 'LAB_2')).code).to.equal('NO_DATA');
     expect(rejectionOf(await withdraw(h, 'R-404')).code).to.equal('NO_DATA');
@@ -313,12 +397,30 @@ describe('tests service: positive results from laboratories', () => {
     expect(withdrawn).to.deep.equal({ kind: 'result', resultId: 'R-13', status: 'WITHDRAWN', at: h.now() });
     h.advance(MINUTE);
     expect(answerOf(await withdraw(h, 'R-13'), 'result').at).to.deep.equal(withdrawn.at);
-    expect(rejectionOf(await record(h, 'R-13', { phone: '+79007654321' })).description).to.contain('withdrawn');
+    expect(rejectionOf(await record(h, 'R-13', { phone: '+79007654321' })).description).to.contain(
+      'withdrawn',
+    );
   });
 
   it('changes nothing for a test message', async () => {
-    answerOf(await h.call({ kind: 'result', action: { kind: 'record', resultId: 'R-14', person: { phone: '+79007654321', token: undefined }, resultDate: '2025-01-10' } }, { sender: 'LAB_1', testMessage: true }), 'result');
-    expect(await h.db().selectFrom('tests_positive_results').selectAll().where('sender', '=', 'LAB_1').execute()).to.have.length(0);
+    answerOf(
+      await h.call(
+        {
+          kind: 'result',
+          action: {
+            kind: 'record',
+            resultId: 'R-14',
+            person: { phone: '+79007654321', token: undefined },
+            resultDate: '2025-01-10',
+          },
+        },
+        { sender: 'LAB_1', testMessage: true },
+      ),
+      'result',
+    );
+    expect(
+      await h.db().selectFrom('tests_positive_results').selectAll().where('sender', '=', 'LAB_1').execute(),
+    ).to.have.length(0);
   });
 });
 
@@ -360,7 +462,7 @@ describe('tests service: contacts for warning', () => {
     expect(wider.contacts.map((c) => c.contact.value)).not.to.include(POSITIVE);
   });
 
-  it('finds the person\'s visits by the token the laboratory gave too', async () => {
+  it("finds the person's visits by the token the laboratory gave too", async () => {
     await checkToken(h, 'positive-qr-token-0009');
     h.advance(10 * MINUTE);
     await visit(h, '+79007000007');
@@ -372,7 +474,7 @@ describe('tests service: contacts for warning', () => {
     );
   });
 
-  it('considers only the person\'s visits since Since (14 days back by default)', async () => {
+  it("considers only the person's visits since Since (14 days back by default)", async () => {
     await scene();
     const later = new Date(h.now().getTime());
     expect(answerOf(await contacts(h, { phone: POSITIVE }, 1, later), 'contacts').contacts).to.deep.equal([]);
@@ -380,12 +482,14 @@ describe('tests service: contacts for warning', () => {
     expect(answerOf(await contacts(h, { phone: POSITIVE }, 1), 'contacts').contacts).to.deep.equal([]);
   });
 
-  it('answers NO_DATA for a person without an active positive result, so nobody\'s contacts can be fished for', async () => {
+  it("answers NO_DATA for a person without an active positive result, so nobody's contacts can be fished for", async () => {
     await scene();
     expect(rejectionOf(await contacts(h, { phone: '+79002000002' }, 2)).code).to.equal('NO_DATA');
     await withdraw(h, 'C-1');
     expect(rejectionOf(await contacts(h, { phone: POSITIVE }, 2)).code).to.equal('NO_DATA');
-    expect(rejectionOf(await contacts(h, { phone: 'not a phone' }, 2)).code).to.equal('UNKNOWN_REQUEST_DESCRIPTION');
+    expect(rejectionOf(await contacts(h, { phone: 'not a phone' }, 2)).code).to.equal(
+      'UNKNOWN_REQUEST_DESCRIPTION',
+    );
   });
 
   it('forgets visits after the retention period', async () => {
@@ -404,5 +508,3 @@ describe('tests service: contacts for warning', () => {
     }
   });
 });
-
-export type { ContactsAnswer };

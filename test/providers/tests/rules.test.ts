@@ -34,7 +34,9 @@ describe('tests service rules', () => {
     const key = 'aa'.repeat(32);
     expect(personKey(key, 'phone', '+79001234567')).to.match(/^[0-9a-f]{64}$/);
     expect(personKey(key, 'phone', 'x')).not.to.equal(personKey(key, 'token', 'x'));
-    expect(personKey('bb'.repeat(32), 'phone', '+79001234567')).not.to.equal(personKey(key, 'phone', '+79001234567'));
+    expect(personKey('bb'.repeat(32), 'phone', '+79001234567')).not.to.equal(
+      personKey(key, 'phone', '+79001234567'),
+    );
   });
 
   it('knows calendar dates', () => {
@@ -46,7 +48,14 @@ describe('tests service rules', () => {
 
   it('groups contacts: same venue, within the window either side, without the person, visits once each', () => {
     const H = 3_600_000;
-    const row = (id: string, venueCode: string, checkedAt: number, personKey: string, contact: string, contactKind: 'phone' | 'token' = 'phone'): VisitRow => ({
+    const row = (
+      id: string,
+      venueCode: string,
+      checkedAt: number,
+      personKey: string,
+      contact: string,
+      contactKind: 'phone' | 'token' = 'phone',
+    ): VisitRow => ({
       id,
       venueCode,
       checkedAt,
@@ -76,7 +85,10 @@ describe('tests service rules', () => {
           { venueCode: 'V2', visitedAt: new Date(21 * H) },
         ],
       },
-      { contact: { kind: 'token', value: 'token-of-someone-0001' }, visits: [{ venueCode: 'V2', visitedAt: new Date(19 * H) }] },
+      {
+        contact: { kind: 'token', value: 'token-of-someone-0001' },
+        visits: [{ venueCode: 'V2', visitedAt: new Date(19 * H) }],
+      },
     ]);
   });
 });

@@ -20,7 +20,10 @@ export interface Harness {
   readonly sent: Array<{ phone: string; text: string }>;
   now(): Date;
   advance(ms: number): void;
-  call(body: TestsRequest, options?: { sender?: string; testMessage?: boolean }): Promise<ProviderOutcome<TestsAnswer>>;
+  call(
+    body: TestsRequest,
+    options?: { sender?: string; testMessage?: boolean },
+  ): Promise<ProviderOutcome<TestsAnswer>>;
   /** The code of the last SMS sent. */
   lastCode(): string;
   db(): Kysely<Database & TestsTables>;
@@ -61,15 +64,25 @@ async function addVenue(store: Store, code: string, status: ParticipantStatus): 
 export async function harness(options: { notifier?: Notifier; settings?: unknown } = {}): Promise<Harness> {
   const store = await openStore({ sqliteFile: ':memory:' });
   // The migration's sample visits belong to the examples; each test starts from no visits.
-  await store.db.withTables<{ [T in keyof TestsTables]: TestsTables[T] }>().deleteFrom('tests_entry_checks').execute();
+  await store.db
+    .withTables<{ [T in keyof TestsTables]: TestsTables[T] }>()
+    .deleteFrom('tests_entry_checks')
+    .execute();
   await addVenue(store, VENUE, 'active');
   await addVenue(store, OTHER_VENUE, 'active');
   await addVenue(store, SUSPENDED_VENUE, 'suspended');
   let now = Date.now();
   const sent: Array<{ phone: string; text: string }> = [];
-  const notifier: Notifier = options.notifier ?? { send: async (phone, text) => void sent.push({ phone, text }) };
+  const notifier: Notifier = options.notifier ?? {
+    send: async (phone, text) => void sent.push({ phone, text }),
+  };
   const provider = createTestsProvider(
-    { store, log: createLogger('error', { silent: true }), settings: options.settings ?? {}, clock: () => new Date(now) },
+    {
+      store,
+      log: createLogger('error', { silent: true }),
+      settings: options.settings ?? {},
+      clock: () => new Date(now),
+    },
     { notifier },
   );
   return {
