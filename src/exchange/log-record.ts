@@ -6,7 +6,11 @@ import type { ExchangeResult } from './pipeline.js';
 export function logRecordOf(exchange: Exchange, result: ExchangeResult, omitBodiesFor: ReadonlySet<string>): RecordFields {
   const answeredAt = new Date();
   const type = exchange.request?.messageType;
-  const keepBodies = !type || !omitBodiesFor.has(type.namespace);
+  // A request refused before its payload was read is judged by its text: any mention of a namespace whose
+  // bodies are not kept is reason enough to keep only digests.
+  const keepBodies = type
+    ? !omitBodiesFor.has(type.namespace)
+    : ![...omitBodiesFor].some((namespace) => exchange.text?.includes(namespace) ?? false);
   const fault = exchange.fault;
   const verification = exchange.sender
     ? 'verified'

@@ -268,10 +268,8 @@ describe('cards service: no card number at rest (SQLite file bytes)', () => {
     }
   });
 
-  // Pending on the message log: a request that fails before its message type is known (schema step, signature
-  // step) is recorded with its whole body, because src/exchange/log-record.ts keeps bodies when the type is
-  // unknown (`keepBodies = !type || …`). Such a request carries the card number into message_log.request_xml.
-  it.skip('keeps no card number of a schema-invalid registration (message log keeps bodies of untyped requests)', async () => {
+  // A request refused before its message type is read is judged by its text for the message log.
+  it('keeps no card number of a schema-invalid registration (message log keeps bodies of untyped requests)', async () => {
     const pan = '2204300000009997';
     const answer = await call(gateway, registration(pan, { snils: '1112223337X' }));
     expect(answer.kind === 'fault' && answer.element).to.equal('InvalidContent');
