@@ -37,10 +37,23 @@ export async function exportArchive(
     .orderBy('instance_id')
     .orderBy('seq')
     .execute();
-  const instances = [...new Set(records.map((r) => r.instance_id))];
-  const checkpoints = instances.length
-    ? await store.db.selectFrom('message_log_checkpoints').selectAll().where('instance_id', 'in', instances).orderBy('seq').execute()
-    : [];
+  // The checkpoints that anchor the exported records: those signed at a record inside the range (a later one
+  // covers records the archive does not hold), and the retention cut the range may start from.
+  const spans = new Map<string, { first: number; last: number }>();
+  for (const r of records) {
+    const span = spans.get(r.instance_id) ?? { first: Number(r.seq), last: Number(r.seq) };
+    spans.set(r.instance_id, { first: Math.min(span.first, Number(r.seq)), last: Math.max(span.last, Number(r.seq)) });
+  }
+  const instances = [...spans.keys()];
+  const checkpoints = (
+    instances.length
+      ? await store.db.selectFrom('message_log_checkpoints').selectAll().where('instance_id', 'in', instances).orderBy('seq').execute()
+      : []
+  ).filter((c) => {
+    const span = spans.get(c.instance_id);
+    const seq = Number(c.seq);
+    return span !== undefined && (c.kind === 'cut' ? seq === span.first - 1 : seq >= span.first && seq <= span.last);
+  });
   const archive: Archive = {
     format: ARCHIVE_FORMAT,
     version: 1,

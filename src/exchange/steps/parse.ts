@@ -14,8 +14,9 @@ export function parse(exchange: Exchange, limits: XmlLimits, action: string | un
   } catch {
     throw new GatewayFault('MalformedXml', 'the body is not valid UTF-8');
   }
-  guardXml(text, limits);
+  // Kept before the gate, so the message log holds even a refused request exactly as received.
   exchange.text = text;
+  guardXml(text, limits);
   exchange.doc = parseDom(text);
   exchange.envelope = readEnvelope(exchange.doc, exchange.version, action);
 }
