@@ -67,6 +67,6 @@ Object.assign(exchange, {
   outcome: { kind: 'answer', body: '<p:PingResponse xmlns:p="urn://smev-gateway/services/ping/1.0"><p:Text>hello</p:Text><p:ReceivedAt>2026-01-01T00:00:00Z</p:ReceivedAt></p:PingResponse>' },
   answerMessageId: '6ada57e0-e720-11f1-8073-d9d26ad39b6b',
 });
-measure('answer build (xmlbuilder2)', () => writeCallAnswer(exchange, { signatureSlots: true }));
+measure('answer build (xmldom tree)', () => writeCallAnswer(exchange, { signatureSlots: true }));
 const answer = writeCallAnswer(exchange, { signatureSlots: true });
-measure('answer signing, two RSA-2048 signatures', () => signer.signAnswer(answer), 3000);
+measure('answer signing, two RSA-2048 signatures', () => signer.signAnswer(writeCallAnswer(exchange, { signatureSlots: true })), 3000);

@@ -3,10 +3,10 @@
  * `Response @Id=SIGNED_BY_SMEV` holds the provider's signed `SenderProvidedResponseData` and the gateway's
  * `MessageMetadata`; `SMEVSignature` beside it covers the whole `Response`.
  */
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import { DOMImplementation, type Document, type Element } from '@xmldom/xmldom';
 import { NS } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
+import { parseDom } from '../xml/dom.js';
 import { need, type Exchange } from './context.js';
 
 export const PROVIDER_BLOCK_ID = 'SIGNED_BY_PROVIDER';
@@ -17,58 +17,72 @@ export interface AnswerOptions {
   readonly signatureSlots: boolean;
 }
 
-export function soapEnvelope(version: SoapVersion): { doc: XMLBuilder; body: XMLBuilder } {
-  const doc = create({ version: '1.0', encoding: 'UTF-8' });
-  const envelope = doc.ele(version.envelopeNs, 'soap:Envelope');
-  envelope.ele(version.envelopeNs, 'soap:Header');
-  return { doc, body: envelope.ele(version.envelopeNs, 'soap:Body') };
-}
-
-export function writeCallAnswer(exchange: Exchange, options: AnswerOptions): string {
+/**
+ * The answer is built as a tree (xmldom) because the signer signs that very tree and serialises it once.
+ */
+export function writeCallAnswer(exchange: Exchange, options: AnswerOptions): Document {
   const request = need(exchange.request, 'request');
   const sender = need(exchange.sender, 'sender');
   const route = need(exchange.route, 'route');
   const outcome = need(exchange.outcome, 'outcome');
-  const answeredAt = exchange.answeredAt ?? new Date();
+  const answeredAt = (exchange.answeredAt ?? new Date()).toISOString();
+  const answerId = need(exchange.answerMessageId, 'answer message id');
   const { doc, body } = soapEnvelope(exchange.version);
+  const add = (parent: Element, ns: string, name: string, text?: string) => {
+    const element = doc.createElementNS(ns, name);
+    if (text !== undefined) element.appendChild(doc.createTextNode(text));
+    parent.appendChild(element);
+    return element;
+  };
+  const call = add(body, NS.sync, 'sync:CallResponse');
+  call.setAttribute('xmlns:ns2', NS.types);
+  call.setAttribute('xmlns:ns3', NS.basic);
+  const response = add(call, NS.types, 'ns2:Response');
+  response.setAttribute('Id', SMEV_BLOCK_ID);
+  add(response, NS.types, 'ns2:OriginalMessageId', request.messageId);
+  add(response, NS.types, 'ns2:ReferenceMessageID', request.referenceMessageId);
 
-  const response = body
-    .ele(NS.sync, 'sync:CallResponse')
-    .att('xmlns:ns2', NS.types)
-    .att('xmlns:ns3', NS.basic)
-    .ele(NS.types, 'ns2:Response')
-    .att('Id', SMEV_BLOCK_ID);
-  response.ele(NS.types, 'ns2:OriginalMessageId').txt(request.messageId);
-  response.ele(NS.types, 'ns2:ReferenceMessageID').txt(request.referenceMessageId);
-
-  const data = response.ele(NS.types, 'ns2:SenderProvidedResponseData').att('Id', PROVIDER_BLOCK_ID);
-  data.ele(NS.types, 'ns2:MessageID').txt(need(exchange.answerMessageId, 'answer message id'));
-  data.ele(NS.types, 'ns2:To').txt(sender.mnemonic);
+  const data = add(response, NS.types, 'ns2:SenderProvidedResponseData');
+  data.setAttribute('Id', PROVIDER_BLOCK_ID);
+  add(data, NS.types, 'ns2:MessageID', answerId);
+  add(data, NS.types, 'ns2:To', sender.mnemonic);
   if (outcome.kind === 'answer') {
-    data.ele(NS.basic, 'ns3:MessagePrimaryContent').import(create(outcome.body));
+    const payload = parseDom(outcome.body).documentElement;
+    if (!payload) throw new Error('the provider answer holds no element');
+    add(data, NS.basic, 'ns3:MessagePrimaryContent').appendChild(doc.importNode(payload, true));
   } else {
-    const rejection = data.ele(NS.types, 'ns2:RequestRejected');
-    rejection.ele(NS.types, 'ns2:RejectionReasonCode').txt(outcome.code);
-    rejection.ele(NS.types, 'ns2:RejectionReasonDescription').txt(outcome.description);
+    const rejection = add(data, NS.types, 'ns2:RequestRejected');
+    add(rejection, NS.types, 'ns2:RejectionReasonCode', outcome.code);
+    add(rejection, NS.types, 'ns2:RejectionReasonDescription', outcome.description);
   }
 
-  const metadata = response.ele(NS.types, 'ns2:MessageMetadata').att('Id', 'METADATA');
-  metadata.ele(NS.types, 'ns2:MessageId').txt(need(exchange.answerMessageId, 'answer message id'));
-  metadata.ele(NS.types, 'ns2:MessageType').txt('RESPONSE');
-  const from = metadata.ele(NS.types, 'ns2:Sender');
-  from.ele(NS.types, 'ns2:Mnemonic').txt(route.recipient.mnemonic);
-  from.ele(NS.types, 'ns2:HumanReadableName').txt(route.recipient.humanReadableName);
-  metadata.ele(NS.types, 'ns2:SendingTimestamp').txt(answeredAt.toISOString());
-  metadata.ele(NS.types, 'ns2:DestinationName').txt(route.provider);
-  const to = metadata.ele(NS.types, 'ns2:Recipient');
-  to.ele(NS.types, 'ns2:Mnemonic').txt(sender.mnemonic);
-  to.ele(NS.types, 'ns2:HumanReadableName').txt(sender.humanReadableName);
-  metadata.ele(NS.types, 'ns2:SupplementaryData').ele(NS.types, 'ns2:InteractionType').txt('OIV2OIV');
-  metadata.ele(NS.types, 'ns2:DeliveryTimestamp').txt(answeredAt.toISOString());
+  const metadata = add(response, NS.types, 'ns2:MessageMetadata');
+  metadata.setAttribute('Id', 'METADATA');
+  add(metadata, NS.types, 'ns2:MessageId', answerId);
+  add(metadata, NS.types, 'ns2:MessageType', 'RESPONSE');
+  const from = add(metadata, NS.types, 'ns2:Sender');
+  add(from, NS.types, 'ns2:Mnemonic', route.recipient.mnemonic);
+  add(from, NS.types, 'ns2:HumanReadableName', route.recipient.humanReadableName);
+  add(metadata, NS.types, 'ns2:SendingTimestamp', answeredAt);
+  add(metadata, NS.types, 'ns2:DestinationName', route.provider);
+  const to = add(metadata, NS.types, 'ns2:Recipient');
+  add(to, NS.types, 'ns2:Mnemonic', sender.mnemonic);
+  add(to, NS.types, 'ns2:HumanReadableName', sender.humanReadableName);
+  add(add(metadata, NS.types, 'ns2:SupplementaryData'), NS.types, 'ns2:InteractionType', 'OIV2OIV');
+  add(metadata, NS.types, 'ns2:DeliveryTimestamp', answeredAt);
 
   if (options.signatureSlots) {
-    response.ele(NS.types, 'ns2:SenderInformationSystemSignature');
-    response.up().ele(NS.types, 'ns2:SMEVSignature');
+    add(response, NS.types, 'ns2:SenderInformationSystemSignature');
+    add(call, NS.types, 'ns2:SMEVSignature');
   }
-  return doc.end();
+  return doc;
+}
+
+function soapEnvelope(version: SoapVersion): { doc: Document; body: Element } {
+  const doc = new DOMImplementation().createDocument(version.envelopeNs, 'soap:Envelope', null);
+  const envelope = doc.documentElement as Element;
+  envelope.appendChild(doc.createElementNS(version.envelopeNs, 'soap:Header'));
+  const body = doc.createElementNS(version.envelopeNs, 'soap:Body');
+  envelope.appendChild(body);
+  return { doc, body };
 }

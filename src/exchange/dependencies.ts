@@ -52,8 +52,8 @@ export interface Delivery {
 }
 
 export interface AnswerSigner {
-  /** Sign the answer document in place of its empty signature slots; returns the signed XML. */
-  signAnswer(xml: string): string;
+  /** Sign the answer tree in its empty signature slots; returns the signed XML. */
+  signAnswer(doc: Document): string;
   /** Sign a fault written with its signature slot. */
   signFault(xml: string): string;
 }

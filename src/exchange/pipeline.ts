@@ -5,6 +5,7 @@
  */
 import { GatewayFault, isGatewayFault } from '../soap/faults.js';
 import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
+import { serializeXml, type Document } from '../xml/dom.js';
 import type { XmlLimits } from '../xml/guard.js';
 import type { SchemaSet } from '../xml/schemas.js';
 import type { RecordFields } from '../messagelog/record.js';
@@ -87,8 +88,8 @@ export class Pipeline {
     }
   }
 
-  private sign(xml: string): string {
-    return this.parts.signer ? this.parts.signer.signAnswer(xml) : xml;
+  private sign(doc: Document): string {
+    return this.parts.signer ? this.parts.signer.signAnswer(doc) : serializeXml(doc);
   }
 
   private answerFault(exchange: Exchange, error: unknown): ExchangeResult {

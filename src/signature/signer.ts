@@ -4,15 +4,16 @@
  * over the fault element, into the `SMEVSignature` beside it.
  */
 import type { AnswerSigner } from '../exchange/dependencies.js';
-import { signAnswerXml } from './tree-signer.js';
+import type { Document } from '../xml/dom.js';
+import { signAnswerTree, signAnswerXml } from './tree-signer.js';
 import type { SigningKey } from './xml-signature.js';
 
 export class GatewaySigner implements AnswerSigner {
   constructor(private readonly key: SigningKey) {}
 
-  signAnswer(xml: string): string {
-    return signAnswerXml(
-      xml,
+  signAnswer(doc: Document): string {
+    return signAnswerTree(
+      doc,
       [
         { id: 'SIGNED_BY_PROVIDER', container: 'SenderInformationSystemSignature' },
         { id: 'SIGNED_BY_SMEV', container: 'SMEVSignature' },

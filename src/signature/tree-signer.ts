@@ -7,11 +7,10 @@
  */
 import { sign as cryptoSign } from 'node:crypto';
 import { X509Certificate } from 'node:crypto';
-import { XMLSerializer } from '@xmldom/xmldom';
 import { ExclusiveCanonicalization } from 'xml-crypto';
 import { NS } from '../soap/namespaces.js';
 import type { Document, Element } from '../xml/dom.js';
-import { parseDom } from '../xml/dom.js';
+import { parseDom, serializeXml } from '../xml/dom.js';
 import { DIGEST_ALGORITHMS, EXC_C14N, SIGNATURE_ALGORITHMS, SHA256 } from './algorithms.js';
 import type { SigningKey } from './xml-signature.js';
 import { createHash } from 'node:crypto';
@@ -60,12 +59,11 @@ export function signTree(doc: Document, signatures: readonly TreeSignature[], ke
     el('SignatureValue', signature).appendChild(doc.createTextNode(value.toString('base64')));
     el('X509Certificate', el('X509Data', el('KeyInfo', signature))).appendChild(doc.createTextNode(certificate));
   }
-  return new XMLSerializer().serializeToString(doc);
+  return serializeXml(doc);
 }
 
-/** Parse `xml`, sign the elements found by Id into the named containers, serialise. */
-export function signAnswerXml(xml: string, targets: ReadonlyArray<{ id: string; container: string }>, key: SigningKey): string {
-  const doc = parseDom(xml);
+/** Sign the elements of `doc` found by Id into the named containers, and serialise it. */
+export function signAnswerTree(doc: Document, targets: ReadonlyArray<{ id: string; container: string }>, key: SigningKey): string {
   const byId = new Map<string, Element>();
   const containers = new Map<string, Element>();
   const all = doc.getElementsByTagNameNS('*', '*');
@@ -96,4 +94,9 @@ function certificateBase64(pem: string): string {
     certificates.set(pem, der);
   }
   return der;
+}
+
+/** The same, for an answer that arrives as text (faults, written by the fault writer). */
+export function signAnswerXml(xml: string, targets: ReadonlyArray<{ id: string; container: string }>, key: SigningKey): string {
+  return signAnswerTree(parseDom(xml), targets, key);
 }

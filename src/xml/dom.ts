@@ -2,7 +2,7 @@
  * The tree the pipeline reads, built with @xmldom/xmldom: xml-crypto verifies signatures on this very tree, so the
  * node a step reads is the node the signature covered. Call only after `guardXml`.
  */
-import { DOMParser, type Document, type Element, type Node } from '@xmldom/xmldom';
+import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom';
 import { GatewayFault } from '../soap/faults.js';
 
 export type { Document, Element, Node };
@@ -39,4 +39,10 @@ export function firstChildElement(node: Node, namespace: string, localName: stri
 /** The element's text content, or undefined when the child is absent. */
 export function childText(node: Node, namespace: string, localName: string): string | undefined {
   return firstChildElement(node, namespace, localName)?.textContent ?? undefined;
+}
+
+/** The document as UTF-8 XML text, with its declaration (a parsed document keeps its own). */
+export function serializeXml(doc: Document): string {
+  const text = new XMLSerializer().serializeToString(doc);
+  return doc.firstChild?.nodeType === 7 && doc.firstChild.nodeName === 'xml' ? text : `<?xml version="1.0" encoding="UTF-8"?>${text}`;
 }
