@@ -4,7 +4,7 @@
  * Prints throughput, latency percentiles, the gateway's RSS, and this machine's bare RSA-2048 signing rate with
  * the ratio throughput / (bare rate × cores).
  *
- *   npm run bench:ping -- [--connections 50] [--requests 20000] [--url http://host:port/ws]
+ *   npm run bench:ping -- [--connections 50] [--requests 20000] [--workers 1] [--url http://host:port/ws]
  */
 import { availableParallelism } from 'node:os';
 import { createPrivateKey, sign } from 'node:crypto';
@@ -29,10 +29,11 @@ async function main(): Promise<void> {
   const connections = Number(arg('connections', '50'));
   const total = Number(arg('requests', '20000'));
   const external = arg('url', '');
+  const workers = arg('workers', '1');
 
   process.stdout.write(`signing ${total} requests in advance…\n`);
   const bodies = Array.from({ length: total }, () => signedCall().xml);
-  const gateway = external ? undefined : await spawnGateway();
+  const gateway = external ? undefined : await spawnGateway({ WORKERS: workers });
   const url = external || gateway!.endpoint;
   const rssStart = gateway?.rssMiB() ?? 0;
 
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   row('latency p50 / p97.5 / p99 (ms)', `${result.latency.p50} / ${result.latency.p97_5} / ${result.latency.p99}`);
   row('gateway RSS start / end (MiB)', `${rssStart.toFixed(0)} / ${rssEnd.toFixed(0)}`);
   row('bare RSA-2048 signs per second, one core', bare.toFixed(0));
-  row('cores', String(cores));
+  row('cores / gateway workers', `${cores} / ${external ? '?' : workers}`);
   row('ratio throughput / (bare × cores)', (throughput / (bare * cores)).toFixed(3));
   row('  (each answer carries two RSA signatures: ceiling 0.5)', '');
 }
