@@ -9,7 +9,7 @@ import { streebog256 } from '../src/signature/gost/streebog.js';
 
 /** Runs fn repeatedly for about `ms` milliseconds after a short warm-up; returns calls per second. */
 function rate(fn: () => void, ms = 1500): number {
-  for (const end = performance.now() + 200; performance.now() < end; ) fn();
+  for (const end = performance.now() + 200; performance.now() < end;) fn();
   let n = 0;
   const start = performance.now();
   let now = start;
@@ -31,13 +31,17 @@ console.log(`SHA-256 (native), 1 MiB:  ${fmt(rate(() => createHash('sha256').upd
 
 for (const oid of ['1.2.643.2.2.35.1', '1.2.643.7.1.2.1.1.1', '1.2.643.7.1.2.1.2.1']) {
   const curve = curveByOid(oid);
-  const d = BigInt('0x' + randomBytes(curve.size).toString('hex')) % (curve.q - 1n) + 1n;
+  const d = (BigInt('0x' + randomBytes(curve.size).toString('hex')) % (curve.q - 1n)) + 1n;
   const pub = publicKeyFromPrivate(curve, d);
   const digest = randomBytes(curve.size);
   const sig = gostSign(curve, d, digest);
   const bits = String(curve.size * 8);
-  console.log(`GOST-${bits} ${curve.name.padEnd(11)} sign:            ${fmt(rate(() => gostSign(curve, d, digest)))} /s`);
-  console.log(`GOST-${bits} ${curve.name.padEnd(11)} verify (cached): ${fmt(rate(() => gostVerify(curve, pub, digest, sig)))} /s`);
+  console.log(
+    `GOST-${bits} ${curve.name.padEnd(11)} sign:            ${fmt(rate(() => gostSign(curve, d, digest)))} /s`,
+  );
+  console.log(
+    `GOST-${bits} ${curve.name.padEnd(11)} verify (cached): ${fmt(rate(() => gostVerify(curve, pub, digest, sig)))} /s`,
+  );
   console.log(
     `GOST-${bits} ${curve.name.padEnd(11)} verify (new key):${fmt(rate(() => gostVerify(curve, pub, digest, sig, { cacheKey: false })))} /s`,
   );

@@ -50,23 +50,44 @@ const twoKb = `<?xml version="1.0" encoding="UTF-8"?>${text.replace(
   '<ping:Text>hello</ping:Text>',
   `<ping:Text>${'x'.repeat(Math.max(0, 2048 - text.length))}</ping:Text>`,
 )}`;
-process.stdout.write(`signed request: ${text.length} bytes; padded message for validation: ${twoKb.length} bytes\n`);
+process.stdout.write(
+  `signed request: ${text.length} bytes; padded message for validation: ${twoKb.length} bytes\n`,
+);
 
 measure('guard (saxes streaming gate)', () => guardXml(text, limits));
 measure('DOM (xmldom)', () => parseDom(text));
 measure('XSD validation, 2 KB message (libxml2)', () => schemas.validate(twoKb));
 measure('signature shape checks', () => readSignature(doc, request.callerSignature, request.signedBlock));
 measure('trust store check (cached)', () => trust.check(signature.certificate, new Date()));
-measure('XMLDSig verify (xml-crypto)', () => verifyDetached(signature, certificate.publicKey, request.signedBlock));
+measure('XMLDSig verify (xml-crypto)', () =>
+  verifyDetached(signature, certificate.publicKey, request.signedBlock),
+);
 
-const exchange = newExchange('bench', { body: Buffer.from(text), contentType: 'text/xml', soapAction: undefined, tooLarge: false }, createLogger('error', { silent: true }));
+const exchange = newExchange(
+  'bench',
+  { body: Buffer.from(text), contentType: 'text/xml', soapAction: undefined, tooLarge: false },
+  createLogger('error', { silent: true }),
+);
 Object.assign(exchange, {
   request,
-  sender: { mnemonic: 'DEMO_CONSUMER', humanReadableName: 'DEMO_CONSUMER', certificateThumbprint: certificate.thumbprint },
-  route: { recipient: { mnemonic: 'SMEV_GATEWAY', humanReadableName: 'smev-gateway' }, provider: 'builtin:ping' },
-  outcome: { kind: 'answer', body: '<p:PingResponse xmlns:p="urn://smev-gateway/services/ping/1.0"><p:Text>hello</p:Text><p:ReceivedAt>2026-01-01T00:00:00Z</p:ReceivedAt></p:PingResponse>' },
+  sender: {
+    mnemonic: 'DEMO_CONSUMER',
+    humanReadableName: 'DEMO_CONSUMER',
+    certificateThumbprint: certificate.thumbprint,
+  },
+  route: {
+    recipient: { mnemonic: 'SMEV_GATEWAY', humanReadableName: 'smev-gateway' },
+    provider: 'builtin:ping',
+  },
+  outcome: {
+    kind: 'answer',
+    body: '<p:PingResponse xmlns:p="urn://smev-gateway/services/ping/1.0"><p:Text>hello</p:Text><p:ReceivedAt>2026-01-01T00:00:00Z</p:ReceivedAt></p:PingResponse>',
+  },
   answerMessageId: '6ada57e0-e720-11f1-8073-d9d26ad39b6b',
 });
 measure('answer build (xmldom tree)', () => writeCallAnswer(exchange, { signatureSlots: true }));
-const answer = writeCallAnswer(exchange, { signatureSlots: true });
-measure('answer signing, two RSA-2048 signatures', () => signer.signAnswer(writeCallAnswer(exchange, { signatureSlots: true })), 3000);
+measure(
+  'answer signing, two RSA-2048 signatures',
+  () => signer.signAnswer(writeCallAnswer(exchange, { signatureSlots: true })),
+  3000,
+);

@@ -79,7 +79,10 @@ async function main(): Promise<void> {
             p99: result.latency.p99,
           };
           runs.push(run);
-          row(`round ${round}, log ${mode}: round trips/s (2xx / other)`, `${run.perSecond.toFixed(0)} (${run.ok} / ${run.other}), p50 ${run.p50} ms, p99 ${run.p99} ms`);
+          row(
+            `round ${round}, log ${mode}: round trips/s (2xx / other)`,
+            `${run.perSecond.toFixed(0)} (${run.ok} / ${run.other}), p50 ${run.p50} ms, p99 ${run.p99} ms`,
+          );
         } finally {
           await gateway.stop();
         }
@@ -94,7 +97,10 @@ async function main(): Promise<void> {
   const cost = ((off - on) / off) * 100;
   row('signed round trips/s, log off (median)', off.toFixed(0));
   row('signed round trips/s, log on (median)', on.toFixed(0));
-  row('cost of the message log (% of throughput)', `${cost.toFixed(1)}% (target ≤ ${TARGET_PERCENT}%: ${cost <= TARGET_PERCENT ? 'met' : 'NOT met'})`);
+  row(
+    'cost of the message log (% of throughput)',
+    `${cost.toFixed(1)}% (target ≤ ${TARGET_PERCENT}%: ${cost <= TARGET_PERCENT ? 'met' : 'NOT met'})`,
+  );
   if (runs.some((r) => r.other > 0)) row('WARNING: some requests were not answered 200', '');
 }
 

@@ -52,9 +52,15 @@ async function main(): Promise<void> {
   const bare = bareRsaSignsPerSecond();
   const cores = availableParallelism();
   const throughput = result.requests.average;
-  row('requests sent / 2xx / non-2xx / errors', `${result.requests.sent} / ${result['2xx']} / ${result.non2xx} / ${result.errors}`);
+  row(
+    'requests sent / 2xx / non-2xx / errors',
+    `${result.requests.sent} / ${result['2xx']} / ${result.non2xx} / ${result.errors}`,
+  );
   row('signed round trips per second (mean)', throughput.toFixed(0));
-  row('latency p50 / p97.5 / p99 (ms)', `${result.latency.p50} / ${result.latency.p97_5} / ${result.latency.p99}`);
+  row(
+    'latency p50 / p97.5 / p99 (ms)',
+    `${result.latency.p50} / ${result.latency.p97_5} / ${result.latency.p99}`,
+  );
   row('gateway RSS start / end (MiB)', `${rssStart.toFixed(0)} / ${rssEnd.toFixed(0)}`);
   row('bare RSA-2048 signs per second, one core', bare.toFixed(0));
   row('cores / gateway workers', `${cores} / ${external ? '?' : workers}`);

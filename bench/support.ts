@@ -10,7 +10,9 @@ export async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -27,7 +29,13 @@ export async function spawnGateway(env: Record<string, string> = {}): Promise<Ch
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'smev-gateway-bench-'));
   const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve'], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', SQLITE_FILE: join(dir, 'gateway.db'), ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      SQLITE_FILE: join(dir, 'gateway.db'),
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const endpoint = `http://127.0.0.1:${port}/ws`;

@@ -17,6 +17,8 @@ function newest(dir) {
 const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 if (built < Math.max(newest('src'), newest('test'), newest('bench'), statSync('tsconfig.json').mtimeMs)) {
   process.stderr.write('building dist/ ...\n');
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], {
+    stdio: 'inherit',
+  });
   execFileSync(process.execPath, ['-e', `require('fs').writeFileSync('${stamp}', new Date().toISOString())`]);
 }

@@ -47,7 +47,10 @@ export interface StartOptions {
 
 /** Migrate the store and register the sample participants on first start, once, before workers start. */
 export async function prepareStore(config: GatewayConfig, log: Logger): Promise<void> {
-  const store = await openStore({ databaseUrl: config.store.databaseUrl, sqliteFile: config.store.sqliteFile });
+  const store = await openStore({
+    databaseUrl: config.store.databaseUrl,
+    sqliteFile: config.store.sqliteFile,
+  });
   try {
     const trail = createAuditTrail(store, config);
     if (await seedIfEmpty(store, new Registry(store, trail, loadTrustStore(config)))) {
@@ -65,7 +68,10 @@ function instanceIdOf(config: GatewayConfig): string {
   return `${config.messageLog.instanceId ?? `${hostname()}:${config.port}`}${worker}`;
 }
 
-export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
+export async function startGateway(
+  config: GatewayConfig,
+  options: StartOptions = {},
+): Promise<RunningGateway> {
   const log = createLogger(config.logLevel, { silent: options.silent ?? false });
   const store = await openStore({
     databaseUrl: config.store.databaseUrl,
@@ -80,8 +86,14 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const directory = await RegistryDirectory.open(store);
   const signatures = loadSignatures(config, directory);
   const hosted = builtinServices(store, config, log);
-  const modules = await externalServices(config.services as Record<string, unknown>, { store, log, clock: () => new Date() }, { hosted });
-  const remote = parseRemoteSettings((config.services as Record<string, unknown>).remote, { timeoutMs: config.limits.providerTimeoutMs });
+  const modules = await externalServices(
+    config.services as Record<string, unknown>,
+    { store, log, clock: () => new Date() },
+    { hosted },
+  );
+  const remote = parseRemoteSettings((config.services as Record<string, unknown>).remote, {
+    timeoutMs: config.limits.providerTimeoutMs,
+  });
   const messageLog = config.messageLog.enabled
     ? await MessageLogWriter.open(store, instanceIdOf(config), gatewayCheckpointSigner(config), {
         checkpointEvery: config.messageLog.checkpointEvery,
@@ -137,13 +149,23 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       // Keep-alive sockets become idle as their last exchange is answered: close them as they do.
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
-      const grace = new Promise<void>((resolve) => setTimeout(resolve, config.limits.shutdownGraceSeconds * 1000).unref());
+      const grace = new Promise<void>((resolve) =>
+        setTimeout(resolve, config.limits.shutdownGraceSeconds * 1000).unref(),
+      );
       await Promise.race([closed, grace]);
       clearInterval(sweep);
       server.closeAllConnections();
       directory.close();
-      await messageLog?.close().catch((error: unknown) => log.error('message log close failed', { error: (error as Error).message }));
-      await trail.checkpoint().catch((error: unknown) => log.error('audit checkpoint at shutdown failed', { error: (error as Error).message }));
+      await messageLog
+        ?.close()
+        .catch((error: unknown) =>
+          log.error('message log close failed', { error: (error as Error).message }),
+        );
+      await trail
+        .checkpoint()
+        .catch((error: unknown) =>
+          log.error('audit checkpoint at shutdown failed', { error: (error as Error).message }),
+        );
       await store.close();
       schemas.dispose();
       log.info('gateway stopped');

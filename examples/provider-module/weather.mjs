@@ -53,14 +53,20 @@ export function createProvider(context) {
   return {
     async handle(request) {
       const { city, date } = request.body;
-      if (!cities.has(city)) return { kind: 'rejected', code: 'NO_DATA', description: `no forecast for ${city}` };
+      if (!cities.has(city))
+        return { kind: 'rejected', code: 'NO_DATA', description: `no forecast for ${city}` };
       const day = date ?? context.clock().toISOString().slice(0, 10);
       // A made-up but stable forecast: the same city and day always get the same weather.
       let hash = 0;
       for (const c of `${city}|${day}`) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
       return {
         kind: 'answer',
-        body: { city, date: day, temperatureC: (hash % 50) - 20, conditions: CONDITIONS[hash % CONDITIONS.length] },
+        body: {
+          city,
+          date: day,
+          temperatureC: (hash % 50) - 20,
+          conditions: CONDITIONS[hash % CONDITIONS.length],
+        },
       };
     },
   };

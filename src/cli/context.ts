@@ -20,7 +20,10 @@ export interface CliContext {
 
 export async function openCliContext(configFile?: string): Promise<CliContext> {
   const config = loadConfig({ file: configFile });
-  const store = await openStore({ databaseUrl: config.store.databaseUrl, sqliteFile: config.store.sqliteFile });
+  const store = await openStore({
+    databaseUrl: config.store.databaseUrl,
+    sqliteFile: config.store.sqliteFile,
+  });
   const trust = loadTrustStore(config);
   const trail = createAuditTrail(store, config);
   const registry = new Registry(store, trail, trust);

@@ -16,7 +16,9 @@ function report(verdict: ChainVerdict, json: boolean | undefined, perRecord: boo
   if (json) return print(verdict, true);
   if (perRecord) {
     for (const record of verdict.perRecord) {
-      process.stdout.write(`${record.instance} #${record.seq}: ${record.ok ? 'ok' : `BROKEN — ${record.problems.join('; ')}`}\n`);
+      process.stdout.write(
+        `${record.instance} #${record.seq}: ${record.ok ? 'ok' : `BROKEN — ${record.problems.join('; ')}`}\n`,
+      );
     }
   }
   process.stdout.write(`records: ${verdict.records}\ncheckpoints: ${verdict.checkpoints}\n`);
@@ -49,27 +51,44 @@ export function registerLogCommands(program: Command): void {
 
   log
     .command('export')
-    .description('write the records of a time range, their checkpoints and the certificates needed into one archive')
+    .description(
+      'write the records of a time range, their checkpoints and the certificates needed into one archive',
+    )
     .requiredOption('--from <time>', 'ISO 8601 start, inclusive')
     .requiredOption('--to <time>', 'ISO 8601 end, inclusive')
     .requiredOption('-o, --out <file>', 'archive file')
     .option('-c, --config <file>')
     .action(async (options: { from: string; to: string; out: string; config?: string }) => {
       const [from, to] = [new Date(options.from), new Date(options.to)];
-      if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new Error('--from and --to must be ISO 8601 times');
+      if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
+        throw new Error('--from and --to must be ISO 8601 times');
       const ctx = await openCliContext(options.config);
       try {
         const read = (file: string) => readFileSync(file, 'utf8');
-        const written = await exportArchive(ctx.store, { from, to }, {
-          certificates: ctx.config.pki.trustedCaFiles.map(read),
-          crls: ctx.config.pki.crlFiles.map(read),
-        }, options.out);
+        const written = await exportArchive(
+          ctx.store,
+          { from, to },
+          {
+            certificates: ctx.config.pki.trustedCaFiles.map(read),
+            crls: ctx.config.pki.crlFiles.map(read),
+          },
+          options.out,
+        );
         const verdict = verifyArchiveFile(options.out);
         if (verdict.ok) {
-          await registerArchive(ctx.store, JSON.parse(read(options.out)) as Archive, options.out, written.sha256);
+          await registerArchive(
+            ctx.store,
+            JSON.parse(read(options.out)) as Archive,
+            options.out,
+            written.sha256,
+          );
         }
-        process.stdout.write(`${options.out}: ${written.records} records, ${written.checkpoints} checkpoints, sha256 ${written.sha256}\n`);
-        process.stdout.write(`verified: ${verdict.ok ? 'yes (registered for retention)' : 'NO — the store itself does not verify'}\n`);
+        process.stdout.write(
+          `${options.out}: ${written.records} records, ${written.checkpoints} checkpoints, sha256 ${written.sha256}\n`,
+        );
+        process.stdout.write(
+          `verified: ${verdict.ok ? 'yes (registered for retention)' : 'NO — the store itself does not verify'}\n`,
+        );
         if (!verdict.ok) process.exitCode = 1;
       } finally {
         await ctx.close();
@@ -78,7 +97,7 @@ export function registerLogCommands(program: Command): void {
 
   log
     .command('verify-archive <file>')
-    .description('verify an archive offline: chains, checkpoint signatures, every message\'s own signatures')
+    .description("verify an archive offline: chains, checkpoint signatures, every message's own signatures")
     .option('--json')
     .option('-q, --quiet', 'only the summary, not a line per record')
     .action((file: string, options: { json?: boolean; quiet?: boolean }) => {
@@ -94,7 +113,11 @@ export function registerLogCommands(program: Command): void {
     .action(async (options: { config?: string }) => {
       const ctx = await openCliContext(options.config);
       try {
-        const removed = await pruneMessageLog(ctx.store, gatewayCheckpointSigner(ctx.config), ctx.config.messageLog.retentionDays);
+        const removed = await pruneMessageLog(
+          ctx.store,
+          gatewayCheckpointSigner(ctx.config),
+          ctx.config.messageLog.retentionDays,
+        );
         print(removed, false);
       } finally {
         await ctx.close();

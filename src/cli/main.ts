@@ -38,7 +38,9 @@ registerLogCommands(program);
 const collect = (value: string, previous: string[]) => [...previous, value];
 program
   .command('send')
-  .description('sign a business payload as an information system, send it with Call, verify and print the answer')
+  .description(
+    'sign a business payload as an information system, send it with Call, verify and print the answer',
+  )
   .argument('<payload>', 'XML file holding one business element, e.g. examples/ping.xml')
   .requiredOption('-s, --system <mnemonic>', 'the sending information system')
   .option('-k, --key <file>', 'its private key (default certs-sample/<system>.key.pem)')
@@ -67,6 +69,8 @@ program
   .action((payload: string, options: Parameters<typeof printRequest>[1]) => printRequest(payload, options));
 
 program.parseAsync().catch((error: unknown) => {
-  process.stderr.write(`smev-gateway: ${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
+  process.stderr.write(
+    `smev-gateway: ${error instanceof ConfigError ? error.message : (error as Error).stack}\n`,
+  );
   process.exit(1);
 });

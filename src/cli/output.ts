@@ -12,7 +12,11 @@ export function print(value: unknown, json: boolean | undefined): void {
   );
   const columns = [...new Set(flat.flatMap((row) => Object.keys(row)))];
   const width = (c: string) => Math.min(60, Math.max(c.length, ...flat.map((row) => (row[c] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.slice(0, 60).padEnd(width(columns[i] as string))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.slice(0, 60).padEnd(width(columns[i] as string)))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line(columns)}\n${line(columns.map((c) => '-'.repeat(width(c))))}\n`);
   for (const row of flat) process.stdout.write(`${line(columns.map((c) => row[c] ?? ''))}\n`);
 }

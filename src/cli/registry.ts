@@ -19,13 +19,19 @@ interface Common {
   actor?: string;
 }
 
-function run<A extends unknown[]>(work: (ctx: CliContext, actor: (role: Role) => Actor, ...args: A) => Promise<unknown>) {
+function run<A extends unknown[]>(
+  work: (ctx: CliContext, actor: (role: Role) => Actor, ...args: A) => Promise<unknown>,
+) {
   // commander calls actions with (...positional arguments, options, command); work gets all but the command.
   return async (...args: [...A, Command]) => {
     const options = args[args.length - 2] as Common;
     const ctx = await openCliContext(options.config);
     try {
-      const result = await work(ctx, (role) => ({ name: cliActorName(options.actor), role }), ...(args.slice(0, -1) as A));
+      const result = await work(
+        ctx,
+        (role) => ({ name: cliActorName(options.actor), role }),
+        ...(args.slice(0, -1) as A),
+      );
       if (result !== undefined) print(result, options.json);
     } catch (error) {
       if (!(error instanceof RegistryError)) throw error;
@@ -46,18 +52,35 @@ const common = (command: Command) =>
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 
 export function registerRegistryCommands(program: Command): void {
-  const participants = program.command('participants').description('participant organisations and their applications');
-  common(participants.command('list').option('--status <status>').option('--overdue', 'only overdue applications')).action(
+  const participants = program
+    .command('participants')
+    .description('participant organisations and their applications');
+  common(
+    participants.command('list').option('--status <status>').option('--overdue', 'only overdue applications'),
+  ).action(
     run((ctx, _actor, options: Common & { status?: string; overdue?: boolean }) =>
-      ctx.registry.listParticipants({ ...(options.status ? { status: options.status } : {}), ...(options.overdue ? { overdue: true } : {}) }),
+      ctx.registry.listParticipants({
+        ...(options.status ? { status: options.status } : {}),
+        ...(options.overdue ? { overdue: true } : {}),
+      }),
     ),
   );
-  common(participants.command('show <id>')).action(run((ctx, _actor, id: string) => ctx.registry.getParticipant(id)));
-  common(participants.command('apply <file>').description('enter an application from a JSON file (see examples/application.json)')).action(
+  common(participants.command('show <id>')).action(
+    run((ctx, _actor, id: string) => ctx.registry.getParticipant(id)),
+  );
+  common(
+    participants
+      .command('apply <file>')
+      .description('enter an application from a JSON file (see examples/application.json)'),
+  ).action(
     run((ctx, actor, file: string) => ctx.registry.submitApplication(actor('operator'), readJson(file))),
   );
   for (const name of Object.keys(TRANSITIONS)) {
-    common(participants.command(`${name} <id>`).option('-r, --reason <text>', 'why (required to decline, suspend, block, withdraw)')).action(
+    common(
+      participants
+        .command(`${name} <id>`)
+        .option('-r, --reason <text>', 'why (required to decline, suspend, block, withdraw)'),
+    ).action(
       run(async (ctx, actor, id: string, options: Common & { reason?: string }) => {
         if (!isTransitionName(name)) return undefined;
         return ctx.registry.transition(actor(TRANSITIONS[name].role), id, name, options.reason);
@@ -91,14 +114,20 @@ export function registerRegistryCommands(program: Command): void {
   }
 
   const certs = program.commands.find((c) => c.name() === 'certs') ?? program.command('certs');
-  common(certs.command('list <mnemonic>')).action(run((ctx, _actor, mnemonic: string) => ctx.registry.listCertificates(mnemonic)));
-  common(certs.command('add <mnemonic> <pemFile>').description('register a signing certificate for a system')).action(
+  common(certs.command('list <mnemonic>')).action(
+    run((ctx, _actor, mnemonic: string) => ctx.registry.listCertificates(mnemonic)),
+  );
+  common(
+    certs.command('add <mnemonic> <pemFile>').description('register a signing certificate for a system'),
+  ).action(
     run((ctx, actor, mnemonic: string, file: string) =>
       ctx.registry.addCertificate(actor('operator'), mnemonic, { pem: readFileSync(file, 'utf8') }),
     ),
   );
   common(certs.command('withdraw <mnemonic> <thumbprint>')).action(
-    run((ctx, actor, mnemonic: string, thumbprint: string) => ctx.registry.withdrawCertificate(actor('operator'), mnemonic, thumbprint)),
+    run((ctx, actor, mnemonic: string, thumbprint: string) =>
+      ctx.registry.withdrawCertificate(actor('operator'), mnemonic, thumbprint),
+    ),
   );
 
   const routes = program.command('routes').description('routes of message types to recipients and providers');
@@ -112,20 +141,38 @@ export function registerRegistryCommands(program: Command): void {
       .requiredOption('--recipient <mnemonic>')
       .requiredOption('--provider <provider>', 'builtin:<service> or remote:<url>'),
   ).action(
-    run((ctx, actor, options: Common & { consumer: string; namespace: string; localName: string; recipient: string; provider: string }) =>
-      ctx.registry.addRoute(actor('operator'), {
-        consumer: options.consumer,
-        namespace: options.namespace,
-        localName: options.localName,
-        recipient: options.recipient,
-        provider: options.provider,
-      }),
+    run(
+      (
+        ctx,
+        actor,
+        options: Common & {
+          consumer: string;
+          namespace: string;
+          localName: string;
+          recipient: string;
+          provider: string;
+        },
+      ) =>
+        ctx.registry.addRoute(actor('operator'), {
+          consumer: options.consumer,
+          namespace: options.namespace,
+          localName: options.localName,
+          recipient: options.recipient,
+          provider: options.provider,
+        }),
     ),
   );
-  common(routes.command('withdraw <id>')).action(run((ctx, actor, id: string) => ctx.registry.withdrawRoute(actor('operator'), id)));
+  common(routes.command('withdraw <id>')).action(
+    run((ctx, actor, id: string) => ctx.registry.withdrawRoute(actor('operator'), id)),
+  );
 
   const tokens = program.command('tokens').description('API tokens (stored hashed; the token is shown once)');
-  common(tokens.command('create').requiredOption('--name <name>').requiredOption('--role <role>', 'operator, coordinator or auditor')).action(
+  common(
+    tokens
+      .command('create')
+      .requiredOption('--name <name>')
+      .requiredOption('--role <role>', 'operator, coordinator or auditor'),
+  ).action(
     run((ctx, actor, options: Common & { name: string; role: string }) => {
       if (!['operator', 'coordinator', 'auditor'].includes(options.role)) {
         throw new RegistryError('invalid', 'role: must be operator, coordinator or auditor', 'role');
@@ -134,5 +181,7 @@ export function registerRegistryCommands(program: Command): void {
     }),
   );
   common(tokens.command('list')).action(run((ctx) => ctx.registry.listTokens()));
-  common(tokens.command('revoke <id>')).action(run((ctx, actor, id: string) => ctx.registry.revokeToken(actor('operator'), id)));
+  common(tokens.command('revoke <id>')).action(
+    run((ctx, actor, id: string) => ctx.registry.revokeToken(actor('operator'), id)),
+  );
 }

@@ -29,9 +29,12 @@ type SigningOptions = Pick<SendOptions, 'system' | 'key' | 'cert' | 'soap12' | '
 function signedRequest(payloadFile: string, options: SigningOptions) {
   const version = options.soap12 ? SOAP12 : SOAP11;
   const certificatePem = readFileSync(options.cert ?? `certs-sample/${options.system}.crt.pem`, 'utf8');
-  const privateKey = createPrivateKey(readFileSync(options.key ?? `certs-sample/${options.system}.key.pem`, 'utf8'));
+  const privateKey = createPrivateKey(
+    readFileSync(options.key ?? `certs-sample/${options.system}.key.pem`, 'utf8'),
+  );
   const keyType = new X509Certificate(certificatePem).publicKey.asymmetricKeyType;
-  if (keyType !== 'rsa') throw new Error(`the key of ${options.system} is ${keyType}; only RSA keys are supported so far`);
+  if (keyType !== 'rsa')
+    throw new Error(`the key of ${options.system} is ${keyType}; only RSA keys are supported so far`);
   const request = buildCallRequest({
     version,
     payload: readFileSync(payloadFile, 'utf8'),
@@ -59,7 +62,9 @@ export async function send(payloadFile: string, options: SendOptions): Promise<v
   );
   const answer = readCallAnswer(body, trust);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ status, requestMessageId: request.messageId, ...answer }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ status, requestMessageId: request.messageId, ...answer }, null, 2)}\n`,
+    );
   } else if (answer.kind === 'fault') {
     process.stdout.write(`fault ${answer.element}/${answer.code} (HTTP ${status}): ${answer.message}\n`);
   } else if (answer.kind === 'rejected') {

@@ -43,7 +43,10 @@ export function readCallAnswer(xml: string, trust: TrustStore, at = new Date()):
   const response = firstChildElement(content, NS.types, 'Response');
   const data = response && firstChildElement(response, NS.types, 'SenderProvidedResponseData');
   if (!response || !data) throw new Error('the answer holds no Response/SenderProvidedResponseData');
-  const providerCertificate = check(firstChildElement(response, NS.types, 'SenderInformationSystemSignature'), data);
+  const providerCertificate = check(
+    firstChildElement(response, NS.types, 'SenderInformationSystemSignature'),
+    data,
+  );
   const gatewayCertificate = check(firstChildElement(content, NS.types, 'SMEVSignature'), response);
 
   const primary = firstChildElement(data, NS.basic, 'MessagePrimaryContent');
@@ -67,17 +70,19 @@ export function readCallAnswer(xml: string, trust: TrustStore, at = new Date()):
 type SignatureCheck = (container: Element | undefined, block: Element) => string;
 
 function readFault(fault: Element, check: SignatureCheck): CallAnswer {
-  const detailElement = childElements(fault).find((e) => e.localName === 'detail' || e.localName === 'Detail');
+  const detailElement = childElements(fault).find(
+    (e) => e.localName === 'detail' || e.localName === 'Detail',
+  );
   const smevFault = detailElement ? childElements(detailElement)[0] : undefined;
   const signatureContainer = detailElement && firstChildElement(detailElement, NS.types, 'SMEVSignature');
   const message =
-    childElements(fault).find((e) => e.localName === 'faultstring' || e.localName === 'Reason')?.textContent ?? '';
+    childElements(fault).find((e) => e.localName === 'faultstring' || e.localName === 'Reason')
+      ?.textContent ?? '';
   return {
     kind: 'fault',
     element: smevFault?.localName ?? 'unknown',
     code: (smevFault && childText(smevFault, NS.faults, 'Code')) ?? 'unknown',
     message: message.trim(),
-    gatewayCertificate:
-      smevFault && signatureContainer ? check(signatureContainer, smevFault) : undefined,
+    gatewayCertificate: smevFault && signatureContainer ? check(signatureContainer, smevFault) : undefined,
   };
 }

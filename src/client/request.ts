@@ -31,7 +31,8 @@ export function buildCallRequest(options: RequestOptions): { xml: string; messag
     .att('xmlns:ns3', NS.basic);
   const data = call.ele(NS.types, 'ns2:SenderProvidedRequestData').att('Id', CONSUMER_BLOCK_ID);
   data.ele(NS.types, 'ns2:MessageID').txt(messageId);
-  if (options.referenceMessageId) data.ele(NS.types, 'ns2:ReferenceMessageID').txt(options.referenceMessageId);
+  if (options.referenceMessageId)
+    data.ele(NS.types, 'ns2:ReferenceMessageID').txt(options.referenceMessageId);
   data.ele(NS.basic, 'ns3:MessagePrimaryContent').import(create(options.payload));
   if (options.testMessage) data.ele(NS.types, 'ns2:TestMessage');
   call.ele(NS.types, 'ns2:CallerInformationSystemSignature');

@@ -24,7 +24,11 @@ export const ConfigSchema = z
       .default({ sqliteFile: 'data/gateway.db' }),
     limits: z
       .object({
-        maxBodyBytes: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+        maxBodyBytes: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(5 * 1024 * 1024),
         maxDepth: z.coerce.number().int().positive().default(64),
         maxAttributes: z.coerce.number().int().positive().default(256),
         /** Seconds to let in-flight exchanges finish after SIGTERM. */
@@ -66,7 +70,11 @@ export const ConfigSchema = z
         omitBodiesFor: z
           .array(z.string())
           .default(['urn://smev-gateway/services/cards/1.0', 'urn://smev-gateway/services/tests/1.0']),
-        retentionDays: z.coerce.number().int().positive().default(5 * 365 + 1),
+        retentionDays: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(5 * 365 + 1),
       })
       .strict()
       .prefault({}),
@@ -135,7 +143,9 @@ export function loadConfig(options: LoadOptions = {}): GatewayConfig {
   for (const [path, value] of Object.entries(options.overrides ?? {})) setPath(raw, path, value);
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return parsed.data;

@@ -3,7 +3,11 @@ import { sha256Hex, type RecordFields } from '../messagelog/record.js';
 import type { Exchange } from './context.js';
 import type { ExchangeResult } from './pipeline.js';
 
-export function logRecordOf(exchange: Exchange, result: ExchangeResult, omitBodiesFor: ReadonlySet<string>): RecordFields {
+export function logRecordOf(
+  exchange: Exchange,
+  result: ExchangeResult,
+  omitBodiesFor: ReadonlySet<string>,
+): RecordFields {
   const answeredAt = new Date();
   const type = exchange.request?.messageType;
   // A request refused before its payload was read is judged by its text: any mention of a namespace whose

@@ -8,7 +8,10 @@ const GREGORIAN_OFFSET = 122_192_928_000_000_000n;
 /** The UUID's own time in epoch milliseconds. Throws InvalidMessageIdFormat for anything but a v1 UUID. */
 export function messageIdTime(messageId: string): number {
   if (!UUID_V1.test(messageId)) {
-    throw new GatewayFault('InvalidMessageIdFormat', `MessageID "${messageId.slice(0, 64)}" is not a lowercase version-1 UUID`);
+    throw new GatewayFault(
+      'InvalidMessageIdFormat',
+      `MessageID "${messageId.slice(0, 64)}" is not a lowercase version-1 UUID`,
+    );
   }
   const [low = '', mid = '', high = ''] = messageId.split('-');
   const ticks = (BigInt(`0x${high.slice(1)}`) << 48n) | (BigInt(`0x${mid}`) << 32n) | BigInt(`0x${low}`);

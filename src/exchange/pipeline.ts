@@ -60,9 +60,19 @@ export class Pipeline {
       await messageLog.record(logRecordOf(exchange, result, messageLog.omitBodiesFor));
       return result;
     } catch (error) {
-      exchange.log.error('message log write failed', { error: (error as Error).message, failClosed: messageLog.failClosed });
+      exchange.log.error('message log write failed', {
+        error: (error as Error).message,
+        failClosed: messageLog.failClosed,
+      });
       if (!messageLog.failClosed) return result;
-      return this.answerFault(exchange, new GatewayFault('MessageLogFailure', 'the exchange could not be recorded in the message log, so its answer is withheld', { cause: error }));
+      return this.answerFault(
+        exchange,
+        new GatewayFault(
+          'MessageLogFailure',
+          'the exchange could not be recorded in the message log, so its answer is withheld',
+          { cause: error },
+        ),
+      );
     }
   }
 
@@ -81,7 +91,9 @@ export class Pipeline {
       await route(exchange, parts.router);
       await deliver(exchange, parts.delivery, parts.limits.providerTimeoutMs);
       exchange.answeredAt = new Date();
-      exchange.responseXml = this.sign(writeCallAnswer(exchange, { signatureSlots: parts.signer !== undefined }));
+      exchange.responseXml = this.sign(
+        writeCallAnswer(exchange, { signatureSlots: parts.signer !== undefined }),
+      );
       return this.result(exchange, 200, exchange.responseXml);
     } catch (error) {
       return this.answerFault(exchange, error);
@@ -114,7 +126,11 @@ export class Pipeline {
     const signer = exchange.sender ? this.parts.signer : undefined;
     if (signer) {
       try {
-        return this.result(exchange, status, signer.signFault(writeFault(fault, exchange.version, { signatureSlot: true })));
+        return this.result(
+          exchange,
+          status,
+          signer.signFault(writeFault(fault, exchange.version, { signatureSlot: true })),
+        );
       } catch (error) {
         exchange.log.error('fault signing failed; answering unsigned', { error: (error as Error).message });
       }

@@ -31,7 +31,10 @@ export function readSenderRequest(operationElement: Element): SenderRequest {
   const payload = content ? childElements(content)[0] : undefined;
   const messageId = childText(signedBlock, NS.types, 'MessageID');
   if (!payload || messageId === undefined) {
-    throw new GatewayFault('PoorSOAPEnvelopeFormat', 'SenderProvidedRequestData lacks MessageID or its payload');
+    throw new GatewayFault(
+      'PoorSOAPEnvelopeFormat',
+      'SenderProvidedRequestData lacks MessageID or its payload',
+    );
   }
   return {
     signedBlock,

@@ -42,17 +42,28 @@ export async function exportArchive(
   const spans = new Map<string, { first: number; last: number }>();
   for (const r of records) {
     const span = spans.get(r.instance_id) ?? { first: Number(r.seq), last: Number(r.seq) };
-    spans.set(r.instance_id, { first: Math.min(span.first, Number(r.seq)), last: Math.max(span.last, Number(r.seq)) });
+    spans.set(r.instance_id, {
+      first: Math.min(span.first, Number(r.seq)),
+      last: Math.max(span.last, Number(r.seq)),
+    });
   }
   const instances = [...spans.keys()];
   const checkpoints = (
     instances.length
-      ? await store.db.selectFrom('message_log_checkpoints').selectAll().where('instance_id', 'in', instances).orderBy('seq').execute()
+      ? await store.db
+          .selectFrom('message_log_checkpoints')
+          .selectAll()
+          .where('instance_id', 'in', instances)
+          .orderBy('seq')
+          .execute()
       : []
   ).filter((c) => {
     const span = spans.get(c.instance_id);
     const seq = Number(c.seq);
-    return span !== undefined && (c.kind === 'cut' ? seq === span.first - 1 : seq >= span.first && seq <= span.last);
+    return (
+      span !== undefined &&
+      (c.kind === 'cut' ? seq === span.first - 1 : seq >= span.first && seq <= span.last)
+    );
   });
   const archive: Archive = {
     format: ARCHIVE_FORMAT,
@@ -65,7 +76,11 @@ export async function exportArchive(
   };
   const text = JSON.stringify(archive);
   writeFileSync(file, text);
-  return { records: records.length, checkpoints: checkpoints.length, sha256: createHash('sha256').update(text).digest('hex') };
+  return {
+    records: records.length,
+    checkpoints: checkpoints.length,
+    sha256: createHash('sha256').update(text).digest('hex'),
+  };
 }
 
 /** Verify an archive file with no database and no network. */
@@ -75,7 +90,12 @@ export function verifyArchiveFile(file: string): ChainVerdict {
 
 export function verifyArchive(value: unknown): ChainVerdict {
   const archive = value as Partial<Archive>;
-  if (archive?.format !== ARCHIVE_FORMAT || archive.version !== 1 || !Array.isArray(archive.records) || !Array.isArray(archive.checkpoints)) {
+  if (
+    archive?.format !== ARCHIVE_FORMAT ||
+    archive.version !== 1 ||
+    !Array.isArray(archive.records) ||
+    !Array.isArray(archive.checkpoints)
+  ) {
     throw new Error('not a smev-gateway message-log archive (version 1)');
   }
   const trust = TrustStore.fromPem(archive.trust?.certificates ?? [], archive.trust?.crls ?? []);

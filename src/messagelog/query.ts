@@ -16,17 +16,25 @@ export interface MessageFilter {
 }
 
 /** A record's identity in the API: `<seq>@<instance>`. */
-export const recordId = (record: Pick<MessageRecord, 'seq' | 'instance_id'>) => `${Number(record.seq)}@${record.instance_id}`;
+export const recordId = (record: Pick<MessageRecord, 'seq' | 'instance_id'>) =>
+  `${Number(record.seq)}@${record.instance_id}`;
 
 export async function searchMessages(store: Store, filter: MessageFilter) {
   let query = store.db.selectFrom('message_log');
   if (filter.from) query = query.where('received_at', '>=', filter.from.getTime());
   if (filter.to) query = query.where('received_at', '<=', filter.to.getTime());
-  if (filter.system) query = query.where((eb) => eb.or([eb('sender', '=', filter.system!), eb('recipient', '=', filter.system!)]));
+  if (filter.system)
+    query = query.where((eb) =>
+      eb.or([eb('sender', '=', filter.system!), eb('recipient', '=', filter.system!)]),
+    );
   if (filter.messageType) query = query.where('message_type', '=', filter.messageType);
   if (filter.messageId) {
     query = query.where((eb) =>
-      eb.or([eb('message_id', '=', filter.messageId!), eb('answer_message_id', '=', filter.messageId!), eb('reference_message_id', '=', filter.messageId!)]),
+      eb.or([
+        eb('message_id', '=', filter.messageId!),
+        eb('answer_message_id', '=', filter.messageId!),
+        eb('reference_message_id', '=', filter.messageId!),
+      ]),
     );
   }
   if (filter.fault === true) query = query.where('fault_code', 'is not', null);
@@ -34,7 +42,22 @@ export async function searchMessages(store: Store, filter: MessageFilter) {
   if (typeof filter.fault === 'string') query = query.where('fault_code', '=', filter.fault);
   const [rows, total] = await Promise.all([
     query
-      .select(['instance_id', 'seq', 'operation', 'message_id', 'answer_message_id', 'reference_message_id', 'sender', 'recipient', 'message_type', 'received_at', 'duration_us', 'http_status', 'fault_code', 'verification'])
+      .select([
+        'instance_id',
+        'seq',
+        'operation',
+        'message_id',
+        'answer_message_id',
+        'reference_message_id',
+        'sender',
+        'recipient',
+        'message_type',
+        'received_at',
+        'duration_us',
+        'http_status',
+        'fault_code',
+        'verification',
+      ])
       .orderBy('received_at', 'desc')
       .orderBy('seq', 'desc')
       .limit(filter.pageSize)

@@ -51,6 +51,15 @@ export function recordHash(record: Omit<MessageRecord, 'hash' | 'request_xml' | 
 }
 
 /** The bytes a checkpoint signature covers. */
-export function checkpointData(instance: string, seq: number, headHash: string, at: number, kind: 'head' | 'cut'): Buffer {
-  return Buffer.from(`smev-gateway-message-log-checkpoint\n${kind}\n${instance}\n${seq}\n${headHash}\n${at}`, 'utf8');
+export function checkpointData(
+  instance: string,
+  seq: number,
+  headHash: string,
+  at: number,
+  kind: 'head' | 'cut',
+): Buffer {
+  return Buffer.from(
+    `smev-gateway-message-log-checkpoint\n${kind}\n${instance}\n${seq}\n${headHash}\n${at}`,
+    'utf8',
+  );
 }

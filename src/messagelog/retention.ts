@@ -10,16 +10,32 @@ import type { Archive } from './archive.js';
 import { checkpointData } from './record.js';
 
 /** Register a verified archive's ranges so retention may remove what it holds. */
-export async function registerArchive(store: Store, archive: Archive, file: string, sha256: string, now = new Date()): Promise<void> {
+export async function registerArchive(
+  store: Store,
+  archive: Archive,
+  file: string,
+  sha256: string,
+  now = new Date(),
+): Promise<void> {
   const ranges = new Map<string, { from: number; to: number }>();
   for (const record of archive.records) {
     const range = ranges.get(record.instance_id) ?? { from: Infinity, to: -Infinity };
-    ranges.set(record.instance_id, { from: Math.min(range.from, Number(record.seq)), to: Math.max(range.to, Number(record.seq)) });
+    ranges.set(record.instance_id, {
+      from: Math.min(range.from, Number(record.seq)),
+      to: Math.max(range.to, Number(record.seq)),
+    });
   }
   for (const [instance, range] of ranges) {
     await store.db
       .insertInto('message_log_archives')
-      .values({ instance_id: instance, from_seq: range.from, to_seq: range.to, sha256, file, verified_at: now.getTime() })
+      .values({
+        instance_id: instance,
+        from_seq: range.from,
+        to_seq: range.to,
+        sha256,
+        file,
+        verified_at: now.getTime(),
+      })
       .onConflict((c) => c.columns(['instance_id', 'to_seq']).doNothing())
       .execute();
   }
@@ -35,12 +51,24 @@ export async function pruneMessageLog(
   const instances = await store.db.selectFrom('message_log').select('instance_id').distinct().execute();
   const results: Array<{ instance: string; removedThrough: number; removed: number }> = [];
   for (const { instance_id: instance } of instances) {
-    const first = await store.db.selectFrom('message_log').select(['seq']).where('instance_id', '=', instance).orderBy('seq').limit(1).executeTakeFirst();
+    const first = await store.db
+      .selectFrom('message_log')
+      .select(['seq'])
+      .where('instance_id', '=', instance)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
     if (!first) continue;
     // The archives must hold every record from the first remaining one on, without a gap.
-    const archives = await store.db.selectFrom('message_log_archives').selectAll().where('instance_id', '=', instance).orderBy('from_seq').execute();
+    const archives = await store.db
+      .selectFrom('message_log_archives')
+      .selectAll()
+      .where('instance_id', '=', instance)
+      .orderBy('from_seq')
+      .execute();
     let covered = Number(first.seq) - 1;
-    for (const archive of archives) if (Number(archive.from_seq) <= covered + 1) covered = Math.max(covered, Number(archive.to_seq));
+    for (const archive of archives)
+      if (Number(archive.from_seq) <= covered + 1) covered = Math.max(covered, Number(archive.to_seq));
     const lastOld = await store.db
       .selectFrom('message_log')
       .select(['seq', 'hash'])
@@ -57,9 +85,22 @@ export async function pruneMessageLog(
     const removed = await store.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('message_log_checkpoints')
-        .values({ instance_id: instance, seq: through, at, head_hash: lastOld.hash, kind: 'cut', algorithm: signature.algorithm, signature: signature.signature, certificate: signature.certificatePem })
+        .values({
+          instance_id: instance,
+          seq: through,
+          at,
+          head_hash: lastOld.hash,
+          kind: 'cut',
+          algorithm: signature.algorithm,
+          signature: signature.signature,
+          certificate: signature.certificatePem,
+        })
         .execute();
-      const result = await trx.deleteFrom('message_log').where('instance_id', '=', instance).where('seq', '<=', through).executeTakeFirst();
+      const result = await trx
+        .deleteFrom('message_log')
+        .where('instance_id', '=', instance)
+        .where('seq', '<=', through)
+        .executeTakeFirst();
       return Number(result.numDeletedRows);
     });
     results.push({ instance, removedThrough: through, removed });

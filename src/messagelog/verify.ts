@@ -63,13 +63,24 @@ export function verifyChains(input: ChainInput): ChainVerdict {
     for (const record of records) {
       const seq = Number(record.seq);
       const own: string[] = [];
-      if (seq !== expectedSeq) own.push(seq > expectedSeq ? `records ${expectedSeq}..${seq - 1} are missing` : `record out of order (expected #${expectedSeq})`);
+      if (seq !== expectedSeq)
+        own.push(
+          seq > expectedSeq
+            ? `records ${expectedSeq}..${seq - 1} are missing`
+            : `record out of order (expected #${expectedSeq})`,
+        );
       if (record.prev_hash !== previous) own.push('its link to the previous record is broken');
       if (recordHash(record) !== record.hash) own.push('its fields do not match its hash');
-      if (record.request_xml !== null && sha256Hex(Buffer.from(record.request_xml, 'utf8')) !== record.request_digest) {
+      if (
+        record.request_xml !== null &&
+        sha256Hex(Buffer.from(record.request_xml, 'utf8')) !== record.request_digest
+      ) {
         own.push('the stored request does not match its digest');
       }
-      if (record.answer_xml !== null && sha256Hex(Buffer.from(record.answer_xml, 'utf8')) !== record.answer_digest) {
+      if (
+        record.answer_xml !== null &&
+        sha256Hex(Buffer.from(record.answer_xml, 'utf8')) !== record.answer_digest
+      ) {
         own.push('the stored answer does not match its digest');
       }
       own.push(...(input.checkRecord?.(record) ?? []));
@@ -97,12 +108,23 @@ export function verifyChains(input: ChainInput): ChainVerdict {
         }
       }
       if (checkpoint.kind === 'head' && hashes.has(seq) && hashes.get(seq) !== checkpoint.head_hash) {
-        blame(instance, seq, 'the signed checkpoint does not match the record at its position: records up to it were rewritten');
+        blame(
+          instance,
+          seq,
+          'the signed checkpoint does not match the record at its position: records up to it were rewritten',
+        );
       }
       if (checkpoint.kind === 'head' && seq > last && seq >= start.seq + 1 && !hashes.has(seq)) {
         blame(instance, last + 1, `the checkpoint at #${seq} covers records that are missing`);
       }
     }
   }
-  return { ok: problems.length === 0, records: input.records.length, checkpoints: input.checkpoints.length, ...(firstBroken ? { firstBroken } : {}), problems, perRecord };
+  return {
+    ok: problems.length === 0,
+    records: input.records.length,
+    checkpoints: input.checkpoints.length,
+    ...(firstBroken ? { firstBroken } : {}),
+    problems,
+    perRecord,
+  };
 }

@@ -36,7 +36,12 @@ export class MessageLogWriter {
     private readonly options: MessageLogOptions,
   ) {}
 
-  static async open(store: Store, instanceId: string, signer: CheckpointSigner, options: MessageLogOptions): Promise<MessageLogWriter> {
+  static async open(
+    store: Store,
+    instanceId: string,
+    signer: CheckpointSigner,
+    options: MessageLogOptions,
+  ): Promise<MessageLogWriter> {
     const writer = new MessageLogWriter(store, instanceId, signer, options);
     const last = await store.db
       .selectFrom('message_log')
@@ -55,7 +60,10 @@ export class MessageLogWriter {
     if (last) [writer.seq, writer.head] = [Number(last.seq), last.hash];
     else if (cut) [writer.seq, writer.head] = [Number(cut.seq), cut.head_hash];
     writer.checkpointedSeq = Number(cut?.seq ?? 0);
-    writer.timer = setInterval(() => void writer.checkpoint().catch((e: unknown) => options.onError?.(e)), options.checkpointSeconds * 1000);
+    writer.timer = setInterval(
+      () => void writer.checkpoint().catch((e: unknown) => options.onError?.(e)),
+      options.checkpointSeconds * 1000,
+    );
     writer.timer.unref();
     return writer;
   }

@@ -39,12 +39,22 @@ const BUILTIN: Record<string, BuiltinService> = {
   tests: testsService,
 };
 
-export function builtinServices(store: Store, config: GatewayConfig, log: Logger, clock = () => new Date()): HostedService[] {
+export function builtinServices(
+  store: Store,
+  config: GatewayConfig,
+  log: Logger,
+  clock = () => new Date(),
+): HostedService[] {
   const sections = config.services as Record<string, unknown>;
   return Object.entries(BUILTIN).map(([name, service]) => ({
     name,
     codec: service.codec,
-    provider: service.createProvider({ store, log: log.child({ service: name }), settings: sections[name] ?? {}, clock }),
+    provider: service.createProvider({
+      store,
+      log: log.child({ service: name }),
+      settings: sections[name] ?? {},
+      clock,
+    }),
   }));
 }
 

@@ -28,7 +28,8 @@ export class ProviderDelivery implements Delivery {
 
   knows(messageType: MessageType): boolean {
     return (
-      (this.byNamespace.get(messageType.namespace)?.codec.requests.includes(messageType.localName) ?? false) ||
+      (this.byNamespace.get(messageType.namespace)?.codec.requests.includes(messageType.localName) ??
+        false) ||
       (this.remote?.messageTypes.has(messageTypeKey(messageType)) ?? false)
     );
   }
@@ -36,7 +37,11 @@ export class ProviderDelivery implements Delivery {
   async deliver(call: ProviderCall): Promise<ProviderOutcome<string>> {
     const { route, request, sender, deadline } = call;
     if (route.provider.startsWith('remote:')) {
-      if (!this.remote) throw new GatewayFault('SMEVFailure', `provider ${route.provider}: remote providers are not configured`);
+      if (!this.remote)
+        throw new GatewayFault(
+          'SMEVFailure',
+          `provider ${route.provider}: remote providers are not configured`,
+        );
       return this.remote.provider.deliver(
         route.provider.slice('remote:'.length),
         {
@@ -54,7 +59,10 @@ export class ProviderDelivery implements Delivery {
     const service = this.byNamespace.get(request.messageType.namespace);
     const [scheme, name] = route.provider.split(':', 2);
     if (!service || scheme !== 'builtin' || name !== service.name) {
-      throw new GatewayFault('SMEVFailure', `provider ${route.provider} is not available for this message type`);
+      throw new GatewayFault(
+        'SMEVFailure',
+        `provider ${route.provider} is not available for this message type`,
+      );
     }
     const body = service.codec.decode(request.payload);
     const outcome = await withDeadline(
@@ -76,10 +84,12 @@ export class ProviderDelivery implements Delivery {
 }
 
 async function withDeadline<T>(work: Promise<T>, deadline: AbortSignal, provider: string): Promise<T> {
-  if (deadline.aborted) throw new GatewayFault('ProviderTimeout', `provider ${provider} did not answer in time`);
+  if (deadline.aborted)
+    throw new GatewayFault('ProviderTimeout', `provider ${provider} did not answer in time`);
   let onAbort: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new GatewayFault('ProviderTimeout', `provider ${provider} did not answer in time`));
+    onAbort = () =>
+      reject(new GatewayFault('ProviderTimeout', `provider ${provider} did not answer in time`));
     deadline.addEventListener('abort', onAbort, { once: true });
   });
   try {

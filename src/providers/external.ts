@@ -17,7 +17,12 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { builtinMessageTypes, type BuiltinService, type HostedService, type ServiceContext } from './builtin.js';
+import {
+  builtinMessageTypes,
+  type BuiltinService,
+  type HostedService,
+  type ServiceContext,
+} from './builtin.js';
 import type { Provider, ServiceCodec } from './contract.js';
 
 /** Names a route can select (`builtin:<name>`, as the registry accepts). */
@@ -33,13 +38,19 @@ export class ProviderModuleError extends Error {
 export function moduleUrl(specifier: string, baseDir = process.cwd()): string {
   if (/^[a-z][a-z0-9+.-]*:/i.test(specifier) && !/^[a-z]:[\\/]/i.test(specifier)) return specifier; // file:, data:, node:
   if (isAbsolute(specifier)) return pathToFileURL(specifier).href;
-  if (specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('.\\') || specifier.startsWith('..\\')) {
+  if (
+    specifier.startsWith('./') ||
+    specifier.startsWith('../') ||
+    specifier.startsWith('.\\') ||
+    specifier.startsWith('..\\')
+  ) {
     return pathToFileURL(resolve(baseDir, specifier)).href;
   }
   return specifier;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
 
 /** Import a provider module and check that it exports `codec` and `createProvider`. Throws ProviderModuleError. */
 export async function loadProviderModule(specifier: string, baseDir?: string): Promise<BuiltinService> {
@@ -57,7 +68,8 @@ export async function loadProviderModule(specifier: string, baseDir?: string): P
   if (!isObject(codec)) {
     problems.push('codec (an object) is not exported');
   } else {
-    if (typeof codec.namespace !== 'string' || codec.namespace === '') problems.push('codec.namespace must be a non-empty string');
+    if (typeof codec.namespace !== 'string' || codec.namespace === '')
+      problems.push('codec.namespace must be a non-empty string');
     if (
       !Array.isArray(codec.requests) ||
       codec.requests.length === 0 ||
@@ -68,8 +80,10 @@ export async function loadProviderModule(specifier: string, baseDir?: string): P
     if (typeof codec.decode !== 'function') problems.push('codec.decode must be a function');
     if (typeof codec.encode !== 'function') problems.push('codec.encode must be a function');
   }
-  if (typeof exports.createProvider !== 'function') problems.push('createProvider (a function) is not exported');
-  if (problems.length) throw new ProviderModuleError(`${where} is not a provider module: ${problems.join('; ')}`);
+  if (typeof exports.createProvider !== 'function')
+    problems.push('createProvider (a function) is not exported');
+  if (problems.length)
+    throw new ProviderModuleError(`${where} is not a provider module: ${problems.join('; ')}`);
 
   const create = exports.createProvider as (context: ServiceContext) => unknown;
   return {
@@ -77,7 +91,9 @@ export async function loadProviderModule(specifier: string, baseDir?: string): P
     createProvider(context: ServiceContext): Provider {
       const provider = create(context);
       if (!isObject(provider) || typeof provider.handle !== 'function') {
-        throw new ProviderModuleError(`${where}: createProvider() must return an object with a handle(request) method`);
+        throw new ProviderModuleError(
+          `${where}: createProvider() must return an object with a handle(request) method`,
+        );
       }
       return provider as unknown as Provider;
     },
@@ -105,11 +121,16 @@ export async function externalServices(
     if (typeof specifier !== 'string' || specifier === '') {
       throw new ProviderModuleError(`services.${name}.module must be a module path`);
     }
-    if (!SERVICE_NAME.test(name)) throw new ProviderModuleError(`services.${name}: a module service name must match ${SERVICE_NAME}`);
-    if (builtin.has(name)) throw new ProviderModuleError(`services.${name}: the name of a built-in service cannot be reused`);
+    if (!SERVICE_NAME.test(name))
+      throw new ProviderModuleError(`services.${name}: a module service name must match ${SERVICE_NAME}`);
+    if (builtin.has(name))
+      throw new ProviderModuleError(`services.${name}: the name of a built-in service cannot be reused`);
     const service = await loadProviderModule(specifier, baseDir);
     const clash = taken.get(service.codec.namespace);
-    if (clash) throw new ProviderModuleError(`services.${name}: namespace ${service.codec.namespace} is already served by ${clash}`);
+    if (clash)
+      throw new ProviderModuleError(
+        `services.${name}: namespace ${service.codec.namespace} is already served by ${clash}`,
+      );
     taken.set(service.codec.namespace, name);
     services.push({
       name,

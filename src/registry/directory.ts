@@ -24,7 +24,8 @@ interface Snapshot {
   readonly routes: ReadonlyMap<string, Route>;
 }
 
-const routeKey = (consumerId: string, type: MessageType) => `${consumerId} {${type.namespace}}${type.localName}`;
+const routeKey = (consumerId: string, type: MessageType) =>
+  `${consumerId} {${type.namespace}}${type.localName}`;
 
 export class RegistryDirectory implements SystemDirectory, Router {
   private timer: NodeJS.Timeout | undefined;
@@ -43,7 +44,11 @@ export class RegistryDirectory implements SystemDirectory, Router {
 
   /** Reload when the revision moved; a store outage keeps the last snapshot. */
   async refresh(): Promise<void> {
-    const row = await this.store.db.selectFrom('registry_revision').select('revision').where('id', '=', 1).executeTakeFirst();
+    const row = await this.store.db
+      .selectFrom('registry_revision')
+      .select('revision')
+      .where('id', '=', 1)
+      .executeTakeFirst();
     if (row && Number(row.revision) !== this.snapshot.revision) this.snapshot = await load(this.store);
   }
 
@@ -58,8 +63,10 @@ export class RegistryDirectory implements SystemDirectory, Router {
 
   async route(sender: VerifiedSender, messageType: MessageType): Promise<Route> {
     const consumer = this.snapshot.byMnemonic.get(sender.mnemonic);
-    if (!consumer) throw new GatewayFault('SenderIsNotRegistered', `${sender.mnemonic} is not in the registry`);
-    if (!consumer.active) throw new GatewayFault('AccessDenied', `${sender.mnemonic} may not exchange messages: ${consumer.why}`);
+    if (!consumer)
+      throw new GatewayFault('SenderIsNotRegistered', `${sender.mnemonic} is not in the registry`);
+    if (!consumer.active)
+      throw new GatewayFault('AccessDenied', `${sender.mnemonic} may not exchange messages: ${consumer.why}`);
     const route = this.snapshot.routes.get(routeKey(consumer.id, messageType));
     if (!route) {
       throw new GatewayFault(
@@ -69,7 +76,10 @@ export class RegistryDirectory implements SystemDirectory, Router {
     }
     const recipient = this.snapshot.byMnemonic.get(route.recipient.mnemonic);
     if (!recipient?.active) {
-      throw new GatewayFault('RecipientIsNotFound', `the recipient ${route.recipient.mnemonic} is not available: ${recipient?.why ?? 'unknown'}`);
+      throw new GatewayFault(
+        'RecipientIsNotFound',
+        `the recipient ${route.recipient.mnemonic} is not available: ${recipient?.why ?? 'unknown'}`,
+      );
     }
     return route;
   }
@@ -82,16 +92,36 @@ async function load(store: Store): Promise<Snapshot> {
     db
       .selectFrom('information_systems as s')
       .innerJoin('participants as p', 'p.id', 's.participant_id')
-      .select(['s.id', 's.mnemonic', 's.name', 's.status', 'p.status as participantStatus', 'p.short_name as participant'])
+      .select([
+        's.id',
+        's.mnemonic',
+        's.name',
+        's.status',
+        'p.status as participantStatus',
+        'p.short_name as participant',
+      ])
       .execute(),
-    db.selectFrom('system_certificates').select(['thumbprint', 'system_id']).where('status', '=', 'active').execute(),
+    db
+      .selectFrom('system_certificates')
+      .select(['thumbprint', 'system_id'])
+      .where('status', '=', 'active')
+      .execute(),
     db.selectFrom('routes').selectAll().where('status', '=', 'active').execute(),
   ]);
   const byId = new Map<string, SystemEntry>();
   for (const s of systems) {
     const active = s.status === 'active' && s.participantStatus === 'active';
-    const why = s.status !== 'active' ? `the system is ${s.status}` : `its participant ${s.participant} is ${s.participantStatus}`;
-    byId.set(s.id, { id: s.id, mnemonic: s.mnemonic, humanReadableName: s.name, active, why: active ? '' : why });
+    const why =
+      s.status !== 'active'
+        ? `the system is ${s.status}`
+        : `its participant ${s.participant} is ${s.participantStatus}`;
+    byId.set(s.id, {
+      id: s.id,
+      mnemonic: s.mnemonic,
+      humanReadableName: s.name,
+      active,
+      why: active ? '' : why,
+    });
   }
   const byThumbprint = new Map<string, SystemEntry>();
   for (const c of certificates) {
@@ -102,10 +132,13 @@ async function load(store: Store): Promise<Snapshot> {
   for (const r of routes) {
     const recipient = byId.get(r.recipient_system_id);
     if (!recipient) continue;
-    routeMap.set(routeKey(r.consumer_system_id, { namespace: r.message_namespace, localName: r.message_local_name }), {
-      recipient: { mnemonic: recipient.mnemonic, humanReadableName: recipient.humanReadableName },
-      provider: r.provider,
-    });
+    routeMap.set(
+      routeKey(r.consumer_system_id, { namespace: r.message_namespace, localName: r.message_local_name }),
+      {
+        recipient: { mnemonic: recipient.mnemonic, humanReadableName: recipient.humanReadableName },
+        provider: r.provider,
+      },
+    );
   }
   return {
     revision: Number(revision?.revision ?? 0),

@@ -36,7 +36,14 @@ export type ApplicationInput = z.infer<typeof ApplicationInput>;
 export const SystemInput = z.object({ mnemonic: z.string(), name: text(500) }).strict();
 export type SystemInput = z.infer<typeof SystemInput>;
 
-export const CertificateInput = z.object({ pem: z.string().min(1).max(64 * 1024) }).strict();
+export const CertificateInput = z
+  .object({
+    pem: z
+      .string()
+      .min(1)
+      .max(64 * 1024),
+  })
+  .strict();
 
 export const RouteInput = z
   .object({
@@ -44,7 +51,10 @@ export const RouteInput = z
     namespace: text(500),
     localName: text(200).regex(/^[A-Za-z_][\w.-]*$/, 'must be an XML local name'),
     recipient: z.string(),
-    provider: text(1000).regex(/^(builtin:[a-z][a-z0-9-]*|remote:https?:\/\/\S+)$/, 'must be builtin:<service> or remote:<url>'),
+    provider: text(1000).regex(
+      /^(builtin:[a-z][a-z0-9-]*|remote:https?:\/\/\S+)$/,
+      'must be builtin:<service> or remote:<url>',
+    ),
   })
   .strict();
 export type RouteInput = z.infer<typeof RouteInput>;
@@ -60,7 +70,8 @@ export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const field = issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'body');
+  const field =
+    issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'body');
   throw new RegistryError('invalid', `${field}: ${issue?.message ?? 'invalid'}`, field);
 }
 

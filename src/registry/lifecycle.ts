@@ -19,7 +19,12 @@ export const TRANSITIONS = {
   activate: { from: ['registered'], to: 'active', role: 'operator', reasonRequired: false },
   suspend: { from: ['active'], to: 'suspended', role: 'operator', reasonRequired: true },
   resume: { from: ['suspended'], to: 'active', role: 'operator', reasonRequired: false },
-  block: { from: ['registered', 'active', 'suspended'], to: 'blocked', role: 'operator', reasonRequired: true },
+  block: {
+    from: ['registered', 'active', 'suspended'],
+    to: 'blocked',
+    role: 'operator',
+    reasonRequired: true,
+  },
   withdraw: {
     from: ['submitted', 'checked', 'registered', 'active', 'suspended'],
     to: 'withdrawn',
@@ -53,6 +58,7 @@ export function isOverdue(
   now: Date,
 ): boolean {
   if (participant.status === 'submitted') return now.getTime() > participant.coordinator_due;
-  if (participant.status === 'checked') return participant.operator_due !== null && now.getTime() > participant.operator_due;
+  if (participant.status === 'checked')
+    return participant.operator_due !== null && now.getTime() > participant.operator_due;
   return false;
 }

@@ -20,7 +20,13 @@ import {
   checkedMnemonic,
   parseInput,
 } from './inputs.js';
-import { TRANSITIONS, coordinatorDeadline, isOverdue, operatorDeadline, type TransitionName } from './lifecycle.js';
+import {
+  TRANSITIONS,
+  coordinatorDeadline,
+  isOverdue,
+  operatorDeadline,
+  type TransitionName,
+} from './lifecycle.js';
 
 export interface Actor {
   readonly name: string;
@@ -105,7 +111,11 @@ export class Registry {
       if (!(rule.from as readonly ParticipantStatus[]).includes(before.status)) {
         throw conflict(`cannot ${name} a participant that is ${before.status}`);
       }
-      const changes: Partial<ParticipantTable> = { status: rule.to, updated_at: now.getTime(), version: before.version + 1 };
+      const changes: Partial<ParticipantTable> = {
+        status: rule.to,
+        updated_at: now.getTime(),
+        version: before.version + 1,
+      };
       if (name === 'check') changes.operator_due = operatorDeadline(now).getTime();
       if (name === 'register') changes.registry_code = `REG-${before.ogrn}`;
       const updated = await trx
@@ -114,7 +124,8 @@ export class Registry {
         .where('id', '=', participantId)
         .where('version', '=', before.version)
         .executeTakeFirst();
-      if (!updated.numUpdatedRows) throw conflict('the participant was changed by someone else; reload and retry');
+      if (!updated.numUpdatedRows)
+        throw conflict('the participant was changed by someone else; reload and retry');
       await this.recordTransition(trx, participantId, before.status, rule.to, actor, reason ?? null, now);
       const after = { ...before, ...changes };
       return { before, after, result: presentParticipant(after) };
@@ -140,7 +151,11 @@ export class Registry {
         .where('participant_id', '=', id)
         .orderBy('at')
         .execute(),
-      this.db.selectFrom('information_systems').select(['mnemonic', 'name', 'status']).where('participant_id', '=', id).execute(),
+      this.db
+        .selectFrom('information_systems')
+        .select(['mnemonic', 'name', 'status'])
+        .where('participant_id', '=', id)
+        .execute(),
     ]);
     return {
       ...presentParticipant(row),
@@ -157,13 +172,27 @@ export class Registry {
     const input = parseInput(SystemInput, body);
     const mnemonic = checkedMnemonic(input.mnemonic);
     const now = this.clock().getTime();
-    const row = { id: randomUUID(), mnemonic, name: input.name, participant_id: participantId, status: 'active' as const, updated_at: now, version: 1 };
+    const row = {
+      id: randomUUID(),
+      mnemonic,
+      name: input.name,
+      participant_id: participantId,
+      status: 'active' as const,
+      updated_at: now,
+      version: 1,
+    };
     return this.change(actor, 'system.add', 'system', mnemonic, async (trx) => {
       const participant = await this.participantRow(trx, participantId);
       if (!['registered', 'active'].includes(participant.status)) {
         throw conflict(`systems are added to registered participants; this one is ${participant.status}`);
       }
-      if (await trx.selectFrom('information_systems').select('id').where('mnemonic', '=', mnemonic).executeTakeFirst()) {
+      if (
+        await trx
+          .selectFrom('information_systems')
+          .select('id')
+          .where('mnemonic', '=', mnemonic)
+          .executeTakeFirst()
+      ) {
         throw conflict(`the mnemonic ${mnemonic} is taken`);
       }
       await trx.insertInto('information_systems').values(row).execute();
@@ -173,7 +202,8 @@ export class Registry {
 
   async setSystemStatus(actor: Actor, mnemonic: string, status: SystemStatus, reason?: string) {
     requireRole(actor, 'operator');
-    if (status !== 'active' && !reason?.trim()) throw invalid('reason', `a reason is required to make a system ${status}`);
+    if (status !== 'active' && !reason?.trim())
+      throw invalid('reason', `a reason is required to make a system ${status}`);
     return this.change(actor, `system.${status}`, 'system', mnemonic, async (trx) => {
       const before = await this.systemRow(trx, mnemonic);
       if (before.status === 'blocked') throw conflict('a blocked system stays blocked');
@@ -222,7 +252,13 @@ export class Registry {
     };
     return this.change(actor, 'certificate.add', 'certificate', checked.thumbprint, async (trx) => {
       const system = await this.systemRow(trx, mnemonic);
-      if (await trx.selectFrom('system_certificates').select('thumbprint').where('thumbprint', '=', row.thumbprint).executeTakeFirst()) {
+      if (
+        await trx
+          .selectFrom('system_certificates')
+          .select('thumbprint')
+          .where('thumbprint', '=', row.thumbprint)
+          .executeTakeFirst()
+      ) {
         throw conflict('this certificate is already registered');
       }
       const full = { ...row, system_id: system.id };
@@ -244,7 +280,11 @@ export class Registry {
         .executeTakeFirst();
       if (!before) throw notFound(`certificate ${thumbprint} of ${mnemonic}`);
       if (before.status !== 'active') throw conflict('the certificate is already withdrawn');
-      await trx.updateTable('system_certificates').set({ status: 'withdrawn' }).where('thumbprint', '=', thumbprint).execute();
+      await trx
+        .updateTable('system_certificates')
+        .set({ status: 'withdrawn' })
+        .where('thumbprint', '=', thumbprint)
+        .execute();
       const after = { ...presentCertificate(before), status: 'withdrawn' };
       return { before: presentCertificate(before), after, result: after };
     });
@@ -252,7 +292,12 @@ export class Registry {
 
   async listCertificates(mnemonic: string) {
     const system = await this.systemRow(this.db, mnemonic);
-    const rows = await this.db.selectFrom('system_certificates').selectAll().where('system_id', '=', system.id).orderBy('added_at').execute();
+    const rows = await this.db
+      .selectFrom('system_certificates')
+      .selectAll()
+      .where('system_id', '=', system.id)
+      .orderBy('added_at')
+      .execute();
     return rows.map(presentCertificate);
   }
 
@@ -271,7 +316,8 @@ export class Registry {
         .where('message_namespace', '=', input.namespace)
         .where('message_local_name', '=', input.localName)
         .executeTakeFirst();
-      if (existing) throw conflict(`${input.consumer} already has a route for {${input.namespace}}${input.localName}`);
+      if (existing)
+        throw conflict(`${input.consumer} already has a route for {${input.namespace}}${input.localName}`);
       const row = {
         id: randomUUID(),
         consumer_system_id: consumer.id,
@@ -303,7 +349,14 @@ export class Registry {
       .selectFrom('routes as r')
       .innerJoin('information_systems as c', 'c.id', 'r.consumer_system_id')
       .innerJoin('information_systems as t', 't.id', 'r.recipient_system_id')
-      .select(['r.id', 'c.mnemonic as consumer', 'r.message_namespace as namespace', 'r.message_local_name as localName', 't.mnemonic as recipient', 'r.provider'])
+      .select([
+        'r.id',
+        'c.mnemonic as consumer',
+        'r.message_namespace as namespace',
+        'r.message_local_name as localName',
+        't.mnemonic as recipient',
+        'r.provider',
+      ])
       .orderBy('c.mnemonic')
       .orderBy('r.message_local_name')
       .execute();
@@ -314,7 +367,14 @@ export class Registry {
   /** A new token for a role; the token itself is shown once and stored only as its SHA-256. */
   async createToken(actor: Actor, name: string, role: Role) {
     const token = `sgw_${randomBytes(32).toString('base64url')}`;
-    const row = { id: randomUUID(), name, role, token_hash: hashToken(token), created_at: this.clock().getTime(), revoked_at: null };
+    const row = {
+      id: randomUUID(),
+      name,
+      role,
+      token_hash: hashToken(token),
+      created_at: this.clock().getTime(),
+      revoked_at: null,
+    };
     await this.change(actor, 'token.create', 'token', row.id, async (trx) => {
       await trx.insertInto('api_tokens').values(row).execute();
       return { before: undefined, after: { id: row.id, name, role }, result: undefined };
@@ -324,20 +384,38 @@ export class Registry {
 
   async revokeToken(actor: Actor, id: string) {
     return this.change(actor, 'token.revoke', 'token', id, async (trx) => {
-      const before = await trx.selectFrom('api_tokens').select(['id', 'name', 'role', 'revoked_at']).where('id', '=', id).executeTakeFirst();
+      const before = await trx
+        .selectFrom('api_tokens')
+        .select(['id', 'name', 'role', 'revoked_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (!before) throw notFound(`token ${id}`);
       if (before.revoked_at !== null) throw conflict('the token is already revoked');
-      await trx.updateTable('api_tokens').set({ revoked_at: this.clock().getTime() }).where('id', '=', id).execute();
+      await trx
+        .updateTable('api_tokens')
+        .set({ revoked_at: this.clock().getTime() })
+        .where('id', '=', id)
+        .execute();
       return { before, after: { ...before, revoked: true }, result: { id, revoked: true } };
     });
   }
 
   async listTokens() {
-    const rows = await this.db.selectFrom('api_tokens').select(['id', 'name', 'role', 'created_at', 'revoked_at']).orderBy('created_at').execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, created: new Date(r.created_at).toISOString(), revoked: r.revoked_at !== null }));
+    const rows = await this.db
+      .selectFrom('api_tokens')
+      .select(['id', 'name', 'role', 'created_at', 'revoked_at'])
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      role: r.role,
+      created: new Date(r.created_at).toISOString(),
+      revoked: r.revoked_at !== null,
+    }));
   }
 
-  async authenticate(token: string): Promise<Actor & { tokenId: string } | undefined> {
+  async authenticate(token: string): Promise<(Actor & { tokenId: string }) | undefined> {
     const row = await this.db
       .selectFrom('api_tokens')
       .select(['id', 'name', 'role'])
@@ -361,8 +439,20 @@ export class Registry {
     try {
       result = await this.db.transaction().execute(async (trx) => {
         const { before, after, result: value } = await work(trx);
-        await trx.updateTable('registry_revision').set((eb) => ({ revision: eb('revision', '+', 1) })).where('id', '=', 1).execute();
-        await this.audit.append(trx, { actor: actor.name, role: actor.role, action, subjectType, subjectId, before, after });
+        await trx
+          .updateTable('registry_revision')
+          .set((eb) => ({ revision: eb('revision', '+', 1) }))
+          .where('id', '=', 1)
+          .execute();
+        await this.audit.append(trx, {
+          actor: actor.name,
+          role: actor.role,
+          action,
+          subjectType,
+          subjectId,
+          before,
+          after,
+        });
         return value;
       });
     } catch (error) {
@@ -383,7 +473,16 @@ export class Registry {
   ): Promise<void> {
     await trx
       .insertInto('participant_transitions')
-      .values({ id: randomUUID(), participant_id: participantId, from_status: from, to_status: to, actor: actor.name, role: actor.role, reason, at: at.getTime() })
+      .values({
+        id: randomUUID(),
+        participant_id: participantId,
+        from_status: from,
+        to_status: to,
+        actor: actor.name,
+        role: actor.role,
+        reason,
+        at: at.getTime(),
+      })
       .execute();
   }
 
@@ -394,14 +493,19 @@ export class Registry {
   }
 
   private async systemRow(db: Kysely<Database> | Trx, mnemonic: string) {
-    const row = await db.selectFrom('information_systems').selectAll().where('mnemonic', '=', mnemonic).executeTakeFirst();
+    const row = await db
+      .selectFrom('information_systems')
+      .selectAll()
+      .where('mnemonic', '=', mnemonic)
+      .executeTakeFirst();
     if (!row) throw notFound(`information system ${mnemonic}`);
     return row;
   }
 }
 
 function requireRole(actor: Actor, role: Role): void {
-  if (actor.role !== role) throw new RegistryError('forbidden', `only the ${role} role may do this; you act as ${actor.role}`);
+  if (actor.role !== role)
+    throw new RegistryError('forbidden', `only the ${role} role may do this; you act as ${actor.role}`);
 }
 
 export function hashToken(token: string): string {
@@ -413,8 +517,10 @@ function asRegistryError(error: unknown): unknown {
   if (error instanceof RegistryError) return error;
   const message = (error as Error).message ?? '';
   const code = (error as { code?: string }).code;
-  if (code === '23505' || /UNIQUE constraint failed/.test(message)) return conflict('a concurrent change registered the same thing first');
-  if (code === '40001' || /database is locked/.test(message)) return conflict('a concurrent change won; retry');
+  if (code === '23505' || /UNIQUE constraint failed/.test(message))
+    return conflict('a concurrent change registered the same thing first');
+  if (code === '40001' || /database is locked/.test(message))
+    return conflict('a concurrent change won; retry');
   return error;
 }
 
@@ -431,7 +537,12 @@ function presentParticipant(row: ParticipantTable) {
     kpp: row.kpp,
     address: row.address,
     head: row.head_name,
-    contact: { name: row.contact_name, position: row.contact_position, phone: row.contact_phone, email: row.contact_email },
+    contact: {
+      name: row.contact_name,
+      position: row.contact_position,
+      phone: row.contact_phone,
+      email: row.contact_email,
+    },
     submittedAt: new Date(row.submitted_at).toISOString(),
     coordinatorDue: new Date(row.coordinator_due).toISOString(),
     operatorDue: row.operator_due === null ? null : new Date(row.operator_due).toISOString(),
@@ -439,7 +550,14 @@ function presentParticipant(row: ParticipantTable) {
   };
 }
 
-function presentCertificate(row: { thumbprint: string; subject: string; serial: string; not_before: number; not_after: number; status: string }) {
+function presentCertificate(row: {
+  thumbprint: string;
+  subject: string;
+  serial: string;
+  not_before: number;
+  not_after: number;
+  status: string;
+}) {
   return {
     thumbprint: row.thumbprint,
     subject: row.subject,

@@ -25,16 +25,50 @@ interface SampleParticipant {
 }
 
 export const SAMPLE_PARTICIPANTS: readonly SampleParticipant[] = [
-  { mnemonic: GATEWAY_MNEMONIC, organisation: 'smev-gateway operator (sample)', certificate: 'certs-sample/gateway.crt.pem', ogrnBase: '102770000001', innBase: '770000001' },
-  { mnemonic: 'DEMO_CONSUMER', organisation: 'Demo Consumer Agency (sample)', certificate: 'certs-sample/DEMO_CONSUMER.crt.pem', ogrnBase: '102770000002', innBase: '770000002' },
-  { mnemonic: 'SOCPROTECT_47', organisation: 'Social Protection Committee of Region 47 (sample)', certificate: 'certs-sample/SOCPROTECT_47.crt.pem', ogrnBase: '104470000003', innBase: '470000003' },
-  { mnemonic: 'SOCCARD_28', organisation: 'Social Card Centre of Region 28 (sample)', certificate: 'certs-sample/SOCCARD_28.crt.pem', ogrnBase: '102280000004', innBase: '280000004' },
-  { mnemonic: 'PORTAL_26', organisation: 'Regional Public Services Portal 26 (sample)', certificate: 'certs-sample/PORTAL_26.crt.pem', ogrnBase: '102260000005', innBase: '260000005' },
+  {
+    mnemonic: GATEWAY_MNEMONIC,
+    organisation: 'smev-gateway operator (sample)',
+    certificate: 'certs-sample/gateway.crt.pem',
+    ogrnBase: '102770000001',
+    innBase: '770000001',
+  },
+  {
+    mnemonic: 'DEMO_CONSUMER',
+    organisation: 'Demo Consumer Agency (sample)',
+    certificate: 'certs-sample/DEMO_CONSUMER.crt.pem',
+    ogrnBase: '102770000002',
+    innBase: '770000002',
+  },
+  {
+    mnemonic: 'SOCPROTECT_47',
+    organisation: 'Social Protection Committee of Region 47 (sample)',
+    certificate: 'certs-sample/SOCPROTECT_47.crt.pem',
+    ogrnBase: '104470000003',
+    innBase: '470000003',
+  },
+  {
+    mnemonic: 'SOCCARD_28',
+    organisation: 'Social Card Centre of Region 28 (sample)',
+    certificate: 'certs-sample/SOCCARD_28.crt.pem',
+    ogrnBase: '102280000004',
+    innBase: '280000004',
+  },
+  {
+    mnemonic: 'PORTAL_26',
+    organisation: 'Regional Public Services Portal 26 (sample)',
+    certificate: 'certs-sample/PORTAL_26.crt.pem',
+    ogrnBase: '102260000005',
+    innBase: '260000005',
+  },
 ];
 
 /** Message types every sample consumer may send: every request of every built-in service. */
 export function sampleRoutes() {
-  return builtinMessageTypes().map((t) => ({ namespace: t.namespace, localName: t.localName, provider: `builtin:${t.service}` }));
+  return builtinMessageTypes().map((t) => ({
+    namespace: t.namespace,
+    localName: t.localName,
+    provider: `builtin:${t.service}`,
+  }));
 }
 
 export function ogrnWithCheckDigit(base12: string): string {
@@ -59,13 +93,23 @@ export async function seedIfEmpty(store: Store, registry: Registry): Promise<boo
       inn: innWithCheckDigit(sample.innBase),
       address: 'Sample address, for trying the gateway only',
       head: 'Sample Head',
-      contact: { name: 'Sample Contact', position: 'connection officer', phone: '+7 900 000-00-00', email: 'contact@example.org' },
+      contact: {
+        name: 'Sample Contact',
+        position: 'connection officer',
+        phone: '+7 900 000-00-00',
+        email: 'contact@example.org',
+      },
     });
     await registry.transition(coordinator, participant.id, 'check');
     await registry.transition(operator, participant.id, 'register');
     await registry.transition(operator, participant.id, 'activate');
-    await registry.addSystem(operator, participant.id, { mnemonic: sample.mnemonic, name: sample.organisation });
-    await registry.addCertificate(operator, sample.mnemonic, { pem: readFileSync(sample.certificate, 'utf8') });
+    await registry.addSystem(operator, participant.id, {
+      mnemonic: sample.mnemonic,
+      name: sample.organisation,
+    });
+    await registry.addCertificate(operator, sample.mnemonic, {
+      pem: readFileSync(sample.certificate, 'utf8'),
+    });
   }
   for (const sample of SAMPLE_PARTICIPANTS.filter((s) => s.mnemonic !== GATEWAY_MNEMONIC)) {
     for (const route of sampleRoutes()) {

@@ -17,7 +17,11 @@ import { getMessage, searchMessages } from '../messagelog/query.js';
 import { cardsAdminRouter } from '../providers/cards/index.js';
 import type { Store } from '../store/store.js';
 
-const SYSTEM_ACTIONS: Record<string, SystemStatus> = { suspend: 'suspended', resume: 'active', block: 'blocked' };
+const SYSTEM_ACTIONS: Record<string, SystemStatus> = {
+  suspend: 'suspended',
+  resume: 'active',
+  block: 'blocked',
+};
 
 type Authenticated = Response<unknown, { actor: Actor }>;
 
@@ -61,7 +65,9 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
     (...roles: Role[]) =>
     (_req: Request, res: Authenticated, next: NextFunction) => {
       if (roles.includes(res.locals.actor.role)) return next();
-      res.status(403).json({ error: `this needs the ${roles.join(' or ')} role; the token is ${res.locals.actor.role}` });
+      res
+        .status(403)
+        .json({ error: `this needs the ${roles.join(' or ')} role; the token is ${res.locals.actor.role}` });
     };
   const handle =
     (status: number, work: (req: Request, actor: Actor) => Promise<unknown>) =>
@@ -75,81 +81,162 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
   const param = (req: Request, name: string) => String(req.params[name]);
   const reason = (req: Request) => parseInput(ReasonInput, req.body ?? {}).reason;
 
-  api.get('/participants', handle(200, (req) => registry.listParticipants({
-    ...(typeof req.query.status === 'string' ? { status: req.query.status } : {}),
-    ...(req.query.overdue === 'true' ? { overdue: true } : req.query.overdue === 'false' ? { overdue: false } : {}),
-  })));
-  api.post('/applications', allow('operator'), handle(201, (req, actor) => registry.submitApplication(actor, req.body)));
-  api.get('/participants/:id', handle(200, (req) => registry.getParticipant(param(req, 'id'))));
+  api.get(
+    '/participants',
+    handle(200, (req) =>
+      registry.listParticipants({
+        ...(typeof req.query.status === 'string' ? { status: req.query.status } : {}),
+        ...(req.query.overdue === 'true'
+          ? { overdue: true }
+          : req.query.overdue === 'false'
+            ? { overdue: false }
+            : {}),
+      }),
+    ),
+  );
+  api.post(
+    '/applications',
+    allow('operator'),
+    handle(201, (req, actor) => registry.submitApplication(actor, req.body)),
+  );
+  api.get(
+    '/participants/:id',
+    handle(200, (req) => registry.getParticipant(param(req, 'id'))),
+  );
   api.get('/participants/:id/qr.:format', async (req, res, next) => {
     try {
       const participant = await registry.getParticipant(param(req, 'id'));
-      if (!participant.registryCode) throw new RegistryError('conflict', 'the participant is not registered yet');
-      if (req.params.format === 'png') return void res.type('image/png').send(await qrPng(participant.registryCode));
-      if (req.params.format === 'svg') return void res.type('image/svg+xml').send(await qrSvg(participant.registryCode));
+      if (!participant.registryCode)
+        throw new RegistryError('conflict', 'the participant is not registered yet');
+      if (req.params.format === 'png')
+        return void res.type('image/png').send(await qrPng(participant.registryCode));
+      if (req.params.format === 'svg')
+        return void res.type('image/svg+xml').send(await qrSvg(participant.registryCode));
       throw new RegistryError('not_found', 'QR codes come as qr.png or qr.svg');
     } catch (error) {
       next(error);
     }
   });
 
-  api.post('/participants/:id/systems', allow('operator'), handle(201, (req, actor) => registry.addSystem(actor, param(req, 'id'), req.body)));
-  api.get('/systems', handle(200, () => registry.listSystems()));
-  api.get('/systems/:mnemonic/certificates', handle(200, (req) => registry.listCertificates(param(req, 'mnemonic'))));
-  api.post('/systems/:mnemonic/certificates', allow('operator'), handle(201, (req, actor) => registry.addCertificate(actor, param(req, 'mnemonic'), req.body)));
-  api.delete('/systems/:mnemonic/certificates/:thumbprint', allow('operator'), handle(200, (req, actor) =>
-    registry.withdrawCertificate(actor, param(req, 'mnemonic'), param(req, 'thumbprint'))));
+  api.post(
+    '/participants/:id/systems',
+    allow('operator'),
+    handle(201, (req, actor) => registry.addSystem(actor, param(req, 'id'), req.body)),
+  );
+  api.get(
+    '/systems',
+    handle(200, () => registry.listSystems()),
+  );
+  api.get(
+    '/systems/:mnemonic/certificates',
+    handle(200, (req) => registry.listCertificates(param(req, 'mnemonic'))),
+  );
+  api.post(
+    '/systems/:mnemonic/certificates',
+    allow('operator'),
+    handle(201, (req, actor) => registry.addCertificate(actor, param(req, 'mnemonic'), req.body)),
+  );
+  api.delete(
+    '/systems/:mnemonic/certificates/:thumbprint',
+    allow('operator'),
+    handle(200, (req, actor) =>
+      registry.withdrawCertificate(actor, param(req, 'mnemonic'), param(req, 'thumbprint')),
+    ),
+  );
   // Generic lifecycle actions come after the specific sub-resources they would otherwise shadow.
-  api.post('/participants/:id/:action', allow('operator', 'coordinator'), handle(200, async (req, actor) => {
-    const action = param(req, 'action');
-    if (!isTransitionName(action)) throw new RegistryError('not_found', `there is no action ${action}`);
-    return registry.transition(actor, param(req, 'id'), action, reason(req));
-  }));
-  api.post('/systems/:mnemonic/:action', allow('operator'), handle(200, (req, actor) => {
-    const status = SYSTEM_ACTIONS[param(req, 'action')];
-    if (!status) throw new RegistryError('not_found', `there is no system action ${param(req, 'action')}`);
-    return registry.setSystemStatus(actor, param(req, 'mnemonic'), status, reason(req));
-  }));
-  api.get('/routes', handle(200, () => registry.listRoutes()));
-  api.post('/routes', allow('operator'), handle(201, (req, actor) => registry.addRoute(actor, req.body)));
-  api.delete('/routes/:id', allow('operator'), handle(200, (req, actor) => registry.withdrawRoute(actor, param(req, 'id'))));
+  api.post(
+    '/participants/:id/:action',
+    allow('operator', 'coordinator'),
+    handle(200, async (req, actor) => {
+      const action = param(req, 'action');
+      if (!isTransitionName(action)) throw new RegistryError('not_found', `there is no action ${action}`);
+      return registry.transition(actor, param(req, 'id'), action, reason(req));
+    }),
+  );
+  api.post(
+    '/systems/:mnemonic/:action',
+    allow('operator'),
+    handle(200, (req, actor) => {
+      const status = SYSTEM_ACTIONS[param(req, 'action')];
+      if (!status) throw new RegistryError('not_found', `there is no system action ${param(req, 'action')}`);
+      return registry.setSystemStatus(actor, param(req, 'mnemonic'), status, reason(req));
+    }),
+  );
+  api.get(
+    '/routes',
+    handle(200, () => registry.listRoutes()),
+  );
+  api.post(
+    '/routes',
+    allow('operator'),
+    handle(201, (req, actor) => registry.addRoute(actor, req.body)),
+  );
+  api.delete(
+    '/routes/:id',
+    allow('operator'),
+    handle(200, (req, actor) => registry.withdrawRoute(actor, param(req, 'id'))),
+  );
 
   // The message log, for auditors; every read is itself recorded in the audit trail.
   const recordRead = (actor: Actor, action: string, subjectId: string, after: unknown) =>
-    trail.append(store.db, { actor: actor.name, role: actor.role, action, subjectType: 'message', subjectId, after }).then(() => trail.afterCommit());
-  api.get('/messages', allow('auditor'), handle(200, async (req, actor) => {
-    const q = parseInput(MessageQuery, req.query);
-    const fault = q.fault === undefined ? undefined : q.fault === 'true' ? true : q.fault === 'false' ? false : q.fault;
-    const result = await searchMessages(store, {
-      ...(q.from ? { from: new Date(q.from) } : {}),
-      ...(q.to ? { to: new Date(q.to) } : {}),
-      ...(q.system ? { system: q.system } : {}),
-      ...(q.messageType ? { messageType: q.messageType } : {}),
-      ...(q.messageId ? { messageId: q.messageId } : {}),
-      ...(fault !== undefined ? { fault } : {}),
-      page: q.page,
-      pageSize: q.pageSize,
-    });
-    await recordRead(actor, 'messagelog.search', 'search', { query: q, returned: result.items.map((i) => i.id) });
-    return result;
-  }));
-  api.get('/messages/:id', allow('auditor'), handle(200, async (req, actor) => {
-    const record = await getMessage(store, param(req, 'id'));
-    if (!record) throw new RegistryError('not_found', `message record ${param(req, 'id')} was not found`);
-    await recordRead(actor, 'messagelog.read', record.id, undefined);
-    return record;
-  }));
+    trail
+      .append(store.db, {
+        actor: actor.name,
+        role: actor.role,
+        action,
+        subjectType: 'message',
+        subjectId,
+        after,
+      })
+      .then(() => trail.afterCommit());
+  api.get(
+    '/messages',
+    allow('auditor'),
+    handle(200, async (req, actor) => {
+      const q = parseInput(MessageQuery, req.query);
+      const fault =
+        q.fault === undefined ? undefined : q.fault === 'true' ? true : q.fault === 'false' ? false : q.fault;
+      const result = await searchMessages(store, {
+        ...(q.from ? { from: new Date(q.from) } : {}),
+        ...(q.to ? { to: new Date(q.to) } : {}),
+        ...(q.system ? { system: q.system } : {}),
+        ...(q.messageType ? { messageType: q.messageType } : {}),
+        ...(q.messageId ? { messageId: q.messageId } : {}),
+        ...(fault !== undefined ? { fault } : {}),
+        page: q.page,
+        pageSize: q.pageSize,
+      });
+      await recordRead(actor, 'messagelog.search', 'search', {
+        query: q,
+        returned: result.items.map((i) => i.id),
+      });
+      return result;
+    }),
+  );
+  api.get(
+    '/messages/:id',
+    allow('auditor'),
+    handle(200, async (req, actor) => {
+      const record = await getMessage(store, param(req, 'id'));
+      if (!record) throw new RegistryError('not_found', `message record ${param(req, 'id')} was not found`);
+      await recordRead(actor, 'messagelog.read', record.id, undefined);
+      return record;
+    }),
+  );
 
   api.use('/cards', allow('operator'), cardsAdminRouter(store));
 
   api.use((_req, res) => void res.status(404).json({ error: 'no such API resource' }));
   api.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof RegistryError) {
-      return void res.status(error.status).json({ error: error.message, ...(error.field ? { field: error.field } : {}) });
+      return void res
+        .status(error.status)
+        .json({ error: error.message, ...(error.field ? { field: error.field } : {}) });
     }
     const status = (error as { status?: number; type?: string }).status;
     if (status === 413) return void res.status(413).json({ error: 'the request body is larger than 64 KiB' });
-    if (status === 400) return void res.status(400).json({ error: `malformed JSON: ${(error as Error).message}` });
+    if (status === 400)
+      return void res.status(400).json({ error: `malformed JSON: ${(error as Error).message}` });
     res.status(500).json({ error: 'internal error' });
   });
   return api;

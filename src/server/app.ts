@@ -26,7 +26,9 @@ export function createApp(parts: AppParts): Express {
       await parts.store.ping();
       res.json({ status: 'ok', store: parts.store.dialect });
     } catch (error) {
-      res.status(503).json({ status: 'unavailable', store: parts.store.dialect, error: (error as Error).message });
+      res
+        .status(503)
+        .json({ status: 'unavailable', store: parts.store.dialect, error: (error as Error).message });
     }
   });
 

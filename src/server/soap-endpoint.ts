@@ -36,9 +36,15 @@ export function soapEndpoint(parts: SoapEndpointParts): Router {
     if (typeof name === 'string') {
       const schema = parts.contract.schemaFor(name, serviceUrl);
       if (schema) return void res.type('text/xml').send(schema);
-      return void res.status(404).type('text/plain').send(`no schema named ${name.slice(0, 100)}\n`);
+      return void res
+        .status(404)
+        .type('text/plain')
+        .send(`no schema named ${name.slice(0, 100)}\n`);
     }
-    res.status(400).type('text/plain').send('GET /ws?wsdl for the WSDL, /ws?xsd=NAME for a schema; POST SOAP messages\n');
+    res
+      .status(400)
+      .type('text/plain')
+      .send('GET /ws?wsdl for the WSDL, /ws?xsd=NAME for a schema; POST SOAP messages\n');
   });
 
   router.post('/ws', async (req, res) => {
@@ -49,7 +55,12 @@ export function soapEndpoint(parts: SoapEndpointParts): Router {
     const { body, tooLarge } = await readBody(req, parts.maxBodyBytes);
     const exchange = newExchange(
       requestId,
-      { body, tooLarge, contentType: req.headers['content-type'], soapAction: req.headers.soapaction as string | undefined },
+      {
+        body,
+        tooLarge,
+        contentType: req.headers['content-type'],
+        soapAction: req.headers.soapaction as string | undefined,
+      },
       log,
     );
     const result = await parts.pipeline.run(exchange);
@@ -82,4 +93,3 @@ function serviceUrlOf(req: Request, publicUrl: string | undefined): string | und
   if (!host || !HOST.test(host)) return undefined;
   return `${req.protocol}://${host}/ws`;
 }
-

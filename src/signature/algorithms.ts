@@ -37,7 +37,10 @@ export const DIGEST_ALGORITHMS: Record<string, { implementation?: new () => Hash
  * Reference transforms, in the order SMEV 3 lists them. Some clients put enveloped-signature first although the
  * signature sits outside the signed element; it then removes nothing (the verifier has checked that).
  */
-export const TRANSFORMS: Record<string, { implementation?: new () => CanonicalizationOrTransformationAlgorithm }> = {
+export const TRANSFORMS: Record<
+  string,
+  { implementation?: new () => CanonicalizationOrTransformationAlgorithm }
+> = {
   [ENVELOPED_SIGNATURE]: {},
   [EXC_C14N]: {},
 };

@@ -22,6 +22,10 @@ export function loadSignatures(config: GatewayConfig, systems: SystemDirectory) 
   return {
     trust,
     verifier: new XmlSignatureVerifier(trust, systems),
-    signer: new GatewaySigner({ privateKey, certificatePem, signatureAlgorithm: signatureAlgorithmFor('rsa') }),
+    signer: new GatewaySigner({
+      privateKey,
+      certificatePem,
+      signatureAlgorithm: signatureAlgorithmFor('rsa'),
+    }),
   };
 }

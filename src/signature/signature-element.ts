@@ -42,26 +42,50 @@ const refuse = (reason: string, message: string): never => {
  * @param signedBlock the element the pipeline reads and the signature must cover
  * Signed blocks of the same name and namespace may occur only once in the document.
  */
-export function readSignature(doc: Document, container: Element | undefined, signedBlock: Element): SignatureElement {
+export function readSignature(
+  doc: Document,
+  container: Element | undefined,
+  signedBlock: Element,
+): SignatureElement {
   const blockName = signedBlock.localName ?? '';
-  if (!container) return refuse('NoSignatureFound', `the message is not signed: ${blockName} has no signature beside it`);
+  if (!container)
+    return refuse('NoSignatureFound', `the message is not signed: ${blockName} has no signature beside it`);
   const [signature, ...extra] = childElements(container);
   if (!signature || extra.length || !isDs(signature, 'Signature')) {
     return refuse('PoorSOAPEnvelopeFormat', 'the signature container must hold exactly one ds:Signature');
   }
   if (container.parentNode !== signedBlock.parentNode) {
-    return refuse('IncorrectSignatureTarget', 'the signature must sit beside the signed block, not inside it');
+    return refuse(
+      'IncorrectSignatureTarget',
+      'the signature must sit beside the signed block, not inside it',
+    );
   }
   checkDocumentShape(doc, signedBlock, signature);
 
   const [signedInfo, signatureValue, keyInfo, ...rest] = childElements(signature);
-  if (keyInfo === undefined) return refuse('CertificateIsNotFound', 'the signature carries no KeyInfo with the certificate');
-  if (!isDs(signedInfo, 'SignedInfo') || !isDs(signatureValue, 'SignatureValue') || !isDs(keyInfo, 'KeyInfo') || rest.length) {
-    return refuse('PoorSOAPEnvelopeFormat', 'ds:Signature must hold SignedInfo, SignatureValue and KeyInfo, nothing else');
+  if (keyInfo === undefined)
+    return refuse('CertificateIsNotFound', 'the signature carries no KeyInfo with the certificate');
+  if (
+    !isDs(signedInfo, 'SignedInfo') ||
+    !isDs(signatureValue, 'SignatureValue') ||
+    !isDs(keyInfo, 'KeyInfo') ||
+    rest.length
+  ) {
+    return refuse(
+      'PoorSOAPEnvelopeFormat',
+      'ds:Signature must hold SignedInfo, SignatureValue and KeyInfo, nothing else',
+    );
   }
   const [c14n, method, reference, ...more] = childElements(signedInfo);
-  if (!isDs(c14n, 'CanonicalizationMethod') || !isDs(method, 'SignatureMethod') || !isDs(reference, 'Reference')) {
-    return refuse('PoorSOAPEnvelopeFormat', 'SignedInfo must hold CanonicalizationMethod, SignatureMethod and one Reference');
+  if (
+    !isDs(c14n, 'CanonicalizationMethod') ||
+    !isDs(method, 'SignatureMethod') ||
+    !isDs(reference, 'Reference')
+  ) {
+    return refuse(
+      'PoorSOAPEnvelopeFormat',
+      'SignedInfo must hold CanonicalizationMethod, SignatureMethod and one Reference',
+    );
   }
   if (more.length) return refuse('IncorrectSignatureTarget', 'the signature must hold exactly one Reference');
   algorithmIn(c14n, { [SIGNED_INFO_CANONICALIZATION]: {} }, 'canonicalization');
@@ -70,7 +94,10 @@ export function readSignature(doc: Document, container: Element | undefined, sig
   const blockId = signedBlock.getAttribute('Id');
   const uri = reference.getAttribute('URI');
   if (!uri || !uri.startsWith('#') || uri.length < 2) {
-    return refuse('IncorrectSignatureTarget', `the Reference URI "${uri ?? ''}" must name the signed block by its Id`);
+    return refuse(
+      'IncorrectSignatureTarget',
+      `the Reference URI "${uri ?? ''}" must name the signed block by its Id`,
+    );
   }
   if (!blockId || uri !== `#${blockId}`) {
     return refuse('IncorrectSignatureTarget', `the Reference ${uri} does not point at ${blockName}`);
@@ -82,14 +109,18 @@ export function readSignature(doc: Document, container: Element | undefined, sig
     return refuse('PoorSOAPEnvelopeFormat', 'Reference must hold Transforms, DigestMethod and DigestValue');
   }
   const transforms = (transformsElement ? childElements(transformsElement) : []).map((t) =>
-    isDs(t, 'Transform') ? algorithmIn(t, TRANSFORMS, 'transform') : refuse('PoorSOAPEnvelopeFormat', 'unexpected element in Transforms'),
+    isDs(t, 'Transform')
+      ? algorithmIn(t, TRANSFORMS, 'transform')
+      : refuse('PoorSOAPEnvelopeFormat', 'unexpected element in Transforms'),
   );
   if (!transforms.includes(SIGNED_INFO_CANONICALIZATION)) {
     return refuse('SignatureIsInvalid', 'the Reference must be canonicalised with exclusive c14n');
   }
 
   const x509Data = childElements(keyInfo).filter((e) => isDs(e, 'X509Data'));
-  const certificates = x509Data.flatMap((data) => childElements(data).filter((e) => isDs(e, 'X509Certificate')));
+  const certificates = x509Data.flatMap((data) =>
+    childElements(data).filter((e) => isDs(e, 'X509Certificate')),
+  );
   if (x509Data.length !== 1 || certificates.length !== 1) {
     return refuse('CertificateIsNotFound', 'KeyInfo must carry exactly one X509Certificate');
   }
@@ -125,21 +156,30 @@ function checkDocumentShape(doc: Document, signedBlock: Element, signature: Elem
     for (let child = node.firstChild; child; child = child.nextSibling) {
       // Comments and processing instructions may split signed text without changing its canonical form.
       if ((child.nodeType === 8 || child.nodeType === 7) && insideSigned) {
-        refuse('SignatureIsInvalid', 'comments and processing instructions are not accepted inside signed content');
+        refuse(
+          'SignatureIsInvalid',
+          'comments and processing instructions are not accepted inside signed content',
+        );
       }
       if (child.nodeType !== 1) continue;
       const element = child as Element;
       for (let i = 0; i < element.attributes.length; i++) {
         const attr = element.attributes.item(i);
         if (attr && ID_ATTRIBUTES.has(attr.localName ?? '')) {
-          if (ids.has(attr.value)) refuse('IncorrectSignatureTarget', `the Id "${attr.value.slice(0, 64)}" occurs more than once`);
+          if (ids.has(attr.value))
+            refuse('IncorrectSignatureTarget', `the Id "${attr.value.slice(0, 64)}" occurs more than once`);
           ids.add(attr.value);
         }
       }
-      if (element.localName === signedBlock.localName && element.namespaceURI === signedBlock.namespaceURI) blocks++;
+      if (element.localName === signedBlock.localName && element.namespaceURI === signedBlock.namespaceURI)
+        blocks++;
       if (element.localName === 'Signature' && element.namespaceURI === NS.ds) {
         const parent = element.parentNode as Element | null;
-        if (!parent || parent.namespaceURI !== NS.types || !SIGNATURE_CONTAINERS.has(parent.localName ?? '')) {
+        if (
+          !parent ||
+          parent.namespaceURI !== NS.types ||
+          !SIGNATURE_CONTAINERS.has(parent.localName ?? '')
+        ) {
           refuse('IncorrectSignatureTarget', 'a ds:Signature stands outside any signature container');
         }
       }
@@ -148,6 +188,9 @@ function checkDocumentShape(doc: Document, signedBlock: Element, signature: Elem
   };
   walk(doc, false);
   if (blocks !== 1) {
-    refuse('IncorrectSignatureTarget', `the message holds ${blocks} ${signedBlock.localName} elements; exactly one is accepted`);
+    refuse(
+      'IncorrectSignatureTarget',
+      `the message holds ${blocks} ${signedBlock.localName} elements; exactly one is accepted`,
+    );
   }
 }

@@ -57,13 +57,19 @@ export function signTree(doc: Document, signatures: readonly TreeSignature[], ke
     el('DigestValue', reference).appendChild(doc.createTextNode(digest));
     const value = cryptoSign(digestName, Buffer.from(c14n.process(signedInfo, {}), 'utf8'), key.privateKey);
     el('SignatureValue', signature).appendChild(doc.createTextNode(value.toString('base64')));
-    el('X509Certificate', el('X509Data', el('KeyInfo', signature))).appendChild(doc.createTextNode(certificate));
+    el('X509Certificate', el('X509Data', el('KeyInfo', signature))).appendChild(
+      doc.createTextNode(certificate),
+    );
   }
   return serializeXml(doc);
 }
 
 /** Sign the elements of `doc` found by Id into the named containers, and serialise it. */
-export function signAnswerTree(doc: Document, targets: ReadonlyArray<{ id: string; container: string }>, key: SigningKey): string {
+export function signAnswerTree(
+  doc: Document,
+  targets: ReadonlyArray<{ id: string; container: string }>,
+  key: SigningKey,
+): string {
   const byId = new Map<string, Element>();
   const containers = new Map<string, Element>();
   const all = doc.getElementsByTagNameNS('*', '*');
@@ -97,6 +103,10 @@ function certificateBase64(pem: string): string {
 }
 
 /** The same, for an answer that arrives as text (faults, written by the fault writer). */
-export function signAnswerXml(xml: string, targets: ReadonlyArray<{ id: string; container: string }>, key: SigningKey): string {
+export function signAnswerXml(
+  xml: string,
+  targets: ReadonlyArray<{ id: string; container: string }>,
+  key: SigningKey,
+): string {
   return signAnswerTree(parseDom(xml), targets, key);
 }

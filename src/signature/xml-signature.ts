@@ -18,12 +18,18 @@ import type { SignatureElement } from './signature-element.js';
  * shape checks leave exactly one SignedInfo and one Reference, no comments, and known algorithms only, so there is
  * no second reading of the message to disagree with this one.
  */
-export function verifyDetached(signature: SignatureElement, publicKey: KeyObject, signedBlock: Element): void {
+export function verifyDetached(
+  signature: SignatureElement,
+  publicKey: KeyObject,
+  signedBlock: Element,
+): void {
   const [signedInfo, signatureValue] = childElements(signature.signature);
   const reference = signedInfo ? childElements(signedInfo)[2] : undefined;
   const digestValue = reference ? childElements(reference).at(-1)?.textContent : undefined;
   if (!signedInfo || !signatureValue || !digestValue) {
-    throw new GatewayFault('SignatureVerificationFault', 'the signature is incomplete', { reason: 'PoorSOAPEnvelopeFormat' });
+    throw new GatewayFault('SignatureVerificationFault', 'the signature is incomplete', {
+      reason: 'PoorSOAPEnvelopeFormat',
+    });
   }
   const tables = algorithmTables();
   let content: unknown = signedBlock;
@@ -35,19 +41,29 @@ export function verifyDetached(signature: SignatureElement, publicKey: KeyObject
   if (typeof content !== 'string') content = tables.transform(EXC_C14N).process(content as never, {});
   const digest = tables.digest(signature.digestMethod).getHash(content as string);
   if (!sameDigest(digest, digestValue)) {
-    throw new GatewayFault('SignatureVerificationFault', 'the signed content does not match its digest', { reason: 'SignatureIsInvalid' });
+    throw new GatewayFault('SignatureVerificationFault', 'the signed content does not match its digest', {
+      reason: 'SignatureIsInvalid',
+    });
   }
   const canonicalSignedInfo = tables.transform(EXC_C14N).process(signedInfo as never, {});
   let valid = false;
   try {
     valid = tables
       .signature(signature.signatureMethod)
-      .verifySignature(canonicalSignedInfo, publicKey, (signatureValue.textContent ?? '').replace(/\s+/g, ''));
+      .verifySignature(
+        canonicalSignedInfo,
+        publicKey,
+        (signatureValue.textContent ?? '').replace(/\s+/g, ''),
+      );
   } catch {
     valid = false;
   }
   if (!valid) {
-    throw new GatewayFault('SignatureVerificationFault', 'the signature value does not verify with the certificate', { reason: 'SignatureIsInvalid' });
+    throw new GatewayFault(
+      'SignatureVerificationFault',
+      'the signature value does not verify with the certificate',
+      { reason: 'SignatureIsInvalid' },
+    );
   }
 }
 
@@ -63,7 +79,11 @@ function algorithmTables() {
   const pick = <T>(table: Record<string, new () => T>, uri: string, what: string): T => {
     const Implementation = Object.hasOwn(table, uri) ? table[uri] : undefined;
     if (!Implementation) {
-      throw new GatewayFault('SignatureVerificationFault', `the ${what} algorithm "${uri.slice(0, 120)}" is not accepted`, { reason: 'SignatureIsInvalid' });
+      throw new GatewayFault(
+        'SignatureVerificationFault',
+        `the ${what} algorithm "${uri.slice(0, 120)}" is not accepted`,
+        { reason: 'SignatureIsInvalid' },
+      );
     }
     return new Implementation();
   };

@@ -33,13 +33,19 @@ export function readEnvelope(doc: Document, version: SoapVersion, action: string
   const header = inEnvelopeNs(parts[0], 'Header') ? parts[0] : undefined;
   const body = parts[header ? 1 : 0];
   if (!body || !inEnvelopeNs(body, 'Body') || parts.length !== (header ? 2 : 1)) {
-    throw new GatewayFault('PoorSOAPEnvelopeFormat', 'the envelope must hold an optional Header and then one Body');
+    throw new GatewayFault(
+      'PoorSOAPEnvelopeFormat',
+      'the envelope must hold an optional Header and then one Body',
+    );
   }
   if (header) requireUnderstood(header, version);
   const content = childElements(body);
   const operationElement = content[0];
   if (!operationElement || content.length !== 1) {
-    throw new GatewayFault('PoorSOAPEnvelopeFormat', `the Body must hold exactly one element, found ${content.length}`);
+    throw new GatewayFault(
+      'PoorSOAPEnvelopeFormat',
+      `the Body must hold exactly one element, found ${content.length}`,
+    );
   }
   const operation = operationFor(operationElement.namespaceURI, operationElement.localName ?? '');
   if (!operation) {

@@ -21,11 +21,16 @@ export interface FaultWriteOptions {
 
 export const FAULT_BLOCK_ID = 'SIGNED_BY_SMEV';
 
-export function writeFault(fault: GatewayFault, version: SoapVersion, options: FaultWriteOptions = {}): string {
+export function writeFault(
+  fault: GatewayFault,
+  version: SoapVersion,
+  options: FaultWriteOptions = {},
+): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const body = doc.ele(version.envelopeNs, 'soap:Envelope').ele(version.envelopeNs, 'soap:Body');
   const faultElement = body.ele(version.envelopeNs, 'soap:Fault');
-  const partyCode = fault.kind.soapCode ?? (fault.kind.party === 'Client' ? version.clientCode : version.serverCode);
+  const partyCode =
+    fault.kind.soapCode ?? (fault.kind.party === 'Client' ? version.clientCode : version.serverCode);
   if (version.name === '1.1') {
     faultElement.ele('faultcode').txt(`soap:${partyCode}`);
     faultElement.ele('faultstring').txt(fault.message);

@@ -47,8 +47,16 @@ export const FAULTS = {
   TooManyAttributes: client('InvalidContent', 'an element carries too many attributes'),
   ForbiddenXmlConstruct: client('InvalidContent', 'processing instructions are not accepted in messages'),
   PoorSOAPEnvelopeFormat: client('InvalidContent', 'the SOAP envelope is malformed'),
-  VersionMismatch: { ...client('InvalidContent', 'the envelope namespace is not that of the SOAP version asked'), http: 500, soapCode: 'VersionMismatch' },
-  MustUnderstand: { ...client('InvalidContent', 'a mandatory header is not understood'), http: 500, soapCode: 'MustUnderstand' },
+  VersionMismatch: {
+    ...client('InvalidContent', 'the envelope namespace is not that of the SOAP version asked'),
+    http: 500,
+    soapCode: 'VersionMismatch',
+  },
+  MustUnderstand: {
+    ...client('InvalidContent', 'a mandatory header is not understood'),
+    http: 500,
+    soapCode: 'MustUnderstand',
+  },
   UnknownOperation: client('UnknownMessageType', 'the body holds no operation this gateway serves'),
   InvalidContent: client('InvalidContent', 'the message does not conform to its schema'),
   BusinessDataTypeIsNotSupported: client(
@@ -57,7 +65,10 @@ export const FAULTS = {
   ),
   // signatures and identity
   SignatureVerificationFault: client('SignatureVerificationFault', 'the signature could not be verified'),
-  SenderIsNotRegistered: client('SenderIsNotRegistered', 'the signing certificate belongs to no registered system'),
+  SenderIsNotRegistered: client(
+    'SenderIsNotRegistered',
+    'the signing certificate belongs to no registered system',
+  ),
   AccessDenied: client('AccessDenied', 'the sender may not do this'),
   // replay protection
   InvalidMessageIdFormat: client('InvalidMessageIdFormat', 'MessageID is not a version-1 UUID'),

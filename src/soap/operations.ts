@@ -4,7 +4,8 @@
  */
 import { NS } from './namespaces.js';
 
-export type OperationName = 'Call' | 'SendRequest' | 'GetRequest' | 'SendResponse' | 'GetResponse' | 'Ack' | 'GetStatus';
+export type OperationName =
+  'Call' | 'SendRequest' | 'GetRequest' | 'SendResponse' | 'GetResponse' | 'Ack' | 'GetStatus';
 
 export interface Operation {
   readonly name: OperationName;

@@ -37,7 +37,10 @@ export interface SoapRequestHead {
 }
 
 /** Which SOAP version the request speaks, from its Content-Type, and the action it names. */
-export function readRequestHead(contentType: string | undefined, soapActionHeader: string | undefined): SoapRequestHead {
+export function readRequestHead(
+  contentType: string | undefined,
+  soapActionHeader: string | undefined,
+): SoapRequestHead {
   const [mediaType = '', ...parameters] = (contentType ?? '').split(';').map((part) => part.trim());
   const parameter = (name: string) => {
     const found = parameters.find((p) => p.toLowerCase().startsWith(`${name}=`));
@@ -49,7 +52,10 @@ export function readRequestHead(contentType: string | undefined, soapActionHeade
   }
   switch (mediaType.toLowerCase()) {
     case 'text/xml':
-      return { version: SOAP11, action: soapActionHeader === undefined ? undefined : unquote(soapActionHeader) };
+      return {
+        version: SOAP11,
+        action: soapActionHeader === undefined ? undefined : unquote(soapActionHeader),
+      };
     case 'application/soap+xml':
       return { version: SOAP12, action: parameter('action') };
     default:
@@ -62,5 +68,7 @@ export function readRequestHead(contentType: string | undefined, soapActionHeade
 
 function unquote(value: string): string {
   const trimmed = value.trim();
-  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
+  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')
+    ? trimmed.slice(1, -1)
+    : trimmed;
 }

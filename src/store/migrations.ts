@@ -90,14 +90,22 @@ const migrations: Record<string, Migration> = {
       await db.schema
         .createTable('routes')
         .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-        .addColumn('consumer_system_id', 'varchar(36)', (c) => c.notNull().references('information_systems.id'))
+        .addColumn('consumer_system_id', 'varchar(36)', (c) =>
+          c.notNull().references('information_systems.id'),
+        )
         .addColumn('message_namespace', 'varchar(500)', (c) => c.notNull())
         .addColumn('message_local_name', 'varchar(200)', (c) => c.notNull())
-        .addColumn('recipient_system_id', 'varchar(36)', (c) => c.notNull().references('information_systems.id'))
+        .addColumn('recipient_system_id', 'varchar(36)', (c) =>
+          c.notNull().references('information_systems.id'),
+        )
         .addColumn('provider', 'varchar(1000)', (c) => c.notNull())
         .addColumn('status', 'varchar(16)', (c) => c.notNull())
         .addColumn('added_at', 'bigint', (c) => c.notNull())
-        .addUniqueConstraint('routes_consumer_message_type', ['consumer_system_id', 'message_namespace', 'message_local_name'])
+        .addUniqueConstraint('routes_consumer_message_type', [
+          'consumer_system_id',
+          'message_namespace',
+          'message_local_name',
+        ])
         .execute();
       await db.schema
         .createTable('api_tokens')
@@ -114,7 +122,10 @@ const migrations: Record<string, Migration> = {
         .addColumn('id', 'integer', (c) => c.primaryKey())
         .addColumn('revision', 'bigint', (c) => c.notNull())
         .execute();
-      await db.insertInto('registry_revision' as never).values({ id: 1, revision: 0 } as never).execute();
+      await db
+        .insertInto('registry_revision' as never)
+        .values({ id: 1, revision: 0 } as never)
+        .execute();
 
       // The audit trail: append-only, hash-chained; the head row serialises appends across gateway instances.
       await db.schema
@@ -137,7 +148,10 @@ const migrations: Record<string, Migration> = {
         .addColumn('seq', 'bigint', (c) => c.notNull())
         .addColumn('hash', 'varchar(64)', (c) => c.notNull())
         .execute();
-      await db.insertInto('audit_head' as never).values({ id: 1, seq: 0, hash: '0'.repeat(64) } as never).execute();
+      await db
+        .insertInto('audit_head' as never)
+        .values({ id: 1, seq: 0, hash: '0'.repeat(64) } as never)
+        .execute();
       await db.schema
         .createTable('audit_checkpoints')
         .addColumn('seq', 'bigint', (c) => c.primaryKey())

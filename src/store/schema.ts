@@ -9,14 +9,7 @@ export interface SeenMessageIdTable {
 }
 
 export type ParticipantStatus =
-  | 'submitted'
-  | 'checked'
-  | 'declined'
-  | 'registered'
-  | 'active'
-  | 'suspended'
-  | 'blocked'
-  | 'withdrawn';
+  'submitted' | 'checked' | 'declined' | 'registered' | 'active' | 'suspended' | 'blocked' | 'withdrawn';
 
 export interface ParticipantTable {
   id: string;

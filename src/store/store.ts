@@ -38,7 +38,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
 async function migrate(db: Kysely<Database>, schema: string | undefined): Promise<void> {
   // The migration bookkeeping lives in the store's own schema, so schemas sharing a database never mix.
-  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

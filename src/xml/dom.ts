@@ -44,5 +44,7 @@ export function childText(node: Node, namespace: string, localName: string): str
 /** The document as UTF-8 XML text, with its declaration (a parsed document keeps its own). */
 export function serializeXml(doc: Document): string {
   const text = new XMLSerializer().serializeToString(doc);
-  return doc.firstChild?.nodeType === 7 && doc.firstChild.nodeName === 'xml' ? text : `<?xml version="1.0" encoding="UTF-8"?>${text}`;
+  return doc.firstChild?.nodeType === 7 && doc.firstChild.nodeName === 'xml'
+    ? text
+    : `<?xml version="1.0" encoding="UTF-8"?>${text}`;
 }

@@ -34,7 +34,10 @@ export function guardXml(text: string, limits: XmlLimits): void {
     rootSeen = true;
     attributes = 0;
     if (++depth > limits.maxDepth) {
-      throw new GatewayFault('XmlTooDeep', `elements nest deeper than ${limits.maxDepth} levels at ${where()}`);
+      throw new GatewayFault(
+        'XmlTooDeep',
+        `elements nest deeper than ${limits.maxDepth} levels at ${where()}`,
+      );
     }
   });
   parser.on('attribute', () => {

@@ -97,9 +97,14 @@ export class SchemaSet {
 
 function problemsOf(error: unknown): ValidationProblem[] {
   if (!(error instanceof XmlLibError)) throw error;
-  const details: ErrorDetail[] = error.details.length ? error.details : [{ message: error.message, level: 3, line: 0, col: 0 }];
+  const details: ErrorDetail[] = error.details.length
+    ? error.details
+    : [{ message: error.message, level: 3, line: 0, col: 0 }];
   return details.map((detail) => {
-    const element = detail.xpath?.split('/').pop()?.replace(/\[\d+\]$/, '');
+    const element = detail.xpath
+      ?.split('/')
+      .pop()
+      ?.replace(/\[\d+\]$/, '');
     return {
       message: detail.message.trim(),
       ...(detail.line ? { line: detail.line } : {}),

@@ -53,11 +53,16 @@ describe('foundation: the published contract', () => {
     const locations = schemaLocations(response.body);
     expect(locations).to.have.length.of.at.least(4);
     for (const location of locations) {
-      expect(location).to.match(new RegExp(`^${CUSTOM_SERVICE.replace(/[.?]/g, '\\$&')}\\?xsd=[\\w.-]+\\.xsd$`));
+      expect(location).to.match(
+        new RegExp(`^${CUSTOM_SERVICE.replace(/[.?]/g, '\\$&')}\\?xsd=[\\w.-]+\\.xsd$`),
+      );
       expect(xsdNames).to.include(decodeURIComponent(location.split('?xsd=')[1] ?? ''));
     }
     const doc = parseDom(response.body);
-    const addresses = [...elementsNS(doc, WSDL_SOAP11, 'address'), ...elementsNS(doc, WSDL_SOAP12, 'address')];
+    const addresses = [
+      ...elementsNS(doc, WSDL_SOAP11, 'address'),
+      ...elementsNS(doc, WSDL_SOAP12, 'address'),
+    ];
     expect(addresses).to.have.length(2);
     for (const address of addresses) expect(address.getAttribute('location')).to.equal(CUSTOM_SERVICE);
     expect(response.body).not.to.contain('localhost:8080');
@@ -78,7 +83,11 @@ describe('foundation: the published contract', () => {
   });
 
   it(`GET /ws?xsd=NAME serves each of the ${xsdNames.length} schemas with imports pointing back at the gateway`, async () => {
-    expect(xsdNames).to.include.members(['gateway.xsd', 'smev-message-exchange-types-1.1.xsd', 'ping-1.0.xsd']);
+    expect(xsdNames).to.include.members([
+      'gateway.xsd',
+      'smev-message-exchange-types-1.1.xsd',
+      'ping-1.0.xsd',
+    ]);
     for (const name of xsdNames) {
       const response = await get(`/ws?xsd=${encodeURIComponent(name)}`, CUSTOM_HOST);
       expect(response.status, name).to.equal(200);
@@ -96,7 +105,9 @@ describe('foundation: the published contract', () => {
     const root = await get('/ws?xsd=gateway.xsd', CUSTOM_HOST);
     const fileImports = schemaLocations(readFileSync('xsd/gateway.xsd', 'utf8'));
     expect(fileImports.length).to.be.at.least(8);
-    expect(schemaLocations(root.body)).to.deep.equal(fileImports.map((name) => `${CUSTOM_SERVICE}?xsd=${encodeURIComponent(name)}`));
+    expect(schemaLocations(root.body)).to.deep.equal(
+      fileImports.map((name) => `${CUSTOM_SERVICE}?xsd=${encodeURIComponent(name)}`),
+    );
   });
 
   it('an unknown schema name is 404', async () => {
@@ -104,7 +115,14 @@ describe('foundation: the published contract', () => {
     expect(response.status).to.equal(404);
   });
 
-  for (const name of ['../package.json', '..%2Fpackage.json', '../../etc/passwd', '/etc/passwd', 'xsd/gateway.xsd', '%2e%2e/tsconfig.json']) {
+  for (const name of [
+    '../package.json',
+    '..%2Fpackage.json',
+    '../../etc/passwd',
+    '/etc/passwd',
+    'xsd/gateway.xsd',
+    '%2e%2e/tsconfig.json',
+  ]) {
     it(`a path-traversal name (${name}) is 404 and reveals nothing`, async () => {
       const response = await get(`/ws?xsd=${name}`);
       expect(response.status).to.equal(404);
@@ -119,7 +137,10 @@ describe('foundation: the published contract', () => {
     try {
       // Save what the gateway serves, turning each served URL back into the file name it names.
       const local = (xml: string) =>
-        xml.replace(/schemaLocation="[^"]*\?xsd=([^"]+)"/g, (_m, name: string) => `schemaLocation="${decodeURIComponent(name)}"`);
+        xml.replace(
+          /schemaLocation="[^"]*\?xsd=([^"]+)"/g,
+          (_m, name: string) => `schemaLocation="${decodeURIComponent(name)}"`,
+        );
       for (const name of xsdNames) {
         writeFileSync(join(dir, name), local((await get(`/ws?xsd=${encodeURIComponent(name)}`)).body));
       }
@@ -132,7 +153,10 @@ describe('foundation: the published contract', () => {
       const typesSchema = elementsNS(wsdl, XS, 'schema')[0];
       expect(typesSchema, 'the WSDL embeds an xs:schema').to.not.equal(undefined);
       const { XMLSerializer } = await import('@xmldom/xmldom');
-      writeFileSync(join(dir, 'wsdl-types.xsd'), new XMLSerializer().serializeToString(typesSchema as Element));
+      writeFileSync(
+        join(dir, 'wsdl-types.xsd'),
+        new XMLSerializer().serializeToString(typesSchema as Element),
+      );
       const compiled = SchemaSet.compile(join(dir, 'wsdl-types.xsd'));
       compiled.dispose();
       // The served gateway.xsd still validates a real signed request.
@@ -161,15 +185,24 @@ describe('foundation: the published contract', () => {
       const faults = childElements(op).filter((e) => e.localName === 'fault');
       expect(faults, `${op.getAttribute('name')} declares faults`).to.have.length.of.at.least(1);
       for (const fault of faults) {
-        expect(messages, `fault message ${fault.getAttribute('message')}`).to.include((fault.getAttribute('message') ?? '').replace(/^tns:/, ''));
+        expect(messages, `fault message ${fault.getAttribute('message')}`).to.include(
+          (fault.getAttribute('message') ?? '').replace(/^tns:/, ''),
+        );
       }
       for (const part of ['input', 'output']) {
-        expect(childElements(op).filter((e) => e.localName === part), `${op.getAttribute('name')} ${part}`).to.have.length(1);
+        expect(
+          childElements(op).filter((e) => e.localName === part),
+          `${op.getAttribute('name')} ${part}`,
+        ).to.have.length(1);
       }
     }
-    const bindings = childElements(definitions).filter((e) => e.localName === 'binding' && e.namespaceURI === WSDL_NS);
+    const bindings = childElements(definitions).filter(
+      (e) => e.localName === 'binding' && e.namespaceURI === WSDL_NS,
+    );
     expect(bindings).to.have.length(2);
-    const transports = bindings.map((b) => childElements(b).find((e) => e.localName === 'binding')?.namespaceURI);
+    const transports = bindings.map(
+      (b) => childElements(b).find((e) => e.localName === 'binding')?.namespaceURI,
+    );
     expect(transports).to.have.members([WSDL_SOAP11, WSDL_SOAP12]);
     for (const binding of bindings) {
       const ops = operationsOf(binding);
@@ -181,8 +214,12 @@ describe('foundation: the published contract', () => {
         const portFaults = childElements(portOps.find((p) => p.getAttribute('name') === name) as Element)
           .filter((e) => e.localName === 'fault')
           .map((e) => e.getAttribute('name'));
-        const boundFaults = childElements(op).filter((e) => e.localName === 'fault').map((e) => e.getAttribute('name'));
-        expect(boundFaults, `${binding.getAttribute('name')} ${name} binds its faults`).to.have.members(portFaults);
+        const boundFaults = childElements(op)
+          .filter((e) => e.localName === 'fault')
+          .map((e) => e.getAttribute('name'));
+        expect(boundFaults, `${binding.getAttribute('name')} ${name} binds its faults`).to.have.members(
+          portFaults,
+        );
       }
     }
     // Every fault message part is an element the faults schema declares.
@@ -208,9 +245,13 @@ describe('foundation: the published contract', () => {
       const description = client.describe() as Record<string, Record<string, Record<string, unknown>>>;
       const service = description.SMEVMessageExchangeService;
       expect(service).to.not.equal(undefined);
-      expect(Object.keys(service ?? {})).to.have.members(['SMEVMessageExchangeEndpoint', 'SMEVMessageExchangeSoap12Endpoint']);
+      expect(Object.keys(service ?? {})).to.have.members([
+        'SMEVMessageExchangeEndpoint',
+        'SMEVMessageExchangeSoap12Endpoint',
+      ]);
       for (const port of Object.values(service ?? {})) expect(Object.keys(port)).to.have.members(OPERATIONS);
-      const call = service?.SMEVMessageExchangeEndpoint?.Call as { input: Record<string, unknown> } | undefined;
+      const call = service?.SMEVMessageExchangeEndpoint?.Call as
+        { input: Record<string, unknown> } | undefined;
       expect(Object.keys(call?.input ?? {})).to.include('SenderProvidedRequestData');
     });
 
@@ -223,7 +264,9 @@ describe('foundation: the published contract', () => {
       const [result] = (await client.CallAsync({ _xml: xml.slice(start, end) })) as [CallResult];
       expect(client.lastRequest).to.contain(`<soap:Envelope xmlns:soap="${NS.soap11}"`);
       expect(result.Response.OriginalMessageId).to.equal(messageId);
-      expect(result.Response.SenderProvidedResponseData.MessagePrimaryContent.PingResponse.Text).to.equal('hello');
+      expect(result.Response.SenderProvidedResponseData.MessagePrimaryContent.PingResponse.Text).to.equal(
+        'hello',
+      );
       expect(result.Response.SenderProvidedResponseData.To).to.equal('DEMO_CONSUMER');
       expect(result.Response.MessageMetadata.MessageType).to.equal('RESPONSE');
       expect(result.SMEVSignature).to.not.equal(undefined);
@@ -265,5 +308,7 @@ interface CallResult {
 }
 
 interface FaultRoot {
-  Envelope: { Body: { Fault: { faultcode: string; detail?: { SignatureVerificationFault?: { Code: string } } } } };
+  Envelope: {
+    Body: { Fault: { faultcode: string; detail?: { SignatureVerificationFault?: { Code: string } } } };
+  };
 }

@@ -9,7 +9,15 @@ import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
 import { signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
-import { nested, postSoapRaw, rawHttp, readFault, signedCallWith, withHeaderBlocks, type RawResponse } from './helpers.js';
+import {
+  nested,
+  postSoapRaw,
+  rawHttp,
+  readFault,
+  signedCallWith,
+  withHeaderBlocks,
+  type RawResponse,
+} from './helpers.js';
 
 /** "Well under one second": every refusal below must come back within this. */
 const FAST_MS = 1000;
@@ -149,7 +157,9 @@ describe('foundation: hardened XML gate', () => {
     expectRefused(await postSoapRaw(gateway.endpoint, many), 'TooManyAttributes');
 
     // A namespace declaration is an attribute too: xmlns:x and 255 more make 256.
-    const allowed = signedCallWith((x) => withHeaderBlocks(x, `<x:A xmlns:x="urn://example.test/x" ${attributes(255)}/>`));
+    const allowed = signedCallWith((x) =>
+      withHeaderBlocks(x, `<x:A xmlns:x="urn://example.test/x" ${attributes(255)}/>`),
+    );
     await expectPingAnswered(await postSoapRaw(gateway.endpoint, allowed.xml));
   });
 
@@ -164,7 +174,11 @@ describe('foundation: hardened XML gate', () => {
     const text = signedCall().xml;
     const at = text.indexOf('hello');
     // "hello" with Latin-1 "é" (0xE9), which is no valid UTF-8 sequence.
-    const bytes = Buffer.concat([Buffer.from(text.slice(0, at), 'utf8'), Buffer.from([0x68, 0xe9, 0x6c, 0x6c, 0x6f]), Buffer.from(text.slice(at + 5), 'utf8')]);
+    const bytes = Buffer.concat([
+      Buffer.from(text.slice(0, at), 'utf8'),
+      Buffer.from([0x68, 0xe9, 0x6c, 0x6c, 0x6f]),
+      Buffer.from(text.slice(at + 5), 'utf8'),
+    ]);
     const fault = expectRefused(await postSoapRaw(gateway.endpoint, bytes), 'MalformedXml');
     expect(fault.reason).to.contain('UTF-8');
   });
@@ -177,7 +191,10 @@ describe('foundation: hardened XML gate', () => {
   });
 
   it('a body that is not well-formed is refused (MalformedXml)', async () => {
-    expectRefused(await postSoapRaw(gateway.endpoint, `${ENVELOPE_OPEN}<x:A xmlns:x="urn:x">${ENVELOPE_CLOSE}`), 'MalformedXml');
+    expectRefused(
+      await postSoapRaw(gateway.endpoint, `${ENVELOPE_OPEN}<x:A xmlns:x="urn:x">${ENVELOPE_CLOSE}`),
+      'MalformedXml',
+    );
     expectRefused(await postSoapRaw(gateway.endpoint, ''), 'MalformedXml');
   });
 
@@ -244,7 +261,12 @@ describe('foundation: hardened XML gate', () => {
 
     it('a 20 kB chunked body without Content-Length is refused with 413 MessageTooLarge', async () => {
       const body = Buffer.from(padded(20_000));
-      const chunks = [body.subarray(0, 5000), body.subarray(5000, 10_000), body.subarray(10_000, 15_000), body.subarray(15_000)];
+      const chunks = [
+        body.subarray(0, 5000),
+        body.subarray(5000, 10_000),
+        body.subarray(10_000, 15_000),
+        body.subarray(15_000),
+      ];
       const response = await rawHttp(small.endpoint, {
         chunks,
         headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:Call"' },

@@ -35,7 +35,13 @@ export function rawHttp(baseUrl: string, options: RawRequest): Promise<RawRespon
     const headers: Record<string, string> = { ...options.headers };
     if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
     const req = httpRequest(
-      { hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? 'POST', headers },
+      {
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method: options.method ?? 'POST',
+        headers,
+      },
       (res) => {
         const parts: Buffer[] = [];
         res.on('data', (chunk: Buffer) => parts.push(chunk));
@@ -110,7 +116,8 @@ export function readFault(xml: string): ReadFault {
   const reasonElement = v12 ? child(fault, 'Reason') : child(fault, 'faultstring');
   const detailWrapper = child(fault, v12 ? 'Detail' : 'detail');
   const detail = detailWrapper ? childElements(detailWrapper)[0] : undefined;
-  if (!detail || detail.namespaceURI !== NS.faults) throw new Error(`the fault has no detail of the faults namespace: ${xml}`);
+  if (!detail || detail.namespaceURI !== NS.faults)
+    throw new Error(`the fault has no detail of the faults namespace: ${xml}`);
   return {
     envelopeNs,
     soapCode: (soapCode ?? '').trim(),

@@ -30,14 +30,16 @@ function parseMetrics(text: string): Sample[] {
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
     if (!match || line.startsWith('#')) continue;
     const labels: Record<string, string> = {};
-    for (const [, key, value] of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[key as string] = value as string;
+    for (const [, key, value] of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
+      labels[key as string] = value as string;
     samples.push({ name: match[1] as string, labels, value: Number(match[3]) });
   }
   return samples;
 }
 
 function sample(samples: Sample[], name: string, labels: Record<string, string>): number | undefined {
-  return samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+  return samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    ?.value;
 }
 
 describe('foundation: operations', () => {
@@ -60,7 +62,10 @@ describe('foundation: operations', () => {
     const { xml } = signedCall();
     expect((await postSoapRaw(gateway.endpoint, xml)).status).to.equal(200);
     expect((await postSoapRaw(gateway.endpoint, xml)).status).to.equal(500); // replay: MessageIsAlreadySent
-    const unsupported = await rawHttp(gateway.endpoint, { body: '{}', headers: { 'content-type': 'application/json' } });
+    const unsupported = await rawHttp(gateway.endpoint, {
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(unsupported.status).to.equal(415);
 
     const response = await fetch(`${gateway.url}/metrics`);
@@ -73,7 +78,9 @@ describe('foundation: operations', () => {
     const total = 'smev_gateway_exchanges_total';
     expect(sample(samples, total, { operation: 'Call', fault: 'none' })).to.be.at.least(1);
     expect(sample(samples, total, { operation: 'Call', fault: 'Client.MessageIsAlreadySent' })).to.equal(1);
-    expect(sample(samples, total, { operation: 'unknown', fault: 'Client.UnsupportedMediaType' })).to.equal(1);
+    expect(sample(samples, total, { operation: 'unknown', fault: 'Client.UnsupportedMediaType' })).to.equal(
+      1,
+    );
 
     const histogram = 'smev_gateway_exchange_duration_seconds';
     const calls = sample(samples, `${histogram}_count`, { operation: 'Call' }) ?? 0;
@@ -83,7 +90,9 @@ describe('foundation: operations', () => {
     const buckets = samples.filter((s) => s.name === `${histogram}_bucket` && s.labels.operation === 'Call');
     expect(buckets.length).to.be.at.least(5);
     for (let i = 1; i < buckets.length; i++) {
-      expect((buckets[i] as Sample).value, 'buckets are cumulative').to.be.at.least((buckets[i - 1] as Sample).value);
+      expect((buckets[i] as Sample).value, 'buckets are cumulative').to.be.at.least(
+        (buckets[i - 1] as Sample).value,
+      );
     }
     // Process metrics come along.
     expect(text).to.contain('process_cpu_user_seconds_total');
@@ -91,27 +100,39 @@ describe('foundation: operations', () => {
 
   it('the counter goes up by exactly one per exchange', async () => {
     const read = async () =>
-      sample(parseMetrics(await (await fetch(`${gateway.url}/metrics`)).text()), 'smev_gateway_exchanges_total', {
-        operation: 'Call',
-        fault: 'none',
-      }) ?? 0;
+      sample(
+        parseMetrics(await (await fetch(`${gateway.url}/metrics`)).text()),
+        'smev_gateway_exchanges_total',
+        {
+          operation: 'Call',
+          fault: 'none',
+        },
+      ) ?? 0;
     const before = await read();
-    for (let i = 0; i < 3; i++) expect((await postSoapRaw(gateway.endpoint, signedCall().xml)).status).to.equal(200);
+    for (let i = 0; i < 3; i++)
+      expect((await postSoapRaw(gateway.endpoint, signedCall().xml)).status).to.equal(200);
     expect(await read()).to.equal(before + 3);
   });
 
   it('X-Request-Id: a valid one is echoed, an invalid or missing one is replaced by a generated UUID', async () => {
-    const given = await postSoapRaw(gateway.endpoint, signedCall().xml, undefined, undefined, { 'x-request-id': 'client-req.42:a_b' });
+    const given = await postSoapRaw(gateway.endpoint, signedCall().xml, undefined, undefined, {
+      'x-request-id': 'client-req.42:a_b',
+    });
     expect(given.headers['x-request-id']).to.equal('client-req.42:a_b');
 
     const missing = await postSoapRaw(gateway.endpoint, signedCall().xml);
     expect(missing.headers['x-request-id']).to.match(UUID);
 
     for (const bad of ['has spaces in it', 'x'.repeat(65), 'semi;colon', '<script>']) {
-      const response = await postSoapRaw(gateway.endpoint, signedCall().xml, undefined, undefined, { 'x-request-id': bad });
+      const response = await postSoapRaw(gateway.endpoint, signedCall().xml, undefined, undefined, {
+        'x-request-id': bad,
+      });
       expect(response.headers['x-request-id'], bad).to.match(UUID);
     }
-    const two = await Promise.all([postSoapRaw(gateway.endpoint, signedCall().xml), postSoapRaw(gateway.endpoint, signedCall().xml)]);
+    const two = await Promise.all([
+      postSoapRaw(gateway.endpoint, signedCall().xml),
+      postSoapRaw(gateway.endpoint, signedCall().xml),
+    ]);
     expect(two[0].headers['x-request-id']).not.to.equal(two[1].headers['x-request-id']);
   });
 
@@ -145,16 +166,26 @@ describe('foundation: the CLI process (serve, SIGTERM drain, JSON logs)', () => 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'smev-cli-test-'));
     port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', SQLITE_FILE: join(dir, 'gateway.db') };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      SQLITE_FILE: join(dir, 'gateway.db'),
+    };
     delete env.DATABASE_URL;
     delete env.SMEV_GATEWAY_CONFIG;
     delete env.PUBLIC_URL;
-    child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const deadline = Date.now() + 20_000;
     while (!stdout.includes('gateway listening')) {
-      if (child.exitCode !== null) throw new Error(`the gateway exited ${child.exitCode}: ${stderr}${stdout}`);
+      if (child.exitCode !== null)
+        throw new Error(`the gateway exited ${child.exitCode}: ${stderr}${stdout}`);
       if (Date.now() > deadline) throw new Error(`no "gateway listening" within 20 s: ${stderr}${stdout}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -170,13 +201,17 @@ describe('foundation: the CLI process (serve, SIGTERM drain, JSON logs)', () => 
     const process_ = child as ChildProcess;
 
     // An exchange before the signal, and one refused, each with a request id of ours.
-    const ok = await postSoapRaw(endpoint, signedCall().xml, undefined, undefined, { 'x-request-id': 'cli-ok-1' });
+    const ok = await postSoapRaw(endpoint, signedCall().xml, undefined, undefined, {
+      'x-request-id': 'cli-ok-1',
+    });
     expect(ok.status, ok.body).to.equal(200);
     const trust = loadTrustStore((await import('../../src/config/config.js')).loadConfig({ env: {} }));
     expect(readCallAnswer(ok.body, trust).kind).to.equal('answer');
     const { xml: replayed } = signedCall();
     await postSoapRaw(endpoint, replayed);
-    const refused = await postSoapRaw(endpoint, replayed, undefined, undefined, { 'x-request-id': 'cli-refused-1' });
+    const refused = await postSoapRaw(endpoint, replayed, undefined, undefined, {
+      'x-request-id': 'cli-refused-1',
+    });
     expect(refused.status).to.equal(500);
 
     // An exchange in flight when SIGTERM arrives: headers and half the body sent, the rest after the signal.
@@ -188,7 +223,11 @@ describe('foundation: the CLI process (serve, SIGTERM drain, JSON logs)', () => 
           port,
           path: '/ws',
           method: 'POST',
-          headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:Call"', 'x-request-id': 'cli-drain-1' },
+          headers: {
+            'content-type': 'text/xml; charset=utf-8',
+            soapaction: '"urn:Call"',
+            'x-request-id': 'cli-drain-1',
+          },
         },
         (res) => {
           let text = '';

@@ -10,7 +10,14 @@ import { SOAP11, SOAP12, type SoapVersion } from '../../src/soap/version.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
 import { parseDom, type Element } from '../../src/xml/dom.js';
 import { signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
-import { postSoapRaw, rawHttp, readFault, signedCallWith, withHeaderBlocks, type RawResponse } from './helpers.js';
+import {
+  postSoapRaw,
+  rawHttp,
+  readFault,
+  signedCallWith,
+  withHeaderBlocks,
+  type RawResponse,
+} from './helpers.js';
 
 describe('foundation: SOAP 1.1 and 1.2', () => {
   let gateway: TestGateway;
@@ -37,7 +44,10 @@ describe('foundation: SOAP 1.1 and 1.2', () => {
   }
 
   /** A QName in element text resolves against the element's in-scope namespaces. */
-  function resolveQName(xml: string, path: (root: Element) => Element | undefined): { ns: string | null; local: string } {
+  function resolveQName(
+    xml: string,
+    path: (root: Element) => Element | undefined,
+  ): { ns: string | null; local: string } {
     const element = path(parseDom(xml).documentElement as Element);
     if (!element) throw new Error('no such element');
     const [prefix = '', local = ''] = (element.textContent ?? '').trim().split(':');
@@ -49,7 +59,9 @@ describe('foundation: SOAP 1.1 and 1.2', () => {
       const { xml } = signedCall({ version });
       const response = await postSoapRaw(gateway.endpoint, xml, version);
       expect(response.status).to.equal(200);
-      expect(response.headers['content-type']).to.match(new RegExp(`^${version.mediaType.replace('+', '\\+')}; charset=utf-8$`, 'i'));
+      expect(response.headers['content-type']).to.match(
+        new RegExp(`^${version.mediaType.replace('+', '\\+')}; charset=utf-8$`, 'i'),
+      );
       const envelope = parseDom(response.body).documentElement as Element;
       expect(envelope.localName).to.equal('Envelope');
       expect(envelope.namespaceURI).to.equal(version.envelopeNs);
@@ -84,7 +96,10 @@ describe('foundation: SOAP 1.1 and 1.2', () => {
     const value = (root: Element) => root.getElementsByTagNameNS(NS.soap12, 'Value')[0];
     const subValue = (root: Element) => root.getElementsByTagNameNS(NS.soap12, 'Value')[1];
     expect(resolveQName(again.body, value)).to.deep.equal({ ns: NS.soap12, local: 'Sender' });
-    expect(resolveQName(again.body, subValue)).to.deep.equal({ ns: NS.faults, local: 'MessageIsAlreadySent' });
+    expect(resolveQName(again.body, subValue)).to.deep.equal({
+      ns: NS.faults,
+      local: 'MessageIsAlreadySent',
+    });
     expect(fault.subcode).to.equal('f:MessageIsAlreadySent');
     const text = parseDom(again.body).getElementsByTagNameNS(NS.soap12, 'Text')[0];
     expect(text?.getAttributeNS('http://www.w3.org/XML/1998/namespace', 'lang')).to.equal('en');
@@ -141,7 +156,12 @@ describe('foundation: SOAP 1.1 and 1.2', () => {
   });
 
   it('an action parameter naming another operation (SOAP 1.2) is a fault', async () => {
-    const response = await postSoapRaw(gateway.endpoint, signedCall({ version: SOAP12 }).xml, SOAP12, 'urn:GetStatus');
+    const response = await postSoapRaw(
+      gateway.endpoint,
+      signedCall({ version: SOAP12 }).xml,
+      SOAP12,
+      'urn:GetStatus',
+    );
     expect(response.status).to.equal(400);
     const fault = expectFault(response, SOAP12, 'PoorSOAPEnvelopeFormat');
     expect(fault.soapCode).to.equal('soap:Sender');
@@ -160,7 +180,11 @@ describe('foundation: SOAP 1.1 and 1.2', () => {
 
   it('a header block with mustUnderstand="true" is a MustUnderstand fault (SOAP 1.2)', async () => {
     const { xml } = signedCallWith(
-      (x) => withHeaderBlocks(x, '<x:Trace xmlns:x="urn://example.test/trace" soap:mustUnderstand="true">t</x:Trace>'),
+      (x) =>
+        withHeaderBlocks(
+          x,
+          '<x:Trace xmlns:x="urn://example.test/trace" soap:mustUnderstand="true">t</x:Trace>',
+        ),
       { version: SOAP12 },
     );
     const response = await postSoapRaw(gateway.endpoint, xml, SOAP12);
@@ -190,7 +214,10 @@ describe('foundation: SOAP 1.1 and 1.2', () => {
 
   it('two elements in Body are a fault', async () => {
     const { xml } = signedCallWith((x) =>
-      x.replace('</sync:CallRequest></soap:Body>', '</sync:CallRequest><x:Extra xmlns:x="urn://example.test/x"/></soap:Body>'),
+      x.replace(
+        '</sync:CallRequest></soap:Body>',
+        '</sync:CallRequest><x:Extra xmlns:x="urn://example.test/x"/></soap:Body>',
+      ),
     );
     const response = await postSoapRaw(gateway.endpoint, xml, SOAP11);
     expect(response.status).to.equal(500);

@@ -32,21 +32,31 @@ async function outcome(guard: StoreReplayGuard, id: string, now = new Date()): P
 
 async function tableExists(store: Store, table: string, schema?: string): Promise<boolean> {
   if (store.dialect === 'sqlite') {
-    const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name = ${table}`.execute(store.db);
+    const { rows } = await sql<{
+      name: string;
+    }>`select name from sqlite_master where type = 'table' and name = ${table}`.execute(store.db);
     return rows.length === 1;
   }
   const { rows } = await sql<{ table_name: string }>`
-    select table_name from information_schema.tables where table_schema = ${schema ?? 'public'} and table_name = ${table}`.execute(store.db);
+    select table_name from information_schema.tables where table_schema = ${schema ?? 'public'} and table_name = ${table}`.execute(
+    store.db,
+  );
   return rows.length === 1;
 }
 
 async function appliedMigrations(store: Store): Promise<string[]> {
-  const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
+  const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+    store.db,
+  );
   return rows.map((r) => r.name);
 }
 
 async function seenCount(store: Store, id: string): Promise<number> {
-  const rows = await store.db.selectFrom('seen_message_ids').select('message_id').where('message_id', '=', id).execute();
+  const rows = await store.db
+    .selectFrom('seen_message_ids')
+    .select('message_id')
+    .where('message_id', '=', id)
+    .execute();
   return rows.length;
 }
 
@@ -91,7 +101,7 @@ async function ownTestSchemas(): Promise<string[]> {
   await client.connect();
   try {
     const { rows } = await client.query<{ name: string }>(
-      "select schema_name as name from information_schema.schemata where schema_name like $1",
+      'select schema_name as name from information_schema.schemata where schema_name like $1',
       [`test\\_${process.pid}\\_%`],
     );
     return rows.map((r) => r.name);
@@ -104,7 +114,10 @@ async function schemaExists(schema: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
   try {
-    const { rowCount } = await client.query('select 1 from information_schema.schemata where schema_name = $1', [schema]);
+    const { rowCount } = await client.query(
+      'select 1 from information_schema.schemata where schema_name = $1',
+      [schema],
+    );
     return rowCount === 1;
   } finally {
     await client.end();
@@ -124,7 +137,8 @@ for (const makeBackend of [sqliteBackend, postgresBackend]) {
       // Clean up even when opening failed in `before`.
       if (store) await store.close();
       await backend.cleanup();
-      if (backend.schema) expect(await schemaExists(backend.schema), 'the test schema is dropped').to.equal(false);
+      if (backend.schema)
+        expect(await schemaExists(backend.schema), 'the test schema is dropped').to.equal(false);
     });
 
     it('opening migrates: every migration is applied and seen_message_ids exists', async () => {
@@ -195,7 +209,9 @@ for (const makeBackend of [sqliteBackend, postgresBackend]) {
         try {
           const id = uuidv1();
           const outcomes = await Promise.all(
-            Array.from({ length: 20 }, (_, i) => outcome(new StoreReplayGuard(stores[i % stores.length] as Store, WINDOW_MS), id)),
+            Array.from({ length: 20 }, (_, i) =>
+              outcome(new StoreReplayGuard(stores[i % stores.length] as Store, WINDOW_MS), id),
+            ),
           );
           expect(outcomes.filter((o) => o === 'accepted')).to.have.length(1);
           expect(outcomes.filter((o) => o === 'MessageIsAlreadySent')).to.have.length(19);
@@ -237,9 +253,16 @@ describe('foundation: PostgreSQL schemas sharing one database', () => {
     for (const schema of schemas) {
       const store = await openStore({ databaseUrl: POSTGRES_URL, schema });
       try {
-        expect(await tableExists(store, 'seen_message_ids', schema), `${schema}.seen_message_ids`).to.equal(true);
-        expect(await tableExists(store, 'kysely_migration', schema), `${schema}.kysely_migration`).to.equal(true);
-        expect(await tableExists(store, 'kysely_migration_lock', schema), `${schema}.kysely_migration_lock`).to.equal(true);
+        expect(await tableExists(store, 'seen_message_ids', schema), `${schema}.seen_message_ids`).to.equal(
+          true,
+        );
+        expect(await tableExists(store, 'kysely_migration', schema), `${schema}.kysely_migration`).to.equal(
+          true,
+        );
+        expect(
+          await tableExists(store, 'kysely_migration_lock', schema),
+          `${schema}.kysely_migration_lock`,
+        ).to.equal(true);
       } finally {
         await store.close();
       }
@@ -258,7 +281,9 @@ describe('foundation: a whole gateway on PostgreSQL', () => {
       for (const schema of await ownTestSchemas()) if (!before.includes(schema)) await dropSchema(schema);
       throw error;
     }
-    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(gateway.store.db);
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(
+      gateway.store.db,
+    );
     const schema = rows[0]?.schema ?? '';
     try {
       expect(gateway.store.dialect).to.equal('postgres');

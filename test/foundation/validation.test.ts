@@ -57,7 +57,9 @@ describe('foundation: validation and identifiers', () => {
   }
 
   it('a signed PingRequest without Text is InvalidContent; the ValidationError carries the line and names the element', async () => {
-    const { xml } = signedCallWith(oneElementPerLine, { payload: `<ping:PingRequest xmlns:ping="${PING_NS}"/>` });
+    const { xml } = signedCallWith(oneElementPerLine, {
+      payload: `<ping:PingRequest xmlns:ping="${PING_NS}"/>`,
+    });
     const response = await postSoapRaw(gateway.endpoint, xml);
     expect(response.status).to.equal(500);
     const fault = expectFault(response, 'InvalidContent');
@@ -100,7 +102,9 @@ describe('foundation: validation and identifiers', () => {
       const messageId = /<ns2:MessageID>[^<]*<\/ns2:MessageID>/.exec(unsigned)?.[0];
       if (!messageId) throw new Error('no MessageID');
       return oneElementPerLine(
-        unsigned.replace(messageId, '').replace('</ns3:MessagePrimaryContent>', `</ns3:MessagePrimaryContent>${messageId}`),
+        unsigned
+          .replace(messageId, '')
+          .replace('</ns3:MessagePrimaryContent>', `</ns3:MessagePrimaryContent>${messageId}`),
       );
     });
     expect(xml.indexOf('<ns2:MessageID>')).to.be.above(xml.indexOf('<ns3:MessagePrimaryContent>'));
@@ -114,22 +118,35 @@ describe('foundation: validation and identifiers', () => {
     expect(first?.line).to.equal(String(lineOf(xml, '<ns3:MessagePrimaryContent')));
   });
 
-  const UNKNOWN_PAYLOAD = '<u:WhoAmI xmlns:u="urn://example.test/unknown-service/1.0"><u:Q>1</u:Q></u:WhoAmI>';
+  const UNKNOWN_PAYLOAD =
+    '<u:WhoAmI xmlns:u="urn://example.test/unknown-service/1.0"><u:Q>1</u:Q></u:WhoAmI>';
 
   it('a payload of an unknown namespace is BusinessDataTypeIsNotSupported', async () => {
     const { xml } = signedCall({ payload: UNKNOWN_PAYLOAD });
     const response = await postSoapRaw(gateway.endpoint, xml);
     expect(response.status).to.equal(500);
     // Schema validity of this fault is checked (and currently fails) in the skipped test below.
-    const fault = expectFault(response, 'BusinessDataTypeIsNotSupported', 'BusinessDataTypeIsNotSupported', false);
+    const fault = expectFault(
+      response,
+      'BusinessDataTypeIsNotSupported',
+      'BusinessDataTypeIsNotSupported',
+      false,
+    );
     expect(fault.reason).to.contain('urn://example.test/unknown-service/1.0');
     expect(fault.reason).to.contain('WhoAmI');
   });
 
   it('a known namespace with an unknown root element is BusinessDataTypeIsNotSupported too', async () => {
-    const { xml } = signedCall({ payload: `<ping:PingResponse xmlns:ping="${PING_NS}"><ping:Text>x</ping:Text><ping:ReceivedAt>2026-01-01T00:00:00Z</ping:ReceivedAt></ping:PingResponse>` });
+    const { xml } = signedCall({
+      payload: `<ping:PingResponse xmlns:ping="${PING_NS}"><ping:Text>x</ping:Text><ping:ReceivedAt>2026-01-01T00:00:00Z</ping:ReceivedAt></ping:PingResponse>`,
+    });
     const response = await postSoapRaw(gateway.endpoint, xml);
-    const fault = expectFault(response, 'BusinessDataTypeIsNotSupported', 'BusinessDataTypeIsNotSupported', false);
+    const fault = expectFault(
+      response,
+      'BusinessDataTypeIsNotSupported',
+      'BusinessDataTypeIsNotSupported',
+      false,
+    );
     expect(fault.reason).to.contain('PingResponse');
   });
 
@@ -139,7 +156,8 @@ describe('foundation: validation and identifiers', () => {
     const response = await postSoapRaw(gateway.endpoint, xml);
     const fault = expectFault(response, 'BusinessDataTypeIsNotSupported');
     const text = (name: string) =>
-      childElements(fault.detail).find((e) => e.localName === name && e.namespaceURI === NS.faults)?.textContent;
+      childElements(fault.detail).find((e) => e.localName === name && e.namespaceURI === NS.faults)
+        ?.textContent;
     expect(text('RootElementLocalName')).to.equal('WhoAmI');
     expect(text('RootElementNamespaceURI')).to.equal('urn://example.test/unknown-service/1.0');
   });

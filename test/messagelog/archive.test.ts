@@ -28,7 +28,8 @@ function rechain(records: MessageRecord[], from: number): void {
   const sorted = [...records].sort((a, b) => a.seq - b.seq);
   let previous = sorted.find((r) => r.seq === from - 1)?.hash;
   for (const record of sorted.filter((r) => r.seq >= from)) {
-    if (record.request_xml !== null) record.request_digest = sha256Hex(Buffer.from(record.request_xml, 'utf8'));
+    if (record.request_xml !== null)
+      record.request_digest = sha256Hex(Buffer.from(record.request_xml, 'utf8'));
     if (record.answer_xml !== null) record.answer_digest = sha256Hex(Buffer.from(record.answer_xml, 'utf8'));
     if (previous !== undefined) record.prev_hash = previous;
     record.hash = recordHash(record);
@@ -56,15 +57,23 @@ for (const store of ['sqlite', 'postgres'] as const) {
     /** `log export` through the CLI (SQLite) or exportArchive + the CLI's own check and registration (PostgreSQL). */
     const exportRange = async (from: Date, to: Date, out: string): Promise<string> => {
       if (store === 'sqlite') {
-        const run = cli(['log', 'export', '--from', from.toISOString(), '--to', to.toISOString(), '--out', out], env());
+        const run = cli(
+          ['log', 'export', '--from', from.toISOString(), '--to', to.toISOString(), '--out', out],
+          env(),
+        );
         expect(run.status, run.stderr + run.stdout).to.equal(0);
         return run.stdout;
       }
       const read = (f: string) => readFileSync(f, 'utf8');
-      const written = await exportArchive(gateway.store, { from, to }, {
-        certificates: gateway.config.pki.trustedCaFiles.map(read),
-        crls: gateway.config.pki.crlFiles.map(read),
-      }, out);
+      const written = await exportArchive(
+        gateway.store,
+        { from, to },
+        {
+          certificates: gateway.config.pki.trustedCaFiles.map(read),
+          crls: gateway.config.pki.crlFiles.map(read),
+        },
+        out,
+      );
       const verdict = verifyArchiveFile(out);
       expect(verdict.problems).to.deep.equal([]);
       await registerArchive(gateway.store, JSON.parse(read(out)) as Archive, out, written.sha256);
@@ -104,7 +113,12 @@ for (const store of ['sqlite', 'postgres'] as const) {
     });
 
     it('retention removes nothing that no archive holds', async () => {
-      const removed = await pruneMessageLog(gateway.store, gatewayCheckpointSigner(gateway.config), 0, new Date(Date.now() + 86_400_000));
+      const removed = await pruneMessageLog(
+        gateway.store,
+        gatewayCheckpointSigner(gateway.config),
+        0,
+        new Date(Date.now() + 86_400_000),
+      );
       expect(removed).to.deep.equal([]);
       expect(await records(gateway)).to.have.length(sent.length);
     });
@@ -112,7 +126,11 @@ for (const store of ['sqlite', 'postgres'] as const) {
     it('export → verify-archive round trip: every record ok, exit 0', async () => {
       const rows = await records(gateway);
       archiveFile = join(dir, 'archive.json');
-      const printed = await exportRange(new Date(rows[0]!.received_at), new Date(Date.now() + 1000), archiveFile);
+      const printed = await exportRange(
+        new Date(rows[0]!.received_at),
+        new Date(Date.now() + 1000),
+        archiveFile,
+      );
       expect(printed).to.contain(`${archiveFile}: ${sent.length} records, 2 checkpoints`);
       expect(printed).to.contain('verified: yes (registered for retention)');
       archive = JSON.parse(readFileSync(archiveFile, 'utf8')) as Archive;
@@ -134,11 +152,28 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const rows = await records(gateway);
       const out = join(dir, 'first-six.json');
       if (store === 'sqlite') {
-        const run = cli(['log', 'export', '--from', new Date(rows[0]!.received_at).toISOString(), '--to', new Date(rows[5]!.received_at).toISOString(), '--out', out], env());
+        const run = cli(
+          [
+            'log',
+            'export',
+            '--from',
+            new Date(rows[0]!.received_at).toISOString(),
+            '--to',
+            new Date(rows[5]!.received_at).toISOString(),
+            '--out',
+            out,
+          ],
+          env(),
+        );
         expect(run.stdout).to.contain('verified: yes');
         expect(run.status, run.stdout).to.equal(0);
       } else {
-        await exportArchive(gateway.store, { from: new Date(rows[0]!.received_at), to: new Date(rows[5]!.received_at) }, { certificates: [readFileSync(CA, 'utf8')], crls: [] }, out);
+        await exportArchive(
+          gateway.store,
+          { from: new Date(rows[0]!.received_at), to: new Date(rows[5]!.received_at) },
+          { certificates: [readFileSync(CA, 'utf8')], crls: [] },
+          out,
+        );
       }
       const verdict = verifyArchiveFile(out);
       expect(verdict.records).to.equal(6);
@@ -147,52 +182,94 @@ for (const store of ['sqlite', 'postgres'] as const) {
 
     describe('a tampered archive is named at its record and exits 1', () => {
       it('a body changed (the request of #3)', () => {
-        expectTamperNamed((a) => {
-          const r = recordOf(a, 3);
-          r.request_xml = r.request_xml!.replace('<ping:Text>hello</ping:Text>', '<ping:Text>HELLO</ping:Text>');
-        }, 3, /the stored request does not match its digest/);
+        expectTamperNamed(
+          (a) => {
+            const r = recordOf(a, 3);
+            r.request_xml = r.request_xml!.replace(
+              '<ping:Text>hello</ping:Text>',
+              '<ping:Text>HELLO</ping:Text>',
+            );
+          },
+          3,
+          /the stored request does not match its digest/,
+        );
       });
 
       it('a record removed (#7)', () => {
-        expectTamperNamed((a) => void a.records.splice(a.records.findIndex((r) => r.seq === 7), 1), 8, /records 7\.\.7 are missing/);
+        expectTamperNamed(
+          (a) =>
+            void a.records.splice(
+              a.records.findIndex((r) => r.seq === 7),
+              1,
+            ),
+          8,
+          /records 7\.\.7 are missing/,
+        );
       });
 
       it('records reordered (#5 and #6 swap their seq)', () => {
-        const out = expectTamperNamed((a) => {
-          const [five, six] = [recordOf(a, 5), recordOf(a, 6)];
-          [five.seq, six.seq] = [6, 5];
-        }, 5, /its link to the previous record is broken|its fields do not match its hash/);
-        expect(out).to.contain(`${instance} #5: the signed checkpoint does not match the record at its position`);
+        const out = expectTamperNamed(
+          (a) => {
+            const [five, six] = [recordOf(a, 5), recordOf(a, 6)];
+            [five.seq, six.seq] = [6, 5];
+          },
+          5,
+          /its link to the previous record is broken|its fields do not match its hash/,
+        );
+        expect(out).to.contain(
+          `${instance} #5: the signed checkpoint does not match the record at its position`,
+        );
       });
 
       it('a checkpoint forged (head hash of #10 changed; signature of #5 changed)', () => {
-        expectTamperNamed((a) => void (a.checkpoints.find((c) => c.seq === 10)!.head_hash = 'e'.repeat(64)), 10, /^checkpoint: /);
-        expectTamperNamed((a) => {
-          const checkpoint = a.checkpoints.find((c) => c.seq === 5)!;
-          const bytes = Buffer.from(checkpoint.signature, 'base64');
-          bytes[7] = bytes[7]! ^ 0x01;
-          checkpoint.signature = bytes.toString('base64');
-        }, 5, /^checkpoint: /);
+        expectTamperNamed(
+          (a) => void (a.checkpoints.find((c) => c.seq === 10)!.head_hash = 'e'.repeat(64)),
+          10,
+          /^checkpoint: /,
+        );
+        expectTamperNamed(
+          (a) => {
+            const checkpoint = a.checkpoints.find((c) => c.seq === 5)!;
+            const bytes = Buffer.from(checkpoint.signature, 'base64');
+            bytes[7] = bytes[7]! ^ 0x01;
+            checkpoint.signature = bytes.toString('base64');
+          },
+          5,
+          /^checkpoint: /,
+        );
       });
 
       it("a request's signature broken while its record's digest and hash (and the chain after it) are recomputed", () => {
-        const out = expectTamperNamed((a) => {
-          const r = recordOf(a, 9);
-          r.request_xml = r.request_xml!.replace('<ping:Text>hello</ping:Text>', '<ping:Text>pwned</ping:Text>');
-          rechain(a.records, 9);
-        }, 9, /the request's signature does not verify/);
+        const out = expectTamperNamed(
+          (a) => {
+            const r = recordOf(a, 9);
+            r.request_xml = r.request_xml!.replace(
+              '<ping:Text>hello</ping:Text>',
+              '<ping:Text>pwned</ping:Text>',
+            );
+            rechain(a.records, 9);
+          },
+          9,
+          /the request's signature does not verify/,
+        );
         // The chain itself is consistent: only the message's own signature and the next checkpoint give it away.
-        expect(out).to.match(new RegExp(`^${instance} #9: BROKEN — the request's signature does not verify[^;\\n]*\\n`, 'm'));
+        expect(out).to.match(
+          new RegExp(`^${instance} #9: BROKEN — the request's signature does not verify[^;\\n]*\\n`, 'm'),
+        );
         expect(out).to.contain(`${instance} #10: ok`);
       });
 
       it("an answer's signature broken after the last checkpoint, record hashes recomputed: only the signature tells", () => {
-        const out = expectTamperNamed((a) => {
-          const r = recordOf(a, 11);
-          expect(r.answer_xml).to.contain('<Text>hello</Text>');
-          r.answer_xml = r.answer_xml!.replace('<Text>hello</Text>', '<Text>pwned</Text>');
-          rechain(a.records, 11);
-        }, 11, /the answer's signatures do not verify/);
+        const out = expectTamperNamed(
+          (a) => {
+            const r = recordOf(a, 11);
+            expect(r.answer_xml).to.contain('<Text>hello</Text>');
+            r.answer_xml = r.answer_xml!.replace('<Text>hello</Text>', '<Text>pwned</Text>');
+            rechain(a.records, 11);
+          },
+          11,
+          /the answer's signatures do not verify/,
+        );
         const problems = out.split('\n').filter((line) => line.startsWith('  '));
         expect(problems).to.have.length(1);
         expect(problems[0]).to.contain(`${instance} #11: the answer's signatures do not verify`);
@@ -207,9 +284,12 @@ for (const store of ['sqlite', 'postgres'] as const) {
 
     it('each stored request and answer checks alone with xmlsec1 --verify', function () {
       const probe = spawnSync(XMLSEC1, ['--version'], { encoding: 'utf8' });
-      if (probe.error || probe.status !== 0) throw new Error('xmlsec1 is required (apt-get install -y xmlsec1)');
+      if (probe.error || probe.status !== 0)
+        throw new Error('xmlsec1 is required (apt-get install -y xmlsec1)');
       const xmlsec1 = (args: string[], xml: string) => {
-        const run = spawnSync(XMLSEC1, ['--verify', '--trusted-pem', CA, ...args, file('message.xml', xml)], { encoding: 'utf8' });
+        const run = spawnSync(XMLSEC1, ['--verify', '--trusted-pem', CA, ...args, file('message.xml', xml)], {
+          encoding: 'utf8',
+        });
         return { status: run.status, output: `${run.stdout}${run.stderr}` };
       };
       const expectOk = (run: { status: number | null; output: string }, what: string) => {
@@ -227,19 +307,37 @@ for (const store of ['sqlite', 'postgres'] as const) {
         }
         if (record.http_status === 200 && record.answer_xml !== null) {
           const ids = [...id('SenderProvidedResponseData'), ...id('Response')];
-          expectOk(xmlsec1([...ids, '--node-xpath', signatureIn('SenderInformationSystemSignature')], record.answer_xml), `${what} answer (provider)`);
-          expectOk(xmlsec1([...ids, '--node-xpath', signatureIn('SMEVSignature')], record.answer_xml), `${what} answer (gateway)`);
+          expectOk(
+            xmlsec1(
+              [...ids, '--node-xpath', signatureIn('SenderInformationSystemSignature')],
+              record.answer_xml,
+            ),
+            `${what} answer (provider)`,
+          );
+          expectOk(
+            xmlsec1([...ids, '--node-xpath', signatureIn('SMEVSignature')], record.answer_xml),
+            `${what} answer (gateway)`,
+          );
           answers++;
         }
         if (record.fault_code === 'Client.MessageIsAlreadySent') {
           // A fault the gateway could attribute is signed too.
-          expectOk(xmlsec1([...id('MessageIsAlreadySent', NS.faults), '--node-xpath', signatureIn('SMEVSignature')], record.answer_xml!), `${what} signed fault`);
+          expectOk(
+            xmlsec1(
+              [...id('MessageIsAlreadySent', NS.faults), '--node-xpath', signatureIn('SMEVSignature')],
+              record.answer_xml!,
+            ),
+            `${what} signed fault`,
+          );
         }
       }
       expect(requests).to.equal(sent.filter((e) => e.kind === 'ping' || e.kind === 'replay').length);
       expect(answers).to.equal(sent.filter((e) => e.kind === 'ping').length);
       // And the check can fail: a stored request with its payload changed does not verify.
-      const changed = recordOf(archive, 1).request_xml!.replace('<ping:Text>hello</ping:Text>', '<ping:Text>pwned</ping:Text>');
+      const changed = recordOf(archive, 1).request_xml!.replace(
+        '<ping:Text>hello</ping:Text>',
+        '<ping:Text>pwned</ping:Text>',
+      );
       const run = xmlsec1(id('SenderProvidedRequestData'), changed);
       expect(run.status).to.not.equal(0);
       expect(run.output).to.match(/^FAIL$/m);
@@ -249,11 +347,20 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await send(gateway, 'ping');
       await send(gateway, 'ping');
       await send(gateway, 'ping'); // #13-#15: newer than the archive
-      const removed = await pruneMessageLog(gateway.store, gatewayCheckpointSigner(gateway.config), 0, new Date(Date.now() + 86_400_000));
+      const removed = await pruneMessageLog(
+        gateway.store,
+        gatewayCheckpointSigner(gateway.config),
+        0,
+        new Date(Date.now() + 86_400_000),
+      );
       expect(removed).to.deep.equal([{ instance, removedThrough: sent.length, removed: sent.length }]);
       const rows = await records(gateway);
       expect(rows.map((r) => r.seq)).to.deep.equal([13, 14, 15]);
-      const cut = await gateway.store.db.selectFrom('message_log_checkpoints').selectAll().where('kind', '=', 'cut').execute();
+      const cut = await gateway.store.db
+        .selectFrom('message_log_checkpoints')
+        .selectAll()
+        .where('kind', '=', 'cut')
+        .execute();
       expect(cut.map((c) => Number(c.seq))).to.deep.equal([sent.length]);
 
       const verdict = await verifyStoredLog(gateway.store);
@@ -270,7 +377,14 @@ for (const store of ['sqlite', 'postgres'] as const) {
         expect(run.stdout).to.contain('verdict: intact');
       }
       // Pruning again removes nothing: nothing else is archived.
-      expect(await pruneMessageLog(gateway.store, gatewayCheckpointSigner(gateway.config), 0, new Date(Date.now() + 86_400_000))).to.deep.equal([]);
+      expect(
+        await pruneMessageLog(
+          gateway.store,
+          gatewayCheckpointSigner(gateway.config),
+          0,
+          new Date(Date.now() + 86_400_000),
+        ),
+      ).to.deep.equal([]);
     });
   });
 }

@@ -41,9 +41,12 @@ for (const store of ['sqlite', 'postgres'] as const) {
     let searches = 0;
     const reads: string[] = [];
 
-    const get = (path: string, role: string) => fetch(`${gateway.url}/api/v1${path}`, { headers: { authorization: `Bearer ${tokens[role]}` } });
+    const get = (path: string, role: string) =>
+      fetch(`${gateway.url}/api/v1${path}`, { headers: { authorization: `Bearer ${tokens[role]}` } });
     const search = async (query: Record<string, string | number> = {}): Promise<Listing> => {
-      const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
+      const qs = new URLSearchParams(
+        Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]),
+      ).toString();
       const response = await get(`/messages${qs ? `?${qs}` : ''}`, 'auditor');
       expect(response.status, await response.clone().text()).to.equal(200);
       searches++;
@@ -79,7 +82,12 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect(times).to.deep.equal([...times].sort((a, b) => b - a));
       expect(listing.items.every((i) => /^\d+@.+$/.test(i.id))).to.equal(true);
       const first = listing.items.find((i) => i.messageId === early[0]!.messageId && i.fault === null)!;
-      expect(first).to.include({ sender: 'DEMO_CONSUMER', messageType: PING_TYPE, httpStatus: 200, verification: 'verified' });
+      expect(first).to.include({
+        sender: 'DEMO_CONSUMER',
+        messageType: PING_TYPE,
+        httpStatus: 200,
+        verification: 'verified',
+      });
     });
 
     it('filters by time range', async () => {
@@ -115,12 +123,20 @@ for (const store of ['sqlite', 'postgres'] as const) {
     it('filters by MessageID: the original and its replay', async () => {
       const listing = await search({ messageId: early[0]!.messageId! });
       expect(listing.total).to.equal(2);
-      expect(listing.items.map((i) => i.fault).sort()).to.deep.equal(['Client.MessageIsAlreadySent', null].sort());
+      expect(listing.items.map((i) => i.fault).sort()).to.deep.equal(
+        ['Client.MessageIsAlreadySent', null].sort(),
+      );
     });
 
     it('filters by fault: true, false, and a fault code', async () => {
       const faults = await search({ fault: 'true' });
-      expect(faults.items.map((i) => i.fault).sort()).to.deep.equal(['Client.MalformedXml', 'Client.MessageIsAlreadySent', faults.items.find((i) => i.fault?.startsWith('Client.SignatureVerificationFault'))!.fault].sort());
+      expect(faults.items.map((i) => i.fault).sort()).to.deep.equal(
+        [
+          'Client.MalformedXml',
+          'Client.MessageIsAlreadySent',
+          faults.items.find((i) => i.fault?.startsWith('Client.SignatureVerificationFault'))!.fault,
+        ].sort(),
+      );
       const ok = await search({ fault: 'false' });
       expect(ok.total).to.equal(4);
       expect(ok.items.every((i) => i.fault === null && i.httpStatus === 200)).to.equal(true);
@@ -149,7 +165,11 @@ for (const store of ['sqlite', 'postgres'] as const) {
     it('GET /messages/{id} returns the whole record with both XML documents as they crossed the wire', async () => {
       const listing = await search({ pageSize: 500 });
       for (const exchange of [...all(), { ...portal, kind: 'ping' as const, posted: portal.xml }]) {
-        const item = listing.items.find((i) => i.messageId === exchange.messageId && (exchange.kind !== 'replay') === (i.fault !== 'Client.MessageIsAlreadySent'));
+        const item = listing.items.find(
+          (i) =>
+            i.messageId === exchange.messageId &&
+            (exchange.kind !== 'replay') === (i.fault !== 'Client.MessageIsAlreadySent'),
+        );
         if (exchange.kind === 'garbage') continue; // no MessageID to find it by; read below by id
         const response = await get(`/messages/${encodeURIComponent(item!.id)}`, 'auditor');
         expect(response.status).to.equal(200);
@@ -166,7 +186,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const response = await get(`/messages/${encodeURIComponent(garbage.id)}`, 'auditor');
       reads.push(garbage.id);
       expect(((await response.json()) as { answerXml: string }).answerXml).to.equal(early[3]!.body);
-      expect((await get(`/messages/${encodeURIComponent(`99999@${garbage.id.split('@')[1]}`)}`, 'auditor')).status).to.equal(404);
+      expect(
+        (await get(`/messages/${encodeURIComponent(`99999@${garbage.id.split('@')[1]}`)}`, 'auditor')).status,
+      ).to.equal(404);
       expect((await get('/messages/nonsense', 'auditor')).status).to.equal(404);
     });
 
@@ -186,13 +208,22 @@ for (const store of ['sqlite', 'postgres'] as const) {
         .where('action', 'in', ['messagelog.search', 'messagelog.read'])
         .orderBy('seq')
         .execute();
-      expect(entries.every((e) => e.actor === 'messages auditor' && e.role === 'auditor' && e.subject_type === 'message')).to.equal(true);
+      expect(
+        entries.every(
+          (e) => e.actor === 'messages auditor' && e.role === 'auditor' && e.subject_type === 'message',
+        ),
+      ).to.equal(true);
       const searchEntries = entries.filter((e) => e.action === 'messagelog.search');
       expect(searchEntries).to.have.length(searches);
-      expect(entries.filter((e) => e.action === 'messagelog.read').map((e) => e.subject_id)).to.deep.equal(reads);
+      expect(entries.filter((e) => e.action === 'messagelog.read').map((e) => e.subject_id)).to.deep.equal(
+        reads,
+      );
       // A search entry names the query and what it returned.
       const withMessageId = searchEntries.find((e) => e.after_json?.includes(early[0]!.messageId!));
-      const after = JSON.parse(withMessageId!.after_json!) as { query: { messageId: string }; returned: string[] };
+      const after = JSON.parse(withMessageId!.after_json!) as {
+        query: { messageId: string };
+        returned: string[];
+      };
       expect(after.query.messageId).to.equal(early[0]!.messageId);
       expect(after.returned).to.have.length(2);
       // The refused reads left no entry.

@@ -12,7 +12,16 @@ import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
 import type { ChainVerdict } from '../../src/messagelog/verify.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
-import { PING_NS, PING_TYPE, checkpointAt, records, sampleThumbprint, send, sendSeries, type SentExchange } from './support.js';
+import {
+  PING_NS,
+  PING_TYPE,
+  checkpointAt,
+  records,
+  sampleThumbprint,
+  send,
+  sendSeries,
+  type SentExchange,
+} from './support.js';
 
 for (const store of ['sqlite', 'postgres'] as const) {
   describe(`message log chain through a real gateway (${store})`, function () {
@@ -29,10 +38,14 @@ for (const store of ['sqlite', 'postgres'] as const) {
     const restore = async () => {
       await db().deleteFrom('message_log').execute();
       await db().deleteFrom('message_log_checkpoints').execute();
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows read back from the same tables
-      await db().insertInto('message_log').values(saved.log as any).execute();
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows read back from the same tables
-      await db().insertInto('message_log_checkpoints').values(saved.checkpoints as any).execute();
+      await db()
+        .insertInto('message_log')
+        .values(saved.log as never) // rows read back from the same table
+        .execute();
+      await db()
+        .insertInto('message_log_checkpoints')
+        .values(saved.checkpoints as never) // rows read back from the same table
+        .execute();
       expect((await verify()).ok).to.equal(true);
     };
     const expectBroken = (verdict: ChainVerdict, seq: number, problem: RegExp) => {
@@ -60,7 +73,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
     after(() => gateway?.stop());
 
     it('records every exchange, in order, with request and answer exactly as they crossed the wire', async () => {
-      const count = await db().selectFrom('message_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const count = await db()
+        .selectFrom('message_log')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(count.n)).to.equal(sent.length);
       const rows = await records(gateway);
       expect(rows.map((r) => r.seq)).to.deep.equal(sent.map((_, i) => i + 1));
@@ -108,20 +124,46 @@ for (const store of ['sqlite', 'postgres'] as const) {
           expect(row.recipient, what).to.be.a('string');
         } else if (exchange.kind === 'replay') {
           // The signature holds (the sender is known, the fault is signed); the MessageID was used before.
-          expect(row, what).to.include({ message_id: exchange.messageId, sender: 'DEMO_CONSUMER', verification: 'verified', certificate: thumbprint, fault_code: 'Client.MessageIsAlreadySent' });
+          expect(row, what).to.include({
+            message_id: exchange.messageId,
+            sender: 'DEMO_CONSUMER',
+            verification: 'verified',
+            certificate: thumbprint,
+            fault_code: 'Client.MessageIsAlreadySent',
+          });
           expect(row.answer_message_id, what).to.equal(null);
           expect(exchange.body).to.contain('MessageIsAlreadySent');
         } else if (exchange.kind === 'unsigned') {
           // An empty signature element fails the schema: refused before verification was reached.
-          expect(row, what).to.include({ operation: 'Call', sender: null, certificate: null, verification: 'not reached', fault_code: 'Client.InvalidContent' });
+          expect(row, what).to.include({
+            operation: 'Call',
+            sender: null,
+            certificate: null,
+            verification: 'not reached',
+            fault_code: 'Client.InvalidContent',
+          });
           expect(exchange.body).to.contain('InvalidContent');
         } else if (exchange.kind === 'badsig') {
-          expect(row, what).to.include({ operation: 'Call', message_id: exchange.messageId, sender: null, certificate: null, message_type: PING_TYPE });
+          expect(row, what).to.include({
+            operation: 'Call',
+            message_id: exchange.messageId,
+            sender: null,
+            certificate: null,
+            message_type: PING_TYPE,
+          });
           expect(row.verification, what).to.match(/^refused: /);
           expect(row.fault_code, what).to.match(/^Client\.SignatureVerificationFault/);
           expect(exchange.body).to.contain('SignatureVerificationFault');
         } else {
-          expect(row, what).to.include({ operation: 'unknown', message_id: null, sender: null, certificate: null, message_type: null, verification: 'not reached', fault_code: 'Client.MalformedXml' });
+          expect(row, what).to.include({
+            operation: 'unknown',
+            message_id: null,
+            sender: null,
+            certificate: null,
+            message_type: null,
+            verification: 'not reached',
+            fault_code: 'Client.MalformedXml',
+          });
         }
       }
     });
@@ -141,7 +183,12 @@ for (const store of ['sqlite', 'postgres'] as const) {
         const row = (await records(gateway))[2]!;
         await db()
           .updateTable('message_log')
-          .set({ request_xml: row.request_xml!.replace('<ping:Text>hello</ping:Text>', '<ping:Text>HELLO</ping:Text>') })
+          .set({
+            request_xml: row.request_xml!.replace(
+              '<ping:Text>hello</ping:Text>',
+              '<ping:Text>HELLO</ping:Text>',
+            ),
+          })
           .where('instance_id', '=', instance)
           .where('seq', '=', 3)
           .execute();
@@ -161,41 +208,79 @@ for (const store of ['sqlite', 'postgres'] as const) {
       });
 
       it('(a) a digested field changed (the fault code of #4 erased): its hash no longer matches', async () => {
-        await db().updateTable('message_log').set({ fault_code: null }).where('instance_id', '=', instance).where('seq', '=', 4).execute();
+        await db()
+          .updateTable('message_log')
+          .set({ fault_code: null })
+          .where('instance_id', '=', instance)
+          .where('seq', '=', 4)
+          .execute();
         const broken = expectBroken(await verify(), 4, /its fields do not match its hash/);
         expect(broken).to.deep.equal([4]);
       });
 
       it('(b) a record deleted in the middle (#7): the gap is named at #8 as "record 7 missing"', async () => {
-        await db().deleteFrom('message_log').where('instance_id', '=', instance).where('seq', '=', 7).execute();
+        await db()
+          .deleteFrom('message_log')
+          .where('instance_id', '=', instance)
+          .where('seq', '=', 7)
+          .execute();
         const verdict = await verify();
         expectBroken(verdict, 8, /records 7\.\.7 are missing/);
-        expect(verdict.problems.join('\n')).to.contain(`${instance} #8: its link to the previous record is broken`);
+        expect(verdict.problems.join('\n')).to.contain(
+          `${instance} #8: its link to the previous record is broken`,
+        );
       });
 
       it('(c) two records reordered (#5 and #6 swap their seq): named at #5', async () => {
-        await db().updateTable('message_log').set({ seq: -1 }).where('instance_id', '=', instance).where('seq', '=', 5).execute();
-        await db().updateTable('message_log').set({ seq: 5 }).where('instance_id', '=', instance).where('seq', '=', 6).execute();
-        await db().updateTable('message_log').set({ seq: 6 }).where('instance_id', '=', instance).where('seq', '=', -1).execute();
+        await db()
+          .updateTable('message_log')
+          .set({ seq: -1 })
+          .where('instance_id', '=', instance)
+          .where('seq', '=', 5)
+          .execute();
+        await db()
+          .updateTable('message_log')
+          .set({ seq: 5 })
+          .where('instance_id', '=', instance)
+          .where('seq', '=', 6)
+          .execute();
+        await db()
+          .updateTable('message_log')
+          .set({ seq: 6 })
+          .where('instance_id', '=', instance)
+          .where('seq', '=', -1)
+          .execute();
         const verdict = await verify();
-        const broken = expectBroken(verdict, 5, /its link to the previous record is broken|its fields do not match its hash/);
+        const broken = expectBroken(
+          verdict,
+          5,
+          /its link to the previous record is broken|its fields do not match its hash/,
+        );
         expect(broken.slice(0, 2)).to.deep.equal([5, 6]);
         // The checkpoint at #5 signed the original #5: the swap is also caught there.
-        expect(verdict.problems.join('\n')).to.contain(`${instance} #5: the signed checkpoint does not match the record at its position`);
+        expect(verdict.problems.join('\n')).to.contain(
+          `${instance} #5: the signed checkpoint does not match the record at its position`,
+        );
       });
 
       it('(c) a record rewritten and the chain recomputed after it: the signed checkpoint at #5 catches it', async () => {
         const rows = await records(gateway);
         let previous = rows[1]!.hash;
         for (const row of rows.slice(2)) {
-          const changed = row.seq === 3 ? { ...row, request_xml: row.request_xml!.replace('hello', 'HELLO') } : { ...row };
+          const changed =
+            row.seq === 3 ? { ...row, request_xml: row.request_xml!.replace('hello', 'HELLO') } : { ...row };
           if (row.seq === 3) changed.request_digest = sha256Hex(Buffer.from(changed.request_xml!, 'utf8'));
           changed.prev_hash = previous;
           changed.hash = recordHash(changed);
           previous = changed.hash;
           await db()
             .updateTable('message_log')
-            .set({ request_xml: changed.request_xml, request_digest: changed.request_digest, prev_hash: changed.prev_hash, hash: changed.hash })
+            .set({
+              request_xml: changed.request_xml,
+              request_digest: changed.request_digest,
+              prev_hash: changed.prev_hash,
+              hash: changed.hash,
+            })
             .where('instance_id', '=', instance)
             .where('seq', '=', row.seq)
             .execute();
@@ -220,10 +305,18 @@ for (const store of ['sqlite', 'postgres'] as const) {
       });
 
       it('(d) a checkpoint forged: its signature changed', async () => {
-        const checkpoint = await db().selectFrom('message_log_checkpoints').selectAll().where('seq', '=', 5).executeTakeFirstOrThrow();
+        const checkpoint = await db()
+          .selectFrom('message_log_checkpoints')
+          .selectAll()
+          .where('seq', '=', 5)
+          .executeTakeFirstOrThrow();
         const bytes = Buffer.from(checkpoint.signature, 'base64');
         bytes[10] = bytes[10]! ^ 0xff;
-        await db().updateTable('message_log_checkpoints').set({ signature: bytes.toString('base64') }).where('seq', '=', 5).execute();
+        await db()
+          .updateTable('message_log_checkpoints')
+          .set({ signature: bytes.toString('base64') })
+          .where('seq', '=', 5)
+          .execute();
         const verdict = await verify();
         expectBroken(verdict, 5, /^checkpoint: /);
         expect(verdict.problems).to.have.length(1);
@@ -251,7 +344,13 @@ describe('message log: bodies left out by configuration (SQLite)', function () {
     const ping = await send(gateway, 'ping');
     const garbage = await send(gateway, 'garbage');
     const [pingRow, garbageRow] = await records(gateway);
-    expect(pingRow).to.include({ request_xml: null, answer_xml: null, message_type: PING_TYPE, verification: 'verified', http_status: 200 });
+    expect(pingRow).to.include({
+      request_xml: null,
+      answer_xml: null,
+      message_type: PING_TYPE,
+      verification: 'verified',
+      http_status: 200,
+    });
     expect(pingRow!.request_digest).to.equal(sha256Hex(Buffer.from(ping.posted, 'utf8')));
     expect(pingRow!.answer_digest).to.equal(sha256Hex(Buffer.from(ping.body, 'utf8')));
     // A message whose type is unknown has nothing to protect: its bodies are kept (the request of garbage is lost
@@ -266,8 +365,10 @@ describe('message log: bodies left out by configuration (SQLite)', function () {
 
 describe('message log: fail closed (SQLite)', function () {
   this.timeout(60_000);
-  const hide = (gateway: TestGateway) => sql`alter table message_log rename to message_log_hidden`.execute(gateway.store.db);
-  const unhide = (gateway: TestGateway) => sql`alter table message_log_hidden rename to message_log`.execute(gateway.store.db);
+  const hide = (gateway: TestGateway) =>
+    sql`alter table message_log rename to message_log_hidden`.execute(gateway.store.db);
+  const unhide = (gateway: TestGateway) =>
+    sql`alter table message_log_hidden rename to message_log`.execute(gateway.store.db);
 
   it('an exchange that cannot be recorded gets SMEVFailure (MessageLogFailure), not its answer', async () => {
     const gateway = await startTestGateway();

@@ -135,7 +135,10 @@ describe('message log: SIGKILL in the middle of a load run (SQLite, real CLI)', 
 
     const store = await openStore({ sqliteFile });
     try {
-      const rows = await store.db.selectFrom('message_log').select(['message_id', 'instance_id', 'seq', 'http_status']).execute();
+      const rows = await store.db
+        .selectFrom('message_log')
+        .select(['message_id', 'instance_id', 'seq', 'http_status'])
+        .execute();
       const instances = new Set(rows.map((r) => r.instance_id));
       expect([...instances], 'one chain across the restart').to.have.length(1);
       const logged = new Set(rows.filter((r) => Number(r.http_status) === 200).map((r) => r.message_id));

@@ -32,7 +32,12 @@ export function sampleThumbprint(system = 'DEMO_CONSUMER'): string {
   return createHash('sha256').update(der).digest('hex');
 }
 
-export async function send(gateway: TestGateway, kind: ExchangeKind, version: SoapVersion = SOAP11, replayOf?: string): Promise<SentExchange> {
+export async function send(
+  gateway: TestGateway,
+  kind: ExchangeKind,
+  version: SoapVersion = SOAP11,
+  replayOf?: string,
+): Promise<SentExchange> {
   let posted: string;
   let messageId: string | undefined;
   if (kind === 'ping') ({ xml: posted, messageId } = signedCall({ version }));
@@ -40,7 +45,8 @@ export async function send(gateway: TestGateway, kind: ExchangeKind, version: So
     if (!replayOf) throw new Error('a replay needs the request it replays');
     posted = replayOf;
     messageId = /<(?:\w+:)?MessageID>([^<]+)</.exec(replayOf)?.[1];
-  } else if (kind === 'unsigned') ({ xml: posted, messageId } = buildCallRequest({ version, payload: PING_PAYLOAD }));
+  } else if (kind === 'unsigned')
+    ({ xml: posted, messageId } = buildCallRequest({ version, payload: PING_PAYLOAD }));
   else if (kind === 'badsig') {
     // Signed, then its payload changed: the signature no longer holds.
     ({ xml: posted, messageId } = signedCall({ version }));
@@ -72,14 +78,31 @@ export async function sendSeries(gateway: TestGateway, extraPings = 4): Promise<
 }
 
 export async function records(gateway: TestGateway): Promise<MessageRecord[]> {
-  const rows = await gateway.store.db.selectFrom('message_log').selectAll().orderBy('instance_id').orderBy('seq').execute();
-  return rows.map((r) => ({ ...r, seq: Number(r.seq), received_at: Number(r.received_at), answered_at: Number(r.answered_at), duration_us: Number(r.duration_us), http_status: Number(r.http_status) }));
+  const rows = await gateway.store.db
+    .selectFrom('message_log')
+    .selectAll()
+    .orderBy('instance_id')
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({
+    ...r,
+    seq: Number(r.seq),
+    received_at: Number(r.received_at),
+    answered_at: Number(r.answered_at),
+    duration_us: Number(r.duration_us),
+    http_status: Number(r.http_status),
+  }));
 }
 
 /** Waits until the writer has signed a checkpoint at `seq` (checkpoints are written off the hot path). */
 export async function checkpointAt(gateway: TestGateway, seq: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const found = await gateway.store.db.selectFrom('message_log_checkpoints').select('seq').where('seq', '=', seq).where('kind', '=', 'head').executeTakeFirst();
+    const found = await gateway.store.db
+      .selectFrom('message_log_checkpoints')
+      .select('seq')
+      .where('seq', '=', seq)
+      .where('kind', '=', 'head')
+      .executeTakeFirst();
     if (found) return;
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -22,7 +22,12 @@ function application(overrides: Record<string, unknown> = {}) {
     inn: innWithCheckDigit(`7700${String(ogrnCounter).padStart(5, '0')}`),
     address: 'Test address',
     head: 'Test Head',
-    contact: { name: 'Contact', position: 'officer', phone: '+7 (912) 345-67-89', email: 'contact@example.org' },
+    contact: {
+      name: 'Contact',
+      position: 'officer',
+      phone: '+7 (912) 345-67-89',
+      email: 'contact@example.org',
+    },
     ...overrides,
   };
 }
@@ -41,7 +46,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
         },
         ...(raw !== undefined ? { body: raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
-    const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> });
+    const json = async (response: Response) => ({
+      status: response.status,
+      body: (await response.json()) as Record<string, unknown>,
+    });
 
     before(async () => {
       gateway = await startTestGateway({ store });
@@ -75,60 +83,117 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect(applied.body.status).to.equal('submitted');
       expect((await api('POST', `/participants/${id}/register`, 'operator')).status).to.equal(409);
       expect((await api('POST', `/participants/${id}/check`, 'operator')).status).to.equal(403);
-      expect((await json(await api('POST', `/participants/${id}/check`, 'coordinator'))).body.status).to.equal('checked');
+      expect(
+        (await json(await api('POST', `/participants/${id}/check`, 'coordinator'))).body.status,
+      ).to.equal('checked');
       const registered = await json(await api('POST', `/participants/${id}/register`, 'operator'));
       expect(registered.body.registryCode).to.match(/^REG-\d{13}$/);
-      expect((await json(await api('POST', `/participants/${id}/activate`, 'operator'))).body.status).to.equal('active');
+      expect(
+        (await json(await api('POST', `/participants/${id}/activate`, 'operator'))).body.status,
+      ).to.equal('active');
       const shown = await json(await api('GET', `/participants/${id}`, 'auditor'));
       const transitions = shown.body.transitions as Array<{ to_status: string; role: string; actor: string }>;
-      expect(transitions.map((t) => t.to_status)).to.deep.equal(['submitted', 'checked', 'registered', 'active']);
+      expect(transitions.map((t) => t.to_status)).to.deep.equal([
+        'submitted',
+        'checked',
+        'registered',
+        'active',
+      ]);
       expect(transitions[1]?.role).to.equal('coordinator');
       const png = await api('GET', `/participants/${id}/qr.png`, 'auditor');
       expect(png.headers.get('content-type')).to.equal('image/png');
-      expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).to.equal('PNG');
+      expect(
+        Buffer.from(await png.arrayBuffer())
+          .subarray(1, 4)
+          .toString(),
+      ).to.equal('PNG');
       expect(await (await api('GET', `/participants/${id}/qr.svg`, 'auditor')).text()).to.contain('<svg');
     });
 
     it('declines only with a reason', async () => {
-      const id = (await json(await api('POST', '/applications', 'operator', application()))).body.id as string;
+      const id = (await json(await api('POST', '/applications', 'operator', application()))).body
+        .id as string;
       const refused = await json(await api('POST', `/participants/${id}/decline`, 'coordinator', {}));
       expect(refused.status).to.equal(400);
       expect(refused.body.field).to.equal('reason');
-      const declined = await json(await api('POST', `/participants/${id}/decline`, 'coordinator', { reason: 'OGRN does not match the EGRUL record' }));
+      const declined = await json(
+        await api('POST', `/participants/${id}/decline`, 'coordinator', {
+          reason: 'OGRN does not match the EGRUL record',
+        }),
+      );
       expect(declined.body.status).to.equal('declined');
       expect((await api('POST', `/participants/${id}/check`, 'coordinator')).status).to.equal(409);
     });
 
     it('names the field of every bad input and refuses unknown fields, malformed JSON and oversize bodies', async () => {
-      const badOgrn = await json(await api('POST', '/applications', 'operator', application({ ogrn: '1027700132194' })));
+      const badOgrn = await json(
+        await api('POST', '/applications', 'operator', application({ ogrn: '1027700132194' })),
+      );
       expect(badOgrn.status).to.equal(400);
       expect(badOgrn.body.field).to.equal('ogrn');
-      const badInn = await json(await api('POST', '/applications', 'operator', application({ inn: '7707083894' })));
+      const badInn = await json(
+        await api('POST', '/applications', 'operator', application({ inn: '7707083894' })),
+      );
       expect(badInn.body.field).to.equal('inn');
       const badKpp = await json(await api('POST', '/applications', 'operator', application({ kpp: '77AB' })));
       expect(badKpp.body.field).to.equal('kpp');
-      const badPhone = await json(await api('POST', '/applications', 'operator', application({ contact: { name: 'a', position: 'b', phone: '12345', email: 'x@example.org' } })));
+      const badPhone = await json(
+        await api(
+          'POST',
+          '/applications',
+          'operator',
+          application({ contact: { name: 'a', position: 'b', phone: '12345', email: 'x@example.org' } }),
+        ),
+      );
       expect(badPhone.body.field).to.equal('contact.phone');
-      const unknown = await json(await api('POST', '/applications', 'operator', application({ colour: 'blue' })));
+      const unknown = await json(
+        await api('POST', '/applications', 'operator', application({ colour: 'blue' })),
+      );
       expect(unknown.status).to.equal(400);
       expect(String(unknown.body.error)).to.contain('colour');
-      expect((await api('POST', '/applications', 'operator', undefined, '{"fullName": ')).status).to.equal(400);
-      expect((await api('POST', '/applications', 'operator', undefined, JSON.stringify({ fullName: 'x'.repeat(70_000) }))).status).to.equal(413);
+      expect((await api('POST', '/applications', 'operator', undefined, '{"fullName": ')).status).to.equal(
+        400,
+      );
+      expect(
+        (
+          await api(
+            'POST',
+            '/applications',
+            'operator',
+            undefined,
+            JSON.stringify({ fullName: 'x'.repeat(70_000) }),
+          )
+        ).status,
+      ).to.equal(413);
     });
 
     it('refuses a duplicate OGRN and a taken mnemonic with 409', async () => {
       const first = application();
       expect((await api('POST', '/applications', 'operator', first)).status).to.equal(201);
       expect((await api('POST', '/applications', 'operator', first)).status).to.equal(409);
-      const participants = (await json(await api('GET', '/participants?status=active', 'auditor'))).body as unknown as Array<{ id: string }>;
+      const participants = (await json(await api('GET', '/participants?status=active', 'auditor')))
+        .body as unknown as Array<{ id: string }>;
       const owner = participants[0]?.id as string;
-      expect((await api('POST', `/participants/${owner}/systems`, 'operator', { mnemonic: 'DEMO_CONSUMER', name: 'again' })).status).to.equal(409);
-      const badMnemonic = await json(await api('POST', `/participants/${owner}/systems`, 'operator', { mnemonic: 'bad mnemonic', name: 'x' }));
+      expect(
+        (
+          await api('POST', `/participants/${owner}/systems`, 'operator', {
+            mnemonic: 'DEMO_CONSUMER',
+            name: 'again',
+          })
+        ).status,
+      ).to.equal(409);
+      const badMnemonic = await json(
+        await api('POST', `/participants/${owner}/systems`, 'operator', {
+          mnemonic: 'bad mnemonic',
+          name: 'x',
+        }),
+      );
       expect(badMnemonic.body.field).to.equal('mnemonic');
     });
 
     it('lets exactly one of two operators win a concurrent transition', async () => {
-      const id = (await json(await api('POST', '/applications', 'operator', application()))).body.id as string;
+      const id = (await json(await api('POST', '/applications', 'operator', application()))).body
+        .id as string;
       await api('POST', `/participants/${id}/check`, 'coordinator');
       const [a, b] = await Promise.all([
         api('POST', `/participants/${id}/register`, 'operator'),
@@ -149,14 +214,21 @@ for (const store of ['sqlite', 'postgres'] as const) {
     it('applies registry changes to the exchange within a second', async () => {
       const ping = async () => (await post(gateway, signedCall({ system: 'SOCPROTECT_47' }).xml)).body;
       expect(await ping()).to.contain('PingResponse');
-      expect((await api('POST', '/systems/SOCPROTECT_47/suspend', 'operator', { reason: 'security review' })).status).to.equal(200);
+      expect(
+        (await api('POST', '/systems/SOCPROTECT_47/suspend', 'operator', { reason: 'security review' }))
+          .status,
+      ).to.equal(200);
       await new Promise((r) => setTimeout(r, 1000));
       expect(await ping()).to.contain('AccessDenied');
       expect((await api('POST', '/systems/SOCPROTECT_47/resume', 'operator', {})).status).to.equal(200);
       await new Promise((r) => setTimeout(r, 1000));
       expect(await ping()).to.contain('PingResponse');
 
-      const routes = (await json(await api('GET', '/routes', 'auditor'))).body as unknown as Array<{ id: string; consumer: string; localName: string }>;
+      const routes = (await json(await api('GET', '/routes', 'auditor'))).body as unknown as Array<{
+        id: string;
+        consumer: string;
+        localName: string;
+      }>;
       const route = routes.find((r) => r.consumer === 'SOCPROTECT_47' && r.localName === 'PingRequest');
       expect((await api('DELETE', `/routes/${route?.id}`, 'operator')).status).to.equal(200);
       await new Promise((r) => setTimeout(r, 1000));
@@ -165,7 +237,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
 
     it('accepts a rotated certificate beside the old one', async () => {
       const now = new Date();
-      const ca = { certPem: readFileSync('certs-sample/ca.crt.pem', 'utf8'), keyPem: readFileSync('certs-sample/ca.key.pem', 'utf8') };
+      const ca = {
+        certPem: readFileSync('certs-sample/ca.crt.pem', 'utf8'),
+        keyPem: readFileSync('certs-sample/ca.key.pem', 'utf8'),
+      };
       const rotated = issueCertificate(ca, {
         commonName: 'PORTAL_26',
         mnemonic: 'PORTAL_26',
@@ -179,7 +254,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
           signatureAlgorithm: RSA_SHA256,
         });
       expect((await post(gateway, sign())).body).to.contain('SenderIsNotRegistered');
-      expect((await api('POST', '/systems/PORTAL_26/certificates', 'operator', { pem: rotated.certPem })).status).to.equal(201);
+      expect(
+        (await api('POST', '/systems/PORTAL_26/certificates', 'operator', { pem: rotated.certPem })).status,
+      ).to.equal(201);
       await new Promise((r) => setTimeout(r, 1000));
       expect((await post(gateway, sign())).body).to.contain('PingResponse');
       expect((await post(gateway, signedCall({ system: 'PORTAL_26' }).xml)).body).to.contain('PingResponse');

@@ -1,17 +1,30 @@
 import { expect } from 'chai';
-import { TRANSITIONS, coordinatorDeadline, isOverdue, operatorDeadline } from '../../src/registry/lifecycle.js';
+import {
+  TRANSITIONS,
+  coordinatorDeadline,
+  isOverdue,
+  operatorDeadline,
+} from '../../src/registry/lifecycle.js';
 
 describe('participant lifecycle', () => {
   it('gives the coordinator one working day, skipping the weekend', () => {
     // 2026-11-20 is a Friday: the next working day is Monday the 23rd.
-    expect(coordinatorDeadline(new Date('2026-11-20T10:00:00Z')).toISOString()).to.equal('2026-11-23T10:00:00.000Z');
+    expect(coordinatorDeadline(new Date('2026-11-20T10:00:00Z')).toISOString()).to.equal(
+      '2026-11-23T10:00:00.000Z',
+    );
     // Saturday → Monday; Tuesday → Wednesday.
-    expect(coordinatorDeadline(new Date('2026-11-21T10:00:00Z')).toISOString()).to.equal('2026-11-23T10:00:00.000Z');
-    expect(coordinatorDeadline(new Date('2026-11-24T10:00:00Z')).toISOString()).to.equal('2026-11-25T10:00:00.000Z');
+    expect(coordinatorDeadline(new Date('2026-11-21T10:00:00Z')).toISOString()).to.equal(
+      '2026-11-23T10:00:00.000Z',
+    );
+    expect(coordinatorDeadline(new Date('2026-11-24T10:00:00Z')).toISOString()).to.equal(
+      '2026-11-25T10:00:00.000Z',
+    );
   });
 
   it('gives the operator until the next day after the check', () => {
-    expect(operatorDeadline(new Date('2026-11-20T10:00:00Z')).toISOString()).to.equal('2026-11-21T10:00:00.000Z');
+    expect(operatorDeadline(new Date('2026-11-20T10:00:00Z')).toISOString()).to.equal(
+      '2026-11-21T10:00:00.000Z',
+    );
   });
 
   it('marks waiting applications overdue only past their deadline and only while they wait', () => {
@@ -19,7 +32,9 @@ describe('participant lifecycle', () => {
     const submitted = { status: 'submitted' as const, coordinator_due: due, operator_due: null };
     expect(isOverdue(submitted, new Date(due - 1))).to.equal(false);
     expect(isOverdue(submitted, new Date(due + 1))).to.equal(true);
-    expect(isOverdue({ ...submitted, status: 'checked', operator_due: due }, new Date(due + 1))).to.equal(true);
+    expect(isOverdue({ ...submitted, status: 'checked', operator_due: due }, new Date(due + 1))).to.equal(
+      true,
+    );
     expect(isOverdue({ ...submitted, status: 'active' }, new Date(due + 1_000_000))).to.equal(false);
   });
 

@@ -40,7 +40,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       ...options.overrides,
     },
   });
-  const schema = postgres ? `test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}` : undefined;
+  const schema = postgres
+    ? `test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`
+    : undefined;
   const gateway = await startGateway(config, { silent: true, ...options, ...(schema ? { schema } : {}) });
   return {
     ...gateway,
@@ -85,7 +87,10 @@ export function signedCall(
     payload: options.payload ?? PING_PAYLOAD,
     ...(options.messageId ? { messageId: options.messageId } : {}),
   });
-  return { xml: signCallRequest(request.xml, sampleKey(options.system ?? 'DEMO_CONSUMER')), messageId: request.messageId };
+  return {
+    xml: signCallRequest(request.xml, sampleKey(options.system ?? 'DEMO_CONSUMER')),
+    messageId: request.messageId,
+  };
 }
 
 export function post(gateway: TestGateway, xml: string, version: SoapVersion = SOAP11, action = 'urn:Call') {

@@ -3,5 +3,8 @@ import { need, type Exchange } from '../context.js';
 import type { Router } from '../dependencies.js';
 
 export async function route(exchange: Exchange, router: Router): Promise<void> {
-  exchange.route = await router.route(need(exchange.sender, 'sender'), need(exchange.request, 'request').messageType);
+  exchange.route = await router.route(
+    need(exchange.sender, 'sender'),
+    need(exchange.request, 'request').messageType,
+  );
 }

@@ -11,19 +11,27 @@ import { readSenderRequest } from '../request.js';
 export function validate(exchange: Exchange, schemas: SchemaSet, delivery: Delivery): void {
   const problems = schemas.validate(need(exchange.text, 'message text'));
   if (problems.length) {
-    throw new GatewayFault('InvalidContent', `the message does not conform to its schema: ${problems[0]?.message}`, {
-      errors: problems,
-    });
+    throw new GatewayFault(
+      'InvalidContent',
+      `the message does not conform to its schema: ${problems[0]?.message}`,
+      {
+        errors: problems,
+      },
+    );
   }
   const request = readSenderRequest(need(exchange.envelope, 'envelope').operationElement);
   if (!delivery.knows(request.messageType)) {
     const { namespace, localName } = request.messageType;
-    throw new GatewayFault('BusinessDataTypeIsNotSupported', `no service handles {${namespace}}${localName}`, {
-      fields: [
-        ['RootElementLocalName', localName],
-        ['RootElementNamespaceURI', namespace],
-      ],
-    });
+    throw new GatewayFault(
+      'BusinessDataTypeIsNotSupported',
+      `no service handles {${namespace}}${localName}`,
+      {
+        fields: [
+          ['RootElementLocalName', localName],
+          ['RootElementNamespaceURI', namespace],
+        ],
+      },
+    );
   }
   exchange.request = request;
 }

@@ -50,10 +50,15 @@ export class CircuitBreaker {
     const state = this.state;
     if (state === 'open') {
       const retryInMs = Math.max(0, (this.openedAt ?? 0) + this.settings.coolDownMs - this.now());
-      return { allowed: false, reason: `circuit open after ${this.failures} consecutive failures`, retryInMs };
+      return {
+        allowed: false,
+        reason: `circuit open after ${this.failures} consecutive failures`,
+        retryInMs,
+      };
     }
     if (state === 'half-open') {
-      if (this.trialInFlight) return { allowed: false, reason: 'circuit half-open, a trial call is in flight', retryInMs: 0 };
+      if (this.trialInFlight)
+        return { allowed: false, reason: 'circuit half-open, a trial call is in flight', retryInMs: 0 };
       this.trialInFlight = true;
       return { allowed: true, permit: this.permit(true) };
     }

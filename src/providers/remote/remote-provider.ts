@@ -18,7 +18,14 @@ import { z } from 'zod';
 import { GatewayFault } from '../../soap/faults.js';
 import type { MessageType, ProviderOutcome } from '../contract.js';
 import { CircuitBreaker, DEFAULT_BREAKER, type BreakerSettings, type BreakerState } from './breaker.js';
-import { buildProvideDataRequest, checkPayloadXml, parseProvideDataResponse, PROVIDE_DATA_ACTION, WireError, type RemoteCall } from './wire.js';
+import {
+  buildProvideDataRequest,
+  checkPayloadXml,
+  parseProvideDataResponse,
+  PROVIDE_DATA_ACTION,
+  WireError,
+  type RemoteCall,
+} from './wire.js';
 
 export type { RemoteCall } from './wire.js';
 
@@ -54,7 +61,9 @@ const MESSAGE_TYPE_KEY = /^\{[^{}\s]+\}[A-Za-z_][\w.-]*$/;
 export const RemoteSettingsSchema = z
   .object({
     messageTypes: z.array(z.string().regex(MESSAGE_TYPE_KEY, 'must be {namespace}localName')).default([]),
-    idempotentMessageTypes: z.array(z.string().regex(MESSAGE_TYPE_KEY, 'must be {namespace}localName')).default([]),
+    idempotentMessageTypes: z
+      .array(z.string().regex(MESSAGE_TYPE_KEY, 'must be {namespace}localName'))
+      .default([]),
     timeoutMs: z.number().int().positive().optional(),
     maxAnswerBytes: z.number().int().positive().optional(),
     retries: z.number().int().min(0).max(5).optional(),
@@ -87,7 +96,9 @@ export function parseRemoteSettings(section: unknown, defaults: { timeoutMs?: nu
   const options: RemoteProviderOptions = {
     ...(defaults.timeoutMs !== undefined ? { timeoutMs: defaults.timeoutMs } : {}),
     ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
-    ...(breaker ? { breaker: Object.fromEntries(Object.entries(breaker).filter(([, value]) => value !== undefined)) } : {}),
+    ...(breaker
+      ? { breaker: Object.fromEntries(Object.entries(breaker).filter(([, value]) => value !== undefined)) }
+      : {}),
   };
   return { messageTypes: new Set(messageTypes), options };
 }
@@ -178,7 +189,10 @@ export class RemoteProvider {
       throw new GatewayFault('SMEVFailure', `remote provider address is not a URL: ${url.slice(0, 200)}`);
     }
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-      throw new GatewayFault('SMEVFailure', `remote provider address must be http or https: ${displayUrl(target)}`);
+      throw new GatewayFault(
+        'SMEVFailure',
+        `remote provider address must be http or https: ${displayUrl(target)}`,
+      );
     }
     const name = `remote provider ${displayUrl(target)}`;
     try {
@@ -186,14 +200,17 @@ export class RemoteProvider {
     } catch (error) {
       throw new GatewayFault('SMEVFailure', `${name}: ${(error as Error).message}`, { cause: error });
     }
-    if (deadline.aborted) throw new GatewayFault('ProviderTimeout', `${name}: the exchange deadline passed before the call`);
+    if (deadline.aborted)
+      throw new GatewayFault('ProviderTimeout', `${name}: the exchange deadline passed before the call`);
 
     let breaker = this.breakers.get(url);
     if (!breaker) this.breakers.set(url, (breaker = new CircuitBreaker(this.breakerSettings, this.clock)));
     const decision = breaker.acquire();
     if (!decision.allowed) {
       const wait = decision.retryInMs > 0 ? `; next trial in ${Math.ceil(decision.retryInMs / 1000)} s` : '';
-      throw new GatewayFault('ProviderFailure', `${name} failed: ${decision.reason}${wait}`, { reason: 'CircuitOpen' });
+      throw new GatewayFault('ProviderFailure', `${name} failed: ${decision.reason}${wait}`, {
+        reason: 'CircuitOpen',
+      });
     }
 
     try {
@@ -206,7 +223,12 @@ export class RemoteProvider {
     }
   }
 
-  private async call(target: URL, name: string, call: RemoteCall, deadline: AbortSignal): Promise<ProviderOutcome<string>> {
+  private async call(
+    target: URL,
+    name: string,
+    call: RemoteCall,
+    deadline: AbortSignal,
+  ): Promise<ProviderOutcome<string>> {
     const controller = new AbortController();
     const onDeadline = () => controller.abort(new AbortReason('deadline'));
     deadline.addEventListener('abort', onDeadline, { once: true });
@@ -216,8 +238,13 @@ export class RemoteProvider {
     const timedOut = (error?: unknown) => {
       const reason = signal.reason instanceof AbortReason ? signal.reason.which : 'deadline';
       const message =
-        reason === 'timeout' ? `${name} did not answer within ${this.timeoutMs} ms` : `${name} did not answer before the exchange deadline`;
-      return new GatewayFault('ProviderTimeout', message, { cause: error, reason: reason === 'timeout' ? 'Timeout' : 'Deadline' });
+        reason === 'timeout'
+          ? `${name} did not answer within ${this.timeoutMs} ms`
+          : `${name} did not answer before the exchange deadline`;
+      return new GatewayFault('ProviderTimeout', message, {
+        cause: error,
+        reason: reason === 'timeout' ? 'Timeout' : 'Deadline',
+      });
     };
     const body = buildProvideDataRequest(call);
     const idempotent = this.isIdempotent(call);
@@ -233,8 +260,15 @@ export class RemoteProvider {
           const budgetLeft = this.timeoutMs - (Date.now() - started);
           if (!retryable || attempt >= this.retries || delay >= budgetLeft) {
             const tries = attempt + 1;
-            const why = !retryable ? ', not retried: the request is not idempotent' : tries > 1 ? ` after ${tries} attempts` : '';
-            throw new GatewayFault('ProviderFailure', `${name} failed: ${error.message}${why}`, { cause: error.error, reason: 'Connection' });
+            const why = !retryable
+              ? ', not retried: the request is not idempotent'
+              : tries > 1
+                ? ` after ${tries} attempts`
+                : '';
+            throw new GatewayFault('ProviderFailure', `${name} failed: ${error.message}${why}`, {
+              cause: error.error,
+              reason: 'Connection',
+            });
           }
           await sleep(delay, signal).catch((abort: unknown) => {
             throw timedOut(abort);
@@ -248,7 +282,12 @@ export class RemoteProvider {
   }
 
   /** One HTTP exchange. Throws ConnectionFailure (retryable kinds), GatewayFault, or the abort error. */
-  private async attempt(target: URL, name: string, body: string, signal: AbortSignal): Promise<ProviderOutcome<string>> {
+  private async attempt(
+    target: URL,
+    name: string,
+    body: string,
+    signal: AbortSignal,
+  ): Promise<ProviderOutcome<string>> {
     let response: Response;
     try {
       response = await this.fetch(target, {
@@ -266,26 +305,38 @@ export class RemoteProvider {
       if (signal.aborted) throw error;
       const code = errorCode(error);
       if (code && (REFUSED.has(code) || RESET.has(code))) throw new ConnectionFailure(code, error);
-      throw new GatewayFault('ProviderFailure', `${name} failed: ${code ? `${code}, ` : ''}${errorText(error)}`, {
-        cause: error,
-        reason: 'Connection',
-      });
+      throw new GatewayFault(
+        'ProviderFailure',
+        `${name} failed: ${code ? `${code}, ` : ''}${errorText(error)}`,
+        {
+          cause: error,
+          reason: 'Connection',
+        },
+      );
     }
 
     const text = await this.readBody(response, name, signal);
     const status = response.status;
     if (status !== 200 && status < 500) {
-      throw new GatewayFault('ProviderFailure', `${name} failed: HTTP ${status} ${response.statusText}`.trimEnd(), { reason: 'HttpStatus' });
+      throw new GatewayFault(
+        'ProviderFailure',
+        `${name} failed: HTTP ${status} ${response.statusText}`.trimEnd(),
+        { reason: 'HttpStatus' },
+      );
     }
     let answer;
     try {
       answer = parseProvideDataResponse(text);
     } catch (error) {
       if (status !== 200) {
-        throw new GatewayFault('ProviderFailure', `${name} failed: HTTP ${status} ${response.statusText}`.trimEnd(), {
-          cause: error,
-          reason: 'HttpStatus',
-        });
+        throw new GatewayFault(
+          'ProviderFailure',
+          `${name} failed: HTTP ${status} ${response.statusText}`.trimEnd(),
+          {
+            cause: error,
+            reason: 'HttpStatus',
+          },
+        );
       }
       throw new GatewayFault('ProviderFailure', `${name} failed: ${(error as Error).message}`, {
         cause: error,
@@ -293,13 +344,20 @@ export class RemoteProvider {
       });
     }
     if (answer.kind === 'fault') {
-      const faultString = answer.faultString.length > 300 ? `${answer.faultString.slice(0, 300)}…` : answer.faultString;
-      throw new GatewayFault('ProviderFailure', `${name} failed: SOAP fault ${answer.faultCode}: ${faultString} (HTTP ${status})`, {
-        reason: 'SoapFault',
-      });
+      const faultString =
+        answer.faultString.length > 300 ? `${answer.faultString.slice(0, 300)}…` : answer.faultString;
+      throw new GatewayFault(
+        'ProviderFailure',
+        `${name} failed: SOAP fault ${answer.faultCode}: ${faultString} (HTTP ${status})`,
+        {
+          reason: 'SoapFault',
+        },
+      );
     }
     if (status !== 200) {
-      throw new GatewayFault('ProviderFailure', `${name} failed: HTTP ${status} with a ProvideDataResponse`, { reason: 'HttpStatus' });
+      throw new GatewayFault('ProviderFailure', `${name} failed: HTTP ${status} with a ProvideDataResponse`, {
+        reason: 'HttpStatus',
+      });
     }
     return answer;
   }
@@ -307,7 +365,9 @@ export class RemoteProvider {
   /** The body as UTF-8 text, refusing it as soon as it grows past the cap. */
   private async readBody(response: Response, name: string, signal: AbortSignal): Promise<string> {
     const oversize = () =>
-      new GatewayFault('ProviderFailure', `${name} failed: the answer exceeds ${this.maxAnswerBytes} bytes`, { reason: 'Oversize' });
+      new GatewayFault('ProviderFailure', `${name} failed: the answer exceeds ${this.maxAnswerBytes} bytes`, {
+        reason: 'Oversize',
+      });
     const declared = Number(response.headers.get('content-length') ?? NaN);
     if (declared > this.maxAnswerBytes) {
       await response.body?.cancel().catch(() => undefined);
@@ -330,15 +390,22 @@ export class RemoteProvider {
       }
     } catch (error) {
       if (error instanceof GatewayFault || signal.aborted) throw error;
-      throw new GatewayFault('ProviderFailure', `${name} failed: the connection broke while reading the answer: ${errorText(error)}`, {
-        cause: error,
-        reason: 'Connection',
-      });
+      throw new GatewayFault(
+        'ProviderFailure',
+        `${name} failed: the connection broke while reading the answer: ${errorText(error)}`,
+        {
+          cause: error,
+          reason: 'Connection',
+        },
+      );
     }
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
     } catch (error) {
-      throw new GatewayFault('ProviderFailure', `${name} failed: the answer is not UTF-8 text`, { cause: error, reason: 'MalformedAnswer' });
+      throw new GatewayFault('ProviderFailure', `${name} failed: the answer is not UTF-8 text`, {
+        cause: error,
+        reason: 'MalformedAnswer',
+      });
     }
   }
 }

@@ -34,7 +34,12 @@ import type { RejectionCode } from '../contract.js';
 export const PROVIDER_NS = 'urn://smev-gateway/exchange/provider/1.0';
 export const PROVIDE_DATA_ACTION = 'urn:ProvideData';
 
-export const REJECTION_CODES: readonly RejectionCode[] = ['ACCESS_DENIED', 'NO_DATA', 'UNKNOWN_REQUEST_DESCRIPTION', 'FAILURE'];
+export const REJECTION_CODES: readonly RejectionCode[] = [
+  'ACCESS_DENIED',
+  'NO_DATA',
+  'UNKNOWN_REQUEST_DESCRIPTION',
+  'FAILURE',
+];
 
 /** The parts of an exchange a remote provider is told. */
 export interface RemoteCall {
@@ -69,7 +74,9 @@ export function buildProvideDataRequest(call: RemoteCall): string {
     `<pd:ProvideDataRequest xmlns:pd="${PROVIDER_NS}">`,
     `<pd:MessageID>${escapeText(call.messageId)}</pd:MessageID>`,
     `<pd:ReferenceMessageID>${escapeText(call.referenceMessageId)}</pd:ReferenceMessageID>`,
-    call.transactionCode === undefined ? '' : `<pd:TransactionCode>${escapeText(call.transactionCode)}</pd:TransactionCode>`,
+    call.transactionCode === undefined
+      ? ''
+      : `<pd:TransactionCode>${escapeText(call.transactionCode)}</pd:TransactionCode>`,
     `<pd:Sender>${escapeText(call.sender.mnemonic)}</pd:Sender>`,
     call.testMessage ? '<pd:TestMessage/>' : '',
     `<pd:Content>${call.payloadXml}</pd:Content>`,
@@ -87,7 +94,8 @@ export function checkPayloadXml(payloadXml: string): void {
   } catch (error) {
     throw new WireError(`the payload is not one well-formed element: ${(error as Error).message}`);
   }
-  if (!doc.documentElement || childElements(doc).length !== 1) throw new WireError('the payload is not one element');
+  if (!doc.documentElement || childElements(doc).length !== 1)
+    throw new WireError('the payload is not one element');
 }
 
 /**
@@ -103,7 +111,12 @@ export function serializeElement(element: Element): string {
     for (let i = 0; i < attributes.length; i++) {
       const attribute = attributes.item(i);
       if (!attribute) continue;
-      const prefix = attribute.name === 'xmlns' ? '' : attribute.name.startsWith('xmlns:') ? attribute.name.slice(6) : undefined;
+      const prefix =
+        attribute.name === 'xmlns'
+          ? ''
+          : attribute.name.startsWith('xmlns:')
+            ? attribute.name.slice(6)
+            : undefined;
       if (prefix !== undefined && !inScope.has(prefix)) inScope.set(prefix, attribute.value);
     }
   }
@@ -144,7 +157,8 @@ function strayText(element: Element): boolean {
 const named = (element: Element | undefined, namespace: string, localName: string): element is Element =>
   element !== undefined && element.namespaceURI === namespace && element.localName === localName;
 
-const describe = (element: Element) => `{${element.namespaceURI ?? ''}}${element.localName ?? element.nodeName}`;
+const describe = (element: Element) =>
+  `{${element.namespaceURI ?? ''}}${element.localName ?? element.nodeName}`;
 
 /** Read an upstream answer body; throws WireError naming what is wrong with it. */
 export function parseProvideDataResponse(text: string): UpstreamAnswer {
@@ -157,7 +171,9 @@ export function parseProvideDataResponse(text: string): UpstreamAnswer {
   }
   const envelope = doc.documentElement;
   if (!envelope || !named(envelope, NS.soap11, 'Envelope')) {
-    throw new WireError(`the answer is not a SOAP 1.1 envelope (root ${envelope ? describe(envelope) : 'missing'})`);
+    throw new WireError(
+      `the answer is not a SOAP 1.1 envelope (root ${envelope ? describe(envelope) : 'missing'})`,
+    );
   }
   const parts = childElements(envelope);
   const body = parts.find((part) => named(part, NS.soap11, 'Body'));
@@ -166,11 +182,17 @@ export function parseProvideDataResponse(text: string): UpstreamAnswer {
     throw new WireError('the answer envelope must hold an optional Header and one Body');
   }
   const [operation, ...extra] = childElements(body);
-  if (!operation || extra.length || strayText(body)) throw new WireError('the answer Body must hold exactly one element');
+  if (!operation || extra.length || strayText(body))
+    throw new WireError('the answer Body must hold exactly one element');
   if (named(operation, NS.soap11, 'Fault')) {
     const fields = childElements(operation);
-    const field = (name: string) => fields.find((f) => f.localName === name && !f.namespaceURI)?.textContent?.trim() ?? '';
-    return { kind: 'fault', faultCode: field('faultcode') || '(none)', faultString: field('faultstring') || '(none)' };
+    const field = (name: string) =>
+      fields.find((f) => f.localName === name && !f.namespaceURI)?.textContent?.trim() ?? '';
+    return {
+      kind: 'fault',
+      faultCode: field('faultcode') || '(none)',
+      faultString: field('faultstring') || '(none)',
+    };
   }
   if (!named(operation, PROVIDER_NS, 'ProvideDataResponse')) {
     throw new WireError(`the answer Body holds ${describe(operation)}, not ProvideDataResponse`);
@@ -178,7 +200,9 @@ export function parseProvideDataResponse(text: string): UpstreamAnswer {
   const children = childElements(operation);
   const [outcome] = children;
   if (!outcome || children.length !== 1 || strayText(operation)) {
-    throw new WireError(`ProvideDataResponse must hold exactly one Content or Rejected, not ${children.length} elements`);
+    throw new WireError(
+      `ProvideDataResponse must hold exactly one Content or Rejected, not ${children.length} elements`,
+    );
   }
   if (named(outcome, PROVIDER_NS, 'Content')) {
     const content = childElements(outcome);
@@ -195,7 +219,12 @@ export function parseProvideDataResponse(text: string): UpstreamAnswer {
   if (named(outcome, PROVIDER_NS, 'Rejected')) {
     const fields = childElements(outcome);
     const [code, description, ...rest] = fields;
-    if (!named(code, PROVIDER_NS, 'Code') || !named(description, PROVIDER_NS, 'Description') || rest.length || strayText(outcome)) {
+    if (
+      !named(code, PROVIDER_NS, 'Code') ||
+      !named(description, PROVIDER_NS, 'Description') ||
+      rest.length ||
+      strayText(outcome)
+    ) {
       throw new WireError('Rejected must hold Code then Description');
     }
     if (childElements(code).length || childElements(description).length) {
@@ -203,7 +232,9 @@ export function parseProvideDataResponse(text: string): UpstreamAnswer {
     }
     const value = (code.textContent ?? '').trim() as RejectionCode;
     if (!REJECTION_CODES.includes(value)) {
-      throw new WireError(`Rejected Code "${value.slice(0, 64)}" is not one of ${REJECTION_CODES.join(', ')}`);
+      throw new WireError(
+        `Rejected Code "${value.slice(0, 64)}" is not one of ${REJECTION_CODES.join(', ')}`,
+      );
     }
     return { kind: 'rejected', code: value, description: (description.textContent ?? '').trim() };
   }

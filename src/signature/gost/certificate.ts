@@ -65,12 +65,14 @@ export function parseGostCertificate(der: Uint8Array): GostCertificate {
   if (tbsTlv.tag !== 0x30 || algTlv.tag !== 0x30 || sigTlv.tag !== 0x03 || sigTlv.end !== outer.end) {
     throw new Error('GOST certificate: not tbsCertificate, signatureAlgorithm, signatureValue');
   }
-  if (der[sigTlv.contentStart] !== 0) throw new Error('GOST certificate: signature BIT STRING has unused bits');
+  if (der[sigTlv.contentStart] !== 0)
+    throw new Error('GOST certificate: signature BIT STRING has unused bits');
   const tbs = der.slice(tbsTlv.start, tbsTlv.end);
 
   const alg = toForge(der.subarray(algTlv.start, algTlv.end));
   const algOid = Array.isArray(alg.value) ? alg.value[0] : undefined;
-  if (!algOid || typeof algOid.value !== 'string') throw new Error('GOST certificate: bad signatureAlgorithm');
+  if (!algOid || typeof algOid.value !== 'string')
+    throw new Error('GOST certificate: bad signatureAlgorithm');
   const signatureAlgorithmOid = forge.asn1.derToOid(algOid.value);
 
   const tbsAsn = toForge(tbs);
@@ -98,8 +100,10 @@ export function parseGostCertificate(der: Uint8Array): GostCertificate {
 export function verifyGostCertificateSignature(cert: GostCertificate, issuerKey: GostPublicKeyInfo): boolean {
   const { curve, publicKey } = issuerKey;
   let digest: Uint8Array;
-  if (cert.signatureAlgorithmOid === OID_SIGN_GOST2012_256 && curve.size === 32) digest = streebog256(cert.tbs);
-  else if (cert.signatureAlgorithmOid === OID_SIGN_GOST2012_512 && curve.size === 64) digest = streebog512(cert.tbs);
+  if (cert.signatureAlgorithmOid === OID_SIGN_GOST2012_256 && curve.size === 32)
+    digest = streebog256(cert.tbs);
+  else if (cert.signatureAlgorithmOid === OID_SIGN_GOST2012_512 && curve.size === 64)
+    digest = streebog512(cert.tbs);
   else return false;
   if (cert.signatureValue.length !== 2 * curve.size) return false;
   return gostVerify(curve, publicKey, digest, cert.signatureValue);

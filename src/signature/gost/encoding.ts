@@ -63,7 +63,9 @@ export function encodeSignature(curve: GostCurve, sig: GostSignatureParts): Uint
 /** Splits s ‖ r; throws on a length other than 2 × curve.size (range checks belong to verification). */
 export function decodeSignature(curve: GostCurve, bytes: Uint8Array): GostSignatureParts {
   if (bytes.length !== 2 * curve.size) {
-    throw new RangeError(`GOST: signature must be ${String(2 * curve.size)} bytes, got ${String(bytes.length)}`);
+    throw new RangeError(
+      `GOST: signature must be ${String(2 * curve.size)} bytes, got ${String(bytes.length)}`,
+    );
   }
   return {
     s: bytesToBigIntBE(bytes.subarray(0, curve.size)),
@@ -98,7 +100,9 @@ export function encodePublicKeyX509(curve: GostCurve, pub: AffinePoint): Uint8Ar
 /** Inverse of encodePublicKeyX509; the point is not validated here (gostVerify does that). */
 export function decodePublicKeyX509(curve: GostCurve, bytes: Uint8Array): AffinePoint {
   if (bytes.length !== 2 * curve.size) {
-    throw new RangeError(`GOST: public key must be ${String(2 * curve.size)} bytes, got ${String(bytes.length)}`);
+    throw new RangeError(
+      `GOST: public key must be ${String(2 * curve.size)} bytes, got ${String(bytes.length)}`,
+    );
   }
   return {
     x: bytesToBigIntLE(bytes.subarray(0, curve.size)),

@@ -1,5 +1,11 @@
 /** GOST R 34.11-2012 (Streebog) and GOST R 34.10-2012 signatures in pure TypeScript. */
-export { createStreebog, streebog256, streebog512, type StreebogBits, type StreebogHash } from './streebog.js';
+export {
+  createStreebog,
+  streebog256,
+  streebog512,
+  type StreebogBits,
+  type StreebogHash,
+} from './streebog.js';
 export { curveByOid, GOST_CURVES, type GostCurve } from './curves.js';
 export type { AffinePoint } from './ec.js';
 export {

@@ -35,7 +35,12 @@ export function gostSign(curve: GostCurve, privateKey: bigint, digest: Uint8Arra
  * Test-only: signs with a caller-chosen nonce k, to reproduce the RFC 7091 examples. A reused or
  * predictable k reveals the private key; production code must use gostSign(). Not exported from index.ts.
  */
-export function gostSignWithK(curve: GostCurve, privateKey: bigint, digest: Uint8Array, k: bigint): Uint8Array {
+export function gostSignWithK(
+  curve: GostCurve,
+  privateKey: bigint,
+  digest: Uint8Array,
+  k: bigint,
+): Uint8Array {
   checkPrivateKey(curve, privateKey);
   if (k <= 0n || k >= curve.q) throw new RangeError('GOST R 34.10: k must be in [1, q-1]');
   const sig = signWithNonce(curve, privateKey, digest, k);

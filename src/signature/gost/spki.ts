@@ -27,7 +27,8 @@ function child(node: Asn1, i: number, what: string): Asn1 {
 }
 
 function oidOf(node: Asn1, what: string): string {
-  if (node.type !== forge.asn1.Type.OID || typeof node.value !== 'string') throw new Error(`GOST SPKI: ${what} is not an OID`);
+  if (node.type !== forge.asn1.Type.OID || typeof node.value !== 'string')
+    throw new Error(`GOST SPKI: ${what} is not an OID`);
   return forge.asn1.derToOid(node.value);
 }
 
@@ -37,7 +38,8 @@ function binaryToBytes(s: string): Uint8Array {
 
 /** The OCTET STRING carried in a BIT STRING, whether or not forge already decoded the encapsulation. */
 function octetsInBitString(bits: Asn1): Uint8Array {
-  if (bits.type !== forge.asn1.Type.BITSTRING) throw new Error('GOST SPKI: subjectPublicKey is not a BIT STRING');
+  if (bits.type !== forge.asn1.Type.BITSTRING)
+    throw new Error('GOST SPKI: subjectPublicKey is not a BIT STRING');
   let inner: Asn1;
   if (Array.isArray(bits.value)) {
     inner = child(bits, 0, 'OCTET STRING in the BIT STRING');

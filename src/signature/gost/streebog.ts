@@ -53,10 +53,22 @@ function buildLpsTable(): Int32Array {
 function xlps(x: Int32Array, y: Int32Array, out: Int32Array): void {
   const T = LPS_TABLE;
   // 16 lanes of x ^ y, read once into locals.
-  const l0 = x[0]! ^ y[0]!, h0 = x[1]! ^ y[1]!, l1 = x[2]! ^ y[2]!, h1 = x[3]! ^ y[3]!;
-  const l2 = x[4]! ^ y[4]!, h2 = x[5]! ^ y[5]!, l3 = x[6]! ^ y[6]!, h3 = x[7]! ^ y[7]!;
-  const l4 = x[8]! ^ y[8]!, h4 = x[9]! ^ y[9]!, l5 = x[10]! ^ y[10]!, h5 = x[11]! ^ y[11]!;
-  const l6 = x[12]! ^ y[12]!, h6 = x[13]! ^ y[13]!, l7 = x[14]! ^ y[14]!, h7 = x[15]! ^ y[15]!;
+  const l0 = x[0]! ^ y[0]!,
+    h0 = x[1]! ^ y[1]!,
+    l1 = x[2]! ^ y[2]!,
+    h1 = x[3]! ^ y[3]!;
+  const l2 = x[4]! ^ y[4]!,
+    h2 = x[5]! ^ y[5]!,
+    l3 = x[6]! ^ y[6]!,
+    h3 = x[7]! ^ y[7]!;
+  const l4 = x[8]! ^ y[8]!,
+    h4 = x[9]! ^ y[9]!,
+    l5 = x[10]! ^ y[10]!,
+    h5 = x[11]! ^ y[11]!;
+  const l6 = x[12]! ^ y[12]!,
+    h6 = x[13]! ^ y[13]!,
+    l7 = x[14]! ^ y[14]!,
+    h7 = x[15]! ^ y[15]!;
   // Bytes 0..3 of every word come from the low lanes, bytes 4..7 from the high lanes.
   for (let i = 0; i < 4; i++) {
     const sh = i << 3;

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { createLogger } from '../../../src/logging/logger.js';
-import { externalServices, loadProviderModule, ProviderModuleError } from '../../../src/providers/external.js';
+import {
+  externalServices,
+  loadProviderModule,
+  ProviderModuleError,
+} from '../../../src/providers/external.js';
 import { ProviderDelivery } from '../../../src/providers/delivery.js';
 import type { SenderRequest } from '../../../src/exchange/request.js';
 import type { Store } from '../../../src/store/store.js';
@@ -54,11 +58,17 @@ describe('provider modules', () => {
     expect(outcome.kind).to.equal('answer');
     if (outcome.kind !== 'answer') return;
     const xml = weather.codec.encode(outcome.body);
-    expect(xml).to.match(new RegExp(`^<w:WeatherResponse xmlns:w="${WEATHER_NS}"><w:City>Kazan</w:City><w:Date>2025-03-02</w:Date>`));
+    expect(xml).to.match(
+      new RegExp(
+        `^<w:WeatherResponse xmlns:w="${WEATHER_NS}"><w:City>Kazan</w:City><w:Date>2025-03-02</w:Date>`,
+      ),
+    );
     expect(schemas.validate(xml), 'the answer conforms to weather-1.0.xsd').to.deep.equal([]);
 
     const today = await provider.handle(call(weather.codec.decode(weatherRequest('Moscow'))));
-    expect(today.kind === 'answer' && weather.codec.encode(today.body)).to.contain('<w:Date>2025-03-01</w:Date>');
+    expect(today.kind === 'answer' && weather.codec.encode(today.body)).to.contain(
+      '<w:Date>2025-03-01</w:Date>',
+    );
     expect(await provider.handle(call(weather.codec.decode(weatherRequest('Atlantis'))))).to.deep.equal({
       kind: 'rejected',
       code: 'NO_DATA',
@@ -68,7 +78,11 @@ describe('provider modules', () => {
 
   it('passes the rest of its configuration section as settings, and is delivered to as builtin:<name>', async () => {
     const services = await externalServices(
-      { weather: { module: EXAMPLE, cities: ['Oslo'] }, cards: { someSetting: 1 }, remote: { module: 'ignored' } },
+      {
+        weather: { module: EXAMPLE, cities: ['Oslo'] },
+        cards: { someSetting: 1 },
+        remote: { module: 'ignored' },
+      },
       { store, log, clock },
     );
     expect(services.map((s) => s.name)).to.deep.equal(['weather']);
@@ -77,7 +91,10 @@ describe('provider modules', () => {
     const deliver = (city: string) => {
       const payload = weatherRequest(city);
       return delivery.deliver({
-        route: { recipient: { mnemonic: 'WEATHER', humanReadableName: 'Weather' }, provider: 'builtin:weather' },
+        route: {
+          recipient: { mnemonic: 'WEATHER', humanReadableName: 'Weather' },
+          provider: 'builtin:weather',
+        },
         request: {
           messageId: 'c0ffee00-1111-11ef-8000-000000000001',
           referenceMessageId: 'c0ffee00-1111-11ef-8000-000000000001',
@@ -118,7 +135,9 @@ describe('provider modules', () => {
     };
 
     it('names a module that cannot be loaded', async () => {
-      expect(await refusal('./examples/provider-module/missing.mjs')).to.match(/provider module .*missing\.mjs cannot be loaded: /);
+      expect(await refusal('./examples/provider-module/missing.mjs')).to.match(
+        /provider module .*missing\.mjs cannot be loaded: /,
+      );
       expect(await refusal(module('broken.mjs', 'export const = ;'))).to.contain('cannot be loaded');
     });
 
@@ -143,13 +162,30 @@ describe('provider modules', () => {
         "export const codec = { namespace: 'urn:x', requests: ['X'], decode() {}, encode() { return '' } };\nexport function createProvider() { return {}; }",
       );
       const service = await loadProviderModule(noHandle);
-      expect(() => service.createProvider({ store, log, settings: {}, clock })).to.throw(ProviderModuleError, 'handle(request)');
-      await expectRejection(externalServices({ ping: { module: EXAMPLE } }, { store, log, clock }), 'the name of a built-in service cannot be reused');
-      const hosted = [{ name: 'cards', codec: { namespace: 'urn:cards', requests: [] } as never, provider: {} as never }];
-      await expectRejection(externalServices({ cards: { module: EXAMPLE } }, { store, log, clock }, { hosted }), 'the name of a built-in service');
-      await expectRejection(externalServices({ Weather: { module: EXAMPLE } }, { store, log, clock }), 'a module service name must match');
+      expect(() => service.createProvider({ store, log, settings: {}, clock })).to.throw(
+        ProviderModuleError,
+        'handle(request)',
+      );
       await expectRejection(
-        externalServices({ weather: { module: EXAMPLE }, weather2: { module: EXAMPLE } }, { store, log, clock }),
+        externalServices({ ping: { module: EXAMPLE } }, { store, log, clock }),
+        'the name of a built-in service cannot be reused',
+      );
+      const hosted = [
+        { name: 'cards', codec: { namespace: 'urn:cards', requests: [] } as never, provider: {} as never },
+      ];
+      await expectRejection(
+        externalServices({ cards: { module: EXAMPLE } }, { store, log, clock }, { hosted }),
+        'the name of a built-in service',
+      );
+      await expectRejection(
+        externalServices({ Weather: { module: EXAMPLE } }, { store, log, clock }),
+        'a module service name must match',
+      );
+      await expectRejection(
+        externalServices(
+          { weather: { module: EXAMPLE }, weather2: { module: EXAMPLE } },
+          { store, log, clock },
+        ),
         `namespace ${WEATHER_NS} is already served by weather`,
       );
     });

@@ -30,19 +30,38 @@ describe('Call routed to a remote provider (SQLite)', () => {
         if (mode === 'fail') return void response.writeHead(503).end('down');
         response
           .writeHead(200, { 'content-type': 'text/xml; charset=utf-8' })
-          .end(`<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><pd:ProvideDataResponse xmlns:pd="${PROVIDER_NS}">${body}</pd:ProvideDataResponse></soap:Body></soap:Envelope>`);
+          .end(
+            `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><pd:ProvideDataResponse xmlns:pd="${PROVIDER_NS}">${body}</pd:ProvideDataResponse></soap:Body></soap:Envelope>`,
+          );
       });
     });
     upstream.listen(0, '127.0.0.1');
     await new Promise((resolve) => upstream.once('listening', resolve));
     const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/provide`;
-    gateway = await startTestGateway({ overrides: { 'services.remote': { messageTypes: [`{${PING_NS}}PingRequest`] } } });
-    const routes = (await gateway.registry.listRoutes()) as Array<{ id: string; consumer: string; local_name?: string; localName?: string; recipient: string }>;
-    const ping = routes.find((r) => JSON.stringify(r).includes('PingRequest') && JSON.stringify(r).includes('DEMO_CONSUMER'));
+    gateway = await startTestGateway({
+      overrides: { 'services.remote': { messageTypes: [`{${PING_NS}}PingRequest`] } },
+    });
+    const routes = (await gateway.registry.listRoutes()) as Array<{
+      id: string;
+      consumer: string;
+      local_name?: string;
+      localName?: string;
+      recipient: string;
+    }>;
+    const ping = routes.find(
+      (r) => JSON.stringify(r).includes('PingRequest') && JSON.stringify(r).includes('DEMO_CONSUMER'),
+    );
     if (!ping) throw new Error(`no ping route in ${JSON.stringify(routes)}`);
     await gateway.registry.withdrawRoute(operator, ping.id);
-    const recipient = JSON.stringify(ping).match(/"(?:recipient|recipient_mnemonic)":"([A-Z0-9_]+)"/)?.[1] ?? 'DEMO_PROVIDER';
-    await gateway.registry.addRoute(operator, { consumer: 'DEMO_CONSUMER', namespace: PING_NS, localName: 'PingRequest', recipient, provider: `remote:${url}` });
+    const recipient =
+      JSON.stringify(ping).match(/"(?:recipient|recipient_mnemonic)":"([A-Z0-9_]+)"/)?.[1] ?? 'DEMO_PROVIDER';
+    await gateway.registry.addRoute(operator, {
+      consumer: 'DEMO_CONSUMER',
+      namespace: PING_NS,
+      localName: 'PingRequest',
+      recipient,
+      provider: `remote:${url}`,
+    });
     await new Promise((resolve) => setTimeout(resolve, 700)); // the directory polls the registry revision
   });
   after(async () => {

@@ -7,7 +7,9 @@ import { contentAnswer, rejectionOf, remoteCall } from './support.js';
 
 type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
 
-async function upstream(handler: Handler): Promise<{ url: string; server: Server; calls: () => number; close(): Promise<void> }> {
+async function upstream(
+  handler: Handler,
+): Promise<{ url: string; server: Server; calls: () => number; close(): Promise<void> }> {
   let calls = 0;
   const server = createServer((request, response) => {
     calls++;
@@ -37,7 +39,11 @@ describe('RemoteProvider over a real socket', () => {
   it('posts ProvideDataRequest with its SOAP 1.1 headers and maps the answer', async () => {
     const seen: Array<{ action: string | undefined; type: string | undefined; body: string }> = [];
     const up = await upstream((request, body, response) => {
-      seen.push({ action: request.headers.soapaction as string | undefined, type: request.headers['content-type'], body });
+      seen.push({
+        action: request.headers.soapaction as string | undefined,
+        type: request.headers['content-type'],
+        body,
+      });
       response.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(contentAnswer());
     });
     try {
@@ -65,7 +71,11 @@ describe('RemoteProvider over a real socket', () => {
       response.writeHead(200, { 'content-type': 'text/xml' }).end(contentAnswer());
     });
     try {
-      const outcome = await fast().deliver(up.url, remoteCall({ testMessage: true }), AbortSignal.timeout(5_000));
+      const outcome = await fast().deliver(
+        up.url,
+        remoteCall({ testMessage: true }),
+        AbortSignal.timeout(5_000),
+      );
       expect(outcome.kind).to.equal('answer');
       expect(up.calls()).to.equal(2);
 
@@ -120,7 +130,9 @@ describe('RemoteProvider over a real socket', () => {
     });
     try {
       const started = Date.now();
-      const error = await rejectionOf(fast({ maxAnswerBytes: 1024 * 1024 }).deliver(up.url, remoteCall(), AbortSignal.timeout(5_000)));
+      const error = await rejectionOf(
+        fast({ maxAnswerBytes: 1024 * 1024 }).deliver(up.url, remoteCall(), AbortSignal.timeout(5_000)),
+      );
       expect(error.code).to.equal('ProviderFailure');
       expect(error.message).to.contain('the answer exceeds 1048576 bytes');
       expect(Date.now() - started).to.be.below(2_000);

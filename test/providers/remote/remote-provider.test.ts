@@ -1,9 +1,22 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { RemoteProvider, messageTypeKey, parseRemoteSettings } from '../../../src/providers/remote/remote-provider.js';
+import {
+  RemoteProvider,
+  messageTypeKey,
+  parseRemoteSettings,
+} from '../../../src/providers/remote/remote-provider.js';
 import { PROVIDER_NS } from '../../../src/providers/remote/wire.js';
 import { GatewayFault } from '../../../src/soap/faults.js';
-import { ManualClock, WEATHER_NS, contentAnswer, envelope, rejectedAnswer, rejectionOf, remoteCall, soapFault } from './support.js';
+import {
+  ManualClock,
+  WEATHER_NS,
+  contentAnswer,
+  envelope,
+  rejectedAnswer,
+  rejectionOf,
+  remoteCall,
+  soapFault,
+} from './support.js';
 
 const ORIGIN = 'http://upstream.test';
 const URL = `${ORIGIN}/provide`;
@@ -27,11 +40,19 @@ describe('RemoteProvider (nock)', () => {
         .post('/provide')
         .matchHeader('soapaction', '"urn:ProvideData"')
         .matchHeader('content-type', /^text\/xml/)
-        .reply(200, (_uri, body) => {
-          sent = String(body);
-          return contentAnswer();
-        }, { 'content-type': 'text/xml; charset=utf-8' });
-      const outcome = await provider().deliver(URL, remoteCall({ transactionCode: 'TX-1', testMessage: true }), longDeadline());
+        .reply(
+          200,
+          (_uri, body) => {
+            sent = String(body);
+            return contentAnswer();
+          },
+          { 'content-type': 'text/xml; charset=utf-8' },
+        );
+      const outcome = await provider().deliver(
+        URL,
+        remoteCall({ transactionCode: 'TX-1', testMessage: true }),
+        longDeadline(),
+      );
       expect(scope.isDone()).to.equal(true);
       expect(outcome).to.deep.equal({
         kind: 'answer',
@@ -41,7 +62,9 @@ describe('RemoteProvider (nock)', () => {
       expect(sent).to.contain('<pd:MessageID>c0ffee00-1111-11ef-8000-000000000001</pd:MessageID>');
       expect(sent).to.contain('<pd:TransactionCode>TX-1</pd:TransactionCode>');
       expect(sent).to.contain('<pd:Sender>DEMO_CONSUMER</pd:Sender><pd:TestMessage/>');
-      expect(sent).to.contain(`<pd:Content><w:WeatherRequest xmlns:w="${WEATHER_NS}"><w:City>Kazan</w:City></w:WeatherRequest></pd:Content>`);
+      expect(sent).to.contain(
+        `<pd:Content><w:WeatherRequest xmlns:w="${WEATHER_NS}"><w:City>Kazan</w:City></w:WeatherRequest></pd:Content>`,
+      );
     });
 
     it('keeps namespace declarations the upstream made on the envelope, and leaves out optional fields', async () => {
@@ -58,7 +81,9 @@ describe('RemoteProvider (nock)', () => {
       const outcome = await provider().deliver(URL, remoteCall(), longDeadline());
       expect(outcome.kind).to.equal('answer');
       if (outcome.kind !== 'answer') return;
-      expect(outcome.body).to.equal(`<w:WeatherResponse xmlns:w="${WEATHER_NS}"><w:City>Kazan</w:City></w:WeatherResponse>`);
+      expect(outcome.body).to.equal(
+        `<w:WeatherResponse xmlns:w="${WEATHER_NS}"><w:City>Kazan</w:City></w:WeatherResponse>`,
+      );
       expect(sent).not.to.contain('TestMessage');
       expect(sent).not.to.contain('TransactionCode');
     });
@@ -66,7 +91,11 @@ describe('RemoteProvider (nock)', () => {
     it('maps Rejected to a business rejection', async () => {
       nock(ORIGIN).post('/provide').reply(200, rejectedAnswer('NO_DATA', 'no forecast for Atlantis'));
       const outcome = await provider().deliver(URL, remoteCall(), longDeadline());
-      expect(outcome).to.deep.equal({ kind: 'rejected', code: 'NO_DATA', description: 'no forecast for Atlantis' });
+      expect(outcome).to.deep.equal({
+        kind: 'rejected',
+        code: 'NO_DATA',
+        description: 'no forecast for Atlantis',
+      });
     });
 
     it('refuses a rejection code outside the SMEV set', async () => {
@@ -80,7 +109,11 @@ describe('RemoteProvider (nock)', () => {
     it('succeeds when a slow upstream answers within the deadline', async () => {
       nock(ORIGIN).post('/provide').delay(300).reply(200, contentAnswer());
       const started = Date.now();
-      const outcome = await provider({ timeoutMs: 2_000 }).deliver(URL, remoteCall(), AbortSignal.timeout(2_000));
+      const outcome = await provider({ timeoutMs: 2_000 }).deliver(
+        URL,
+        remoteCall(),
+        AbortSignal.timeout(2_000),
+      );
       expect(outcome.kind).to.equal('answer');
       expect(Date.now() - started).to.be.at.least(250);
     });
@@ -100,7 +133,9 @@ describe('RemoteProvider (nock)', () => {
     it('gives up at its own timeout with ProviderTimeout, quickly', async () => {
       nock(ORIGIN).post('/provide').delay(5_000).reply(200, contentAnswer());
       const started = Date.now();
-      const error = await rejectionOf(provider({ timeoutMs: 200 }).deliver(URL, remoteCall(), longDeadline()));
+      const error = await rejectionOf(
+        provider({ timeoutMs: 200 }).deliver(URL, remoteCall(), longDeadline()),
+      );
       expect(error.code).to.equal('ProviderTimeout');
       expect(error.message).to.contain('did not answer within 200 ms');
       expect(Date.now() - started).to.be.within(150, 1_000);
@@ -109,7 +144,9 @@ describe('RemoteProvider (nock)', () => {
     it('times out while the body trickles in after the headers', async () => {
       nock(ORIGIN).post('/provide').delayBody(5_000).reply(200, contentAnswer());
       const started = Date.now();
-      const error = await rejectionOf(provider({ timeoutMs: 200 }).deliver(URL, remoteCall(), longDeadline()));
+      const error = await rejectionOf(
+        provider({ timeoutMs: 200 }).deliver(URL, remoteCall(), longDeadline()),
+      );
       expect(error.code).to.equal('ProviderTimeout');
       expect(Date.now() - started).to.be.below(1_000);
     });
@@ -133,13 +170,17 @@ describe('RemoteProvider (nock)', () => {
     };
 
     it('names HTTP 5xx', async () => {
-      const error = await failure((i) => i.reply(503, 'Service Unavailable', { 'content-type': 'text/plain' }));
+      const error = await failure((i) =>
+        i.reply(503, 'Service Unavailable', { 'content-type': 'text/plain' }),
+      );
       expect(error.message).to.contain('HTTP 503');
     });
 
     it('names other unexpected statuses', async () => {
       expect((await failure((i) => i.reply(404, 'no'))).message).to.contain('HTTP 404');
-      expect((await failure((i) => i.reply(302, '', { location: 'http://elsewhere.test/' }))).message).to.contain('HTTP 302');
+      expect(
+        (await failure((i) => i.reply(302, '', { location: 'http://elsewhere.test/' }))).message,
+      ).to.contain('HTTP 302');
     });
 
     it('names a SOAP fault from the upstream, with its code and text', async () => {
@@ -173,7 +214,9 @@ describe('RemoteProvider (nock)', () => {
 
     it('refuses the wrong root element in the Body', async () => {
       const error = await failure((i) => i.reply(200, envelope(`<Other xmlns="${PROVIDER_NS}"/>`)));
-      expect(error.message).to.contain(`the answer Body holds {${PROVIDER_NS}}Other, not ProvideDataResponse`);
+      expect(error.message).to.contain(
+        `the answer Body holds {${PROVIDER_NS}}Other, not ProvideDataResponse`,
+      );
     });
 
     it('refuses a SOAP 1.2 envelope', async () => {
@@ -197,9 +240,9 @@ describe('RemoteProvider (nock)', () => {
 
     it('refuses empty Content, text in Content and an unqualified business element', async () => {
       expect((await failure((i) => i.reply(200, contentAnswer('')))).message).to.contain('not 0');
-      expect((await failure((i) => i.reply(200, contentAnswer(`text<w:R xmlns:w="${WEATHER_NS}"/>`)))).message).to.contain(
-        'exactly one business element',
-      );
+      expect(
+        (await failure((i) => i.reply(200, contentAnswer(`text<w:R xmlns:w="${WEATHER_NS}"/>`)))).message,
+      ).to.contain('exactly one business element');
       expect((await failure((i) => i.reply(200, contentAnswer('<Plain/>')))).message).to.contain(
         'must be in a business service namespace',
       );
@@ -207,23 +250,34 @@ describe('RemoteProvider (nock)', () => {
 
     it('refuses an answer over the size cap, declared or streamed', async () => {
       const big = contentAnswer(`<w:R xmlns:w="${WEATHER_NS}">${'x'.repeat(20_000)}</w:R>`);
-      const declared = await failure((i) => i.reply(200, big, { 'content-length': String(Buffer.byteLength(big)) }), {
-        maxAnswerBytes: 10_000,
-      });
+      const declared = await failure(
+        (i) => i.reply(200, big, { 'content-length': String(Buffer.byteLength(big)) }),
+        {
+          maxAnswerBytes: 10_000,
+        },
+      );
       expect(declared.message).to.contain('the answer exceeds 10000 bytes');
       const streamed = await failure((i) => i.reply(200, () => big), { maxAnswerBytes: 10_000 });
       expect(streamed.message).to.contain('the answer exceeds 10000 bytes');
     });
 
     it('refuses an answer that is not UTF-8', async () => {
-      const latin1 = Buffer.concat([Buffer.from(contentAnswer().slice(0, 60)), Buffer.from([0xff, 0xfe]), Buffer.from('</x>')]);
+      const latin1 = Buffer.concat([
+        Buffer.from(contentAnswer().slice(0, 60)),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('</x>'),
+      ]);
       expect((await failure((i) => i.reply(200, latin1))).message).to.contain('not UTF-8');
     });
 
     it('refuses a payload that is not exactly one element, before any call', async () => {
       const scope = nock(ORIGIN).post('/provide').reply(200, contentAnswer());
       const error = await rejectionOf(
-        provider().deliver(URL, remoteCall({ payloadXml: '<a/></pd:Content><pd:Other/><pd:Content>' }), longDeadline()),
+        provider().deliver(
+          URL,
+          remoteCall({ payloadXml: '<a/></pd:Content><pd:Other/><pd:Content>' }),
+          longDeadline(),
+        ),
       );
       expect(error.code).to.equal('SMEVFailure');
       expect(scope.isDone()).to.equal(false);
@@ -235,7 +289,8 @@ describe('RemoteProvider (nock)', () => {
     const flaky = (resets: number, code = 'ECONNRESET') => {
       let calls = 0;
       const scope = nock(ORIGIN);
-      for (let i = 0; i < resets; i++) scope.post('/provide').replyWithError({ code, message: `socket ${code}` });
+      for (let i = 0; i < resets; i++)
+        scope.post('/provide').replyWithError({ code, message: `socket ${code}` });
       scope.post('/provide').reply(200, contentAnswer());
       scope.on('request', () => calls++);
       return { scope, calls: () => calls };
@@ -252,7 +307,11 @@ describe('RemoteProvider (nock)', () => {
     it('retries a reset for a message type listed as idempotent', async () => {
       const upstream = flaky(1);
       const idempotent = [messageTypeKey({ namespace: WEATHER_NS, localName: 'WeatherRequest' })];
-      const outcome = await provider({ idempotentMessageTypes: idempotent }).deliver(URL, remoteCall(), longDeadline());
+      const outcome = await provider({ idempotentMessageTypes: idempotent }).deliver(
+        URL,
+        remoteCall(),
+        longDeadline(),
+      );
       expect(outcome.kind).to.equal('answer');
       expect(upstream.calls()).to.equal(2);
     });
@@ -261,14 +320,18 @@ describe('RemoteProvider (nock)', () => {
       const upstream = flaky(1);
       const error = await rejectionOf(provider().deliver(URL, remoteCall(), longDeadline()));
       expect(error.code).to.equal('ProviderFailure');
-      expect(error.message).to.contain('connection reset (ECONNRESET), not retried: the request is not idempotent');
+      expect(error.message).to.contain(
+        'connection reset (ECONNRESET), not retried: the request is not idempotent',
+      );
       expect(upstream.calls()).to.equal(1);
       expect(upstream.scope.isDone()).to.equal(false);
     });
 
     it('gives up after the bounded number of retries', async () => {
       const upstream = flaky(5);
-      const error = await rejectionOf(provider({ retries: 2 }).deliver(URL, remoteCall({ testMessage: true }), longDeadline()));
+      const error = await rejectionOf(
+        provider({ retries: 2 }).deliver(URL, remoteCall({ testMessage: true }), longDeadline()),
+      );
       expect(error.message).to.contain('connection reset (ECONNRESET) after 3 attempts');
       expect(upstream.calls()).to.equal(3);
     });
@@ -282,17 +345,21 @@ describe('RemoteProvider (nock)', () => {
 
     it('never retries an HTTP failure or a timeout', async () => {
       let calls = 0;
-      nock(ORIGIN).post('/provide').times(3).reply(() => {
-        calls++;
-        return [503, 'busy'];
-      });
+      nock(ORIGIN)
+        .post('/provide')
+        .times(3)
+        .reply(() => {
+          calls++;
+          return [503, 'busy'];
+        });
       await rejectionOf(provider().deliver(URL, remoteCall({ testMessage: true }), longDeadline()));
       expect(calls).to.equal(1);
     });
 
     it('stops retrying at the deadline', async () => {
       const scope = nock(ORIGIN);
-      for (let i = 0; i < 5; i++) scope.post('/provide').replyWithError({ code: 'ECONNRESET', message: 'reset' });
+      for (let i = 0; i < 5; i++)
+        scope.post('/provide').replyWithError({ code: 'ECONNRESET', message: 'reset' });
       const started = Date.now();
       const error = await rejectionOf(
         new RemoteProvider({ retries: 5, retryBaseDelayMs: 400, retryMaxDelayMs: 400 }).deliver(
@@ -314,15 +381,19 @@ describe('RemoteProvider (nock)', () => {
       const remote = provider({ breaker: { failureThreshold: 3, coolDownMs: 30_000 }, clock: clock.now });
       failTimes(3);
       for (let i = 0; i < 3; i++) {
-        expect((await rejectionOf(remote.deliver(URL, remoteCall(), longDeadline()))).message).to.contain('HTTP 503');
+        expect((await rejectionOf(remote.deliver(URL, remoteCall(), longDeadline()))).message).to.contain(
+          'HTTP 503',
+        );
       }
       expect(remote.circuitState(URL)).to.equal('open');
 
       let calls = 0;
-      const scope = nock(ORIGIN).post('/provide').reply(() => {
-        calls++;
-        return [200, contentAnswer()];
-      });
+      const scope = nock(ORIGIN)
+        .post('/provide')
+        .reply(() => {
+          calls++;
+          return [200, contentAnswer()];
+        });
       const started = Date.now();
       const error = await rejectionOf(remote.deliver(URL, remoteCall(), longDeadline()));
       expect(Date.now() - started).to.be.below(50);
@@ -332,7 +403,9 @@ describe('RemoteProvider (nock)', () => {
       expect(scope.isDone()).to.equal(false);
       // Another upstream is not affected.
       nock('http://other.test').post('/p').reply(200, contentAnswer());
-      expect((await remote.deliver('http://other.test/p', remoteCall(), longDeadline())).kind).to.equal('answer');
+      expect((await remote.deliver('http://other.test/p', remoteCall(), longDeadline())).kind).to.equal(
+        'answer',
+      );
     });
 
     it('a success resets the count of consecutive failures', async () => {
@@ -340,7 +413,8 @@ describe('RemoteProvider (nock)', () => {
       failTimes(2);
       nock(ORIGIN).post('/provide').reply(200, contentAnswer());
       failTimes(2);
-      for (let i = 0; i < 5; i++) await remote.deliver(URL, remoteCall(), longDeadline()).catch(() => undefined);
+      for (let i = 0; i < 5; i++)
+        await remote.deliver(URL, remoteCall(), longDeadline()).catch(() => undefined);
       expect(remote.circuitState(URL)).to.equal('closed');
     });
 
@@ -372,7 +446,9 @@ describe('RemoteProvider (nock)', () => {
       expect((await trial).message).to.contain('HTTP 503');
       expect(remote.circuitState(URL)).to.equal('open');
       clock.advance(5_000);
-      expect((await rejectionOf(remote.deliver(URL, remoteCall(), longDeadline()))).message).to.contain('circuit open');
+      expect((await rejectionOf(remote.deliver(URL, remoteCall(), longDeadline()))).message).to.contain(
+        'circuit open',
+      );
       clock.advance(5_000);
       expect(remote.circuitState(URL)).to.equal('half-open');
     });
@@ -383,7 +459,10 @@ describe('RemoteProvider (nock)', () => {
       for (let i = 0; i < 3; i++) await remote.deliver(URL, remoteCall(), longDeadline());
       expect(remote.circuitState(URL)).to.equal('closed');
       nock(ORIGIN).post('/provide').times(2).delay(1_000).reply(200, contentAnswer());
-      for (let i = 0; i < 2; i++) expect((await rejectionOf(remote.deliver(URL, remoteCall(), longDeadline()))).code).to.equal('ProviderTimeout');
+      for (let i = 0; i < 2; i++)
+        expect((await rejectionOf(remote.deliver(URL, remoteCall(), longDeadline()))).code).to.equal(
+          'ProviderTimeout',
+        );
       expect(remote.circuitState(URL)).to.equal('open');
     });
   });
@@ -396,9 +475,15 @@ describe('RemoteProvider (nock)', () => {
         { timeoutMs: 7_000 },
       );
       expect([...settings.messageTypes]).to.deep.equal([key]);
-      expect(settings.options).to.deep.equal({ timeoutMs: 7_000, idempotentMessageTypes: [key], breaker: { failureThreshold: 3 } });
+      expect(settings.options).to.deep.equal({
+        timeoutMs: 7_000,
+        idempotentMessageTypes: [key],
+        breaker: { failureThreshold: 3 },
+      });
       expect(parseRemoteSettings(undefined).messageTypes.size).to.equal(0);
-      expect(() => parseRemoteSettings({ messageTypes: ['WeatherRequest'] })).to.throw('services.remote.messageTypes.0: must be {namespace}localName');
+      expect(() => parseRemoteSettings({ messageTypes: ['WeatherRequest'] })).to.throw(
+        'services.remote.messageTypes.0: must be {namespace}localName',
+      );
       expect(() => parseRemoteSettings({ retry: 3 })).to.throw('services.remote');
     });
   });

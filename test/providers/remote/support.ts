@@ -21,11 +21,17 @@ export function remoteCall(overrides: Partial<RemoteCall> = {}): RemoteCall {
 export const envelope = (body: string, envelopeAttributes = '') =>
   `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${SOAP11}"${envelopeAttributes}><soap:Body>${body}</soap:Body></soap:Envelope>`;
 
-export const contentAnswer = (business = `<w:WeatherResponse xmlns:w="${WEATHER_NS}"><w:City>Kazan</w:City><w:TemperatureC>3</w:TemperatureC></w:WeatherResponse>`) =>
-  envelope(`<ProvideDataResponse xmlns="${PROVIDER_NS}"><Content>${business}</Content></ProvideDataResponse>`);
+export const contentAnswer = (
+  business = `<w:WeatherResponse xmlns:w="${WEATHER_NS}"><w:City>Kazan</w:City><w:TemperatureC>3</w:TemperatureC></w:WeatherResponse>`,
+) =>
+  envelope(
+    `<ProvideDataResponse xmlns="${PROVIDER_NS}"><Content>${business}</Content></ProvideDataResponse>`,
+  );
 
 export const rejectedAnswer = (code: string, description: string) =>
-  envelope(`<ProvideDataResponse xmlns="${PROVIDER_NS}"><Rejected><Code>${code}</Code><Description>${description}</Description></Rejected></ProvideDataResponse>`);
+  envelope(
+    `<ProvideDataResponse xmlns="${PROVIDER_NS}"><Rejected><Code>${code}</Code><Description>${description}</Description></Rejected></ProvideDataResponse>`,
+  );
 
 export const soapFault = (code: string, text: string) =>
   envelope(`<soap:Fault><faultcode>${code}</faultcode><faultstring>${text}</faultstring></soap:Fault>`);
@@ -40,7 +46,9 @@ export class ManualClock {
 }
 
 /** Run and return the rejection (fails the test if it resolves). */
-export async function rejectionOf(work: Promise<unknown>): Promise<Error & { code?: string; reason?: string }> {
+export async function rejectionOf(
+  work: Promise<unknown>,
+): Promise<Error & { code?: string; reason?: string }> {
   try {
     await work;
   } catch (error) {

@@ -22,16 +22,59 @@ describe('GOST X.509 certificates made by OpenSSL', function () {
   function makeCert(algorithm: string, paramset: string, md: string, name: string) {
     const key = join(tmp.dir, `${name}.key.pem`);
     const cert = join(tmp.dir, `${name}.crt`);
-    openssl(['genpkey', '-engine', 'gost', '-algorithm', algorithm, '-pkeyopt', `paramset:${paramset}`, '-out', key]);
-    openssl(['req', '-engine', 'gost', '-x509', '-new', '-key', key, md, '-subj', `/CN=${name}`, '-days', '2', '-out', cert]);
+    openssl([
+      'genpkey',
+      '-engine',
+      'gost',
+      '-algorithm',
+      algorithm,
+      '-pkeyopt',
+      `paramset:${paramset}`,
+      '-out',
+      key,
+    ]);
+    openssl([
+      'req',
+      '-engine',
+      'gost',
+      '-x509',
+      '-new',
+      '-key',
+      key,
+      md,
+      '-subj',
+      `/CN=${name}`,
+      '-days',
+      '2',
+      '-out',
+      cert,
+    ]);
     const der = Uint8Array.from(openssl(['x509', '-in', cert, '-outform', 'DER']));
     return { der, text: readKeyText(key) };
   }
 
   for (const tc of [
-    { alg: 'gost2012_256', ps: 'A', md: '-md_gost12_256', oid: '1.2.643.2.2.35.1', sig: OID_SIGN_GOST2012_256 },
-    { alg: 'gost2012_256', ps: 'TCA', md: '-md_gost12_256', oid: '1.2.643.7.1.2.1.1.1', sig: OID_SIGN_GOST2012_256 },
-    { alg: 'gost2012_512', ps: 'A', md: '-md_gost12_512', oid: '1.2.643.7.1.2.1.2.1', sig: OID_SIGN_GOST2012_512 },
+    {
+      alg: 'gost2012_256',
+      ps: 'A',
+      md: '-md_gost12_256',
+      oid: '1.2.643.2.2.35.1',
+      sig: OID_SIGN_GOST2012_256,
+    },
+    {
+      alg: 'gost2012_256',
+      ps: 'TCA',
+      md: '-md_gost12_256',
+      oid: '1.2.643.7.1.2.1.1.1',
+      sig: OID_SIGN_GOST2012_256,
+    },
+    {
+      alg: 'gost2012_512',
+      ps: 'A',
+      md: '-md_gost12_512',
+      oid: '1.2.643.7.1.2.1.2.1',
+      sig: OID_SIGN_GOST2012_512,
+    },
   ]) {
     it(`${tc.alg} ${tc.ps}: reads key and parameter set, verifies the self-signature, rejects tampering`, () => {
       const { der, text } = makeCert(tc.alg, tc.ps, tc.md, `${tc.alg}-${tc.ps}`);

@@ -40,7 +40,17 @@ describe('GOST R 34.10-2012 interoperability with OpenSSL (GOST engine)', functi
         key = `${base}.key.pem`;
         pub = `${base}.pub.pem`;
         data = `${base}.data`;
-        openssl(['genpkey', '-engine', 'gost', '-algorithm', tc.algorithm, '-pkeyopt', `paramset:${tc.paramset}`, '-out', key]);
+        openssl([
+          'genpkey',
+          '-engine',
+          'gost',
+          '-algorithm',
+          tc.algorithm,
+          '-pkeyopt',
+          `paramset:${tc.paramset}`,
+          '-out',
+          key,
+        ]);
         openssl(['pkey', '-engine', 'gost', '-in', key, '-pubout', '-out', pub]);
         writeFileSync(data, randomBytes(3000));
         keyText = readKeyText(key);
@@ -64,7 +74,9 @@ describe('GOST R 34.10-2012 interoperability with OpenSSL (GOST engine)', functi
         expect(gostVerify(curve, pubKey, hash(message), sig)).to.equal(true);
         // The other order must fail, which pins OpenSSL's output as s ‖ r.
         const { r, s } = decodeSignature(curve, sig);
-        expect(gostVerify(curve, pubKey, hash(message), encodeSignature(curve, { r: s, s: r }))).to.equal(false);
+        expect(gostVerify(curve, pubKey, hash(message), encodeSignature(curve, { r: s, s: r }))).to.equal(
+          false,
+        );
         message[0] = message[0]! ^ 0x80;
         expect(gostVerify(curve, pubKey, hash(message), sig)).to.equal(false);
       });
@@ -74,13 +86,23 @@ describe('GOST R 34.10-2012 interoperability with OpenSSL (GOST engine)', functi
         const sig = gostSign(curve, keyText.d, hash(message));
         const sigFile = `${data}.ours.sig`;
         writeFileSync(sigFile, sig);
-        const out = openssl(['dgst', '-engine', 'gost', md, '-verify', pub, '-signature', sigFile, data]).toString();
+        const out = openssl([
+          'dgst',
+          '-engine',
+          'gost',
+          md,
+          '-verify',
+          pub,
+          '-signature',
+          sigFile,
+          data,
+        ]).toString();
         expect(out).to.match(/Verified OK/);
         const { r, s } = decodeSignature(curve, sig);
         writeFileSync(sigFile, encodeSignature(curve, { r: s, s: r }));
-        expect(() => openssl(['dgst', '-engine', 'gost', md, '-verify', pub, '-signature', sigFile, data])).to.throw(
-          /Verification failure|failed/,
-        );
+        expect(() =>
+          openssl(['dgst', '-engine', 'gost', md, '-verify', pub, '-signature', sigFile, data]),
+        ).to.throw(/Verification failure|failed/);
       });
     });
   }

@@ -73,7 +73,10 @@ describe('GOST R 34.10-2012', () => {
     });
   });
 
-  for (const [name, v] of [['256-bit', RFC_256], ['512-bit', RFC_512]] as const) {
+  for (const [name, v] of [
+    ['256-bit', RFC_256],
+    ['512-bit', RFC_512],
+  ] as const) {
     describe(`RFC 7091 ${name} example`, () => {
       const digest = digestFor(v.e, v.curve.size);
       it('derives the public key from the private key', () => {
@@ -81,7 +84,9 @@ describe('GOST R 34.10-2012', () => {
       });
       it('reproduces r and s with the fixed k, as s ‖ r big-endian', () => {
         const sig = gostSignWithK(v.curve, v.d, digest, v.k);
-        expect(hex(sig)).to.equal(hex(bigIntToBytesBE(v.s, v.curve.size)) + hex(bigIntToBytesBE(v.r, v.curve.size)));
+        expect(hex(sig)).to.equal(
+          hex(bigIntToBytesBE(v.s, v.curve.size)) + hex(bigIntToBytesBE(v.r, v.curve.size)),
+        );
         expect(decodeSignature(v.curve, sig)).to.deep.equal({ r: v.r, s: v.s });
       });
       it('verifies the example signature, with and without the per-key table', () => {
@@ -152,8 +157,15 @@ describe('GOST R 34.10-2012', () => {
   });
 
   describe('signing', () => {
-    for (const oid of ['1.2.643.2.2.35.1', '1.2.643.2.2.35.2', '1.2.643.2.2.35.3', '1.2.643.7.1.2.1.1.1',
-      '1.2.643.7.1.2.1.2.1', '1.2.643.7.1.2.1.2.2', '1.2.643.7.1.2.1.2.3']) {
+    for (const oid of [
+      '1.2.643.2.2.35.1',
+      '1.2.643.2.2.35.2',
+      '1.2.643.2.2.35.3',
+      '1.2.643.7.1.2.1.1.1',
+      '1.2.643.7.1.2.1.2.1',
+      '1.2.643.7.1.2.1.2.2',
+      '1.2.643.7.1.2.1.2.3',
+    ]) {
       it(`signs and verifies on ${curveByOid(oid).name}, a fresh nonce each time`, () => {
         const c = curveByOid(oid);
         const d = generatePrivateKey(c);
