@@ -69,8 +69,13 @@ program
   .action((payload: string, options: Parameters<typeof printRequest>[1]) => printRequest(payload, options));
 
 program.parseAsync().catch((error: unknown) => {
-  process.stderr.write(
-    `smev-gateway: ${error instanceof ConfigError ? error.message : (error as Error).stack}\n`,
-  );
+  // People get the reason; a stack only when asked for (DEBUG=1) or for an error we did not expect at all.
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const reason = cause?.code
+    ? `${(error as Error).message} (${cause.code}: ${cause.message ?? ''})`
+    : (error as Error).message;
+  const expected =
+    error instanceof ConfigError || cause !== undefined || (error as { code?: string }).code !== undefined;
+  process.stderr.write(`smev-gateway: ${expected && !process.env.DEBUG ? reason : (error as Error).stack}\n`);
   process.exit(1);
 });
