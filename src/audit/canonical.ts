@@ -19,6 +19,7 @@
  *      "smev-gateway-audit-checkpoint\n" + seq + "\n" + headHash + "\n" + at
  *    with seq and at (epoch milliseconds) in decimal, headHash lowercase hex, no trailing newline.
  */
+import type { AuditCheckpointTable, AuditEntryTable } from '../store/schema.js';
 import { createHash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -26,32 +27,10 @@ export const ENTRY_HASH_TAG = 'smev-gateway-audit-entry/1';
 export const CHECKPOINT_TAG = 'smev-gateway-audit-checkpoint';
 
 /** An audit entry as stored (table `audit_entries`) and exported. */
-export interface AuditEntryRow {
-  seq: number;
-  at: number;
-  actor: string;
-  role: string;
-  action: string;
-  subject_type: string;
-  subject_id: string;
-  before_json: string | null;
-  after_json: string | null;
-  prev_hash: string;
-  hash: string;
-}
+export type AuditEntryRow = AuditEntryTable;
 
 /** A signed checkpoint as stored (table `audit_checkpoints`) and exported. */
-export interface AuditCheckpointRow {
-  seq: number;
-  at: number;
-  head_hash: string;
-  /** Signature algorithm URI. */
-  algorithm: string;
-  /** Base64 signature over checkpointData(seq, head_hash, at). */
-  signature: string;
-  /** The signer's certificate, PEM. */
-  certificate: string;
-}
+export type AuditCheckpointRow = AuditCheckpointTable;
 
 export function canonicalJson(value: unknown): string | undefined {
   const v = toJsonValue(value);

@@ -69,21 +69,44 @@ export async function searchMessages(store: Store, filter: MessageFilter) {
     page: filter.page,
     pageSize: filter.pageSize,
     total: Number(total?.count ?? 0),
-    items: rows.map((row) => ({
-      id: recordId(row),
-      operation: row.operation,
-      messageId: row.message_id,
-      answerMessageId: row.answer_message_id,
-      referenceMessageId: row.reference_message_id,
-      sender: row.sender,
-      recipient: row.recipient,
-      messageType: row.message_type,
-      receivedAt: new Date(Number(row.received_at)).toISOString(),
-      durationMs: Number(row.duration_us) / 1000,
-      httpStatus: Number(row.http_status),
-      fault: row.fault_code,
-      verification: row.verification,
-    })),
+    items: rows.map(summaryOf),
+  };
+}
+
+type SummaryColumns = Pick<
+  MessageRecord,
+  | 'instance_id'
+  | 'seq'
+  | 'operation'
+  | 'message_id'
+  | 'answer_message_id'
+  | 'reference_message_id'
+  | 'sender'
+  | 'recipient'
+  | 'message_type'
+  | 'received_at'
+  | 'duration_us'
+  | 'http_status'
+  | 'fault_code'
+  | 'verification'
+>;
+
+/** A record as the listing shows it. */
+function summaryOf(row: SummaryColumns) {
+  return {
+    id: recordId(row),
+    operation: row.operation,
+    messageId: row.message_id,
+    answerMessageId: row.answer_message_id,
+    referenceMessageId: row.reference_message_id,
+    sender: row.sender,
+    recipient: row.recipient,
+    messageType: row.message_type,
+    receivedAt: new Date(Number(row.received_at)).toISOString(),
+    durationMs: Number(row.duration_us) / 1000,
+    httpStatus: Number(row.http_status),
+    fault: row.fault_code,
+    verification: row.verification,
   };
 }
 
@@ -99,24 +122,12 @@ export async function getMessage(store: Store, id: string) {
     .executeTakeFirst();
   return (
     row && {
-      id: recordId(row),
+      ...summaryOf(row),
       instance: row.instance_id,
       seq: Number(row.seq),
       requestId: row.request_id,
-      operation: row.operation,
-      messageId: row.message_id,
-      answerMessageId: row.answer_message_id,
-      referenceMessageId: row.reference_message_id,
-      sender: row.sender,
-      recipient: row.recipient,
-      messageType: row.message_type,
-      receivedAt: new Date(Number(row.received_at)).toISOString(),
       answeredAt: new Date(Number(row.answered_at)).toISOString(),
-      durationMs: Number(row.duration_us) / 1000,
-      httpStatus: Number(row.http_status),
-      fault: row.fault_code,
       certificate: row.certificate,
-      verification: row.verification,
       requestDigest: row.request_digest,
       answerDigest: row.answer_digest,
       requestXml: row.request_xml,

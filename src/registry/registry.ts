@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import type { AuditTrail } from '../audit/trail.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';
 import { isGatewayFault } from '../soap/faults.js';
 import type { Database, ParticipantStatus, ParticipantTable, Role, SystemStatus } from '../store/schema.js';
@@ -33,21 +34,8 @@ export interface Actor {
   readonly role: Role;
 }
 
-export interface AuditSink {
-  append(
-    trx: Transaction<Database>,
-    entry: {
-      actor: string;
-      role: string;
-      action: string;
-      subjectType: string;
-      subjectId: string;
-      before?: unknown;
-      after?: unknown;
-    },
-  ): Promise<unknown>;
-  afterCommit(): Promise<unknown>;
-}
+/** Where registry changes are recorded: the audit trail, in the same transaction as the change. */
+export type AuditSink = Pick<AuditTrail, 'append' | 'afterCommit'>;
 
 type Trx = Transaction<Database>;
 
