@@ -75,6 +75,13 @@ export function registerRegistryCommands(program: Command): void {
   ).action(
     run((ctx, actor, file: string) => ctx.registry.submitApplication(actor('operator'), readJson(file))),
   );
+  common(
+    participants.command('update <id> <file>').description("replace a participant's data from a JSON file"),
+  ).action(
+    run((ctx, actor, id: string, file: string) =>
+      ctx.registry.updateDetails(actor('operator'), id, readJson(file)),
+    ),
+  );
   for (const name of Object.keys(TRANSITIONS)) {
     common(
       participants

@@ -120,6 +120,55 @@ export class Registry {
     });
   }
 
+  /**
+   * A participant reports a change of its data (the rules give it three days): the whole record is sent again,
+   * checked like an application, and replaces the old one. The audit trail keeps before and after.
+   */
+  async updateDetails(actor: Actor, participantId: string, body: unknown) {
+    requireRole(actor, 'operator');
+    const input = checkedApplication(parseInput(ApplicationInput, body));
+    const now = this.clock();
+    return this.change(actor, 'participant.update', 'participant', participantId, async (trx) => {
+      const before = await this.participantRow(trx, participantId);
+      if (before.status === 'declined' || before.status === 'withdrawn') {
+        throw conflict(`the participant is ${before.status}; its data can no longer change`);
+      }
+      const taken = await trx
+        .selectFrom('participants')
+        .select('id')
+        .where('ogrn', '=', input.ogrn)
+        .where('id', '!=', participantId)
+        .executeTakeFirst();
+      if (taken) throw conflict(`a participant with OGRN ${input.ogrn} is already registered or applying`);
+      const changes: Partial<ParticipantTable> = {
+        full_name: input.fullName,
+        short_name: input.shortName,
+        legal_form: input.legalForm,
+        ogrn: input.ogrn,
+        inn: input.inn,
+        kpp: input.kpp,
+        address: input.address,
+        head_name: input.head,
+        contact_name: input.contact.name,
+        contact_position: input.contact.position,
+        contact_phone: input.contact.phone,
+        contact_email: input.contact.email,
+        updated_at: now.getTime(),
+        version: before.version + 1,
+      };
+      const updated = await trx
+        .updateTable('participants')
+        .set(changes)
+        .where('id', '=', participantId)
+        .where('version', '=', before.version)
+        .executeTakeFirst();
+      if (!updated.numUpdatedRows)
+        throw conflict('the participant was changed by someone else; reload and retry');
+      const after = { ...before, ...changes };
+      return { before, after, result: presentParticipant(after) };
+    });
+  }
+
   async listParticipants(filter: { status?: string; overdue?: boolean } = {}) {
     const now = this.clock();
     let query = this.db.selectFrom('participants').selectAll().orderBy('submitted_at');

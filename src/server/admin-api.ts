@@ -103,6 +103,11 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
     '/participants/:id',
     handle(200, (req) => registry.getParticipant(param(req, 'id'))),
   );
+  api.put(
+    '/participants/:id',
+    allow('operator'),
+    handle(200, (req, actor) => registry.updateDetails(actor, param(req, 'id'), req.body)),
+  );
   api.get('/participants/:id/qr.:format', async (req, res, next) => {
     try {
       const participant = await registry.getParticipant(param(req, 'id'));

@@ -110,6 +110,34 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect(await (await api('GET', `/participants/${id}/qr.svg`, 'auditor')).text()).to.contain('<svg');
     });
 
+    it("replaces a participant's data after a reported change, checked and audited", async () => {
+      const first = application();
+      const id = (await json(await api('POST', '/applications', 'operator', first))).body.id as string;
+      const changed = {
+        ...first,
+        address: 'New address',
+        contact: { ...first.contact, phone: '8 (912) 000-11-22' },
+      };
+      expect((await api('PUT', `/participants/${id}`, 'coordinator', changed)).status).to.equal(403);
+      const bad = await json(
+        await api('PUT', `/participants/${id}`, 'operator', { ...changed, inn: '7707083894' }),
+      );
+      expect(bad.body.field).to.equal('inn');
+      const updated = await json(await api('PUT', `/participants/${id}`, 'operator', changed));
+      expect(updated.status).to.equal(200);
+      expect(updated.body.address).to.equal('New address');
+      expect((updated.body.contact as { phone: string }).phone).to.equal('+79120001122');
+      const entries = await gateway.store.db
+        .selectFrom('audit_entries')
+        .select(['action', 'before_json', 'after_json'])
+        .where('subject_id', '=', id)
+        .where('action', '=', 'participant.update')
+        .execute();
+      expect(entries).to.have.length(1);
+      expect(entries[0]?.before_json).to.contain('Test address');
+      expect(entries[0]?.after_json).to.contain('New address');
+    });
+
     it('declines only with a reason', async () => {
       const id = (await json(await api('POST', '/applications', 'operator', application()))).body
         .id as string;
