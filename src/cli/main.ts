@@ -48,6 +48,11 @@ program
   .option('-u, --url <url>', 'the gateway endpoint', 'http://127.0.0.1:8080/ws')
   .option('--soap12', 'speak SOAP 1.2 instead of 1.1')
   .option('--test', 'mark the request as a TestMessage')
+  .option(
+    '--profile <profile>',
+    'signature profile: xmldsig (exclusive c14n) or smev (plus the SMEV transform)',
+    'xmldsig',
+  )
   .option('--ca <file>', 'trusted CA for the answer (repeatable)', collect, [])
   .option('--crl <file>', 'CRL for the answer (repeatable)', collect, [])
   .option('--json', 'print the whole answer as JSON')
@@ -66,6 +71,7 @@ program
   .option('-k, --key <file>', 'its private key (default certs-sample/<system>.key.pem)')
   .option('--cert <file>', 'its certificate (default certs-sample/<system>.crt.pem)')
   .option('--soap12', 'SOAP 1.2 instead of 1.1')
+  .option('--profile <profile>', 'signature profile: xmldsig or smev', 'xmldsig')
   .action((payload: string, options: Parameters<typeof printRequest>[1]) => printRequest(payload, options));
 
 program.parseAsync().catch((error: unknown) => {

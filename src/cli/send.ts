@@ -22,9 +22,11 @@ export interface SendOptions {
   test?: boolean;
   json?: boolean;
   printRequest?: boolean;
+  /** `xmldsig` (exclusive c14n) or `smev` (exclusive c14n, then the SMEV transform). */
+  profile?: 'xmldsig' | 'smev';
 }
 
-type SigningOptions = Pick<SendOptions, 'system' | 'key' | 'cert' | 'soap12' | 'test'>;
+type SigningOptions = Pick<SendOptions, 'system' | 'key' | 'cert' | 'soap12' | 'test' | 'profile'>;
 
 function signedRequest(payloadFile: string, options: SigningOptions) {
   const version = options.soap12 ? SOAP12 : SOAP11;
@@ -40,11 +42,18 @@ function signedRequest(payloadFile: string, options: SigningOptions) {
     payload: readFileSync(payloadFile, 'utf8'),
     testMessage: options.test ?? false,
   });
-  const signed = signCallRequest(request.xml, {
-    privateKey,
-    certificatePem,
-    signatureAlgorithm: signatureAlgorithmFor('rsa'),
-  });
+  if (options.profile && options.profile !== 'xmldsig' && options.profile !== 'smev') {
+    throw new Error(`--profile must be xmldsig or smev, not ${options.profile}`);
+  }
+  const signed = signCallRequest(
+    request.xml,
+    {
+      privateKey,
+      certificatePem,
+      signatureAlgorithm: signatureAlgorithmFor('rsa'),
+    },
+    options.profile ?? 'xmldsig',
+  );
   return { version, messageId: request.messageId, signed };
 }
 

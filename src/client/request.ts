@@ -39,6 +39,10 @@ export function buildCallRequest(options: RequestOptions): { xml: string; messag
   return { xml: doc.end(), messageId };
 }
 
-export function signCallRequest(xml: string, key: SigningKey): string {
-  return signDetached(xml, CONSUMER_BLOCK_ID, 'CallerInformationSystemSignature', key);
+export function signCallRequest(
+  xml: string,
+  key: SigningKey,
+  profile: 'xmldsig' | 'smev' = 'xmldsig',
+): string {
+  return signDetached(xml, CONSUMER_BLOCK_ID, 'CallerInformationSystemSignature', key, profile);
 }

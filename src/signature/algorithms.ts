@@ -10,6 +10,9 @@ import type {
   SignatureAlgorithm,
   SignedXml,
 } from 'xml-crypto';
+import { SMEV_TRANSFORM_URI, SmevTransformAlgorithm } from './smev-transform.js';
+
+export { SMEV_TRANSFORM_URI };
 
 export const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 export const ENVELOPED_SIGNATURE = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
@@ -43,6 +46,7 @@ export const TRANSFORMS: Record<
 > = {
   [ENVELOPED_SIGNATURE]: {},
   [EXC_C14N]: {},
+  [SMEV_TRANSFORM_URI]: { implementation: SmevTransformAlgorithm },
 };
 
 /** SignedInfo canonicalisation: exclusive c14n only. */

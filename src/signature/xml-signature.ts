@@ -7,7 +7,13 @@ import { X509Certificate, timingSafeEqual, type KeyLike, type KeyObject } from '
 import { SignedXml } from 'xml-crypto';
 import { GatewayFault } from '../soap/faults.js';
 import { childElements, type Element } from '../xml/dom.js';
-import { ENVELOPED_SIGNATURE, EXC_C14N, SIGNATURE_ALGORITHMS, applyAlgorithmTable } from './algorithms.js';
+import {
+  ENVELOPED_SIGNATURE,
+  EXC_C14N,
+  SIGNATURE_ALGORITHMS,
+  SMEV_TRANSFORM_URI,
+  applyAlgorithmTable,
+} from './algorithms.js';
 import type { SignatureElement } from './signature-element.js';
 
 /**
@@ -114,8 +120,18 @@ function keyInfoFor(certificatePem: string): string {
   return content;
 }
 
-/** Sign the element with `Id=id` (exc-c14n), appending the ds:Signature into the element named `container`. */
-export function signDetached(xml: string, id: string, container: string, key: SigningKey): string {
+/**
+ * Sign the element with `Id=id`, appending the ds:Signature into the element named `container`. The profile
+ * `xmldsig` uses exclusive c14n alone (any XMLDSig tool verifies it); `smev` adds the SMEV transform after it,
+ * as SMEV 3 clients do.
+ */
+export function signDetached(
+  xml: string,
+  id: string,
+  container: string,
+  key: SigningKey,
+  profile: 'xmldsig' | 'smev' = 'xmldsig',
+): string {
   const entry = SIGNATURE_ALGORITHMS[key.signatureAlgorithm];
   if (!entry) throw new Error(`signature algorithm ${key.signatureAlgorithm} is not in the table`);
   const keyInfo = keyInfoFor(key.certificatePem);
@@ -127,7 +143,8 @@ export function signDetached(xml: string, id: string, container: string, key: Si
     getKeyInfoContent: () => keyInfo,
   });
   applyAlgorithmTable(signed);
-  signed.addReference({ xpath: `//*[@Id='${id}']`, transforms: [EXC_C14N], digestAlgorithm: entry.digest });
+  const transforms = profile === 'smev' ? [EXC_C14N, SMEV_TRANSFORM_URI] : [EXC_C14N];
+  signed.addReference({ xpath: `//*[@Id='${id}']`, transforms, digestAlgorithm: entry.digest });
   signed.computeSignature(xml, {
     prefix: 'ds',
     location: { reference: `//*[local-name(.)='${container}']`, action: 'append' },

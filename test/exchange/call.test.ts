@@ -2,7 +2,15 @@ import { expect } from 'chai';
 import { readCallAnswer } from '../../src/client/answer.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
-import { post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
+import {
+  PING_PAYLOAD,
+  post,
+  sampleKey,
+  signedCall,
+  startTestGateway,
+  type TestGateway,
+} from '../support/gateway.js';
 
 describe('Call end to end (SQLite)', () => {
   let gateway: TestGateway;
@@ -31,5 +39,32 @@ describe('Call end to end (SQLite)', () => {
     const again = await post(gateway, first.xml);
     expect(again.status).to.equal(500);
     expect(again.body).to.contain('MessageIsAlreadySent');
+  });
+});
+
+describe('Call with the SMEV signing profile', () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway();
+  });
+  after(() => gateway.stop());
+
+  it('accepts a request signed with exclusive c14n followed by the SMEV transform, as SMEV 3 clients sign', async () => {
+    const request = buildCallRequest({ version: SOAP11, payload: PING_PAYLOAD });
+    const signed = signCallRequest(request.xml, sampleKey('DEMO_CONSUMER'), 'smev');
+    expect(signed).to.contain('urn://smev-gov-ru/xmldsig/transform');
+    const response = await post(gateway, signed);
+    expect(response.status).to.equal(200);
+    expect(response.body).to.contain('<Text>hello</Text>');
+  });
+
+  it('refuses such a request once its signed content is changed', async () => {
+    const request = buildCallRequest({ version: SOAP11, payload: PING_PAYLOAD });
+    const signed = signCallRequest(request.xml, sampleKey('DEMO_CONSUMER'), 'smev').replace(
+      '>hello<',
+      '>hallo<',
+    );
+    const response = await post(gateway, signed);
+    expect(response.body).to.contain('SignatureIsInvalid');
   });
 });
