@@ -60,18 +60,7 @@ export class Registry {
     const row: ParticipantTable = {
       id: randomUUID(),
       registry_code: null,
-      full_name: input.fullName,
-      short_name: input.shortName,
-      legal_form: input.legalForm,
-      ogrn: input.ogrn,
-      inn: input.inn,
-      kpp: input.kpp,
-      address: input.address,
-      head_name: input.head,
-      contact_name: input.contact.name,
-      contact_position: input.contact.position,
-      contact_phone: input.contact.phone,
-      contact_email: input.contact.email,
+      ...detailColumns(input),
       status: 'submitted',
       submitted_at: now.getTime(),
       coordinator_due: coordinatorDeadline(now).getTime(),
@@ -141,18 +130,7 @@ export class Registry {
         .executeTakeFirst();
       if (taken) throw conflict(`a participant with OGRN ${input.ogrn} is already registered or applying`);
       const changes: Partial<ParticipantTable> = {
-        full_name: input.fullName,
-        short_name: input.shortName,
-        legal_form: input.legalForm,
-        ogrn: input.ogrn,
-        inn: input.inn,
-        kpp: input.kpp,
-        address: input.address,
-        head_name: input.head,
-        contact_name: input.contact.name,
-        contact_position: input.contact.position,
-        contact_phone: input.contact.phone,
-        contact_email: input.contact.email,
+        ...detailColumns(input),
         updated_at: now.getTime(),
         version: before.version + 1,
       };
@@ -538,6 +516,24 @@ export class Registry {
     if (!row) throw notFound(`information system ${mnemonic}`);
     return row;
   }
+}
+
+/** The participant's own data, as an application or a reported change states it. */
+function detailColumns(input: ReturnType<typeof checkedApplication>) {
+  return {
+    full_name: input.fullName,
+    short_name: input.shortName,
+    legal_form: input.legalForm,
+    ogrn: input.ogrn,
+    inn: input.inn,
+    kpp: input.kpp,
+    address: input.address,
+    head_name: input.head,
+    contact_name: input.contact.name,
+    contact_position: input.contact.position,
+    contact_phone: input.contact.phone,
+    contact_email: input.contact.email,
+  };
 }
 
 function requireRole(actor: Actor, role: Role): void {
