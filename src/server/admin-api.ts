@@ -14,7 +14,7 @@ import { openApiDocument } from './openapi.js';
 import { z } from 'zod';
 import type { AuditTrail } from '../audit/trail.js';
 import { getMessage, searchMessages } from '../messagelog/query.js';
-import { cardsAdminRouter } from '../providers/cards/index.js';
+import { cardsApi } from './cards-api.js';
 import type { Store } from '../store/store.js';
 
 const SYSTEM_ACTIONS: Record<string, SystemStatus> = {
@@ -229,7 +229,7 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
     }),
   );
 
-  api.use('/cards', allow('operator'), cardsAdminRouter(store));
+  api.use('/cards', allow('operator'), cardsApi(store));
 
   api.use((_req, res) => void res.status(404).json({ error: 'no such API resource' }));
   api.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -14,8 +14,14 @@ import { parseCardsSettings } from './settings.js';
 
 export { CARDS_NS } from './codec.js';
 export type { CardsAnswer, CardsRequest } from './codec.js';
-export { cardsAdminRouter } from './admin-router.js';
-export { listCards, getCard, type CardsPage, type ListCardsOptions, type RegisterCard } from './register.js';
+export {
+  ListCardsQuery,
+  listCards,
+  getCard,
+  type CardsPage,
+  type ListCardsOptions,
+  type RegisterCard,
+} from './register.js';
 
 export const cardsService: BuiltinService = {
   codec: cardsCodec as ServiceCodec,

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CardsAnswer, CardsRequest } from '../../../src/providers/cards/codec.js';
 import { cardsDb } from '../../../src/providers/cards/db.js';
-import { cardsAdminRouter, cardsService, listCards } from '../../../src/providers/cards/index.js';
+import { cardsService, listCards } from '../../../src/providers/cards/index.js';
+import { cardsApi } from '../../../src/server/cards-api.js';
 import { SAMPLE_CARDS } from '../../../src/providers/cards/provider.js';
 import type { Provider, ProviderOutcome } from '../../../src/providers/contract.js';
 import { openStore, type Store } from '../../../src/store/store.js';
@@ -311,7 +312,7 @@ describe('cards provider on a store', () => {
       const ids = await registerMany(5);
       const app = express();
       app.set('query parser', 'simple');
-      app.use('/api/v1/cards', cardsAdminRouter(store));
+      app.use('/api/v1/cards', cardsApi(store));
       const server = app.listen(0, '127.0.0.1');
       await new Promise((resolve) => server.once('listening', resolve));
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/cards`;

@@ -6,12 +6,12 @@
  * The router checks its own input and answers its own errors (400, 404) in the admin API's JSON shape.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { Store } from '../../store/store.js';
-import { ListCardsQuery, getCard, listCards } from './register.js';
+import type { Store } from '../store/store.js';
+import { ListCardsQuery, getCard, listCards } from '../providers/cards/index.js';
 
 const SOCIAL_CARD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export function cardsAdminRouter(store: Store): Router {
+export function cardsApi(store: Store): Router {
   const router = express.Router();
 
   router.get('/', async (req: Request, res: Response, next: NextFunction) => {
