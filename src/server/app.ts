@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import type { AuditTrail } from '../audit/trail.js';
 import type { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
+import type { HttpSettings } from '../config/http.js';
 import { adminApi } from './admin-api.js';
 import type { GatewayMetrics } from './metrics.js';
 import { soapEndpoint, type SoapEndpointParts } from './soap-endpoint.js';
@@ -12,6 +13,7 @@ export interface AppParts extends SoapEndpointParts {
   readonly metrics: GatewayMetrics;
   readonly registry: Registry;
   readonly trail: AuditTrail;
+  readonly http: HttpSettings;
 }
 
 export function createApp(parts: AppParts): Express {
