@@ -7,6 +7,7 @@ import type { HttpSettings } from '../config/http.js';
 import { adminApi } from './admin-api.js';
 import type { GatewayMetrics } from './metrics.js';
 import { soapEndpoint, type SoapEndpointParts } from './soap-endpoint.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface AppParts extends SoapEndpointParts {
   readonly store: Store;
@@ -20,6 +21,7 @@ export function createApp(parts: AppParts): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(securityHeaders({ https: parts.http.tls !== undefined }));
   app.use(soapEndpoint(parts));
   app.use('/api/v1', adminApi(parts));
 
