@@ -5,7 +5,6 @@
 import cluster from 'node:cluster';
 import { once } from 'node:events';
 import { hostname } from 'node:os';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from './config/config.js';
 import { Pipeline } from './exchange/pipeline.js';
@@ -21,6 +20,7 @@ import { seedIfEmpty } from './registry/seed.js';
 import { createAuditTrail, gatewayCheckpointSigner } from './audit/setup.js';
 import { MessageLogWriter } from './messagelog/writer.js';
 import { createApp } from './server/app.js';
+import { createGatewayServer } from './server/http-server.js';
 import { GatewayMetrics } from './server/metrics.js';
 import { Contract } from './soap/contract.js';
 import { openStore, type Store } from './store/store.js';
@@ -129,16 +129,16 @@ export async function startGateway(
     publicUrl: config.publicUrl,
     registry,
     trail,
+    http: config.http,
   });
 
-  const server: Server = app.listen(config.port, config.host);
+  // HTTP or HTTPS (mutual TLS when configured), with deadlines for slow clients: `server/http-server.ts`.
+  const { server, scheme } = createGatewayServer(app, config.http);
+  server.listen(config.port, config.host);
   await once(server, 'listening');
-  // Slow clients may not hold a connection open forever (slow-loris): headers and whole requests have deadlines.
-  server.headersTimeout = 15_000;
-  server.requestTimeout = 60_000;
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const url = `${scheme}://${host}:${address.port}`;
   log.info('gateway listening', { url, store: store.dialect });
 
   let stopping: Promise<void> | undefined;

@@ -55,6 +55,12 @@ program
   )
   .option('--ca <file>', 'trusted CA for the answer (repeatable)', collect, [])
   .option('--crl <file>', 'CRL for the answer (repeatable)', collect, [])
+  .option(
+    '--tls-ca <file>',
+    "HTTPS: CA certificate of the gateway's TLS certificate (e.g. certs-sample/ca.crt.pem)",
+  )
+  .option('--tls-cert <file>', 'mutual TLS: client certificate (e.g. certs-sample/tls/client.crt.pem)')
+  .option('--tls-key <file>', 'mutual TLS: its private key')
   .option('--json', 'print the whole answer as JSON')
   .option('--print-request', 'print the signed request to stderr')
   .action(async (payload: string, options: Parameters<typeof send>[1]) => {

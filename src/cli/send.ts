@@ -6,7 +6,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readCallAnswer } from '../client/answer.js';
 import { buildCallRequest, signCallRequest } from '../client/request.js';
-import { postSoap } from '../client/send.js';
+import { postSoap, type TlsClientMaterial } from '../client/send.js';
 import { signatureAlgorithmFor } from '../signature/algorithms.js';
 import { TrustStore } from '../signature/pki/trust-store.js';
 import { SOAP11, SOAP12 } from '../soap/version.js';
@@ -24,6 +24,10 @@ export interface SendOptions {
   printRequest?: boolean;
   /** `xmldsig` (exclusive c14n) or `smev` (exclusive c14n, then the SMEV transform). */
   profile?: 'xmldsig' | 'smev';
+  /** HTTPS: the CA of the gateway's TLS certificate; for mutual TLS a client certificate and its key. */
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 type SigningOptions = Pick<SendOptions, 'system' | 'key' | 'cert' | 'soap12' | 'test' | 'profile'>;
@@ -64,7 +68,7 @@ export function printRequest(payloadFile: string, options: SigningOptions): void
 export async function send(payloadFile: string, options: SendOptions): Promise<void> {
   const { version, signed, ...request } = signedRequest(payloadFile, options);
   if (options.printRequest) process.stderr.write(`${signed}\n`);
-  const { status, body } = await postSoap(options.url, signed, version, 'urn:Call');
+  const { status, body } = await postSoap(options.url, signed, version, 'urn:Call', tlsMaterial(options));
   const trust = TrustStore.fromPem(
     options.ca.map((file) => readFileSync(file, 'utf8')),
     options.crl.map((file) => readFileSync(file, 'utf8')),
@@ -83,4 +87,16 @@ export async function send(payloadFile: string, options: SendOptions): Promise<v
     process.stderr.write(`answer ${answer.messageId} to ${request.messageId}: signatures verified\n`);
   }
   if (answer.kind !== 'answer') process.exitCode = answer.kind === 'fault' ? 1 : 2;
+}
+
+function tlsMaterial(options: SendOptions): TlsClientMaterial | undefined {
+  if (!options.tlsCa && !options.tlsCert && !options.tlsKey) return undefined;
+  if (Boolean(options.tlsCert) !== Boolean(options.tlsKey))
+    throw new Error('--tls-cert and --tls-key go together: the client certificate and its private key');
+  return {
+    ...(options.tlsCa ? { ca: readFileSync(options.tlsCa, 'utf8') } : {}),
+    ...(options.tlsCert && options.tlsKey
+      ? { cert: readFileSync(options.tlsCert, 'utf8'), key: readFileSync(options.tlsKey, 'utf8') }
+      : {}),
+  };
 }

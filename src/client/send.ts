@@ -1,16 +1,59 @@
-/** Posting a SOAP message to the gateway over HTTP, with the headers of its SOAP version. */
+/** Posting a SOAP message to the gateway over HTTP or HTTPS, with the headers of its SOAP version. */
+import { request as httpsRequest } from 'node:https';
 import type { SoapVersion } from '../soap/version.js';
+
+/** PEM text for HTTPS: the CA that issued the gateway's certificate, and a client certificate for mutual TLS. */
+export interface TlsClientMaterial {
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+}
 
 export async function postSoap(
   url: string,
   xml: string,
   version: SoapVersion,
   action: string,
+  tls?: TlsClientMaterial,
 ): Promise<{ status: number; body: string }> {
   const headers: Record<string, string> =
     version.name === '1.1'
       ? { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${action}"` }
       : { 'content-type': `application/soap+xml; charset=utf-8; action="${action}"` };
+  if (tls) return postOverTls(url, xml, headers, tls);
   const response = await fetch(url, { method: 'POST', headers, body: xml });
   return { status: response.status, body: await response.text() };
+}
+
+/** node:https, since fetch takes neither a CA nor a client certificate of its own. */
+function postOverTls(
+  url: string,
+  xml: string,
+  headers: Record<string, string>,
+  tls: TlsClientMaterial,
+): Promise<{ status: number; body: string }> {
+  if (new URL(url).protocol !== 'https:')
+    return Promise.reject(new Error(`TLS options need an https:// address, not ${url}`));
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(xml)) },
+        ...(tls.ca ? { ca: tls.ca } : {}),
+        ...(tls.cert ? { cert: tls.cert } : {}),
+        ...(tls.key ? { key: tls.key } : {}),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(xml);
+  });
 }

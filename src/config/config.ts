@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { HttpSettingsSchema } from './http.js';
 
 export const ConfigSchema = z
   .object({
@@ -14,6 +15,8 @@ export const ConfigSchema = z
     /** Gateway processes sharing the port (node cluster); each is a full gateway on the same store. */
     workers: z.coerce.number().int().min(1).max(64).default(1),
     logLevel: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    /** TLS, mutual TLS, trusted proxy, slow-client deadlines and rate limits: `config/http.ts`. */
+    http: HttpSettingsSchema.prefault({}),
     store: z
       .object({
         /** `postgres://…` selects PostgreSQL; otherwise the SQLite file below. */

@@ -3,21 +3,29 @@ import express, { type Express } from 'express';
 import type { AuditTrail } from '../audit/trail.js';
 import type { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
+import type { HttpSettings } from '../config/http.js';
 import { adminApi } from './admin-api.js';
 import type { GatewayMetrics } from './metrics.js';
 import { soapEndpoint, type SoapEndpointParts } from './soap-endpoint.js';
+import { sourceRateLimits } from './rate-limits.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface AppParts extends SoapEndpointParts {
   readonly store: Store;
   readonly metrics: GatewayMetrics;
   readonly registry: Registry;
   readonly trail: AuditTrail;
+  readonly http: HttpSettings;
 }
 
 export function createApp(parts: AppParts): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Security headers, then the client's address (from X-Forwarded-For only via trusted proxies) and its limits.
+  app.use(securityHeaders({ https: parts.http.tls !== undefined }));
+  app.set('trust proxy', parts.http.trustProxy);
+  app.use(sourceRateLimits(parts.http, parts.log));
   app.use(soapEndpoint(parts));
   app.use('/api/v1', adminApi(parts));
 

@@ -8,7 +8,7 @@ import { newExchange } from '../exchange/context.js';
 import type { Pipeline } from '../exchange/pipeline.js';
 import type { Logger } from '../logging/logger.js';
 import type { Contract } from '../soap/contract.js';
-import { readBody } from './body.js';
+import { readBody, type ReadBody } from './body.js';
 import type { GatewayMetrics } from './metrics.js';
 
 export interface SoapEndpointParts {
@@ -52,7 +52,15 @@ export function soapEndpoint(parts: SoapEndpointParts): Router {
     const requestId = requestIdOf(req);
     res.setHeader('X-Request-Id', requestId);
     const log = parts.log.child({ requestId });
-    const { body, tooLarge } = await readBody(req, parts.maxBodyBytes);
+    let read: ReadBody;
+    try {
+      read = await readBody(req, parts.maxBodyBytes);
+    } catch (error) {
+      // The client left, or its request deadline (http.requestTimeoutMs) closed the connection: no one to answer.
+      log.info('request abandoned before its body arrived', { error: (error as Error).message });
+      return;
+    }
+    const { body, tooLarge } = read;
     const exchange = newExchange(
       requestId,
       {

@@ -21,6 +21,9 @@ export interface FaultWriteOptions {
 
 export const FAULT_BLOCK_ID = 'SIGNED_BY_SMEV';
 
+/** Statuses of refusals made before the message is read, which keep their status in either SOAP version. */
+const TRANSPORT_REFUSALS: ReadonlySet<number> = new Set([413, 415, 429]);
+
 export function writeFault(
   fault: GatewayFault,
   version: SoapVersion,
@@ -74,10 +77,10 @@ function writeDetail(detail: XMLBuilder, fault: GatewayFault, options: FaultWrit
 }
 
 /**
- * HTTP status for a fault: 413/415 are transport refusals before any SOAP processing; otherwise SOAP 1.1 always
- * 500 (WS-I BP R1126) and SOAP 1.2 by its HTTP binding.
+ * HTTP status for a fault: 413/415/429 are transport refusals before any SOAP processing; otherwise SOAP 1.1
+ * always 500 (WS-I BP R1126) and SOAP 1.2 by its HTTP binding.
  */
 export function faultHttpStatus(fault: GatewayFault, version: SoapVersion): number {
-  if (fault.kind.http === 413 || fault.kind.http === 415) return fault.kind.http;
+  if (TRANSPORT_REFUSALS.has(fault.kind.http)) return fault.kind.http;
   return version.name === '1.1' ? 500 : fault.kind.http;
 }

@@ -13,7 +13,7 @@ export interface FaultKind {
   readonly party: FaultParty;
   /**
    * HTTP status for SOAP 1.2, per its HTTP binding (Sender 400, others 500), save the transport-level refusals
-   * 413 and 415 that happen before any SOAP processing. SOAP 1.1 faults always travel with 500 (WS-I BP R1126).
+   * 413, 415 and 429 that happen before any SOAP processing. SOAP 1.1 faults always travel with 500 (WS-I BP R1126).
    */
   readonly http: number;
   readonly level: LogLevel;
@@ -41,6 +41,8 @@ export const FAULTS = {
   // transport and envelope
   UnsupportedMediaType: client('InvalidContent', 'content type is not a SOAP 1.1 or 1.2 media type', 415),
   MessageTooLarge: client('InvalidContent', 'message body exceeds the size limit', 413),
+  /** Per client address, before the request is read (`http.rateLimit.soap`); QuoteLimitExceeded for SMEV clients. */
+  TooManyRequests: client('QuoteLimitExceeded', 'too many requests from this address; retry later', 429),
   MalformedXml: client('InvalidContent', 'the body is not well-formed XML'),
   DoctypeForbidden: client('InvalidContent', 'document type declarations are not accepted'),
   XmlTooDeep: client('InvalidContent', 'the document nests elements too deeply'),

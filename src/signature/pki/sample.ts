@@ -6,6 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addYears, createCrl, createRootCa, issueCertificate, type IssuedPair } from './issue.js';
+import { writeSampleTls } from './sample-tls.js';
 
 /** Sample systems and the organisations that own them (fictional). */
 export const SAMPLE_SYSTEMS: Readonly<Record<string, string>> = {
@@ -82,5 +83,6 @@ export async function writeSamplePki(outDir: string, options: SamplePkiOptions =
     await put(`${name}.key.pem`, pair.keyPem, 0o600);
   }
   await put('ca.crl.pem', crl, 0o644);
+  written.push(...(await writeSampleTls(outDir, ca, { notBefore: start, notAfter: leafEnd })));
   return written;
 }

@@ -20,6 +20,8 @@ const EXPECTED_FILES = [
   'gateway.key.pem',
   ...[...SYSTEMS, 'REVOKED_SYSTEM'].flatMap((m) => [`${m}.crt.pem`, `${m}.key.pem`]),
 ].sort();
+/** Written into `tls/` by `sample-tls.ts` (tested in `sample-tls.test.ts`). */
+const TLS_FILES = ['tls/client.crt.pem', 'tls/client.key.pem', 'tls/server.crt.pem', 'tls/server.key.pem'];
 
 describe('pki/sample', function () {
   this.timeout(120_000);
@@ -31,12 +33,14 @@ describe('pki/sample', function () {
     dir = mkdtempSync(join(tmpdir(), 'pki-sample-'));
     const written = await writeSamplePki(join(dir, 'out'), { now });
     dir = join(dir, 'out');
-    expect(written.map((p) => p.slice(dir.length + 1)).sort()).to.deep.equal(EXPECTED_FILES);
+    expect(written.map((p) => p.slice(dir.length + 1)).sort()).to.deep.equal(
+      [...EXPECTED_FILES, ...TLS_FILES].sort(),
+    );
   });
   after(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
 
   it('writes exactly the files the quick start expects, and certs-sample/ holds them all', () => {
-    expect(readdirSync(dir).sort()).to.deep.equal(EXPECTED_FILES);
+    expect(readdirSync(dir).sort()).to.deep.equal([...EXPECTED_FILES, 'tls'].sort());
     expect(
       readdirSync(SAMPLE_DIR)
         .filter((n) => n.endsWith('.pem'))

@@ -1,0 +1,68 @@
+/**
+ * Request limits per client address (express-rate-limit), counted before a request is read: one for the SOAP
+ * endpoint `/ws`, one for the admin API. A SOAP client over its limit gets a `TooManyRequests` fault in its own
+ * SOAP version, an admin client a JSON error; both with HTTP 429 and Retry-After. The client address is the TCP
+ * peer unless `http.trustProxy` names the proxies allowed to state it in X-Forwarded-For. Counts live in this
+ * process's memory: with `workers` above one, each worker counts the connections it serves.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import { rateLimit, type Options } from 'express-rate-limit';
+import type { HttpSettings } from '../config/http.js';
+import type { Logger } from '../logging/logger.js';
+import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
+import { GatewayFault } from '../soap/faults.js';
+import { readRequestHead, SOAP11, type SoapVersion } from '../soap/version.js';
+
+type Refuse = (req: Request, res: Response, message: string) => void;
+
+export function sourceRateLimits(settings: HttpSettings, log: Logger): Router {
+  const router = express.Router();
+  const { windowSeconds, soap, admin } = settings.rateLimit;
+  if (soap > 0) router.use('/ws', limiter('soap', soap, windowSeconds, refuseSoap, log));
+  if (admin > 0) router.use('/api/v1', limiter('admin', admin, windowSeconds, refuseJson, log));
+  return router;
+}
+
+function limiter(name: string, limit: number, windowSeconds: number, refuse: Refuse, log: Logger) {
+  const options: Partial<Options> = {
+    windowMs: windowSeconds * 1000,
+    limit,
+    // RateLimit and RateLimit-Policy on every answer, and Retry-After on a refusal.
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (req, res) => {
+      const retryAfter = res.getHeader('Retry-After');
+      const message = `more than ${limit} requests in ${windowSeconds} s from this address; retry after ${String(retryAfter)} s`;
+      // Once per address and window, so that a flood does not become a flood of log lines.
+      const info = (req as Request & { rateLimit?: { used: number } }).rateLimit;
+      if (info?.used === limit + 1)
+        log.warn('rate limit reached', { limit: name, client: req.ip, limitPerWindow: limit });
+      refuse(req, res, message);
+    },
+    // X-Forwarded-For from an untrusted peer is ignored on purpose (see http.trustProxy), not a misconfiguration.
+    validate: { xForwardedForHeader: false },
+    logger: {
+      error: (error, message) => log.error(message ?? 'rate limiter failed', { error: String(error) }),
+      warn: (error, message) => log.warn(message ?? 'rate limiter warning', { error: String(error) }),
+    },
+  };
+  return rateLimit(options);
+}
+
+/** A SOAP fault of the request's version (SOAP 1.1 when its Content-Type names neither); plain text for GET. */
+const refuseSoap: Refuse = (req, res, message) => {
+  if (req.method !== 'POST') return void res.status(429).type('text/plain').send(`${message}\n`);
+  let version: SoapVersion = SOAP11;
+  try {
+    version = readRequestHead(req.headers['content-type'], undefined).version;
+  } catch {
+    // Not a SOAP media type: the refusal still speaks SOAP 1.1.
+  }
+  const fault = new GatewayFault('TooManyRequests', message);
+  res
+    .status(faultHttpStatus(fault, version))
+    .type(`${version.mediaType}; charset=utf-8`)
+    .send(writeFault(fault, version));
+};
+
+const refuseJson: Refuse = (_req, res, message) => void res.status(429).json({ error: message });

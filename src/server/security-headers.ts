@@ -1,0 +1,39 @@
+/**
+ * Security headers (helmet). SOAP answers (POST /ws) stay plain: only `X-Content-Type-Options: nosniff` (and HSTS
+ * over HTTPS), since SOAP clients are no browsers and want nothing else. Everything else the gateway serves (the
+ * admin API, the WSDL and schemas, health, metrics) is data, never a page: a policy that lets nothing load or frame
+ * it, plus helmet's other defaults; admin API answers are also never cached.
+ */
+import express, { type RequestHandler, type Router } from 'express';
+import helmet from 'helmet';
+
+export interface SecurityHeaderOptions {
+  /** Served over TLS: send Strict-Transport-Security. */
+  readonly https: boolean;
+}
+
+/** One year, the usual HSTS lifetime; sub-domains are the operator's business, not the gateway's. */
+const HSTS = { maxAge: 31_536_000, includeSubDomains: false } as const;
+
+export function securityHeaders(options: SecurityHeaderOptions): Router {
+  const soap: RequestHandler[] = [helmet.xContentTypeOptions()];
+  if (options.https) soap.push(helmet.strictTransportSecurity(HSTS));
+  const documents = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+    xFrameOptions: { action: 'deny' },
+    strictTransportSecurity: options.https ? HSTS : false,
+  });
+
+  const router = express.Router();
+  // `next('router')` leaves this router: the SOAP answer gets nothing more.
+  router.post('/ws', ...soap, (_req, _res, next) => next('router'));
+  router.use(documents);
+  router.use('/api/v1', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  return router;
+}
