@@ -35,6 +35,10 @@ function parse(binary: string): forge.asn1.Asn1 {
 function readScalar(octets: string, size: number): bigint {
   const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
   if (octets.length === size) return bytesToBigIntLE(bytes(octets));
+  // key ‖ mask(s): whole multiples of the key size, which the wrapped forms (size + 2 or 3 bytes) never are.
+  if (octets.length > size && octets.length % size === 0) {
+    throw new Error('GOST private key: masked CryptoPro keys are not supported; export the key unmasked');
+  }
   let inner: forge.asn1.Asn1 | undefined;
   try {
     inner = parse(octets);
@@ -45,9 +49,6 @@ function readScalar(octets: string, size: number): bigint {
     if (inner.type === Type.OCTETSTRING && inner.value.length === size)
       return bytesToBigIntLE(bytes(inner.value));
     if (inner.type === Type.INTEGER) return bytesToBigIntBE(bytes(inner.value));
-  }
-  if (octets.length > size && octets.length % size === 0) {
-    throw new Error('GOST private key: masked CryptoPro keys are not supported; export the key unmasked');
   }
   throw new Error('GOST private key: the key octets are in no known form');
 }
