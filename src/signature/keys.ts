@@ -4,11 +4,15 @@
  * never ask which algorithm a file holds.
  */
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
-import type { GostKeyFamily, GostPublicKeyInfo } from './gost/spki.js';
-import { gostPublicKeyFromAsn1, isGostKeyAlgorithm } from './gost/spki.js';
-import { gostPrivateKeyFromPem, type GostPrivateKeyInfo } from './gost/pkcs8.js';
-import { bytesOf, children, parseDer } from './pki/der.js';
 import forge from 'node-forge';
+import { gostPrivateKeyFromPem, type GostPrivateKeyInfo } from './gost/pkcs8.js';
+import {
+  gostPublicKeyFromAsn1,
+  isGostKeyAlgorithm,
+  type GostKeyFamily,
+  type GostPublicKeyInfo,
+} from './gost/spki.js';
+import { bytesOf, children, parseDer } from './pki/der.js';
 
 export type KeyFamily = 'rsa' | GostKeyFamily;
 export type PrivateKey = KeyObject | GostPrivateKeyInfo;
@@ -26,10 +30,10 @@ export function readPrivateKey(pem: string): PrivateKey {
 }
 
 /**
- * The subject key of a DER certificate: GOST keys through our reader, others as node's KeyObject. Throws when the
- * certificate does not parse.
+ * The subject key of a DER certificate: GOST keys through our reader, others as node's KeyObject (from `x509`
+ * when the caller has already parsed it). Throws when the certificate does not parse.
  */
-export function certificatePublicKey(der: Buffer): PublicKey {
+export function certificatePublicKey(der: Buffer, x509?: X509Certificate): PublicKey {
   const tbs = children(children(parseDer(der))[0]);
   // tbsCertificate: [0] version?, serial, signature, issuer, validity, subject, subjectPublicKeyInfo, …
   const offset = tbs[0]?.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
@@ -38,5 +42,5 @@ export function certificatePublicKey(der: Buffer): PublicKey {
   if (spki && algorithm && isGostKeyAlgorithm(forge.asn1.derToOid(bytesOf(algorithm)))) {
     return gostPublicKeyFromAsn1(spki);
   }
-  return new X509Certificate(der).publicKey;
+  return (x509 ?? new X509Certificate(der)).publicKey;
 }

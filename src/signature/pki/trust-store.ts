@@ -127,7 +127,7 @@ function certInfo(x509: X509Certificate): CertInfo {
   return {
     x509,
     der,
-    key: certificatePublicKey(der),
+    key: certificatePublicKey(der, x509),
     thumbprint: thumbprint(der),
     facts,
     serial: normalizeSerialHex(x509.serialNumber),
