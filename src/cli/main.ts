@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { writeSamplePki } from '../signature/pki/sample.js';
-import { printRequest, send } from './send.js';
+import { printRequest, sampleTrustFiles, send } from './send.js';
 import { registerAuditCommands } from './audit.js';
 import { openCliContext } from './context.js';
 import { registerLogCommands } from './log.js';
@@ -26,8 +26,9 @@ certs
   .command('sample')
   .description('write a sample PKI (CA, CRL, gateway and sample system certificates) for trying the gateway')
   .option('-o, --out <dir>', 'output folder', 'certs-sample')
-  .action(async (options: { out: string }) => {
-    const written = await writeSamplePki(options.out);
+  .option('--gost', 'also write a GOST R 34.10-2012 sample PKI into <dir>/gost')
+  .action(async (options: { out: string; gost?: boolean }) => {
+    const written = await writeSamplePki(options.out, { gost: options.gost ?? false });
     for (const file of written) process.stdout.write(`${file}\n`);
   });
 
@@ -64,8 +65,8 @@ program
   .option('--json', 'print the whole answer as JSON')
   .option('--print-request', 'print the signed request to stderr')
   .action(async (payload: string, options: Parameters<typeof send>[1]) => {
-    if (!options.ca.length) options.ca = ['certs-sample/ca.crt.pem'];
-    if (!options.crl.length) options.crl = ['certs-sample/ca.crl.pem'];
+    if (!options.ca.length) options.ca = sampleTrustFiles('crt');
+    if (!options.crl.length) options.crl = sampleTrustFiles('crl');
     await send(payload, options);
   });
 

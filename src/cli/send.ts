@@ -2,13 +2,12 @@
  * `smev-gateway send`: wrap a business payload in a Call request, sign it with the system's key, send it,
  * verify the answer's signatures against the trust store and print the answer's payload.
  */
-import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readCallAnswer } from '../client/answer.js';
 import { buildCallRequest, signCallRequest } from '../client/request.js';
 import { postSoap, type TlsClientMaterial } from '../client/send.js';
-import { signatureAlgorithmFor } from '../signature/algorithms.js';
 import { TrustStore } from '../signature/pki/trust-store.js';
+import { loadSigningKey } from '../signature/signing-key.js';
 import { SOAP11, SOAP12 } from '../soap/version.js';
 
 export interface SendOptions {
@@ -32,15 +31,27 @@ export interface SendOptions {
 
 type SigningOptions = Pick<SendOptions, 'system' | 'key' | 'cert' | 'soap12' | 'test' | 'profile'>;
 
+/** A sample system's file: certs-sample/<system>.<kind>.pem, or under certs-sample/gost/ for the GOST systems. */
+function sampleFile(system: string, kind: 'crt' | 'key'): string {
+  const rsa = `certs-sample/${system}.${kind}.pem`;
+  const gost = `certs-sample/gost/${system}.${kind}.pem`;
+  return !existsSync(rsa) && existsSync(gost) ? gost : rsa;
+}
+
+/** The sample CAs (or their CRLs) an answer is checked against by default: RSA, and GOST when present. */
+export function sampleTrustFiles(kind: 'crt' | 'crl'): string[] {
+  return [`certs-sample/ca.${kind}.pem`, `certs-sample/gost/ca.${kind}.pem`].filter(
+    (file, i) => i === 0 || existsSync(file),
+  );
+}
+
 function signedRequest(payloadFile: string, options: SigningOptions) {
   const version = options.soap12 ? SOAP12 : SOAP11;
-  const certificatePem = readFileSync(options.cert ?? `certs-sample/${options.system}.crt.pem`, 'utf8');
-  const privateKey = createPrivateKey(
-    readFileSync(options.key ?? `certs-sample/${options.system}.key.pem`, 'utf8'),
+  // The algorithm follows the certificate's key: RSA-SHA256, or GOST R 34.10-2012 with Streebog.
+  const key = loadSigningKey(
+    readFileSync(options.key ?? sampleFile(options.system, 'key'), 'utf8'),
+    readFileSync(options.cert ?? sampleFile(options.system, 'crt'), 'utf8'),
   );
-  const keyType = new X509Certificate(certificatePem).publicKey.asymmetricKeyType;
-  if (keyType !== 'rsa')
-    throw new Error(`the key of ${options.system} is ${keyType}; only RSA keys are supported so far`);
   const request = buildCallRequest({
     version,
     payload: readFileSync(payloadFile, 'utf8'),
@@ -49,15 +60,7 @@ function signedRequest(payloadFile: string, options: SigningOptions) {
   if (options.profile && options.profile !== 'xmldsig' && options.profile !== 'smev') {
     throw new Error(`--profile must be xmldsig or smev, not ${options.profile}`);
   }
-  const signed = signCallRequest(
-    request.xml,
-    {
-      privateKey,
-      certificatePem,
-      signatureAlgorithm: signatureAlgorithmFor('rsa'),
-    },
-    options.profile ?? 'xmldsig',
-  );
+  const signed = signCallRequest(request.xml, key, options.profile ?? 'xmldsig');
   return { version, messageId: request.messageId, signed };
 }
 

@@ -48,15 +48,17 @@ export const ConfigSchema = z
       }),
     pki: z
       .object({
-        trustedCaFiles: z.array(z.string()).default(['certs-sample/ca.crt.pem']),
-        crlFiles: z.array(z.string()).default(['certs-sample/ca.crl.pem']),
+        trustedCaFiles: z
+          .array(z.string())
+          .default(['certs-sample/ca.crt.pem', 'certs-sample/gost/ca.crt.pem']),
+        crlFiles: z.array(z.string()).default(['certs-sample/ca.crl.pem', 'certs-sample/gost/ca.crl.pem']),
         gatewayCertificate: z.string().default('certs-sample/gateway.crt.pem'),
         gatewayKey: z.string().default('certs-sample/gateway.key.pem'),
       })
       .strict()
       .default({
-        trustedCaFiles: ['certs-sample/ca.crt.pem'],
-        crlFiles: ['certs-sample/ca.crl.pem'],
+        trustedCaFiles: ['certs-sample/ca.crt.pem', 'certs-sample/gost/ca.crt.pem'],
+        crlFiles: ['certs-sample/ca.crl.pem', 'certs-sample/gost/ca.crl.pem'],
         gatewayCertificate: 'certs-sample/gateway.crt.pem',
         gatewayKey: 'certs-sample/gateway.key.pem',
       }),

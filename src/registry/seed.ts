@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { builtinMessageTypes } from '../providers/builtin.js';
+import { GOST_SAMPLE_ORGANISATION, GOST_SAMPLE_SYSTEM } from '../signature/pki/sample.js';
 import type { Store } from '../store/store.js';
 import type { Actor, Registry } from './registry.js';
 
@@ -59,6 +60,14 @@ export const SAMPLE_PARTICIPANTS: readonly SampleParticipant[] = [
     certificate: 'certs-sample/PORTAL_26.crt.pem',
     ogrnBase: '102260000005',
     innBase: '260000005',
+  },
+  // Signs with GOST R 34.10-2012 (certs-sample/gost/), the algorithm real SMEV participants use.
+  {
+    mnemonic: GOST_SAMPLE_SYSTEM,
+    organisation: GOST_SAMPLE_ORGANISATION,
+    certificate: `certs-sample/gost/${GOST_SAMPLE_SYSTEM}.crt.pem`,
+    ogrnBase: '102770000006',
+    innBase: '770000006',
   },
 ];
 

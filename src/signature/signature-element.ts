@@ -139,7 +139,7 @@ function isDs(element: Element | undefined, localName: string): element is Eleme
 
 function algorithmIn(element: Element, table: Record<string, unknown>, what: string): string {
   const algorithm = element.getAttribute('Algorithm') ?? '';
-  if (!(algorithm in table) || childElements(element).length > 0) {
+  if (!Object.hasOwn(table, algorithm) || childElements(element).length > 0) {
     return refuse('SignatureIsInvalid', `the ${what} algorithm "${algorithm.slice(0, 120)}" is not accepted`);
   }
   return algorithm;

@@ -6,7 +6,7 @@
 import type { AnswerSigner } from '../exchange/dependencies.js';
 import type { Document } from '../xml/dom.js';
 import { signAnswerTree, signAnswerXml } from './tree-signer.js';
-import type { SigningKey } from './xml-signature.js';
+import type { SigningKey } from './signing-key.js';
 
 export class GatewaySigner implements AnswerSigner {
   constructor(private readonly key: SigningKey) {}

@@ -1,24 +1,18 @@
 /**
- * Detached XMLDSig signatures made on a tree, for the gateway's own answers: the answer is parsed once, each
- * signed element is canonicalised with xml-crypto's exclusive c14n, its signature is built in the tree beside
- * it, and the tree is serialised once. The same signature xml-crypto's computeSignature makes, without its
- * re-parse and XPath lookups per signature (most of the signing cost on the hot path). Verification stays with
- * xml-crypto's checkSignature, and the interop tests check these signatures with xmlsec1.
+ * Detached XMLDSig signatures made on a tree, for the gateway's answers and faults and for its client's requests:
+ * the document is parsed once, each signed element is transformed (exclusive c14n, then the SMEV transform in the
+ * `smev` profile), its signature is built in the tree beside it with the key's algorithm from the table, and the
+ * tree is serialised once. The same signature xml-crypto's computeSignature makes, without its re-parse and XPath
+ * lookups per signature (most of the signing cost on the hot path); the interop tests check these signatures with
+ * xmlsec1 (RSA) and OpenSSL's GOST engine.
  */
-import { sign as cryptoSign } from 'node:crypto';
-import { X509Certificate } from 'node:crypto';
-import { ExclusiveCanonicalization } from 'xml-crypto';
 import { NS } from '../soap/namespaces.js';
 import type { Document, Element } from '../xml/dom.js';
 import { parseDom, serializeXml } from '../xml/dom.js';
-import { DIGEST_ALGORITHMS, EXC_C14N, SIGNATURE_ALGORITHMS, SHA256 } from './algorithms.js';
-import type { SigningKey } from './xml-signature.js';
-import { createHash } from 'node:crypto';
-
-const c14n = new ExclusiveCanonicalization();
-
-/** Node's hash name for each digest URI of the table that the tree signer can make. */
-const NODE_DIGESTS: Record<string, string> = { [SHA256]: 'sha256' };
+import { DIGEST_ALGORITHMS, EXC_C14N, SIGNATURE_ALGORITHMS, tableEntry } from './algorithms.js';
+import { certificateDer } from './pki/thumbprint.js';
+import type { SigningKey } from './signing-key.js';
+import { canonical, transformedContent } from './transforms.js';
 
 export interface TreeSignature {
   /** The element to sign; it must carry `Id`. */
@@ -27,18 +21,28 @@ export interface TreeSignature {
   readonly container: Element;
 }
 
-export function signTree(doc: Document, signatures: readonly TreeSignature[], key: SigningKey): string {
-  const entry = SIGNATURE_ALGORITHMS[key.signatureAlgorithm];
-  const digestName = entry && NODE_DIGESTS[entry.digest];
-  if (!entry || !digestName || !(entry.digest in DIGEST_ALGORITHMS)) {
-    throw new Error(`the tree signer cannot sign with ${key.signatureAlgorithm}`);
+/** Reference transforms when no profile says otherwise: exclusive c14n alone. */
+const XMLDSIG_TRANSFORMS: readonly string[] = [EXC_C14N];
+
+export function signTree(
+  doc: Document,
+  signatures: readonly TreeSignature[],
+  key: SigningKey,
+  transforms: readonly string[] = XMLDSIG_TRANSFORMS,
+): string {
+  const entry = tableEntry(SIGNATURE_ALGORITHMS, key.signatureAlgorithm);
+  const digestMethod = entry?.digests[0];
+  const digestAlgorithm =
+    digestMethod === undefined ? undefined : tableEntry(DIGEST_ALGORITHMS, digestMethod);
+  if (!entry || !digestMethod || !digestAlgorithm) {
+    throw new Error(`the signer cannot sign with ${key.signatureAlgorithm}`);
   }
   const certificate = certificateBase64(key.certificatePem);
   // In order: a later signature may cover an element holding an earlier one.
   for (const { target, container } of signatures) {
     const id = target.getAttribute('Id');
     if (!id) throw new Error('the element to sign has no Id');
-    const digest = createHash(digestName).update(c14n.process(target, {}), 'utf8').digest('base64');
+    const digest = digestAlgorithm.hash(Buffer.from(transformedContent(transforms, target), 'utf8'));
     const el = (name: string, parent: Element, algorithm?: string) => {
       const child = doc.createElementNS(NS.ds, `ds:${name}`);
       if (algorithm) child.setAttribute('Algorithm', algorithm);
@@ -52,10 +56,11 @@ export function signTree(doc: Document, signatures: readonly TreeSignature[], ke
     el('SignatureMethod', signedInfo, key.signatureAlgorithm);
     const reference = el('Reference', signedInfo);
     reference.setAttribute('URI', `#${id}`);
-    el('Transform', el('Transforms', reference), EXC_C14N);
-    el('DigestMethod', reference, entry.digest);
-    el('DigestValue', reference).appendChild(doc.createTextNode(digest));
-    const value = cryptoSign(digestName, Buffer.from(c14n.process(signedInfo, {}), 'utf8'), key.privateKey);
+    const transformsElement = el('Transforms', reference);
+    for (const transform of transforms) el('Transform', transformsElement, transform);
+    el('DigestMethod', reference, digestMethod);
+    el('DigestValue', reference).appendChild(doc.createTextNode(digest.toString('base64')));
+    const value = entry.sign(key.privateKey, Buffer.from(canonical(signedInfo), 'utf8'));
     el('SignatureValue', signature).appendChild(doc.createTextNode(value.toString('base64')));
     el('X509Certificate', el('X509Data', el('KeyInfo', signature))).appendChild(
       doc.createTextNode(certificate),
@@ -69,6 +74,7 @@ export function signAnswerTree(
   doc: Document,
   targets: ReadonlyArray<{ id: string; container: string }>,
   key: SigningKey,
+  transforms: readonly string[] = XMLDSIG_TRANSFORMS,
 ): string {
   const byId = new Map<string, Element>();
   const containers = new Map<string, Element>();
@@ -88,6 +94,7 @@ export function signAnswerTree(
       return { target, container: slot };
     }),
     key,
+    transforms,
   );
 }
 
@@ -95,18 +102,21 @@ const certificates = new Map<string, string>();
 function certificateBase64(pem: string): string {
   let der = certificates.get(pem);
   if (der === undefined) {
-    der = new X509Certificate(pem).raw.toString('base64');
+    const raw = certificateDer(pem);
+    if (raw === undefined) throw new Error('the signing certificate is not PEM');
+    der = raw.toString('base64');
     if (certificates.size > 100) certificates.clear();
     certificates.set(pem, der);
   }
   return der;
 }
 
-/** The same, for an answer that arrives as text (faults, written by the fault writer). */
+/** The same, for a document that arrives as text (faults from the fault writer, a client's request). */
 export function signAnswerXml(
   xml: string,
   targets: ReadonlyArray<{ id: string; container: string }>,
   key: SigningKey,
+  transforms: readonly string[] = XMLDSIG_TRANSFORMS,
 ): string {
-  return signAnswerTree(parseDom(xml), targets, key);
+  return signAnswerTree(parseDom(xml), targets, key, transforms);
 }

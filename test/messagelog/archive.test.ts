@@ -136,7 +136,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       archive = JSON.parse(readFileSync(archiveFile, 'utf8')) as Archive;
       expect(archive.records.map((r) => r.seq)).to.deep.equal(rows.map((r) => r.seq));
       expect(archive.records.map((r) => r.request_digest)).to.deep.equal(rows.map((r) => r.request_digest));
-      expect(archive.trust.certificates).to.have.length(1);
+      expect(archive.trust.certificates).to.have.length(gateway.config.pki.trustedCaFiles.length);
 
       const run = verifyArchiveCli(archiveFile);
       expect(run.status, run.stdout + run.stderr).to.equal(0);

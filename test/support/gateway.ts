@@ -2,8 +2,7 @@
  * Test support: a real gateway on an ephemeral port with a fresh store (a temporary SQLite file, or a fresh
  * PostgreSQL schema), and helpers to build signed requests as the sample systems do.
  */
-import { createPrivateKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import pg from 'pg';
 import { join } from 'node:path';
@@ -11,8 +10,7 @@ import { loadConfig, type GatewayConfig } from '../../src/config/config.js';
 import { startGateway, type RunningGateway, type StartOptions } from '../../src/gateway.js';
 import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
 import { postSoap } from '../../src/client/send.js';
-import { RSA_SHA256 } from '../../src/signature/algorithms.js';
-import type { SigningKey } from '../../src/signature/xml-signature.js';
+import { loadSigningKey, type SigningKey } from '../../src/signature/signing-key.js';
 import { SOAP11, type SoapVersion } from '../../src/soap/version.js';
 
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -67,12 +65,20 @@ export async function dropSchema(schema: string): Promise<void> {
   }
 }
 
+const sampleKeys = new Map<string, SigningKey>();
+
+/** The sample system's key: certs-sample/<system>.* (RSA), or certs-sample/gost/<system>.* (GOST R 34.10-2012). */
 export function sampleKey(system: string): SigningKey {
-  return {
-    privateKey: createPrivateKey(readFileSync(`certs-sample/${system}.key.pem`, 'utf8')),
-    certificatePem: readFileSync(`certs-sample/${system}.crt.pem`, 'utf8'),
-    signatureAlgorithm: RSA_SHA256,
-  };
+  let key = sampleKeys.get(system);
+  if (key === undefined) {
+    const dir = existsSync(`certs-sample/${system}.key.pem`) ? 'certs-sample' : 'certs-sample/gost';
+    key = loadSigningKey(
+      readFileSync(`${dir}/${system}.key.pem`, 'utf8'),
+      readFileSync(`${dir}/${system}.crt.pem`, 'utf8'),
+    );
+    sampleKeys.set(system, key);
+  }
+  return key;
 }
 
 export const PING_PAYLOAD =

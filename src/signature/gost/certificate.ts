@@ -4,12 +4,43 @@
  * DER of the input, never a re-encoding; the inner parts are read with node-forge's asn1.
  */
 import forge from 'node-forge';
+import { gost94 } from './gost94.js';
 import { gostVerify } from './sign.js';
-import { gostPublicKeyFromAsn1, type GostPublicKeyInfo } from './spki.js';
+import { gostPublicKeyFromAsn1, type GostKeyFamily, type GostPublicKeyInfo } from './spki.js';
 import { streebog256, streebog512 } from './streebog.js';
 
 export const OID_SIGN_GOST2012_256 = '1.2.643.7.1.1.3.2';
 export const OID_SIGN_GOST2012_512 = '1.2.643.7.1.1.3.3';
+/** gostR3411-94-with-gostR3410-2001, for certificates and CRLs of legacy CAs. */
+export const OID_SIGN_GOST2001 = '1.2.643.2.2.3';
+
+/** X.509 signature algorithms (certificates, CRLs): the hash and the key family they need. */
+export const GOST_SIGNATURE_OIDS: Readonly<
+  Record<string, { readonly family: GostKeyFamily; readonly hash: (data: Uint8Array) => Uint8Array }>
+> = {
+  [OID_SIGN_GOST2012_256]: { family: 'gost2012-256', hash: streebog256 },
+  [OID_SIGN_GOST2012_512]: { family: 'gost2012-512', hash: streebog512 },
+  [OID_SIGN_GOST2001]: { family: 'gost2001', hash: gost94 },
+};
+
+/**
+ * True iff `signature` (the BIT STRING content: s ‖ r, big-endian) is a valid signature of `signed` under the
+ * X.509 signature algorithm `signatureOid` by `issuerKey`. False for a non-GOST algorithm or a key of another
+ * family.
+ */
+export function verifyGostSignedData(
+  signatureOid: string,
+  issuerKey: GostPublicKeyInfo,
+  signed: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  const algorithm = Object.hasOwn(GOST_SIGNATURE_OIDS, signatureOid)
+    ? GOST_SIGNATURE_OIDS[signatureOid]
+    : undefined;
+  if (!algorithm || algorithm.family !== issuerKey.family) return false;
+  if (signature.length !== 2 * issuerKey.curve.size) return false;
+  return gostVerify(issuerKey.curve, issuerKey.publicKey, algorithm.hash(signed), signature);
+}
 
 export interface GostCertificate {
   readonly der: Uint8Array;
@@ -94,17 +125,10 @@ export function parseGostCertificate(der: Uint8Array): GostCertificate {
 
 /**
  * True iff the certificate's signature is a valid GOST R 34.10-2012 signature by issuerKey over the
- * Streebog hash of the TBSCertificate (256 or 512 as the signature algorithm says). For a self-signed
+ * hash of the TBSCertificate the signature algorithm names (Streebog 256/512, or GOST R 34.11-94 for 2001).
+ * The issuer's key must be of the algorithm's family. For a self-signed
  * certificate pass cert.publicKeyInfo. Chain, validity and revocation are the trust store's business.
  */
 export function verifyGostCertificateSignature(cert: GostCertificate, issuerKey: GostPublicKeyInfo): boolean {
-  const { curve, publicKey } = issuerKey;
-  let digest: Uint8Array;
-  if (cert.signatureAlgorithmOid === OID_SIGN_GOST2012_256 && curve.size === 32)
-    digest = streebog256(cert.tbs);
-  else if (cert.signatureAlgorithmOid === OID_SIGN_GOST2012_512 && curve.size === 64)
-    digest = streebog512(cert.tbs);
-  else return false;
-  if (cert.signatureValue.length !== 2 * curve.size) return false;
-  return gostVerify(curve, publicKey, digest, cert.signatureValue);
+  return verifyGostSignedData(cert.signatureAlgorithmOid, issuerKey, cert.tbs, cert.signatureValue);
 }

@@ -1,4 +1,4 @@
-/** GOST R 34.11-2012 (Streebog) and GOST R 34.10-2012 signatures in pure TypeScript. */
+/** GOST R 34.11-2012 (Streebog), GOST R 34.11-94 and GOST R 34.10-2012/2001 signatures in pure TypeScript. */
 export {
   createStreebog,
   streebog256,
@@ -6,6 +6,7 @@ export {
   type StreebogBits,
   type StreebogHash,
 } from './streebog.js';
+export { createGost94, gost94, CRYPTOPRO_HASH_SBOX, type Gost94Hash, type GostSbox } from './gost94.js';
 export { curveByOid, GOST_CURVES, type GostCurve } from './curves.js';
 export type { AffinePoint } from './ec.js';
 export {

@@ -1,6 +1,7 @@
 /**
  * Facts node's X509Certificate does not expose: exact validity dates, the key usage bits and the path length
- * constraint, plus the subject Name's DER for matching CRL issuers. Read once per certificate and cached.
+ * constraint, the subject and issuer Names' DER (CRL issuers, GOST chains), the key identifiers and the signature
+ * algorithm (GOST chains are checked by our own code, node's OpenSSL knowing no GOST). Read once per certificate.
  */
 import forge from 'node-forge';
 import { bytesOf, children, parseDer } from './der.js';
@@ -14,6 +15,13 @@ export interface CertificateFacts {
   readonly pathLength: number | undefined;
   /** DER (binary string) of the subject Name. */
   readonly subjectName: string;
+  /** DER (binary string) of the issuer Name. */
+  readonly issuerName: string;
+  /** subjectKeyIdentifier and authorityKeyIdentifier's keyIdentifier (binary strings), when present. */
+  readonly subjectKeyId: string | undefined;
+  readonly authorityKeyId: string | undefined;
+  /** OID of the certificate's signatureAlgorithm. */
+  readonly signatureAlgorithm: string;
 }
 
 // Bit order of KeyUsage in RFC 5280 §4.2.1.3 (encipherOnly, decipherOnly are not used by the gateway).
@@ -28,6 +36,8 @@ const KEY_USAGE_BITS: readonly KeyUsageBit[] = [
 ];
 const OID_KEY_USAGE = '2.5.29.15';
 const OID_BASIC_CONSTRAINTS = '2.5.29.19';
+const OID_SUBJECT_KEY_ID = '2.5.29.14';
+const OID_AUTHORITY_KEY_ID = '2.5.29.35';
 
 const { Class, Type } = forge.asn1;
 
@@ -54,14 +64,25 @@ function readPathLength(extnValue: string): number | undefined {
   return integer === undefined ? undefined : forge.asn1.derToInteger(bytesOf(integer));
 }
 
+/** [0] keyIdentifier of an AuthorityKeyIdentifier SEQUENCE. */
+function readAuthorityKeyId(extnValue: string): string | undefined {
+  const id = children(parseDer(extnValue)).find((n) => n.tagClass === Class.CONTEXT_SPECIFIC && n.type === 0);
+  return id === undefined ? undefined : bytesOf(id);
+}
+
 export function readCertificateFacts(der: Buffer): CertificateFacts {
-  const tbs = children(children(parseDer(der))[0]);
+  const certificate = children(parseDer(der));
+  const tbs = children(certificate[0]);
   const offset = tbs[0]?.tagClass === Class.CONTEXT_SPECIFIC ? 1 : 0;
+  const issuer = tbs[offset + 2];
   const validity = children(tbs[offset + 3]);
   const subject = tbs[offset + 4];
-  if (subject === undefined) throw new Error('certificate has no subject');
+  if (subject === undefined || issuer === undefined) throw new Error('certificate has no subject or issuer');
+  const signatureAlgorithm = forge.asn1.derToOid(bytesOf(children(certificate[1])[0]));
   let keyUsage: Set<KeyUsageBit> | undefined;
   let pathLength: number | undefined;
+  let subjectKeyId: string | undefined;
+  let authorityKeyId: string | undefined;
   const extensionsWrapper = tbs.find((n) => n.tagClass === Class.CONTEXT_SPECIFIC && n.type === 3);
   for (const ext of children(children(extensionsWrapper)[0])) {
     const parts = children(ext);
@@ -69,6 +90,8 @@ export function readCertificateFacts(der: Buffer): CertificateFacts {
     const value = bytesOf(parts[parts.length - 1]);
     if (oid === OID_KEY_USAGE) keyUsage = readKeyUsage(value);
     if (oid === OID_BASIC_CONSTRAINTS) pathLength = readPathLength(value);
+    if (oid === OID_SUBJECT_KEY_ID) subjectKeyId = bytesOf(parseDer(value));
+    if (oid === OID_AUTHORITY_KEY_ID) authorityKeyId = readAuthorityKeyId(value);
   }
   return {
     notBefore: readTime(validity[0]),
@@ -76,5 +99,9 @@ export function readCertificateFacts(der: Buffer): CertificateFacts {
     keyUsage,
     pathLength,
     subjectName: forge.asn1.toDer(subject).getBytes(),
+    issuerName: forge.asn1.toDer(issuer).getBytes(),
+    subjectKeyId,
+    authorityKeyId,
+    signatureAlgorithm,
   };
 }

@@ -1,9 +1,12 @@
 /**
- * Reading X.509 v2 CRLs (RFC 5280 §5) with node-forge's asn1 and checking their signature with node's crypto.
- * A CRL is only used after its signature verifies against the key of the CA that issued it.
+ * Reading X.509 v2 CRLs (RFC 5280 §5) with node-forge's asn1 and checking their signature: node's crypto for
+ * RSA and ECDSA, our own GOST code for GOST R 34.10 CAs. A CRL is only used after its signature verifies against
+ * the key of the CA that issued it.
  */
-import { verify as verifySignature, type KeyObject } from 'node:crypto';
+import { verify as verifySignature, KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import { GOST_SIGNATURE_OIDS, verifyGostSignedData } from '../gost/certificate.js';
+import type { PublicKey } from '../keys.js';
 import { readTime } from './cert-facts.js';
 import { bytesOf, children, elementSpan, normalizeSerialHex, parseDer } from './der.js';
 
@@ -17,7 +20,10 @@ export interface ParsedCrl {
   readonly revoked: ReadonlySet<string>;
   /** The exact signed bytes. */
   readonly tbs: Buffer;
-  readonly hash: string;
+  /** OID of the signature algorithm. */
+  readonly algorithm: string;
+  /** node's digest name for a non-GOST algorithm. */
+  readonly hash: string | undefined;
   readonly signature: Buffer;
 }
 
@@ -69,8 +75,10 @@ export function parseCrl(der: Buffer): ParsedCrl {
   const innerAlgorithm = algorithmOid(fields[i]);
   const outerAlgorithm = algorithmOid(outer[1]);
   if (innerAlgorithm !== outerAlgorithm) throw new Error('CRL signature algorithms disagree');
-  const hash = SIGNATURE_HASHES[outerAlgorithm];
-  if (hash === undefined) throw new Error(`unsupported CRL signature algorithm ${outerAlgorithm}`);
+  const hash = Object.hasOwn(SIGNATURE_HASHES, outerAlgorithm) ? SIGNATURE_HASHES[outerAlgorithm] : undefined;
+  if (hash === undefined && !Object.hasOwn(GOST_SIGNATURE_OIDS, outerAlgorithm)) {
+    throw new Error(`unsupported CRL signature algorithm ${outerAlgorithm}`);
+  }
   const issuer = fields[i + 1];
   if (issuer === undefined) throw new Error('CRL has no issuer');
   const thisUpdate = readTime(fields[i + 2]);
@@ -119,13 +127,18 @@ export function parseCrl(der: Buffer): ParsedCrl {
     crlNumber,
     revoked,
     tbs: der.subarray(tbsSpan.start, tbsSpan.end),
+    algorithm: outerAlgorithm,
     hash,
     signature: Buffer.from(signatureBits.slice(1), 'binary'),
   };
 }
 
 /** True when `issuerKey` made the CRL's signature. Mismatched key types count as "no". */
-export function crlSignedBy(crl: ParsedCrl, issuerKey: KeyObject): boolean {
+export function crlSignedBy(crl: ParsedCrl, issuerKey: PublicKey): boolean {
+  if (!(issuerKey instanceof KeyObject)) {
+    return verifyGostSignedData(crl.algorithm, issuerKey, crl.tbs, crl.signature);
+  }
+  if (crl.hash === undefined) return false;
   try {
     return verifySignature(crl.hash, crl.tbs, issuerKey, crl.signature);
   } catch {

@@ -52,3 +52,21 @@ export function elementSpan(
   if (end > der.length) throw new Error('truncated DER');
   return { start: offset, end, contentStart: offset + header };
 }
+
+/**
+ * The signed bytes and the signature of an X.509 SIGNED structure (certificate or CRL): the exact DER of its first
+ * element, and the content of its BIT STRING after the unused-bits byte, which must be zero.
+ */
+export function signedParts(der: Buffer): { tbs: Buffer; signature: Buffer } {
+  const outer = elementSpan(der, 0);
+  const tbs = elementSpan(der, outer.contentStart);
+  const algorithm = elementSpan(der, tbs.end);
+  const signature = elementSpan(der, algorithm.end);
+  if (der[signature.start] !== 0x03 || der[signature.contentStart] !== 0) {
+    throw new Error('the signature is not a whole-byte BIT STRING');
+  }
+  return {
+    tbs: der.subarray(tbs.start, tbs.end),
+    signature: der.subarray(signature.contentStart + 1, signature.end),
+  };
+}

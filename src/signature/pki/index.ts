@@ -23,4 +23,18 @@ export {
   type RevokedEntry,
   type RootCaOptions,
 } from './issue.js';
-export { writeSamplePki, SAMPLE_SYSTEMS, REVOKED_SAMPLE_SYSTEM, type SamplePkiOptions } from './sample.js';
+export {
+  writeSamplePki,
+  writeGostSamplePki,
+  SAMPLE_SYSTEMS,
+  REVOKED_SAMPLE_SYSTEM,
+  GOST_SAMPLE_SYSTEM,
+  type SamplePkiOptions,
+} from './sample.js';
+export {
+  createGostCrl,
+  createGostRootCa,
+  gostSelfSigned,
+  issueGostCertificate,
+  newGostKey,
+} from './gost-issue.js';

@@ -245,13 +245,13 @@ const { Class, Type } = forge.asn1;
 const asn1 = forge.asn1;
 
 /** RFC 5280: UTCTime through 2049, GeneralizedTime from 2050. */
-function time(date: Date): forge.asn1.Asn1 {
+export function time(date: Date): forge.asn1.Asn1 {
   return date.getUTCFullYear() < 2050
     ? asn1.create(Class.UNIVERSAL, Type.UTCTIME, false, asn1.dateToUtcTime(date))
     : asn1.create(Class.UNIVERSAL, Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(date));
 }
 
-function integerFromHex(hex: string): forge.asn1.Asn1 {
+export function integerFromHex(hex: string): forge.asn1.Asn1 {
   return asn1.create(Class.UNIVERSAL, Type.INTEGER, false, forge.util.hexToBytes(serialToDerHex(hex)));
 }
 
@@ -262,7 +262,7 @@ function sha256WithRsa(): forge.asn1.Asn1 {
   ]);
 }
 
-function extension(oid: string, value: forge.asn1.Asn1): forge.asn1.Asn1 {
+export function extension(oid: string, value: forge.asn1.Asn1): forge.asn1.Asn1 {
   return asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, [
     asn1.create(Class.UNIVERSAL, Type.OID, false, asn1.oidToDer(oid).getBytes()),
     asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, asn1.toDer(value).getBytes()),
@@ -270,7 +270,7 @@ function extension(oid: string, value: forge.asn1.Asn1): forge.asn1.Asn1 {
 }
 
 /** The CA's subject Name exactly as encoded in its certificate, so the CRL issuer matches byte for byte. */
-function subjectNameOf(certPem: string): forge.asn1.Asn1 {
+export function subjectNameOf(certPem: string): forge.asn1.Asn1 {
   const der = forge.pem.decode(certPem)[0]?.body;
   if (der === undefined) throw new Error('CA certificate PEM holds no certificate');
   const fields = children(children(parseDer(der))[0]);
@@ -281,15 +281,21 @@ function subjectNameOf(certPem: string): forge.asn1.Asn1 {
   return subject;
 }
 
-/** An X.509 v2 CRL signed by `ca` with sha256WithRSAEncryption, as PEM (`-----BEGIN X509 CRL-----`). */
-export function createCrl(ca: IssuedPair, revoked: readonly RevokedEntry[], options: CrlOptions): string {
-  const caCert = forge.pki.certificateFromPem(ca.certPem);
-  const caKey = forge.pki.privateKeyFromPem(ca.keyPem) as forge.pki.rsa.PrivateKey;
-
+/**
+ * The TBSCertList of an X.509 v2 CRL by the CA whose certificate is `caCertPem`: its exact subject Name as issuer,
+ * the revoked serials, and the authorityKeyIdentifier and cRLNumber extensions.
+ */
+export function crlToBeSigned(
+  caCertPem: string,
+  authorityKeyId: string,
+  signatureAlgorithm: forge.asn1.Asn1,
+  revoked: readonly RevokedEntry[],
+  options: CrlOptions,
+): forge.asn1.Asn1 {
   const tbsFields: forge.asn1.Asn1[] = [
     asn1.create(Class.UNIVERSAL, Type.INTEGER, false, String.fromCharCode(1)), // v2
-    sha256WithRsa(),
-    subjectNameOf(ca.certPem),
+    signatureAlgorithm,
+    subjectNameOf(caCertPem),
     time(options.thisUpdate),
     time(options.nextUpdate),
   ];
@@ -306,27 +312,43 @@ export function createCrl(ca: IssuedPair, revoked: readonly RevokedEntry[], opti
       ),
     );
   }
-  const authorityKeyId = asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, [
-    asn1.create(Class.CONTEXT_SPECIFIC, 0, false, caCert.generateSubjectKeyIdentifier().getBytes()),
+  const authorityKeyIdentifier = asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, [
+    asn1.create(Class.CONTEXT_SPECIFIC, 0, false, authorityKeyId),
   ]);
   const crlNumber = integerFromHex((options.crlNumber ?? 1).toString(16));
   tbsFields.push(
     asn1.create(Class.CONTEXT_SPECIFIC, 0, true, [
       asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, [
-        extension('2.5.29.35', authorityKeyId),
+        extension('2.5.29.35', authorityKeyIdentifier),
         extension('2.5.29.20', crlNumber),
       ]),
     ]),
   );
-  const tbs = asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, tbsFields);
+  return asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, tbsFields);
+}
 
-  const md = forge.md.sha256.create();
-  md.update(asn1.toDer(tbs).getBytes());
-  const signature = caKey.sign(md);
-  const crl = asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, [
+/** SEQUENCE { tbs, algorithm, BIT STRING signature }: a signed certificate or CRL, as DER (binary string). */
+export function signedStructure(
+  tbs: forge.asn1.Asn1,
+  signatureAlgorithm: forge.asn1.Asn1,
+  signature: string,
+): string {
+  const signed = asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, [
     tbs,
-    sha256WithRsa(),
+    signatureAlgorithm,
     asn1.create(Class.UNIVERSAL, Type.BITSTRING, false, String.fromCharCode(0) + signature),
   ]);
-  return forge.pem.encode({ type: 'X509 CRL', body: asn1.toDer(crl).getBytes() }, { maxline: 64 });
+  return asn1.toDer(signed).getBytes();
+}
+
+/** An X.509 v2 CRL signed by `ca` with sha256WithRSAEncryption, as PEM (`-----BEGIN X509 CRL-----`). */
+export function createCrl(ca: IssuedPair, revoked: readonly RevokedEntry[], options: CrlOptions): string {
+  const caCert = forge.pki.certificateFromPem(ca.certPem);
+  const caKey = forge.pki.privateKeyFromPem(ca.keyPem) as forge.pki.rsa.PrivateKey;
+  const keyId = caCert.generateSubjectKeyIdentifier().getBytes();
+  const tbs = crlToBeSigned(ca.certPem, keyId, sha256WithRsa(), revoked, options);
+  const md = forge.md.sha256.create();
+  md.update(asn1.toDer(tbs).getBytes());
+  const body = signedStructure(tbs, sha256WithRsa(), caKey.sign(md));
+  return forge.pem.encode({ type: 'X509 CRL', body }, { maxline: 64 });
 }

@@ -4,15 +4,21 @@
  *
  * What does not depend on time (parsing, the chain, the leaf's own constraints, whether the serial is listed) is
  * worked out once per certificate and cached by thumbprint; `check` then only compares dates.
+ *
+ * RSA chains are checked by node's X509Certificate; GOST R 34.10 chains and CRLs, which node's OpenSSL cannot
+ * verify, by our own GOST code with the same rules (issuer name and key identifier, the issuer's key usage, the
+ * signature over the exact TBS bytes).
  */
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { KeyObject, X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayFault } from '../../soap/faults.js';
 import { BoundedCache } from './bounded-cache.js';
 import { readCertificateFacts, type CertificateFacts } from './cert-facts.js';
+import { GOST_SIGNATURE_OIDS, verifyGostSignedData } from '../gost/certificate.js';
+import { certificatePublicKey, type PublicKey } from '../keys.js';
 import { crlSignedBy, parseCrl, type ParsedCrl } from './crl.js';
-import { normalizeSerialHex } from './der.js';
+import { normalizeSerialHex, signedParts } from './der.js';
 import { certificateDer, pemBlocks, pemBody, thumbprint } from './thumbprint.js';
 
 /**
@@ -41,7 +47,8 @@ export interface CheckedCertificate {
   readonly serial: string;
   readonly notBefore: Date;
   readonly notAfter: Date;
-  readonly publicKey: KeyObject;
+  /** node's KeyObject for RSA, our GOST key record for GOST R 34.10. */
+  readonly publicKey: PublicKey;
   readonly pem: string;
   readonly der: Buffer;
   /** Thumbprints of the CA certificates from the issuer up to the root. */
@@ -80,6 +87,7 @@ const MAX_DEPTH = 8;
 interface CertInfo {
   readonly x509: X509Certificate;
   readonly der: Buffer;
+  readonly key: PublicKey;
   readonly thumbprint: string;
   readonly facts: CertificateFacts;
   readonly serial: string;
@@ -119,6 +127,7 @@ function certInfo(x509: X509Certificate): CertInfo {
   return {
     x509,
     der,
+    key: certificatePublicKey(der, x509),
     thumbprint: thumbprint(der),
     facts,
     serial: normalizeSerialHex(x509.serialNumber),
@@ -128,14 +137,44 @@ function certInfo(x509: X509Certificate): CertInfo {
   };
 }
 
+/** `issuerKey` made the certificate's signature: GOST algorithms by our code, the others by node's. */
+function signedBy(cert: CertInfo, issuerKey: PublicKey): boolean {
+  if (Object.hasOwn(GOST_SIGNATURE_OIDS, cert.facts.signatureAlgorithm)) {
+    if (issuerKey instanceof KeyObject) return false;
+    try {
+      const { tbs, signature } = signedParts(cert.der);
+      return verifyGostSignedData(cert.facts.signatureAlgorithm, issuerKey, tbs, signature);
+    } catch {
+      return false;
+    }
+  }
+  return issuerKey instanceof KeyObject && cert.x509.verify(issuerKey);
+}
+
+/**
+ * `parent` may have issued `child`: what OpenSSL's X509_check_issued asks (issuer name, key identifiers, the
+ * parent's keyCertSign), which node's checkIssued cannot answer once a GOST key is involved.
+ */
+function namesIssuer(child: CertInfo, parent: CertInfo): boolean {
+  if (parent.key instanceof KeyObject && child.key instanceof KeyObject)
+    return child.x509.checkIssued(parent.x509);
+  const { authorityKeyId } = child.facts;
+  const { subjectKeyId, keyUsage } = parent.facts;
+  return (
+    child.facts.issuerName === parent.facts.subjectName &&
+    (authorityKeyId === undefined || subjectKeyId === undefined || authorityKeyId === subjectKeyId) &&
+    (keyUsage === undefined || keyUsage.has('keyCertSign'))
+  );
+}
+
 /** `child` names `parent` as issuer (name and key id) and `parent`'s key made its signature. */
-function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
-  return child.checkIssued(parent) && child.verify(parent.publicKey);
+function issuedBy(child: CertInfo, parent: CertInfo): boolean {
+  return namesIssuer(child, parent) && signedBy(child, parent.key);
 }
 
 /** Signed by its own key under its own name; checkIssued would say no for a leaf lacking keyCertSign. */
-function isSelfSigned(x509: X509Certificate): boolean {
-  return x509.subject === x509.issuer && x509.verify(x509.publicKey);
+function isSelfSigned(cert: CertInfo): boolean {
+  return cert.facts.issuerName === cert.facts.subjectName && signedBy(cert, cert.key);
 }
 
 export class TrustStore {
@@ -246,9 +285,9 @@ export class TrustStore {
     } catch {
       return undefined;
     }
-    const issuer = this.authorities.find((a) => a.path !== undefined && issuedBy(leaf.x509, a.x509));
+    const issuer = this.authorities.find((a) => a.path !== undefined && issuedBy(leaf, a));
     if (issuer?.path === undefined) {
-      const why = isSelfSigned(leaf.x509) ? 'is self-signed' : 'was not issued by a CA in the trust store';
+      const why = isSelfSigned(leaf) ? 'is self-signed' : 'was not issued by a CA in the trust store';
       return { ok: false, reason: 'CertificateIsNotTrusted', message: `certificate ${leaf.subject} ${why}` };
     }
     if (leaf.x509.ca) {
@@ -272,7 +311,7 @@ export class TrustStore {
       serial: leaf.serial,
       notBefore: leaf.facts.notBefore,
       notAfter: leaf.facts.notAfter,
-      publicKey: leaf.x509.publicKey,
+      publicKey: leaf.key,
       pem: leaf.x509.toString(),
       der: leaf.der,
       chain: Object.freeze(issuer.path.map((a) => a.thumbprint)),
@@ -344,7 +383,7 @@ function loadAuthorities(caPems: readonly string[]): Authority[] {
     if (!info.x509.ca || (info.facts.keyUsage !== undefined && !info.facts.keyUsage.has('keyCertSign'))) {
       throw new TrustStoreError('CaIsNotCa', `certificate ${info.subject} is not a CA certificate`);
     }
-    const selfSigned = issuedBy(info.x509, info.x509);
+    const selfSigned = issuedBy(info, info);
     byThumbprint.set(info.thumbprint, { ...info, selfSigned, path: undefined, crl: undefined });
   }
   return [...byThumbprint.values()];
@@ -358,7 +397,7 @@ function pathToRoot(ca: Authority, all: readonly Authority[], depth: number): Au
   if (ca.selfSigned) return [ca];
   if (depth >= MAX_DEPTH) return undefined;
   for (const parent of all) {
-    if (parent === ca || !issuedBy(ca.x509, parent.x509)) continue;
+    if (parent === ca || !issuedBy(ca, parent)) continue;
     const rest = pathToRoot(parent, all, depth + 1);
     if (rest === undefined) continue;
     const path = [ca, ...rest];
@@ -380,7 +419,7 @@ function attachCrl(block: string, authorities: readonly Authority[]): void {
   if (named.length === 0) {
     throw new TrustStoreError('CrlIssuerIsUnknown', 'a CRL names an issuer that is not in the trust store');
   }
-  const issuer = named.find((a) => crlSignedBy(crl, a.x509.publicKey));
+  const issuer = named.find((a) => crlSignedBy(crl, a.key));
   if (issuer === undefined) {
     throw new TrustStoreError(
       'CrlIsNotTrusted',

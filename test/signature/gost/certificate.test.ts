@@ -106,7 +106,7 @@ describe('GOST X.509 certificates made by OpenSSL', function () {
     const pem = join(tmp.dir, 'rsa.crt');
     openssl(['req', '-x509', '-new', '-key', key, '-subj', '/CN=rsa', '-days', '1', '-out', pem]);
     const der = Uint8Array.from(openssl(['x509', '-in', pem, '-outform', 'DER']));
-    expect(() => parseGostCertificate(der)).to.throw(/not a GOST R 34.10-2012 key/);
+    expect(() => parseGostCertificate(der)).to.throw(/not a GOST R 34.10 key/);
     expect(() => parseGostCertificate(new Uint8Array([0x30, 0x05, 1, 2]))).to.throw(/GOST certificate/);
     expect(() => parseGostCertificate(der.subarray(0, der.length - 1))).to.throw(/GOST certificate/);
   });

@@ -42,6 +42,14 @@ export function opensslStreebog(bits: 256 | 512, data: Uint8Array): Uint8Array {
   return Uint8Array.from(Buffer.from(hex, 'hex'));
 }
 
+/** GOST R 34.11-94 (CryptoPro S-box) of data by OpenSSL's md_gost94, as bytes. */
+export function opensslGost94(data: Uint8Array): Uint8Array {
+  const out = openssl(['dgst', '-engine', 'gost', '-md_gost94', '-r'], data).toString();
+  const hex = /^([0-9a-f]+) /m.exec(out)?.[1];
+  if (!hex) throw new Error(`unexpected openssl dgst output: ${out}`);
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
+
 export function makeTempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'gost-test-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
