@@ -41,6 +41,25 @@ export class StoreReplayGuard implements ReplayGuard {
     }
   }
 
+  async acceptSigned(signatureDigest: string, sender: string, signedAt: Date, now: Date): Promise<void> {
+    const time = signedAt.getTime();
+    if (Number.isNaN(time) || Math.abs(time - now.getTime()) > this.windowMs) {
+      throw new GatewayFault(
+        'StaleMessageId',
+        `the signed Timestamp is outside the window of ±${this.windowMs / 1000} s around the gateway clock`,
+      );
+    }
+    // Kept beside the MessageIDs: same window, same pruning. The key cannot collide with a UUID.
+    const result = await this.store.db
+      .insertInto('seen_message_ids')
+      .values({ message_id: `sig:${signatureDigest.slice(0, 32)}`, sender, message_time: time, seen_at: now.getTime() })
+      .onConflict((conflict) => conflict.column('message_id').doNothing())
+      .executeTakeFirst();
+    if (!result.numInsertedOrUpdatedRows) {
+      throw new GatewayFault('MessageIsAlreadySent', 'this signed request was already received; sign a new one');
+    }
+  }
+
   async prune(now: Date): Promise<void> {
     await this.store.db
       .deleteFrom('seen_message_ids')

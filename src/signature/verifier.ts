@@ -4,7 +4,7 @@
  * system, and only then the cryptography — with that registered certificate, never a key the message chose.
  */
 import type { SignatureVerifier, VerifiedSender } from '../exchange/dependencies.js';
-import type { SenderRequest } from '../exchange/request.js';
+import type { SignedPart } from '../exchange/request.js';
 import { GatewayFault } from '../soap/faults.js';
 import type { Document } from '../xml/dom.js';
 import type { TrustStore } from './pki/trust-store.js';
@@ -21,7 +21,7 @@ export class XmlSignatureVerifier implements SignatureVerifier {
   async verifyRequest(
     doc: Document,
     _text: string,
-    request: SenderRequest,
+    request: SignedPart,
     at: Date,
   ): Promise<VerifiedSender> {
     const signature = readSignature(doc, request.callerSignature, request.signedBlock);
