@@ -60,7 +60,6 @@ export function queuedElement(
 ): string {
   const doc = new DOMImplementation().createDocument(NS.types, `ns2:${kind}`, null);
   const root = doc.documentElement as Element;
-  root.setAttribute('xmlns:ns2', NS.types);
   root.setAttribute('Id', SMEV_BLOCK_ID);
   const add = adder(doc);
   if (kind === 'Response') {
@@ -86,7 +85,6 @@ export function soapAnswer(version: SoapVersion, responseElement: string): { doc
   envelope.appendChild(body);
   const add = adder(doc);
   const operation = add(body, NS.types, `ns2:${responseElement}`);
-  operation.setAttribute('xmlns:ns2', NS.types);
   return { doc, operation, add };
 }
 
@@ -157,8 +155,6 @@ export function writeHostedResponse(
 ): Document {
   const doc = new DOMImplementation().createDocument(NS.types, 'ns2:ResponseMessage', null);
   const holder = doc.documentElement as Element;
-  holder.setAttribute('xmlns:ns2', NS.types);
-  holder.setAttribute('xmlns:ns3', NS.basic);
   const add = adder(doc);
   const response = add(holder, NS.types, 'ns2:Response');
   response.setAttribute('Id', SMEV_BLOCK_ID);
