@@ -321,7 +321,8 @@ export class StoreQueue implements MessageQueue {
         body: JSON.stringify(statusNotice(change)),
         created_at: at,
         visible_at: at,
-        expires_at: at + this.settings.lifetimeMs,
+        // A notice outlives the message it tells of: `expired` is news only after the message is gone.
+        expires_at: at + this.settings.retainMs,
         deliveries: 0,
         updated_at: at,
       })
