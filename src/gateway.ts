@@ -53,6 +53,7 @@ export async function prepareStore(config: GatewayConfig, log: Logger): Promise<
   const store = await openStore({
     databaseUrl: config.store.databaseUrl,
     sqliteFile: config.store.sqliteFile,
+    ...(config.store.schema ? { schema: config.store.schema } : {}),
   });
   try {
     const trail = createAuditTrail(store, config);

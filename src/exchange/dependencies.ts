@@ -30,6 +30,12 @@ export interface ReplayGuard {
   /** Accept a MessageID once: version-1 UUID, within the clock window, never seen. Throws GatewayFault. */
   accept(messageId: string, sender: string, now: Date): Promise<void>;
   /**
+   * The same rules for a message the queue keeps (SendRequest, SendResponse), without remembering it: the queue
+   * refuses a repeated MessageID in the very transaction that queues the message, so a crash between the two
+   * can neither lose a message nor spend its MessageID.
+   */
+  acceptQueued(messageId: string, now: Date): Promise<void>;
+  /**
    * Accept a signed take request (GetRequest, GetResponse, GetStatus, Ack) once: its signed Timestamp lies within
    * the clock window and its signature (by digest) was never seen, so a captured request cannot be replayed.
    */
@@ -122,11 +128,17 @@ export type TakeKind = 'request' | 'response' | 'status';
 
 /** The queues of the asynchronous operations (src/queue). Limits throw QuoteLimitExceeded. */
 export interface MessageQueue {
-  /** Queue a consumer's request for its recipient. Throws QuoteLimitExceeded when the recipient's queue is full. */
+  /**
+   * Queue a consumer's request for its recipient. Throws QuoteLimitExceeded when the recipient's queue is full,
+   * MessageIsAlreadySent when its MessageID is queued already.
+   */
   enqueueRequest(request: QueuedRequest, now: Date): Promise<void>;
   /** The request a return address names, if the gateway still knows it. */
   requestByReplyTo(replyTo: string): Promise<OpenRequest | undefined>;
-  /** Queue an answer for the consumer. Throws TargetMessageIsNotFound when the request closed meanwhile. */
+  /**
+   * Queue an answer for the consumer. Throws MessageIsAlreadySent when its MessageID is queued already (a retry
+   * of an answer that was taken), TargetMessageIsNotFound when the request is closed.
+   */
   enqueueAnswer(answer: QueuedAnswer, now: Date): Promise<void>;
   /** Hand out the oldest visible message of this kind for `recipient`, or nothing. */
   take(recipient: string, kind: TakeKind, messageType: MessageType | undefined, now: Date): Promise<TakenMessage | undefined>;

@@ -19,7 +19,6 @@ import {
 } from './queued-answers.js';
 import { signatureDigest, type AckRequest, type SenderResponse, type TakeRequest } from './queued-request.js';
 import { SMEV_BLOCK_ID } from './answer.js';
-import { deduplicate } from './steps/deduplicate.js';
 import { route } from './steps/route.js';
 import { requireKnown } from './steps/validate.js';
 
@@ -43,7 +42,7 @@ export async function sendRequest(exchange: Exchange, parts: PipelineParts): Pro
   const request = need(exchange.request, 'request');
   const sender = need(exchange.sender, 'sender');
   requireOwnId(request.signedBlockId);
-  await deduplicate(exchange, parts.replay);
+  await parts.replay.acceptQueued(request.messageId, exchange.receivedAt);
   await route(exchange, parts.router);
   const target = need(exchange.route, 'route');
   if (target.provider !== QUEUE_PROVIDER) requireKnown(request.messageType, parts.delivery);
@@ -96,10 +95,9 @@ export async function sendResponse(exchange: Exchange, parts: PipelineParts): Pr
   if (request.recipient !== sender.mnemonic || request.provider !== QUEUE_PROVIDER) {
     throw new GatewayFault('AccessDenied', `request ${request.messageId} was not sent to ${sender.mnemonic}`);
   }
-  if (!['queued', 'delivered', 'acknowledged'].includes(request.state) || request.expiresAt <= now.getTime()) {
-    throw new GatewayFault('TargetMessageIsNotFound', `request ${request.messageId} is no longer open for an answer`);
-  }
-  await parts.replay.accept(response.messageId, sender.mnemonic, now);
+  // Whether the request is still open is decided where the answer is queued: a retried answer whose first
+  // attempt closed the request is told MessageIsAlreadySent there, not TargetMessageIsNotFound.
+  await parts.replay.acceptQueued(response.messageId, now);
   const consumer: SystemRef = parts.router.system(request.sender) ?? {
     mnemonic: request.sender,
     humanReadableName: request.sender,
@@ -123,6 +121,7 @@ export async function sendResponse(exchange: Exchange, parts: PipelineParts): Pr
       body: queuedElement('Response', response.signedBlock, response.callerSignature, meta, {
         originalMessageId: request.messageId,
       }),
+      // expired requests are refused by the queue as closed
       final: response.final,
     },
     now,

@@ -19,14 +19,7 @@ export class StoreReplayGuard implements ReplayGuard {
   ) {}
 
   async accept(messageId: string, sender: string, now: Date): Promise<void> {
-    const time = messageIdTime(messageId);
-    const skewSeconds = Math.round((time - now.getTime()) / 1000);
-    if (Math.abs(time - now.getTime()) > this.windowMs) {
-      throw new GatewayFault(
-        'StaleMessageId',
-        `MessageID time is ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? 'behind' : 'ahead of'} the gateway clock; the window is ±${this.windowMs / 1000} s`,
-      );
-    }
+    const time = this.inWindow(messageId, now);
     const result = await this.store.db
       .insertInto('seen_message_ids')
       .values({ message_id: messageId, sender, message_time: time, seen_at: now.getTime() })
@@ -39,6 +32,28 @@ export class StoreReplayGuard implements ReplayGuard {
       this.sincePrune = 0;
       await this.prune(now);
     }
+  }
+
+  async acceptQueued(messageId: string, now: Date): Promise<void> {
+    this.inWindow(messageId, now);
+    const seen = await this.store.db
+      .selectFrom('seen_message_ids')
+      .select('message_id')
+      .where('message_id', '=', messageId)
+      .executeTakeFirst();
+    if (seen) throw new GatewayFault('MessageIsAlreadySent', `MessageID ${messageId} was already accepted`);
+  }
+
+  private inWindow(messageId: string, now: Date): number {
+    const time = messageIdTime(messageId);
+    const skewSeconds = Math.round((time - now.getTime()) / 1000);
+    if (Math.abs(time - now.getTime()) > this.windowMs) {
+      throw new GatewayFault(
+        'StaleMessageId',
+        `MessageID time is ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? 'behind' : 'ahead of'} the gateway clock; the window is ±${this.windowMs / 1000} s`,
+      );
+    }
+    return time;
   }
 
   async acceptSigned(signatureDigest: string, sender: string, signedAt: Date, now: Date): Promise<void> {

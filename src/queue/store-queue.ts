@@ -77,7 +77,7 @@ export class StoreQueue implements MessageQueue {
     }
     const at = now.getTime();
     await this.db.transaction().execute(async (trx) => {
-      await trx
+      const inserted = await trx
         .insertInto('queue_messages')
         .values({
           message_id: request.messageId,
@@ -97,7 +97,9 @@ export class StoreQueue implements MessageQueue {
           deliveries: 0,
           updated_at: at,
         })
-        .execute();
+        .onConflict((conflict) => conflict.column('message_id').doNothing())
+        .executeTakeFirst();
+      if (!inserted.numInsertedOrUpdatedRows) throw alreadySent(request.messageId);
       await this.notify(trx, request.sender, request.messageId, 'queued', at);
     });
   }
@@ -135,23 +137,7 @@ export class StoreQueue implements MessageQueue {
     const at = now.getTime();
     const { request } = answer;
     await this.db.transaction().execute(async (trx) => {
-      // The request must still be open; a final answer closes it, so it is never handed out again, even when
-      // the provider's Ack was lost.
-      const closed = await trx
-        .updateTable('queue_messages')
-        .set(answer.final ? { state: 'answered', updated_at: at } : { updated_at: at })
-        .where('message_id', '=', request.messageId)
-        .where('kind', '=', 'request')
-        .where('state', 'in', [...OPEN, 'acknowledged'])
-        .where('expires_at', '>', at)
-        .executeTakeFirst();
-      if (!closed.numUpdatedRows) {
-        throw new GatewayFault(
-          'TargetMessageIsNotFound',
-          `request ${request.messageId} is no longer open for an answer`,
-        );
-      }
-      await trx
+      const inserted = await trx
         .insertInto('queue_messages')
         .values({
           message_id: answer.messageId,
@@ -171,7 +157,26 @@ export class StoreQueue implements MessageQueue {
           deliveries: 0,
           updated_at: at,
         })
-        .execute();
+        .onConflict((conflict) => conflict.column('message_id').doNothing())
+        .executeTakeFirst();
+      // A retried answer (its first attempt's outcome unknown to the provider) is told so, not refused.
+      if (!inserted.numInsertedOrUpdatedRows) throw alreadySent(answer.messageId);
+      // The request must still be open; a final answer closes it, so it is never handed out again, even when
+      // the provider's Ack was lost.
+      const closed = await trx
+        .updateTable('queue_messages')
+        .set(answer.final ? { state: 'answered', updated_at: at } : { updated_at: at })
+        .where('message_id', '=', request.messageId)
+        .where('kind', '=', 'request')
+        .where('state', 'in', [...OPEN, 'acknowledged'])
+        .where('expires_at', '>', at)
+        .executeTakeFirst();
+      if (!closed.numUpdatedRows) {
+        throw new GatewayFault(
+          'TargetMessageIsNotFound',
+          `request ${request.messageId} is no longer open for an answer`,
+        );
+      }
       await this.notify(trx, request.sender, request.messageId, answer.final ? 'answered' : 'status', at);
     });
   }
@@ -328,6 +333,10 @@ export class StoreQueue implements MessageQueue {
       })
       .execute();
   }
+}
+
+function alreadySent(messageId: string): GatewayFault {
+  return new GatewayFault('MessageIsAlreadySent', `MessageID ${messageId} was already accepted`);
 }
 
 /** The consumer of a row's exchange: a request's sender, an answer's recipient. */
