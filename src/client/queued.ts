@@ -3,33 +3,52 @@
  * element for the operation) with an Id, signed into CallerInformationSystemSignature beside it; and reading
  * what the gateway hands out.
  */
-import { create } from 'xmlbuilder2';
+import { DOMImplementation, type Document } from '@xmldom/xmldom';
 import { v1 as uuidv1 } from 'uuid';
 import { NS } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
-import { signDetached, type SigningKey } from '../signature/xml-signature.js';
+import { signTree } from '../signature/tree-signer.js';
+import type { SigningKey } from '../signature/xml-signature.js';
 import type { MessageType } from '../providers/contract.js';
 import { parseDom, type Element } from '../xml/dom.js';
 
 export const CALLER_BLOCK_ID = 'SIGNED_BY_CALLER';
 
-type Builder = ReturnType<typeof create>;
+/** The request as a tree: signed on the tree and serialised once (no re-parse per signature). */
+class Message {
+  readonly doc: Document;
+  readonly op: Element;
+  constructor(version: SoapVersion, operation: string) {
+    this.doc = new DOMImplementation().createDocument(version.envelopeNs, 'soap:Envelope', null);
+    const envelope = this.doc.documentElement as Element;
+    envelope.appendChild(this.doc.createElementNS(version.envelopeNs, 'soap:Header'));
+    const body = this.add(envelope, version.envelopeNs, 'soap:Body');
+    this.op = this.add(body, NS.types, `ns2:${operation}Request`);
+  }
 
-function envelope(version: SoapVersion, operation: string): { doc: Builder; op: Builder } {
-  const doc = create({ version: '1.0', encoding: 'UTF-8' });
-  const env = doc.ele(version.envelopeNs, 'soap:Envelope');
-  env.ele(version.envelopeNs, 'soap:Header');
-  const op = env
-    .ele(version.envelopeNs, 'soap:Body')
-    .ele(NS.types, `ns2:${operation}Request`)
-    .att('xmlns:ns2', NS.types)
-    .att('xmlns:ns3', NS.basic);
-  return { doc, op };
-}
+  add(parent: Element, ns: string, name: string, text?: string): Element {
+    const element = this.doc.createElementNS(ns, name);
+    if (text !== undefined) element.appendChild(this.doc.createTextNode(text));
+    parent.appendChild(element);
+    return element;
+  }
 
-function signed(doc: Builder, op: Builder, key: SigningKey): string {
-  op.ele(NS.types, 'ns2:CallerInformationSystemSignature');
-  return signDetached(doc.end(), CALLER_BLOCK_ID, 'CallerInformationSystemSignature', key, 'xmldsig');
+  block(ns: string, name: string): Element {
+    const block = this.add(this.op, ns, name);
+    block.setAttribute('Id', CALLER_BLOCK_ID);
+    return block;
+  }
+
+  content(parent: Element, payload: string): void {
+    const element = parseDom(payload).documentElement;
+    if (!element) throw new Error('the payload holds no element');
+    this.add(parent, NS.basic, 'ns3:MessagePrimaryContent').appendChild(this.doc.importNode(element, true));
+  }
+
+  sign(block: Element, key: SigningKey): string {
+    const container = this.add(this.op, NS.types, 'ns2:CallerInformationSystemSignature');
+    return signTree(this.doc, [{ target: block, container }], key);
+  }
 }
 
 export interface SendRequestOptions {
@@ -45,13 +64,13 @@ export function sendRequestXml(
   options: SendRequestOptions,
 ): { xml: string; messageId: string } {
   const messageId = options.messageId ?? uuidv1();
-  const { doc, op } = envelope(version, 'SendRequest');
-  const data = op.ele(NS.types, 'ns2:SenderProvidedRequestData').att('Id', CALLER_BLOCK_ID);
-  data.ele(NS.types, 'ns2:MessageID').txt(messageId);
-  if (options.endOfLife) data.ele(NS.types, 'ns2:EOL').txt(options.endOfLife.toISOString());
-  data.ele(NS.basic, 'ns3:MessagePrimaryContent').import(create(options.payload));
-  if (options.testMessage) data.ele(NS.types, 'ns2:TestMessage');
-  return { xml: signed(doc, op, key), messageId };
+  const m = new Message(version, 'SendRequest');
+  const data = m.block(NS.types, 'ns2:SenderProvidedRequestData');
+  m.add(data, NS.types, 'ns2:MessageID', messageId);
+  if (options.endOfLife) m.add(data, NS.types, 'ns2:EOL', options.endOfLife.toISOString());
+  m.content(data, options.payload);
+  if (options.testMessage) m.add(data, NS.types, 'ns2:TestMessage');
+  return { xml: m.sign(data, key), messageId };
 }
 
 export type ResponseContent =
@@ -66,22 +85,22 @@ export function sendResponseXml(
   content: ResponseContent,
   messageId = uuidv1(),
 ): { xml: string; messageId: string } {
-  const { doc, op } = envelope(version, 'SendResponse');
-  const data = op.ele(NS.types, 'ns2:SenderProvidedResponseData').att('Id', CALLER_BLOCK_ID);
-  data.ele(NS.types, 'ns2:MessageID').txt(messageId);
-  data.ele(NS.types, 'ns2:To').txt(to);
+  const m = new Message(version, 'SendResponse');
+  const data = m.block(NS.types, 'ns2:SenderProvidedResponseData');
+  m.add(data, NS.types, 'ns2:MessageID', messageId);
+  m.add(data, NS.types, 'ns2:To', to);
   if (content.kind === 'answer') {
-    data.ele(NS.basic, 'ns3:MessagePrimaryContent').import(create(content.payload));
+    m.content(data, content.payload);
   } else if (content.kind === 'rejected') {
-    const rejected = data.ele(NS.types, 'ns2:RequestRejected');
-    rejected.ele(NS.types, 'ns2:RejectionReasonCode').txt(content.code);
-    rejected.ele(NS.types, 'ns2:RejectionReasonDescription').txt(content.description);
+    const rejected = m.add(data, NS.types, 'ns2:RequestRejected');
+    m.add(rejected, NS.types, 'ns2:RejectionReasonCode', content.code);
+    m.add(rejected, NS.types, 'ns2:RejectionReasonDescription', content.description);
   } else {
-    const status = data.ele(NS.types, 'ns2:RequestStatus');
-    status.ele(NS.types, 'ns2:StatusCode').txt(String(content.code));
-    status.ele(NS.types, 'ns2:StatusDescription').txt(content.description);
+    const status = m.add(data, NS.types, 'ns2:RequestStatus');
+    m.add(status, NS.types, 'ns2:StatusCode', String(content.code));
+    m.add(status, NS.types, 'ns2:StatusDescription', content.description);
   }
-  return { xml: signed(doc, op, key), messageId };
+  return { xml: m.sign(data, key), messageId };
 }
 
 export function takeXml(
@@ -91,29 +110,29 @@ export function takeXml(
   messageType?: MessageType,
   at = new Date(),
 ): string {
-  const { doc, op } = envelope(version, operation);
-  const selector = op.ele(NS.basic, 'ns3:MessageTypeSelector').att('Id', CALLER_BLOCK_ID);
+  const m = new Message(version, operation);
+  const selector = m.block(NS.basic, 'ns3:MessageTypeSelector');
   if (messageType) {
-    selector.ele(NS.basic, 'ns3:NamespaceURI').txt(messageType.namespace);
-    selector.ele(NS.basic, 'ns3:RootElementLocalName').txt(messageType.localName);
+    m.add(selector, NS.basic, 'ns3:NamespaceURI', messageType.namespace);
+    m.add(selector, NS.basic, 'ns3:RootElementLocalName', messageType.localName);
   }
-  selector.ele(NS.basic, 'ns3:Timestamp').txt(at.toISOString());
-  return signed(doc, op, key);
+  m.add(selector, NS.basic, 'ns3:Timestamp', at.toISOString());
+  return m.sign(selector, key);
 }
 
 export function ackXml(version: SoapVersion, key: SigningKey, messageId: string, accepted = true): string {
-  const { doc, op } = envelope(version, 'Ack');
-  op.ele(NS.basic, 'ns3:AckTargetMessage')
-    .att('Id', CALLER_BLOCK_ID)
-    .att('accepted', String(accepted))
-    .txt(messageId);
-  return signed(doc, op, key);
+  const m = new Message(version, 'Ack');
+  const target = m.block(NS.basic, 'ns3:AckTargetMessage');
+  target.setAttribute('accepted', String(accepted));
+  target.appendChild(m.doc.createTextNode(messageId));
+  return m.sign(target, key);
 }
 
 export function getStatusXml(version: SoapVersion, key: SigningKey, at = new Date()): string {
-  const { doc, op } = envelope(version, 'GetStatus');
-  op.ele(NS.basic, 'ns3:Timestamp').att('Id', CALLER_BLOCK_ID).txt(at.toISOString());
-  return signed(doc, op, key);
+  const m = new Message(version, 'GetStatus');
+  const timestamp = m.block(NS.basic, 'ns3:Timestamp');
+  timestamp.appendChild(m.doc.createTextNode(at.toISOString()));
+  return m.sign(timestamp, key);
 }
 
 /** What a taker needs from an answer: the handed-out message's ids, return address, payload, status. */
