@@ -46,7 +46,9 @@ async function run(endpoints: string[], messages: number, clients: number): Prom
         next++;
         await post(endpoint(), request.xml, 'urn:SendRequest');
       }
-      const answer = readHandedOut(await post(endpoint(), takeXml(SOAP11, key, 'GetResponse'), 'urn:GetResponse'));
+      const answer = readHandedOut(
+        await post(endpoint(), takeXml(SOAP11, key, 'GetResponse'), 'urn:GetResponse'),
+      );
       if (!answer) {
         if (!request) await new Promise((resolve) => setTimeout(resolve, 5));
         continue;
@@ -81,7 +83,9 @@ async function withGateways(
   try {
     // One after another: the first migrates the store and registers the samples.
     for (let i = 0; i < count; i++) {
-      gateways.push(await spawnGateway({ SMEV_GATEWAY_CONFIG: configFile, SQLITE_FILE: join(dir, 'gateway.db') }));
+      gateways.push(
+        await spawnGateway({ SMEV_GATEWAY_CONFIG: configFile, SQLITE_FILE: join(dir, 'gateway.db') }),
+      );
     }
     process.stderr.write(`${label}: running\n`);
     return await work(gateways.map((g) => g.endpoint));
@@ -107,7 +111,9 @@ async function main(): Promise<void> {
   ];
   const figures: number[] = [];
   for (const setup of setups) {
-    figures.push(await withGateways(setup.label, setup.count, setup.postgres, (e) => run(e, messages, clients)));
+    figures.push(
+      await withGateways(setup.label, setup.count, setup.postgres, (e) => run(e, messages, clients)),
+    );
   }
   process.stdout.write(
     `queued round trips per second (SendRequest → hosted ping → GetResponse → Ack), ${messages} messages, ${clients} clients\n`,

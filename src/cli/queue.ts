@@ -30,7 +30,9 @@ interface QueueOptions {
 
 function keyOf(options: QueueOptions): SigningKey {
   return {
-    privateKey: createPrivateKey(readFileSync(options.key ?? `certs-sample/${options.system}.key.pem`, 'utf8')),
+    privateKey: createPrivateKey(
+      readFileSync(options.key ?? `certs-sample/${options.system}.key.pem`, 'utf8'),
+    ),
     certificatePem: readFileSync(options.cert ?? `certs-sample/${options.system}.crt.pem`, 'utf8'),
     signatureAlgorithm: signatureAlgorithmFor('rsa'),
   };
@@ -74,13 +76,13 @@ function common(command: Command): Command {
 
 export function registerQueueCommands(program: Command): void {
   const queue = program.command('queue').description('the queued exchange: SendRequest … Ack, GetStatus');
-  common(queue.command('send-request <payload>').description('queue a business payload for its recipient')).action(
-    async (payload: string, options: QueueOptions) => {
-      const request = sendRequestXml(SOAP11, keyOf(options), { payload: readFileSync(payload, 'utf8') });
-      await post(options, request.xml, 'SendRequest');
-      if (!process.exitCode) process.stdout.write(`queued ${request.messageId}\n`);
-    },
-  );
+  common(
+    queue.command('send-request <payload>').description('queue a business payload for its recipient'),
+  ).action(async (payload: string, options: QueueOptions) => {
+    const request = sendRequestXml(SOAP11, keyOf(options), { payload: readFileSync(payload, 'utf8') });
+    await post(options, request.xml, 'SendRequest');
+    if (!process.exitCode) process.stdout.write(`queued ${request.messageId}\n`);
+  });
   for (const operation of ['GetRequest', 'GetResponse'] as const) {
     common(
       queue
@@ -95,7 +97,10 @@ export function registerQueueCommands(program: Command): void {
       .command('send-response <to>')
       .description('answer a request by its return address (the "reply to" of get-request)')
       .option('--payload <file>', 'the answer: one business element')
-      .option('--reject <code>', 'reject instead: ACCESS_DENIED, NO_DATA, UNKNOWN_REQUEST_DESCRIPTION, FAILURE')
+      .option(
+        '--reject <code>',
+        'reject instead: ACCESS_DENIED, NO_DATA, UNKNOWN_REQUEST_DESCRIPTION, FAILURE',
+      )
       .option('--status <code>', 'an intermediate status code instead (the request stays open)')
       .option('--description <text>', 'the rejection or status description', ''),
   ).action(

@@ -170,7 +170,11 @@ export function readHandedOut(xml: string): HandedOut | undefined {
   }
   const message = request ?? response;
   if (!message) return undefined;
-  const block = first(message, NS.types, request ? 'SenderProvidedRequestData' : 'SenderProvidedResponseData');
+  const block = first(
+    message,
+    NS.types,
+    request ? 'SenderProvidedRequestData' : 'SenderProvidedResponseData',
+  );
   const content = block && first(block, NS.basic, 'MessagePrimaryContent');
   let payload: Element | undefined;
   for (let node = content?.firstChild; node; node = node.nextSibling) {

@@ -20,7 +20,10 @@ export const ConfigSchema = z
         databaseUrl: z.string().optional(),
         sqliteFile: z.string().default('data/gateway.db'),
         /** PostgreSQL schema to work in (created if missing); several instances share one by naming it. */
-        schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
+        schema: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+          .optional(),
       })
       .strict()
       .default({ sqliteFile: 'data/gateway.db' }),
@@ -95,7 +98,10 @@ export const ConfigSchema = z
         /** A handed-out message not acknowledged within this time is handed out again. */
         visibilityTimeoutSeconds: z.coerce.number().positive().default(60),
         /** A queued message leaves the queue (expired) after this time, or at its own EOL when earlier. */
-        lifetimeSeconds: z.coerce.number().positive().default(24 * 3600),
+        lifetimeSeconds: z.coerce
+          .number()
+          .positive()
+          .default(24 * 3600),
         /** Open requests one recipient system may hold (QuoteLimitExceeded beyond it); 0: no limit. */
         maxDepth: z.coerce.number().int().min(0).default(10_000),
         /** Requests per second per sending system over every operation, Call included; 0: no limit. */
@@ -107,7 +113,10 @@ export const ConfigSchema = z
         /** Seconds between expiry sweeps. */
         expirySweepSeconds: z.coerce.number().positive().default(5),
         /** Final messages are kept this long (Ack retries, TargetMessageIsNotFound answers). */
-        retainSeconds: z.coerce.number().positive().default(24 * 3600),
+        retainSeconds: z.coerce
+          .number()
+          .positive()
+          .default(24 * 3600),
         /** Concurrent hosted-provider calls of this instance's worker; 0 turns the worker off. */
         workerConcurrency: z.coerce.number().int().min(0).default(4),
         /** How often an idle worker looks for hosted requests. */

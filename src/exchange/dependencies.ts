@@ -141,7 +141,12 @@ export interface MessageQueue {
    */
   enqueueAnswer(answer: QueuedAnswer, now: Date): Promise<void>;
   /** Hand out the oldest visible message of this kind for `recipient`, or nothing. */
-  take(recipient: string, kind: TakeKind, messageType: MessageType | undefined, now: Date): Promise<TakenMessage | undefined>;
+  take(
+    recipient: string,
+    kind: TakeKind,
+    messageType: MessageType | undefined,
+    now: Date,
+  ): Promise<TakenMessage | undefined>;
   /** Confirm a handed-out message. Throws TargetMessageIsNotFound when `system` holds no such message. */
   ack(system: string, messageId: string, now: Date): Promise<void>;
   /** The worker's take: the oldest visible request on a route the gateway hosts. */

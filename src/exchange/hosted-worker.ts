@@ -73,7 +73,10 @@ export class HostedWorker {
     const element = parseDom(taken.body).documentElement as Element;
     const request = readSenderRequest(element);
     const replyTo = childText(element, NS.types, 'ReplyTo') ?? '';
-    const consumer = this.router.system(taken.sender) ?? { mnemonic: taken.sender, humanReadableName: taken.sender };
+    const consumer = this.router.system(taken.sender) ?? {
+      mnemonic: taken.sender,
+      humanReadableName: taken.sender,
+    };
     const provider = this.router.system(taken.recipient) ?? {
       mnemonic: taken.recipient,
       humanReadableName: taken.recipient,
@@ -98,7 +101,11 @@ export class HostedWorker {
         });
         return;
       }
-      outcome = { kind: 'rejected' as const, code: 'FAILURE' as const, description: `the provider failed: ${reason}` };
+      outcome = {
+        kind: 'rejected' as const,
+        code: 'FAILURE' as const,
+        description: `the provider failed: ${reason}`,
+      };
     }
     const answerId = uuidv1();
     const now = new Date();

@@ -10,12 +10,7 @@ import { need, type Exchange } from './context.js';
 import type { PipelineParts } from './pipeline.js';
 import { ack, getRequestOrResponse, getStatus, sendRequest, sendResponse } from './queued.js';
 import { readSenderRequest } from './request.js';
-import {
-  readAckRequest,
-  readSenderResponse,
-  readStatusRequest,
-  readTakeRequest,
-} from './queued-request.js';
+import { readAckRequest, readSenderResponse, readStatusRequest, readTakeRequest } from './queued-request.js';
 import { deduplicate } from './steps/deduplicate.js';
 import { deliver } from './steps/deliver.js';
 import { route } from './steps/route.js';

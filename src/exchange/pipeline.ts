@@ -5,7 +5,7 @@
  */
 import { GatewayFault, isGatewayFault } from '../soap/faults.js';
 import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
-import { serializeXml, type Document } from '../xml/dom.js';
+import { serializeXml } from '../xml/dom.js';
 import type { XmlLimits } from '../xml/guard.js';
 import type { SchemaSet } from '../xml/schemas.js';
 import type { RecordFields } from '../messagelog/record.js';

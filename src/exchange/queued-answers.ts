@@ -77,7 +77,10 @@ export function queuedElement(
   return new XMLSerializer().serializeToString(doc);
 }
 
-export function soapAnswer(version: SoapVersion, responseElement: string): { doc: Document; operation: Element; add: Add } {
+export function soapAnswer(
+  version: SoapVersion,
+  responseElement: string,
+): { doc: Document; operation: Element; add: Add } {
   const doc = new DOMImplementation().createDocument(version.envelopeNs, 'soap:Envelope', null);
   const envelope = doc.documentElement as Element;
   envelope.appendChild(doc.createElementNS(version.envelopeNs, 'soap:Header'));

@@ -49,7 +49,10 @@ export async function sendRequest(exchange: Exchange, parts: PipelineParts): Pro
   const now = exchange.receivedAt;
   const endOfLife = request.endOfLife?.getTime();
   if (endOfLife !== undefined && endOfLife <= now.getTime()) {
-    throw new GatewayFault('EndOfLifeReached', `the request's EOL ${request.endOfLife?.toISOString()} has passed`);
+    throw new GatewayFault(
+      'EndOfLifeReached',
+      `the request's EOL ${request.endOfLife?.toISOString()} has passed`,
+    );
   }
   const meta = {
     messageId: request.messageId,
@@ -171,7 +174,12 @@ export async function getStatus(exchange: Exchange, parts: PipelineParts): Promi
   const queue = queueOf(parts);
   const take = need(exchange.signed, 'signed block') as TakeRequest;
   await acceptTake(exchange, parts, take.signedAt);
-  const taken = await queue.take(need(exchange.sender, 'sender').mnemonic, 'status', undefined, exchange.receivedAt);
+  const taken = await queue.take(
+    need(exchange.sender, 'sender').mnemonic,
+    'status',
+    undefined,
+    exchange.receivedAt,
+  );
   if (taken) exchange.messageId = taken.requestId;
   const notice = taken && (JSON.parse(taken.body) as { category: string; details: string });
   const { doc, signed } = writeStatusAnswer(

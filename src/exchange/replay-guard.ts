@@ -67,11 +67,19 @@ export class StoreReplayGuard implements ReplayGuard {
     // Kept beside the MessageIDs: same window, same pruning. The key cannot collide with a UUID.
     const result = await this.store.db
       .insertInto('seen_message_ids')
-      .values({ message_id: `sig:${signatureDigest.slice(0, 32)}`, sender, message_time: time, seen_at: now.getTime() })
+      .values({
+        message_id: `sig:${signatureDigest.slice(0, 32)}`,
+        sender,
+        message_time: time,
+        seen_at: now.getTime(),
+      })
       .onConflict((conflict) => conflict.column('message_id').doNothing())
       .executeTakeFirst();
     if (!result.numInsertedOrUpdatedRows) {
-      throw new GatewayFault('MessageIsAlreadySent', 'this signed request was already received; sign a new one');
+      throw new GatewayFault(
+        'MessageIsAlreadySent',
+        'this signed request was already received; sign a new one',
+      );
     }
   }
 

@@ -236,7 +236,13 @@ export class StoreQueue implements MessageQueue {
       // A notice is told once: it carries no id of its own that an Ack could name.
       await this.db.deleteFrom('queue_messages').where('message_id', '=', row.message_id).execute();
     } else if (Number(row.deliveries) === 1) {
-      await this.notify(this.db, consumerOf(row), row.request_id, row.kind === 'request' ? 'delivered' : 'answer delivered', at);
+      await this.notify(
+        this.db,
+        consumerOf(row),
+        row.request_id,
+        row.kind === 'request' ? 'delivered' : 'answer delivered',
+        at,
+      );
     }
     return {
       messageId: row.message_id,

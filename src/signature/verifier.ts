@@ -18,12 +18,7 @@ export class XmlSignatureVerifier implements SignatureVerifier {
     private readonly systems: SystemDirectory,
   ) {}
 
-  async verifyRequest(
-    doc: Document,
-    _text: string,
-    request: SignedPart,
-    at: Date,
-  ): Promise<VerifiedSender> {
+  async verifyRequest(doc: Document, _text: string, request: SignedPart, at: Date): Promise<VerifiedSender> {
     const signature = readSignature(doc, request.callerSignature, request.signedBlock);
     const certificate = this.trust.check(signature.certificate, at);
     const system = await this.systems.systemForCertificate(certificate.thumbprint);

@@ -42,7 +42,9 @@ describe('Hosted worker: a crash between the provider call and queueing the answ
       statusNotices: false,
       retainMs: 60_000,
     });
-    const { xml, messageId } = sendRequestXml(SOAP11, sampleKey('DEMO_CONSUMER'), { payload: QUESTION_PAYLOAD });
+    const { xml, messageId } = sendRequestXml(SOAP11, sampleKey('DEMO_CONSUMER'), {
+      payload: QUESTION_PAYLOAD,
+    });
     const operation = parseDom(xml).getElementsByTagNameNS(NS.types, 'SendRequestRequest').item(0) as Element;
     const request = readSenderRequest(operation);
     const party = (mnemonic: string) => ({ mnemonic, humanReadableName: mnemonic });
@@ -54,14 +56,20 @@ describe('Hosted worker: a crash between the provider call and queueing the answ
         provider: 'builtin:questions',
         messageType: QUESTION,
         replyTo: 'reply-token',
-        body: queuedElement('Request', request.signedBlock, request.callerSignature, {
-          messageId,
-          type: 'REQUEST',
-          sender: party('DEMO_CONSUMER'),
-          recipient: party('SMEV_GATEWAY'),
-          sentAt: new Date(),
-          destination: 'SMEV_GATEWAY',
-        }, { replyTo: 'reply-token' }),
+        body: queuedElement(
+          'Request',
+          request.signedBlock,
+          request.callerSignature,
+          {
+            messageId,
+            type: 'REQUEST',
+            sender: party('DEMO_CONSUMER'),
+            recipient: party('SMEV_GATEWAY'),
+            sentAt: new Date(),
+            destination: 'SMEV_GATEWAY',
+          },
+          { replyTo: 'reply-token' },
+        ),
         expiresAt: Date.now() + 60_000,
       },
       new Date(),
@@ -72,7 +80,10 @@ describe('Hosted worker: a crash between the provider call and queueing the answ
       knows: () => true,
       deliver: async (call: ProviderCall) => {
         calls.push({ messageId: call.request.messageId, attempt: call.attempt });
-        return { kind: 'answer', body: '<q:Answer xmlns:q="urn://example.org/queue-test/1.0"><q:Text>fine</q:Text></q:Answer>' };
+        return {
+          kind: 'answer',
+          body: '<q:Answer xmlns:q="urn://example.org/queue-test/1.0"><q:Text>fine</q:Text></q:Answer>',
+        };
       },
     };
     let crashes = 1;
@@ -82,14 +93,24 @@ describe('Hosted worker: a crash between the provider call and queueing the answ
         return queue.enqueueAnswer(...args);
       },
     });
-    const router: Router = { route: async () => Promise.reject(new Error('unused')), system: () => undefined };
+    const router: Router = {
+      route: async () => Promise.reject(new Error('unused')),
+      system: () => undefined,
+    };
     const gatewayKey = sampleKey('gateway');
-    const worker = new HostedWorker(crashingQueue, delivery, router, new GatewaySigner(gatewayKey), createLogger('error', { silent: true }), {
-      concurrency: 1,
-      pollMs: 10,
-      providerTimeoutMs: 1000,
-      maxAttempts: 5,
-    });
+    const worker = new HostedWorker(
+      crashingQueue,
+      delivery,
+      router,
+      new GatewaySigner(gatewayKey),
+      createLogger('error', { silent: true }),
+      {
+        concurrency: 1,
+        pollMs: 10,
+        providerTimeoutMs: 1000,
+        maxAttempts: 5,
+      },
+    );
 
     let failure: unknown;
     await worker.runOnce().catch((error: unknown) => (failure = error));

@@ -63,8 +63,13 @@ describe('several instances on one PostgreSQL share the queues (SIGKILL mid-run)
   const children: ChildProcess[] = [];
   let dir: string;
   after(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? once(child, 'exit') : undefined)));
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await Promise.all(
+      children.map((child) =>
+        child.exitCode === null && child.signalCode === null ? once(child, 'exit') : undefined,
+      ),
+    );
     if (dir) rmSync(dir, { recursive: true, force: true });
     await dropSchema(schema);
   });
@@ -92,6 +97,10 @@ describe('several instances on one PostgreSQL share the queues (SIGKILL mid-run)
       JSON.stringify({
         store: { databaseUrl: POSTGRES_URL, schema },
         queue: { visibilityTimeoutSeconds: 3, statusNotices: false, maxDepth: 0, workerConcurrency: 0 },
+        // The requests are signed before the run, which takes minutes on a shared machine.
+        replay: { windowSeconds: 3600 },
+        // The queues are under test here; the message log has its own crash test.
+        messageLog: { enabled: false },
       }),
     );
     const ports: number[] = [];
@@ -191,7 +200,10 @@ describe('several instances on one PostgreSQL share the queues (SIGKILL mid-run)
           continue;
         }
         idle = 0;
-        const answer = sendResponseXml(SOAP11, key, request.replyTo ?? '', { kind: 'answer', payload: ANSWER_PAYLOAD });
+        const answer = sendResponseXml(SOAP11, key, request.replyTo ?? '', {
+          kind: 'answer',
+          payload: ANSWER_PAYLOAD,
+        });
         let closed = false;
         await deliverOnce(answer.xml, 'urn:SendResponse', (body) => {
           // Answered already by another taker (this one's copy came back after a visibility timeout).

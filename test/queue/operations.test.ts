@@ -7,14 +7,7 @@ import { SOAP11 } from '../../src/soap/version.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { parseDom, type Element } from '../../src/xml/dom.js';
 import { PING_PAYLOAD, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
-import {
-  addQueueRoute,
-  CONSUMER,
-  faultOf,
-  PROVIDER,
-  QUESTION,
-  QueueClient,
-} from './support.js';
+import { addQueueRoute, CONSUMER, faultOf, PROVIDER, QUESTION, QueueClient } from './support.js';
 
 /** The gateway's SMEVSignature over its block verifies with the gateway's certificate. */
 function expectGatewaySigned(gateway: TestGateway, xml: string): void {
@@ -83,7 +76,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
 
     it('hands out signed messages: the gateway signs GetRequest and GetResponse answers', async () => {
       const sent = await consumer.sendRequest();
-      const response = await provider.post(takeXml(SOAP11, sampleKey(PROVIDER), 'GetRequest'), 'urn:GetRequest');
+      const response = await provider.post(
+        takeXml(SOAP11, sampleKey(PROVIDER), 'GetRequest'),
+        'urn:GetRequest',
+      );
       expect(response.body).to.contain(sent.messageId);
       expectGatewaySigned(gateway, response.body);
       // The consumer's own signature travels with the request.
@@ -120,7 +116,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
     it('answers SendResponse by another system AccessDenied, and to an unknown address TargetMessageIsNotFound', async () => {
       await consumer.sendRequest();
       const taken = await provider.take('GetRequest');
-      const stranger = await new QueueClient(gateway.endpoint, 'SOCCARD_28').sendResponse(taken?.replyTo ?? '');
+      const stranger = await new QueueClient(gateway.endpoint, 'SOCCARD_28').sendResponse(
+        taken?.replyTo ?? '',
+      );
       expect(stranger.body).to.contain('AccessDenied');
       const unknown = await provider.sendResponse('no-such-address');
       expect(unknown.body).to.contain('TargetMessageIsNotFound');
@@ -142,7 +140,13 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect((await provider.post(xml, 'urn:GetRequest')).status).to.equal(200);
       const replayed = await provider.post(xml, 'urn:GetRequest');
       expect(replayed.body).to.contain('MessageIsAlreadySent');
-      const old = takeXml(SOAP11, sampleKey(PROVIDER), 'GetRequest', undefined, new Date(Date.now() - 3600_000));
+      const old = takeXml(
+        SOAP11,
+        sampleKey(PROVIDER),
+        'GetRequest',
+        undefined,
+        new Date(Date.now() - 3600_000),
+      );
       expect((await provider.post(old, 'urn:GetRequest')).body).to.contain('StaleMessageId');
     });
 
