@@ -9,7 +9,7 @@ import type { MessageType } from '../providers/contract.js';
 import { GatewayFault } from '../soap/faults.js';
 import { NS } from '../soap/namespaces.js';
 import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
-import { dateOf, type SignedPart } from './request.js';
+import { dateOf, readSenderRequest, type SignedPart } from './request.js';
 
 export interface SenderResponse extends SignedPart {
   readonly messageId: string;
@@ -103,4 +103,21 @@ export function signatureDigest(part: SignedPart): string {
   return createHash('sha256')
     .update((value ?? '').replace(/\s+/g, ''))
     .digest('hex');
+}
+
+/** The signed block of any operation, by its operation element (the message log checks stored requests). */
+export function readSignedPart(operationElement: Element): SignedPart {
+  switch (operationElement.localName) {
+    case 'SendResponseRequest':
+      return readSenderResponse(operationElement);
+    case 'GetRequestRequest':
+    case 'GetResponseRequest':
+      return readTakeRequest(operationElement);
+    case 'AckRequest':
+      return readAckRequest(operationElement);
+    case 'GetStatusRequest':
+      return readStatusRequest(operationElement);
+    default:
+      return readSenderRequest(operationElement);
+  }
 }

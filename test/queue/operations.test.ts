@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { messageSignatureProblems } from '../../src/messagelog/message-signatures.js';
+import type { MessageRecord } from '../../src/messagelog/record.js';
 import { readSignature } from '../../src/signature/signature-element.js';
 import { verifyDetached } from '../../src/signature/xml-signature.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
@@ -173,6 +175,22 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect(answer?.originalMessageId).to.equal(sent.messageId);
       expect(answer?.payload?.localName).to.equal('PingResponse');
       expect((await consumer.ack(answer?.messageId ?? '')).status).to.equal(200);
+    });
+
+    it('logs every queued exchange, and each logged signature verifies as an auditor checks it', async () => {
+      const records = (await gateway.store.db
+        .selectFrom('message_log')
+        .selectAll()
+        .execute()) as unknown as MessageRecord[];
+      const operations = new Set(records.map((r) => r.operation));
+      for (const name of ['SendRequest', 'GetRequest', 'SendResponse', 'GetResponse', 'Ack', 'GetStatus']) {
+        expect(operations.has(name), name).to.equal(true);
+      }
+      const trust = loadTrustStore(gateway.config);
+      const problems = records.flatMap((record) =>
+        messageSignatureProblems(record, trust).map((p) => `${record.operation}: ${p}`),
+      );
+      expect(problems).to.deep.equal([]);
     });
 
     it('refuses a request whose EOL has passed', async () => {
