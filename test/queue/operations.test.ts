@@ -4,12 +4,22 @@ import type { MessageRecord } from '../../src/messagelog/record.js';
 import { readSignature } from '../../src/signature/signature-element.js';
 import { verifyDetached } from '../../src/signature/xml-signature.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
-import { takeXml } from '../../src/client/queued.js';
-import { SOAP11 } from '../../src/soap/version.js';
+import { readHandedOut, sendRequestXml, sendResponseXml, takeXml } from '../../src/client/queued.js';
+import { postSoap } from '../../src/client/send.js';
+import { SOAP11, SOAP12 } from '../../src/soap/version.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { parseDom, type Element } from '../../src/xml/dom.js';
 import { PING_PAYLOAD, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
-import { addQueueRoute, CONSUMER, faultOf, PROVIDER, QUESTION, QueueClient } from './support.js';
+import {
+  addQueueRoute,
+  ANSWER_PAYLOAD,
+  CONSUMER,
+  faultOf,
+  PROVIDER,
+  QUESTION,
+  QUESTION_PAYLOAD,
+  QueueClient,
+} from './support.js';
 
 /** The gateway's SMEVSignature over its block verifies with the gateway's certificate. */
 function expectGatewaySigned(gateway: TestGateway, xml: string): void {
@@ -191,6 +201,49 @@ for (const store of ['sqlite', 'postgres'] as const) {
         messageSignatureProblems(record, trust).map((p) => `${record.operation}: ${p}`),
       );
       expect(problems).to.deep.equal([]);
+    });
+
+    it('answers a retried SendRequest or SendResponse MessageIsAlreadySent and queues nothing twice', async () => {
+      // Start from empty queues: earlier tests may leave messages behind.
+      for (const [client, operation] of [
+        [provider, 'GetRequest'],
+        [consumer, 'GetResponse'],
+      ] as const) {
+        for (let m = await client.take(operation); m; m = await client.take(operation)) {
+          await client.ack(m.messageId);
+        }
+      }
+      const request = sendRequestXml(SOAP11, sampleKey(CONSUMER), { payload: QUESTION_PAYLOAD });
+      expect((await consumer.post(request.xml, 'urn:SendRequest')).status).to.equal(200);
+      expect((await consumer.post(request.xml, 'urn:SendRequest')).body).to.contain('MessageIsAlreadySent');
+      const taken = await provider.take('GetRequest');
+      expect(taken?.messageId).to.equal(request.messageId);
+      const answer = sendResponseXml(SOAP11, sampleKey(PROVIDER), taken?.replyTo ?? '', {
+        kind: 'answer',
+        payload: ANSWER_PAYLOAD,
+      });
+      expect((await provider.post(answer.xml, 'urn:SendResponse')).status).to.equal(200);
+      expect((await provider.post(answer.xml, 'urn:SendResponse')).body).to.contain('MessageIsAlreadySent');
+      await provider.ack(request.messageId);
+      const first = await consumer.take('GetResponse');
+      expect(first?.messageId).to.equal(answer.messageId);
+      await consumer.ack(first?.messageId ?? '');
+      expect(await consumer.take('GetResponse')).to.equal(undefined);
+    });
+
+    it('speaks SOAP 1.2 as well', async () => {
+      const request = sendRequestXml(SOAP12, sampleKey(CONSUMER), { payload: QUESTION_PAYLOAD });
+      const sent = await postSoap(gateway.endpoint, request.xml, SOAP12, 'urn:SendRequest');
+      expect(sent.status, sent.body).to.equal(200);
+      expect(sent.body).to.contain(SOAP12.envelopeNs);
+      const taken = await postSoap(
+        gateway.endpoint,
+        takeXml(SOAP12, sampleKey(PROVIDER), 'GetRequest'),
+        SOAP12,
+        'urn:GetRequest',
+      );
+      expect(readHandedOut(taken.body)?.messageId).to.equal(request.messageId);
+      await provider.ack(request.messageId);
     });
 
     it('refuses a request whose EOL has passed', async () => {
