@@ -28,6 +28,11 @@ export class StoreReplayGuard implements ReplayGuard {
     if (!result.numInsertedOrUpdatedRows) {
       throw new GatewayFault('MessageIsAlreadySent', `MessageID ${messageId} was already accepted`);
     }
+    await this.maybePrune(now);
+  }
+
+  /** Every remembered entry counts towards the next pruning, whatever kind of request made it. */
+  private async maybePrune(now: Date): Promise<void> {
     if (++this.sincePrune >= PRUNE_EVERY) {
       this.sincePrune = 0;
       await this.prune(now);
@@ -81,6 +86,7 @@ export class StoreReplayGuard implements ReplayGuard {
         'this signed request was already received; sign a new one',
       );
     }
+    await this.maybePrune(now);
   }
 
   async prune(now: Date): Promise<void> {
