@@ -8,6 +8,9 @@ import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from './config/config.js';
 import { Pipeline } from './exchange/pipeline.js';
+import { HostedWorker } from './exchange/hosted-worker.js';
+import { StoreQueue } from './queue/store-queue.js';
+import { TokenBucketQuota } from './queue/rate-quota.js';
 import { StoreReplayGuard } from './exchange/replay-guard.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { builtinServices } from './providers/builtin.js';
@@ -50,6 +53,7 @@ export async function prepareStore(config: GatewayConfig, log: Logger): Promise<
   const store = await openStore({
     databaseUrl: config.store.databaseUrl,
     sqliteFile: config.store.sqliteFile,
+    ...(config.store.schema ? { schema: config.store.schema } : {}),
   });
   try {
     const trail = createAuditTrail(store, config);
@@ -76,7 +80,7 @@ export async function startGateway(
   const store = await openStore({
     databaseUrl: config.store.databaseUrl,
     sqliteFile: config.store.sqliteFile,
-    ...(options.schema ? { schema: options.schema } : {}),
+    ...((options.schema ?? config.store.schema) ? { schema: options.schema ?? config.store.schema } : {}),
   });
   const schemas = SchemaSet.compile('xsd/gateway.xsd');
   const trail = createAuditTrail(store, config);
@@ -101,23 +105,52 @@ export async function startGateway(
         onError: (error) => log.error('message log checkpoint failed', { error: (error as Error).message }),
       })
     : undefined;
+  const queueSettings = config.queue;
+  const queue = new StoreQueue(store, {
+    visibilityTimeoutMs: queueSettings.visibilityTimeoutSeconds * 1000,
+    lifetimeMs: queueSettings.lifetimeSeconds * 1000,
+    maxDepth: queueSettings.maxDepth,
+    statusNotices: queueSettings.statusNotices,
+    retainMs: queueSettings.retainSeconds * 1000,
+  });
+  const delivery = new ProviderDelivery([...hosted, ...modules], {
+    provider: new RemoteProvider(remote.options),
+    messageTypes: remote.messageTypes,
+  });
   const pipeline = new Pipeline({
     limits: config.limits,
     schemas,
     verifier: options.verifier ?? signatures.verifier,
     replay: new StoreReplayGuard(store, config.replay.windowSeconds * 1000),
     router: directory,
-    delivery: new ProviderDelivery([...hosted, ...modules], {
-      provider: new RemoteProvider(remote.options),
-      messageTypes: remote.messageTypes,
-    }),
+    delivery,
     signer: signatures.signer,
+    queue,
+    quota:
+      queueSettings.ratePerSecond > 0
+        ? new TokenBucketQuota(queueSettings.ratePerSecond, queueSettings.rateBurst)
+        : undefined,
     messageLog: messageLog && {
       record: (fields) => messageLog.record(fields),
       failClosed: config.messageLog.failClosed,
       omitBodiesFor: new Set(config.messageLog.omitBodiesFor),
     },
   });
+  const worker = new HostedWorker(queue, delivery, directory, signatures.signer, log, {
+    concurrency: queueSettings.workerConcurrency,
+    pollMs: queueSettings.workerPollMs,
+    providerTimeoutMs: config.limits.providerTimeoutMs,
+    maxAttempts: 5,
+  });
+  worker.start();
+  const expiry = setInterval(
+    () =>
+      void queue
+        .expire(new Date())
+        .catch((error: unknown) => log.error('queue expiry failed', { error: (error as Error).message })),
+    queueSettings.expirySweepSeconds * 1000,
+  );
+  expiry.unref();
   const metrics = new GatewayMetrics();
   const app = createApp({
     pipeline,
@@ -156,6 +189,8 @@ export async function startGateway(
       clearInterval(sweep);
       server.closeAllConnections();
       directory.close();
+      clearInterval(expiry);
+      await worker.stop();
       await messageLog
         ?.close()
         .catch((error: unknown) =>

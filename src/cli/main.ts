@@ -7,6 +7,7 @@ import { printRequest, sampleTrustFiles, send } from './send.js';
 import { registerAuditCommands } from './audit.js';
 import { openCliContext } from './context.js';
 import { registerLogCommands } from './log.js';
+import { registerQueueCommands } from './queue.js';
 import { registerRegistryCommands } from './registry.js';
 import { serve } from './serve.js';
 
@@ -80,6 +81,8 @@ program
   .option('--soap12', 'SOAP 1.2 instead of 1.1')
   .option('--profile <profile>', 'signature profile: xmldsig or smev', 'xmldsig')
   .action((payload: string, options: Parameters<typeof printRequest>[1]) => printRequest(payload, options));
+
+registerQueueCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   // People get the reason; a stack only when asked for (DEBUG=1) or for an error we did not expect at all.

@@ -22,6 +22,11 @@ export const ConfigSchema = z
         /** `postgres://…` selects PostgreSQL; otherwise the SQLite file below. */
         databaseUrl: z.string().optional(),
         sqliteFile: z.string().default('data/gateway.db'),
+        /** PostgreSQL schema to work in (created if missing); several instances share one by naming it. */
+        schema: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+          .optional(),
       })
       .strict()
       .default({ sqliteFile: 'data/gateway.db' }),
@@ -92,6 +97,38 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ windowSeconds: 300 }),
+    /** The queued operations (SendRequest … GetStatus): timeouts, lifetimes and quotas. */
+    queue: z
+      .object({
+        /** A handed-out message not acknowledged within this time is handed out again. */
+        visibilityTimeoutSeconds: z.coerce.number().positive().default(60),
+        /** A queued message leaves the queue (expired) after this time, or at its own EOL when earlier. */
+        lifetimeSeconds: z.coerce
+          .number()
+          .positive()
+          .default(24 * 3600),
+        /** Open requests one recipient system may hold (QuoteLimitExceeded beyond it); 0: no limit. */
+        maxDepth: z.coerce.number().int().min(0).default(10_000),
+        /** Requests per second per sending system over every operation, Call included; 0: no limit. */
+        ratePerSecond: z.coerce.number().min(0).default(0),
+        /** Bucket size of the rate quota: how many requests may come at once. */
+        rateBurst: z.coerce.number().int().positive().default(100),
+        /** Status notices for GetStatus. */
+        statusNotices: z.boolean().default(true),
+        /** Seconds between expiry sweeps. */
+        expirySweepSeconds: z.coerce.number().positive().default(5),
+        /** Final messages are kept this long (Ack retries, TargetMessageIsNotFound answers). */
+        retainSeconds: z.coerce
+          .number()
+          .positive()
+          .default(24 * 3600),
+        /** Concurrent hosted-provider calls of this instance's worker; 0 turns the worker off. */
+        workerConcurrency: z.coerce.number().int().min(0).default(4),
+        /** How often an idle worker looks for hosted requests. */
+        workerPollMs: z.coerce.number().int().positive().default(50),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -105,6 +142,7 @@ const ENVIRONMENT: Record<string, string> = {
   LOG_LEVEL: 'logLevel',
   WORKERS: 'workers',
   DATABASE_URL: 'store.databaseUrl',
+  DATABASE_SCHEMA: 'store.schema',
   SQLITE_FILE: 'store.sqliteFile',
   MAX_BODY_BYTES: 'limits.maxBodyBytes',
 };

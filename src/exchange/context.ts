@@ -10,7 +10,7 @@ import type { GatewayFault } from '../soap/faults.js';
 import { SOAP11, type SoapVersion } from '../soap/version.js';
 import type { Document } from '../xml/dom.js';
 import type { Route, VerifiedSender } from './dependencies.js';
-import type { SenderRequest } from './request.js';
+import type { SenderRequest, SignedPart } from './request.js';
 
 export interface IncomingMessage {
   readonly body: Buffer;
@@ -29,7 +29,14 @@ export interface Exchange {
   text?: string;
   doc?: Document;
   envelope?: SoapEnvelope;
+  /** The operation's signed block (every operation has one). */
+  signed?: SignedPart;
+  /** The business request (Call, SendRequest). */
   request?: SenderRequest;
+  /** For the log: the message the operation is about, when it is not a request (SendResponse, Ack, Get*). */
+  messageId?: string;
+  /** For the log: the other party, when no route names it. */
+  counterpart?: string;
   sender?: VerifiedSender;
   route?: Route;
   /** The provider's outcome, its answer already encoded as the payload element's XML. */

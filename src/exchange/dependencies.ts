@@ -5,7 +5,7 @@
  */
 import type { MessageType, ProviderOutcome } from '../providers/contract.js';
 import type { Document } from '../xml/dom.js';
-import type { SenderRequest } from './request.js';
+import type { SenderRequest, SignedPart } from './request.js';
 
 export interface SystemRef {
   readonly mnemonic: string;
@@ -18,13 +18,28 @@ export interface VerifiedSender extends SystemRef {
 }
 
 export interface SignatureVerifier {
-  /** Verify the caller's signature over the signed block; resolve the sending system. Throws GatewayFault. */
-  verifyRequest(doc: Document, text: string, request: SenderRequest, at: Date): Promise<VerifiedSender>;
+  /**
+   * Verify the caller's signature over the operation's signed block (SenderProvidedRequestData,
+   * SenderProvidedResponseData, MessageTypeSelector, AckTargetMessage or Timestamp); resolve the sending
+   * system. Throws GatewayFault.
+   */
+  verifyRequest(doc: Document, text: string, signed: SignedPart, at: Date): Promise<VerifiedSender>;
 }
 
 export interface ReplayGuard {
   /** Accept a MessageID once: version-1 UUID, within the clock window, never seen. Throws GatewayFault. */
   accept(messageId: string, sender: string, now: Date): Promise<void>;
+  /**
+   * The same rules for a message the queue keeps (SendRequest, SendResponse), without remembering it: the queue
+   * refuses a repeated MessageID in the very transaction that queues the message, so a crash between the two
+   * can neither lose a message nor spend its MessageID.
+   */
+  acceptQueued(messageId: string, now: Date): Promise<void>;
+  /**
+   * Accept a signed take request (GetRequest, GetResponse, GetStatus, Ack) once: its signed Timestamp lies within
+   * the clock window and its signature (by digest) was never seen, so a captured request cannot be replayed.
+   */
+  acceptSigned(signatureDigest: string, sender: string, signedAt: Date, now: Date): Promise<void>;
 }
 
 export interface Route {
@@ -36,6 +51,8 @@ export interface Route {
 export interface Router {
   /** The route for this sender and message type. Throws RecipientIsNotFound / AccessDenied. */
   route(sender: VerifiedSender, messageType: MessageType): Promise<Route>;
+  /** A registered system by its mnemonic (for the metadata of queued answers). */
+  system(mnemonic: string): SystemRef | undefined;
 }
 
 export interface ProviderCall {
@@ -43,6 +60,8 @@ export interface ProviderCall {
   readonly request: SenderRequest;
   readonly sender: VerifiedSender;
   readonly deadline: AbortSignal;
+  /** Queued delivery: how often this message was handed to the provider before (0 on the first attempt). */
+  readonly attempt?: number;
 }
 
 export interface Delivery {
@@ -56,4 +75,87 @@ export interface AnswerSigner {
   signAnswer(doc: Document): string;
   /** Sign a fault written with its signature slot. */
   signFault(xml: string): string;
+  /** Sign only the gateway's block (Id SIGNED_BY_SMEV) into SMEVSignature: queued answers carry the
+   * caller's own signatures, which the gateway must leave as they are. */
+  signGatewayBlock(doc: Document): string;
+}
+
+/** A message as the queue hands it out. */
+export interface TakenMessage {
+  readonly messageId: string;
+  readonly requestId: string;
+  readonly sender: string;
+  readonly recipient: string;
+  readonly provider: string;
+  /** The element to hand out, serialised (for a status notice: its category and details as JSON). */
+  readonly body: string;
+  /** How often it was handed out before this time. */
+  readonly deliveries: number;
+}
+
+export interface QueuedRequest {
+  readonly messageId: string;
+  readonly sender: string;
+  readonly recipient: string;
+  readonly provider: string;
+  readonly messageType: MessageType;
+  readonly replyTo: string;
+  readonly body: string;
+  /** Epoch ms: the request's lifetime ends (the configured lifetime, or its own EOL when earlier). */
+  readonly expiresAt: number;
+}
+
+export interface OpenRequest {
+  readonly messageId: string;
+  readonly messageType: MessageType;
+  readonly sender: string;
+  readonly recipient: string;
+  readonly provider: string;
+  readonly state: string;
+  readonly expiresAt: number;
+}
+
+export interface QueuedAnswer {
+  readonly messageId: string;
+  readonly request: OpenRequest;
+  readonly messageType: MessageType;
+  readonly body: string;
+  /** A final answer closes the request; an intermediate status (RequestStatus) keeps it open. */
+  readonly final: boolean;
+}
+
+export type TakeKind = 'request' | 'response' | 'status';
+
+/** The queues of the asynchronous operations (src/queue). Limits throw QuoteLimitExceeded. */
+export interface MessageQueue {
+  /**
+   * Queue a consumer's request for its recipient. Throws QuoteLimitExceeded when the recipient's queue is full,
+   * MessageIsAlreadySent when its MessageID is queued already.
+   */
+  enqueueRequest(request: QueuedRequest, now: Date): Promise<void>;
+  /** The request a return address names, if the gateway still knows it. */
+  requestByReplyTo(replyTo: string): Promise<OpenRequest | undefined>;
+  /**
+   * Queue an answer for the consumer. Throws MessageIsAlreadySent when its MessageID is queued already (a retry
+   * of an answer that was taken), TargetMessageIsNotFound when the request is closed.
+   */
+  enqueueAnswer(answer: QueuedAnswer, now: Date): Promise<void>;
+  /** Hand out the oldest visible message of this kind for `recipient`, or nothing. */
+  take(
+    recipient: string,
+    kind: TakeKind,
+    messageType: MessageType | undefined,
+    now: Date,
+  ): Promise<TakenMessage | undefined>;
+  /** Confirm a handed-out message. Throws TargetMessageIsNotFound when `system` holds no such message. */
+  ack(system: string, messageId: string, now: Date): Promise<void>;
+  /** The worker's take: the oldest visible request on a route the gateway hosts. */
+  takeHosted(now: Date): Promise<TakenMessage | undefined>;
+  /** Lifetime of a newly queued message, in ms. */
+  readonly lifetimeMs: number;
+}
+
+/** Per-system rate quota over every operation. Throws QuoteLimitExceeded. */
+export interface RateQuota {
+  take(system: string, now: Date): void;
 }

@@ -24,11 +24,11 @@ export function logRecordOf(
   return {
     request_id: exchange.id,
     operation: result.operation,
-    message_id: exchange.request?.messageId.slice(0, 36) ?? null,
+    message_id: (exchange.request?.messageId ?? exchange.messageId)?.slice(0, 36) ?? null,
     answer_message_id: exchange.answerMessageId ?? null,
     reference_message_id: exchange.request?.referenceMessageId.slice(0, 36) ?? null,
     sender: exchange.sender?.mnemonic ?? null,
-    recipient: exchange.route?.recipient.mnemonic ?? null,
+    recipient: exchange.route?.recipient.mnemonic ?? exchange.counterpart ?? null,
     message_type: type ? `{${type.namespace}}${type.localName}`.slice(0, 800) : null,
     received_at: exchange.receivedAt.getTime(),
     answered_at: answeredAt.getTime(),

@@ -5,19 +5,24 @@
  */
 import { GatewayFault, isGatewayFault } from '../soap/faults.js';
 import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
-import { serializeXml, type Document } from '../xml/dom.js';
+import { serializeXml } from '../xml/dom.js';
 import type { XmlLimits } from '../xml/guard.js';
 import type { SchemaSet } from '../xml/schemas.js';
 import type { RecordFields } from '../messagelog/record.js';
-import { writeCallAnswer } from './answer.js';
 import { logRecordOf } from './log-record.js';
-import type { Exchange } from './context.js';
-import type { AnswerSigner, Delivery, ReplayGuard, Router, SignatureVerifier } from './dependencies.js';
-import { deduplicate } from './steps/deduplicate.js';
-import { deliver } from './steps/deliver.js';
+import { need, type Exchange } from './context.js';
+import type {
+  AnswerSigner,
+  Delivery,
+  MessageQueue,
+  RateQuota,
+  ReplayGuard,
+  Router,
+  SignatureVerifier,
+} from './dependencies.js';
+import { OPERATION_TABLE, type Answer } from './operation-table.js';
 import { parse } from './steps/parse.js';
 import { receive } from './steps/receive.js';
-import { route } from './steps/route.js';
 import { validate } from './steps/validate.js';
 import { verify } from './steps/verify.js';
 
@@ -32,6 +37,10 @@ export interface PipelineParts {
   readonly signer: AnswerSigner | undefined;
   /** Absent: the message log is turned off. */
   readonly messageLog: ExchangeLog | undefined;
+  /** Absent: the queued operations answer SMEVFailure. */
+  readonly queue?: MessageQueue | undefined;
+  /** Absent: no rate quota. */
+  readonly quota?: RateQuota | undefined;
 }
 
 export interface ExchangeLog {
@@ -81,27 +90,22 @@ export class Pipeline {
     try {
       const { action } = receive(exchange, parts.limits.maxBodyBytes);
       parse(exchange, parts.limits, action);
-      const operation = exchange.envelope?.operation.name;
-      if (operation !== 'Call') {
-        throw new GatewayFault('SMEVFailure', `operation ${operation} is not served by this gateway yet`);
-      }
-      validate(exchange, parts.schemas, parts.delivery);
+      const entry = OPERATION_TABLE[need(exchange.envelope, 'envelope').operation.name];
+      validate(exchange, parts.schemas);
+      entry.read(exchange, parts);
       await verify(exchange, parts.verifier);
-      await deduplicate(exchange, parts.replay);
-      await route(exchange, parts.router);
-      await deliver(exchange, parts.delivery, parts.limits.providerTimeoutMs);
-      exchange.answeredAt = new Date();
-      exchange.responseXml = this.sign(
-        writeCallAnswer(exchange, { signatureSlots: parts.signer !== undefined }),
-      );
+      parts.quota?.take(need(exchange.sender, 'sender').mnemonic, exchange.receivedAt);
+      exchange.responseXml = this.sign(await entry.run(exchange, parts));
       return this.result(exchange, 200, exchange.responseXml);
     } catch (error) {
       return this.answerFault(exchange, error);
     }
   }
 
-  private sign(doc: Document): string {
-    return this.parts.signer ? this.parts.signer.signAnswer(doc) : serializeXml(doc);
+  private sign({ doc, signing }: Answer): string {
+    const { signer } = this.parts;
+    if (!signer || signing === 'none') return serializeXml(doc);
+    return signing === 'call' ? signer.signAnswer(doc) : signer.signGatewayBlock(doc);
   }
 
   private answerFault(exchange: Exchange, error: unknown): ExchangeResult {

@@ -19,14 +19,7 @@ export class StoreReplayGuard implements ReplayGuard {
   ) {}
 
   async accept(messageId: string, sender: string, now: Date): Promise<void> {
-    const time = messageIdTime(messageId);
-    const skewSeconds = Math.round((time - now.getTime()) / 1000);
-    if (Math.abs(time - now.getTime()) > this.windowMs) {
-      throw new GatewayFault(
-        'StaleMessageId',
-        `MessageID time is ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? 'behind' : 'ahead of'} the gateway clock; the window is ±${this.windowMs / 1000} s`,
-      );
-    }
+    const time = this.inWindow(messageId, now);
     const result = await this.store.db
       .insertInto('seen_message_ids')
       .values({ message_id: messageId, sender, message_time: time, seen_at: now.getTime() })
@@ -35,10 +28,65 @@ export class StoreReplayGuard implements ReplayGuard {
     if (!result.numInsertedOrUpdatedRows) {
       throw new GatewayFault('MessageIsAlreadySent', `MessageID ${messageId} was already accepted`);
     }
+    await this.maybePrune(now);
+  }
+
+  /** Every remembered entry counts towards the next pruning, whatever kind of request made it. */
+  private async maybePrune(now: Date): Promise<void> {
     if (++this.sincePrune >= PRUNE_EVERY) {
       this.sincePrune = 0;
       await this.prune(now);
     }
+  }
+
+  async acceptQueued(messageId: string, now: Date): Promise<void> {
+    this.inWindow(messageId, now);
+    const seen = await this.store.db
+      .selectFrom('seen_message_ids')
+      .select('message_id')
+      .where('message_id', '=', messageId)
+      .executeTakeFirst();
+    if (seen) throw new GatewayFault('MessageIsAlreadySent', `MessageID ${messageId} was already accepted`);
+  }
+
+  private inWindow(messageId: string, now: Date): number {
+    const time = messageIdTime(messageId);
+    const skewSeconds = Math.round((time - now.getTime()) / 1000);
+    if (Math.abs(time - now.getTime()) > this.windowMs) {
+      throw new GatewayFault(
+        'StaleMessageId',
+        `MessageID time is ${Math.abs(skewSeconds)} s ${skewSeconds < 0 ? 'behind' : 'ahead of'} the gateway clock; the window is ±${this.windowMs / 1000} s`,
+      );
+    }
+    return time;
+  }
+
+  async acceptSigned(signatureDigest: string, sender: string, signedAt: Date, now: Date): Promise<void> {
+    const time = signedAt.getTime();
+    if (Number.isNaN(time) || Math.abs(time - now.getTime()) > this.windowMs) {
+      throw new GatewayFault(
+        'StaleMessageId',
+        `the signed Timestamp is outside the window of ±${this.windowMs / 1000} s around the gateway clock`,
+      );
+    }
+    // Kept beside the MessageIDs: same window, same pruning. The key cannot collide with a UUID.
+    const result = await this.store.db
+      .insertInto('seen_message_ids')
+      .values({
+        message_id: `sig:${signatureDigest.slice(0, 32)}`,
+        sender,
+        message_time: time,
+        seen_at: now.getTime(),
+      })
+      .onConflict((conflict) => conflict.column('message_id').doNothing())
+      .executeTakeFirst();
+    if (!result.numInsertedOrUpdatedRows) {
+      throw new GatewayFault(
+        'MessageIsAlreadySent',
+        'this signed request was already received; sign a new one',
+      );
+    }
+    await this.maybePrune(now);
   }
 
   async prune(now: Date): Promise<void> {

@@ -8,18 +8,24 @@ import { GatewayFault } from '../soap/faults.js';
 import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
 import type { MessageType } from '../providers/contract.js';
 
-export interface SenderRequest {
+/** An operation's signed block and the signature beside it: what verification needs, for every operation. */
+export interface SignedPart {
   /** The signed block itself: the signature reference must resolve to this node. */
   readonly signedBlock: Element;
   readonly signedBlockId: string;
+  /** `CallerInformationSystemSignature`, the sibling holding `ds:Signature`; absent when unsigned. */
+  readonly callerSignature: Element | undefined;
+}
+
+export interface SenderRequest extends SignedPart {
   readonly messageId: string;
   readonly referenceMessageId: string;
   readonly transactionCode: string | undefined;
   readonly testMessage: boolean;
   readonly payload: Element;
   readonly messageType: MessageType;
-  /** `CallerInformationSystemSignature`, the sibling holding `ds:Signature`; absent when unsigned. */
-  readonly callerSignature: Element | undefined;
+  /** `EOL`: the consumer's own limit of the message's lifetime. */
+  readonly endOfLife: Date | undefined;
 }
 
 export function readSenderRequest(operationElement: Element): SenderRequest {
@@ -43,8 +49,15 @@ export function readSenderRequest(operationElement: Element): SenderRequest {
     referenceMessageId: childText(signedBlock, NS.types, 'ReferenceMessageID')?.trim() ?? messageId.trim(),
     transactionCode: childText(signedBlock, NS.types, 'TransactionCode')?.trim(),
     testMessage: firstChildElement(signedBlock, NS.types, 'TestMessage') !== undefined,
+    endOfLife: dateOf(childText(signedBlock, NS.types, 'EOL')),
     payload,
     messageType: { namespace: payload.namespaceURI ?? '', localName: payload.localName ?? '' },
     callerSignature: firstChildElement(operationElement, NS.types, 'CallerInformationSystemSignature'),
   };
+}
+
+export function dateOf(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const date = new Date(text.trim());
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -4,11 +4,12 @@
  * certificates checked against the trust store at the time of the exchange.
  */
 import { readCallAnswer } from '../client/answer.js';
-import { readSenderRequest } from '../exchange/request.js';
+import { readSignedPart } from '../exchange/queued-request.js';
+import { NS } from '../soap/namespaces.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';
 import { readSignature } from '../signature/signature-element.js';
 import { verifyDetached } from '../signature/xml-signature.js';
-import { childElements, parseDom } from '../xml/dom.js';
+import { childElements, parseDom, type Element } from '../xml/dom.js';
 import type { MessageRecord } from './record.js';
 
 /** Problems with the record's message signatures; empty when every signature present verifies. */
@@ -21,7 +22,7 @@ export function messageSignatureProblems(record: MessageRecord, trust: TrustStor
       const body = childElements(doc.documentElement!).find((e) => e.localName === 'Body');
       const operation = body ? childElements(body)[0] : undefined;
       if (!operation) throw new Error('no operation element');
-      const request = readSenderRequest(operation);
+      const request = readSignedPart(operation);
       const signature = readSignature(doc, request.callerSignature, request.signedBlock);
       verifyDetached(signature, trust.check(signature.certificate, at).publicKey, request.signedBlock);
     } catch (error) {
@@ -30,10 +31,28 @@ export function messageSignatureProblems(record: MessageRecord, trust: TrustStor
   }
   if (record.answer_xml !== null && (record.http_status === 200 || record.verification === 'verified')) {
     try {
-      readCallAnswer(record.answer_xml, trust, at);
+      if (record.operation === 'Call' || record.http_status !== 200)
+        readCallAnswer(record.answer_xml, trust, at);
+      else checkGatewayBlock(record.answer_xml, trust, at);
     } catch (error) {
       problems.push(`the answer's signatures do not verify: ${(error as Error).message}`);
     }
   }
   return problems;
+}
+
+/** A queued operation's answer: the gateway's block (Id SIGNED_BY_SMEV), when it has one, verifies. */
+function checkGatewayBlock(xml: string, trust: TrustStore, at: Date): void {
+  const doc = parseDom(xml);
+  const container = doc.getElementsByTagNameNS(NS.types, 'SMEVSignature').item(0) as Element | null;
+  if (!container) return; // empty queue, or Ack: nothing signed
+  const all = doc.getElementsByTagNameNS('*', '*');
+  for (let i = 0; i < all.length; i++) {
+    const block = all.item(i) as Element;
+    if (block.getAttribute('Id') !== 'SIGNED_BY_SMEV') continue;
+    const signature = readSignature(doc, container, block);
+    verifyDetached(signature, trust.check(signature.certificate, at).publicKey, block);
+    return;
+  }
+  throw new Error('the answer has an SMEVSignature but no block it covers');
 }

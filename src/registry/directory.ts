@@ -61,6 +61,11 @@ export class RegistryDirectory implements SystemDirectory, Router {
     return system && { mnemonic: system.mnemonic, humanReadableName: system.humanReadableName };
   }
 
+  system(mnemonic: string): SystemRef | undefined {
+    const system = this.snapshot.byMnemonic.get(mnemonic);
+    return system && { mnemonic: system.mnemonic, humanReadableName: system.humanReadableName };
+  }
+
   async route(sender: VerifiedSender, messageType: MessageType): Promise<Route> {
     const consumer = this.snapshot.byMnemonic.get(sender.mnemonic);
     if (!consumer)

@@ -52,8 +52,8 @@ export const RouteInput = z
     localName: text(200).regex(/^[A-Za-z_][\w.-]*$/, 'must be an XML local name'),
     recipient: z.string(),
     provider: text(1000).regex(
-      /^(builtin:[a-z][a-z0-9-]*|remote:https?:\/\/\S+)$/,
-      'must be builtin:<service> or remote:<url>',
+      /^(builtin:[a-z][a-z0-9-]*|remote:https?:\/\/\S+|queue)$/,
+      'must be builtin:<service>, remote:<url>, or queue (the recipient takes its requests with GetRequest)',
     ),
   })
   .strict();

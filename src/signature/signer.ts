@@ -22,6 +22,10 @@ export class GatewaySigner implements AnswerSigner {
     );
   }
 
+  signGatewayBlock(doc: Document): string {
+    return signAnswerTree(doc, [{ id: 'SIGNED_BY_SMEV', container: 'SMEVSignature' }], this.key);
+  }
+
   signFault(xml: string): string {
     return signAnswerXml(xml, [{ id: 'SIGNED_BY_SMEV', container: 'SMEVSignature' }], this.key);
   }

@@ -4,7 +4,7 @@
  * system, and only then the cryptography — with that registered certificate, never a key the message chose.
  */
 import type { SignatureVerifier, VerifiedSender } from '../exchange/dependencies.js';
-import type { SenderRequest } from '../exchange/request.js';
+import type { SignedPart } from '../exchange/request.js';
 import { GatewayFault } from '../soap/faults.js';
 import type { Document } from '../xml/dom.js';
 import type { TrustStore } from './pki/trust-store.js';
@@ -18,12 +18,7 @@ export class XmlSignatureVerifier implements SignatureVerifier {
     private readonly systems: SystemDirectory,
   ) {}
 
-  async verifyRequest(
-    doc: Document,
-    _text: string,
-    request: SenderRequest,
-    at: Date,
-  ): Promise<VerifiedSender> {
+  async verifyRequest(doc: Document, _text: string, request: SignedPart, at: Date): Promise<VerifiedSender> {
     const signature = readSignature(doc, request.callerSignature, request.signedBlock);
     const certificate = this.trust.check(signature.certificate, at);
     const system = await this.systems.systemForCertificate(certificate.thumbprint);

@@ -6,6 +6,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { migration as certificates } from './migrations/0003_certificates.js';
 import { migration as cards } from './migrations/0004_cards.js';
 import { migration as tests } from './migrations/0005_tests.js';
+import { migration as queue } from './migrations/0007_queue.js';
 
 const migrations: Record<string, Migration> = {
   '0001_replay_protection': {
@@ -224,6 +225,7 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0007_queue': queue,
 };
 
 export const migrationProvider: MigrationProvider = {

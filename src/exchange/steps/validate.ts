@@ -1,14 +1,15 @@
 /**
  * Step 3, validate: envelope, exchange message and business payload against the compiled schema set in one
- * pass; then the payload must be a message type some service understands.
+ * pass. Then each operation reads its signed block (the operation table), and a payload for a hosted provider
+ * must be a message type some service understands.
  */
 import { GatewayFault } from '../../soap/faults.js';
 import type { SchemaSet } from '../../xml/schemas.js';
+import type { MessageType } from '../../providers/contract.js';
 import { need, type Exchange } from '../context.js';
 import type { Delivery } from '../dependencies.js';
-import { readSenderRequest } from '../request.js';
 
-export function validate(exchange: Exchange, schemas: SchemaSet, delivery: Delivery): void {
+export function validate(exchange: Exchange, schemas: SchemaSet): void {
   const problems = schemas.validate(need(exchange.text, 'message text'));
   if (problems.length) {
     throw new GatewayFault(
@@ -19,9 +20,11 @@ export function validate(exchange: Exchange, schemas: SchemaSet, delivery: Deliv
       },
     );
   }
-  const request = readSenderRequest(need(exchange.envelope, 'envelope').operationElement);
-  if (!delivery.knows(request.messageType)) {
-    const { namespace, localName } = request.messageType;
+}
+
+export function requireKnown(messageType: MessageType, delivery: Delivery): void {
+  if (!delivery.knows(messageType)) {
+    const { namespace, localName } = messageType;
     throw new GatewayFault(
       'BusinessDataTypeIsNotSupported',
       `no service handles {${namespace}}${localName}`,
@@ -33,5 +36,4 @@ export function validate(exchange: Exchange, schemas: SchemaSet, delivery: Deliv
       },
     );
   }
-  exchange.request = request;
 }

@@ -6,7 +6,7 @@ export async function verify(exchange: Exchange, verifier: SignatureVerifier): P
   exchange.sender = await verifier.verifyRequest(
     need(exchange.doc, 'document'),
     need(exchange.text, 'message text'),
-    need(exchange.request, 'request'),
+    need(exchange.signed, 'signed block'),
     exchange.receivedAt,
   );
 }

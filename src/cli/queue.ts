@@ -1,0 +1,132 @@
+/**
+ * `smev-gateway queue …`: the queued operations as an information system calls them, signed with its key:
+ * send-request and get-response/ack for a consumer, get-request/send-response/ack for a provider, and status.
+ * Each prints what the gateway handed out (ids, return address, payload) or the fault.
+ */
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import {
+  ackXml,
+  getStatusXml,
+  readHandedOut,
+  sendRequestXml,
+  sendResponseXml,
+  takeXml,
+  type ResponseContent,
+} from '../client/queued.js';
+import { postSoap } from '../client/send.js';
+import { signatureAlgorithmFor } from '../signature/algorithms.js';
+import type { SigningKey } from '../signature/xml-signature.js';
+import { SOAP11 } from '../soap/version.js';
+import { XMLSerializer } from '@xmldom/xmldom';
+
+interface QueueOptions {
+  system: string;
+  key?: string;
+  cert?: string;
+  url: string;
+}
+
+function keyOf(options: QueueOptions): SigningKey {
+  return {
+    privateKey: createPrivateKey(
+      readFileSync(options.key ?? `certs-sample/${options.system}.key.pem`, 'utf8'),
+    ),
+    certificatePem: readFileSync(options.cert ?? `certs-sample/${options.system}.crt.pem`, 'utf8'),
+    signatureAlgorithm: signatureAlgorithmFor('rsa'),
+  };
+}
+
+async function post(options: QueueOptions, xml: string, operation: string): Promise<string> {
+  const { status, body } = await postSoap(options.url, xml, SOAP11, `urn:${operation}`);
+  if (status !== 200) {
+    const reason = /<faultstring>([^<]*)</.exec(body)?.[1] ?? /<(?:\w+:)?Text[^>]*>([^<]*)</.exec(body)?.[1];
+    process.stdout.write(`fault (HTTP ${status}): ${reason ?? body.slice(0, 300)}\n`);
+    process.exitCode = 1;
+  }
+  return body;
+}
+
+function printHandedOut(body: string): void {
+  const message = readHandedOut(body);
+  if (!message) {
+    process.stdout.write('the queue is empty\n');
+    return;
+  }
+  const lines = [
+    `message ${message.messageId}`,
+    message.originalMessageId && `answers ${message.originalMessageId}`,
+    message.replyTo && `reply to ${message.replyTo}`,
+    message.statusCategory && `status ${message.statusCategory}`,
+    message.rejected && `rejected ${message.rejected}`,
+    message.statusCode && `intermediate status ${message.statusCode}`,
+    message.payload && new XMLSerializer().serializeToString(message.payload),
+  ].filter(Boolean);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function common(command: Command): Command {
+  return command
+    .requiredOption('-s, --system <mnemonic>', 'the calling information system')
+    .option('-k, --key <file>', 'its private key (default certs-sample/<system>.key.pem)')
+    .option('--cert <file>', 'its certificate (default certs-sample/<system>.crt.pem)')
+    .option('-u, --url <url>', 'the gateway endpoint', 'http://127.0.0.1:8080/ws');
+}
+
+export function registerQueueCommands(program: Command): void {
+  const queue = program.command('queue').description('the queued exchange: SendRequest … Ack, GetStatus');
+  common(
+    queue.command('send-request <payload>').description('queue a business payload for its recipient'),
+  ).action(async (payload: string, options: QueueOptions) => {
+    const request = sendRequestXml(SOAP11, keyOf(options), { payload: readFileSync(payload, 'utf8') });
+    await post(options, request.xml, 'SendRequest');
+    if (!process.exitCode) process.stdout.write(`queued ${request.messageId}\n`);
+  });
+  for (const operation of ['GetRequest', 'GetResponse'] as const) {
+    common(
+      queue
+        .command(operation === 'GetRequest' ? 'get-request' : 'get-response')
+        .description(`take the oldest ${operation === 'GetRequest' ? 'request' : 'answer'} for the system`),
+    ).action(async (options: QueueOptions) => {
+      printHandedOut(await post(options, takeXml(SOAP11, keyOf(options), operation), operation));
+    });
+  }
+  common(
+    queue
+      .command('send-response <to>')
+      .description('answer a request by its return address (the "reply to" of get-request)')
+      .option('--payload <file>', 'the answer: one business element')
+      .option(
+        '--reject <code>',
+        'reject instead: ACCESS_DENIED, NO_DATA, UNKNOWN_REQUEST_DESCRIPTION, FAILURE',
+      )
+      .option('--status <code>', 'an intermediate status code instead (the request stays open)')
+      .option('--description <text>', 'the rejection or status description', ''),
+  ).action(
+    async (
+      to: string,
+      options: QueueOptions & { payload?: string; reject?: string; status?: string; description: string },
+    ) => {
+      const content: ResponseContent = options.payload
+        ? { kind: 'answer', payload: readFileSync(options.payload, 'utf8') }
+        : options.reject
+          ? { kind: 'rejected', code: options.reject, description: options.description }
+          : { kind: 'status', code: Number(options.status ?? 0), description: options.description };
+      const response = sendResponseXml(SOAP11, keyOf(options), to, content);
+      await post(options, response.xml, 'SendResponse');
+      if (!process.exitCode) process.stdout.write(`answered with ${response.messageId}\n`);
+    },
+  );
+  common(queue.command('ack <messageId>').description('acknowledge a message the system took')).action(
+    async (messageId: string, options: QueueOptions) => {
+      await post(options, ackXml(SOAP11, keyOf(options), messageId), 'Ack');
+      if (!process.exitCode) process.stdout.write(`acknowledged ${messageId}\n`);
+    },
+  );
+  common(queue.command('status').description("take the system's next status notice")).action(
+    async (options: QueueOptions) => {
+      printHandedOut(await post(options, getStatusXml(SOAP11, keyOf(options)), 'GetStatus'));
+    },
+  );
+}

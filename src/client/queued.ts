@@ -1,0 +1,195 @@
+/**
+ * Building the queued operations' requests the way an information system does: each signed block (SMEV 3's
+ * element for the operation) with an Id, signed into CallerInformationSystemSignature beside it; and reading
+ * what the gateway hands out.
+ */
+import { DOMImplementation, type Document } from '@xmldom/xmldom';
+import { v1 as uuidv1 } from 'uuid';
+import { NS } from '../soap/namespaces.js';
+import type { SoapVersion } from '../soap/version.js';
+import { signTree } from '../signature/tree-signer.js';
+import type { SigningKey } from '../signature/xml-signature.js';
+import type { MessageType } from '../providers/contract.js';
+import { parseDom, type Element } from '../xml/dom.js';
+
+export const CALLER_BLOCK_ID = 'SIGNED_BY_CALLER';
+
+/** The request as a tree: signed on the tree and serialised once (no re-parse per signature). */
+class Message {
+  readonly doc: Document;
+  readonly op: Element;
+  constructor(version: SoapVersion, operation: string) {
+    this.doc = new DOMImplementation().createDocument(version.envelopeNs, 'soap:Envelope', null);
+    const envelope = this.doc.documentElement as Element;
+    envelope.appendChild(this.doc.createElementNS(version.envelopeNs, 'soap:Header'));
+    const body = this.add(envelope, version.envelopeNs, 'soap:Body');
+    this.op = this.add(body, NS.types, `ns2:${operation}Request`);
+  }
+
+  add(parent: Element, ns: string, name: string, text?: string): Element {
+    const element = this.doc.createElementNS(ns, name);
+    if (text !== undefined) element.appendChild(this.doc.createTextNode(text));
+    parent.appendChild(element);
+    return element;
+  }
+
+  block(ns: string, name: string): Element {
+    const block = this.add(this.op, ns, name);
+    block.setAttribute('Id', CALLER_BLOCK_ID);
+    return block;
+  }
+
+  content(parent: Element, payload: string): void {
+    const element = parseDom(payload).documentElement;
+    if (!element) throw new Error('the payload holds no element');
+    this.add(parent, NS.basic, 'ns3:MessagePrimaryContent').appendChild(this.doc.importNode(element, true));
+  }
+
+  sign(block: Element, key: SigningKey): string {
+    const container = this.add(this.op, NS.types, 'ns2:CallerInformationSystemSignature');
+    return signTree(this.doc, [{ target: block, container }], key);
+  }
+}
+
+export interface SendRequestOptions {
+  readonly payload: string;
+  readonly messageId?: string;
+  readonly endOfLife?: Date;
+  readonly testMessage?: boolean;
+}
+
+export function sendRequestXml(
+  version: SoapVersion,
+  key: SigningKey,
+  options: SendRequestOptions,
+): { xml: string; messageId: string } {
+  const messageId = options.messageId ?? uuidv1();
+  const m = new Message(version, 'SendRequest');
+  const data = m.block(NS.types, 'ns2:SenderProvidedRequestData');
+  m.add(data, NS.types, 'ns2:MessageID', messageId);
+  if (options.endOfLife) m.add(data, NS.types, 'ns2:EOL', options.endOfLife.toISOString());
+  m.content(data, options.payload);
+  if (options.testMessage) m.add(data, NS.types, 'ns2:TestMessage');
+  return { xml: m.sign(data, key), messageId };
+}
+
+export type ResponseContent =
+  | { readonly kind: 'answer'; readonly payload: string }
+  | { readonly kind: 'rejected'; readonly code: string; readonly description: string }
+  | { readonly kind: 'status'; readonly code: number; readonly description: string };
+
+export function sendResponseXml(
+  version: SoapVersion,
+  key: SigningKey,
+  to: string,
+  content: ResponseContent,
+  messageId = uuidv1(),
+): { xml: string; messageId: string } {
+  const m = new Message(version, 'SendResponse');
+  const data = m.block(NS.types, 'ns2:SenderProvidedResponseData');
+  m.add(data, NS.types, 'ns2:MessageID', messageId);
+  m.add(data, NS.types, 'ns2:To', to);
+  if (content.kind === 'answer') {
+    m.content(data, content.payload);
+  } else if (content.kind === 'rejected') {
+    const rejected = m.add(data, NS.types, 'ns2:RequestRejected');
+    m.add(rejected, NS.types, 'ns2:RejectionReasonCode', content.code);
+    m.add(rejected, NS.types, 'ns2:RejectionReasonDescription', content.description);
+  } else {
+    const status = m.add(data, NS.types, 'ns2:RequestStatus');
+    m.add(status, NS.types, 'ns2:StatusCode', String(content.code));
+    m.add(status, NS.types, 'ns2:StatusDescription', content.description);
+  }
+  return { xml: m.sign(data, key), messageId };
+}
+
+export function takeXml(
+  version: SoapVersion,
+  key: SigningKey,
+  operation: 'GetRequest' | 'GetResponse',
+  messageType?: MessageType,
+  at = new Date(),
+): string {
+  const m = new Message(version, operation);
+  const selector = m.block(NS.basic, 'ns3:MessageTypeSelector');
+  if (messageType) {
+    m.add(selector, NS.basic, 'ns3:NamespaceURI', messageType.namespace);
+    m.add(selector, NS.basic, 'ns3:RootElementLocalName', messageType.localName);
+  }
+  m.add(selector, NS.basic, 'ns3:Timestamp', at.toISOString());
+  return m.sign(selector, key);
+}
+
+export function ackXml(version: SoapVersion, key: SigningKey, messageId: string, accepted = true): string {
+  const m = new Message(version, 'Ack');
+  const target = m.block(NS.basic, 'ns3:AckTargetMessage');
+  target.setAttribute('accepted', String(accepted));
+  target.appendChild(m.doc.createTextNode(messageId));
+  return m.sign(target, key);
+}
+
+export function getStatusXml(version: SoapVersion, key: SigningKey, at = new Date()): string {
+  const m = new Message(version, 'GetStatus');
+  const timestamp = m.block(NS.basic, 'ns3:Timestamp');
+  timestamp.appendChild(m.doc.createTextNode(at.toISOString()));
+  return m.sign(timestamp, key);
+}
+
+/** What a taker needs from an answer: the handed-out message's ids, return address, payload, status. */
+export interface HandedOut {
+  readonly messageId: string;
+  readonly originalMessageId: string | undefined;
+  readonly replyTo: string | undefined;
+  readonly payload: Element | undefined;
+  readonly rejected: string | undefined;
+  readonly statusCode: string | undefined;
+  readonly statusCategory: string | undefined;
+}
+
+function first(root: Element, ns: string, name: string): Element | undefined {
+  return (root.getElementsByTagNameNS(ns, name).item(0) as Element | null) ?? undefined;
+}
+
+/** Read a GetRequest/GetResponse/GetStatus answer; undefined when the queue was empty. */
+export function readHandedOut(xml: string): HandedOut | undefined {
+  const root = parseDom(xml).documentElement as Element;
+  const request = first(root, NS.types, 'Request');
+  const response = first(root, NS.types, 'Response');
+  const status = first(root, NS.types, 'AsyncProcessingStatus');
+  if (status) {
+    const original = first(status, NS.types, 'OriginalMessageId')?.textContent ?? '';
+    return {
+      messageId: original,
+      originalMessageId: original,
+      replyTo: undefined,
+      payload: undefined,
+      rejected: undefined,
+      statusCode: undefined,
+      statusCategory: first(status, NS.types, 'StatusCategory')?.textContent ?? undefined,
+    };
+  }
+  const message = request ?? response;
+  if (!message) return undefined;
+  const block = first(
+    message,
+    NS.types,
+    request ? 'SenderProvidedRequestData' : 'SenderProvidedResponseData',
+  );
+  const content = block && first(block, NS.basic, 'MessagePrimaryContent');
+  let payload: Element | undefined;
+  for (let node = content?.firstChild; node; node = node.nextSibling) {
+    if (node.nodeType === 1) {
+      payload = node as Element;
+      break;
+    }
+  }
+  return {
+    messageId: (block && first(block, NS.types, 'MessageID')?.textContent) ?? '',
+    originalMessageId: first(message, NS.types, 'OriginalMessageId')?.textContent ?? undefined,
+    replyTo: first(message, NS.types, 'ReplyTo')?.textContent ?? undefined,
+    payload,
+    rejected: (block && first(block, NS.types, 'RejectionReasonCode')?.textContent) ?? undefined,
+    statusCode: (block && first(block, NS.types, 'StatusCode')?.textContent) ?? undefined,
+    statusCategory: undefined,
+  };
+}

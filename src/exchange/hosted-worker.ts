@@ -1,0 +1,153 @@
+/**
+ * Step 7 of SendRequest for routes whose provider the gateway hosts (`builtin:` or `remote:`): each instance
+ * runs this worker, which takes queued requests like any other taker (so several instances never take the same
+ * one at once), calls the provider through Delivery with the request's MessageID as its idempotency key, and
+ * then, in one transaction, queues the signed answer for the consumer and closes the request.
+ *
+ * At least once, visibly: if the instance dies after the provider answered and before the answer was queued,
+ * the request becomes visible again after the visibility timeout and is delivered again with the same MessageID
+ * (and a higher attempt number), which the provider recognises as a retry.
+ */
+import { v1 as uuidv1 } from 'uuid';
+import type { Logger } from '../logging/logger.js';
+import { isGatewayFault } from '../soap/faults.js';
+import { NS } from '../soap/namespaces.js';
+import { XMLSerializer } from '@xmldom/xmldom';
+import { childElements, childText, parseDom, type Element } from '../xml/dom.js';
+import type { AnswerSigner, Delivery, MessageQueue, Router, TakenMessage } from './dependencies.js';
+import { writeHostedResponse } from './queued-answers.js';
+import { readSenderRequest } from './request.js';
+
+export interface HostedWorkerOptions {
+  readonly concurrency: number;
+  readonly pollMs: number;
+  readonly providerTimeoutMs: number;
+  /** After this many failed deliveries the consumer gets a FAILURE rejection instead of another retry. */
+  readonly maxAttempts: number;
+}
+
+export class HostedWorker {
+  private running = false;
+  private readonly loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly queue: MessageQueue,
+    private readonly delivery: Delivery,
+    private readonly router: Router,
+    private readonly signer: AnswerSigner,
+    private readonly log: Logger,
+    private readonly options: HostedWorkerOptions,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    for (let i = 0; i < this.options.concurrency; i++) this.loops.push(this.loop());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let worked = false;
+      try {
+        worked = await this.runOnce();
+      } catch (error) {
+        this.log.error('hosted worker failed', { error: (error as Error).message });
+      }
+      if (!worked) await new Promise((resolve) => setTimeout(resolve, this.options.pollMs));
+    }
+  }
+
+  /** Take and serve one hosted request; false when there was none. */
+  async runOnce(now = new Date()): Promise<boolean> {
+    const taken = await this.queue.takeHosted(now);
+    if (!taken) return false;
+    await this.serve(taken);
+    return true;
+  }
+
+  private async serve(taken: TakenMessage): Promise<void> {
+    const element = parseDom(taken.body).documentElement as Element;
+    const request = readSenderRequest(element);
+    const replyTo = childText(element, NS.types, 'ReplyTo') ?? '';
+    const consumer = this.router.system(taken.sender) ?? {
+      mnemonic: taken.sender,
+      humanReadableName: taken.sender,
+    };
+    const provider = this.router.system(taken.recipient) ?? {
+      mnemonic: taken.recipient,
+      humanReadableName: taken.recipient,
+    };
+    let outcome;
+    try {
+      outcome = await this.delivery.deliver({
+        route: { recipient: provider, provider: taken.provider },
+        request,
+        sender: { ...consumer, certificateThumbprint: undefined },
+        deadline: AbortSignal.timeout(this.options.providerTimeoutMs),
+        attempt: taken.deliveries,
+      });
+    } catch (error) {
+      const reason = isGatewayFault(error) ? error.message : (error as Error).message;
+      if (taken.deliveries + 1 < this.options.maxAttempts) {
+        // Left as it is: the visibility timeout hands it out again.
+        this.log.warn('hosted provider failed; the request will be retried', {
+          messageId: taken.messageId,
+          attempt: taken.deliveries,
+          reason,
+        });
+        return;
+      }
+      outcome = {
+        kind: 'rejected' as const,
+        code: 'FAILURE' as const,
+        description: `the provider failed: ${reason}`,
+      };
+    }
+    const answerId = uuidv1();
+    const now = new Date();
+    const doc = writeHostedResponse(
+      outcome,
+      answerId,
+      { messageId: request.messageId, referenceMessageId: request.referenceMessageId, replyTo },
+      {
+        messageId: answerId,
+        type: 'RESPONSE',
+        sender: provider,
+        recipient: consumer,
+        sentAt: now,
+        destination: consumer.mnemonic,
+      },
+    );
+    const signed = parseDom(this.signer.signAnswer(doc));
+    const response = childElements(signed.documentElement as Element)[0] as Element;
+    const body = new XMLSerializer().serializeToString(response);
+    await this.queue.enqueueAnswer(
+      {
+        messageId: answerId,
+        request: {
+          messageId: request.messageId,
+          messageType: request.messageType,
+          sender: taken.sender,
+          recipient: taken.recipient,
+          provider: taken.provider,
+          state: 'delivered',
+          expiresAt: Number.MAX_SAFE_INTEGER,
+        },
+        messageType:
+          outcome.kind === 'answer'
+            ? (() => {
+                const root = parseDom(outcome.body).documentElement;
+                return { namespace: root?.namespaceURI ?? '', localName: root?.localName ?? '' };
+              })()
+            : request.messageType,
+        body,
+        final: true,
+      },
+      now,
+    );
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The messages of the queued operations, built as xmldom trees like the Call answer: what goes into the queue
+ * (`Request` for the provider, `Response` for the consumer, each with the caller's own signature copied into
+ * SenderInformationSystemSignature) and the answers that hand them out, whose gateway block (Id SIGNED_BY_SMEV)
+ * the gateway signs into SMEVSignature when it hands them out.
+ */
+import { DOMImplementation, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
+import { NS } from '../soap/namespaces.js';
+import type { SoapVersion } from '../soap/version.js';
+import { childElements, parseDom } from '../xml/dom.js';
+import type { SystemRef } from './dependencies.js';
+import { PROVIDER_BLOCK_ID, SMEV_BLOCK_ID } from './answer.js';
+
+export interface Metadata {
+  readonly messageId: string;
+  readonly type: 'REQUEST' | 'RESPONSE';
+  readonly sender: SystemRef;
+  readonly recipient: SystemRef;
+  readonly sentAt: Date;
+  readonly destination: string;
+  readonly status?: string;
+}
+
+type Add = (parent: Element, ns: string, name: string, text?: string) => Element;
+
+function adder(doc: Document): Add {
+  return (parent, ns, name, text) => {
+    const element = doc.createElementNS(ns, name);
+    if (text !== undefined) element.appendChild(doc.createTextNode(text));
+    parent.appendChild(element);
+    return element;
+  };
+}
+
+function writeMetadata(add: Add, parent: Element, meta: Metadata, id?: string): Element {
+  const metadata = add(parent, NS.types, 'ns2:MessageMetadata');
+  if (id) metadata.setAttribute('Id', id);
+  add(metadata, NS.types, 'ns2:MessageId', meta.messageId);
+  add(metadata, NS.types, 'ns2:MessageType', meta.type);
+  const from = add(metadata, NS.types, 'ns2:Sender');
+  add(from, NS.types, 'ns2:Mnemonic', meta.sender.mnemonic);
+  add(from, NS.types, 'ns2:HumanReadableName', meta.sender.humanReadableName);
+  add(metadata, NS.types, 'ns2:SendingTimestamp', meta.sentAt.toISOString());
+  add(metadata, NS.types, 'ns2:DestinationName', meta.destination);
+  const to = add(metadata, NS.types, 'ns2:Recipient');
+  add(to, NS.types, 'ns2:Mnemonic', meta.recipient.mnemonic);
+  add(to, NS.types, 'ns2:HumanReadableName', meta.recipient.humanReadableName);
+  add(add(metadata, NS.types, 'ns2:SupplementaryData'), NS.types, 'ns2:InteractionType', 'OIV2OIV');
+  if (meta.status) add(metadata, NS.types, 'ns2:Status', meta.status);
+  return metadata;
+}
+
+/** A standalone queued element (`Request` or `Response`) around the caller's signed block, serialised. */
+export function queuedElement(
+  kind: 'Request' | 'Response',
+  signedBlock: Element,
+  callerSignature: Element | undefined,
+  meta: Metadata,
+  extra: { replyTo?: string; originalMessageId?: string; referenceMessageId?: string },
+): string {
+  const doc = new DOMImplementation().createDocument(NS.types, `ns2:${kind}`, null);
+  const root = doc.documentElement as Element;
+  root.setAttribute('Id', SMEV_BLOCK_ID);
+  const add = adder(doc);
+  if (kind === 'Response') {
+    if (extra.originalMessageId) add(root, NS.types, 'ns2:OriginalMessageId', extra.originalMessageId);
+    if (extra.referenceMessageId) add(root, NS.types, 'ns2:ReferenceMessageID', extra.referenceMessageId);
+  }
+  // The caller's block travels as received, so its signature still verifies for the party that takes it.
+  root.appendChild(doc.importNode(signedBlock, true));
+  writeMetadata(add, root, meta);
+  if (kind === 'Request') add(root, NS.types, 'ns2:ReplyTo', extra.replyTo ?? '');
+  const signature = callerSignature ? childElements(callerSignature)[0] : undefined;
+  if (signature) {
+    add(root, NS.types, 'ns2:SenderInformationSystemSignature').appendChild(doc.importNode(signature, true));
+  }
+  return new XMLSerializer().serializeToString(doc);
+}
+
+export function soapAnswer(
+  version: SoapVersion,
+  responseElement: string,
+): { doc: Document; operation: Element; add: Add } {
+  const doc = new DOMImplementation().createDocument(version.envelopeNs, 'soap:Envelope', null);
+  const envelope = doc.documentElement as Element;
+  envelope.appendChild(doc.createElementNS(version.envelopeNs, 'soap:Header'));
+  const body = doc.createElementNS(version.envelopeNs, 'soap:Body');
+  envelope.appendChild(body);
+  const add = adder(doc);
+  const operation = add(body, NS.types, `ns2:${responseElement}`);
+  return { doc, operation, add };
+}
+
+/** SendRequestResponse / SendResponseResponse: the gateway's MessageMetadata, to be signed. */
+export function writeMetadataAnswer(version: SoapVersion, responseElement: string, meta: Metadata): Document {
+  const { doc, operation, add } = soapAnswer(version, responseElement);
+  writeMetadata(add, operation, meta, SMEV_BLOCK_ID);
+  add(operation, NS.types, 'ns2:SMEVSignature');
+  return doc;
+}
+
+/**
+ * GetRequestResponse / GetResponseResponse: the queued element inside RequestMessage / ResponseMessage, or
+ * nothing for an empty queue. Returns whether there is a gateway block to sign.
+ */
+export function writeTakeAnswer(
+  version: SoapVersion,
+  operation: 'GetRequest' | 'GetResponse',
+  body: string | undefined,
+): { doc: Document; signed: boolean } {
+  const answer = soapAnswer(version, `${operation}Response`);
+  if (body === undefined) return { doc: answer.doc, signed: false };
+  const holder = answer.add(
+    answer.operation,
+    NS.types,
+    operation === 'GetRequest' ? 'ns2:RequestMessage' : 'ns2:ResponseMessage',
+  );
+  const element = parseDom(body).documentElement;
+  if (!element) throw new Error('a queued message holds no element');
+  holder.appendChild(answer.doc.importNode(element, true));
+  answer.add(holder, NS.types, 'ns2:SMEVSignature');
+  return { doc: answer.doc, signed: true };
+}
+
+/** GetStatusResponse: one status notice, or nothing. */
+export function writeStatusAnswer(
+  version: SoapVersion,
+  notice: { originalMessageId: string; category: string; details: string } | undefined,
+): { doc: Document; signed: boolean } {
+  const { doc, operation, add } = soapAnswer(version, 'GetStatusResponse');
+  if (!notice) return { doc, signed: false };
+  const message = add(operation, NS.types, 'ns2:SmevAsyncProcessingMessage');
+  const data = add(message, NS.types, 'ns2:AsyncProcessingStatusData');
+  data.setAttribute('Id', SMEV_BLOCK_ID);
+  const status = add(data, NS.types, 'ns2:AsyncProcessingStatus');
+  add(status, NS.types, 'ns2:OriginalMessageId', notice.originalMessageId);
+  add(status, NS.types, 'ns2:StatusCategory', notice.category);
+  add(status, NS.types, 'ns2:StatusDetails', notice.details);
+  add(message, NS.types, 'ns2:SMEVSignature');
+  return { doc, signed: true };
+}
+
+/** AckResponse: empty. */
+export function writeAckAnswer(version: SoapVersion): Document {
+  return soapAnswer(version, 'AckResponse').doc;
+}
+
+/**
+ * The answer of a hosted provider as a queued `Response`: the gateway writes the provider's
+ * SenderProvidedResponseData (Id SIGNED_BY_PROVIDER) and signs it on the provider's behalf, as for Call; the
+ * returned document holds the Response in a ResponseMessage with both signature slots.
+ */
+export function writeHostedResponse(
+  outcome: { kind: 'answer'; body: string } | { kind: 'rejected'; code: string; description: string },
+  answerId: string,
+  request: { messageId: string; referenceMessageId: string; replyTo: string },
+  meta: Metadata,
+): Document {
+  const doc = new DOMImplementation().createDocument(NS.types, 'ns2:ResponseMessage', null);
+  const holder = doc.documentElement as Element;
+  const add = adder(doc);
+  const response = add(holder, NS.types, 'ns2:Response');
+  response.setAttribute('Id', SMEV_BLOCK_ID);
+  add(response, NS.types, 'ns2:OriginalMessageId', request.messageId);
+  add(response, NS.types, 'ns2:ReferenceMessageID', request.referenceMessageId);
+  const data = add(response, NS.types, 'ns2:SenderProvidedResponseData');
+  data.setAttribute('Id', PROVIDER_BLOCK_ID);
+  add(data, NS.types, 'ns2:MessageID', answerId);
+  add(data, NS.types, 'ns2:To', request.replyTo);
+  if (outcome.kind === 'answer') {
+    const payload = parseDom(outcome.body).documentElement;
+    if (!payload) throw new Error('the provider answer holds no element');
+    add(data, NS.basic, 'ns3:MessagePrimaryContent').appendChild(doc.importNode(payload, true));
+  } else {
+    const rejection = add(data, NS.types, 'ns2:RequestRejected');
+    add(rejection, NS.types, 'ns2:RejectionReasonCode', outcome.code);
+    add(rejection, NS.types, 'ns2:RejectionReasonDescription', outcome.description);
+  }
+  writeMetadata(add, response, meta);
+  add(response, NS.types, 'ns2:SenderInformationSystemSignature');
+  add(holder, NS.types, 'ns2:SMEVSignature');
+  return doc;
+}

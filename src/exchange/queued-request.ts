@@ -1,0 +1,123 @@
+/**
+ * The signed blocks of the queued operations as the pipeline reads them. Each operation signs one element
+ * (SMEV3-NOTES: SenderProvidedResponseData, MessageTypeSelector, AckTargetMessage, Timestamp), and the
+ * caller's signature stands beside it in CallerInformationSystemSignature. The schema has already checked the
+ * shapes; these pick the parts out of the very nodes that the verify step checks.
+ */
+import { createHash } from 'node:crypto';
+import type { MessageType } from '../providers/contract.js';
+import { GatewayFault } from '../soap/faults.js';
+import { NS } from '../soap/namespaces.js';
+import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
+import { dateOf, readSenderRequest, type SignedPart } from './request.js';
+
+export interface SenderResponse extends SignedPart {
+  readonly messageId: string;
+  /** The request's return address (its ReplyTo). */
+  readonly to: string;
+  /** `RequestStatus` is an intermediate status: the request stays open. */
+  readonly final: boolean;
+  /** The answer's business payload, when it carries one. */
+  readonly payload: Element | undefined;
+}
+
+export interface TakeRequest extends SignedPart {
+  /** Absent: any message type. */
+  readonly messageType: MessageType | undefined;
+  readonly signedAt: Date;
+}
+
+export interface AckRequest extends SignedPart {
+  readonly targetMessageId: string;
+  readonly accepted: boolean;
+  readonly signedAt: Date | undefined;
+}
+
+function signedPart(operationElement: Element, ns: string, name: string): SignedPart {
+  const signedBlock = firstChildElement(operationElement, ns, name);
+  if (!signedBlock) throw new GatewayFault('PoorSOAPEnvelopeFormat', `${name} is missing`);
+  return {
+    signedBlock,
+    signedBlockId: signedBlock.getAttribute('Id') ?? '',
+    callerSignature: firstChildElement(operationElement, NS.types, 'CallerInformationSystemSignature'),
+  };
+}
+
+export function readSenderResponse(operationElement: Element): SenderResponse {
+  const part = signedPart(operationElement, NS.types, 'SenderProvidedResponseData');
+  const block = part.signedBlock;
+  const messageId = childText(block, NS.types, 'MessageID')?.trim();
+  const to = childText(block, NS.types, 'To')?.trim();
+  if (!messageId || !to) {
+    throw new GatewayFault('PoorSOAPEnvelopeFormat', 'SenderProvidedResponseData lacks MessageID or To');
+  }
+  const content = firstChildElement(block, NS.basic, 'MessagePrimaryContent');
+  return {
+    ...part,
+    messageId,
+    to,
+    final: firstChildElement(block, NS.types, 'RequestStatus') === undefined,
+    payload: content ? childElements(content)[0] : undefined,
+  };
+}
+
+export function readTakeRequest(operationElement: Element): TakeRequest {
+  const part = signedPart(operationElement, NS.basic, 'MessageTypeSelector');
+  const namespace = childText(part.signedBlock, NS.basic, 'NamespaceURI')?.trim();
+  const localName = childText(part.signedBlock, NS.basic, 'RootElementLocalName')?.trim();
+  return {
+    ...part,
+    messageType: namespace && localName ? { namespace, localName } : undefined,
+    signedAt: timestampOf(childText(part.signedBlock, NS.basic, 'Timestamp')),
+  };
+}
+
+export function readAckRequest(operationElement: Element): AckRequest {
+  const part = signedPart(operationElement, NS.basic, 'AckTargetMessage');
+  const accepted = part.signedBlock.getAttribute('accepted')?.trim();
+  return {
+    ...part,
+    targetMessageId: (part.signedBlock.textContent ?? '').trim(),
+    accepted: accepted === 'true' || accepted === '1',
+    signedAt: undefined,
+  };
+}
+
+export function readStatusRequest(operationElement: Element): TakeRequest {
+  const part = signedPart(operationElement, NS.basic, 'Timestamp');
+  return { ...part, messageType: undefined, signedAt: timestampOf(part.signedBlock.textContent ?? '') };
+}
+
+function timestampOf(text: string | undefined): Date {
+  const date = dateOf(text);
+  if (!date) throw new GatewayFault('PoorSOAPEnvelopeFormat', 'the signed Timestamp is missing or invalid');
+  return date;
+}
+
+/** The digest that identifies one signed request for replay protection: its SignatureValue's. */
+export function signatureDigest(part: SignedPart): string {
+  const signature = part.callerSignature ? childElements(part.callerSignature)[0] : undefined;
+  const value = signature
+    ? childElements(signature).find((e) => e.localName === 'SignatureValue')?.textContent
+    : undefined;
+  return createHash('sha256')
+    .update((value ?? '').replace(/\s+/g, ''))
+    .digest('hex');
+}
+
+/** The signed block of any operation, by its operation element (the message log checks stored requests). */
+export function readSignedPart(operationElement: Element): SignedPart {
+  switch (operationElement.localName) {
+    case 'SendResponseRequest':
+      return readSenderResponse(operationElement);
+    case 'GetRequestRequest':
+    case 'GetResponseRequest':
+      return readTakeRequest(operationElement);
+    case 'AckRequest':
+      return readAckRequest(operationElement);
+    case 'GetStatusRequest':
+      return readStatusRequest(operationElement);
+    default:
+      return readSenderRequest(operationElement);
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * Step 5 onwards for the queued operations. SendRequest runs the same deduplicate and route steps as Call;
+ * its step 7 queues the request instead of calling the provider (the hosted worker calls hosted providers
+ * later). The take operations (GetRequest, GetResponse, GetStatus) are protected against replay by their signed
+ * Timestamp and signature digest; SendResponse answers only a request that was handed to the caller.
+ */
+import { randomUUID } from 'node:crypto';
+import { GatewayFault } from '../soap/faults.js';
+import { need, type Exchange } from './context.js';
+import type { MessageQueue, SystemRef } from './dependencies.js';
+import type { Answer } from './operation-table.js';
+import type { PipelineParts } from './pipeline.js';
+import {
+  queuedElement,
+  writeAckAnswer,
+  writeMetadataAnswer,
+  writeStatusAnswer,
+  writeTakeAnswer,
+} from './queued-answers.js';
+import { signatureDigest, type AckRequest, type SenderResponse, type TakeRequest } from './queued-request.js';
+import { SMEV_BLOCK_ID } from './answer.js';
+import { route } from './steps/route.js';
+import { requireKnown } from './steps/validate.js';
+
+/** Routes whose recipient takes its requests itself (GetRequest); other providers are hosted. */
+export const QUEUE_PROVIDER = 'queue';
+
+function queueOf(parts: PipelineParts): MessageQueue {
+  if (!parts.queue) throw new GatewayFault('SMEVFailure', 'the queued operations are not configured');
+  return parts.queue;
+}
+
+/** The gateway's block in a queued answer is ours alone: a caller's block may not borrow its Id. */
+function requireOwnId(id: string): void {
+  if (id === SMEV_BLOCK_ID) {
+    throw new GatewayFault('InvalidContent', `the Id ${SMEV_BLOCK_ID} is reserved for the gateway's block`);
+  }
+}
+
+export async function sendRequest(exchange: Exchange, parts: PipelineParts): Promise<Answer> {
+  const queue = queueOf(parts);
+  const request = need(exchange.request, 'request');
+  const sender = need(exchange.sender, 'sender');
+  requireOwnId(request.signedBlockId);
+  await parts.replay.acceptQueued(request.messageId, exchange.receivedAt);
+  await route(exchange, parts.router);
+  const target = need(exchange.route, 'route');
+  if (target.provider !== QUEUE_PROVIDER) requireKnown(request.messageType, parts.delivery);
+  const now = exchange.receivedAt;
+  const endOfLife = request.endOfLife?.getTime();
+  if (endOfLife !== undefined && endOfLife <= now.getTime()) {
+    throw new GatewayFault(
+      'EndOfLifeReached',
+      `the request's EOL ${request.endOfLife?.toISOString()} has passed`,
+    );
+  }
+  const meta = {
+    messageId: request.messageId,
+    type: 'REQUEST' as const,
+    sender,
+    recipient: target.recipient,
+    sentAt: now,
+    destination: target.recipient.mnemonic,
+  };
+  const replyTo = randomUUID();
+  await queue.enqueueRequest(
+    {
+      messageId: request.messageId,
+      sender: sender.mnemonic,
+      recipient: target.recipient.mnemonic,
+      provider: target.provider,
+      messageType: request.messageType,
+      replyTo,
+      body: queuedElement('Request', request.signedBlock, request.callerSignature, meta, { replyTo }),
+      expiresAt: Math.min(now.getTime() + queue.lifetimeMs, endOfLife ?? Infinity),
+    },
+    now,
+  );
+  return {
+    doc: writeMetadataAnswer(exchange.version, 'SendRequestResponse', { ...meta, status: 'requestIsQueued' }),
+    signing: 'gateway',
+  };
+}
+
+export async function sendResponse(exchange: Exchange, parts: PipelineParts): Promise<Answer> {
+  const queue = queueOf(parts);
+  const response = need(exchange.signed, 'signed block') as SenderResponse;
+  const sender = need(exchange.sender, 'sender');
+  requireOwnId(response.signedBlockId);
+  exchange.messageId = response.messageId;
+  const now = exchange.receivedAt;
+  // The return address is checked before the MessageID is spent, so a refused answer can be sent again.
+  const request = await queue.requestByReplyTo(response.to);
+  if (!request) {
+    throw new GatewayFault('TargetMessageIsNotFound', 'To names no request known to the gateway');
+  }
+  exchange.counterpart = request.sender;
+  if (request.recipient !== sender.mnemonic || request.provider !== QUEUE_PROVIDER) {
+    throw new GatewayFault('AccessDenied', `request ${request.messageId} was not sent to ${sender.mnemonic}`);
+  }
+  // Whether the request is still open is decided where the answer is queued: a retried answer whose first
+  // attempt closed the request is told MessageIsAlreadySent there, not TargetMessageIsNotFound.
+  await parts.replay.acceptQueued(response.messageId, now);
+  const consumer: SystemRef = parts.router.system(request.sender) ?? {
+    mnemonic: request.sender,
+    humanReadableName: request.sender,
+  };
+  const meta = {
+    messageId: response.messageId,
+    type: 'RESPONSE' as const,
+    sender,
+    recipient: consumer,
+    sentAt: now,
+    destination: consumer.mnemonic,
+  };
+  const payload = response.payload;
+  await queue.enqueueAnswer(
+    {
+      messageId: response.messageId,
+      request,
+      messageType: payload
+        ? { namespace: payload.namespaceURI ?? '', localName: payload.localName ?? '' }
+        : request.messageType,
+      body: queuedElement('Response', response.signedBlock, response.callerSignature, meta, {
+        originalMessageId: request.messageId,
+      }),
+      // expired requests are refused by the queue as closed
+      final: response.final,
+    },
+    now,
+  );
+  return {
+    doc: writeMetadataAnswer(exchange.version, 'SendResponseResponse', {
+      ...meta,
+      status: 'responseIsAcceptedBySmev',
+    }),
+    signing: 'gateway',
+  };
+}
+
+/** A signed take request is good once, and only near the gateway clock. */
+async function acceptTake(exchange: Exchange, parts: PipelineParts, signedAt: Date): Promise<void> {
+  await parts.replay.acceptSigned(
+    signatureDigest(need(exchange.signed, 'signed block')),
+    need(exchange.sender, 'sender').mnemonic,
+    signedAt,
+    exchange.receivedAt,
+  );
+}
+
+export async function getRequestOrResponse(
+  operation: 'GetRequest' | 'GetResponse',
+  exchange: Exchange,
+  parts: PipelineParts,
+): Promise<Answer> {
+  const queue = queueOf(parts);
+  const take = need(exchange.signed, 'signed block') as TakeRequest;
+  await acceptTake(exchange, parts, take.signedAt);
+  const taken = await queue.take(
+    need(exchange.sender, 'sender').mnemonic,
+    operation === 'GetRequest' ? 'request' : 'response',
+    take.messageType,
+    exchange.receivedAt,
+  );
+  if (taken) {
+    exchange.messageId = taken.messageId;
+    exchange.counterpart = taken.sender;
+  }
+  const { doc, signed } = writeTakeAnswer(exchange.version, operation, taken?.body);
+  return { doc, signing: signed ? 'gateway' : 'none' };
+}
+
+export async function getStatus(exchange: Exchange, parts: PipelineParts): Promise<Answer> {
+  const queue = queueOf(parts);
+  const take = need(exchange.signed, 'signed block') as TakeRequest;
+  await acceptTake(exchange, parts, take.signedAt);
+  const taken = await queue.take(
+    need(exchange.sender, 'sender').mnemonic,
+    'status',
+    undefined,
+    exchange.receivedAt,
+  );
+  if (taken) exchange.messageId = taken.requestId;
+  const notice = taken && (JSON.parse(taken.body) as { category: string; details: string });
+  const { doc, signed } = writeStatusAnswer(
+    exchange.version,
+    taken && notice ? { originalMessageId: taken.requestId, ...notice } : undefined,
+  );
+  return { doc, signing: signed ? 'gateway' : 'none' };
+}
+
+/**
+ * Ack carries no timestamp of its own (SMEV 3's AckTargetMessage is a MessageID only), so a replayed Ack can
+ * only acknowledge again what its signer already acknowledged, which changes nothing.
+ */
+export async function ack(exchange: Exchange, parts: PipelineParts): Promise<Answer> {
+  const queue = queueOf(parts);
+  const target = need(exchange.signed, 'signed block') as AckRequest;
+  exchange.messageId = target.targetMessageId;
+  await queue.ack(need(exchange.sender, 'sender').mnemonic, target.targetMessageId, exchange.receivedAt);
+  return { doc: writeAckAnswer(exchange.version), signing: 'none' };
+}

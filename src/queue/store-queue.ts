@@ -1,0 +1,356 @@
+/**
+ * The queues over the gateway store, shared by every instance on it. Taking is one statement: mark the oldest
+ * visible message handed out (its `visible_at` moves by the visibility timeout) and return it. On PostgreSQL
+ * the candidate row is chosen `FOR UPDATE SKIP LOCKED`, so concurrent takers on several instances each get a
+ * different message and never wait for one another; on SQLite the single writer serialises the statement.
+ * A message handed out and not acknowledged in time simply becomes visible again: nothing is lost when an
+ * instance (or a client) dies between taking and acknowledging.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { v1 as uuidv1 } from 'uuid';
+import type {
+  MessageQueue,
+  OpenRequest,
+  QueuedAnswer,
+  QueuedRequest,
+  TakeKind,
+  TakenMessage,
+} from '../exchange/dependencies.js';
+import type { MessageType } from '../providers/contract.js';
+import { GatewayFault } from '../soap/faults.js';
+import type { Database } from '../store/schema.js';
+import type { QueueMessageTable, QueueTables } from '../store/schema-queue.js';
+import type { Store } from '../store/store.js';
+import { statusNotice, type StatusChange } from './status.js';
+
+export interface QueueSettings {
+  readonly visibilityTimeoutMs: number;
+  readonly lifetimeMs: number;
+  /** Open requests one recipient may hold; 0: no limit. */
+  readonly maxDepth: number;
+  /** Send status notices to consumers (GetStatus). */
+  readonly statusNotices: boolean;
+  /** Final messages are kept this long (for Ack retries and TargetMessageIsNotFound answers), then removed. */
+  readonly retainMs: number;
+}
+
+type Db = Kysely<Database & QueueTables>;
+const OPEN = ['queued', 'delivered'] as const;
+
+/** A route whose provider the gateway hosts is served by the worker; `queue` routes by their recipient. */
+const QUEUE_PROVIDER = 'queue';
+
+export class StoreQueue implements MessageQueue {
+  private readonly db: Db;
+  private readonly postgres: boolean;
+
+  constructor(
+    store: Store,
+    private readonly settings: QueueSettings,
+  ) {
+    this.db = store.db.withTables<{ [T in keyof QueueTables]: QueueTables[T] }>();
+    this.postgres = store.dialect === 'postgres';
+  }
+
+  get lifetimeMs(): number {
+    return this.settings.lifetimeMs;
+  }
+
+  async enqueueRequest(request: QueuedRequest, now: Date): Promise<void> {
+    if (this.settings.maxDepth > 0) {
+      const row = await this.db
+        .selectFrom('queue_messages')
+        .select((eb) => eb.fn.countAll<number>().as('depth'))
+        .where('recipient', '=', request.recipient)
+        .where('kind', '=', 'request')
+        .where('state', 'in', OPEN)
+        .executeTakeFirst();
+      const depth = Number(row?.depth ?? 0);
+      if (depth >= this.settings.maxDepth) {
+        throw new GatewayFault(
+          'QuoteLimitExceeded',
+          `the queue of ${request.recipient} holds ${depth} requests, its limit`,
+          { fields: [['RemainedTotalQuoteSize', '0']] },
+        );
+      }
+    }
+    const at = now.getTime();
+    await this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('queue_messages')
+        .values({
+          message_id: request.messageId,
+          kind: 'request',
+          recipient: request.recipient,
+          sender: request.sender,
+          message_namespace: request.messageType.namespace,
+          message_local_name: request.messageType.localName,
+          request_id: request.messageId,
+          reply_to: request.replyTo,
+          provider: request.provider,
+          state: 'queued',
+          body: request.body,
+          created_at: at,
+          visible_at: at,
+          expires_at: request.expiresAt,
+          deliveries: 0,
+          updated_at: at,
+        })
+        .onConflict((conflict) => conflict.column('message_id').doNothing())
+        .executeTakeFirst();
+      if (!inserted.numInsertedOrUpdatedRows) throw alreadySent(request.messageId);
+      await this.notify(trx, request.sender, request.messageId, 'queued', at);
+    });
+  }
+
+  async requestByReplyTo(replyTo: string): Promise<OpenRequest | undefined> {
+    const row = await this.db
+      .selectFrom('queue_messages')
+      .select([
+        'message_id',
+        'sender',
+        'recipient',
+        'provider',
+        'state',
+        'expires_at',
+        'message_namespace',
+        'message_local_name',
+      ])
+      .where('reply_to', '=', replyTo)
+      .where('kind', '=', 'request')
+      .executeTakeFirst();
+    return (
+      row && {
+        messageId: row.message_id,
+        messageType: { namespace: row.message_namespace, localName: row.message_local_name },
+        sender: row.sender,
+        recipient: row.recipient,
+        provider: row.provider,
+        state: row.state,
+        expiresAt: Number(row.expires_at),
+      }
+    );
+  }
+
+  async enqueueAnswer(answer: QueuedAnswer, now: Date): Promise<void> {
+    const at = now.getTime();
+    const { request } = answer;
+    await this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('queue_messages')
+        .values({
+          message_id: answer.messageId,
+          kind: 'response',
+          recipient: request.sender,
+          sender: request.recipient,
+          message_namespace: answer.messageType.namespace,
+          message_local_name: answer.messageType.localName,
+          request_id: request.messageId,
+          reply_to: null,
+          provider: request.provider,
+          state: 'queued',
+          body: answer.body,
+          created_at: at,
+          visible_at: at,
+          expires_at: at + this.settings.lifetimeMs,
+          deliveries: 0,
+          updated_at: at,
+        })
+        .onConflict((conflict) => conflict.column('message_id').doNothing())
+        .executeTakeFirst();
+      // A retried answer (its first attempt's outcome unknown to the provider) is told so, not refused.
+      if (!inserted.numInsertedOrUpdatedRows) throw alreadySent(answer.messageId);
+      // The request must still be open; a final answer closes it, so it is never handed out again, even when
+      // the provider's Ack was lost.
+      const closed = await trx
+        .updateTable('queue_messages')
+        .set(answer.final ? { state: 'answered', updated_at: at } : { updated_at: at })
+        .where('message_id', '=', request.messageId)
+        .where('kind', '=', 'request')
+        .where('state', 'in', [...OPEN, 'acknowledged'])
+        .where('expires_at', '>', at)
+        .executeTakeFirst();
+      if (!closed.numUpdatedRows) {
+        throw new GatewayFault(
+          'TargetMessageIsNotFound',
+          `request ${request.messageId} is no longer open for an answer`,
+        );
+      }
+      await this.notify(trx, request.sender, request.messageId, answer.final ? 'answered' : 'status', at);
+    });
+  }
+
+  async take(
+    recipient: string,
+    kind: TakeKind,
+    messageType: MessageType | undefined,
+    now: Date,
+  ): Promise<TakenMessage | undefined> {
+    return this.takeWhere(now, { recipient, kind, messageType, hosted: false });
+  }
+
+  /** The worker's take: the oldest visible request on a route the gateway hosts. */
+  takeHosted(now: Date): Promise<TakenMessage | undefined> {
+    return this.takeWhere(now, { kind: 'request', hosted: true });
+  }
+
+  private async takeWhere(
+    now: Date,
+    which: { recipient?: string; kind: TakeKind; messageType?: MessageType | undefined; hosted: boolean },
+  ): Promise<TakenMessage | undefined> {
+    const at = now.getTime();
+    let candidate = this.db
+      .selectFrom('queue_messages')
+      .select('message_id')
+      .where('kind', '=', which.kind)
+      .where('state', 'in', OPEN)
+      .where('visible_at', '<=', at)
+      .where('expires_at', '>', at);
+    if (which.recipient !== undefined) candidate = candidate.where('recipient', '=', which.recipient);
+    // Requests on routes the gateway hosts are the worker's; the recipient system takes only `queue` routes.
+    if (which.kind === 'request') {
+      candidate = candidate.where('provider', which.hosted ? '<>' : '=', QUEUE_PROVIDER);
+    }
+    if (which.messageType) {
+      candidate = candidate
+        .where('message_namespace', '=', which.messageType.namespace)
+        .where('message_local_name', '=', which.messageType.localName);
+    }
+    candidate = candidate.orderBy('created_at').orderBy('message_id').limit(1);
+    if (this.postgres) candidate = candidate.forUpdate().skipLocked();
+    const row = await this.db
+      .updateTable('queue_messages')
+      .set({
+        state: 'delivered',
+        visible_at: at + this.settings.visibilityTimeoutMs,
+        deliveries: sql<number>`deliveries + 1`,
+        updated_at: at,
+      })
+      .where('message_id', '=', candidate)
+      .where('state', 'in', OPEN)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) return undefined;
+    if (row.kind === 'status') {
+      // A notice is told once: it carries no id of its own that an Ack could name.
+      await this.db.deleteFrom('queue_messages').where('message_id', '=', row.message_id).execute();
+    } else if (Number(row.deliveries) === 1) {
+      await this.notify(
+        this.db,
+        consumerOf(row),
+        row.request_id,
+        row.kind === 'request' ? 'delivered' : 'answer delivered',
+        at,
+      );
+    }
+    return {
+      messageId: row.message_id,
+      requestId: row.request_id,
+      sender: row.sender,
+      recipient: row.recipient,
+      provider: row.provider,
+      body: row.body,
+      deliveries: Number(row.deliveries) - 1,
+    };
+  }
+
+  async ack(system: string, messageId: string, now: Date): Promise<void> {
+    const at = now.getTime();
+    const row = await this.db
+      .selectFrom('queue_messages')
+      .select(['kind', 'state', 'request_id', 'sender', 'recipient', 'expires_at'])
+      .where('message_id', '=', messageId)
+      .where('recipient', '=', system)
+      .where('kind', '<>', 'status')
+      .executeTakeFirst();
+    if (!row || row.state === 'expired') {
+      throw new GatewayFault('TargetMessageIsNotFound', `${system} holds no message ${messageId}`);
+    }
+    // Acknowledging again is harmless: the first Ack may have been lost on its way back.
+    if (row.state === 'acknowledged' || row.state === 'answered') return;
+    const updated = await this.db
+      .updateTable('queue_messages')
+      .set({ state: 'acknowledged', updated_at: at })
+      .where('message_id', '=', messageId)
+      .where('state', 'in', OPEN)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows && row.kind === 'response') {
+      await this.notify(this.db, row.recipient, row.request_id, 'acknowledged', at);
+    }
+  }
+
+  /** Open messages past their lifetime leave the queue; their consumers are told. Returns how many. */
+  async expire(now: Date): Promise<number> {
+    const at = now.getTime();
+    const rows = await this.db
+      .updateTable('queue_messages')
+      .set({ state: 'expired', updated_at: at })
+      .where('state', 'in', [...OPEN, 'acknowledged'])
+      .where('kind', '<>', 'status')
+      .where('expires_at', '<=', at)
+      .returning(['kind', 'state', 'sender', 'recipient', 'request_id'])
+      .execute();
+    for (const row of rows) await this.notify(this.db, consumerOf(row), row.request_id, 'expired', at);
+    // Notices past their lifetime, and final messages past the retention, are removed.
+    await this.db
+      .deleteFrom('queue_messages')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('kind', '=', 'status'), eb('expires_at', '<=', at)]),
+          eb.and([
+            eb('state', 'in', ['acknowledged', 'answered', 'expired']),
+            eb('updated_at', '<=', at - this.settings.retainMs),
+          ]),
+        ]),
+      )
+      .execute();
+    return rows.length;
+  }
+
+  private async notify(
+    db: Db | Transaction<Database & QueueTables>,
+    consumer: string,
+    requestId: string,
+    change: StatusChange,
+    at: number,
+  ): Promise<void> {
+    if (!this.settings.statusNotices) return;
+    await db
+      .insertInto('queue_messages')
+      .values({
+        message_id: uuidv1(),
+        kind: 'status',
+        recipient: consumer,
+        sender: consumer,
+        message_namespace: '',
+        message_local_name: '',
+        request_id: requestId,
+        reply_to: null,
+        provider: '',
+        state: 'queued',
+        body: JSON.stringify(statusNotice(change)),
+        created_at: at,
+        visible_at: at,
+        // A notice outlives the message it tells of: `expired` is news only after the message is gone.
+        expires_at: at + this.settings.retainMs,
+        deliveries: 0,
+        updated_at: at,
+      })
+      .execute();
+  }
+}
+
+function alreadySent(messageId: string): GatewayFault {
+  return new GatewayFault('MessageIsAlreadySent', `MessageID ${messageId} was already accepted`);
+}
+
+/** The consumer of a row's exchange: a request's sender, an answer's recipient. */
+function consumerOf(row: Pick<QueueMessageTable, 'kind' | 'sender' | 'recipient'>): string {
+  return row.kind === 'request' ? row.sender : row.recipient;
+}
+
+/** An opaque return address: random, so it says nothing about the request and cannot be guessed. */
+export function newReplyTo(): string {
+  return randomUUID();
+}

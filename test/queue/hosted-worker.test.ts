@@ -1,0 +1,132 @@
+/**
+ * The hosted-provider worker is at least once, visibly: when the answer cannot be queued after the provider
+ * answered (here: the store write fails, as if the instance died right then), the request comes back after the
+ * visibility timeout and the provider is called again with the same MessageID and a higher attempt number.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { sendRequestXml } from '../../src/client/queued.js';
+import type { Delivery, MessageQueue, ProviderCall, Router } from '../../src/exchange/dependencies.js';
+import { HostedWorker } from '../../src/exchange/hosted-worker.js';
+import { queuedElement } from '../../src/exchange/queued-answers.js';
+import { readSenderRequest } from '../../src/exchange/request.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { StoreQueue } from '../../src/queue/store-queue.js';
+import { GatewaySigner } from '../../src/signature/signer.js';
+import { NS } from '../../src/soap/namespaces.js';
+import { SOAP11 } from '../../src/soap/version.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import { parseDom, type Element } from '../../src/xml/dom.js';
+import { sampleKey } from '../support/gateway.js';
+import { QUESTION, QUESTION_PAYLOAD } from './support.js';
+
+describe('Hosted worker: a crash between the provider call and queueing the answer', () => {
+  let dir: string;
+  let store: Store;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'smev-gateway-worker-'));
+    store = await openStore({ sqliteFile: join(dir, 'gateway.db') });
+  });
+  after(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('retries with the same MessageID, and the answer is queued once', async () => {
+    const queue = new StoreQueue(store, {
+      visibilityTimeoutMs: 200,
+      lifetimeMs: 60_000,
+      maxDepth: 0,
+      statusNotices: false,
+      retainMs: 60_000,
+    });
+    const { xml, messageId } = sendRequestXml(SOAP11, sampleKey('DEMO_CONSUMER'), {
+      payload: QUESTION_PAYLOAD,
+    });
+    const operation = parseDom(xml).getElementsByTagNameNS(NS.types, 'SendRequestRequest').item(0) as Element;
+    const request = readSenderRequest(operation);
+    const party = (mnemonic: string) => ({ mnemonic, humanReadableName: mnemonic });
+    await queue.enqueueRequest(
+      {
+        messageId,
+        sender: 'DEMO_CONSUMER',
+        recipient: 'SMEV_GATEWAY',
+        provider: 'builtin:questions',
+        messageType: QUESTION,
+        replyTo: 'reply-token',
+        body: queuedElement(
+          'Request',
+          request.signedBlock,
+          request.callerSignature,
+          {
+            messageId,
+            type: 'REQUEST',
+            sender: party('DEMO_CONSUMER'),
+            recipient: party('SMEV_GATEWAY'),
+            sentAt: new Date(),
+            destination: 'SMEV_GATEWAY',
+          },
+          { replyTo: 'reply-token' },
+        ),
+        expiresAt: Date.now() + 60_000,
+      },
+      new Date(),
+    );
+
+    const calls: Array<{ messageId: string; attempt: number | undefined }> = [];
+    const delivery: Delivery = {
+      knows: () => true,
+      deliver: async (call: ProviderCall) => {
+        calls.push({ messageId: call.request.messageId, attempt: call.attempt });
+        return {
+          kind: 'answer',
+          body: '<q:Answer xmlns:q="urn://example.org/queue-test/1.0"><q:Text>fine</q:Text></q:Answer>',
+        };
+      },
+    };
+    let crashes = 1;
+    const crashingQueue: MessageQueue = Object.assign(Object.create(queue) as MessageQueue, {
+      enqueueAnswer: async (...args: Parameters<MessageQueue['enqueueAnswer']>) => {
+        if (crashes-- > 0) throw new Error('the instance died here');
+        return queue.enqueueAnswer(...args);
+      },
+    });
+    const router: Router = {
+      route: async () => Promise.reject(new Error('unused')),
+      system: () => undefined,
+    };
+    const gatewayKey = sampleKey('gateway');
+    const worker = new HostedWorker(
+      crashingQueue,
+      delivery,
+      router,
+      new GatewaySigner(gatewayKey),
+      createLogger('error', { silent: true }),
+      {
+        concurrency: 1,
+        pollMs: 10,
+        providerTimeoutMs: 1000,
+        maxAttempts: 5,
+      },
+    );
+
+    let failure: unknown;
+    await worker.runOnce().catch((error: unknown) => (failure = error));
+    expect(String(failure)).to.contain('the instance died here');
+    expect(await worker.runOnce(), 'invisible until the visibility timeout').to.equal(false);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await worker.runOnce()).to.equal(true);
+    expect(calls).to.deep.equal([
+      { messageId, attempt: 0 },
+      { messageId, attempt: 1 },
+    ]);
+    const answer = await queue.take('DEMO_CONSUMER', 'response', undefined, new Date());
+    expect(answer?.requestId).to.equal(messageId);
+    expect(answer?.body).to.contain('reply-token');
+    expect(await queue.take('DEMO_CONSUMER', 'response', undefined, new Date())).to.equal(undefined);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await worker.runOnce(), 'the answered request is closed').to.equal(false);
+  });
+});

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { addQueueRoute, CONSUMER, PROVIDER, QueueClient } from './support.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('Queue: visibility timeout, lifetime and quotas', function () {
+  this.timeout(30_000);
+
+  describe('visibility timeout and expiry', () => {
+    let gateway: TestGateway;
+    let consumer: QueueClient;
+    let provider: QueueClient;
+    before(async () => {
+      gateway = await startTestGateway({
+        overrides: {
+          'queue.visibilityTimeoutSeconds': 0.4,
+          'queue.lifetimeSeconds': 1.5,
+          'queue.expirySweepSeconds': 0.2,
+        },
+      });
+      await addQueueRoute(gateway);
+      consumer = new QueueClient(gateway.endpoint, CONSUMER);
+      provider = new QueueClient(gateway.endpoint, PROVIDER);
+    });
+    after(() => gateway.stop());
+
+    it('hands a message not acknowledged in time out again, and never after its Ack', async () => {
+      const sent = await consumer.sendRequest();
+      expect((await provider.take('GetRequest'))?.messageId).to.equal(sent.messageId);
+      expect(await provider.take('GetRequest'), 'invisible while handed out').to.equal(undefined);
+      await sleep(500);
+      expect((await provider.take('GetRequest'))?.messageId, 'handed out again').to.equal(sent.messageId);
+      expect((await provider.ack(sent.messageId)).status).to.equal(200);
+      await sleep(500);
+      expect(await provider.take('GetRequest')).to.equal(undefined);
+    });
+
+    it('takes an expired message out of the queue and tells its consumer', async () => {
+      await consumer.statuses();
+      const sent = await consumer.sendRequest();
+      await sleep(1900);
+      expect(await provider.take('GetRequest')).to.equal(undefined);
+      const statuses = await consumer.statuses();
+      expect(statuses).to.include(`${sent.messageId} requestIsQueued`);
+      expect(statuses).to.include(`${sent.messageId} cancelled`);
+      const late = await provider.ack(sent.messageId);
+      expect(late.body).to.contain('TargetMessageIsNotFound');
+    });
+
+    it('ends a request at its own EOL when that is earlier than the lifetime', async () => {
+      const sent = await consumer.sendRequest(undefined, { endOfLife: new Date(Date.now() + 300) });
+      expect(sent.status, sent.body).to.equal(200);
+      await sleep(400);
+      expect(await provider.take('GetRequest')).to.equal(undefined);
+    });
+  });
+
+  describe('quotas', () => {
+    let gateway: TestGateway;
+    before(async () => {
+      gateway = await startTestGateway({
+        overrides: { 'queue.maxDepth': 2, 'queue.ratePerSecond': 0.5, 'queue.rateBurst': 4 },
+      });
+      await addQueueRoute(gateway);
+    });
+    after(() => gateway.stop());
+
+    it('refuses a request beyond the recipient queue depth with QuoteLimitExceeded', async () => {
+      const consumer = new QueueClient(gateway.endpoint, CONSUMER);
+      expect((await consumer.sendRequest()).status).to.equal(200);
+      expect((await consumer.sendRequest()).status).to.equal(200);
+      const third = await consumer.sendRequest();
+      expect(third.body).to.contain('QuoteLimitExceeded');
+      expect(third.body).to.contain('RemainedTotalQuoteSize');
+    });
+
+    it('refuses a sending system beyond its rate, other systems unaffected', async () => {
+      const consumer = new QueueClient(gateway.endpoint, CONSUMER);
+      // Three requests above were this system's; one more token is left, then none.
+      await consumer.status();
+      const refused = await consumer.status().catch((error: Error) => error.message);
+      expect(String(refused)).to.contain('QuoteLimitExceeded');
+      const other = new QueueClient(gateway.endpoint, PROVIDER);
+      // take() itself asserts an ordinary 200 answer.
+      await other.take('GetRequest');
+    });
+  });
+});

@@ -1,0 +1,254 @@
+import { expect } from 'chai';
+import { messageSignatureProblems } from '../../src/messagelog/message-signatures.js';
+import type { MessageRecord } from '../../src/messagelog/record.js';
+import { readSignature } from '../../src/signature/signature-element.js';
+import { verifyDetached } from '../../src/signature/xml-signature.js';
+import { loadTrustStore } from '../../src/signature/setup.js';
+import { readHandedOut, sendRequestXml, sendResponseXml, takeXml } from '../../src/client/queued.js';
+import { postSoap } from '../../src/client/send.js';
+import { SOAP11, SOAP12 } from '../../src/soap/version.js';
+import { NS } from '../../src/soap/namespaces.js';
+import { parseDom, type Element } from '../../src/xml/dom.js';
+import { PING_PAYLOAD, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import {
+  addQueueRoute,
+  ANSWER_PAYLOAD,
+  CONSUMER,
+  faultOf,
+  PROVIDER,
+  QUESTION,
+  QUESTION_PAYLOAD,
+  QueueClient,
+} from './support.js';
+
+/** The gateway's SMEVSignature over its block verifies with the gateway's certificate. */
+function expectGatewaySigned(gateway: TestGateway, xml: string): void {
+  const doc = parseDom(xml);
+  const signature = doc.getElementsByTagNameNS(NS.types, 'SMEVSignature').item(0) as Element;
+  const all = doc.getElementsByTagNameNS('*', '*');
+  let block: Element | undefined;
+  for (let i = 0; i < all.length; i++) {
+    const element = all.item(i) as Element;
+    if (element.getAttribute('Id') === 'SIGNED_BY_SMEV') block = element;
+  }
+  expect(block, 'the gateway block').to.not.equal(undefined);
+  const read = readSignature(doc, signature, block as Element);
+  const trust = loadTrustStore(gateway.config);
+  verifyDetached(read, trust.check(read.certificate, new Date()).publicKey, block as Element);
+}
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`Queued operations through the endpoint (${store})`, function () {
+    this.timeout(30_000);
+    let gateway: TestGateway;
+    let consumer: QueueClient;
+    let provider: QueueClient;
+    before(async () => {
+      gateway = await startTestGateway({ store, overrides: { 'queue.workerPollMs': 20 } });
+      await addQueueRoute(gateway);
+      consumer = new QueueClient(gateway.endpoint, CONSUMER);
+      provider = new QueueClient(gateway.endpoint, PROVIDER);
+    });
+    after(() => gateway.stop());
+
+    it('carries a request to its provider and the answer back, each step signed and acknowledged', async () => {
+      await consumer.statuses();
+      const sent = await consumer.sendRequest();
+      expect(sent.status, sent.body).to.equal(200);
+      expect(sent.body).to.contain(`<ns2:MessageId>${sent.messageId}</ns2:MessageId>`);
+      expect(sent.body).to.contain('<ns2:Status>requestIsQueued</ns2:Status>');
+      expectGatewaySigned(gateway, sent.body);
+
+      expect(await new QueueClient(gateway.endpoint, 'SOCCARD_28').take('GetRequest')).to.equal(undefined);
+      const taken = await provider.take('GetRequest', QUESTION);
+      expect(taken?.messageId).to.equal(sent.messageId);
+      expect(taken?.payload?.localName).to.equal('Question');
+      expect(taken?.replyTo).to.be.a('string');
+      expect((await provider.ack(sent.messageId)).status).to.equal(200);
+
+      const answered = await provider.sendResponse(taken?.replyTo ?? '');
+      expect(answered.status, answered.body).to.equal(200);
+      expect(answered.body).to.contain('responseIsAcceptedBySmev');
+
+      const response = await consumer.take('GetResponse');
+      expect(response?.messageId).to.equal(answered.messageId);
+      expect(response?.originalMessageId).to.equal(sent.messageId);
+      expect(response?.payload?.localName).to.equal('Answer');
+      expect((await consumer.ack(answered.messageId)).status).to.equal(200);
+      expect(await consumer.take('GetResponse')).to.equal(undefined);
+
+      expect(await consumer.statuses()).to.deep.equal([
+        `${sent.messageId} requestIsQueued`,
+        `${sent.messageId} underProcessing`,
+        `${sent.messageId} responseIsAcceptedBySmev`,
+        `${sent.messageId} responseIsDelivered`,
+        `${sent.messageId} responseIsDelivered`,
+      ]);
+    });
+
+    it('hands out signed messages: the gateway signs GetRequest and GetResponse answers', async () => {
+      const sent = await consumer.sendRequest();
+      const response = await provider.post(
+        takeXml(SOAP11, sampleKey(PROVIDER), 'GetRequest'),
+        'urn:GetRequest',
+      );
+      expect(response.body).to.contain(sent.messageId);
+      expectGatewaySigned(gateway, response.body);
+      // The consumer's own signature travels with the request.
+      expect(response.body).to.contain('SenderInformationSystemSignature');
+      await provider.ack(sent.messageId);
+    });
+
+    it('keeps the request open after an intermediate status, and closes it with the final answer', async () => {
+      const sent = await consumer.sendRequest();
+      const taken = await provider.take('GetRequest');
+      const to = taken?.replyTo ?? '';
+      const status = await provider.sendResponse(to, { kind: 'status', code: 1, description: 'working' });
+      expect(status.status, status.body).to.equal(200);
+      const rejected = await provider.sendResponse(to, {
+        kind: 'rejected',
+        code: 'NO_DATA',
+        description: 'nothing known',
+      });
+      expect(rejected.status, rejected.body).to.equal(200);
+      const first = await consumer.take('GetResponse');
+      expect(first?.statusCode).to.equal('1');
+      await consumer.ack(first?.messageId ?? '');
+      const second = await consumer.take('GetResponse');
+      expect(second?.rejected).to.equal('NO_DATA');
+      await consumer.ack(second?.messageId ?? '');
+      const again = await provider.sendResponse(to);
+      expect(faultOf(again.body)).to.contain('Client');
+      expect(again.body).to.contain('TargetMessageIsNotFound');
+      // Closed: not handed out again even though the provider never acknowledged it.
+      expect(await provider.take('GetRequest')).to.equal(undefined);
+      expect(sent.status).to.equal(200);
+    });
+
+    it('answers SendResponse by another system AccessDenied, and to an unknown address TargetMessageIsNotFound', async () => {
+      await consumer.sendRequest();
+      const taken = await provider.take('GetRequest');
+      const stranger = await new QueueClient(gateway.endpoint, 'SOCCARD_28').sendResponse(
+        taken?.replyTo ?? '',
+      );
+      expect(stranger.body).to.contain('AccessDenied');
+      const unknown = await provider.sendResponse('no-such-address');
+      expect(unknown.body).to.contain('TargetMessageIsNotFound');
+      expect((await provider.sendResponse(taken?.replyTo ?? '')).status).to.equal(200);
+      await provider.ack(taken?.messageId ?? '');
+    });
+
+    it('answers Ack of a message the caller does not hold TargetMessageIsNotFound', async () => {
+      const sent = await consumer.sendRequest();
+      const wrong = await consumer.ack(sent.messageId);
+      expect(wrong.body).to.contain('TargetMessageIsNotFound');
+      const taken = await provider.take('GetRequest');
+      expect((await provider.ack(taken?.messageId ?? '')).status).to.equal(200);
+      expect((await provider.ack(taken?.messageId ?? '')).status, 'a repeated Ack').to.equal(200);
+    });
+
+    it('refuses a replayed signed GetRequest and one signed outside the clock window', async () => {
+      const xml = takeXml(SOAP11, sampleKey(PROVIDER), 'GetRequest');
+      expect((await provider.post(xml, 'urn:GetRequest')).status).to.equal(200);
+      const replayed = await provider.post(xml, 'urn:GetRequest');
+      expect(replayed.body).to.contain('MessageIsAlreadySent');
+      const old = takeXml(
+        SOAP11,
+        sampleKey(PROVIDER),
+        'GetRequest',
+        undefined,
+        new Date(Date.now() - 3600_000),
+      );
+      expect((await provider.post(old, 'urn:GetRequest')).body).to.contain('StaleMessageId');
+    });
+
+    it('refuses a GetRequest whose signed selector was changed', async () => {
+      const xml = takeXml(SOAP11, sampleKey(PROVIDER), 'GetRequest', QUESTION).replace(
+        'queue-test/1.0</',
+        'queue-test/2.0</',
+      );
+      const response = await provider.post(xml, 'urn:GetRequest');
+      expect(response.body).to.contain('SignatureVerificationFault');
+    });
+
+    it('serves a hosted provider with the worker: the answer waits for the consumer', async () => {
+      const sent = await consumer.sendRequest(PING_PAYLOAD);
+      expect(sent.status, sent.body).to.equal(200);
+      let answer;
+      for (let i = 0; i < 100 && !answer; i++) {
+        answer = await consumer.take('GetResponse', {
+          namespace: 'urn://smev-gateway/services/ping/1.0',
+          localName: 'PingResponse',
+        });
+        if (!answer) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(answer?.originalMessageId).to.equal(sent.messageId);
+      expect(answer?.payload?.localName).to.equal('PingResponse');
+      expect((await consumer.ack(answer?.messageId ?? '')).status).to.equal(200);
+    });
+
+    it('logs every queued exchange, and each logged signature verifies as an auditor checks it', async () => {
+      const records = (await gateway.store.db
+        .selectFrom('message_log')
+        .selectAll()
+        .execute()) as unknown as MessageRecord[];
+      const operations = new Set(records.map((r) => r.operation));
+      for (const name of ['SendRequest', 'GetRequest', 'SendResponse', 'GetResponse', 'Ack', 'GetStatus']) {
+        expect(operations.has(name), name).to.equal(true);
+      }
+      const trust = loadTrustStore(gateway.config);
+      const problems = records.flatMap((record) =>
+        messageSignatureProblems(record, trust).map((p) => `${record.operation}: ${p}`),
+      );
+      expect(problems).to.deep.equal([]);
+    });
+
+    it('answers a retried SendRequest or SendResponse MessageIsAlreadySent and queues nothing twice', async () => {
+      // Start from empty queues: earlier tests may leave messages behind.
+      for (const [client, operation] of [
+        [provider, 'GetRequest'],
+        [consumer, 'GetResponse'],
+      ] as const) {
+        for (let m = await client.take(operation); m; m = await client.take(operation)) {
+          await client.ack(m.messageId);
+        }
+      }
+      const request = sendRequestXml(SOAP11, sampleKey(CONSUMER), { payload: QUESTION_PAYLOAD });
+      expect((await consumer.post(request.xml, 'urn:SendRequest')).status).to.equal(200);
+      expect((await consumer.post(request.xml, 'urn:SendRequest')).body).to.contain('MessageIsAlreadySent');
+      const taken = await provider.take('GetRequest');
+      expect(taken?.messageId).to.equal(request.messageId);
+      const answer = sendResponseXml(SOAP11, sampleKey(PROVIDER), taken?.replyTo ?? '', {
+        kind: 'answer',
+        payload: ANSWER_PAYLOAD,
+      });
+      expect((await provider.post(answer.xml, 'urn:SendResponse')).status).to.equal(200);
+      expect((await provider.post(answer.xml, 'urn:SendResponse')).body).to.contain('MessageIsAlreadySent');
+      await provider.ack(request.messageId);
+      const first = await consumer.take('GetResponse');
+      expect(first?.messageId).to.equal(answer.messageId);
+      await consumer.ack(first?.messageId ?? '');
+      expect(await consumer.take('GetResponse')).to.equal(undefined);
+    });
+
+    it('speaks SOAP 1.2 as well', async () => {
+      const request = sendRequestXml(SOAP12, sampleKey(CONSUMER), { payload: QUESTION_PAYLOAD });
+      const sent = await postSoap(gateway.endpoint, request.xml, SOAP12, 'urn:SendRequest');
+      expect(sent.status, sent.body).to.equal(200);
+      expect(sent.body).to.contain(SOAP12.envelopeNs);
+      const taken = await postSoap(
+        gateway.endpoint,
+        takeXml(SOAP12, sampleKey(PROVIDER), 'GetRequest'),
+        SOAP12,
+        'urn:GetRequest',
+      );
+      expect(readHandedOut(taken.body)?.messageId).to.equal(request.messageId);
+      await provider.ack(request.messageId);
+    });
+
+    it('refuses a request whose EOL has passed', async () => {
+      const sent = await consumer.sendRequest(undefined, { endOfLife: new Date(Date.now() - 1000) });
+      expect(sent.body).to.contain('EndOfLifeReached');
+    });
+  });
+}

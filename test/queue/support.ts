@@ -1,0 +1,87 @@
+/** Test support for the queued exchange: a `queue` route, and the operations as a system calls them. */
+import { expect } from 'chai';
+import {
+  ackXml,
+  getStatusXml,
+  readHandedOut,
+  sendRequestXml,
+  sendResponseXml,
+  takeXml,
+  type HandedOut,
+  type ResponseContent,
+} from '../../src/client/queued.js';
+import { postSoap } from '../../src/client/send.js';
+import type { MessageType } from '../../src/providers/contract.js';
+import { SOAP11 } from '../../src/soap/version.js';
+import { sampleKey, type TestGateway } from '../support/gateway.js';
+
+export const QUESTION: MessageType = { namespace: 'urn://example.org/queue-test/1.0', localName: 'Question' };
+export const QUESTION_PAYLOAD =
+  '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>how are you?</q:Text></q:Question>';
+export const ANSWER_PAYLOAD =
+  '<q:Answer xmlns:q="urn://example.org/queue-test/1.0"><q:Text>fine</q:Text></q:Answer>';
+export const CONSUMER = 'DEMO_CONSUMER';
+export const PROVIDER = 'SOCPROTECT_47';
+
+/** A route DEMO_CONSUMER → SOCPROTECT_47 that the provider serves itself with GetRequest. */
+export async function addQueueRoute(gateway: TestGateway, consumer = CONSUMER, recipient = PROVIDER) {
+  await gateway.registry.addRoute(
+    { name: 'test', role: 'operator' },
+    { consumer, recipient, ...QUESTION, provider: 'queue' },
+  );
+  // Every instance reloads its registry snapshot within a second.
+  await new Promise((resolve) => setTimeout(resolve, 700));
+}
+
+export function faultOf(body: string): string | undefined {
+  return /<(?:\w+:)?(?:faultcode|Value)>([^<]+)</.exec(body)?.[1];
+}
+
+export class QueueClient {
+  private readonly key;
+  constructor(
+    private readonly endpoint: string,
+    readonly system: string,
+  ) {
+    this.key = sampleKey(system);
+  }
+
+  post(xml: string, action: string) {
+    return postSoap(this.endpoint, xml, SOAP11, action);
+  }
+
+  async sendRequest(payload = QUESTION_PAYLOAD, options: { endOfLife?: Date; messageId?: string } = {}) {
+    const { xml, messageId } = sendRequestXml(SOAP11, this.key, { payload, ...options });
+    return { ...(await this.post(xml, 'urn:SendRequest')), messageId };
+  }
+
+  async take(operation: 'GetRequest' | 'GetResponse', type?: MessageType) {
+    const response = await this.post(takeXml(SOAP11, this.key, operation, type), `urn:${operation}`);
+    expect(response.status, response.body).to.equal(200);
+    return readHandedOut(response.body);
+  }
+
+  async sendResponse(to: string, content: ResponseContent = { kind: 'answer', payload: ANSWER_PAYLOAD }) {
+    const { xml, messageId } = sendResponseXml(SOAP11, this.key, to, content);
+    return { ...(await this.post(xml, 'urn:SendResponse')), messageId };
+  }
+
+  ack(messageId: string) {
+    return this.post(ackXml(SOAP11, this.key, messageId), 'urn:Ack');
+  }
+
+  async status(): Promise<HandedOut | undefined> {
+    const response = await this.post(getStatusXml(SOAP11, this.key), 'urn:GetStatus');
+    expect(response.status, response.body).to.equal(200);
+    return readHandedOut(response.body);
+  }
+
+  /** Every status notice queued for this system, oldest first. */
+  async statuses(): Promise<string[]> {
+    const seen: string[] = [];
+    for (let notice = await this.status(); notice; notice = await this.status()) {
+      seen.push(`${notice.originalMessageId} ${notice.statusCategory}`);
+    }
+    return seen;
+  }
+}
