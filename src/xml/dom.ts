@@ -8,13 +8,23 @@ import { GatewayFault } from '../soap/faults.js';
 export type { Document, Element, Node };
 
 export function parseDom(text: string): Document {
+  let problem: string | undefined;
   const parser = new DOMParser({
     onError: (level, message) => {
       // Warnings too: xmldom's warnings are well-formedness problems a strict parser would refuse.
-      throw new GatewayFault('MalformedXml', `not well-formed XML (${level}): ${message}`);
+      problem ??= `not well-formed XML (${level}): ${message}`;
+      throw new GatewayFault('MalformedXml', problem);
     },
   });
-  return parser.parseFromString(text, 'text/xml');
+  try {
+    return parser.parseFromString(text, 'text/xml');
+  } catch (error) {
+    // xmldom wraps whatever onError throws, and its own fatal errors (an undeclared prefix the namespace-blind
+    // gate let through), in a ParseError: either way the client sent XML we cannot read.
+    throw new GatewayFault('MalformedXml', problem ?? `not well-formed XML: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
 }
 
 /** Element children only, skipping text, comments and whitespace. */
