@@ -10,8 +10,10 @@ import { GatewayFault } from '../soap/faults.js';
 import { childElements, type Document, type Element, type Node } from '../xml/dom.js';
 import {
   DIGEST_ALGORITHMS,
+  ENVELOPED_SIGNATURE,
   SIGNATURE_ALGORITHMS,
   SIGNED_INFO_CANONICALIZATION,
+  SMEV_TRANSFORM_URI,
   TRANSFORMS,
 } from './algorithms.js';
 
@@ -113,8 +115,18 @@ export function readSignature(
       ? algorithmIn(t, TRANSFORMS, 'transform')
       : refuse('PoorSOAPEnvelopeFormat', 'unexpected element in Transforms'),
   );
-  if (!transforms.includes(SIGNED_INFO_CANONICALIZATION)) {
+  // The two signing profiles: exclusive c14n, then optionally the SMEV transform, which reads c14n's output. An
+  // enveloped-signature transform may come first (it removes nothing here). Any other order would hand the text
+  // one transform produced to a transform that reads a tree.
+  const chain = transforms[0] === ENVELOPED_SIGNATURE ? transforms.slice(1) : transforms;
+  if (chain[0] !== SIGNED_INFO_CANONICALIZATION) {
     return refuse('SignatureIsInvalid', 'the Reference must be canonicalised with exclusive c14n');
+  }
+  if (chain.length > 2 || (chain.length === 2 && chain[1] !== SMEV_TRANSFORM_URI)) {
+    return refuse(
+      'SignatureIsInvalid',
+      'the Reference transforms must be exclusive c14n, optionally followed by the SMEV transform',
+    );
   }
 
   const x509Data = childElements(keyInfo).filter((e) => isDs(e, 'X509Data'));

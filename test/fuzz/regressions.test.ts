@@ -7,7 +7,10 @@ import { NS } from '../../src/soap/namespaces.js';
 import { parseDom } from '../../src/xml/dom.js';
 import { guardXml } from '../../src/xml/guard.js';
 import { postSoapRaw, readFault } from '../foundation/helpers.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
+import { EXC_C14N, SMEV_TRANSFORM_URI } from '../../src/signature/algorithms.js';
+import { SOAP11 } from '../../src/soap/version.js';
+import { PING_PAYLOAD, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
 
 const LIMITS = { maxDepth: 64, maxAttributes: 256 };
 
@@ -44,5 +47,33 @@ describe('fuzz findings', () => {
       expect(fault.element).to.equal('InvalidContent');
       expect(fault.code).to.equal('MalformedXml');
     });
+  });
+
+  describe('Reference transforms in another order than the signing profiles', () => {
+    const transform = (uri: string) => `<ds:Transform Algorithm="${uri}"/>`;
+    const smevSigned = () =>
+      signCallRequest(
+        buildCallRequest({ version: SOAP11, payload: PING_PAYLOAD }).xml,
+        sampleKey('DEMO_CONSUMER'),
+        'smev',
+      );
+
+    for (const [name, chain] of [
+      ['the SMEV transform before exclusive c14n', [SMEV_TRANSFORM_URI, EXC_C14N]],
+      ['exclusive c14n twice', [EXC_C14N, EXC_C14N]],
+      ['the SMEV transform twice after c14n', [EXC_C14N, SMEV_TRANSFORM_URI, SMEV_TRANSFORM_URI]],
+    ] as const) {
+      it(`${name}: refused as SignatureIsInvalid, not an internal failure`, async () => {
+        const xml = smevSigned().replace(
+          transform(EXC_C14N) + transform(SMEV_TRANSFORM_URI),
+          chain.map(transform).join(''),
+        );
+        expect(xml).to.contain(chain.map(transform).join(''));
+        const fault = readFault((await postSoapRaw(gateway.endpoint, xml)).body);
+        expect(fault.soapCode).to.equal('soap:Client');
+        expect(fault.element).to.equal('SignatureVerificationFault');
+        expect(fault.code).to.equal('SignatureIsInvalid');
+      });
+    }
   });
 });
