@@ -10,7 +10,13 @@ import { postSoapRaw, readFault } from '../foundation/helpers.js';
 import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
 import { EXC_C14N, SMEV_TRANSFORM_URI } from '../../src/signature/algorithms.js';
 import { SOAP11 } from '../../src/soap/version.js';
-import { PING_PAYLOAD, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import {
+  PING_PAYLOAD,
+  sampleKey,
+  signedCall,
+  startTestGateway,
+  type TestGateway,
+} from '../support/gateway.js';
 
 const LIMITS = { maxDepth: 64, maxAttributes: 256 };
 
@@ -75,5 +81,37 @@ describe('fuzz findings', () => {
         expect(fault.code).to.equal('SignatureIsInvalid');
       });
     }
+  });
+
+  describe('stray characters in base64 values (skipped by Node, let through by libxml2)', () => {
+    for (const [element, stray, code] of [
+      ['SignatureValue', '&lt;', 'SignatureIsInvalid'],
+      ['SignatureValue', '!', 'SignatureIsInvalid'],
+      ['SignatureValue', '\u00a0', 'SignatureIsInvalid'],
+      ['X509Certificate', '.', 'CertificateIsMalformed'],
+      ['X509Certificate', '\u00a0', 'CertificateIsMalformed'],
+      ['DigestValue', '_', 'SignatureIsInvalid'],
+    ] as const) {
+      const label = stray === '\u00a0' ? 'a no-break space' : JSON.stringify(stray);
+      it(`${label} in ${element} is refused as ${code}`, async () => {
+        const { xml } = signedCall();
+        const mutated = xml.replace(`<ds:${element}>`, `<ds:${element}>${stray}`);
+        expect(mutated).not.to.equal(xml);
+        const fault = readFault((await postSoapRaw(gateway.endpoint, mutated)).body);
+        expect(fault.element).to.equal('SignatureVerificationFault');
+        expect(fault.code).to.equal(code);
+      });
+    }
+
+    it('XML whitespace inside the base64 values is still accepted', async () => {
+      const { xml } = signedCall();
+      const wrapped = xml.replace(
+        /(<ds:(SignatureValue|X509Certificate)>)([^<]+)/g,
+        (_all, open: string, _name: string, value: string) =>
+          `${open}\n${value.replace(/(.{64})/g, '$1\r\n\t ')}\n`,
+      );
+      const answer = await postSoapRaw(gateway.endpoint, wrapped);
+      expect(answer.status, answer.body).to.equal(200);
+    });
   });
 });
