@@ -2,6 +2,7 @@
  * The minimal inputs the fuzz properties found, each kept as a plain test of the fault it must now get.
  */
 import { expect } from 'chai';
+import { writeFault } from '../../src/soap/fault-writer.js';
 import { GatewayFault } from '../../src/soap/faults.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { parseDom } from '../../src/xml/dom.js';
@@ -9,7 +10,7 @@ import { guardXml } from '../../src/xml/guard.js';
 import { postSoapRaw, readFault } from '../foundation/helpers.js';
 import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
 import { EXC_C14N, SMEV_TRANSFORM_URI } from '../../src/signature/algorithms.js';
-import { SOAP11 } from '../../src/soap/version.js';
+import { SOAP11, SOAP12 } from '../../src/soap/version.js';
 import {
   PING_PAYLOAD,
   sampleKey,
@@ -19,6 +20,7 @@ import {
 } from '../support/gateway.js';
 
 const LIMITS = { maxDepth: 64, maxAttributes: 256 };
+const PING_NS = 'urn://smev-gateway/services/ping/1.0';
 
 function faultOf(run: () => unknown): GatewayFault {
   try {
@@ -112,6 +114,48 @@ describe('fuzz findings', () => {
       );
       const answer = await postSoapRaw(gateway.endpoint, wrapped);
       expect(answer.status, answer.body).to.equal(200);
+    });
+  });
+
+  describe('text that looks like a reference (xmlbuilder2 writes `&name;` and `&#n;` as they are)', () => {
+    const TEXTS = ['a&e;b', 'a&#0;b', 'a&#65;b', '&amp;', '&lt;x&gt;'];
+    const ping = (text: string) =>
+      `<ping:PingRequest xmlns:ping="urn://smev-gateway/services/ping/1.0"><ping:Text>${text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')}</ping:Text></ping:PingRequest>`;
+
+    it('a fault whose message quotes such text is well-formed and says the text exactly', () => {
+      for (const text of TEXTS) {
+        const fault = new GatewayFault('InvalidContent', `bad ${text}`, {
+          errors: [{ message: `value ${text}`, element: 'x' }],
+          fields: [['RootElementLocalName', text]],
+        });
+        for (const version of [SOAP11, SOAP12]) {
+          const doc = parseDom(writeFault(fault, version));
+          expect(doc.getElementsByTagNameNS(NS.faults, 'Description')[0]?.textContent).to.equal(
+            `bad ${text}`,
+          );
+          expect(doc.getElementsByTagNameNS(NS.faults, 'ValidationError')[0]?.textContent).to.equal(
+            `value ${text}`,
+          );
+        }
+      }
+    });
+
+    it('the client keeps such text in the payload it signs', () => {
+      for (const text of TEXTS) {
+        const { xml } = buildCallRequest({ version: SOAP11, payload: ping(text) });
+        expect(parseDom(xml).getElementsByTagNameNS(PING_NS, 'Text')[0]?.textContent).to.equal(text);
+      }
+    });
+
+    it('a ping echoes such text exactly in its signed answer', async () => {
+      for (const text of TEXTS) {
+        const answer = await postSoapRaw(gateway.endpoint, signedCall({ payload: ping(text) }).xml);
+        expect(answer.status, answer.body).to.equal(200);
+        const echoed = parseDom(answer.body).getElementsByTagNameNS(PING_NS, 'Text')[0]?.textContent;
+        expect(echoed).to.equal(text);
+      }
     });
   });
 });
