@@ -11,7 +11,10 @@ export function parseDom(text: string): Document {
   let problem: string | undefined;
   const parser = new DOMParser({
     onError: (level, message) => {
-      // Warnings too: xmldom's warnings are well-formedness problems a strict parser would refuse.
+      // xmldom warns of any U+FFFD in the text, guessing at an encoding problem: it is a character XML allows,
+      // and the parse step has already decoded the body as strict UTF-8.
+      if (level === 'warning' && message.startsWith('Unicode replacement character')) return;
+      // Other warnings too: xmldom's warnings are well-formedness problems a strict parser would refuse.
       problem ??= `not well-formed XML (${level}): ${message}`;
       throw new GatewayFault('MalformedXml', problem);
     },

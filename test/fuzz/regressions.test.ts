@@ -158,4 +158,19 @@ describe('fuzz findings', () => {
       }
     });
   });
+
+  describe('U+FFFD (xmldom warns of it as a possible encoding problem)', () => {
+    it('parses: it is a character XML allows', () => {
+      expect(parseDom('<a b="\ufffd">\ufffd</a>').documentElement?.textContent).to.equal('\ufffd');
+    });
+
+    it('a ping with it is answered and echoes it', async () => {
+      const payload = `<ping:PingRequest xmlns:ping="${PING_NS}"><ping:Text>a\ufffdb</ping:Text></ping:PingRequest>`;
+      const answer = await postSoapRaw(gateway.endpoint, signedCall({ payload }).xml);
+      expect(answer.status, answer.body).to.equal(200);
+      expect(parseDom(answer.body).getElementsByTagNameNS(PING_NS, 'Text')[0]?.textContent).to.equal(
+        'a\ufffdb',
+      );
+    });
+  });
 });
