@@ -173,4 +173,26 @@ describe('fuzz findings', () => {
       );
     });
   });
+
+  describe('U+0085, U+2028 and U+2029 (xmldom turned them into LF, as XML 1.1 does)', () => {
+    it('stay themselves in the tree, as in XML 1.0; CR LF and CR still become LF', () => {
+      const doc = parseDom('<a b="x\u2028y">1\u00852\u20283\u20294\r\n5\r6</a>');
+      expect(doc.documentElement?.textContent).to.equal('1\u00852\u20283\u20294\n5\n6');
+    });
+
+    for (const [name, separator] of [
+      ['U+2028', '\u2028'],
+      ['U+0085', '\u0085'],
+    ] as const) {
+      it(`a signed LF replaced by ${name} no longer verifies`, async () => {
+        const payload = `<ping:PingRequest xmlns:ping="${PING_NS}"><ping:Text>a\nb</ping:Text></ping:PingRequest>`;
+        const { xml } = signedCall({ payload });
+        expect((await postSoapRaw(gateway.endpoint, signedCall({ payload }).xml)).status).to.equal(200);
+        const mutated = xml.replace('a\nb', `a${separator}b`);
+        expect(mutated).not.to.equal(xml);
+        const fault = readFault((await postSoapRaw(gateway.endpoint, mutated)).body);
+        expect(fault.code).to.equal('SignatureIsInvalid');
+      });
+    }
+  });
 });
