@@ -20,12 +20,14 @@ export function fuzzRuns(bounded: number): number {
   return Number.isInteger(given) && given > 0 ? given : bounded;
 }
 
-/** fast-check parameters: the run count, and the seed from `FUZZ_SEED` to replay a reported failure. */
+/** fast-check parameters: the run count, and `FUZZ_SEED` (and `FUZZ_PATH`) to replay a reported failure. */
 export function fuzzParameters<T>(bounded: number): fc.Parameters<T> {
   const seed = Number(process.env.FUZZ_SEED);
   return {
     numRuns: fuzzRuns(bounded),
     ...(process.env.FUZZ_SEED !== undefined && Number.isInteger(seed) ? { seed } : {}),
+    // With the seed, the `path` fast-check printed replays the failing case at once.
+    ...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}),
   };
 }
 

@@ -159,9 +159,16 @@ export const treeEdit: fc.Arbitrary<TreeEdit> = fc.oneof(
   fc.record({ op: fc.constant('comment' as const), at, text: fc.string({ maxLength: 10 }) }),
 );
 
-/** Parse with xmldom, leniently: the edits need a tree, and the input is one of our own valid messages. */
-export function parseTree(xml: string): Document {
-  return new DOMParser({ onError: () => undefined }).parseFromString(xml, 'text/xml');
+/**
+ * Parse with xmldom, leniently: the edits need a tree. Undefined when even that fails (an earlier edit broke the
+ * text): then the edit leaves the text as it is.
+ */
+export function parseTree(xml: string): Document | undefined {
+  try {
+    return new DOMParser({ onError: () => undefined }).parseFromString(xml, 'text/xml');
+  } catch {
+    return undefined;
+  }
 }
 
 export function serializeTree(doc: Document): string {
@@ -241,8 +248,8 @@ export function applyTreeEdits(doc: Document, root: Element, edits: readonly Tre
 /** A whole message with its tree edited, serialised again. */
 export function editMessage(xml: string, edits: readonly TreeEdit[]): string {
   const doc = parseTree(xml);
-  const root = doc.documentElement;
-  if (!root) return xml;
+  const root = doc?.documentElement;
+  if (!doc || !root) return xml;
   applyTreeEdits(doc, root, edits);
   return serializeTree(doc);
 }
