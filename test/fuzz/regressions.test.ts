@@ -195,4 +195,20 @@ describe('fuzz findings', () => {
       });
     }
   });
+
+  describe('a schema-valid number the codec cannot read exactly (beyond the safe integer range)', () => {
+    it('is refused as InvalidContent, a client fault, not an internal failure', async () => {
+      const payload =
+        '<cert:DailyRegistryRequest xmlns:cert="urn://smev-gateway/services/certificates/1.0">' +
+        '<cert:RegistryDate>2026-11-23</cert:RegistryDate><cert:Transaction>' +
+        '<cert:TransactionId>DEMO-2026-0001</cert:TransactionId>' +
+        '<cert:CertificateNumber>470000000013</cert:CertificateNumber><cert:Cost>3450000</cert:Cost>' +
+        '</cert:Transaction><cert:TotalCount>1</cert:TotalCount>' +
+        '<cert:TotalCost>9223372036854775807</cert:TotalCost></cert:DailyRegistryRequest>';
+      const fault = readFault((await postSoapRaw(gateway.endpoint, signedCall({ payload }).xml)).body);
+      expect(fault.soapCode).to.equal('soap:Client');
+      expect(fault.element).to.equal('InvalidContent');
+      expect(fault.reason).to.contain('TotalCost');
+    });
+  });
 });
