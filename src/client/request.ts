@@ -6,6 +6,7 @@ import { create } from 'xmlbuilder2';
 import { v1 as uuidv1 } from 'uuid';
 import { NS } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
+import { parseDom, serializeXml } from '../xml/dom.js';
 import { signDetached, type SigningKey } from '../signature/xml-signature.js';
 
 export const CONSUMER_BLOCK_ID = 'SIGNED_BY_CONSUMER';
@@ -33,10 +34,17 @@ export function buildCallRequest(options: RequestOptions): { xml: string; messag
   data.ele(NS.types, 'ns2:MessageID').txt(messageId);
   if (options.referenceMessageId)
     data.ele(NS.types, 'ns2:ReferenceMessageID').txt(options.referenceMessageId);
-  data.ele(NS.basic, 'ns3:MessagePrimaryContent').import(create(options.payload));
+  data.ele(NS.basic, 'ns3:MessagePrimaryContent');
   if (options.testMessage) data.ele(NS.types, 'ns2:TestMessage');
   call.ele(NS.types, 'ns2:CallerInformationSystemSignature');
-  return { xml: doc.end(), messageId };
+  // The payload goes in as an xmldom tree: xmlbuilder2 would write a `&#65;` or `&name;` its parser decoded from
+  // the payload's text back as it is (see xml/text.ts), changing the text or breaking the XML.
+  const request = parseDom(doc.end());
+  const content = request.getElementsByTagNameNS(NS.basic, 'MessagePrimaryContent')[0];
+  const payload = parseDom(options.payload).documentElement;
+  if (!content || !payload) throw new Error('the payload holds no element');
+  content.appendChild(request.importNode(payload, true));
+  return { xml: serializeXml(request), messageId };
 }
 
 export function signCallRequest(

@@ -3,6 +3,7 @@
  * calls the route's provider under the deadline and encodes its answer. Provider failures become faults with
  * their cause; a provider never hangs an exchange past the deadline.
  */
+import type { Element } from '@xmldom/xmldom';
 import type { Delivery, ProviderCall } from '../exchange/dependencies.js';
 import { GatewayFault } from '../soap/faults.js';
 import type { MessageType, ProviderOutcome } from './contract.js';
@@ -64,7 +65,7 @@ export class ProviderDelivery implements Delivery {
         `provider ${route.provider} is not available for this message type`,
       );
     }
-    const body = service.codec.decode(request.payload);
+    const body = decodePayload(service, request.payload);
     const outcome = await withDeadline(
       service.provider.handle({
         messageId: request.messageId,
@@ -80,6 +81,22 @@ export class ProviderDelivery implements Delivery {
       route.provider,
     );
     return outcome.kind === 'answer' ? { kind: 'answer', body: service.codec.encode(outcome.body) } : outcome;
+  }
+}
+
+/**
+ * The codec refuses what the schema let through but it cannot read exactly (a number beyond the safe integer
+ * range, say): that is the client's content, so a client fault, never an internal failure.
+ */
+function decodePayload(service: HostedService, payload: Element): unknown {
+  try {
+    return service.codec.decode(payload);
+  } catch (error) {
+    if (error instanceof GatewayFault) throw error;
+    const reason = (error as Error).message.slice(0, 300);
+    throw new GatewayFault('InvalidContent', `the ${payload.localName} payload cannot be read: ${reason}`, {
+      cause: error,
+    });
   }
 }
 

@@ -10,8 +10,10 @@ import { GatewayFault } from '../soap/faults.js';
 import { childElements, type Document, type Element, type Node } from '../xml/dom.js';
 import {
   DIGEST_ALGORITHMS,
+  ENVELOPED_SIGNATURE,
   SIGNATURE_ALGORITHMS,
   SIGNED_INFO_CANONICALIZATION,
+  SMEV_TRANSFORM_URI,
   TRANSFORMS,
 } from './algorithms.js';
 
@@ -113,24 +115,52 @@ export function readSignature(
       ? algorithmIn(t, TRANSFORMS, 'transform')
       : refuse('PoorSOAPEnvelopeFormat', 'unexpected element in Transforms'),
   );
-  if (!transforms.includes(SIGNED_INFO_CANONICALIZATION)) {
+  // The two signing profiles: exclusive c14n, then optionally the SMEV transform, which reads c14n's output. An
+  // enveloped-signature transform may come first (it removes nothing here). Any other order would hand the text
+  // one transform produced to a transform that reads a tree.
+  const chain = transforms[0] === ENVELOPED_SIGNATURE ? transforms.slice(1) : transforms;
+  if (chain[0] !== SIGNED_INFO_CANONICALIZATION) {
     return refuse('SignatureIsInvalid', 'the Reference must be canonicalised with exclusive c14n');
+  }
+  if (chain.length > 2 || (chain.length === 2 && chain[1] !== SMEV_TRANSFORM_URI)) {
+    return refuse(
+      'SignatureIsInvalid',
+      'the Reference transforms must be exclusive c14n, optionally followed by the SMEV transform',
+    );
   }
 
   const x509Data = childElements(keyInfo).filter((e) => isDs(e, 'X509Data'));
   const certificates = x509Data.flatMap((data) =>
     childElements(data).filter((e) => isDs(e, 'X509Certificate')),
   );
-  if (x509Data.length !== 1 || certificates.length !== 1) {
+  if (x509Data.length !== 1 || certificates.length !== 1 || !certificates[0]) {
     return refuse('CertificateIsNotFound', 'KeyInfo must carry exactly one X509Certificate');
   }
+  base64Text(digestValue, 'SignatureIsInvalid');
+  base64Text(signatureValue, 'SignatureIsInvalid');
   return {
     signature,
     signatureMethod,
     digestMethod: algorithmIn(digestMethod, DIGEST_ALGORITHMS, 'digest'),
     transforms,
-    certificate: (certificates[0]?.textContent ?? '').replace(/\s+/g, ''),
+    certificate: base64Text(certificates[0], 'CertificateIsMalformed'),
   };
+}
+
+/** xs:base64Binary as XMLDSig tools read it: the base64 alphabet, padding, and XML whitespace between. */
+const BASE64_BINARY = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * The base64 content of a DigestValue, SignatureValue or X509Certificate, without its whitespace. Anything else
+ * is refused: Node's base64 decoder skips stray characters (and libxml2's schema check lets them through), so a
+ * value with one would verify here and fail in every other XMLDSig tool that reads the logged message.
+ */
+function base64Text(element: Element, reason: string): string {
+  const text = (element.textContent ?? '').replace(/[ \t\r\n]+/g, '');
+  if (!text || !BASE64_BINARY.test(text)) {
+    return refuse(reason, `ds:${element.localName} is not base64`);
+  }
+  return text;
 }
 
 function isDs(element: Element | undefined, localName: string): element is Element {

@@ -8,6 +8,7 @@ import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { GatewayFault } from './faults.js';
 import { NS } from './namespaces.js';
 import type { SoapVersion } from './version.js';
+import { xmlText } from '../xml/text.js';
 
 /** The code a client keys on: the SMEV subcode when there is one, else the catalogue code. */
 export function detailCode(fault: GatewayFault): string {
@@ -36,7 +37,7 @@ export function writeFault(
     fault.kind.soapCode ?? (fault.kind.party === 'Client' ? version.clientCode : version.serverCode);
   if (version.name === '1.1') {
     faultElement.ele('faultcode').txt(`soap:${partyCode}`);
-    faultElement.ele('faultstring').txt(fault.message);
+    faultElement.ele('faultstring').txt(xmlText(fault.message));
     writeDetail(faultElement.ele('detail'), fault, options);
   } else {
     const code = faultElement.ele(version.envelopeNs, 'soap:Code');
@@ -50,7 +51,7 @@ export function writeFault(
       .ele(version.envelopeNs, 'soap:Reason')
       .ele(version.envelopeNs, 'soap:Text')
       .att('http://www.w3.org/XML/1998/namespace', 'xml:lang', 'en')
-      .txt(fault.message);
+      .txt(xmlText(fault.message));
     writeDetail(faultElement.ele(version.envelopeNs, 'soap:Detail'), fault, options);
   }
   return doc.end();
@@ -63,16 +64,16 @@ function writeDetail(detail: XMLBuilder, fault: GatewayFault, options: FaultWrit
     detail.ele(NS.types, 'ns2:SMEVSignature');
   }
   element.ele(NS.faults, 'f:Code').txt(detailCode(fault));
-  element.ele(NS.faults, 'f:Description').txt(fault.message);
-  for (const [name, value] of fault.fields) element.ele(NS.faults, `f:${name}`).txt(value);
+  element.ele(NS.faults, 'f:Description').txt(xmlText(fault.message));
+  for (const [name, value] of fault.fields) element.ele(NS.faults, `f:${name}`).txt(xmlText(value));
   if (fault.kind.element !== 'InvalidContent') return;
   const problems = fault.errors.length ? fault.errors : [{ message: fault.message }];
   for (const problem of problems) {
     const error = element.ele(NS.faults, 'f:ValidationError');
     if (problem.line) error.att('errorPosition', String(problem.line)).att('line', String(problem.line));
     if (problem.column) error.att('column', String(problem.column));
-    if (problem.element) error.att('element', problem.element);
-    error.txt(problem.message);
+    if (problem.element) error.att('element', xmlText(problem.element));
+    error.txt(xmlText(problem.message));
   }
 }
 

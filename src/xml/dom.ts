@@ -7,14 +7,35 @@ import { GatewayFault } from '../soap/faults.js';
 
 export type { Document, Element, Node };
 
+/**
+ * XML 1.0 end-of-line handling: CR LF and lone CR become LF. xmldom's default also turns U+0085, U+2028 and U+2029
+ * into LF (XML 1.1's rules), so the tree would differ from the one libxml2 and every XMLDSig tool read: text
+ * signed with a LF would still verify after a U+2028 took its place.
+ */
+const xml10LineEndings = (text: string) => text.replace(/\r\n?/g, '\n');
+
 export function parseDom(text: string): Document {
+  let problem: string | undefined;
   const parser = new DOMParser({
+    normalizeLineEndings: xml10LineEndings,
     onError: (level, message) => {
-      // Warnings too: xmldom's warnings are well-formedness problems a strict parser would refuse.
-      throw new GatewayFault('MalformedXml', `not well-formed XML (${level}): ${message}`);
+      // xmldom warns of any U+FFFD in the text, guessing at an encoding problem: it is a character XML allows,
+      // and the parse step has already decoded the body as strict UTF-8.
+      if (level === 'warning' && message.startsWith('Unicode replacement character')) return;
+      // Other warnings too: xmldom's warnings are well-formedness problems a strict parser would refuse.
+      problem ??= `not well-formed XML (${level}): ${message}`;
+      throw new GatewayFault('MalformedXml', problem);
     },
   });
-  return parser.parseFromString(text, 'text/xml');
+  try {
+    return parser.parseFromString(text, 'text/xml');
+  } catch (error) {
+    // xmldom wraps whatever onError throws, and its own fatal errors (an undeclared prefix the namespace-blind
+    // gate let through), in a ParseError: either way the client sent XML we cannot read.
+    throw new GatewayFault('MalformedXml', problem ?? `not well-formed XML: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
 }
 
 /** Element children only, skipping text, comments and whitespace. */

@@ -8,6 +8,7 @@ import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { SocialCardStatus } from '../../store/schema-cards.js';
 import { childText, firstChildElement } from '../../xml/dom.js';
+import { xmlText } from '../../xml/text.js';
 import type { ServiceCodec } from '../contract.js';
 
 export const CARDS_NS = 'urn://smev-gateway/services/cards/1.0';
@@ -137,5 +138,5 @@ function writeState(root: XMLBuilder, card: CardState): void {
   root.ele(CARDS_NS, 'ConnectionPoint').txt(card.connectionPoint);
   root.ele(CARDS_NS, 'RegisteredAt').txt(card.registeredAt.toISOString());
   root.ele(CARDS_NS, 'StatusChangedAt').txt(card.statusChangedAt.toISOString());
-  if (card.statusReason !== undefined) root.ele(CARDS_NS, 'StatusReason').txt(card.statusReason);
+  if (card.statusReason !== undefined) root.ele(CARDS_NS, 'StatusReason').txt(xmlText(card.statusReason));
 }

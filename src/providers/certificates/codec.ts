@@ -6,6 +6,7 @@
 import type { Element } from '@xmldom/xmldom';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import { xmlText } from '../../xml/text.js';
 import type { ServiceCodec } from '../contract.js';
 import type { CertificateStatus } from './rules.js';
 
@@ -194,7 +195,7 @@ export const certificatesCodec: ServiceCodec<CertificatesRequest, CertificatesAn
   encode(answer: CertificatesAnswer): string {
     const ns = CERTIFICATES_NS;
     const add = (parent: XMLBuilder, name: string, value: string | number) =>
-      parent.ele(ns, name).txt(String(value));
+      parent.ele(ns, name).txt(xmlText(String(value)));
     const line = (parent: XMLBuilder, name: string, item: RegistryLine & { postedOn?: string }) => {
       const element = parent.ele(ns, name);
       add(element, 'TransactionId', item.transactionId);

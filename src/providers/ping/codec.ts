@@ -1,6 +1,7 @@
 /** The ping service's XML: `PingRequest/Text` in, `PingResponse` (Text, ReceivedAt) out. */
 import type { Element } from '@xmldom/xmldom';
 import { create } from 'xmlbuilder2';
+import { xmlText } from '../../xml/text.js';
 import type { ServiceCodec } from '../contract.js';
 
 export const PING_NS = 'urn://smev-gateway/services/ping/1.0';
@@ -24,7 +25,7 @@ export const pingCodec: ServiceCodec<PingRequest, PingAnswer> = {
   },
   encode(answer: PingAnswer): string {
     const root = create().ele(PING_NS, 'PingResponse');
-    root.ele(PING_NS, 'Text').txt(answer.text);
+    root.ele(PING_NS, 'Text').txt(xmlText(answer.text));
     root.ele(PING_NS, 'ReceivedAt').txt(answer.receivedAt.toISOString());
     return root.end({ headless: true });
   },

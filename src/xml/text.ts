@@ -1,0 +1,9 @@
+/**
+ * Text and attribute values for xmlbuilder2's `txt()` and `att()`. xmlbuilder2 (4.x) takes `&name;` and `&#n;`
+ * inside a value for references already escaped and writes them as they are, so a client's "a&e;b" would come out
+ * as an undefined entity (an answer no parser reads) and "&#65;" as "A". Escaping every `&` first leaves exactly
+ * one `&amp;` for each, which xmlbuilder2 keeps.
+ */
+export function xmlText(value: string): string {
+  return value.replace(/&/g, '&amp;');
+}
