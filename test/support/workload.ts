@@ -113,12 +113,13 @@ export class Workload {
     return this.kinds[this.kinds.length - 1]![0];
   }
 
-  /** The next request of the mix, signed now. */
-  next(kind: RequestKind = this.nextKind()): WorkItem {
+  /** The next request of the mix (or of the kind given, from the system given), signed now. */
+  next(kind: RequestKind = this.nextKind(), from?: string): WorkItem {
     const n = ++this.count;
     // One request in ten speaks SOAP 1.2, as some consumers do.
     const version = n % 10 === 0 ? SOAP12 : SOAP11;
-    const sign = (system: string, payload: string, posting?: WorkItem['posting']): WorkItem => {
+    const sign = (sender: string, payload: string, posting?: WorkItem['posting']): WorkItem => {
+      const system = from ?? sender;
       const { xml, messageId } = signedCall({ system, payload, version });
       const headers = soapHeaders(version, 'urn:Call');
       return { kind, system, messageId, xml, headers, ...(posting ? { posting } : {}) };
