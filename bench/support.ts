@@ -3,7 +3,7 @@
  * mix made ahead by worker threads, an autocannon driver that counts answers, rejections and faults by code,
  * and printing helpers.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -16,7 +16,16 @@ export { freePort, type ChildGateway } from '../test/support/child-gateway.js';
 /** Start `node dist/src/cli/main.js serve` with a fresh SQLite file (or the given environment). */
 export async function spawnGateway(env: Record<string, string> = {}): Promise<ChildGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'smev-gateway-bench-'));
-  return spawnChild({ env: { SQLITE_FILE: join(dir, 'gateway.db'), ...env }, echo: true });
+  const gateway = await spawnChild({ env: { SQLITE_FILE: join(dir, 'gateway.db'), ...env }, echo: true });
+  // The store goes with the gateway: a soak leaves hundreds of megabytes of records behind.
+  return {
+    ...gateway,
+    stop: async () => {
+      const code = await gateway.stop();
+      rmSync(dir, { recursive: true, force: true });
+      return code;
+    },
+  };
 }
 
 export function arg(name: string, fallback: string): string {
