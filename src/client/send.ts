@@ -9,6 +9,13 @@ export interface TlsClientMaterial {
   readonly key?: string;
 }
 
+/** The HTTP headers that carry a SOAP version and its action. */
+export function soapHeaders(version: SoapVersion, action: string): Record<string, string> {
+  return version.name === '1.1'
+    ? { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${action}"` }
+    : { 'content-type': `application/soap+xml; charset=utf-8; action="${action}"` };
+}
+
 export async function postSoap(
   url: string,
   xml: string,
@@ -16,10 +23,7 @@ export async function postSoap(
   action: string,
   tls?: TlsClientMaterial,
 ): Promise<{ status: number; body: string }> {
-  const headers: Record<string, string> =
-    version.name === '1.1'
-      ? { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${action}"` }
-      : { 'content-type': `application/soap+xml; charset=utf-8; action="${action}"` };
+  const headers = soapHeaders(version, action);
   if (tls) return postOverTls(url, xml, headers, tls);
   const response = await fetch(url, { method: 'POST', headers, body: xml });
   return { status: response.status, body: await response.text() };

@@ -28,6 +28,8 @@ export class MessageLogWriter {
   private flushing: Promise<void> | undefined;
   private checkpointing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The last insert failed: the store's head must be read again before the next one. */
+  private unsure = false;
 
   private constructor(
     private readonly store: Store,
@@ -43,29 +45,38 @@ export class MessageLogWriter {
     options: MessageLogOptions,
   ): Promise<MessageLogWriter> {
     const writer = new MessageLogWriter(store, instanceId, signer, options);
-    const last = await store.db
-      .selectFrom('message_log')
-      .select(['seq', 'hash'])
-      .where('instance_id', '=', instanceId)
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    const cut = await store.db
-      .selectFrom('message_log_checkpoints')
-      .select(['seq', 'head_hash'])
-      .where('instance_id', '=', instanceId)
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (last) [writer.seq, writer.head] = [Number(last.seq), last.hash];
-    else if (cut) [writer.seq, writer.head] = [Number(cut.seq), cut.head_hash];
-    writer.checkpointedSeq = Number(cut?.seq ?? 0);
+    writer.checkpointedSeq = await writer.readHead();
     writer.timer = setInterval(
       () => void writer.checkpoint().catch((e: unknown) => options.onError?.(e)),
       options.checkpointSeconds * 1000,
     );
     writer.timer.unref();
     return writer;
+  }
+
+  /**
+   * Takes the chain head from the store: the last record, or the last cut when retention removed them all.
+   * Returns the seq of the last checkpoint.
+   */
+  private async readHead(): Promise<number> {
+    const { db } = this.store;
+    const last = await db
+      .selectFrom('message_log')
+      .select(['seq', 'hash'])
+      .where('instance_id', '=', this.instanceId)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const cut = await db
+      .selectFrom('message_log_checkpoints')
+      .select(['seq', 'head_hash'])
+      .where('instance_id', '=', this.instanceId)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (last) [this.seq, this.head] = [Number(last.seq), last.hash];
+    else if (cut) [this.seq, this.head] = [Number(cut.seq), cut.head_hash];
+    return Number(cut?.seq ?? 0);
   }
 
   /** Resolves once the record is stored; rejects when it could not be. */
@@ -80,18 +91,24 @@ export class MessageLogWriter {
     while (this.pending.length) {
       const batch = this.pending;
       this.pending = [];
-      let { seq, head } = this;
-      const rows: MessageRecord[] = batch.map(({ fields }) => {
-        const base = { ...fields, instance_id: this.instanceId, seq: ++seq, prev_hash: head };
-        head = recordHash(base);
-        return { ...base, hash: head };
-      });
       try {
+        // A failed insert may have been stored after all (a commit whose answer was lost with the connection):
+        // then the chain continues from what the store holds, not from what this process last saw.
+        if (this.unsure) {
+          await this.readHead();
+          this.unsure = false;
+        }
+        let { seq, head } = this;
+        const rows: MessageRecord[] = batch.map(({ fields }) => {
+          const base = { ...fields, instance_id: this.instanceId, seq: ++seq, prev_hash: head };
+          head = recordHash(base);
+          return { ...base, hash: head };
+        });
         await this.store.db.insertInto('message_log').values(rows).execute();
         [this.seq, this.head] = [seq, head];
         for (const item of batch) item.resolve();
       } catch (error) {
-        // Nothing of the batch is stored; the chain continues from the last stored record.
+        this.unsure = true;
         for (const item of batch) item.reject(error);
       }
     }

@@ -81,6 +81,10 @@ function openPostgres(connectionString: string, schema?: string): Store {
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: the pool listens only to idle clients, and a server shutdown between two
+  // statements of a transaction arrives as an 'error' event with no query to take it. The transaction's next
+  // statement fails instead, and the pool drops the broken client when it comes back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

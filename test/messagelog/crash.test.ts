@@ -4,14 +4,12 @@
  * same file (same port, so the same instance chain), it continues the chain; `log verify` says intact, and every
  * request a client saw answered with HTTP 200 has its record: nothing answered went unlogged.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { openStore } from '../../src/store/store.js';
+import { freePort, spawnGateway, type ChildGateway } from '../support/child-gateway.js';
 import { signedCall } from '../support/gateway.js';
 import { cli } from './support.js';
 
@@ -20,35 +18,7 @@ const PRESIGNED = 2000;
 /** How long the load runs before the kill (at least; and not before 20 answers). */
 const RUN_MS = 2000;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  await new Promise((r) => server.close(r));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
-
-async function serve(port: number, sqliteFile: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve'], {
-    env: { ...process.env, PORT: String(port), SQLITE_FILE: sqliteFile, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => void (stderr += chunk.toString('utf8')));
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`the gateway exited (${child.exitCode}): ${stderr}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`the gateway did not start: ${stderr}`);
-}
+const serve = (port: number, sqliteFile: string) => spawnGateway({ port, env: { SQLITE_FILE: sqliteFile } });
 
 const ping = (port: number, xml: string) =>
   fetch(`http://127.0.0.1:${port}/ws`, {
@@ -60,9 +30,9 @@ const ping = (port: number, xml: string) =>
 describe('message log: SIGKILL in the middle of a load run (SQLite, real CLI)', function () {
   this.timeout(180_000);
   let dir: string;
-  let child: ChildProcess | undefined;
-  after(() => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  let child: ChildGateway | undefined;
+  after(async () => {
+    await child?.kill();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -109,10 +79,9 @@ describe('message log: SIGKILL in the middle of a load run (SQLite, real CLI)', 
     }
     const killedAfterMs = performance.now() - started;
     const answeredAtKill = answered.length;
-    child.kill('SIGKILL');
-    await once(child, 'exit');
+    await child.kill();
     await load;
-    expect(child.signalCode).to.equal('SIGKILL');
+    expect(child.process.signalCode).to.equal('SIGKILL');
     expect(errors, 'requests in flight at the kill must fail').to.be.greaterThan(0);
     expect(refused).to.equal(0);
 
@@ -125,9 +94,7 @@ describe('message log: SIGKILL in the middle of a load run (SQLite, real CLI)', 
       await response.text();
       answered.push(request.messageId);
     }
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-    expect(child.exitCode).to.equal(0);
+    expect(await child.stop()).to.equal(0);
 
     const verify = cli(['log', 'verify'], { SQLITE_FILE: sqliteFile });
     expect(verify.status, verify.stdout + verify.stderr).to.equal(0);
