@@ -39,6 +39,8 @@ export const ConfigSchema = z
           .default(5 * 1024 * 1024),
         maxDepth: z.coerce.number().int().positive().default(64),
         maxAttributes: z.coerce.number().int().positive().default(256),
+        /** Elements and comments per message: bounds the time a body can cost before its signature is checked. */
+        maxNodes: z.coerce.number().int().positive().default(100_000),
         /** Seconds to let in-flight exchanges finish after SIGTERM. */
         shutdownGraceSeconds: z.coerce.number().positive().default(10),
         providerTimeoutMs: z.coerce.number().int().positive().default(10_000),
@@ -48,6 +50,7 @@ export const ConfigSchema = z
         maxBodyBytes: 5 * 1024 * 1024,
         maxDepth: 64,
         maxAttributes: 256,
+        maxNodes: 100_000,
         shutdownGraceSeconds: 10,
         providerTimeoutMs: 10_000,
       }),

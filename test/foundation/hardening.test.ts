@@ -55,6 +55,13 @@ function hugeDeep(levels = 100_000): string {
   return doc;
 }
 
+/** About 4.9 MB of siblings: `unit` repeated under one element (a flat body of tiny elements or comments). */
+function hugeFlat(unit: string): string {
+  const head = `${ENVELOPE_OPEN}<x:Flat xmlns:x="urn://example.test/x">`;
+  const tail = `</x:Flat>${ENVELOPE_CLOSE}`;
+  return head + unit.repeat(Math.floor((4_900_000 - head.length - tail.length) / unit.length)) + tail;
+}
+
 /** About 4.9 MB: one element with some two hundred thousand attributes. */
 function hugeAttributes(): string {
   const head = `${ENVELOPE_OPEN}<x:Many xmlns:x="urn://example.test/x"`;
@@ -208,6 +215,9 @@ describe('foundation: hardened XML gate', () => {
     ['100,000-deep nesting', hugeDeep, 'XmlTooDeep'],
     ['200,000 attributes on one element', hugeAttributes, 'TooManyAttributes'],
     ['billion laughs behind a large comment', hugeLaughs, 'DoctypeForbidden'],
+    ['a million tiny sibling elements', () => hugeFlat('<x:e/>'), 'TooManyNodes'],
+    ['a million tiny elements with text', () => hugeFlat('<x:e>t</x:e>'), 'TooManyNodes'],
+    ['six hundred thousand comments', () => hugeFlat('<!---->'), 'TooManyNodes'],
   ];
   for (const [what, make, code] of hostile) {
     it(`while a 4.9 MB body of ${what} is refused, a concurrent signed ping is answered`, async () => {

@@ -19,7 +19,7 @@ import {
   type TestGateway,
 } from '../support/gateway.js';
 
-const LIMITS = { maxDepth: 64, maxAttributes: 256 };
+const LIMITS = { maxDepth: 64, maxAttributes: 256, maxNodes: 100_000 };
 const PING_NS = 'urn://smev-gateway/services/ping/1.0';
 
 function faultOf(run: () => unknown): GatewayFault {

@@ -54,7 +54,7 @@ export interface RemoteCall {
 }
 
 /** Limits for parsing what an upstream sends back. */
-const ANSWER_LIMITS = { maxDepth: 64, maxAttributes: 256 };
+const ANSWER_LIMITS = { maxDepth: 64, maxAttributes: 256, maxNodes: 100_000 };
 
 /** Why an upstream answer was refused; the provider maps it to a ProviderFailure naming it. */
 export class WireError extends Error {
