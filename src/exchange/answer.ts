@@ -6,11 +6,10 @@
 import { DOMImplementation, type Document, type Element } from '@xmldom/xmldom';
 import { NS } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
-import { parseDom } from '../xml/dom.js';
+import { adder, SMEV_BLOCK_ID, writeMetadata, writeResponseData } from './blocks.js';
 import { need, type Exchange } from './context.js';
 
-export const PROVIDER_BLOCK_ID = 'SIGNED_BY_PROVIDER';
-export const SMEV_BLOCK_ID = 'SIGNED_BY_SMEV';
+export { PROVIDER_BLOCK_ID, SMEV_BLOCK_ID } from './blocks.js';
 
 export interface AnswerOptions {
   /** Emit the empty signature elements the signer fills in. */
@@ -25,15 +24,10 @@ export function writeCallAnswer(exchange: Exchange, options: AnswerOptions): Doc
   const sender = need(exchange.sender, 'sender');
   const route = need(exchange.route, 'route');
   const outcome = need(exchange.outcome, 'outcome');
-  const answeredAt = (exchange.answeredAt ?? new Date()).toISOString();
+  const answeredAt = exchange.answeredAt ?? new Date();
   const answerId = need(exchange.answerMessageId, 'answer message id');
   const { doc, body } = soapEnvelope(exchange.version);
-  const add = (parent: Element, ns: string, name: string, text?: string) => {
-    const element = doc.createElementNS(ns, name);
-    if (text !== undefined) element.appendChild(doc.createTextNode(text));
-    parent.appendChild(element);
-    return element;
-  };
+  const add = adder(doc);
   const call = add(body, NS.sync, 'sync:CallResponse');
   call.setAttribute('xmlns:ns2', NS.types);
   call.setAttribute('xmlns:ns3', NS.basic);
@@ -41,35 +35,17 @@ export function writeCallAnswer(exchange: Exchange, options: AnswerOptions): Doc
   response.setAttribute('Id', SMEV_BLOCK_ID);
   add(response, NS.types, 'ns2:OriginalMessageId', request.messageId);
   add(response, NS.types, 'ns2:ReferenceMessageID', request.referenceMessageId);
-
-  const data = add(response, NS.types, 'ns2:SenderProvidedResponseData');
-  data.setAttribute('Id', PROVIDER_BLOCK_ID);
-  add(data, NS.types, 'ns2:MessageID', answerId);
-  add(data, NS.types, 'ns2:To', sender.mnemonic);
-  if (outcome.kind === 'answer') {
-    const payload = parseDom(outcome.body).documentElement;
-    if (!payload) throw new Error('the provider answer holds no element');
-    add(data, NS.basic, 'ns3:MessagePrimaryContent').appendChild(doc.importNode(payload, true));
-  } else {
-    const rejection = add(data, NS.types, 'ns2:RequestRejected');
-    add(rejection, NS.types, 'ns2:RejectionReasonCode', outcome.code);
-    add(rejection, NS.types, 'ns2:RejectionReasonDescription', outcome.description);
-  }
-
-  const metadata = add(response, NS.types, 'ns2:MessageMetadata');
-  metadata.setAttribute('Id', 'METADATA');
-  add(metadata, NS.types, 'ns2:MessageId', answerId);
-  add(metadata, NS.types, 'ns2:MessageType', 'RESPONSE');
-  const from = add(metadata, NS.types, 'ns2:Sender');
-  add(from, NS.types, 'ns2:Mnemonic', route.recipient.mnemonic);
-  add(from, NS.types, 'ns2:HumanReadableName', route.recipient.humanReadableName);
-  add(metadata, NS.types, 'ns2:SendingTimestamp', answeredAt);
-  add(metadata, NS.types, 'ns2:DestinationName', route.provider);
-  const to = add(metadata, NS.types, 'ns2:Recipient');
-  add(to, NS.types, 'ns2:Mnemonic', sender.mnemonic);
-  add(to, NS.types, 'ns2:HumanReadableName', sender.humanReadableName);
-  add(add(metadata, NS.types, 'ns2:SupplementaryData'), NS.types, 'ns2:InteractionType', 'OIV2OIV');
-  add(metadata, NS.types, 'ns2:DeliveryTimestamp', answeredAt);
+  writeResponseData(add, response, answerId, sender.mnemonic, outcome);
+  const metadata = {
+    messageId: answerId,
+    type: 'RESPONSE' as const,
+    sender: route.recipient,
+    recipient: sender,
+    sentAt: answeredAt,
+    destination: route.provider,
+    deliveredAt: answeredAt,
+  };
+  writeMetadata(add, response, metadata, 'METADATA');
 
   if (options.signatureSlots) {
     add(response, NS.types, 'ns2:SenderInformationSystemSignature');

@@ -8,47 +8,17 @@ import { DOMImplementation, XMLSerializer, type Document, type Element } from '@
 import { NS } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
 import { childElements, parseDom } from '../xml/dom.js';
-import type { SystemRef } from './dependencies.js';
-import { PROVIDER_BLOCK_ID, SMEV_BLOCK_ID } from './answer.js';
+import {
+  adder,
+  SMEV_BLOCK_ID,
+  writeMetadata,
+  writeResponseData,
+  type Add,
+  type Metadata,
+  type ResponseOutcome,
+} from './blocks.js';
 
-export interface Metadata {
-  readonly messageId: string;
-  readonly type: 'REQUEST' | 'RESPONSE';
-  readonly sender: SystemRef;
-  readonly recipient: SystemRef;
-  readonly sentAt: Date;
-  readonly destination: string;
-  readonly status?: string;
-}
-
-type Add = (parent: Element, ns: string, name: string, text?: string) => Element;
-
-function adder(doc: Document): Add {
-  return (parent, ns, name, text) => {
-    const element = doc.createElementNS(ns, name);
-    if (text !== undefined) element.appendChild(doc.createTextNode(text));
-    parent.appendChild(element);
-    return element;
-  };
-}
-
-function writeMetadata(add: Add, parent: Element, meta: Metadata, id?: string): Element {
-  const metadata = add(parent, NS.types, 'ns2:MessageMetadata');
-  if (id) metadata.setAttribute('Id', id);
-  add(metadata, NS.types, 'ns2:MessageId', meta.messageId);
-  add(metadata, NS.types, 'ns2:MessageType', meta.type);
-  const from = add(metadata, NS.types, 'ns2:Sender');
-  add(from, NS.types, 'ns2:Mnemonic', meta.sender.mnemonic);
-  add(from, NS.types, 'ns2:HumanReadableName', meta.sender.humanReadableName);
-  add(metadata, NS.types, 'ns2:SendingTimestamp', meta.sentAt.toISOString());
-  add(metadata, NS.types, 'ns2:DestinationName', meta.destination);
-  const to = add(metadata, NS.types, 'ns2:Recipient');
-  add(to, NS.types, 'ns2:Mnemonic', meta.recipient.mnemonic);
-  add(to, NS.types, 'ns2:HumanReadableName', meta.recipient.humanReadableName);
-  add(add(metadata, NS.types, 'ns2:SupplementaryData'), NS.types, 'ns2:InteractionType', 'OIV2OIV');
-  if (meta.status) add(metadata, NS.types, 'ns2:Status', meta.status);
-  return metadata;
-}
+export type { Metadata } from './blocks.js';
 
 /** A standalone queued element (`Request` or `Response`) around the caller's signed block, serialised. */
 export function queuedElement(
@@ -151,7 +121,7 @@ export function writeAckAnswer(version: SoapVersion): Document {
  * returned document holds the Response in a ResponseMessage with both signature slots.
  */
 export function writeHostedResponse(
-  outcome: { kind: 'answer'; body: string } | { kind: 'rejected'; code: string; description: string },
+  outcome: ResponseOutcome,
   answerId: string,
   request: { messageId: string; referenceMessageId: string; replyTo: string },
   meta: Metadata,
@@ -163,19 +133,7 @@ export function writeHostedResponse(
   response.setAttribute('Id', SMEV_BLOCK_ID);
   add(response, NS.types, 'ns2:OriginalMessageId', request.messageId);
   add(response, NS.types, 'ns2:ReferenceMessageID', request.referenceMessageId);
-  const data = add(response, NS.types, 'ns2:SenderProvidedResponseData');
-  data.setAttribute('Id', PROVIDER_BLOCK_ID);
-  add(data, NS.types, 'ns2:MessageID', answerId);
-  add(data, NS.types, 'ns2:To', request.replyTo);
-  if (outcome.kind === 'answer') {
-    const payload = parseDom(outcome.body).documentElement;
-    if (!payload) throw new Error('the provider answer holds no element');
-    add(data, NS.basic, 'ns3:MessagePrimaryContent').appendChild(doc.importNode(payload, true));
-  } else {
-    const rejection = add(data, NS.types, 'ns2:RequestRejected');
-    add(rejection, NS.types, 'ns2:RejectionReasonCode', outcome.code);
-    add(rejection, NS.types, 'ns2:RejectionReasonDescription', outcome.description);
-  }
+  writeResponseData(add, response, answerId, request.replyTo, outcome);
   writeMetadata(add, response, meta);
   add(response, NS.types, 'ns2:SenderInformationSystemSignature');
   add(holder, NS.types, 'ns2:SMEVSignature');

@@ -1,0 +1,82 @@
+/**
+ * The blocks every answer is made of, written into an xmldom tree: the gateway's MessageMetadata and the
+ * provider's SenderProvidedResponseData. Call answers and queued messages share them, so both read the same.
+ */
+import type { Document, Element } from '@xmldom/xmldom';
+import { NS } from '../soap/namespaces.js';
+import { parseDom } from '../xml/dom.js';
+import type { SystemRef } from './dependencies.js';
+
+export const PROVIDER_BLOCK_ID = 'SIGNED_BY_PROVIDER';
+export const SMEV_BLOCK_ID = 'SIGNED_BY_SMEV';
+
+export interface Metadata {
+  readonly messageId: string;
+  readonly type: 'REQUEST' | 'RESPONSE';
+  readonly sender: SystemRef;
+  readonly recipient: SystemRef;
+  readonly sentAt: Date;
+  readonly destination: string;
+  readonly status?: string;
+  /** When the message reached its recipient (Call answers). */
+  readonly deliveredAt?: Date;
+}
+
+export type Add = (parent: Element, ns: string, name: string, text?: string) => Element;
+
+export function adder(doc: Document): Add {
+  return (parent, ns, name, text) => {
+    const element = doc.createElementNS(ns, name);
+    if (text !== undefined) element.appendChild(doc.createTextNode(text));
+    parent.appendChild(element);
+    return element;
+  };
+}
+
+export function writeMetadata(add: Add, parent: Element, meta: Metadata, id?: string): Element {
+  const metadata = add(parent, NS.types, 'ns2:MessageMetadata');
+  if (id) metadata.setAttribute('Id', id);
+  add(metadata, NS.types, 'ns2:MessageId', meta.messageId);
+  add(metadata, NS.types, 'ns2:MessageType', meta.type);
+  const from = add(metadata, NS.types, 'ns2:Sender');
+  add(from, NS.types, 'ns2:Mnemonic', meta.sender.mnemonic);
+  add(from, NS.types, 'ns2:HumanReadableName', meta.sender.humanReadableName);
+  add(metadata, NS.types, 'ns2:SendingTimestamp', meta.sentAt.toISOString());
+  add(metadata, NS.types, 'ns2:DestinationName', meta.destination);
+  const to = add(metadata, NS.types, 'ns2:Recipient');
+  add(to, NS.types, 'ns2:Mnemonic', meta.recipient.mnemonic);
+  add(to, NS.types, 'ns2:HumanReadableName', meta.recipient.humanReadableName);
+  add(add(metadata, NS.types, 'ns2:SupplementaryData'), NS.types, 'ns2:InteractionType', 'OIV2OIV');
+  if (meta.deliveredAt) add(metadata, NS.types, 'ns2:DeliveryTimestamp', meta.deliveredAt.toISOString());
+  if (meta.status) add(metadata, NS.types, 'ns2:Status', meta.status);
+  return metadata;
+}
+
+export type ResponseOutcome =
+  | { readonly kind: 'answer'; readonly body: string }
+  | { readonly kind: 'rejected'; readonly code: string; readonly description: string };
+
+/** SenderProvidedResponseData (Id SIGNED_BY_PROVIDER): the provider's answer or its rejection. */
+export function writeResponseData(
+  add: Add,
+  parent: Element,
+  answerId: string,
+  to: string,
+  outcome: ResponseOutcome,
+): Element {
+  const doc = parent.ownerDocument as Document;
+  const data = add(parent, NS.types, 'ns2:SenderProvidedResponseData');
+  data.setAttribute('Id', PROVIDER_BLOCK_ID);
+  add(data, NS.types, 'ns2:MessageID', answerId);
+  add(data, NS.types, 'ns2:To', to);
+  if (outcome.kind === 'answer') {
+    const payload = parseDom(outcome.body).documentElement;
+    if (!payload) throw new Error('the provider answer holds no element');
+    add(data, NS.basic, 'ns3:MessagePrimaryContent').appendChild(doc.importNode(payload, true));
+  } else {
+    const rejection = add(data, NS.types, 'ns2:RequestRejected');
+    add(rejection, NS.types, 'ns2:RejectionReasonCode', outcome.code);
+    add(rejection, NS.types, 'ns2:RejectionReasonDescription', outcome.description);
+  }
+  return data;
+}
