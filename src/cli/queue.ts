@@ -3,7 +3,6 @@
  * send-request and get-response/ack for a consumer, get-request/send-response/ack for a provider, and status.
  * Each prints what the gateway handed out (ids, return address, payload) or the fault.
  */
-import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
@@ -16,26 +15,15 @@ import {
   type ResponseContent,
 } from '../client/queued.js';
 import { postSoap } from '../client/send.js';
-import { signatureAlgorithmFor } from '../signature/algorithms.js';
-import type { SigningKey } from '../signature/xml-signature.js';
 import { SOAP11 } from '../soap/version.js';
 import { XMLSerializer } from '@xmldom/xmldom';
+import { systemSigningKey } from './send.js';
 
 interface QueueOptions {
   system: string;
   key?: string;
   cert?: string;
   url: string;
-}
-
-function keyOf(options: QueueOptions): SigningKey {
-  return {
-    privateKey: createPrivateKey(
-      readFileSync(options.key ?? `certs-sample/${options.system}.key.pem`, 'utf8'),
-    ),
-    certificatePem: readFileSync(options.cert ?? `certs-sample/${options.system}.crt.pem`, 'utf8'),
-    signatureAlgorithm: signatureAlgorithmFor('rsa'),
-  };
 }
 
 async function post(options: QueueOptions, xml: string, operation: string): Promise<string> {
@@ -69,8 +57,8 @@ function printHandedOut(body: string): void {
 function common(command: Command): Command {
   return command
     .requiredOption('-s, --system <mnemonic>', 'the calling information system')
-    .option('-k, --key <file>', 'its private key (default certs-sample/<system>.key.pem)')
-    .option('--cert <file>', 'its certificate (default certs-sample/<system>.crt.pem)')
+    .option('-k, --key <file>', 'its private key (default: the sample key of <system>)')
+    .option('--cert <file>', 'its certificate (default: the sample certificate of <system>)')
     .option('-u, --url <url>', 'the gateway endpoint', 'http://127.0.0.1:8080/ws');
 }
 
@@ -79,7 +67,9 @@ export function registerQueueCommands(program: Command): void {
   common(
     queue.command('send-request <payload>').description('queue a business payload for its recipient'),
   ).action(async (payload: string, options: QueueOptions) => {
-    const request = sendRequestXml(SOAP11, keyOf(options), { payload: readFileSync(payload, 'utf8') });
+    const request = sendRequestXml(SOAP11, systemSigningKey(options), {
+      payload: readFileSync(payload, 'utf8'),
+    });
     await post(options, request.xml, 'SendRequest');
     if (!process.exitCode) process.stdout.write(`queued ${request.messageId}\n`);
   });
@@ -89,7 +79,7 @@ export function registerQueueCommands(program: Command): void {
         .command(operation === 'GetRequest' ? 'get-request' : 'get-response')
         .description(`take the oldest ${operation === 'GetRequest' ? 'request' : 'answer'} for the system`),
     ).action(async (options: QueueOptions) => {
-      printHandedOut(await post(options, takeXml(SOAP11, keyOf(options), operation), operation));
+      printHandedOut(await post(options, takeXml(SOAP11, systemSigningKey(options), operation), operation));
     });
   }
   common(
@@ -113,20 +103,20 @@ export function registerQueueCommands(program: Command): void {
         : options.reject
           ? { kind: 'rejected', code: options.reject, description: options.description }
           : { kind: 'status', code: Number(options.status ?? 0), description: options.description };
-      const response = sendResponseXml(SOAP11, keyOf(options), to, content);
+      const response = sendResponseXml(SOAP11, systemSigningKey(options), to, content);
       await post(options, response.xml, 'SendResponse');
       if (!process.exitCode) process.stdout.write(`answered with ${response.messageId}\n`);
     },
   );
   common(queue.command('ack <messageId>').description('acknowledge a message the system took')).action(
     async (messageId: string, options: QueueOptions) => {
-      await post(options, ackXml(SOAP11, keyOf(options), messageId), 'Ack');
+      await post(options, ackXml(SOAP11, systemSigningKey(options), messageId), 'Ack');
       if (!process.exitCode) process.stdout.write(`acknowledged ${messageId}\n`);
     },
   );
   common(queue.command('status').description("take the system's next status notice")).action(
     async (options: QueueOptions) => {
-      printHandedOut(await post(options, getStatusXml(SOAP11, keyOf(options)), 'GetStatus'));
+      printHandedOut(await post(options, getStatusXml(SOAP11, systemSigningKey(options)), 'GetStatus'));
     },
   );
 }

@@ -7,7 +7,7 @@ import { readCallAnswer } from '../client/answer.js';
 import { buildCallRequest, signCallRequest } from '../client/request.js';
 import { postSoap, type TlsClientMaterial } from '../client/send.js';
 import { TrustStore } from '../signature/pki/trust-store.js';
-import { loadSigningKey } from '../signature/signing-key.js';
+import { loadSigningKey, type SigningKey } from '../signature/signing-key.js';
 import { SOAP11, SOAP12 } from '../soap/version.js';
 
 export interface SendOptions {
@@ -45,13 +45,17 @@ export function sampleTrustFiles(kind: 'crt' | 'crl'): string[] {
   );
 }
 
-function signedRequest(payloadFile: string, options: SigningOptions) {
-  const version = options.soap12 ? SOAP12 : SOAP11;
-  // The algorithm follows the certificate's key: RSA-SHA256, or GOST R 34.10-2012 with Streebog.
-  const key = loadSigningKey(
+/** A system's signing key: the given files, or the sample ones. The algorithm follows the certificate's key. */
+export function systemSigningKey(options: Pick<SendOptions, 'system' | 'key' | 'cert'>): SigningKey {
+  return loadSigningKey(
     readFileSync(options.key ?? sampleFile(options.system, 'key'), 'utf8'),
     readFileSync(options.cert ?? sampleFile(options.system, 'crt'), 'utf8'),
   );
+}
+
+function signedRequest(payloadFile: string, options: SigningOptions) {
+  const version = options.soap12 ? SOAP12 : SOAP11;
+  const key = systemSigningKey(options);
   const request = buildCallRequest({
     version,
     payload: readFileSync(payloadFile, 'utf8'),
