@@ -18,6 +18,8 @@ export interface IncomingMessage {
   readonly soapAction: string | undefined;
   /** The body was cut off at the size limit (or Content-Length announced more). */
   readonly tooLarge: boolean;
+  /** Why the body's Content-Encoding could not be undone, if it could not. */
+  readonly codingProblem?: { readonly unsupported: boolean; readonly message: string };
 }
 
 export interface Exchange {

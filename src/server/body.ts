@@ -1,15 +1,66 @@
 /**
  * Reads a request body up to a limit. Past the limit (or when Content-Length announces more) it stops reading
- * and reports `tooLarge`, so an oversize message costs no more memory than the limit.
+ * and reports `tooLarge`, so an oversize message costs no more memory than the limit. A gzip or deflate body
+ * (Content-Encoding, as SOAP stacks such as CXF send) is inflated under the same limit, so a small compressed
+ * body cannot expand into a large one.
  */
 import type { IncomingMessage } from 'node:http';
+import { promisify } from 'node:util';
+import { gunzip, inflate } from 'node:zlib';
 
 export interface ReadBody {
   readonly body: Buffer;
   readonly tooLarge: boolean;
+  /** Why the body's content coding could not be undone: an unknown coding, or data that does not inflate. */
+  readonly codingProblem?: { readonly unsupported: boolean; readonly message: string };
 }
 
-export function readBody(request: IncomingMessage, limit: number): Promise<ReadBody> {
+type Inflate = (data: Buffer, options: { maxOutputLength: number }) => Promise<Buffer>;
+
+/** The content codings a request body may come in; `identity` means none. */
+const CODINGS: ReadonlyMap<string, Inflate | undefined> = new Map<string, Inflate | undefined>([
+  ['identity', undefined],
+  ['gzip', promisify(gunzip)],
+  ['x-gzip', promisify(gunzip)],
+  ['deflate', promisify(inflate)],
+]);
+
+export async function readBody(request: IncomingMessage, limit: number): Promise<ReadBody> {
+  const codings = (request.headers['content-encoding'] ?? 'identity')
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '');
+  const raw = await readRaw(request, limit);
+  if (raw.tooLarge) return raw;
+  const unknown = codings.find((coding) => !CODINGS.has(coding));
+  if (unknown !== undefined) {
+    return refused(
+      true,
+      `Content-Encoding ${unknown.slice(0, 40)} is not accepted; send gzip, deflate or none`,
+    );
+  }
+  let body = raw.body;
+  // Codings are listed in the order they were applied, so they are undone from the last.
+  for (const coding of codings.reverse()) {
+    const undo = CODINGS.get(coding);
+    if (!undo) continue;
+    try {
+      body = await undo(body, { maxOutputLength: limit });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        return { body: Buffer.alloc(0), tooLarge: true };
+      }
+      return refused(false, `the ${coding} body does not inflate: ${(error as Error).message}`);
+    }
+  }
+  return { body, tooLarge: false };
+}
+
+function refused(unsupported: boolean, message: string): ReadBody {
+  return { body: Buffer.alloc(0), tooLarge: false, codingProblem: { unsupported, message } };
+}
+
+function readRaw(request: IncomingMessage, limit: number): Promise<ReadBody> {
   const announced = Number(request.headers['content-length']);
   if (Number.isFinite(announced) && announced > limit) {
     return Promise.resolve({ body: Buffer.alloc(0), tooLarge: true });

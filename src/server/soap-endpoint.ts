@@ -60,12 +60,13 @@ export function soapEndpoint(parts: SoapEndpointParts): Router {
       log.info('request abandoned before its body arrived', { error: (error as Error).message });
       return;
     }
-    const { body, tooLarge } = read;
+    const { body, tooLarge, codingProblem } = read;
     const exchange = newExchange(
       requestId,
       {
         body,
         tooLarge,
+        codingProblem,
         contentType: req.headers['content-type'],
         soapAction: req.headers.soapaction as string | undefined,
       },

@@ -3,6 +3,7 @@
  * and while a hostile request is being refused a valid signed request sent at the same time is still answered.
  */
 import { expect } from 'chai';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { readCallAnswer } from '../../src/client/answer.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { NS } from '../../src/soap/namespaces.js';
@@ -294,6 +295,45 @@ describe('foundation: hardened XML gate', () => {
     it('a signed ping padded to exactly the limit is accepted as far as size goes', async () => {
       const response = await postSoapRaw(small.endpoint, padded(10_000));
       expect(response.status, response.body).to.equal(200);
+    });
+
+    const soap11 = { 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:Call"' };
+
+    it('a gzip or deflate body (Content-Encoding) is inflated and answered', async () => {
+      for (const [coding, compress] of [
+        ['gzip', gzipSync],
+        ['deflate', deflateSync],
+      ] as const) {
+        const response = await rawHttp(small.endpoint, {
+          body: compress(signedCall().xml),
+          headers: { ...soap11, 'content-encoding': coding },
+        });
+        expect(response.status, `${coding}: ${response.body}`).to.equal(200);
+        await expectPingAnswered(response);
+      }
+    });
+
+    it('a 5 kB gzip body that inflates to 5 MB, past the limit, is refused with 413, not inflated in full', async () => {
+      const bomb = gzipSync(Buffer.alloc(5_000_000, 0x20));
+      expect(bomb.length).to.be.below(10_000);
+      const response = await rawHttp(small.endpoint, {
+        body: bomb,
+        headers: { ...soap11, 'content-encoding': 'gzip' },
+      });
+      expectRefused(response, 'MessageTooLarge', 413);
+    });
+
+    it('an unknown content coding is refused with 415, a corrupt gzip body with MalformedXml', async () => {
+      const br = await rawHttp(small.endpoint, {
+        body: signedCall().xml,
+        headers: { ...soap11, 'content-encoding': 'br' },
+      });
+      expect(expectRefused(br, 'UnsupportedMediaType', 415).reason).to.contain('Content-Encoding br');
+      const corrupt = await rawHttp(small.endpoint, {
+        body: gzipSync(signedCall().xml).subarray(0, 200),
+        headers: { ...soap11, 'content-encoding': 'gzip' },
+      });
+      expect(expectRefused(corrupt, 'MalformedXml').reason).to.contain('gzip');
     });
 
     it('a 20 kB body in SOAP 1.2 is refused with 413 and a SOAP 1.2 fault', async () => {

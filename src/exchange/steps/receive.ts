@@ -1,4 +1,4 @@
-/** Step 1, receive: the body fits the size limit and its media type names a SOAP version. */
+/** Step 1, receive: the body fits the size limit, its content coding was undone, and its media type names a SOAP version. */
 import { GatewayFault } from '../../soap/faults.js';
 import { readRequestHead } from '../../soap/version.js';
 import type { Exchange } from '../context.js';
@@ -9,5 +9,8 @@ export function receive(exchange: Exchange, maxBodyBytes: number): { action: str
   if (exchange.incoming.tooLarge) {
     throw new GatewayFault('MessageTooLarge', `the message body exceeds ${maxBodyBytes} bytes`);
   }
+  const coding = exchange.incoming.codingProblem;
+  if (coding)
+    throw new GatewayFault(coding.unsupported ? 'UnsupportedMediaType' : 'MalformedXml', coding.message);
   return { action: head.action };
 }
