@@ -3,7 +3,8 @@
  * send-request and get-response/ack for a consumer, get-request/send-response/ack for a provider, and status.
  * Each prints what the gateway handed out (ids, return address, payload) or the fault.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import {
   ackXml,
@@ -12,6 +13,7 @@ import {
   sendRequestXml,
   sendResponseXml,
   takeXml,
+  type Attachment,
   type ResponseContent,
 } from '../client/queued.js';
 import { postSoap } from '../client/send.js';
@@ -36,7 +38,38 @@ async function post(options: QueueOptions, xml: string, operation: string): Prom
   return body;
 }
 
-function printHandedOut(body: string): void {
+const MEDIA_TYPES: Readonly<Record<string, string>> = {
+  '.pdf': 'application/pdf',
+  '.xml': 'application/xml',
+  '.json': 'application/json',
+  '.txt': 'text/plain',
+  '.md': 'text/markdown',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.zip': 'application/zip',
+};
+
+/** Each file becomes an attachment named after the file (made a valid xs:ID), typed by its extension. */
+function attachmentsOf(files: readonly string[]): Attachment[] {
+  const taken = new Set<string>();
+  return files.map((file, i) => {
+    let contentId = basename(file)
+      .replace(/[^A-Za-z0-9._-]/g, '_')
+      .replace(/^(?=[^A-Za-z_])/, '_');
+    if (taken.has(contentId)) contentId = `${contentId}_${i + 1}`;
+    taken.add(contentId);
+    return {
+      contentId,
+      mimeType: MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      content: readFileSync(file),
+    };
+  });
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function printHandedOut(body: string, saveTo?: string): void {
   const message = readHandedOut(body);
   if (!message) {
     process.stdout.write('the queue is empty\n');
@@ -50,7 +83,16 @@ function printHandedOut(body: string): void {
     message.rejected && `rejected ${message.rejected}`,
     message.statusCode && `intermediate status ${message.statusCode}`,
     message.payload && new XMLSerializer().serializeToString(message.payload),
+    ...message.attachments.map(
+      (file) =>
+        `attachment ${file.contentId} (${file.mimeType}, ${file.content.length} bytes)` +
+        (saveTo ? ` saved as ${join(saveTo, file.contentId)}` : ''),
+    ),
   ].filter(Boolean);
+  if (saveTo && message.attachments.length > 0) {
+    mkdirSync(saveTo, { recursive: true });
+    for (const file of message.attachments) writeFileSync(join(saveTo, file.contentId), file.content);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -65,10 +107,14 @@ function common(command: Command): Command {
 export function registerQueueCommands(program: Command): void {
   const queue = program.command('queue').description('the queued exchange: SendRequest … Ack, GetStatus');
   common(
-    queue.command('send-request <payload>').description('queue a business payload for its recipient'),
-  ).action(async (payload: string, options: QueueOptions) => {
+    queue
+      .command('send-request <payload>')
+      .description('queue a business payload for its recipient')
+      .option('--attach <file>', 'send a file with it (repeat for more)', collect, []),
+  ).action(async (payload: string, options: QueueOptions & { attach: string[] }) => {
     const request = sendRequestXml(SOAP11, systemSigningKey(options), {
       payload: readFileSync(payload, 'utf8'),
+      attachments: attachmentsOf(options.attach),
     });
     await post(options, request.xml, 'SendRequest');
     if (!process.exitCode) process.stdout.write(`queued ${request.messageId}\n`);
@@ -77,9 +123,11 @@ export function registerQueueCommands(program: Command): void {
     common(
       queue
         .command(operation === 'GetRequest' ? 'get-request' : 'get-response')
-        .description(`take the oldest ${operation === 'GetRequest' ? 'request' : 'answer'} for the system`),
-    ).action(async (options: QueueOptions) => {
-      printHandedOut(await post(options, takeXml(SOAP11, systemSigningKey(options), operation), operation));
+        .description(`take the oldest ${operation === 'GetRequest' ? 'request' : 'answer'} for the system`)
+        .option('--save-attachments <dir>', 'write the attachments handed out into this folder'),
+    ).action(async (options: QueueOptions & { saveAttachments?: string }) => {
+      const body = await post(options, takeXml(SOAP11, systemSigningKey(options), operation), operation);
+      printHandedOut(body, options.saveAttachments);
     });
   }
   common(
@@ -87,6 +135,7 @@ export function registerQueueCommands(program: Command): void {
       .command('send-response <to>')
       .description('answer a request by its return address (the "reply to" of get-request)')
       .option('--payload <file>', 'the answer: one business element')
+      .option('--attach <file>', 'send a file with the answer (repeat for more)', collect, [])
       .option(
         '--reject <code>',
         'reject instead: ACCESS_DENIED, NO_DATA, UNKNOWN_REQUEST_DESCRIPTION, FAILURE',
@@ -96,10 +145,20 @@ export function registerQueueCommands(program: Command): void {
   ).action(
     async (
       to: string,
-      options: QueueOptions & { payload?: string; reject?: string; status?: string; description: string },
+      options: QueueOptions & {
+        payload?: string;
+        attach: string[];
+        reject?: string;
+        status?: string;
+        description: string;
+      },
     ) => {
       const content: ResponseContent = options.payload
-        ? { kind: 'answer', payload: readFileSync(options.payload, 'utf8') }
+        ? {
+            kind: 'answer',
+            payload: readFileSync(options.payload, 'utf8'),
+            attachments: attachmentsOf(options.attach),
+          }
         : options.reject
           ? { kind: 'rejected', code: options.reject, description: options.description }
           : { kind: 'status', code: Number(options.status ?? 0), description: options.description };

@@ -45,14 +45,41 @@ class Message {
     this.add(parent, NS.basic, 'ns3:MessagePrimaryContent').appendChild(this.doc.importNode(element, true));
   }
 
+  /**
+   * Headers into the signed block, contents beside it: call after the block's payload and before signing, so the
+   * content list precedes CallerInformationSystemSignature.
+   */
+  attachments(block: Element, files: readonly Attachment[]): void {
+    if (files.length === 0) return;
+    const headers = this.add(block, NS.basic, 'ns3:AttachmentHeaderList');
+    const contents = this.add(this.op, NS.basic, 'ns3:AttachmentContentList');
+    for (const file of files) {
+      const header = this.add(headers, NS.basic, 'ns3:AttachmentHeader');
+      this.add(header, NS.basic, 'ns3:contentId', file.contentId);
+      this.add(header, NS.basic, 'ns3:MimeType', file.mimeType);
+      const content = this.add(contents, NS.basic, 'ns3:AttachmentContent');
+      this.add(content, NS.basic, 'ns3:Id', file.contentId);
+      this.add(content, NS.basic, 'ns3:Content', file.content.toString('base64'));
+    }
+  }
+
   sign(block: Element, key: SigningKey): string {
     const container = this.add(this.op, NS.types, 'ns2:CallerInformationSystemSignature');
     return signTree(this.doc, [{ target: block, container }], key);
   }
 }
 
+/** A file sent inline: named in the signed AttachmentHeaderList, carried in AttachmentContentList. */
+export interface Attachment {
+  /** An xs:ID: a letter or underscore first, no spaces or colons. */
+  readonly contentId: string;
+  readonly mimeType: string;
+  readonly content: Buffer;
+}
+
 export interface SendRequestOptions {
   readonly payload: string;
+  readonly attachments?: readonly Attachment[];
   readonly messageId?: string;
   readonly endOfLife?: Date;
   readonly testMessage?: boolean;
@@ -69,12 +96,13 @@ export function sendRequestXml(
   m.add(data, NS.types, 'ns2:MessageID', messageId);
   if (options.endOfLife) m.add(data, NS.types, 'ns2:EOL', options.endOfLife.toISOString());
   m.content(data, options.payload);
+  m.attachments(data, options.attachments ?? []);
   if (options.testMessage) m.add(data, NS.types, 'ns2:TestMessage');
   return { xml: m.sign(data, key), messageId };
 }
 
 export type ResponseContent =
-  | { readonly kind: 'answer'; readonly payload: string }
+  | { readonly kind: 'answer'; readonly payload: string; readonly attachments?: readonly Attachment[] }
   | { readonly kind: 'rejected'; readonly code: string; readonly description: string }
   | { readonly kind: 'status'; readonly code: number; readonly description: string };
 
@@ -91,6 +119,7 @@ export function sendResponseXml(
   m.add(data, NS.types, 'ns2:To', to);
   if (content.kind === 'answer') {
     m.content(data, content.payload);
+    m.attachments(data, content.attachments ?? []);
   } else if (content.kind === 'rejected') {
     const rejected = m.add(data, NS.types, 'ns2:RequestRejected');
     m.add(rejected, NS.types, 'ns2:RejectionReasonCode', content.code);
@@ -144,6 +173,8 @@ export interface HandedOut {
   readonly rejected: string | undefined;
   readonly statusCode: string | undefined;
   readonly statusCategory: string | undefined;
+  /** The files handed out with the message, each with the media type its signed header gives. */
+  readonly attachments: readonly Attachment[];
 }
 
 function first(root: Element, ns: string, name: string): Element | undefined {
@@ -166,6 +197,7 @@ export function readHandedOut(xml: string): HandedOut | undefined {
       rejected: undefined,
       statusCode: undefined,
       statusCategory: first(status, NS.types, 'StatusCategory')?.textContent ?? undefined,
+      attachments: [],
     };
   }
   const message = request ?? response;
@@ -191,5 +223,22 @@ export function readHandedOut(xml: string): HandedOut | undefined {
     rejected: (block && first(block, NS.types, 'RejectionReasonCode')?.textContent) ?? undefined,
     statusCode: (block && first(block, NS.types, 'StatusCode')?.textContent) ?? undefined,
     statusCategory: undefined,
+    attachments: block ? attachmentsOf(root, block) : [],
   };
+}
+
+function attachmentsOf(root: Element, block: Element): Attachment[] {
+  const mimeTypes = new Map<string, string>();
+  for (const header of Array.from(block.getElementsByTagNameNS(NS.basic, 'AttachmentHeader'))) {
+    const id = first(header, NS.basic, 'contentId')?.textContent?.trim() ?? '';
+    mimeTypes.set(id, first(header, NS.basic, 'MimeType')?.textContent?.trim() ?? '');
+  }
+  return Array.from(root.getElementsByTagNameNS(NS.basic, 'AttachmentContent')).map((content) => {
+    const contentId = first(content, NS.basic, 'Id')?.textContent?.trim() ?? '';
+    return {
+      contentId,
+      mimeType: mimeTypes.get(contentId) ?? '',
+      content: Buffer.from(first(content, NS.basic, 'Content')?.textContent ?? '', 'base64'),
+    };
+  });
 }

@@ -89,6 +89,8 @@ export interface TakenMessage {
   readonly provider: string;
   /** The element to hand out, serialised (for a status notice: its category and details as JSON). */
   readonly body: string;
+  /** The message's `AttachmentContentList`, serialised, when it carries attachments. */
+  readonly attachments: string | undefined;
   /** How often it was handed out before this time. */
   readonly deliveries: number;
 }
@@ -101,6 +103,7 @@ export interface QueuedRequest {
   readonly messageType: MessageType;
   readonly replyTo: string;
   readonly body: string;
+  readonly attachments?: string | undefined;
   /** Epoch ms: the request's lifetime ends (the configured lifetime, or its own EOL when earlier). */
   readonly expiresAt: number;
 }
@@ -120,6 +123,7 @@ export interface QueuedAnswer {
   readonly request: OpenRequest;
   readonly messageType: MessageType;
   readonly body: string;
+  readonly attachments?: string | undefined;
   /** A final answer closes the request; an intermediate status (RequestStatus) keeps it open. */
   readonly final: boolean;
 }

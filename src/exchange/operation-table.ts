@@ -6,6 +6,7 @@
 import type { OperationName } from '../soap/operations.js';
 import type { Document } from '../xml/dom.js';
 import { writeCallAnswer } from './answer.js';
+import { requireNoAttachments } from './attachments.js';
 import { need, type Exchange } from './context.js';
 import type { PipelineParts } from './pipeline.js';
 import { ack, getRequestOrResponse, getStatus, sendRequest, sendResponse } from './queued.js';
@@ -39,6 +40,10 @@ const call: OperationEntry = {
   async run(exchange, parts) {
     await deduplicate(exchange, parts.replay);
     await route(exchange, parts.router);
+    requireNoAttachments(
+      need(exchange.request, 'request').attachments,
+      need(exchange.route, 'route').provider,
+    );
     await deliver(exchange, parts.delivery, parts.limits.providerTimeoutMs);
     exchange.answeredAt = new Date();
     return {

@@ -8,6 +8,7 @@ import { DOMImplementation, XMLSerializer, type Document, type Element } from '@
 import { NS } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
 import { childElements, parseDom } from '../xml/dom.js';
+import type { TakenMessage } from './dependencies.js';
 import {
   adder,
   SMEV_BLOCK_ID,
@@ -70,24 +71,28 @@ export function writeMetadataAnswer(version: SoapVersion, responseElement: strin
 }
 
 /**
- * GetRequestResponse / GetResponseResponse: the queued element inside RequestMessage / ResponseMessage, or
- * nothing for an empty queue. Returns whether there is a gateway block to sign.
+ * GetRequestResponse / GetResponseResponse: the queued element inside RequestMessage / ResponseMessage, with its
+ * attachments after it (as SMEV 3 places them), or nothing for an empty queue. Returns whether there is a gateway
+ * block to sign.
  */
 export function writeTakeAnswer(
   version: SoapVersion,
   operation: 'GetRequest' | 'GetResponse',
-  body: string | undefined,
+  taken: Pick<TakenMessage, 'body' | 'attachments'> | undefined,
 ): { doc: Document; signed: boolean } {
   const answer = soapAnswer(version, `${operation}Response`);
-  if (body === undefined) return { doc: answer.doc, signed: false };
+  if (taken === undefined) return { doc: answer.doc, signed: false };
   const holder = answer.add(
     answer.operation,
     NS.types,
     operation === 'GetRequest' ? 'ns2:RequestMessage' : 'ns2:ResponseMessage',
   );
-  const element = parseDom(body).documentElement;
-  if (!element) throw new Error('a queued message holds no element');
-  holder.appendChild(answer.doc.importNode(element, true));
+  for (const xml of [taken.body, taken.attachments]) {
+    if (xml === undefined) continue;
+    const element = parseDom(xml).documentElement;
+    if (!element) throw new Error('a queued message holds no element');
+    holder.appendChild(answer.doc.importNode(element, true));
+  }
   answer.add(holder, NS.types, 'ns2:SMEVSignature');
   return { doc: answer.doc, signed: true };
 }

@@ -9,6 +9,7 @@ import type { MessageType } from '../providers/contract.js';
 import { GatewayFault } from '../soap/faults.js';
 import { NS } from '../soap/namespaces.js';
 import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
+import { readAttachments } from './attachments.js';
 import { dateOf, readSenderRequest, type SignedPart } from './request.js';
 
 export interface SenderResponse extends SignedPart {
@@ -19,6 +20,8 @@ export interface SenderResponse extends SignedPart {
   readonly final: boolean;
   /** The answer's business payload, when it carries one. */
   readonly payload: Element | undefined;
+  /** The `AttachmentContentList` beside the signed block, serialised, after its headers were matched. */
+  readonly attachments: string | undefined;
 }
 
 export interface TakeRequest extends SignedPart {
@@ -58,6 +61,7 @@ export function readSenderResponse(operationElement: Element): SenderResponse {
     to,
     final: firstChildElement(block, NS.types, 'RequestStatus') === undefined,
     payload: content ? childElements(content)[0] : undefined,
+    attachments: readAttachments(operationElement, block),
   };
 }
 

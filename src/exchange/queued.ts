@@ -17,6 +17,7 @@ import {
   writeStatusAnswer,
   writeTakeAnswer,
 } from './queued-answers.js';
+import { requireNoAttachments } from './attachments.js';
 import { signatureDigest, type AckRequest, type SenderResponse, type TakeRequest } from './queued-request.js';
 import { SMEV_BLOCK_ID } from './answer.js';
 import { route } from './steps/route.js';
@@ -45,7 +46,10 @@ export async function sendRequest(exchange: Exchange, parts: PipelineParts): Pro
   await parts.replay.acceptQueued(request.messageId, exchange.receivedAt);
   await route(exchange, parts.router);
   const target = need(exchange.route, 'route');
-  if (target.provider !== QUEUE_PROVIDER) requireKnown(request.messageType, parts.delivery);
+  if (target.provider !== QUEUE_PROVIDER) {
+    requireKnown(request.messageType, parts.delivery);
+    requireNoAttachments(request.attachments, target.provider);
+  }
   const now = exchange.receivedAt;
   const endOfLife = request.endOfLife?.getTime();
   if (endOfLife !== undefined && endOfLife <= now.getTime()) {
@@ -72,6 +76,7 @@ export async function sendRequest(exchange: Exchange, parts: PipelineParts): Pro
       messageType: request.messageType,
       replyTo,
       body: queuedElement('Request', request.signedBlock, request.callerSignature, meta, { replyTo }),
+      attachments: request.attachments,
       expiresAt: Math.min(now.getTime() + queue.lifetimeMs, endOfLife ?? Infinity),
     },
     now,
@@ -124,6 +129,7 @@ export async function sendResponse(exchange: Exchange, parts: PipelineParts): Pr
       body: queuedElement('Response', response.signedBlock, response.callerSignature, meta, {
         originalMessageId: request.messageId,
       }),
+      attachments: response.attachments,
       // expired requests are refused by the queue as closed
       final: response.final,
     },
@@ -166,7 +172,7 @@ export async function getRequestOrResponse(
     exchange.messageId = taken.messageId;
     exchange.counterpart = taken.sender;
   }
-  const { doc, signed } = writeTakeAnswer(exchange.version, operation, taken?.body);
+  const { doc, signed } = writeTakeAnswer(exchange.version, operation, taken);
   return { doc, signing: signed ? 'gateway' : 'none' };
 }
 

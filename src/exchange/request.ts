@@ -7,6 +7,7 @@ import { NS } from '../soap/namespaces.js';
 import { GatewayFault } from '../soap/faults.js';
 import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
 import type { MessageType } from '../providers/contract.js';
+import { readAttachments } from './attachments.js';
 
 /** An operation's signed block and the signature beside it: what verification needs, for every operation. */
 export interface SignedPart {
@@ -26,6 +27,8 @@ export interface SenderRequest extends SignedPart {
   readonly messageType: MessageType;
   /** `EOL`: the consumer's own limit of the message's lifetime. */
   readonly endOfLife: Date | undefined;
+  /** The `AttachmentContentList` beside the signed block, serialised, after its headers were matched. */
+  readonly attachments: string | undefined;
 }
 
 export function readSenderRequest(operationElement: Element): SenderRequest {
@@ -53,6 +56,7 @@ export function readSenderRequest(operationElement: Element): SenderRequest {
     payload,
     messageType: { namespace: payload.namespaceURI ?? '', localName: payload.localName ?? '' },
     callerSignature: firstChildElement(operationElement, NS.types, 'CallerInformationSystemSignature'),
+    attachments: readAttachments(operationElement, signedBlock),
   };
 }
 

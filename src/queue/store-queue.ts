@@ -91,6 +91,7 @@ export class StoreQueue implements MessageQueue {
           provider: request.provider,
           state: 'queued',
           body: request.body,
+          attachments: request.attachments ?? null,
           created_at: at,
           visible_at: at,
           expires_at: request.expiresAt,
@@ -151,6 +152,7 @@ export class StoreQueue implements MessageQueue {
           provider: request.provider,
           state: 'queued',
           body: answer.body,
+          attachments: answer.attachments ?? null,
           created_at: at,
           visible_at: at,
           expires_at: at + this.settings.lifetimeMs,
@@ -251,6 +253,7 @@ export class StoreQueue implements MessageQueue {
       recipient: row.recipient,
       provider: row.provider,
       body: row.body,
+      attachments: row.attachments ?? undefined,
       deliveries: Number(row.deliveries) - 1,
     };
   }
@@ -330,6 +333,7 @@ export class StoreQueue implements MessageQueue {
         provider: '',
         state: 'queued',
         body: JSON.stringify(statusNotice(change)),
+        attachments: null,
         created_at: at,
         visible_at: at,
         // A notice outlives the message it tells of: `expired` is news only after the message is gone.

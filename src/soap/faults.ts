@@ -81,6 +81,12 @@ export const FAULTS = {
   RecipientIsNotFound: client('RecipientIsNotFound', 'no recipient is routed for this message type'),
   TargetMessageIsNotFound: client('TargetMessageIsNotFound', 'the referenced message is unknown'),
   QuoteLimitExceeded: client('QuoteLimitExceeded', 'the sender exceeded its quota'),
+  AttachmentContentMiscoordination: client(
+    'AttachmentContentMiscoordination',
+    'attachment headers and attachment contents do not match',
+  ),
+  /** Attachments travel through the queue to systems that take their own requests; hosted providers take none. */
+  AttachmentsNotAccepted: client('InvalidContent', 'the recipient takes no attachments'),
   EndOfLifeReached: client('EndOfLifeReached', 'the message lifetime has passed'),
   // ours
   SMEVFailure: server('SMEVFailure', 'the gateway failed to process the message'),

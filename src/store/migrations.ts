@@ -226,6 +226,15 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0007_queue': queue,
+  '0008_queue_attachments': {
+    // Inline attachments (AttachmentContentList) travel with their queued message.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('queue_messages').addColumn('attachments', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('queue_messages').dropColumn('attachments').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,4 @@
-/** Tables of the queued exchange (migration 0007_queue). */
+/** Tables of the queued exchange (migrations 0007_queue, 0008_queue_attachments). */
 
 /** request: for its recipient; response: an answer for the consumer; status: a status notice for the consumer. */
 export type QueueKind = 'request' | 'response' | 'status';
@@ -25,6 +25,8 @@ export interface QueueMessageTable {
   state: QueueState;
   /** The element handed out: `Request`, `Response`, or `AsyncProcessingStatus`, serialised. */
   body: string;
+  /** The message's `AttachmentContentList`, serialised; null when it carries none. */
+  attachments: string | null;
   created_at: number;
   visible_at: number;
   expires_at: number;

@@ -1,10 +1,19 @@
 import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
+import { SchemaSet } from '../../src/xml/schemas.js';
 import { messageSignatureProblems } from '../../src/messagelog/message-signatures.js';
 import type { MessageRecord } from '../../src/messagelog/record.js';
 import { readSignature } from '../../src/signature/signature-element.js';
 import { verifyDetached } from '../../src/signature/xml-signature.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
-import { readHandedOut, sendRequestXml, sendResponseXml, takeXml } from '../../src/client/queued.js';
+import {
+  readHandedOut,
+  sendRequestXml,
+  sendResponseXml,
+  takeXml,
+  type Attachment,
+} from '../../src/client/queued.js';
 import { postSoap } from '../../src/client/send.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
 import { NS } from '../../src/soap/namespaces.js';
@@ -36,6 +45,15 @@ function expectGatewaySigned(gateway: TestGateway, xml: string): void {
   const trust = loadTrustStore(gateway.config);
   verifyDetached(read, trust.check(read.certificate, new Date()).publicKey, block as Element);
 }
+
+/** Take and acknowledge until the queue is empty: earlier tests may leave messages behind. */
+async function drain(client: QueueClient, operation: 'GetRequest' | 'GetResponse'): Promise<void> {
+  for (let m = await client.take(operation); m; m = await client.take(operation)) {
+    await client.ack(m.messageId);
+  }
+}
+
+const schemas = SchemaSet.compile('xsd/gateway.xsd');
 
 for (const store of ['sqlite', 'postgres'] as const) {
   describe(`Queued operations through the endpoint (${store})`, function () {
@@ -205,14 +223,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
 
     it('answers a retried SendRequest or SendResponse MessageIsAlreadySent and queues nothing twice', async () => {
       // Start from empty queues: earlier tests may leave messages behind.
-      for (const [client, operation] of [
-        [provider, 'GetRequest'],
-        [consumer, 'GetResponse'],
-      ] as const) {
-        for (let m = await client.take(operation); m; m = await client.take(operation)) {
-          await client.ack(m.messageId);
-        }
-      }
+      await drain(provider, 'GetRequest');
+      await drain(consumer, 'GetResponse');
       const request = sendRequestXml(SOAP11, sampleKey(CONSUMER), { payload: QUESTION_PAYLOAD });
       expect((await consumer.post(request.xml, 'urn:SendRequest')).status).to.equal(200);
       expect((await consumer.post(request.xml, 'urn:SendRequest')).body).to.contain('MessageIsAlreadySent');
@@ -244,6 +256,98 @@ for (const store of ['sqlite', 'postgres'] as const) {
       );
       expect(readHandedOut(taken.body)?.messageId).to.equal(request.messageId);
       await provider.ack(request.messageId);
+    });
+
+    it('carries attachments to the provider and back, with the gateway signature intact', async () => {
+      await drain(provider, 'GetRequest');
+      await drain(consumer, 'GetResponse');
+      const files: Attachment[] = [
+        { contentId: 'note.txt', mimeType: 'text/plain', content: Buffer.from('the application, page 1\n') },
+        { contentId: 'scan.pdf', mimeType: 'application/pdf', content: randomBytes(30_000) },
+      ];
+      const sent = await consumer.sendRequest(QUESTION_PAYLOAD, { attachments: files });
+      expect(sent.status, sent.body).to.equal(200);
+
+      const handedOut = await provider.post(
+        takeXml(SOAP11, sampleKey(PROVIDER), 'GetRequest'),
+        'urn:GetRequest',
+      );
+      expect(schemas.validate(handedOut.body), 'GetRequestResponse is schema-valid').to.deep.equal([]);
+      expectGatewaySigned(gateway, handedOut.body);
+      const taken = readHandedOut(handedOut.body);
+      expect(taken?.messageId).to.equal(sent.messageId);
+      expect(taken?.attachments).to.deep.equal(files);
+      await provider.ack(sent.messageId);
+
+      const reply = [
+        { contentId: 'decision.xml', mimeType: 'application/xml', content: Buffer.from('<d>yes</d>') },
+      ];
+      const answered = await provider.sendResponse(taken?.replyTo ?? '', {
+        kind: 'answer',
+        payload: ANSWER_PAYLOAD,
+        attachments: reply,
+      });
+      expect(answered.status, answered.body).to.equal(200);
+      const response = await consumer.take('GetResponse');
+      expect(response?.originalMessageId).to.equal(sent.messageId);
+      expect(response?.attachments).to.deep.equal(reply);
+      await consumer.ack(response?.messageId ?? '');
+    });
+
+    it('refuses attachments whose contents do not match their signed headers (AttachmentContentMiscoordination)', async () => {
+      const files: Attachment[] = [
+        { contentId: 'a', mimeType: 'text/plain', content: Buffer.from('one') },
+        { contentId: 'b', mimeType: 'text/plain', content: Buffer.from('two') },
+      ];
+      const signed = () =>
+        sendRequestXml(SOAP11, sampleKey(CONSUMER), { payload: QUESTION_PAYLOAD, attachments: files }).xml;
+      // The contents stand outside the signature: each of these keeps a valid signature over the headers.
+      const dropped = signed().replace(
+        /<ns3:AttachmentContent><ns3:Id>b<\/ns3:Id>.*?<\/ns3:AttachmentContent>/,
+        '',
+      );
+      const renamed = signed().replace('<ns3:Id>b</ns3:Id>', '<ns3:Id>c</ns3:Id>');
+      const twice = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+        payload: QUESTION_PAYLOAD,
+        attachments: [files[0] as Attachment, files[0] as Attachment],
+      }).xml.replace(
+        /(<ns3:AttachmentContentList>.*?<\/ns3:AttachmentContent>).*?(<\/ns3:AttachmentContentList>)/,
+        '$1$2',
+      );
+      for (const [xml, reason] of [
+        [dropped, 'no content for the header b'],
+        [renamed, 'no header for the content c'],
+        [twice, 'the headers name a twice'],
+      ] as const) {
+        expect(xml).to.not.equal(signed());
+        const refused = await consumer.post(xml, 'urn:SendRequest');
+        expect(refused.status).to.equal(500);
+        expect(refused.body).to.contain('<f:Code>AttachmentContentMiscoordination</f:Code>');
+        expect(refused.body).to.contain(reason);
+      }
+    });
+
+    it('refuses attachments for a hosted provider, by SendRequest and by Call, rather than drop them', async () => {
+      const file: Attachment = { contentId: 'x', mimeType: 'text/plain', content: Buffer.from('x') };
+      const queued = await consumer.sendRequest(PING_PAYLOAD, { attachments: [file] });
+      expect(queued.body).to.contain('<f:Code>AttachmentsNotAccepted</f:Code>');
+      const call = buildCallRequest({ version: SOAP11, payload: PING_PAYLOAD })
+        .xml.replace(
+          '</ns3:MessagePrimaryContent>',
+          '</ns3:MessagePrimaryContent><ns3:AttachmentHeaderList><ns3:AttachmentHeader><ns3:contentId>x</ns3:contentId><ns3:MimeType>text/plain</ns3:MimeType></ns3:AttachmentHeader></ns3:AttachmentHeaderList>',
+        )
+        .replace(
+          '<ns2:CallerInformationSystemSignature',
+          '<ns3:AttachmentContentList><ns3:AttachmentContent><ns3:Id>x</ns3:Id><ns3:Content>eA==</ns3:Content></ns3:AttachmentContent></ns3:AttachmentContentList><ns2:CallerInformationSystemSignature',
+        );
+      expect(call).to.contain('AttachmentContentList');
+      const called = await postSoap(
+        gateway.endpoint,
+        signCallRequest(call, sampleKey(CONSUMER)),
+        SOAP11,
+        'urn:Call',
+      );
+      expect(called.body).to.contain('<f:Code>AttachmentsNotAccepted</f:Code>');
     });
 
     it('refuses a request whose EOL has passed', async () => {

@@ -9,6 +9,7 @@ import {
   takeXml,
   type HandedOut,
   type ResponseContent,
+  type SendRequestOptions,
 } from '../../src/client/queued.js';
 import { postSoap } from '../../src/client/send.js';
 import type { MessageType } from '../../src/providers/contract.js';
@@ -50,7 +51,7 @@ export class QueueClient {
     return postSoap(this.endpoint, xml, SOAP11, action);
   }
 
-  async sendRequest(payload = QUESTION_PAYLOAD, options: { endOfLife?: Date; messageId?: string } = {}) {
+  async sendRequest(payload = QUESTION_PAYLOAD, options: Omit<SendRequestOptions, 'payload'> = {}) {
     const { xml, messageId } = sendRequestXml(SOAP11, this.key, { payload, ...options });
     return { ...(await this.post(xml, 'urn:SendRequest')), messageId };
   }

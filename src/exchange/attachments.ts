@@ -1,0 +1,62 @@
+/**
+ * Attachments carried inline (SMEV 3 `AttachmentContentList`): the signed block names each file in
+ * `AttachmentHeaderList/AttachmentHeader/contentId`, and the operation element carries the files beside it in
+ * `AttachmentContentList/AttachmentContent` (`Id`, `Content`). The contents stand outside the caller's signature,
+ * so the gateway insists that headers and contents name the same files, each once, before it accepts the message;
+ * the recipient then finds exactly the files the signed headers promise.
+ */
+import { XMLSerializer } from '@xmldom/xmldom';
+import { GatewayFault } from '../soap/faults.js';
+import { NS } from '../soap/namespaces.js';
+import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
+
+/** The message's attachment contents, serialised as one standalone `AttachmentContentList`, or undefined. */
+export function readAttachments(operationElement: Element, signedBlock: Element): string | undefined {
+  const headerList = firstChildElement(signedBlock, NS.basic, 'AttachmentHeaderList');
+  const contentList = firstChildElement(operationElement, NS.basic, 'AttachmentContentList');
+  const named = idsOf(headerList, 'AttachmentHeader', 'contentId');
+  const carried = idsOf(contentList, 'AttachmentContent', 'Id');
+  const namedSet = new Set(named);
+  const carriedSet = new Set(carried);
+  const problems = [
+    ...duplicates(named).map((id) => `the headers name ${id} twice`),
+    ...duplicates(carried).map((id) => `the contents hold ${id} twice`),
+    ...[...namedSet].filter((id) => !carriedSet.has(id)).map((id) => `no content for the header ${id}`),
+    ...[...carriedSet].filter((id) => !namedSet.has(id)).map((id) => `no header for the content ${id}`),
+  ];
+  if (problems.length > 0) {
+    throw new GatewayFault('AttachmentContentMiscoordination', clip(problems.join('; ')));
+  }
+  return contentList ? new XMLSerializer().serializeToString(contentList) : undefined;
+}
+
+function idsOf(list: Element | undefined, item: string, idElement: string): string[] {
+  if (!list) return [];
+  return childElements(list)
+    .filter((element) => element.namespaceURI === NS.basic && element.localName === item)
+    .map((element) => (childText(element, NS.basic, idElement) ?? '').trim());
+}
+
+function duplicates(ids: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const id of ids) (seen.has(id) ? twice : seen).add(id);
+  return [...twice];
+}
+
+function clip(text: string): string {
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
+
+/**
+ * Hosted providers take typed requests without files: a message with attachments for one is refused, never
+ * stripped, so nothing the sender signed for is silently dropped.
+ */
+export function requireNoAttachments(attachments: string | undefined, provider: string): void {
+  if (attachments !== undefined) {
+    throw new GatewayFault(
+      'AttachmentsNotAccepted',
+      `the provider ${provider.split(':')[0]}: of this message type takes no attachments; send files to systems that take their own requests`,
+    );
+  }
+}
