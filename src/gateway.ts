@@ -166,7 +166,10 @@ export async function startGateway(
   });
 
   // HTTP or HTTPS (mutual TLS when configured), with deadlines for slow clients: `server/http-server.ts`.
-  const { server, scheme } = createGatewayServer(app, config.http);
+  const { server, scheme } = createGatewayServer(app, config.http, (reason, remoteAddress, message) => {
+    metrics.tlsRefused(reason);
+    log.warn('TLS connection refused', { reason, remoteAddress, message });
+  });
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;

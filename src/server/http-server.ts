@@ -20,7 +20,14 @@ export interface CreatedServer {
   readonly scheme: 'http' | 'https';
 }
 
-export function createGatewayServer(listener: RequestListener, settings: HttpSettings): CreatedServer {
+/** Told of each TLS connection refused before any request: nothing of it reaches express. */
+export type TlsRefusalListener = (reason: string, remoteAddress: string | undefined, message: string) => void;
+
+export function createGatewayServer(
+  listener: RequestListener,
+  settings: HttpSettings,
+  onTlsRefusal?: TlsRefusalListener,
+): CreatedServer {
   const deadlines = {
     headersTimeout: settings.headersTimeoutMs,
     requestTimeout: settings.requestTimeoutMs,
@@ -40,7 +47,13 @@ export function createGatewayServer(listener: RequestListener, settings: HttpSet
     // A client that opens a connection and never finishes the handshake gets no more time than one sending headers.
     handshakeTimeout: settings.headersTimeoutMs,
   };
-  return { server: createHttpsServer(options, listener), scheme: 'https' };
+  const server = createHttpsServer(options, listener);
+  if (onTlsRefusal) {
+    server.on('tlsClientError', (error: NodeJS.ErrnoException, socket) => {
+      onTlsRefusal(error.code ?? 'UNKNOWN', socket.remoteAddress, error.message);
+    });
+  }
+  return { server, scheme: 'https' };
 }
 
 /** node's TLS options from the settings; mutual TLS refuses a client without a certificate from a trusted CA. */

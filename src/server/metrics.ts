@@ -1,4 +1,4 @@
-/** prom-client metrics: exchanges by operation and outcome, and their latency. */
+/** prom-client metrics: exchanges by operation and outcome, their latency, and refused TLS connections. */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export class GatewayMetrics {
@@ -17,6 +17,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly tlsRefusals = new Counter({
+    name: 'smev_gateway_tls_refusals_total',
+    help: 'TLS connections refused before any HTTP request (failed handshakes, client certificates refused)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -24,5 +31,9 @@ export class GatewayMetrics {
   observe(operation: string, fault: string | undefined, seconds: number): void {
     this.exchanges.inc({ operation, fault: fault ?? 'none' });
     this.latency.observe({ operation }, seconds);
+  }
+
+  tlsRefused(reason: string): void {
+    this.tlsRefusals.inc({ reason });
   }
 }

@@ -199,6 +199,18 @@ describe('server: HTTPS and mutual TLS', function () {
       expect(without).to.be.oneOf([35, 56]);
     });
 
+    it('logs a handshake refused for want of a certificate and counts it in /metrics by reason', async () => {
+      const metric = async () => {
+        const { body } = await httpsCall(`${gateway.url}/metrics`, { ca: pem(SAMPLE.ca), ...client });
+        return body.split('\n').filter((line) => line.startsWith('smev_gateway_tls_refusals_total{'));
+      };
+      const before = await metric();
+      await refused(httpsCall(`${gateway.url}/health`, { ca: pem(SAMPLE.ca) }));
+      const after = await metric();
+      expect(after).to.not.deep.equal(before);
+      expect(after.join('\n')).to.match(/reason="[A-Z_]+"} [1-9]/);
+    });
+
     it('the send command talks to it with --tls-ca, --tls-cert and --tls-key', async () => {
       const { stdout, stderr } = await run(process.execPath, [
         'dist/src/cli/main.js',
