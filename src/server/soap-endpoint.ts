@@ -88,6 +88,15 @@ export function soapEndpoint(parts: SoapEndpointParts): Router {
     res.status(result.status).type(result.contentType).send(result.body);
   });
 
+  // Another method on the endpoint is a method error, not a missing resource (RFC 9110 15.5.6).
+  router.all('/ws', (_req, res) => {
+    res
+      .status(405)
+      .set('Allow', 'GET, HEAD, POST')
+      .type('text/plain')
+      .send('/ws takes GET (WSDL, schemas) and POST (SOAP)\n');
+  });
+
   return router;
 }
 

@@ -110,6 +110,18 @@ describe('foundation: the published contract', () => {
     );
   });
 
+  it('another method on /ws is 405 with Allow', async () => {
+    for (const method of ['PUT', 'DELETE', 'PATCH']) {
+      const response = await rawHttp(gateway.endpoint, {
+        method,
+        body: '<x/>',
+        headers: { 'content-type': 'text/xml' },
+      });
+      expect(response.status, method).to.equal(405);
+      expect(response.headers.allow).to.equal('GET, HEAD, POST');
+    }
+  });
+
   it('an unknown schema name is 404', async () => {
     const response = await get('/ws?xsd=nothing-1.0.xsd');
     expect(response.status).to.equal(404);
