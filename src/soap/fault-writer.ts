@@ -31,7 +31,9 @@ export function writeFault(
   options: FaultWriteOptions = {},
 ): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
-  const body = doc.ele(version.envelopeNs, 'soap:Envelope').ele(version.envelopeNs, 'soap:Body');
+  const envelope = doc.ele(version.envelopeNs, 'soap:Envelope');
+  if (fault.kind.soapCode === 'VersionMismatch') writeUpgrade(envelope.ele(version.envelopeNs, 'soap:Header'));
+  const body = envelope.ele(version.envelopeNs, 'soap:Body');
   const faultElement = body.ele(version.envelopeNs, 'soap:Fault');
   const partyCode =
     fault.kind.soapCode ?? (fault.kind.party === 'Client' ? version.clientCode : version.serverCode);
@@ -55,6 +57,16 @@ export function writeFault(
     writeDetail(faultElement.ele(version.envelopeNs, 'soap:Detail'), fault, options);
   }
   return doc.end();
+}
+
+/**
+ * The SOAP 1.2 Upgrade header block (part 1, 5.4.7) that tells a client which envelopes the gateway speaks, in
+ * order of preference; SOAP 1.1 faults carry it too (part 1, appendix A).
+ */
+function writeUpgrade(header: XMLBuilder): void {
+  const upgrade = header.ele(NS.soap12, 'upg:Upgrade');
+  upgrade.ele(NS.soap12, 'upg:SupportedEnvelope').att('qname', 'v12:Envelope').att('xmlns:v12', NS.soap12);
+  upgrade.ele(NS.soap12, 'upg:SupportedEnvelope').att('qname', 'v11:Envelope').att('xmlns:v11', NS.soap11);
 }
 
 function writeDetail(detail: XMLBuilder, fault: GatewayFault, options: FaultWriteOptions): void {

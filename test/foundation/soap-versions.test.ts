@@ -106,21 +106,51 @@ describe('foundation: SOAP 1.1 and 1.2', () => {
     expect(fault.reason).to.match(/already accepted/);
   });
 
-  it('a SOAP 1.2 envelope sent as text/xml (SOAP 1.1) is a VersionMismatch fault', async () => {
+  it('a SOAP 1.2 envelope sent as text/xml (SOAP 1.1) is a VersionMismatch fault with Upgrade', async () => {
     const { xml } = signedCall({ version: SOAP12 });
     const response = await postSoapRaw(gateway.endpoint, xml, SOAP11);
     expect(response.status).to.equal(500);
     const fault = expectFault(response, SOAP11, 'VersionMismatch');
     expect(fault.soapCode).to.equal('soap:VersionMismatch');
+    expectUpgrade(response.body);
   });
 
-  it('a SOAP 1.1 envelope sent as application/soap+xml (SOAP 1.2) is a VersionMismatch fault', async () => {
-    const { xml } = signedCall({ version: SOAP11 });
-    const response = await postSoapRaw(gateway.endpoint, xml, SOAP12);
+  it('an envelope of an unknown namespace sent as SOAP 1.2 is a SOAP 1.2 VersionMismatch fault with Upgrade', async () => {
+    const response = await postSoapRaw(
+      gateway.endpoint,
+      '<e:Envelope xmlns:e="urn://example.test/soap-3"><e:Body/></e:Envelope>',
+      SOAP12,
+    );
     expect(response.status).to.equal(500);
     const fault = expectFault(response, SOAP12, 'VersionMismatch');
     expect(fault.soapCode).to.equal('soap:VersionMismatch');
+    expectUpgrade(response.body);
   });
+
+  it('a SOAP 1.1 envelope sent as application/soap+xml (SOAP 1.2) is a SOAP 1.1 VersionMismatch fault with Upgrade', async () => {
+    const { xml } = signedCall({ version: SOAP11 });
+    const response = await postSoapRaw(gateway.endpoint, xml, SOAP12);
+    expect(response.status).to.equal(500);
+    // SOAP 1.2 part 1, appendix A: the fault is a SOAP 1.1 one, which the SOAP 1.1 sender can read.
+    const fault = expectFault(response, SOAP11, 'VersionMismatch');
+    expect(fault.soapCode).to.equal('soap:VersionMismatch');
+    expectUpgrade(response.body);
+  });
+
+  /** The Upgrade header block (SOAP 1.2 part 1, 5.4.7) names both envelopes the gateway speaks, 1.2 first. */
+  function expectUpgrade(xml: string): void {
+    const doc = parseDom(xml);
+    const supported = Array.from(doc.getElementsByTagNameNS(NS.soap12, 'SupportedEnvelope')) as Element[];
+    const header = doc.getElementsByTagNameNS(NS.soap12, 'Upgrade').item(0)?.parentNode as
+      Element | undefined;
+    expect(header?.localName).to.equal('Header');
+    expect(
+      supported.map((element) => {
+        const [prefix = '', local = ''] = (element.getAttribute('qname') ?? '').split(':');
+        return `{${element.lookupNamespaceURI(prefix) ?? ''}}${local}`;
+      }),
+    ).to.deep.equal([`{${NS.soap12}}Envelope`, `{${NS.soap11}}Envelope`]);
+  }
 
   it('application/json is refused with HTTP 415 and a SOAP fault', async () => {
     const response = await rawHttp(gateway.endpoint, {

@@ -1,6 +1,7 @@
 /** Step 2, parse: UTF-8, the hardened gate, then the tree the rest of the pipeline reads, then the envelope. */
 import { readEnvelope } from '../../soap/envelope.js';
 import { GatewayFault } from '../../soap/faults.js';
+import { SOAP11 } from '../../soap/version.js';
 import { parseDom } from '../../xml/dom.js';
 import { guardXml, type XmlLimits } from '../../xml/guard.js';
 import type { Exchange } from '../context.js';
@@ -18,5 +19,15 @@ export function parse(exchange: Exchange, limits: XmlLimits, action: string | un
   exchange.text = text;
   guardXml(text, limits);
   exchange.doc = parseDom(text);
+  // A SOAP 1.2 node answers a SOAP 1.1 envelope with a SOAP 1.1 VersionMismatch fault (SOAP 1.2 part 1,
+  // appendix A), so the client can read it.
+  if (exchange.version !== SOAP11 && exchange.doc.documentElement?.namespaceURI === SOAP11.envelopeNs) {
+    const declared = exchange.version.mediaType;
+    exchange.version = SOAP11;
+    throw new GatewayFault(
+      'VersionMismatch',
+      `a SOAP 1.1 envelope came as ${declared}; send it as text/xml, or send a SOAP 1.2 envelope`,
+    );
+  }
   exchange.envelope = readEnvelope(exchange.doc, exchange.version, action);
 }
