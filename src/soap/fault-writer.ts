@@ -32,7 +32,8 @@ export function writeFault(
 ): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const envelope = doc.ele(version.envelopeNs, 'soap:Envelope');
-  if (fault.kind.soapCode === 'VersionMismatch') writeUpgrade(envelope.ele(version.envelopeNs, 'soap:Header'));
+  if (fault.kind.soapCode === 'VersionMismatch')
+    writeUpgrade(envelope.ele(version.envelopeNs, 'soap:Header'));
   const body = envelope.ele(version.envelopeNs, 'soap:Body');
   const faultElement = body.ele(version.envelopeNs, 'soap:Fault');
   const partyCode =
