@@ -10,7 +10,7 @@ import type { GatewayConfig } from './config/config.js';
 import { Pipeline } from './exchange/pipeline.js';
 import { HostedWorker } from './exchange/hosted-worker.js';
 import { StoreQueue } from './queue/store-queue.js';
-import { TokenBucketQuota } from './queue/rate-quota.js';
+import { StoreRateQuota } from './queue/rate-quota.js';
 import { StoreReplayGuard } from './exchange/replay-guard.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { builtinServices } from './providers/builtin.js';
@@ -128,7 +128,7 @@ export async function startGateway(
     queue,
     quota:
       queueSettings.ratePerSecond > 0
-        ? new TokenBucketQuota(queueSettings.ratePerSecond, queueSettings.rateBurst)
+        ? new StoreRateQuota(store, queueSettings.ratePerSecond, queueSettings.rateBurst)
         : undefined,
     messageLog: messageLog && {
       record: (fields) => messageLog.record(fields),

@@ -161,5 +161,6 @@ export interface MessageQueue {
 
 /** Per-system rate quota over every operation. Throws QuoteLimitExceeded. */
 export interface RateQuota {
-  take(system: string, now: Date): void;
+  /** Take one request from the system's rate; throws QuoteLimitExceeded when none is left. */
+  take(system: string, now: Date): Promise<void>;
 }

@@ -94,7 +94,7 @@ export class Pipeline {
       validate(exchange, parts.schemas);
       entry.read(exchange, parts);
       await verify(exchange, parts.verifier);
-      parts.quota?.take(need(exchange.sender, 'sender').mnemonic, exchange.receivedAt);
+      await parts.quota?.take(need(exchange.sender, 'sender').mnemonic, exchange.receivedAt);
       exchange.responseXml = this.sign(await entry.run(exchange, parts));
       return this.result(exchange, 200, exchange.responseXml);
     } catch (error) {

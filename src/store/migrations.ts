@@ -235,6 +235,20 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('queue_messages').dropColumn('attachments').execute();
     },
   },
+  '0009_rate_buckets': {
+    // The rate quota's token buckets, one per sending system, shared by every instance on the store.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('rate_buckets')
+        .addColumn('system', 'varchar(100)', (c) => c.primaryKey())
+        .addColumn('tokens', 'double precision', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('rate_buckets').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { getStatusXml } from '../../src/client/queued.js';
+import { SOAP11 } from '../../src/soap/version.js';
+import { dropSchema, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { addQueueRoute, CONSUMER, PROVIDER, QueueClient } from './support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,6 +86,43 @@ describe('Queue: visibility timeout, lifetime and quotas', function () {
       const other = new QueueClient(gateway.endpoint, PROVIDER);
       // take() itself asserts an ordinary 200 answer.
       await other.take('GetRequest');
+    });
+  });
+
+  describe('rate quota shared by two instances on one PostgreSQL', () => {
+    const schema = `test_rate_${process.pid}_${Date.now()}`;
+    const gateways: TestGateway[] = [];
+    before(async () => {
+      const overrides = { 'queue.ratePerSecond': 0.01, 'queue.rateBurst': 6 };
+      // One after the other (the first migrates the schema the second joins), each with its own log chain.
+      for (const instanceId of ['rate-a', 'rate-b']) {
+        const own = { ...overrides, 'messageLog.instanceId': instanceId };
+        gateways.push(await startTestGateway({ store: 'postgres', schema, overrides: own }));
+      }
+    });
+    after(async () => {
+      for (const gateway of gateways) await gateway.stop();
+      await dropSchema(schema);
+    });
+
+    it('lets a system through at its rate across both instances, not at twice the rate', async () => {
+      // Distinct timestamps: a signed take request is accepted once, and RSA signatures of equal text are equal.
+      const base = Date.now();
+      const answers = await Promise.all(
+        Array.from({ length: 14 }, (_, i) =>
+          new QueueClient((gateways[i % 2] as TestGateway).endpoint, CONSUMER).post(
+            getStatusXml(SOAP11, sampleKey(CONSUMER), new Date(base - i * 1000)),
+            'urn:GetStatus',
+          ),
+        ),
+      );
+      const accepted = answers.filter((answer) => answer.status === 200).length;
+      const refused = answers.filter((answer) => answer.body.includes('QuoteLimitExceeded')).length;
+      const other = answers
+        .filter((a) => a.status !== 200 && !a.body.includes('QuoteLimitExceeded'))
+        .map((a) => a.body.slice(0, 600));
+      expect(other).to.deep.equal([]);
+      expect({ accepted, refused }).to.deep.equal({ accepted: 6, refused: 8 });
     });
   });
 });

@@ -38,8 +38,10 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       ...options.overrides,
     },
   });
+  // A schema the caller names is shared (several instances on one store) and left for the caller to drop.
+  const ownSchema = postgres && options.schema === undefined;
   const schema = postgres
-    ? `test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`
+    ? (options.schema ?? `test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`)
     : undefined;
   const gateway = await startGateway(config, { silent: true, ...options, ...(schema ? { schema } : {}) });
   return {
@@ -49,7 +51,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     stop: async () => {
       await gateway.stop();
       rmSync(dir, { recursive: true, force: true });
-      if (schema) await dropSchema(schema);
+      if (schema && ownSchema) await dropSchema(schema);
     },
   };
 }
