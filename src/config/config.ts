@@ -112,8 +112,10 @@ export const ConfigSchema = z
           .default(24 * 3600),
         /** Open requests one recipient system may hold (QuoteLimitExceeded beyond it); 0: no limit. */
         maxDepth: z.coerce.number().int().min(0).default(10_000),
-        /** Requests per second per sending system over every operation, Call included, shared by every instance on
-         * the store; 0: no limit. */
+        /**
+         * Requests per second per sending system over every operation, Call included, shared by every instance
+         * on the store; 0: no limit.
+         */
         ratePerSecond: z.coerce.number().min(0).default(0),
         /** Bucket size of the rate quota: how many requests may come at once. */
         rateBurst: z.coerce.number().int().positive().default(100),
