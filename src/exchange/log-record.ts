@@ -40,7 +40,15 @@ export function logRecordOf(
     request_digest: sha256Hex(exchange.incoming.body),
     answer_digest: sha256Hex(Buffer.from(result.body, 'utf8')),
     // The request exactly as received: its text when it was UTF-8 (every accepted message is).
-    request_xml: keepBodies ? (exchange.text ?? null) : null,
+    request_xml: keepBodies ? receivedText(exchange) : null,
     answer_xml: keepBodies ? result.body : null,
   };
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** The decoded body with the byte order mark the parse step dropped, so it hashes to `request_digest`. */
+function receivedText(exchange: Exchange): string | null {
+  if (exchange.text === undefined) return null;
+  return exchange.incoming.body.subarray(0, 3).equals(BOM) ? `\uFEFF${exchange.text}` : exchange.text;
 }

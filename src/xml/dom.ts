@@ -28,7 +28,8 @@ export function parseDom(text: string): Document {
     },
   });
   try {
-    return parser.parseFromString(text, 'text/xml');
+    // A byte order mark is no part of the document (XML 1.0, 4.3.3); a logged request keeps the one it came with.
+    return parser.parseFromString(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, 'text/xml');
   } catch (error) {
     // xmldom wraps whatever onError throws, and its own fatal errors (an undeclared prefix the namespace-blind
     // gate let through), in a ParseError: either way the client sent XML we cannot read.

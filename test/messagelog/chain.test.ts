@@ -7,7 +7,9 @@
  */
 import { expect } from 'chai';
 import { sql } from 'kysely';
+import { messageSignatureProblems } from '../../src/messagelog/message-signatures.js';
 import { recordHash, sha256Hex } from '../../src/messagelog/record.js';
+import { loadTrustStore } from '../../src/signature/setup.js';
 import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
 import type { ChainVerdict } from '../../src/messagelog/verify.js';
 import { SOAP11 } from '../../src/soap/version.js';
@@ -328,6 +330,18 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const verdict = await verify();
       expect(verdict.problems).to.deep.equal([]);
       expect(verdict.records).to.equal(sent.length + 1);
+    });
+
+    it('keeps a request that came with a byte order mark as received, and it still verifies', async () => {
+      const posted = `\uFEFF${signedCall().xml}`;
+      const answer = await post(gateway, posted);
+      expect(answer.status, answer.body).to.equal(200);
+      const row = (await records(gateway)).at(-1)!;
+      expect(row.request_xml).to.equal(posted);
+      expect(row.request_digest).to.equal(sha256Hex(Buffer.from(posted, 'utf8')));
+      const verdict = await verify();
+      expect(verdict.problems).to.deep.equal([]);
+      expect(messageSignatureProblems(row, loadTrustStore(gateway.config))).to.deep.equal([]);
     });
   });
 }
