@@ -7,7 +7,7 @@
  */
 import { open, rename, rm } from 'node:fs/promises';
 import { SqliteAdapter, type Kysely, type Transaction } from 'kysely';
-import type { TrustStore } from '../signature/pki/trust-store.js';
+import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import type { Database } from '../store/schema.js';
 import {
   canonicalJson,
@@ -257,7 +257,7 @@ export class AuditTrail {
    * append-only, so it reads the checkpoints, then the head, then the entries up to that head; entries that
    * committed meanwhile are left for the next run.
    */
-  async verify(trust?: TrustStore): Promise<AuditVerdict> {
+  async verify(trust?: CertificateCheck): Promise<AuditVerdict> {
     const checkpoints = await this.allCheckpoints();
     const head = await this.db
       .selectFrom('audit_head')

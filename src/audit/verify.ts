@@ -13,7 +13,7 @@
  * Rewriting entries after the last checkpoint, hashes recomputed, is not detectable by anyone without a copy:
  * that is why the gateway also signs a checkpoint on shutdown.
  */
-import type { TrustStore } from '../signature/pki/trust-store.js';
+import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import {
   GENESIS_HASH,
   checkpointData,
@@ -65,7 +65,7 @@ export class ChainWalk {
 
   constructor(
     private readonly checkpoints: readonly AuditCheckpointRow[],
-    trust?: TrustStore,
+    trust?: CertificateCheck,
   ) {
     for (const cp of checkpoints) {
       this.pending.set(cp.seq, cp);
@@ -226,7 +226,7 @@ const refused = (problem: string): AuditVerdict => ({
  * Checks an exported trail (the parsed JSON of `AuditTrail.export`) with no database: the same walk and the same
  * verdict as `AuditTrail.verify`. With a trust store, checkpoint certificates must chain to it.
  */
-export function verifyAuditExport(json: unknown, trust?: TrustStore): AuditVerdict {
+export function verifyAuditExport(json: unknown, trust?: CertificateCheck): AuditVerdict {
   if (!isObject(json) || json.format !== AUDIT_EXPORT_FORMAT)
     return refused(`not an audit export (format is not ${AUDIT_EXPORT_FORMAT})`);
   if (json.version !== AUDIT_EXPORT_VERSION)

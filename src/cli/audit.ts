@@ -7,18 +7,20 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AuditTrail } from '../audit/trail.js';
 import { verifyAuditExport, type AuditVerdict } from '../audit/verify.js';
+import { checkpointSigners, type CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import { TrustStore } from '../signature/pki/trust-store.js';
 import type { Store } from '../store/store.js';
 
 export interface AuditCliContext {
   store: Store;
   trail: AuditTrail;
-  trust: TrustStore;
+  checkpointSigners: CertificateCheck;
   close(): Promise<void>;
 }
 
 const SAMPLE_CA = 'certs-sample/ca.crt.pem';
 const SAMPLE_CRL = 'certs-sample/ca.crl.pem';
+const SAMPLE_GATEWAY = 'certs-sample/gateway.crt.pem';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -64,7 +66,7 @@ export function registerAuditCommands(
     .option('-c, --config <file>', 'JSON configuration file')
     .option('--json', 'print the verdict as JSON')
     .action(async (options: { config?: string; json?: boolean }) => {
-      const verdict = await withContext(options.config, (ctx) => ctx.trail.verify(ctx.trust));
+      const verdict = await withContext(options.config, (ctx) => ctx.trail.verify(ctx.checkpointSigners));
       report(verdict, options.json);
     });
 
@@ -91,29 +93,42 @@ export function registerAuditCommands(
       [],
     )
     .option('--crl <file>', `CRL (repeatable; default ${SAMPLE_CRL} when --ca is not given)`, collect, [])
+    .option(
+      '--gateway-cert <file>',
+      `the gateway's certificate, the only signer checkpoints may have (repeatable; default ${SAMPLE_GATEWAY})`,
+      collect,
+      [],
+    )
     .option('--json', 'print the verdict as JSON')
-    .action((file: string, options: { ca: string[]; crl: string[]; json?: boolean }) => {
-      const ca = options.ca.length ? options.ca : [SAMPLE_CA];
-      const crl = options.crl.length ? options.crl : options.ca.length ? [] : [SAMPLE_CRL];
-      const trust = TrustStore.fromPem(
-        ca.map((f) => readFileSync(f, 'utf8')),
-        crl.map((f) => readFileSync(f, 'utf8')),
-      );
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(readFileSync(file, 'utf8'));
-      } catch (error) {
-        report(
-          {
-            ok: false,
-            entries: 0,
-            checkpoints: 0,
-            problems: [`cannot read ${file}: ${(error as Error).message}`],
-          },
-          options.json,
+    .action(
+      (file: string, options: { ca: string[]; crl: string[]; gatewayCert: string[]; json?: boolean }) => {
+        const ca = options.ca.length ? options.ca : [SAMPLE_CA];
+        const crl = options.crl.length ? options.crl : options.ca.length ? [] : [SAMPLE_CRL];
+        const trust = TrustStore.fromPem(
+          ca.map((f) => readFileSync(f, 'utf8')),
+          crl.map((f) => readFileSync(f, 'utf8')),
         );
-        return;
-      }
-      report(verifyAuditExport(parsed, trust), options.json);
-    });
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(readFileSync(file, 'utf8'));
+        } catch (error) {
+          report(
+            {
+              ok: false,
+              entries: 0,
+              checkpoints: 0,
+              problems: [`cannot read ${file}: ${(error as Error).message}`],
+            },
+            options.json,
+          );
+          return;
+        }
+        const gateway = options.gatewayCert.length ? options.gatewayCert : [SAMPLE_GATEWAY];
+        const signers = checkpointSigners(
+          trust,
+          gateway.map((f) => readFileSync(f, 'utf8')),
+        );
+        report(verifyAuditExport(parsed, signers), options.json);
+      },
+    );
 }

@@ -6,13 +6,16 @@ import { loadConfig, type GatewayConfig } from '../config/config.js';
 import { Registry } from '../registry/registry.js';
 import { seedIfEmpty } from '../registry/seed.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';
-import { loadTrustStore } from '../signature/setup.js';
+import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
+import { loadCheckpointSigners, loadTrustStore } from '../signature/setup.js';
 import { openStore, type Store } from '../store/store.js';
 
 export interface CliContext {
   readonly config: GatewayConfig;
   readonly store: Store;
   readonly trust: TrustStore;
+  /** Who may sign log and audit checkpoints: the gateway's own certificates, trusted at the time. */
+  readonly checkpointSigners: CertificateCheck;
   readonly trail: AuditTrail;
   readonly registry: Registry;
   close(): Promise<void>;
@@ -33,6 +36,7 @@ export async function openCliContext(configFile?: string): Promise<CliContext> {
     config,
     store,
     trust,
+    checkpointSigners: loadCheckpointSigners(config, trust),
     trail,
     registry,
     close: async () => {

@@ -9,8 +9,13 @@ import { exportArchive, verifyArchiveFile, type Archive } from '../messagelog/ar
 import { pruneMessageLog, registerArchive } from '../messagelog/retention.js';
 import { verifyStoredLog } from '../messagelog/store-verify.js';
 import type { ChainVerdict } from '../messagelog/verify.js';
+import { loadConfig } from '../config/config.js';
+import { checkpointSigners } from '../signature/pki/checkpoint-signers.js';
+import { loadCheckpointSigners, loadTrustStore } from '../signature/setup.js';
 import { openCliContext } from './context.js';
 import { print } from './output.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 function report(verdict: ChainVerdict, json: boolean | undefined, perRecord: boolean): void {
   if (json) return print(verdict, true);
@@ -41,7 +46,7 @@ export function registerLogCommands(program: Command): void {
     .action(async (options: { config?: string; json?: boolean }) => {
       const ctx = await openCliContext(options.config);
       try {
-        const verdict = await verifyStoredLog(ctx.store, ctx.trust);
+        const verdict = await verifyStoredLog(ctx.store, ctx.checkpointSigners);
         report(verdict, options.json, false);
         if (!verdict.ok) process.exitCode = 1;
       } finally {
@@ -74,7 +79,7 @@ export function registerLogCommands(program: Command): void {
           },
           options.out,
         );
-        const verdict = verifyArchiveFile(options.out);
+        const verdict = verifyArchiveFile(options.out, ctx.checkpointSigners);
         if (verdict.ok) {
           await registerArchive(
             ctx.store,
@@ -98,13 +103,37 @@ export function registerLogCommands(program: Command): void {
   log
     .command('verify-archive <file>')
     .description("verify an archive offline: chains, checkpoint signatures, every message's own signatures")
+    .option(
+      '-c, --config <file>',
+      "the configuration naming the gateway's certificates and trusted CAs (no store is opened)",
+    )
+    .option(
+      '--gateway-cert <file>',
+      "the gateway's certificate, the only signer checkpoints may have (repeatable; default: the configured one)",
+      collect,
+      [],
+    )
     .option('--json')
     .option('-q, --quiet', 'only the summary, not a line per record')
-    .action((file: string, options: { json?: boolean; quiet?: boolean }) => {
-      const verdict = verifyArchiveFile(file);
-      report(verdict, options.json, !options.quiet);
-      if (!verdict.ok) process.exitCode = 1;
-    });
+    .action(
+      (
+        file: string,
+        options: { config?: string; gatewayCert: string[]; json?: boolean; quiet?: boolean },
+      ) => {
+        // The checkpoints are checked against certificates from outside the archive: a forger could replace what
+        // the archive carries.
+        const config = loadConfig({ file: options.config });
+        const signers = options.gatewayCert.length
+          ? checkpointSigners(
+              loadTrustStore(config),
+              options.gatewayCert.map((f) => readFileSync(f, 'utf8')),
+            )
+          : loadCheckpointSigners(config);
+        const verdict = verifyArchiveFile(file, signers);
+        report(verdict, options.json, !options.quiet);
+        if (!verdict.ok) process.exitCode = 1;
+      },
+    );
 
   log
     .command('prune')

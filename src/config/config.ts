@@ -62,6 +62,8 @@ export const ConfigSchema = z
         crlFiles: z.array(z.string()).default(['certs-sample/ca.crl.pem', 'certs-sample/gost/ca.crl.pem']),
         gatewayCertificate: z.string().default('certs-sample/gateway.crt.pem'),
         gatewayKey: z.string().default('certs-sample/gateway.key.pem'),
+        /** Certificates the gateway signed with before a key change: checkpoints they signed still count. */
+        formerGatewayCertificates: z.array(z.string()).default([]),
       })
       .strict()
       .default({
@@ -69,6 +71,7 @@ export const ConfigSchema = z
         crlFiles: ['certs-sample/ca.crl.pem', 'certs-sample/gost/ca.crl.pem'],
         gatewayCertificate: 'certs-sample/gateway.crt.pem',
         gatewayKey: 'certs-sample/gateway.key.pem',
+        formerGatewayCertificates: [],
       }),
     messageLog: z
       .object({

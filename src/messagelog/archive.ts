@@ -9,6 +9,7 @@ import { TrustStore } from '../signature/pki/trust-store.js';
 import type { Store } from '../store/store.js';
 import { messageSignatureProblems } from './message-signatures.js';
 import type { MessageRecord } from './record.js';
+import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import { verifyChains, type ChainVerdict, type Checkpoint } from './verify.js';
 
 export const ARCHIVE_FORMAT = 'smev-gateway-message-log-archive';
@@ -84,11 +85,16 @@ export async function exportArchive(
 }
 
 /** Verify an archive file with no database and no network. */
-export function verifyArchiveFile(file: string): ChainVerdict {
-  return verifyArchive(JSON.parse(readFileSync(file, 'utf8')) as unknown);
+export function verifyArchiveFile(file: string, checkpointSigners?: CertificateCheck): ChainVerdict {
+  return verifyArchive(JSON.parse(readFileSync(file, 'utf8')) as unknown, checkpointSigners);
 }
 
-export function verifyArchive(value: unknown): ChainVerdict {
+/**
+ * Verify an archive. The messages' signatures are checked against the CA certificates the archive carries; the
+ * checkpoints, which anchor everything else, against `checkpointSigners` (the gateway's own certificates, from
+ * outside the archive) when given, else against the carried CAs only, which a forger could have replaced too.
+ */
+export function verifyArchive(value: unknown, checkpointSigners?: CertificateCheck): ChainVerdict {
   const archive = value as Partial<Archive>;
   if (
     archive?.format !== ARCHIVE_FORMAT ||
@@ -102,7 +108,7 @@ export function verifyArchive(value: unknown): ChainVerdict {
   return verifyChains({
     records: archive.records,
     checkpoints: archive.checkpoints,
-    trust,
+    checkpointSigners: checkpointSigners ?? trust,
     // An archive starts mid-chain: its first record's link is taken as given, and checkpoints anchor the rest.
     startOf: (_instance, first) => ({ seq: Number(first.seq) - 1, hash: first.prev_hash }),
     checkRecord: (record) => messageSignatureProblems(record, trust),

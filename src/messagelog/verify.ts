@@ -3,7 +3,7 @@
  * store) and `log verify-archive` (from a file, no database). The verdict names the first broken record.
  */
 import { checkpointSignatureProblem } from '../audit/checkpoint-signer.js';
-import type { TrustStore } from '../signature/pki/trust-store.js';
+import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import type { MessageLogCheckpointTable } from '../store/schema.js';
 import { GENESIS_HASH, checkpointData, recordHash, sha256Hex, type MessageRecord } from './record.js';
 
@@ -28,7 +28,8 @@ export type Checkpoint = MessageLogCheckpointTable;
 export interface ChainInput {
   readonly records: readonly MessageRecord[];
   readonly checkpoints: readonly Checkpoint[];
-  readonly trust?: TrustStore;
+  /** Who may sign checkpoints (see signature/pki/checkpoint-signers.ts); absent: signatures only. */
+  readonly checkpointSigners?: CertificateCheck;
   /**
    * Where each instance's records start: the seq before the first record and its hash. From the store this is
    * a retention cut (or genesis); in an archive, the first record's own prev_hash, anchored by a checkpoint.
@@ -100,11 +101,11 @@ export function verifyChains(input: ChainInput): ChainVerdict {
         checkpoint.signature,
       );
       if (signed) blame(instance, seq, `checkpoint: ${signed}`);
-      if (input.trust) {
+      if (input.checkpointSigners) {
         try {
-          input.trust.check(checkpoint.certificate, new Date(Number(checkpoint.at)));
+          input.checkpointSigners.check(checkpoint.certificate, new Date(Number(checkpoint.at)));
         } catch (error) {
-          blame(instance, seq, `checkpoint certificate is not trusted: ${(error as Error).message}`);
+          blame(instance, seq, `checkpoint certificate is not accepted: ${(error as Error).message}`);
         }
       }
       if (checkpoint.kind === 'head' && hashes.has(seq) && hashes.get(seq) !== checkpoint.head_hash) {

@@ -1,11 +1,24 @@
 /** Builds the signature parts from configuration: trust store, system directory, verifier, gateway signer. */
 import { readFileSync } from 'node:fs';
 import type { GatewayConfig } from '../config/config.js';
+import { checkpointSigners, type CertificateCheck } from './pki/checkpoint-signers.js';
 import { TrustStore } from './pki/trust-store.js';
 import { GatewaySigner } from './signer.js';
 import { loadSigningKey, type SigningKey } from './signing-key.js';
 import type { SystemDirectory } from './systems.js';
 import { XmlSignatureVerifier } from './verifier.js';
+
+/** The checkpoint check of log and audit verification: the gateway's own certificates, trusted at the time. */
+export function loadCheckpointSigners(
+  config: GatewayConfig,
+  trust = loadTrustStore(config),
+): CertificateCheck {
+  const read = (file: string) => readFileSync(file, 'utf8');
+  return checkpointSigners(
+    trust,
+    [config.pki.gatewayCertificate, ...config.pki.formerGatewayCertificates].map(read),
+  );
+}
 
 export function loadTrustStore(config: GatewayConfig): TrustStore {
   const read = (file: string) => readFileSync(file, 'utf8');

@@ -11,7 +11,14 @@ import { AuditTrail } from '../../src/audit/trail.js';
 import type { AuditExport, AuditVerdict } from '../../src/audit/verify.js';
 import { registerAuditCommands } from '../../src/cli/audit.js';
 import type { Store } from '../../src/store/store.js';
+import { checkpointData } from '../../src/audit/canonical.js';
+import { KeyCheckpointSigner } from '../../src/audit/checkpoint-signer.js';
+import { checkpointSigners } from '../../src/signature/pki/checkpoint-signers.js';
+import { createPrivateKey } from 'node:crypto';
 import { gatewaySigner, sampleEntry, sampleTrust, sqliteBackend } from './support.js';
+
+const sampleSigners = () =>
+  checkpointSigners(sampleTrust(), [readFileSync('certs-sample/gateway.crt.pem', 'utf8')]);
 
 describe('audit CLI commands', () => {
   const backend = sqliteBackend();
@@ -45,7 +52,7 @@ describe('audit CLI commands', () => {
     registerAuditCommands(program, async (configFile) => {
       opened++;
       configs.push(configFile);
-      return { store, trail, trust: sampleTrust(), close: async () => void closed++ };
+      return { store, trail, checkpointSigners: sampleSigners(), close: async () => void closed++ };
     });
     let stdout = '';
     const write = process.stdout.write.bind(process.stdout);
@@ -132,6 +139,39 @@ describe('audit CLI commands', () => {
     const unreadable = await run('audit', 'verify-export', bad);
     expect(unreadable.exitCode).to.equal(1);
     expect(unreadable.stdout).to.contain('verdict: BROKEN');
+  });
+
+  it("audit verify-export refuses checkpoints re-signed with a registered system's certificate from the same CA", async () => {
+    const file = join(dir, 'trail.json');
+    const forged = JSON.parse(readFileSync(file, 'utf8')) as AuditExport;
+    // DEMO_CONSUMER's certificate chains to the sample CA like the gateway's: a chain check alone would accept it.
+    const system = new KeyCheckpointSigner(
+      createPrivateKey(readFileSync('certs-sample/DEMO_CONSUMER.key.pem', 'utf8')),
+      readFileSync('certs-sample/DEMO_CONSUMER.crt.pem', 'utf8'),
+    );
+    for (const checkpoint of forged.checkpoints) {
+      const signed = system.sign(checkpointData(checkpoint.seq, checkpoint.head_hash, checkpoint.at));
+      Object.assign(checkpoint, {
+        algorithm: signed.algorithm,
+        signature: signed.signature,
+        certificate: signed.certificatePem,
+      });
+    }
+    const bad = join(dir, 'resigned.json');
+    writeFileSync(bad, JSON.stringify(forged));
+    const result = await run('audit', 'verify-export', bad, '--json');
+    expect(result.exitCode).to.equal(1);
+    const verdict = JSON.parse(result.stdout) as AuditVerdict;
+    expect(verdict.firstBroken?.seq).to.equal(10);
+    expect(verdict.firstBroken?.problem).to.contain("not signed with one of the gateway's certificates");
+    const named = await run(
+      'audit',
+      'verify-export',
+      bad,
+      '--gateway-cert',
+      'certs-sample/DEMO_CONSUMER.crt.pem',
+    );
+    expect(named.exitCode, 'the certificate the auditor names is the one pinned').to.equal(0);
   });
 
   it('audit verify-export refuses checkpoints whose certificate does not chain to the given CA', async () => {

@@ -10,9 +10,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { createPrivateKey } from 'node:crypto';
+import { KeyCheckpointSigner } from '../../src/audit/checkpoint-signer.js';
 import { gatewayCheckpointSigner } from '../../src/audit/setup.js';
 import { exportArchive, verifyArchiveFile, type Archive } from '../../src/messagelog/archive.js';
-import { recordHash, sha256Hex, type MessageRecord } from '../../src/messagelog/record.js';
+import { checkpointData, recordHash, sha256Hex, type MessageRecord } from '../../src/messagelog/record.js';
 import { pruneMessageLog, registerArchive } from '../../src/messagelog/retention.js';
 import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
 import { NS } from '../../src/soap/namespaces.js';
@@ -237,6 +239,27 @@ for (const store of ['sqlite', 'postgres'] as const) {
           5,
           /^checkpoint: /,
         );
+      });
+
+      it("checkpoints re-signed with a registered system's certificate from the same CA", () => {
+        const system = new KeyCheckpointSigner(
+          createPrivateKey(readFileSync('certs-sample/DEMO_CONSUMER.key.pem', 'utf8')),
+          readFileSync('certs-sample/DEMO_CONSUMER.crt.pem', 'utf8'),
+        );
+        const resign = (a: Archive) => {
+          for (const c of a.checkpoints) {
+            const signed = system.sign(
+              checkpointData(c.instance_id, Number(c.seq), c.head_hash, Number(c.at), c.kind),
+            );
+            Object.assign(c, {
+              algorithm: signed.algorithm,
+              signature: signed.signature,
+              certificate: signed.certificatePem,
+            });
+          }
+        };
+        const first = Math.min(...archive.checkpoints.map((c) => Number(c.seq)));
+        expectTamperNamed(resign, first, /not signed with one of the gateway's certificates/);
       });
 
       it("a request's signature broken while its record's digest and hash (and the chain after it) are recomputed", () => {
