@@ -10,6 +10,7 @@ import { verifyAuditExport, type AuditVerdict } from '../audit/verify.js';
 import { checkpointSigners, type CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import { TrustStore } from '../signature/pki/trust-store.js';
 import type { Store } from '../store/store.js';
+import { collect } from './output.js';
 
 export interface AuditCliContext {
   store: Store;
@@ -23,7 +24,6 @@ const SAMPLE_CRL = 'certs-sample/ca.crl.pem';
 const SAMPLE_GATEWAY = 'certs-sample/gateway.crt.pem';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 function report(verdict: AuditVerdict, json: boolean | undefined): void {
   if (!verdict.ok) process.exitCode = 1;

@@ -13,9 +13,7 @@ import { loadConfig } from '../config/config.js';
 import { checkpointSigners } from '../signature/pki/checkpoint-signers.js';
 import { loadCheckpointSigners, loadTrustStore } from '../signature/setup.js';
 import { openCliContext } from './context.js';
-import { print } from './output.js';
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+import { collect, print } from './output.js';
 
 function report(verdict: ChainVerdict, json: boolean | undefined, perRecord: boolean): void {
   if (json) return print(verdict, true);

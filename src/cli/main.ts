@@ -10,6 +10,7 @@ import { registerLogCommands } from './log.js';
 import { registerQueueCommands } from './queue.js';
 import { registerRegistryCommands } from './registry.js';
 import { serve } from './serve.js';
+import { collect } from './output.js';
 
 const program = new Command()
   .name('smev-gateway')
@@ -37,7 +38,6 @@ registerRegistryCommands(program);
 registerAuditCommands(program, openCliContext);
 registerLogCommands(program);
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 program
   .command('send')
   .description(

@@ -20,3 +20,6 @@ export function print(value: unknown, json: boolean | undefined): void {
   process.stdout.write(`${line(columns)}\n${line(columns.map((c) => '-'.repeat(width(c))))}\n`);
   for (const row of flat) process.stdout.write(`${line(columns.map((c) => row[c] ?? ''))}\n`);
 }
+
+/** commander's accumulator for a repeatable option (`--ca a --ca b`). */
+export const collect = (value: string, previous: string[]): string[] => [...previous, value];

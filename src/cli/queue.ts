@@ -20,6 +20,7 @@ import { postSoap } from '../client/send.js';
 import { SOAP11 } from '../soap/version.js';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { systemSigningKey } from './send.js';
+import { collect } from './output.js';
 
 interface QueueOptions {
   system: string;
@@ -66,8 +67,6 @@ function attachmentsOf(files: readonly string[]): Attachment[] {
     };
   });
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 function printHandedOut(body: string, saveTo?: string): void {
   const message = readHandedOut(body);
