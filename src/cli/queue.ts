@@ -9,7 +9,9 @@ import type { Command } from 'commander';
 import {
   ackXml,
   getStatusXml,
+  queueStatisticsXml,
   readHandedOut,
+  readQueueStatistics,
   sendRequestXml,
   sendResponseXml,
   takeXml,
@@ -172,6 +174,19 @@ export function registerQueueCommands(program: Command): void {
       if (!process.exitCode) process.stdout.write(`acknowledged ${messageId}\n`);
     },
   );
+  common(
+    queue.command('statistics').description('how many messages wait for the system, per message type'),
+  ).action(async (options: QueueOptions) => {
+    const body = await post(
+      options,
+      queueStatisticsXml(SOAP11, systemSigningKey(options)),
+      'GetIncomingQueueStatistics',
+    );
+    if (process.exitCode) return;
+    const queues = readQueueStatistics(body);
+    if (queues.length === 0) process.stdout.write('nothing waits\n');
+    for (const queue of queues) process.stdout.write(`${queue.pending}\t${queue.queueName}\n`);
+  });
   common(queue.command('status').description("take the system's next status notice")).action(
     async (options: QueueOptions) => {
       printHandedOut(await post(options, getStatusXml(SOAP11, systemSigningKey(options)), 'GetStatus'));

@@ -157,11 +157,29 @@ export function ackXml(version: SoapVersion, key: SigningKey, messageId: string,
   return m.sign(target, key);
 }
 
-export function getStatusXml(version: SoapVersion, key: SigningKey, at = new Date()): string {
-  const m = new Message(version, 'GetStatus');
+/** GetStatus and GetIncomingQueueStatistics sign a Timestamp and nothing else. */
+function timestampedXml(version: SoapVersion, key: SigningKey, operation: string, at: Date): string {
+  const m = new Message(version, operation);
   const timestamp = m.block(NS.basic, 'ns3:Timestamp');
   timestamp.appendChild(m.doc.createTextNode(at.toISOString()));
   return m.sign(timestamp, key);
+}
+
+export function getStatusXml(version: SoapVersion, key: SigningKey, at = new Date()): string {
+  return timestampedXml(version, key, 'GetStatus', at);
+}
+
+export function queueStatisticsXml(version: SoapVersion, key: SigningKey, at = new Date()): string {
+  return timestampedXml(version, key, 'GetIncomingQueueStatistics', at);
+}
+
+/** A GetIncomingQueueStatistics answer: each queue's name and its pending messages. */
+export function readQueueStatistics(xml: string): { queueName: string; pending: number }[] {
+  const root = parseDom(xml).documentElement as Element;
+  return Array.from(root.getElementsByTagNameNS(NS.types, 'QueueStatistics')).map((element) => ({
+    queueName: element.getAttribute('queueName') ?? '',
+    pending: Number(element.getAttribute('pendingMessageNumber') ?? 0),
+  }));
 }
 
 /** What a taker needs from an answer: the handed-out message's ids, return address, payload, status. */

@@ -130,6 +130,11 @@ export interface QueuedAnswer {
 
 export type TakeKind = 'request' | 'response' | 'status';
 
+export interface QueueStatistics {
+  readonly messageType: MessageType;
+  readonly pending: number;
+}
+
 /** The queues of the asynchronous operations (src/queue). Limits throw QuoteLimitExceeded. */
 export interface MessageQueue {
   /**
@@ -155,6 +160,8 @@ export interface MessageQueue {
   ack(system: string, messageId: string, now: Date): Promise<void>;
   /** The worker's take: the oldest visible request on a route the gateway hosts. */
   takeHosted(now: Date): Promise<TakenMessage | undefined>;
+  /** Messages waiting for `system` to take and acknowledge them (requests and answers), per message type. */
+  pending(system: string, now: Date): Promise<QueueStatistics[]>;
   /** Lifetime of a newly queued message, in ms. */
   readonly lifetimeMs: number;
 }

@@ -9,7 +9,14 @@ import { writeCallAnswer } from './answer.js';
 import { requireNoAttachments } from './attachments.js';
 import { need, type Exchange } from './context.js';
 import type { PipelineParts } from './pipeline.js';
-import { ack, getRequestOrResponse, getStatus, sendRequest, sendResponse } from './queued.js';
+import {
+  ack,
+  getIncomingQueueStatistics,
+  getRequestOrResponse,
+  getStatus,
+  sendRequest,
+  sendResponse,
+} from './queued.js';
 import { readSenderRequest } from './request.js';
 import { readAckRequest, readSenderResponse, readStatusRequest, readTakeRequest } from './queued-request.js';
 import { deduplicate } from './steps/deduplicate.js';
@@ -94,5 +101,12 @@ export const OPERATION_TABLE: Record<OperationName, OperationEntry> = {
       exchange.signed = readStatusRequest(operationElement(exchange));
     },
     run: getStatus,
+  },
+  // Signed like GetStatus: a Timestamp.
+  GetIncomingQueueStatistics: {
+    read(exchange) {
+      exchange.signed = readStatusRequest(operationElement(exchange));
+    },
+    run: getIncomingQueueStatistics,
   },
 };

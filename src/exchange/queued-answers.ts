@@ -8,7 +8,7 @@ import { DOMImplementation, XMLSerializer, type Document, type Element } from '@
 import { NS } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
 import { childElements, parseDom } from '../xml/dom.js';
-import type { TakenMessage } from './dependencies.js';
+import type { QueueStatistics, TakenMessage } from './dependencies.js';
 import {
   adder,
   SMEV_BLOCK_ID,
@@ -113,6 +113,20 @@ export function writeStatusAnswer(
   add(status, NS.types, 'ns2:StatusDetails', notice.details);
   add(message, NS.types, 'ns2:SMEVSignature');
   return { doc, signed: true };
+}
+
+/** GetIncomingQueueStatisticsResponse: one QueueStatistics per message type waiting for the caller. */
+export function writeQueueStatisticsAnswer(
+  version: SoapVersion,
+  queues: readonly QueueStatistics[],
+): Document {
+  const { doc, operation, add } = soapAnswer(version, 'GetIncomingQueueStatisticsResponse');
+  for (const queue of queues) {
+    const element = add(operation, NS.types, 'ns2:QueueStatistics');
+    element.setAttribute('queueName', `{${queue.messageType.namespace}}${queue.messageType.localName}`);
+    element.setAttribute('pendingMessageNumber', String(queue.pending));
+  }
+  return doc;
 }
 
 /** AckResponse: empty. */

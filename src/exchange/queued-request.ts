@@ -120,6 +120,7 @@ export function readSignedPart(operationElement: Element): SignedPart {
     case 'AckRequest':
       return readAckRequest(operationElement);
     case 'GetStatusRequest':
+    case 'GetIncomingQueueStatisticsRequest':
       return readStatusRequest(operationElement);
     default:
       return readSenderRequest(operationElement);

@@ -14,6 +14,7 @@ import {
   queuedElement,
   writeAckAnswer,
   writeMetadataAnswer,
+  writeQueueStatisticsAnswer,
   writeStatusAnswer,
   writeTakeAnswer,
 } from './queued-answers.js';
@@ -193,6 +194,14 @@ export async function getStatus(exchange: Exchange, parts: PipelineParts): Promi
     taken && notice ? { originalMessageId: taken.requestId, ...notice } : undefined,
   );
   return { doc, signing: signed ? 'gateway' : 'none' };
+}
+
+export async function getIncomingQueueStatistics(exchange: Exchange, parts: PipelineParts): Promise<Answer> {
+  const queue = queueOf(parts);
+  const take = need(exchange.signed, 'signed block') as TakeRequest;
+  await acceptTake(exchange, parts, take.signedAt);
+  const queues = await queue.pending(need(exchange.sender, 'sender').mnemonic, exchange.receivedAt);
+  return { doc: writeQueueStatisticsAnswer(exchange.version, queues), signing: 'none' };
 }
 
 /**

@@ -14,6 +14,7 @@ import type {
   OpenRequest,
   QueuedAnswer,
   QueuedRequest,
+  QueueStatistics,
   TakeKind,
   TakenMessage,
 } from '../exchange/dependencies.js';
@@ -256,6 +257,30 @@ export class StoreQueue implements MessageQueue {
       attachments: row.attachments ?? undefined,
       deliveries: Number(row.deliveries) - 1,
     };
+  }
+
+  async pending(system: string, now: Date): Promise<QueueStatistics[]> {
+    const rows = await this.db
+      .selectFrom('queue_messages')
+      .select(['message_namespace', 'message_local_name', (eb) => eb.fn.countAll<number>().as('pending')])
+      .where('recipient', '=', system)
+      .where('state', 'in', OPEN)
+      .where('expires_at', '>', now.getTime())
+      // Answers for the system as a consumer; requests only on routes it serves itself (the worker takes the rest).
+      .where((eb) =>
+        eb.or([
+          eb('kind', '=', 'response'),
+          eb.and([eb('kind', '=', 'request'), eb('provider', '=', QUEUE_PROVIDER)]),
+        ]),
+      )
+      .groupBy(['message_namespace', 'message_local_name'])
+      .orderBy('message_namespace')
+      .orderBy('message_local_name')
+      .execute();
+    return rows.map((row) => ({
+      messageType: { namespace: row.message_namespace, localName: row.message_local_name },
+      pending: Number(row.pending),
+    }));
   }
 
   async ack(system: string, messageId: string, now: Date): Promise<void> {

@@ -5,7 +5,14 @@
 import { NS } from './namespaces.js';
 
 export type OperationName =
-  'Call' | 'SendRequest' | 'GetRequest' | 'SendResponse' | 'GetResponse' | 'Ack' | 'GetStatus';
+  | 'Call'
+  | 'SendRequest'
+  | 'GetRequest'
+  | 'SendResponse'
+  | 'GetResponse'
+  | 'Ack'
+  | 'GetStatus'
+  | 'GetIncomingQueueStatistics';
 
 export interface Operation {
   readonly name: OperationName;
@@ -31,6 +38,7 @@ export const OPERATIONS: readonly Operation[] = [
   operation('GetResponse', NS.types),
   operation('Ack', NS.types),
   operation('GetStatus', NS.types),
+  operation('GetIncomingQueueStatistics', NS.types),
 ];
 
 const byElement = new Map(OPERATIONS.map((op) => [`{${op.requestNs}}${op.requestElement}`, op]));

@@ -19,7 +19,16 @@ const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';
 const WSDL_SOAP11 = 'http://schemas.xmlsoap.org/wsdl/soap/';
 const WSDL_SOAP12 = 'http://schemas.xmlsoap.org/wsdl/soap12/';
 const XS = 'http://www.w3.org/2001/XMLSchema';
-const OPERATIONS = ['Call', 'SendRequest', 'GetRequest', 'SendResponse', 'GetResponse', 'Ack', 'GetStatus'];
+const OPERATIONS = [
+  'Call',
+  'SendRequest',
+  'GetRequest',
+  'SendResponse',
+  'GetResponse',
+  'Ack',
+  'GetStatus',
+  'GetIncomingQueueStatistics',
+];
 const CUSTOM_HOST = 'gateway.example:9999';
 const CUSTOM_SERVICE = `http://${CUSTOM_HOST}/ws`;
 
@@ -183,7 +192,7 @@ describe('foundation: the published contract', () => {
     }
   });
 
-  it('the WSDL declares all seven operations with faults, in the port type and in both bindings', async () => {
+  it('the WSDL declares all eight operations with faults, in the port type and in both bindings', async () => {
     const doc = parseDom((await get('/ws?wsdl')).body);
     const definitions = doc.documentElement as Element;
     const portTypes = elementsNS(doc, WSDL_NS, 'portType');
@@ -253,7 +262,7 @@ describe('foundation: the published contract', () => {
       client = await soap.createClientAsync(`${gateway.endpoint}?wsdl`);
     });
 
-    it('loads the WSDL (and its schemas) over HTTP and describes the seven operations on both ports', () => {
+    it('loads the WSDL (and its schemas) over HTTP and describes the eight operations on both ports', () => {
       const description = client.describe() as Record<string, Record<string, Record<string, unknown>>>;
       const service = description.SMEVMessageExchangeService;
       expect(service).to.not.equal(undefined);

@@ -8,7 +8,9 @@ import { readSignature } from '../../src/signature/signature-element.js';
 import { verifyDetached } from '../../src/signature/xml-signature.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import {
+  queueStatisticsXml,
   readHandedOut,
+  readQueueStatistics,
   sendRequestXml,
   sendResponseXml,
   takeXml,
@@ -54,6 +56,8 @@ async function drain(client: QueueClient, operation: 'GetRequest' | 'GetResponse
 }
 
 const schemas = SchemaSet.compile('xsd/gateway.xsd');
+/** Take requests signed in one millisecond would be equal, and each is accepted once: their times differ. */
+let skew = 0;
 
 for (const store of ['sqlite', 'postgres'] as const) {
   describe(`Queued operations through the endpoint (${store})`, function () {
@@ -348,6 +352,41 @@ for (const store of ['sqlite', 'postgres'] as const) {
         'urn:Call',
       );
       expect(called.body).to.contain('<f:Code>AttachmentsNotAccepted</f:Code>');
+    });
+
+    it('counts the messages waiting for a system per message type (GetIncomingQueueStatistics)', async () => {
+      await drain(provider, 'GetRequest');
+      await drain(consumer, 'GetResponse');
+      const statistics = async (client: QueueClient) => {
+        const answer = await client.post(
+          queueStatisticsXml(SOAP11, sampleKey(client.system), new Date(Date.now() - ++skew)),
+          'urn:GetIncomingQueueStatistics',
+        );
+        expect(answer.status, answer.body).to.equal(200);
+        expect(schemas.validate(answer.body), 'the answer is schema-valid').to.deep.equal([]);
+        return readQueueStatistics(answer.body);
+      };
+      const questions = `{${QUESTION.namespace}}${QUESTION.localName}`;
+      expect(await statistics(provider)).to.deep.equal([]);
+      const first = await consumer.sendRequest();
+      await consumer.sendRequest();
+      expect(await statistics(provider)).to.deep.equal([{ queueName: questions, pending: 2 }]);
+      expect(await statistics(consumer), 'requests wait for their recipient only').to.deep.equal([]);
+      const taken = await provider.take('GetRequest');
+      expect(taken?.messageId).to.equal(first.messageId);
+      expect(await statistics(provider), 'handed out but not acknowledged: still waiting').to.deep.equal([
+        { queueName: questions, pending: 2 },
+      ]);
+      await provider.ack(first.messageId);
+      expect(await statistics(provider)).to.deep.equal([{ queueName: questions, pending: 1 }]);
+      await provider.sendResponse(taken?.replyTo ?? '');
+      expect(await statistics(consumer)).to.deep.equal([
+        { queueName: `{urn://example.org/queue-test/1.0}Answer`, pending: 1 },
+      ]);
+      await drain(provider, 'GetRequest');
+      await drain(consumer, 'GetResponse');
+      expect(await statistics(provider)).to.deep.equal([]);
+      expect(await statistics(consumer)).to.deep.equal([]);
     });
 
     it('refuses a request whose EOL has passed', async () => {
