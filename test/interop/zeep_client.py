@@ -1,13 +1,14 @@
 """Python zeep, a SOAP client the gateway never saw, against a running gateway.
 
-Usage: zeep_client.py ENDPOINT SIGNED_CALL_FILE
+Usage: zeep_client.py ENDPOINT OPERATION=SIGNED_FILE...
 
 zeep loads the WSDL and its schemas over HTTP (strict mode), then:
   1. builds an unsigned Call from objects on the SOAP 1.1 and the SOAP 1.2 port: the gateway refuses it with a
      fault, which zeep reads;
-  2. sends a signed Call (made beforehand with the sample key) through its own transport and reads the answer
-     with its own binding, against the WSDL.
-It prints what it saw as one JSON object.
+  2. sends each signed request (made beforehand with a sample key), in the order given, through its own
+     transport and reads the answer with its own binding, against the WSDL.
+It prints what it saw as one JSON object: the answers as zeep's objects, with elements of business content as
+their qualified name and text, and binary content as its length.
 """
 import json
 import sys
@@ -16,6 +17,7 @@ import uuid
 import zeep
 from lxml import etree
 from zeep.exceptions import Fault
+from zeep.helpers import serialize_object
 
 FAULTS = 'urn://x-artefacts-smev-gov-ru/services/message-exchange/types/faults/1.1'
 PING = (
@@ -38,27 +40,36 @@ def unsigned_call(service):
         return {'fault': fault.code, 'detailCode': code.text if code is not None else None}
 
 
-def signed_call(client, endpoint, signed_file):
+def plain(value):
+    """zeep's answer objects as JSON values."""
+    if isinstance(value, etree._Element):
+        return {'element': value.tag, 'text': ''.join(value.itertext())}
+    if isinstance(value, bytes):
+        return {'bytes': len(value)}
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if hasattr(value, 'isoformat'):
+        return value.isoformat()
+    return value
+
+
+def signed_request(client, endpoint, operation, signed_file):
     with open(signed_file, 'rb') as f:
         envelope = etree.fromstring(f.read())
     binding = client.service._binding
     reply = client.transport.post_xml(
-        endpoint, envelope, {'SOAPAction': '"urn:Call"', 'Content-Type': 'text/xml; charset=utf-8'}
+        endpoint,
+        envelope,
+        {'SOAPAction': '"urn:%s"' % operation, 'Content-Type': 'text/xml; charset=utf-8'},
     )
-    result = binding.process_reply(client, binding.get('Call'), reply)
-    data = result['Response']['SenderProvidedResponseData']
-    payload = data['MessagePrimaryContent']['_value_1']
-    return {
-        'status': reply.status_code,
-        'payload': etree.QName(payload).localname,
-        'text': payload.findtext('{urn://smev-gateway/services/ping/1.0}Text'),
-        'originalMessageId': result['Response']['OriginalMessageId'],
-        'sender': result['Response']['MessageMetadata']['Sender']['Mnemonic'],
-    }
+    result = binding.process_reply(client, binding.get(operation), reply)
+    return {'status': reply.status_code, 'answer': plain(serialize_object(result, dict))}
 
 
 def main():
-    endpoint, signed_file = sys.argv[1], sys.argv[2]
+    endpoint, requests = sys.argv[1], [arg.split('=', 1) for arg in sys.argv[2:]]
     client = zeep.Client(endpoint + '?wsdl')
     service_name = 'SMEVMessageExchangeService'
     ports = client.wsdl.services[service_name].ports
@@ -66,7 +77,7 @@ def main():
     seen['unsigned11'] = unsigned_call(client.service)
     soap12 = client.bind(service_name, 'SMEVMessageExchangeSoap12Endpoint')
     seen['unsigned12'] = unsigned_call(soap12)
-    seen['signed'] = signed_call(client, endpoint, signed_file)
+    seen['signed'] = [signed_request(client, endpoint, op, file) for op, file in requests]
     print(json.dumps(seen))
 
 
