@@ -92,7 +92,6 @@ export const FAULTS = {
   SMEVFailure: server('SMEVFailure', 'the gateway failed to process the message'),
   ProviderFailure: server('SMEVFailure', 'the provider did not answer correctly'),
   ProviderTimeout: server('SMEVFailure', 'the provider did not answer in time'),
-  StoreUnavailable: server('SMEVFailure', 'the gateway store is unavailable'),
   MessageLogFailure: server('SMEVFailure', 'the exchange could not be recorded in the message log'),
 } as const satisfies Record<string, FaultKind>;
 
