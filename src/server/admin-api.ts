@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { AuditTrail } from '../audit/trail.js';
 import { getMessage, searchMessages } from '../messagelog/query.js';
 import { cardsApi } from './cards-api.js';
+import { traceQueuedMessage } from '../queue/trace.js';
 import type { Store } from '../store/store.js';
 
 const SYSTEM_ACTIONS: Record<string, SystemStatus> = {
@@ -226,6 +227,18 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
       if (!record) throw new RegistryError('not_found', `message record ${param(req, 'id')} was not found`);
       await recordRead(actor, 'messagelog.read', record.id, undefined);
       return record;
+    }),
+  );
+
+  // Where a queued message is: its state and its exchange's, without bodies; the read is recorded like the above.
+  api.get(
+    '/queue/messages/:id',
+    allow('operator', 'auditor'),
+    handle(200, async (req, actor) => {
+      const trace = await traceQueuedMessage(store, param(req, 'id'));
+      if (!trace) throw new RegistryError('not_found', `no queued message ${param(req, 'id')}`);
+      await recordRead(actor, 'queue.read', trace.message.messageId, undefined);
+      return trace;
     }),
   );
 

@@ -199,5 +199,12 @@ export const openApiDocument = {
         { parameters: [id] },
       ),
     },
+    '/queue/messages/{id}': {
+      get: op(
+        'Where a queued message is (by MessageID): its state, parties, type, times and hand-outs, and those of the request and answers of its exchange; no bodies (the read is recorded)',
+        'operator or auditor',
+        { parameters: [id] },
+      ),
+    },
   },
 };

@@ -389,6 +389,54 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect(await statistics(consumer)).to.deep.equal([]);
     });
 
+    it('tells operators and auditors where a queued message is (GET /api/v1/queue/messages/:id), no bodies', async () => {
+      const actor = { name: 'test', role: 'operator' as const };
+      const token = async (role: 'operator' | 'auditor' | 'coordinator') =>
+        (await gateway.registry.createToken(actor, `queue ${role}`, role)).token;
+      const [operator, auditor, coordinator] = [
+        await token('operator'),
+        await token('auditor'),
+        await token('coordinator'),
+      ];
+      const trace = (id: string, bearer: string) =>
+        fetch(`${gateway.url}/api/v1/queue/messages/${id}`, {
+          headers: { authorization: `Bearer ${bearer}` },
+        });
+      await drain(provider, 'GetRequest');
+      const sent = await consumer.sendRequest();
+      const queued = (await (await trace(sent.messageId, operator)).json()) as {
+        message: Record<string, unknown>;
+        exchange: Record<string, unknown>[];
+      };
+      expect(queued.message).to.deep.include({
+        messageId: sent.messageId,
+        kind: 'request',
+        state: 'queued',
+        sender: CONSUMER,
+        recipient: PROVIDER,
+        messageType: `{${QUESTION.namespace}}${QUESTION.localName}`,
+        deliveries: 0,
+        attachments: false,
+      });
+      expect(JSON.stringify(queued)).to.not.contain('Question>');
+      const taken = await provider.take('GetRequest');
+      await provider.ack(sent.messageId);
+      const answered = await provider.sendResponse(taken?.replyTo ?? '');
+      const after = (await (await trace(answered.messageId, auditor)).json()) as typeof queued;
+      expect(after.message).to.deep.include({
+        messageId: answered.messageId,
+        kind: 'response',
+        state: 'queued',
+      });
+      expect(after.exchange.map((m) => [m.messageId, m.kind, m.state, m.deliveries])).to.deep.equal([
+        [sent.messageId, 'request', 'answered', 1],
+        [answered.messageId, 'response', 'queued', 0],
+      ]);
+      expect((await trace(sent.messageId, coordinator)).status).to.equal(403);
+      expect((await trace('00000000-0000-1000-8000-000000000000', operator)).status).to.equal(404);
+      await drain(consumer, 'GetResponse');
+    });
+
     it('refuses a request whose EOL has passed', async () => {
       const sent = await consumer.sendRequest(undefined, { endOfLife: new Date(Date.now() - 1000) });
       expect(sent.body).to.contain('EndOfLifeReached');
