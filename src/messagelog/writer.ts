@@ -79,6 +79,22 @@ export class MessageLogWriter {
     return Number(cut?.seq ?? 0);
   }
 
+  /** Whether the store's last record of this chain has this hash; false when the store cannot tell. */
+  private async headIs(hash: string): Promise<boolean> {
+    try {
+      const last = await this.store.db
+        .selectFrom('message_log')
+        .select('hash')
+        .where('instance_id', '=', this.instanceId)
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return last?.hash === hash;
+    } catch {
+      return false;
+    }
+  }
+
   /** Resolves once the record is stored; rejects when it could not be. */
   record(fields: RecordFields): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -91,14 +107,15 @@ export class MessageLogWriter {
     while (this.pending.length) {
       const batch = this.pending;
       this.pending = [];
+      let { seq, head } = this;
       try {
         // A failed insert may have been stored after all (a commit whose answer was lost with the connection):
         // then the chain continues from what the store holds, not from what this process last saw.
         if (this.unsure) {
           await this.readHead();
           this.unsure = false;
+          ({ seq, head } = this);
         }
-        let { seq, head } = this;
         const rows: MessageRecord[] = batch.map(({ fields }) => {
           const base = { ...fields, instance_id: this.instanceId, seq: ++seq, prev_hash: head };
           head = recordHash(base);
@@ -108,6 +125,12 @@ export class MessageLogWriter {
         [this.seq, this.head] = [seq, head];
         for (const item of batch) item.resolve();
       } catch (error) {
+        // Stored after all: the exchanges are recorded, so they are answered as recorded, not refused.
+        if (await this.headIs(head)) {
+          [this.seq, this.head] = [seq, head];
+          for (const item of batch) item.resolve();
+          continue;
+        }
         this.unsure = true;
         for (const item of batch) item.reject(error);
       }

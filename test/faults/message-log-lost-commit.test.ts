@@ -1,8 +1,10 @@
 /**
  * An insert into the message log that the store committed but whose answer never came back (the connection
- * dropped right after the commit): the writer reports the failure, and must then chain on from what the store
- * holds. Chaining on from its own memory would reuse the committed sequence number, and every later insert
- * would fail on the key: the log, and with it every exchange (fail-closed), would stay down for good.
+ * dropped right after the commit). The writer asks the store: the record is there, so the exchange is recorded
+ * and is answered as recorded (refusing it would leave a log that says "answered" for an exchange its client saw
+ * refused). When the store cannot tell, the writer reports the failure and chains on from what the store holds
+ * at the next insert: chaining on from its own memory would reuse a committed sequence number, and every later
+ * insert would fail on the key, keeping the log, and every exchange with it (fail-closed), down for good.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import {
   InsertQueryNode,
+  SelectQueryNode,
   type KyselyPlugin,
   type PluginTransformQueryArgs,
   type PluginTransformResultArgs,
@@ -23,12 +26,20 @@ import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { gatewaySigner } from '../audit/support.js';
 
-/** Lets the next insert into message_log run, then throws as if its answer had been lost. */
+/**
+ * Lets the next insert into message_log run, then throws as if its answer had been lost; with `blind`, the
+ * writer's next look at the store fails too (the store cannot tell whether the insert was stored).
+ */
 class LoseNextInsertAnswer implements KyselyPlugin {
   armed = false;
+  blind = false;
   private readonly inserts = new WeakSet<object>();
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (this.blind && SelectQueryNode.is(args.node)) {
+      this.blind = false;
+      throw new Error('Connection terminated unexpectedly (the store is gone)');
+    }
     if (InsertQueryNode.is(args.node) && args.node.into?.table.identifier.name === 'message_log') {
       this.inserts.add(args.queryId);
     }
@@ -72,12 +83,8 @@ function fields(n: number): RecordFields {
 describe('fault: a message-log insert committed but its answer lost', () => {
   let dir: string;
   let store: Store;
-  after(async () => {
-    await store?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
-  it('reports that exchange as failed and chains the next ones on from the store', async () => {
+  async function writerWithLostAnswer() {
     dir = mkdtempSync(join(tmpdir(), 'smev-gateway-lost-commit-'));
     store = await openStore({ sqliteFile: join(dir, 'gateway.db') });
     const plugin = new LoseNextInsertAnswer();
@@ -86,18 +93,10 @@ describe('fault: a message-log insert committed but its answer lost', () => {
       checkpointEvery: 1000,
       checkpointSeconds: 3600,
     });
+    return { writer, plugin };
+  }
 
-    await writer.record(fields(1));
-    plugin.armed = true;
-    const lost = await writer.record(fields(2)).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-    expect(lost, 'the writer must report the failed insert').to.be.instanceOf(Error);
-    await writer.record(fields(3));
-    await writer.record(fields(4));
-    await writer.close();
-
+  async function expectChainOfFour(): Promise<void> {
     const rows = await store.db
       .selectFrom('message_log')
       .select(['seq', 'request_id'])
@@ -111,5 +110,35 @@ describe('fault: a message-log insert committed but its answer lost', () => {
     ]);
     const verdict = await verifyStoredLog(store);
     expect(verdict.ok, JSON.stringify(verdict.problems)).to.equal(true);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  it('finds the record stored after all, so the exchange is answered as recorded, and chains on', async () => {
+    const { writer, plugin } = await writerWithLostAnswer();
+    await writer.record(fields(1));
+    plugin.armed = true;
+    await writer.record(fields(2));
+    expect(plugin.armed, 'the answer of the insert was lost').to.equal(false);
+    await writer.record(fields(3));
+    await writer.record(fields(4));
+    await writer.close();
+    await expectChainOfFour();
+  });
+
+  it('when the store cannot tell, reports the exchange as failed and chains the next ones on from the store', async () => {
+    const { writer, plugin } = await writerWithLostAnswer();
+    await writer.record(fields(1));
+    plugin.armed = true;
+    plugin.blind = true;
+    const lost = await writer.record(fields(2)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(lost, 'the writer must report the failed insert').to.be.instanceOf(Error);
+    await writer.record(fields(3));
+    await writer.record(fields(4));
+    await writer.close();
+    await expectChainOfFour();
   });
 });
