@@ -70,6 +70,12 @@ function attachmentsOf(files: readonly string[]): Attachment[] {
   });
 }
 
+/** A content Id as a file name inside the folder: an xs:ID already is one, anything else is made one. */
+function fileNameOf(contentId: string): string {
+  const name = contentId.replace(/[^A-Za-z0-9._-]/g, '_');
+  return /^[A-Za-z_]/.test(name) ? name : `_${name}`;
+}
+
 function printHandedOut(body: string, saveTo?: string): void {
   const message = readHandedOut(body);
   if (!message) {
@@ -87,12 +93,14 @@ function printHandedOut(body: string, saveTo?: string): void {
     ...message.attachments.map(
       (file) =>
         `attachment ${file.contentId} (${file.mimeType}, ${file.content.length} bytes)` +
-        (saveTo ? ` saved as ${join(saveTo, file.contentId)}` : ''),
+        (saveTo ? ` saved as ${join(saveTo, fileNameOf(file.contentId))}` : ''),
     ),
   ].filter(Boolean);
   if (saveTo && message.attachments.length > 0) {
     mkdirSync(saveTo, { recursive: true });
-    for (const file of message.attachments) writeFileSync(join(saveTo, file.contentId), file.content);
+    for (const file of message.attachments) {
+      writeFileSync(join(saveTo, fileNameOf(file.contentId)), file.content);
+    }
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
