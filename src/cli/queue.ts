@@ -57,9 +57,7 @@ const MEDIA_TYPES: Readonly<Record<string, string>> = {
 function attachmentsOf(files: readonly string[]): Attachment[] {
   const taken = new Set<string>();
   return files.map((file, i) => {
-    let contentId = basename(file)
-      .replace(/[^A-Za-z0-9._-]/g, '_')
-      .replace(/^(?=[^A-Za-z_])/, '_');
+    let contentId = safeName(basename(file));
     if (taken.has(contentId)) contentId = `${contentId}_${i + 1}`;
     taken.add(contentId);
     return {
@@ -70,9 +68,9 @@ function attachmentsOf(files: readonly string[]): Attachment[] {
   });
 }
 
-/** A content Id as a file name inside the folder: an xs:ID already is one, anything else is made one. */
-function fileNameOf(contentId: string): string {
-  const name = contentId.replace(/[^A-Za-z0-9._-]/g, '_');
+/** A name that is both an xs:ID (a content Id) and a plain file name: other characters become `_`. */
+function safeName(text: string): string {
+  const name = text.replace(/[^A-Za-z0-9._-]/g, '_');
   return /^[A-Za-z_]/.test(name) ? name : `_${name}`;
 }
 
@@ -93,13 +91,13 @@ function printHandedOut(body: string, saveTo?: string): void {
     ...message.attachments.map(
       (file) =>
         `attachment ${file.contentId} (${file.mimeType}, ${file.content.length} bytes)` +
-        (saveTo ? ` saved as ${join(saveTo, fileNameOf(file.contentId))}` : ''),
+        (saveTo ? ` saved as ${join(saveTo, safeName(file.contentId))}` : ''),
     ),
   ].filter(Boolean);
   if (saveTo && message.attachments.length > 0) {
     mkdirSync(saveTo, { recursive: true });
     for (const file of message.attachments) {
-      writeFileSync(join(saveTo, fileNameOf(file.contentId)), file.content);
+      writeFileSync(join(saveTo, safeName(file.contentId)), file.content);
     }
   }
   process.stdout.write(`${lines.join('\n')}\n`);
