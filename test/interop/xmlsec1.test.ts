@@ -24,7 +24,17 @@ import { createRootCa } from '../../src/signature/pki/issue.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
-import { PING_PAYLOAD, post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { sendRequestXml, takeXml } from '../../src/client/queued.js';
+import { postSoap } from '../../src/client/send.js';
+import {
+  PING_PAYLOAD,
+  post,
+  sampleKey,
+  signedCall,
+  startTestGateway,
+  type TestGateway,
+} from '../support/gateway.js';
+import { addQueueRoute, CONSUMER, PROVIDER, QUESTION_PAYLOAD } from '../queue/support.js';
 
 const XMLSEC1 = process.env.XMLSEC1 ?? 'xmlsec1';
 const CA = 'certs-sample/ca.crt.pem';
@@ -167,6 +177,27 @@ describe('xmlsec1 interoperability', () => {
       file('fault.xml', again.body),
     ]);
     expectVerified(run);
+  });
+
+  it('a queued request handed out with an attachment: the gateway and the consumer signatures verify with xmlsec1', async () => {
+    await addQueueRoute(gateway);
+    const request = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload: QUESTION_PAYLOAD,
+      attachments: [{ contentId: 'scan.pdf', mimeType: 'application/pdf', content: Buffer.alloc(2000, 1) }],
+    });
+    // The consumer's SendRequest itself, as xmlsec1 sees it.
+    expectVerified(verify(request.xml, ['SenderProvidedRequestData']));
+    expect((await postSoap(gateway.endpoint, request.xml, SOAP11, 'urn:SendRequest')).status).to.equal(200);
+    const taken = await postSoap(
+      gateway.endpoint,
+      takeXml(SOAP11, sampleKey(PROVIDER), 'GetRequest'),
+      SOAP11,
+      'urn:GetRequest',
+    );
+    expect(taken.body).to.contain('AttachmentContentList');
+    const ids = ['SenderProvidedRequestData', 'Request'];
+    expectVerified(verify(taken.body, ids, signatureIn('SMEVSignature')));
+    expectVerified(verify(taken.body, ids, signatureIn('SenderInformationSystemSignature')));
   });
 
   it("a request built by the gateway's client (signedCall) verifies with xmlsec1", () => {
