@@ -1,7 +1,7 @@
 /**
  * The hardened gate every message passes before anything builds a tree from it. A streaming saxes pass rejects
  * document type declarations (so external entities and entity expansion never happen), processing
- * instructions, non-UTF-8 encodings, nesting deeper than the limit, elements with too many attributes and
+ * instructions, XML versions other than 1.0, non-UTF-8 encodings, nesting deeper than the limit, elements with too many attributes and
  * documents with too many nodes. It
  * stops at the first violation, so a hostile document costs at most one linear scan of the size-limited body.
  */
@@ -33,6 +33,11 @@ export function guardXml(text: string, limits: XmlLimits): void {
     throw new GatewayFault('ForbiddenXmlConstruct', `processing instruction <?${pi.target}?> at ${where()}`);
   });
   parser.on('xmldecl', (decl) => {
+    // XML 1.1 reads other characters as line ends (U+0085, U+2028) than the XML 1.0 every c14n and XMLDSig
+    // tool here works with: two readers of one signed text must not see two documents.
+    if (decl.version !== undefined && decl.version !== '1.0') {
+      throw new GatewayFault('MalformedXml', `XML version ${decl.version} is not accepted; send XML 1.0`);
+    }
     if (decl.encoding !== undefined && !/^utf-?8$/i.test(decl.encoding)) {
       throw new GatewayFault('MalformedXml', `encoding ${decl.encoding} is not accepted; send UTF-8`);
     }

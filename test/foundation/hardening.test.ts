@@ -198,6 +198,13 @@ describe('foundation: hardened XML gate', () => {
     expect(fault.reason).to.contain('windows-1251');
   });
 
+  it('an XML 1.1 declaration is refused (MalformedXml): XML 1.1 reads other line ends than 1.0', async () => {
+    const xml = signedCall().xml.replace('version="1.0"', 'version="1.1"');
+    expect(xml).to.match(/^<\?xml version="1.1"/);
+    const fault = expectRefused(await postSoapRaw(gateway.endpoint, xml), 'MalformedXml');
+    expect(fault.reason).to.contain('XML version 1.1');
+  });
+
   it('a body that is not well-formed is refused (MalformedXml)', async () => {
     expectRefused(
       await postSoapRaw(gateway.endpoint, `${ENVELOPE_OPEN}<x:A xmlns:x="urn:x">${ENVELOPE_CLOSE}`),
