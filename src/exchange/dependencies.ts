@@ -42,6 +42,9 @@ export interface ReplayGuard {
   acceptSigned(signatureDigest: string, sender: string, signedAt: Date, now: Date): Promise<void>;
 }
 
+/** The provider of routes whose recipient takes its requests itself (GetRequest); other providers are hosted. */
+export const QUEUE_PROVIDER = 'queue';
+
 export interface Route {
   readonly recipient: SystemRef;
   /** `builtin:<service>` or `remote:<url>`. */

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayFault } from '../soap/faults.js';
 import { need, type Exchange } from './context.js';
-import type { MessageQueue, SystemRef } from './dependencies.js';
+import { QUEUE_PROVIDER, type MessageQueue, type SystemRef } from './dependencies.js';
 import type { Answer } from './operation-table.js';
 import type { PipelineParts } from './pipeline.js';
 import {
@@ -23,9 +23,6 @@ import { signatureDigest, type AckRequest, type SenderResponse, type TakeRequest
 import { SMEV_BLOCK_ID } from './answer.js';
 import { route } from './steps/route.js';
 import { requireKnown } from './steps/validate.js';
-
-/** Routes whose recipient takes its requests itself (GetRequest); other providers are hosted. */
-export const QUEUE_PROVIDER = 'queue';
 
 function queueOf(parts: PipelineParts): MessageQueue {
   if (!parts.queue) throw new GatewayFault('SMEVFailure', 'the queued operations are not configured');

@@ -9,14 +9,15 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { v1 as uuidv1 } from 'uuid';
-import type {
-  MessageQueue,
-  OpenRequest,
-  QueuedAnswer,
-  QueuedRequest,
-  QueueStatistics,
-  TakeKind,
-  TakenMessage,
+import {
+  QUEUE_PROVIDER,
+  type MessageQueue,
+  type OpenRequest,
+  type QueuedAnswer,
+  type QueuedRequest,
+  type QueueStatistics,
+  type TakeKind,
+  type TakenMessage,
 } from '../exchange/dependencies.js';
 import type { MessageType } from '../providers/contract.js';
 import { GatewayFault } from '../soap/faults.js';
@@ -38,9 +39,6 @@ export interface QueueSettings {
 
 type Db = Kysely<Database & QueueTables>;
 const OPEN = ['queued', 'delivered'] as const;
-
-/** A route whose provider the gateway hosts is served by the worker; `queue` routes by their recipient. */
-const QUEUE_PROVIDER = 'queue';
 
 export class StoreQueue implements MessageQueue {
   private readonly db: Db;

@@ -25,7 +25,7 @@ export interface CertificateFacts {
 }
 
 // Bit order of KeyUsage in RFC 5280 §4.2.1.3 (encipherOnly, decipherOnly are not used by the gateway).
-const KEY_USAGE_BITS: readonly KeyUsageBit[] = [
+export const KEY_USAGE_BITS: readonly KeyUsageBit[] = [
   'digitalSignature',
   'nonRepudiation',
   'keyEncipherment',

@@ -12,13 +12,15 @@ import { gostPrivateKeyFromPem, gostPrivateKeyToPem, type GostPrivateKeyInfo } f
 import { generatePrivateKey, gostSign, publicKeyFromPrivate } from '../gost/sign.js';
 import { gostPublicKeyToAsn1, type GostKeyFamily } from '../gost/spki.js';
 import { streebog256, streebog512 } from '../gost/streebog.js';
-import { readCertificateFacts } from './cert-facts.js';
+import { KEY_USAGE_BITS, readCertificateFacts } from './cert-facts.js';
 import { pemBody } from './thumbprint.js';
 import {
   addYears,
+  CA_USAGE,
   crlToBeSigned,
   extension,
   integerFromHex,
+  LEAF_USAGE,
   randomSerial,
   signedStructure,
   subjectNameOf,
@@ -43,17 +45,6 @@ const SIGNATURE_OIDS: Readonly<Record<Exclude<GostKeyFamily, 'gost2001'>, string
   'gost2012-512': '1.2.643.7.1.1.3.3',
 };
 const DEFAULT_PARAM_SETS = { 'gost2012-256': '1.2.643.2.2.35.1', 'gost2012-512': '1.2.643.7.1.2.1.2.1' };
-const LEAF_USAGE: readonly KeyUsageBit[] = ['digitalSignature', 'nonRepudiation'];
-const CA_USAGE: readonly KeyUsageBit[] = ['keyCertSign', 'cRLSign'];
-const KEY_USAGE_BITS: readonly KeyUsageBit[] = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-];
 
 const { Class, Type } = forge.asn1;
 const asn1 = forge.asn1;

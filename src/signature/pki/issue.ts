@@ -63,8 +63,9 @@ export interface CrlOptions {
   readonly crlNumber?: number;
 }
 
-const LEAF_USAGE: readonly KeyUsageBit[] = ['digitalSignature', 'nonRepudiation'];
-const CA_USAGE: readonly KeyUsageBit[] = ['keyCertSign', 'cRLSign'];
+/** Default key usages of a leaf (signing) certificate and of a CA, for RSA and GOST certificates alike. */
+export const LEAF_USAGE: readonly KeyUsageBit[] = ['digitalSignature', 'nonRepudiation'];
+export const CA_USAGE: readonly KeyUsageBit[] = ['keyCertSign', 'cRLSign'];
 const SHA256_WITH_RSA = forge.pki.oids['sha256WithRSAEncryption'] ?? '1.2.840.113549.1.1.11';
 
 /** A random positive serial: 16 bytes with the top bit clear (DER INTEGERs are signed) and a non-zero first byte. */
