@@ -9,8 +9,9 @@ import {
   selfSigned,
   type IssuedPair,
 } from '../../../src/signature/pki/issue.js';
+import { parseCrl } from '../../../src/signature/pki/crl.js';
 import { keyFamily } from '../../../src/signature/keys.js';
-import { thumbprint } from '../../../src/signature/pki/thumbprint.js';
+import { pemBody, thumbprint } from '../../../src/signature/pki/thumbprint.js';
 import {
   TrustStore,
   TrustStoreError,
@@ -49,10 +50,13 @@ function storeError(fn: () => unknown): TrustStoreError {
 
 describe('pki/trust-store', function () {
   this.timeout(120_000);
-  const now = new Date();
+  const ca = sampleCa();
+  // Every moment here is taken from the committed sample PKI, never from the wall clock: a month into the sample
+  // CA's life, so the same checks hold whenever the suite runs (and whenever the files were made).
+  const sampleStart = new Date(new X509Certificate(ca.certPem).validFrom);
+  const now = daysFrom(sampleStart, 30);
   const lastYear = addYears(now, -1);
   const nextYear = addYears(now, 1);
-  const ca = sampleCa();
   const sampleCrl = sampleFile('ca.crl.pem');
   let store: TrustStore;
   let other: IssuedPair;
@@ -88,8 +92,9 @@ describe('pki/trust-store', function () {
         expect(checked.der.equals(x509.raw)).to.equal(true);
         expect(checked.pem).to.equal(x509.toString());
         expect(keyFamily(checked.publicKey)).to.equal('rsa');
-        expect(checked.notAfter.getTime()).to.be.greaterThan(addYears(now, 9).getTime());
-        expect(checked.notBefore.getTime()).to.be.lessThan(now.getTime());
+        expect(checked.notBefore.getTime()).to.equal(new Date(x509.validFrom).getTime());
+        expect(checked.notAfter.getTime()).to.equal(new Date(x509.validTo).getTime());
+        expect(checked.notAfter.getTime()).to.be.at.least(addYears(checked.notBefore, 10).getTime());
         expect(checked.chain).to.deep.equal([thumbprint(new X509Certificate(ca.certPem).raw)]);
       });
     }
@@ -157,9 +162,18 @@ describe('pki/trust-store', function () {
 
     it('judges each moment afresh although the chain is cached', () => {
       const pem = sampleFile('PORTAL_26.crt.pem');
+      const x509 = new X509Certificate(pem);
+      const validFromDate = new Date(x509.validFrom);
+      const validToDate = new Date(x509.validTo);
+      const second = 1000;
       expect(store.check(pem, now).subject).to.contain('PORTAL_26');
-      expectReason(() => store.check(pem, addYears(now, 11)), 'CertificateIsExpired');
-      expectReason(() => store.check(pem, daysFrom(now, -3)), 'CertificateIsNotYetValid');
+      expectReason(() => store.check(pem, new Date(validToDate.getTime() + second)), 'CertificateIsExpired');
+      expectReason(
+        () => store.check(pem, new Date(validFromDate.getTime() - second)),
+        'CertificateIsNotYetValid',
+      );
+      expect(store.check(pem, validFromDate).subject).to.contain('PORTAL_26');
+      expect(store.check(pem, validToDate).subject).to.contain('PORTAL_26');
       expect(store.check(pem, now).subject).to.contain('PORTAL_26');
     });
 
@@ -227,9 +241,9 @@ describe('pki/trust-store', function () {
         'CrlIsStale',
         /expired at/,
       );
-      // The sample CRL itself goes stale after ten years while the CA is still valid.
-      const later = daysFrom(addYears(now, 10), 2);
-      const longLived = leaf(ca, { notAfter: addYears(now, 15) });
+      // The sample CRL itself goes stale at its nextUpdate while the CA is still valid.
+      const later = daysFrom(parseCrl(pemBody(sampleCrl)).nextUpdate, 1);
+      const longLived = leaf(ca, { notAfter: daysFrom(later, 365) });
       expectReason(() => store.check(longLived.certPem, later), 'CrlIsStale');
     });
 
