@@ -46,6 +46,12 @@ export interface StartOptions {
   readonly schema?: string;
   /** Replace the signature verifier (tests of the steps around it). */
   readonly verifier?: SignatureVerifier;
+  /**
+   * The hosted services' business clock (what "today" is for a certificate's term or a daily registry). Tests of
+   * seeded sample data fix it to a moment of that data; transport checks (certificates, MessageID window) keep
+   * the real clock.
+   */
+  readonly serviceClock?: () => Date;
 }
 
 /** Migrate the store and register the sample participants on first start, once, before workers start. */
@@ -89,10 +95,11 @@ export async function startGateway(
   if (await seedIfEmpty(store, registry)) log.info('first start: sample participants registered');
   const directory = await RegistryDirectory.open(store);
   const signatures = loadSignatures(config, directory);
-  const hosted = builtinServices(store, config, log);
+  const serviceClock = options.serviceClock ?? (() => new Date());
+  const hosted = builtinServices(store, config, log, serviceClock);
   const modules = await externalServices(
     config.services as Record<string, unknown>,
-    { store, log, clock: () => new Date() },
+    { store, log, clock: serviceClock },
     { hosted },
   );
   const remote = parseRemoteSettings((config.services as Record<string, unknown>).remote, {

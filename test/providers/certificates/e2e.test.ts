@@ -11,7 +11,7 @@ import type { TrustStore } from '../../../src/signature/pki/trust-store.js';
 import { loadTrustStore } from '../../../src/signature/setup.js';
 import { SOAP11, SOAP12 } from '../../../src/soap/version.js';
 import { post, sampleKey, startTestGateway, type TestGateway } from '../../support/gateway.js';
-import { SAMPLES } from './support.js';
+import { NOON, SAMPLES } from './support.js';
 
 const NS = 'urn://smev-gateway/services/certificates/1.0';
 
@@ -83,7 +83,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     }
 
     before(async () => {
-      gateway = await startTestGateway({ store: dialect });
+      // The service's "today" is a moment of the seeded samples' terms, not the wall clock's.
+      gateway = await startTestGateway({ store: dialect, serviceClock: () => NOON });
       trust = loadTrustStore(gateway.config);
     });
     after(() => gateway.stop());
@@ -205,7 +206,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     describe('DailyRegistryRequest', () => {
       it("reconciles today's postings: MATCHED, then a replacing registry MISMATCHED with each difference", async () => {
-        const today = moscowDate(new Date());
+        const today = moscowDate(NOON);
         const system = 'PORTAL_26';
         answered(await send(posting('P-1', 10_000, SAMPLES.active), { system }));
         answered(await send(posting('P-2', 20_000, SAMPLES.activeUsed), { system }));
@@ -246,7 +247,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       });
 
       it('the example posting and the example registry (dated today) match', async () => {
-        const today = moscowDate(new Date());
+        const today = moscowDate(NOON);
         const system = 'SOCCARD_28';
         answered(
           await send(readFileSync('examples/certificates/WorkPostingRequest.xml', 'utf8'), { system }),
@@ -264,7 +265,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       });
 
       it('rejects totals that disagree with the lines and future dates; the schema refuses duplicate lines', async () => {
-        const today = moscowDate(new Date());
+        const today = moscowDate(NOON);
         refusedWith(
           await send(registry(today, [['Z-1', SAMPLES.active, 100]], 101)),
           'FAILURE',
