@@ -6,12 +6,15 @@
 import cluster from 'node:cluster';
 import { loadConfig, type GatewayConfig } from '../config/config.js';
 import { prepareStore, startGateway } from '../gateway.js';
-import { createLogger } from '../logging/logger.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import { nearingEnd, NEARING_END_DAYS } from '../signature/pki/nearing-end.js';
+import { pkiFiles } from '../signature/setup.js';
 
 export async function serve(options: { config?: string }): Promise<void> {
   const config = loadConfig({ file: options.config });
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config);
   const gateway = await startGateway(config);
+  if (cluster.isPrimary) warnOfPkiNearingEnd(config, gateway.log);
   const shutdown = (signal: string) => {
     gateway.log.info('signal received', { signal });
     gateway.stop().then(
@@ -29,6 +32,7 @@ export async function serve(options: { config?: string }): Promise<void> {
 async function runPrimary(config: GatewayConfig): Promise<void> {
   const log = createLogger(config.logLevel);
   await prepareStore(config, log);
+  warnOfPkiNearingEnd(config, log);
   let stopping = false;
   for (let i = 0; i < config.workers; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
@@ -46,4 +50,21 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+}
+
+/** Once per start, in the process that owns the log: what of the gateway's PKI must be renewed soon. */
+function warnOfPkiNearingEnd(config: GatewayConfig, log: Logger): void {
+  const now = new Date();
+  for (const item of nearingEnd(pkiFiles(config), now)) {
+    const ended = item.endsAt.getTime() <= now.getTime();
+    log.warn(
+      `${item.kind} ${ended ? 'has ended' : `ends within ${NEARING_END_DAYS} days`}: renew it ` +
+        '(the sample PKI: npm run certs:sample)',
+      {
+        file: item.file,
+        ...(item.subject ? { subject: item.subject } : {}),
+        [item.kind === 'CRL' ? 'nextUpdate' : 'notAfter']: item.endsAt.toISOString(),
+      },
+    );
+  }
 }

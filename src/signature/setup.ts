@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { GatewayConfig } from '../config/config.js';
 import { checkpointSigners, type CertificateCheck } from './pki/checkpoint-signers.js';
+import type { PkiFiles } from './pki/nearing-end.js';
 import { TrustStore } from './pki/trust-store.js';
 import { GatewaySigner } from './signer.js';
 import { loadSigningKey, type SigningKey } from './signing-key.js';
@@ -18,6 +19,19 @@ export function loadCheckpointSigners(
     trust,
     [config.pki.gatewayCertificate, ...config.pki.formerGatewayCertificates].map(read),
   );
+}
+
+/** The certificate and CRL files the gateway runs on: its trust store, its own certificate and its TLS set. */
+export function pkiFiles(config: GatewayConfig): PkiFiles {
+  const tls = config.http.tls;
+  return {
+    certificates: [
+      ...config.pki.trustedCaFiles,
+      config.pki.gatewayCertificate,
+      ...(tls ? [tls.cert, ...tls.clientCaFiles] : []),
+    ],
+    crls: [...config.pki.crlFiles, ...(tls?.clientCrlFiles ?? [])],
+  };
 }
 
 export function loadTrustStore(config: GatewayConfig): TrustStore {
