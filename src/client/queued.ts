@@ -10,7 +10,7 @@ import type { SoapVersion } from '../soap/version.js';
 import { signTree } from '../signature/tree-signer.js';
 import type { SigningKey } from '../signature/xml-signature.js';
 import type { MessageType } from '../providers/contract.js';
-import { parseDom, type Element } from '../xml/dom.js';
+import { childElements, firstChildElement, parseDom, type Element } from '../xml/dom.js';
 
 export const CALLER_BLOCK_ID = 'SIGNED_BY_CALLER';
 
@@ -195,18 +195,33 @@ export interface HandedOut {
   readonly attachments: readonly Attachment[];
 }
 
-function first(root: Element, ns: string, name: string): Element | undefined {
-  return (root.getElementsByTagNameNS(ns, name).item(0) as Element | null) ?? undefined;
+/** The child of `parent` at `path`, one element name per step, read by place: never a match deeper down. */
+function at(parent: Element | undefined, ns: string, ...path: string[]): Element | undefined {
+  let element = parent;
+  for (const name of path) element = element && firstChildElement(element, ns, name);
+  return element;
 }
 
-/** Read a GetRequest/GetResponse/GetStatus answer; undefined when the queue was empty. */
+const textOf = (element: Element | undefined) => element?.textContent ?? undefined;
+
+/**
+ * Read a GetRequest/GetResponse/GetStatus answer; undefined when the queue was empty. Every element is taken at
+ * the place the gateway writes it, so a `ReplyTo` or `RejectionReasonCode` inside the sender's payload is never
+ * read as the gateway's.
+ */
 export function readHandedOut(xml: string): HandedOut | undefined {
-  const root = parseDom(xml).documentElement as Element;
-  const request = first(root, NS.types, 'Request');
-  const response = first(root, NS.types, 'Response');
-  const status = first(root, NS.types, 'AsyncProcessingStatus');
+  const envelope = parseDom(xml).documentElement as Element;
+  const body = childElements(envelope).find((e) => e.localName === 'Body');
+  const operation = body ? childElements(body)[0] : undefined;
+  const status = at(
+    operation,
+    NS.types,
+    'SmevAsyncProcessingMessage',
+    'AsyncProcessingStatusData',
+    'AsyncProcessingStatus',
+  );
   if (status) {
-    const original = first(status, NS.types, 'OriginalMessageId')?.textContent ?? '';
+    const original = textOf(at(status, NS.types, 'OriginalMessageId')) ?? '';
     return {
       messageId: original,
       originalMessageId: original,
@@ -214,49 +229,50 @@ export function readHandedOut(xml: string): HandedOut | undefined {
       payload: undefined,
       rejected: undefined,
       statusCode: undefined,
-      statusCategory: first(status, NS.types, 'StatusCategory')?.textContent ?? undefined,
+      statusCategory: textOf(at(status, NS.types, 'StatusCategory')),
       attachments: [],
     };
   }
-  const message = request ?? response;
-  if (!message) return undefined;
-  const block = first(
+  const requestHolder = at(operation, NS.types, 'RequestMessage');
+  const holder = requestHolder ?? at(operation, NS.types, 'ResponseMessage');
+  const message = requestHolder ? at(requestHolder, NS.types, 'Request') : at(holder, NS.types, 'Response');
+  if (!holder || !message) return undefined;
+  const block = at(
     message,
     NS.types,
-    request ? 'SenderProvidedRequestData' : 'SenderProvidedResponseData',
+    requestHolder ? 'SenderProvidedRequestData' : 'SenderProvidedResponseData',
   );
-  const content = block && first(block, NS.basic, 'MessagePrimaryContent');
-  let payload: Element | undefined;
-  for (let node = content?.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === 1) {
-      payload = node as Element;
-      break;
-    }
-  }
+  const content = at(block, NS.basic, 'MessagePrimaryContent');
   return {
-    messageId: (block && first(block, NS.types, 'MessageID')?.textContent) ?? '',
-    originalMessageId: first(message, NS.types, 'OriginalMessageId')?.textContent ?? undefined,
-    replyTo: first(message, NS.types, 'ReplyTo')?.textContent ?? undefined,
-    payload,
-    rejected: (block && first(block, NS.types, 'RejectionReasonCode')?.textContent) ?? undefined,
-    statusCode: (block && first(block, NS.types, 'StatusCode')?.textContent) ?? undefined,
+    messageId: textOf(at(block, NS.types, 'MessageID')) ?? '',
+    originalMessageId: textOf(at(message, NS.types, 'OriginalMessageId')),
+    replyTo: textOf(at(message, NS.types, 'ReplyTo')),
+    payload: content ? childElements(content)[0] : undefined,
+    rejected: textOf(at(block, NS.types, 'RequestRejected', 'RejectionReasonCode')),
+    statusCode: textOf(at(block, NS.types, 'RequestStatus', 'StatusCode')),
     statusCategory: undefined,
-    attachments: block ? attachmentsOf(root, block) : [],
+    attachments: block ? attachmentsOf(holder, block) : [],
   };
 }
 
-function attachmentsOf(root: Element, block: Element): Attachment[] {
+/** Headers from the signed block's AttachmentHeaderList, contents from the list beside the message. */
+function attachmentsOf(holder: Element, block: Element): Attachment[] {
   const mimeTypes = new Map<string, string>();
-  for (const header of Array.from(block.getElementsByTagNameNS(NS.basic, 'AttachmentHeader'))) {
-    const id = first(header, NS.basic, 'contentId')?.textContent?.trim() ?? '';
-    mimeTypes.set(id, first(header, NS.basic, 'MimeType')?.textContent?.trim() ?? '');
+  const headers = at(block, NS.basic, 'AttachmentHeaderList');
+  for (const header of headers ? childElements(headers) : []) {
+    if (header.localName !== 'AttachmentHeader' || header.namespaceURI !== NS.basic) continue;
+    const id = textOf(at(header, NS.basic, 'contentId'))?.trim() ?? '';
+    mimeTypes.set(id, textOf(at(header, NS.basic, 'MimeType'))?.trim() ?? '');
   }
-  return Array.from(root.getElementsByTagNameNS(NS.basic, 'AttachmentContent')).map((content) => {
-    const contentId = first(content, NS.basic, 'Id')?.textContent?.trim() ?? '';
-    return {
-      contentId,
-      mimeType: mimeTypes.get(contentId) ?? '',
-      content: Buffer.from(first(content, NS.basic, 'Content')?.textContent ?? '', 'base64'),
-    };
-  });
+  const list = at(holder, NS.basic, 'AttachmentContentList');
+  return (list ? childElements(list) : [])
+    .filter((e) => e.localName === 'AttachmentContent' && e.namespaceURI === NS.basic)
+    .map((content) => {
+      const contentId = textOf(at(content, NS.basic, 'Id'))?.trim() ?? '';
+      return {
+        contentId,
+        mimeType: mimeTypes.get(contentId) ?? '',
+        content: Buffer.from(textOf(at(content, NS.basic, 'Content')) ?? '', 'base64'),
+      };
+    });
 }

@@ -8,6 +8,7 @@ import { NS } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
 import { adder, SMEV_BLOCK_ID, writeMetadata, writeResponseData } from './blocks.js';
 import { need, type Exchange } from './context.js';
+import type { SignatureSlot } from './dependencies.js';
 
 export { PROVIDER_BLOCK_ID, SMEV_BLOCK_ID } from './blocks.js';
 
@@ -19,7 +20,10 @@ export interface AnswerOptions {
 /**
  * The answer is built as a tree (xmldom) because the signer signs that very tree and serialises it once.
  */
-export function writeCallAnswer(exchange: Exchange, options: AnswerOptions): Document {
+export function writeCallAnswer(
+  exchange: Exchange,
+  options: AnswerOptions,
+): { doc: Document; slots: SignatureSlot[] } {
   const request = need(exchange.request, 'request');
   const sender = need(exchange.sender, 'sender');
   const route = need(exchange.route, 'route');
@@ -35,7 +39,7 @@ export function writeCallAnswer(exchange: Exchange, options: AnswerOptions): Doc
   response.setAttribute('Id', SMEV_BLOCK_ID);
   add(response, NS.types, 'ns2:OriginalMessageId', request.messageId);
   add(response, NS.types, 'ns2:ReferenceMessageID', request.referenceMessageId);
-  writeResponseData(add, response, answerId, sender.mnemonic, outcome);
+  const data = writeResponseData(add, response, answerId, sender.mnemonic, outcome);
   const metadata = {
     messageId: answerId,
     type: 'RESPONSE' as const,
@@ -47,11 +51,13 @@ export function writeCallAnswer(exchange: Exchange, options: AnswerOptions): Doc
   };
   writeMetadata(add, response, metadata, 'METADATA');
 
-  if (options.signatureSlots) {
-    add(response, NS.types, 'ns2:SenderInformationSystemSignature');
-    add(call, NS.types, 'ns2:SMEVSignature');
-  }
-  return doc;
+  if (!options.signatureSlots) return { doc, slots: [] };
+  // In order: the provider's block first, since the gateway's Response holds it and its signature.
+  const slots = [
+    { target: data, container: add(response, NS.types, 'ns2:SenderInformationSystemSignature') },
+    { target: response, container: add(call, NS.types, 'ns2:SMEVSignature') },
+  ];
+  return { doc, slots };
 }
 
 function soapEnvelope(version: SoapVersion): { doc: Document; body: Element } {

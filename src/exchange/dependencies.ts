@@ -4,7 +4,7 @@
  * `exchange/`.
  */
 import type { MessageType, ProviderOutcome } from '../providers/contract.js';
-import type { Document } from '../xml/dom.js';
+import type { Document, Element } from '../xml/dom.js';
 import type { SenderRequest, SignedPart } from './request.js';
 
 export interface SystemRef {
@@ -34,7 +34,7 @@ export interface ReplayGuard {
    * refuses a repeated MessageID in the very transaction that queues the message, so a crash between the two
    * can neither lose a message nor spend its MessageID.
    */
-  acceptQueued(messageId: string, now: Date): Promise<void>;
+  acceptQueued(messageId: string, sender: string, now: Date): Promise<void>;
   /**
    * Accept a signed take request (GetRequest, GetResponse, GetStatus, Ack) once: its signed Timestamp lies within
    * the clock window and its signature (by digest) was never seen, so a captured request cannot be replayed.
@@ -73,14 +73,17 @@ export interface Delivery {
   deliver(call: ProviderCall): Promise<ProviderOutcome<string>>;
 }
 
+/** An element the gateway wrote and will sign, with the empty container it wrote for the signature. */
+export interface SignatureSlot {
+  readonly target: Element;
+  readonly container: Element;
+}
+
 export interface AnswerSigner {
-  /** Sign the answer tree in its empty signature slots; returns the signed XML. */
-  signAnswer(doc: Document): string;
+  /** Sign each slot's element into its container, in order; returns the signed XML. */
+  signAnswer(doc: Document, slots: readonly SignatureSlot[]): string;
   /** Sign a fault written with its signature slot. */
   signFault(xml: string): string;
-  /** Sign only the gateway's block (Id SIGNED_BY_SMEV) into SMEVSignature: queued answers carry the
-   * caller's own signatures, which the gateway must leave as they are. */
-  signGatewayBlock(doc: Document): string;
 }
 
 /** A message as the queue hands it out. */

@@ -109,7 +109,7 @@ export class HostedWorker {
     }
     const answerId = uuidv1();
     const now = new Date();
-    const doc = writeHostedResponse(
+    const { doc, slots } = writeHostedResponse(
       outcome,
       answerId,
       { messageId: request.messageId, referenceMessageId: request.referenceMessageId, replyTo },
@@ -122,7 +122,7 @@ export class HostedWorker {
         destination: consumer.mnemonic,
       },
     );
-    const signed = parseDom(this.signer.signAnswer(doc));
+    const signed = parseDom(this.signer.signAnswer(doc, slots));
     const response = childElements(signed.documentElement as Element)[0] as Element;
     const body = new XMLSerializer().serializeToString(response);
     await this.queue.enqueueAnswer(

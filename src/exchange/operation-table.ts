@@ -5,6 +5,7 @@
  */
 import type { OperationName } from '../soap/operations.js';
 import type { Document } from '../xml/dom.js';
+import type { SignatureSlot } from './dependencies.js';
 import { writeCallAnswer } from './answer.js';
 import { requireNoAttachments } from './attachments.js';
 import { need, type Exchange } from './context.js';
@@ -26,8 +27,11 @@ import { requireKnown } from './steps/validate.js';
 
 export interface Answer {
   readonly doc: Document;
-  /** How the gateway signs it: Call answers sign provider and gateway blocks, queued ones the gateway's only. */
-  readonly signing: 'call' | 'gateway' | 'none';
+  /**
+   * What the gateway signs: the elements its writer created, each with its container (Call answers: provider and
+   * gateway blocks; queued ones: the gateway's only, leaving the caller's own signatures as they are).
+   */
+  readonly slots: readonly SignatureSlot[];
 }
 
 export interface OperationEntry {
@@ -53,10 +57,7 @@ const call: OperationEntry = {
     );
     await deliver(exchange, parts.delivery, parts.limits.providerTimeoutMs);
     exchange.answeredAt = new Date();
-    return {
-      doc: writeCallAnswer(exchange, { signatureSlots: parts.signer !== undefined }),
-      signing: 'call',
-    };
+    return writeCallAnswer(exchange, { signatureSlots: parts.signer !== undefined });
   },
 };
 

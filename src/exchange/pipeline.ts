@@ -22,6 +22,7 @@ import type {
 } from './dependencies.js';
 import { OPERATION_TABLE, type Answer } from './operation-table.js';
 import { parse } from './steps/parse.js';
+import { refuseReservedIds } from './reserved-ids.js';
 import { receive } from './steps/receive.js';
 import { validate } from './steps/validate.js';
 import { verify } from './steps/verify.js';
@@ -90,6 +91,7 @@ export class Pipeline {
     try {
       const { action } = receive(exchange, parts.limits.maxBodyBytes);
       parse(exchange, parts.limits, action);
+      refuseReservedIds(need(exchange.doc, 'document'));
       const entry = OPERATION_TABLE[need(exchange.envelope, 'envelope').operation.name];
       validate(exchange, parts.schemas);
       entry.read(exchange, parts);
@@ -102,10 +104,10 @@ export class Pipeline {
     }
   }
 
-  private sign({ doc, signing }: Answer): string {
+  private sign({ doc, slots }: Answer): string {
     const { signer } = this.parts;
-    if (!signer || signing === 'none') return serializeXml(doc);
-    return signing === 'call' ? signer.signAnswer(doc) : signer.signGatewayBlock(doc);
+    if (!signer || slots.length === 0) return serializeXml(doc);
+    return signer.signAnswer(doc, slots);
   }
 
   private answerFault(exchange: Exchange, error: unknown): ExchangeResult {

@@ -8,7 +8,7 @@ import { DOMImplementation, XMLSerializer, type Document, type Element } from '@
 import { NS } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
 import { childElements, parseDom } from '../xml/dom.js';
-import type { QueueStatistics, TakenMessage } from './dependencies.js';
+import type { QueueStatistics, SignatureSlot, TakenMessage } from './dependencies.js';
 import {
   adder,
   SMEV_BLOCK_ID,
@@ -62,48 +62,60 @@ export function soapAnswer(
   return { doc, operation, add };
 }
 
+/** A written answer and the elements of it the gateway signs. */
+export interface WrittenAnswer {
+  readonly doc: Document;
+  readonly slots: readonly SignatureSlot[];
+}
+
 /** SendRequestResponse / SendResponseResponse: the gateway's MessageMetadata, to be signed. */
-export function writeMetadataAnswer(version: SoapVersion, responseElement: string, meta: Metadata): Document {
+export function writeMetadataAnswer(
+  version: SoapVersion,
+  responseElement: string,
+  meta: Metadata,
+): WrittenAnswer {
   const { doc, operation, add } = soapAnswer(version, responseElement);
-  writeMetadata(add, operation, meta, SMEV_BLOCK_ID);
-  add(operation, NS.types, 'ns2:SMEVSignature');
-  return doc;
+  const target = writeMetadata(add, operation, meta, SMEV_BLOCK_ID);
+  return { doc, slots: [{ target, container: add(operation, NS.types, 'ns2:SMEVSignature') }] };
 }
 
 /**
  * GetRequestResponse / GetResponseResponse: the queued element inside RequestMessage / ResponseMessage, with its
- * attachments after it (as SMEV 3 places them), or nothing for an empty queue. Returns whether there is a gateway
- * block to sign.
+ * attachments after it (as SMEV 3 places them), or nothing for an empty queue. The queued element itself (the
+ * gateway's `Request` or `Response`) is what the gateway signs.
  */
 export function writeTakeAnswer(
   version: SoapVersion,
   operation: 'GetRequest' | 'GetResponse',
   taken: Pick<TakenMessage, 'body' | 'attachments'> | undefined,
-): { doc: Document; signed: boolean } {
+): WrittenAnswer {
   const answer = soapAnswer(version, `${operation}Response`);
-  if (taken === undefined) return { doc: answer.doc, signed: false };
+  if (taken === undefined) return { doc: answer.doc, slots: [] };
   const holder = answer.add(
     answer.operation,
     NS.types,
     operation === 'GetRequest' ? 'ns2:RequestMessage' : 'ns2:ResponseMessage',
   );
-  for (const xml of [taken.body, taken.attachments]) {
-    if (xml === undefined) continue;
+  const imported = [taken.body, taken.attachments].flatMap((xml) => {
+    if (xml === undefined) return [];
     const element = parseDom(xml).documentElement;
     if (!element) throw new Error('a queued message holds no element');
-    holder.appendChild(answer.doc.importNode(element, true));
-  }
-  answer.add(holder, NS.types, 'ns2:SMEVSignature');
-  return { doc: answer.doc, signed: true };
+    return [holder.appendChild(answer.doc.importNode(element, true)) as Element];
+  });
+  const target = imported[0] as Element;
+  return {
+    doc: answer.doc,
+    slots: [{ target, container: answer.add(holder, NS.types, 'ns2:SMEVSignature') }],
+  };
 }
 
 /** GetStatusResponse: one status notice, or nothing. */
 export function writeStatusAnswer(
   version: SoapVersion,
   notice: { originalMessageId: string; category: string; details: string } | undefined,
-): { doc: Document; signed: boolean } {
+): WrittenAnswer {
   const { doc, operation, add } = soapAnswer(version, 'GetStatusResponse');
-  if (!notice) return { doc, signed: false };
+  if (!notice) return { doc, slots: [] };
   const message = add(operation, NS.types, 'ns2:SmevAsyncProcessingMessage');
   const data = add(message, NS.types, 'ns2:AsyncProcessingStatusData');
   data.setAttribute('Id', SMEV_BLOCK_ID);
@@ -111,8 +123,7 @@ export function writeStatusAnswer(
   add(status, NS.types, 'ns2:OriginalMessageId', notice.originalMessageId);
   add(status, NS.types, 'ns2:StatusCategory', notice.category);
   add(status, NS.types, 'ns2:StatusDetails', notice.details);
-  add(message, NS.types, 'ns2:SMEVSignature');
-  return { doc, signed: true };
+  return { doc, slots: [{ target: data, container: add(message, NS.types, 'ns2:SMEVSignature') }] };
 }
 
 /** GetIncomingQueueStatisticsResponse: one QueueStatistics per message type waiting for the caller. */
@@ -144,7 +155,7 @@ export function writeHostedResponse(
   answerId: string,
   request: { messageId: string; referenceMessageId: string; replyTo: string },
   meta: Metadata,
-): Document {
+): WrittenAnswer {
   const doc = new DOMImplementation().createDocument(NS.types, 'ns2:ResponseMessage', null);
   const holder = doc.documentElement as Element;
   const add = adder(doc);
@@ -152,9 +163,11 @@ export function writeHostedResponse(
   response.setAttribute('Id', SMEV_BLOCK_ID);
   add(response, NS.types, 'ns2:OriginalMessageId', request.messageId);
   add(response, NS.types, 'ns2:ReferenceMessageID', request.referenceMessageId);
-  writeResponseData(add, response, answerId, request.replyTo, outcome);
+  const data = writeResponseData(add, response, answerId, request.replyTo, outcome);
   writeMetadata(add, response, meta);
-  add(response, NS.types, 'ns2:SenderInformationSystemSignature');
-  add(holder, NS.types, 'ns2:SMEVSignature');
-  return doc;
+  const slots = [
+    { target: data, container: add(response, NS.types, 'ns2:SenderInformationSystemSignature') },
+    { target: response, container: add(holder, NS.types, 'ns2:SMEVSignature') },
+  ];
+  return { doc, slots };
 }

@@ -20,7 +20,6 @@ import {
 } from './queued-answers.js';
 import { requireNoAttachments } from './attachments.js';
 import { signatureDigest, type AckRequest, type SenderResponse, type TakeRequest } from './queued-request.js';
-import { SMEV_BLOCK_ID } from './answer.js';
 import { route } from './steps/route.js';
 import { requireKnown } from './steps/validate.js';
 
@@ -29,19 +28,11 @@ function queueOf(parts: PipelineParts): MessageQueue {
   return parts.queue;
 }
 
-/** The gateway's block in a queued answer is ours alone: a caller's block may not borrow its Id. */
-function requireOwnId(id: string): void {
-  if (id === SMEV_BLOCK_ID) {
-    throw new GatewayFault('InvalidContent', `the Id ${SMEV_BLOCK_ID} is reserved for the gateway's block`);
-  }
-}
-
 export async function sendRequest(exchange: Exchange, parts: PipelineParts): Promise<Answer> {
   const queue = queueOf(parts);
   const request = need(exchange.request, 'request');
   const sender = need(exchange.sender, 'sender');
-  requireOwnId(request.signedBlockId);
-  await parts.replay.acceptQueued(request.messageId, exchange.receivedAt);
+  await parts.replay.acceptQueued(request.messageId, sender.mnemonic, exchange.receivedAt);
   await route(exchange, parts.router);
   const target = need(exchange.route, 'route');
   if (target.provider !== QUEUE_PROVIDER) {
@@ -79,17 +70,13 @@ export async function sendRequest(exchange: Exchange, parts: PipelineParts): Pro
     },
     now,
   );
-  return {
-    doc: writeMetadataAnswer(exchange.version, 'SendRequestResponse', { ...meta, status: 'requestIsQueued' }),
-    signing: 'gateway',
-  };
+  return writeMetadataAnswer(exchange.version, 'SendRequestResponse', { ...meta, status: 'requestIsQueued' });
 }
 
 export async function sendResponse(exchange: Exchange, parts: PipelineParts): Promise<Answer> {
   const queue = queueOf(parts);
   const response = need(exchange.signed, 'signed block') as SenderResponse;
   const sender = need(exchange.sender, 'sender');
-  requireOwnId(response.signedBlockId);
   exchange.messageId = response.messageId;
   const now = exchange.receivedAt;
   // The return address is checked before the MessageID is spent, so a refused answer can be sent again.
@@ -103,7 +90,7 @@ export async function sendResponse(exchange: Exchange, parts: PipelineParts): Pr
   }
   // Whether the request is still open is decided where the answer is queued: a retried answer whose first
   // attempt closed the request is told MessageIsAlreadySent there, not TargetMessageIsNotFound.
-  await parts.replay.acceptQueued(response.messageId, now);
+  await parts.replay.acceptQueued(response.messageId, sender.mnemonic, now);
   const consumer: SystemRef = parts.router.system(request.sender) ?? {
     mnemonic: request.sender,
     humanReadableName: request.sender,
@@ -133,13 +120,10 @@ export async function sendResponse(exchange: Exchange, parts: PipelineParts): Pr
     },
     now,
   );
-  return {
-    doc: writeMetadataAnswer(exchange.version, 'SendResponseResponse', {
-      ...meta,
-      status: 'responseIsAcceptedBySmev',
-    }),
-    signing: 'gateway',
-  };
+  return writeMetadataAnswer(exchange.version, 'SendResponseResponse', {
+    ...meta,
+    status: 'responseIsAcceptedBySmev',
+  });
 }
 
 /** A signed take request is good once, and only near the gateway clock. */
@@ -170,8 +154,7 @@ export async function getRequestOrResponse(
     exchange.messageId = taken.messageId;
     exchange.counterpart = taken.sender;
   }
-  const { doc, signed } = writeTakeAnswer(exchange.version, operation, taken);
-  return { doc, signing: signed ? 'gateway' : 'none' };
+  return writeTakeAnswer(exchange.version, operation, taken);
 }
 
 export async function getStatus(exchange: Exchange, parts: PipelineParts): Promise<Answer> {
@@ -186,11 +169,10 @@ export async function getStatus(exchange: Exchange, parts: PipelineParts): Promi
   );
   if (taken) exchange.messageId = taken.requestId;
   const notice = taken && (JSON.parse(taken.body) as { category: string; details: string });
-  const { doc, signed } = writeStatusAnswer(
+  return writeStatusAnswer(
     exchange.version,
     taken && notice ? { originalMessageId: taken.requestId, ...notice } : undefined,
   );
-  return { doc, signing: signed ? 'gateway' : 'none' };
 }
 
 export async function getIncomingQueueStatistics(exchange: Exchange, parts: PipelineParts): Promise<Answer> {
@@ -198,7 +180,7 @@ export async function getIncomingQueueStatistics(exchange: Exchange, parts: Pipe
   const take = need(exchange.signed, 'signed block') as TakeRequest;
   await acceptTake(exchange, parts, take.signedAt);
   const queues = await queue.pending(need(exchange.sender, 'sender').mnemonic, exchange.receivedAt);
-  return { doc: writeQueueStatisticsAnswer(exchange.version, queues), signing: 'none' };
+  return { doc: writeQueueStatisticsAnswer(exchange.version, queues), slots: [] };
 }
 
 /**
@@ -210,5 +192,5 @@ export async function ack(exchange: Exchange, parts: PipelineParts): Promise<Ans
   const target = need(exchange.signed, 'signed block') as AckRequest;
   exchange.messageId = target.targetMessageId;
   await queue.ack(need(exchange.sender, 'sender').mnemonic, target.targetMessageId, exchange.receivedAt);
-  return { doc: writeAckAnswer(exchange.version), signing: 'none' };
+  return { doc: writeAckAnswer(exchange.version), slots: [] };
 }

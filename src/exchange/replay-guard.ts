@@ -1,6 +1,8 @@
 /**
- * Replay protection backed by the store: a MessageID is accepted once, and only while its UUID time is within
- * the window around the gateway clock. The seen-set is persisted, so a restart does not reopen the window;
+ * Replay protection backed by the store: a MessageID is accepted once per sender, by whichever operation, and only
+ * while its UUID time is within the window around the gateway clock. Call remembers it here; the queue
+ * remembers a queued message's MessageID in the same table, in the transaction that queues it, so a request
+ * accepted by one operation is refused by every other. The seen-set is persisted, so a restart does not reopen the window;
  * entries older than the window are pruned, since such IDs are refused as stale anyway.
  */
 import { GatewayFault } from '../soap/faults.js';
@@ -23,7 +25,7 @@ export class StoreReplayGuard implements ReplayGuard {
     const result = await this.store.db
       .insertInto('seen_message_ids')
       .values({ message_id: messageId, sender, message_time: time, seen_at: now.getTime() })
-      .onConflict((conflict) => conflict.column('message_id').doNothing())
+      .onConflict((conflict) => conflict.columns(['sender', 'message_id']).doNothing())
       .executeTakeFirst();
     if (!result.numInsertedOrUpdatedRows) {
       throw new GatewayFault('MessageIsAlreadySent', `MessageID ${messageId} was already accepted`);
@@ -39,11 +41,12 @@ export class StoreReplayGuard implements ReplayGuard {
     }
   }
 
-  async acceptQueued(messageId: string, now: Date): Promise<void> {
+  async acceptQueued(messageId: string, sender: string, now: Date): Promise<void> {
     this.inWindow(messageId, now);
     const seen = await this.store.db
       .selectFrom('seen_message_ids')
       .select('message_id')
+      .where('sender', '=', sender)
       .where('message_id', '=', messageId)
       .executeTakeFirst();
     if (seen) throw new GatewayFault('MessageIsAlreadySent', `MessageID ${messageId} was already accepted`);
@@ -78,7 +81,7 @@ export class StoreReplayGuard implements ReplayGuard {
         message_time: time,
         seen_at: now.getTime(),
       })
-      .onConflict((conflict) => conflict.column('message_id').doNothing())
+      .onConflict((conflict) => conflict.columns(['sender', 'message_id']).doNothing())
       .executeTakeFirst();
     if (!result.numInsertedOrUpdatedRows) {
       throw new GatewayFault(

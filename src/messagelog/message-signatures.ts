@@ -41,18 +41,31 @@ export function messageSignatureProblems(record: MessageRecord, trust: TrustStor
   return problems;
 }
 
-/** A queued operation's answer: the gateway's block (Id SIGNED_BY_SMEV), when it has one, verifies. */
+/**
+ * A queued operation's answer: the gateway's block, when it has one, verifies. Read by place, as the gateway
+ * writes it: the SMEVSignature container of the answer and the block beside it with the gateway's Id.
+ */
 function checkGatewayBlock(xml: string, trust: TrustStore, at: Date): void {
   const doc = parseDom(xml);
-  const container = doc.getElementsByTagNameNS(NS.types, 'SMEVSignature').item(0) as Element | null;
+  const body = childElements(doc.documentElement!).find((e) => e.localName === 'Body');
+  const operation = body ? childElements(body)[0] : undefined;
+  const container = operation && findContainer(operation);
   if (!container) return; // empty queue, or Ack: nothing signed
-  const all = doc.getElementsByTagNameNS('*', '*');
-  for (let i = 0; i < all.length; i++) {
-    const block = all.item(i) as Element;
-    if (block.getAttribute('Id') !== 'SIGNED_BY_SMEV') continue;
-    const signature = readSignature(doc, container, block);
-    verifyDetached(signature, trust.check(signature.certificate, at).publicKey, block);
-    return;
+  const parent = container.parentNode as Element;
+  const block = childElements(parent).find((e) => e.getAttribute('Id') === 'SIGNED_BY_SMEV');
+  if (!block) throw new Error('the answer has an SMEVSignature but no block it covers');
+  const signature = readSignature(doc, container, block);
+  verifyDetached(signature, trust.check(signature.certificate, at).publicKey, block);
+}
+
+/** SMEVSignature in the operation element, or one level down (RequestMessage, SmevAsyncProcessingMessage). */
+function findContainer(operation: Element): Element | undefined {
+  const isContainer = (e: Element) => e.localName === 'SMEVSignature' && e.namespaceURI === NS.types;
+  const own = childElements(operation).find(isContainer);
+  if (own) return own;
+  for (const child of childElements(operation)) {
+    const found = childElements(child).find(isContainer);
+    if (found) return found;
   }
-  throw new Error('the answer has an SMEVSignature but no block it covers');
+  return undefined;
 }

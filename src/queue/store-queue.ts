@@ -20,6 +20,7 @@ import {
   type TakenMessage,
 } from '../exchange/dependencies.js';
 import type { MessageType } from '../providers/contract.js';
+import { messageIdTime } from '../exchange/message-id.js';
 import { GatewayFault } from '../soap/faults.js';
 import type { Database } from '../store/schema.js';
 import type { QueueMessageTable, QueueTables } from '../store/schema-queue.js';
@@ -100,6 +101,7 @@ export class StoreQueue implements MessageQueue {
         .onConflict((conflict) => conflict.column('message_id').doNothing())
         .executeTakeFirst();
       if (!inserted.numInsertedOrUpdatedRows) throw alreadySent(request.messageId);
+      await remember(trx, request.sender, request.messageId, at);
       await this.notify(trx, request.sender, request.messageId, 'queued', at);
     });
   }
@@ -162,6 +164,7 @@ export class StoreQueue implements MessageQueue {
         .executeTakeFirst();
       // A retried answer (its first attempt's outcome unknown to the provider) is told so, not refused.
       if (!inserted.numInsertedOrUpdatedRows) throw alreadySent(answer.messageId);
+      await remember(trx, request.recipient, answer.messageId, at);
       // The request must still be open; a final answer closes it, so it is never handed out again, even when
       // the provider's Ack was lost.
       const closed = await trx
@@ -365,6 +368,33 @@ export class StoreQueue implements MessageQueue {
         updated_at: at,
       })
       .execute();
+  }
+}
+
+/**
+ * The queued message's MessageID joins the gateway's one seen-set (see exchange/replay-guard), in the queuing
+ * transaction: a request queued by SendRequest is then refused by Call, and the reverse, by the same sender.
+ */
+async function remember(
+  trx: Transaction<Database & QueueTables>,
+  sender: string,
+  messageId: string,
+  at: number,
+) {
+  const inserted = await trx
+    .insertInto('seen_message_ids')
+    .values({ sender, message_id: messageId, message_time: uuidTime(messageId) ?? at, seen_at: at })
+    .onConflict((conflict) => conflict.columns(['sender', 'message_id']).doNothing())
+    .executeTakeFirst();
+  if (!inserted.numInsertedOrUpdatedRows) throw alreadySent(messageId);
+}
+
+/** The time of a version-1 UUID; undefined for other MessageIDs (the pipeline has refused those already). */
+function uuidTime(messageId: string): number | undefined {
+  try {
+    return messageIdTime(messageId);
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Route, Router, SystemRef, VerifiedSender } from '../exchange/dependencies.js';
 import type { MessageType } from '../providers/contract.js';
-import type { SystemDirectory } from '../signature/systems.js';
+import type { RegisteredSystem, SystemDirectory } from '../signature/systems.js';
 import { GatewayFault } from '../soap/faults.js';
 import type { Store } from '../store/store.js';
 
@@ -56,9 +56,16 @@ export class RegistryDirectory implements SystemDirectory, Router {
     clearInterval(this.timer);
   }
 
-  async systemForCertificate(thumbprint: string): Promise<SystemRef | undefined> {
+  async systemForCertificate(thumbprint: string): Promise<RegisteredSystem | undefined> {
     const system = this.snapshot.byThumbprint.get(thumbprint);
-    return system && { mnemonic: system.mnemonic, humanReadableName: system.humanReadableName };
+    return (
+      system && {
+        mnemonic: system.mnemonic,
+        humanReadableName: system.humanReadableName,
+        active: system.active,
+        why: system.why,
+      }
+    );
   }
 
   system(mnemonic: string): SystemRef | undefined {

@@ -2,10 +2,11 @@
  * The algorithm table (DESIGN section 4): every signature, digest and transform algorithm the gateway accepts or
  * uses is one entry, and the entry carries its implementation. Anything else in a message (SHA-1, HMAC, unknown
  * URIs) is refused. RSA goes through node's crypto, GOST through our own code (gost/), transforms through
- * xml-crypto's exclusive c14n and our SMEV transform.
+ * xml-crypto's exclusive c14n (with exact namespace and attribute rendering, c14n.ts) and our SMEV transform.
  */
 import { sign as nodeSign, verify as nodeVerify, KeyObject, createHash } from 'node:crypto';
-import { ExclusiveCanonicalization, type CanonicalizationOrTransformationAlgorithm } from 'xml-crypto';
+import type { CanonicalizationOrTransformationAlgorithm } from 'xml-crypto';
+import { EXC_C14N, GatewayExclusiveCanonicalization } from './c14n.js';
 import { fromXmlDsigSignatureValue, toXmlDsigSignatureValue } from './gost/encoding.js';
 import { gost94 } from './gost/gost94.js';
 import { gostSign, gostVerify } from './gost/sign.js';
@@ -17,7 +18,7 @@ import { SMEV_TRANSFORM_URI, SmevTransformAlgorithm } from './smev-transform.js'
 export { SMEV_TRANSFORM_URI };
 export type { KeyFamily };
 
-export const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
+export { EXC_C14N };
 export const ENVELOPED_SIGNATURE = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
 export const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 export const SHA256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
@@ -37,6 +38,9 @@ export const STREEBOG512_MORE = `${XMLDSIG_MORE}gostr34112012-512`;
 /** Legacy GOST R 34.10-2001 with GOST R 34.11-94: verified in old messages, never written. */
 export const GOST2001 = `${XMLDSIG_MORE}gostr34102001-gostr3411`;
 export const GOST94 = `${XMLDSIG_MORE}gostr3411`;
+/** The same pair under CryptoPro's names, as real SMEV 3 messages signed with CryptoPro carry them. */
+export const GOST2001_CP = `${CPXMLSEC}gostr34102001-gostr3411`;
+export const GOST94_CP = `${CPXMLSEC}gostr3411`;
 
 export interface DigestAlgorithm {
   hash(data: Uint8Array): Buffer;
@@ -114,7 +118,8 @@ export const SIGNATURE_ALGORITHMS: Readonly<Record<string, SignatureAlgorithm>> 
   [GOST2012_512]: gostSignature('gost2012-512', streebog512, [STREEBOG512, STREEBOG512_MORE], true),
   [GOST2012_256_MORE]: gostSignature('gost2012-256', streebog256, [STREEBOG256_MORE, STREEBOG256], false),
   [GOST2012_512_MORE]: gostSignature('gost2012-512', streebog512, [STREEBOG512_MORE, STREEBOG512], false),
-  [GOST2001]: gostSignature('gost2001', gost94, [GOST94], false),
+  [GOST2001]: gostSignature('gost2001', gost94, [GOST94, GOST94_CP], false),
+  [GOST2001_CP]: gostSignature('gost2001', gost94, [GOST94_CP, GOST94], false),
 };
 
 const digest = (hash: (data: Uint8Array) => Uint8Array): DigestAlgorithm => ({
@@ -128,6 +133,7 @@ export const DIGEST_ALGORITHMS: Readonly<Record<string, DigestAlgorithm>> = {
   [STREEBOG256_MORE]: digest(streebog256),
   [STREEBOG512_MORE]: digest(streebog512),
   [GOST94]: digest(gost94),
+  [GOST94_CP]: digest(gost94),
 };
 
 /**
@@ -139,7 +145,7 @@ export const TRANSFORMS: Readonly<
   Record<string, { readonly implementation?: CanonicalizationOrTransformationAlgorithm }>
 > = {
   [ENVELOPED_SIGNATURE]: {},
-  [EXC_C14N]: { implementation: new ExclusiveCanonicalization() },
+  [EXC_C14N]: { implementation: new GatewayExclusiveCanonicalization() },
   [SMEV_TRANSFORM_URI]: { implementation: new SmevTransformAlgorithm() },
 };
 

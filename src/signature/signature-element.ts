@@ -1,9 +1,11 @@
 /**
  * Reads a detached `ds:Signature` and the signed block it must cover, refusing every shape that signature
  * wrapping needs: more than one SignedInfo or Reference, a reference that is not `#<Id of the signed block>`,
- * an Id used twice, a second signed block, a signature inside the signed block, comments inside the signed
- * text, algorithms outside the table, KeyInfo without exactly one certificate. These checks run on the very tree
- * the pipeline reads, before any cryptography.
+ * an Id that a Reference uses occurring twice, a second signed block, a signature inside the signed block, a
+ * signature container holding anything but one ds:Signature, comments inside the signed text, algorithms outside
+ * the table, KeyInfo without exactly one certificate. These checks run on the very tree the pipeline reads, before
+ * any cryptography. An Id no Reference points at may repeat: real SMEV 3 messages put `Id="sigID"` on each of
+ * their ds:Signature elements.
  */
 import { NS } from '../soap/namespaces.js';
 import { GatewayFault } from '../soap/faults.js';
@@ -39,6 +41,15 @@ const refuse = (reason: string, message: string): never => {
   throw new GatewayFault('SignatureVerificationFault', message, { reason });
 };
 
+export interface ReadOptions {
+  /**
+   * The signature must be the document's only one, save personal signatures (`PersonalSignature`), which the
+   * gateway hands on unverified as SMEV 3 does: a request carries no second, unverified system signature
+   * anywhere that a later reader could take for a checked one.
+   */
+  readonly sole?: boolean;
+}
+
 /**
  * @param container the element that holds the signature (e.g. `CallerInformationSystemSignature`)
  * @param signedBlock the element the pipeline reads and the signature must cover
@@ -48,6 +59,7 @@ export function readSignature(
   doc: Document,
   container: Element | undefined,
   signedBlock: Element,
+  options: ReadOptions = {},
 ): SignatureElement {
   const blockName = signedBlock.localName ?? '';
   if (!container)
@@ -62,7 +74,7 @@ export function readSignature(
       'the signature must sit beside the signed block, not inside it',
     );
   }
-  checkDocumentShape(doc, signedBlock, signature);
+  checkDocumentShape(doc, signedBlock, signature, options);
 
   const [signedInfo, signatureValue, keyInfo, ...rest] = childElements(signature);
   if (keyInfo === undefined)
@@ -176,11 +188,18 @@ function algorithmIn(element: Element, table: Record<string, unknown>, what: str
 }
 
 /**
- * One walk over the whole document: every Id is unique, the signed block occurs once, no comment hides in the
- * signed block or the signature, and every ds:Signature stands directly in a signature container.
+ * One walk over the whole document: every Id a Reference uses (and the signed block's) occurs once, the signed
+ * block occurs once, no comment hides in the signed block or the signature, every ds:Signature stands directly
+ * in a signature container, and every signature container holds one ds:Signature and nothing else.
  */
-function checkDocumentShape(doc: Document, signedBlock: Element, signature: Element): void {
-  const ids = new Set<string>();
+function checkDocumentShape(
+  doc: Document,
+  signedBlock: Element,
+  signature: Element,
+  options: ReadOptions,
+): void {
+  const ids = new Map<string, number>();
+  const referenced = new Set<string>([signedBlock.getAttribute('Id') ?? '']);
   let blocks = 0;
   const walk = (node: Node, insideSigned: boolean) => {
     for (let child = node.firstChild; child; child = child.nextSibling) {
@@ -195,10 +214,17 @@ function checkDocumentShape(doc: Document, signedBlock: Element, signature: Elem
       const element = child as Element;
       for (let i = 0; i < element.attributes.length; i++) {
         const attr = element.attributes.item(i);
-        if (attr && ID_ATTRIBUTES.has(attr.localName ?? '')) {
-          if (ids.has(attr.value))
-            refuse('IncorrectSignatureTarget', `the Id "${attr.value.slice(0, 64)}" occurs more than once`);
-          ids.add(attr.value);
+        if (attr && ID_ATTRIBUTES.has(attr.localName ?? ''))
+          ids.set(attr.value, (ids.get(attr.value) ?? 0) + 1);
+      }
+      if (element.namespaceURI === NS.ds && element.localName === 'Reference') {
+        const uri = element.getAttribute('URI') ?? '';
+        if (uri.startsWith('#')) referenced.add(uri.slice(1));
+      }
+      if (element.namespaceURI === NS.types && SIGNATURE_CONTAINERS.has(element.localName ?? '')) {
+        const held = childElements(element);
+        if (held.length !== 1 || !isDs(held[0], 'Signature')) {
+          refuse('PoorSOAPEnvelopeFormat', `${element.localName} must hold exactly one ds:Signature`);
         }
       }
       if (element.localName === signedBlock.localName && element.namespaceURI === signedBlock.namespaceURI)
@@ -212,11 +238,21 @@ function checkDocumentShape(doc: Document, signedBlock: Element, signature: Elem
         ) {
           refuse('IncorrectSignatureTarget', 'a ds:Signature stands outside any signature container');
         }
+        if (options.sole && element !== signature && parent?.localName !== 'PersonalSignature') {
+          refuse(
+            'PoorSOAPEnvelopeFormat',
+            `a second signature, in ${parent?.localName ?? 'the document'}, is not accepted: the message carries one system signature`,
+          );
+        }
       }
       walk(element, insideSigned || element === signedBlock || element === signature);
     }
   };
   walk(doc, false);
+  for (const id of referenced) {
+    if ((ids.get(id) ?? 0) > 1)
+      refuse('IncorrectSignatureTarget', `the Id "${id.slice(0, 64)}" occurs more than once`);
+  }
   if (blocks !== 1) {
     refuse(
       'IncorrectSignatureTarget',

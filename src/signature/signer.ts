@@ -1,32 +1,30 @@
 /**
- * The gateway's signatures on an answer: the hosted provider's `SenderProvidedResponseData` into
- * `SenderInformationSystemSignature`, then the gateway's own over `Response` into `SMEVSignature`; and faults,
- * over the fault element, into the `SMEVSignature` beside it.
+ * The gateway's signatures on what it writes: each writer hands over the elements it created (the block to sign
+ * and the empty container beside it), and faults are signed at the places the fault writer puts them.
  */
-import type { AnswerSigner } from '../exchange/dependencies.js';
-import type { Document } from '../xml/dom.js';
-import { signAnswerTree, signAnswerXml } from './tree-signer.js';
+import type { AnswerSigner, SignatureSlot } from '../exchange/dependencies.js';
+import { childElements, parseDom, type Document, type Element } from '../xml/dom.js';
+import { signTree } from './tree-signer.js';
 import type { SigningKey } from './signing-key.js';
 
 export class GatewaySigner implements AnswerSigner {
   constructor(private readonly key: SigningKey) {}
 
-  signAnswer(doc: Document): string {
-    return signAnswerTree(
-      doc,
-      [
-        { id: 'SIGNED_BY_PROVIDER', container: 'SenderInformationSystemSignature' },
-        { id: 'SIGNED_BY_SMEV', container: 'SMEVSignature' },
-      ],
-      this.key,
-    );
+  signAnswer(doc: Document, slots: readonly SignatureSlot[]): string {
+    return signTree(doc, slots, this.key);
   }
 
-  signGatewayBlock(doc: Document): string {
-    return signAnswerTree(doc, [{ id: 'SIGNED_BY_SMEV', container: 'SMEVSignature' }], this.key);
-  }
-
+  /** A fault written with its slot: `Body/Fault/detail` holds the fault element, then SMEVSignature. */
   signFault(xml: string): string {
-    return signAnswerXml(xml, [{ id: 'SIGNED_BY_SMEV', container: 'SMEVSignature' }], this.key);
+    const doc = parseDom(xml);
+    const envelope = doc.documentElement as Element;
+    const body = childElements(envelope).at(-1);
+    const fault = body ? childElements(body)[0] : undefined;
+    const detail = fault ? childElements(fault).at(-1) : undefined;
+    const [target, container] = detail ? childElements(detail) : [];
+    if (!target || !container || container.localName !== 'SMEVSignature') {
+      throw new Error('the fault has no signature slot');
+    }
+    return signTree(doc, [{ target, container }], this.key);
   }
 }

@@ -9,11 +9,16 @@
  * - attributes sort with Java's `String.compareTo`, i.e. by UTF-16 code units, which is what JavaScript's `<` on
  *   strings does too (it differs from code-point order only between characters above U+FFFF and U+E000–U+FFFF);
  * - an attribute in the `xml:` namespace is treated like any other namespaced attribute (the reference gives it
- *   an `nsN` prefix too), so digests agree with it.
+ *   an `nsN` prefix too), so digests agree with it;
+ * - output escaping as the reference writes it over Woodstox (SMEV guidelines 3.5.0.27): in text `&` and `<`
+ *   escaped, `>` as is save as a text node's first character or after `]`, CR as `&#xd;`; in attribute values
+ *   (and namespace URIs) `&`, `<`, `"`, and LF and CR as `&#xa;` and `&#xd;`. Older clients built on Java's
+ *   default writer escape `>` everywhere in text and write CR as is: the `legacy` form, verified but never written.
  */
 import { SaxesParser } from 'saxes';
 import type { SaxesTagNS } from 'saxes';
 import type { CanonicalizationOrTransformationAlgorithm, SignedXml } from 'xml-crypto';
+import { GatewayFault } from '../soap/faults.js';
 
 export const SMEV_TRANSFORM_URI = 'urn://smev-gov-ru/xmldsig/transform';
 
@@ -26,8 +31,12 @@ interface SourceAttribute {
   readonly value: string;
 }
 
+/** Which writer's output escaping: the reference transform's (Woodstox), or the older Java writer's. */
+export type SmevEscaping = 'reference' | 'legacy';
+
 /** The output and the namespace state over one document. */
 interface Writer {
+  readonly escaping: SmevEscaping;
   readonly out: string[];
   /** Next prefix number; never reset, as in the reference implementation. */
   counter: number;
@@ -35,10 +44,15 @@ interface Writer {
   readonly scopes: Map<string, string>[];
   /** Per open element: its qualified name in the output, for the end tag. */
   readonly openNames: string[];
+  /**
+   * Text since the last tag: a run of text, CDATA, comments and processing instructions is the one text node it is
+   * in exclusive c14n's output (which the reference reads), so whitespace and `>` are judged on the joined text.
+   */
+  pending: string;
 }
 
-function createWriter(): Writer {
-  return { out: [], counter: 1, scopes: [], openNames: [] };
+function createWriter(escaping: SmevEscaping): Writer {
+  return { escaping, out: [], counter: 1, scopes: [], openNames: [], pending: '' };
 }
 
 /** The prefix an ancestor (or the element itself) already declared for `uri` in the output, if any. */
@@ -71,9 +85,32 @@ function compareAttributes(a: SourceAttribute, b: SourceAttribute): number {
   return a.uri === '' ? 1 : -1;
 }
 
-/** Text escaping as in c14n text nodes, minus `&#xD;` (the reference writes CR in text as is). */
-function escapeText(text: string): string {
+/** The older Java writer's text: `&`, `<` and every `>` escaped, CR as is. */
+function escapeTextLegacy(text: string): string {
   return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+}
+
+/** Woodstox's text: `>` escaped only where it could close `]]>` or starts the text node; CR as `&#xd;`. */
+function escapeTextReference(text: string): string {
+  return text.replace(/[&<>\r]/g, (c, offset: number) => {
+    if (c === '&') return '&amp;';
+    if (c === '<') return '&lt;';
+    if (c === '\r') return '&#xd;';
+    return offset === 0 || text[offset - 1] === ']' ? '&gt;' : '>';
+  });
+}
+
+const REFERENCE_ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '"': '&quot;',
+  '\n': '&#xa;',
+  '\r': '&#xd;',
+};
+
+/** Woodstox's attribute values: `&`, `<`, `"`, LF and CR (lower-case hex); tab and `>` as they are. */
+function escapeAttributeReference(value: string): string {
+  return value.replace(/[&<"\n\r]/g, (c) => REFERENCE_ATTRIBUTE_ESCAPES[c] ?? c);
 }
 
 const ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = {
@@ -85,10 +122,15 @@ const ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = {
   '\r': '&#xD;',
 };
 
-/** Attribute escaping as c14n does it, so whitespace in values survives a re-parse. */
-function escapeAttribute(value: string): string {
+/** The older writer's attribute values, escaped as c14n does it. */
+function escapeAttributeLegacy(value: string): string {
   return value.replace(/[&<"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c] ?? c);
 }
+
+const escapeText = (w: Writer, text: string) =>
+  w.escaping === 'reference' ? escapeTextReference(text) : escapeTextLegacy(text);
+const escapeAttribute = (w: Writer, value: string) =>
+  w.escaping === 'reference' ? escapeAttributeReference(value) : escapeAttributeLegacy(value);
 
 function startElement(
   w: Writer,
@@ -101,6 +143,7 @@ function startElement(
       `SMEV transform: element <${local}> is in no namespace; the transform requires every element to be namespace-qualified`,
     );
   }
+  flushText(w);
   const own = new Map<string, string>();
   // Pushed before resolving so the element's own declaration is visible to its attributes.
   w.scopes.push(own);
@@ -109,11 +152,11 @@ function startElement(
   // Resolving in sorted order makes the attributes' declarations follow that order (Map keeps insertion order).
   const rendered = sorted.map((a) =>
     a.uri === ''
-      ? ` ${a.local}="${escapeAttribute(a.value)}"`
-      : ` ${prefixFor(w, own, a.uri)}:${a.local}="${escapeAttribute(a.value)}"`,
+      ? ` ${a.local}="${escapeAttribute(w, a.value)}"`
+      : ` ${prefixFor(w, own, a.uri)}:${a.local}="${escapeAttribute(w, a.value)}"`,
   );
   let tag = `<${name}`;
-  for (const [nsUri, prefix] of own) tag += ` xmlns:${prefix}="${escapeAttribute(nsUri)}"`;
+  for (const [nsUri, prefix] of own) tag += ` xmlns:${prefix}="${escapeAttribute(w, nsUri)}"`;
   w.out.push(tag, ...rendered, '>');
   w.openNames.push(name);
 }
@@ -122,11 +165,18 @@ function startElement(
 const XML_WHITESPACE_ONLY = /^[ \t\n\r]*$/;
 
 function characters(w: Writer, data: string): void {
-  if (w.openNames.length === 0 || XML_WHITESPACE_ONLY.test(data)) return;
-  w.out.push(escapeText(data));
+  if (w.openNames.length > 0) w.pending += data;
+}
+
+/** Write the text gathered since the last tag, unless it is whitespace only. */
+function flushText(w: Writer): void {
+  const text = w.pending;
+  w.pending = '';
+  if (text !== '' && !XML_WHITESPACE_ONLY.test(text)) w.out.push(escapeText(w, text));
 }
 
 function endElement(w: Writer): void {
+  flushText(w);
   const name = w.openNames.pop();
   w.scopes.pop();
   // Always a separate end tag: `<a></a>`, never `<a/>`.
@@ -144,8 +194,8 @@ function attributesOfTag(tag: SaxesTagNS): SourceAttribute[] {
  * Returns the normalised XML; the caller encodes it as UTF-8 for digesting.
  * @throws Error on malformed XML, a DOCTYPE, an unbound prefix or an element in no namespace.
  */
-export function smevTransform(xml: string): string {
-  const w = createWriter();
+export function smevTransform(xml: string, escaping: SmevEscaping = 'reference'): string {
+  const w = createWriter(escaping);
   const parser = new SaxesParser({ xmlns: true });
   // The input is c14n output or a hardened-parser document; a DTD could only smuggle in entities.
   parser.on('doctype', () => {
@@ -197,7 +247,7 @@ function walk(w: Writer, node: DomNodeLike): void {
   switch (node.nodeType) {
     case ELEMENT_NODE:
       startElement(w, node.namespaceURI, node.localName ?? node.nodeName, attributesOfElement(node));
-      for (const child of Array.from(node.childNodes ?? [])) walk(w, child);
+      walkChildren(w, node);
       endElement(w);
       return;
     case TEXT_NODE:
@@ -206,7 +256,7 @@ function walk(w: Writer, node: DomNodeLike): void {
       return;
     case DOCUMENT_NODE:
     case DOCUMENT_FRAGMENT_NODE:
-      for (const child of Array.from(node.childNodes ?? [])) walk(w, child);
+      walkChildren(w, node);
       return;
     default:
       // Comments, processing instructions, doctype: dropped, as in the string form.
@@ -214,14 +264,34 @@ function walk(w: Writer, node: DomNodeLike): void {
   }
 }
 
+function walkChildren(w: Writer, node: DomNodeLike): void {
+  for (const child of Array.from(node.childNodes ?? [])) walk(w, child);
+}
+
 /**
  * Applies the SMEV transform to a DOM node. Namespaces come from the DOM's resolved `namespaceURI`s, so a
  * subtree detached from its ancestors' declarations is still read correctly.
  */
-export function smevTransformNode(node: DomNodeLike): string {
-  const w = createWriter();
+export function smevTransformNode(node: DomNodeLike, escaping: SmevEscaping = 'reference'): string {
+  const w = createWriter(escaping);
   walk(w, node);
   return w.out.join('');
+}
+
+/**
+ * The transform over a signed block as the pipeline reads it, for signing and verifying. An element in no
+ * namespace is refused as a bad signature, not an internal error.
+ */
+export function smevTransformTree(node: DomNodeLike, escaping: SmevEscaping = 'reference'): string {
+  try {
+    return smevTransformNode(node, escaping);
+  } catch (error) {
+    throw new GatewayFault(
+      'SignatureVerificationFault',
+      `the SMEV transform cannot be applied: ${(error as Error).message}`,
+      { reason: 'SignatureIsInvalid' },
+    );
+  }
 }
 
 function isDomNodeLike(value: unknown): value is DomNodeLike {

@@ -1,6 +1,13 @@
 /** Which information system a signing certificate belongs to; the participant registry answers. */
 import type { SystemRef } from '../exchange/dependencies.js';
 
+export interface RegisteredSystem extends SystemRef {
+  /** The system may exchange now: it is active and so is its participant. */
+  readonly active: boolean;
+  /** Why it may not, when it may not. */
+  readonly why?: string;
+}
+
 export interface SystemDirectory {
-  systemForCertificate(thumbprint: string): Promise<SystemRef | undefined>;
+  systemForCertificate(thumbprint: string): Promise<RegisteredSystem | undefined>;
 }

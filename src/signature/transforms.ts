@@ -1,34 +1,35 @@
 /** Applying a Reference's transforms, the same way when signing and when verifying. */
-import { ExclusiveCanonicalization } from 'xml-crypto';
 import { GatewayFault } from '../soap/faults.js';
 import type { Element } from '../xml/dom.js';
-import { EXC_C14N, TRANSFORMS, tableEntry } from './algorithms.js';
+import { EXC_C14N, GatewayExclusiveCanonicalization } from './c14n.js';
+import { SMEV_TRANSFORM_URI, smevTransformTree, type SmevEscaping } from './smev-transform.js';
 
-const c14n = new ExclusiveCanonicalization();
+const c14n = new GatewayExclusiveCanonicalization();
 
 /** Exclusive c14n of an element (SignedInfo, or a signed block), as UTF-8 text. */
 export function canonical(element: Element): string {
-  return c14n.process(element as never, {});
+  return c14n.process(element as never);
 }
+
+const refuse = (message: string): never => {
+  throw new GatewayFault('SignatureVerificationFault', message, { reason: 'SignatureIsInvalid' });
+};
 
 /**
  * The reference's transforms applied to `element`, ending in text: exclusive c14n, and the SMEV transform after it
  * when listed. The enveloped-signature transform has nothing to remove, the signature being outside the element.
+ * The SMEV transform reads the tree: it depends only on what exclusive c14n keeps of the element (names,
+ * namespaces, attributes, text; no comments), so it runs over the very nodes the pipeline reads rather than over
+ * c14n's text parsed again, where a character reference could turn into markup.
  */
-export function transformedContent(transforms: readonly string[], element: Element): string {
-  let content: Element | string = element;
-  for (const uri of transforms) {
-    const implementation = tableEntry(TRANSFORMS, uri)?.implementation;
-    if (!implementation) continue;
-    // Canonicalisation reads a tree: once a transform has produced text, only text transforms may follow.
-    if (uri === EXC_C14N && typeof content === 'string') {
-      throw new GatewayFault(
-        'SignatureVerificationFault',
-        'exclusive c14n must come before the SMEV transform',
-        { reason: 'SignatureIsInvalid' },
-      );
-    }
-    content = implementation.process(content as never, {}) as Element | string;
-  }
-  return typeof content === 'string' ? content : canonical(content);
+export function transformedContent(
+  transforms: readonly string[],
+  element: Element,
+  escaping: SmevEscaping = 'reference',
+): string {
+  const chain = transforms.filter((uri) => uri === EXC_C14N || uri === SMEV_TRANSFORM_URI);
+  if (chain[0] !== EXC_C14N) return refuse('exclusive c14n must come first');
+  if (chain.length === 1) return canonical(element);
+  if (chain.length === 2 && chain[1] === SMEV_TRANSFORM_URI) return smevTransformTree(element, escaping);
+  return refuse('the transforms must be exclusive c14n, optionally followed by the SMEV transform');
 }

@@ -8,12 +8,19 @@
  */
 import { NS } from '../soap/namespaces.js';
 import type { Document, Element } from '../xml/dom.js';
-import { parseDom, serializeXml } from '../xml/dom.js';
+import { serializeXml } from '../xml/dom.js';
 import { DIGEST_ALGORITHMS, EXC_C14N, SIGNATURE_ALGORITHMS, tableEntry } from './algorithms.js';
 import { certificateDer } from './pki/thumbprint.js';
 import type { SigningKey } from './signing-key.js';
 import { canonical, transformedContent } from './transforms.js';
 
+/** Attributes XMLDSig tools treat as Ids (xml-crypto, xmlsec1 with --id-attr, SMEV clients). */
+const ID_ATTRIBUTES = ['Id', 'ID', 'id'] as const;
+
+/**
+ * One signature to make: the very element a writer created and the container it created for the signature, never
+ * elements looked up by Id, so content that passes through the gateway cannot stand in for them.
+ */
 export interface TreeSignature {
   /** The element to sign; it must carry `Id`. */
   readonly target: Element;
@@ -42,6 +49,7 @@ export function signTree(
   for (const { target, container } of signatures) {
     const id = target.getAttribute('Id');
     if (!id) throw new Error('the element to sign has no Id');
+    requireUniqueId(doc, id);
     const digest = digestAlgorithm.hash(Buffer.from(transformedContent(transforms, target), 'utf8'));
     const el = (name: string, parent: Element, algorithm?: string) => {
       const child = doc.createElementNS(NS.ds, `ds:${name}`);
@@ -69,35 +77,6 @@ export function signTree(
   return serializeXml(doc);
 }
 
-/** Sign the elements of `doc` found by Id into the named containers, and serialise it. */
-export function signAnswerTree(
-  doc: Document,
-  targets: ReadonlyArray<{ id: string; container: string }>,
-  key: SigningKey,
-  transforms: readonly string[] = XMLDSIG_TRANSFORMS,
-): string {
-  const byId = new Map<string, Element>();
-  const containers = new Map<string, Element>();
-  const all = doc.getElementsByTagNameNS('*', '*');
-  for (let i = 0; i < all.length; i++) {
-    const element = all.item(i) as Element;
-    const id = element.getAttribute('Id');
-    if (id) byId.set(id, element);
-    if (element.namespaceURI === NS.types) containers.set(element.localName ?? '', element);
-  }
-  return signTree(
-    doc,
-    targets.map(({ id, container }) => {
-      const target = byId.get(id);
-      const slot = containers.get(container);
-      if (!target || !slot) throw new Error(`the answer has no element with Id ${id} or no ${container}`);
-      return { target, container: slot };
-    }),
-    key,
-    transforms,
-  );
-}
-
 const certificates = new Map<string, string>();
 function certificateBase64(pem: string): string {
   let der = certificates.get(pem);
@@ -111,12 +90,16 @@ function certificateBase64(pem: string): string {
   return der;
 }
 
-/** The same, for a document that arrives as text (faults from the fault writer, a client's request). */
-export function signAnswerXml(
-  xml: string,
-  targets: ReadonlyArray<{ id: string; container: string }>,
-  key: SigningKey,
-  transforms: readonly string[] = XMLDSIG_TRANSFORMS,
-): string {
-  return signAnswerTree(parseDom(xml), targets, key, transforms);
+/**
+ * Every Id the signer points a Reference at must name one element in the whole document: a verifier that
+ * resolves `#Id` to another element with the same Id (the last one, or the first) would check something else.
+ */
+function requireUniqueId(doc: Document, id: string): void {
+  let count = 0;
+  const all = doc.getElementsByTagNameNS('*', '*');
+  for (let i = 0; i < all.length; i++) {
+    const element = all.item(i) as Element;
+    for (const name of ID_ATTRIBUTES) if (element.getAttribute(name) === id) count++;
+  }
+  if (count !== 1) throw new Error(`the Id ${id} occurs ${count} times in the document to sign`);
 }

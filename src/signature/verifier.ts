@@ -1,7 +1,10 @@
 /**
  * The caller's signature, checked as DESIGN section 4 says: shape first (no wrapping), then the certificate
- * (trust chain, validity at the time of the message, CRL), then the certificate must belong to a registered
- * system, and only then the cryptography — with that registered certificate, never a key the message chose.
+ * (trust chain, validity at the time of the message, CRL, key usage), then the cryptography with that
+ * certificate's key, and only then whether the certificate belongs to a registered system that may exchange now.
+ * The registration is looked at last so that a caller who cannot sign learns nothing about it: an unknown and an
+ * unregistered certificate get the same fault. The key is never one the message chose apart from its certificate,
+ * and a registered system is found by the thumbprint of that very certificate.
  */
 import type { SignatureVerifier, VerifiedSender } from '../exchange/dependencies.js';
 import type { SignedPart } from '../exchange/request.js';
@@ -19,8 +22,11 @@ export class XmlSignatureVerifier implements SignatureVerifier {
   ) {}
 
   async verifyRequest(doc: Document, _text: string, request: SignedPart, at: Date): Promise<VerifiedSender> {
-    const signature = readSignature(doc, request.callerSignature, request.signedBlock);
+    const signature = readSignature(doc, request.callerSignature, request.signedBlock, {
+      sole: true,
+    });
     const certificate = this.trust.check(signature.certificate, at);
+    verifyDetached(signature, certificate.publicKey, request.signedBlock);
     const system = await this.systems.systemForCertificate(certificate.thumbprint);
     if (!system) {
       throw new GatewayFault(
@@ -28,7 +34,17 @@ export class XmlSignatureVerifier implements SignatureVerifier {
         `the signing certificate ${certificate.thumbprint.slice(0, 16)}… (${certificate.subject}) is registered to no information system`,
       );
     }
-    verifyDetached(signature, certificate.publicKey, request.signedBlock);
-    return { ...system, certificateThumbprint: certificate.thumbprint };
+    // Every operation, not only those that route: a suspended or blocked system neither sends nor takes.
+    if (!system.active) {
+      throw new GatewayFault(
+        'AccessDenied',
+        `${system.mnemonic} may not exchange messages: ${system.why ?? 'it is not active'}`,
+      );
+    }
+    return {
+      mnemonic: system.mnemonic,
+      humanReadableName: system.humanReadableName,
+      certificateThumbprint: certificate.thumbprint,
+    };
   }
 }

@@ -4,7 +4,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { GatewayFault } from '../soap/faults.js';
-import { childElements, type Element } from '../xml/dom.js';
+import { childElements, parseDom, type Element } from '../xml/dom.js';
+import { NS } from '../soap/namespaces.js';
 import {
   DIGEST_ALGORITHMS,
   EXC_C14N,
@@ -15,7 +16,8 @@ import {
 import { keyFamily, type PublicKey } from './keys.js';
 import type { SignatureElement } from './signature-element.js';
 import type { SigningKey } from './signing-key.js';
-import { signAnswerXml } from './tree-signer.js';
+import { signTree } from './tree-signer.js';
+import type { SmevEscaping } from './smev-transform.js';
 import { canonical, transformedContent } from './transforms.js';
 
 export type { SigningKey };
@@ -63,14 +65,22 @@ export function verifyDetached(
       `the digest ${signature.digestMethod} does not go with the signature algorithm ${signature.signatureMethod}`,
     );
   }
-  let content: string;
-  try {
-    content = transformedContent(signature.transforms, signedBlock);
-  } catch (error) {
-    if (error instanceof GatewayFault) throw error;
-    return refuse('SignatureIsInvalid', 'the reference transforms cannot be applied to the signed block');
-  }
-  if (!sameDigest(digestAlgorithm.hash(Buffer.from(content, 'utf8')), digestValue)) {
+  const digestOf = (escaping: SmevEscaping) => {
+    try {
+      return digestAlgorithm.hash(
+        Buffer.from(transformedContent(signature.transforms, signedBlock, escaping), 'utf8'),
+      );
+    } catch (error) {
+      if (error instanceof GatewayFault) throw error;
+      return refuse('SignatureIsInvalid', 'the reference transforms cannot be applied to the signed block');
+    }
+  };
+  // The SMEV transform's output in the reference form first; clients on Java's older writer escape it otherwise,
+  // and their signatures are as good (the two forms differ only in how the same characters are written).
+  const matches =
+    sameDigest(digestOf('reference'), digestValue) ||
+    (signature.transforms.includes(SMEV_TRANSFORM_URI) && sameDigest(digestOf('legacy'), digestValue));
+  if (!matches) {
     return refuse('SignatureIsInvalid', 'the signed content does not match its digest');
   }
   const canonicalSignedInfo = canonical(signedInfo);
@@ -90,7 +100,8 @@ function sameDigest(computed: Buffer, stated: string): boolean {
 }
 
 /**
- * Sign the element with `Id=id`, appending the ds:Signature into the element named `container`, with the
+ * Sign the one element with `Id=id` (for clients, which wrote the document themselves), appending the
+ * ds:Signature into the one element named `container` in the types namespace, with the
  * algorithm of the key. The profile `xmldsig` uses exclusive c14n alone (any XMLDSig tool verifies it); `smev`
  * adds the SMEV transform after it, as SMEV 3 clients do.
  */
@@ -102,5 +113,18 @@ export function signDetached(
   profile: 'xmldsig' | 'smev' = 'xmldsig',
 ): string {
   const transforms = profile === 'smev' ? [EXC_C14N, SMEV_TRANSFORM_URI] : [EXC_C14N];
-  return signAnswerXml(xml, [{ id, container }], key, transforms);
+  const doc = parseDom(xml);
+  const targets: Element[] = [];
+  const all = doc.getElementsByTagNameNS('*', '*');
+  for (let i = 0; i < all.length; i++) {
+    const element = all.item(i) as Element;
+    if (element.getAttribute('Id') === id) targets.push(element);
+  }
+  const containers = Array.from(doc.getElementsByTagNameNS(NS.types, container));
+  const [target] = targets;
+  const [slot] = containers;
+  if (!target || !slot || targets.length > 1 || containers.length > 1) {
+    throw new Error(`the document must hold exactly one element with Id ${id} and one ${container}`);
+  }
+  return signTree(doc, [{ target, container: slot }], key, transforms);
 }

@@ -73,6 +73,8 @@ export const FAULTS = {
     'the signing certificate belongs to no registered system',
   ),
   AccessDenied: client('AccessDenied', 'the sender may not do this'),
+  /** An Id the gateway assigns to its own signed blocks, found in a caller's message. */
+  ReservedId: client('InvalidContent', 'the message carries an Id reserved for the gateway'),
   // replay protection
   InvalidMessageIdFormat: client('InvalidMessageIdFormat', 'MessageID is not a version-1 UUID'),
   StaleMessageId: client('StaleMessageId', 'MessageID time is outside the accepted window'),

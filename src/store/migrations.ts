@@ -2,7 +2,7 @@
  * The migrations, in order. Each is written once with kysely's schema builder so the same code migrates
  * SQLite and PostgreSQL. Never edit a released migration; add the next one.
  */
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { migration as certificates } from './migrations/0003_certificates.js';
 import { migration as cards } from './migrations/0004_cards.js';
 import { migration as tests } from './migrations/0005_tests.js';
@@ -247,6 +247,29 @@ const migrations: Record<string, Migration> = {
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('rate_buckets').execute();
+    },
+  },
+  '0010_seen_messages_per_sender': {
+    // One seen-set for every operation, keyed by sender and MessageID: a MessageID is scoped to the system that
+    // sent it, so no system can spend another's. The table is rebuilt, since SQLite cannot change a primary key.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('seen_message_ids_0010')
+        .addColumn('sender', 'varchar(100)', (c) => c.notNull())
+        .addColumn('message_id', 'varchar(100)', (c) => c.notNull())
+        .addColumn('message_time', 'bigint', (c) => c.notNull())
+        .addColumn('seen_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('seen_message_ids_sender_pk', ['sender', 'message_id'])
+        .execute();
+      await sql`insert into seen_message_ids_0010 (sender, message_id, message_time, seen_at)
+        select sender, message_id, message_time, seen_at from seen_message_ids`.execute(db);
+      await db.schema.dropTable('seen_message_ids').execute();
+      await db.schema.alterTable('seen_message_ids_0010').renameTo('seen_message_ids').execute();
+      await db.schema
+        .createIndex('seen_message_ids_message_time')
+        .on('seen_message_ids')
+        .column('message_time')
+        .execute();
     },
   },
 };

@@ -9,6 +9,8 @@ import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
 import {
   DIGEST_ALGORITHMS,
   GOST2001,
+  GOST2001_CP,
+  GOST94_CP,
   GOST2012_256,
   GOST2012_256_MORE,
   GOST2012_512,
@@ -58,11 +60,23 @@ describe('the algorithm table', function () {
 
   it('accepts RSA-SHA256 and GOST R 34.10-2012 (URN and xmldsig-more names) and legacy 2001', () => {
     expect(Object.keys(SIGNATURE_ALGORITHMS).sort()).to.deep.equal(
-      [RSA_SHA256, GOST2012_256, GOST2012_512, GOST2012_256_MORE, GOST2012_512_MORE, GOST2001].sort(),
+      [
+        RSA_SHA256,
+        GOST2012_256,
+        GOST2012_512,
+        GOST2012_256_MORE,
+        GOST2012_512_MORE,
+        GOST2001,
+        GOST2001_CP,
+      ].sort(),
     );
     expect(Object.keys(DIGEST_ALGORITHMS).sort()).to.deep.equal(
-      [SHA256, STREEBOG256, STREEBOG512, STREEBOG256_MORE, STREEBOG512_MORE, GOST94].sort(),
+      [SHA256, STREEBOG256, STREEBOG512, STREEBOG256_MORE, STREEBOG512_MORE, GOST94, GOST94_CP].sort(),
     );
+    // CryptoPro's names for the 2001 pair, as real SMEV 3 messages carry them.
+    expect(GOST2001_CP).to.equal('urn:ietf:params:xml:ns:cpxmlsec:algorithms:gostr34102001-gostr3411');
+    expect(GOST94_CP).to.equal('urn:ietf:params:xml:ns:cpxmlsec:algorithms:gostr3411');
+    expect(tableEntry(SIGNATURE_ALGORITHMS, GOST2001_CP)?.digests).to.include.members([GOST94_CP, GOST94]);
     expect(GOST2012_256).to.equal(
       'urn:ietf:params:xml:ns:cpxmlsec:algorithms:gostr34102012-gostr34112012-256',
     );

@@ -144,7 +144,7 @@ function sampleDirectory(): SystemDirectory {
   return {
     async systemForCertificate(print: string) {
       const mnemonic = byThumbprint.get(print);
-      return mnemonic ? { mnemonic, humanReadableName: mnemonic } : undefined;
+      return mnemonic ? { mnemonic, humanReadableName: mnemonic, active: true } : undefined;
     },
   };
 }

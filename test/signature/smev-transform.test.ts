@@ -126,15 +126,70 @@ describe('smevTransform', () => {
       expect(smevTransform(input)).to.equal('<ns1:R xmlns:ns1="urn:a">xz</ns1:R>');
     });
 
-    it('escapes &, <, > in text and &, <, ", tab, LF, CR in attributes', () => {
-      // Text: & < > escaped, quotes left alone, a CR (from &#xD;) written as is.
-      // Attribute: & < " and the three whitespace characters escaped as c14n does; > and ' left alone.
-      const input =
-        '<a:R xmlns:a="urn:a" v="&amp;&lt;&gt;&quot;\'&#x9;&#xA;&#xD;">a &amp; b &lt; c &gt; d "q" \'s\' x&#xD;y</a:R>';
-      expect(smevTransform(input)).to.equal(
+    const escapingInput =
+      '<a:R xmlns:a="urn:a" v="&amp;&lt;&gt;&quot;\'&#x9;&#xA;&#xD;">a &amp; b &lt; c &gt; d "q" \'s\' x&#xD;y</a:R>';
+
+    it('escapes as the reference (Woodstox) writes: & < in text, > as is, CR as &#xd;; & < " LF CR in attributes', () => {
+      expect(smevTransform(escapingInput)).to.equal(
+        '<ns1:R xmlns:ns1="urn:a" v="&amp;&lt;>&quot;\'\t&#xa;&#xd;">' +
+          'a &amp; b &lt; c > d "q" \'s\' x&#xd;y</ns1:R>',
+      );
+    });
+
+    it('the older Java writer form (legacy): > and the c14n attribute escapes, CR in text as is', () => {
+      expect(smevTransform(escapingInput, 'legacy')).to.equal(
         '<ns1:R xmlns:ns1="urn:a" v="&amp;&lt;>&quot;\'&#x9;&#xA;&#xD;">' +
           'a &amp; b &lt; c &gt; d "q" \'s\' x\ry</ns1:R>',
       );
+    });
+
+    describe('reference escaping of > in text, case by case', () => {
+      const cases: Array<[string, string, string]> = [
+        ['in the middle of a text', '<a:R xmlns:a="urn:a">a &gt; b</a:R>', 'a > b'],
+        ['as the first character of a text node', '<a:R xmlns:a="urn:a">&gt;a</a:R>', '&gt;a'],
+        ['after ]', '<a:R xmlns:a="urn:a">a]&gt;b</a:R>', 'a]&gt;b'],
+        ['after ]] (the end of a CDATA section)', '<a:R xmlns:a="urn:a">]]&gt;</a:R>', ']]&gt;'],
+        ['a lone > text', '<a:R xmlns:a="urn:a">&gt;</a:R>', '&gt;'],
+        ['two in a row, not first', '<a:R xmlns:a="urn:a">x&gt;&gt;</a:R>', 'x>>'],
+        ['first after a child element (a new text node)', '<a:R xmlns:a="urn:a"><a:E/>&gt;x</a:R>', '&gt;x'],
+        ['CDATA joined to the text before it', '<a:R xmlns:a="urn:a">x<![CDATA[>]]></a:R>', 'x>'],
+        ['CR in text', '<a:R xmlns:a="urn:a">a&#xD;b</a:R>', 'a&#xd;b'],
+        ['LF and tab in text, as they are', '<a:R xmlns:a="urn:a">a&#xA;&#x9;b</a:R>', 'a\n\tb'],
+      ];
+      for (const [name, input, text] of cases) {
+        it(name, () => {
+          const out = smevTransform(input);
+          const body = out.replace(/^<ns1:R xmlns:ns1="urn:a">/, '').replace(/<\/ns1:R>$/, '');
+          expect(body.replace('<ns1:E></ns1:E>', '')).to.equal(text);
+          // The same from the tree the pipeline reads.
+          const root = new DOMParser().parseFromString(input, 'text/xml').documentElement;
+          expect(smevTransformNode(root as never)).to.equal(out);
+        });
+      }
+    });
+
+    describe('reference escaping of attribute values and namespace URIs, case by case', () => {
+      const cases: Array<[string, string, string]> = [
+        ['LF', 'a&#xA;b', 'a&#xa;b'],
+        ['CR', 'a&#xD;b', 'a&#xd;b'],
+        ['tab, as it is', 'a&#x9;b', 'a\tb'],
+        ['> as it is', 'a&gt;b', 'a>b'],
+        ['quote', 'a&quot;b', 'a&quot;b'],
+        ['apostrophe, as it is', "a'b", "a'b"],
+        ['ampersand and <', 'a&amp;&lt;b', 'a&amp;&lt;b'],
+      ];
+      for (const [name, value, written] of cases) {
+        it(name, () => {
+          expect(smevTransform(`<a:R xmlns:a="urn:a" v="${value}"/>`)).to.equal(
+            `<ns1:R xmlns:ns1="urn:a" v="${written}"></ns1:R>`,
+          );
+        });
+      }
+      it('a namespace URI with a quote is escaped in its declaration', () => {
+        expect(smevTransform('<a:R xmlns:a="urn:a&quot;b"/>')).to.equal(
+          '<ns1:R xmlns:ns1="urn:a&quot;b"></ns1:R>',
+        );
+      });
     });
 
     it('keeps non-ASCII text as characters (the output is UTF-8, not character references)', () => {

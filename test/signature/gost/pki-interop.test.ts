@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { buildCallRequest, signCallRequest } from '../../../src/client/request.js';
-import { GOST2001, GOST2012_256, GOST94 } from '../../../src/signature/algorithms.js';
+import { GOST2001, GOST2001_CP, GOST2012_256, GOST94, GOST94_CP } from '../../../src/signature/algorithms.js';
 import { gostPrivateKeyFromPem } from '../../../src/signature/gost/pkcs8.js';
 import { publicKeyFromPrivate } from '../../../src/signature/gost/sign.js';
 import { keyFamily, readPrivateKey } from '../../../src/signature/keys.js';
@@ -319,6 +319,11 @@ describe('GOST PKI interoperability with OpenSSL (GOST engine)', function () {
       );
       childElements(request.signature.signature)[1]!.textContent = signature.toString('base64');
       verifyWith(trust, request);
+      // CryptoPro's names for the same pair (urn:…:cpxmlsec:algorithms:gostr34102001-gostr3411, …:gostr3411).
+      const cryptoPro = signedRequest({ privateKey, certificatePem: pem, signatureAlgorithm: GOST2001_CP });
+      expect(cryptoPro.signature.signatureMethod).to.equal(GOST2001_CP);
+      expect(cryptoPro.signature.digestMethod).to.equal(GOST94_CP);
+      verifyWith(trust, cryptoPro);
       const text = childElements(request.block).find((e) => e.localName === 'MessageID')!;
       text.textContent = `${text.textContent ?? ''}0`;
       expect(faultReason(() => verifyWith(trust, request))).to.equal('SignatureIsInvalid');

@@ -1,0 +1,112 @@
+/**
+ * Exclusive c14n as the gateway runs it (src/signature/c14n.ts): namespace URIs and attribute values escaped as
+ * the specification requires, every attribute but namespace declarations kept, code-point order. Each case is
+ * checked against libxml2's own exclusive c14n (`xmllint --exc-c14n`), and the namespace case as the attack it
+ * stops: two trees that differ in an element's namespace must not share a canonical form.
+ */
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExclusiveCanonicalization } from 'xml-crypto';
+import { canonical } from '../../src/signature/transforms.js';
+import { parseDom, type Element } from '../../src/xml/dom.js';
+
+function xmllintExcC14n(xml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'c14n-'));
+  try {
+    const file = join(dir, 'in.xml');
+    writeFileSync(file, xml);
+    return execFileSync('xmllint', ['--exc-c14n', file]).toString('utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const root = (xml: string) => parseDom(xml).documentElement as Element;
+
+describe('exclusive c14n', () => {
+  // libxml2 refuses namespace names that are not URIs, so these are written out by the rules of c14n (a
+  // namespace node is rendered as an attribute: & < " tab LF CR escaped).
+  const byTheRules: Array<[string, string, string]> = [
+    [
+      'a quote in a namespace URI',
+      '<p:A xmlns:p="urn:x&quot;y"><p:B/></p:A>',
+      '<p:A xmlns:p="urn:x&quot;y"><p:B></p:B></p:A>',
+    ],
+    [
+      'a quote in the default namespace URI',
+      '<A xmlns="urn:x&quot;y"><B/></A>',
+      '<A xmlns="urn:x&quot;y"><B></B></A>',
+    ],
+    [
+      '& and < in a namespace URI',
+      '<p:A xmlns:p="urn:x&amp;y&lt;z"/>',
+      '<p:A xmlns:p="urn:x&amp;y&lt;z"></p:A>',
+    ],
+    [
+      'tab, LF and CR in a namespace URI',
+      '<p:A xmlns:p="urn:x&#x9;&#xA;&#xD;y"/>',
+      '<p:A xmlns:p="urn:x&#x9;&#xA;&#xD;y"></p:A>',
+    ],
+    [
+      'non-ASCII names, values and namespace URIs',
+      '<Ж:А xmlns:Ж="urn:ж" ё="Ё">текст</Ж:А>',
+      '<Ж:А xmlns:Ж="urn:ж" ё="Ё">текст</Ж:А>',
+    ],
+  ];
+  for (const [name, xml, expected] of byTheRules) {
+    it(`${name}: escaped as an attribute value`, () => {
+      expect(canonical(root(xml))).to.equal(expected);
+    });
+  }
+
+  const cases: Array<[string, string]> = [
+    ['an attribute whose name begins with xmlns', '<A xmlnsX="kept" xmlns-y="kept too"/>'],
+    ['attributes in code-point order (upper case before lower case)', '<A b="1" B="2" a="3" _="4"/>'],
+    [
+      'namespaced attributes by URI, then local name, after the unqualified ones',
+      '<A xmlns:z="urn:a" xmlns:y="urn:b" y:a="1" z:b="2" z:a="3" c="4"/>',
+    ],
+    [
+      'namespace URIs that share a prefix of their text',
+      '<A xmlns:p="urn:ab" xmlns:q="urn:a" q:bc="1" p:c="2"/>',
+    ],
+    ['attribute values with every escaped character', '<A v="&amp;&lt;&gt;&quot;&#x9;&#xA;&#xD;\'"/>'],
+    ['text with every escaped character', '<A>&amp;&lt;&gt;&#xD;"\'</A>'],
+    ['non-ASCII names and values', '<Ж:А xmlns:Ж="http://example.org/zh" ё="Ё">текст</Ж:А>'],
+    ['an element leaving the default namespace', '<A xmlns="urn:d"><B xmlns=""><C/></B></A>'],
+    [
+      'a default namespace and a prefix for the same URI',
+      '<A xmlns="urn:d" xmlns:p="urn:d"><p:B p:c="1"/></A>',
+    ],
+  ];
+  for (const [name, xml] of cases) {
+    it(`${name}: as libxml2 writes it`, () => {
+      expect(canonical(root(xml))).to.equal(xmllintExcC14n(xml));
+    });
+  }
+
+  it('a namespace moved through a character reference no longer shares the canonical form (the attack)', () => {
+    // The signed element: A in urn:x, with an attribute in urn:y.
+    const signed = '<p:A xmlns:p="urn:x" xmlns:q="urn:y" q:z="1"/>';
+    // The forgery: A moved into another namespace, whose URI spells the rest of the signed start tag.
+    const moved = '<p:A xmlns:p="urn:x&quot; xmlns:q=&quot;urn:y&quot; q:z=&quot;1"/>';
+    expect(root(moved).namespaceURI).to.not.equal(root(signed).namespaceURI);
+    // xml-crypto's own canonicalisation writes the URI unescaped: the two trees read alike.
+    const plain = new ExclusiveCanonicalization();
+    expect(plain.process(root(moved) as never, {})).to.equal(plain.process(root(signed) as never, {}));
+    // The gateway's does not.
+    expect(canonical(root(moved))).to.not.equal(canonical(root(signed)));
+    expect(canonical(root(moved))).to.equal(
+      '<p:A xmlns:p="urn:x&quot; xmlns:q=&quot;urn:y&quot; q:z=&quot;1"></p:A>',
+    );
+  });
+
+  it('an attribute named like a namespace declaration is signed, not dropped', () => {
+    const a = canonical(root('<A xmlnsX="1"/>'));
+    const b = canonical(root('<A xmlnsX="2"/>'));
+    expect(a).to.not.equal(b);
+  });
+});
