@@ -12,6 +12,7 @@ import { parseDom, serializeXml } from '../xml/dom.js';
 import { DIGEST_ALGORITHMS, EXC_C14N, SIGNATURE_ALGORITHMS, tableEntry } from './algorithms.js';
 import { certificateDer } from './pki/thumbprint.js';
 import type { SigningKey } from './signing-key.js';
+import { elementId } from './signature-element.js';
 import { canonical, transformedContent } from './transforms.js';
 
 export interface TreeSignature {
@@ -40,7 +41,7 @@ export function signTree(
   const certificate = certificateBase64(key.certificatePem);
   // In order: a later signature may cover an element holding an earlier one.
   for (const { target, container } of signatures) {
-    const id = target.getAttribute('Id');
+    const id = elementId(target);
     if (!id) throw new Error('the element to sign has no Id');
     const digest = digestAlgorithm.hash(Buffer.from(transformedContent(transforms, target), 'utf8'));
     const el = (name: string, parent: Element, algorithm?: string) => {
@@ -81,7 +82,7 @@ export function signAnswerTree(
   const all = doc.getElementsByTagNameNS('*', '*');
   for (let i = 0; i < all.length; i++) {
     const element = all.item(i) as Element;
-    const id = element.getAttribute('Id');
+    const id = elementId(element);
     if (id) byId.set(id, element);
     if (element.namespaceURI === NS.types) containers.set(element.localName ?? '', element);
   }
