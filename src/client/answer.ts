@@ -3,6 +3,7 @@
  * chain to the client's trust store, and the SMEV signature is the gateway's own. A fault is read into its code.
  */
 import { XMLSerializer } from '@xmldom/xmldom';
+import { faultCodeOf } from '../soap/fault-code.js';
 import { NS } from '../soap/namespaces.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';
 import { readSignature } from '../signature/signature-element.js';
@@ -74,15 +75,19 @@ function readFault(fault: Element, check: SignatureCheck): CallAnswer {
     (e) => e.localName === 'detail' || e.localName === 'Detail',
   );
   const smevFault = detailElement ? childElements(detailElement)[0] : undefined;
-  const signatureContainer = detailElement && firstChildElement(detailElement, NS.types, 'SMEVSignature');
+  // A signed fault: the Body carries the Id, the SMEVSignature stands in the Header.
+  const body = fault.parentNode as Element;
+  const envelope = body.parentNode as Element;
+  const header = childElements(envelope).find((e) => e.localName === 'Header');
+  const signatureContainer = header && firstChildElement(header, NS.types, 'SMEVSignature');
   const message =
     childElements(fault).find((e) => e.localName === 'faultstring' || e.localName === 'Reason')
       ?.textContent ?? '';
   return {
     kind: 'fault',
     element: smevFault?.localName ?? 'unknown',
-    code: (smevFault && childText(smevFault, NS.faults, 'Code')) ?? 'unknown',
+    code: faultCodeOf(smevFault, message),
     message: message.trim(),
-    gatewayCertificate: smevFault && signatureContainer ? check(signatureContainer, smevFault) : undefined,
+    gatewayCertificate: signatureContainer ? check(signatureContainer, body) : undefined,
   };
 }

@@ -68,7 +68,7 @@ export function readSignature(
   if (!signature || extra.length || !isDs(signature, 'Signature')) {
     return refuse('PoorSOAPEnvelopeFormat', 'the signature container must hold exactly one ds:Signature');
   }
-  if (container.parentNode !== signedBlock.parentNode) {
+  if (container.parentNode !== signedBlock.parentNode && !headerBesideBody(container, signedBlock)) {
     return refuse(
       'IncorrectSignatureTarget',
       'the signature must sit beside the signed block, not inside it',
@@ -105,7 +105,7 @@ export function readSignature(
   algorithmIn(c14n, { [SIGNED_INFO_CANONICALIZATION]: {} }, 'canonicalization');
   const signatureMethod = algorithmIn(method, SIGNATURE_ALGORITHMS, 'signature');
 
-  const blockId = signedBlock.getAttribute('Id');
+  const blockId = elementId(signedBlock);
   const uri = reference.getAttribute('URI');
   if (!uri || !uri.startsWith('#') || uri.length < 2) {
     return refuse(
@@ -157,6 +157,30 @@ export function readSignature(
     transforms,
     certificate: base64Text(certificates[0], 'CertificateIsMalformed'),
   };
+}
+
+/** WS-Security's `wsu:Id`, which SOAP 1.2 lets the Body carry where it takes no unqualified attribute. */
+export const WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
+
+/** The Id a Reference names the element by: `Id`, or `wsu:Id` (a signed fault's SOAP Body). */
+export function elementId(element: Element): string | null {
+  return element.getAttribute('Id') || element.getAttributeNS(WSU, 'Id') || null;
+}
+
+/**
+ * A signed fault: the SOAP Body is signed, its signature stands in the Header beside it (the official fault
+ * elements take no Id and the SOAP Fault no extra element), so the signature is still outside what it covers.
+ */
+function headerBesideBody(container: Element, block: Element): boolean {
+  const header = container.parentNode as Element | null;
+  const soap = block.namespaceURI;
+  return (
+    (soap === NS.soap11 || soap === NS.soap12) &&
+    block.localName === 'Body' &&
+    header?.localName === 'Header' &&
+    header.namespaceURI === soap &&
+    header.parentNode === block.parentNode
+  );
 }
 
 /** xs:base64Binary as XMLDSig tools read it: the base64 alphabet, padding, and XML whitespace between. */

@@ -14,17 +14,13 @@ export class GatewaySigner implements AnswerSigner {
     return signTree(doc, slots, this.key);
   }
 
-  /** A fault written with its slot: `Body/Fault/detail` holds the fault element, then SMEVSignature. */
+  /** A fault written with its slot: the SOAP Body (`wsu:Id`) is signed into the Header's SMEVSignature. */
   signFault(xml: string): string {
     const doc = parseDom(xml);
     const envelope = doc.documentElement as Element;
-    const body = childElements(envelope).at(-1);
-    const fault = body ? childElements(body)[0] : undefined;
-    const detail = fault ? childElements(fault).at(-1) : undefined;
-    const [target, container] = detail ? childElements(detail) : [];
-    if (!target || !container || container.localName !== 'SMEVSignature') {
-      throw new Error('the fault has no signature slot');
-    }
-    return signTree(doc, [{ target, container }], this.key);
+    const [header, body] = childElements(envelope);
+    const container = header ? childElements(header).find((e) => e.localName === 'SMEVSignature') : undefined;
+    if (!body || !container) throw new Error('the fault has no signature slot');
+    return signTree(doc, [{ target: body, container }], this.key);
   }
 }

@@ -12,6 +12,7 @@ import { serializeXml } from '../xml/dom.js';
 import { DIGEST_ALGORITHMS, EXC_C14N, SIGNATURE_ALGORITHMS, tableEntry } from './algorithms.js';
 import { certificateDer } from './pki/thumbprint.js';
 import type { SigningKey } from './signing-key.js';
+import { elementId, WSU } from './signature-element.js';
 import { canonical, transformedContent } from './transforms.js';
 
 /** Attributes XMLDSig tools treat as Ids (xml-crypto, xmlsec1 with --id-attr, SMEV clients). */
@@ -47,7 +48,7 @@ export function signTree(
   const certificate = certificateBase64(key.certificatePem);
   // In order: a later signature may cover an element holding an earlier one.
   for (const { target, container } of signatures) {
-    const id = target.getAttribute('Id');
+    const id = elementId(target);
     if (!id) throw new Error('the element to sign has no Id');
     requireUniqueId(doc, id);
     const digest = digestAlgorithm.hash(Buffer.from(transformedContent(transforms, target), 'utf8'));
@@ -100,6 +101,7 @@ function requireUniqueId(doc: Document, id: string): void {
   for (let i = 0; i < all.length; i++) {
     const element = all.item(i) as Element;
     for (const name of ID_ATTRIBUTES) if (element.getAttribute(name) === id) count++;
+    if (element.getAttributeNS(WSU, 'Id') === id) count++;
   }
   if (count !== 1) throw new Error(`the Id ${id} occurs ${count} times in the document to sign`);
 }

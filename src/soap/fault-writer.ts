@@ -1,14 +1,21 @@
 /**
  * Renders a GatewayFault as a SOAP fault of the request's version. `detail` carries one element of the SMEV
- * faults namespace with `Code` (the stable code) and `Description`; `InvalidContent` lists each validation
- * problem with its position.
+ * faults namespace shaped as the official faults schema of the contract version defines it (fault-details.ts):
+ * empty for the faults that carry nothing, else `basic:Code` (the stable code), `basic:Description` and the
+ * fault's own elements. An empty fault whose gateway code differs from its element name carries that code at the
+ * head of the fault string, the one place left for text.
  */
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import { FAULT_SHAPES, FIELD_DEFAULTS, officialSignatureCode } from './fault-details.js';
 import type { GatewayFault } from './faults.js';
+import { EXCHANGE_1_1, type ExchangeNamespaces } from './namespaces.js';
 import { NS } from './namespaces.js';
 import type { SoapVersion } from './version.js';
 import { xmlText } from '../xml/text.js';
+
+/** WS-Security utility namespace, for the Body's Id. */
+const WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
 
 /** The code a client keys on: the SMEV subcode when there is one, else the catalogue code. */
 export function detailCode(fault: GatewayFault): string {
@@ -16,8 +23,14 @@ export function detailCode(fault: GatewayFault): string {
 }
 
 export interface FaultWriteOptions {
-  /** Give the fault element `Id="SIGNED_BY_SMEV"` and an empty `SMEVSignature` beside it for the signer. */
+  /**
+   * Give the SOAP Body `wsu:Id="SIGNED_BY_SMEV"` and an empty `SMEVSignature` in the SOAP Header for the signer:
+   * the official fault elements take no attributes, the SOAP 1.2 Body takes only qualified ones (WS-Security's
+   * Id is the usual one), and the Body covers the whole fault.
+   */
   readonly signatureSlot?: boolean;
+  /** The contract version the request spoke; 1.1 by default. */
+  readonly contract?: ExchangeNamespaces;
 }
 
 export const FAULT_BLOCK_ID = 'SIGNED_BY_SMEV';
@@ -25,37 +38,50 @@ export const FAULT_BLOCK_ID = 'SIGNED_BY_SMEV';
 /** Statuses of refusals made before the message is read, which keep their status in either SOAP version. */
 const TRANSPORT_REFUSALS: ReadonlySet<number> = new Set([413, 415, 429]);
 
+/** The fault string: the message, after the gateway's code when the detail element is empty and named otherwise. */
+export function faultString(fault: GatewayFault): string {
+  const code = detailCode(fault);
+  const empty = FAULT_SHAPES[fault.kind.element]?.kind !== 'smevFault';
+  return empty && code !== fault.kind.element ? `${code}: ${fault.message}` : fault.message;
+}
+
 export function writeFault(
   fault: GatewayFault,
   version: SoapVersion,
   options: FaultWriteOptions = {},
 ): string {
+  const contract = options.contract ?? EXCHANGE_1_1;
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const envelope = doc.ele(version.envelopeNs, 'soap:Envelope');
-  if (fault.kind.soapCode === 'VersionMismatch')
-    writeUpgrade(envelope.ele(version.envelopeNs, 'soap:Header'));
+  const header =
+    fault.kind.soapCode === 'VersionMismatch' || options.signatureSlot
+      ? envelope.ele(version.envelopeNs, 'soap:Header')
+      : undefined;
+  if (header && fault.kind.soapCode === 'VersionMismatch') writeUpgrade(header);
+  if (header && options.signatureSlot) header.ele(contract.types, 'ns2:SMEVSignature');
   const body = envelope.ele(version.envelopeNs, 'soap:Body');
+  if (options.signatureSlot) body.att(WSU, 'wsu:Id', FAULT_BLOCK_ID);
   const faultElement = body.ele(version.envelopeNs, 'soap:Fault');
   const partyCode =
     fault.kind.soapCode ?? (fault.kind.party === 'Client' ? version.clientCode : version.serverCode);
   if (version.name === '1.1') {
     faultElement.ele('faultcode').txt(`soap:${partyCode}`);
-    faultElement.ele('faultstring').txt(xmlText(fault.message));
-    writeDetail(faultElement.ele('detail'), fault, options);
+    faultElement.ele('faultstring').txt(xmlText(faultString(fault)));
+    writeDetail(faultElement.ele('detail'), fault, contract);
   } else {
     const code = faultElement.ele(version.envelopeNs, 'soap:Code');
     code.ele(version.envelopeNs, 'soap:Value').txt(`soap:${partyCode}`);
     code
       .ele(version.envelopeNs, 'soap:Subcode')
       .ele(version.envelopeNs, 'soap:Value')
-      .att('xmlns:f', NS.faults)
+      .att('xmlns:f', contract.faults)
       .txt(`f:${fault.kind.element}`);
     faultElement
       .ele(version.envelopeNs, 'soap:Reason')
       .ele(version.envelopeNs, 'soap:Text')
       .att('http://www.w3.org/XML/1998/namespace', 'xml:lang', 'en')
-      .txt(xmlText(fault.message));
-    writeDetail(faultElement.ele(version.envelopeNs, 'soap:Detail'), fault, options);
+      .txt(xmlText(faultString(fault)));
+    writeDetail(faultElement.ele(version.envelopeNs, 'soap:Detail'), fault, contract);
   }
   return doc.end();
 }
@@ -70,23 +96,40 @@ function writeUpgrade(header: XMLBuilder): void {
   upgrade.ele(NS.soap12, 'upg:SupportedEnvelope').att('qname', 'v11:Envelope').att('xmlns:v11', NS.soap11);
 }
 
-function writeDetail(detail: XMLBuilder, fault: GatewayFault, options: FaultWriteOptions): void {
-  const element = detail.ele(NS.faults, `f:${fault.kind.element}`);
-  if (options.signatureSlot) {
-    element.att('Id', FAULT_BLOCK_ID);
-    detail.ele(NS.types, 'ns2:SMEVSignature');
+function writeDetail(detail: XMLBuilder, fault: GatewayFault, contract: ExchangeNamespaces): void {
+  const name = fault.kind.element;
+  const element = detail.ele(contract.faults, `f:${name}`);
+  const shape = FAULT_SHAPES[name];
+  if (shape?.kind !== 'smevFault') return;
+  element.att('xmlns:b', contract.basic);
+  element.ele(contract.basic, 'b:Code').txt(xmlText(detailCode(fault).slice(0, contract.codeLength)));
+  element.ele(contract.basic, 'b:Description').txt(xmlText(fault.message));
+  const given = new Map(fault.fields);
+  for (const field of shape.extra) {
+    if (field === 'ValidationError') writeValidationErrors(element, fault, contract);
+    else if (field === 'SignatureVerificationFault')
+      element.ele(contract.faults, `f:${field}`).txt(officialSignatureCode(fault.reason));
+    else
+      element
+        .ele(contract.faults, `f:${field}`)
+        .txt(xmlText(given.get(field) ?? FIELD_DEFAULTS[field] ?? ''));
   }
-  element.ele(NS.faults, 'f:Code').txt(detailCode(fault));
-  element.ele(NS.faults, 'f:Description').txt(xmlText(fault.message));
-  for (const [name, value] of fault.fields) element.ele(NS.faults, `f:${name}`).txt(xmlText(value));
-  if (fault.kind.element !== 'InvalidContent') return;
+}
+
+/** Each validation problem with its line as `errorPosition`, the one attribute the schema gives it. */
+function writeValidationErrors(element: XMLBuilder, fault: GatewayFault, contract: ExchangeNamespaces): void {
   const problems = fault.errors.length ? fault.errors : [{ message: fault.message }];
   for (const problem of problems) {
-    const error = element.ele(NS.faults, 'f:ValidationError');
-    if (problem.line) error.att('errorPosition', String(problem.line)).att('line', String(problem.line));
-    if (problem.column) error.att('column', String(problem.column));
-    if (problem.element) error.att('element', xmlText(problem.element));
-    error.txt(xmlText(problem.message));
+    const where = [
+      problem.column && `column ${problem.column}`,
+      problem.element && `element ${problem.element}`,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    element
+      .ele(contract.faults, 'f:ValidationError')
+      .att('errorPosition', String(problem.line ?? 0))
+      .txt(xmlText(where ? `${problem.message} (${where})` : problem.message));
   }
 }
 

@@ -83,6 +83,13 @@ export const FAULTS = {
   RecipientIsNotFound: client('RecipientIsNotFound', 'no recipient is routed for this message type'),
   TargetMessageIsNotFound: client('TargetMessageIsNotFound', 'the referenced message is unknown'),
   QuoteLimitExceeded: client('QuoteLimitExceeded', 'the sender exceeded its quota'),
+  /** The recipient's queue holds its limit of open requests (`queue.maxDepth`). */
+  DestinationOverflow: client('DestinationOverflow', "the recipient's queue is full; send again later"),
+  AttachmentSizeLimitExceeded: client(
+    'AttachmentSizeLimitExceeded',
+    'the attachments exceed the permitted total size',
+  ),
+  TransactionCodeInvalid: client('TransactionCodeInvalid', 'TransactionCode is malformed'),
   AttachmentContentMiscoordination: client(
     'AttachmentContentMiscoordination',
     'attachment headers and attachment contents do not match',

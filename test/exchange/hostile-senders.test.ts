@@ -19,20 +19,14 @@ import { postSoap } from '../../src/client/send.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { childElements, parseDom, serializeXml, type Element } from '../../src/xml/dom.js';
+import { readFault } from '../foundation/helpers.js';
 import { PING_PAYLOAD, post, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
 
-/** The SMEV fault in `detail`: its element name and Code; undefined for a non-fault answer. */
+/** The SMEV fault in `detail`: its element name and the gateway's code; undefined for a non-fault answer. */
 function faultOf(body: string): { element: string; code: string; signed: boolean } | undefined {
-  const doc = parseDom(body);
-  const detail =
-    doc.getElementsByTagName('detail').item(0) ?? doc.getElementsByTagNameNS(NS.soap12, 'Detail').item(0);
-  const first = detail ? childElements(detail as Element)[0] : undefined;
-  if (!first) return undefined;
-  return {
-    element: first.localName ?? '',
-    code: first.getElementsByTagNameNS(NS.faults, 'Code').item(0)?.textContent ?? '',
-    signed: body.includes('SignatureValue'),
-  };
+  if (!/<(?:\w+:)?Fault[\s>]/.test(body)) return undefined;
+  const fault = readFault(body);
+  return { element: fault.element, code: fault.code, signed: body.includes('SignatureValue') };
 }
 
 const pingWith = (inner: string) =>

@@ -5,6 +5,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
+import { faultCodeOf } from '../../src/soap/fault-code.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11, type SoapVersion } from '../../src/soap/version.js';
 import { childElements, parseDom, type Element } from '../../src/xml/dom.js';
@@ -93,7 +94,7 @@ export interface ReadFault {
   readonly reason: string;
   /** Local name of the element of the faults namespace in detail. */
   readonly element: string;
-  /** detail/*\/Code: the gateway's stable code. */
+  /** The gateway's stable code: detail/*\/basic:Code, or the head of the fault string of an empty fault. */
   readonly code: string;
   readonly detail: Element;
 }
@@ -124,7 +125,7 @@ export function readFault(xml: string): ReadFault {
     subcode: subcodeElement ? (child(subcodeElement, 'Value')?.textContent ?? '').trim() : undefined,
     reason: (reasonElement?.textContent ?? '').trim(),
     element: detail.localName ?? '',
-    code: (child(detail, 'Code')?.textContent ?? '').trim(),
+    code: faultCodeOf(detail, reasonElement?.textContent ?? ''),
     detail,
   };
 }

@@ -48,10 +48,11 @@ describe('foundation: validation and identifiers', () => {
     return childElements(detail)
       .filter((e) => e.localName === 'ValidationError' && e.namespaceURI === NS.faults)
       .map((e) => ({
-        line: e.getAttribute('line'),
+        // The official schema gives ValidationError one attribute; the column and element close the text.
+        line: e.getAttribute('errorPosition'),
         errorPosition: e.getAttribute('errorPosition'),
-        column: e.getAttribute('column'),
-        element: e.getAttribute('element'),
+        column: /\(column (\d+)/.exec(e.textContent ?? '')?.[1] ?? null,
+        element: /element ([^)]+)\)$/.exec((e.textContent ?? '').trim())?.[1] ?? null,
         message: (e.textContent ?? '').trim(),
       }));
   }

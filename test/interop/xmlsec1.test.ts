@@ -170,8 +170,9 @@ describe('xmlsec1 interoperability', () => {
       '--verify',
       '--trusted-pem',
       CA,
+      // The signed fault's SOAP Body carries wsu:Id; xmlsec1 matches the attribute by its local name.
       '--id-attr:Id',
-      `${NS.faults}:MessageIsAlreadySent`,
+      `${NS.soap11}:Body`,
       '--node-xpath',
       signatureIn('SMEVSignature'),
       file('fault.xml', again.body),

@@ -20,6 +20,7 @@ from zeep.exceptions import Fault
 from zeep.helpers import serialize_object
 
 FAULTS = 'urn://x-artefacts-smev-gov-ru/services/message-exchange/types/faults/1.1'
+BASIC = 'urn://x-artefacts-smev-gov-ru/services/message-exchange/types/basic/1.1'
 PING = (
     '<ping:PingRequest xmlns:ping="urn://smev-gateway/services/ping/1.0">'
     '<ping:Text>hello from zeep</ping:Text></ping:PingRequest>'
@@ -36,7 +37,7 @@ def unsigned_call(service):
         service.Call(SenderProvidedRequestData=data)
         return {'answered': True}
     except Fault as fault:
-        code = fault.detail.find('.//{%s}Code' % FAULTS) if fault.detail is not None else None
+        code = fault.detail.find('.//{%s}Code' % BASIC) if fault.detail is not None else None
         return {'fault': fault.code, 'detailCode': code.text if code is not None else None}
 
 

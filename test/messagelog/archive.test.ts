@@ -347,7 +347,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
           // A fault the gateway could attribute is signed too.
           expectOk(
             xmlsec1(
-              [...id('MessageIsAlreadySent', NS.faults), '--node-xpath', signatureIn('SMEVSignature')],
+              [...id('Body', NS.soap11), '--node-xpath', signatureIn('SMEVSignature')],
               record.answer_xml!,
             ),
             `${what} signed fault`,

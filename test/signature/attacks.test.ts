@@ -27,6 +27,7 @@ import { loadTrustStore } from '../../src/signature/setup.js';
 import type { SystemDirectory } from '../../src/signature/systems.js';
 import { XmlSignatureVerifier } from '../../src/signature/verifier.js';
 import { isGatewayFault } from '../../src/soap/faults.js';
+import { faultCodeOf } from '../../src/soap/fault-code.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { parseDom, type Element } from '../../src/xml/dom.js';
@@ -116,9 +117,14 @@ function readFault(body: string): FaultSeen {
   const detail = doc.getElementsByTagName('detail').item(0);
   const first = detail && [...childrenOf(detail)][0];
   if (!first) throw new Error(`no SOAP fault detail in the answer: ${body.slice(0, 300)}`);
-  const text = (name: string) => first.getElementsByTagNameNS(NS.faults, name).item(0)?.textContent ?? '';
+  const text = (name: string) => first.getElementsByTagNameNS(NS.basic, name).item(0)?.textContent ?? '';
   expect(first.namespaceURI).to.equal(NS.faults);
-  return { element: first.localName ?? '', code: text('Code'), description: text('Description') };
+  const faultString = doc.getElementsByTagName('faultstring').item(0)?.textContent ?? '';
+  return {
+    element: first.localName ?? '',
+    code: faultCodeOf(first, faultString),
+    description: text('Description') || faultString,
+  };
 }
 
 function* childrenOf(node: Element): Generator<Element> {

@@ -19,7 +19,9 @@ import {
   SAMPLE_VENUE_CODE,
 } from '../../src/store/migrations/0005_tests.js';
 import { soapHeaders } from '../../src/client/send.js';
+import { faultCodeOf } from '../../src/soap/fault-code.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
+import { childElements, parseDom, type Element } from '../../src/xml/dom.js';
 import { signedCall } from './gateway.js';
 
 export type RequestKind =
@@ -197,8 +199,33 @@ export function classify(status: number, body: string): Outcome {
     const rejected = /<(?:\w+:)?RejectionReasonCode>([^<]*)</.exec(body);
     return rejected ? { kind: 'rejected', code: rejected[1]! } : { kind: 'answer' };
   }
-  const detail = /<(?:\w+:)?(\w+)(?:\s[^>]*)?>\s*<(?:\w+:)?Code>([^<]*)<\/(?:\w+:)?Code>/.exec(body);
-  return { kind: 'fault', code: detail ? `${detail[1]}/${detail[2]}` : `HTTP ${status}` };
+  const detail = faultDetail(body);
+  return { kind: 'fault', code: detail ?? `HTTP ${status}` };
+}
+
+/** `Element/Code` of a SOAP fault's detail (the code of an empty fault heads its fault string), or undefined. */
+function faultDetail(body: string): string | undefined {
+  let doc;
+  try {
+    doc = parseDom(body);
+  } catch {
+    return undefined;
+  }
+  const all = doc.getElementsByTagNameNS('*', '*');
+  for (let i = 0; i < all.length; i++) {
+    const wrapper = all.item(i) as Element;
+    if (!/^[dD]etail$/.test(wrapper.localName ?? '')) continue;
+    const element = childElements(wrapper)[0];
+    if (!element) return undefined;
+    const text = doc.getElementsByTagNameNS('*', '*');
+    let faultString = '';
+    for (let j = 0; j < text.length; j++) {
+      const e = text.item(j) as Element;
+      if (e.localName === 'faultstring' || e.localName === 'Text') faultString = e.textContent ?? '';
+    }
+    return `${element.localName}/${faultCodeOf(element, faultString)}`;
+  }
+  return undefined;
 }
 
 /** Counts by name, printed largest first. */

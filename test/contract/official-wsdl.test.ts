@@ -1,0 +1,62 @@
+/**
+ * The gateway's WSDL declares, on each operation the official SMEV 3 1.1 WSDL defines, every fault the official
+ * one declares there, under the official fault and message names, so stubs generated from either get the same
+ * exception classes; and each fault message carries the official fault element.
+ */
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import { childElements, parseDom, type Element } from '../../src/xml/dom.js';
+
+const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';
+const OFFICIAL = '/work/shared/smev3-xsd/v1_1/smev-message-exchange-service-1.1.wsdl';
+
+interface Declared {
+  /** operation → fault name → message name */
+  readonly faults: Map<string, Map<string, string>>;
+  /** message name → the local name of its part's element */
+  readonly messages: Map<string, string>;
+}
+
+function declared(file: string): Declared {
+  const doc = parseDom(readFileSync(file, 'utf8'));
+  const definitions = doc.documentElement as Element;
+  const wsdl = (parent: Element, name: string) =>
+    childElements(parent).filter((e) => e.namespaceURI === WSDL_NS && e.localName === name);
+  const messages = new Map<string, string>();
+  for (const message of wsdl(definitions, 'message')) {
+    const part = wsdl(message, 'part')[0];
+    messages.set(
+      message.getAttribute('name') ?? '',
+      (part?.getAttribute('element') ?? '').replace(/^.*:/, ''),
+    );
+  }
+  const faults = new Map<string, Map<string, string>>();
+  for (const portType of wsdl(definitions, 'portType')) {
+    for (const operation of wsdl(portType, 'operation')) {
+      const byName = new Map<string, string>();
+      for (const fault of wsdl(operation, 'fault'))
+        byName.set(
+          fault.getAttribute('name') ?? '',
+          (fault.getAttribute('message') ?? '').replace(/^tns:/, ''),
+        );
+      faults.set(operation.getAttribute('name') ?? '', byName);
+    }
+  }
+  return { faults, messages };
+}
+
+describe('contract: the gateway WSDL declares the official faults per operation', () => {
+  const official = declared(OFFICIAL);
+  const ours = declared('wsdl/smev-gateway.wsdl');
+
+  for (const [operation, faults] of official.faults) {
+    it(`${operation}: every official fault, with its official fault and message names and element`, () => {
+      const mine = ours.faults.get(operation);
+      expect(mine, `the gateway declares ${operation}`).to.not.equal(undefined);
+      for (const [faultName, message] of faults) {
+        expect(mine?.get(faultName), `${operation} declares ${faultName}`).to.equal(message);
+        expect(ours.messages.get(message), `message ${message}`).to.equal(official.messages.get(message));
+      }
+    });
+  }
+});
