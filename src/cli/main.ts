@@ -9,6 +9,7 @@ import { registerLogCommands } from './log.js';
 import { registerQueueCommands } from './queue.js';
 import { registerRegistryCommands } from './registry.js';
 import { serve } from './serve.js';
+import { registerCertsIssue } from './certs-issue.js';
 import { collect } from './output.js';
 
 const program = new Command()
@@ -33,6 +34,7 @@ certs
     for (const file of written) process.stdout.write(`${file}\n`);
   });
 
+registerCertsIssue(certs);
 registerRegistryCommands(program);
 registerAuditCommands(program, openCliContext);
 registerLogCommands(program);
