@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from './config/config.js';
+import { packageFile } from './config/package-root.js';
 import { Pipeline } from './exchange/pipeline.js';
 import { HostedWorker } from './exchange/hosted-worker.js';
 import { StoreQueue } from './queue/store-queue.js';
@@ -63,7 +64,7 @@ export async function prepareStore(config: GatewayConfig, log: Logger): Promise<
   });
   try {
     const trail = createAuditTrail(store, config);
-    if (await seedIfEmpty(store, new Registry(store, trail, loadTrustStore(config)))) {
+    if (config.samples && (await seedIfEmpty(store, new Registry(store, trail, loadTrustStore(config))))) {
       log.info('first start: sample participants registered');
     }
     await trail.checkpoint();
@@ -88,11 +89,12 @@ export async function startGateway(
     sqliteFile: config.store.sqliteFile,
     ...((options.schema ?? config.store.schema) ? { schema: options.schema ?? config.store.schema } : {}),
   });
-  const schemas = SchemaSet.compile('xsd/gateway.xsd');
+  const schemas = SchemaSet.compile(packageFile('xsd/gateway.xsd'));
   const trail = createAuditTrail(store, config);
   const trust = loadTrustStore(config);
   const registry = new Registry(store, trail, trust);
-  if (await seedIfEmpty(store, registry)) log.info('first start: sample participants registered');
+  if (config.samples && (await seedIfEmpty(store, registry)))
+    log.info('first start: sample participants registered');
   const directory = await RegistryDirectory.open(store);
   const signatures = loadSignatures(config, directory);
   const serviceClock = options.serviceClock ?? (() => new Date());
@@ -161,7 +163,7 @@ export async function startGateway(
   const metrics = new GatewayMetrics();
   const app = createApp({
     pipeline,
-    contract: Contract.load('wsdl/smev-gateway.wsdl', 'xsd'),
+    contract: Contract.load(packageFile('wsdl/smev-gateway.wsdl'), packageFile('xsd')),
     metrics,
     log,
     store,

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { packageFile } from '../config/package-root.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { verifyAuditExport, type AuditVerdict } from '../audit/verify.js';
 import { checkpointSigners, type CertificateCheck } from '../signature/pki/checkpoint-signers.js';
@@ -19,9 +20,9 @@ export interface AuditCliContext {
   close(): Promise<void>;
 }
 
-const SAMPLE_CA = 'certs-sample/ca.crt.pem';
-const SAMPLE_CRL = 'certs-sample/ca.crl.pem';
-const SAMPLE_GATEWAY = 'certs-sample/gateway.crt.pem';
+const SAMPLE_CA = packageFile('certs-sample/ca.crt.pem');
+const SAMPLE_CRL = packageFile('certs-sample/ca.crl.pem');
+const SAMPLE_GATEWAY = packageFile('certs-sample/gateway.crt.pem');
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 

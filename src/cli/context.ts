@@ -8,7 +8,7 @@ import { seedIfEmpty } from '../registry/seed.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import { loadCheckpointSigners, loadTrustStore } from '../signature/setup.js';
-import { openStore, type Store } from '../store/store.js';
+import { describeStore, openStore, type Store } from '../store/store.js';
 
 export interface CliContext {
   readonly config: GatewayConfig;
@@ -23,15 +23,19 @@ export interface CliContext {
 
 export async function openCliContext(configFile?: string): Promise<CliContext> {
   const config = loadConfig({ file: configFile });
-  const store = await openStore({
+  const where = {
     databaseUrl: config.store.databaseUrl,
     sqliteFile: config.store.sqliteFile,
-  });
+    ...(config.store.schema ? { schema: config.store.schema } : {}),
+  };
+  // Only the gateway makes a store; a command on a store that is not there would work on an empty copy.
+  const store = await openStore({ ...where, create: false });
+  process.stderr.write(`store: ${describeStore(where)}\n`);
   const trust = loadTrustStore(config);
   const trail = createAuditTrail(store, config);
   const registry = new Registry(store, trail, trust);
-  // A registry command before the gateway's first start sees the same sample participants it would.
-  await seedIfEmpty(store, registry);
+  // A store the gateway made while its first start was cut short is seeded as the gateway would.
+  if (config.samples) await seedIfEmpty(store, registry);
   return {
     config,
     store,

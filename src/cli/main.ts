@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 /** The `smev-gateway` command line. */
 import { Command } from 'commander';
-import { ConfigError } from '../config/config.js';
 import { writeSamplePki } from '../signature/pki/sample.js';
 import { printRequest, sampleTrustFiles, send } from './send.js';
 import { registerAuditCommands } from './audit.js';
@@ -10,6 +9,7 @@ import { registerLogCommands } from './log.js';
 import { registerQueueCommands } from './queue.js';
 import { registerRegistryCommands } from './registry.js';
 import { serve } from './serve.js';
+import { registerCertsIssue } from './certs-issue.js';
 import { collect } from './output.js';
 
 const program = new Command()
@@ -34,6 +34,7 @@ certs
     for (const file of written) process.stdout.write(`${file}\n`);
   });
 
+registerCertsIssue(certs);
 registerRegistryCommands(program);
 registerAuditCommands(program, openCliContext);
 registerLogCommands(program);
@@ -47,7 +48,8 @@ program
   .requiredOption('-s, --system <mnemonic>', 'the sending information system')
   .option('-k, --key <file>', 'its private key (default certs-sample/<system>.key.pem)')
   .option('--cert <file>', 'its certificate (default certs-sample/<system>.crt.pem)')
-  .option('-u, --url <url>', 'the gateway endpoint', 'http://127.0.0.1:8080/ws')
+  .option('-u, --url <url>', 'the gateway endpoint (default: from the configuration, as serve reads it)')
+  .option('-c, --config <file>', 'JSON configuration file of the gateway to call (also SMEV_GATEWAY_CONFIG)')
   .option('--soap12', 'speak SOAP 1.2 instead of 1.1')
   .option('--test', 'mark the request as a TestMessage')
   .option(
@@ -84,14 +86,29 @@ program
 
 registerQueueCommands(program);
 
+// Output piped into `head` closes early: what is left unread was not wanted, which is no failure.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    process.exit(1);
+  });
+}
+
 program.parseAsync().catch((error: unknown) => {
-  // People get the reason; a stack only when asked for (DEBUG=1) or for an error we did not expect at all.
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const reason = cause?.code
-    ? `${(error as Error).message} (${cause.code}: ${cause.message ?? ''})`
-    : (error as Error).message;
-  const expected =
-    error instanceof ConfigError || cause !== undefined || (error as { code?: string }).code !== undefined;
-  process.stderr.write(`smev-gateway: ${expected && !process.env.DEBUG ? reason : (error as Error).stack}\n`);
+  process.stderr.write(`smev-gateway: ${explain(error)}\n`);
   process.exit(1);
 });
+
+/**
+ * People get the reason in one line. A stack only when asked for (DEBUG=1) or for a programming error
+ * (a TypeError or ReferenceError with no system code), which is a bug to report with it.
+ */
+function explain(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const bug =
+    (error instanceof TypeError || error instanceof ReferenceError) &&
+    (error as NodeJS.ErrnoException).code === undefined &&
+    error.cause === undefined;
+  if (process.env.DEBUG || bug) return error.stack ?? error.message;
+  return error.message;
+}

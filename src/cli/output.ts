@@ -1,24 +1,61 @@
-/** CLI output: a plain table for people, or JSON with `--json` for scripts. */
-export function print(value: unknown, json: boolean | undefined): void {
-  if (json) return void process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-  const rows = Array.isArray(value) ? value : [value];
-  if (rows.length === 0) return void process.stdout.write('(none)\n');
-  const flat = rows.map((row) =>
-    Object.fromEntries(
-      Object.entries(row as Record<string, unknown>)
-        .filter(([, v]) => typeof v !== 'object' || v === null)
-        .map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]),
-    ),
-  );
+/**
+ * CLI output: plain tables for people, or JSON with `--json` for scripts. Cells are never cut, so an identifier
+ * copied from a table (a thumbprint, an id) works in the next command.
+ */
+type Row = Record<string, unknown>;
+
+const cell = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
+
+/** Scalar fields of a row; nested objects become dotted fields (`contact.phone`), lists are left to the caller. */
+function flatten(row: Row, prefix = ''): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (Array.isArray(value)) continue;
+    if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
+      Object.assign(flat, flatten(value as Row, `${prefix}${key}.`));
+    } else flat[`${prefix}${key}`] = cell(value);
+  }
+  return flat;
+}
+
+export function table(rows: readonly Row[]): string {
+  if (rows.length === 0) return '(none)\n';
+  const flat = rows.map((row) => flatten(row));
   const columns = [...new Set(flat.flatMap((row) => Object.keys(row)))];
-  const width = (c: string) => Math.min(60, Math.max(c.length, ...flat.map((row) => (row[c] ?? '').length)));
+  const widths = columns.map((c) => Math.max(c.length, ...flat.map((row) => (row[c] ?? '').length)));
   const line = (cells: string[]) =>
     cells
-      .map((cell, i) => cell.slice(0, 60).padEnd(width(columns[i] as string)))
+      .map((text, i) => text.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  process.stdout.write(`${line(columns)}\n${line(columns.map((c) => '-'.repeat(width(c))))}\n`);
-  for (const row of flat) process.stdout.write(`${line(columns.map((c) => row[c] ?? ''))}\n`);
+  return [
+    line(columns),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...flat.map((row) => line(columns.map((c) => row[c] ?? ''))),
+  ]
+    .map((text) => `${text}\n`)
+    .join('');
+}
+
+/** One record with lists (a participant with its transitions and systems): its fields, then a table per list. */
+function record(row: Row): string {
+  const flat = flatten(row);
+  const width = Math.max(...Object.keys(flat).map((key) => key.length));
+  const fields = Object.entries(flat).map(
+    ([key, value]) => `${key.padEnd(width)}  ${value}`.trimEnd() + '\n',
+  );
+  const lists = Object.entries(row)
+    .filter((entry): entry is [string, Row[]] => Array.isArray(entry[1]))
+    .map(([key, items]) => `\n${key}:\n${table(items)}`);
+  return fields.join('') + lists.join('');
+}
+
+export function print(value: unknown, json: boolean | undefined): void {
+  if (json) return void process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  if (Array.isArray(value)) return void process.stdout.write(table(value as Row[]));
+  const row = value as Row;
+  const hasLists = Object.values(row).some(Array.isArray);
+  process.stdout.write(hasLists ? record(row) : table([row]));
 }
 
 /** commander's accumulator for a repeatable option (`--ca a --ca b`). */

@@ -23,16 +23,19 @@ import { SOAP11 } from '../soap/version.js';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { systemSigningKey } from './send.js';
 import { collect } from './output.js';
+import { CliError, readPayload } from './inputs.js';
+import { gatewayEndpoint } from './gateway-url.js';
 
 interface QueueOptions {
   system: string;
   key?: string;
   cert?: string;
-  url: string;
+  url?: string;
+  config?: string;
 }
 
 async function post(options: QueueOptions, xml: string, operation: string): Promise<string> {
-  const { status, body } = await postSoap(options.url, xml, SOAP11, `urn:${operation}`);
+  const { status, body } = await postSoap(gatewayEndpoint(options), xml, SOAP11, `urn:${operation}`);
   if (status !== 200) {
     const reason = /<faultstring>([^<]*)</.exec(body)?.[1] ?? /<(?:\w+:)?Text[^>]*>([^<]*)</.exec(body)?.[1];
     process.stdout.write(`fault (HTTP ${status}): ${reason ?? body.slice(0, 300)}\n`);
@@ -63,9 +66,17 @@ function attachmentsOf(files: readonly string[]): Attachment[] {
     return {
       contentId,
       mimeType: MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      content: readFileSync(file),
+      content: readAttachment(file),
     };
   });
+}
+
+function readAttachment(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new CliError(`cannot read the attachment ${file}: ${(error as Error).message}`);
+  }
 }
 
 /** A name that is both an xs:ID (a content Id) and a plain file name: other characters become `_`. */
@@ -108,7 +119,11 @@ function common(command: Command): Command {
     .requiredOption('-s, --system <mnemonic>', 'the calling information system')
     .option('-k, --key <file>', 'its private key (default: the sample key of <system>)')
     .option('--cert <file>', 'its certificate (default: the sample certificate of <system>)')
-    .option('-u, --url <url>', 'the gateway endpoint', 'http://127.0.0.1:8080/ws');
+    .option('-u, --url <url>', 'the gateway endpoint (default: from the configuration, as serve reads it)')
+    .option(
+      '-c, --config <file>',
+      'JSON configuration file of the gateway to call (also SMEV_GATEWAY_CONFIG)',
+    );
 }
 
 export function registerQueueCommands(program: Command): void {
@@ -120,7 +135,7 @@ export function registerQueueCommands(program: Command): void {
       .option('--attach <file>', 'send a file with it (repeat for more)', collect, []),
   ).action(async (payload: string, options: QueueOptions & { attach: string[] }) => {
     const request = sendRequestXml(SOAP11, systemSigningKey(options), {
-      payload: readFileSync(payload, 'utf8'),
+      payload: readPayload(payload),
       attachments: attachmentsOf(options.attach),
     });
     await post(options, request.xml, 'SendRequest');
@@ -163,7 +178,7 @@ export function registerQueueCommands(program: Command): void {
       const content: ResponseContent = options.payload
         ? {
             kind: 'answer',
-            payload: readFileSync(options.payload, 'utf8'),
+            payload: readPayload(options.payload),
             attachments: attachmentsOf(options.attach),
           }
         : options.reject

@@ -3,7 +3,8 @@
  * work on the configured store directly, through the same registry (checks, lifecycle, audit trail) as the API.
  * The CLI user holds local administrator rights: each command acts in the role its operation belongs to.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { readInputFile, readJsonFile } from './inputs.js';
 import type { Command } from 'commander';
 import { RegistryError } from '../registry/errors.js';
 import { TRANSITIONS, isTransitionName } from '../registry/lifecycle.js';
@@ -49,7 +50,7 @@ const common = (command: Command) =>
     .option('--json', 'print JSON')
     .option('--actor <name>', 'who is acting, for the audit trail (default cli:<user>)');
 
-const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+const readJson = (file: string): unknown => readJsonFile('JSON file', file);
 
 export function registerRegistryCommands(program: Command): void {
   const participants = program
@@ -128,7 +129,7 @@ export function registerRegistryCommands(program: Command): void {
     certs.command('add <mnemonic> <pemFile>').description('register a signing certificate for a system'),
   ).action(
     run((ctx, actor, mnemonic: string, file: string) =>
-      ctx.registry.addCertificate(actor('operator'), mnemonic, { pem: readFileSync(file, 'utf8') }),
+      ctx.registry.addCertificate(actor('operator'), mnemonic, { pem: readInputFile('certificate', file) }),
     ),
   );
   common(certs.command('withdraw <mnemonic> <thumbprint>')).action(

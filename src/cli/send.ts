@@ -2,19 +2,23 @@
  * `smev-gateway send`: wrap a business payload in a Call request, sign it with the system's key, send it,
  * verify the answer's signatures against the trust store and print the answer's payload.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { CliError, readInputFile, readPayload, readSigningKey } from './inputs.js';
+import { packageFile } from '../config/package-root.js';
 import { readCallAnswer } from '../client/answer.js';
 import { buildCallRequest, signCallRequest } from '../client/request.js';
+import { gatewayEndpoint } from './gateway-url.js';
 import { postSoap, type TlsClientMaterial } from '../client/send.js';
 import { TrustStore } from '../signature/pki/trust-store.js';
-import { loadSigningKey, type SigningKey } from '../signature/signing-key.js';
+import type { SigningKey } from '../signature/signing-key.js';
 import { SOAP11, SOAP12 } from '../soap/version.js';
 
 export interface SendOptions {
   system: string;
   key?: string;
   cert?: string;
-  url: string;
+  url?: string;
+  config?: string;
   soap12?: boolean;
   ca: string[];
   crl: string[];
@@ -33,23 +37,23 @@ type SigningOptions = Pick<SendOptions, 'system' | 'key' | 'cert' | 'soap12' | '
 
 /** A sample system's file: certs-sample/<system>.<kind>.pem, or under certs-sample/gost/ for the GOST systems. */
 function sampleFile(system: string, kind: 'crt' | 'key'): string {
-  const rsa = `certs-sample/${system}.${kind}.pem`;
-  const gost = `certs-sample/gost/${system}.${kind}.pem`;
+  const rsa = packageFile(`certs-sample/${system}.${kind}.pem`);
+  const gost = packageFile(`certs-sample/gost/${system}.${kind}.pem`);
   return !existsSync(rsa) && existsSync(gost) ? gost : rsa;
 }
 
 /** The sample CAs (or their CRLs) an answer is checked against by default: RSA, and GOST when present. */
 export function sampleTrustFiles(kind: 'crt' | 'crl'): string[] {
-  return [`certs-sample/ca.${kind}.pem`, `certs-sample/gost/ca.${kind}.pem`].filter(
+  return [packageFile(`certs-sample/ca.${kind}.pem`), packageFile(`certs-sample/gost/ca.${kind}.pem`)].filter(
     (file, i) => i === 0 || existsSync(file),
   );
 }
 
 /** A system's signing key: the given files, or the sample ones. The algorithm follows the certificate's key. */
 export function systemSigningKey(options: Pick<SendOptions, 'system' | 'key' | 'cert'>): SigningKey {
-  return loadSigningKey(
-    readFileSync(options.key ?? sampleFile(options.system, 'key'), 'utf8'),
-    readFileSync(options.cert ?? sampleFile(options.system, 'crt'), 'utf8'),
+  return readSigningKey(
+    options.key ?? sampleFile(options.system, 'key'),
+    options.cert ?? sampleFile(options.system, 'crt'),
   );
 }
 
@@ -58,11 +62,11 @@ function signedRequest(payloadFile: string, options: SigningOptions) {
   const key = systemSigningKey(options);
   const request = buildCallRequest({
     version,
-    payload: readFileSync(payloadFile, 'utf8'),
+    payload: readPayload(payloadFile),
     testMessage: options.test ?? false,
   });
   if (options.profile && options.profile !== 'xmldsig' && options.profile !== 'smev') {
-    throw new Error(`--profile must be xmldsig or smev, not ${options.profile}`);
+    throw new CliError(`--profile must be xmldsig or smev, not ${options.profile}`);
   }
   const signed = signCallRequest(request.xml, key, options.profile ?? 'xmldsig');
   return { version, messageId: request.messageId, signed };
@@ -75,10 +79,16 @@ export function printRequest(payloadFile: string, options: SigningOptions): void
 export async function send(payloadFile: string, options: SendOptions): Promise<void> {
   const { version, signed, ...request } = signedRequest(payloadFile, options);
   if (options.printRequest) process.stderr.write(`${signed}\n`);
-  const { status, body } = await postSoap(options.url, signed, version, 'urn:Call', tlsMaterial(options));
+  const { status, body } = await postSoap(
+    gatewayEndpoint(options),
+    signed,
+    version,
+    'urn:Call',
+    tlsMaterial(options),
+  );
   const trust = TrustStore.fromPem(
-    options.ca.map((file) => readFileSync(file, 'utf8')),
-    options.crl.map((file) => readFileSync(file, 'utf8')),
+    options.ca.map((file) => readInputFile('trusted CA', file)),
+    options.crl.map((file) => readInputFile('CRL', file)),
   );
   const answer = readCallAnswer(body, trust);
   if (options.json) {
@@ -99,11 +109,14 @@ export async function send(payloadFile: string, options: SendOptions): Promise<v
 function tlsMaterial(options: SendOptions): TlsClientMaterial | undefined {
   if (!options.tlsCa && !options.tlsCert && !options.tlsKey) return undefined;
   if (Boolean(options.tlsCert) !== Boolean(options.tlsKey))
-    throw new Error('--tls-cert and --tls-key go together: the client certificate and its private key');
+    throw new CliError('--tls-cert and --tls-key go together: the client certificate and its private key');
   return {
-    ...(options.tlsCa ? { ca: readFileSync(options.tlsCa, 'utf8') } : {}),
+    ...(options.tlsCa ? { ca: readInputFile('TLS CA', options.tlsCa) } : {}),
     ...(options.tlsCert && options.tlsKey
-      ? { cert: readFileSync(options.tlsCert, 'utf8'), key: readFileSync(options.tlsKey, 'utf8') }
+      ? {
+          cert: readInputFile('TLS certificate', options.tlsCert),
+          key: readInputFile('TLS key', options.tlsKey),
+        }
       : {}),
   };
 }

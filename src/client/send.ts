@@ -25,8 +25,26 @@ export async function postSoap(
 ): Promise<{ status: number; body: string }> {
   const headers = soapHeaders(version, action);
   if (tls) return postOverTls(url, xml, headers, tls);
-  const response = await fetch(url, { method: 'POST', headers, body: xml });
-  return { status: response.status, body: await response.text() };
+  try {
+    const response = await fetch(url, { method: 'POST', headers, body: xml });
+    return { status: response.status, body: await response.text() };
+  } catch (error) {
+    throw unreachable(url, error);
+  }
+}
+
+/** The gateway did not answer: say where we looked and why, as the system error puts it (ECONNREFUSED, …). */
+export class GatewayUnreachableError extends Error {
+  override name = 'GatewayUnreachableError';
+}
+
+function unreachable(url: string, error: unknown): GatewayUnreachableError {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+  return new GatewayUnreachableError(
+    `cannot reach the gateway at ${url} (${reason}): is it running there? --url, --config or PORT name another`,
+    { cause: error },
+  );
 }
 
 /** node:https, since fetch takes neither a CA nor a client certificate of its own. */
@@ -57,7 +75,7 @@ function postOverTls(
         response.on('error', reject);
       },
     );
-    request.on('error', reject);
+    request.on('error', (error) => reject(unreachable(url, error)));
     request.end(xml);
   });
 }

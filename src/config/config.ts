@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { HttpSettingsSchema } from './http.js';
+import { packageFile } from './package-root.js';
 
 export const ConfigSchema = z
   .object({
@@ -54,25 +55,23 @@ export const ConfigSchema = z
         shutdownGraceSeconds: 10,
         providerTimeoutMs: 10_000,
       }),
+    /**
+     * The sample PKI and sample participants, for trying the gateway. On unless the configuration names its own
+     * trusted CAs; off, nothing sample is seeded or trusted and `pki` must name the gateway's own files.
+     */
+    samples: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).optional(),
     pki: z
       .object({
-        trustedCaFiles: z
-          .array(z.string())
-          .default(['certs-sample/ca.crt.pem', 'certs-sample/gost/ca.crt.pem']),
-        crlFiles: z.array(z.string()).default(['certs-sample/ca.crl.pem', 'certs-sample/gost/ca.crl.pem']),
-        gatewayCertificate: z.string().default('certs-sample/gateway.crt.pem'),
-        gatewayKey: z.string().default('certs-sample/gateway.key.pem'),
+        /** Default with samples on: the sample RSA and GOST CAs shipped with the package. */
+        trustedCaFiles: z.array(z.string()).optional(),
+        crlFiles: z.array(z.string()).optional(),
+        gatewayCertificate: z.string().optional(),
+        gatewayKey: z.string().optional(),
         /** Certificates the gateway signed with before a key change: checkpoints they signed still count. */
         formerGatewayCertificates: z.array(z.string()).default([]),
       })
       .strict()
-      .default({
-        trustedCaFiles: ['certs-sample/ca.crt.pem', 'certs-sample/gost/ca.crt.pem'],
-        crlFiles: ['certs-sample/ca.crl.pem', 'certs-sample/gost/ca.crl.pem'],
-        gatewayCertificate: 'certs-sample/gateway.crt.pem',
-        gatewayKey: 'certs-sample/gateway.key.pem',
-        formerGatewayCertificates: [],
-      }),
+      .prefault({}),
     messageLog: z
       .object({
         enabled: z.boolean().default(true),
@@ -141,7 +140,70 @@ export const ConfigSchema = z
   })
   .strict();
 
-export type GatewayConfig = z.infer<typeof ConfigSchema>;
+type ParsedConfig = z.infer<typeof ConfigSchema>;
+
+export interface PkiSettings {
+  readonly trustedCaFiles: string[];
+  readonly crlFiles: string[];
+  readonly gatewayCertificate: string;
+  readonly gatewayKey: string;
+  readonly formerGatewayCertificates: string[];
+}
+
+export type GatewayConfig = Omit<ParsedConfig, 'samples' | 'pki'> & {
+  readonly samples: boolean;
+  readonly pki: PkiSettings;
+};
+
+/** The sample PKI shipped with the package: RSA and GOST CAs with their CRLs, and the gateway's RSA key. */
+export const SAMPLE_PKI: PkiSettings = {
+  trustedCaFiles: [packageFile('certs-sample/ca.crt.pem'), packageFile('certs-sample/gost/ca.crt.pem')],
+  crlFiles: [packageFile('certs-sample/ca.crl.pem'), packageFile('certs-sample/gost/ca.crl.pem')],
+  gatewayCertificate: packageFile('certs-sample/gateway.crt.pem'),
+  gatewayKey: packageFile('certs-sample/gateway.key.pem'),
+  formerGatewayCertificates: [],
+};
+
+/** Samples on: the sample CAs are trusted beside any named ones and fill what is not named. Off: all must be named. */
+function withSamples(parsed: ParsedConfig): GatewayConfig {
+  const pki = parsed.pki;
+  const samples = parsed.samples ?? pki.trustedCaFiles === undefined;
+  if (samples) {
+    const union = (named: string[] | undefined, sample: string[]) => [
+      ...new Set([...(named ?? []), ...sample]),
+    ];
+    return {
+      ...parsed,
+      samples,
+      pki: {
+        trustedCaFiles: union(pki.trustedCaFiles, SAMPLE_PKI.trustedCaFiles),
+        crlFiles: union(pki.crlFiles, SAMPLE_PKI.crlFiles),
+        gatewayCertificate: pki.gatewayCertificate ?? SAMPLE_PKI.gatewayCertificate,
+        gatewayKey: pki.gatewayKey ?? SAMPLE_PKI.gatewayKey,
+        formerGatewayCertificates: pki.formerGatewayCertificates,
+      },
+    };
+  }
+  const missing = (['trustedCaFiles', 'gatewayCertificate', 'gatewayKey'] as const).filter(
+    (name) => pki[name] === undefined || pki[name].length === 0,
+  );
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `invalid configuration:\n  ${missing.map((name) => `pki.${name}: required when samples are off`).join('\n  ')}`,
+    );
+  }
+  return {
+    ...parsed,
+    samples,
+    pki: {
+      trustedCaFiles: pki.trustedCaFiles ?? [],
+      crlFiles: pki.crlFiles ?? [],
+      gatewayCertificate: pki.gatewayCertificate ?? '',
+      gatewayKey: pki.gatewayKey ?? '',
+      formerGatewayCertificates: pki.formerGatewayCertificates,
+    },
+  };
+}
 
 /** Environment variables that override the file, by the dotted setting they set. */
 const ENVIRONMENT: Record<string, string> = {
@@ -154,6 +216,7 @@ const ENVIRONMENT: Record<string, string> = {
   DATABASE_SCHEMA: 'store.schema',
   SQLITE_FILE: 'store.sqliteFile',
   MAX_BODY_BYTES: 'limits.maxBodyBytes',
+  SAMPLES: 'samples',
 };
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -200,5 +263,5 @@ export function loadConfig(options: LoadOptions = {}): GatewayConfig {
     );
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  return parsed.data;
+  return withSamples(parsed.data);
 }

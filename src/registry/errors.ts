@@ -8,6 +8,12 @@ const STATUS: Record<RegistryErrorKind, number> = {
   conflict: 409,
 };
 
+/** One bad field of a request. */
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
 export class RegistryError extends Error {
   readonly status: number;
 
@@ -15,6 +21,8 @@ export class RegistryError extends Error {
     readonly kind: RegistryErrorKind,
     message: string,
     readonly field?: string,
+    /** Every bad field of the request, when there are any: the first also gives `field`. */
+    readonly problems?: readonly FieldProblem[],
   ) {
     super(message);
     this.name = 'RegistryError';
@@ -24,5 +32,10 @@ export class RegistryError extends Error {
 
 export const invalid = (field: string, message: string) =>
   new RegistryError('invalid', `${field}: ${message}`, field);
+/** A request with bad fields: all of them at once, so the caller fixes them in one go. */
+export function invalidFields(problems: readonly FieldProblem[]): RegistryError {
+  const message = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+  return new RegistryError('invalid', message, problems[0]?.field, problems);
+}
 export const notFound = (what: string) => new RegistryError('not_found', `${what} was not found`);
 export const conflict = (message: string) => new RegistryError('conflict', message);

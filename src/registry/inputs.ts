@@ -3,7 +3,7 @@
  * formats, the mnemonic. Each failure names its field.
  */
 import { z } from 'zod';
-import { RegistryError, invalid } from './errors.js';
+import { invalid, invalidFields, type FieldProblem } from './errors.js';
 import {
   checkEmail,
   checkKpp,
@@ -65,14 +65,18 @@ export const TokenInput = z
   .object({ name: text(200), role: z.enum(['operator', 'coordinator', 'auditor']) })
   .strict();
 
-/** Parse with a zod schema; the first problem becomes a RegistryError naming its field. */
+function problemsOf(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'body'),
+    message: issue.message,
+  }));
+}
+
+/** Parse with a zod schema; every problem is named in one RegistryError, the first giving its field. */
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field =
-    issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'body');
-  throw new RegistryError('invalid', `${field}: ${issue?.message ?? 'invalid'}`, field);
+  throw invalidFields(problemsOf(parsed.error));
 }
 
 function passed(result: CheckResult): string {
@@ -80,18 +84,48 @@ function passed(result: CheckResult): string {
   return result.value;
 }
 
-/** The application with every field checked and in the form the registry stores. */
-export function checkedApplication(input: ApplicationInput) {
+/** The checks at the door of an application, by the field they judge. */
+const APPLICATION_CHECKS: readonly (readonly [string, (value: string, field: string) => CheckResult])[] = [
+  ['ogrn', checkOgrn],
+  ['inn', checkLegalEntityInn],
+  ['kpp', checkKpp],
+  ['contact.phone', checkRussianPhone],
+  ['contact.email', checkEmail],
+];
+
+const at = (value: unknown, path: string): unknown =>
+  path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) =>
+        typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined,
+      value,
+    );
+
+/**
+ * An application with every field checked and in the form the registry stores. Every bad field is reported at
+ * once: the schema's problems and the door checks of each field given as text, even when other fields fail.
+ */
+export function checkedApplication(body: unknown) {
+  const parsed = ApplicationInput.safeParse(body);
+  const problems = parsed.success ? [] : problemsOf(parsed.error);
+  const canonical = new Map<string, string>();
+  for (const [field, check] of APPLICATION_CHECKS) {
+    const raw = at(body, field);
+    if (typeof raw !== 'string' || problems.some((p) => p.field === field)) continue;
+    const result = check(raw, field);
+    if (result.ok) canonical.set(field, result.value);
+    else problems.push({ field: result.field, message: result.reason });
+  }
+  if (!parsed.success || problems.length > 0) throw invalidFields(problems);
+  const input = parsed.data;
+  const value = (field: string) => canonical.get(field) ?? '';
   return {
     ...input,
-    ogrn: passed(checkOgrn(input.ogrn, 'ogrn')),
-    inn: passed(checkLegalEntityInn(input.inn, 'inn')),
-    kpp: input.kpp === undefined ? null : passed(checkKpp(input.kpp, 'kpp')),
-    contact: {
-      ...input.contact,
-      phone: passed(checkRussianPhone(input.contact.phone, 'contact.phone')),
-      email: passed(checkEmail(input.contact.email, 'contact.email')),
-    },
+    ogrn: value('ogrn'),
+    inn: value('inn'),
+    kpp: input.kpp === undefined ? null : value('kpp'),
+    contact: { ...input.contact, phone: value('contact.phone'), email: value('contact.email') },
   };
 }
 

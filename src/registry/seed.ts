@@ -4,6 +4,7 @@
  * itself a valid record of how they got there.
  */
 import { readFileSync } from 'node:fs';
+import { packageFile } from '../config/package-root.js';
 import { builtinMessageTypes } from '../providers/builtin.js';
 import { GOST_SAMPLE_ORGANISATION, GOST_SAMPLE_SYSTEM } from '../signature/pki/sample.js';
 import type { Store } from '../store/store.js';
@@ -29,35 +30,35 @@ export const SAMPLE_PARTICIPANTS: readonly SampleParticipant[] = [
   {
     mnemonic: GATEWAY_MNEMONIC,
     organisation: 'smev-gateway operator (sample)',
-    certificate: 'certs-sample/gateway.crt.pem',
+    certificate: packageFile('certs-sample/gateway.crt.pem'),
     ogrnBase: '102770000001',
     innBase: '770000001',
   },
   {
     mnemonic: 'DEMO_CONSUMER',
     organisation: 'Demo Consumer Agency (sample)',
-    certificate: 'certs-sample/DEMO_CONSUMER.crt.pem',
+    certificate: packageFile('certs-sample/DEMO_CONSUMER.crt.pem'),
     ogrnBase: '102770000002',
     innBase: '770000002',
   },
   {
     mnemonic: 'SOCPROTECT_47',
     organisation: 'Social Protection Committee of Region 47 (sample)',
-    certificate: 'certs-sample/SOCPROTECT_47.crt.pem',
+    certificate: packageFile('certs-sample/SOCPROTECT_47.crt.pem'),
     ogrnBase: '104470000003',
     innBase: '470000003',
   },
   {
     mnemonic: 'SOCCARD_28',
     organisation: 'Social Card Centre of Region 28 (sample)',
-    certificate: 'certs-sample/SOCCARD_28.crt.pem',
+    certificate: packageFile('certs-sample/SOCCARD_28.crt.pem'),
     ogrnBase: '102280000004',
     innBase: '280000004',
   },
   {
     mnemonic: 'PORTAL_26',
     organisation: 'Regional Public Services Portal 26 (sample)',
-    certificate: 'certs-sample/PORTAL_26.crt.pem',
+    certificate: packageFile('certs-sample/PORTAL_26.crt.pem'),
     ogrnBase: '102260000005',
     innBase: '260000005',
   },
@@ -65,7 +66,7 @@ export const SAMPLE_PARTICIPANTS: readonly SampleParticipant[] = [
   {
     mnemonic: GOST_SAMPLE_SYSTEM,
     organisation: GOST_SAMPLE_ORGANISATION,
-    certificate: `certs-sample/gost/${GOST_SAMPLE_SYSTEM}.crt.pem`,
+    certificate: packageFile(`certs-sample/gost/${GOST_SAMPLE_SYSTEM}.crt.pem`),
     ogrnBase: '102770000006',
     innBase: '770000006',
   },

@@ -60,6 +60,18 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
     res.locals.actor = actor;
     next();
   });
+  // A body of another type would be read as no body at all, and its fields reported missing: say what is wrong.
+  api.use((req, res, next) => {
+    // An empty body (a lifecycle action with no reason) has no type to check.
+    const empty =
+      req.headers['transfer-encoding'] === undefined && Number(req.headers['content-length'] ?? 0) === 0;
+    if (empty || req.is('application/json')) return next();
+    res.status(415).json({
+      error:
+        'the request body must be JSON sent with Content-Type: application/json ' +
+        `(this one came as ${req.headers['content-type'] ?? 'no Content-Type'})`,
+    });
+  });
   api.use(express.json({ limit: '64kb', strict: true }));
 
   const allow =
@@ -247,9 +259,11 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
   api.use((_req, res) => void res.status(404).json({ error: 'no such API resource' }));
   api.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof RegistryError) {
-      return void res
-        .status(error.status)
-        .json({ error: error.message, ...(error.field ? { field: error.field } : {}) });
+      return void res.status(error.status).json({
+        error: error.message,
+        ...(error.field ? { field: error.field } : {}),
+        ...(error.problems ? { problems: error.problems } : {}),
+      });
     }
     const status = (error as { status?: number; type?: string }).status;
     if (status === 413) return void res.status(413).json({ error: 'the request body is larger than 64 KiB' });

@@ -2,8 +2,8 @@
  * The gateway store: kysely over better-sqlite3 (the embedded default, WAL) or PostgreSQL (`databaseUrl`).
  * Opening a store migrates it to the latest schema.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -17,6 +17,29 @@ export interface StoreOptions {
   sqliteFile?: string;
   /** PostgreSQL schema to work in (created if missing); tests use a fresh one per run. */
   schema?: string;
+  /**
+   * Make the store when it does not exist (the gateway's first start). Tools that work on the gateway's store
+   * pass false: a mistyped SQLite file or schema is then an error, not a silent second, empty store.
+   */
+  create?: boolean;
+}
+
+/** The store a command found missing, with where it looked. */
+export class StoreMissingError extends Error {
+  override name = 'StoreMissingError';
+}
+
+/** Which store the options name, for people: `SQLite /abs/file` or `PostgreSQL host/db, schema s` (no password). */
+export function describeStore(options: StoreOptions): string {
+  if (!options.databaseUrl) return `SQLite ${resolve(options.sqliteFile ?? 'data/gateway.db')}`;
+  let where = 'PostgreSQL';
+  try {
+    const url = new URL(options.databaseUrl);
+    where = `PostgreSQL ${url.host}${url.pathname}`;
+  } catch {
+    // Not a URL (a libpq key=value string): name only the kind, it may hold a password.
+  }
+  return options.schema ? `${where}, schema ${options.schema}` : where;
 }
 
 export interface Store {
@@ -28,12 +51,38 @@ export interface Store {
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
+  const create = options.create ?? true;
+  const sqliteFile = options.sqliteFile ?? 'data/gateway.db';
+  if (!create && !options.databaseUrl && sqliteFile !== ':memory:' && !existsSync(sqliteFile)) {
+    throw new StoreMissingError(missingStoreMessage(options));
+  }
   const store = options.databaseUrl ? openPostgres(options.databaseUrl, options.schema) : openSqlite(options);
+  if (store.dialect === 'postgres' && !create && !(await hasMigrations(store.db, options.schema))) {
+    await store.close();
+    throw new StoreMissingError(missingStoreMessage(options));
+  }
   if (store.dialect === 'postgres' && options.schema) {
     await sql`create schema if not exists ${sql.id(options.schema)}`.execute(store.db);
   }
   await migrate(store.db, store.dialect === 'postgres' ? options.schema : undefined);
   return store;
+}
+
+function missingStoreMessage(options: StoreOptions): string {
+  return (
+    `no gateway store at ${describeStore(options)}: start the gateway once to create it, or point this command ` +
+    'at the store the gateway uses (--config, SQLITE_FILE, DATABASE_URL, DATABASE_SCHEMA)'
+  );
+}
+
+/** Has a gateway ever migrated this PostgreSQL schema (or the connection's current one)? */
+async function hasMigrations(db: Kysely<Database>, schema: string | undefined): Promise<boolean> {
+  const found = await sql<{ found: number }>`
+    select 1 as found from information_schema.tables
+    where table_name = 'kysely_migration' and table_schema = coalesce(${schema ?? null}, current_schema())`.execute(
+    db,
+  );
+  return found.rows.length > 0;
 }
 
 async function migrate(db: Kysely<Database>, schema: string | undefined): Promise<void> {

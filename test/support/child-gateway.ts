@@ -26,6 +26,9 @@ export interface ChildGatewayOptions {
   /** Copy the gateway's stderr to this process's stderr (benchmarks); otherwise only the tail is kept. */
   readonly echo?: boolean;
   readonly startTimeoutMs?: number;
+  /** Another program than `node dist/src/cli/main.js` (an installed `smev-gateway`), and its folder. */
+  readonly command?: string;
+  readonly cwd?: string;
 }
 
 export interface ChildGateway {
@@ -71,7 +74,11 @@ function childrenOf(pid: number): number[] {
 /** Start the gateway and wait until `/health` answers 200; throws with its output when it exits or never does. */
 export async function spawnGateway(options: ChildGatewayOptions = {}): Promise<ChildGateway> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve'], {
+  const [command, ...args] = options.command
+    ? [options.command, 'serve']
+    : [process.execPath, 'dist/src/cli/main.js', 'serve'];
+  const child = spawn(command as string, args, {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     env: { ...process.env, LOG_LEVEL: 'warn', ...options.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,75 @@
+/**
+ * Files a command reads, with a clear error for each ordinary mistake: a missing file, a folder, JSON that does
+ * not parse, a key that is not its certificate's, a whole SOAP envelope where a business payload goes.
+ */
+import { readFileSync } from 'node:fs';
+import { NS } from '../soap/namespaces.js';
+import { loadSigningKey, type SigningKey } from '../signature/signing-key.js';
+import { parseDom } from '../xml/dom.js';
+
+/** A mistake of the person at the terminal: printed as one line, never with a stack. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a folder, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
+
+/** `what` names the file's part in the command (payload, private key, …). */
+export function readInputFile(what: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new CliError(`cannot read the ${what} ${file}: ${REASONS[code] ?? (error as Error).message}`);
+  }
+}
+
+export function readJsonFile(what: string, file: string): unknown {
+  const text = readInputFile(what, file);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new CliError(`the ${what} ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Namespaces of the envelope and the exchange's own wrappers: a payload is the business element inside them. */
+const WRAPPERS = new Set<string>([NS.soap11, NS.soap12, NS.exchange, NS.types, NS.basic, NS.sync]);
+
+/** A business payload file: one well-formed element of a business namespace. */
+export function readPayload(file: string): string {
+  const text = readInputFile('payload', file);
+  let root;
+  try {
+    root = parseDom(text).documentElement;
+  } catch (error) {
+    throw new CliError(`the payload ${file} is not well-formed XML: ${(error as Error).message}`);
+  }
+  if (!root) throw new CliError(`the payload ${file} holds no element`);
+  if (WRAPPERS.has(root.namespaceURI ?? '')) {
+    throw new CliError(
+      `the payload ${file} is a ${root.localName} of the exchange itself, not a business payload: give the ` +
+        'business element alone (like examples/ping.xml); the command wraps and signs it. To send a prepared ' +
+        'envelope as it is, post it with curl.',
+    );
+  }
+  return text;
+}
+
+/** A system's private key and its certificate, which must belong together. */
+export function readSigningKey(keyFile: string, certificateFile: string): SigningKey {
+  const key = readInputFile('private key', keyFile);
+  const certificate = readInputFile('certificate', certificateFile);
+  try {
+    return loadSigningKey(key, certificate);
+  } catch (error) {
+    throw new CliError(
+      `the key ${keyFile} with the certificate ${certificateFile}: ${(error as Error).message}`,
+    );
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Bad requests to the admin API are answered with every problem at once: each bad field of an application (schema
+ * and check digits alike), and a body sent without `Content-Type: application/json` is told so.
+ */
+import { expect } from 'chai';
+import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { innWithCheckDigit, ogrnWithCheckDigit } from '../../src/registry/seed.js';
+
+describe('admin API input errors', function () {
+  this.timeout(60_000);
+  let gateway: TestGateway;
+  let token: string;
+
+  before(async () => {
+    gateway = await startTestGateway({ store: 'sqlite' });
+    token = (await gateway.registry.createToken({ name: 'test', role: 'operator' }, 'op', 'operator')).token;
+  });
+  after(() => gateway.stop());
+
+  const send = (path: string, body: string, contentType?: string, method = 'POST') =>
+    fetch(`${gateway.url}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(contentType ? { 'content-type': contentType } : {}) },
+      // Bytes, so fetch adds no Content-Type of its own (it would call a string text/plain).
+      body: new TextEncoder().encode(body),
+    });
+
+  const application = {
+    fullName: 'Org',
+    shortName: 'ORG',
+    legalForm: 'state institution',
+    ogrn: ogrnWithCheckDigit('102770000901'),
+    inn: innWithCheckDigit('770000901'),
+    address: 'Address',
+    head: 'Head',
+    contact: { name: 'C', position: 'officer', phone: '+7 912 345-67-89', email: 'c@example.org' },
+  };
+
+  it('names every bad field of an application at once, schema problems and check digits alike', async () => {
+    const bad = {
+      ...application,
+      ogrn: '1027700000000',
+      inn: '7700000000',
+      address: undefined,
+      colour: 'blue',
+      contact: { ...application.contact, email: 'not an address' },
+    };
+    const response = await send('/applications', JSON.stringify(bad), 'application/json');
+    expect(response.status).to.equal(400);
+    const body = (await response.json()) as { error: string; field: string; problems: { field: string }[] };
+    expect(body.problems.map((p) => p.field).sort()).to.deep.equal(
+      ['address', 'colour', 'contact.email', 'inn', 'ogrn'].sort(),
+    );
+    expect(body.field).to.equal(body.problems[0]?.field);
+    for (const field of ['address', 'colour', 'contact.email', 'inn', 'ogrn']) {
+      expect(body.error).to.include(`${field}: `);
+    }
+    // Nothing was entered.
+    const listed = (await (
+      await fetch(`${gateway.url}/api/v1/participants`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { ogrn: string }[];
+    expect(listed.map((p) => p.ogrn)).not.to.include('1027700000000');
+  });
+
+  it('names every bad field of a route at once', async () => {
+    const response = await send(
+      '/routes',
+      JSON.stringify({ consumer: 'DEMO_CONSUMER', namespace: '', localName: '1bad', provider: 'ftp:x' }),
+      'application/json',
+    );
+    expect(response.status).to.equal(400);
+    const body = (await response.json()) as { problems: { field: string }[] };
+    expect(body.problems.map((p) => p.field).sort()).to.deep.equal(
+      ['localName', 'namespace', 'provider', 'recipient'].sort(),
+    );
+  });
+
+  it('tells a body without Content-Type: application/json what it lacks', async () => {
+    for (const contentType of [undefined, 'application/x-www-form-urlencoded', 'text/plain']) {
+      const response = await send('/applications', JSON.stringify(application), contentType);
+      expect(response.status).to.equal(415);
+      const body = (await response.json()) as { error: string };
+      expect(body.error).to.include('Content-Type: application/json');
+      expect(body.error).to.include(contentType ?? 'no Content-Type');
+    }
+    // JSON with its charset is JSON.
+    const accepted = await send(
+      '/applications',
+      JSON.stringify(application),
+      'application/json; charset=utf-8',
+    );
+    expect(accepted.status).to.equal(201);
+  });
+
+  it('tells malformed JSON apart from a missing type', async () => {
+    const response = await send('/applications', '{"fullName": ', 'application/json');
+    expect(response.status).to.equal(400);
+    expect(((await response.json()) as { error: string }).error).to.match(/^malformed JSON: /);
+  });
+});
