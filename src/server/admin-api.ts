@@ -46,6 +46,23 @@ const MessageQuery = z
   })
   .strict();
 
+const PARTICIPANT_PATHS = [
+  { method: 'GET', path: /^\/route-applications\/?$/ },
+  { method: 'POST', path: /^\/route-applications\/?$/ },
+  { method: 'GET', path: /^\/reference-books(\/[^/]+)?\/?$/ },
+];
+
+const handle =
+  (status: number, work: (req: Request, actor: Actor) => Promise<unknown>) =>
+  async (req: Request, res: Authenticated, next: NextFunction) => {
+    try {
+      res.status(status).json(await work(req, res.locals.actor));
+    } catch (error) {
+      next(error);
+    }
+  };
+const param = (req: Request, name: string) => String(req.params[name]);
+
 export function adminApi({ registry, store, trail }: AdminApiParts): Router {
   const api = express.Router();
   api.get('/openapi.json', (_req, res) => void res.json(openApiDocument));
@@ -58,8 +75,22 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
       return void res.status(401).json({ error: 'a valid bearer token is required' });
     }
     res.locals.actor = actor;
+    // A participant's token reaches its own route applications and the reference books, nothing else.
+    if (
+      actor.role === 'participant' &&
+      !PARTICIPANT_PATHS.some((p) => p.method === req.method && p.path.test(req.path))
+    )
+      return void res
+        .status(403)
+        .json({ error: 'a participant token may apply for routes and read reference books only' });
     next();
   });
+  // The agreement carries its signed document, so it alone may be larger than the other bodies.
+  api.put(
+    '/participants/:id/agreement',
+    express.json({ limit: '8mb', strict: true }),
+    handle(200, (req, actor) => registry.agreements.record(actor, param(req, 'id'), req.body)),
+  );
   api.use(express.json({ limit: '64kb', strict: true }));
 
   const allow =
@@ -70,22 +101,13 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
         .status(403)
         .json({ error: `this needs the ${roles.join(' or ')} role; the token is ${res.locals.actor.role}` });
     };
-  const handle =
-    (status: number, work: (req: Request, actor: Actor) => Promise<unknown>) =>
-    async (req: Request, res: Authenticated, next: NextFunction) => {
-      try {
-        res.status(status).json(await work(req, res.locals.actor));
-      } catch (error) {
-        next(error);
-      }
-    };
-  const param = (req: Request, name: string) => String(req.params[name]);
   const reason = (req: Request) => parseInput(ReasonInput, req.body ?? {}).reason;
 
   api.get(
     '/participants',
-    handle(200, (req) =>
+    handle(200, (req, actor) =>
       registry.listParticipants({
+        ...(actor.spheres ? { spheres: actor.spheres } : {}),
         ...(typeof req.query.status === 'string' ? { status: req.query.status } : {}),
         ...(req.query.overdue === 'true'
           ? { overdue: true }
@@ -123,6 +145,76 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
       next(error);
     }
   });
+
+  api.get(
+    '/participants/:id/agreement',
+    handle(200, (req) => registry.agreements.get(param(req, 'id'))),
+  );
+  api.get('/participants/:id/agreement/file', async (req, res, next) => {
+    try {
+      const file = await registry.agreements.file(param(req, 'id'));
+      res.attachment(file.name).type(file.mediaType).send(file.content);
+    } catch (error) {
+      next(error);
+    }
+  });
+  api.get(
+    '/agreements/missing',
+    allow('operator', 'auditor'),
+    handle(200, () => registry.agreements.missing()),
+  );
+  api.get(
+    '/participant-changes',
+    allow('operator', 'auditor'),
+    handle(200, (req) =>
+      registry.listChanges({
+        ...(req.query.late === 'true' ? { late: true } : req.query.late === 'false' ? { late: false } : {}),
+        ...(typeof req.query.participant === 'string' ? { participantId: req.query.participant } : {}),
+      }),
+    ),
+  );
+  api.get(
+    '/route-applications',
+    allow('operator', 'auditor', 'participant'),
+    handle(200, (req, actor) =>
+      registry.routeApplications.list(
+        actor,
+        typeof req.query.status === 'string' ? { status: req.query.status } : {},
+      ),
+    ),
+  );
+  api.post(
+    '/route-applications',
+    allow('operator', 'participant'),
+    handle(201, (req, actor) => registry.routeApplications.apply(actor, req.body)),
+  );
+  api.post(
+    '/route-applications/:id/approve',
+    allow('operator'),
+    handle(200, (req, actor) => registry.routeApplications.approve(actor, param(req, 'id'), req.body)),
+  );
+  api.post(
+    '/route-applications/:id/decline',
+    allow('operator'),
+    handle(200, (req, actor) => registry.routeApplications.decline(actor, param(req, 'id'), req.body)),
+  );
+  api.get(
+    '/reference-books',
+    handle(200, () => registry.books.list()),
+  );
+  api.get(
+    '/reference-books/:book',
+    handle(200, (req) =>
+      registry.books.get(param(req, 'book'), { withdrawn: req.query.withdrawn === 'true' }),
+    ),
+  );
+  api.put(
+    '/reference-books/:book/:code',
+    allow('operator'),
+    handle(200, (req, actor) =>
+      registry.books.setEntry(actor, param(req, 'book'), param(req, 'code'), req.body),
+    ),
+  );
 
   api.post(
     '/participants/:id/systems',
