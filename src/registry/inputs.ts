@@ -46,7 +46,11 @@ export const AgreementInput = z
   .object({
     number: text(100),
     signedOn: isoDay,
-    fileName: text(255).regex(/^[^/\\\x00-\x1f]+$/, 'must be a plain file name'),
+    // No path separators and no control characters: the name is only ever a download's suggested name.
+    fileName: text(255).refine(
+      (name) => !/[/\\]/.test(name) && ![...name].some((c) => c < ' '),
+      'must be a plain file name',
+    ),
     mediaType: z.enum([
       'application/pdf',
       'application/pkcs7-mime',
