@@ -9,6 +9,7 @@ import { openCliContext } from './context.js';
 import { registerLogCommands } from './log.js';
 import { registerQueueCommands } from './queue.js';
 import { registerRegistryCommands } from './registry.js';
+import { registerRegionalCommands } from './regional.js';
 import { serve } from './serve.js';
 import { collect } from './output.js';
 
@@ -35,6 +36,7 @@ certs
   });
 
 registerRegistryCommands(program);
+registerRegionalCommands(program);
 registerAuditCommands(program, openCliContext);
 registerLogCommands(program);
 

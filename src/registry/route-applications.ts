@@ -40,6 +40,14 @@ export class RouteApplications {
         .where('status', '=', 'applied')
         .executeTakeFirst();
       if (pending) throw conflict(`an application for this route is already waiting (${pending.id})`);
+      const route = await trx
+        .selectFrom('routes')
+        .select('id')
+        .where('consumer_system_id', '=', system.id)
+        .where('message_namespace', '=', input.namespace)
+        .where('message_local_name', '=', input.localName)
+        .executeTakeFirst();
+      if (route) throw conflict(`${consumer} already has this route (${route.id})`);
       const row: RouteApplicationTable = {
         id: randomUUID(),
         participant_id: system.participant_id,
