@@ -329,6 +329,22 @@ for (const store of ['sqlite', 'postgres'] as const) {
       });
     });
 
+    it('describes the new resources in its OpenAPI document', async () => {
+      const doc = (await api('GET', '/openapi.json', undefined)).body;
+      for (const path of [
+        '/participants/{id}/agreement',
+        '/agreements/missing',
+        '/participant-changes',
+        '/route-applications',
+        '/route-applications/{id}/approve',
+        '/reference-books/{book}/{code}',
+      ])
+        expect(doc.paths, path).to.have.property(path);
+      expect(
+        doc.paths['/participants/{id}'].put.requestBody.content['application/json'].schema.required,
+      ).to.include('changedOn');
+    });
+
     describe('reference books', () => {
       it('serves the books to every role, a participant included, and lets the operator edit them with a new version', async () => {
         const books = (await api('GET', '/reference-books', 'participant')).body as Array<{
