@@ -4,6 +4,7 @@ import { createAuditTrail } from '../audit/setup.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { loadConfig, type GatewayConfig } from '../config/config.js';
 import { Registry } from '../registry/registry.js';
+import { RegistrationMailer, registrationLinkBase } from '../mail/registration-mail.js';
 import { seedIfEmpty } from '../registry/seed.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
@@ -29,7 +30,11 @@ export async function openCliContext(configFile?: string): Promise<CliContext> {
   });
   const trust = loadTrustStore(config);
   const trail = createAuditTrail(store, config);
-  const registry = new Registry(store, trail, trust);
+  const linkBase = registrationLinkBase(config, () => `http://${config.host}:${config.port}`);
+  const mailer = config.registration.mail
+    ? new RegistrationMailer(config.registration.mail, linkBase)
+    : undefined;
+  const registry = new Registry(store, trail, trust, undefined, { notices: mailer, linkBase });
   // A registry command before the gateway's first start sees the same sample participants it would.
   await seedIfEmpty(store, registry);
   return {
@@ -40,6 +45,7 @@ export async function openCliContext(configFile?: string): Promise<CliContext> {
     trail,
     registry,
     close: async () => {
+      mailer?.close();
       await trail.checkpoint();
       await store.close();
     },

@@ -104,9 +104,10 @@ export function registerRegistryCommands(program: Command): void {
     run(async (ctx, _actor, id: string, options: Common & { png?: string; svg?: string }) => {
       const { registryCode } = await ctx.registry.getParticipant(id);
       if (!registryCode) throw new RegistryError('conflict', 'the participant is not registered yet');
-      if (options.png) writeFileSync(options.png, await qrPng(registryCode));
-      if (options.svg) writeFileSync(options.svg, await qrSvg(registryCode));
-      return { registryCode, png: options.png ?? '', svg: options.svg ?? '' };
+      const link = ctx.registry.qrContent(registryCode);
+      if (options.png) writeFileSync(options.png, await qrPng(link));
+      if (options.svg) writeFileSync(options.svg, await qrSvg(link));
+      return { registryCode, link, png: options.png ?? '', svg: options.svg ?? '' };
     }),
   );
 

@@ -13,6 +13,7 @@ import type { Database, ParticipantStatus, ParticipantTable, Role, SystemStatus 
 import type { Store } from '../store/store.js';
 import { RegistryError, conflict, invalid, notFound } from './errors.js';
 import { Agreements } from './agreements.js';
+import { registryLink } from './qr.js';
 import { changeDueAt, checkedChangeDay } from './changes.js';
 import { ReferenceBooks } from './reference-books.js';
 import { RouteApplications } from './route-applications.js';
@@ -44,6 +45,17 @@ export interface Actor {
   readonly participantId?: string;
 }
 
+/** What else happens when a participant is registered: the registration letter with its QR code. */
+export interface RegistrationNotices {
+  registered(participant: ReturnType<typeof presentParticipant>): Promise<void>;
+}
+
+export interface RegistryOptions {
+  readonly notices?: RegistrationNotices | undefined;
+  /** Base of the link a participant's QR code opens (the registry code is appended). */
+  readonly linkBase?: () => string;
+}
+
 /** Where registry changes are recorded: the audit trail, in the same transaction as the change. */
 export type AuditSink = Pick<AuditTrail, 'append' | 'afterCommit'>;
 
@@ -60,6 +72,7 @@ export class Registry {
     private readonly audit: AuditSink,
     private readonly trust: TrustStore,
     readonly clock: () => Date = () => new Date(),
+    private readonly options: RegistryOptions = {},
   ) {
     this.db = store.db;
     this.agreements = new Agreements(this, this.db);
@@ -98,6 +111,36 @@ export class Registry {
   }
 
   async transition(actor: Actor, participantId: string, name: TransitionName, reason?: string) {
+    const result = await this.applyTransition(actor, participantId, name, reason);
+    if (name !== 'register') return result;
+    // The registration stands whether or not the letter goes out; the answer says which.
+    const notices = this.options.notices;
+    if (!notices) return { ...result, registrationMail: 'not configured' };
+    try {
+      await notices.registered(result);
+      return { ...result, registrationMail: 'sent' };
+    } catch (error) {
+      return { ...result, registrationMail: `failed: ${(error as Error).message}` };
+    }
+  }
+
+  /** What a participant's QR code encodes: the link to its registry entry. */
+  qrContent(registryCode: string): string {
+    return registryLink(this.options.linkBase?.() ?? 'http://127.0.0.1:8080/registry/', registryCode);
+  }
+
+  /** The public registry entry a QR code's link opens: name and status only. */
+  async lookupCode(registryCode: string) {
+    const row = await this.db
+      .selectFrom('participants')
+      .select(['registry_code', 'short_name', 'status'])
+      .where('registry_code', '=', registryCode)
+      .executeTakeFirst();
+    if (!row) throw notFound(`registry code ${registryCode}`);
+    return { registryCode: row.registry_code, shortName: row.short_name, status: row.status };
+  }
+
+  private async applyTransition(actor: Actor, participantId: string, name: TransitionName, reason?: string) {
     const rule = TRANSITIONS[name];
     requireRole(actor, rule.role);
     if (rule.reasonRequired && !reason?.trim()) throw invalid('reason', `a reason is required to ${name}`);

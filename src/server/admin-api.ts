@@ -136,10 +136,9 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
       const participant = await registry.getParticipant(param(req, 'id'));
       if (!participant.registryCode)
         throw new RegistryError('conflict', 'the participant is not registered yet');
-      if (req.params.format === 'png')
-        return void res.type('image/png').send(await qrPng(participant.registryCode));
-      if (req.params.format === 'svg')
-        return void res.type('image/svg+xml').send(await qrSvg(participant.registryCode));
+      const link = registry.qrContent(participant.registryCode);
+      if (req.params.format === 'png') return void res.type('image/png').send(await qrPng(link));
+      if (req.params.format === 'svg') return void res.type('image/svg+xml').send(await qrSvg(link));
       throw new RegistryError('not_found', 'QR codes come as qr.png or qr.svg');
     } catch (error) {
       next(error);
