@@ -20,6 +20,7 @@ import { externalServices } from './providers/external.js';
 import { parseRemoteSettings, RemoteProvider } from './providers/remote/remote-provider.js';
 import { RegistryDirectory } from './registry/directory.js';
 import { Registry } from './registry/registry.js';
+import { RegistrationMailer, registrationLinkBase } from './mail/registration-mail.js';
 import { seedIfEmpty } from './registry/seed.js';
 import { createAuditTrail, gatewayCheckpointSigner } from './audit/setup.js';
 import { MessageLogWriter } from './messagelog/writer.js';
@@ -92,7 +93,13 @@ export async function startGateway(
   const schemas = SchemaSet.compile(packageFile('xsd/gateway.xsd'));
   const trail = createAuditTrail(store, config);
   const trust = loadTrustStore(config);
-  const registry = new Registry(store, trail, trust);
+  // The QR link names the address the gateway is reached at: configured, or where it listens once it does.
+  let listening = `http://${config.host}:${config.port}`;
+  const linkBase = registrationLinkBase(config, () => listening);
+  const mailer = config.registration.mail
+    ? new RegistrationMailer(config.registration.mail, linkBase)
+    : undefined;
+  const registry = new Registry(store, trail, trust, undefined, { notices: mailer, linkBase });
   if (config.samples && (await seedIfEmpty(store, registry)))
     log.info('first start: sample participants registered');
   const directory = await RegistryDirectory.open(store);
@@ -184,6 +191,7 @@ export async function startGateway(
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${scheme}://${host}:${address.port}`;
+  listening = url;
   log.info('gateway listening', { url, store: store.dialect });
 
   let stopping: Promise<void> | undefined;
@@ -213,6 +221,7 @@ export async function startGateway(
         .catch((error: unknown) =>
           log.error('audit checkpoint at shutdown failed', { error: (error as Error).message }),
         );
+      mailer?.close();
       await store.close();
       schemas.dispose();
       log.info('gateway stopped');

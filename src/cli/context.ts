@@ -4,6 +4,7 @@ import { createAuditTrail } from '../audit/setup.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { loadConfig, type GatewayConfig } from '../config/config.js';
 import { Registry } from '../registry/registry.js';
+import { RegistrationMailer, registrationLinkBase } from '../mail/registration-mail.js';
 import { seedIfEmpty } from '../registry/seed.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
@@ -33,7 +34,11 @@ export async function openCliContext(configFile?: string): Promise<CliContext> {
   process.stderr.write(`store: ${describeStore(where)}\n`);
   const trust = loadTrustStore(config);
   const trail = createAuditTrail(store, config);
-  const registry = new Registry(store, trail, trust);
+  const linkBase = registrationLinkBase(config, () => `http://${config.host}:${config.port}`);
+  const mailer = config.registration.mail
+    ? new RegistrationMailer(config.registration.mail, linkBase)
+    : undefined;
+  const registry = new Registry(store, trail, trust, undefined, { notices: mailer, linkBase });
   // A store the gateway made while its first start was cut short is seeded as the gateway would.
   if (config.samples) await seedIfEmpty(store, registry);
   return {
@@ -44,6 +49,7 @@ export async function openCliContext(configFile?: string): Promise<CliContext> {
     trail,
     registry,
     close: async () => {
+      mailer?.close();
       await trail.checkpoint();
       await store.close();
     },

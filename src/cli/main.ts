@@ -8,6 +8,7 @@ import { openCliContext } from './context.js';
 import { registerLogCommands } from './log.js';
 import { registerQueueCommands } from './queue.js';
 import { registerRegistryCommands } from './registry.js';
+import { registerRegionalCommands } from './regional.js';
 import { serve } from './serve.js';
 import { registerCertsIssue } from './certs-issue.js';
 import { collect } from './output.js';
@@ -36,6 +37,7 @@ certs
 
 registerCertsIssue(certs);
 registerRegistryCommands(program);
+registerRegionalCommands(program);
 registerAuditCommands(program, openCliContext);
 registerLogCommands(program);
 

@@ -14,13 +14,13 @@ import type { Role, SystemStatus } from '../store/schema.js';
 import { cliActorName, openCliContext, type CliContext } from './context.js';
 import { print } from './output.js';
 
-interface Common {
+export interface Common {
   config?: string;
   json?: boolean;
   actor?: string;
 }
 
-function run<A extends unknown[]>(
+export function run<A extends unknown[]>(
   work: (ctx: CliContext, actor: (role: Role) => Actor, ...args: A) => Promise<unknown>,
 ) {
   // commander calls actions with (...positional arguments, options, command); work gets all but the command.
@@ -44,13 +44,13 @@ function run<A extends unknown[]>(
   };
 }
 
-const common = (command: Command) =>
+export const common = (command: Command) =>
   command
     .option('-c, --config <file>', 'JSON configuration file')
     .option('--json', 'print JSON')
     .option('--actor <name>', 'who is acting, for the audit trail (default cli:<user>)');
 
-const readJson = (file: string): unknown => readJsonFile('JSON file', file);
+export const readJson = (file: string): unknown => readJsonFile('JSON file', file);
 
 export function registerRegistryCommands(program: Command): void {
   const participants = program
@@ -77,10 +77,16 @@ export function registerRegistryCommands(program: Command): void {
     run((ctx, actor, file: string) => ctx.registry.submitApplication(actor('operator'), readJson(file))),
   );
   common(
-    participants.command('update <id> <file>').description("replace a participant's data from a JSON file"),
+    participants
+      .command('update <id> <file>')
+      .description("replace a participant's data from a JSON file after it reports a change")
+      .option('--changed-on <day>', 'the day (YYYY-MM-DD) the change took effect, unless the file says'),
   ).action(
-    run((ctx, actor, id: string, file: string) =>
-      ctx.registry.updateDetails(actor('operator'), id, readJson(file)),
+    run((ctx, actor, id: string, file: string, options: Common & { changedOn?: string }) =>
+      ctx.registry.updateDetails(actor('operator'), id, {
+        ...(readJson(file) as object),
+        ...(options.changedOn ? { changedOn: options.changedOn } : {}),
+      }),
     ),
   );
   for (const name of Object.keys(TRANSITIONS)) {
@@ -99,9 +105,10 @@ export function registerRegistryCommands(program: Command): void {
     run(async (ctx, _actor, id: string, options: Common & { png?: string; svg?: string }) => {
       const { registryCode } = await ctx.registry.getParticipant(id);
       if (!registryCode) throw new RegistryError('conflict', 'the participant is not registered yet');
-      if (options.png) writeFileSync(options.png, await qrPng(registryCode));
-      if (options.svg) writeFileSync(options.svg, await qrSvg(registryCode));
-      return { registryCode, png: options.png ?? '', svg: options.svg ?? '' };
+      const link = ctx.registry.qrContent(registryCode);
+      if (options.png) writeFileSync(options.png, await qrPng(link));
+      if (options.svg) writeFileSync(options.svg, await qrSvg(link));
+      return { registryCode, link, png: options.png ?? '', svg: options.svg ?? '' };
     }),
   );
 
@@ -179,14 +186,29 @@ export function registerRegistryCommands(program: Command): void {
     tokens
       .command('create')
       .requiredOption('--name <name>')
-      .requiredOption('--role <role>', 'operator, coordinator or auditor'),
+      .requiredOption('--role <role>', 'operator, coordinator, auditor or participant')
+      .option('--spheres <codes>', "a coordinator's spheres, comma-separated (default: every sphere)")
+      .option('--participant <id>', 'the participant a participant token acts for'),
   ).action(
-    run((ctx, actor, options: Common & { name: string; role: string }) => {
-      if (!['operator', 'coordinator', 'auditor'].includes(options.role)) {
-        throw new RegistryError('invalid', 'role: must be operator, coordinator or auditor', 'role');
-      }
-      return ctx.registry.createToken(actor('operator'), options.name, options.role as Role);
-    }),
+    run(
+      (
+        ctx,
+        actor,
+        options: Common & { name: string; role: string; spheres?: string; participant?: string },
+      ) => {
+        if (!['operator', 'coordinator', 'auditor', 'participant'].includes(options.role)) {
+          throw new RegistryError(
+            'invalid',
+            'role: must be operator, coordinator, auditor or participant',
+            'role',
+          );
+        }
+        return ctx.registry.createToken(actor('operator'), options.name, options.role as Role, {
+          ...(options.spheres ? { spheres: options.spheres.split(',').map((s) => s.trim()) } : {}),
+          ...(options.participant ? { participantId: options.participant } : {}),
+        });
+      },
+    ),
   );
   common(tokens.command('list')).action(run((ctx) => ctx.registry.listTokens()));
   common(tokens.command('revoke <id>')).action(

@@ -93,6 +93,30 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** What a participant receives on registration: its QR code (a link) by e-mail over SMTP. */
+    registration: z
+      .object({
+        /** Base of the link the QR code opens (the registry code is appended); default `<publicUrl>/registry/`. */
+        qrLinkBase: z.string().url().optional(),
+        /** The SMTP server the registration letter goes through; no letter is sent without it. */
+        mail: z
+          .object({
+            host: z.string().min(1),
+            port: z.coerce.number().int().min(1).max(65535).default(25),
+            /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+            secure: z.boolean().default(false),
+            /** Refuse to send unless the server upgrades to TLS with STARTTLS. */
+            requireTls: z.boolean().default(false),
+            user: z.string().optional(),
+            password: z.string().optional(),
+            from: z.string().email(),
+            timeoutMs: z.coerce.number().int().positive().default(10_000),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
     /** Settings of the built-in services, one section each (`certificates`, `cards`, `tests`), checked by the service. */
     services: z.record(z.string(), z.unknown()).default({}),
     replay: z

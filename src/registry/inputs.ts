@@ -26,12 +26,67 @@ export const ApplicationInput = z
     kpp: z.string().optional(),
     address: text(500),
     head: text(200),
+    /** A state body or local government must record its interaction agreement before it becomes active. */
+    kind: z.enum(['state-body', 'local-government', 'organisation']).optional(),
+    /** Code in the `spheres` reference book; a new application without one is in `other`. */
+    sphere: z.string().trim().min(1).max(50).optional(),
     contact: z
       .object({ name: text(200), position: text(200), phone: z.string(), email: z.string() })
       .strict(),
   })
   .strict();
 export type ApplicationInput = z.infer<typeof ApplicationInput>;
+
+const isoDay = z.iso.date();
+
+/** A reported change: the whole record again, and the day the change took effect. */
+export const ChangeInput = ApplicationInput.extend({ changedOn: isoDay }).strict();
+
+export const AgreementInput = z
+  .object({
+    number: text(100),
+    signedOn: isoDay,
+    // No path separators and no control characters: the name is only ever a download's suggested name.
+    fileName: text(255).refine(
+      (name) => !/[/\\]/.test(name) && ![...name].some((c) => c < ' '),
+      'must be a plain file name',
+    ),
+    mediaType: z.enum([
+      'application/pdf',
+      'application/pkcs7-mime',
+      'application/pkcs7-signature',
+      'application/zip',
+    ]),
+    /** The signed document, base64; at most 5 MiB decoded. */
+    contentBase64: z
+      .string()
+      .min(4)
+      .max(7 * 1024 * 1024)
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
+  })
+  .strict();
+
+export const RouteApplicationInput = z
+  .object({
+    consumer: z.string(),
+    namespace: text(500),
+    localName: text(200).regex(/^[A-Za-z_][\w.-]*$/, 'must be an XML local name'),
+    recipient: z.string(),
+  })
+  .strict();
+
+export const ApprovalInput = z
+  .object({
+    provider: text(1000)
+      .regex(
+        /^(builtin:[a-z][a-z0-9-]*|remote:https?:\/\/\S+|queue)$/,
+        'must be builtin:<service>, remote:<url>, or queue',
+      )
+      .optional(),
+  })
+  .strict();
+
+export const ReferenceEntryInput = z.object({ title: text(500), active: z.boolean().default(true) }).strict();
 
 export const SystemInput = z.object({ mnemonic: z.string(), name: text(500) }).strict();
 export type SystemInput = z.infer<typeof SystemInput>;
@@ -62,7 +117,14 @@ export type RouteInput = z.infer<typeof RouteInput>;
 export const ReasonInput = z.object({ reason: z.string().trim().max(1000).optional() }).strict();
 
 export const TokenInput = z
-  .object({ name: text(200), role: z.enum(['operator', 'coordinator', 'auditor']) })
+  .object({
+    name: text(200),
+    role: z.enum(['operator', 'coordinator', 'auditor', 'participant']),
+    /** A coordinator's spheres (reference book codes); none means every sphere. */
+    spheres: z.array(z.string().trim().min(1).max(50)).min(1).max(50).optional(),
+    /** The participant a participant token acts for. */
+    participantId: z.string().max(36).optional(),
+  })
   .strict();
 
 function problemsOf(error: z.ZodError): FieldProblem[] {
@@ -106,8 +168,11 @@ const at = (value: unknown, path: string): unknown =>
  * An application with every field checked and in the form the registry stores. Every bad field is reported at
  * once: the schema's problems and the door checks of each field given as text, even when other fields fail.
  */
-export function checkedApplication(body: unknown) {
-  const parsed = ApplicationInput.safeParse(body);
+export function checkedApplication<T extends ApplicationInput>(
+  body: unknown,
+  schema: z.ZodType<T> = ApplicationInput as z.ZodType<T>,
+) {
+  const parsed = schema.safeParse(body);
   const problems = parsed.success ? [] : problemsOf(parsed.error);
   const canonical = new Map<string, string>();
   for (const [field, check] of APPLICATION_CHECKS) {

@@ -1,10 +1,15 @@
-/** The participant's QR code: its registry code, as PNG or SVG (qrcode package). */
+/** The participant's QR code: a link to its registry entry, as PNG or SVG (qrcode package). */
 import QRCode from 'qrcode';
 
-export function qrPng(registryCode: string): Promise<Buffer> {
-  return QRCode.toBuffer(registryCode, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 256 });
+/** The link a participant's QR code opens: the configured base and the registry code. */
+export function registryLink(base: string, registryCode: string): string {
+  return `${base.endsWith('/') ? base : `${base}/`}${encodeURIComponent(registryCode)}`;
 }
 
-export function qrSvg(registryCode: string): Promise<string> {
-  return QRCode.toString(registryCode, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+export function qrPng(content: string): Promise<Buffer> {
+  return QRCode.toBuffer(content, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 256 });
+}
+
+export function qrSvg(content: string): Promise<string> {
+  return QRCode.toString(content, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }

@@ -12,8 +12,15 @@ import { isGatewayFault } from '../soap/faults.js';
 import type { Database, ParticipantStatus, ParticipantTable, Role, SystemStatus } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { RegistryError, conflict, invalid, notFound } from './errors.js';
+import { Agreements } from './agreements.js';
+import { registryLink } from './qr.js';
+import { changeDueAt, checkedChangeDay } from './changes.js';
+import { ReferenceBooks } from './reference-books.js';
+import { RouteApplications } from './route-applications.js';
 import {
   CertificateInput,
+  ChangeInput,
+  TokenInput,
   RouteInput,
   SystemInput,
   checkedApplication,
@@ -31,23 +38,45 @@ import {
 export interface Actor {
   readonly name: string;
   readonly role: Role;
+  /** A coordinator's spheres; absent for every sphere. */
+  readonly spheres?: readonly string[];
+  /** The participant a participant token acts for. */
+  readonly participantId?: string;
+}
+
+/** What else happens when a participant is registered: the registration letter with its QR code. */
+export interface RegistrationNotices {
+  registered(participant: ReturnType<typeof presentParticipant>): Promise<void>;
+}
+
+export interface RegistryOptions {
+  readonly notices?: RegistrationNotices | undefined;
+  /** Base of the link a participant's QR code opens (the registry code is appended). */
+  readonly linkBase?: () => string;
 }
 
 /** Where registry changes are recorded: the audit trail, in the same transaction as the change. */
 export type AuditSink = Pick<AuditTrail, 'append' | 'afterCommit'>;
 
-type Trx = Transaction<Database>;
+export type Trx = Transaction<Database>;
 
 export class Registry {
   private readonly db: Kysely<Database>;
+  readonly agreements: Agreements;
+  readonly books: ReferenceBooks;
+  readonly routeApplications: RouteApplications;
 
   constructor(
     store: Store,
     private readonly audit: AuditSink,
     private readonly trust: TrustStore,
-    private readonly clock: () => Date = () => new Date(),
+    readonly clock: () => Date = () => new Date(),
+    private readonly options: RegistryOptions = {},
   ) {
     this.db = store.db;
+    this.agreements = new Agreements(this, this.db);
+    this.books = new ReferenceBooks(this, this.db);
+    this.routeApplications = new RouteApplications(this, this.db);
   }
 
   // ---- participants and their lifecycle ----
@@ -60,6 +89,8 @@ export class Registry {
       id: randomUUID(),
       registry_code: null,
       ...detailColumns(input),
+      kind: input.kind ?? 'organisation',
+      sphere: input.sphere ?? 'other',
       status: 'submitted',
       submitted_at: now.getTime(),
       coordinator_due: coordinatorDeadline(now).getTime(),
@@ -68,6 +99,7 @@ export class Registry {
       version: 1,
     };
     return this.change(actor, 'participant.apply', 'participant', row.id, async (trx) => {
+      await this.books.requireEntry(trx, 'spheres', row.sphere, 'sphere');
       if (await trx.selectFrom('participants').select('id').where('ogrn', '=', row.ogrn).executeTakeFirst()) {
         throw conflict(`a participant with OGRN ${row.ogrn} is already registered or applying`);
       }
@@ -78,14 +110,55 @@ export class Registry {
   }
 
   async transition(actor: Actor, participantId: string, name: TransitionName, reason?: string) {
+    const result = await this.applyTransition(actor, participantId, name, reason);
+    if (name !== 'register') return result;
+    // The registration stands whether or not the letter goes out; the answer says which.
+    const notices = this.options.notices;
+    if (!notices) return { ...result, registrationMail: 'not configured' };
+    try {
+      await notices.registered(result);
+      return { ...result, registrationMail: 'sent' };
+    } catch (error) {
+      return { ...result, registrationMail: `failed: ${(error as Error).message}` };
+    }
+  }
+
+  /** What a participant's QR code encodes: the link to its registry entry. */
+  qrContent(registryCode: string): string {
+    return registryLink(this.options.linkBase?.() ?? 'http://127.0.0.1:8080/registry/', registryCode);
+  }
+
+  /** The public registry entry a QR code's link opens: name and status only. */
+  async lookupCode(registryCode: string) {
+    const row = await this.db
+      .selectFrom('participants')
+      .select(['registry_code', 'short_name', 'status'])
+      .where('registry_code', '=', registryCode)
+      .executeTakeFirst();
+    if (!row) throw notFound(`registry code ${registryCode}`);
+    return { registryCode: row.registry_code, shortName: row.short_name, status: row.status };
+  }
+
+  private async applyTransition(actor: Actor, participantId: string, name: TransitionName, reason?: string) {
     const rule = TRANSITIONS[name];
     requireRole(actor, rule.role);
     if (rule.reasonRequired && !reason?.trim()) throw invalid('reason', `a reason is required to ${name}`);
     const now = this.clock();
     return this.change(actor, `participant.${name}`, 'participant', participantId, async (trx) => {
       const before = await this.participantRow(trx, participantId);
+      if (rule.role === 'coordinator' && actor.spheres && !actor.spheres.includes(before.sphere)) {
+        throw new RegistryError(
+          'forbidden',
+          `the application is in the sphere ${before.sphere}; this coordinator checks ${actor.spheres.join(', ')}`,
+        );
+      }
       if (!(rule.from as readonly ParticipantStatus[]).includes(before.status)) {
         throw conflict(`cannot ${name} a participant that is ${before.status}`);
+      }
+      if (name === 'activate' && needsAgreement(before) && !(await this.agreements.exists(trx, before.id))) {
+        throw conflict(
+          `a ${before.kind} becomes active only after its interaction agreement with the operator is recorded`,
+        );
       }
       const changes: Partial<ParticipantTable> = {
         status: rule.to,
@@ -110,12 +183,14 @@ export class Registry {
 
   /**
    * A participant reports a change of its data (the rules give it three days): the whole record is sent again,
-   * checked like an application, and replaces the old one. The audit trail keeps before and after.
+   * checked like an application, with the day the change took effect, and replaces the old one. A report after
+   * the third day is recorded as late. The audit trail keeps before and after.
    */
   async updateDetails(actor: Actor, participantId: string, body: unknown) {
     requireRole(actor, 'operator');
-    const input = checkedApplication(body);
+    const input = checkedApplication(body, ChangeInput);
     const now = this.clock();
+    const changedOn = checkedChangeDay(input.changedOn, now);
     return this.change(actor, 'participant.update', 'participant', participantId, async (trx) => {
       const before = await this.participantRow(trx, participantId);
       if (before.status === 'declined' || before.status === 'withdrawn') {
@@ -130,9 +205,24 @@ export class Registry {
       if (taken) throw conflict(`a participant with OGRN ${input.ogrn} is already registered or applying`);
       const changes: Partial<ParticipantTable> = {
         ...detailColumns(input),
+        kind: input.kind ?? before.kind,
+        sphere: input.sphere ?? before.sphere,
         updated_at: now.getTime(),
         version: before.version + 1,
       };
+      if (changes.sphere !== before.sphere)
+        await this.books.requireEntry(trx, 'spheres', changes.sphere ?? '', 'sphere');
+      const dueAt = changeDueAt(changedOn);
+      const report = {
+        id: randomUUID(),
+        participant_id: participantId,
+        changed_on: changedOn,
+        reported_at: now.getTime(),
+        due_at: dueAt,
+        late: now.getTime() > dueAt ? 1 : 0,
+        actor: actor.name,
+      };
+      await trx.insertInto('participant_changes').values(report).execute();
       const updated = await trx
         .updateTable('participants')
         .set(changes)
@@ -142,14 +232,49 @@ export class Registry {
       if (!updated.numUpdatedRows)
         throw conflict('the participant was changed by someone else; reload and retry');
       const after = { ...before, ...changes };
-      return { before, after, result: presentParticipant(after) };
+      return {
+        before,
+        after: { ...after, changedOn, late: report.late === 1 },
+        result: { ...presentParticipant(after), change: { changedOn, late: report.late === 1 } },
+      };
     });
   }
 
-  async listParticipants(filter: { status?: string; overdue?: boolean } = {}) {
+  /** Reported changes, newest first; `late` keeps only those reported after the third day. */
+  async listChanges(filter: { late?: boolean; participantId?: string } = {}) {
+    let query = this.db
+      .selectFrom('participant_changes as c')
+      .innerJoin('participants as p', 'p.id', 'c.participant_id')
+      .select([
+        'c.id',
+        'c.participant_id',
+        'p.short_name',
+        'c.changed_on',
+        'c.reported_at',
+        'c.due_at',
+        'c.late',
+      ])
+      .orderBy('c.reported_at', 'desc');
+    if (filter.late !== undefined) query = query.where('c.late', '=', filter.late ? 1 : 0);
+    if (filter.participantId) query = query.where('c.participant_id', '=', filter.participantId);
+    const rows = await query.execute();
+    return rows.map((r) => ({
+      id: r.id,
+      participantId: r.participant_id,
+      participant: r.short_name,
+      changedOn: r.changed_on,
+      reportedAt: new Date(Number(r.reported_at)).toISOString(),
+      dueAt: new Date(Number(r.due_at)).toISOString(),
+      late: Number(r.late) === 1,
+    }));
+  }
+
+  /** Participants; a coordinator scoped to spheres sees the applications of its spheres only. */
+  async listParticipants(filter: { status?: string; overdue?: boolean; spheres?: readonly string[] } = {}) {
     const now = this.clock();
     let query = this.db.selectFrom('participants').selectAll().orderBy('submitted_at');
     if (filter.status) query = query.where('status', '=', filter.status as ParticipantStatus);
+    if (filter.spheres) query = query.where('sphere', 'in', [...filter.spheres]);
     const rows = await query.execute();
     return rows
       .map((row) => ({ ...presentParticipant(row), overdue: isOverdue(row, now) }))
@@ -321,6 +446,14 @@ export class Registry {
     requireRole(actor, 'operator');
     const input = parseInput(RouteInput, body);
     return this.change(actor, 'route.add', 'route', `${input.consumer}:${input.localName}`, async (trx) => {
+      const after = await this.insertRoute(trx, input);
+      return { before: undefined, after, result: after };
+    });
+  }
+
+  /** Enter a route (the operator's own, or an approved application) after the same checks. */
+  async insertRoute(trx: Trx, input: RouteInput) {
+    {
       const consumer = await this.systemRow(trx, checkedMnemonic(input.consumer, 'consumer'));
       const recipient = await this.systemRow(trx, checkedMnemonic(input.recipient, 'recipient'));
       const existing = await trx
@@ -343,9 +476,8 @@ export class Registry {
         added_at: this.clock().getTime(),
       };
       await trx.insertInto('routes').values(row).execute();
-      const after = { id: row.id, ...input };
-      return { before: undefined, after, result: after };
-    });
+      return { id: row.id, ...input };
+    }
   }
 
   async withdrawRoute(actor: Actor, id: string) {
@@ -378,22 +510,46 @@ export class Registry {
 
   // ---- API tokens ----
 
-  /** A new token for a role; the token itself is shown once and stored only as its SHA-256. */
-  async createToken(actor: Actor, name: string, role: Role) {
+  /**
+   * A new token for a role; the token itself is shown once and stored only as its SHA-256. A coordinator's token
+   * may be scoped to spheres; a participant's token is bound to its participant.
+   */
+  async createToken(
+    actor: Actor,
+    name: string,
+    role: Role,
+    scope: { spheres?: readonly string[]; participantId?: string } = {},
+  ) {
+    const input = parseInput(TokenInput, { name, role, ...scope });
+    if (input.spheres && role !== 'coordinator') throw invalid('spheres', 'only coordinators have spheres');
+    if ((role === 'participant') !== (input.participantId !== undefined))
+      throw invalid('participantId', 'a participant token, and only it, names its participant');
     const token = `sgw_${randomBytes(32).toString('base64url')}`;
     const row = {
       id: randomUUID(),
-      name,
+      name: input.name,
       role,
       token_hash: hashToken(token),
       created_at: this.clock().getTime(),
       revoked_at: null,
+      participant_id: input.participantId ?? null,
+      spheres: input.spheres ? JSON.stringify([...new Set(input.spheres)]) : null,
+    };
+    const shown = {
+      id: row.id,
+      name: row.name,
+      role,
+      ...(input.spheres ? { spheres: [...new Set(input.spheres)] } : {}),
+      ...(input.participantId ? { participantId: input.participantId } : {}),
     };
     await this.change(actor, 'token.create', 'token', row.id, async (trx) => {
+      for (const sphere of input.spheres ?? [])
+        await this.books.requireEntry(trx, 'spheres', sphere, 'spheres');
+      if (input.participantId) await this.participantRow(trx, input.participantId);
       await trx.insertInto('api_tokens').values(row).execute();
-      return { before: undefined, after: { id: row.id, name, role }, result: undefined };
+      return { before: undefined, after: shown, result: undefined };
     });
-    return { id: row.id, name, role, token };
+    return { ...shown, token };
   }
 
   async revokeToken(actor: Actor, id: string) {
@@ -417,13 +573,15 @@ export class Registry {
   async listTokens() {
     const rows = await this.db
       .selectFrom('api_tokens')
-      .select(['id', 'name', 'role', 'created_at', 'revoked_at'])
+      .select(['id', 'name', 'role', 'created_at', 'revoked_at', 'spheres', 'participant_id'])
       .orderBy('created_at')
       .execute();
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
       role: r.role,
+      ...(r.spheres ? { spheres: JSON.parse(r.spheres) as string[] } : {}),
+      ...(r.participant_id ? { participantId: r.participant_id } : {}),
       created: new Date(r.created_at).toISOString(),
       revoked: r.revoked_at !== null,
     }));
@@ -432,17 +590,28 @@ export class Registry {
   async authenticate(token: string): Promise<(Actor & { tokenId: string }) | undefined> {
     const row = await this.db
       .selectFrom('api_tokens')
-      .select(['id', 'name', 'role'])
+      .select(['id', 'name', 'role', 'spheres', 'participant_id'])
       .where('token_hash', '=', hashToken(token))
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    return row && { tokenId: row.id, name: row.name, role: row.role };
+    return (
+      row && {
+        tokenId: row.id,
+        name: row.name,
+        role: row.role,
+        ...(row.spheres ? { spheres: JSON.parse(row.spheres) as string[] } : {}),
+        ...(row.participant_id ? { participantId: row.participant_id } : {}),
+      }
+    );
   }
 
   // ---- plumbing ----
 
-  /** Run one change: the work, the audit entry and the revision bump commit together or not at all. */
-  private async change<T>(
+  /**
+   * Run one change: the work, the audit entry and the revision bump commit together or not at all. The
+   * registry's companions (agreements, route applications, reference books) change through it too.
+   */
+  async change<T>(
     actor: Actor,
     action: string,
     subjectType: string,
@@ -500,13 +669,13 @@ export class Registry {
       .execute();
   }
 
-  private async participantRow(db: Kysely<Database> | Trx, id: string): Promise<ParticipantTable> {
+  async participantRow(db: Kysely<Database> | Trx, id: string): Promise<ParticipantTable> {
     const row = await db.selectFrom('participants').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound(`participant ${id}`);
     return row;
   }
 
-  private async systemRow(db: Kysely<Database> | Trx, mnemonic: string) {
+  async systemRow(db: Kysely<Database> | Trx, mnemonic: string) {
     const row = await db
       .selectFrom('information_systems')
       .selectAll()
@@ -535,7 +704,11 @@ function detailColumns(input: ReturnType<typeof checkedApplication>) {
   };
 }
 
-function requireRole(actor: Actor, role: Role): void {
+function needsAgreement(participant: ParticipantTable): boolean {
+  return participant.kind === 'state-body' || participant.kind === 'local-government';
+}
+
+export function requireRole(actor: Actor, role: Role): void {
   if (actor.role !== role)
     throw new RegistryError('forbidden', `only the ${role} role may do this; you act as ${actor.role}`);
 }
@@ -564,6 +737,8 @@ function presentParticipant(row: ParticipantTable) {
     fullName: row.full_name,
     shortName: row.short_name,
     legalForm: row.legal_form,
+    kind: row.kind,
+    sphere: row.sphere,
     ogrn: row.ogrn,
     inn: row.inn,
     kpp: row.kpp,

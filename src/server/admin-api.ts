@@ -46,6 +46,23 @@ const MessageQuery = z
   })
   .strict();
 
+const PARTICIPANT_PATHS = [
+  { method: 'GET', path: /^\/route-applications\/?$/ },
+  { method: 'POST', path: /^\/route-applications\/?$/ },
+  { method: 'GET', path: /^\/reference-books(\/[^/]+)?\/?$/ },
+];
+
+const handle =
+  (status: number, work: (req: Request, actor: Actor) => Promise<unknown>) =>
+  async (req: Request, res: Authenticated, next: NextFunction) => {
+    try {
+      res.status(status).json(await work(req, res.locals.actor));
+    } catch (error) {
+      next(error);
+    }
+  };
+const param = (req: Request, name: string) => String(req.params[name]);
+
 export function adminApi({ registry, store, trail }: AdminApiParts): Router {
   const api = express.Router();
   api.get('/openapi.json', (_req, res) => void res.json(openApiDocument));
@@ -58,6 +75,14 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
       return void res.status(401).json({ error: 'a valid bearer token is required' });
     }
     res.locals.actor = actor;
+    // A participant's token reaches its own route applications and the reference books, nothing else.
+    if (
+      actor.role === 'participant' &&
+      !PARTICIPANT_PATHS.some((p) => p.method === req.method && p.path.test(req.path))
+    )
+      return void res
+        .status(403)
+        .json({ error: 'a participant token may apply for routes and read reference books only' });
     next();
   });
   // A body of another type would be read as no body at all, and its fields reported missing: say what is wrong.
@@ -72,6 +97,12 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
         `(this one came as ${req.headers['content-type'] ?? 'no Content-Type'})`,
     });
   });
+  // The agreement carries its signed document, so it alone may be larger than the other bodies.
+  api.put(
+    '/participants/:id/agreement',
+    express.json({ limit: '8mb', strict: true }),
+    handle(200, (req, actor) => registry.agreements.record(actor, param(req, 'id'), req.body)),
+  );
   api.use(express.json({ limit: '64kb', strict: true }));
 
   const allow =
@@ -82,22 +113,13 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
         .status(403)
         .json({ error: `this needs the ${roles.join(' or ')} role; the token is ${res.locals.actor.role}` });
     };
-  const handle =
-    (status: number, work: (req: Request, actor: Actor) => Promise<unknown>) =>
-    async (req: Request, res: Authenticated, next: NextFunction) => {
-      try {
-        res.status(status).json(await work(req, res.locals.actor));
-      } catch (error) {
-        next(error);
-      }
-    };
-  const param = (req: Request, name: string) => String(req.params[name]);
   const reason = (req: Request) => parseInput(ReasonInput, req.body ?? {}).reason;
 
   api.get(
     '/participants',
-    handle(200, (req) =>
+    handle(200, (req, actor) =>
       registry.listParticipants({
+        ...(actor.spheres ? { spheres: actor.spheres } : {}),
         ...(typeof req.query.status === 'string' ? { status: req.query.status } : {}),
         ...(req.query.overdue === 'true'
           ? { overdue: true }
@@ -126,15 +148,84 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
       const participant = await registry.getParticipant(param(req, 'id'));
       if (!participant.registryCode)
         throw new RegistryError('conflict', 'the participant is not registered yet');
-      if (req.params.format === 'png')
-        return void res.type('image/png').send(await qrPng(participant.registryCode));
-      if (req.params.format === 'svg')
-        return void res.type('image/svg+xml').send(await qrSvg(participant.registryCode));
+      const link = registry.qrContent(participant.registryCode);
+      if (req.params.format === 'png') return void res.type('image/png').send(await qrPng(link));
+      if (req.params.format === 'svg') return void res.type('image/svg+xml').send(await qrSvg(link));
       throw new RegistryError('not_found', 'QR codes come as qr.png or qr.svg');
     } catch (error) {
       next(error);
     }
   });
+
+  api.get(
+    '/participants/:id/agreement',
+    handle(200, (req) => registry.agreements.get(param(req, 'id'))),
+  );
+  api.get('/participants/:id/agreement/file', async (req, res, next) => {
+    try {
+      const file = await registry.agreements.file(param(req, 'id'));
+      res.attachment(file.name).type(file.mediaType).send(file.content);
+    } catch (error) {
+      next(error);
+    }
+  });
+  api.get(
+    '/agreements/missing',
+    allow('operator', 'auditor'),
+    handle(200, () => registry.agreements.missing()),
+  );
+  api.get(
+    '/participant-changes',
+    allow('operator', 'auditor'),
+    handle(200, (req) =>
+      registry.listChanges({
+        ...(req.query.late === 'true' ? { late: true } : req.query.late === 'false' ? { late: false } : {}),
+        ...(typeof req.query.participant === 'string' ? { participantId: req.query.participant } : {}),
+      }),
+    ),
+  );
+  api.get(
+    '/route-applications',
+    allow('operator', 'auditor', 'participant'),
+    handle(200, (req, actor) =>
+      registry.routeApplications.list(
+        actor,
+        typeof req.query.status === 'string' ? { status: req.query.status } : {},
+      ),
+    ),
+  );
+  api.post(
+    '/route-applications',
+    allow('operator', 'participant'),
+    handle(201, (req, actor) => registry.routeApplications.apply(actor, req.body)),
+  );
+  api.post(
+    '/route-applications/:id/approve',
+    allow('operator'),
+    handle(200, (req, actor) => registry.routeApplications.approve(actor, param(req, 'id'), req.body)),
+  );
+  api.post(
+    '/route-applications/:id/decline',
+    allow('operator'),
+    handle(200, (req, actor) => registry.routeApplications.decline(actor, param(req, 'id'), req.body)),
+  );
+  api.get(
+    '/reference-books',
+    handle(200, () => registry.books.list()),
+  );
+  api.get(
+    '/reference-books/:book',
+    handle(200, (req) =>
+      registry.books.get(param(req, 'book'), { withdrawn: req.query.withdrawn === 'true' }),
+    ),
+  );
+  api.put(
+    '/reference-books/:book/:code',
+    allow('operator'),
+    handle(200, (req, actor) =>
+      registry.books.setEntry(actor, param(req, 'book'), param(req, 'code'), req.body),
+    ),
+  );
 
   api.post(
     '/participants/:id/systems',

@@ -5,6 +5,7 @@ import type { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import type { HttpSettings } from '../config/http.js';
 import { adminApi } from './admin-api.js';
+import { registryEntries } from './registry-entries.js';
 import type { GatewayMetrics } from './metrics.js';
 import { soapEndpoint, type SoapEndpointParts } from './soap-endpoint.js';
 import { sourceRateLimits } from './rate-limits.js';
@@ -28,6 +29,7 @@ export function createApp(parts: AppParts): Express {
   app.use(sourceRateLimits(parts.http, parts.log));
   app.use(soapEndpoint(parts));
   app.use('/api/v1', adminApi(parts));
+  app.use('/registry', registryEntries(parts.registry));
 
   app.get('/health', async (_req, res) => {
     try {

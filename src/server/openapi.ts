@@ -1,4 +1,5 @@
 /** The OpenAPI 3.1 description of the admin API, served at `/api/v1/openapi.json`. */
+import { applicationExtras, changeBodyExtras, regionalPaths } from './openapi-regional.js';
 const json = (schema: object) => ({ 'application/json': { schema } });
 const error = {
   type: 'object',
@@ -45,6 +46,7 @@ const application = {
     kpp: { type: 'string', pattern: '^\\d{4}[0-9A-Z]{2}\\d{3}$' },
     address: { type: 'string' },
     head: { type: 'string' },
+    ...applicationExtras,
     contact: {
       type: 'object',
       additionalProperties: false,
@@ -79,6 +81,18 @@ export const openApiDocument = {
     },
     '/participants/{id}': {
       get: op('A participant with its transitions and systems', 'any', { parameters: [id] }),
+      put: op(
+        "Replace a participant's data after it reports a change; a report after the third day is marked late",
+        'operator',
+        {
+          parameters: [id],
+          ...body({
+            ...application,
+            required: [...application.required, 'changedOn'],
+            properties: { ...application.properties, ...changeBodyExtras },
+          }),
+        },
+      ),
     },
     '/participants/{id}/{action}': {
       post: op(
@@ -206,5 +220,6 @@ export const openApiDocument = {
         { parameters: [id] },
       ),
     },
+    ...regionalPaths,
   },
 };

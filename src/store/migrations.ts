@@ -7,6 +7,8 @@ import { migration as certificates } from './migrations/0003_certificates.js';
 import { migration as cards } from './migrations/0004_cards.js';
 import { migration as tests } from './migrations/0005_tests.js';
 import { migration as queue } from './migrations/0007_queue.js';
+import { migration as regionalRegistry } from './migrations/0020_regional_registry.js';
+import { migration as referenceBooks } from './migrations/0021_reference_books.js';
 
 const migrations: Record<string, Migration> = {
   '0001_replay_protection': {
@@ -272,6 +274,8 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0020_regional_registry': regionalRegistry,
+  '0021_reference_books': referenceBooks,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,5 @@
 /** Table shapes as kysely sees them. One definition serves SQLite and PostgreSQL. */
+import type { RegionalTables } from './schema-regional.js';
 
 export interface SeenMessageIdTable {
   message_id: string;
@@ -10,6 +11,8 @@ export interface SeenMessageIdTable {
 
 export type ParticipantStatus =
   'submitted' | 'checked' | 'declined' | 'registered' | 'active' | 'suspended' | 'blocked' | 'withdrawn';
+
+export type ParticipantKind = 'state-body' | 'local-government' | 'organisation';
 
 export interface ParticipantTable {
   id: string;
@@ -26,6 +29,10 @@ export interface ParticipantTable {
   contact_position: string;
   contact_phone: string;
   contact_email: string;
+  /** state-body and local-government need an interaction agreement before they become active. */
+  kind: ParticipantKind;
+  /** Code in the `spheres` reference book; decides which coordinators check the application. */
+  sphere: string;
   status: ParticipantStatus;
   submitted_at: number;
   coordinator_due: number;
@@ -80,7 +87,8 @@ export interface RouteTable {
   added_at: number;
 }
 
-export type Role = 'operator' | 'coordinator' | 'auditor';
+/** `participant`: a participant's own token, bound to it (api_tokens.participant_id). */
+export type Role = 'operator' | 'coordinator' | 'auditor' | 'participant';
 
 export interface ApiTokenTable {
   id: string;
@@ -89,6 +97,9 @@ export interface ApiTokenTable {
   token_hash: string;
   created_at: number;
   revoked_at: number | null;
+  participant_id: string | null;
+  /** A coordinator's spheres as a JSON array; NULL for every sphere. */
+  spheres: string | null;
 }
 
 export interface RegistryRevisionTable {
@@ -171,7 +182,7 @@ export interface MessageLogArchiveTable {
   verified_at: number;
 }
 
-export interface Database {
+export interface Database extends RegionalTables {
   message_log: MessageLogTable;
   message_log_checkpoints: MessageLogCheckpointTable;
   message_log_archives: MessageLogArchiveTable;

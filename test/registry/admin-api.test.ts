@@ -115,6 +115,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const id = (await json(await api('POST', '/applications', 'operator', first))).body.id as string;
       const changed = {
         ...first,
+        changedOn: new Date().toISOString().slice(0, 10),
         address: 'New address',
         contact: { ...first.contact, phone: '8 (912) 000-11-22' },
       };

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { changeDueAt, checkedChangeDay } from '../../src/registry/changes.js';
 import {
   TRANSITIONS,
   coordinatorDeadline,
@@ -43,5 +44,20 @@ describe('participant lifecycle', () => {
     expect(TRANSITIONS.register.from).to.deep.equal(['checked']);
     expect(TRANSITIONS.block.reasonRequired).to.equal(true);
     expect(TRANSITIONS.activate.from).to.not.include('submitted');
+  });
+});
+
+describe('changes reported within three days', () => {
+  it('is due by the end of the third day after the change took effect', () => {
+    const due = changeDueAt('2026-11-20');
+    expect(new Date(due).toISOString()).to.equal('2026-11-24T00:00:00.000Z');
+    expect(Date.parse('2026-11-23T23:59:59.999Z') > due).to.equal(false);
+    expect(Date.parse('2026-11-24T00:00:00.001Z') > due).to.equal(true);
+  });
+
+  it('refuses a change that takes effect after the day it is reported', () => {
+    const now = new Date('2026-11-20T10:00:00Z');
+    expect(checkedChangeDay('2026-11-20', now)).to.equal('2026-11-20');
+    expect(() => checkedChangeDay('2026-11-21', now)).to.throw(/changedOn/);
   });
 });

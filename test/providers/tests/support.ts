@@ -51,6 +51,8 @@ async function addVenue(store: Store, code: string, status: ParticipantStatus): 
       contact_position: 'officer',
       contact_phone: '+79000000000',
       contact_email: 'venue@example.org',
+      kind: 'organisation',
+      sphere: 'other',
       status,
       submitted_at: 0,
       coordinator_due: 0,

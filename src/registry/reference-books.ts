@@ -1,0 +1,102 @@
+/**
+ * Reference books (spheres, connection points, document types, regions): the operator edits them, everyone
+ * reads them, and each edit raises the book's version so a participant can tell whether its copy is current.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { conflict, invalid, notFound } from './errors.js';
+import { ReferenceEntryInput, parseInput } from './inputs.js';
+import { requireRole, type Actor, type Registry, type Trx } from './registry.js';
+
+export class ReferenceBooks {
+  constructor(
+    private readonly registry: Registry,
+    private readonly db: Kysely<Database>,
+  ) {}
+
+  async list() {
+    const rows = await this.db.selectFrom('reference_books').selectAll().orderBy('book').execute();
+    return rows.map((r) => ({
+      book: r.book,
+      version: Number(r.version),
+      changedAt: new Date(Number(r.changed_at)).toISOString(),
+    }));
+  }
+
+  /** A book with its entries; withdrawn entries only when asked, so old records still resolve. */
+  async get(book: string, options: { withdrawn?: boolean } = {}) {
+    const head = await this.db
+      .selectFrom('reference_books')
+      .selectAll()
+      .where('book', '=', book)
+      .executeTakeFirst();
+    if (!head) throw notFound(`reference book ${book}`);
+    let query = this.db.selectFrom('reference_entries').selectAll().where('book', '=', book).orderBy('code');
+    if (!options.withdrawn) query = query.where('active', '=', 1);
+    const entries = await query.execute();
+    return {
+      book,
+      version: Number(head.version),
+      changedAt: new Date(Number(head.changed_at)).toISOString(),
+      entries: entries.map((e) => ({
+        code: e.code,
+        title: e.title,
+        active: Number(e.active) === 1,
+        version: Number(e.version),
+      })),
+    };
+  }
+
+  /** Add or change one entry (or withdraw it with `active: false`); the book's version goes up by one. */
+  async setEntry(actor: Actor, book: string, code: string, body: unknown) {
+    requireRole(actor, 'operator');
+    const input = parseInput(ReferenceEntryInput, body);
+    if (!/^[a-z0-9][a-z0-9-]{0,49}$/.test(code))
+      throw invalid('code', 'must be 1 to 50 lower-case letters, digits or hyphens');
+    return this.registry.change(actor, 'reference.set', 'reference', `${book}:${code}`, async (trx) => {
+      const head = await trx
+        .selectFrom('reference_books')
+        .selectAll()
+        .where('book', '=', book)
+        .executeTakeFirst();
+      if (!head) throw notFound(`reference book ${book}`);
+      const version = Number(head.version) + 1;
+      const before = await trx
+        .selectFrom('reference_entries')
+        .selectAll()
+        .where('book', '=', book)
+        .where('code', '=', code)
+        .executeTakeFirst();
+      const row = { book, code, title: input.title, active: input.active ? 1 : 0, version };
+      if (before)
+        await trx
+          .updateTable('reference_entries')
+          .set(row)
+          .where('book', '=', book)
+          .where('code', '=', code)
+          .execute();
+      else await trx.insertInto('reference_entries').values(row).execute();
+      const bumped = await trx
+        .updateTable('reference_books')
+        .set({ version, changed_at: this.registry.clock().getTime() })
+        .where('book', '=', book)
+        .where('version', '=', head.version)
+        .executeTakeFirst();
+      if (!bumped.numUpdatedRows) throw conflict('the book was changed by someone else; reload and retry');
+      const after = { code, title: input.title, active: input.active, version };
+      return { before, after, result: { book, ...after } };
+    });
+  }
+
+  /** The code must be an active entry of the book, or the input naming it is refused. */
+  async requireEntry(trx: Trx | Kysely<Database>, book: string, code: string, field: string): Promise<void> {
+    const entry = await trx
+      .selectFrom('reference_entries')
+      .select('code')
+      .where('book', '=', book)
+      .where('code', '=', code)
+      .where('active', '=', 1)
+      .executeTakeFirst();
+    if (!entry) throw invalid(field, `${code} is not in the reference book ${book}`);
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Routes a participant applies for (Perm rules): a participant asks for a route of a message type from one of
+ * its systems to a recipient; the operator approves it (the route is entered, with the provider the operator
+ * names, `queue` by default) or declines it with a reason. The operator may also apply on a participant's behalf.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { RouteApplicationStatus, RouteApplicationTable } from '../store/schema-regional.js';
+import { RegistryError, conflict, invalid, notFound } from './errors.js';
+import { ApprovalInput, ReasonInput, RouteApplicationInput, parseInput } from './inputs.js';
+import { checkedMnemonic } from './inputs.js';
+import { requireRole, type Actor, type Registry } from './registry.js';
+
+export class RouteApplications {
+  constructor(
+    private readonly registry: Registry,
+    private readonly db: Kysely<Database>,
+  ) {}
+
+  async apply(actor: Actor, body: unknown) {
+    if (actor.role !== 'participant' && actor.role !== 'operator')
+      throw new RegistryError('forbidden', 'routes are applied for by a participant or the operator');
+    const input = parseInput(RouteApplicationInput, body);
+    const consumer = checkedMnemonic(input.consumer, 'consumer');
+    const recipient = checkedMnemonic(input.recipient, 'recipient');
+    const now = this.registry.clock().getTime();
+    return this.registry.change(actor, 'route.apply', 'route-application', consumer, async (trx) => {
+      const system = await this.registry.systemRow(trx, consumer);
+      if (actor.role === 'participant' && system.participant_id !== actor.participantId)
+        throw new RegistryError('forbidden', `${consumer} is not a system of this participant`);
+      if (system.status !== 'active') throw conflict(`${consumer} is ${system.status}`);
+      await this.registry.systemRow(trx, recipient);
+      const pending = await trx
+        .selectFrom('route_applications')
+        .select('id')
+        .where('consumer', '=', consumer)
+        .where('namespace', '=', input.namespace)
+        .where('local_name', '=', input.localName)
+        .where('status', '=', 'applied')
+        .executeTakeFirst();
+      if (pending) throw conflict(`an application for this route is already waiting (${pending.id})`);
+      const route = await trx
+        .selectFrom('routes')
+        .select('id')
+        .where('consumer_system_id', '=', system.id)
+        .where('message_namespace', '=', input.namespace)
+        .where('message_local_name', '=', input.localName)
+        .executeTakeFirst();
+      if (route) throw conflict(`${consumer} already has this route (${route.id})`);
+      const row: RouteApplicationTable = {
+        id: randomUUID(),
+        participant_id: system.participant_id,
+        consumer,
+        namespace: input.namespace,
+        local_name: input.localName,
+        recipient,
+        provider: 'queue',
+        status: 'applied',
+        applied_by: actor.name,
+        applied_at: now,
+        decided_by: null,
+        decided_at: null,
+        reason: null,
+        route_id: null,
+      };
+      await trx.insertInto('route_applications').values(row).execute();
+      return { before: undefined, after: present(row), result: present(row) };
+    });
+  }
+
+  async approve(actor: Actor, id: string, body: unknown) {
+    requireRole(actor, 'operator');
+    const { provider } = parseInput(ApprovalInput, body ?? {});
+    return this.decide(actor, id, 'approved', null, async (trx, row) => {
+      const route = await this.registry.insertRoute(trx, {
+        consumer: row.consumer,
+        namespace: row.namespace,
+        localName: row.local_name,
+        recipient: row.recipient,
+        provider: provider ?? row.provider,
+      });
+      return { route_id: route.id, provider: route.provider };
+    });
+  }
+
+  async decline(actor: Actor, id: string, body: unknown) {
+    requireRole(actor, 'operator');
+    const { reason } = parseInput(ReasonInput, body ?? {});
+    if (!reason?.trim()) throw invalid('reason', 'a reason is required to decline');
+    return this.decide(actor, id, 'declined', reason, async () => ({}));
+  }
+
+  /** Applications, newest first; a participant sees only its own. */
+  async list(actor: Actor, filter: { status?: string } = {}) {
+    let query = this.db.selectFrom('route_applications').selectAll().orderBy('applied_at', 'desc');
+    if (actor.role === 'participant') query = query.where('participant_id', '=', actor.participantId ?? '');
+    if (filter.status) query = query.where('status', '=', filter.status as RouteApplicationStatus);
+    return (await query.execute()).map(present);
+  }
+
+  private decide(
+    actor: Actor,
+    id: string,
+    status: RouteApplicationStatus,
+    reason: string | null,
+    work: (
+      trx: Parameters<Parameters<Registry['change']>[4]>[0],
+      row: RouteApplicationTable,
+    ) => Promise<Partial<RouteApplicationTable>>,
+  ) {
+    const verb = status === 'approved' ? 'approve' : 'decline';
+    return this.registry.change(actor, `route.${verb}`, 'route-application', id, async (trx) => {
+      const before = await trx
+        .selectFrom('route_applications')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!before) throw notFound(`route application ${id}`);
+      if (before.status !== 'applied') throw conflict(`the application is already ${before.status}`);
+      const changes: Partial<RouteApplicationTable> = {
+        ...(await work(trx, before)),
+        status,
+        reason,
+        decided_by: actor.name,
+        decided_at: this.registry.clock().getTime(),
+      };
+      const updated = await trx
+        .updateTable('route_applications')
+        .set(changes)
+        .where('id', '=', id)
+        .where('status', '=', 'applied')
+        .executeTakeFirst();
+      if (!updated.numUpdatedRows) throw conflict('the application was decided by someone else');
+      const after = { ...before, ...changes };
+      return { before: present(before), after: present(after), result: present(after) };
+    });
+  }
+}
+
+function present(row: RouteApplicationTable) {
+  return {
+    id: row.id,
+    participantId: row.participant_id,
+    consumer: row.consumer,
+    namespace: row.namespace,
+    localName: row.local_name,
+    recipient: row.recipient,
+    provider: row.provider,
+    status: row.status,
+    appliedBy: row.applied_by,
+    appliedAt: new Date(Number(row.applied_at)).toISOString(),
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at === null ? null : new Date(Number(row.decided_at)).toISOString(),
+    reason: row.reason,
+    routeId: row.route_id,
+  };
+}

@@ -1,0 +1,147 @@
+/** The admin API's paths for the regional rules' duties (agreements, changes, route applications, books). */
+const json = (schema: object) => ({ 'application/json': { schema } });
+const errors = {
+  400: { description: 'invalid input; `field` names the field' },
+  401: { description: 'missing or unknown bearer token' },
+  403: { description: 'the token role (or its spheres, or its participant) may not do this' },
+  404: { description: 'not found' },
+  409: { description: 'impossible step, duplicate, or a concurrent change won' },
+};
+const op = (summary: string, roles: string, extra: object = {}) => ({
+  summary,
+  description: `Roles: ${roles}.`,
+  responses: { 200: { description: 'done' }, ...errors },
+  ...extra,
+});
+const body = (schema: object) => ({ requestBody: { required: true, content: json(schema) } });
+const path = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const day = { type: 'string', format: 'date', description: 'YYYY-MM-DD' };
+
+export const applicationExtras = {
+  kind: {
+    enum: ['state-body', 'local-government', 'organisation'],
+    default: 'organisation',
+    description: 'a state body or local government needs an interaction agreement before it becomes active',
+  },
+  sphere: {
+    type: 'string',
+    default: 'other',
+    description:
+      'a code of the `spheres` reference book; only coordinators of this sphere check the application',
+  },
+};
+
+export const regionalPaths = {
+  '/participants/{id}/agreement': {
+    get: op("The participant's interaction agreement (without the document)", 'any', {
+      parameters: [path('id')],
+    }),
+    put: op(
+      'Record the interaction agreement with the signed document (replaces an earlier one)',
+      'operator',
+      {
+        parameters: [path('id')],
+        ...body({
+          type: 'object',
+          additionalProperties: false,
+          required: ['number', 'signedOn', 'fileName', 'mediaType', 'contentBase64'],
+          properties: {
+            number: { type: 'string', maxLength: 100 },
+            signedOn: day,
+            fileName: { type: 'string', description: 'a plain file name, no path' },
+            mediaType: {
+              enum: [
+                'application/pdf',
+                'application/pkcs7-mime',
+                'application/pkcs7-signature',
+                'application/zip',
+              ],
+            },
+            contentBase64: { type: 'string', description: 'the document, base64, at most 5 MiB decoded' },
+          },
+        }),
+      },
+    ),
+  },
+  '/participants/{id}/agreement/file': {
+    get: op('The signed agreement document itself', 'any', { parameters: [path('id')] }),
+  },
+  '/agreements/missing': {
+    get: op('State bodies and local governments with no interaction agreement recorded', 'operator, auditor'),
+  },
+  '/participant-changes': {
+    get: op('Reported changes of participant data, newest first', 'operator, auditor', {
+      parameters: [
+        {
+          name: 'late',
+          in: 'query',
+          schema: { type: 'boolean' },
+          description: 'reported after the third day',
+        },
+        { name: 'participant', in: 'query', schema: { type: 'string' } },
+      ],
+    }),
+  },
+  '/route-applications': {
+    get: op('Route applications (a participant sees its own)', 'operator, auditor, participant', {
+      parameters: [{ name: 'status', in: 'query', schema: { enum: ['applied', 'approved', 'declined'] } }],
+    }),
+    post: op(
+      'Apply for a route of a message type from one of your systems to a recipient',
+      'participant, operator',
+      {
+        ...body({
+          type: 'object',
+          additionalProperties: false,
+          required: ['consumer', 'namespace', 'localName', 'recipient'],
+          properties: {
+            consumer: { type: 'string' },
+            namespace: { type: 'string' },
+            localName: { type: 'string' },
+            recipient: { type: 'string' },
+          },
+        }),
+      },
+    ),
+  },
+  '/route-applications/{id}/approve': {
+    post: op('Approve: the route is entered', 'operator', {
+      parameters: [path('id')],
+      requestBody: {
+        content: json({
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            provider: { type: 'string', description: 'builtin:<service>, remote:<url> or queue (default)' },
+          },
+        }),
+      },
+    }),
+  },
+  '/route-applications/{id}/decline': {
+    post: op('Decline with a reason', 'operator', {
+      parameters: [path('id')],
+      ...body({ type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } }),
+    }),
+  },
+  '/reference-books': { get: op('The reference books and their versions', 'any, participant included') },
+  '/reference-books/{book}': {
+    get: op('A reference book with its entries', 'any, participant included', {
+      parameters: [path('book'), { name: 'withdrawn', in: 'query', schema: { type: 'boolean' } }],
+    }),
+  },
+  '/reference-books/{book}/{code}': {
+    put: op('Add, rename or withdraw an entry; the book version goes up', 'operator', {
+      parameters: [path('book'), path('code')],
+      ...body({
+        type: 'object',
+        additionalProperties: false,
+        required: ['title'],
+        properties: { title: { type: 'string' }, active: { type: 'boolean', default: true } },
+      }),
+    }),
+  },
+};
+
+/** A reported change: the application's fields and the day the change took effect. */
+export const changeBodyExtras = { changedOn: { ...day, description: 'the day the change took effect' } };

@@ -1,0 +1,129 @@
+/**
+ * The regional registry commands as an operator runs them (`node dist/src/cli/main.js …`), on a SQLite file and
+ * on a PostgreSQL schema of their own: agreements, late changes, route applications and reference books.
+ */
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openStore } from '../../src/store/store.js';
+import { POSTGRES_URL, dropSchema } from '../support/gateway.js';
+import { dayBefore, sampleApplication } from './support.js';
+
+for (const store of ['sqlite', 'postgres'] as const) {
+  describe(`regional registry commands (${store})`, function () {
+    this.timeout(120_000);
+    const dir = mkdtempSync(join(tmpdir(), 'smev-regional-cli-'));
+    const schema = `cli_${process.pid}_${Date.now()}`;
+    const env: Record<string, string> =
+      store === 'sqlite'
+        ? { SQLITE_FILE: join(dir, 'gateway.db') }
+        : { DATABASE_URL: `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}` };
+
+    const cli = (...args: string[]) => {
+      const run = spawnSync(process.execPath, ['dist/src/cli/main.js', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, LOG_LEVEL: 'error', DATABASE_URL: '', ...env },
+        timeout: 60_000,
+      });
+      return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+    };
+    const json = (...args: string[]) => {
+      const run = cli(...args, '--json');
+      expect(run.status, run.stderr).to.equal(0);
+      return JSON.parse(run.stdout) as Record<string, unknown> & Array<Record<string, unknown>>;
+    };
+    const file = (name: string, content: string | Buffer) => {
+      const path = join(dir, name);
+      writeFileSync(path, content);
+      return path;
+    };
+
+    before(async () => {
+      // The commands work on a store the gateway made; they never make one themselves.
+      if (store === 'sqlite') return void (await openStore({ sqliteFile: env.SQLITE_FILE })).close();
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`create schema "${schema}"`);
+      await client.end();
+      await (await openStore({ databaseUrl: POSTGRES_URL, schema })).close();
+    });
+    after(async () => {
+      rmSync(dir, { recursive: true, force: true });
+      if (store === 'postgres') await dropSchema(schema);
+    });
+
+    it('records an agreement before a state body is activated, and lists a late change', () => {
+      const application = sampleApplication(store === 'sqlite' ? 4000 : 5000, { kind: 'state-body' });
+      const id = json('participants', 'apply', file('app.json', JSON.stringify(application))).id as string;
+      json('participants', 'check', id);
+      json('participants', 'register', id);
+      const refused = cli('participants', 'activate', id);
+      expect(refused.status).to.equal(1);
+      expect(refused.stderr).to.contain('interaction agreement');
+      const pdf = file('agreement.pdf', '%PDF-1.4\n%%EOF\n');
+      const recorded = json(
+        'participants',
+        'agreement',
+        id,
+        pdf,
+        '--number',
+        '7-СМЭВ',
+        '--signed-on',
+        '2026-11-02',
+      );
+      expect(recorded).to.include({
+        number: '7-СМЭВ',
+        fileName: 'agreement.pdf',
+        mediaType: 'application/pdf',
+      });
+      expect(json('participants', 'activate', id).status).to.equal('active');
+      // A change reported five days after it took effect is late.
+      const changed = file('changed.json', JSON.stringify({ ...application, address: 'Another address' }));
+      const late = json('participants', 'update', id, changed, '--changed-on', dayBefore(new Date(), 5));
+      expect(late.change).to.deep.include({ late: true });
+      expect(json('participants', 'changes', '--late').map((c) => c.participantId)).to.include(id);
+    });
+
+    it('applies for a route and approves it, once', () => {
+      const namespace = 'urn://smev-gateway/services/ping/1.0';
+      const applied = json(
+        'routes',
+        'apply',
+        '--consumer',
+        'PORTAL_26',
+        '--namespace',
+        namespace,
+        '--local-name',
+        'CliPingRequest',
+        '--recipient',
+        'SOCPROTECT_47',
+      );
+      expect(applied.status).to.equal('applied');
+      const approved = json('routes', 'approve', applied.id as string, '--provider', 'builtin:ping');
+      expect(approved.status).to.equal('approved');
+      expect(json('routes', 'list').map((r) => r.id)).to.include(approved.routeId);
+      const declined = cli('routes', 'decline', approved.id as string, '--reason', 'too late');
+      expect(declined.stderr).to.contain('already approved');
+    });
+
+    it('edits a reference book and scopes a coordinator token to its spheres', () => {
+      const before = json('books', 'show', 'spheres');
+      const set = json('books', 'set', 'spheres', 'tourism', '--title', 'Туризм');
+      expect(set.version).to.equal((before.version as number) + 1);
+      const token = json(
+        'tokens',
+        'create',
+        '--name',
+        'tourism',
+        '--role',
+        'coordinator',
+        '--spheres',
+        'tourism,health',
+      );
+      expect(token.spheres).to.deep.equal(['tourism', 'health']);
+    });
+  });
+}

@@ -1,0 +1,66 @@
+/** Admin API helpers shared by the registry tests: sample applications and a JSON client with role tokens. */
+import { innWithCheckDigit, ogrnWithCheckDigit } from '../../src/registry/seed.js';
+import type { TestGateway } from '../support/gateway.js';
+
+let counter = 0;
+
+/** A valid application with a fresh OGRN and INN (`base` keeps test files apart). */
+export function sampleApplication(base: number, overrides: Record<string, unknown> = {}) {
+  counter++;
+  const n = base + counter;
+  return {
+    fullName: 'Test Organisation',
+    shortName: `ORG ${n}`,
+    legalForm: 'state institution',
+    ogrn: ogrnWithCheckDigit(`1027700${String(n).padStart(5, '0')}`),
+    inn: innWithCheckDigit(`7700${String(n).padStart(5, '0')}`),
+    address: 'Test address',
+    head: 'Test Head',
+    contact: {
+      name: 'Contact',
+      position: 'officer',
+      phone: '+7 (912) 345-67-89',
+      email: 'contact@example.org',
+    },
+    ...overrides,
+  };
+}
+
+export interface ApiAnswer {
+  status: number;
+  // The answer's shape depends on the resource; each test reads the fields it asserts.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body of any resource
+  body: any;
+}
+
+/** Calls `/api/v1<path>` with the token of `role` (a key of `tokens`, or a raw token). */
+export function apiClient(gateway: () => TestGateway, tokens: Record<string, string>) {
+  return async (
+    method: string,
+    path: string,
+    role: string | undefined,
+    body?: unknown,
+  ): Promise<ApiAnswer> => {
+    const response = await fetch(`${gateway().url}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(role ? { authorization: `Bearer ${tokens[role] ?? role}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON (a file): kept as text
+    }
+    return { status: response.status, body: parsed as ApiAnswer['body'] };
+  };
+}
+
+/** YYYY-MM-DD of the day `days` before `now`. */
+export function dayBefore(now: Date, days: number): string {
+  return new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+}
