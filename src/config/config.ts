@@ -64,6 +64,10 @@ export const ConfigSchema = z
         gatewayKey: z.string().default('certs-sample/gateway.key.pem'),
         /** Certificates the gateway signed with before a key change: checkpoints they signed still count. */
         formerGatewayCertificates: z.array(z.string()).default([]),
+        /** Refuse a certificate whose issuing CA has no CRL in the trust store (`CrlIsNotFound`). */
+        requireCrl: z.boolean().default(false),
+        /** How often the CRL files are looked at; changed files are read again with no restart. 0: never. */
+        crlRefreshSeconds: z.coerce.number().min(0).default(60),
       })
       .strict()
       .default({
@@ -72,6 +76,8 @@ export const ConfigSchema = z
         gatewayCertificate: 'certs-sample/gateway.crt.pem',
         gatewayKey: 'certs-sample/gateway.key.pem',
         formerGatewayCertificates: [],
+        requireCrl: false,
+        crlRefreshSeconds: 60,
       }),
     messageLog: z
       .object({
