@@ -31,6 +31,7 @@ import { Contract } from './soap/contract.js';
 import { openStore, type Store } from './store/store.js';
 import { SchemaSet } from './xml/schemas.js';
 import type { SignatureVerifier } from './exchange/dependencies.js';
+import { CrlRefresher } from './signature/pki/crl-refresh.js';
 import { loadSignatures, loadTrustStore } from './signature/setup.js';
 
 export interface RunningGateway {
@@ -103,7 +104,8 @@ export async function startGateway(
   if (config.samples && (await seedIfEmpty(store, registry)))
     log.info('first start: sample participants registered');
   const directory = await RegistryDirectory.open(store);
-  const signatures = loadSignatures(config, directory);
+  const signatures = loadSignatures(config, directory, trust);
+  const crls = new CrlRefresher(trust, config.pki.crlFiles, log).start(config.pki.crlRefreshSeconds);
   const serviceClock = options.serviceClock ?? (() => new Date());
   const hosted = builtinServices(store, config, log, serviceClock);
   const modules = await externalServices(
@@ -209,6 +211,7 @@ export async function startGateway(
       clearInterval(sweep);
       server.closeAllConnections();
       directory.close();
+      crls.stop();
       clearInterval(expiry);
       await worker.stop();
       await messageLog

@@ -69,6 +69,10 @@ export const ConfigSchema = z
         gatewayKey: z.string().optional(),
         /** Certificates the gateway signed with before a key change: checkpoints they signed still count. */
         formerGatewayCertificates: z.array(z.string()).default([]),
+        /** Refuse a certificate whose issuing CA has no CRL in the trust store (`CrlIsNotFound`). */
+        requireCrl: z.boolean().default(false),
+        /** How often the CRL files are looked at; changed files are read again with no restart. 0: never. */
+        crlRefreshSeconds: z.coerce.number().min(0).default(60),
       })
       .strict()
       .prefault({}),
@@ -172,6 +176,8 @@ export interface PkiSettings {
   readonly gatewayCertificate: string;
   readonly gatewayKey: string;
   readonly formerGatewayCertificates: string[];
+  readonly requireCrl: boolean;
+  readonly crlRefreshSeconds: number;
 }
 
 export type GatewayConfig = Omit<ParsedConfig, 'samples' | 'pki'> & {
@@ -186,9 +192,14 @@ export const SAMPLE_PKI: PkiSettings = {
   gatewayCertificate: packageFile('certs-sample/gateway.crt.pem'),
   gatewayKey: packageFile('certs-sample/gateway.key.pem'),
   formerGatewayCertificates: [],
+  requireCrl: false,
+  crlRefreshSeconds: 60,
 };
 
-/** Samples on: the sample CAs are trusted beside any named ones and fill what is not named. Off: all must be named. */
+/**
+ * Samples on: the sample CAs are trusted beside any named ones, and the sample files fill what is not named (CRLs
+ * included). Off: all must be named.
+ */
 function withSamples(parsed: ParsedConfig): GatewayConfig {
   const pki = parsed.pki;
   const samples = parsed.samples ?? pki.trustedCaFiles === undefined;
@@ -201,10 +212,13 @@ function withSamples(parsed: ParsedConfig): GatewayConfig {
       samples,
       pki: {
         trustedCaFiles: union(pki.trustedCaFiles, SAMPLE_PKI.trustedCaFiles),
-        crlFiles: union(pki.crlFiles, SAMPLE_PKI.crlFiles),
+        // Named CRLs are the revocation lists the operator chose, a newer one of a sample CA's included.
+        crlFiles: pki.crlFiles ?? SAMPLE_PKI.crlFiles,
         gatewayCertificate: pki.gatewayCertificate ?? SAMPLE_PKI.gatewayCertificate,
         gatewayKey: pki.gatewayKey ?? SAMPLE_PKI.gatewayKey,
         formerGatewayCertificates: pki.formerGatewayCertificates,
+        requireCrl: pki.requireCrl,
+        crlRefreshSeconds: pki.crlRefreshSeconds,
       },
     };
   }
@@ -225,6 +239,8 @@ function withSamples(parsed: ParsedConfig): GatewayConfig {
       gatewayCertificate: pki.gatewayCertificate ?? '',
       gatewayKey: pki.gatewayKey ?? '',
       formerGatewayCertificates: pki.formerGatewayCertificates,
+      requireCrl: pki.requireCrl,
+      crlRefreshSeconds: pki.crlRefreshSeconds,
     },
   };
 }

@@ -50,16 +50,20 @@ export function escapeC14nAttribute(value: string): string {
   return value.replace(/[&<"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c] ?? c);
 }
 
-/** Code-point order (c14n sorts by UCS code point, not by locale or UTF-16 unit). */
+/**
+ * Code-point order (c14n sorts by UCS code point, not by locale). It differs from UTF-16 order only where a
+ * surrogate meets a character at or above U+E000, so code units are compared and code points only there.
+ */
 function compareCodePoints(a: string, b: string): number {
-  const left = Array.from(a);
-  const right = Array.from(b);
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const x = (left[i] as string).codePointAt(0) as number;
-    const y = (right[i] as string).codePointAt(0) as number;
-    if (x !== y) return x - y;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const surrogate = (x >= 0xd800 && x <= 0xdfff) || (y >= 0xd800 && y <= 0xdfff);
+    return surrogate ? (a.codePointAt(i) ?? x) - (b.codePointAt(i) ?? y) : x - y;
   }
-  return left.length - right.length;
+  return a.length - b.length;
 }
 
 const isNamespaceDeclaration = (attr: AttrLike) =>

@@ -36,7 +36,9 @@ export function pkiFiles(config: GatewayConfig): PkiFiles {
 
 export function loadTrustStore(config: GatewayConfig): TrustStore {
   const read = (file: string) => readFileSync(file, 'utf8');
-  return TrustStore.fromPem(config.pki.trustedCaFiles.map(read), config.pki.crlFiles.map(read));
+  return TrustStore.fromPem(config.pki.trustedCaFiles.map(read), config.pki.crlFiles.map(read), {
+    requireCrl: config.pki.requireCrl,
+  });
 }
 
 /** The gateway's own key and certificate; its algorithm (RSA or GOST R 34.10-2012) follows the certificate. */
@@ -53,8 +55,11 @@ export function loadGatewayKey(config: GatewayConfig): SigningKey {
   }
 }
 
-export function loadSignatures(config: GatewayConfig, systems: SystemDirectory) {
-  const trust = loadTrustStore(config);
+export function loadSignatures(
+  config: GatewayConfig,
+  systems: SystemDirectory,
+  trust = loadTrustStore(config),
+) {
   return {
     trust,
     verifier: new XmlSignatureVerifier(trust, systems),

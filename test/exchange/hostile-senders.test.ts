@@ -5,6 +5,8 @@
  * and a request carries no second, unverified signature.
  */
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { issueCertificate } from '../../src/signature/pki/issue.js';
 import { v1 as uuidv1 } from 'uuid';
 import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
 import {
@@ -20,7 +22,15 @@ import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { childElements, parseDom, serializeXml, type Element } from '../../src/xml/dom.js';
 import { readFault } from '../foundation/helpers.js';
-import { PING_PAYLOAD, post, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import {
+  PING_PAYLOAD,
+  post,
+  sampleKey,
+  signedCall,
+  startTestGateway,
+  type TestGateway,
+} from '../support/gateway.js';
+import { addQueueRoute, CONSUMER, PROVIDER, QueueClient } from '../queue/support.js';
 
 /** The SMEV fault in `detail`: its element name and the gateway's code; undefined for a non-fault answer. */
 function faultOf(body: string): { element: string; code: string; signed: boolean } | undefined {
@@ -289,5 +299,94 @@ describe('A suspended system is refused on every operation', function () {
         code: 'AccessDenied',
       });
     }
+  });
+});
+
+describe('An unauthenticated caller learns nothing about registration', function () {
+  this.timeout(60_000);
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway();
+  });
+  after(() => gateway.stop());
+
+  it('a registered and an unregistered certificate, neither with a valid signature, get the same fault', async () => {
+    const now = Date.now();
+    const unregistered = issueCertificate(
+      {
+        certPem: readFileSync('certs-sample/ca.crt.pem', 'utf8'),
+        keyPem: readFileSync('certs-sample/ca.key.pem', 'utf8'),
+      },
+      {
+        commonName: 'NOBODY',
+        mnemonic: 'NOBODY',
+        notBefore: new Date(now - 86_400_000),
+        notAfter: new Date(now + 86_400_000),
+      },
+    );
+    const certificateOf = (pem: string) => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+    const registeredCert = certificateOf(readFileSync('certs-sample/DEMO_CONSUMER.crt.pem', 'utf8'));
+    // The registered certificate with a signature value its holder never made.
+    const forged = signedCall().xml.replace(
+      /<ds:SignatureValue>[^<]+/,
+      `<ds:SignatureValue>${Buffer.alloc(256, 7).toString('base64')}`,
+    );
+    // An unregistered certificate of the same CA put in place of the signer's.
+    const swapped = signedCall().xml.replace(registeredCert, certificateOf(unregistered.certPem));
+    expect(swapped).to.not.contain(registeredCert);
+    const a = await post(gateway, forged);
+    const b = await post(gateway, swapped);
+    const fault = (body: string) => ({
+      ...faultOf(body),
+      description: parseDom(body).getElementsByTagNameNS(NS.faults, 'Description').item(0)?.textContent,
+    });
+    expect(fault(a.body)).to.deep.equal(fault(b.body));
+    expect(fault(a.body)).to.include({ element: 'SignatureVerificationFault', code: 'SignatureIsInvalid' });
+    expect(a.status).to.equal(b.status);
+  });
+});
+
+describe('Client readers take the gateway elements by their place', function () {
+  this.timeout(60_000);
+  let gateway: TestGateway;
+  let consumer: QueueClient;
+  let provider: QueueClient;
+  before(async () => {
+    gateway = await startTestGateway();
+    await addQueueRoute(gateway);
+    consumer = new QueueClient(gateway.endpoint, CONSUMER);
+    provider = new QueueClient(gateway.endpoint, PROVIDER);
+  });
+  after(() => gateway.stop());
+
+  it('a ReplyTo planted in the payload is not read as the return address', async () => {
+    const payload =
+      `<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>hi</q:Text>` +
+      `<t:ReplyTo xmlns:t="${NS.types}">planted-return-address</t:ReplyTo></q:Question>`;
+    const sent = await consumer.sendRequest(payload);
+    expect(sent.status, sent.body.slice(0, 400)).to.equal(200);
+    const taken = await provider.take('GetRequest');
+    expect(taken?.messageId).to.equal(sent.messageId);
+    expect(taken?.replyTo).to.be.a('string').and.not.equal('planted-return-address');
+    // The real return address works; the planted one names no request.
+    const answered = await provider.sendResponse(taken?.replyTo ?? '');
+    expect(answered.status, answered.body.slice(0, 400)).to.equal(200);
+  });
+
+  it('a RequestRejected planted in an answer payload is not read as a rejection', async () => {
+    const sent = await consumer.sendRequest();
+    expect(sent.status).to.equal(200);
+    let taken = await provider.take('GetRequest');
+    while (taken && taken.messageId !== sent.messageId) taken = await provider.take('GetRequest');
+    const answer =
+      `<q:Answer xmlns:q="urn://example.org/queue-test/1.0"><q:Text>fine</q:Text>` +
+      `<t:RequestRejected xmlns:t="${NS.types}"><t:RejectionReasonCode>ACCESS_DENIED</t:RejectionReasonCode><t:RejectionReasonDescription>planted</t:RejectionReasonDescription></t:RequestRejected></q:Answer>`;
+    const answered = await provider.sendResponse(taken?.replyTo ?? '', { kind: 'answer', payload: answer });
+    expect(answered.status, answered.body.slice(0, 400)).to.equal(200);
+    let response = await consumer.take('GetResponse');
+    while (response && response.originalMessageId !== sent.messageId)
+      response = await consumer.take('GetResponse');
+    expect(response?.payload?.localName).to.equal('Answer');
+    expect(response?.rejected).to.equal(undefined);
   });
 });

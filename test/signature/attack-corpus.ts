@@ -519,6 +519,64 @@ export function buildCorpus(): Attack[] {
     }),
   );
 
+  add(
+    '26-reserved-id-in-signed-block',
+    'gateway-assigned Id planted for the gateway to sign (signature over the wrong element)',
+    'a decoy element with Id="SIGNED_BY_SMEV", the Id of the block the gateway signs in its answers, inside the validly signed SenderProvidedRequestData',
+    sign(
+      mutate(unsignedCall(), (doc) => {
+        one(doc, NS.types, 'SenderProvidedRequestData').appendChild(
+          fragment(
+            doc,
+            `<evil:Decoy xmlns:evil="urn:evil" Id="SIGNED_BY_SMEV"><evil:Text>pwned</evil:Text></evil:Decoy>`,
+          ),
+        );
+      }),
+    ),
+  );
+
+  add(
+    '27-reserved-id-in-header',
+    'gateway-assigned Id planted outside the signed block',
+    'a Header element with id="SIGNED_BY_PROVIDER" (lower-case attribute name) beside a valid signature',
+    mutate(valid, (doc) => {
+      header(doc).appendChild(
+        fragment(
+          doc,
+          `<evil:Decoy xmlns:evil="urn:evil" id="SIGNED_BY_PROVIDER"><evil:Text>pwned</evil:Text></evil:Decoy>`,
+        ),
+      );
+    }),
+  );
+
+  add(
+    '28-second-signature-in-header',
+    'a second, unverified signature in a signature container',
+    "a copy of the valid ds:Signature in an SMEVSignature container placed in the SOAP Header, where a later reader could take it for the gateway's",
+    mutate(valid, (doc) => {
+      const container = doc.createElementNS(NS.types, 'ns2:SMEVSignature');
+      container.appendChild(one(doc, NS.ds, 'Signature').cloneNode(true));
+      header(doc).appendChild(container);
+    }),
+  );
+
+  // Exclusive c14n that writes namespace URIs unescaped gives the moved element the canonical form of the signed
+  // one: the rest of the signed start tag is spelt inside the new namespace URI through character references.
+  const withForeignAttribute = PING_PAYLOAD.replace(
+    'xmlns:ping="urn://smev-gateway/services/ping/1.0"',
+    'xmlns:ping="urn://smev-gateway/services/ping/1.0" xmlns:q="urn:q" q:z="1"',
+  );
+  const signedWithAttribute = sign(unsignedCall(FIXTURE_MESSAGE_ID, withForeignAttribute));
+  add(
+    '29-namespace-moved-by-character-reference',
+    'canonicalisation ambiguity (namespace URI not escaped in exclusive c14n)',
+    'the payload element is moved into a namespace whose URI, written with &quot; character references, spells the rest of the signed start tag (xmlns:q and q:z), which a canonicaliser that leaves namespace URIs unescaped renders exactly as the signed one',
+    signedWithAttribute.replace(
+      'xmlns:ping="urn://smev-gateway/services/ping/1.0" xmlns:q="urn:q" q:z="1"',
+      'xmlns:ping="urn://smev-gateway/services/ping/1.0&quot; xmlns:q=&quot;urn:q&quot; q:z=&quot;1"',
+    ),
+  );
+
   return attacks;
 }
 

@@ -35,7 +35,7 @@ import { PING_PAYLOAD, post, signedCall, startTestGateway, type TestGateway } fr
 import { FIXTURE_DIR, moveNamespacesToEnvelope } from './attack-corpus.js';
 
 /** Which layer refuses a fixture first. */
-type Layer = 'signature' | 'schema' | 'guard';
+type Layer = 'signature' | 'schema' | 'guard' | 'reserved-id';
 
 interface Expected {
   /** Element under SOAP `detail`. */
@@ -103,6 +103,27 @@ const EXPECTED: Record<string, Expected> = {
   '24a-transform-xpath': sig('SignatureIsInvalid'),
   '24b-transform-xslt': sig('SignatureIsInvalid'),
   '25-extra-object': sig('PoorSOAPEnvelopeFormat'),
+  // The signature is valid; the gateway refuses any Id it assigns itself, wherever the request carries it.
+  '26-reserved-id-in-signed-block': {
+    element: 'InvalidContent',
+    code: 'ReservedId',
+    layer: 'reserved-id',
+    verifierCode: 'verified',
+  },
+  '27-reserved-id-in-header': {
+    element: 'InvalidContent',
+    code: 'ReservedId',
+    layer: 'reserved-id',
+    verifierCode: 'verified',
+  },
+  '28-second-signature-in-header': sig('PoorSOAPEnvelopeFormat'),
+  // libxml2 refuses a namespace name that is no URI; the verifier alone refuses the moved element too.
+  '29-namespace-moved-by-character-reference': {
+    element: 'InvalidContent',
+    code: 'InvalidContent',
+    layer: 'schema',
+    verifierCode: 'SignatureIsInvalid',
+  },
 };
 
 interface FaultSeen {

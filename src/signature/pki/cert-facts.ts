@@ -12,6 +12,8 @@ export interface CertificateFacts {
   readonly notAfter: Date;
   /** Undefined when the certificate has no key usage extension (then every usage is allowed). */
   readonly keyUsage: ReadonlySet<KeyUsageBit> | undefined;
+  /** The key purpose OIDs of the extended key usage extension; undefined when the certificate has none. */
+  readonly extendedKeyUsage: ReadonlySet<string> | undefined;
   readonly pathLength: number | undefined;
   /** DER (binary string) of the subject Name. */
   readonly subjectName: string;
@@ -35,6 +37,7 @@ export const KEY_USAGE_BITS: readonly KeyUsageBit[] = [
   'cRLSign',
 ];
 const OID_KEY_USAGE = '2.5.29.15';
+const OID_EXTENDED_KEY_USAGE = '2.5.29.37';
 const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 const OID_SUBJECT_KEY_ID = '2.5.29.14';
 const OID_AUTHORITY_KEY_ID = '2.5.29.35';
@@ -80,6 +83,7 @@ export function readCertificateFacts(der: Buffer): CertificateFacts {
   if (subject === undefined || issuer === undefined) throw new Error('certificate has no subject or issuer');
   const signatureAlgorithm = forge.asn1.derToOid(bytesOf(children(certificate[1])[0]));
   let keyUsage: Set<KeyUsageBit> | undefined;
+  let extendedKeyUsage: Set<string> | undefined;
   let pathLength: number | undefined;
   let subjectKeyId: string | undefined;
   let authorityKeyId: string | undefined;
@@ -89,6 +93,8 @@ export function readCertificateFacts(der: Buffer): CertificateFacts {
     const oid = forge.asn1.derToOid(bytesOf(parts[0]));
     const value = bytesOf(parts[parts.length - 1]);
     if (oid === OID_KEY_USAGE) keyUsage = readKeyUsage(value);
+    if (oid === OID_EXTENDED_KEY_USAGE)
+      extendedKeyUsage = new Set(children(parseDer(value)).map((n) => forge.asn1.derToOid(bytesOf(n))));
     if (oid === OID_BASIC_CONSTRAINTS) pathLength = readPathLength(value);
     if (oid === OID_SUBJECT_KEY_ID) subjectKeyId = bytesOf(parseDer(value));
     if (oid === OID_AUTHORITY_KEY_ID) authorityKeyId = readAuthorityKeyId(value);
@@ -97,6 +103,7 @@ export function readCertificateFacts(der: Buffer): CertificateFacts {
     notBefore: readTime(validity[0]),
     notAfter: readTime(validity[1]),
     keyUsage,
+    extendedKeyUsage,
     pathLength,
     subjectName: forge.asn1.toDer(subject).getBytes(),
     issuerName: forge.asn1.toDer(issuer).getBytes(),

@@ -42,6 +42,8 @@ export interface CertificateOptions {
    * An empty array leaves the extension out (tests use that for "no key usage" certificates).
    */
   readonly keyUsage?: readonly KeyUsageBit[];
+  /** Extended key usage purposes (OIDs); left out by default. */
+  readonly extendedKeyUsage?: readonly string[];
   /** Make a CA certificate (basicConstraints CA=true), e.g. an intermediate. */
   readonly isCa?: boolean;
   /** basicConstraints pathLenConstraint for a CA certificate. */
@@ -147,6 +149,7 @@ interface BuildInput {
   readonly isCa: boolean;
   readonly pathLength: number | undefined;
   readonly keyUsage: readonly KeyUsageBit[];
+  readonly extendedKeyUsage?: readonly string[] | undefined;
   readonly serial: string;
 }
 
@@ -163,6 +166,11 @@ function build(input: BuildInput): string {
   if (input.isCa && input.pathLength !== undefined) basic['pathLenConstraint'] = input.pathLength;
   const extensions: Record<string, unknown>[] = [basic];
   if (input.keyUsage.length > 0) extensions.push(keyUsageExtension(input.keyUsage));
+  if (input.extendedKeyUsage) {
+    // forge takes purposes by name, or by OID when it has no name for them (its OID table maps both ways).
+    const purposes = input.extendedKeyUsage.map((oid) => forge.pki.oids[oid] ?? oid);
+    extensions.push({ name: 'extKeyUsage', ...Object.fromEntries(purposes.map((p) => [p, true])) });
+  }
   extensions.push({ name: 'subjectKeyIdentifier' });
   // The authority key id must equal the issuer's subject key id, which forge computes the same way from its key.
   const authorityKeyId = input.issuerCert
@@ -209,6 +217,7 @@ export function issueCertificate(ca: IssuedPair, options: CertificateOptions): I
     isCa,
     pathLength: options.pathLength,
     keyUsage: options.keyUsage ?? (isCa ? CA_USAGE : LEAF_USAGE),
+    extendedKeyUsage: options.extendedKeyUsage,
     serial: options.serial ?? randomSerial(),
   });
   return { certPem, keyPem: keys.keyPem };

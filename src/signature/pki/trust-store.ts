@@ -69,6 +69,19 @@ export class TrustStoreError extends Error {
   }
 }
 
+/**
+ * Key purposes that allow signing messages, when a certificate limits its purposes at all: any purpose, client
+ * authentication and e-mail protection (what CryptoPro-issued certificates for SMEV carry), and document signing
+ * (RFC 9336 and Microsoft's). A TLS server, code-signing, time-stamping or OCSP certificate signs no messages.
+ */
+export const MESSAGE_SIGNING_PURPOSES: ReadonlySet<string> = new Set([
+  '2.5.29.37.0',
+  '1.3.6.1.5.5.7.3.2',
+  '1.3.6.1.5.5.7.3.4',
+  '1.3.6.1.5.5.7.3.36',
+  '1.3.6.1.4.1.311.10.3.12',
+]);
+
 export interface TrustStoreOptions {
   /** Fail certificates whose issuing CA has no CRL in the store (`CrlIsNotFound`). Default false. */
   readonly requireCrl?: boolean;
@@ -212,14 +225,17 @@ export class TrustStore {
         );
       }
     }
-    for (const text of crlPems) {
-      const blocks = pemBlocks(text, 'X509 CRL');
-      // A file that holds no CRL at all is a mistake worth stopping for, not something to skip quietly.
-      if (blocks.length === 0)
-        throw new TrustStoreError('CrlIsMalformed', 'a CRL input holds no X509 CRL PEM block');
-      for (const block of blocks) attachCrl(block, authorities);
-    }
+    for (const [authority, crl] of readCrls(crlPems, authorities)) authority.crl = crl;
     return new TrustStore(authorities, warnings, options);
+  }
+
+  /**
+   * Replace every CRL with those in `crlPems` (the CRL files read again), all at once: a revocation takes effect
+   * with no restart. Throws TrustStoreError, keeping the CRLs held, when any of them is bad.
+   */
+  replaceCrls(crlPems: readonly string[]): void {
+    const crls = readCrls(crlPems, this.authorities);
+    for (const authority of this.authorities) authority.crl = crls.get(authority);
   }
 
   /** Reads the files listed, or else every `ca*.crt.pem` and `*.crl.pem` in `dir`. */
@@ -302,6 +318,14 @@ export class TrustStore {
         ok: false,
         reason: 'CertificateIsNotTrusted',
         message: `certificate ${leaf.subject} is not meant for digital signatures (key usage)`,
+      };
+    }
+    const purposes = leaf.facts.extendedKeyUsage;
+    if (purposes !== undefined && ![...purposes].some((p) => MESSAGE_SIGNING_PURPOSES.has(p))) {
+      return {
+        ok: false,
+        reason: 'CertificateIsNotTrusted',
+        message: `certificate ${leaf.subject} is not meant for signing messages (extended key usage ${[...purposes].join(', ')})`,
       };
     }
     const result: CheckedCertificate = Object.freeze({
@@ -407,8 +431,28 @@ function pathToRoot(ca: Authority, all: readonly Authority[], depth: number): Au
   return undefined;
 }
 
-/** Verifies a CRL against the CA whose name it carries and attaches it; the newest CRL per CA wins. */
-function attachCrl(block: string, authorities: readonly Authority[]): void {
+/** Each CA's newest CRL among `crlPems`, every one verified against its CA. */
+function readCrls(crlPems: readonly string[], authorities: readonly Authority[]): Map<Authority, ParsedCrl> {
+  const crls = new Map<Authority, ParsedCrl>();
+  for (const text of crlPems) {
+    const blocks = pemBlocks(text, 'X509 CRL');
+    // A file that holds no CRL at all is a mistake worth stopping for, not something to skip quietly.
+    if (blocks.length === 0)
+      throw new TrustStoreError('CrlIsMalformed', 'a CRL input holds no X509 CRL PEM block');
+    for (const block of blocks) {
+      const { issuer, crl } = verifiedCrl(block, authorities);
+      const held = crls.get(issuer);
+      if (held === undefined || isNewer(crl, held)) crls.set(issuer, crl);
+    }
+  }
+  return crls;
+}
+
+/** Verifies a CRL against the CA whose name it carries. */
+function verifiedCrl(
+  block: string,
+  authorities: readonly Authority[],
+): { issuer: Authority; crl: ParsedCrl } {
   let crl: ParsedCrl;
   try {
     crl = parseCrl(pemBody(block));
@@ -429,7 +473,7 @@ function attachCrl(block: string, authorities: readonly Authority[]): void {
   if (issuer.facts.keyUsage !== undefined && !issuer.facts.keyUsage.has('cRLSign')) {
     throw new TrustStoreError('CrlIsNotTrusted', `CA ${issuer.subject} may not sign CRLs (key usage)`);
   }
-  if (issuer.crl === undefined || isNewer(crl, issuer.crl)) issuer.crl = crl;
+  return { issuer, crl };
 }
 
 function isNewer(candidate: ParsedCrl, current: ParsedCrl): boolean {
