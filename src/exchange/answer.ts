@@ -34,6 +34,8 @@ export function writeCallAnswer(exchange: Exchange, options: AnswerOptions): Doc
   const response = add(call, NS.types, 'ns2:Response');
   response.setAttribute('Id', SMEV_BLOCK_ID);
   add(response, NS.types, 'ns2:OriginalMessageId', request.messageId);
+  if (request.transactionCode)
+    add(response, NS.types, 'ns2:OriginalTransactionCode', request.transactionCode);
   add(response, NS.types, 'ns2:ReferenceMessageID', request.referenceMessageId);
   writeResponseData(add, response, answerId, sender.mnemonic, outcome);
   const metadata = {

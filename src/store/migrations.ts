@@ -249,6 +249,15 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('rate_buckets').execute();
     },
   },
+  '0015_queue_transaction_code': {
+    // A request's TransactionCode, echoed as OriginalTransactionCode in the answers to it.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('queue_messages').addColumn('transaction_code', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('queue_messages').dropColumn('transaction_code').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
