@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { queueStatisticsXml, takeXml } from '../../src/client/queued.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
-import { parseDom } from '../../src/xml/dom.js';
+import { childElements, parseDom } from '../../src/xml/dom.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
 import { readFault } from '../foundation/helpers.js';
 import { sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
@@ -132,5 +132,35 @@ describe('contract: official limits and elements (message-exchange 1.1)', () => 
     } finally {
       schemas.dispose();
     }
+  });
+});
+
+describe('contract: attachment size limit (limits.maxAttachmentBytes = 1000)', () => {
+  let gateway: TestGateway;
+  let consumer: QueueClient;
+  before(async () => {
+    gateway = await startTestGateway({ overrides: { 'limits.maxAttachmentBytes': 1000 } });
+    await addQueueRoute(gateway);
+    consumer = new QueueClient(gateway.endpoint, CONSUMER);
+  });
+  after(() => gateway.stop());
+
+  const files = (...sizes: number[]) =>
+    sizes.map((size, i) => ({
+      contentId: `f${i}`,
+      mimeType: 'application/pdf',
+      content: Buffer.alloc(size, i),
+    }));
+
+  it('attachments of 1000 bytes in all are accepted; 1001 are AttachmentSizeLimitExceeded with both sizes', async () => {
+    expect((await consumer.sendRequest(undefined, { attachments: files(600, 400) })).status).to.equal(200);
+    const over = await consumer.sendRequest(undefined, { attachments: files(600, 401) });
+    expect(over.status).to.equal(500);
+    const fault = readFault(over.body);
+    expect(fault.element).to.equal('AttachmentSizeLimitExceeded');
+    const fields = Object.fromEntries(
+      childElements(fault.detail).map((e) => [e.localName ?? '', e.textContent ?? '']),
+    );
+    expect(fields).to.include({ PermittedTotalAttachmentSize: '1000', RealTotalAttachmentSize: '1001' });
   });
 });
