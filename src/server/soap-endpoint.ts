@@ -8,6 +8,7 @@ import { newExchange } from '../exchange/context.js';
 import type { Pipeline } from '../exchange/pipeline.js';
 import type { Logger } from '../logging/logger.js';
 import type { Contract } from '../soap/contract.js';
+import { encodeMtom } from '../soap/mtom.js';
 import { discardRest, readBody, type ReadBody } from './body.js';
 import type { GatewayMetrics } from './metrics.js';
 
@@ -90,6 +91,12 @@ export function soapEndpoint(parts: SoapEndpointParts): Router {
       await discardRest(req, parts.discardBodyBytes);
       res.setHeader('Connection', 'close');
     }
+    // An MTOM request is answered in MTOM when its answer carries attachments, plain otherwise.
+    const mtom =
+      exchange.mtom && result.status === 200
+        ? encodeMtom(result.body, exchange.version.mediaType)
+        : undefined;
+    if (mtom) return void res.status(200).type(mtom.contentType).send(mtom.body);
     res.status(result.status).type(result.contentType).send(result.body);
   });
 

@@ -5,10 +5,11 @@
  * 1.0, section 3.2): each Include is replaced by the base64 text of its part, so schema validation and signatures
  * see exactly what the sender signed. Multipart framing is parsed by @mjackson/multipart-parser.
  */
+import { randomUUID } from 'node:crypto';
 import { MIMEType } from 'node:util';
 import { MultipartParseError, parseMultipart } from '@mjackson/multipart-parser';
 import { GatewayFault } from './faults.js';
-import type { Document, Element } from '../xml/dom.js';
+import { parseDom, serializeXml, type Document, type Element } from '../xml/dom.js';
 
 export const XOP_NS = 'http://www.w3.org/2004/08/xop/include';
 
@@ -85,3 +86,52 @@ function safeDecode(text: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * An answer in MTOM, for an MTOM request whose answer carries attachments: each `AttachmentContent/Content` becomes
+ * a binary part named by an `xop:Include`, and the envelope the root part. Undefined when there is nothing to move,
+ * so such answers stay plain. Signatures hold: the XOP-decoded infoset is the answer as signed.
+ */
+export function encodeMtom(
+  xml: string,
+  soapMediaType: string,
+): { body: Buffer; contentType: string } | undefined {
+  const doc = parseDom(xml);
+  const contents = (Array.from(doc.getElementsByTagNameNS('*', 'Content')) as Element[]).filter(
+    (e) =>
+      BASIC_NS.test(e.namespaceURI ?? '') &&
+      (e.parentNode as Element | null)?.localName === 'AttachmentContent',
+  );
+  if (contents.length === 0) return undefined;
+  const boundary = `uuid:${randomUUID()}`;
+  const rootId = `root.${randomUUID()}@smev-gateway`;
+  const binary: Buffer[] = [];
+  for (const content of contents) {
+    const id = `${randomUUID()}@smev-gateway`;
+    const bytes = Buffer.from(content.textContent ?? '', 'base64');
+    while (content.firstChild) content.removeChild(content.firstChild);
+    const include = doc.createElementNS(XOP_NS, 'xop:Include');
+    include.setAttribute('href', `cid:${id}`);
+    content.appendChild(include);
+    binary.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Type: application/octet-stream\r\n` +
+          `Content-Transfer-Encoding: binary\r\nContent-ID: <${id}>\r\n\r\n`,
+      ),
+      bytes,
+      Buffer.from('\r\n'),
+    );
+  }
+  const root = Buffer.from(
+    `--${boundary}\r\nContent-Type: application/xop+xml; charset=UTF-8; type="${soapMediaType}"\r\n` +
+      `Content-Transfer-Encoding: binary\r\nContent-ID: <${rootId}>\r\n\r\n${serializeXml(doc)}\r\n`,
+  );
+  return {
+    body: Buffer.concat([root, ...binary, Buffer.from(`--${boundary}--\r\n`)]),
+    contentType:
+      `multipart/related; type="application/xop+xml"; boundary="${boundary}"; ` +
+      `start="<${rootId}>"; start-info="${soapMediaType}"`,
+  };
+}
+
+const BASIC_NS = /^urn:\/\/x-artefacts-smev-gov-ru\/services\/message-exchange\/types\/basic\/1\.[123]$/;

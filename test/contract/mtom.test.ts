@@ -7,7 +7,11 @@
  * multipart/related that is not XOP.
  */
 import { expect } from 'chai';
-import { sendRequestXml } from '../../src/client/queued.js';
+import { MIMEType } from 'node:util';
+import { parseMultipart } from '@mjackson/multipart-parser';
+import { readHandedOut, sendRequestXml, takeXml } from '../../src/client/queued.js';
+import { decodeXop } from '../../src/soap/mtom.js';
+import { parseDom, serializeXml } from '../../src/xml/dom.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { readFault, rawHttp } from '../foundation/helpers.js';
 import { sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
@@ -129,6 +133,40 @@ describe('contract: MTOM/XOP requests', () => {
     );
     const fault = readFault(refused.body);
     expect([fault.element, fault.code]).to.deep.equal(['SignatureVerificationFault', 'SignatureIsInvalid']);
+  });
+
+  it('a GetRequest in MTOM is answered in MTOM when the message carries files, plain when the queue is empty', async () => {
+    const file = Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 13) % 256));
+    const sent = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload: '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>files</q:Text></q:Question>',
+      attachments: [{ contentId: 'doc1', mimeType: 'application/pdf', content: file }],
+    });
+    expect((await postMtom(gateway, mtomBody(sent.xml, []))).status).to.equal(200);
+    const take = (at: Date) =>
+      rawHttp(gateway.endpoint, {
+        chunks: [mtomBody(takeXml(SOAP11, sampleKey(PROVIDER), 'GetRequest', undefined, at), [])],
+        headers: { 'content-type': CONTENT_TYPE, soapaction: '"urn:GetRequest"' },
+      });
+    const answer = await take(new Date());
+    expect(answer.status, answer.body).to.equal(200);
+    const type = new MIMEType(String(answer.headers['content-type']));
+    expect(type.essence).to.equal('multipart/related');
+    expect(type.params.get('type')).to.equal('application/xop+xml');
+    const parts = [...parseMultipart(answer.bytes!, { boundary: type.params.get('boundary')! })];
+    expect(parts).to.have.length(2);
+    const root = Buffer.from(parts[0]!.bytes).toString('utf8');
+    expect(root).to.contain('xop:Include');
+    expect(root).to.not.contain(file.toString('base64'));
+    expect(Buffer.compare(Buffer.from(parts[1]!.bytes), file)).to.equal(0);
+    // Decoded, it is the answer a plain request gets.
+    const doc = parseDom(root);
+    decodeXop(doc, new Map([[(parts[1]!.headers.get('content-id') ?? '').replace(/^<|>$/g, ''), file]]));
+    expect(readHandedOut(serializeXml(doc))?.attachments[0]?.content.equals(file)).to.equal(true);
+    expect(readHandedOut(serializeXml(doc))?.messageId).to.equal(sent.messageId);
+    await provider.ack(sent.messageId);
+    const empty = await take(new Date(Date.now() - 1000));
+    expect(empty.status).to.equal(200);
+    expect(empty.headers['content-type']).to.match(/^text\/xml/);
   });
 
   it('an xop:Include naming no part is InvalidContent', async () => {

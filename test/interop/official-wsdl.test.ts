@@ -26,6 +26,7 @@ interface Seen {
   readonly mode: string;
   readonly operation: string;
   readonly parts: number;
+  readonly answerParts: number;
   readonly status: number;
   readonly kind: string;
   readonly valid: boolean;
@@ -94,6 +95,11 @@ describe('interop: clients generated from the official SMEV 3 1.1 WSDL', functio
       expectValid(seen);
     }
     expect(first.signed.map((s) => s.parts)).to.deep.equal([0, 1, 0, 0]);
+    // The MTOM GetRequest is answered in MTOM, its file a binary part; zeep reads it with the official binding.
+    expect(first.signed.map((s) => s.answerParts)).to.deep.equal([0, 0, 0, 1]);
+    expect(first.signed[3]?.answer?.AttachmentContentList?.AttachmentContent?.[0]?.Content).to.deep.equal({
+      bytes: 5000,
+    });
     const takenIds = first.signed.slice(2).map((s) => {
       const request = s.answer?.Request;
       expect(request?.SenderProvidedRequestData?.MessageID, JSON.stringify(s.answer)).to.be.a('string');

@@ -8,6 +8,7 @@ with the official binding; every answer body element (or fault detail element) i
 against the official schemas next to the WSDL. Then an unsigned GetIncomingQueueStatistics is built by zeep from
 objects (the official schema lets its signature out) and its fault read. Prints one JSON object.
 """
+import base64
 import json
 import os
 import sys
@@ -15,6 +16,7 @@ import uuid
 
 import zeep
 from lxml import etree
+from requests_toolbelt.multipart.decoder import MultipartDecoder
 from zeep.exceptions import Fault
 from zeep.helpers import serialize_object
 
@@ -48,7 +50,7 @@ def mtom(envelope):
         if content.getparent() is None or etree.QName(content.getparent()).localname != 'AttachmentContent':
             continue
         cid = '%s@zeep.example' % uuid.uuid4()
-        parts.append((cid, __import__('base64').b64decode(content.text)))
+        parts.append((cid, base64.b64decode(content.text)))
         content.text = None
         include = etree.SubElement(content, '{%s}Include' % XOP, nsmap={'xop': XOP})
         include.set('href', 'cid:' + cid)
@@ -74,6 +76,21 @@ def mtom(envelope):
         'start="<root.message@cxf.apache.org>"; start-info="text/xml"' % boundary
     )
     return b''.join(body), content_type, len(parts)
+
+
+def decoded(reply):
+    """The answer's envelope: an MTOM answer's root part with each xop:Include replaced by its part, in base64."""
+    content_type = reply.headers.get('Content-Type', '')
+    if not content_type.startswith('multipart/related'):
+        return reply.content, 0
+    parts = MultipartDecoder(reply.content, content_type).parts
+    by_id = {p.headers[b'Content-ID'].decode().strip('<>'): p.content for p in parts[1:]}
+    envelope = etree.fromstring(parts[0].content)
+    for include in list(envelope.iter('{%s}Include' % XOP)):
+        parent = include.getparent()
+        parent.remove(include)
+        parent.text = base64.b64encode(by_id[include.get('href')[4:]]).decode()
+    return etree.tostring(envelope), len(parts) - 1
 
 
 def body_element(reply_content):
@@ -110,11 +127,13 @@ def main():
         else:
             headers['Content-Type'] = 'text/xml; charset=utf-8'
             reply = client.transport.post_xml(endpoint, envelope, headers)
-        kind, element = body_element(reply.content)
+        content, answer_parts = decoded(reply)
+        kind, element = body_element(content)
         against = faults if kind == 'fault' else types
         valid = element is not None and against.validate(element)
         seen_one = {
-            'mode': mode, 'operation': operation, 'parts': parts, 'status': reply.status_code, 'kind': kind,
+            'mode': mode, 'operation': operation, 'parts': parts, 'answerParts': answer_parts,
+            'status': reply.status_code, 'kind': kind,
             'valid': bool(valid), 'errors': [str(e) for e in against.error_log] if not valid else [],
         }
         try:
