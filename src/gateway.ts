@@ -177,6 +177,7 @@ export async function startGateway(
     log,
     store,
     maxBodyBytes: config.limits.maxBodyBytes,
+    discardBodyBytes: config.limits.discardBodyBytes,
     publicUrl: config.publicUrl,
     registry,
     trail,

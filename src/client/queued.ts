@@ -83,6 +83,10 @@ export interface SendRequestOptions {
   readonly messageId?: string;
   readonly endOfLife?: Date;
   readonly testMessage?: boolean;
+  /** Echoed by the gateway as OriginalTransactionCode in the answer. */
+  readonly transactionCode?: string;
+  /** Send an (empty) BusinessProcessMetadata, as the official schema allows. */
+  readonly businessProcessMetadata?: boolean;
 }
 
 export function sendRequestXml(
@@ -94,9 +98,12 @@ export function sendRequestXml(
   const m = new Message(version, 'SendRequest');
   const data = m.block(NS.types, 'ns2:SenderProvidedRequestData');
   m.add(data, NS.types, 'ns2:MessageID', messageId);
+  if (options.transactionCode !== undefined)
+    m.add(data, NS.types, 'ns2:TransactionCode', options.transactionCode);
   if (options.endOfLife) m.add(data, NS.types, 'ns2:EOL', options.endOfLife.toISOString());
   m.content(data, options.payload);
   m.attachments(data, options.attachments ?? []);
+  if (options.businessProcessMetadata) m.add(data, NS.types, 'ns2:BusinessProcessMetadata');
   if (options.testMessage) m.add(data, NS.types, 'ns2:TestMessage');
   return { xml: m.sign(data, key), messageId };
 }
@@ -158,8 +165,15 @@ export function ackXml(version: SoapVersion, key: SigningKey, messageId: string,
 }
 
 /** GetStatus and GetIncomingQueueStatistics sign a Timestamp and nothing else. */
-function timestampedXml(version: SoapVersion, key: SigningKey, operation: string, at: Date): string {
+function timestampedXml(
+  version: SoapVersion,
+  key: SigningKey,
+  operation: string,
+  at: Date,
+  nodeId?: string,
+): string {
   const m = new Message(version, operation);
+  if (nodeId !== undefined) m.add(m.op, NS.types, 'ns2:NodeID', nodeId);
   const timestamp = m.block(NS.basic, 'ns3:Timestamp');
   timestamp.appendChild(m.doc.createTextNode(at.toISOString()));
   return m.sign(timestamp, key);
@@ -169,8 +183,13 @@ export function getStatusXml(version: SoapVersion, key: SigningKey, at = new Dat
   return timestampedXml(version, key, 'GetStatus', at);
 }
 
-export function queueStatisticsXml(version: SoapVersion, key: SigningKey, at = new Date()): string {
-  return timestampedXml(version, key, 'GetIncomingQueueStatistics', at);
+export function queueStatisticsXml(
+  version: SoapVersion,
+  key: SigningKey,
+  at = new Date(),
+  nodeId?: string,
+): string {
+  return timestampedXml(version, key, 'GetIncomingQueueStatistics', at, nodeId);
 }
 
 /** A GetIncomingQueueStatistics answer: each queue's name and its pending messages. */

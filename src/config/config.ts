@@ -42,6 +42,21 @@ export const ConfigSchema = z
         maxAttributes: z.coerce.number().int().positive().default(256),
         /** Elements and comments per message: bounds the time a body can cost before its signature is checked. */
         maxNodes: z.coerce.number().int().positive().default(100_000),
+        /**
+         * Bytes of an oversize body read and discarded before its fault is sent, so clients that write the whole
+         * body before reading see the fault; past this the connection is closed unread.
+         */
+        discardBodyBytes: z.coerce
+          .number()
+          .int()
+          .nonnegative()
+          .default(64 * 1024 * 1024),
+        /** Total size of one message's attachments, decoded (AttachmentSizeLimitExceeded past it). */
+        maxAttachmentBytes: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(4 * 1024 * 1024),
         /** Seconds to let in-flight exchanges finish after SIGTERM. */
         shutdownGraceSeconds: z.coerce.number().positive().default(10),
         providerTimeoutMs: z.coerce.number().int().positive().default(10_000),
@@ -49,6 +64,8 @@ export const ConfigSchema = z
       .strict()
       .default({
         maxBodyBytes: 5 * 1024 * 1024,
+        discardBodyBytes: 64 * 1024 * 1024,
+        maxAttachmentBytes: 4 * 1024 * 1024,
         maxDepth: 64,
         maxAttributes: 256,
         maxNodes: 100_000,

@@ -38,6 +38,8 @@ export function writeCallAnswer(
   const response = add(call, NS.types, 'ns2:Response');
   response.setAttribute('Id', SMEV_BLOCK_ID);
   add(response, NS.types, 'ns2:OriginalMessageId', request.messageId);
+  if (request.transactionCode)
+    add(response, NS.types, 'ns2:OriginalTransactionCode', request.transactionCode);
   add(response, NS.types, 'ns2:ReferenceMessageID', request.referenceMessageId);
   const data = writeResponseData(add, response, answerId, sender.mnemonic, outcome);
   const metadata = {

@@ -60,3 +60,36 @@ export function requireNoAttachments(attachments: string | undefined, provider: 
     );
   }
 }
+
+/**
+ * The decoded size of the files in `AttachmentContentList`, against the limit (`limits.maxAttachmentBytes`):
+ * past it the message is refused with SMEV's AttachmentSizeLimitExceeded, naming both sizes.
+ */
+export function requireAttachmentSize(operationElement: Element, limit: number | undefined): void {
+  if (limit === undefined) return;
+  const contentList = firstChildElement(operationElement, NS.basic, 'AttachmentContentList');
+  if (!contentList) return;
+  let total = 0;
+  for (const content of childElements(contentList)) {
+    total += base64Bytes(childText(content, NS.basic, 'Content') ?? '');
+  }
+  if (total > limit) {
+    throw new GatewayFault(
+      'AttachmentSizeLimitExceeded',
+      `the attachments hold ${total} bytes, more than the ${limit} permitted`,
+      {
+        fields: [
+          ['PermittedTotalAttachmentSize', String(limit)],
+          ['RealTotalAttachmentSize', String(total)],
+        ],
+      },
+    );
+  }
+}
+
+/** Bytes that base64 text decodes to, without decoding it. */
+function base64Bytes(text: string): number {
+  const compact = text.replace(/\s+/g, '');
+  const padding = compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0;
+  return Math.max(0, Math.floor((compact.length * 3) / 4) - padding);
+}

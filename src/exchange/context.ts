@@ -6,6 +6,7 @@
 import type { Logger } from '../logging/logger.js';
 import type { ProviderOutcome } from '../providers/contract.js';
 import type { SoapEnvelope } from '../soap/envelope.js';
+import type { MtomParts } from '../soap/mtom.js';
 import type { GatewayFault } from '../soap/faults.js';
 import { SOAP11, type SoapVersion } from '../soap/version.js';
 import type { Document } from '../xml/dom.js';
@@ -30,6 +31,8 @@ export interface Exchange {
   version: SoapVersion;
   text?: string;
   doc?: Document;
+  /** An MTOM request's root part and the parts its xop:Include elements name. */
+  mtom?: MtomParts;
   envelope?: SoapEnvelope;
   /** The operation's signed block (every operation has one). */
   signed?: SignedPart;

@@ -110,6 +110,7 @@ export interface QueuedRequest {
   readonly replyTo: string;
   readonly body: string;
   readonly attachments?: string | undefined;
+  readonly transactionCode?: string | undefined;
   /** Epoch ms: the request's lifetime ends (the configured lifetime, or its own EOL when earlier). */
   readonly expiresAt: number;
 }
@@ -122,6 +123,7 @@ export interface OpenRequest {
   readonly provider: string;
   readonly state: string;
   readonly expiresAt: number;
+  readonly transactionCode: string | undefined;
 }
 
 export interface QueuedAnswer {

@@ -112,7 +112,12 @@ export class HostedWorker {
     const { doc, slots } = writeHostedResponse(
       outcome,
       answerId,
-      { messageId: request.messageId, referenceMessageId: request.referenceMessageId, replyTo },
+      {
+        messageId: request.messageId,
+        referenceMessageId: request.referenceMessageId,
+        replyTo,
+        transactionCode: request.transactionCode,
+      },
       {
         messageId: answerId,
         type: 'RESPONSE',
@@ -136,6 +141,7 @@ export class HostedWorker {
           provider: taken.provider,
           state: 'delivered',
           expiresAt: Number.MAX_SAFE_INTEGER,
+          transactionCode: request.transactionCode,
         },
         messageType:
           outcome.kind === 'answer'

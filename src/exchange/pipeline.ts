@@ -3,6 +3,7 @@
  * GatewayFault; the fault becomes the answer (signed when the gateway can attribute it) and is logged like any
  * other exchange. An unexpected error is our fault: it is logged with its stack and answered as SMEVFailure.
  */
+import { requireAttachmentSize } from './attachments.js';
 import { GatewayFault, isGatewayFault } from '../soap/faults.js';
 import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
 import { serializeXml } from '../xml/dom.js';
@@ -28,7 +29,11 @@ import { validate } from './steps/validate.js';
 import { verify } from './steps/verify.js';
 
 export interface PipelineParts {
-  readonly limits: XmlLimits & { readonly maxBodyBytes: number; readonly providerTimeoutMs: number };
+  readonly limits: XmlLimits & {
+    readonly maxBodyBytes: number;
+    readonly providerTimeoutMs: number;
+    readonly maxAttachmentBytes?: number;
+  };
   readonly schemas: SchemaSet;
   readonly verifier: SignatureVerifier;
   readonly replay: ReplayGuard;
@@ -95,6 +100,10 @@ export class Pipeline {
       const entry = OPERATION_TABLE[need(exchange.envelope, 'envelope').operation.name];
       validate(exchange, parts.schemas);
       entry.read(exchange, parts);
+      requireAttachmentSize(
+        need(exchange.envelope, 'envelope').operationElement,
+        parts.limits.maxAttachmentBytes,
+      );
       await verify(exchange, parts.verifier);
       await parts.quota?.take(need(exchange.sender, 'sender').mnemonic, exchange.receivedAt);
       exchange.responseXml = this.sign(await entry.run(exchange, parts));

@@ -27,7 +27,12 @@ export function queuedElement(
   signedBlock: Element,
   callerSignature: Element | undefined,
   meta: Metadata,
-  extra: { replyTo?: string; originalMessageId?: string; referenceMessageId?: string },
+  extra: {
+    replyTo?: string;
+    originalMessageId?: string;
+    originalTransactionCode?: string | undefined;
+    referenceMessageId?: string;
+  },
 ): string {
   const doc = new DOMImplementation().createDocument(NS.types, `ns2:${kind}`, null);
   const root = doc.documentElement as Element;
@@ -35,6 +40,9 @@ export function queuedElement(
   const add = adder(doc);
   if (kind === 'Response') {
     if (extra.originalMessageId) add(root, NS.types, 'ns2:OriginalMessageId', extra.originalMessageId);
+    // SMEV 3 echoes the request's TransactionCode in the answer.
+    if (extra.originalTransactionCode)
+      add(root, NS.types, 'ns2:OriginalTransactionCode', extra.originalTransactionCode);
     if (extra.referenceMessageId) add(root, NS.types, 'ns2:ReferenceMessageID', extra.referenceMessageId);
   }
   // The caller's block travels as received, so its signature still verifies for the party that takes it.
@@ -153,7 +161,12 @@ export function writeAckAnswer(version: SoapVersion): Document {
 export function writeHostedResponse(
   outcome: ResponseOutcome,
   answerId: string,
-  request: { messageId: string; referenceMessageId: string; replyTo: string },
+  request: {
+    messageId: string;
+    referenceMessageId: string;
+    replyTo: string;
+    transactionCode?: string | undefined;
+  },
   meta: Metadata,
 ): WrittenAnswer {
   const doc = new DOMImplementation().createDocument(NS.types, 'ns2:ResponseMessage', null);
@@ -162,6 +175,8 @@ export function writeHostedResponse(
   const response = add(holder, NS.types, 'ns2:Response');
   response.setAttribute('Id', SMEV_BLOCK_ID);
   add(response, NS.types, 'ns2:OriginalMessageId', request.messageId);
+  if (request.transactionCode)
+    add(response, NS.types, 'ns2:OriginalTransactionCode', request.transactionCode);
   add(response, NS.types, 'ns2:ReferenceMessageID', request.referenceMessageId);
   const data = writeResponseData(add, response, answerId, request.replyTo, outcome);
   writeMetadata(add, response, meta);

@@ -66,6 +66,7 @@ export async function sendRequest(exchange: Exchange, parts: PipelineParts): Pro
       replyTo,
       body: queuedElement('Request', request.signedBlock, request.callerSignature, meta, { replyTo }),
       attachments: request.attachments,
+      transactionCode: request.transactionCode,
       expiresAt: Math.min(now.getTime() + queue.lifetimeMs, endOfLife ?? Infinity),
     },
     now,
@@ -113,6 +114,7 @@ export async function sendResponse(exchange: Exchange, parts: PipelineParts): Pr
         : request.messageType,
       body: queuedElement('Response', response.signedBlock, response.callerSignature, meta, {
         originalMessageId: request.messageId,
+        originalTransactionCode: request.transactionCode,
       }),
       attachments: response.attachments,
       // expired requests are refused by the queue as closed

@@ -4,6 +4,7 @@
  * signature step verifies.
  */
 import { NS } from '../soap/namespaces.js';
+import { transactionCodeOf } from './transaction-code.js';
 import { GatewayFault } from '../soap/faults.js';
 import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
 import type { MessageType } from '../providers/contract.js';
@@ -50,7 +51,7 @@ export function readSenderRequest(operationElement: Element): SenderRequest {
     signedBlockId: signedBlock.getAttribute('Id') ?? '',
     messageId: messageId.trim(),
     referenceMessageId: childText(signedBlock, NS.types, 'ReferenceMessageID')?.trim() ?? messageId.trim(),
-    transactionCode: childText(signedBlock, NS.types, 'TransactionCode')?.trim(),
+    transactionCode: transactionCodeOf(signedBlock),
     testMessage: firstChildElement(signedBlock, NS.types, 'TestMessage') !== undefined,
     endOfLife: dateOf(childText(signedBlock, NS.types, 'EOL')),
     payload,

@@ -68,10 +68,16 @@ export class StoreQueue implements MessageQueue {
         .executeTakeFirst();
       const depth = Number(row?.depth ?? 0);
       if (depth >= this.settings.maxDepth) {
+        // SMEV 3's fault for a full recipient queue; the broker is the gateway's own store.
         throw new GatewayFault(
-          'QuoteLimitExceeded',
+          'DestinationOverflow',
           `the queue of ${request.recipient} holds ${depth} requests, its limit`,
-          { fields: [['RemainedTotalQuoteSize', '0']] },
+          {
+            fields: [
+              ['MessageBrokerAddress', 'smev-gateway'],
+              ['DestinationName', request.recipient],
+            ],
+          },
         );
       }
     }
@@ -92,6 +98,7 @@ export class StoreQueue implements MessageQueue {
           state: 'queued',
           body: request.body,
           attachments: request.attachments ?? null,
+          transaction_code: request.transactionCode ?? null,
           created_at: at,
           visible_at: at,
           expires_at: request.expiresAt,
@@ -118,6 +125,7 @@ export class StoreQueue implements MessageQueue {
         'expires_at',
         'message_namespace',
         'message_local_name',
+        'transaction_code',
       ])
       .where('reply_to', '=', replyTo)
       .where('kind', '=', 'request')
@@ -131,6 +139,7 @@ export class StoreQueue implements MessageQueue {
         provider: row.provider,
         state: row.state,
         expiresAt: Number(row.expires_at),
+        transactionCode: row.transaction_code ?? undefined,
       }
     );
   }

@@ -83,3 +83,35 @@ function readRaw(request: IncomingMessage, limit: number): Promise<ReadBody> {
     request.once('error', reject);
   });
 }
+
+/**
+ * After an oversize body was refused unread: read and discard the rest, up to `bound` bytes, so a client that
+ * writes its whole body before it reads (Java's HTTP clients do) gets the fault instead of a reset connection.
+ * Resolves true once the body has ended, false when it is larger than the bound or the client went away (the
+ * connection is then closed after the answer, as before).
+ */
+export function discardRest(request: IncomingMessage, bound: number): Promise<boolean> {
+  if (request.readableEnded) return Promise.resolve(true);
+  const announced = Number(request.headers['content-length']);
+  if (Number.isFinite(announced) && announced > bound) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    let size = 0;
+    const done = (ended: boolean) => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('close', onClose);
+      if (!ended) request.pause();
+      resolve(ended);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > bound) done(false);
+    };
+    const onEnd = () => done(true);
+    const onClose = () => done(request.readableEnded);
+    request.on('data', onData);
+    request.once('end', onEnd);
+    request.once('close', onClose);
+    request.resume();
+  });
+}

@@ -8,7 +8,8 @@ import { newExchange } from '../exchange/context.js';
 import type { Pipeline } from '../exchange/pipeline.js';
 import type { Logger } from '../logging/logger.js';
 import type { Contract } from '../soap/contract.js';
-import { readBody, type ReadBody } from './body.js';
+import { encodeMtom } from '../soap/mtom.js';
+import { discardRest, readBody, type ReadBody } from './body.js';
 import type { GatewayMetrics } from './metrics.js';
 
 export interface SoapEndpointParts {
@@ -17,6 +18,8 @@ export interface SoapEndpointParts {
   readonly metrics: GatewayMetrics;
   readonly log: Logger;
   readonly maxBodyBytes: number;
+  /** How much of an oversize body is read and discarded before the fault is sent (`limits.discardBodyBytes`). */
+  readonly discardBodyBytes: number;
   readonly publicUrl: string | undefined;
 }
 
@@ -83,8 +86,17 @@ export function soapEndpoint(parts: SoapEndpointParts): Router {
       messageId: exchange.request?.messageId,
       ms: Math.round(seconds * 1e4) / 10,
     });
-    // An unread oversize body is not drained: the connection closes after the fault.
-    if (tooLarge) res.setHeader('Connection', 'close');
+    // An oversize body is drained up to a bound so the client reads the fault; the connection closes after it.
+    if (tooLarge) {
+      await discardRest(req, parts.discardBodyBytes);
+      res.setHeader('Connection', 'close');
+    }
+    // An MTOM request is answered in MTOM when its answer carries attachments, plain otherwise.
+    const mtom =
+      exchange.mtom && result.status === 200
+        ? encodeMtom(result.body, exchange.version.mediaType)
+        : undefined;
+    if (mtom) return void res.status(200).type(mtom.contentType).send(mtom.body);
     res.status(result.status).type(result.contentType).send(result.body);
   });
 

@@ -3,6 +3,8 @@
  * between the versions lives in this one table.
  */
 import { GatewayFault } from './faults.js';
+import type { MIMEType } from 'node:util';
+import { multipartRelated } from './mtom.js';
 import { NS } from './namespaces.js';
 
 export interface SoapVersion {
@@ -34,6 +36,8 @@ export interface SoapRequestHead {
   readonly version: SoapVersion;
   /** SOAPAction (1.1) or the `action` media-type parameter (1.2), unquoted; undefined when absent. */
   readonly action: string | undefined;
+  /** An MTOM/XOP request: its multipart/related media type, whose root part holds the envelope. */
+  readonly mtom?: MIMEType;
 }
 
 /** Which SOAP version the request speaks, from its Content-Type, and the action it names. */
@@ -41,6 +45,20 @@ export function readRequestHead(
   contentType: string | undefined,
   soapActionHeader: string | undefined,
 ): SoapRequestHead {
+  const related = multipartRelated(contentType);
+  if (related) {
+    if ((related.params.get('type') ?? '').toLowerCase() !== 'application/xop+xml') {
+      throw new GatewayFault(
+        'UnsupportedMediaType',
+        'multipart/related is accepted as MTOM only: type="application/xop+xml"',
+      );
+    }
+    // start-info names the SOAP media type of the root part (SOAP 1.2 may carry its action beside it).
+    const startInfo = related.params.get('start-info') ?? 'text/xml';
+    const action = related.params.get('action');
+    const inner = readRequestHead(action ? `${startInfo}; action="${action}"` : startInfo, soapActionHeader);
+    return { ...inner, mtom: related };
+  }
   const [mediaType = '', ...parameters] = (contentType ?? '').split(';').map((part) => part.trim());
   const parameter = (name: string) => {
     const found = parameters.find((p) => p.toLowerCase().startsWith(`${name}=`));

@@ -274,6 +274,15 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0015_queue_transaction_code': {
+    // A request's TransactionCode, echoed as OriginalTransactionCode in the answers to it.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('queue_messages').addColumn('transaction_code', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('queue_messages').dropColumn('transaction_code').execute();
+    },
+  },
   '0020_regional_registry': regionalRegistry,
   '0021_reference_books': referenceBooks,
 };

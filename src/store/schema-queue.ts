@@ -27,6 +27,8 @@ export interface QueueMessageTable {
   body: string;
   /** The message's `AttachmentContentList`, serialised; null when it carries none. */
   attachments: string | null;
+  /** A request's TransactionCode (migration 0015), echoed as OriginalTransactionCode; null when it has none. */
+  transaction_code?: string | null;
   created_at: number;
   visible_at: number;
   expires_at: number;

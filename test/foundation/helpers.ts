@@ -15,6 +15,8 @@ export interface RawResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
+  /** The body as bytes (an MTOM answer's binary parts do not survive decoding as text). */
+  readonly bytes?: Buffer;
   /** Milliseconds from sending the request to the end of the answer. */
   readonly ms: number;
 }
@@ -51,6 +53,7 @@ export function rawHttp(baseUrl: string, options: RawRequest): Promise<RawRespon
             status: res.statusCode ?? 0,
             headers: res.headers,
             body: Buffer.concat(parts).toString('utf8'),
+            bytes: Buffer.concat(parts),
             ms: performance.now() - started,
           }),
         );

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { getStatusXml } from '../../src/client/queued.js';
 import { SOAP11 } from '../../src/soap/version.js';
+import { childElements } from '../../src/xml/dom.js';
+import { readFault } from '../foundation/helpers.js';
 import { dropSchema, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { addQueueRoute, CONSUMER, PROVIDER, QueueClient } from './support.js';
 
@@ -68,13 +70,18 @@ describe('Queue: visibility timeout, lifetime and quotas', function () {
     });
     after(() => gateway.stop());
 
-    it('refuses a request beyond the recipient queue depth with QuoteLimitExceeded', async () => {
+    it("refuses a request beyond the recipient queue depth with DestinationOverflow naming the recipient's queue", async () => {
       const consumer = new QueueClient(gateway.endpoint, CONSUMER);
       expect((await consumer.sendRequest()).status).to.equal(200);
       expect((await consumer.sendRequest()).status).to.equal(200);
       const third = await consumer.sendRequest();
-      expect(third.body).to.contain('QuoteLimitExceeded');
-      expect(third.body).to.contain('RemainedTotalQuoteSize');
+      const fault = readFault(third.body);
+      expect([fault.element, fault.code]).to.deep.equal(['DestinationOverflow', 'DestinationOverflow']);
+      const fields = childElements(fault.detail).map((e) => [e.localName, e.textContent]);
+      expect(fields.slice(2)).to.deep.equal([
+        ['MessageBrokerAddress', 'smev-gateway'],
+        ['DestinationName', PROVIDER],
+      ]);
     });
 
     it('refuses a sending system beyond its rate, other systems unaffected', async () => {

@@ -1,5 +1,6 @@
 /** Step 1, receive: the body fits the size limit, its content coding was undone, and its media type names a SOAP version. */
 import { GatewayFault } from '../../soap/faults.js';
+import { splitMtom } from '../../soap/mtom.js';
 import { readRequestHead } from '../../soap/version.js';
 import type { Exchange } from '../context.js';
 
@@ -12,5 +13,6 @@ export function receive(exchange: Exchange, maxBodyBytes: number): { action: str
   const coding = exchange.incoming.codingProblem;
   if (coding)
     throw new GatewayFault(coding.unsupported ? 'UnsupportedMediaType' : 'MalformedXml', coding.message);
+  if (head.mtom) exchange.mtom = splitMtom(exchange.incoming.body, head.mtom);
   return { action: head.action };
 }

@@ -1,0 +1,137 @@
+/**
+ * MTOM/XOP requests (`multipart/related; type="application/xop+xml"`), as clients generated from the official
+ * SMEV 3 WSDL send them, even with nothing binary: the root part is the envelope, and each `xop:Include` in it
+ * stands for the bytes of the part its `href="cid:…"` names. The message is read as the XOP-decoded infoset (XOP
+ * 1.0, section 3.2): each Include is replaced by the base64 text of its part, so schema validation and signatures
+ * see exactly what the sender signed. Multipart framing is parsed by @mjackson/multipart-parser.
+ */
+import { randomUUID } from 'node:crypto';
+import { MIMEType } from 'node:util';
+import { MultipartParseError, parseMultipart } from '@mjackson/multipart-parser';
+import { GatewayFault } from './faults.js';
+import { parseDom, serializeXml, type Document, type Element } from '../xml/dom.js';
+
+export const XOP_NS = 'http://www.w3.org/2004/08/xop/include';
+
+export interface MtomParts {
+  /** The root part: the SOAP envelope with its xop:Include elements. */
+  readonly root: Buffer;
+  /** The other parts by Content-ID (without the angle brackets). */
+  readonly parts: ReadonlyMap<string, Buffer>;
+}
+
+/** The media type's parameters, or undefined when it is not multipart/related. */
+export function multipartRelated(contentType: string | undefined): MIMEType | undefined {
+  if (!contentType || !/^\s*multipart\/related\s*(;|$)/i.test(contentType)) return undefined;
+  try {
+    return new MIMEType(contentType);
+  } catch {
+    throw new GatewayFault('UnsupportedMediaType', 'the multipart/related content type is malformed');
+  }
+}
+
+/** Split an MTOM body into its root and the parts the root refers to; bounded by the body limit already read. */
+export function splitMtom(body: Buffer, type: MIMEType): MtomParts {
+  const boundary = type.params.get('boundary');
+  if (!boundary) throw new GatewayFault('UnsupportedMediaType', 'multipart/related without a boundary');
+  const start = type.params.get('start');
+  const parts = new Map<string, Buffer>();
+  let root: Buffer | undefined;
+  let first: { id: string; bytes: Buffer; contentType: string } | undefined;
+  try {
+    for (const part of parseMultipart(body, { boundary, maxFileSize: body.length })) {
+      const id = (part.headers.get('content-id') ?? '').trim().replace(/^<|>$/g, '');
+      const bytes = Buffer.from(part.bytes);
+      const contentType = part.headers.get('content-type') ?? '';
+      if (!first) first = { id, bytes, contentType };
+      if (start !== null && `<${id}>` === start.trim()) root = bytes;
+      else if (start === null && root === undefined) root = bytes;
+      else parts.set(id, bytes);
+    }
+  } catch (error) {
+    if (error instanceof MultipartParseError) {
+      throw new GatewayFault('MalformedXml', `the multipart body is malformed: ${error.message}`);
+    }
+    throw error;
+  }
+  if (!root || !first) throw new GatewayFault('MalformedXml', 'the multipart body holds no root part');
+  return { root, parts };
+}
+
+/** Replace each xop:Include with the base64 text of the part it names (the XOP-decoded infoset). */
+export function decodeXop(doc: Document, parts: ReadonlyMap<string, Buffer>): void {
+  const includes = Array.from(doc.getElementsByTagNameNS(XOP_NS, 'Include')) as Element[];
+  for (const include of includes) {
+    const href = include.getAttribute('href') ?? '';
+    const id = href.startsWith('cid:') ? safeDecode(href.slice(4)) : undefined;
+    const bytes = id === undefined ? undefined : parts.get(id);
+    if (!bytes) {
+      throw new GatewayFault(
+        'InvalidContent',
+        `xop:Include names no part of the message: ${href.slice(0, 100)}`,
+      );
+    }
+    const parent = include.parentNode;
+    if (!parent || include.previousSibling || include.nextSibling) {
+      throw new GatewayFault('InvalidContent', 'xop:Include must be the only content of its element');
+    }
+    parent.replaceChild(doc.createTextNode(bytes.toString('base64')), include);
+  }
+}
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An answer in MTOM, for an MTOM request whose answer carries attachments: each `AttachmentContent/Content` becomes
+ * a binary part named by an `xop:Include`, and the envelope the root part. Undefined when there is nothing to move,
+ * so such answers stay plain. Signatures hold: the XOP-decoded infoset is the answer as signed.
+ */
+export function encodeMtom(
+  xml: string,
+  soapMediaType: string,
+): { body: Buffer; contentType: string } | undefined {
+  const doc = parseDom(xml);
+  const contents = (Array.from(doc.getElementsByTagNameNS('*', 'Content')) as Element[]).filter(
+    (e) =>
+      BASIC_NS.test(e.namespaceURI ?? '') &&
+      (e.parentNode as Element | null)?.localName === 'AttachmentContent',
+  );
+  if (contents.length === 0) return undefined;
+  const boundary = `uuid:${randomUUID()}`;
+  const rootId = `root.${randomUUID()}@smev-gateway`;
+  const binary: Buffer[] = [];
+  for (const content of contents) {
+    const id = `${randomUUID()}@smev-gateway`;
+    const bytes = Buffer.from(content.textContent ?? '', 'base64');
+    while (content.firstChild) content.removeChild(content.firstChild);
+    const include = doc.createElementNS(XOP_NS, 'xop:Include');
+    include.setAttribute('href', `cid:${id}`);
+    content.appendChild(include);
+    binary.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Type: application/octet-stream\r\n` +
+          `Content-Transfer-Encoding: binary\r\nContent-ID: <${id}>\r\n\r\n`,
+      ),
+      bytes,
+      Buffer.from('\r\n'),
+    );
+  }
+  const root = Buffer.from(
+    `--${boundary}\r\nContent-Type: application/xop+xml; charset=UTF-8; type="${soapMediaType}"\r\n` +
+      `Content-Transfer-Encoding: binary\r\nContent-ID: <${rootId}>\r\n\r\n${serializeXml(doc)}\r\n`,
+  );
+  return {
+    body: Buffer.concat([root, ...binary, Buffer.from(`--${boundary}--\r\n`)]),
+    contentType:
+      `multipart/related; type="application/xop+xml"; boundary="${boundary}"; ` +
+      `start="<${rootId}>"; start-info="${soapMediaType}"`,
+  };
+}
+
+const BASIC_NS = /^urn:\/\/x-artefacts-smev-gov-ru\/services\/message-exchange\/types\/basic\/1\.[123]$/;

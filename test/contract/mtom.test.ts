@@ -1,0 +1,202 @@
+/**
+ * MTOM/XOP requests as CXF and other clients generated from the official WSDL send them: `multipart/related;
+ * type="application/xop+xml"`, the envelope in the root part, binary parts named by `xop:Include`. The gateway
+ * reads them as the XOP-decoded infoset: a request with no binary part, an attachment carried as a binary part
+ * (delivered to the recipient byte for byte), a signed text carried as a part (the signature holds over the decoded
+ * text, and fails when the part changes), and the refusals: an Include naming no part, a broken multipart body,
+ * multipart/related that is not XOP.
+ */
+import { expect } from 'chai';
+import { MIMEType } from 'node:util';
+import { parseMultipart } from '@mjackson/multipart-parser';
+import { readHandedOut, sendRequestXml, takeXml } from '../../src/client/queued.js';
+import { decodeXop } from '../../src/soap/mtom.js';
+import { parseDom, serializeXml } from '../../src/xml/dom.js';
+import { SOAP11 } from '../../src/soap/version.js';
+import { readFault, rawHttp } from '../foundation/helpers.js';
+import { sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { addQueueRoute, CONSUMER, PROVIDER, QueueClient } from '../queue/support.js';
+
+const BOUNDARY = 'uuid:6b1b0e2c-3d5a-4b8e-9f1a-2c3d4e5f6a7b';
+const XOP = 'http://www.w3.org/2004/08/xop/include';
+
+interface Part {
+  readonly id: string;
+  readonly bytes: Buffer;
+}
+
+/** A CXF-style MTOM body: the root (application/xop+xml) first, then each binary part. */
+function mtomBody(root: string, parts: readonly Part[]): Buffer {
+  const chunks: Buffer[] = [
+    Buffer.from(
+      `--${BOUNDARY}\r\nContent-Type: application/xop+xml; charset=UTF-8; type="text/xml"\r\n` +
+        `Content-Transfer-Encoding: binary\r\nContent-ID: <root.message@cxf.apache.org>\r\n\r\n${root}\r\n`,
+    ),
+  ];
+  for (const part of parts) {
+    chunks.push(
+      Buffer.from(
+        `--${BOUNDARY}\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n` +
+          `Content-ID: <${part.id}>\r\n\r\n`,
+      ),
+      part.bytes,
+      Buffer.from('\r\n'),
+    );
+  }
+  chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
+  return Buffer.concat(chunks);
+}
+
+const CONTENT_TYPE =
+  `multipart/related; type="application/xop+xml"; boundary="${BOUNDARY}"; ` +
+  `start="<root.message@cxf.apache.org>"; start-info="text/xml"`;
+
+function postMtom(gateway: TestGateway, body: Buffer, contentType = CONTENT_TYPE) {
+  return rawHttp(gateway.endpoint, {
+    chunks: [body],
+    headers: {
+      'content-type': contentType,
+      soapaction: '"urn:SendRequest"',
+      'content-length': String(body.length),
+    },
+  });
+}
+
+/** Move the text of the first element matching `pattern` into a binary part named `id`. */
+function optimise(xml: string, pattern: RegExp, id: string): { xml: string; part: Part } {
+  const match = pattern.exec(xml);
+  if (!match?.[1]) throw new Error(`nothing matches ${pattern}`);
+  const bytes = Buffer.from(match[1], 'base64');
+  const include = `<xop:Include xmlns:xop="${XOP}" href="cid:${encodeURIComponent(id)}"/>`;
+  return { xml: xml.replace(match[0], match[0].replace(match[1], include)), part: { id, bytes } };
+}
+
+describe('contract: MTOM/XOP requests', () => {
+  let gateway: TestGateway;
+  let provider: QueueClient;
+  before(async () => {
+    gateway = await startTestGateway();
+    await addQueueRoute(gateway);
+    provider = new QueueClient(gateway.endpoint, PROVIDER);
+  });
+  after(() => gateway.stop());
+  afterEach(async () => {
+    for (let taken = await provider.take('GetRequest'); taken; taken = await provider.take('GetRequest'))
+      await provider.ack(taken.messageId);
+  });
+
+  it('a SendRequest in MTOM with nothing binary is read like a plain one', async () => {
+    const { xml } = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload:
+        '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>how are you?</q:Text></q:Question>',
+    });
+    const answer = await postMtom(gateway, mtomBody(xml, []));
+    expect(answer.status, answer.body).to.equal(200);
+    expect(answer.headers['content-type']).to.match(/^text\/xml/);
+    expect(answer.body).to.contain('MessageMetadata');
+  });
+
+  it('an attachment carried as a binary part reaches the recipient byte for byte', async () => {
+    const file = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
+    const { xml } = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload: '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>a file</q:Text></q:Question>',
+      attachments: [{ contentId: 'scan1', mimeType: 'application/pdf', content: file }],
+    });
+    const optimised = optimise(xml, /<ns3:Content>([^<]+)<\/ns3:Content>/, 'scan1-part@example.org');
+    expect(optimised.xml).to.not.contain(file.toString('base64'));
+    const answer = await postMtom(gateway, mtomBody(optimised.xml, [optimised.part]));
+    expect(answer.status, answer.body).to.equal(200);
+    const taken = await provider.take('GetRequest');
+    expect(taken?.attachments.map((a) => [a.contentId, a.mimeType])).to.deep.equal([
+      ['scan1', 'application/pdf'],
+    ]);
+    expect(Buffer.compare(taken!.attachments[0]!.content, file)).to.equal(0);
+  });
+
+  it('a signed text carried as a part verifies over the decoded text, and not once the part changes', async () => {
+    const { xml } = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload:
+        '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>aGVsbG8gd29ybGQ=</q:Text></q:Question>',
+    });
+    const optimised = optimise(xml, /<q:Text>([^<]+)<\/q:Text>/, 'text@example.org');
+    expect(optimised.part.bytes.toString()).to.equal('hello world');
+    const accepted = await postMtom(gateway, mtomBody(optimised.xml, [optimised.part]));
+    expect(accepted.status, accepted.body).to.equal(200);
+    const again = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload:
+        '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>aGVsbG8gd29ybGQ=</q:Text></q:Question>',
+    });
+    const changed = optimise(again.xml, /<q:Text>([^<]+)<\/q:Text>/, 'text@example.org');
+    const refused = await postMtom(
+      gateway,
+      mtomBody(changed.xml, [{ id: changed.part.id, bytes: Buffer.from('hello World') }]),
+    );
+    const fault = readFault(refused.body);
+    expect([fault.element, fault.code]).to.deep.equal(['SignatureVerificationFault', 'SignatureIsInvalid']);
+  });
+
+  it('a GetRequest in MTOM is answered in MTOM when the message carries files, plain when the queue is empty', async () => {
+    const file = Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 13) % 256));
+    const sent = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload: '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>files</q:Text></q:Question>',
+      attachments: [{ contentId: 'doc1', mimeType: 'application/pdf', content: file }],
+    });
+    expect((await postMtom(gateway, mtomBody(sent.xml, []))).status).to.equal(200);
+    const take = (at: Date) =>
+      rawHttp(gateway.endpoint, {
+        chunks: [mtomBody(takeXml(SOAP11, sampleKey(PROVIDER), 'GetRequest', undefined, at), [])],
+        headers: { 'content-type': CONTENT_TYPE, soapaction: '"urn:GetRequest"' },
+      });
+    const answer = await take(new Date());
+    expect(answer.status, answer.body).to.equal(200);
+    const type = new MIMEType(String(answer.headers['content-type']));
+    expect(type.essence).to.equal('multipart/related');
+    expect(type.params.get('type')).to.equal('application/xop+xml');
+    const parts = [...parseMultipart(answer.bytes!, { boundary: type.params.get('boundary')! })];
+    expect(parts).to.have.length(2);
+    const root = Buffer.from(parts[0]!.bytes).toString('utf8');
+    expect(root).to.contain('xop:Include');
+    expect(root).to.not.contain(file.toString('base64'));
+    expect(Buffer.compare(Buffer.from(parts[1]!.bytes), file)).to.equal(0);
+    // Decoded, it is the answer a plain request gets.
+    const doc = parseDom(root);
+    decodeXop(doc, new Map([[(parts[1]!.headers.get('content-id') ?? '').replace(/^<|>$/g, ''), file]]));
+    expect(readHandedOut(serializeXml(doc))?.attachments[0]?.content.equals(file)).to.equal(true);
+    expect(readHandedOut(serializeXml(doc))?.messageId).to.equal(sent.messageId);
+    await provider.ack(sent.messageId);
+    const empty = await take(new Date(Date.now() - 1000));
+    expect(empty.status).to.equal(200);
+    expect(empty.headers['content-type']).to.match(/^text\/xml/);
+  });
+
+  it('an xop:Include naming no part is InvalidContent', async () => {
+    const { xml } = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload: '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>aGk=</q:Text></q:Question>',
+    });
+    const optimised = optimise(xml, /<q:Text>([^<]+)<\/q:Text>/, 'missing@example.org');
+    const refused = await postMtom(gateway, mtomBody(optimised.xml, []));
+    expect(refused.status).to.equal(500);
+    expect(readFault(refused.body).element).to.equal('InvalidContent');
+  });
+
+  it('a multipart body without its closing boundary is refused with a fault, not a crash', async () => {
+    const { xml } = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload: '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>x</q:Text></q:Question>',
+    });
+    const body = mtomBody(xml, []);
+    const cut = body.subarray(0, body.length - BOUNDARY.length - 8);
+    const refused = await postMtom(gateway, cut);
+    expect(refused.status).to.equal(500);
+    expect(readFault(refused.body).code).to.equal('MalformedXml');
+  });
+
+  it('multipart/related that is not XOP is 415', async () => {
+    const refused = await postMtom(
+      gateway,
+      mtomBody('<x/>', []),
+      `multipart/related; type="text/xml"; boundary="${BOUNDARY}"`,
+    );
+    expect(refused.status).to.equal(415);
+    expect(readFault(refused.body).code).to.equal('UnsupportedMediaType');
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * The official limits and elements of message-exchange 1.1 through the real endpoint: each limit at its maximum
+ * is accepted and one past it refused; TransactionCode is checked and echoed as OriginalTransactionCode; the
+ * optional elements the official schema allows (an empty BusinessProcessMetadata, NodeID on
+ * GetIncomingQueueStatistics, a RefAttachmentHeader uuid that is not a UUID) are accepted.
+ */
+import { expect } from 'chai';
+import { queueStatisticsXml, takeXml } from '../../src/client/queued.js';
+import { NS } from '../../src/soap/namespaces.js';
+import { SOAP11 } from '../../src/soap/version.js';
+import { childElements, parseDom } from '../../src/xml/dom.js';
+import { SchemaSet } from '../../src/xml/schemas.js';
+import { readFault } from '../foundation/helpers.js';
+import { sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { addQueueRoute, CONSUMER, PROVIDER, QueueClient } from '../queue/support.js';
+
+describe('contract: official limits and elements (message-exchange 1.1)', () => {
+  let gateway: TestGateway;
+  let consumer: QueueClient;
+  let provider: QueueClient;
+  before(async () => {
+    gateway = await startTestGateway();
+    await addQueueRoute(gateway);
+    consumer = new QueueClient(gateway.endpoint, CONSUMER);
+    provider = new QueueClient(gateway.endpoint, PROVIDER);
+  });
+  after(() => gateway.stop());
+
+  /** Take every waiting request, so each test starts from an empty queue. */
+  async function drain(): Promise<void> {
+    for (let taken = await provider.take('GetRequest'); taken; taken = await provider.take('GetRequest'))
+      expect((await provider.ack(taken.messageId)).status).to.equal(200);
+  }
+  afterEach(drain);
+
+  it('TransactionCode of 1500 characters is accepted, 1501 is InvalidContent', async () => {
+    expect((await consumer.sendRequest(undefined, { transactionCode: 'T'.repeat(1500) })).status).to.equal(
+      200,
+    );
+    const over = await consumer.sendRequest(undefined, { transactionCode: 'T'.repeat(1501) });
+    expect(over.status).to.equal(500);
+    expect(readFault(over.body).element).to.equal('InvalidContent');
+  });
+
+  for (const [what, code] of [
+    ['empty', '   '],
+    ['holding a tab', 'TX\t42'],
+    ['holding a line break', 'TX\n42'],
+  ] as const) {
+    it(`a TransactionCode ${what} is TransactionCodeInvalid`, async () => {
+      const refused = await consumer.sendRequest(undefined, { transactionCode: code });
+      expect(refused.status).to.equal(500);
+      const fault = readFault(refused.body);
+      expect([fault.element, fault.code]).to.deep.equal(['TransactionCodeInvalid', 'TransactionCodeInvalid']);
+    });
+  }
+
+  it('the request TransactionCode comes back as OriginalTransactionCode in GetResponse', async () => {
+    const sent = await consumer.sendRequest(undefined, { transactionCode: '  TX-2026/42  ' });
+    expect(sent.status).to.equal(200);
+    const taken = await provider.take('GetRequest');
+    expect(taken?.replyTo).to.be.a('string');
+    expect((await provider.ack(taken!.messageId)).status).to.equal(200);
+    expect((await provider.sendResponse(taken!.replyTo!)).status).to.equal(200);
+    const answer = await consumer.post(
+      takeXml(SOAP11, sampleKey(CONSUMER), 'GetResponse'),
+      'urn:GetResponse',
+    );
+    expect(answer.status, answer.body).to.equal(200);
+    const doc = parseDom(answer.body);
+    const response = doc.getElementsByTagNameNS(NS.types, 'Response').item(0);
+    const original = doc.getElementsByTagNameNS(NS.types, 'OriginalTransactionCode').item(0);
+    expect(original?.textContent).to.equal('TX-2026/42');
+    expect(original?.parentNode).to.equal(response);
+    const messageId = doc.getElementsByTagNameNS(NS.types, 'OriginalMessageId').item(0)?.textContent;
+    expect(messageId).to.equal(sent.messageId);
+  });
+
+  it('RejectionReasonDescription of 4000 characters is accepted, 4001 is InvalidContent', async () => {
+    for (const [length, status] of [
+      [4000, 200],
+      [4001, 500],
+    ] as const) {
+      expect((await consumer.sendRequest()).status).to.equal(200);
+      const taken = await provider.take('GetRequest');
+      await provider.ack(taken!.messageId);
+      const answered = await provider.sendResponse(taken!.replyTo!, {
+        kind: 'rejected',
+        code: 'NO_DATA',
+        description: 'd'.repeat(length),
+      });
+      expect(answered.status, `${length}: ${answered.body.slice(0, 400)}`).to.equal(status);
+      if (status !== 200) expect(readFault(answered.body).element).to.equal('InvalidContent');
+    }
+  });
+
+  it('an empty BusinessProcessMetadata is accepted', async () => {
+    const sent = await consumer.sendRequest(undefined, { businessProcessMetadata: true });
+    expect(sent.status, sent.body).to.equal(200);
+  });
+
+  it('GetIncomingQueueStatistics with NodeID is answered', async () => {
+    const answer = await provider.post(
+      queueStatisticsXml(SOAP11, sampleKey(PROVIDER), new Date(), 'node-1'),
+      'urn:GetIncomingQueueStatistics',
+    );
+    expect(answer.status, answer.body).to.equal(200);
+    expect(answer.body).to.contain('GetIncomingQueueStatisticsResponse');
+  });
+
+  it('an unsigned GetIncomingQueueStatistics (schema-valid) is SignatureVerificationFault/NoSignatureFound: the queue is the signer’s', async () => {
+    const signed = queueStatisticsXml(SOAP11, sampleKey(PROVIDER));
+    const unsigned = signed.replace(
+      /<ns2:CallerInformationSystemSignature[\s\S]*<\/ns2:CallerInformationSystemSignature>/,
+      '',
+    );
+    expect(unsigned).to.not.contain('Signature');
+    const refused = await provider.post(unsigned, 'urn:GetIncomingQueueStatistics');
+    expect(refused.status).to.equal(500);
+    const fault = readFault(refused.body);
+    expect([fault.element, fault.code]).to.deep.equal(['SignatureVerificationFault', 'NoSignatureFound']);
+  });
+
+  it('a RefAttachmentHeader uuid may be any string, as the official schema has it', () => {
+    const schemas = SchemaSet.compile('xsd/gateway.xsd');
+    try {
+      const list = (uuid: string) =>
+        `<b:RefAttachmentHeaderList xmlns:b="${NS.basic}"><b:RefAttachmentHeader><b:uuid>${uuid}</b:uuid>` +
+        `<b:Hash>abc</b:Hash><b:MimeType>application/pdf</b:MimeType></b:RefAttachmentHeader></b:RefAttachmentHeaderList>`;
+      expect(schemas.validate(list('file-42.pdf'))).to.deep.equal([]);
+      expect(schemas.validate(list('0b3e2a7e-5f1d-11ef-8000-000000000001'))).to.deep.equal([]);
+    } finally {
+      schemas.dispose();
+    }
+  });
+});
+
+describe('contract: attachment size limit (limits.maxAttachmentBytes = 1000)', () => {
+  let gateway: TestGateway;
+  let consumer: QueueClient;
+  before(async () => {
+    gateway = await startTestGateway({ overrides: { 'limits.maxAttachmentBytes': 1000 } });
+    await addQueueRoute(gateway);
+    consumer = new QueueClient(gateway.endpoint, CONSUMER);
+  });
+  after(() => gateway.stop());
+
+  const files = (...sizes: number[]) =>
+    sizes.map((size, i) => ({
+      contentId: `f${i}`,
+      mimeType: 'application/pdf',
+      content: Buffer.alloc(size, i),
+    }));
+
+  it('attachments of 1000 bytes in all are accepted; 1001 are AttachmentSizeLimitExceeded with both sizes', async () => {
+    expect((await consumer.sendRequest(undefined, { attachments: files(600, 400) })).status).to.equal(200);
+    const over = await consumer.sendRequest(undefined, { attachments: files(600, 401) });
+    expect(over.status).to.equal(500);
+    const fault = readFault(over.body);
+    expect(fault.element).to.equal('AttachmentSizeLimitExceeded');
+    const fields = Object.fromEntries(
+      childElements(fault.detail).map((e) => [e.localName ?? '', e.textContent ?? '']),
+    );
+    expect(fields).to.include({ PermittedTotalAttachmentSize: '1000', RealTotalAttachmentSize: '1001' });
+  });
+});
