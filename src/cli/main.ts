@@ -52,6 +52,7 @@ program
   .option('-c, --config <file>', 'JSON configuration file of the gateway to call (also SMEV_GATEWAY_CONFIG)')
   .option('--soap12', 'speak SOAP 1.2 instead of 1.1')
   .option('--test', 'mark the request as a TestMessage')
+  .option('--today', "dates in the payload (YYYY-MM-DD) become today's, as the examples need")
   .option(
     '--profile <profile>',
     'signature profile: xmldsig (exclusive c14n) or smev (plus the SMEV transform)',
@@ -82,6 +83,7 @@ program
   .option('--cert <file>', 'its certificate (default certs-sample/<system>.crt.pem)')
   .option('--soap12', 'SOAP 1.2 instead of 1.1')
   .option('--profile <profile>', 'signature profile: xmldsig or smev', 'xmldsig')
+  .option('--today', "dates in the payload (YYYY-MM-DD) become today's, as the examples need")
   .action((payload: string, options: Parameters<typeof printRequest>[1]) => printRequest(payload, options));
 
 registerQueueCommands(program);
