@@ -9,6 +9,7 @@ import { registerLogCommands } from './log.js';
 import { registerQueueCommands } from './queue.js';
 import { registerRegistryCommands } from './registry.js';
 import { serve } from './serve.js';
+import { health } from './health.js';
 import { registerCertsIssue } from './certs-issue.js';
 import { collect } from './output.js';
 
@@ -22,6 +23,13 @@ program
   .description('start the gateway (defaults: 127.0.0.1:8080, SQLite data/gateway.db, sample PKI)')
   .option('-c, --config <file>', 'JSON configuration file (also SMEV_GATEWAY_CONFIG)')
   .action(serve);
+
+program
+  .command('health')
+  .description('exit 0 when the configured gateway answers /health with up (container health checks)')
+  .option('-c, --config <file>', 'JSON configuration file (also SMEV_GATEWAY_CONFIG)')
+  .option('-u, --url <url>', 'the gateway address (default: from the configuration)')
+  .action(health);
 
 const certs = program.command('certs').description('certificates and sample PKI');
 certs

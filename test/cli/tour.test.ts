@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { moscowDate } from '../../src/providers/certificates/rules.js';
-import { spawnGateway, type ChildGateway } from '../support/child-gateway.js';
+import { freePort, spawnGateway, type ChildGateway } from '../support/child-gateway.js';
 import { runCli } from './support.js';
 
 describe('the README tour', function () {
@@ -51,6 +51,15 @@ describe('the README tour', function () {
     expect(answer.kind).to.equal('answer');
     const date = /<(?:\w+:)?RegistryDate>([^<]+)</.exec(answer.payload)?.[1];
     expect([before, after]).to.include(date);
+  });
+
+  it('health follows PORT: up for the running gateway, exit 1 where none answers', async () => {
+    const up = await runCli(['health'], { env });
+    expect(up.code, up.stderr).to.equal(0);
+    expect(up.stdout).to.equal(`http://127.0.0.1:${gateway.port}/health: up\n`);
+    const none = await runCli(['health'], { env: { PORT: String(await freePort()) } });
+    expect(none.code).to.equal(1);
+    expect(none.stdout).to.match(/\/health: no answer\n$/);
   });
 
   it('runs the cards loop on the one card it registers', async () => {
