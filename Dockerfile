@@ -1,30 +1,34 @@
-# Build stage: compile TypeScript and the SQLite driver, then drop development dependencies.
-FROM node:20-slim AS build
+# The production image: the compiled gateway (src only), its contract and production dependencies, run as an
+# unprivileged user on a current Node LTS. No tests, benchmarks or sample keys: with SAMPLES=false the gateway
+# trusts only the CA it is given, and refuses to start without one (mount it and name it, see docs/command-line.md).
+
+# Build stage: compile src and the SQLite driver, then drop development dependencies.
+FROM node:24-slim AS build
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.json tsconfig.build.json ./
 COPY src src
-COPY test test
-COPY bench bench
-RUN npx tsc -p tsconfig.json && npm prune --omit=dev
+RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
-# Run stage: the compiled gateway, its contract and the sample PKI, as an unprivileged user.
-FROM node:20-slim
+# Run stage.
+FROM node:24-slim
 WORKDIR /app
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 SAMPLES=false
 COPY --from=build /app/node_modules node_modules
-COPY --from=build /app/dist dist
+COPY --from=build /app/dist/src dist/src
 COPY package.json ./
 COPY wsdl wsdl
 COPY xsd xsd
-COPY certs-sample certs-sample
-COPY examples examples
 RUN mkdir -p data && chown node:node data
 USER node
+# The SQLite store (when no DATABASE_URL is given) and anything the gateway writes.
+VOLUME ["/app/data"]
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:8080/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/src/cli/main.js", "serve"]
+# `health` reaches the gateway where its configuration puts it: PORT, HOST, TLS (https) and SMEV_GATEWAY_CONFIG.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s CMD ["node", "dist/src/cli/main.js", "health"]
+ENTRYPOINT ["node", "dist/src/cli/main.js"]
+CMD ["serve"]

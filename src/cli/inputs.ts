@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { NS } from '../soap/namespaces.js';
 import { loadSigningKey, type SigningKey } from '../signature/signing-key.js';
-import { parseDom } from '../xml/dom.js';
+import { childElements, parseDom, serializeXml, type Element } from '../xml/dom.js';
+import { moscowDate } from '../providers/certificates/rules.js';
 
 /** A mistake of the person at the terminal: printed as one line, never with a stack. */
 export class CliError extends Error {
@@ -41,15 +42,28 @@ export function readJsonFile(what: string, file: string): unknown {
 /** Namespaces of the envelope and the exchange's own wrappers: a payload is the business element inside them. */
 const WRAPPERS = new Set<string>([NS.soap11, NS.soap12, NS.exchange, NS.types, NS.basic, NS.sync]);
 
-/** A business payload file: one well-formed element of a business namespace. */
-export function readPayload(file: string): string {
+const DATE = /^\s*\d{4}-\d{2}-\d{2}\s*$/;
+
+/** Every element whose whole text is a date gets `today`: an example payload dated the day it is sent. */
+function dated(root: Element, today: string): void {
+  const children = childElements(root);
+  if (children.length === 0 && DATE.test(root.textContent ?? '')) root.textContent = today;
+  for (const child of children) dated(child, today);
+}
+
+/**
+ * A business payload file: one well-formed element of a business namespace. With `today` (a Moscow date, the
+ * services' business calendar), the dates in it become that day's.
+ */
+export function readPayload(file: string, today?: string): string {
   const text = readInputFile('payload', file);
-  let root;
+  let document;
   try {
-    root = parseDom(text).documentElement;
+    document = parseDom(text);
   } catch (error) {
     throw new CliError(`the payload ${file} is not well-formed XML: ${(error as Error).message}`);
   }
+  const root = document.documentElement;
   if (!root) throw new CliError(`the payload ${file} holds no element`);
   if (WRAPPERS.has(root.namespaceURI ?? '')) {
     throw new CliError(
@@ -58,8 +72,13 @@ export function readPayload(file: string): string {
         'envelope as it is, post it with curl.',
     );
   }
-  return text;
+  if (!today) return text;
+  dated(root, today);
+  return serializeXml(document);
 }
+
+/** Today in the services' business calendar (Moscow), for `--today`. */
+export const todayInMoscow = (): string => moscowDate(new Date());
 
 /** A system's private key and its certificate, which must belong together. */
 export function readSigningKey(keyFile: string, certificateFile: string): SigningKey {

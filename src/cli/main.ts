@@ -10,6 +10,7 @@ import { registerQueueCommands } from './queue.js';
 import { registerRegistryCommands } from './registry.js';
 import { registerRegionalCommands } from './regional.js';
 import { serve } from './serve.js';
+import { health } from './health.js';
 import { registerCertsIssue } from './certs-issue.js';
 import { collect } from './output.js';
 
@@ -23,6 +24,13 @@ program
   .description('start the gateway (defaults: 127.0.0.1:8080, SQLite data/gateway.db, sample PKI)')
   .option('-c, --config <file>', 'JSON configuration file (also SMEV_GATEWAY_CONFIG)')
   .action(serve);
+
+program
+  .command('health')
+  .description('exit 0 when the configured gateway answers /health with up (container health checks)')
+  .option('-c, --config <file>', 'JSON configuration file (also SMEV_GATEWAY_CONFIG)')
+  .option('-u, --url <url>', 'the gateway address (default: from the configuration)')
+  .action(health);
 
 const certs = program.command('certs').description('certificates and sample PKI');
 certs
@@ -54,6 +62,7 @@ program
   .option('-c, --config <file>', 'JSON configuration file of the gateway to call (also SMEV_GATEWAY_CONFIG)')
   .option('--soap12', 'speak SOAP 1.2 instead of 1.1')
   .option('--test', 'mark the request as a TestMessage')
+  .option('--today', "dates in the payload (YYYY-MM-DD) become today's, as the examples need")
   .option(
     '--profile <profile>',
     'signature profile: xmldsig (exclusive c14n) or smev (plus the SMEV transform)',
@@ -84,6 +93,7 @@ program
   .option('--cert <file>', 'its certificate (default certs-sample/<system>.crt.pem)')
   .option('--soap12', 'SOAP 1.2 instead of 1.1')
   .option('--profile <profile>', 'signature profile: xmldsig or smev', 'xmldsig')
+  .option('--today', "dates in the payload (YYYY-MM-DD) become today's, as the examples need")
   .action((payload: string, options: Parameters<typeof printRequest>[1]) => printRequest(payload, options));
 
 registerQueueCommands(program);

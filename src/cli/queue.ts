@@ -23,7 +23,7 @@ import { SOAP11 } from '../soap/version.js';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { systemSigningKey } from './send.js';
 import { collect } from './output.js';
-import { CliError, readPayload } from './inputs.js';
+import { CliError, readPayload, todayInMoscow } from './inputs.js';
 import { gatewayEndpoint } from './gateway-url.js';
 
 interface QueueOptions {
@@ -132,10 +132,11 @@ export function registerQueueCommands(program: Command): void {
     queue
       .command('send-request <payload>')
       .description('queue a business payload for its recipient')
-      .option('--attach <file>', 'send a file with it (repeat for more)', collect, []),
-  ).action(async (payload: string, options: QueueOptions & { attach: string[] }) => {
+      .option('--attach <file>', 'send a file with it (repeat for more)', collect, [])
+      .option('--today', "dates in the payload (YYYY-MM-DD) become today's"),
+  ).action(async (payload: string, options: QueueOptions & { attach: string[]; today?: boolean }) => {
     const request = sendRequestXml(SOAP11, systemSigningKey(options), {
-      payload: readPayload(payload),
+      payload: readPayload(payload, options.today ? todayInMoscow() : undefined),
       attachments: attachmentsOf(options.attach),
     });
     await post(options, request.xml, 'SendRequest');

@@ -3,7 +3,7 @@
  * verify the answer's signatures against the trust store and print the answer's payload.
  */
 import { existsSync } from 'node:fs';
-import { CliError, readInputFile, readPayload, readSigningKey } from './inputs.js';
+import { CliError, readInputFile, readPayload, readSigningKey, todayInMoscow } from './inputs.js';
 import { packageFile } from '../config/package-root.js';
 import { readCallAnswer } from '../client/answer.js';
 import { buildCallRequest, signCallRequest } from '../client/request.js';
@@ -31,9 +31,11 @@ export interface SendOptions {
   tlsCa?: string;
   tlsCert?: string;
   tlsKey?: string;
+  /** Dates in the payload become today's (examples written on another day). */
+  today?: boolean;
 }
 
-type SigningOptions = Pick<SendOptions, 'system' | 'key' | 'cert' | 'soap12' | 'test' | 'profile'>;
+type SigningOptions = Pick<SendOptions, 'system' | 'key' | 'cert' | 'soap12' | 'test' | 'profile' | 'today'>;
 
 /** A sample system's file: certs-sample/<system>.<kind>.pem, or under certs-sample/gost/ for the GOST systems. */
 function sampleFile(system: string, kind: 'crt' | 'key'): string {
@@ -62,7 +64,7 @@ function signedRequest(payloadFile: string, options: SigningOptions) {
   const key = systemSigningKey(options);
   const request = buildCallRequest({
     version,
-    payload: readPayload(payloadFile),
+    payload: readPayload(payloadFile, options.today ? todayInMoscow() : undefined),
     testMessage: options.test ?? false,
   });
   if (options.profile && options.profile !== 'xmldsig' && options.profile !== 'smev') {

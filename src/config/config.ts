@@ -274,6 +274,7 @@ const ENVIRONMENT: Record<string, string> = {
   SQLITE_FILE: 'store.sqliteFile',
   MAX_BODY_BYTES: 'limits.maxBodyBytes',
   SAMPLES: 'samples',
+  INSTANCE_ID: 'messageLog.instanceId',
 };
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

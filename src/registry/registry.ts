@@ -98,6 +98,13 @@ export class Registry {
       updated_at: now.getTime(),
       version: 1,
     };
+    const declined = await this.db
+      .selectFrom('participants')
+      .select('id')
+      .where('ogrn', '=', row.ogrn)
+      .where('status', '=', 'declined')
+      .executeTakeFirst();
+    if (declined) return this.reapply(actor, declined.id, row, now);
     return this.change(actor, 'participant.apply', 'participant', row.id, async (trx) => {
       await this.books.requireEntry(trx, 'spheres', row.sphere, 'sphere');
       if (await trx.selectFrom('participants').select('id').where('ogrn', '=', row.ogrn).executeTakeFirst()) {
@@ -106,6 +113,31 @@ export class Registry {
       await trx.insertInto('participants').values(row).execute();
       await this.recordTransition(trx, row.id, null, 'submitted', actor, null, now);
       return { before: undefined, after: row, result: presentParticipant(row) };
+    });
+  }
+
+  /**
+   * A declined organisation applies again: its OGRN is free, and the new application takes over the declined
+   * record (same id), so its transitions keep the whole story: submitted, declined, submitted again.
+   */
+  private reapply(actor: Actor, participantId: string, application: ParticipantTable, now: Date) {
+    return this.change(actor, 'participant.reapply', 'participant', participantId, async (trx) => {
+      const before = await this.participantRow(trx, participantId);
+      if (before.status !== 'declined') {
+        throw conflict(`a participant with OGRN ${before.ogrn} is already registered or applying`);
+      }
+      const { id: _fresh, ...changes } = { ...application, version: before.version + 1 };
+      const updated = await trx
+        .updateTable('participants')
+        .set(changes)
+        .where('id', '=', participantId)
+        .where('version', '=', before.version)
+        .executeTakeFirst();
+      if (!updated.numUpdatedRows)
+        throw conflict('the participant was changed by someone else; reload and retry');
+      await this.recordTransition(trx, participantId, 'declined', 'submitted', actor, 'applied again', now);
+      const after = { ...before, ...changes };
+      return { before, after, result: presentParticipant(after) };
     });
   }
 

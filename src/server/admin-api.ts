@@ -10,8 +10,7 @@ import { isTransitionName } from '../registry/lifecycle.js';
 import { qrPng, qrSvg } from '../registry/qr.js';
 import type { Actor, Registry } from '../registry/registry.js';
 import type { Role, SystemStatus } from '../store/schema.js';
-import { openApiDocument } from './openapi.js';
-import { z } from 'zod';
+import { MessageQuery, openApiDocument } from './openapi.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { getMessage, searchMessages } from '../messagelog/query.js';
 import { cardsApi } from './cards-api.js';
@@ -32,19 +31,6 @@ export interface AdminApiParts {
   /** Where auditors' reads of the message log are recorded. */
   readonly trail: AuditTrail;
 }
-
-const MessageQuery = z
-  .object({
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    system: z.string().max(64).optional(),
-    messageType: z.string().max(800).optional(),
-    messageId: z.string().max(64).optional(),
-    fault: z.string().max(200).optional(),
-    page: z.coerce.number().int().min(1).default(1),
-    pageSize: z.coerce.number().int().min(1).max(500).default(50),
-  })
-  .strict();
 
 const PARTICIPANT_PATHS = [
   { method: 'GET', path: /^\/route-applications\/?$/ },

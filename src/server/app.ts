@@ -5,6 +5,7 @@ import type { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import type { HttpSettings } from '../config/http.js';
 import { adminApi } from './admin-api.js';
+import { healthHandler } from './health.js';
 import { registryEntries } from './registry-entries.js';
 import type { GatewayMetrics } from './metrics.js';
 import { soapEndpoint, type SoapEndpointParts } from './soap-endpoint.js';
@@ -31,16 +32,7 @@ export function createApp(parts: AppParts): Express {
   app.use('/api/v1', adminApi(parts));
   app.use('/registry', registryEntries(parts.registry));
 
-  app.get('/health', async (_req, res) => {
-    try {
-      await parts.store.ping();
-      res.json({ status: 'ok', store: parts.store.dialect });
-    } catch (error) {
-      res
-        .status(503)
-        .json({ status: 'unavailable', store: parts.store.dialect, error: (error as Error).message });
-    }
-  });
+  app.get('/health', healthHandler(parts));
 
   app.get('/metrics', async (_req, res) => {
     res.type(parts.metrics.registry.contentType).send(await parts.metrics.registry.metrics());

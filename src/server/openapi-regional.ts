@@ -17,20 +17,6 @@ const body = (schema: object) => ({ requestBody: { required: true, content: json
 const path = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 const day = { type: 'string', format: 'date', description: 'YYYY-MM-DD' };
 
-export const applicationExtras = {
-  kind: {
-    enum: ['state-body', 'local-government', 'organisation'],
-    default: 'organisation',
-    description: 'a state body or local government needs an interaction agreement before it becomes active',
-  },
-  sphere: {
-    type: 'string',
-    default: 'other',
-    description:
-      'a code of the `spheres` reference book; only coordinators of this sphere check the application',
-  },
-};
-
 export const regionalPaths = {
   '/participants/{id}/agreement': {
     get: op("The participant's interaction agreement (without the document)", 'any', {
@@ -144,4 +130,3 @@ export const regionalPaths = {
 };
 
 /** A reported change: the application's fields and the day the change took effect. */
-export const changeBodyExtras = { changedOn: { ...day, description: 'the day the change took effect' } };

@@ -1,224 +1,385 @@
-/** The OpenAPI 3.1 description of the admin API, served at `/api/v1/openapi.json`. */
-import { applicationExtras, changeBodyExtras, regionalPaths } from './openapi-regional.js';
+/**
+ * The OpenAPI 3.1 description of the admin API, served at `/api/v1/openapi.json`. Request bodies and queries are
+ * the very zod schemas the handlers parse with, turned into JSON Schema, so the description cannot drift from
+ * what is accepted; a test compares its paths with the routes the server registers.
+ */
+import { z } from 'zod';
+import { ListCardsQuery } from '../providers/cards/index.js';
+import {
+  ApplicationInput,
+  CertificateInput,
+  ChangeInput,
+  ReasonInput,
+  RouteInput,
+  SystemInput,
+} from '../registry/inputs.js';
+import { TRANSITIONS } from '../registry/lifecycle.js';
+import { regionalPaths } from './openapi-regional.js';
+
+/** The message-log search of `GET /messages`. */
+export const MessageQuery = z
+  .object({
+    from: z.iso.datetime({ offset: true }).optional().describe('ISO 8601 time, inclusive'),
+    to: z.iso.datetime({ offset: true }).optional().describe('ISO 8601 time, inclusive'),
+    system: z.string().max(64).optional().describe('sender or recipient mnemonic'),
+    messageType: z.string().max(800).optional().describe('{namespace}localName'),
+    messageId: z.string().max(64).optional().describe('request, answer or reference MessageID'),
+    fault: z
+      .string()
+      .max(200)
+      .optional()
+      .describe('true, false, or a fault code such as Client.MessageIsAlreadySent'),
+    page: z.coerce.number().int().min(1).default(1),
+    pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+
+type JsonSchema = Record<string, unknown>;
+
+/** JSON Schema of what a handler accepts (its input side: defaults make fields optional). */
+function schemaOf(schema: z.ZodType): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as JsonSchema;
+  return rest;
+}
+
+/** Query parameters, one per field of a zod object schema. */
+function queryOf(schema: z.ZodObject): JsonSchema[] {
+  const json = schemaOf(schema) as { properties: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(json.properties).map(([name, property]) => {
+    const { description, ...rest } = property;
+    return {
+      name,
+      in: 'query',
+      required: json.required?.includes(name) ?? false,
+      schema: rest,
+      ...(description ? { description } : {}),
+    };
+  });
+}
+
 const json = (schema: object) => ({ 'application/json': { schema } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const list = (name: string) => ({ type: 'array', items: ref(name) });
 const error = {
   type: 'object',
-  properties: { error: { type: 'string' }, field: { type: 'string' } },
+  properties: {
+    error: { type: 'string' },
+    field: { type: 'string', description: 'the first bad field' },
+    problems: {
+      type: 'array',
+      description: 'every bad field of the request',
+      items: {
+        type: 'object',
+        properties: { field: { type: 'string' }, message: { type: 'string' } },
+        required: ['field', 'message'],
+      },
+    },
+  },
   required: ['error'],
 };
 const errors = {
-  400: { description: 'invalid input; `field` names the field', content: json(error) },
   401: { description: 'missing or unknown bearer token', content: json(error) },
   403: { description: 'the token role may not do this', content: json(error) },
   404: { description: 'not found', content: json(error) },
   409: { description: 'impossible transition, duplicate, or a concurrent change won', content: json(error) },
+  429: { description: 'too many requests from this client; see Retry-After', content: json(error) },
 };
-const reason = {
-  type: 'object',
-  properties: { reason: { type: 'string', maxLength: 1000 } },
-  additionalProperties: false,
-};
-const op = (summary: string, roles: string, extra: object = {}) => ({
-  summary,
-  description: `Roles: ${roles}.`,
-  responses: { 200: { description: 'done' }, ...errors },
-  ...extra,
-});
-const body = (schema: object) => ({ requestBody: { required: true, content: json(schema) } });
-const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
-const mnemonic = {
-  name: 'mnemonic',
-  in: 'path',
-  required: true,
-  schema: { type: 'string', pattern: '^[A-Z0-9_]{3,50}$' },
+const withBody = {
+  400: { description: 'invalid input: every bad field is named', content: json(error) },
+  413: { description: 'the body is larger than 64 KiB', content: json(error) },
+  415: { description: 'the body is not sent as application/json', content: json(error) },
 };
 
-const application = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['fullName', 'shortName', 'legalForm', 'ogrn', 'inn', 'address', 'head', 'contact'],
-  properties: {
-    fullName: { type: 'string' },
-    shortName: { type: 'string' },
-    legalForm: { type: 'string' },
-    ogrn: { type: 'string', description: '13 digits with a valid check digit' },
-    inn: { type: 'string', description: '10 digits with a valid check digit' },
-    kpp: { type: 'string', pattern: '^\\d{4}[0-9A-Z]{2}\\d{3}$' },
-    address: { type: 'string' },
-    head: { type: 'string' },
-    ...applicationExtras,
-    contact: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['name', 'position', 'phone', 'email'],
-      properties: {
-        name: { type: 'string' },
-        position: { type: 'string' },
-        phone: { type: 'string' },
-        email: { type: 'string' },
+interface Operation {
+  readonly summary: string;
+  readonly roles: string;
+  /** The success status and what it carries. */
+  readonly status?: 200 | 201;
+  readonly returns: object;
+  readonly mediaType?: string;
+  readonly parameters?: readonly object[];
+  readonly body?: z.ZodType;
+  readonly bodyRequired?: boolean;
+  readonly query?: z.ZodObject;
+  readonly public?: boolean;
+}
+
+function operation(op: Operation) {
+  const status = op.status ?? 200;
+  return {
+    summary: op.summary,
+    description: `Roles: ${op.roles}.`,
+    ...(op.public ? { security: [] } : {}),
+    ...(op.parameters || op.query
+      ? { parameters: [...(op.parameters ?? []), ...(op.query ? queryOf(op.query) : [])] }
+      : {}),
+    ...(op.body
+      ? { requestBody: { required: op.bodyRequired ?? true, content: json(schemaOf(op.body)) } }
+      : {}),
+    responses: {
+      [status]: {
+        description: status === 201 ? 'created' : 'done',
+        content: { [op.mediaType ?? 'application/json']: { schema: op.returns } },
       },
+      ...(op.body || op.query ? withBody : {}),
+      ...(op.public ? {} : errors),
     },
+  };
+}
+
+const path = (name: string, schema: object = { type: 'string' }) => ({
+  name,
+  in: 'path',
+  required: true,
+  schema,
+});
+const id = path('id');
+const mnemonic = path('mnemonic', { type: 'string', pattern: '^[A-Z0-9_]{3,50}$' });
+const text = { type: 'string' };
+const object = (properties: Record<string, object>, extra: object = {}) => ({
+  type: 'object',
+  properties,
+  ...extra,
+});
+
+const schemas = {
+  Participant: object({
+    id: text,
+    registryCode: { type: ['string', 'null'] },
+    status: {
+      enum: ['submitted', 'checked', 'registered', 'active', 'suspended', 'blocked', 'declined', 'withdrawn'],
+    },
+    fullName: text,
+    shortName: text,
+    ogrn: text,
+    inn: text,
+    overdue: { type: 'boolean' },
+  }),
+  ParticipantDetails: {
+    allOf: [
+      ref('Participant'),
+      object({
+        transitions: {
+          type: 'array',
+          items: object({ from_status: {}, to_status: text, actor: text, role: text }),
+        },
+        systems: { type: 'array', items: ref('InformationSystem') },
+      }),
+    ],
   },
+  InformationSystem: object({ mnemonic: text, name: text, status: text }),
+  Certificate: object({
+    thumbprint: text,
+    subject: text,
+    serial: text,
+    notBefore: text,
+    notAfter: text,
+    status: text,
+  }),
+  Route: object({
+    id: text,
+    consumer: text,
+    namespace: text,
+    localName: text,
+    recipient: text,
+    provider: text,
+  }),
+  Page: object({
+    page: { type: 'integer' },
+    pageSize: { type: 'integer' },
+    total: { type: 'integer' },
+    items: { type: 'array' },
+  }),
+  Record: { type: 'object', description: 'a record as stored, its fields named as in the store' },
 };
 
 export const openApiDocument = {
   openapi: '3.1.0',
-  info: { title: 'smev-gateway admin API', version: '1.0.0' },
+  info: {
+    title: 'smev-gateway admin API',
+    version: '1.0.0',
+    description:
+      'Every call needs a bearer token of a role (operator, coordinator, auditor) made with the CLI.',
+  },
   servers: [{ url: '/api/v1' }],
   security: [{ bearer: [] }],
-  components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+  components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas },
   paths: {
+    '/openapi.json': {
+      get: operation({
+        summary: 'This document',
+        roles: 'none (public)',
+        returns: { type: 'object' },
+        public: true,
+      }),
+    },
     '/applications': {
-      post: op("Enter an organisation's application to join", 'operator', body(application)),
+      post: operation({
+        summary: "Enter an organisation's application to join (a declined organisation may apply again)",
+        roles: 'operator',
+        status: 201,
+        body: ApplicationInput,
+        returns: ref('Participant'),
+      }),
     },
     '/participants': {
-      get: op('List participants with their status and overdue flag', 'any', {
+      get: operation({
+        summary: 'List participants with their status and overdue flag',
+        roles: 'any',
         parameters: [
-          { name: 'status', in: 'query', schema: { type: 'string' } },
-          { name: 'overdue', in: 'query', schema: { type: 'boolean' } },
+          { name: 'status', in: 'query', schema: text },
+          { name: 'overdue', in: 'query', schema: { enum: ['true', 'false'] } },
         ],
+        returns: list('Participant'),
       }),
     },
     '/participants/{id}': {
-      get: op('A participant with its transitions and systems', 'any', { parameters: [id] }),
-      put: op(
-        "Replace a participant's data after it reports a change; a report after the third day is marked late",
-        'operator',
-        {
-          parameters: [id],
-          ...body({
-            ...application,
-            required: [...application.required, 'changedOn'],
-            properties: { ...application.properties, ...changeBodyExtras },
-          }),
-        },
-      ),
-    },
-    '/participants/{id}/{action}': {
-      post: op(
-        'Move a participant through its lifecycle: check, decline (coordinator); register, activate, suspend, resume, block, withdraw (operator)',
-        'coordinator or operator, by action',
-        {
-          parameters: [
-            id,
-            {
-              name: 'action',
-              in: 'path',
-              required: true,
-              schema: {
-                enum: ['check', 'decline', 'register', 'activate', 'suspend', 'resume', 'block', 'withdraw'],
-              },
-            },
-          ],
-          requestBody: { content: json(reason) },
-        },
-      ),
-    },
-    '/participants/{id}/qr.png': {
-      get: op("The registered participant's QR code (PNG)", 'any', { parameters: [id] }),
-    },
-    '/participants/{id}/qr.svg': {
-      get: op("The registered participant's QR code (SVG)", 'any', { parameters: [id] }),
-    },
-    '/participants/{id}/systems': {
-      post: op('Add an information system', 'operator', {
+      get: operation({
+        summary: 'A participant with its transitions and systems',
+        roles: 'any',
         parameters: [id],
-        ...body({
-          type: 'object',
-          additionalProperties: false,
-          required: ['mnemonic', 'name'],
-          properties: { mnemonic: { type: 'string' }, name: { type: 'string' } },
-        }),
+        returns: ref('ParticipantDetails'),
+      }),
+      put: operation({
+        summary:
+          "Replace a participant's data after it reports a change (checked like an application, with the day it took effect; a report after the third day is marked late)",
+        roles: 'operator',
+        parameters: [id],
+        body: ChangeInput,
+        returns: ref('Participant'),
       }),
     },
-    '/systems': { get: op('List information systems', 'any') },
+    '/participants/{id}/{action}': {
+      post: operation({
+        summary:
+          'Move a participant through its lifecycle (a reason is required to decline, suspend, block, withdraw)',
+        roles: 'coordinator for check and decline, operator for the rest',
+        parameters: [id, path('action', { enum: Object.keys(TRANSITIONS) })],
+        body: ReasonInput,
+        bodyRequired: false,
+        returns: ref('Participant'),
+      }),
+    },
+    '/participants/{id}/qr.{format}': {
+      get: operation({
+        summary: "The registered participant's QR code, PNG or SVG",
+        roles: 'any',
+        parameters: [id, path('format', { enum: ['png', 'svg'] })],
+        mediaType: 'image/*',
+        returns: { type: 'string', contentMediaType: 'image/png or image/svg+xml' },
+      }),
+    },
+    '/participants/{id}/systems': {
+      post: operation({
+        summary: 'Add an information system',
+        roles: 'operator',
+        status: 201,
+        parameters: [id],
+        body: SystemInput,
+        returns: ref('InformationSystem'),
+      }),
+    },
+    '/systems': {
+      get: operation({
+        summary: 'List information systems',
+        roles: 'any',
+        returns: list('InformationSystem'),
+      }),
+    },
     '/systems/{mnemonic}/{action}': {
-      post: op('Suspend, resume or block a system', 'operator', {
-        parameters: [
-          mnemonic,
-          { name: 'action', in: 'path', required: true, schema: { enum: ['suspend', 'resume', 'block'] } },
-        ],
-        requestBody: { content: json(reason) },
+      post: operation({
+        summary: 'Suspend, resume or block a system',
+        roles: 'operator',
+        parameters: [mnemonic, path('action', { enum: ['suspend', 'resume', 'block'] })],
+        body: ReasonInput,
+        bodyRequired: false,
+        returns: ref('InformationSystem'),
       }),
     },
     '/systems/{mnemonic}/certificates': {
-      get: op("The system's signing certificates", 'any', { parameters: [mnemonic] }),
-      post: op(
-        'Register a signing certificate (PEM); it must chain to the trust store and be valid',
-        'operator',
-        {
-          parameters: [mnemonic],
-          ...body({
-            type: 'object',
-            additionalProperties: false,
-            required: ['pem'],
-            properties: { pem: { type: 'string' } },
-          }),
-        },
-      ),
+      get: operation({
+        summary: "The system's signing certificates",
+        roles: 'any',
+        parameters: [mnemonic],
+        returns: list('Certificate'),
+      }),
+      post: operation({
+        summary: 'Register a signing certificate (PEM); it must chain to the trust store and be valid',
+        roles: 'operator',
+        status: 201,
+        parameters: [mnemonic],
+        body: CertificateInput,
+        returns: ref('Certificate'),
+      }),
     },
     '/systems/{mnemonic}/certificates/{thumbprint}': {
-      delete: op('Withdraw a certificate', 'operator', {
-        parameters: [
-          mnemonic,
-          { name: 'thumbprint', in: 'path', required: true, schema: { type: 'string' } },
-        ],
+      delete: operation({
+        summary: 'Withdraw a certificate',
+        roles: 'operator',
+        parameters: [mnemonic, path('thumbprint', { type: 'string', pattern: '^[0-9a-f]{64}$' })],
+        returns: ref('Certificate'),
       }),
     },
     '/routes': {
-      get: op('List routes', 'any'),
-      post: op(
-        "Route a consumer's message type to a recipient and its provider",
-        'operator',
-        body({
-          type: 'object',
-          additionalProperties: false,
-          required: ['consumer', 'namespace', 'localName', 'recipient', 'provider'],
-          properties: {
-            consumer: { type: 'string' },
-            namespace: { type: 'string' },
-            localName: { type: 'string' },
-            recipient: { type: 'string' },
-            provider: { type: 'string', description: 'builtin:<service> or remote:<url>' },
-          },
-        }),
-      ),
+      get: operation({ summary: 'List routes', roles: 'any', returns: list('Route') }),
+      post: operation({
+        summary: "Route a consumer's message type to a recipient and its provider",
+        roles: 'operator',
+        status: 201,
+        body: RouteInput,
+        returns: ref('Route'),
+      }),
     },
-    '/routes/{id}': { delete: op('Withdraw a route', 'operator', { parameters: [id] }) },
+    '/routes/{id}': {
+      delete: operation({
+        summary: 'Withdraw a route',
+        roles: 'operator',
+        parameters: [id],
+        returns: ref('Route'),
+      }),
+    },
     '/messages': {
-      get: op('Search the message log (each search is recorded in the audit trail)', 'auditor', {
-        parameters: ['from', 'to', 'system', 'messageType', 'messageId', 'fault', 'page', 'pageSize'].map(
-          (name) => ({
-            name,
-            in: 'query',
-            schema: { type: ['page', 'pageSize'].includes(name) ? 'integer' : 'string' },
-            description: {
-              from: 'ISO 8601 time, inclusive',
-              to: 'ISO 8601 time, inclusive',
-              system: 'sender or recipient mnemonic',
-              messageType: '{namespace}localName',
-              messageId: 'request, answer or reference MessageID',
-              fault: 'true, false, or a fault code such as Client.MessageIsAlreadySent',
-              page: 'from 1',
-              pageSize: '1 to 500, default 50',
-            }[name],
-          }),
-        ),
+      get: operation({
+        summary: 'Search the message log (each search is recorded in the audit trail)',
+        roles: 'auditor',
+        query: MessageQuery,
+        returns: ref('Page'),
       }),
     },
     '/messages/{id}': {
-      get: op(
-        'One whole record with the request and answer XML as received and sent (the read is recorded)',
-        'auditor',
-        { parameters: [id] },
-      ),
+      get: operation({
+        summary:
+          'One whole record with the request and answer XML as received and sent (the read is recorded)',
+        roles: 'auditor',
+        parameters: [id],
+        returns: ref('Record'),
+      }),
     },
     '/queue/messages/{id}': {
-      get: op(
-        'Where a queued message is (by MessageID): its state, parties, type, times and hand-outs, and those of the request and answers of its exchange; no bodies (the read is recorded)',
-        'operator or auditor',
-        { parameters: [id] },
-      ),
+      get: operation({
+        summary:
+          'Where a queued message is (by MessageID): its state, parties, type, times and hand-outs, and those of ' +
+          'the request and answers of its exchange; no bodies (the read is recorded)',
+        roles: 'operator or auditor',
+        parameters: [id],
+        returns: ref('Record'),
+      }),
+    },
+    '/cards': {
+      get: operation({
+        summary: 'The social card register, a page at a time (no card numbers: the last four digits only)',
+        roles: 'operator',
+        query: ListCardsQuery,
+        returns: ref('Page'),
+      }),
+    },
+    '/cards/{id}': {
+      get: operation({
+        summary: 'One card and its history',
+        roles: 'operator',
+        parameters: [path('id', { type: 'string', format: 'uuid' })],
+        returns: ref('Record'),
+      }),
     },
     ...regionalPaths,
   },

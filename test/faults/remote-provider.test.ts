@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { openCliContext } from '../../src/cli/context.js';
+import { openStore } from '../../src/store/store.js';
 import { PROVIDER_NS } from '../../src/providers/remote/wire.js';
 import { spawnGateway, type ChildGateway } from '../support/child-gateway.js';
 import { sendItem, Workload, type Sent } from '../support/workload.js';
@@ -96,7 +97,9 @@ describe('fault: remote providers that hang, reset or answer garbage (real socke
         },
       }),
     );
-    // The operator reroutes each system's ping, as `routes withdraw` and `routes add` do (audited).
+    // The store as the gateway's first start leaves it (the CLI never makes one); then the operator reroutes
+    // each system's ping, as `routes withdraw` and `routes add` do (audited).
+    await (await openStore({ sqliteFile: join(dir, 'gateway.db') })).close();
     const ctx = await openCliContext(configFile);
     try {
       const operator = { name: 'fault test', role: 'operator' as const };

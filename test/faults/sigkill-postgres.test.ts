@@ -115,9 +115,10 @@ describe('fault: SIGKILL under load on PostgreSQL, audit trail included (private
   it('every acknowledged exchange and audited action survives, and both chains verify after restart', async () => {
     cluster = await PrivatePostgres.create();
     const env = { DATABASE_URL: cluster.url };
-    const [auditor, operator] = [token(env, 'auditor'), token(env, 'operator')];
     const port = await freePort();
+    // The gateway makes its store; the CLI then works on it (it never creates one).
     gateway = await spawnGateway({ env, port });
+    const [auditor, operator] = [token(env, 'auditor'), token(env, 'operator')];
 
     const load = new Load(gateway.endpoint, 6);
     const staff = new Staff(gateway.base, load, auditor, operator);

@@ -1,0 +1,36 @@
+/** `/health` tells anyone up or down, and an operator's token also what the store is and what failed. */
+import { expect } from 'chai';
+import { startTestGateway, type TestGateway } from '../support/gateway.js';
+
+describe('health', function () {
+  this.timeout(60_000);
+  let gateway: TestGateway;
+  const tokens: Record<string, string> = {};
+  before(async () => {
+    gateway = await startTestGateway();
+    for (const role of ['operator', 'auditor'] as const) {
+      tokens[role] = (await gateway.registry.createToken({ name: 't', role: 'operator' }, role, role)).token;
+    }
+  });
+  after(() => gateway.stop());
+
+  const health = async (token?: string) => {
+    const response = await fetch(`${gateway.url}/health`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('tells an unauthenticated caller only up or down', async () => {
+    expect(await health()).to.deep.equal({ status: 200, body: { status: 'up' } });
+    expect(await health('sgw_not-a-token')).to.deep.equal({ status: 200, body: { status: 'up' } });
+    expect(await health(tokens.auditor)).to.deep.equal({ status: 200, body: { status: 'up' } });
+  });
+
+  it('gives an operator the details', async () => {
+    expect(await health(tokens.operator)).to.deep.equal({
+      status: 200,
+      body: { status: 'up', store: 'sqlite' },
+    });
+  });
+});
