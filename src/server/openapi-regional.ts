@@ -1,17 +1,35 @@
 /** The admin API's paths for the regional rules' duties (agreements, changes, route applications, books). */
 const json = (schema: object) => ({ 'application/json': { schema } });
+const error = { type: 'object', properties: { error: { type: 'string' }, field: { type: 'string' } } };
 const errors = {
-  400: { description: 'invalid input; `field` names the field' },
-  401: { description: 'missing or unknown bearer token' },
-  403: { description: 'the token role (or its spheres, or its participant) may not do this' },
-  404: { description: 'not found' },
-  409: { description: 'impossible step, duplicate, or a concurrent change won' },
+  401: { description: 'missing or unknown bearer token', content: json(error) },
+  403: {
+    description: 'the token role (or its spheres, or its participant) may not do this',
+    content: json(error),
+  },
+  404: { description: 'not found', content: json(error) },
+  409: { description: 'impossible step, duplicate, or a concurrent change won', content: json(error) },
+  429: { description: 'too many requests from this client; see Retry-After', content: json(error) },
 };
-const op = (summary: string, roles: string, extra: object = {}) => ({
+const withBody = {
+  400: { description: 'invalid input: every bad field is named', content: json(error) },
+  413: { description: 'the body is too large', content: json(error) },
+  415: { description: 'the body is not sent as application/json', content: json(error) },
+};
+const op = (
+  summary: string,
+  roles: string,
+  extra: { parameters?: object[]; requestBody?: object } = {},
+  status: 200 | 201 = 200,
+) => ({
   summary,
   description: `Roles: ${roles}.`,
-  responses: { 200: { description: 'done' }, ...errors },
   ...extra,
+  responses: {
+    [status]: { description: status === 201 ? 'created' : 'done', content: json({ type: 'object' }) },
+    ...(extra.requestBody ? withBody : {}),
+    ...errors,
+  },
 });
 const body = (schema: object) => ({ requestBody: { required: true, content: json(schema) } });
 const path = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
@@ -88,6 +106,7 @@ export const regionalPaths = {
           },
         }),
       },
+      201,
     ),
   },
   '/route-applications/{id}/approve': {

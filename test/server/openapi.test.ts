@@ -111,6 +111,7 @@ describe('admin API OpenAPI document', function () {
         address: 'Address',
         head: 'Head',
         contact: { name: 'C', position: 'officer', phone: '+7 912 345-67-89', email: 'c@example.org' },
+        changedOn: new Date().toISOString().slice(0, 10),
       });
       expect(String(updated.status)).to.equal(statusOf('/participants/{id}', 'put'));
       const routed = await call('POST', '/routes', {

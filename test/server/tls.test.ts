@@ -93,7 +93,7 @@ describe('server: HTTPS and mutual TLS', function () {
         '\\n%{http_code}',
         `${localhost(gateway)}/health`,
       ]);
-      expect(stdout.trim().split('\n')).to.deep.equal(['{"status":"ok","store":"sqlite"}', '200']);
+      expect(stdout.trim().split('\n')).to.deep.equal(['{"status":"up"}', '200']);
     });
 
     it('cuts off a client that connects and never finishes the handshake', async () => {
@@ -190,7 +190,7 @@ describe('server: HTTPS and mutual TLS', function () {
         '\\n%{http_code}',
         url,
       ]);
-      expect(stdout.trim().split('\n')).to.deep.equal(['{"status":"ok","store":"sqlite"}', '200']);
+      expect(stdout.trim().split('\n')).to.deep.equal(['{"status":"up"}', '200']);
       const without = await run('curl', ['-sS', '--cacert', SAMPLE.ca, url]).then(
         () => 0,
         (error: { code?: number }) => error.code ?? -1,
