@@ -1,6 +1,6 @@
 /** What the administrative CLI commands work on: the configured store, trust store, audit trail and registry. */
 import { userInfo } from 'node:os';
-import { createAuditTrail } from '../audit/setup.js';
+import { createUnsignedAuditTrail } from '../audit/setup.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { loadConfig, type GatewayConfig } from '../config/config.js';
 import { Registry } from '../registry/registry.js';
@@ -28,7 +28,7 @@ export async function openCliContext(configFile?: string): Promise<CliContext> {
     sqliteFile: config.store.sqliteFile,
   });
   const trust = loadTrustStore(config);
-  const trail = createAuditTrail(store, config);
+  const trail = createUnsignedAuditTrail(store);
   const registry = new Registry(store, trail, trust);
   // A registry command before the gateway's first start sees the same sample participants it would.
   await seedIfEmpty(store, registry);
@@ -39,10 +39,8 @@ export async function openCliContext(configFile?: string): Promise<CliContext> {
     checkpointSigners: loadCheckpointSigners(config, trust),
     trail,
     registry,
-    close: async () => {
-      await trail.checkpoint();
-      await store.close();
-    },
+    // No checkpoint on the way out: only the gateway process signs.
+    close: () => store.close(),
   };
 }
 

@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi.js';
 import { z } from 'zod';
 import type { AuditTrail } from '../audit/trail.js';
 import { getMessage, searchMessages } from '../messagelog/query.js';
+import type { BodySealer } from '../messagelog/sealing.js';
 import { cardsApi } from './cards-api.js';
 import { traceQueuedMessage } from '../queue/trace.js';
 import type { Store } from '../store/store.js';
@@ -31,6 +32,8 @@ export interface AdminApiParts {
   readonly store: Store;
   /** Where auditors' reads of the message log are recorded. */
   readonly trail: AuditTrail;
+  /** Opens sealed bodies for auditors; absent: they are shown as stored. */
+  readonly sealer?: BodySealer | undefined;
 }
 
 const MessageQuery = z
@@ -46,7 +49,7 @@ const MessageQuery = z
   })
   .strict();
 
-export function adminApi({ registry, store, trail }: AdminApiParts): Router {
+export function adminApi({ registry, store, trail, sealer }: AdminApiParts): Router {
   const api = express.Router();
   api.get('/openapi.json', (_req, res) => void res.json(openApiDocument));
 
@@ -223,7 +226,7 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
     '/messages/:id',
     allow('auditor'),
     handle(200, async (req, actor) => {
-      const record = await getMessage(store, param(req, 'id'));
+      const record = await getMessage(store, param(req, 'id'), sealer);
       if (!record) throw new RegistryError('not_found', `message record ${param(req, 'id')} was not found`);
       await recordRead(actor, 'messagelog.read', record.id, undefined);
       return record;

@@ -4,18 +4,20 @@ import type { AuditTrail } from '../audit/trail.js';
 import type { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import type { HttpSettings } from '../config/http.js';
-import { adminApi } from './admin-api.js';
+import { adminApi, type AdminApiParts } from './admin-api.js';
 import type { GatewayMetrics } from './metrics.js';
 import { soapEndpoint, type SoapEndpointParts } from './soap-endpoint.js';
 import { sourceRateLimits } from './rate-limits.js';
 import { securityHeaders } from './security-headers.js';
 
-export interface AppParts extends SoapEndpointParts {
+export interface AppParts extends SoapEndpointParts, Pick<AdminApiParts, 'sealer'> {
   readonly store: Store;
   readonly metrics: GatewayMetrics;
   readonly registry: Registry;
   readonly trail: AuditTrail;
   readonly http: HttpSettings;
+  /** The message log's size, the free disk space and whether checkpoints are time-stamped. */
+  readonly logHealth?: () => Promise<object>;
 }
 
 export function createApp(parts: AppParts): Express {
@@ -32,7 +34,8 @@ export function createApp(parts: AppParts): Express {
   app.get('/health', async (_req, res) => {
     try {
       await parts.store.ping();
-      res.json({ status: 'ok', store: parts.store.dialect });
+      const messageLog = await parts.logHealth?.();
+      res.json({ status: 'ok', store: parts.store.dialect, ...(messageLog ? { messageLog } : {}) });
     } catch (error) {
       res
         .status(503)

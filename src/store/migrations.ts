@@ -249,6 +249,17 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('rate_buckets').execute();
     },
   },
+  // The message log proves itself: request sizes in the hash, RFC 3161 tokens on checkpoints.
+  '0012_message_log_sizes_and_timestamps': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('message_log').addColumn('request_bytes', 'bigint').execute();
+      await db.schema.alterTable('message_log_checkpoints').addColumn('timestamp_token', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('message_log_checkpoints').dropColumn('timestamp_token').execute();
+      await db.schema.alterTable('message_log').dropColumn('request_bytes').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
