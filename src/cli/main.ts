@@ -5,6 +5,7 @@ import { ConfigError } from '../config/config.js';
 import { writeSamplePki } from '../signature/pki/sample.js';
 import { printRequest, sampleTrustFiles, send } from './send.js';
 import { registerAuditCommands } from './audit.js';
+import { registerBackupCommands } from './backup.js';
 import { openCliContext } from './context.js';
 import { registerLogCommands } from './log.js';
 import { registerQueueCommands } from './queue.js';
@@ -37,6 +38,7 @@ certs
 registerRegistryCommands(program);
 registerAuditCommands(program, openCliContext);
 registerLogCommands(program);
+registerBackupCommands(program);
 
 program
   .command('send')

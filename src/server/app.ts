@@ -34,8 +34,15 @@ export function createApp(parts: AppParts): Express {
   app.get('/health', async (_req, res) => {
     try {
       await parts.store.ping();
-      const messageLog = await parts.logHealth?.();
-      res.json({ status: 'ok', store: parts.store.dialect, ...(messageLog ? { messageLog } : {}) });
+      const messageLog = (await parts.logHealth?.()) as
+        { low?: boolean; timestamping?: { overdue?: boolean } } | undefined;
+      // Degraded: exchanges are refused (no time-stamp past the grace) or bodies are not kept (disk floor).
+      const degraded = messageLog?.low === true || messageLog?.timestamping?.overdue === true;
+      res.json({
+        status: degraded ? 'degraded' : 'ok',
+        store: parts.store.dialect,
+        ...(messageLog ? { messageLog } : {}),
+      });
     } catch (error) {
       res
         .status(503)
