@@ -194,6 +194,7 @@ const ENVIRONMENT: Record<string, string> = {
   DATABASE_SCHEMA: 'store.schema',
   SQLITE_FILE: 'store.sqliteFile',
   MAX_BODY_BYTES: 'limits.maxBodyBytes',
+  RATE_LIMIT_SOAP: 'http.rateLimit.soap',
 };
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
