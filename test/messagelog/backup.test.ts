@@ -3,7 +3,7 @@
  * gateway runs (SQLite's online backup) and verifies the copy; `restore` refuses while a gateway answers on the
  * port and refuses a copy that does not verify; PostgreSQL goes through pg_dump and pg_restore, as the docs say.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,10 +49,13 @@ describe('backup and restore of the SQLite store (CLI)', function () {
   });
 
   it('backs up while the gateway runs and verifies the copy (log and audit trail)', async () => {
-    // Traffic goes on during the backup: the copy is one consistent moment of the store.
-    const during = Promise.all([send(gateway!), send(gateway!)]);
-    const run = cli(['backup', '--out', join(dir, 'backup.db'), '-c', configFile]);
-    await during;
+    // Traffic goes on during the backup (the CLI runs as its own process, this one keeps serving): the copy is
+    // one consistent moment of the store.
+    const [run] = await Promise.all([
+      cliAsync(['backup', '--out', join(dir, 'backup.db'), '-c', configFile]),
+      send(gateway!),
+      send(gateway!),
+    ]);
     expect(run.status, run.stdout + run.stderr).to.equal(0);
     expect(run.stdout).to.match(/message log: \d+ records, (intact|UNPROVEN)/);
     expect(run.stdout).to.match(/audit trail: \d+ entries, intact/);
@@ -101,6 +104,18 @@ describe('backup and restore of the SQLite store (CLI)', function () {
     expect(run.stderr).to.contain('nothing was restored');
   });
 });
+
+function cliAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['dist/src/cli/main.js', ...args],
+      { env: { ...process.env, LOG_LEVEL: 'error' }, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 function flat(settings: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};
