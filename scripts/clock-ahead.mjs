@@ -19,6 +19,7 @@ const TESTS = [
   'dist/test/providers/tests/provider.test.js',
   'dist/test/queue/limits.test.js',
   'dist/test/exchange/gost.test.js',
+  'dist/test/timestamp/rfc3161.test.js',
 ];
 
 const candidates = [

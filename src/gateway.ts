@@ -24,6 +24,10 @@ import { RegistrationMailer, registrationLinkBase } from './mail/registration-ma
 import { seedIfEmpty } from './registry/seed.js';
 import { createAuditTrail, gatewayCheckpointSigner } from './audit/setup.js';
 import { MessageLogWriter } from './messagelog/writer.js';
+import { BodyPolicy } from './messagelog/body-policy.js';
+import { pruneMessageLog } from './messagelog/retention.js';
+import { bodySealerOf, timestamperOf } from './messagelog/setup.js';
+import { LogSpace } from './messagelog/space.js';
 import { createApp } from './server/app.js';
 import { createGatewayServer } from './server/http-server.js';
 import { GatewayMetrics } from './server/metrics.js';
@@ -39,6 +43,10 @@ export interface RunningGateway {
   readonly store: Store;
   readonly registry: Registry;
   readonly log: Logger;
+  /** Sign (and time-stamp) checkpoints of the message log and the audit trail now, as the timers do. */
+  checkpoint(): Promise<void>;
+  /** Apply retention now, as the sweep does: records past the period that a verified archive holds go. */
+  prune(now?: Date): Promise<Array<{ instance: string; removedThrough: number; removed: number }>>;
   stop(): Promise<void>;
 }
 
@@ -116,13 +124,43 @@ export async function startGateway(
   const remote = parseRemoteSettings((config.services as Record<string, unknown>).remote, {
     timeoutMs: config.limits.providerTimeoutMs,
   });
+  const instanceId = instanceIdOf(config);
+  const checkpointSigner = gatewayCheckpointSigner(config);
+  const timestamper = timestamperOf(config);
+  const sealer = config.messageLog.enabled ? bodySealerOf(config, true) : undefined;
   const messageLog = config.messageLog.enabled
-    ? await MessageLogWriter.open(store, instanceIdOf(config), gatewayCheckpointSigner(config), {
+    ? await MessageLogWriter.open(store, instanceId, checkpointSigner, {
         checkpointEvery: config.messageLog.checkpointEvery,
         checkpointSeconds: config.messageLog.checkpointSeconds,
         onError: (error) => log.error('message log checkpoint failed', { error: (error as Error).message }),
+        ...(timestamper
+          ? { timestamper, timestampGraceMs: config.messageLog.timestamping.graceSeconds * 1000 }
+          : {}),
+        ...(sealer ? { sealer } : {}),
       })
     : undefined;
+  if (messageLog && !timestamper)
+    log.warn('message log checkpoints are not time-stamped: no TSA is configured');
+  const space = new LogSpace(store, config.store.sqliteFile, config.messageLog.minFreeBytes).watch();
+  // The audit trail's entries, from the admin API or from CLI commands, are signed over within the interval too.
+  const auditTimer = setInterval(
+    () =>
+      void trail
+        .checkpoint()
+        .catch((error: unknown) => log.error('audit checkpoint failed', { error: (error as Error).message })),
+    (config.messageLog.checkpointSeconds * 1000) / 2,
+  );
+  auditTimer.unref();
+  const prune = (now = new Date()) =>
+    pruneMessageLog(store, checkpointSigner, config.messageLog.retentionDays, now, instanceId);
+  const retentionTimer = setInterval(
+    () =>
+      void prune().catch((error: unknown) =>
+        log.error('message log retention failed', { error: (error as Error).message }),
+      ),
+    config.messageLog.retentionSweepMinutes * 60_000,
+  );
+  retentionTimer.unref();
   const queueSettings = config.queue;
   const queue = new StoreQueue(store, {
     visibilityTimeoutMs: queueSettings.visibilityTimeoutSeconds * 1000,
@@ -151,7 +189,7 @@ export async function startGateway(
     messageLog: messageLog && {
       record: (fields) => messageLog.record(fields),
       failClosed: config.messageLog.failClosed,
-      omitBodiesFor: new Set(config.messageLog.omitBodiesFor),
+      bodies: new BodyPolicy(config.messageLog.keepBodiesFor, () => space.low()),
     },
   });
   const worker = new HostedWorker(queue, delivery, directory, signatures.signer, log, {
@@ -181,7 +219,13 @@ export async function startGateway(
     publicUrl: config.publicUrl,
     registry,
     trail,
+    sealer,
     http: config.http,
+    logHealth: async () => ({
+      ...(await space.report()),
+      sealed: messageLog !== undefined && config.messageLog.sealing.enabled,
+      timestamping: messageLog?.timestampState() ?? { configured: false, overdue: false },
+    }),
   });
 
   // HTTP or HTTPS (mutual TLS when configured), with deadlines for slow clients: `server/http-server.ts`.
@@ -214,6 +258,9 @@ export async function startGateway(
       directory.close();
       crls.stop();
       clearInterval(expiry);
+      clearInterval(auditTimer);
+      clearInterval(retentionTimer);
+      space.close();
       await worker.stop();
       await messageLog
         ?.close()
@@ -230,5 +277,9 @@ export async function startGateway(
       schemas.dispose();
       log.info('gateway stopped');
     })());
-  return { url, store, registry, log, stop };
+  const checkpoint = async () => {
+    await messageLog?.checkpoint();
+    await trail.checkpoint();
+  };
+  return { url, store, registry, log, checkpoint, prune, stop };
 }

@@ -11,6 +11,15 @@ export function gatewayCheckpointSigner(config: GatewayConfig): KeyCheckpointSig
   return new KeyCheckpointSigner(key.privateKey, key.certificatePem);
 }
 
+/** The gateway's trail, which signs checkpoints. */
 export function createAuditTrail(store: Store, config: GatewayConfig): AuditTrail {
   return new AuditTrail(store.db, gatewayCheckpointSigner(config));
+}
+
+/**
+ * A CLI command's trail: it appends entries but signs nothing. The running gateway (or the next start) signs
+ * over them, so editing the store and then running a command cannot earn the edit a signature.
+ */
+export function createUnsignedAuditTrail(store: Store): AuditTrail {
+  return new AuditTrail(store.db, undefined);
 }

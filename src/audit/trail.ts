@@ -69,7 +69,8 @@ export class AuditTrail {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly signer: CheckpointSigner,
+    /** Absent in CLI commands: only the gateway process signs checkpoints, so a command cannot launder edits. */
+    private readonly signer: CheckpointSigner | undefined,
     options: AuditTrailOptions = {},
   ) {
     this.checkpointEvery = options.checkpointEvery ?? 100;
@@ -154,6 +155,7 @@ export class AuditTrail {
    * have accumulated since the last one. Never throws (the change is committed); failures go to onCheckpointError.
    */
   async afterCommit(): Promise<void> {
+    if (!this.signer) return;
     if (this.checkpointedSeq >= 0 && this.seenSeq - this.checkpointedSeq < this.checkpointEvery) return;
     try {
       const [head, last] = await Promise.all([this.readHead(this.db), this.lastCheckpointSeq()]);
@@ -178,11 +180,13 @@ export class AuditTrail {
   }
 
   private async signCheckpoint(now: Date = new Date()): Promise<Checkpoint | undefined> {
+    const signer = this.signer;
+    if (!signer) return undefined;
     const [head, last] = await Promise.all([this.readHead(this.db), this.lastCheckpointSeq()]);
     this.noteCheckpointed(last);
     if (head.seq <= last) return undefined;
     const at = now.getTime();
-    const signed = this.signer.sign(checkpointData(head.seq, head.hash, at));
+    const signed = signer.sign(checkpointData(head.seq, head.hash, at));
     const row: AuditCheckpointRow = {
       seq: head.seq,
       at,

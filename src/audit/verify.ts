@@ -10,8 +10,8 @@
  * - a checkpoint whose head hash is not the hash of the entry at its seq (entries up to it rewritten with
  *   recomputed hashes), whose signature does not verify, or whose certificate is not trusted → its seq;
  * - a head row that disagrees with the last entry → the first seq in doubt.
- * Rewriting entries after the last checkpoint, hashes recomputed, is not detectable by anyone without a copy:
- * that is why the gateway also signs a checkpoint on shutdown.
+ * - entries after the last trusted checkpoint → the first of them, as unproven: rewriting them with their hashes
+ *   recomputed could not be told from the original, so they prove nothing until the gateway signs over them.
  */
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import {
@@ -54,12 +54,15 @@ const short = (hash: string): string => `${hash.slice(0, 12)}…`;
 
 /** Feeds entries in seq order, then `finish`. */
 export class ChainWalk {
-  private readonly found: { seq: number; problem: string; order: number }[] = [];
+  /** `weak`: a tail left unproven, named after every concrete problem so that firstBroken is the real one. */
+  private readonly found: { seq: number; problem: string; order: number; weak?: boolean }[] = [];
   private readonly pending = new Map<number, AuditCheckpointRow>();
   private expected = 1;
   private prevHash = GENESIS_HASH;
   private count = 0;
   private lastGoodCheckpoint = 0;
+  /** Checkpoints whose signature or signer failed: they prove nothing. */
+  private readonly untrusted = new Set<number>();
   /** The previous entry failed its own hash check (already blamed, so a broken link to it adds nothing). */
   private prevBroken = false;
 
@@ -75,11 +78,14 @@ export class ChainWalk {
         checkpointData(cp.seq, cp.head_hash, cp.at),
         cp.signature,
       );
-      if (bad) this.problem(cp.seq, `checkpoint ${cp.seq} is forged or damaged: ${bad}`);
-      else if (trust) {
+      if (bad) {
+        this.untrusted.add(cp.seq);
+        this.problem(cp.seq, `checkpoint ${cp.seq} is forged or damaged: ${bad}`);
+      } else if (trust) {
         try {
           trust.check(cp.certificate, new Date(cp.at));
         } catch (error) {
+          this.untrusted.add(cp.seq);
           this.problem(
             cp.seq,
             `checkpoint ${cp.seq} is signed by an untrusted certificate: ${(error as Error).message}`,
@@ -89,8 +95,8 @@ export class ChainWalk {
     }
   }
 
-  problem(seq: number, problem: string): void {
-    this.found.push({ seq, problem, order: this.found.length });
+  problem(seq: number, problem: string, weak = false): void {
+    this.found.push({ seq, problem, order: this.found.length, ...(weak ? { weak } : {}) });
   }
 
   /** The seq of the last entry walked (0 before any). */
@@ -137,7 +143,7 @@ export class ChainWalk {
           `checkpoint ${cp.seq} signed head hash ${short(cp.head_hash)} but entry ${row.seq} has ${short(row.hash)}: ` +
             `entries ${this.lastGoodCheckpoint + 1}..${row.seq} were rewritten after it was signed (or the checkpoint was)`,
         );
-      } else this.lastGoodCheckpoint = row.seq;
+      } else if (!this.untrusted.has(cp.seq)) this.lastGoodCheckpoint = row.seq;
     }
     this.prevHash = row.hash;
     this.prevBroken = broken;
@@ -164,7 +170,18 @@ export class ChainWalk {
     } else if (head.hash !== this.prevHash) {
       this.problem(last, `the head hash ${short(head.hash)} is not the hash of entry ${last}`);
     }
-    const sorted = [...this.found].sort((a, b) => a.seq - b.seq || a.order - b.order);
+    // Entries after the last trusted checkpoint could have been rewritten with their hashes recomputed.
+    if (last > this.lastGoodCheckpoint) {
+      const from = this.lastGoodCheckpoint + 1;
+      this.problem(
+        from,
+        `entries ${from}..${last} are not covered by a trusted checkpoint: unproven (the gateway signs one within seconds)`,
+        true,
+      );
+    }
+    const sorted = [...this.found].sort(
+      (a, b) => Number(a.weak ?? false) - Number(b.weak ?? false) || a.seq - b.seq || a.order - b.order,
+    );
     const problems = sorted.slice(0, MAX_PROBLEMS).map((p) => p.problem);
     if (sorted.length > MAX_PROBLEMS) problems.push(`… and ${sorted.length - MAX_PROBLEMS} more problems`);
     const first = sorted[0];

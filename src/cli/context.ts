@@ -1,6 +1,6 @@
 /** What the administrative CLI commands work on: the configured store, trust store, audit trail and registry. */
 import { userInfo } from 'node:os';
-import { createAuditTrail } from '../audit/setup.js';
+import { createUnsignedAuditTrail } from '../audit/setup.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { loadConfig, type GatewayConfig } from '../config/config.js';
 import { Registry } from '../registry/registry.js';
@@ -33,7 +33,7 @@ export async function openCliContext(configFile?: string): Promise<CliContext> {
   const store = await openStore({ ...where, create: false });
   process.stderr.write(`store: ${describeStore(where)}\n`);
   const trust = loadTrustStore(config);
-  const trail = createAuditTrail(store, config);
+  const trail = createUnsignedAuditTrail(store);
   const linkBase = registrationLinkBase(config, () => `http://${config.host}:${config.port}`);
   const mailer = config.registration.mail
     ? new RegistrationMailer(config.registration.mail, linkBase)
@@ -48,9 +48,9 @@ export async function openCliContext(configFile?: string): Promise<CliContext> {
     checkpointSigners: loadCheckpointSigners(config, trust),
     trail,
     registry,
+    // No checkpoint on the way out: only the gateway process signs.
     close: async () => {
       mailer?.close();
-      await trail.checkpoint();
       await store.close();
     },
   };

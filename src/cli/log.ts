@@ -4,14 +4,14 @@
  */
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { gatewayCheckpointSigner } from '../audit/setup.js';
 import { exportArchive, verifyArchiveFile, type Archive } from '../messagelog/archive.js';
-import { pruneMessageLog, registerArchive } from '../messagelog/retention.js';
+import { registerArchive } from '../messagelog/retention.js';
 import { verifyStoredLog } from '../messagelog/store-verify.js';
 import type { ChainVerdict } from '../messagelog/verify.js';
 import { loadConfig } from '../config/config.js';
 import { checkpointSigners } from '../signature/pki/checkpoint-signers.js';
 import { loadCheckpointSigners, loadTrustStore } from '../signature/setup.js';
+import { bodySealerOf, tsaCertificateOf } from '../messagelog/setup.js';
 import { openCliContext } from './context.js';
 import { collect, print } from './output.js';
 
@@ -30,7 +30,10 @@ function report(verdict: ChainVerdict, json: boolean | undefined, perRecord: boo
     process.stdout.write(`first broken record: ${instance} #${seq}: ${problem}\n`);
     for (const problem of verdict.problems) process.stdout.write(`  ${problem}\n`);
   }
-  process.stdout.write(`verdict: ${verdict.ok ? 'intact' : 'BROKEN'}\n`);
+  for (const { instance, from, to } of verdict.unproven)
+    process.stdout.write(`unproven: ${instance} #${from}..#${to} (no trusted checkpoint covers them)\n`);
+  const unprovenOnly = verdict.problems.length === verdict.unproven.length;
+  process.stdout.write(`verdict: ${verdict.ok ? 'intact' : unprovenOnly ? 'UNPROVEN' : 'BROKEN'}\n`);
 }
 
 export function registerLogCommands(program: Command): void {
@@ -44,7 +47,11 @@ export function registerLogCommands(program: Command): void {
     .action(async (options: { config?: string; json?: boolean }) => {
       const ctx = await openCliContext(options.config);
       try {
-        const verdict = await verifyStoredLog(ctx.store, ctx.checkpointSigners);
+        const verdict = await verifyStoredLog(ctx.store, {
+          checkpointSigners: ctx.checkpointSigners,
+          sealer: bodySealerOf(ctx.config, false),
+          tsaCertificate: tsaCertificateOf(ctx.config),
+        });
         report(verdict, options.json, false);
         if (!verdict.ok) process.exitCode = 1;
       } finally {
@@ -76,8 +83,9 @@ export function registerLogCommands(program: Command): void {
             crls: ctx.config.pki.crlFiles.map(read),
           },
           options.out,
+          bodySealerOf(ctx.config, false),
         );
-        const verdict = verifyArchiveFile(options.out, ctx.checkpointSigners);
+        const verdict = verifyArchiveFile(options.out, ctx.checkpointSigners, tsaCertificateOf(ctx.config));
         if (verdict.ok) {
           await registerArchive(
             ctx.store,
@@ -87,7 +95,8 @@ export function registerLogCommands(program: Command): void {
           );
         }
         process.stdout.write(
-          `${options.out}: ${written.records} records, ${written.checkpoints} checkpoints, sha256 ${written.sha256}\n`,
+          `${options.out}: ${written.records} records, ${written.checkpoints} checkpoints, ` +
+            `bodies ${written.sealed ? 'sealed (no key here)' : 'in plain text'}, sha256 ${written.sha256}\n`,
         );
         process.stdout.write(
           `verified: ${verdict.ok ? 'yes (registered for retention)' : 'NO — the store itself does not verify'}\n`,
@@ -111,12 +120,22 @@ export function registerLogCommands(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--tsa-cert <file>',
+      "the TSA's certificate, to check time-stamp tokens (default: the configured one)",
+    )
     .option('--json')
     .option('-q, --quiet', 'only the summary, not a line per record')
     .action(
       (
         file: string,
-        options: { config?: string; gatewayCert: string[]; json?: boolean; quiet?: boolean },
+        options: {
+          config?: string;
+          gatewayCert: string[];
+          tsaCert?: string;
+          json?: boolean;
+          quiet?: boolean;
+        },
       ) => {
         // The checkpoints are checked against certificates from outside the archive: a forger could replace what
         // the archive carries.
@@ -127,27 +146,10 @@ export function registerLogCommands(program: Command): void {
               options.gatewayCert.map((f) => readFileSync(f, 'utf8')),
             )
           : loadCheckpointSigners(config);
-        const verdict = verifyArchiveFile(file, signers);
+        const tsa = options.tsaCert ? readFileSync(options.tsaCert, 'utf8') : tsaCertificateOf(config);
+        const verdict = verifyArchiveFile(file, signers, tsa);
         report(verdict, options.json, !options.quiet);
         if (!verdict.ok) process.exitCode = 1;
       },
     );
-
-  log
-    .command('prune')
-    .description('remove records past the retention period that a verified archive holds')
-    .option('-c, --config <file>')
-    .action(async (options: { config?: string }) => {
-      const ctx = await openCliContext(options.config);
-      try {
-        const removed = await pruneMessageLog(
-          ctx.store,
-          gatewayCheckpointSigner(ctx.config),
-          ctx.config.messageLog.retentionDays,
-        );
-        print(removed, false);
-      } finally {
-        await ctx.close();
-      }
-    });
 }

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { writeSamplePki } from '../signature/pki/sample.js';
 import { printRequest, sampleTrustFiles, send } from './send.js';
 import { registerAuditCommands } from './audit.js';
+import { registerBackupCommands } from './backup.js';
 import { openCliContext } from './context.js';
 import { registerLogCommands } from './log.js';
 import { registerQueueCommands } from './queue.js';
@@ -48,6 +49,7 @@ registerRegistryCommands(program);
 registerRegionalCommands(program);
 registerAuditCommands(program, openCliContext);
 registerLogCommands(program);
+registerBackupCommands(program);
 
 program
   .command('send')

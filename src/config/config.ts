@@ -101,16 +101,56 @@ export const ConfigSchema = z
         /** This gateway's chain; defaults to host name and port. Two running gateways must never share one. */
         instanceId: z.string().min(1).max(100).optional(),
         checkpointEvery: z.coerce.number().int().positive().default(1000),
+        /** Every record is covered by a signed checkpoint within this many seconds of being written. */
         checkpointSeconds: z.coerce.number().positive().default(10),
-        /** Payload namespaces whose bodies are not kept (personal data): the record keeps their digests. */
-        omitBodiesFor: z
-          .array(z.string())
-          .default(['urn://smev-gateway/services/cards/1.0', 'urn://smev-gateway/services/tests/1.0']),
+        /**
+         * Payload namespaces whose bodies are kept, for exchanges whose sender was verified; every other body
+         * (personal data, unknown payloads, unauthenticated traffic) is left out and only its digest is kept.
+         */
+        keepBodiesFor: z.array(z.string()).default(['urn://smev-gateway/services/ping/1.0']),
+        /** Bodies sealed at rest with AES-256-GCM: docs/message-log.md. */
+        sealing: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** The key that seals new bodies; default `message-log.key` beside the SQLite file (made on first start). */
+            keyFile: z.string().min(1).optional(),
+            /** Keys of earlier rotations, kept to open older bodies. */
+            formerKeyFiles: z.array(z.string().min(1)).default([]),
+          })
+          .strict()
+          .prefault({}),
+        /** RFC 3161 time-stamps on checkpoints from a TSA: docs/message-log.md. Absent `url`: none. */
+        timestamping: z
+          .object({
+            url: z.string().url().optional(),
+            /** The TSA's certificate (PEM), to check its tokens; required with `url`. */
+            tsaCertificate: z.string().min(1).optional(),
+            /** How long exchanges go on while the TSA cannot be reached; then they are refused. */
+            graceSeconds: z.coerce
+              .number()
+              .positive()
+              .default(4 * 3600),
+            timeoutMs: z.coerce.number().int().positive().default(5000),
+          })
+          .strict()
+          .refine((t) => t.url === undefined || t.tsaCertificate !== undefined, {
+            message: 'a TSA url needs tsaCertificate: the certificate its tokens are checked with',
+            path: ['tsaCertificate'],
+          })
+          .prefault({}),
         retentionDays: z.coerce
           .number()
           .int()
           .positive()
           .default(5 * 365 + 1),
+        /** How often the gateway removes records past retention that a verified archive holds. */
+        retentionSweepMinutes: z.coerce.number().positive().default(60),
+        /** Below this much free disk space the log keeps digests only (no bodies), and /health says so. */
+        minFreeBytes: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .default(1024 * 1024 * 1024),
       })
       .strict()
       .prefault({}),
@@ -275,6 +315,7 @@ const ENVIRONMENT: Record<string, string> = {
   MAX_BODY_BYTES: 'limits.maxBodyBytes',
   SAMPLES: 'samples',
   INSTANCE_ID: 'messageLog.instanceId',
+  RATE_LIMIT_SOAP: 'http.rateLimit.soap',
 };
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

@@ -53,8 +53,11 @@ export const HttpSettingsSchema = z
     rateLimit: z
       .object({
         windowSeconds: z.coerce.number().int().positive().default(60),
-        /** Requests to `/ws` per window from one client address; 0 turns the limit off. */
-        soap: z.coerce.number().int().min(0).default(0),
+        /**
+         * Requests to `/ws` per window from one client address; 0 turns the limit off. On by default, so that one
+         * source cannot fill the message log.
+         */
+        soap: z.coerce.number().int().min(0).default(6000),
         /** Requests to the admin API per window from one client address; 0 turns the limit off. */
         admin: z.coerce.number().int().min(0).default(600),
       })

@@ -42,6 +42,8 @@ export interface Exchange {
   messageId?: string;
   /** For the log: the other party, when no route names it. */
   counterpart?: string;
+  /** For the log: payload namespaces of the messages this exchange carried besides `request` (answers taken). */
+  payloadNamespaces?: string[];
   sender?: VerifiedSender;
   route?: Route;
   /** The provider's outcome, its answer already encoded as the payload element's XML. */

@@ -99,6 +99,8 @@ export interface TakenMessage {
   readonly attachments: string | undefined;
   /** How often it was handed out before this time. */
   readonly deliveries: number;
+  /** The payload's message type (the log decides by its namespace whether to keep the body). */
+  readonly messageType?: MessageType;
 }
 
 export interface QueuedRequest {

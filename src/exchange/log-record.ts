@@ -1,20 +1,16 @@
 /** Step 9's record of an exchange, as the message log stores it. */
+import type { BodyPolicy } from '../messagelog/body-policy.js';
 import { sha256Hex, type RecordFields } from '../messagelog/record.js';
 import type { Exchange } from './context.js';
 import type { ExchangeResult } from './pipeline.js';
 
-export function logRecordOf(
-  exchange: Exchange,
-  result: ExchangeResult,
-  omitBodiesFor: ReadonlySet<string>,
-): RecordFields {
+export function logRecordOf(exchange: Exchange, result: ExchangeResult, bodies: BodyPolicy): RecordFields {
   const answeredAt = new Date();
   const type = exchange.request?.messageType;
-  // A request refused before its payload was read is judged by its text: any mention of a namespace whose
-  // bodies are not kept is reason enough to keep only digests.
-  const keepBodies = type
-    ? !omitBodiesFor.has(type.namespace)
-    : ![...omitBodiesFor].some((namespace) => exchange.text?.includes(namespace) ?? false);
+  // Every payload the exchange carried decides: the request's and any answer handed out. A request refused
+  // before its signature was verified keeps its digest and size only.
+  const namespaces = [...(type ? [type.namespace] : []), ...(exchange.payloadNamespaces ?? [])];
+  const keepBodies = bodies.keeps(exchange.sender !== undefined, namespaces);
   const fault = exchange.fault;
   const verification = exchange.sender
     ? 'verified'
@@ -38,6 +34,7 @@ export function logRecordOf(
     certificate: exchange.sender?.certificateThumbprint ?? null,
     verification,
     request_digest: sha256Hex(exchange.incoming.body),
+    request_bytes: exchange.incoming.body.length,
     answer_digest: sha256Hex(Buffer.from(result.body, 'utf8')),
     // The request exactly as received: its text when it was UTF-8 (every accepted message is).
     request_xml: keepBodies ? receivedText(exchange) : null,

@@ -9,6 +9,7 @@ import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
 import { serializeXml } from '../xml/dom.js';
 import type { XmlLimits } from '../xml/guard.js';
 import type { SchemaSet } from '../xml/schemas.js';
+import type { BodyPolicy } from '../messagelog/body-policy.js';
 import type { RecordFields } from '../messagelog/record.js';
 import { logRecordOf } from './log-record.js';
 import { need, type Exchange } from './context.js';
@@ -52,7 +53,7 @@ export interface PipelineParts {
 export interface ExchangeLog {
   record(fields: RecordFields): Promise<void>;
   readonly failClosed: boolean;
-  readonly omitBodiesFor: ReadonlySet<string>;
+  readonly bodies: BodyPolicy;
 }
 
 export interface ExchangeResult {
@@ -72,7 +73,7 @@ export class Pipeline {
     const messageLog = this.parts.messageLog;
     if (!messageLog) return result;
     try {
-      await messageLog.record(logRecordOf(exchange, result, messageLog.omitBodiesFor));
+      await messageLog.record(logRecordOf(exchange, result, messageLog.bodies));
       return result;
     } catch (error) {
       exchange.log.error('message log write failed', {

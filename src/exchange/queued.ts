@@ -105,6 +105,7 @@ export async function sendResponse(exchange: Exchange, parts: PipelineParts): Pr
     destination: consumer.mnemonic,
   };
   const payload = response.payload;
+  exchange.payloadNamespaces = [payload?.namespaceURI ?? request.messageType.namespace];
   await queue.enqueueAnswer(
     {
       messageId: response.messageId,
@@ -155,6 +156,8 @@ export async function getRequestOrResponse(
   if (taken) {
     exchange.messageId = taken.messageId;
     exchange.counterpart = taken.sender;
+    // No type known: the log keeps no body, as for any payload it is not told to keep.
+    exchange.payloadNamespaces = [taken.messageType?.namespace ?? ''];
   }
   return writeTakeAnswer(exchange.version, operation, taken);
 }

@@ -10,7 +10,8 @@ import type { Store } from '../store/store.js';
 import { messageSignatureProblems } from './message-signatures.js';
 import type { MessageRecord } from './record.js';
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
-import { verifyChains, type ChainVerdict, type Checkpoint } from './verify.js';
+import { isSealed, type BodySealer } from './sealing.js';
+import { openBodies, verifyChains, type ChainVerdict, type Checkpoint } from './verify.js';
 
 export const ARCHIVE_FORMAT = 'smev-gateway-message-log-archive';
 
@@ -21,6 +22,8 @@ export interface Archive {
   readonly range: { readonly from: string; readonly to: string };
   readonly records: MessageRecord[];
   readonly checkpoints: Checkpoint[];
+  /** Whether bodies in it are still sealed (the exporter did not hold the key): then they cannot be checked. */
+  readonly sealed?: boolean;
   readonly trust: { readonly certificates: string[]; readonly crls: string[] };
 }
 
@@ -29,8 +32,10 @@ export async function exportArchive(
   range: { from: Date; to: Date },
   trust: { certificates: string[]; crls: string[] },
   file: string,
-): Promise<{ records: number; checkpoints: number; sha256: string }> {
-  const records = await store.db
+  /** With the key, bodies are written in plain text; without it they stay sealed and the archive says so. */
+  sealer?: BodySealer,
+): Promise<{ records: number; checkpoints: number; sha256: string; sealed: boolean }> {
+  const inRange = await store.db
     .selectFrom('message_log')
     .selectAll()
     .where('received_at', '>=', range.from.getTime())
@@ -38,6 +43,7 @@ export async function exportArchive(
     .orderBy('instance_id')
     .orderBy('seq')
     .execute();
+  const records = [...inRange, ...(await recordsUpToCover(store, inRange))];
   // The checkpoints that anchor the exported records: those signed at a record inside the range (a later one
   // covers records the archive does not hold), and the retention cut the range may start from.
   const spans = new Map<string, { first: number; last: number }>();
@@ -66,13 +72,22 @@ export async function exportArchive(
       (c.kind === 'cut' ? seq === span.first - 1 : seq >= span.first && seq <= span.last)
     );
   });
+  const problems: string[] = [];
+  const opened = records.map((r) => (sealer ? openBodies(numeric(r), sealer, problems) : numeric(r)));
+  if (problems.length) throw new Error(`the store's sealed bodies do not open: ${problems[0] ?? ''}`);
+  const sealed = opened.some(
+    (r) =>
+      (r.request_xml !== null && isSealed(r.request_xml)) ||
+      (r.answer_xml !== null && isSealed(r.answer_xml)),
+  );
   const archive: Archive = {
     format: ARCHIVE_FORMAT,
     version: 1,
     exportedAt: new Date().toISOString(),
     range: { from: range.from.toISOString(), to: range.to.toISOString() },
-    records: records.map(numeric),
+    records: opened,
     checkpoints: checkpoints.map((c) => ({ ...c, seq: Number(c.seq), at: Number(c.at) })),
+    sealed,
     trust,
   };
   const text = JSON.stringify(archive);
@@ -81,12 +96,50 @@ export async function exportArchive(
     records: records.length,
     checkpoints: checkpoints.length,
     sha256: createHash('sha256').update(text).digest('hex'),
+    sealed,
   };
 }
 
+/**
+ * The records after a range's last one, per chain, up to the first checkpoint at or after it: without them the
+ * range's tail would be covered by no checkpoint in the archive, and so unproven.
+ */
+async function recordsUpToCover(store: Store, records: readonly MessageRecord[]): Promise<MessageRecord[]> {
+  const last = new Map<string, number>();
+  for (const r of records) last.set(r.instance_id, Math.max(last.get(r.instance_id) ?? 0, Number(r.seq)));
+  const more: MessageRecord[] = [];
+  for (const [instance, seq] of last) {
+    const cover = await store.db
+      .selectFrom('message_log_checkpoints')
+      .select('seq')
+      .where('instance_id', '=', instance)
+      .where('kind', '=', 'head')
+      .where('seq', '>=', seq)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
+    if (!cover || Number(cover.seq) === seq) continue;
+    more.push(
+      ...(await store.db
+        .selectFrom('message_log')
+        .selectAll()
+        .where('instance_id', '=', instance)
+        .where('seq', '>', seq)
+        .where('seq', '<=', Number(cover.seq))
+        .orderBy('seq')
+        .execute()),
+    );
+  }
+  return more;
+}
+
 /** Verify an archive file with no database and no network. */
-export function verifyArchiveFile(file: string, checkpointSigners?: CertificateCheck): ChainVerdict {
-  return verifyArchive(JSON.parse(readFileSync(file, 'utf8')) as unknown, checkpointSigners);
+export function verifyArchiveFile(
+  file: string,
+  checkpointSigners?: CertificateCheck,
+  tsaCertificate?: string,
+): ChainVerdict {
+  return verifyArchive(JSON.parse(readFileSync(file, 'utf8')) as unknown, checkpointSigners, tsaCertificate);
 }
 
 /**
@@ -94,7 +147,12 @@ export function verifyArchiveFile(file: string, checkpointSigners?: CertificateC
  * checkpoints, which anchor everything else, against `checkpointSigners` (the gateway's own certificates, from
  * outside the archive) when given, else against the carried CAs only, which a forger could have replaced too.
  */
-export function verifyArchive(value: unknown, checkpointSigners?: CertificateCheck): ChainVerdict {
+export function verifyArchive(
+  value: unknown,
+  checkpointSigners?: CertificateCheck,
+  /** The TSA's certificate (PEM), from outside the archive: the checkpoints' tokens are checked with it. */
+  tsaCertificate?: string,
+): ChainVerdict {
   const archive = value as Partial<Archive>;
   if (
     archive?.format !== ARCHIVE_FORMAT ||
@@ -109,6 +167,7 @@ export function verifyArchive(value: unknown, checkpointSigners?: CertificateChe
     records: archive.records,
     checkpoints: archive.checkpoints,
     checkpointSigners: checkpointSigners ?? trust,
+    ...(tsaCertificate ? { tsaCertificate } : {}),
     // An archive starts mid-chain: its first record's link is taken as given, and checkpoints anchor the rest.
     startOf: (_instance, first) => ({ seq: Number(first.seq) - 1, hash: first.prev_hash }),
     checkRecord: (record) => messageSignatureProblems(record, trust),

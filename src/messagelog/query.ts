@@ -1,4 +1,6 @@
 /** Reading the message log for auditors: a filtered, paged listing and whole records. */
+import type { BodySealer } from './sealing.js';
+import { openBodies } from './verify.js';
 import type { Store } from '../store/store.js';
 import type { MessageRecord } from './record.js';
 
@@ -110,16 +112,20 @@ function summaryOf(row: SummaryColumns) {
   };
 }
 
-export async function getMessage(store: Store, id: string) {
+/** One record; its sealed bodies opened with `sealer` (the API is for auditors, who may read them). */
+export async function getMessage(store: Store, id: string, sealer?: BodySealer) {
   const at = id.indexOf('@');
   const seq = Number(id.slice(0, at));
   if (at < 1 || !Number.isSafeInteger(seq)) return undefined;
-  const row = await store.db
+  const stored = await store.db
     .selectFrom('message_log')
     .selectAll()
     .where('instance_id', '=', id.slice(at + 1))
     .where('seq', '=', seq)
     .executeTakeFirst();
+  const problems: string[] = [];
+  const row = stored && openBodies(stored, sealer, problems);
+  if (problems.length) throw new Error(`record ${id}: ${problems.join('; ')}`);
   return (
     row && {
       ...summaryOf(row),

@@ -7,7 +7,9 @@
  *   ["smev-gateway-message-log/1", instance, seq, prev_hash, request_id, operation, message_id,
  *    answer_message_id, reference_message_id, sender, recipient, message_type, received_at, answered_at,
  *    duration_us, http_status, fault_code, certificate, verification, request_digest, answer_digest]
- * with absent values as null and numbers as JSON numbers. Offline verifiers reimplement exactly this.
+ * with absent values as null and numbers as JSON numbers. Records that know the request's size in bytes
+ * (`request_bytes`) use "smev-gateway-message-log/2" and append it, so the size of a body that was not kept is
+ * covered too. Offline verifiers reimplement exactly this.
  */
 import { createHash } from 'node:crypto';
 import type { MessageLogTable } from '../store/schema.js';
@@ -23,9 +25,10 @@ export function sha256Hex(data: string | Buffer): string {
 }
 
 export function recordHash(record: Omit<MessageRecord, 'hash' | 'request_xml' | 'answer_xml'>): string {
+  const size = record.request_bytes ?? null;
   return sha256Hex(
     JSON.stringify([
-      'smev-gateway-message-log/1',
+      size === null ? 'smev-gateway-message-log/1' : 'smev-gateway-message-log/2',
       record.instance_id,
       Number(record.seq),
       record.prev_hash,
@@ -46,6 +49,7 @@ export function recordHash(record: Omit<MessageRecord, 'hash' | 'request_xml' | 
       record.verification,
       record.request_digest,
       record.answer_digest,
+      ...(size === null ? [] : [Number(size)]),
     ]),
   );
 }
@@ -62,4 +66,12 @@ export function checkpointData(
     `smev-gateway-message-log-checkpoint\n${kind}\n${instance}\n${seq}\n${headHash}\n${at}`,
     'utf8',
   );
+}
+
+/**
+ * The bytes a checkpoint's RFC 3161 token is over: the signed bytes and the signature itself, so the token
+ * proves that this signature existed at the TSA's time.
+ */
+export function timestampedData(signedBytes: Buffer, signatureBase64: string): Buffer {
+  return Buffer.concat([signedBytes, Buffer.from(`\n${signatureBase64}`, 'utf8')]);
 }

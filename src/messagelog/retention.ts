@@ -46,9 +46,13 @@ export async function pruneMessageLog(
   signer: CheckpointSigner,
   retentionDays: number,
   now = new Date(),
+  /** Only this chain (a gateway prunes its own); absent: every chain. */
+  only?: string,
 ): Promise<Array<{ instance: string; removedThrough: number; removed: number }>> {
   const horizon = now.getTime() - retentionDays * 86_400_000;
-  const instances = await store.db.selectFrom('message_log').select('instance_id').distinct().execute();
+  let query = store.db.selectFrom('message_log').select('instance_id').distinct();
+  if (only !== undefined) query = query.where('instance_id', '=', only);
+  const instances = await query.execute();
   const results: Array<{ instance: string; removedThrough: number; removed: number }> = [];
   for (const { instance_id: instance } of instances) {
     const first = await store.db

@@ -1,12 +1,19 @@
 /** `log verify`: every chain in the store, from genesis or from the last retention cut, and its checkpoints. */
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import type { Store } from '../store/store.js';
+import type { BodySealer } from './sealing.js';
 import { verifyChains, type ChainVerdict } from './verify.js';
 
-export async function verifyStoredLog(
-  store: Store,
-  checkpointSigners?: CertificateCheck,
-): Promise<ChainVerdict> {
+export interface StoredLogChecks {
+  /** Who may sign checkpoints; absent: signatures only. */
+  readonly checkpointSigners?: CertificateCheck | undefined;
+  /** Opens sealed bodies to check them against their digests; absent: sealed bodies are not opened. */
+  readonly sealer?: BodySealer | undefined;
+  /** The TSA's certificate (PEM), to check the checkpoints' time-stamp tokens. */
+  readonly tsaCertificate?: string | undefined;
+}
+
+export async function verifyStoredLog(store: Store, checks: StoredLogChecks = {}): Promise<ChainVerdict> {
   const [records, checkpoints] = await Promise.all([
     store.db.selectFrom('message_log').selectAll().orderBy('instance_id').orderBy('seq').execute(),
     store.db.selectFrom('message_log_checkpoints').selectAll().orderBy('seq').execute(),
@@ -14,7 +21,9 @@ export async function verifyStoredLog(
   return verifyChains({
     records,
     checkpoints,
-    ...(checkpointSigners ? { checkpointSigners } : {}),
+    ...(checks.checkpointSigners ? { checkpointSigners: checks.checkpointSigners } : {}),
+    ...(checks.sealer ? { sealer: checks.sealer } : {}),
+    ...(checks.tsaCertificate ? { tsaCertificate: checks.tsaCertificate } : {}),
     startOf: (instance) => {
       const cut = checkpoints.filter((c) => c.instance_id === instance && c.kind === 'cut').at(-1);
       return cut ? { seq: Number(cut.seq), hash: cut.head_hash } : undefined;

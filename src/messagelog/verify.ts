@@ -5,7 +5,16 @@
 import { checkpointSignatureProblem } from '../audit/checkpoint-signer.js';
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import type { MessageLogCheckpointTable } from '../store/schema.js';
-import { GENESIS_HASH, checkpointData, recordHash, sha256Hex, type MessageRecord } from './record.js';
+import { isSealed, type BodySealer } from './sealing.js';
+import { verifyTimestampToken } from '../timestamp/rfc3161.js';
+import {
+  GENESIS_HASH,
+  checkpointData,
+  recordHash,
+  sha256Hex,
+  timestampedData,
+  type MessageRecord,
+} from './record.js';
 
 export interface RecordVerdict {
   readonly instance: string;
@@ -19,6 +28,8 @@ export interface ChainVerdict {
   readonly records: number;
   readonly checkpoints: number;
   readonly firstBroken?: { instance: string; seq: number; problem: string };
+  /** Records no trusted checkpoint covers: intact as far as anyone can tell, but not proven. */
+  readonly unproven: { instance: string; from: number; to: number }[];
   readonly problems: string[];
   readonly perRecord: RecordVerdict[];
 }
@@ -35,13 +46,18 @@ export interface ChainInput {
    * a retention cut (or genesis); in an archive, the first record's own prev_hash, anchored by a checkpoint.
    */
   readonly startOf?: (instance: string, first: MessageRecord) => { seq: number; hash: string } | undefined;
-  /** Extra per-record checks (e.g. the messages' own signatures in an archive). */
+  /** The TSA's certificate (PEM): checkpoints' RFC 3161 tokens are checked with it. Absent: tokens unchecked. */
+  readonly tsaCertificate?: string;
+  /** Opens sealed bodies, to check them against their digests; without it sealed bodies are left unchecked. */
+  readonly sealer?: BodySealer;
+  /** Extra per-record checks (e.g. the messages' own signatures in an archive), on the opened bodies. */
   readonly checkRecord?: (record: MessageRecord) => string[];
 }
 
 export function verifyChains(input: ChainInput): ChainVerdict {
   const problems: string[] = [];
   const perRecord: RecordVerdict[] = [];
+  const unproven: ChainVerdict['unproven'] = [];
   let firstBroken: ChainVerdict['firstBroken'];
   const blame = (instance: string, seq: number, problem: string) => {
     problems.push(`${instance} #${seq}: ${problem}`);
@@ -72,19 +88,20 @@ export function verifyChains(input: ChainInput): ChainVerdict {
         );
       if (record.prev_hash !== previous) own.push('its link to the previous record is broken');
       if (recordHash(record) !== record.hash) own.push('its fields do not match its hash');
+      const opened = openBodies(record, input.sealer, own);
       if (
-        record.request_xml !== null &&
-        sha256Hex(Buffer.from(record.request_xml, 'utf8')) !== record.request_digest
+        opened.request_xml !== null &&
+        sha256Hex(Buffer.from(opened.request_xml, 'utf8')) !== record.request_digest
       ) {
         own.push('the stored request does not match its digest');
       }
       if (
-        record.answer_xml !== null &&
-        sha256Hex(Buffer.from(record.answer_xml, 'utf8')) !== record.answer_digest
+        opened.answer_xml !== null &&
+        sha256Hex(Buffer.from(opened.answer_xml, 'utf8')) !== record.answer_digest
       ) {
         own.push('the stored answer does not match its digest');
       }
-      own.push(...(input.checkRecord?.(record) ?? []));
+      own.push(...(input.checkRecord?.(opened) ?? []));
       for (const problem of own) blame(instance, seq, problem);
       perRecord.push({ instance, seq, ok: own.length === 0, problems: own });
       hashes.set(seq, record.hash);
@@ -92,32 +109,48 @@ export function verifyChains(input: ChainInput): ChainVerdict {
       expectedSeq = seq + 1;
     }
     const last = Number(records[records.length - 1]?.seq ?? 0);
+    let covered = start.seq;
     for (const checkpoint of input.checkpoints.filter((c) => c.instance_id === instance)) {
       const seq = Number(checkpoint.seq);
-      const signed = checkpointSignatureProblem(
-        checkpoint.algorithm,
-        checkpoint.certificate,
-        checkpointData(instance, seq, checkpoint.head_hash, Number(checkpoint.at), checkpoint.kind),
-        checkpoint.signature,
+      const trusted = checkpointTrusted(checkpoint, input.checkpointSigners, (problem) =>
+        blame(instance, seq, problem),
       );
-      if (signed) blame(instance, seq, `checkpoint: ${signed}`);
-      if (input.checkpointSigners) {
-        try {
-          input.checkpointSigners.check(checkpoint.certificate, new Date(Number(checkpoint.at)));
-        } catch (error) {
-          blame(instance, seq, `checkpoint certificate is not accepted: ${(error as Error).message}`);
-        }
-      }
-      if (checkpoint.kind === 'head' && hashes.has(seq) && hashes.get(seq) !== checkpoint.head_hash) {
+      const stamped = timestampProblem(checkpoint, input.tsaCertificate);
+      if (stamped) blame(instance, seq, stamped);
+      if (checkpoint.kind !== 'head') continue;
+      if (hashes.has(seq) && hashes.get(seq) !== checkpoint.head_hash) {
         blame(
           instance,
           seq,
           'the signed checkpoint does not match the record at its position: records up to it were rewritten',
         );
-      }
-      if (checkpoint.kind === 'head' && seq > last && seq >= start.seq + 1 && !hashes.has(seq)) {
+      } else if (hashes.has(seq) && trusted) covered = Math.max(covered, seq);
+      if (seq > last && seq >= start.seq + 1 && !hashes.has(seq)) {
         blame(instance, last + 1, `the checkpoint at #${seq} covers records that are missing`);
       }
+    }
+    if (last > covered) {
+      unproven.push({ instance, from: covered + 1, to: last });
+      blame(
+        instance,
+        covered + 1,
+        `records ${covered + 1}..${last} are not covered by a trusted checkpoint: unproven`,
+      );
+    }
+  }
+  // A chain whose records are all gone while a checkpoint still names them: deleted, not pruned.
+  for (const checkpoint of input.checkpoints) {
+    const instance = checkpoint.instance_id;
+    if (byInstance.has(instance) || checkpoint.kind !== 'head') continue;
+    const cut = input.checkpoints
+      .filter((c) => c.instance_id === instance && c.kind === 'cut')
+      .reduce((max, c) => Math.max(max, Number(c.seq)), 0);
+    if (Number(checkpoint.seq) > cut) {
+      blame(
+        instance,
+        cut + 1,
+        `records ${cut + 1}..${Number(checkpoint.seq)} are missing (a checkpoint names them)`,
+      );
     }
   }
   return {
@@ -125,7 +158,89 @@ export function verifyChains(input: ChainInput): ChainVerdict {
     records: input.records.length,
     checkpoints: input.checkpoints.length,
     ...(firstBroken ? { firstBroken } : {}),
+    unproven,
     problems,
     perRecord,
   };
+}
+
+/** Whether a checkpoint's signature holds and its signer is accepted; each reason against it goes to `blame`. */
+function checkpointTrusted(
+  checkpoint: Checkpoint,
+  signers: CertificateCheck | undefined,
+  blame: (problem: string) => void,
+): boolean {
+  const seq = Number(checkpoint.seq);
+  const signed = checkpointSignatureProblem(
+    checkpoint.algorithm,
+    checkpoint.certificate,
+    checkpointData(checkpoint.instance_id, seq, checkpoint.head_hash, Number(checkpoint.at), checkpoint.kind),
+    checkpoint.signature,
+  );
+  if (signed) {
+    blame(`checkpoint: ${signed}`);
+    return false;
+  }
+  if (!signers) return true;
+  try {
+    signers.check(checkpoint.certificate, new Date(Number(checkpoint.at)));
+    return true;
+  } catch (error) {
+    blame(`checkpoint certificate is not accepted: ${(error as Error).message}`);
+    return false;
+  }
+}
+
+/**
+ * The record with its bodies in plain text: sealed ones opened with the key, or left out (null) when there is no
+ * key to open them. A sealed body that does not open is a problem of the record.
+ */
+export function openBodies(
+  record: MessageRecord,
+  sealer: BodySealer | undefined,
+  problems: string[],
+): MessageRecord {
+  const open = (stored: string | null, which: string): string | null => {
+    if (stored === null || !isSealed(stored)) return stored;
+    if (!sealer) return null;
+    try {
+      return sealer.open(stored, record.instance_id, Number(record.seq));
+    } catch (error) {
+      problems.push(`the stored ${which}: ${(error as Error).message}`);
+      return null;
+    }
+  };
+  return {
+    ...record,
+    request_xml: open(record.request_xml, 'request'),
+    answer_xml: open(record.answer_xml, 'answer'),
+  };
+}
+
+/** How far a checkpoint's own time may lie after the TSA's: clocks differ a little, never by minutes. */
+const TIMESTAMP_SKEW_MS = 60_000;
+
+/** What is wrong with a checkpoint's RFC 3161 token, if it has one and a TSA certificate is given. */
+function timestampProblem(checkpoint: Checkpoint, tsaCertificate: string | undefined): string | undefined {
+  const token = checkpoint.timestamp_token ?? null;
+  if (token === null || tsaCertificate === undefined) return undefined;
+  const signed = checkpointData(
+    checkpoint.instance_id,
+    Number(checkpoint.seq),
+    checkpoint.head_hash,
+    Number(checkpoint.at),
+    checkpoint.kind,
+  );
+  try {
+    const { genTime } = verifyTimestampToken(
+      Buffer.from(token, 'base64'),
+      timestampedData(signed, checkpoint.signature),
+      tsaCertificate,
+    );
+    if (Number(checkpoint.at) > genTime.getTime() + TIMESTAMP_SKEW_MS)
+      return `checkpoint time-stamp: the TSA's time ${genTime.toISOString()} is before the checkpoint's`;
+    return undefined;
+  } catch (error) {
+    return `checkpoint time-stamp: ${(error as Error).message}`;
+  }
 }

@@ -6,12 +6,27 @@
  */
 import type { CheckpointSigner } from '../audit/checkpoint-signer.js';
 import type { Store } from '../store/store.js';
-import { GENESIS_HASH, checkpointData, recordHash, type MessageRecord, type RecordFields } from './record.js';
+import type { BodySealer } from './sealing.js';
+import type { Timestamper } from '../timestamp/tsa-client.js';
+import {
+  GENESIS_HASH,
+  checkpointData,
+  recordHash,
+  timestampedData,
+  type MessageRecord,
+  type RecordFields,
+} from './record.js';
 
 export interface MessageLogOptions {
   readonly checkpointEvery: number;
   readonly checkpointSeconds: number;
   readonly onError?: (error: unknown) => void;
+  /** Time-stamps each checkpoint (RFC 3161); absent: checkpoints are signed only. */
+  readonly timestamper?: Timestamper;
+  /** How long records are accepted while no checkpoint could be time-stamped; then `record` refuses. */
+  readonly timestampGraceMs?: number;
+  /** Seals bodies at rest (AES-256-GCM, bound to the record's seq); absent: bodies are stored as they are. */
+  readonly sealer?: BodySealer;
 }
 
 interface Pending {
@@ -30,6 +45,9 @@ export class MessageLogWriter {
   private timer: NodeJS.Timeout | undefined;
   /** The last insert failed: the store's head must be read again before the next one. */
   private unsure = false;
+  /** Since when checkpoints go without a token (the TSA could not be reached), and the latest such one. */
+  private unstampedSince: number | undefined;
+  private unstamped: { seq: number; data: Buffer } | undefined;
 
   private constructor(
     private readonly store: Store,
@@ -46,9 +64,10 @@ export class MessageLogWriter {
   ): Promise<MessageLogWriter> {
     const writer = new MessageLogWriter(store, instanceId, signer, options);
     writer.checkpointedSeq = await writer.readHead();
+    // Ticks at half the interval, so a record written just after a tick is still covered within the interval.
     writer.timer = setInterval(
       () => void writer.checkpoint().catch((e: unknown) => options.onError?.(e)),
-      options.checkpointSeconds * 1000,
+      (options.checkpointSeconds * 1000) / 2,
     );
     writer.timer.unref();
     return writer;
@@ -95,8 +114,36 @@ export class MessageLogWriter {
     }
   }
 
+  /** Whether no checkpoint has been time-stamped for longer than the grace period. */
+  timestampOverdue(now = Date.now()): boolean {
+    const { timestampGraceMs } = this.options;
+    return (
+      this.unstampedSince !== undefined &&
+      timestampGraceMs !== undefined &&
+      now - this.unstampedSince > timestampGraceMs
+    );
+  }
+
+  /** For /health: whether checkpoints are time-stamped, and since when they have not been. */
+  timestampState(): { configured: boolean; unstampedSince?: string; overdue: boolean } {
+    return {
+      configured: this.options.timestamper !== undefined,
+      ...(this.unstampedSince !== undefined
+        ? { unstampedSince: new Date(this.unstampedSince).toISOString() }
+        : {}),
+      overdue: this.timestampOverdue(),
+    };
+  }
+
   /** Resolves once the record is stored; rejects when it could not be. */
   record(fields: RecordFields): Promise<void> {
+    if (this.timestampOverdue()) {
+      // A log that must be provable takes no exchange it cannot time-stamp.
+      const since = new Date(this.unstampedSince ?? 0).toISOString();
+      return Promise.reject(
+        new Error(`no checkpoint could be time-stamped since ${since}: the TSA is unreachable`),
+      );
+    }
     return new Promise((resolve, reject) => {
       this.pending.push({ fields, resolve, reject });
       this.flushing ??= this.flush();
@@ -119,6 +166,14 @@ export class MessageLogWriter {
         const rows: MessageRecord[] = batch.map(({ fields }) => {
           const base = { ...fields, instance_id: this.instanceId, seq: ++seq, prev_hash: head };
           head = recordHash(base);
+          const { sealer } = this.options;
+          if (sealer) {
+            // The hash covers the plaintext's digests, computed before sealing: the chain needs no key.
+            if (base.request_xml !== null)
+              base.request_xml = sealer.seal(base.request_xml, this.instanceId, seq);
+            if (base.answer_xml !== null)
+              base.answer_xml = sealer.seal(base.answer_xml, this.instanceId, seq);
+          }
           return { ...base, hash: head };
         });
         await this.store.db.insertInto('message_log').values(rows).execute();
@@ -141,37 +196,77 @@ export class MessageLogWriter {
     }
   }
 
-  /** Sign the current head if records came since the last checkpoint. */
-  checkpoint(now = new Date()): Promise<void> {
-    return (this.checkpointing ??= (async () => {
-      try {
-        const [seq, head] = [this.seq, this.head];
-        if (seq === this.checkpointedSeq) return;
-        const at = now.getTime();
-        const signature = this.signer.sign(checkpointData(this.instanceId, seq, head, at, 'head'));
-        await this.store.db
-          .insertInto('message_log_checkpoints')
-          .values({
-            instance_id: this.instanceId,
-            seq,
-            at,
-            head_hash: head,
-            kind: 'head',
-            algorithm: signature.algorithm,
-            signature: signature.signature,
-            certificate: signature.certificatePem,
-          })
-          .execute();
-        this.checkpointedSeq = seq;
-      } finally {
-        this.checkpointing = undefined;
-      }
-    })());
+  /**
+   * Sign the current head if records came since the last checkpoint. One signing at a time; concurrent callers
+   * share it. The promise is cleared when it settles, never inside it: a signing that finds nothing new settles
+   * at once, and clearing it from within would leave the settled promise in place and stop every later checkpoint.
+   */
+  checkpoint(now?: Date): Promise<void> {
+    this.checkpointing ??= this.signHead(now ?? new Date()).finally(() => {
+      this.checkpointing = undefined;
+    });
+    return this.checkpointing;
+  }
+
+  private async signHead(now: Date): Promise<void> {
+    const [seq, head] = [this.seq, this.head];
+    if (seq === this.checkpointedSeq) return this.restamp();
+    const at = now.getTime();
+    const data = checkpointData(this.instanceId, seq, head, at, 'head');
+    const signature = this.signer.sign(data);
+    const token = await this.stamp(seq, timestampedData(data, signature.signature), at);
+    await this.store.db
+      .insertInto('message_log_checkpoints')
+      .values({
+        instance_id: this.instanceId,
+        seq,
+        at,
+        head_hash: head,
+        kind: 'head',
+        algorithm: signature.algorithm,
+        signature: signature.signature,
+        certificate: signature.certificatePem,
+        timestamp_token: token?.toString('base64') ?? null,
+      })
+      .execute();
+    this.checkpointedSeq = seq;
+  }
+
+  /** A token over a checkpoint's data, or undefined when there is no TSA or it failed (noted for the grace). */
+  private async stamp(seq: number, data: Buffer, at: number): Promise<Buffer | undefined> {
+    const { timestamper } = this.options;
+    if (!timestamper) return undefined;
+    try {
+      const token = await timestamper.stamp(data);
+      [this.unstampedSince, this.unstamped] = [undefined, undefined];
+      return token;
+    } catch (error) {
+      this.unstampedSince ??= at;
+      this.unstamped = { seq, data };
+      this.options.onError?.(error);
+      return undefined;
+    }
+  }
+
+  /** Nothing new to sign, but the last checkpoint lacks its token: ask the TSA again. */
+  private async restamp(): Promise<void> {
+    const pending = this.unstamped;
+    if (!pending) return;
+    const token = await this.stamp(pending.seq, pending.data, this.unstampedSince ?? Date.now());
+    if (!token) return;
+    await this.store.db
+      .updateTable('message_log_checkpoints')
+      .set({ timestamp_token: token.toString('base64') })
+      .where('instance_id', '=', this.instanceId)
+      .where('seq', '=', pending.seq)
+      .where('kind', '=', 'head')
+      .execute();
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
     while (this.flushing) await this.flushing;
+    while (this.checkpointing) await this.checkpointing.catch(() => undefined);
     await this.checkpoint();
   }
 }

@@ -266,6 +266,9 @@ export class StoreQueue implements MessageQueue {
       body: row.body,
       attachments: row.attachments ?? undefined,
       deliveries: Number(row.deliveries) - 1,
+      ...(row.kind === 'status'
+        ? {}
+        : { messageType: { namespace: row.message_namespace, localName: row.message_local_name } }),
     };
   }
 

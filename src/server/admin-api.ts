@@ -13,6 +13,7 @@ import type { Role, SystemStatus } from '../store/schema.js';
 import { MessageQuery, openApiDocument } from './openapi.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { getMessage, searchMessages } from '../messagelog/query.js';
+import type { BodySealer } from '../messagelog/sealing.js';
 import { cardsApi } from './cards-api.js';
 import { traceQueuedMessage } from '../queue/trace.js';
 import type { Store } from '../store/store.js';
@@ -30,6 +31,8 @@ export interface AdminApiParts {
   readonly store: Store;
   /** Where auditors' reads of the message log are recorded. */
   readonly trail: AuditTrail;
+  /** Opens sealed bodies for auditors; absent: they are shown as stored. */
+  readonly sealer?: BodySealer | undefined;
 }
 
 const PARTICIPANT_PATHS = [
@@ -49,7 +52,7 @@ const handle =
   };
 const param = (req: Request, name: string) => String(req.params[name]);
 
-export function adminApi({ registry, store, trail }: AdminApiParts): Router {
+export function adminApi({ registry, store, trail, sealer }: AdminApiParts): Router {
   const api = express.Router();
   api.get('/openapi.json', (_req, res) => void res.json(openApiDocument));
 
@@ -312,7 +315,7 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
     '/messages/:id',
     allow('auditor'),
     handle(200, async (req, actor) => {
-      const record = await getMessage(store, param(req, 'id'));
+      const record = await getMessage(store, param(req, 'id'), sealer);
       if (!record) throw new RegistryError('not_found', `message record ${param(req, 'id')} was not found`);
       await recordRead(actor, 'messagelog.read', record.id, undefined);
       return record;

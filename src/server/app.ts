@@ -4,7 +4,7 @@ import type { AuditTrail } from '../audit/trail.js';
 import type { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import type { HttpSettings } from '../config/http.js';
-import { adminApi } from './admin-api.js';
+import { adminApi, type AdminApiParts } from './admin-api.js';
 import { healthHandler } from './health.js';
 import { registryEntries } from './registry-entries.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -12,12 +12,14 @@ import { soapEndpoint, type SoapEndpointParts } from './soap-endpoint.js';
 import { sourceRateLimits } from './rate-limits.js';
 import { securityHeaders } from './security-headers.js';
 
-export interface AppParts extends SoapEndpointParts {
+export interface AppParts extends SoapEndpointParts, Pick<AdminApiParts, 'sealer'> {
   readonly store: Store;
   readonly metrics: GatewayMetrics;
   readonly registry: Registry;
   readonly trail: AuditTrail;
   readonly http: HttpSettings;
+  /** The message log's size, the free disk space and whether checkpoints are time-stamped. */
+  readonly logHealth?: () => Promise<object>;
 }
 
 export function createApp(parts: AppParts): Express {

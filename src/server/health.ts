@@ -1,12 +1,25 @@
 /**
- * `GET /health`: up or down for anyone (load balancers, container health checks); what is down and why only for
- * an operator's token, since an error message can name hosts and files.
+ * `GET /health`: up or down for anyone (load balancers, container health checks); what is down or degraded and
+ * why, the store and the message log's size, free space and time-stamping, only for an operator's token, since an
+ * error message can name hosts and files.
  */
 import type { Request, Response } from 'express';
 import type { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 
-export function healthHandler(parts: { readonly store: Store; readonly registry: Registry }) {
+export interface HealthParts {
+  readonly store: Store;
+  readonly registry: Registry;
+  /** The message log's size, the free disk space and whether checkpoints are time-stamped. */
+  readonly logHealth?: () => Promise<object>;
+}
+
+interface LogHealth {
+  readonly low?: boolean;
+  readonly timestamping?: { readonly overdue?: boolean };
+}
+
+export function healthHandler(parts: HealthParts) {
   return async (req: Request, res: Response) => {
     let problem: string | undefined;
     try {
@@ -17,7 +30,16 @@ export function healthHandler(parts: { readonly store: Store; readonly registry:
     const status = problem === undefined ? 'up' : 'down';
     res.status(problem === undefined ? 200 : 503);
     if (!(await isOperator(req, parts.registry))) return void res.json({ status });
-    res.json({ status, store: parts.store.dialect, ...(problem ? { error: problem } : {}) });
+    const messageLog =
+      problem === undefined ? ((await parts.logHealth?.()) as LogHealth | undefined) : undefined;
+    // Degraded: exchanges are refused (no time-stamp past the grace) or bodies are not kept (disk floor).
+    const degraded = messageLog?.low === true || messageLog?.timestamping?.overdue === true;
+    res.json({
+      status: degraded ? 'degraded' : status,
+      store: parts.store.dialect,
+      ...(problem ? { error: problem } : {}),
+      ...(messageLog ? { messageLog } : {}),
+    });
   };
 }
 

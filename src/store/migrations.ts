@@ -274,6 +274,17 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // The message log proves itself: request sizes in the hash, RFC 3161 tokens on checkpoints.
+  '0012_message_log_sizes_and_timestamps': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('message_log').addColumn('request_bytes', 'bigint').execute();
+      await db.schema.alterTable('message_log_checkpoints').addColumn('timestamp_token', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('message_log_checkpoints').dropColumn('timestamp_token').execute();
+      await db.schema.alterTable('message_log').dropColumn('request_bytes').execute();
+    },
+  },
   '0015_queue_transaction_code': {
     // A request's TransactionCode, echoed as OriginalTransactionCode in the answers to it.
     async up(db: Kysely<unknown>) {

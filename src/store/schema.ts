@@ -156,6 +156,9 @@ export interface MessageLogTable {
   verification: string;
   request_digest: string;
   answer_digest: string;
+  /** The request's size in bytes (in the hash when present); older records have none. */
+  request_bytes: number | null;
+  /** Plain text, or sealed (see messagelog/sealing.ts) when the store seals bodies at rest. */
   request_xml: string | null;
   answer_xml: string | null;
   prev_hash: string;
@@ -171,6 +174,8 @@ export interface MessageLogCheckpointTable {
   algorithm: string;
   signature: string;
   certificate: string;
+  /** RFC 3161 time-stamp token (base64 DER) over the checkpoint's signed bytes, when a TSA is configured. */
+  timestamp_token: string | null;
 }
 
 export interface MessageLogArchiveTable {

@@ -36,6 +36,7 @@ describe('audit CLI commands', () => {
       await store.db.transaction().execute((trx) => trail.append(trx, sampleEntry(i)));
       await trail.afterCommit();
     }
+    await trail.checkpoint(); // as the gateway's timer does within checkpointSeconds
   });
   after(async () => {
     await store.close();
@@ -73,11 +74,11 @@ describe('audit CLI commands', () => {
 
   it('audit verify prints a summary and exits 0 on an intact trail; --json prints the verdict', async () => {
     const plain = await run('audit', 'verify', '--config', 'gateway.json');
-    expect(plain).to.deep.equal({ stdout: 'entries: 35\ncheckpoints: 3\nverdict: intact\n', exitCode: 0 });
+    expect(plain).to.deep.equal({ stdout: 'entries: 35\ncheckpoints: 4\nverdict: intact\n', exitCode: 0 });
     expect(configs.at(-1)).to.equal('gateway.json');
     expect(closed).to.equal(opened);
     const json = await run('audit', 'verify', '--json');
-    expect(JSON.parse(json.stdout)).to.deep.equal({ ok: true, entries: 35, checkpoints: 3, problems: [] });
+    expect(JSON.parse(json.stdout)).to.deep.equal({ ok: true, entries: 35, checkpoints: 4, problems: [] });
   });
 
   it('audit verify names the first broken entry and exits 1', async () => {
@@ -113,13 +114,13 @@ describe('audit CLI commands', () => {
     const file = join(dir, 'trail.json');
     const exported = await run('audit', 'export', '--out', file);
     expect(exported).to.deep.equal({
-      stdout: `exported 35 entries and 3 checkpoints to ${file}\n`,
+      stdout: `exported 35 entries and 4 checkpoints to ${file}\n`,
       exitCode: 0,
     });
 
     const before = opened;
     const offline = await run('audit', 'verify-export', file, '--ca', 'certs-sample/ca.crt.pem');
-    expect(offline).to.deep.equal({ stdout: 'entries: 35\ncheckpoints: 3\nverdict: intact\n', exitCode: 0 });
+    expect(offline).to.deep.equal({ stdout: 'entries: 35\ncheckpoints: 4\nverdict: intact\n', exitCode: 0 });
     expect(opened, 'verify-export opens no database').to.equal(before);
     expect((await run('audit', 'verify-export', file)).exitCode, 'default: the sample CA and CRL').to.equal(
       0,

@@ -97,8 +97,18 @@ for (const makeBackend of [sqliteBackend, postgresBackend]) {
         .orderBy('seq')
         .execute();
       expect(checkpoints.map((c) => Number(c.seq))).to.deep.equal([100, 200]);
+      // Entries after the last checkpoint prove nothing yet: unproven, named, not ok.
+      const before = await trail.verify(trust);
+      expect(before).to.include({ ok: false });
+      expect(before.firstBroken).to.deep.equal({
+        seq: 201,
+        problem:
+          'entries 201..250 are not covered by a trusted checkpoint: unproven (the gateway signs one within seconds)',
+      });
+      // The gateway's timer signs over them.
+      expect((await trail.checkpoint())?.seq).to.equal(250);
       const verdict = await trail.verify(trust);
-      expect(verdict).to.deep.equal({ ok: true, entries: 250, checkpoints: 2, problems: [] });
+      expect(verdict).to.deep.equal({ ok: true, entries: 250, checkpoints: 3, problems: [] });
       const head = await store.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
       expect(Number(head.seq)).to.equal(250);
       expect(head.hash).to.equal((await entryRow(store.db, 250)).hash);
@@ -259,7 +269,7 @@ for (const makeBackend of [sqliteBackend, postgresBackend]) {
       const rogueTrail = (db: Kysely<Database>) =>
         new AuditTrail(db, new KeyCheckpointSigner(createPrivateKey(rogue.keyPem), rogue.certPem));
       const v = await verdictAfter(async (trx) => {
-        await trx.deleteFrom('audit_checkpoints').where('seq', '=', 200).execute();
+        await trx.deleteFrom('audit_checkpoints').where('seq', '>=', 200).execute();
         await trx
           .updateTable('audit_head')
           .set({ seq: 200, hash: (await entryRow(trx, 200)).hash })
@@ -277,10 +287,11 @@ for (const makeBackend of [sqliteBackend, postgresBackend]) {
     });
 
     it('signs a checkpoint only when the head moved, and on demand (shutdown)', async () => {
+      expect(await trail.checkpoint()).to.equal(undefined); // 250 is signed already
+      await store.db.deleteFrom('audit_checkpoints').where('seq', '=', 250).execute();
       expect(await trail.checkpoint()).to.not.equal(undefined);
       expect(await trail.checkpoint()).to.equal(undefined);
       expect((await trail.verify(trust)).checkpoints).to.equal(3);
-      await store.db.deleteFrom('audit_checkpoints').where('seq', '=', 250).execute();
     });
 
     describe('export', () => {
@@ -288,7 +299,7 @@ for (const makeBackend of [sqliteBackend, postgresBackend]) {
       let exported: AuditExport;
       before(async () => {
         file = join(dir, `${backend.name}.json`);
-        expect(await trail.export(file)).to.deep.equal({ entries: 250, checkpoints: 2 });
+        expect(await trail.export(file)).to.deep.equal({ entries: 250, checkpoints: 3 });
         exported = JSON.parse(readFileSync(file, 'utf8')) as AuditExport;
       });
       const copy = (): AuditExport => structuredClone(exported);
@@ -319,7 +330,7 @@ for (const makeBackend of [sqliteBackend, postgresBackend]) {
         expect(verifyAuditExport(exported, trust)).to.deep.equal({
           ok: true,
           entries: 250,
-          checkpoints: 2,
+          checkpoints: 3,
           problems: [],
         });
         expect(verifyAuditExport(exported)).to.include({ ok: true });
@@ -432,6 +443,8 @@ for (const makeBackend of [sqliteBackend, postgresBackend]) {
         console.log(
           `      ${backend.name}: ${Math.round(n / seconds)} appends/s (bare append, own transaction)`,
         );
+        expect(await own.verify(trust)).to.deep.include({ ok: false, entries: n }); // no checkpoint yet
+        await own.checkpoint();
         expect(await own.verify(trust)).to.deep.include({ ok: true, entries: n });
       } finally {
         await fresh.close();

@@ -197,8 +197,9 @@ describe('a gateway configured with the GOST sample key (SQLite)', function () {
 
   it('signs message-log and audit checkpoints with the GOST key, and both chains verify', async () => {
     await post(gateway, signedCall().xml);
+    await gateway.checkpoint();
     const trust = loadTrustStore(gateway.config);
-    const log = await verifyStoredLog(gateway.store, trust);
+    const log = await verifyStoredLog(gateway.store, { checkpointSigners: trust });
     expect(log.problems).to.deep.equal([]);
     expect(log.checkpoints).to.be.greaterThan(0);
     const trail = createAuditTrail(gateway.store, gateway.config);

@@ -59,6 +59,7 @@ function fields(n: number): RecordFields {
   const now = Date.now();
   return {
     request_id: `req-${n}`,
+    request_bytes: null,
     operation: 'Call',
     message_id: `00000000-0000-1000-8000-${String(n).padStart(12, '0')}`,
     answer_message_id: null,

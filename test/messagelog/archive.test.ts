@@ -15,6 +15,7 @@ import { KeyCheckpointSigner } from '../../src/audit/checkpoint-signer.js';
 import { gatewayCheckpointSigner } from '../../src/audit/setup.js';
 import { exportArchive, verifyArchiveFile, type Archive } from '../../src/messagelog/archive.js';
 import { checkpointData, recordHash, sha256Hex, type MessageRecord } from '../../src/messagelog/record.js';
+import { bodySealerOf } from '../../src/messagelog/setup.js';
 import { pruneMessageLog, registerArchive } from '../../src/messagelog/retention.js';
 import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
 import { NS } from '../../src/soap/namespaces.js';
@@ -75,6 +76,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
           crls: gateway.config.pki.crlFiles.map(read),
         },
         out,
+        bodySealerOf(gateway.config, false),
       );
       const verdict = verifyArchiveFile(out);
       expect(verdict.problems).to.deep.equal([]);
@@ -94,7 +96,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect(first![1]).to.equal(instance);
       expect(Number(first![2]), run.stdout).to.equal(seq);
       expect(first![3]).to.match(problem);
-      expect(run.stdout).to.match(/^verdict: BROKEN$/m);
+      expect(run.stdout).to.match(/^verdict: (BROKEN|UNPROVEN)$/m);
       return run.stdout;
     };
     const recordOf = (a: Archive, seq: number) => a.records.find((r) => r.seq === seq)!;
@@ -107,6 +109,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       });
       sent = await sendSeries(gateway, 5); // 12 records; checkpoints at #5 and #10
       await checkpointAt(gateway, 10);
+      await gateway.checkpoint(); // #12, as the timer would within checkpointSeconds
       instance = (await records(gateway))[0]!.instance_id;
     });
     after(async () => {
@@ -133,7 +136,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         new Date(Date.now() + 1000),
         archiveFile,
       );
-      expect(printed).to.contain(`${archiveFile}: ${sent.length} records, 2 checkpoints`);
+      expect(printed).to.contain(`${archiveFile}: ${sent.length} records, 3 checkpoints`);
       expect(printed).to.contain('verified: yes (registered for retention)');
       archive = JSON.parse(readFileSync(archiveFile, 'utf8')) as Archive;
       expect(archive.records.map((r) => r.seq)).to.deep.equal(rows.map((r) => r.seq));
@@ -143,14 +146,14 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const run = verifyArchiveCli(archiveFile);
       expect(run.status, run.stdout + run.stderr).to.equal(0);
       for (const row of rows) expect(run.stdout).to.contain(`${instance} #${row.seq}: ok\n`);
-      expect(run.stdout).to.contain(`records: ${sent.length}\ncheckpoints: 2\nverdict: intact\n`);
+      expect(run.stdout).to.contain(`records: ${sent.length}\ncheckpoints: 3\nverdict: intact\n`);
       // Order in the file does not matter: the verifier orders by seq.
       const shuffled = { ...archive, records: [...archive.records].reverse() };
       expect(verifyArchiveCli(file('reversed.json', JSON.stringify(shuffled))).status).to.equal(0);
     });
 
-    // An archive holds the checkpoints that anchor its own records, not later ones.
-    it('an export of an earlier time range (records #1-#6, checkpoints up to #10 exist) verifies', async () => {
+    // An archive holds its range and the records up to the checkpoint that covers the range's end, no further.
+    it('an export of an earlier time range (records #1-#6) runs to the covering checkpoint (#10) and verifies', async () => {
       const rows = await records(gateway);
       const out = join(dir, 'first-six.json');
       if (store === 'sqlite') {
@@ -175,10 +178,12 @@ for (const store of ['sqlite', 'postgres'] as const) {
           { from: new Date(rows[0]!.received_at), to: new Date(rows[5]!.received_at) },
           { certificates: [readFileSync(CA, 'utf8')], crls: [] },
           out,
+          bodySealerOf(gateway.config, false),
         );
       }
       const verdict = verifyArchiveFile(out);
-      expect(verdict.records).to.equal(6);
+      expect(verdict.records).to.equal(10);
+      expect(verdict.unproven).to.deep.equal([]);
       expect(verdict.problems).to.deep.equal([]);
     });
 
@@ -282,7 +287,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         expect(out).to.contain(`${instance} #10: ok`);
       });
 
-      it("an answer's signature broken after the last checkpoint, record hashes recomputed: only the signature tells", () => {
+      it("an answer's signature broken and the chain recomputed to the end: the signature and the checkpoint at #12 both tell", () => {
         const out = expectTamperNamed(
           (a) => {
             const r = recordOf(a, 11);
@@ -294,8 +299,29 @@ for (const store of ['sqlite', 'postgres'] as const) {
           /the answer's signatures do not verify/,
         );
         const problems = out.split('\n').filter((line) => line.startsWith('  '));
-        expect(problems).to.have.length(1);
         expect(problems[0]).to.contain(`${instance} #11: the answer's signatures do not verify`);
+        expect(out).to.contain(`${instance} #12: the signed checkpoint does not match`);
+      });
+
+      it('an archive stripped of its checkpoints is unproven from its first record, and exits 1', () => {
+        expectTamperNamed(
+          (a) => {
+            a.checkpoints.length = 0;
+          },
+          1,
+          /records 1\.\.12 are not covered by a trusted checkpoint: unproven/,
+        );
+      });
+
+      it('an archive truncated after a checkpoint and before the next is unproven from the cut on', () => {
+        expectTamperNamed(
+          (a) => {
+            a.records.splice(a.records.findIndex((r) => r.seq === 12));
+            a.checkpoints.splice(a.checkpoints.findIndex((c) => c.seq > 10));
+          },
+          11,
+          /records 11\.\.11 are not covered/,
+        );
       });
 
       it('something that is not an archive is refused', () => {
@@ -370,6 +396,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await send(gateway, 'ping');
       await send(gateway, 'ping');
       await send(gateway, 'ping'); // #13-#15: newer than the archive
+      await gateway.checkpoint();
       const removed = await pruneMessageLog(
         gateway.store,
         gatewayCheckpointSigner(gateway.config),
@@ -391,6 +418,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect(verdict.records).to.equal(3);
       // The chain goes on after the cut, and the archive made before still verifies offline.
       await send(gateway, 'ping');
+      await gateway.checkpoint();
       expect((await verifyStoredLog(gateway.store)).problems).to.deep.equal([]);
       expect(verifyArchiveCli(archiveFile).status).to.equal(0);
       if (store === 'sqlite') {

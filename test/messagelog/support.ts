@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { buildCallRequest } from '../../src/client/request.js';
 import type { MessageRecord } from '../../src/messagelog/record.js';
+import { bodySealerOf } from '../../src/messagelog/setup.js';
+import { openBodies } from '../../src/messagelog/verify.js';
 import { SOAP11, SOAP12, type SoapVersion } from '../../src/soap/version.js';
 import { PING_PAYLOAD, post, signedCall, type TestGateway } from '../support/gateway.js';
 
@@ -77,6 +79,7 @@ export async function sendSeries(gateway: TestGateway, extraPings = 4): Promise<
   return sent;
 }
 
+/** The stored records, their sealed bodies opened with the gateway's key (what an auditor holding it reads). */
 export async function records(gateway: TestGateway): Promise<MessageRecord[]> {
   const rows = await gateway.store.db
     .selectFrom('message_log')
@@ -84,8 +87,9 @@ export async function records(gateway: TestGateway): Promise<MessageRecord[]> {
     .orderBy('instance_id')
     .orderBy('seq')
     .execute();
+  const sealer = bodySealerOf(gateway.config, false);
   return rows.map((r) => ({
-    ...r,
+    ...openBodies(r, sealer, []),
     seq: Number(r.seq),
     received_at: Number(r.received_at),
     answered_at: Number(r.answered_at),

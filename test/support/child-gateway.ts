@@ -78,8 +78,9 @@ export async function spawnGateway(options: ChildGatewayOptions = {}): Promise<C
     ? [options.command, 'serve']
     : [process.execPath, 'dist/src/cli/main.js', 'serve'];
   const child = spawn(command as string, args, {
+    // Load from one address is the point of these runs: the per-source limit on /ws is off unless a test sets it.
     ...(options.cwd ? { cwd: options.cwd } : {}),
-    env: { ...process.env, LOG_LEVEL: 'warn', ...options.env, PORT: String(port) },
+    env: { ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_SOAP: '0', ...options.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail: string[] = [];

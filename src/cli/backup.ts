@@ -1,0 +1,137 @@
+/**
+ * `backup` and `restore` of the embedded SQLite store. A backup is SQLite's online backup (better-sqlite3's
+ * `backup()`), consistent while the gateway runs; a restore puts a backup in place with the gateway stopped.
+ * Both verify the message log and the audit trail of the copy afterwards. PostgreSQL stores are backed up with
+ * pg_dump and pg_restore (docs/message-log.md).
+ */
+import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import SQLite from 'better-sqlite3';
+import type { Command } from 'commander';
+import { createUnsignedAuditTrail } from '../audit/setup.js';
+import { loadConfig, type GatewayConfig } from '../config/config.js';
+import { bodySealerOf, tsaCertificateOf } from '../messagelog/setup.js';
+import { verifyStoredLog } from '../messagelog/store-verify.js';
+import { loadCheckpointSigners } from '../signature/setup.js';
+import { openStore } from '../store/store.js';
+
+export interface StoreVerdicts {
+  readonly log: { ok: boolean; records: number; broken: boolean; problems: string[] };
+  readonly audit: { ok: boolean; entries: number; broken: boolean; problems: string[] };
+}
+
+/**
+ * Verifies the log and the trail of an SQLite file. `broken` means tampered or damaged; a tail not yet covered
+ * by a checkpoint (the last seconds before a backup of a running gateway) is only unproven.
+ */
+export async function verifyStoreFile(file: string, config: GatewayConfig): Promise<StoreVerdicts> {
+  const store = await openStore({ sqliteFile: file });
+  try {
+    const signers = loadCheckpointSigners(config);
+    const log = await verifyStoredLog(store, {
+      checkpointSigners: signers,
+      sealer: bodySealerOf(config, false),
+      tsaCertificate: tsaCertificateOf(config),
+    });
+    const audit = await createUnsignedAuditTrail(store).verify(signers);
+    const unprovenOnly = (problems: string[]) => problems.every((p) => p.includes(': unproven'));
+    return {
+      log: {
+        ok: log.ok,
+        records: log.records,
+        broken: !unprovenOnly(log.problems),
+        problems: log.problems,
+      },
+      audit: {
+        ok: audit.ok,
+        entries: audit.entries,
+        broken: !unprovenOnly(audit.problems),
+        problems: audit.problems,
+      },
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+function sqliteFileOf(config: GatewayConfig): string {
+  if (config.store.databaseUrl)
+    throw new Error('the store is PostgreSQL: back it up with pg_dump and pg_restore (docs/message-log.md)');
+  return config.store.sqliteFile;
+}
+
+/** Whether something answers on the gateway's port: then it runs, and its store must not be replaced. */
+function listening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 1000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+function report(what: string, verdicts: StoreVerdicts): boolean {
+  const { log, audit } = verdicts;
+  const verdict = (v: { ok: boolean; broken: boolean }) =>
+    v.ok ? 'intact' : v.broken ? 'BROKEN' : 'UNPROVEN';
+  process.stdout.write(`${what}\nmessage log: ${log.records} records, ${verdict(log)}\n`);
+  for (const problem of log.problems.slice(0, 20)) process.stdout.write(`  ${problem}\n`);
+  process.stdout.write(`audit trail: ${audit.entries} entries, ${verdict(audit)}\n`);
+  for (const problem of audit.problems.slice(0, 20)) process.stdout.write(`  ${problem}\n`);
+  return !log.broken && !audit.broken;
+}
+
+export function registerBackupCommands(program: Command): void {
+  program
+    .command('backup')
+    .description('copy the SQLite store consistently while the gateway runs, then verify the copy')
+    .requiredOption('-o, --out <file>', 'the backup file (must not exist)')
+    .option('-c, --config <file>')
+    .action(async (options: { out: string; config?: string }) => {
+      const config = loadConfig({ file: options.config });
+      const source = sqliteFileOf(config);
+      if (!existsSync(source)) throw new Error(`no store at ${source}`);
+      if (existsSync(options.out)) throw new Error(`${options.out} exists: choose a new file`);
+      const database = new SQLite(source, { fileMustExist: true });
+      try {
+        await database.backup(options.out);
+      } finally {
+        database.close();
+      }
+      const ok = report(`backup written to ${options.out}`, await verifyStoreFile(options.out, config));
+      if (!ok) process.exitCode = 1;
+    });
+
+  program
+    .command('restore')
+    .description('put a backup in place of the SQLite store (the gateway stopped), after verifying it')
+    .requiredOption('-i, --from <file>', 'the backup file')
+    .option('-c, --config <file>')
+    .option('--force', 'restore even when the backup does not verify')
+    .action(async (options: { from: string; config?: string; force?: boolean }) => {
+      const config = loadConfig({ file: options.config });
+      const target = sqliteFileOf(config);
+      if (!existsSync(options.from)) throw new Error(`no backup at ${options.from}`);
+      if (await listening(config.host, config.port))
+        throw new Error(`a gateway answers on ${config.host}:${config.port}: stop it before restoring`);
+      const before = await verifyStoreFile(options.from, config);
+      if (!report(`backup ${options.from}`, before) && !options.force) {
+        process.exitCode = 1;
+        throw new Error('the backup does not verify; nothing was restored (--force restores it anyway)');
+      }
+      // Copy beside the store, then rename over it: the store is never half written. Its WAL files belong to
+      // the store being replaced and would be replayed into the backup.
+      const temporary = `${target}.restoring`;
+      copyFileSync(options.from, temporary);
+      for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+      renameSync(temporary, target);
+      const ok = report(`restored to ${target}`, await verifyStoreFile(target, config));
+      if (!ok) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,105 @@
+/**
+ * The writer's checkpoints, in one process with no timers in the way: a checkpoint that finds nothing new must not
+ * stop the ones after it (it once did: the settled promise was never cleared, and no checkpoint followed — not by
+ * the timer, not every N records, not at shutdown).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { sha256Hex, type RecordFields } from '../../src/messagelog/record.js';
+import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
+import { MessageLogWriter } from '../../src/messagelog/writer.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import { gatewaySigner } from '../audit/support.js';
+
+const fields = (n: number): RecordFields => ({
+  request_id: `req-${n}`,
+  request_bytes: 10,
+  operation: 'Call',
+  message_id: null,
+  answer_message_id: null,
+  reference_message_id: null,
+  sender: null,
+  recipient: null,
+  message_type: null,
+  received_at: 1_700_000_000_000 + n,
+  answered_at: 1_700_000_000_000 + n,
+  duration_us: 1,
+  http_status: 200,
+  fault_code: null,
+  certificate: null,
+  verification: 'not reached',
+  request_digest: sha256Hex(`request ${n}`),
+  answer_digest: sha256Hex(`answer ${n}`),
+  request_xml: null,
+  answer_xml: null,
+});
+
+describe('message log writer: checkpoints after a quiet spell', () => {
+  let dir: string;
+  let store: Store;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'smev-gateway-writer-'));
+    store = await openStore({ sqliteFile: join(dir, 'gateway.db') });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const heads = async () =>
+    (await store.db.selectFrom('message_log_checkpoints').select('seq').orderBy('seq').execute()).map((c) =>
+      Number(c.seq),
+    );
+
+  it('a checkpoint with nothing new settles, and the next one after new records still signs', async () => {
+    const writer = await MessageLogWriter.open(store, 'i', gatewaySigner(), {
+      checkpointEvery: 1000,
+      checkpointSeconds: 3600,
+    });
+    await writer.checkpoint(); // nothing to sign: the quiet tick
+    await writer.record(fields(1));
+    await writer.checkpoint();
+    await writer.record(fields(2));
+    await writer.close(); // and at shutdown
+    expect(await heads()).to.deep.equal([1, 2]);
+    expect((await verifyStoredLog(store)).problems).to.deep.equal([]);
+  });
+
+  it('every checkpointEvery records, after a quiet tick', async () => {
+    const writer = await MessageLogWriter.open(store, 'i', gatewaySigner(), {
+      checkpointEvery: 3,
+      checkpointSeconds: 3600,
+    });
+    await writer.checkpoint();
+    for (let n = 1; n <= 3; n++) await writer.record(fields(n));
+    for (let i = 0; i < 100 && !(await heads()).includes(3); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await heads()).to.deep.equal([3]);
+    await writer.close();
+  });
+
+  it('records are refused once no checkpoint could be time-stamped for longer than the grace period', async () => {
+    let now = 0;
+    const writer = await MessageLogWriter.open(store, 'i', gatewaySigner(), {
+      checkpointEvery: 1000,
+      checkpointSeconds: 3600,
+      timestamper: {
+        stamp: () => Promise.reject(new Error('TSA unreachable')),
+      },
+      timestampGraceMs: 50,
+      onError: () => undefined,
+    });
+    await writer.record(fields(1));
+    now = Date.now();
+    await writer.checkpoint(new Date(now)); // signed without a token
+    expect(writer.timestampOverdue(now + 10)).to.equal(false);
+    expect(writer.timestampOverdue(now + 60)).to.equal(true);
+    await new Promise((r) => setTimeout(r, 80));
+    let refused: Error | undefined;
+    await writer.record(fields(2)).catch((error: Error) => (refused = error));
+    expect(refused?.message).to.match(/no checkpoint could be time-stamped since .*: the TSA is unreachable/);
+    expect(await heads()).to.deep.equal([1]);
+    await writer.close();
+  });
+});
