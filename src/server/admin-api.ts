@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { AuditTrail } from '../audit/trail.js';
 import { getMessage, searchMessages } from '../messagelog/query.js';
 import { cardsApi } from './cards-api.js';
+import { ConsentQuery, listConsents } from '../providers/tests/consents.js';
 import { traceQueuedMessage } from '../queue/trace.js';
 import type { Store } from '../store/store.js';
 
@@ -334,6 +335,11 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
   );
 
   api.use('/cards', allow('operator'), cardsApi(store));
+  api.get(
+    '/tests/consents',
+    allow('auditor'),
+    handle(200, (req) => listConsents(store, parseInput(ConsentQuery, req.query))),
+  );
 
   api.use((_req, res) => void res.status(404).json({ error: 'no such API resource' }));
   api.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

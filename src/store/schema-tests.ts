@@ -66,7 +66,23 @@ export interface TestsEntryCheckTable {
   contact: string | null;
 }
 
+/**
+ * A visitor's consent to personal-data processing, given when registering a visit (migration 0022): the consent
+ * text's version, when it was given and when recorded. The phone only as its keyed hash, like the register.
+ */
+export interface TestsConsentTable {
+  id: string;
+  venue_code: string;
+  phone_key: string;
+  text_version: string;
+  given_at: number;
+  recorded_at: number;
+  /** Mnemonic of the system that registered the visit. */
+  sender: string;
+}
+
 export interface TestsTables {
+  tests_consents: TestsConsentTable;
   tests_keys: TestsKeyTable;
   tests_positive_results: TestsPositiveResultTable;
   tests_codes: TestsCodeTable;

@@ -58,6 +58,8 @@ export interface TestsProviderOptions {
 }
 
 const HOUR = 3_600_000;
+/** A consent given this far ahead of the service clock is still accepted (the app's clock may run ahead). */
+const CONSENT_CLOCK_SKEW_MS = 5 * 60_000;
 const SWEEP_EVERY_MS = HOUR;
 
 class Refusal extends Error {
@@ -99,9 +101,19 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
   // ---- VisitRegistrationRequest ----
 
   private async registerVisit(request: Request<VisitRegistrationRequest>, now: number): Promise<Outcome> {
-    const { venueCode } = request.body;
+    const { venueCode, consent } = request.body;
     await this.requireVenue(venueCode);
     const phone = this.phone(request.body.phone, 'Phone');
+    if (!consent)
+      return rejected(
+        'ACCESS_DENIED',
+        'CONSENT_REQUIRED: посещение не регистрируется без согласия на обработку персональных данных (Consent)',
+      );
+    if (consent.givenAt.getTime() > now + CONSENT_CLOCK_SKEW_MS)
+      return rejected(
+        'UNKNOWN_REQUEST_DESCRIPTION',
+        'CONSENT_IN_FUTURE: время согласия на обработку персональных данных позже времени регистрации (Consent/GivenAt)',
+      );
     const expiresAt = now + CODE_TTL_MS;
     if (request.testMessage) return answer({ kind: 'visit', codeExpiresAt: new Date(expiresAt) });
 
@@ -110,6 +122,18 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     const salt = newSalt();
     const id = randomUUID();
     await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('tests_consents')
+        .values({
+          id,
+          venue_code: venueCode,
+          phone_key: phoneKey,
+          text_version: consent.textVersion,
+          given_at: consent.givenAt.getTime(),
+          recorded_at: now,
+          sender: request.sender.mnemonic,
+        })
+        .execute();
       // A new code replaces the phone's earlier codes for this venue: only the latest SMS is valid, and there is
       // never more than one code per phone and venue to compare with.
       await trx
@@ -135,6 +159,7 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       await this.options.notifier.send(phone, codeMessage(code));
     } catch (error) {
       await this.db.deleteFrom('tests_codes').where('id', '=', id).execute();
+      await this.db.deleteFrom('tests_consents').where('id', '=', id).execute();
       this.options.log.warn('one-time code not delivered', {
         venue: venueCode,
         error: (error as Error).message,
@@ -543,6 +568,11 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       await this.db
         .deleteFrom('tests_codes')
         .where('expires_at', '<', now - 24 * HOUR)
+        .execute();
+      // A consent is kept as long as the visits it allowed.
+      await this.db
+        .deleteFrom('tests_consents')
+        .where('recorded_at', '<', now - this.options.visitRetentionDays * 24 * HOUR)
         .execute();
       await this.db
         .deleteFrom('tests_phone_locks')

@@ -23,8 +23,9 @@ function rejectionOf(outcome: ProviderOutcome<TestsAnswer>): { code: string; des
   return outcome;
 }
 
+const consentNow = (h: Harness) => ({ textVersion: '2026-1', givenAt: h.now() });
 const register = (h: Harness, phone: string, venueCode = VENUE) =>
-  h.call({ kind: 'visit', venueCode, phone });
+  h.call({ kind: 'visit', venueCode, phone, consent: consentNow(h) });
 const checkCode = (h: Harness, phone: string, code: string, venueCode = VENUE) =>
   h.call({ kind: 'check', venueCode, credential: { kind: 'code', phone, code } });
 const checkToken = (h: Harness, token: string, venueCode = VENUE) =>
@@ -98,9 +99,33 @@ describe('tests service: visit registration (one-time codes)', () => {
     expect(h.sent).to.have.length(0);
   });
 
+  it('refuses a visit without consent, sending and storing nothing; stores the consent given', async () => {
+    const refused = rejectionOf(await h.call({ kind: 'visit', venueCode: VENUE, phone: '+79001234567' }));
+    expect(refused.code).to.equal('ACCESS_DENIED');
+    expect(refused.description).to.match(/^CONSENT_REQUIRED: /);
+    const ahead = { textVersion: '2026-1', givenAt: new Date(h.now().getTime() + 3_600_000) };
+    const future = rejectionOf(
+      await h.call({ kind: 'visit', venueCode: VENUE, phone: '+79001234567', consent: ahead }),
+    );
+    expect(future.description).to.match(/^CONSENT_IN_FUTURE: /);
+    expect(h.sent).to.have.length(0);
+    expect(await h.db().selectFrom('tests_codes').selectAll().execute()).to.have.length(0);
+    expect(await h.db().selectFrom('tests_consents').selectAll().execute()).to.have.length(0);
+
+    answerOf(await register(h, '+79001234567'), 'visit');
+    const stored = await h.db().selectFrom('tests_consents').selectAll().execute();
+    expect(stored).to.have.length(1);
+    expect(stored[0]).to.include({ venue_code: VENUE, text_version: '2026-1', sender: 'PORTAL_26' });
+    expect(Number(stored[0]?.given_at)).to.equal(h.now().getTime());
+    expect(stored[0]?.phone_key).to.match(/^[0-9a-f]{64}$/);
+  });
+
   it('answers a test message without sending or storing a code', async () => {
     answerOf(
-      await h.call({ kind: 'visit', venueCode: VENUE, phone: '+79001234567' }, { testMessage: true }),
+      await h.call(
+        { kind: 'visit', venueCode: VENUE, phone: '+79001234567', consent: consentNow(h) },
+        { testMessage: true },
+      ),
       'visit',
     );
     expect(h.sent).to.have.length(0);
