@@ -81,8 +81,27 @@ export interface TestsConsentTable {
   sender: string;
 }
 
+/** One warning per contact and positive result (migration 0022): the contact's phone only as its keyed hash. */
+export interface TestsWarningTable {
+  result_sender: string;
+  result_id: string;
+  contact_key: string;
+  /** 'sent', 'limited' (the phone's SMS limit was reached) or 'failed' (the notifier failed). */
+  outcome: string;
+  at: number;
+}
+
+/** Every SMS a phone was sent (codes and warnings), for the per-phone hourly limit. */
+export interface TestsSmsTable {
+  id: string;
+  phone_key: string;
+  at: number;
+}
+
 export interface TestsTables {
   tests_consents: TestsConsentTable;
+  tests_warnings: TestsWarningTable;
+  tests_sms: TestsSmsTable;
   tests_keys: TestsKeyTable;
   tests_positive_results: TestsPositiveResultTable;
   tests_codes: TestsCodeTable;

@@ -41,6 +41,7 @@ import {
   newOneTimeCode,
   newSalt,
   personKey,
+  warningMessage,
   type VisitRow,
 } from './rules.js';
 
@@ -55,6 +56,8 @@ export interface TestsProviderOptions {
   readonly log: Logger;
   readonly notifier: Notifier;
   readonly visitRetentionDays: number;
+  readonly warningWindowHours: number;
+  readonly smsPerPhonePerHour: number;
 }
 
 const HOUR = 3_600_000;
@@ -118,6 +121,11 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     if (request.testMessage) return answer({ kind: 'visit', codeExpiresAt: new Date(expiresAt) });
 
     const phoneKey = await this.key('phone', phone);
+    if (!(await this.takeSms(phoneKey, now)))
+      return rejected(
+        'ACCESS_DENIED',
+        `SMS_LIMIT: на этот номер уже отправлено ${this.options.smsPerPhonePerHour} SMS за час; повторите позже`,
+      );
     const code = newOneTimeCode();
     const salt = newSalt();
     const id = randomUUID();
@@ -432,6 +440,10 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       const raced = await existing();
       if (raced) return same(raced);
     }
+    const personKeys = new Set([keys.phoneKey, keys.tokenKey].filter((k): k is string => k !== undefined));
+    await this.warnContacts(sender, action.resultId, personKeys, now).catch((error: unknown) =>
+      this.options.log.error('contact warnings failed', { error: (error as Error).message }),
+    );
     return answer({ kind: 'result', resultId: action.resultId, status: 'RECORDED', at: new Date(now) });
   }
 
@@ -447,6 +459,12 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       if (key) personKeys.add(key);
 
     const from = since ? since.getTime() : now - DEFAULT_CONTACTS_LOOKBACK_MS;
+    const contacts = await this.overlappingContacts(personKeys, from, now, windowHours * HOUR);
+    return answer({ kind: 'contacts', contacts });
+  }
+
+  /** The visitors whose visits overlapped the person's (same venue, within `windowMs` either side). */
+  private async overlappingContacts(personKeys: Set<string>, from: number, now: number, windowMs: number) {
     const personVisits = await this.db
       .selectFrom('tests_entry_checks')
       .select(['venue_code', 'checked_at'])
@@ -456,9 +474,8 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       .where('checked_at', '<=', now)
       .orderBy('checked_at')
       .execute();
-    if (personVisits.length === 0) return answer({ kind: 'contacts', contacts: [] });
+    if (personVisits.length === 0) return [];
 
-    const windowMs = windowHours * HOUR;
     const candidates: VisitRow[] = [];
     const venues = new Set(personVisits.map((v) => v.venue_code));
     for (const venue of venues) {
@@ -484,13 +501,74 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
         });
       }
     }
-    const contacts = groupContacts(
+    return groupContacts(
       personVisits.map((v) => ({ venueCode: v.venue_code, checkedAt: Number(v.checked_at) })),
       candidates,
       personKeys,
       windowMs,
     );
-    return answer({ kind: 'contacts', contacts });
+  }
+
+  /**
+   * A positive result was recorded: warn the contacts reachable by phone, once per contact and result, within
+   * each phone's SMS limit. The result stands whatever happens here; failures are logged and recorded.
+   */
+  private async warnContacts(sender: string, resultId: string, personKeys: Set<string>, now: number) {
+    const contacts = await this.overlappingContacts(
+      personKeys,
+      now - DEFAULT_CONTACTS_LOOKBACK_MS,
+      now,
+      this.options.warningWindowHours * HOUR,
+    );
+    for (const { contact } of contacts) {
+      if (contact.kind !== 'phone') continue;
+      const contactKey = await this.key('phone', contact.value);
+      const claimed = await this.db
+        .insertInto('tests_warnings')
+        .values({
+          result_sender: sender,
+          result_id: resultId,
+          contact_key: contactKey,
+          outcome: 'sending',
+          at: now,
+        })
+        .onConflict((oc) => oc.columns(['result_sender', 'result_id', 'contact_key']).doNothing())
+        .executeTakeFirst();
+      if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) continue;
+      let outcome = 'sent';
+      if (!(await this.takeSms(contactKey, now))) outcome = 'limited';
+      else {
+        try {
+          await this.options.notifier.send(contact.value, warningMessage());
+        } catch (error) {
+          outcome = 'failed';
+          this.options.log.warn('contact warning not delivered', { error: (error as Error).message });
+        }
+      }
+      await this.db
+        .updateTable('tests_warnings')
+        .set({ outcome })
+        .where('result_sender', '=', sender)
+        .where('result_id', '=', resultId)
+        .where('contact_key', '=', contactKey)
+        .execute();
+    }
+  }
+
+  /** Count one SMS to the phone, unless it already had its hourly share. */
+  private async takeSms(phoneKey: string, now: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('tests_sms')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('phone_key', '=', phoneKey)
+      .where('at', '>', now - HOUR)
+      .executeTakeFirst();
+    if (Number(row?.n ?? 0) >= this.options.smsPerPhonePerHour) return false;
+    await this.db
+      .insertInto('tests_sms')
+      .values({ id: randomUUID(), phone_key: phoneKey, at: now })
+      .execute();
+    return true;
   }
 
   // ---- shared ----
@@ -568,6 +646,10 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       await this.db
         .deleteFrom('tests_codes')
         .where('expires_at', '<', now - 24 * HOUR)
+        .execute();
+      await this.db
+        .deleteFrom('tests_sms')
+        .where('at', '<', now - 24 * HOUR)
         .execute();
       // A consent is kept as long as the visits it allowed.
       await this.db

@@ -533,3 +533,87 @@ describe('tests service: contacts for warning', () => {
     }
   });
 });
+
+describe('tests service: contacts warned by SMS, and SMS limits per phone', () => {
+  let h: Harness;
+  beforeEach(async () => (h = await harness()));
+  afterEach(() => h.close());
+
+  const warnings = (phone: string) =>
+    h.sent.filter((m) => m.phone === phone && m.text.startsWith('Внимание')).length;
+
+  it('warns the overlapping contacts once per contact and result when a positive result is recorded', async () => {
+    await visit(h, '+79001110001');
+    h.advance(30 * 60_000);
+    await visit(h, '+79001110002'); // within two hours: a contact
+    h.advance(5 * 3_600_000);
+    await visit(h, '+79001110003'); // five and a half hours later: not a contact
+    h.advance(60_000);
+
+    answerOf(await record(h, 'R-1', { phone: '+79001110001' }), 'result');
+    expect(warnings('+79001110002')).to.equal(1);
+    expect(warnings('+79001110003')).to.equal(0);
+    expect(warnings('+79001110001'), 'the positive person is not warned about itself').to.equal(0);
+    // The same result again is a repeat: no second warning.
+    answerOf(await record(h, 'R-1', { phone: '+79001110001' }), 'result');
+    expect(warnings('+79001110002')).to.equal(1);
+    const rows = await h.db().selectFrom('tests_warnings').selectAll().execute();
+    expect(rows).to.have.length(1);
+    expect(rows[0]).to.include({ result_id: 'R-1', outcome: 'sent' });
+    expect(rows[0]?.contact_key).to.match(/^[0-9a-f]{64}$/);
+  });
+
+  it('records the result even when the warning cannot be sent', async () => {
+    const failing = await harness({
+      notifier: {
+        send: async (_phone, text) => {
+          if (text.startsWith('Внимание')) throw new Error('SMS gateway down');
+          failingSent.push(text);
+        },
+      },
+    });
+    const failingSent: string[] = [];
+    try {
+      answerOf(
+        await failing.call({
+          kind: 'visit',
+          venueCode: VENUE,
+          phone: '+79001110001',
+          consent: consentNow(failing),
+        }),
+        'visit',
+      );
+      const codeA = /\b([0-9]{6})\b/.exec(failingSent.at(-1) ?? '')?.[1] ?? '';
+      answerOf(await checkCode(failing, '+79001110001', codeA), 'check');
+      answerOf(
+        await failing.call({
+          kind: 'visit',
+          venueCode: VENUE,
+          phone: '+79001110002',
+          consent: consentNow(failing),
+        }),
+        'visit',
+      );
+      const codeB = /\b([0-9]{6})\b/.exec(failingSent.at(-1) ?? '')?.[1] ?? '';
+      answerOf(await checkCode(failing, '+79001110002', codeB), 'check');
+      expect(answerOf(await record(failing, 'R-2', { phone: '+79001110001' }), 'result').status).to.equal(
+        'RECORDED',
+      );
+      const rows = await failing.db().selectFrom('tests_warnings').selectAll().execute();
+      expect(rows.map((r) => r.outcome)).to.deep.equal(['failed']);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('sends one phone at most five SMS an hour, then refuses codes with SMS_LIMIT until the hour has passed', async () => {
+    for (let i = 0; i < 5; i++) answerOf(await register(h, '+79001110009'), 'visit');
+    const limited = rejectionOf(await register(h, '+79001110009'));
+    expect(limited.code).to.equal('ACCESS_DENIED');
+    expect(limited.description).to.match(/^SMS_LIMIT: /);
+    expect(h.sent.filter((m) => m.phone === '+79001110009')).to.have.length(5);
+    answerOf(await register(h, '+79001110010'), 'visit'); // another phone is not affected
+    h.advance(3_600_000 + 1);
+    answerOf(await register(h, '+79001110009'), 'visit');
+  });
+});
