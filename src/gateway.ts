@@ -177,6 +177,7 @@ export async function startGateway(
     registry,
     trail,
     http: config.http,
+    serviceClock,
   });
 
   // HTTP or HTTPS (mutual TLS when configured), with deadlines for slow clients: `server/http-server.ts`.

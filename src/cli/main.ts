@@ -10,6 +10,7 @@ import { registerLogCommands } from './log.js';
 import { registerQueueCommands } from './queue.js';
 import { registerRegistryCommands } from './registry.js';
 import { registerRegionalCommands } from './regional.js';
+import { registerReportCommands } from './reports.js';
 import { serve } from './serve.js';
 import { collect } from './output.js';
 
@@ -37,6 +38,7 @@ certs
 
 registerRegistryCommands(program);
 registerRegionalCommands(program);
+registerReportCommands(program);
 registerAuditCommands(program, openCliContext);
 registerLogCommands(program);
 

@@ -16,6 +16,8 @@ import type { AuditTrail } from '../audit/trail.js';
 import { getMessage, searchMessages } from '../messagelog/query.js';
 import { cardsApi } from './cards-api.js';
 import { ConsentQuery, listConsents } from '../providers/tests/consents.js';
+import { CardUseQuery, cardUseCsv, cardUseReport } from '../reports/card-use.js';
+import { RegistryDaysQuery, registryDays } from '../providers/certificates/registry-days.js';
 import { traceQueuedMessage } from '../queue/trace.js';
 import type { Store } from '../store/store.js';
 
@@ -32,6 +34,8 @@ export interface AdminApiParts {
   readonly store: Store;
   /** Where auditors' reads of the message log are recorded. */
   readonly trail: AuditTrail;
+  /** The hosted services' business clock ("today" of the daily registries); the wall clock by default. */
+  readonly serviceClock?: () => Date;
 }
 
 const MessageQuery = z
@@ -64,7 +68,7 @@ const handle =
   };
 const param = (req: Request, name: string) => String(req.params[name]);
 
-export function adminApi({ registry, store, trail }: AdminApiParts): Router {
+export function adminApi({ registry, store, trail, serviceClock = () => new Date() }: AdminApiParts): Router {
   const api = express.Router();
   api.get('/openapi.json', (_req, res) => void res.json(openApiDocument));
 
@@ -335,6 +339,22 @@ export function adminApi({ registry, store, trail }: AdminApiParts): Router {
   );
 
   api.use('/cards', allow('operator'), cardsApi(store));
+  api.get('/reports/cards', allow('operator', 'auditor'), async (req, res, next) => {
+    try {
+      const query = parseInput(CardUseQuery, req.query);
+      const rows = await cardUseReport(store, { from: new Date(query.from), to: new Date(query.to) });
+      if (query.format === 'csv')
+        return void res.type('text/csv; charset=utf-8').attachment('card-use.csv').send(cardUseCsv(rows));
+      res.json({ from: query.from, to: query.to, rows });
+    } catch (error) {
+      next(error);
+    }
+  });
+  api.get(
+    '/certificates/registries',
+    allow('operator', 'auditor'),
+    handle(200, (req) => registryDays(store, parseInput(RegistryDaysQuery, req.query), serviceClock())),
+  );
   api.get(
     '/tests/consents',
     allow('auditor'),

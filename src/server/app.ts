@@ -17,6 +17,7 @@ export interface AppParts extends SoapEndpointParts {
   readonly registry: Registry;
   readonly trail: AuditTrail;
   readonly http: HttpSettings;
+  readonly serviceClock?: () => Date;
 }
 
 export function createApp(parts: AppParts): Express {

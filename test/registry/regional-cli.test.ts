@@ -106,7 +106,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect(declined.stderr).to.contain('already approved');
     });
 
-    it('edits a reference book and scopes a coordinator token to its spheres', () => {
+    it('edits a reference book, scopes a coordinator token to its spheres, and prints the card use report', () => {
       const before = json('books', 'show', 'spheres');
       const set = json('books', 'set', 'spheres', 'tourism', '--title', 'Туризм');
       expect(set.version).to.equal((before.version as number) + 1);
@@ -121,6 +121,17 @@ for (const store of ['sqlite', 'postgres'] as const) {
         'tourism,health',
       );
       expect(token.spheres).to.deep.equal(['tourism', 'health']);
+      const report = cli(
+        'reports',
+        'cards',
+        '--from',
+        '2020-01-01T00:00:00Z',
+        '--to',
+        '2020-02-01T00:00:00Z',
+        '--csv',
+      );
+      expect(report.status, report.stderr).to.equal(0);
+      expect(report.stdout).to.equal('connection_point,connected,blocked,unblocked,deregistered\r\n');
     });
   });
 }

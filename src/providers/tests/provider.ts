@@ -17,7 +17,8 @@ import { checkRussianPhone } from '../../registry/checks.js';
 import type { Database } from '../../store/schema.js';
 import type { EntryCheckResult, TestsTables } from '../../store/schema-tests.js';
 import type { StoreDialect } from '../../store/store.js';
-import { rejected, type Provider, type ProviderOutcome, type ProviderRequest } from '../contract.js';
+import { refusal } from './refusals.js';
+import { type Provider, type ProviderOutcome, type ProviderRequest } from '../contract.js';
 import type {
   ContactsRequest,
   EntryCheckRequest,
@@ -107,25 +108,15 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     const { venueCode, consent } = request.body;
     await this.requireVenue(venueCode);
     const phone = this.phone(request.body.phone, 'Phone');
-    if (!consent)
-      return rejected(
-        'ACCESS_DENIED',
-        'CONSENT_REQUIRED: посещение не регистрируется без согласия на обработку персональных данных (Consent)',
-      );
+    if (!consent) return refusal('CONSENT_REQUIRED', 'Consent');
     if (consent.givenAt.getTime() > now + CONSENT_CLOCK_SKEW_MS)
-      return rejected(
-        'UNKNOWN_REQUEST_DESCRIPTION',
-        'CONSENT_IN_FUTURE: время согласия на обработку персональных данных позже времени регистрации (Consent/GivenAt)',
-      );
+      return refusal('CONSENT_IN_FUTURE', 'Consent/GivenAt');
     const expiresAt = now + CODE_TTL_MS;
     if (request.testMessage) return answer({ kind: 'visit', codeExpiresAt: new Date(expiresAt) });
 
     const phoneKey = await this.key('phone', phone);
     if (!(await this.takeSms(phoneKey, now)))
-      return rejected(
-        'ACCESS_DENIED',
-        `SMS_LIMIT: на этот номер уже отправлено ${this.options.smsPerPhonePerHour} SMS за час; повторите позже`,
-      );
+      return refusal('SMS_LIMIT', `${this.options.smsPerPhonePerHour} SMS an hour`);
     const code = newOneTimeCode();
     const salt = newSalt();
     const id = randomUUID();
@@ -172,7 +163,7 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
         venue: venueCode,
         error: (error as Error).message,
       });
-      return rejected('FAILURE', `the one-time code could not be sent: ${(error as Error).message}`);
+      return refusal('CODE_NOT_SENT', `the one-time code could not be sent: ${(error as Error).message}`);
     }
     return answer({ kind: 'visit', codeExpiresAt: new Date(expiresAt) });
   }
@@ -277,28 +268,28 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     switch (verdict.kind) {
       case 'locked':
         await record('LOCKED');
-        return rejected(
-          'ACCESS_DENIED',
+        return refusal(
+          'CODE_LOCKED',
           `too many wrong codes for this phone: checks by code are locked until ${iso(verdict.until)}`,
         );
       case 'wrong':
         await record('WRONG_CODE');
-        return rejected(
-          'ACCESS_DENIED',
+        return refusal(
+          'CODE_WRONG',
           verdict.lockedUntil !== undefined
             ? `the code is wrong; after ${MAX_WRONG_CODES} wrong codes checks by code for this phone are locked until ${iso(verdict.lockedUntil)}`
             : `the code is wrong (${verdict.left} attempt${verdict.left === 1 ? '' : 's'} left before a ${LOCK_MS / 60_000}-minute lock)`,
         );
       case 'used':
         await record('WRONG_CODE');
-        return rejected(
-          'ACCESS_DENIED',
+        return refusal(
+          'CODE_USED',
           'the code has already been used: register the visit again for a new code',
         );
       case 'expired':
         await record('EXPIRED_CODE');
-        return rejected(
-          'ACCESS_DENIED',
+        return refusal(
+          'CODE_EXPIRED',
           `the code expired at ${iso(verdict.expiresAt)}: register the visit again for a new code`,
         );
       case 'valid': {
@@ -353,7 +344,7 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
 
     if (action.kind === 'withdraw') {
       const row = await existing();
-      if (!row) return rejected('NO_DATA', `no result ${action.resultId} was recorded by ${sender}`);
+      if (!row) return refusal('RESULT_NOT_FOUND', `no result ${action.resultId} was recorded by ${sender}`);
       if (row.withdrawn_at !== null)
         return answer({
           kind: 'result',
@@ -380,12 +371,9 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     }
 
     if (!isCalendarDate(action.resultDate))
-      return rejected(
-        'UNKNOWN_REQUEST_DESCRIPTION',
-        `ResultDate ${action.resultDate} is not a calendar date`,
-      );
+      return refusal('RESULT_DATE_INVALID', `ResultDate ${action.resultDate} is not a calendar date`);
     if (action.resultDate > iso(now).slice(0, 10)) {
-      return rejected('UNKNOWN_REQUEST_DESCRIPTION', `ResultDate ${action.resultDate} is in the future`);
+      return refusal('RESULT_DATE_IN_FUTURE', `ResultDate ${action.resultDate} is in the future`);
     }
     const keys = await this.personKeys(action.person);
     const same = (row: {
@@ -396,8 +384,8 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       recorded_at: number;
     }): Outcome => {
       if (row.withdrawn_at !== null) {
-        return rejected(
-          'UNKNOWN_REQUEST_DESCRIPTION',
+        return refusal(
+          'RESULT_WITHDRAWN',
           `result ${action.resultId} was withdrawn; a new result needs a new ResultId`,
         );
       }
@@ -406,10 +394,7 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
         row.token_key !== (keys.tokenKey ?? null) ||
         row.result_date !== action.resultDate
       ) {
-        return rejected(
-          'UNKNOWN_REQUEST_DESCRIPTION',
-          `result ${action.resultId} is already recorded with other data`,
-        );
+        return refusal('RESULT_CONFLICT', `result ${action.resultId} is already recorded with other data`);
       }
       return answer({
         kind: 'result',
@@ -453,7 +438,8 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     const { person, windowHours, since } = request.body;
     const keys = await this.personKeys(person);
     const results = await this.activeResults(keys);
-    if (results.length === 0) return rejected('NO_DATA', 'no positive result is recorded for this person');
+    if (results.length === 0)
+      return refusal('NO_POSITIVE_RESULT', 'no positive result is recorded for this person');
     const personKeys = new Set<string>();
     for (const key of [keys.phoneKey, keys.tokenKey, ...results.flatMap((r) => [r.phone_key, r.token_key])])
       if (key) personKeys.add(key);
@@ -581,10 +567,10 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       .where('registry_code', '=', venueCode)
       .executeTakeFirst();
     if (!venue)
-      throw new Refusal(rejected('NO_DATA', `no venue with registry code ${venueCode} is registered`));
+      throw new Refusal(refusal('VENUE_NOT_FOUND', `no venue with registry code ${venueCode} is registered`));
     if (venue.status !== 'active') {
       throw new Refusal(
-        rejected('ACCESS_DENIED', `the venue ${venueCode} is not active in the registry (${venue.status})`),
+        refusal('VENUE_NOT_ACTIVE', `the venue ${venueCode} is not active in the registry (${venue.status})`),
       );
     }
   }
@@ -592,7 +578,7 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
   /** The phone in E.164, or a rejection naming the field. */
   private phone(value: string, field: string): string {
     const checked = checkRussianPhone(value, field);
-    if (!checked.ok) throw new Refusal(rejected('UNKNOWN_REQUEST_DESCRIPTION', checked.message));
+    if (!checked.ok) throw new Refusal(refusal('PHONE_INVALID', checked.message));
     return checked.value;
   }
 

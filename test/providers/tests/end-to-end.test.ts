@@ -199,7 +199,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
         ),
       );
       expect(phone.rejection).to.deep.include({ code: 'UNKNOWN_REQUEST_DESCRIPTION' });
-      expect(phone.rejection?.description).to.match(/^Phone: /);
+      expect(phone.rejection?.description).to.match(
+        /^PHONE_INVALID: номер телефона указан неверно \(Phone: /,
+      );
 
       const response = await post(
         gateway,

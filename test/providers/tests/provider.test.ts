@@ -94,7 +94,7 @@ describe('tests service: visit registration (one-time codes)', () => {
     expect(rejectionOf(await register(h, '+79001234567', SUSPENDED_VENUE)).code).to.equal('ACCESS_DENIED');
     const bad = rejectionOf(await register(h, '+7 700 123-45-67'));
     expect(bad.code).to.equal('UNKNOWN_REQUEST_DESCRIPTION');
-    expect(bad.description).to.match(/^Phone: /);
+    expect(bad.description).to.match(/^PHONE_INVALID: .* \(Phone: /);
     expect(rejectionOf(await register(h, '+7 900 123-45')).code).to.equal('UNKNOWN_REQUEST_DESCRIPTION');
     expect(h.sent).to.have.length(0);
   });
@@ -407,7 +407,7 @@ describe('tests service: positive results from laboratories', () => {
     ).to.contain('not a calendar date');
     const bad = rejectionOf(await record(h, 'R-12', { phone: '+1 202 555 0100' }));
     expect(bad.code).to.equal('UNKNOWN_REQUEST_DESCRIPTION');
-    expect(bad.description).to.match(/^Person\/Phone: /);
+    expect(bad.description).to.match(/^PHONE_INVALID: .* \(Person\/Phone: /);
     expect(
       await h.db().selectFrom('tests_positive_results').selectAll().where('sender', '=', 'LAB_1').execute(),
     ).to.have.length(0);
