@@ -27,6 +27,8 @@ export async function openCliContext(configFile?: string): Promise<CliContext> {
   const store = await openStore({
     databaseUrl: config.store.databaseUrl,
     sqliteFile: config.store.sqliteFile,
+    // The configured PostgreSQL schema, as the gateway itself uses it.
+    ...(config.store.schema ? { schema: config.store.schema } : {}),
   });
   const trust = loadTrustStore(config);
   const trail = createAuditTrail(store, config);

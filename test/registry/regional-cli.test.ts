@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { POSTGRES_URL, dropSchema } from '../support/gateway.js';
 import { dayBefore, sampleApplication } from './support.js';
 
@@ -19,7 +18,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
     const env: Record<string, string> =
       store === 'sqlite'
         ? { SQLITE_FILE: join(dir, 'gateway.db') }
-        : { DATABASE_URL: `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}` };
+        : { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema };
 
     const cli = (...args: string[]) => {
       const run = spawnSync(process.execPath, ['dist/src/cli/main.js', ...args], {
@@ -40,13 +39,6 @@ for (const store of ['sqlite', 'postgres'] as const) {
       return path;
     };
 
-    before(async () => {
-      if (store !== 'postgres') return;
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`create schema "${schema}"`);
-      await client.end();
-    });
     after(async () => {
       rmSync(dir, { recursive: true, force: true });
       if (store === 'postgres') await dropSchema(schema);
