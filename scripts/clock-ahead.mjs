@@ -12,6 +12,7 @@ const TESTS = [
   'dist/test/signature/gost/pki-interop.test.js',
   'dist/test/server/tls.test.js',
   'dist/test/registry/lifecycle.test.js',
+  'dist/test/registry/regional.test.js',
   'dist/test/messagelog/archive.test.js',
   'dist/test/audit/trail.test.js',
   'dist/test/providers/certificates',

@@ -226,6 +226,7 @@ export async function startGateway(
       sealed: messageLog !== undefined && config.messageLog.sealing.enabled,
       timestamping: messageLog?.timestampState() ?? { configured: false, overdue: false },
     }),
+    serviceClock,
   });
 
   // HTTP or HTTPS (mutual TLS when configured), with deadlines for slow clients: `server/http-server.ts`.

@@ -10,6 +10,7 @@ import { registerLogCommands } from './log.js';
 import { registerQueueCommands } from './queue.js';
 import { registerRegistryCommands } from './registry.js';
 import { registerRegionalCommands } from './regional.js';
+import { registerReportCommands } from './reports.js';
 import { serve } from './serve.js';
 import { health } from './health.js';
 import { registerCertsIssue } from './certs-issue.js';
@@ -47,6 +48,7 @@ certs
 registerCertsIssue(certs);
 registerRegistryCommands(program);
 registerRegionalCommands(program);
+registerReportCommands(program);
 registerAuditCommands(program, openCliContext);
 registerLogCommands(program);
 registerBackupCommands(program);

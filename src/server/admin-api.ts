@@ -15,6 +15,9 @@ import type { AuditTrail } from '../audit/trail.js';
 import { getMessage, searchMessages } from '../messagelog/query.js';
 import type { BodySealer } from '../messagelog/sealing.js';
 import { cardsApi } from './cards-api.js';
+import { ConsentQuery, listConsents } from '../providers/tests/consents.js';
+import { CardUseQuery, cardUseCsv, cardUseReport } from '../reports/card-use.js';
+import { RegistryDaysQuery, registryDays } from '../providers/certificates/registry-days.js';
 import { traceQueuedMessage } from '../queue/trace.js';
 import type { Store } from '../store/store.js';
 
@@ -33,6 +36,8 @@ export interface AdminApiParts {
   readonly trail: AuditTrail;
   /** Opens sealed bodies for auditors; absent: they are shown as stored. */
   readonly sealer?: BodySealer | undefined;
+  /** The hosted services' business clock ("today" of the daily registries); the wall clock by default. */
+  readonly serviceClock?: () => Date;
 }
 
 const PARTICIPANT_PATHS = [
@@ -52,7 +57,13 @@ const handle =
   };
 const param = (req: Request, name: string) => String(req.params[name]);
 
-export function adminApi({ registry, store, trail, sealer }: AdminApiParts): Router {
+export function adminApi({
+  registry,
+  store,
+  trail,
+  sealer,
+  serviceClock = () => new Date(),
+}: AdminApiParts): Router {
   const api = express.Router();
   api.get('/openapi.json', (_req, res) => void res.json(openApiDocument));
 
@@ -335,6 +346,27 @@ export function adminApi({ registry, store, trail, sealer }: AdminApiParts): Rou
   );
 
   api.use('/cards', allow('operator'), cardsApi(store));
+  api.get('/reports/cards', allow('operator', 'auditor'), async (req, res, next) => {
+    try {
+      const query = parseInput(CardUseQuery, req.query);
+      const rows = await cardUseReport(store, { from: new Date(query.from), to: new Date(query.to) });
+      if (query.format === 'csv')
+        return void res.type('text/csv; charset=utf-8').attachment('card-use.csv').send(cardUseCsv(rows));
+      res.json({ from: query.from, to: query.to, rows });
+    } catch (error) {
+      next(error);
+    }
+  });
+  api.get(
+    '/certificates/registries',
+    allow('operator', 'auditor'),
+    handle(200, (req) => registryDays(store, parseInput(RegistryDaysQuery, req.query), serviceClock())),
+  );
+  api.get(
+    '/tests/consents',
+    allow('auditor'),
+    handle(200, (req) => listConsents(store, parseInput(ConsentQuery, req.query))),
+  );
 
   api.use((_req, res) => void res.status(404).json({ error: 'no such API resource' }));
   api.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -20,6 +20,7 @@ export interface AppParts extends SoapEndpointParts, Pick<AdminApiParts, 'sealer
   readonly http: HttpSettings;
   /** The message log's size, the free disk space and whether checkpoints are time-stamped. */
   readonly logHealth?: () => Promise<object>;
+  readonly serviceClock?: () => Date;
 }
 
 export function createApp(parts: AppParts): Express {

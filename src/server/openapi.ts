@@ -15,6 +15,9 @@ import {
 } from '../registry/inputs.js';
 import { TRANSITIONS } from '../registry/lifecycle.js';
 import { regionalPaths } from './openapi-regional.js';
+import { RegistryDaysQuery } from '../providers/certificates/registry-days.js';
+import { ConsentQuery } from '../providers/tests/consents.js';
+import { CardUseQuery } from '../reports/card-use.js';
 
 /** The message-log search of `GET /messages`. */
 export const MessageQuery = z
@@ -363,6 +366,30 @@ export const openApiDocument = {
         roles: 'operator or auditor',
         parameters: [id],
         returns: ref('Record'),
+      }),
+    },
+    '/reports/cards': {
+      get: operation({
+        summary: 'Card use per connection point over a period: connected, blocked, unblocked, deregistered',
+        roles: 'operator or auditor',
+        query: CardUseQuery,
+        returns: { type: 'object', properties: { from: text, to: text, rows: { type: 'array' } } },
+      }),
+    },
+    '/certificates/registries': {
+      get: operation({
+        summary: 'Past days each supplier sent no daily registry, and registries that came late',
+        roles: 'operator or auditor',
+        query: RegistryDaysQuery,
+        returns: { type: 'object' },
+      }),
+    },
+    '/tests/consents': {
+      get: operation({
+        summary: 'Consents to personal-data processing given at visit registration (phone as a keyed hash)',
+        roles: 'auditor',
+        query: ConsentQuery,
+        returns: { type: 'array', items: { type: 'object' } },
       }),
     },
     '/cards': {

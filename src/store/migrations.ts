@@ -9,6 +9,7 @@ import { migration as tests } from './migrations/0005_tests.js';
 import { migration as queue } from './migrations/0007_queue.js';
 import { migration as regionalRegistry } from './migrations/0020_regional_registry.js';
 import { migration as referenceBooks } from './migrations/0021_reference_books.js';
+import { migration as testsConsents } from './migrations/0022_tests_consents.js';
 
 const migrations: Record<string, Migration> = {
   '0001_replay_protection': {
@@ -296,6 +297,7 @@ const migrations: Record<string, Migration> = {
   },
   '0020_regional_registry': regionalRegistry,
   '0021_reference_books': referenceBooks,
+  '0022_tests_consents': testsConsents,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -66,7 +66,42 @@ export interface TestsEntryCheckTable {
   contact: string | null;
 }
 
+/**
+ * A visitor's consent to personal-data processing, given when registering a visit (migration 0022): the consent
+ * text's version, when it was given and when recorded. The phone only as its keyed hash, like the register.
+ */
+export interface TestsConsentTable {
+  id: string;
+  venue_code: string;
+  phone_key: string;
+  text_version: string;
+  given_at: number;
+  recorded_at: number;
+  /** Mnemonic of the system that registered the visit. */
+  sender: string;
+}
+
+/** One warning per contact and positive result (migration 0022): the contact's phone only as its keyed hash. */
+export interface TestsWarningTable {
+  result_sender: string;
+  result_id: string;
+  contact_key: string;
+  /** 'sent', 'limited' (the phone's SMS limit was reached) or 'failed' (the notifier failed). */
+  outcome: string;
+  at: number;
+}
+
+/** Every SMS a phone was sent (codes and warnings), for the per-phone hourly limit. */
+export interface TestsSmsTable {
+  id: string;
+  phone_key: string;
+  at: number;
+}
+
 export interface TestsTables {
+  tests_consents: TestsConsentTable;
+  tests_warnings: TestsWarningTable;
+  tests_sms: TestsSmsTable;
   tests_keys: TestsKeyTable;
   tests_positive_results: TestsPositiveResultTable;
   tests_codes: TestsCodeTable;

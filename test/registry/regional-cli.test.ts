@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openStore } from '../../src/store/store.js';
 import { POSTGRES_URL, dropSchema } from '../support/gateway.js';
 import { dayBefore, sampleApplication } from './support.js';
@@ -20,7 +19,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
     const env: Record<string, string> =
       store === 'sqlite'
         ? { SQLITE_FILE: join(dir, 'gateway.db') }
-        : { DATABASE_URL: `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}` };
+        : { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema };
 
     const cli = (...args: string[]) => {
       const run = spawnSync(process.execPath, ['dist/src/cli/main.js', ...args], {
@@ -43,12 +42,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
 
     before(async () => {
       // The commands work on a store the gateway made; they never make one themselves.
-      if (store === 'sqlite') return void (await openStore({ sqliteFile: env.SQLITE_FILE })).close();
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`create schema "${schema}"`);
-      await client.end();
-      await (await openStore({ databaseUrl: POSTGRES_URL, schema })).close();
+      const made = await openStore(
+        store === 'sqlite' ? { sqliteFile: env.SQLITE_FILE } : { databaseUrl: POSTGRES_URL, schema },
+      );
+      await made.close();
     });
     after(async () => {
       rmSync(dir, { recursive: true, force: true });
@@ -109,7 +106,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect(declined.stderr).to.contain('already approved');
     });
 
-    it('edits a reference book and scopes a coordinator token to its spheres', () => {
+    it('edits a reference book, scopes a coordinator token to its spheres, and prints the card use report', () => {
       const before = json('books', 'show', 'spheres');
       const set = json('books', 'set', 'spheres', 'tourism', '--title', 'Туризм');
       expect(set.version).to.equal((before.version as number) + 1);
@@ -124,6 +121,17 @@ for (const store of ['sqlite', 'postgres'] as const) {
         'tourism,health',
       );
       expect(token.spheres).to.deep.equal(['tourism', 'health']);
+      const report = cli(
+        'reports',
+        'cards',
+        '--from',
+        '2020-01-01T00:00:00Z',
+        '--to',
+        '2020-02-01T00:00:00Z',
+        '--csv',
+      );
+      expect(report.status, report.stderr).to.equal(0);
+      expect(report.stdout).to.equal('connection_point,connected,blocked,unblocked,deregistered\r\n');
     });
   });
 }

@@ -24,13 +24,23 @@ export const REJECTION_REASONS: Record<CardsRejectionCode, RejectionCode> = {
   CARD_DEREGISTERED: 'FAILURE',
 };
 
+/** Each refusal in Russian, the system's language by the regional rules; the detail after it may be English. */
+export const REJECTION_TEXTS: Record<CardsRejectionCode, string> = {
+  INVALID_PAN: 'номер карты указан неверно',
+  NOT_MIR_CARD: 'карта не является картой «Мир»',
+  INVALID_SNILS: 'СНИЛС указан неверно',
+  CARD_OF_ANOTHER_HOLDER: 'карта зарегистрирована как социальная карта другого держателя',
+  CARD_NOT_FOUND: 'социальная карта не найдена в реестре',
+  CARD_DEREGISTERED: 'социальная карта снята с учёта',
+};
+
 export class CardRejection extends Error {
   override name = 'CardRejection';
   constructor(
     readonly code: CardsRejectionCode,
     readonly detail: string,
   ) {
-    super(`${code}: ${detail}`);
+    super(`${code}: ${REJECTION_TEXTS[code]} (${detail})`);
   }
 
   get reason(): RejectionCode {

@@ -87,6 +87,8 @@ export interface RegistryAnswer {
   readonly date: string;
   readonly result: 'MATCHED' | 'MISMATCHED';
   readonly replaced: boolean;
+  /** The registry is for a past (Moscow) day: accepted, and marked late. */
+  readonly late?: boolean;
   readonly registryCount: number;
   readonly registryTotal: number;
   readonly gatewayCount: number;
@@ -237,6 +239,7 @@ export const certificatesCodec: ServiceCodec<CertificatesRequest, CertificatesAn
         add(root, 'RegistryDate', answer.date);
         add(root, 'Result', answer.result);
         add(root, 'Replaced', answer.replaced ? 'true' : 'false');
+        if (answer.late) add(root, 'Late', 'true');
         add(root, 'RegistryCount', answer.registryCount);
         add(root, 'RegistryTotal', answer.registryTotal);
         add(root, 'GatewayCount', answer.gatewayCount);

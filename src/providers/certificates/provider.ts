@@ -351,6 +351,7 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
       date: body.date,
       result,
       replaced,
+      late: body.date < moscowDate(now),
       registryCount: body.transactions.length,
       registryTotal: listedTotal,
       gatewayCount: postings.length,

@@ -20,6 +20,8 @@ export interface VisitRegistrationRequest {
   readonly kind: 'visit';
   readonly venueCode: string;
   readonly phone: string;
+  /** The visitor's consent to personal-data processing: the text's version and when it was given. */
+  readonly consent?: { readonly textVersion: string; readonly givenAt: Date } | undefined;
 }
 
 export type EntryCredential =
@@ -128,8 +130,18 @@ export function decodeTestsRequest(payload: Element): TestsRequest {
   if (payload.namespaceURI !== TESTS_NS)
     throw new Error(`not a tests payload: ${payload.namespaceURI ?? ''}`);
   switch (payload.localName) {
-    case 'VisitRegistrationRequest':
-      return { kind: 'visit', venueCode: required(payload, 'VenueCode'), phone: required(payload, 'Phone') };
+    case 'VisitRegistrationRequest': {
+      const consent = firstChildElement(payload, TESTS_NS, 'Consent');
+      return {
+        kind: 'visit',
+        venueCode: required(payload, 'VenueCode'),
+        phone: required(payload, 'Phone'),
+        consent: consent && {
+          textVersion: required(consent, 'TextVersion'),
+          givenAt: decodeDateTime(required(consent, 'GivenAt'), 'GivenAt'),
+        },
+      };
+    }
     case 'EntryCheckRequest': {
       const token = optional(payload, 'PersonalToken');
       const credential: EntryCredential =

@@ -30,6 +30,8 @@ export function createTestsProvider(
     log: context.log,
     notifier: overrides.notifier ?? notifierFrom(settings, context.log),
     visitRetentionDays: settings.visitRetentionDays,
+    warningWindowHours: settings.warningWindowHours,
+    smsPerPhonePerHour: settings.smsPerPhonePerHour,
   });
 }
 

@@ -17,7 +17,8 @@ import { checkRussianPhone } from '../../registry/checks.js';
 import type { Database } from '../../store/schema.js';
 import type { EntryCheckResult, TestsTables } from '../../store/schema-tests.js';
 import type { StoreDialect } from '../../store/store.js';
-import { rejected, type Provider, type ProviderOutcome, type ProviderRequest } from '../contract.js';
+import { refusal } from './refusals.js';
+import { type Provider, type ProviderOutcome, type ProviderRequest } from '../contract.js';
 import type {
   ContactsRequest,
   EntryCheckRequest,
@@ -41,6 +42,7 @@ import {
   newOneTimeCode,
   newSalt,
   personKey,
+  warningMessage,
   type VisitRow,
 } from './rules.js';
 
@@ -55,9 +57,13 @@ export interface TestsProviderOptions {
   readonly log: Logger;
   readonly notifier: Notifier;
   readonly visitRetentionDays: number;
+  readonly warningWindowHours: number;
+  readonly smsPerPhonePerHour: number;
 }
 
 const HOUR = 3_600_000;
+/** A consent given this far ahead of the service clock is still accepted (the app's clock may run ahead). */
+const CONSENT_CLOCK_SKEW_MS = 5 * 60_000;
 const SWEEP_EVERY_MS = HOUR;
 
 class Refusal extends Error {
@@ -99,17 +105,34 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
   // ---- VisitRegistrationRequest ----
 
   private async registerVisit(request: Request<VisitRegistrationRequest>, now: number): Promise<Outcome> {
-    const { venueCode } = request.body;
+    const { venueCode, consent } = request.body;
     await this.requireVenue(venueCode);
     const phone = this.phone(request.body.phone, 'Phone');
+    if (!consent) return refusal('CONSENT_REQUIRED', 'Consent');
+    if (consent.givenAt.getTime() > now + CONSENT_CLOCK_SKEW_MS)
+      return refusal('CONSENT_IN_FUTURE', 'Consent/GivenAt');
     const expiresAt = now + CODE_TTL_MS;
     if (request.testMessage) return answer({ kind: 'visit', codeExpiresAt: new Date(expiresAt) });
 
     const phoneKey = await this.key('phone', phone);
+    if (!(await this.takeSms(phoneKey, now)))
+      return refusal('SMS_LIMIT', `${this.options.smsPerPhonePerHour} SMS an hour`);
     const code = newOneTimeCode();
     const salt = newSalt();
     const id = randomUUID();
     await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('tests_consents')
+        .values({
+          id,
+          venue_code: venueCode,
+          phone_key: phoneKey,
+          text_version: consent.textVersion,
+          given_at: consent.givenAt.getTime(),
+          recorded_at: now,
+          sender: request.sender.mnemonic,
+        })
+        .execute();
       // A new code replaces the phone's earlier codes for this venue: only the latest SMS is valid, and there is
       // never more than one code per phone and venue to compare with.
       await trx
@@ -135,11 +158,12 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       await this.options.notifier.send(phone, codeMessage(code));
     } catch (error) {
       await this.db.deleteFrom('tests_codes').where('id', '=', id).execute();
+      await this.db.deleteFrom('tests_consents').where('id', '=', id).execute();
       this.options.log.warn('one-time code not delivered', {
         venue: venueCode,
         error: (error as Error).message,
       });
-      return rejected('FAILURE', `the one-time code could not be sent: ${(error as Error).message}`);
+      return refusal('CODE_NOT_SENT', `the one-time code could not be sent: ${(error as Error).message}`);
     }
     return answer({ kind: 'visit', codeExpiresAt: new Date(expiresAt) });
   }
@@ -244,28 +268,28 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     switch (verdict.kind) {
       case 'locked':
         await record('LOCKED');
-        return rejected(
-          'ACCESS_DENIED',
+        return refusal(
+          'CODE_LOCKED',
           `too many wrong codes for this phone: checks by code are locked until ${iso(verdict.until)}`,
         );
       case 'wrong':
         await record('WRONG_CODE');
-        return rejected(
-          'ACCESS_DENIED',
+        return refusal(
+          'CODE_WRONG',
           verdict.lockedUntil !== undefined
             ? `the code is wrong; after ${MAX_WRONG_CODES} wrong codes checks by code for this phone are locked until ${iso(verdict.lockedUntil)}`
             : `the code is wrong (${verdict.left} attempt${verdict.left === 1 ? '' : 's'} left before a ${LOCK_MS / 60_000}-minute lock)`,
         );
       case 'used':
         await record('WRONG_CODE');
-        return rejected(
-          'ACCESS_DENIED',
+        return refusal(
+          'CODE_USED',
           'the code has already been used: register the visit again for a new code',
         );
       case 'expired':
         await record('EXPIRED_CODE');
-        return rejected(
-          'ACCESS_DENIED',
+        return refusal(
+          'CODE_EXPIRED',
           `the code expired at ${iso(verdict.expiresAt)}: register the visit again for a new code`,
         );
       case 'valid': {
@@ -320,7 +344,7 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
 
     if (action.kind === 'withdraw') {
       const row = await existing();
-      if (!row) return rejected('NO_DATA', `no result ${action.resultId} was recorded by ${sender}`);
+      if (!row) return refusal('RESULT_NOT_FOUND', `no result ${action.resultId} was recorded by ${sender}`);
       if (row.withdrawn_at !== null)
         return answer({
           kind: 'result',
@@ -347,12 +371,9 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     }
 
     if (!isCalendarDate(action.resultDate))
-      return rejected(
-        'UNKNOWN_REQUEST_DESCRIPTION',
-        `ResultDate ${action.resultDate} is not a calendar date`,
-      );
+      return refusal('RESULT_DATE_INVALID', `ResultDate ${action.resultDate} is not a calendar date`);
     if (action.resultDate > iso(now).slice(0, 10)) {
-      return rejected('UNKNOWN_REQUEST_DESCRIPTION', `ResultDate ${action.resultDate} is in the future`);
+      return refusal('RESULT_DATE_IN_FUTURE', `ResultDate ${action.resultDate} is in the future`);
     }
     const keys = await this.personKeys(action.person);
     const same = (row: {
@@ -363,8 +384,8 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       recorded_at: number;
     }): Outcome => {
       if (row.withdrawn_at !== null) {
-        return rejected(
-          'UNKNOWN_REQUEST_DESCRIPTION',
+        return refusal(
+          'RESULT_WITHDRAWN',
           `result ${action.resultId} was withdrawn; a new result needs a new ResultId`,
         );
       }
@@ -373,10 +394,7 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
         row.token_key !== (keys.tokenKey ?? null) ||
         row.result_date !== action.resultDate
       ) {
-        return rejected(
-          'UNKNOWN_REQUEST_DESCRIPTION',
-          `result ${action.resultId} is already recorded with other data`,
-        );
+        return refusal('RESULT_CONFLICT', `result ${action.resultId} is already recorded with other data`);
       }
       return answer({
         kind: 'result',
@@ -407,6 +425,10 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       const raced = await existing();
       if (raced) return same(raced);
     }
+    const personKeys = new Set([keys.phoneKey, keys.tokenKey].filter((k): k is string => k !== undefined));
+    await this.warnContacts(sender, action.resultId, personKeys, now).catch((error: unknown) =>
+      this.options.log.error('contact warnings failed', { error: (error as Error).message }),
+    );
     return answer({ kind: 'result', resultId: action.resultId, status: 'RECORDED', at: new Date(now) });
   }
 
@@ -416,12 +438,19 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     const { person, windowHours, since } = request.body;
     const keys = await this.personKeys(person);
     const results = await this.activeResults(keys);
-    if (results.length === 0) return rejected('NO_DATA', 'no positive result is recorded for this person');
+    if (results.length === 0)
+      return refusal('NO_POSITIVE_RESULT', 'no positive result is recorded for this person');
     const personKeys = new Set<string>();
     for (const key of [keys.phoneKey, keys.tokenKey, ...results.flatMap((r) => [r.phone_key, r.token_key])])
       if (key) personKeys.add(key);
 
     const from = since ? since.getTime() : now - DEFAULT_CONTACTS_LOOKBACK_MS;
+    const contacts = await this.overlappingContacts(personKeys, from, now, windowHours * HOUR);
+    return answer({ kind: 'contacts', contacts });
+  }
+
+  /** The visitors whose visits overlapped the person's (same venue, within `windowMs` either side). */
+  private async overlappingContacts(personKeys: Set<string>, from: number, now: number, windowMs: number) {
     const personVisits = await this.db
       .selectFrom('tests_entry_checks')
       .select(['venue_code', 'checked_at'])
@@ -431,9 +460,8 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       .where('checked_at', '<=', now)
       .orderBy('checked_at')
       .execute();
-    if (personVisits.length === 0) return answer({ kind: 'contacts', contacts: [] });
+    if (personVisits.length === 0) return [];
 
-    const windowMs = windowHours * HOUR;
     const candidates: VisitRow[] = [];
     const venues = new Set(personVisits.map((v) => v.venue_code));
     for (const venue of venues) {
@@ -459,13 +487,74 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
         });
       }
     }
-    const contacts = groupContacts(
+    return groupContacts(
       personVisits.map((v) => ({ venueCode: v.venue_code, checkedAt: Number(v.checked_at) })),
       candidates,
       personKeys,
       windowMs,
     );
-    return answer({ kind: 'contacts', contacts });
+  }
+
+  /**
+   * A positive result was recorded: warn the contacts reachable by phone, once per contact and result, within
+   * each phone's SMS limit. The result stands whatever happens here; failures are logged and recorded.
+   */
+  private async warnContacts(sender: string, resultId: string, personKeys: Set<string>, now: number) {
+    const contacts = await this.overlappingContacts(
+      personKeys,
+      now - DEFAULT_CONTACTS_LOOKBACK_MS,
+      now,
+      this.options.warningWindowHours * HOUR,
+    );
+    for (const { contact } of contacts) {
+      if (contact.kind !== 'phone') continue;
+      const contactKey = await this.key('phone', contact.value);
+      const claimed = await this.db
+        .insertInto('tests_warnings')
+        .values({
+          result_sender: sender,
+          result_id: resultId,
+          contact_key: contactKey,
+          outcome: 'sending',
+          at: now,
+        })
+        .onConflict((oc) => oc.columns(['result_sender', 'result_id', 'contact_key']).doNothing())
+        .executeTakeFirst();
+      if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) continue;
+      let outcome = 'sent';
+      if (!(await this.takeSms(contactKey, now))) outcome = 'limited';
+      else {
+        try {
+          await this.options.notifier.send(contact.value, warningMessage());
+        } catch (error) {
+          outcome = 'failed';
+          this.options.log.warn('contact warning not delivered', { error: (error as Error).message });
+        }
+      }
+      await this.db
+        .updateTable('tests_warnings')
+        .set({ outcome })
+        .where('result_sender', '=', sender)
+        .where('result_id', '=', resultId)
+        .where('contact_key', '=', contactKey)
+        .execute();
+    }
+  }
+
+  /** Count one SMS to the phone, unless it already had its hourly share. */
+  private async takeSms(phoneKey: string, now: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('tests_sms')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('phone_key', '=', phoneKey)
+      .where('at', '>', now - HOUR)
+      .executeTakeFirst();
+    if (Number(row?.n ?? 0) >= this.options.smsPerPhonePerHour) return false;
+    await this.db
+      .insertInto('tests_sms')
+      .values({ id: randomUUID(), phone_key: phoneKey, at: now })
+      .execute();
+    return true;
   }
 
   // ---- shared ----
@@ -478,10 +567,10 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       .where('registry_code', '=', venueCode)
       .executeTakeFirst();
     if (!venue)
-      throw new Refusal(rejected('NO_DATA', `no venue with registry code ${venueCode} is registered`));
+      throw new Refusal(refusal('VENUE_NOT_FOUND', `no venue with registry code ${venueCode} is registered`));
     if (venue.status !== 'active') {
       throw new Refusal(
-        rejected('ACCESS_DENIED', `the venue ${venueCode} is not active in the registry (${venue.status})`),
+        refusal('VENUE_NOT_ACTIVE', `the venue ${venueCode} is not active in the registry (${venue.status})`),
       );
     }
   }
@@ -489,7 +578,7 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
   /** The phone in E.164, or a rejection naming the field. */
   private phone(value: string, field: string): string {
     const checked = checkRussianPhone(value, field);
-    if (!checked.ok) throw new Refusal(rejected('UNKNOWN_REQUEST_DESCRIPTION', checked.message));
+    if (!checked.ok) throw new Refusal(refusal('PHONE_INVALID', checked.message));
     return checked.value;
   }
 
@@ -543,6 +632,15 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       await this.db
         .deleteFrom('tests_codes')
         .where('expires_at', '<', now - 24 * HOUR)
+        .execute();
+      await this.db
+        .deleteFrom('tests_sms')
+        .where('at', '<', now - 24 * HOUR)
+        .execute();
+      // A consent is kept as long as the visits it allowed.
+      await this.db
+        .deleteFrom('tests_consents')
+        .where('recorded_at', '<', now - this.options.visitRetentionDays * 24 * HOUR)
         .execute();
       await this.db
         .deleteFrom('tests_phone_locks')

@@ -43,6 +43,10 @@ export function personKey(hmacKey: string, kind: 'phone' | 'token', value: strin
 }
 
 /** The SMS text carrying the code. */
+export function warningMessage(): string {
+  return 'Внимание: вы были в одном месте с человеком, у которого выявлен положительный результат теста. Обратитесь к врачу.';
+}
+
 export function codeMessage(code: string): string {
   return `Код для входа: ${code}. Действует 10 минут. Никому, кроме сотрудника на входе, его не сообщайте.`;
 }

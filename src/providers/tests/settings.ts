@@ -19,6 +19,10 @@ export const TestsSettingsSchema = z
       .optional(),
     /** Days admitted visits (with the visitor's phone or token) are kept for contact tracing. */
     visitRetentionDays: z.coerce.number().int().positive().max(366).default(DEFAULT_VISIT_RETENTION_DAYS),
+    /** Visits within this many hours of a positive person's visit (same venue) get a warning by SMS. */
+    warningWindowHours: z.coerce.number().int().min(1).max(72).default(2),
+    /** SMS (one-time codes and warnings together) one phone receives per hour at most. */
+    smsPerPhonePerHour: z.coerce.number().int().min(1).max(100).default(5),
   })
   .strict();
 

@@ -51,7 +51,19 @@ describe('tests service codec and schema', () => {
       kind: 'visit',
       venueCode: 'REG-1',
       phone: '+7 900 111-22-33',
+      consent: undefined,
     });
+    expect(
+      decodeTestsRequest(
+        payload(
+          wrap(
+            'VisitRegistrationRequest',
+            '<t:VenueCode>REG-1</t:VenueCode><t:Phone>+79001112233</t:Phone>' +
+              '<t:Consent><t:TextVersion>2026-1</t:TextVersion><t:GivenAt>2026-11-20T10:00:00Z</t:GivenAt></t:Consent>',
+          ),
+        ),
+      ),
+    ).to.deep.include({ consent: { textVersion: '2026-1', givenAt: new Date('2026-11-20T10:00:00Z') } });
     expect(
       decodeTestsRequest(
         payload(

@@ -18,6 +18,10 @@ import {
 } from '../../../src/store/migrations/0005_tests.js';
 import { post, signedCall, startTestGateway, type TestGateway } from '../../support/gateway.js';
 
+/** The visitor's consent, given now (the gateway runs on the wall clock here). */
+const consent = (version = '2026-1', givenAt = new Date()) =>
+  `<t:Consent><t:TextVersion>${version}</t:TextVersion><t:GivenAt>${givenAt.toISOString()}</t:GivenAt></t:Consent>`;
+
 const wrap = (name: string, inner: string) => `<t:${name} xmlns:t="${TESTS_NS}">${inner}</t:${name}>`;
 
 for (const store of ['sqlite', 'postgres'] as const) {
@@ -65,7 +69,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const answer = await call(
         wrap(
           'VisitRegistrationRequest',
-          `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>+7 (900) 555-00-11</t:Phone>`,
+          `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>+7 (900) 555-00-11</t:Phone>${consent()}`,
         ),
       );
       expect(answer.kind).to.equal('answer');
@@ -195,7 +199,9 @@ for (const store of ['sqlite', 'postgres'] as const) {
         ),
       );
       expect(phone.rejection).to.deep.include({ code: 'UNKNOWN_REQUEST_DESCRIPTION' });
-      expect(phone.rejection?.description).to.match(/^Phone: /);
+      expect(phone.rejection?.description).to.match(
+        /^PHONE_INVALID: номер телефона указан неверно \(Phone: /,
+      );
 
       const response = await post(
         gateway,
@@ -209,6 +215,73 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const fault = readCallAnswer(response.body, loadTrustStore(gateway.config));
       expect(fault.kind).to.equal('fault');
       if (fault.kind === 'fault') expect(fault.element).to.equal('InvalidContent');
+    });
+
+    it('VisitRegistrationRequest without consent is refused, with consent it is stored and shown to auditors', async () => {
+      const sentBefore = messages.length;
+      const refused = await call(
+        wrap(
+          'VisitRegistrationRequest',
+          `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>+79005550033</t:Phone>`,
+        ),
+      );
+      expect(refused.kind).to.equal('rejected');
+      expect(refused.rejection?.code).to.equal('ACCESS_DENIED');
+      expect(refused.rejection?.description).to.match(
+        /^CONSENT_REQUIRED: .*согласия на обработку персональных данных/,
+      );
+      const future = await call(
+        wrap(
+          'VisitRegistrationRequest',
+          `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>+79005550033</t:Phone>${consent('2026-1', new Date(Date.now() + 3_600_000))}`,
+        ),
+      );
+      expect(future.rejection?.description).to.match(/^CONSENT_IN_FUTURE: /);
+      expect(messages.length, 'no code is sent without a valid consent').to.equal(sentBefore);
+
+      const given = new Date(Date.now() - 60_000);
+      const accepted = await call(
+        wrap(
+          'VisitRegistrationRequest',
+          `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>+79005550033</t:Phone>${consent('2026-2', given)}`,
+        ),
+      );
+      expect(accepted.kind).to.equal('answer');
+
+      const auditor = (
+        await gateway.registry.createToken({ name: 'test', role: 'operator' }, 'auditor', 'auditor')
+      ).token;
+      const operator = (
+        await gateway.registry.createToken({ name: 'test', role: 'operator' }, 'op', 'operator')
+      ).token;
+      const url = `${gateway.url}/api/v1/tests/consents?venue=${SAMPLE_VENUE_CODE}`;
+      expect((await fetch(url, { headers: { authorization: `Bearer ${operator}` } })).status).to.equal(403);
+      const listed = (await (
+        await fetch(url, { headers: { authorization: `Bearer ${auditor}` } })
+      ).json()) as Array<Record<string, unknown>>;
+      const entry = listed.find((c) => c.textVersion === '2026-2');
+      expect(entry).to.include({
+        venueCode: SAMPLE_VENUE_CODE,
+        givenAt: given.toISOString(),
+        sender: 'PORTAL_26',
+      });
+      expect(JSON.stringify(listed)).to.not.contain('5550033');
+      const bad = await fetch(`${gateway.url}/api/v1/tests/consents?from=yesterday`, {
+        headers: { authorization: `Bearer ${auditor}` },
+      });
+      expect(bad.status).to.equal(400);
+      // A consent whose version breaks the schema is a schema fault, not a stored consent.
+      const response = await post(
+        gateway,
+        signedCall({
+          system: 'PORTAL_26',
+          payload: wrap(
+            'VisitRegistrationRequest',
+            `<t:VenueCode>${SAMPLE_VENUE_CODE}</t:VenueCode><t:Phone>+79005550033</t:Phone>${consent('bad version')}`,
+          ),
+        }).xml,
+      );
+      expect(response.status).to.equal(500);
     });
   });
 }

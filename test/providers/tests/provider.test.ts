@@ -23,8 +23,9 @@ function rejectionOf(outcome: ProviderOutcome<TestsAnswer>): { code: string; des
   return outcome;
 }
 
+const consentNow = (h: Harness) => ({ textVersion: '2026-1', givenAt: h.now() });
 const register = (h: Harness, phone: string, venueCode = VENUE) =>
-  h.call({ kind: 'visit', venueCode, phone });
+  h.call({ kind: 'visit', venueCode, phone, consent: consentNow(h) });
 const checkCode = (h: Harness, phone: string, code: string, venueCode = VENUE) =>
   h.call({ kind: 'check', venueCode, credential: { kind: 'code', phone, code } });
 const checkToken = (h: Harness, token: string, venueCode = VENUE) =>
@@ -93,14 +94,38 @@ describe('tests service: visit registration (one-time codes)', () => {
     expect(rejectionOf(await register(h, '+79001234567', SUSPENDED_VENUE)).code).to.equal('ACCESS_DENIED');
     const bad = rejectionOf(await register(h, '+7 700 123-45-67'));
     expect(bad.code).to.equal('UNKNOWN_REQUEST_DESCRIPTION');
-    expect(bad.description).to.match(/^Phone: /);
+    expect(bad.description).to.match(/^PHONE_INVALID: .* \(Phone: /);
     expect(rejectionOf(await register(h, '+7 900 123-45')).code).to.equal('UNKNOWN_REQUEST_DESCRIPTION');
     expect(h.sent).to.have.length(0);
   });
 
+  it('refuses a visit without consent, sending and storing nothing; stores the consent given', async () => {
+    const refused = rejectionOf(await h.call({ kind: 'visit', venueCode: VENUE, phone: '+79001234567' }));
+    expect(refused.code).to.equal('ACCESS_DENIED');
+    expect(refused.description).to.match(/^CONSENT_REQUIRED: /);
+    const ahead = { textVersion: '2026-1', givenAt: new Date(h.now().getTime() + 3_600_000) };
+    const future = rejectionOf(
+      await h.call({ kind: 'visit', venueCode: VENUE, phone: '+79001234567', consent: ahead }),
+    );
+    expect(future.description).to.match(/^CONSENT_IN_FUTURE: /);
+    expect(h.sent).to.have.length(0);
+    expect(await h.db().selectFrom('tests_codes').selectAll().execute()).to.have.length(0);
+    expect(await h.db().selectFrom('tests_consents').selectAll().execute()).to.have.length(0);
+
+    answerOf(await register(h, '+79001234567'), 'visit');
+    const stored = await h.db().selectFrom('tests_consents').selectAll().execute();
+    expect(stored).to.have.length(1);
+    expect(stored[0]).to.include({ venue_code: VENUE, text_version: '2026-1', sender: 'PORTAL_26' });
+    expect(Number(stored[0]?.given_at)).to.equal(h.now().getTime());
+    expect(stored[0]?.phone_key).to.match(/^[0-9a-f]{64}$/);
+  });
+
   it('answers a test message without sending or storing a code', async () => {
     answerOf(
-      await h.call({ kind: 'visit', venueCode: VENUE, phone: '+79001234567' }, { testMessage: true }),
+      await h.call(
+        { kind: 'visit', venueCode: VENUE, phone: '+79001234567', consent: consentNow(h) },
+        { testMessage: true },
+      ),
       'visit',
     );
     expect(h.sent).to.have.length(0);
@@ -382,7 +407,7 @@ describe('tests service: positive results from laboratories', () => {
     ).to.contain('not a calendar date');
     const bad = rejectionOf(await record(h, 'R-12', { phone: '+1 202 555 0100' }));
     expect(bad.code).to.equal('UNKNOWN_REQUEST_DESCRIPTION');
-    expect(bad.description).to.match(/^Person\/Phone: /);
+    expect(bad.description).to.match(/^PHONE_INVALID: .* \(Person\/Phone: /);
     expect(
       await h.db().selectFrom('tests_positive_results').selectAll().where('sender', '=', 'LAB_1').execute(),
     ).to.have.length(0);
@@ -506,5 +531,89 @@ describe('tests service: contacts for warning', () => {
     } finally {
       await short.close();
     }
+  });
+});
+
+describe('tests service: contacts warned by SMS, and SMS limits per phone', () => {
+  let h: Harness;
+  beforeEach(async () => (h = await harness()));
+  afterEach(() => h.close());
+
+  const warnings = (phone: string) =>
+    h.sent.filter((m) => m.phone === phone && m.text.startsWith('Внимание')).length;
+
+  it('warns the overlapping contacts once per contact and result when a positive result is recorded', async () => {
+    await visit(h, '+79001110001');
+    h.advance(30 * 60_000);
+    await visit(h, '+79001110002'); // within two hours: a contact
+    h.advance(5 * 3_600_000);
+    await visit(h, '+79001110003'); // five and a half hours later: not a contact
+    h.advance(60_000);
+
+    answerOf(await record(h, 'R-1', { phone: '+79001110001' }), 'result');
+    expect(warnings('+79001110002')).to.equal(1);
+    expect(warnings('+79001110003')).to.equal(0);
+    expect(warnings('+79001110001'), 'the positive person is not warned about itself').to.equal(0);
+    // The same result again is a repeat: no second warning.
+    answerOf(await record(h, 'R-1', { phone: '+79001110001' }), 'result');
+    expect(warnings('+79001110002')).to.equal(1);
+    const rows = await h.db().selectFrom('tests_warnings').selectAll().execute();
+    expect(rows).to.have.length(1);
+    expect(rows[0]).to.include({ result_id: 'R-1', outcome: 'sent' });
+    expect(rows[0]?.contact_key).to.match(/^[0-9a-f]{64}$/);
+  });
+
+  it('records the result even when the warning cannot be sent', async () => {
+    const failing = await harness({
+      notifier: {
+        send: async (_phone, text) => {
+          if (text.startsWith('Внимание')) throw new Error('SMS gateway down');
+          failingSent.push(text);
+        },
+      },
+    });
+    const failingSent: string[] = [];
+    try {
+      answerOf(
+        await failing.call({
+          kind: 'visit',
+          venueCode: VENUE,
+          phone: '+79001110001',
+          consent: consentNow(failing),
+        }),
+        'visit',
+      );
+      const codeA = /\b([0-9]{6})\b/.exec(failingSent.at(-1) ?? '')?.[1] ?? '';
+      answerOf(await checkCode(failing, '+79001110001', codeA), 'check');
+      answerOf(
+        await failing.call({
+          kind: 'visit',
+          venueCode: VENUE,
+          phone: '+79001110002',
+          consent: consentNow(failing),
+        }),
+        'visit',
+      );
+      const codeB = /\b([0-9]{6})\b/.exec(failingSent.at(-1) ?? '')?.[1] ?? '';
+      answerOf(await checkCode(failing, '+79001110002', codeB), 'check');
+      expect(answerOf(await record(failing, 'R-2', { phone: '+79001110001' }), 'result').status).to.equal(
+        'RECORDED',
+      );
+      const rows = await failing.db().selectFrom('tests_warnings').selectAll().execute();
+      expect(rows.map((r) => r.outcome)).to.deep.equal(['failed']);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('sends one phone at most five SMS an hour, then refuses codes with SMS_LIMIT until the hour has passed', async () => {
+    for (let i = 0; i < 5; i++) answerOf(await register(h, '+79001110009'), 'visit');
+    const limited = rejectionOf(await register(h, '+79001110009'));
+    expect(limited.code).to.equal('ACCESS_DENIED');
+    expect(limited.description).to.match(/^SMS_LIMIT: /);
+    expect(h.sent.filter((m) => m.phone === '+79001110009')).to.have.length(5);
+    answerOf(await register(h, '+79001110010'), 'visit'); // another phone is not affected
+    h.advance(3_600_000 + 1);
+    answerOf(await register(h, '+79001110009'), 'visit');
   });
 });

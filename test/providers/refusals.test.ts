@@ -1,0 +1,28 @@
+/** Business refusals of every service carry a stable machine code and a text in Russian. */
+import { expect } from 'chai';
+import { CardRejection, REJECTION_TEXTS } from '../../src/providers/cards/rules.js';
+import { TESTS_REFUSAL_CODES, refusal } from '../../src/providers/tests/refusals.js';
+import type { CardsRejectionCode } from '../../src/providers/cards/rules.js';
+
+const CYRILLIC = /[А-Яа-яЁё]/;
+
+describe('business refusals in Russian with stable codes', () => {
+  it('tests service: CODE: Russian text (detail), for every code', () => {
+    expect(TESTS_REFUSAL_CODES.length).to.be.greaterThan(10);
+    for (const code of TESTS_REFUSAL_CODES) {
+      const outcome = refusal(code, 'detail');
+      if (outcome.kind !== 'rejected') throw new Error('not a rejection');
+      expect(outcome.description.startsWith(`${code}: `), code).to.equal(true);
+      expect(outcome.description, code).to.match(CYRILLIC);
+      expect(outcome.description.endsWith(' (detail)'), code).to.equal(true);
+    }
+  });
+
+  it('cards service: every machine code has a Russian text, in the rejection message', () => {
+    for (const [code, text] of Object.entries(REJECTION_TEXTS)) {
+      expect(text, code).to.match(CYRILLIC);
+      const rejection = new CardRejection(code as CardsRejectionCode, 'detail');
+      expect(rejection.message).to.equal(`${code}: ${text} (detail)`);
+    }
+  });
+});
