@@ -49,12 +49,19 @@ describe('foundation: operations', () => {
   });
   after(() => gateway.stop());
 
-  it('GET /health is 200 and names the store', async () => {
+  it('GET /health is 200: up for anyone, the store named only to an operator', async () => {
     const response = await fetch(`${gateway.url}/health`);
     expect(response.status).to.equal(200);
     expect(response.headers.get('content-type')).to.match(/^application\/json/);
-    const body = (await response.json()) as { status: string; store: string };
-    expect(body.status).to.equal('ok');
+    expect(await response.json()).to.deep.equal({ status: 'up' });
+    const { token } = await gateway.registry.createToken(
+      { name: 'health', role: 'operator' },
+      'op',
+      'operator',
+    );
+    const operator = await fetch(`${gateway.url}/health`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await operator.json()) as { status: string; store: string };
+    expect(body.status).to.equal('up');
     expect(body.store).to.equal('sqlite');
   });
 

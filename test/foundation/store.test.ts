@@ -297,7 +297,12 @@ describe('foundation: a whole gateway on PostgreSQL', () => {
       const again = await post(gateway, xml);
       expect(again.status).to.equal(500);
       expect(again.body).to.contain('MessageIsAlreadySent');
-      const health = await fetch(`${gateway.url}/health`);
+      const { token } = await gateway.registry.createToken(
+        { name: 'health', role: 'operator' },
+        'op',
+        'operator',
+      );
+      const health = await fetch(`${gateway.url}/health`, { headers: { authorization: `Bearer ${token}` } });
       expect(health.status).to.equal(200);
       expect(((await health.json()) as { store: string }).store).to.equal('postgres');
     } finally {

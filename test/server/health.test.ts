@@ -27,10 +27,16 @@ describe('health', function () {
     expect(await health(tokens.auditor)).to.deep.equal({ status: 200, body: { status: 'up' } });
   });
 
-  it('gives an operator the details', async () => {
-    expect(await health(tokens.operator)).to.deep.equal({
-      status: 200,
-      body: { status: 'up', store: 'sqlite' },
-    });
+  it('gives an operator the details: the store and the message log', async () => {
+    const { status, body } = await health(tokens.operator);
+    expect(status).to.equal(200);
+    expect(body).to.include({ status: 'up', store: 'sqlite' });
+    expect(body.messageLog).to.include.keys(
+      'logBytes',
+      'freeBytes',
+      'minFreeBytes',
+      'sealed',
+      'timestamping',
+    );
   });
 });
