@@ -5,7 +5,7 @@
  * changes of one record are settled by its version: exactly one wins, the other gets a conflict.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { AuditTrail } from '../audit/trail.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';
 import { isGatewayFault } from '../soap/faults.js';
@@ -59,6 +59,26 @@ export interface RegistryOptions {
 export type AuditSink = Pick<AuditTrail, 'append' | 'afterCommit'>;
 
 export type Trx = Transaction<Database>;
+
+/**
+ * Optimistic concurrency: write `changes` over the participant only if it is still at the version it was read at,
+ * else refuse, so two operators acting at once cannot overwrite each other.
+ */
+async function updateParticipant(
+  trx: Trx,
+  id: string,
+  readVersion: number,
+  changes: Updateable<ParticipantTable>,
+): Promise<void> {
+  const updated = await trx
+    .updateTable('participants')
+    .set(changes)
+    .where('id', '=', id)
+    .where('version', '=', readVersion)
+    .executeTakeFirst();
+  if (!updated.numUpdatedRows)
+    throw conflict('the participant was changed by someone else; reload and retry');
+}
 
 export class Registry {
   private readonly db: Kysely<Database>;
@@ -127,14 +147,7 @@ export class Registry {
         throw conflict(`a participant with OGRN ${before.ogrn} is already registered or applying`);
       }
       const { id: _fresh, ...changes } = { ...application, version: before.version + 1 };
-      const updated = await trx
-        .updateTable('participants')
-        .set(changes)
-        .where('id', '=', participantId)
-        .where('version', '=', before.version)
-        .executeTakeFirst();
-      if (!updated.numUpdatedRows)
-        throw conflict('the participant was changed by someone else; reload and retry');
+      await updateParticipant(trx, participantId, before.version, changes);
       await this.recordTransition(trx, participantId, 'declined', 'submitted', actor, 'applied again', now);
       const after = { ...before, ...changes };
       return { before, after, result: presentParticipant(after) };
@@ -199,14 +212,7 @@ export class Registry {
       };
       if (name === 'check') changes.operator_due = operatorDeadline(now).getTime();
       if (name === 'register') changes.registry_code = `REG-${before.ogrn}`;
-      const updated = await trx
-        .updateTable('participants')
-        .set(changes)
-        .where('id', '=', participantId)
-        .where('version', '=', before.version)
-        .executeTakeFirst();
-      if (!updated.numUpdatedRows)
-        throw conflict('the participant was changed by someone else; reload and retry');
+      await updateParticipant(trx, participantId, before.version, changes);
       await this.recordTransition(trx, participantId, before.status, rule.to, actor, reason ?? null, now);
       const after = { ...before, ...changes };
       return { before, after, result: presentParticipant(after) };
@@ -255,14 +261,7 @@ export class Registry {
         actor: actor.name,
       };
       await trx.insertInto('participant_changes').values(report).execute();
-      const updated = await trx
-        .updateTable('participants')
-        .set(changes)
-        .where('id', '=', participantId)
-        .where('version', '=', before.version)
-        .executeTakeFirst();
-      if (!updated.numUpdatedRows)
-        throw conflict('the participant was changed by someone else; reload and retry');
+      await updateParticipant(trx, participantId, before.version, changes);
       const after = { ...before, ...changes };
       return {
         before,
