@@ -197,7 +197,7 @@ export const ConfigSchema = z
           .number()
           .positive()
           .default(24 * 3600),
-        /** Open requests one recipient system may hold (QuoteLimitExceeded beyond it); 0: no limit. */
+        /** Open requests one recipient system may hold (DestinationOverflow beyond it); 0: no limit. */
         maxDepth: z.coerce.number().int().min(0).default(10_000),
         /**
          * Requests per second per sending system over every operation, Call included, shared by every instance

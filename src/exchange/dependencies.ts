@@ -145,10 +145,10 @@ export interface QueueStatistics {
   readonly pending: number;
 }
 
-/** The queues of the asynchronous operations (src/queue). Limits throw QuoteLimitExceeded. */
+/** The queues of the asynchronous operations (src/queue). Limits throw DestinationOverflow or QuoteLimitExceeded. */
 export interface MessageQueue {
   /**
-   * Queue a consumer's request for its recipient. Throws QuoteLimitExceeded when the recipient's queue is full,
+   * Queue a consumer's request for its recipient. Throws DestinationOverflow when the recipient's queue is full,
    * MessageIsAlreadySent when its MessageID is queued already.
    */
   enqueueRequest(request: QueuedRequest, now: Date): Promise<void>;
