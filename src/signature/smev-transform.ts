@@ -19,6 +19,7 @@ import { SaxesParser } from 'saxes';
 import type { SaxesTagNS } from 'saxes';
 import type { CanonicalizationOrTransformationAlgorithm, SignedXml } from 'xml-crypto';
 import { GatewayFault } from '../soap/faults.js';
+import { escapeC14nAttribute } from './c14n.js';
 
 export const SMEV_TRANSFORM_URI = 'urn://smev-gov-ru/xmldsig/transform';
 
@@ -113,19 +114,8 @@ function escapeAttributeReference(value: string): string {
   return value.replace(/[&<"\n\r]/g, (c) => REFERENCE_ATTRIBUTE_ESCAPES[c] ?? c);
 }
 
-const ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '"': '&quot;',
-  '\t': '&#x9;',
-  '\n': '&#xA;',
-  '\r': '&#xD;',
-};
-
 /** The older writer's attribute values, escaped as c14n does it. */
-function escapeAttributeLegacy(value: string): string {
-  return value.replace(/[&<"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c] ?? c);
-}
+const escapeAttributeLegacy = escapeC14nAttribute;
 
 const escapeText = (w: Writer, text: string) =>
   w.escaping === 'reference' ? escapeTextReference(text) : escapeTextLegacy(text);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
-import { innWithCheckDigit, ogrnWithCheckDigit } from '../../src/registry/seed.js';
+import { sampleApplication } from './support.js';
 import { issueCertificate } from '../../src/signature/pki/issue.js';
 import { signCallRequest, buildCallRequest } from '../../src/client/request.js';
 import { RSA_SHA256 } from '../../src/signature/algorithms.js';
@@ -10,27 +10,7 @@ import { SOAP11 } from '../../src/soap/version.js';
 import { PING_PAYLOAD } from '../support/gateway.js';
 
 const seedActor = { name: 'test', role: 'operator' as const };
-let ogrnCounter = 500;
-
-function application(overrides: Record<string, unknown> = {}) {
-  ogrnCounter++;
-  return {
-    fullName: 'Test Organisation',
-    shortName: 'TEST ORG',
-    legalForm: 'state institution',
-    ogrn: ogrnWithCheckDigit(`1027700${String(ogrnCounter).padStart(5, '0')}`),
-    inn: innWithCheckDigit(`7700${String(ogrnCounter).padStart(5, '0')}`),
-    address: 'Test address',
-    head: 'Test Head',
-    contact: {
-      name: 'Contact',
-      position: 'officer',
-      phone: '+7 (912) 345-67-89',
-      email: 'contact@example.org',
-    },
-    ...overrides,
-  };
-}
+const application = (overrides: Record<string, unknown> = {}) => sampleApplication(500, overrides);
 
 for (const store of ['sqlite', 'postgres'] as const) {
   describe(`admin API and registry (${store})`, function () {
