@@ -105,7 +105,7 @@ export class StoreQueue implements MessageQueue {
           deliveries: 0,
           updated_at: at,
         })
-        .onConflict((conflict) => conflict.column('message_id').doNothing())
+        .onConflict((conflict) => conflict.columns(['sender', 'message_id']).doNothing())
         .executeTakeFirst();
       if (!inserted.numInsertedOrUpdatedRows) throw alreadySent(request.messageId);
       await remember(trx, request.sender, request.messageId, at);
@@ -169,7 +169,7 @@ export class StoreQueue implements MessageQueue {
           deliveries: 0,
           updated_at: at,
         })
-        .onConflict((conflict) => conflict.column('message_id').doNothing())
+        .onConflict((conflict) => conflict.columns(['sender', 'message_id']).doNothing())
         .executeTakeFirst();
       // A retried answer (its first attempt's outcome unknown to the provider) is told so, not refused.
       if (!inserted.numInsertedOrUpdatedRows) throw alreadySent(answer.messageId);
@@ -179,6 +179,7 @@ export class StoreQueue implements MessageQueue {
       const closed = await trx
         .updateTable('queue_messages')
         .set(answer.final ? { state: 'answered', updated_at: at } : { updated_at: at })
+        .where('sender', '=', request.sender)
         .where('message_id', '=', request.messageId)
         .where('kind', '=', 'request')
         .where('state', 'in', [...OPEN, 'acknowledged'])
@@ -215,7 +216,7 @@ export class StoreQueue implements MessageQueue {
     const at = now.getTime();
     let candidate = this.db
       .selectFrom('queue_messages')
-      .select('message_id')
+      .select(['sender', 'message_id'])
       .where('kind', '=', which.kind)
       .where('state', 'in', OPEN)
       .where('visible_at', '<=', at)
@@ -240,14 +241,20 @@ export class StoreQueue implements MessageQueue {
         deliveries: sql<number>`deliveries + 1`,
         updated_at: at,
       })
-      .where('message_id', '=', candidate)
+      .where(({ eb, refTuple }) =>
+        eb(refTuple('sender', 'message_id'), 'in', candidate.$asTuple('sender', 'message_id')),
+      )
       .where('state', 'in', OPEN)
       .returningAll()
       .executeTakeFirst();
     if (!row) return undefined;
     if (row.kind === 'status') {
       // A notice is told once: it carries no id of its own that an Ack could name.
-      await this.db.deleteFrom('queue_messages').where('message_id', '=', row.message_id).execute();
+      await this.db
+        .deleteFrom('queue_messages')
+        .where('sender', '=', row.sender)
+        .where('message_id', '=', row.message_id)
+        .execute();
     } else if (Number(row.deliveries) === 1) {
       await this.notify(
         this.db,
@@ -298,12 +305,16 @@ export class StoreQueue implements MessageQueue {
 
   async ack(system: string, messageId: string, now: Date): Promise<void> {
     const at = now.getTime();
+    // MessageIDs are scoped to their senders, so two senders' messages to one system may share one; the Ack is
+    // for the one handed out last.
     const row = await this.db
       .selectFrom('queue_messages')
       .select(['kind', 'state', 'request_id', 'sender', 'recipient', 'expires_at'])
       .where('message_id', '=', messageId)
       .where('recipient', '=', system)
       .where('kind', '<>', 'status')
+      .orderBy(sql`case when state = 'delivered' then 0 else 1 end`)
+      .orderBy('updated_at', 'desc')
       .executeTakeFirst();
     if (!row || row.state === 'expired') {
       throw new GatewayFault('TargetMessageIsNotFound', `${system} holds no message ${messageId}`);
@@ -313,6 +324,7 @@ export class StoreQueue implements MessageQueue {
     const updated = await this.db
       .updateTable('queue_messages')
       .set({ state: 'acknowledged', updated_at: at })
+      .where('sender', '=', row.sender)
       .where('message_id', '=', messageId)
       .where('state', 'in', OPEN)
       .executeTakeFirst();

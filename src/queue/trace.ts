@@ -47,20 +47,36 @@ function view(row: QueueMessageTable): QueuedMessageView {
   };
 }
 
-export async function traceQueuedMessage(store: Store, messageId: string): Promise<QueueTrace | undefined> {
+/**
+ * MessageIDs are scoped to their senders: `sender` picks one when several systems used the same MessageID
+ * (without it, the oldest such message is told).
+ */
+export async function traceQueuedMessage(
+  store: Store,
+  messageId: string,
+  sender?: string,
+): Promise<QueueTrace | undefined> {
   const db = store.db.withTables<{ [T in keyof QueueTables]: QueueTables[T] }>();
-  const row = await db
+  let query = db
     .selectFrom('queue_messages')
     .selectAll()
     .where('message_id', '=', messageId)
-    .where('kind', '<>', 'status')
-    .executeTakeFirst();
+    .where('kind', '<>', 'status');
+  if (sender !== undefined) query = query.where('sender', '=', sender);
+  const row = await query.orderBy('created_at').executeTakeFirst();
   if (!row) return undefined;
+  // The exchange is the request (sent by its consumer) and the answers to it (addressed to that consumer).
+  const consumer = row.kind === 'request' ? row.sender : row.recipient;
   const exchange = await db
     .selectFrom('queue_messages')
     .selectAll()
     .where('request_id', '=', row.request_id)
-    .where('kind', '<>', 'status')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('kind', '=', 'request'), eb('sender', '=', consumer)]),
+        eb.and([eb('kind', '=', 'response'), eb('recipient', '=', consumer)]),
+      ]),
+    )
     .orderBy('created_at')
     .orderBy('message_id')
     .execute();

@@ -338,7 +338,9 @@ export function adminApi({
     '/queue/messages/:id',
     allow('operator', 'auditor'),
     handle(200, async (req, actor) => {
-      const trace = await traceQueuedMessage(store, param(req, 'id'));
+      // MessageIDs are scoped to their senders; `?sender=` picks one when several systems used the same one.
+      const sender = typeof req.query['sender'] === 'string' ? req.query['sender'] : undefined;
+      const trace = await traceQueuedMessage(store, param(req, 'id'), sender);
       if (!trace) throw new RegistryError('not_found', `no queued message ${param(req, 'id')}`);
       await recordRead(actor, 'queue.read', trace.message.messageId, undefined);
       return trace;

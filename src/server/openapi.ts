@@ -365,6 +365,9 @@ export const openApiDocument = {
           'the request and answers of its exchange; no bodies (the read is recorded)',
         roles: 'operator or auditor',
         parameters: [id],
+        query: z.object({
+          sender: z.string().optional().describe('the sending system, when several used the same MessageID'),
+        }),
         returns: ref('Record'),
       }),
     },

@@ -7,6 +7,7 @@ import { migration as certificates } from './migrations/0003_certificates.js';
 import { migration as cards } from './migrations/0004_cards.js';
 import { migration as tests } from './migrations/0005_tests.js';
 import { migration as queue } from './migrations/0007_queue.js';
+import { migration as queuePerSender } from './migrations/0023_queue_per_sender.js';
 import { migration as regionalRegistry } from './migrations/0020_regional_registry.js';
 import { migration as referenceBooks } from './migrations/0021_reference_books.js';
 import { migration as testsConsents } from './migrations/0022_tests_consents.js';
@@ -298,6 +299,7 @@ const migrations: Record<string, Migration> = {
   '0020_regional_registry': regionalRegistry,
   '0021_reference_books': referenceBooks,
   '0022_tests_consents': testsConsents,
+  '0023_queue_per_sender': queuePerSender,
 };
 
 export const migrationProvider: MigrationProvider = {

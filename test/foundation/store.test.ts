@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { v1 as uuidv1 } from 'uuid';
 import { readCallAnswer } from '../../src/client/answer.js';
@@ -14,6 +15,7 @@ import { StoreReplayGuard } from '../../src/exchange/replay-guard.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { isGatewayFault } from '../../src/soap/faults.js';
 import { migrationProvider } from '../../src/store/migrations.js';
+import type { QueueMessageTable, QueueTables } from '../../src/store/schema-queue.js';
 import { openStore, type Store, type StoreOptions } from '../../src/store/store.js';
 import { POSTGRES_URL, post, signedCall, startTestGateway } from '../support/gateway.js';
 
@@ -310,5 +312,60 @@ describe('foundation: a whole gateway on PostgreSQL', () => {
       if (schema) await dropSchema(schema);
     }
     expect(await schemaExists(schema)).to.equal(false);
+  });
+});
+
+describe('foundation: the queue keyed by sender and MessageID (migration 0023)', () => {
+  it('keeps the messages queued before it, and lets two senders queue one MessageID', async () => {
+    const backend = sqliteBackend();
+    const file = backend.options().sqliteFile ?? '';
+    // A store as it stood before the migration, holding one queued request.
+    const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new SQLite(file) }) });
+    const { error } = await new Migrator({ db: old, provider: migrationProvider }).migrateTo(
+      '0022_tests_consents',
+    );
+    expect(error).to.equal(undefined);
+    const messageId = uuidv1();
+    const row = (sender: string): QueueMessageTable => ({
+      message_id: messageId,
+      kind: 'request',
+      recipient: 'SOCPROTECT_47',
+      sender,
+      message_namespace: 'urn:q',
+      message_local_name: 'Question',
+      request_id: messageId,
+      reply_to: `${sender}-reply`,
+      provider: 'queue',
+      state: 'queued',
+      body: '<q:Question xmlns:q="urn:q"/>',
+      attachments: null,
+      transaction_code: 'T-1',
+      created_at: 1,
+      visible_at: 1,
+      expires_at: 2,
+      deliveries: 0,
+      updated_at: 1,
+    });
+    const before = row('DEMO_CONSUMER');
+    await sql`insert into queue_messages (${sql.join(Object.keys(before).map((k) => sql.ref(k)))})
+      values (${sql.join(Object.values(before))})`.execute(old);
+    await old.destroy();
+    const store = await openStore({ sqliteFile: file });
+    try {
+      const db = store.db.withTables<{ [T in keyof QueueTables]: QueueTables[T] }>();
+      const kept = await db.selectFrom('queue_messages').selectAll().execute();
+      expect(kept.map((r) => [r.sender, r.message_id, r.transaction_code])).to.deep.equal([
+        ['DEMO_CONSUMER', messageId, 'T-1'],
+      ]);
+      await db.insertInto('queue_messages').values(row('PORTAL_26')).execute();
+      const again = db.insertInto('queue_messages').values(row('PORTAL_26')).execute();
+      await again.then(
+        () => expect.fail('the same sender and MessageID twice'),
+        (e: Error) => expect(e.message).to.match(/UNIQUE|PRIMARY/i),
+      );
+    } finally {
+      await store.close();
+      await backend.cleanup();
+    }
   });
 });

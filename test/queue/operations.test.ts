@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
+import { v1 as uuidv1 } from 'uuid';
 import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
 import { messageSignatureProblems } from '../../src/messagelog/message-signatures.js';
@@ -110,6 +111,42 @@ for (const store of ['sqlite', 'postgres'] as const) {
         `${sent.messageId} responseIsDelivered`,
         `${sent.messageId} responseIsDelivered`,
       ]);
+    });
+
+    it('queues the requests of two systems that carry one MessageID, and answers each its own', async () => {
+      // MessageIDs are scoped to their senders: a second system's request with the same MessageID is its own.
+      await addQueueRoute(gateway, 'PORTAL_26');
+      const portal = new QueueClient(gateway.endpoint, 'PORTAL_26');
+      await drain(provider, 'GetRequest');
+      const messageId = uuidv1();
+      const first = await consumer.sendRequest(QUESTION_PAYLOAD, { messageId });
+      const second = await portal.sendRequest(QUESTION_PAYLOAD, { messageId });
+      expect(first.status, first.body).to.equal(200);
+      expect(second.status, second.body).to.equal(200);
+
+      const takenFirst = await provider.take('GetRequest', QUESTION);
+      expect((await provider.ack(messageId)).status).to.equal(200);
+      const takenSecond = await provider.take('GetRequest', QUESTION);
+      expect((await provider.ack(messageId)).status).to.equal(200);
+      expect([takenFirst?.messageId, takenSecond?.messageId]).to.deep.equal([messageId, messageId]);
+      expect(takenFirst?.replyTo).to.not.equal(takenSecond?.replyTo);
+      expect(await provider.take('GetRequest', QUESTION)).to.equal(undefined);
+
+      // Each answer closes its own request and reaches its own consumer.
+      for (const taken of [takenFirst, takenSecond]) {
+        const answered = await provider.sendResponse(taken?.replyTo ?? '');
+        expect(answered.status, answered.body).to.equal(200);
+      }
+      for (const client of [consumer, portal]) {
+        const response = await client.take('GetResponse');
+        expect(response?.originalMessageId).to.equal(messageId);
+        expect((await client.ack(response?.messageId ?? '')).status).to.equal(200);
+        expect(await client.take('GetResponse')).to.equal(undefined);
+      }
+      // Each is still accepted only once by its own sender.
+      expect((await portal.sendRequest(QUESTION_PAYLOAD, { messageId })).body).to.contain(
+        'MessageIsAlreadySent',
+      );
     });
 
     it('hands out signed messages: the gateway signs GetRequest and GetResponse answers', async () => {
