@@ -1,74 +1,183 @@
 /**
- * Signed ping round trips with autocannon against the gateway as `npm start` runs it (a child process, SQLite):
- * every request is a fresh, validly signed Call (MessageIDs are single-use), the answer is signed twice.
- * Prints throughput, latency percentiles, the gateway's RSS, and this machine's bare RSA-2048 signing rate with
- * the ratio throughput / (bare rate × cores).
+ * Signed ping round trips, the gateway beside the hand-built peer (`../shared/bench-peer/`: express + node-soap +
+ * xml-crypto, one verification and one signature per request), in one run with the same load generator and
+ * connections. The gateway runs as `npm start` runs it (a child process, SQLite, message log on, every check on);
+ * every request to it is a fresh, validly signed Call (MessageIDs are single-use), answered with two signatures.
+ * Prints for both: throughput, latency percentiles, and CPU per request (user + system time of the server's
+ * process tree over the measured requests, from /proc); then their ratio.
  *
- *   npm run bench:ping -- [--connections 50] [--requests 20000] [--workers 1] [--url http://host:port/ws]
+ *   npm run bench:ping -- [--connections 50] [--requests 6000] [--workers N] [--peer PATH | --no-peer]
+ *                         [--profile DIR]   (the gateway writes a V8 CPU profile into DIR; one worker)
  */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { createPrivateKey, sign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { signedCall } from '../test/support/gateway.js';
-import { arg, row, spawnGateway } from './support.js';
+import { buildCallRequest, signCallRequest } from '../src/client/request.js';
+import { NS } from '../src/soap/namespaces.js';
+import { SOAP11 } from '../src/soap/version.js';
+import { PING_PAYLOAD, sampleKey, signedCall } from '../test/support/gateway.js';
+import { arg, freePort, row, spawnGateway } from './support.js';
 
-function bareRsaSignsPerSecond(): number {
-  const key = createPrivateKey(readFileSync('certs-sample/gateway.key.pem', 'utf8'));
-  const data = Buffer.alloc(600, 1);
-  const until = performance.now() + 2000;
-  let count = 0;
-  while (performance.now() < until) {
-    sign('sha256', data, key);
-    count++;
+const WARM_UP = 300;
+
+interface Server {
+  readonly endpoint: string;
+  readonly pid: number;
+  stop(): Promise<unknown>;
+}
+
+interface Run {
+  readonly ok: number;
+  readonly failed: number;
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly cpuMs: number;
+}
+
+/** CPU seconds (user + system) a process and its descendants have used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  let seconds = 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    seconds = (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ ticks
+  } catch {
+    return 0;
   }
-  return count / 2;
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    children = [];
+  }
+  return seconds + children.reduce((sum, child) => sum + cpuSeconds(child), 0);
+}
+
+/** Warm the server up, then send `bodies` (one after another, `connections` at a time) and measure. */
+async function measure(
+  server: Server,
+  bodies: (i: number) => string,
+  total: number,
+  connections: number,
+): Promise<Run> {
+  let next = 0;
+  const fire = (amount: number) =>
+    autocannon({
+      url: server.endpoint,
+      connections,
+      amount,
+      method: 'POST',
+      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:Call"' },
+      requests: [{ setupRequest: (request) => ({ ...request, body: bodies(next++) }) }],
+    });
+  await fire(WARM_UP);
+  const before = cpuSeconds(server.pid);
+  const result = await fire(total);
+  const cpu = cpuSeconds(server.pid) - before;
+  return {
+    ok: result['2xx'],
+    failed: result.non2xx + result.errors,
+    perSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuMs: (cpu * 1000) / total,
+  };
+}
+
+/** The peer's request: the gateway's own signed Call with CallRequest in the peer's namespace. */
+function peerRequest(): string {
+  const unsigned = buildCallRequest({ version: SOAP11, payload: PING_PAYLOAD }).xml;
+  return signCallRequest(unsigned.split(NS.sync).join('urn://peer/sync/1.0'), sampleKey('DEMO_CONSUMER'));
+}
+
+async function startPeer(path: string): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path], {
+    env: {
+      ...process.env,
+      NODE_PATH: resolve('node_modules'),
+      PORT: String(port),
+      KEY: 'certs-sample/gateway.key.pem',
+      CERT: 'certs-sample/gateway.crt.pem',
+      CA: 'certs-sample/ca.crt.pem',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((ready, fail) => {
+    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && ready());
+    child.once('exit', (code) => fail(new Error(`the peer exited (${code})`)));
+  });
+  return {
+    endpoint: `http://127.0.0.1:${port}/ws`,
+    pid: child.pid as number,
+    stop: () => new Promise((done) => (child.once('exit', done), child.kill('SIGTERM'))),
+  };
+}
+
+/** node refuses --cpu-prof in NODE_OPTIONS, so a profiled gateway starts through a small wrapper script. */
+function profilingCommand(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const command = join(dir, 'serve-profiled.sh');
+  const main = resolve('dist/src/cli/main.js');
+  writeFileSync(
+    command,
+    `#!/bin/sh\nexec "${process.execPath}" --cpu-prof --cpu-prof-dir="${dir}" "${main}" "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  return command;
+}
+
+function print(label: string, run: Run): void {
+  row(`${label}: answered / failed`, `${run.ok} / ${run.failed}`);
+  row(`${label}: round trips per second`, run.perSecond.toFixed(0));
+  row(`${label}: latency p50 / p99 (ms)`, `${run.p50} / ${run.p99}`);
+  row(`${label}: CPU per request (ms)`, run.cpuMs.toFixed(2));
 }
 
 async function main(): Promise<void> {
   const connections = Number(arg('connections', '50'));
-  const total = Number(arg('requests', '20000'));
-  const external = arg('url', '');
-  const workers = arg('workers', '1');
+  const total = Number(arg('requests', '6000'));
+  const profile = arg('profile', '');
+  const workers = profile ? '1' : arg('workers', String(availableParallelism()));
+  const peerPath = process.argv.includes('--no-peer') ? '' : arg('peer', '../shared/bench-peer/server.js');
 
-  process.stdout.write(`signing ${total} requests in advance…\n`);
-  const bodies = Array.from({ length: total }, () => signedCall().xml);
-  const gateway = external ? undefined : await spawnGateway({ WORKERS: workers });
-  const url = external || gateway!.endpoint;
-  const rssStart = gateway?.rssMiB() ?? 0;
-
-  let next = 0;
-  const result = await autocannon({
-    url,
+  process.stdout.write(`signing ${total + WARM_UP} requests in advance…\n`);
+  const bodies = Array.from({ length: total + WARM_UP }, () => signedCall().xml);
+  const child = await spawnGateway({ WORKERS: workers }, profile ? profilingCommand(profile) : undefined);
+  const gateway = await measure(
+    { endpoint: child.endpoint, pid: child.process.pid as number, stop: () => child.stop() },
+    (i) => bodies[i] as string,
+    total,
     connections,
-    amount: total,
-    method: 'POST',
-    headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:Call"' },
-    requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % total] }) }],
-  });
-  const rssEnd = gateway?.rssMiB() ?? 0;
-  await gateway?.stop();
+  );
+  await child.stop();
 
-  const bare = bareRsaSignsPerSecond();
-  const cores = availableParallelism();
-  const throughput = result.requests.average;
-  row(
-    'requests sent / 2xx / non-2xx / errors',
-    `${result.requests.sent} / ${result['2xx']} / ${result.non2xx} / ${result.errors}`,
-  );
-  row('signed round trips per second (mean)', throughput.toFixed(0));
-  row(
-    'latency p50 / p97.5 / p99 (ms)',
-    `${result.latency.p50} / ${result.latency.p97_5} / ${result.latency.p99}`,
-  );
-  row('gateway RSS start / end (MiB)', `${rssStart.toFixed(0)} / ${rssEnd.toFixed(0)}`);
-  row('bare RSA-2048 signs per second, one core', bare.toFixed(0));
-  row('cores / gateway workers', `${cores} / ${external ? '?' : workers}`);
-  row('ratio throughput / (bare × cores)', (throughput / (bare * cores)).toFixed(3));
-  row('  (each answer carries two RSA signatures: ceiling 0.5)', '');
+  let peer: Run | undefined;
+  if (peerPath && existsSync(peerPath)) {
+    const server = await startPeer(peerPath);
+    const body = peerRequest(); // the peer keeps no replay set: one body serves every request
+    peer = await measure(server, () => body, total, connections);
+    await server.stop();
+  }
+
+  row('connections / requests measured', `${connections} / ${total}`);
+  row('gateway workers / cores', `${workers} / ${availableParallelism()}`);
+  print('gateway', gateway);
+  if (!peer) return;
+  print('peer', peer);
+  row('gateway / peer round trips per second', (gateway.perSecond / peer.perSecond).toFixed(2));
+  row('gateway / peer CPU per request', (gateway.cpuMs / peer.cpuMs).toFixed(2));
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).stack}\n`);
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });

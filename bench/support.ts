@@ -14,9 +14,16 @@ import { Tally, Workload, classify, type WorkItem } from '../test/support/worklo
 export { freePort, type ChildGateway } from '../test/support/child-gateway.js';
 
 /** Start `node dist/src/cli/main.js serve` with a fresh SQLite file (or the given environment). */
-export async function spawnGateway(env: Record<string, string> = {}): Promise<ChildGateway> {
+export async function spawnGateway(
+  env: Record<string, string> = {},
+  command?: string,
+): Promise<ChildGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'smev-gateway-bench-'));
-  const gateway = await spawnChild({ env: { SQLITE_FILE: join(dir, 'gateway.db'), ...env }, echo: true });
+  const gateway = await spawnChild({
+    env: { SQLITE_FILE: join(dir, 'gateway.db'), ...env },
+    echo: true,
+    ...(command ? { command } : {}),
+  });
   // The store goes with the gateway: a soak leaves hundreds of megabytes of records behind.
   return {
     ...gateway,

@@ -195,9 +195,11 @@ export async function startGateway(
   const worker = new HostedWorker(queue, delivery, directory, signatures.signer, log, {
     concurrency: queueSettings.workerConcurrency,
     pollMs: queueSettings.workerPollMs,
+    idleMs: queueSettings.workerIdleMs,
     providerTimeoutMs: config.limits.providerTimeoutMs,
     maxAttempts: 5,
   });
+  queue.onHostedRequest = () => worker.wake();
   worker.start();
   const expiry = setInterval(
     () =>

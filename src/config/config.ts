@@ -3,6 +3,7 @@
  * (`--config FILE` or `SMEV_GATEWAY_CONFIG`), then environment variables. The defaults run out of the box.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { HttpSettingsSchema } from './http.js';
 import { packageFile } from './package-root.js';
@@ -13,8 +14,14 @@ export const ConfigSchema = z
     port: z.coerce.number().int().min(0).max(65535).default(8080),
     /** Public base URL used in WSDL locations when set; otherwise built from the request's Host. */
     publicUrl: z.string().url().optional(),
-    /** Gateway processes sharing the port (node cluster); each is a full gateway on the same store. */
-    workers: z.coerce.number().int().min(1).max(64).default(1),
+    /** Gateway processes sharing the port (node cluster); each is a full gateway on the same store. 0: one per core. */
+    workers: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(64)
+      .default(0)
+      .transform((n) => n || availableParallelism()),
     logLevel: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     /** TLS, mutual TLS, trusted proxy, slow-client deadlines and rate limits: `config/http.ts`. */
     http: HttpSettingsSchema.prefault({}),
@@ -217,8 +224,14 @@ export const ConfigSchema = z
           .default(24 * 3600),
         /** Concurrent hosted-provider calls of this instance's worker; 0 turns the worker off. */
         workerConcurrency: z.coerce.number().int().min(0).default(4),
-        /** How often an idle worker looks for hosted requests. */
+        /**
+         * How soon an idle worker looks again for hosted requests. Each look that finds none doubles the wait, up
+         * to `workerIdleMs`; a request queued through this instance wakes the worker at once, so the longer wait
+         * only delays requests that another instance queued and left.
+         */
         workerPollMs: z.coerce.number().int().positive().default(50),
+        /** The longest wait between two looks of an idle worker. */
+        workerIdleMs: z.coerce.number().int().positive().default(1000),
       })
       .strict()
       .prefault({}),

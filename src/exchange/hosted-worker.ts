@@ -21,6 +21,8 @@ import { readSenderRequest } from './request.js';
 export interface HostedWorkerOptions {
   readonly concurrency: number;
   readonly pollMs: number;
+  /** The longest wait of an idle worker: each empty look doubles the wait from `pollMs` up to this. */
+  readonly idleMs: number;
   readonly providerTimeoutMs: number;
   /** After this many failed deliveries the consumer gets a FAILURE rejection instead of another retry. */
   readonly maxAttempts: number;
@@ -29,6 +31,8 @@ export interface HostedWorkerOptions {
 export class HostedWorker {
   private running = false;
   private readonly loops: Promise<void>[] = [];
+  /** The idle loops' timers and how to end their wait early. */
+  private readonly sleepers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
 
   constructor(
     private readonly queue: MessageQueue,
@@ -46,10 +50,21 @@ export class HostedWorker {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.wake();
     await Promise.all(this.loops);
   }
 
+  /** A hosted request was queued: idle loops look at once, instead of at the end of their wait. */
+  wake(): void {
+    for (const sleeper of this.sleepers) {
+      clearTimeout(sleeper.timer);
+      sleeper.wake();
+    }
+    this.sleepers.clear();
+  }
+
   private async loop(): Promise<void> {
+    let idle = this.options.pollMs;
     while (this.running) {
       let worked = false;
       try {
@@ -57,8 +72,29 @@ export class HostedWorker {
       } catch (error) {
         this.log.error('hosted worker failed', { error: (error as Error).message });
       }
-      if (!worked) await new Promise((resolve) => setTimeout(resolve, this.options.pollMs));
+      if (worked) {
+        idle = this.options.pollMs;
+        continue;
+      }
+      // Idle: no statement per poll every few milliseconds, only ever fewer looks until there is work.
+      const woken = await this.sleep(idle);
+      idle = woken ? this.options.pollMs : Math.min(idle * 2, this.options.idleMs);
     }
+  }
+
+  /** Wait `ms`, or less when woken; true when woken. */
+  private sleep(ms: number): Promise<boolean> {
+    if (!this.running) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const sleeper = {
+        timer: setTimeout(() => {
+          this.sleepers.delete(sleeper);
+          resolve(false);
+        }, ms),
+        wake: () => resolve(true),
+      };
+      this.sleepers.add(sleeper);
+    });
   }
 
   /** Take and serve one hosted request; false when there was none. */

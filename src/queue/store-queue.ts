@@ -44,6 +44,8 @@ const OPEN = ['queued', 'delivered'] as const;
 export class StoreQueue implements MessageQueue {
   private readonly db: Db;
   private readonly postgres: boolean;
+  /** Told when a request for a hosted provider is queued, so this instance's worker takes it without polling. */
+  onHostedRequest: (() => void) | undefined;
 
   constructor(
     store: Store,
@@ -111,6 +113,7 @@ export class StoreQueue implements MessageQueue {
       await remember(trx, request.sender, request.messageId, at);
       await this.notify(trx, request.sender, request.messageId, 'queued', at);
     });
+    if (request.provider !== QUEUE_PROVIDER) this.onHostedRequest?.();
   }
 
   async requestByReplyTo(replyTo: string): Promise<OpenRequest | undefined> {

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
@@ -108,7 +108,7 @@ function openSqlite(options: StoreOptions): Store {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -116,6 +116,32 @@ function openSqlite(options: StoreOptions): Store {
       database.prepare('select 1').get();
     },
     close: () => db.destroy(),
+  };
+}
+
+/** How many prepared statements a SQLite store keeps; the gateway's own statements number far fewer. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * The database as kysely sees it, keeping each prepared statement for its SQL text: kysely prepares every query
+ * afresh, and on the request path preparing costs more than running. The cache is bounded (oldest first out),
+ * since statements with `in (…)` lists vary with their length. Safe because the gateway never streams a query,
+ * so no cached statement is still iterating when it is run again.
+ */
+function reusingStatements(database: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (!statement) {
+        statement = database.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE)
+          statements.delete(statements.keys().next().value as string);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
   };
 }
 

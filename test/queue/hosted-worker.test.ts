@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { sendRequestXml } from '../../src/client/queued.js';
 import type { Delivery, MessageQueue, ProviderCall, Router } from '../../src/exchange/dependencies.js';
+import { v1 as uuidv1 } from 'uuid';
 import { HostedWorker } from '../../src/exchange/hosted-worker.js';
 import { queuedElement } from '../../src/exchange/queued-answers.js';
 import { readSenderRequest } from '../../src/exchange/request.js';
@@ -107,6 +108,7 @@ describe('Hosted worker: a crash between the provider call and queueing the answ
       {
         concurrency: 1,
         pollMs: 10,
+        idleMs: 100,
         providerTimeoutMs: 1000,
         maxAttempts: 5,
       },
@@ -128,5 +130,81 @@ describe('Hosted worker: a crash between the provider call and queueing the answ
     expect(await queue.take('DEMO_CONSUMER', 'response', undefined, new Date())).to.equal(undefined);
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(await worker.runOnce(), 'the answered request is closed').to.equal(false);
+  });
+});
+
+describe('Hosted worker: idle without polling', () => {
+  /** A queue that is always empty and counts how often the worker looked. */
+  function countingQueue() {
+    const queue = { looks: 0 };
+    const takeHosted = async () => {
+      queue.looks++;
+      return undefined;
+    };
+    return { queue, port: { takeHosted } as unknown as MessageQueue };
+  }
+  const idleWorker = (port: MessageQueue, pollMs: number, idleMs: number) =>
+    new HostedWorker(
+      port,
+      { knows: () => true, deliver: async () => ({ kind: 'answer', body: '<a/>' }) },
+      { route: async () => Promise.reject(new Error('unused')), system: () => undefined },
+      new GatewaySigner(sampleKey('gateway')),
+      createLogger('error', { silent: true }),
+      { concurrency: 1, pollMs, idleMs, providerTimeoutMs: 1000, maxAttempts: 5 },
+    );
+
+  it('looks less and less often while there is no work', async () => {
+    const { queue, port } = countingQueue();
+    const worker = idleWorker(port, 10, 80);
+    worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await worker.stop();
+    // A fixed 10 ms poll would have looked about a hundred times; doubling up to 80 ms looks about fifteen.
+    expect(queue.looks).to.be.within(3, 30);
+  });
+
+  it('looks at once when woken, without waiting out its idle time', async () => {
+    const { queue, port } = countingQueue();
+    const worker = idleWorker(port, 60_000, 60_000);
+    worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(queue.looks, 'the first look found nothing; the next is a minute away').to.equal(1);
+    worker.wake();
+    for (let i = 0; i < 100 && queue.looks < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(queue.looks).to.equal(2);
+    await worker.stop();
+  });
+
+  it('is woken by the queue when a request for a hosted provider is queued, not for a queue route', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smev-gateway-worker-'));
+    const store = await openStore({ sqliteFile: join(dir, 'gateway.db') });
+    try {
+      const queue = new StoreQueue(store, {
+        visibilityTimeoutMs: 200,
+        lifetimeMs: 60_000,
+        maxDepth: 0,
+        statusNotices: false,
+        retainMs: 60_000,
+      });
+      const woken: string[] = [];
+      queue.onHostedRequest = () => woken.push('woken');
+      const request = (provider: string) => ({
+        messageId: uuidv1(),
+        sender: 'DEMO_CONSUMER',
+        recipient: 'SOCPROTECT_47',
+        provider,
+        messageType: QUESTION,
+        replyTo: uuidv1(),
+        body: '<q/>',
+        expiresAt: Date.now() + 60_000,
+      });
+      await queue.enqueueRequest(request('queue'), new Date());
+      expect(woken).to.deep.equal([]);
+      await queue.enqueueRequest(request('builtin:questions'), new Date());
+      expect(woken).to.deep.equal(['woken']);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

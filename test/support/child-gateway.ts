@@ -80,7 +80,15 @@ export async function spawnGateway(options: ChildGatewayOptions = {}): Promise<C
   const child = spawn(command as string, args, {
     // Load from one address is the point of these runs: the per-source limit on /ws is off unless a test sets it.
     ...(options.cwd ? { cwd: options.cwd } : {}),
-    env: { ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_SOAP: '0', ...options.env, PORT: String(port) },
+    // One process unless a test asks for more: tests kill, time and read the one process they started.
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_SOAP: '0',
+      WORKERS: '1',
+      ...options.env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail: string[] = [];
