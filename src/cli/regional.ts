@@ -1,6 +1,6 @@
 /**
  * Commands for the regional rules' registry duties: interaction agreements, reported changes, route
- * applications and reference books. They act through the registry like the admin API.
+ * applications, block requests and reference books. They act through the registry like the admin API.
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -107,6 +107,70 @@ export function registerRegionalCommands(program: Command): void {
   common(routes.command('decline <applicationId>').requiredOption('-r, --reason <text>')).action(
     run((ctx, actor, id: string, options: Common & { reason: string }) =>
       ctx.registry.routeApplications.decline(actor('operator'), id, { reason: options.reason }),
+    ),
+  );
+
+  const blocks = program
+    .command('blocks')
+    .description('requests to block a participant breaking the security rules, and their decisions');
+  common(
+    blocks
+      .command('request <participantId>')
+      .description('ask the authorised body to block a participant (operator)')
+      .requiredOption('-r, --reason <text>', 'which security rules the participant broke'),
+  ).action(
+    run((ctx, actor, participantId: string, options: Common & { reason: string }) =>
+      ctx.registry.blockRequests.request(actor('operator'), { participantId, reason: options.reason }),
+    ),
+  );
+  common(
+    blocks
+      .command('list')
+      .option('--status <status>', 'requested, approved, declined or lifted')
+      .option('--participant <id>'),
+  ).action(
+    run((ctx, _actor, options: Common & { status?: string; participant?: string }) =>
+      ctx.registry.blockRequests.list({
+        ...(options.status ? { status: options.status } : {}),
+        ...(options.participant ? { participantId: options.participant } : {}),
+      }),
+    ),
+  );
+  common(blocks.command('show <id>')).action(
+    run((ctx, _actor, id: string) => ctx.registry.blockRequests.get(id)),
+  );
+  common(
+    blocks
+      .command('approve <id>')
+      .description('approve a block request: the participant and its systems are blocked (authorised body)')
+      .option('-r, --reason <text>'),
+  ).action(
+    run((ctx, actor, id: string, options: Common & { reason?: string }) =>
+      ctx.registry.blockRequests.approve(
+        actor('authority'),
+        id,
+        options.reason ? { reason: options.reason } : {},
+      ),
+    ),
+  );
+  common(
+    blocks
+      .command('decline <id>')
+      .description('decline a block request (authorised body)')
+      .requiredOption('-r, --reason <text>'),
+  ).action(
+    run((ctx, actor, id: string, options: Common & { reason: string }) =>
+      ctx.registry.blockRequests.decline(actor('authority'), id, { reason: options.reason }),
+    ),
+  );
+  common(
+    blocks
+      .command('lift <id>')
+      .description('lift an approved block: the earlier states come back (authorised body)')
+      .requiredOption('-r, --reason <text>'),
+  ).action(
+    run((ctx, actor, id: string, options: Common & { reason: string }) =>
+      ctx.registry.blockRequests.lift(actor('authority'), id, { reason: options.reason }),
     ),
   );
 
