@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
+import { RegistryError } from '../registry/errors.js';
 import { common, run, type Common } from './registry.js';
 
 const MEDIA_TYPES: Record<string, string> = {
@@ -176,10 +177,19 @@ export function registerRegionalCommands(program: Command): void {
 
   const books = program.command('books').description('reference books (spheres, connection points, ...)');
   common(books.command('list')).action(run((ctx) => ctx.registry.books.list()));
-  common(books.command('show <book>').option('--withdrawn', 'include withdrawn entries')).action(
-    run((ctx, _actor, book: string, options: Common & { withdrawn?: boolean }) =>
-      ctx.registry.books.get(book, { withdrawn: options.withdrawn === true }),
-    ),
+  common(
+    books
+      .command('show <book>')
+      .option('--withdrawn', 'include withdrawn entries')
+      .option('--version <n>', 'the book as it stood at this version'),
+  ).action(
+    run((ctx, _actor, book: string, options: Common & { withdrawn?: boolean; version?: string }) => {
+      if (options.version === undefined)
+        return ctx.registry.books.get(book, { withdrawn: options.withdrawn === true });
+      if (!/^[1-9][0-9]{0,8}$/.test(options.version))
+        throw new RegistryError('invalid', 'version: must be a positive whole number', 'version');
+      return ctx.registry.books.at(book, Number(options.version));
+    }),
   );
   common(
     books

@@ -109,8 +109,10 @@ export class ReferenceBooks {
   }
 
   /** The book as it stood at `version` (the current one when absent); see `bookAtVersion`. */
-  at(book: string, version?: number) {
-    return bookAtVersion(this.db, book, version);
+  async at(book: string, version?: number) {
+    const found = await bookAtVersion(this.db, book, version);
+    if (!found) throw notFound(`reference book ${book}`);
+    return found;
   }
 
   /** The code must be an active entry of the book, or the input naming it is refused. */

@@ -243,9 +243,14 @@ export function adminApi({
   );
   api.get(
     '/reference-books/:book',
-    handle(200, (req) =>
-      registry.books.get(param(req, 'book'), { withdrawn: req.query.withdrawn === 'true' }),
-    ),
+    handle(200, (req) => {
+      const version = req.query.version;
+      if (version === undefined)
+        return registry.books.get(param(req, 'book'), { withdrawn: req.query.withdrawn === 'true' });
+      if (typeof version !== 'string' || !/^[1-9][0-9]{0,8}$/.test(version))
+        throw new RegistryError('invalid', 'version: must be a positive whole number', 'version');
+      return registry.books.at(param(req, 'book'), Number(version));
+    }),
   );
   api.put(
     '/reference-books/:book/:code',

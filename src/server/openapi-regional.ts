@@ -198,7 +198,17 @@ export const regionalPaths = {
   '/reference-books': { get: op('The reference books and their versions', 'any, participant included') },
   '/reference-books/{book}': {
     get: op('A reference book with its entries', 'any, participant included', {
-      parameters: [path('book'), { name: 'withdrawn', in: 'query', schema: { type: 'boolean' } }],
+      parameters: [
+        path('book'),
+        { name: 'withdrawn', in: 'query', schema: { type: 'boolean' } },
+        {
+          name: 'version',
+          in: 'query',
+          schema: { type: 'integer', minimum: 1 },
+          description:
+            'the book as it stood at this version: every entry it held then, withdrawn ones included',
+        },
+      ],
     }),
   },
   '/reference-books/{book}/{code}': {
