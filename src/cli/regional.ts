@@ -1,10 +1,11 @@
 /**
  * Commands for the regional rules' registry duties: interaction agreements, reported changes, route
- * applications and reference books. They act through the registry like the admin API.
+ * applications, block requests and reference books. They act through the registry like the admin API.
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
+import { RegistryError } from '../registry/errors.js';
 import { common, run, type Common } from './registry.js';
 
 const MEDIA_TYPES: Record<string, string> = {
@@ -110,12 +111,85 @@ export function registerRegionalCommands(program: Command): void {
     ),
   );
 
+  const blocks = program
+    .command('blocks')
+    .description('requests to block a participant breaking the security rules, and their decisions');
+  common(
+    blocks
+      .command('request <participantId>')
+      .description('ask the authorised body to block a participant (operator)')
+      .requiredOption('-r, --reason <text>', 'which security rules the participant broke'),
+  ).action(
+    run((ctx, actor, participantId: string, options: Common & { reason: string }) =>
+      ctx.registry.blockRequests.request(actor('operator'), { participantId, reason: options.reason }),
+    ),
+  );
+  common(
+    blocks
+      .command('list')
+      .option('--status <status>', 'requested, approved, declined or lifted')
+      .option('--participant <id>'),
+  ).action(
+    run((ctx, _actor, options: Common & { status?: string; participant?: string }) =>
+      ctx.registry.blockRequests.list({
+        ...(options.status ? { status: options.status } : {}),
+        ...(options.participant ? { participantId: options.participant } : {}),
+      }),
+    ),
+  );
+  common(blocks.command('show <id>')).action(
+    run((ctx, _actor, id: string) => ctx.registry.blockRequests.get(id)),
+  );
+  common(
+    blocks
+      .command('approve <id>')
+      .description('approve a block request: the participant and its systems are blocked (authorised body)')
+      .option('-r, --reason <text>'),
+  ).action(
+    run((ctx, actor, id: string, options: Common & { reason?: string }) =>
+      ctx.registry.blockRequests.approve(
+        actor('authority'),
+        id,
+        options.reason ? { reason: options.reason } : {},
+      ),
+    ),
+  );
+  common(
+    blocks
+      .command('decline <id>')
+      .description('decline a block request (authorised body)')
+      .requiredOption('-r, --reason <text>'),
+  ).action(
+    run((ctx, actor, id: string, options: Common & { reason: string }) =>
+      ctx.registry.blockRequests.decline(actor('authority'), id, { reason: options.reason }),
+    ),
+  );
+  common(
+    blocks
+      .command('lift <id>')
+      .description('lift an approved block: the earlier states come back (authorised body)')
+      .requiredOption('-r, --reason <text>'),
+  ).action(
+    run((ctx, actor, id: string, options: Common & { reason: string }) =>
+      ctx.registry.blockRequests.lift(actor('authority'), id, { reason: options.reason }),
+    ),
+  );
+
   const books = program.command('books').description('reference books (spheres, connection points, ...)');
   common(books.command('list')).action(run((ctx) => ctx.registry.books.list()));
-  common(books.command('show <book>').option('--withdrawn', 'include withdrawn entries')).action(
-    run((ctx, _actor, book: string, options: Common & { withdrawn?: boolean }) =>
-      ctx.registry.books.get(book, { withdrawn: options.withdrawn === true }),
-    ),
+  common(
+    books
+      .command('show <book>')
+      .option('--withdrawn', 'include withdrawn entries')
+      .option('--version <n>', 'the book as it stood at this version'),
+  ).action(
+    run((ctx, _actor, book: string, options: Common & { withdrawn?: boolean; version?: string }) => {
+      if (options.version === undefined)
+        return ctx.registry.books.get(book, { withdrawn: options.withdrawn === true });
+      if (!/^[1-9][0-9]{0,8}$/.test(options.version))
+        throw new RegistryError('invalid', 'version: must be a positive whole number', 'version');
+      return ctx.registry.books.at(book, Number(options.version));
+    }),
   );
   common(
     books

@@ -186,7 +186,7 @@ export function registerRegistryCommands(program: Command): void {
     tokens
       .command('create')
       .requiredOption('--name <name>')
-      .requiredOption('--role <role>', 'operator, coordinator, auditor or participant')
+      .requiredOption('--role <role>', 'operator, coordinator, auditor, participant or authority')
       .option('--spheres <codes>', "a coordinator's spheres, comma-separated (default: every sphere)")
       .option('--participant <id>', 'the participant a participant token acts for'),
   ).action(
@@ -196,10 +196,10 @@ export function registerRegistryCommands(program: Command): void {
         actor,
         options: Common & { name: string; role: string; spheres?: string; participant?: string },
       ) => {
-        if (!['operator', 'coordinator', 'auditor', 'participant'].includes(options.role)) {
+        if (!['operator', 'coordinator', 'auditor', 'participant', 'authority'].includes(options.role)) {
           throw new RegistryError(
             'invalid',
-            'role: must be operator, coordinator, auditor or participant',
+            'role: must be operator, coordinator, auditor, participant or authority',
             'role',
           );
         }

@@ -10,6 +10,7 @@ import { certificatesService } from './certificates/index.js';
 import type { Provider, ServiceCodec } from './contract.js';
 import { pingCodec } from './ping/codec.js';
 import { pingProvider } from './ping/provider.js';
+import { referenceBooksService } from './reference-books/index.js';
 import { testsService } from './tests/index.js';
 
 export interface HostedService {
@@ -37,6 +38,7 @@ const BUILTIN: Record<string, BuiltinService> = {
   certificates: certificatesService,
   cards: cardsService,
   tests: testsService,
+  'reference-books': referenceBooksService,
 };
 
 export function builtinServices(

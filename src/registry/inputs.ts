@@ -119,7 +119,7 @@ export const ReasonInput = z.object({ reason: z.string().trim().max(1000).option
 export const TokenInput = z
   .object({
     name: text(200),
-    role: z.enum(['operator', 'coordinator', 'auditor', 'participant']),
+    role: z.enum(['operator', 'coordinator', 'auditor', 'participant', 'authority']),
     /** A coordinator's spheres (reference book codes); none means every sphere. */
     spheres: z.array(z.string().trim().min(1).max(50)).min(1).max(50).optional(),
     /** The participant a participant token acts for. */

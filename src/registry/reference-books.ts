@@ -68,6 +68,26 @@ export class ReferenceBooks {
         .where('code', '=', code)
         .executeTakeFirst();
       const row = { book, code, title: input.title, active: input.active ? 1 : 0, version };
+      // The history keeps every state of the entry by version; its state before the first edit recorded here
+      // (seeded, or entered before the history was kept) goes in first, at the version it had.
+      const recorded = await trx
+        .selectFrom('reference_entry_history')
+        .select('version')
+        .where('book', '=', book)
+        .where('code', '=', code)
+        .executeTakeFirst();
+      if (before && !recorded)
+        await trx
+          .insertInto('reference_entry_history')
+          .values({
+            book,
+            code,
+            version: Number(before.version),
+            title: before.title,
+            active: Number(before.active),
+          })
+          .execute();
+      await trx.insertInto('reference_entry_history').values(row).execute();
       if (before)
         await trx
           .updateTable('reference_entries')
@@ -88,6 +108,13 @@ export class ReferenceBooks {
     });
   }
 
+  /** The book as it stood at `version` (the current one when absent); see `bookAtVersion`. */
+  async at(book: string, version?: number) {
+    const found = await bookAtVersion(this.db, book, version);
+    if (!found) throw notFound(`reference book ${book}`);
+    return found;
+  }
+
   /** The code must be an active entry of the book, or the input naming it is refused. */
   async requireEntry(trx: Trx | Kysely<Database>, book: string, code: string, field: string): Promise<void> {
     const entry = await trx
@@ -99,4 +126,58 @@ export class ReferenceBooks {
       .executeTakeFirst();
     if (!entry) throw invalid(field, `${code} is not in the reference book ${book}`);
   }
+}
+
+export interface BookVersion {
+  readonly book: string;
+  /** The version these entries are of. */
+  readonly version: number;
+  /** The book's current version. */
+  readonly currentVersion: number;
+  /** When the book last changed. */
+  readonly changedAt: string;
+  /** Every entry the book held at that version, withdrawn ones with `active: false`, by code. */
+  readonly entries: ReadonlyArray<{ code: string; title: string; active: boolean }>;
+}
+
+/**
+ * A book as it stood at a version: each entry in its latest recorded state up to that version; an entry never
+ * edited since the history was kept is in the state it has now, from the version it carries. Undefined when
+ * there is no such book; a version the book never had is a not-found.
+ */
+export async function bookAtVersion(
+  db: Kysely<Database>,
+  book: string,
+  version?: number,
+): Promise<BookVersion | undefined> {
+  const head = await db.selectFrom('reference_books').selectAll().where('book', '=', book).executeTakeFirst();
+  if (!head) return undefined;
+  const current = Number(head.version);
+  const wanted = version ?? current;
+  if (!Number.isInteger(wanted) || wanted < 1 || wanted > current)
+    throw notFound(`version ${wanted} of the reference book ${book} (it is at version ${current})`);
+  const [entries, history] = await Promise.all([
+    db.selectFrom('reference_entries').selectAll().where('book', '=', book).execute(),
+    db
+      .selectFrom('reference_entry_history')
+      .selectAll()
+      .where('book', '=', book)
+      .orderBy('version')
+      .execute(),
+  ]);
+  const state = new Map<string, { code: string; title: string; active: boolean }>();
+  const withHistory = new Set(history.map((h) => h.code));
+  for (const e of entries)
+    if (!withHistory.has(e.code) && Number(e.version) <= wanted)
+      state.set(e.code, { code: e.code, title: e.title, active: Number(e.active) === 1 });
+  for (const h of history)
+    if (Number(h.version) <= wanted)
+      state.set(h.code, { code: h.code, title: h.title, active: Number(h.active) === 1 });
+  return {
+    book,
+    version: wanted,
+    currentVersion: current,
+    changedAt: new Date(Number(head.changed_at)).toISOString(),
+    entries: [...state.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),
+  };
 }

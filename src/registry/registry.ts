@@ -13,6 +13,7 @@ import type { Database, ParticipantStatus, ParticipantTable, Role, SystemStatus 
 import type { Store } from '../store/store.js';
 import { RegistryError, conflict, invalid, notFound } from './errors.js';
 import { Agreements } from './agreements.js';
+import { BlockRequests } from './block-requests.js';
 import { registryLink } from './qr.js';
 import { changeDueAt, checkedChangeDay } from './changes.js';
 import { ReferenceBooks } from './reference-books.js';
@@ -64,7 +65,7 @@ export type Trx = Transaction<Database>;
  * Optimistic concurrency: write `changes` over the participant only if it is still at the version it was read at,
  * else refuse, so two operators acting at once cannot overwrite each other.
  */
-async function updateParticipant(
+export async function updateParticipant(
   trx: Trx,
   id: string,
   readVersion: number,
@@ -85,6 +86,7 @@ export class Registry {
   readonly agreements: Agreements;
   readonly books: ReferenceBooks;
   readonly routeApplications: RouteApplications;
+  readonly blockRequests: BlockRequests;
 
   constructor(
     store: Store,
@@ -97,6 +99,7 @@ export class Registry {
     this.agreements = new Agreements(this, this.db);
     this.books = new ReferenceBooks(this, this.db);
     this.routeApplications = new RouteApplications(this, this.db);
+    this.blockRequests = new BlockRequests(this, this.db);
   }
 
   // ---- participants and their lifecycle ----
@@ -640,7 +643,8 @@ export class Registry {
 
   /**
    * Run one change: the work, the audit entry and the revision bump commit together or not at all. The
-   * registry's companions (agreements, route applications, reference books) change through it too.
+   * registry's companions (agreements, route applications, block requests, reference books) change through it
+   * too.
    */
   async change<T>(
     actor: Actor,
@@ -676,7 +680,7 @@ export class Registry {
     return result;
   }
 
-  private async recordTransition(
+  async recordTransition(
     trx: Trx,
     participantId: string,
     from: ParticipantStatus | null,

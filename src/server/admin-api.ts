@@ -1,6 +1,7 @@
 /**
  * The admin API under `/api/v1`: JSON over HTTP with bearer tokens per role. Coordinators check applications;
- * operators register, add systems, certificates and routes, suspend and block; auditors read. A missing or
+ * operators register, add systems, certificates and routes, suspend and block; auditors read; the authorised
+ * body decides the operator's requests to block a participant. A missing or
  * wrong token is a 401 and a wrong role a 403, both before anything is read or changed.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -210,14 +211,46 @@ export function adminApi({
     handle(200, (req, actor) => registry.routeApplications.decline(actor, param(req, 'id'), req.body)),
   );
   api.get(
+    '/block-requests',
+    allow('operator', 'authority', 'auditor'),
+    handle(200, (req) =>
+      registry.blockRequests.list({
+        ...(typeof req.query.status === 'string' ? { status: req.query.status } : {}),
+        ...(typeof req.query.participant === 'string' ? { participantId: req.query.participant } : {}),
+      }),
+    ),
+  );
+  api.post(
+    '/block-requests',
+    allow('operator'),
+    handle(201, (req, actor) => registry.blockRequests.request(actor, req.body)),
+  );
+  api.get(
+    '/block-requests/:id',
+    allow('operator', 'authority', 'auditor'),
+    handle(200, (req) => registry.blockRequests.get(param(req, 'id'))),
+  );
+  for (const action of ['approve', 'decline', 'lift'] as const) {
+    api.post(
+      `/block-requests/:id/${action}`,
+      allow('authority'),
+      handle(200, (req, actor) => registry.blockRequests[action](actor, param(req, 'id'), req.body)),
+    );
+  }
+  api.get(
     '/reference-books',
     handle(200, () => registry.books.list()),
   );
   api.get(
     '/reference-books/:book',
-    handle(200, (req) =>
-      registry.books.get(param(req, 'book'), { withdrawn: req.query.withdrawn === 'true' }),
-    ),
+    handle(200, (req) => {
+      const version = req.query.version;
+      if (version === undefined)
+        return registry.books.get(param(req, 'book'), { withdrawn: req.query.withdrawn === 'true' });
+      if (typeof version !== 'string' || !/^[1-9][0-9]{0,8}$/.test(version))
+        throw new RegistryError('invalid', 'version: must be a positive whole number', 'version');
+      return registry.books.at(param(req, 'book'), Number(version));
+    }),
   );
   api.put(
     '/reference-books/:book/:code',

@@ -1,4 +1,7 @@
-/** The admin API's paths for the regional rules' duties (agreements, changes, route applications, books). */
+/**
+ * The admin API's paths for the regional rules' duties (agreements, changes, route applications, block requests,
+ * books).
+ */
 const json = (schema: object) => ({ 'application/json': { schema } });
 const error = { type: 'object', properties: { error: { type: 'string' }, field: { type: 'string' } } };
 const errors = {
@@ -129,10 +132,83 @@ export const regionalPaths = {
       ...body({ type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } }),
     }),
   },
+  '/block-requests': {
+    get: op('Requests to block a participant, newest first', 'operator, authority, auditor', {
+      parameters: [
+        {
+          name: 'status',
+          in: 'query',
+          schema: { enum: ['requested', 'approved', 'declined', 'lifted'] },
+        },
+        { name: 'participant', in: 'query', schema: { type: 'string' } },
+      ],
+    }),
+    post: op(
+      'Ask the authorised body to block a participant breaking the security rules',
+      'operator',
+      {
+        ...body({
+          type: 'object',
+          additionalProperties: false,
+          required: ['participantId', 'reason'],
+          properties: {
+            participantId: { type: 'string' },
+            reason: { type: 'string', maxLength: 1000, description: 'which rules were broken, and how' },
+          },
+        }),
+      },
+      201,
+    ),
+  },
+  '/block-requests/{id}': {
+    get: op('One block request', 'operator, authority, auditor', { parameters: [path('id')] }),
+  },
+  '/block-requests/{id}/approve': {
+    post: op(
+      'Approve: the participant and its systems are blocked, their requests refused with AccessDenied',
+      'authority',
+      {
+        parameters: [path('id')],
+        requestBody: {
+          content: json({
+            type: 'object',
+            additionalProperties: false,
+            properties: { reason: { type: 'string' } },
+          }),
+        },
+      },
+    ),
+  },
+  '/block-requests/{id}/decline': {
+    post: op('Decline with a reason', 'authority', {
+      parameters: [path('id')],
+      ...body({ type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } }),
+    }),
+  },
+  '/block-requests/{id}/lift': {
+    post: op(
+      'Lift an approved block: the participant and its systems get their earlier states back',
+      'authority',
+      {
+        parameters: [path('id')],
+        ...body({ type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } }),
+      },
+    ),
+  },
   '/reference-books': { get: op('The reference books and their versions', 'any, participant included') },
   '/reference-books/{book}': {
     get: op('A reference book with its entries', 'any, participant included', {
-      parameters: [path('book'), { name: 'withdrawn', in: 'query', schema: { type: 'boolean' } }],
+      parameters: [
+        path('book'),
+        { name: 'withdrawn', in: 'query', schema: { type: 'boolean' } },
+        {
+          name: 'version',
+          in: 'query',
+          schema: { type: 'integer', minimum: 1 },
+          description:
+            'the book as it stood at this version: every entry it held then, withdrawn ones included',
+        },
+      ],
     }),
   },
   '/reference-books/{book}/{code}': {

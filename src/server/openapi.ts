@@ -202,7 +202,7 @@ export const openApiDocument = {
     title: 'smev-gateway admin API',
     version: '1.0.0',
     description:
-      'Every call needs a bearer token of a role (operator, coordinator, auditor) made with the CLI.',
+      'Every call needs a bearer token of a role (operator, coordinator, auditor, participant, authority) made with the CLI.',
   },
   servers: [{ url: '/api/v1' }],
   security: [{ bearer: [] }],

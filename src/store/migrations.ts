@@ -7,6 +7,8 @@ import { migration as certificates } from './migrations/0003_certificates.js';
 import { migration as cards } from './migrations/0004_cards.js';
 import { migration as tests } from './migrations/0005_tests.js';
 import { migration as queue } from './migrations/0007_queue.js';
+import { migration as referenceBookHistory } from './migrations/0016_reference_book_history.js';
+import { migration as blockRequests } from './migrations/0017_block_requests.js';
 import { migration as queuePerSender } from './migrations/0023_queue_per_sender.js';
 import { migration as regionalRegistry } from './migrations/0020_regional_registry.js';
 import { migration as referenceBooks } from './migrations/0021_reference_books.js';
@@ -296,6 +298,8 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('queue_messages').dropColumn('transaction_code').execute();
     },
   },
+  '0016_reference_book_history': referenceBookHistory,
+  '0017_block_requests': blockRequests,
   '0020_regional_registry': regionalRegistry,
   '0021_reference_books': referenceBooks,
   '0022_tests_consents': testsConsents,

@@ -1,4 +1,4 @@
-/** Tables of the regional registry duties, as kysely sees them. Created by migrations 0020 and 0021. */
+/** Tables of the regional registry duties, as kysely sees them. Created by migrations 0016, 0017, 0020 and 0021. */
 
 export interface ParticipantAgreementTable {
   participant_id: string;
@@ -59,10 +59,41 @@ export interface ReferenceEntryTable {
   version: number;
 }
 
+/** An entry's state as of a book version (migration 0016). */
+export interface ReferenceEntryHistoryTable {
+  book: string;
+  code: string;
+  version: number;
+  title: string;
+  active: number;
+}
+
+export type BlockRequestStatus = 'requested' | 'approved' | 'declined' | 'lifted';
+
+/** An operator's request that a participant be blocked, and the authorised body's decision (migration 0017). */
+export interface BlockRequestTable {
+  id: string;
+  participant_id: string;
+  status: BlockRequestStatus;
+  reason: string;
+  requested_by: string;
+  requested_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_reason: string | null;
+  lifted_by: string | null;
+  lifted_at: number | null;
+  lift_reason: string | null;
+  /** The participant's and its systems' states before the block, as JSON; set on approval. */
+  previous_json: string | null;
+}
+
 export interface RegionalTables {
   participant_agreements: ParticipantAgreementTable;
   participant_changes: ParticipantChangeTable;
   route_applications: RouteApplicationTable;
   reference_books: ReferenceBookTable;
   reference_entries: ReferenceEntryTable;
+  reference_entry_history: ReferenceEntryHistoryTable;
+  block_requests: BlockRequestTable;
 }

@@ -87,8 +87,11 @@ export interface RouteTable {
   added_at: number;
 }
 
-/** `participant`: a participant's own token, bound to it (api_tokens.participant_id). */
-export type Role = 'operator' | 'coordinator' | 'auditor' | 'participant';
+/**
+ * `participant`: a participant's own token, bound to it (api_tokens.participant_id). `authority`: the authorised
+ * body that approves or declines the operator's requests to block a participant, and lifts blocks.
+ */
+export type Role = 'operator' | 'coordinator' | 'auditor' | 'participant' | 'authority';
 
 export interface ApiTokenTable {
   id: string;

@@ -164,6 +164,22 @@ for (const makeBackend of [sqliteBackend, postgresBackend]) {
       }
     });
 
+    it('a store migrated before 0016 and 0017 existed (at 0022) still takes them when opened', async () => {
+      await sql`drop table block_requests`.execute(store.db);
+      await sql`drop table reference_entry_history`.execute(store.db);
+      await sql`delete from kysely_migration where name in ('0016_reference_book_history', '0017_block_requests')`.execute(
+        store.db,
+      );
+      const again = await openStore(backend.options());
+      try {
+        expect(await appliedMigrations(again)).to.deep.equal(expectedMigrations);
+        expect(await tableExists(again, 'block_requests', backend.schema)).to.equal(true);
+        expect(await tableExists(again, 'reference_entry_history', backend.schema)).to.equal(true);
+      } finally {
+        await again.close();
+      }
+    });
+
     it('the replay guard accepts a fresh v1 MessageID once and refuses it the second time', async () => {
       const guard = new StoreReplayGuard(store, WINDOW_MS);
       const id = uuidv1();

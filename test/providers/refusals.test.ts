@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { CardRejection, REJECTION_TEXTS } from '../../src/providers/cards/rules.js';
 import { TESTS_REFUSAL_CODES, refusal } from '../../src/providers/tests/refusals.js';
 import type { CardsRejectionCode } from '../../src/providers/cards/rules.js';
+import { REFERENCE_BOOK_REFUSALS } from '../../src/providers/reference-books/index.js';
 
 const CYRILLIC = /[А-Яа-яЁё]/;
 
@@ -24,5 +25,9 @@ describe('business refusals in Russian with stable codes', () => {
       const rejection = new CardRejection(code as CardsRejectionCode, 'detail');
       expect(rejection.message).to.equal(`${code}: ${text} (detail)`);
     }
+  });
+
+  it('reference-books service: every machine code has a Russian text', () => {
+    for (const [code, text] of Object.entries(REFERENCE_BOOK_REFUSALS)) expect(text, code).to.match(CYRILLIC);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The regional registry commands as an operator runs them (`node dist/src/cli/main.js …`), on a SQLite file and
- * on a PostgreSQL schema of their own: agreements, late changes, route applications and reference books.
+ * on a PostgreSQL schema of their own: agreements, late changes, route applications, block requests and reference
+ * books.
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
@@ -104,6 +105,59 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect(json('routes', 'list').map((r) => r.id)).to.include(approved.routeId);
       const declined = cli('routes', 'decline', approved.id as string, '--reason', 'too late');
       expect(declined.stderr).to.contain('already approved');
+    });
+
+    it('requests a block, has it approved by the authorised body under another name, and lifts it', () => {
+      const application = sampleApplication(store === 'sqlite' ? 4500 : 5500);
+      const id = json('participants', 'apply', file('blocked.json', JSON.stringify(application)))
+        .id as string;
+      json('participants', 'check', id);
+      json('participants', 'register', id);
+      json('participants', 'activate', id);
+      const mnemonic = `CLI_BLOCK_${store.toUpperCase()}`;
+      json('systems', 'add', id, mnemonic, 'System under review');
+      const request = json(
+        'blocks',
+        'request',
+        id,
+        '--reason',
+        'нарушение правил безопасности',
+        '--actor',
+        'duty-operator',
+      );
+      expect(request).to.include({ status: 'requested', requestedBy: 'duty-operator' });
+      const own = cli('blocks', 'approve', request.id as string, '--actor', 'duty-operator');
+      expect(own.status).to.equal(1);
+      expect(own.stderr).to.contain('someone other');
+      const approved = json('blocks', 'approve', request.id as string, '--actor', 'security-body');
+      expect(approved).to.include({ status: 'approved', decidedBy: 'security-body' });
+      expect(json('participants', 'show', id).status).to.equal('blocked');
+      expect(json('systems', 'list').find((s) => s.mnemonic === mnemonic)?.status).to.equal('blocked');
+      expect(json('blocks', 'list', '--status', 'approved').map((r) => r.id)).to.include(request.id);
+      const lifted = json(
+        'blocks',
+        'lift',
+        request.id as string,
+        '--reason',
+        'устранено',
+        '--actor',
+        'security-body',
+      );
+      expect(lifted.status).to.equal('lifted');
+      expect(json('participants', 'show', id).status).to.equal('active');
+      expect(json('systems', 'list').find((s) => s.mnemonic === mnemonic)?.status).to.equal('active');
+      const again = json('blocks', 'request', id, '--reason', 'повторно', '--actor', 'duty-operator');
+      const declined = json(
+        'blocks',
+        'decline',
+        again.id as string,
+        '--reason',
+        'не подтвердилось',
+        '--actor',
+        'security-body',
+      );
+      expect(declined.status).to.equal('declined');
+      expect(json('participants', 'show', id).status).to.equal('active');
     });
 
     it('edits a reference book, scopes a coordinator token to its spheres, and prints the card use report', () => {

@@ -379,6 +379,33 @@ for (const store of ['sqlite', 'postgres'] as const) {
           (await api('PUT', '/reference-books/spheres/Bad Code', 'operator', { title: 'x' })).body.field,
         ).to.equal('code');
       });
+
+      it('answers a book as it stood at an earlier version', async () => {
+        const start = (await api('GET', '/reference-books/document-types', 'participant')).body;
+        const v = start.version as number;
+        await api('PUT', '/reference-books/document-types/birth-certificate', 'operator', {
+          title: 'Свидетельство о рождении',
+        });
+        await api('PUT', '/reference-books/document-types/passport', 'operator', {
+          title: 'Паспорт',
+          active: false,
+        });
+        const codes = (book: { entries: Array<{ code: string; active: boolean }> }) =>
+          book.entries.map((e) => `${e.code}:${e.active}`);
+        const then = await api('GET', `/reference-books/document-types?version=${v}`, 'participant');
+        expect(then.body).to.include({ version: v, currentVersion: v + 2 });
+        expect(codes(then.body)).to.deep.equal(codes(start));
+        const middle = await api('GET', `/reference-books/document-types?version=${v + 1}`, 'participant');
+        expect(codes(middle.body)).to.deep.equal(['birth-certificate:true', 'passport:true', 'snils:true']);
+        const now = await api('GET', `/reference-books/document-types?version=${v + 2}`, 'participant');
+        expect(codes(now.body)).to.deep.equal(['birth-certificate:true', 'passport:false', 'snils:true']);
+        expect(
+          (await api('GET', `/reference-books/document-types?version=${v + 3}`, 'participant')).status,
+        ).to.equal(404);
+        expect(
+          (await api('GET', '/reference-books/document-types?version=0', 'participant')).body.field,
+        ).to.equal('version');
+      });
     });
   });
 }

@@ -1,8 +1,8 @@
 /**
  * The store-backed provider of the cards service: the register of Mir cards that have the social card status.
  *
- * - Registration: the card number must be a Mir card (Luhn, 2200-2204) and the SNILS must carry its control
- *   number. The register keeps the keyed hash of the card number and its last four digits, the keyed hash of the
+ * - Registration: the card number must be a Mir card (Luhn, 2200-2204), the SNILS must carry its control
+ *   number and the connection point must be an active entry of the connection-points reference book. The register keeps the keyed hash of the card number and its last four digits, the keyed hash of the
  *   SNILS and "Surname I. P."; never a card number or a SNILS in clear. The same card for the same holder answers
  *   the same id (the unique `pan_hash` settles concurrent registrations); for another holder it is refused.
  * - Status, block, unblock, deregistration: by social card id or by card number (hashed lookup). Each change is
@@ -26,7 +26,14 @@ import type {
 } from './codec.js';
 import type { CardsDb } from './db.js';
 import { CardHasher, KeyMismatchError, putIfAbsent, resolveKey } from './keys.js';
-import { CardRejection, holderDisplay, mirCardDigits, snilsDigits } from './rules.js';
+import {
+  CONNECTION_POINTS_BOOK,
+  CardRejection,
+  connectionPointCode,
+  holderDisplay,
+  mirCardDigits,
+  snilsDigits,
+} from './rules.js';
 import type { CardsSettings } from './settings.js';
 
 type Db = CardsDb;
@@ -47,7 +54,7 @@ export const SAMPLE_CARDS = [
     pan: '2200700000000017',
     snils: '11223344595',
     holder: 'Иванов И. П.',
-    connectionPoint: 'PORTAL',
+    connectionPoint: 'portal',
     status: 'ACTIVE',
     reason: null,
   },
@@ -56,7 +63,7 @@ export const SAMPLE_CARDS = [
     pan: '2200700000000025',
     snils: '12345678964',
     holder: 'Петрова М. С.',
-    connectionPoint: 'MOBILE_APP',
+    connectionPoint: 'app',
     status: 'BLOCKED',
     reason: 'Заявление держателя об утрате карты',
   },
@@ -211,6 +218,7 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
   ): Promise<Outcome> {
     const digits = mirCardDigits(body.pan);
     const holderHash = hasher.snils(snilsDigits(body.holder.snils));
+    const connectionPoint = await this.connectionPoint(body.connectionPoint);
     const panHash = hasher.pan(digits);
     const existing = await this.byPanHash(panHash);
     if (existing) return this.registeredAlready(existing, holderHash);
@@ -222,7 +230,7 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
       pan_last4: digits.slice(-4),
       holder_hash: holderHash,
       holder_display: holderDisplay(body.holder.surname, body.holder.firstName, body.holder.patronymic),
-      connection_point: body.connectionPoint,
+      connection_point: connectionPoint,
       registered_by: system,
       status: 'ACTIVE',
       status_reason: null,
@@ -258,6 +266,31 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
     const winner = await this.byPanHash(panHash);
     if (!winner) throw new Error('a concurrent registration of the card was taken off the register at once');
     return this.registeredAlready(winner, holderHash);
+  }
+
+  /**
+   * The connection point must be an active entry of the connection-points reference book; the register keeps the
+   * book's code, so every card connected at one point is counted under one code.
+   */
+  private async connectionPoint(sent: string): Promise<string> {
+    const code = connectionPointCode(sent);
+    const entry = await this.db
+      .selectFrom('reference_entries')
+      .select(['code', 'active'])
+      .where('book', '=', CONNECTION_POINTS_BOOK)
+      .where('code', '=', code)
+      .executeTakeFirst();
+    if (!entry)
+      throw new CardRejection(
+        'CONNECTION_POINT_UNKNOWN',
+        `${sent} is not an authorised connection point (reference book ${CONNECTION_POINTS_BOOK})`,
+      );
+    if (Number(entry.active) !== 1)
+      throw new CardRejection(
+        'CONNECTION_POINT_WITHDRAWN',
+        `${sent} was withdrawn from the reference book ${CONNECTION_POINTS_BOOK}`,
+      );
+    return entry.code;
   }
 
   private registeredAlready(row: CardRow, holderHash: string): Outcome {

@@ -12,7 +12,9 @@ export type CardsRejectionCode =
   | 'INVALID_SNILS'
   | 'CARD_OF_ANOTHER_HOLDER'
   | 'CARD_NOT_FOUND'
-  | 'CARD_DEREGISTERED';
+  | 'CARD_DEREGISTERED'
+  | 'CONNECTION_POINT_UNKNOWN'
+  | 'CONNECTION_POINT_WITHDRAWN';
 
 /** The SMEV rejection reason each machine code travels under. */
 export const REJECTION_REASONS: Record<CardsRejectionCode, RejectionCode> = {
@@ -22,6 +24,8 @@ export const REJECTION_REASONS: Record<CardsRejectionCode, RejectionCode> = {
   CARD_OF_ANOTHER_HOLDER: 'ACCESS_DENIED',
   CARD_NOT_FOUND: 'NO_DATA',
   CARD_DEREGISTERED: 'FAILURE',
+  CONNECTION_POINT_UNKNOWN: 'UNKNOWN_REQUEST_DESCRIPTION',
+  CONNECTION_POINT_WITHDRAWN: 'UNKNOWN_REQUEST_DESCRIPTION',
 };
 
 /** Each refusal in Russian, the system's language by the regional rules; the detail after it may be English. */
@@ -32,7 +36,20 @@ export const REJECTION_TEXTS: Record<CardsRejectionCode, string> = {
   CARD_OF_ANOTHER_HOLDER: 'карта зарегистрирована как социальная карта другого держателя',
   CARD_NOT_FOUND: 'социальная карта не найдена в реестре',
   CARD_DEREGISTERED: 'социальная карта снята с учёта',
+  CONNECTION_POINT_UNKNOWN: 'пункт подключения не значится в справочнике пунктов подключения',
+  CONNECTION_POINT_WITHDRAWN: 'пункт подключения исключён из справочника пунктов подключения',
 };
+
+/** The reference book of the authorised connection points (the portal, the app, organisations with an agreement). */
+export const CONNECTION_POINTS_BOOK = 'connection-points';
+
+/**
+ * A connection point as the reference book writes its codes: the cards schema admits upper case and underscores
+ * (`PORTAL`, `BANK_AMUR_01`), the book lower case and hyphens (`portal`, `bank-amur-01`); they name the same point.
+ */
+export function connectionPointCode(sent: string): string {
+  return sent.trim().toLowerCase().replaceAll('_', '-');
+}
 
 export class CardRejection extends Error {
   override name = 'CardRejection';

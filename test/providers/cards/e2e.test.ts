@@ -4,12 +4,14 @@ import { dirname, join } from 'node:path';
 import { SAMPLE_CARDS } from '../../../src/providers/cards/provider.js';
 import { startTestGateway, type TestGateway } from '../../support/gateway.js';
 import {
+  BANK_POINT,
   OTHER_SNILS,
   PAN,
   PAN2,
   SNILS,
   SNILS_FORMATTED,
   answered,
+  authoriseBankPoint,
   call,
   changeRequest,
   field,
@@ -28,6 +30,7 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
         store: storeKind,
         overrides: { 'services.cards': { panHmacSecret: SECRET } },
       });
+      await authoriseBankPoint(gateway);
     });
     after(() => gateway.stop());
 
@@ -36,7 +39,7 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
       expect(answer.id).to.match(/^[0-9a-f-]{36}$/);
       expect(answer.status).to.equal('ACTIVE');
       expect(field(answer.payload, 'PanLast4')).to.equal('1234');
-      expect(field(answer.payload, 'ConnectionPoint')).to.equal('BANK_AMUR_01');
+      expect(field(answer.payload, 'ConnectionPoint')).to.equal(BANK_POINT);
       expect(field(answer.payload, 'AlreadyRegistered')).to.equal('false');
       expect(answer.payload).to.contain('CardRegistrationResponse');
       expect(answer.payload).not.to.contain(PAN);
@@ -50,7 +53,7 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
       );
       expect(again.id).to.equal(first.id);
       expect(field(again.payload, 'AlreadyRegistered')).to.equal('true');
-      expect(field(again.payload, 'ConnectionPoint')).to.equal('BANK_AMUR_01');
+      expect(field(again.payload, 'ConnectionPoint')).to.equal(BANK_POINT);
     });
 
     it('refuses a card registered to another holder as ACCESS_DENIED / CARD_OF_ANOTHER_HOLDER', async () => {
@@ -81,6 +84,34 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
         'INVALID_SNILS',
       ],
     ];
+    it('connects a card only at a connection point of the reference book, and not at a withdrawn one', async () => {
+      const unknown = await call(gateway, registration('2202800000000120', {}, 'SHOP_ON_THE_CORNER'));
+      expect(unknown.kind, JSON.stringify(unknown)).to.equal('rejected');
+      if (unknown.kind !== 'rejected') return;
+      expect(unknown.rejection?.code).to.equal('UNKNOWN_REQUEST_DESCRIPTION');
+      expect(unknown.rejection?.description).to.match(
+        /^CONNECTION_POINT_UNKNOWN: пункт подключения не значится в справочнике/,
+      );
+      // The same check holds for a test message.
+      const test = await call(gateway, registration('2202800000000120', {}, 'shop-on-the-corner'), {
+        testMessage: true,
+      });
+      expect(test.kind === 'rejected' && test.rejection?.description).to.match(/^CONNECTION_POINT_UNKNOWN: /);
+
+      const operator = { name: 'test', role: 'operator' as const };
+      await gateway.registry.books.setEntry(operator, 'connection-points', 'closed-branch', {
+        title: 'Закрытое отделение',
+        active: false,
+      });
+      const withdrawn = await call(gateway, registration('2202800000000120', {}, 'CLOSED_BRANCH'));
+      expect(withdrawn.kind === 'rejected' && withdrawn.rejection?.description).to.match(
+        /^CONNECTION_POINT_WITHDRAWN: пункт подключения исключён/,
+      );
+      // The portal, written as the cards schema lets a client write it, is the book's `portal`.
+      const portal = answered(await call(gateway, registration('2202800000000120', {}, 'PORTAL')));
+      expect(field(portal.payload, 'ConnectionPoint')).to.equal('portal');
+    });
+
     for (const [what, payload, code, machine] of badRegistrations) {
       it(`rejects ${what} as ${code} / ${machine}`, async () => {
         const answer = await call(gateway, payload);
@@ -223,6 +254,7 @@ describe('cards service: no card number at rest (SQLite file bytes)', () => {
   let gateway: TestGateway;
   before(async () => {
     gateway = await startTestGateway({ overrides: { 'services.cards': { panHmacSecret: SECRET } } });
+    await authoriseBankPoint(gateway);
   });
   after(() => gateway.stop());
 

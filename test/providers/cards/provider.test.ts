@@ -273,7 +273,7 @@ describe('cards provider on a store', () => {
         statusReason: 'проверка',
         panLast4: mirCard(7).slice(-4),
         holder: 'Смирнов В.',
-        connectionPoint: 'PORTAL',
+        connectionPoint: 'portal',
         registeredBy: 'SOCCARD_28',
       });
       expect(first?.registeredAt).to.equal(new Date(Date.parse('2026-03-01T09:07:00Z')).toISOString());

@@ -41,6 +41,16 @@ export function registration(
   );
 }
 
+/** The connection point `registration` names by default, as the reference book writes it. */
+export const BANK_POINT = 'bank-amur-01';
+
+/** Enters the bank's connection point (an organisation with an agreement) in the connection-points book. */
+export async function authoriseBankPoint(gateway: TestGateway): Promise<void> {
+  await gateway.registry.books.setEntry({ name: 'test', role: 'operator' }, 'connection-points', BANK_POINT, {
+    title: 'ПАО «Амурский банк» (по соглашению)',
+  });
+}
+
 export type CardRef = { id: string } | { pan: string };
 
 function ref(card: CardRef): string {

@@ -1,0 +1,281 @@
+/**
+ * Block requests: the operator asks that a participant breaking the security rules be blocked, giving the
+ * reason; the authorised body (the `authority` role, a role of its own, so the operator cannot approve its own
+ * request) approves or declines it. On approval the participant and its systems become blocked at once — the
+ * directory refuses their requests with AccessDenied from its next reload — and their earlier states are kept;
+ * the same body may later lift the block, which restores them. Every step goes through the audit trail.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database, ParticipantStatus, SystemStatus } from '../store/schema.js';
+import type { BlockRequestStatus, BlockRequestTable } from '../store/schema-regional.js';
+import { RegistryError, conflict, invalid, notFound } from './errors.js';
+import { ReasonInput, parseInput } from './inputs.js';
+import { TRANSITIONS } from './lifecycle.js';
+import { requireRole, updateParticipant, type Actor, type Registry, type Trx } from './registry.js';
+
+const BlockRequestInput = z
+  .object({
+    participantId: z.string().trim().min(1).max(36),
+    reason: z.string().trim().min(1).max(1000),
+  })
+  .strict();
+
+const STATUSES: readonly BlockRequestStatus[] = ['requested', 'approved', 'declined', 'lifted'];
+
+/** What the participant and its systems were before the block, restored when it is lifted. */
+interface PreviousState {
+  readonly status: ParticipantStatus;
+  readonly systems: ReadonlyArray<{ readonly mnemonic: string; readonly status: SystemStatus }>;
+}
+
+export class BlockRequests {
+  constructor(
+    private readonly registry: Registry,
+    private readonly db: Kysely<Database>,
+  ) {}
+
+  /** The operator's request, with the reason; one open request or block per participant at a time. */
+  async request(actor: Actor, body: unknown) {
+    requireRole(actor, 'operator');
+    const input = parseInput(BlockRequestInput, body);
+    const now = this.registry.clock().getTime();
+    const row: BlockRequestTable = {
+      id: randomUUID(),
+      participant_id: input.participantId,
+      status: 'requested',
+      reason: input.reason,
+      requested_by: actor.name,
+      requested_at: now,
+      decided_by: null,
+      decided_at: null,
+      decision_reason: null,
+      lifted_by: null,
+      lifted_at: null,
+      lift_reason: null,
+      previous_json: null,
+    };
+    return this.registry.change(actor, 'block.request', 'block-request', row.id, async (trx) => {
+      const participant = await this.registry.participantRow(trx, input.participantId);
+      if (!(TRANSITIONS.block.from as readonly ParticipantStatus[]).includes(participant.status))
+        throw conflict(`a participant that is ${participant.status} cannot be blocked`);
+      const open = await trx
+        .selectFrom('block_requests')
+        .select(['id', 'status'])
+        .where('participant_id', '=', input.participantId)
+        .where('status', 'in', ['requested', 'approved'])
+        .executeTakeFirst();
+      if (open)
+        throw conflict(
+          open.status === 'requested'
+            ? `a request to block this participant is already waiting (${open.id})`
+            : `this participant is already blocked (${open.id})`,
+        );
+      await trx.insertInto('block_requests').values(row).execute();
+      return { before: undefined, after: present(row), result: present(row) };
+    });
+  }
+
+  /** The authorised body approves: the participant and its systems are blocked. */
+  async approve(actor: Actor, id: string, body: unknown) {
+    requireRole(actor, 'authority');
+    const reason = parseInput(ReasonInput, body ?? {}).reason || null;
+    const now = this.registry.clock();
+    return this.registry.change(actor, 'block.approve', 'block-request', id, async (trx) => {
+      const before = await this.row(trx, id);
+      this.notOwn(actor, before);
+      if (before.status !== 'requested') throw conflict(`the request is already ${before.status}`);
+      const participant = await this.registry.participantRow(trx, before.participant_id);
+      if (!(TRANSITIONS.block.from as readonly ParticipantStatus[]).includes(participant.status))
+        throw conflict(`a participant that is ${participant.status} cannot be blocked`);
+      const systems = await trx
+        .selectFrom('information_systems')
+        .select(['id', 'mnemonic', 'status', 'version'])
+        .where('participant_id', '=', participant.id)
+        .orderBy('mnemonic')
+        .execute();
+      const previous: PreviousState = {
+        status: participant.status,
+        systems: systems.map((s) => ({ mnemonic: s.mnemonic, status: s.status })),
+      };
+      await updateParticipant(trx, participant.id, participant.version, {
+        status: 'blocked',
+        updated_at: now.getTime(),
+        version: participant.version + 1,
+      });
+      await this.registry.recordTransition(
+        trx,
+        participant.id,
+        participant.status,
+        'blocked',
+        actor,
+        `block request ${id}: ${before.reason}`,
+        now,
+      );
+      for (const system of systems)
+        if (system.status !== 'blocked') await this.setSystem(trx, system, 'blocked', now);
+      const after: BlockRequestTable = {
+        ...before,
+        status: 'approved',
+        decided_by: actor.name,
+        decided_at: now.getTime(),
+        decision_reason: reason,
+        previous_json: JSON.stringify(previous),
+      };
+      await this.update(trx, before, after);
+      return { before: present(before), after: present(after), result: present(after) };
+    });
+  }
+
+  /** The authorised body declines, with a reason; nothing else changes. */
+  async decline(actor: Actor, id: string, body: unknown) {
+    requireRole(actor, 'authority');
+    const reason = parseInput(ReasonInput, body ?? {}).reason;
+    if (!reason) throw invalid('reason', 'a reason is required to decline a block request');
+    const now = this.registry.clock().getTime();
+    return this.registry.change(actor, 'block.decline', 'block-request', id, async (trx) => {
+      const before = await this.row(trx, id);
+      this.notOwn(actor, before);
+      if (before.status !== 'requested') throw conflict(`the request is already ${before.status}`);
+      const after: BlockRequestTable = {
+        ...before,
+        status: 'declined',
+        decided_by: actor.name,
+        decided_at: now,
+        decision_reason: reason,
+      };
+      await this.update(trx, before, after);
+      return { before: present(before), after: present(after), result: present(after) };
+    });
+  }
+
+  /** The authorised body lifts an approved block: the participant and its systems get their states back. */
+  async lift(actor: Actor, id: string, body: unknown) {
+    requireRole(actor, 'authority');
+    const reason = parseInput(ReasonInput, body ?? {}).reason;
+    if (!reason) throw invalid('reason', 'a reason is required to lift a block');
+    const now = this.registry.clock();
+    return this.registry.change(actor, 'block.lift', 'block-request', id, async (trx) => {
+      const before = await this.row(trx, id);
+      if (before.status !== 'approved')
+        throw conflict(`only an approved block is lifted; this is ${before.status}`);
+      const previous = JSON.parse(before.previous_json ?? 'null') as PreviousState | null;
+      if (!previous) throw new Error(`block request ${id} was approved without the state before it`);
+      const participant = await this.registry.participantRow(trx, before.participant_id);
+      if (participant.status !== 'blocked')
+        throw conflict(`the participant is ${participant.status}, not blocked; there is nothing to lift`);
+      await updateParticipant(trx, participant.id, participant.version, {
+        status: previous.status,
+        updated_at: now.getTime(),
+        version: participant.version + 1,
+      });
+      await this.registry.recordTransition(
+        trx,
+        participant.id,
+        'blocked',
+        previous.status,
+        actor,
+        `block request ${id} lifted: ${reason}`,
+        now,
+      );
+      const wanted = new Map(previous.systems.map((s) => [s.mnemonic, s.status]));
+      const systems = await trx
+        .selectFrom('information_systems')
+        .select(['id', 'mnemonic', 'status', 'version'])
+        .where('participant_id', '=', participant.id)
+        .execute();
+      for (const system of systems) {
+        const status = wanted.get(system.mnemonic);
+        if (status && status !== 'blocked' && system.status === 'blocked')
+          await this.setSystem(trx, system, status, now);
+      }
+      const after: BlockRequestTable = {
+        ...before,
+        status: 'lifted',
+        lifted_by: actor.name,
+        lifted_at: now.getTime(),
+        lift_reason: reason,
+      };
+      await this.update(trx, before, after);
+      return { before: present(before), after: present(after), result: present(after) };
+    });
+  }
+
+  async list(filter: { status?: string; participantId?: string } = {}) {
+    let query = this.db.selectFrom('block_requests').selectAll().orderBy('requested_at', 'desc');
+    if (filter.status) {
+      if (!(STATUSES as readonly string[]).includes(filter.status))
+        throw invalid('status', `must be one of ${STATUSES.join(', ')}`);
+      query = query.where('status', '=', filter.status as BlockRequestStatus);
+    }
+    if (filter.participantId) query = query.where('participant_id', '=', filter.participantId);
+    return (await query.execute()).map(present);
+  }
+
+  async get(id: string) {
+    return present(await this.row(this.db, id));
+  }
+
+  /** The body that decides is never the one that asked, even under one name in two roles. */
+  private notOwn(actor: Actor, row: BlockRequestTable): void {
+    if (row.requested_by === actor.name)
+      throw new RegistryError(
+        'forbidden',
+        'the request is decided by someone other than the one who made it',
+      );
+  }
+
+  private async row(db: Kysely<Database> | Trx, id: string): Promise<BlockRequestTable> {
+    const row = await db.selectFrom('block_requests').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(`block request ${id}`);
+    return row;
+  }
+
+  private async update(trx: Trx, before: BlockRequestTable, after: BlockRequestTable): Promise<void> {
+    const { id: _id, ...changes } = after;
+    const updated = await trx
+      .updateTable('block_requests')
+      .set(changes)
+      .where('id', '=', before.id)
+      .where('status', '=', before.status)
+      .executeTakeFirst();
+    if (!updated.numUpdatedRows) throw conflict('the request was decided by someone else; reload');
+  }
+
+  private async setSystem(
+    trx: Trx,
+    system: { id: string; mnemonic: string; version: number },
+    status: SystemStatus,
+    now: Date,
+  ): Promise<void> {
+    const updated = await trx
+      .updateTable('information_systems')
+      .set({ status, updated_at: now.getTime(), version: system.version + 1 })
+      .where('id', '=', system.id)
+      .where('version', '=', system.version)
+      .executeTakeFirst();
+    if (!updated.numUpdatedRows)
+      throw conflict(`the system ${system.mnemonic} was changed by someone else; retry`);
+  }
+}
+
+function present(row: BlockRequestTable) {
+  const at = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+  const previous = row.previous_json ? (JSON.parse(row.previous_json) as PreviousState) : null;
+  return {
+    id: row.id,
+    participantId: row.participant_id,
+    status: row.status,
+    reason: row.reason,
+    requestedBy: row.requested_by,
+    requestedAt: at(row.requested_at),
+    decidedBy: row.decided_by,
+    decidedAt: at(row.decided_at),
+    decisionReason: row.decision_reason,
+    liftedBy: row.lifted_by,
+    liftedAt: at(row.lifted_at),
+    liftReason: row.lift_reason,
+    ...(previous ? { previous } : {}),
+  };
+}
