@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import fc from 'fast-check';
 import { AuditTrail } from '../../src/audit/trail.js';
 import { registerAuditCommands } from '../../src/cli/audit.js';
 import { registerBackupCommands } from '../../src/cli/backup.js';
@@ -18,6 +19,7 @@ import { checkpointSigners } from '../../src/signature/pki/checkpoint-signers.js
 import type { Store } from '../../src/store/store.js';
 import { gatewaySigner, sampleEntry, sampleTrust, sqliteBackend } from '../audit/support.js';
 import { post, signedCall, type TestGateway } from '../support/gateway.js';
+import { caseProgress } from '../fuzz/support.js';
 
 class FakeStream implements ProgressStream {
   text = '';
@@ -77,6 +79,22 @@ describe('cli: progress on a terminal', () => {
       progress.end();
       expect(stream.text, String(isTTY)).to.equal('');
     }
+  });
+
+  it('shows the cases of a fuzz property in the long run', () => {
+    const stream = new FakeStream(true);
+    fc.assert(
+      fc.property(fc.integer(), (n) => Number.isInteger(n)),
+      { numRuns: 50, plugins: [caseProgress(50, stream)] },
+    );
+    expect(screen(stream.text)).to.have.length(1);
+    expect(screen(stream.text)[0]).to.match(/^fuzz cases: 50\/50 \(100%\)/);
+    const pipe = new FakeStream(false);
+    fc.assert(
+      fc.property(fc.integer(), (n) => Number.isInteger(n)),
+      { numRuns: 50, plugins: [caseProgress(50, pipe)] },
+    );
+    expect(pipe.text).to.equal('');
   });
 
   describe('the commands that feed it', () => {
