@@ -261,7 +261,11 @@ export class AuditTrail {
    * append-only, so it reads the checkpoints, then the head, then the entries up to that head; entries that
    * committed meanwhile are left for the next run.
    */
-  async verify(trust?: CertificateCheck): Promise<AuditVerdict> {
+  /** `onProgress` is told after each entry walked: how many of how many (the head's seq). */
+  async verify(
+    trust?: CertificateCheck,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<AuditVerdict> {
     const checkpoints = await this.allCheckpoints();
     const head = await this.db
       .selectFrom('audit_head')
@@ -270,7 +274,12 @@ export class AuditTrail {
       .executeTakeFirst();
     const headSeq = head ? Number(head.seq) : Number.MAX_SAFE_INTEGER;
     const walk = new ChainWalk(checkpoints, trust);
-    for await (const page of this.entries(headSeq)) for (const row of page) walk.entry(row);
+    let walked = 0;
+    for await (const page of this.entries(headSeq)) {
+      for (const row of page) walk.entry(row);
+      walked += page.length;
+      if (head) onProgress?.(Math.min(walked, headSeq), headSeq);
+    }
     if (head) {
       // Rows above the head are forged or left over; one statement, so it sees one consistent head.
       const beyond = await this.db
@@ -296,7 +305,11 @@ export class AuditTrail {
    * Writes the trail to one JSON file (see AuditExport in verify.ts) that `verifyAuditExport` checks offline.
    * Consistent without locks as `verify` is; written to FILE.tmp and renamed into place.
    */
-  async export(file: string): Promise<{ entries: number; checkpoints: number }> {
+  async export(
+    file: string,
+    /** Told after each page written: how many entries of how many (the head's seq). */
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ entries: number; checkpoints: number }> {
     const checkpoints = await this.allCheckpoints();
     const head = await this.readHead(this.db);
     const temporary = `${file}.tmp`;
@@ -316,6 +329,7 @@ export class AuditTrail {
       for await (const page of this.entries(head.seq)) {
         const text = page.map((row) => `${entries++ === 0 ? '\n' : ',\n'}  ${JSON.stringify(row)}`).join('');
         await out.write(text);
+        onProgress?.(Math.min(entries, head.seq), head.seq);
       }
       await out.write('\n ]\n}\n');
       await out.sync();

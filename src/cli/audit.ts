@@ -12,6 +12,7 @@ import { checkpointSigners, type CertificateCheck } from '../signature/pki/check
 import { TrustStore } from '../signature/pki/trust-store.js';
 import type { Store } from '../store/store.js';
 import { collect } from './output.js';
+import { withProgress } from './progress.js';
 
 export interface AuditCliContext {
   store: Store;
@@ -67,7 +68,11 @@ export function registerAuditCommands(
     .option('-c, --config <file>', 'JSON configuration file')
     .option('--json', 'print the verdict as JSON')
     .action(async (options: { config?: string; json?: boolean }) => {
-      const verdict = await withContext(options.config, (ctx) => ctx.trail.verify(ctx.checkpointSigners));
+      const verdict = await withContext(options.config, (ctx) =>
+        withProgress((progress) =>
+          ctx.trail.verify(ctx.checkpointSigners, progress.phase('verifying entries')),
+        ),
+      );
       report(verdict, options.json);
     });
 
@@ -78,7 +83,9 @@ export function registerAuditCommands(
     .option('-c, --config <file>', 'JSON configuration file')
     .option('--json', 'print the counts as JSON')
     .action(async (options: { out: string; config?: string; json?: boolean }) => {
-      const counts = await withContext(options.config, (ctx) => ctx.trail.export(options.out));
+      const counts = await withContext(options.config, (ctx) =>
+        withProgress((progress) => ctx.trail.export(options.out, progress.phase('exporting entries'))),
+      );
       if (options.json) out(JSON.stringify({ file: options.out, ...counts }, null, 2));
       else out(`exported ${counts.entries} entries and ${counts.checkpoints} checkpoints to ${options.out}`);
     });

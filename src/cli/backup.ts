@@ -14,6 +14,7 @@ import { bodySealerOf, tsaCertificateOf } from '../messagelog/setup.js';
 import { verifyStoredLog } from '../messagelog/store-verify.js';
 import { loadCheckpointSigners } from '../signature/setup.js';
 import { openStore } from '../store/store.js';
+import { withProgress } from './progress.js';
 
 export interface StoreVerdicts {
   readonly log: { ok: boolean; records: number; broken: boolean; problems: string[] };
@@ -24,7 +25,12 @@ export interface StoreVerdicts {
  * Verifies the log and the trail of an SQLite file. `broken` means tampered or damaged; a tail not yet covered
  * by a checkpoint (the last seconds before a backup of a running gateway) is only unproven.
  */
-export async function verifyStoreFile(file: string, config: GatewayConfig): Promise<StoreVerdicts> {
+export async function verifyStoreFile(
+  file: string,
+  config: GatewayConfig,
+  /** Told as the work goes: which part (`message log`, `audit trail`) and how many of how many are checked. */
+  onProgress?: (part: string, done: number, total: number) => void,
+): Promise<StoreVerdicts> {
   const store = await openStore({ sqliteFile: file });
   try {
     const signers = loadCheckpointSigners(config);
@@ -32,8 +38,12 @@ export async function verifyStoreFile(file: string, config: GatewayConfig): Prom
       checkpointSigners: signers,
       sealer: bodySealerOf(config, false),
       tsaCertificate: tsaCertificateOf(config),
+      onProgress: onProgress && ((done, total) => onProgress('message log', done, total)),
     });
-    const audit = await createUnsignedAuditTrail(store).verify(signers);
+    const audit = await createUnsignedAuditTrail(store).verify(
+      signers,
+      onProgress && ((done, total) => onProgress('audit trail', done, total)),
+    );
     const unprovenOnly = (problems: string[]) => problems.every((p) => p.includes(': unproven'));
     return {
       log: {
@@ -98,13 +108,25 @@ export function registerBackupCommands(program: Command): void {
       const source = sqliteFileOf(config);
       if (!existsSync(source)) throw new Error(`no store at ${source}`);
       if (existsSync(options.out)) throw new Error(`${options.out} exists: choose a new file`);
-      const database = new SQLite(source, { fileMustExist: true });
-      try {
-        await database.backup(options.out);
-      } finally {
-        database.close();
-      }
-      const ok = report(`backup written to ${options.out}`, await verifyStoreFile(options.out, config));
+      const verdicts = await withProgress(async (progress) => {
+        const copying = progress.phase('copying pages');
+        const database = new SQLite(source, { fileMustExist: true });
+        try {
+          const { totalPages } = await database.backup(options.out, {
+            progress: ({ totalPages, remainingPages }) => {
+              copying(totalPages - remainingPages, totalPages);
+              return 100; // pages a step, better-sqlite3's own figure
+            },
+          });
+          copying(totalPages, totalPages);
+        } finally {
+          database.close();
+        }
+        return verifyStoreFile(options.out, config, (part, done, total) =>
+          progress.update(`verifying the ${part}`, done, total),
+        );
+      });
+      const ok = report(`backup written to ${options.out}`, verdicts);
       if (!ok) process.exitCode = 1;
     });
 
@@ -120,7 +142,11 @@ export function registerBackupCommands(program: Command): void {
       if (!existsSync(options.from)) throw new Error(`no backup at ${options.from}`);
       if (await listening(config.host, config.port))
         throw new Error(`a gateway answers on ${config.host}:${config.port}: stop it before restoring`);
-      const before = await verifyStoreFile(options.from, config);
+      const before = await withProgress((progress) =>
+        verifyStoreFile(options.from, config, (part, done, total) =>
+          progress.update(`verifying the ${part}`, done, total),
+        ),
+      );
       if (!report(`backup ${options.from}`, before) && !options.force) {
         process.exitCode = 1;
         throw new Error('the backup does not verify; nothing was restored (--force restores it anyway)');

@@ -14,6 +14,7 @@ import { loadCheckpointSigners, loadTrustStore } from '../signature/setup.js';
 import { bodySealerOf, tsaCertificateOf } from '../messagelog/setup.js';
 import { openCliContext } from './context.js';
 import { collect, print } from './output.js';
+import { withProgress } from './progress.js';
 
 function report(verdict: ChainVerdict, json: boolean | undefined, perRecord: boolean): void {
   if (json) return print(verdict, true);
@@ -47,11 +48,14 @@ export function registerLogCommands(program: Command): void {
     .action(async (options: { config?: string; json?: boolean }) => {
       const ctx = await openCliContext(options.config);
       try {
-        const verdict = await verifyStoredLog(ctx.store, {
-          checkpointSigners: ctx.checkpointSigners,
-          sealer: bodySealerOf(ctx.config, false),
-          tsaCertificate: tsaCertificateOf(ctx.config),
-        });
+        const verdict = await withProgress((progress) =>
+          verifyStoredLog(ctx.store, {
+            checkpointSigners: ctx.checkpointSigners,
+            sealer: bodySealerOf(ctx.config, false),
+            tsaCertificate: tsaCertificateOf(ctx.config),
+            onProgress: progress.phase('verifying records'),
+          }),
+        );
         report(verdict, options.json, false);
         if (!verdict.ok) process.exitCode = 1;
       } finally {
@@ -75,17 +79,26 @@ export function registerLogCommands(program: Command): void {
       const ctx = await openCliContext(options.config);
       try {
         const read = (file: string) => readFileSync(file, 'utf8');
-        const written = await exportArchive(
-          ctx.store,
-          { from, to },
-          {
-            certificates: ctx.config.pki.trustedCaFiles.map(read),
-            crls: ctx.config.pki.crlFiles.map(read),
-          },
-          options.out,
-          bodySealerOf(ctx.config, false),
-        );
-        const verdict = verifyArchiveFile(options.out, ctx.checkpointSigners, tsaCertificateOf(ctx.config));
+        const { written, verdict } = await withProgress(async (progress) => {
+          const written = await exportArchive(
+            ctx.store,
+            { from, to },
+            {
+              certificates: ctx.config.pki.trustedCaFiles.map(read),
+              crls: ctx.config.pki.crlFiles.map(read),
+            },
+            options.out,
+            bodySealerOf(ctx.config, false),
+            progress.phase('exporting records'),
+          );
+          const verdict = verifyArchiveFile(
+            options.out,
+            ctx.checkpointSigners,
+            tsaCertificateOf(ctx.config),
+            progress.phase('verifying the archive'),
+          );
+          return { written, verdict };
+        });
         if (verdict.ok) {
           await registerArchive(
             ctx.store,
@@ -127,7 +140,7 @@ export function registerLogCommands(program: Command): void {
     .option('--json')
     .option('-q, --quiet', 'only the summary, not a line per record')
     .action(
-      (
+      async (
         file: string,
         options: {
           config?: string;
@@ -147,7 +160,9 @@ export function registerLogCommands(program: Command): void {
             )
           : loadCheckpointSigners(config);
         const tsa = options.tsaCert ? readFileSync(options.tsaCert, 'utf8') : tsaCertificateOf(config);
-        const verdict = verifyArchiveFile(file, signers, tsa);
+        const verdict = await withProgress((progress) =>
+          verifyArchiveFile(file, signers, tsa, progress.phase('verifying records')),
+        );
         report(verdict, options.json, !options.quiet);
         if (!verdict.ok) process.exitCode = 1;
       },

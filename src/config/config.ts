@@ -10,63 +10,98 @@ import { packageFile } from './package-root.js';
 
 export const ConfigSchema = z
   .object({
-    host: z.string().default('127.0.0.1'),
-    port: z.coerce.number().int().min(0).max(65535).default(8080),
-    /** Public base URL used in WSDL locations when set; otherwise built from the request's Host. */
-    publicUrl: z.string().url().optional(),
-    /** Gateway processes sharing the port (node cluster); each is a full gateway on the same store. 0: one per core. */
+    host: z.string().default('127.0.0.1').describe('Address to listen on.'),
+    port: z.coerce.number().int().min(0).max(65535).default(8080).describe('Port to listen on.'),
+    publicUrl: z
+      .string()
+      .url()
+      .optional()
+      .describe("Public base URL written into the WSDL's addresses; by default the one the client used."),
     workers: z.coerce
       .number()
       .int()
       .min(0)
       .max(64)
       .default(0)
+      .describe(
+        'Gateway processes sharing the port (node cluster); each is a full gateway on the same store. 0: one per core.',
+      )
       .transform((n) => n || availableParallelism()),
-    logLevel: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
-    /** TLS, mutual TLS, trusted proxy, slow-client deadlines and rate limits: `config/http.ts`. */
-    http: HttpSettingsSchema.prefault({}),
+    logLevel: z.enum(['error', 'warn', 'info', 'debug']).default('info').describe('Least level logged.'),
+    http: HttpSettingsSchema.prefault({}).describe(
+      'TLS, mutual TLS, trusted proxy, slow-client deadlines and request limits per client address.',
+    ),
     store: z
       .object({
-        /** `postgres://…` selects PostgreSQL; otherwise the SQLite file below. */
-        databaseUrl: z.string().optional(),
-        sqliteFile: z.string().default('data/gateway.db'),
-        /** PostgreSQL schema to work in (created if missing); several instances share one by naming it. */
+        databaseUrl: z
+          .string()
+          .optional()
+          .describe('`postgres://…` selects PostgreSQL; otherwise the SQLite file below.'),
+        sqliteFile: z
+          .string()
+          .default('data/gateway.db')
+          .describe('The SQLite file (WAL mode), created and migrated on first start.'),
         schema: z
           .string()
           .regex(/^[a-z_][a-z0-9_]{0,62}$/)
-          .optional(),
+          .optional()
+          .describe(
+            'PostgreSQL schema to work in (created if missing); instances sharing queues name the same one.',
+          ),
       })
       .strict()
-      .default({ sqliteFile: 'data/gateway.db' }),
+      .default({ sqliteFile: 'data/gateway.db' })
+      .describe('Where the gateway keeps its state: SQLite by default, PostgreSQL when a URL is given.'),
     limits: z
       .object({
         maxBodyBytes: z.coerce
           .number()
           .int()
           .positive()
-          .default(5 * 1024 * 1024),
-        maxDepth: z.coerce.number().int().positive().default(64),
-        maxAttributes: z.coerce.number().int().positive().default(256),
-        /** Elements and comments per message: bounds the time a body can cost before its signature is checked. */
-        maxNodes: z.coerce.number().int().positive().default(100_000),
-        /**
-         * Bytes of an oversize body read and discarded before its fault is sent, so clients that write the whole
-         * body before reading see the fault; past this the connection is closed unread.
-         */
+          .default(5 * 1024 * 1024)
+          .describe('Largest accepted request body (after gzip or deflate is inflated).'),
+        maxDepth: z.coerce.number().int().positive().default(64).describe('Deepest element nesting.'),
+        maxAttributes: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(256)
+          .describe('Most attributes on one element.'),
+        maxNodes: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(100_000)
+          .describe(
+            'Most elements and comments in one message: bounds the time a body can cost before its signature ' +
+              'is checked (about 10 µs a node to build the tree).',
+          ),
         discardBodyBytes: z.coerce
           .number()
           .int()
           .nonnegative()
-          .default(64 * 1024 * 1024),
-        /** Total size of one message's attachments, decoded (AttachmentSizeLimitExceeded past it). */
+          .default(64 * 1024 * 1024)
+          .describe(
+            'Bytes of an oversize body read and discarded before its 413 fault is sent, so clients that write ' +
+              'the whole body before reading see the fault; past this the connection is closed unread.',
+          ),
         maxAttachmentBytes: z.coerce
           .number()
           .int()
           .positive()
-          .default(4 * 1024 * 1024),
-        /** Seconds to let in-flight exchanges finish after SIGTERM. */
-        shutdownGraceSeconds: z.coerce.number().positive().default(10),
-        providerTimeoutMs: z.coerce.number().int().positive().default(10_000),
+          .default(4 * 1024 * 1024)
+          .describe("Total decoded size of one message's attachments (AttachmentSizeLimitExceeded past it)."),
+        shutdownGraceSeconds: z.coerce
+          .number()
+          .positive()
+          .default(10)
+          .describe('How long SIGTERM lets in-flight exchanges finish.'),
+        providerTimeoutMs: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(10_000)
+          .describe("Deadline for a provider's answer."),
       })
       .strict()
       .default({
@@ -78,163 +113,304 @@ export const ConfigSchema = z
         maxNodes: 100_000,
         shutdownGraceSeconds: 10,
         providerTimeoutMs: 10_000,
-      }),
-    /**
-     * The sample PKI and sample participants, for trying the gateway. On unless the configuration names its own
-     * trusted CAs; off, nothing sample is seeded or trusted and `pki` must name the gateway's own files.
-     */
-    samples: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).optional(),
+      })
+      .describe('Limits on what one request may cost.'),
+    samples: z
+      .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+      .optional()
+      .describe(
+        'The sample PKI and sample participants, for trying the gateway. On unless `pki.trustedCaFiles` is ' +
+          "set; off, nothing sample is seeded or trusted and `pki` must name the gateway's own files " +
+          '(docs/command-line.md).',
+      ),
     pki: z
       .object({
-        /** Default with samples on: the sample RSA and GOST CAs shipped with the package. */
-        trustedCaFiles: z.array(z.string()).optional(),
-        crlFiles: z.array(z.string()).optional(),
-        gatewayCertificate: z.string().optional(),
-        gatewayKey: z.string().optional(),
-        /** Certificates the gateway signed with before a key change: checkpoints they signed still count. */
-        formerGatewayCertificates: z.array(z.string()).default([]),
-        /** Refuse a certificate whose issuing CA has no CRL in the trust store (`CrlIsNotFound`). */
-        requireCrl: z.boolean().default(false),
-        /** How often the CRL files are looked at; changed files are read again with no restart. 0: never. */
-        crlRefreshSeconds: z.coerce.number().min(0).default(60),
+        trustedCaFiles: z
+          .array(z.string())
+          .optional()
+          .describe(
+            'Trusted CA certificates (PEM). With samples on, the sample RSA and GOST CAs shipped with the ' +
+              'package are trusted beside these.',
+          ),
+        crlFiles: z
+          .array(z.string())
+          .optional()
+          .describe(
+            'CRLs of those CAs. With samples on and none named: the sample CRLs; named ones replace them.',
+          ),
+        gatewayCertificate: z
+          .string()
+          .optional()
+          .describe(
+            "The gateway's signing certificate (RSA or GOST); with samples on, the package's " +
+              '`certs-sample/gateway.crt.pem`; required with samples off.',
+          ),
+        gatewayKey: z
+          .string()
+          .optional()
+          .describe(
+            "The gateway's signing key (PKCS#8 PEM); with samples on, the package's " +
+              '`certs-sample/gateway.key.pem`; required with samples off.',
+          ),
+        formerGatewayCertificates: z
+          .array(z.string())
+          .default([])
+          .describe(
+            'Certificates the gateway signed with before a key change: checkpoints they signed still count.',
+          ),
+        requireCrl: z
+          .boolean()
+          .default(false)
+          .describe('Refuse a certificate whose issuing CA has no CRL in the trust store (`CrlIsNotFound`).'),
+        crlRefreshSeconds: z.coerce
+          .number()
+          .min(0)
+          .default(60)
+          .describe(
+            'How often the CRL files are looked at; changed files are read again with no restart. 0: never.',
+          ),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("The trust store and the gateway's own key."),
     messageLog: z
       .object({
-        enabled: z.boolean().default(true),
-        /** An exchange that cannot be recorded is refused (SMEVFailure) rather than answered unlogged. */
-        failClosed: z.boolean().default(true),
-        /** This gateway's chain; defaults to host name and port. Two running gateways must never share one. */
-        instanceId: z.string().min(1).max(100).optional(),
-        checkpointEvery: z.coerce.number().int().positive().default(1000),
-        /** Every record is covered by a signed checkpoint within this many seconds of being written. */
-        checkpointSeconds: z.coerce.number().positive().default(10),
-        /**
-         * Payload namespaces whose bodies are kept, for exchanges whose sender was verified; every other body
-         * (personal data, unknown payloads, unauthenticated traffic) is left out and only its digest is kept.
-         */
-        keepBodiesFor: z.array(z.string()).default(['urn://smev-gateway/services/ping/1.0']),
-        /** Bodies sealed at rest with AES-256-GCM: docs/message-log.md. */
+        enabled: z.boolean().default(true).describe('Record every exchange.'),
+        failClosed: z
+          .boolean()
+          .default(true)
+          .describe(
+            'An exchange that cannot be recorded is refused (SMEVFailure) rather than answered unlogged.',
+          ),
+        instanceId: z
+          .string()
+          .min(1)
+          .max(100)
+          .optional()
+          .describe(
+            "This gateway's chain; by default host name and port. Two running gateways must never share one.",
+          ),
+        checkpointEvery: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(1000)
+          .describe('A signed checkpoint over the chain head after this many records.'),
+        checkpointSeconds: z.coerce
+          .number()
+          .positive()
+          .default(10)
+          .describe(
+            'Every record is covered by a signed checkpoint within this many seconds of being written.',
+          ),
+        keepBodiesFor: z
+          .array(z.string())
+          .default(['urn://smev-gateway/services/ping/1.0'])
+          .describe(
+            'Payload namespaces whose bodies are kept, for exchanges whose sender was verified; every other body ' +
+              '(personal data, unknown payloads, unauthenticated traffic) is left out and only its digest is kept.',
+          ),
         sealing: z
           .object({
-            enabled: z.boolean().default(true),
-            /** The key that seals new bodies; default `message-log.key` beside the SQLite file (made on first start). */
-            keyFile: z.string().min(1).optional(),
-            /** Keys of earlier rotations, kept to open older bodies. */
-            formerKeyFiles: z.array(z.string().min(1)).default([]),
+            enabled: z.boolean().default(true).describe('Seal bodies at rest with AES-256-GCM.'),
+            keyFile: z
+              .string()
+              .min(1)
+              .optional()
+              .describe(
+                'The key that seals new bodies; by default `message-log.key` beside the SQLite file (made on first start).',
+              ),
+            formerKeyFiles: z
+              .array(z.string().min(1))
+              .default([])
+              .describe('Keys of earlier rotations, kept to open older bodies.'),
           })
           .strict()
-          .prefault({}),
-        /** RFC 3161 time-stamps on checkpoints from a TSA: docs/message-log.md. Absent `url`: none. */
+          .prefault({})
+          .describe('Bodies sealed at rest (docs/message-log.md).'),
         timestamping: z
           .object({
-            url: z.string().url().optional(),
-            /** The TSA's certificate (PEM), to check its tokens; required with `url`. */
-            tsaCertificate: z.string().min(1).optional(),
-            /** How long exchanges go on while the TSA cannot be reached; then they are refused. */
+            url: z
+              .string()
+              .url()
+              .optional()
+              .describe('The TSA to ask; absent, checkpoints carry no time-stamp.'),
+            tsaCertificate: z
+              .string()
+              .min(1)
+              .optional()
+              .describe("The TSA's certificate (PEM), to check its tokens; required with `url`."),
             graceSeconds: z.coerce
               .number()
               .positive()
-              .default(4 * 3600),
-            timeoutMs: z.coerce.number().int().positive().default(5000),
+              .default(4 * 3600)
+              .describe('How long exchanges go on while the TSA cannot be reached; then they are refused.'),
+            timeoutMs: z.coerce
+              .number()
+              .int()
+              .positive()
+              .default(5000)
+              .describe("Deadline for the TSA's answer."),
           })
           .strict()
           .refine((t) => t.url === undefined || t.tsaCertificate !== undefined, {
             message: 'a TSA url needs tsaCertificate: the certificate its tokens are checked with',
             path: ['tsaCertificate'],
           })
-          .prefault({}),
+          .prefault({})
+          .describe('RFC 3161 time-stamps on checkpoints from a TSA (docs/message-log.md).'),
         retentionDays: z.coerce
           .number()
           .int()
           .positive()
-          .default(5 * 365 + 1),
-        /** How often the gateway removes records past retention that a verified archive holds. */
-        retentionSweepMinutes: z.coerce.number().positive().default(60),
-        /** Below this much free disk space the log keeps digests only (no bodies), and /health says so. */
+          .default(5 * 365 + 1)
+          .describe('How long records stay in the store (removed only once a verified archive holds them).'),
+        retentionSweepMinutes: z.coerce
+          .number()
+          .positive()
+          .default(60)
+          .describe('How often the gateway removes records past retention that a verified archive holds.'),
         minFreeBytes: z.coerce
           .number()
           .int()
           .min(0)
-          .default(1024 * 1024 * 1024),
+          .default(1024 * 1024 * 1024)
+          .describe(
+            'Below this much free disk space the log keeps digests only (no bodies), and /health says so.',
+          ),
       })
       .strict()
-      .prefault({}),
-    /** What a participant receives on registration: its QR code (a link) by e-mail over SMTP. */
+      .prefault({})
+      .describe('The signed message log (docs/message-log.md).'),
     registration: z
       .object({
-        /** Base of the link the QR code opens (the registry code is appended); default `<publicUrl>/registry/`. */
-        qrLinkBase: z.string().url().optional(),
-        /** The SMTP server the registration letter goes through; no letter is sent without it. */
+        qrLinkBase: z
+          .string()
+          .url()
+          .optional()
+          .describe(
+            'Base of the link the QR code opens (the registry code is appended); by default `<publicUrl>/registry/`.',
+          ),
         mail: z
           .object({
-            host: z.string().min(1),
-            port: z.coerce.number().int().min(1).max(65535).default(25),
-            /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
-            secure: z.boolean().default(false),
-            /** Refuse to send unless the server upgrades to TLS with STARTTLS. */
-            requireTls: z.boolean().default(false),
-            user: z.string().optional(),
-            password: z.string().optional(),
-            from: z.string().email(),
-            timeoutMs: z.coerce.number().int().positive().default(10_000),
+            host: z.string().min(1).describe('The SMTP server.'),
+            port: z.coerce.number().int().min(1).max(65535).default(25).describe('Its port.'),
+            secure: z
+              .boolean()
+              .default(false)
+              .describe('TLS from the start (port 465); otherwise STARTTLS when the server offers it.'),
+            requireTls: z
+              .boolean()
+              .default(false)
+              .describe('Refuse to send unless the server upgrades to TLS with STARTTLS.'),
+            user: z.string().optional().describe('SMTP user name.'),
+            password: z.string().optional().describe('SMTP password.'),
+            from: z.string().email().describe('Sender address of the letter.'),
+            timeoutMs: z.coerce
+              .number()
+              .int()
+              .positive()
+              .default(10_000)
+              .describe('Deadline for the SMTP exchange.'),
           })
           .strict()
-          .optional(),
+          .optional()
+          .describe('The SMTP server the registration letter goes through; no letter is sent without it.'),
       })
       .strict()
-      .prefault({}),
-    /** Settings of the built-in services, one section each (`certificates`, `cards`, `tests`), checked by the service. */
-    services: z.record(z.string(), z.unknown()).default({}),
+      .prefault({})
+      .describe('What a participant receives on registration: its QR code (a link) by e-mail over SMTP.'),
+    services: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe(
+        'Settings of the services behind the gateway, one section each (`cards`, `tests`, `remote`, or a ' +
+          "provider module's own), each checked by the service that reads it.",
+      ),
     replay: z
       .object({
-        /** Accepted distance between a MessageID's UUID time and the gateway clock. */
-        windowSeconds: z.coerce.number().int().positive().default(300),
+        windowSeconds: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(300)
+          .describe("Accepted distance between a MessageID's UUID time and the gateway clock."),
       })
       .strict()
-      .default({ windowSeconds: 300 }),
-    /** The queued operations (SendRequest … GetStatus): timeouts, lifetimes and quotas. */
+      .default({ windowSeconds: 300 })
+      .describe('Replay protection.'),
     queue: z
       .object({
-        /** A handed-out message not acknowledged within this time is handed out again. */
-        visibilityTimeoutSeconds: z.coerce.number().positive().default(60),
-        /** A queued message leaves the queue (expired) after this time, or at its own EOL when earlier. */
+        visibilityTimeoutSeconds: z.coerce
+          .number()
+          .positive()
+          .default(60)
+          .describe('A handed-out message not acknowledged within this time is handed out again.'),
         lifetimeSeconds: z.coerce
           .number()
           .positive()
-          .default(24 * 3600),
-        /** Open requests one recipient system may hold (DestinationOverflow beyond it); 0: no limit. */
-        maxDepth: z.coerce.number().int().min(0).default(10_000),
-        /**
-         * Requests per second per sending system over every operation, Call included, shared by every instance
-         * on the store; 0: no limit.
-         */
-        ratePerSecond: z.coerce.number().min(0).default(0),
-        /** Bucket size of the rate quota: how many requests may come at once. */
-        rateBurst: z.coerce.number().int().positive().default(100),
-        /** Status notices for GetStatus. */
-        statusNotices: z.boolean().default(true),
-        /** Seconds between expiry sweeps. */
-        expirySweepSeconds: z.coerce.number().positive().default(5),
-        /** Final messages are kept this long (Ack retries, TargetMessageIsNotFound answers). */
+          .default(24 * 3600)
+          .describe(
+            'A queued message leaves the queue (expired) after this time, or at its own EOL when earlier.',
+          ),
+        maxDepth: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .default(10_000)
+          .describe(
+            'Open requests one recipient system may hold (DestinationOverflow beyond it); 0: no limit.',
+          ),
+        ratePerSecond: z.coerce
+          .number()
+          .min(0)
+          .default(0)
+          .describe(
+            'Requests per second per sending system over every operation, Call included, shared by every ' +
+              'instance on the store (one store write per request while on); 0: no limit.',
+          ),
+        rateBurst: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(100)
+          .describe('Bucket size of the rate quota: how many requests may come at once.'),
+        statusNotices: z.boolean().default(true).describe('Status notices for GetStatus.'),
+        expirySweepSeconds: z.coerce
+          .number()
+          .positive()
+          .default(5)
+          .describe('Seconds between expiry sweeps.'),
         retainSeconds: z.coerce
           .number()
           .positive()
-          .default(24 * 3600),
-        /** Concurrent hosted-provider calls of this instance's worker; 0 turns the worker off. */
-        workerConcurrency: z.coerce.number().int().min(0).default(4),
-        /**
-         * How soon an idle worker looks again for hosted requests. Each look that finds none doubles the wait, up
-         * to `workerIdleMs`; a request queued through this instance wakes the worker at once, so the longer wait
-         * only delays requests that another instance queued and left.
-         */
-        workerPollMs: z.coerce.number().int().positive().default(50),
-        /** The longest wait between two looks of an idle worker. */
-        workerIdleMs: z.coerce.number().int().positive().default(1000),
+          .default(24 * 3600)
+          .describe('Final messages are kept this long (Ack retries, TargetMessageIsNotFound answers).'),
+        workerConcurrency: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .default(4)
+          .describe("Concurrent hosted-provider calls of this instance's worker; 0 turns the worker off."),
+        workerPollMs: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(50)
+          .describe(
+            'How soon an idle worker looks again for hosted requests. Each look that finds none doubles the wait, ' +
+              'up to `workerIdleMs`; a request queued through this instance wakes the worker at once.',
+          ),
+        workerIdleMs: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(1000)
+          .describe('The longest wait between two looks of an idle worker.'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('The queued operations (SendRequest … GetStatus): timeouts, lifetimes and quotas.'),
   })
   .strict();
 
@@ -316,7 +492,7 @@ function withSamples(parsed: ParsedConfig): GatewayConfig {
 }
 
 /** Environment variables that override the file, by the dotted setting they set. */
-const ENVIRONMENT: Record<string, string> = {
+export const ENVIRONMENT: Readonly<Record<string, string>> = {
   HOST: 'host',
   PORT: 'port',
   PUBLIC_URL: 'publicUrl',

@@ -6,15 +6,23 @@ import { z } from 'zod';
 
 const TlsSettingsSchema = z
   .object({
-    /** The server's certificate (PEM; intermediates may follow it in the same file) and its private key. */
-    cert: z.string().min(1),
-    key: z.string().min(1),
-    /** Mutual TLS: every client must present a certificate chaining to one of `clientCaFiles`. */
-    requireClientCert: z.boolean().default(false),
-    clientCaFiles: z.array(z.string().min(1)).default([]),
-    /** CRLs checked for client certificates; when given, every CA of `clientCaFiles` needs a current one. */
-    clientCrlFiles: z.array(z.string().min(1)).default([]),
-    minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+    cert: z
+      .string()
+      .min(1)
+      .describe("The server's certificate (PEM; intermediates may follow it in the same file)."),
+    key: z.string().min(1).describe("The server certificate's private key (PEM)."),
+    requireClientCert: z
+      .boolean()
+      .default(false)
+      .describe('Mutual TLS: every client must present a certificate chaining to one of `clientCaFiles`.'),
+    clientCaFiles: z.array(z.string().min(1)).default([]).describe('CAs client certificates must chain to.'),
+    clientCrlFiles: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'CRLs checked for client certificates; when given, every CA of `clientCaFiles` needs a current one.',
+      ),
+    minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2').describe('Oldest TLS version accepted.'),
   })
   .strict()
   .refine((tls) => !tls.requireClientCert || tls.clientCaFiles.length > 0, {
@@ -24,11 +32,6 @@ const TlsSettingsSchema = z
 
 export const HttpSettingsSchema = z
   .object({
-    /**
-     * Which proxies may name the client in X-Forwarded-For (express's `trust proxy`): a hop count, or addresses and
-     * subnets (`loopback`, `10.0.0.0/8`, …). Off by default: the client is the peer of the TCP connection. `true`
-     * (trust anyone) is refused, since any client could then choose its own address.
-     */
     trustProxy: z
       .union([
         z.literal(false),
@@ -36,35 +39,63 @@ export const HttpSettingsSchema = z
         z.string().min(1),
         z.array(z.string().min(1)).min(1),
       ])
-      .default(false),
-    /** Deadline for a request's headers, counted from its first byte (or from the connection for the first one). */
-    headersTimeoutMs: z.coerce.number().int().positive().default(15_000),
-    /** Deadline for the whole request, headers and body. */
-    requestTimeoutMs: z.coerce.number().int().positive().default(60_000),
-    /** How long an idle keep-alive connection stays open. */
-    keepAliveTimeoutMs: z.coerce.number().int().positive().default(5_000),
-    /** Largest total size of a request's headers; more is answered 431. */
+      .default(false)
+      .describe(
+        "Which proxies may name the client in X-Forwarded-For (express's `trust proxy`): a hop count, or " +
+          'addresses and subnets (`loopback`, `10.0.0.0/8`, …). Off by default: the client is the peer of the TCP ' +
+          'connection. `true` (trust anyone) is refused, since any client could then choose its own address.',
+      ),
+    headersTimeoutMs: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(15_000)
+      .describe(
+        "Deadline for a request's headers, counted from its first byte (or from the connection for the first " +
+          'one); TLS handshakes must finish within it too.',
+      ),
+    requestTimeoutMs: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(60_000)
+      .describe('Deadline for the whole request, headers and body (408 past it).'),
+    keepAliveTimeoutMs: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(5_000)
+      .describe('How long an idle keep-alive connection stays open.'),
     maxHeaderBytes: z.coerce
       .number()
       .int()
       .min(1024)
       .max(1024 * 1024)
-      .default(16_384),
+      .default(16_384)
+      .describe("Largest total size of a request's headers; more is answered 431."),
     rateLimit: z
       .object({
-        windowSeconds: z.coerce.number().int().positive().default(60),
-        /**
-         * Requests to `/ws` per window from one client address; 0 turns the limit off. On by default, so that one
-         * source cannot fill the message log.
-         */
-        soap: z.coerce.number().int().min(0).default(6000),
-        /** Requests to the admin API per window from one client address; 0 turns the limit off. */
-        admin: z.coerce.number().int().min(0).default(600),
+        windowSeconds: z.coerce.number().int().positive().default(60).describe('Counting window.'),
+        soap: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .default(6000)
+          .describe(
+            'Requests to `/ws` per window from one client address; 0 turns the limit off. On by default, so ' +
+              'that one source cannot fill the message log.',
+          ),
+        admin: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .default(600)
+          .describe('Requests to the admin API per window from one client address; 0 turns the limit off.'),
       })
       .strict()
-      .prefault({}),
-    /** Serve HTTPS when set. */
-    tls: TlsSettingsSchema.optional(),
+      .prefault({})
+      .describe('Request limits per client address, counted per gateway process.'),
+    tls: TlsSettingsSchema.optional().describe('Serve HTTPS when set.'),
   })
   .strict()
   .refine((http) => http.headersTimeoutMs <= http.requestTimeoutMs, {

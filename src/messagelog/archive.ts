@@ -34,6 +34,8 @@ export async function exportArchive(
   file: string,
   /** With the key, bodies are written in plain text; without it they stay sealed and the archive says so. */
   sealer?: BodySealer,
+  /** Told after each record is read into the archive: how many of how many. */
+  onProgress?: (done: number, total: number) => void,
 ): Promise<{ records: number; checkpoints: number; sha256: string; sealed: boolean }> {
   const inRange = await store.db
     .selectFrom('message_log')
@@ -73,7 +75,11 @@ export async function exportArchive(
     );
   });
   const problems: string[] = [];
-  const opened = records.map((r) => (sealer ? openBodies(numeric(r), sealer, problems) : numeric(r)));
+  const opened = records.map((r, index) => {
+    const record = sealer ? openBodies(numeric(r), sealer, problems) : numeric(r);
+    onProgress?.(index + 1, records.length);
+    return record;
+  });
   if (problems.length) throw new Error(`the store's sealed bodies do not open: ${problems[0] ?? ''}`);
   const sealed = opened.some(
     (r) =>
@@ -138,8 +144,14 @@ export function verifyArchiveFile(
   file: string,
   checkpointSigners?: CertificateCheck,
   tsaCertificate?: string,
+  onProgress?: (done: number, total: number) => void,
 ): ChainVerdict {
-  return verifyArchive(JSON.parse(readFileSync(file, 'utf8')) as unknown, checkpointSigners, tsaCertificate);
+  return verifyArchive(
+    JSON.parse(readFileSync(file, 'utf8')) as unknown,
+    checkpointSigners,
+    tsaCertificate,
+    onProgress,
+  );
 }
 
 /**
@@ -152,6 +164,8 @@ export function verifyArchive(
   checkpointSigners?: CertificateCheck,
   /** The TSA's certificate (PEM), from outside the archive: the checkpoints' tokens are checked with it. */
   tsaCertificate?: string,
+  /** Told after each record checked: how many of how many. */
+  onProgress?: (done: number, total: number) => void,
 ): ChainVerdict {
   const archive = value as Partial<Archive>;
   if (
@@ -171,6 +185,7 @@ export function verifyArchive(
     // An archive starts mid-chain: its first record's link is taken as given, and checkpoints anchor the rest.
     startOf: (_instance, first) => ({ seq: Number(first.seq) - 1, hash: first.prev_hash }),
     checkRecord: (record) => messageSignatureProblems(record, trust),
+    ...(onProgress ? { onProgress } : {}),
   });
 }
 

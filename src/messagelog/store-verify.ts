@@ -11,6 +11,8 @@ export interface StoredLogChecks {
   readonly sealer?: BodySealer | undefined;
   /** The TSA's certificate (PEM), to check the checkpoints' time-stamp tokens. */
   readonly tsaCertificate?: string | undefined;
+  /** Told after each record checked: how many of how many. */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
 export async function verifyStoredLog(store: Store, checks: StoredLogChecks = {}): Promise<ChainVerdict> {
@@ -24,6 +26,7 @@ export async function verifyStoredLog(store: Store, checks: StoredLogChecks = {}
     ...(checks.checkpointSigners ? { checkpointSigners: checks.checkpointSigners } : {}),
     ...(checks.sealer ? { sealer: checks.sealer } : {}),
     ...(checks.tsaCertificate ? { tsaCertificate: checks.tsaCertificate } : {}),
+    ...(checks.onProgress ? { onProgress: checks.onProgress } : {}),
     startOf: (instance) => {
       const cut = checkpoints.filter((c) => c.instance_id === instance && c.kind === 'cut').at(-1);
       return cut ? { seq: Number(cut.seq), hash: cut.head_hash } : undefined;

@@ -52,6 +52,8 @@ export interface ChainInput {
   readonly sealer?: BodySealer;
   /** Extra per-record checks (e.g. the messages' own signatures in an archive), on the opened bodies. */
   readonly checkRecord?: (record: MessageRecord) => string[];
+  /** Told after each record: how many are checked of how many (a terminal shows it; see cli/progress.ts). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export function verifyChains(input: ChainInput): ChainVerdict {
@@ -64,6 +66,7 @@ export function verifyChains(input: ChainInput): ChainVerdict {
     firstBroken ??= { instance, seq, problem };
   };
 
+  let checked = 0;
   const byInstance = new Map<string, MessageRecord[]>();
   for (const record of input.records) {
     const list = byInstance.get(record.instance_id) ?? [];
@@ -104,6 +107,7 @@ export function verifyChains(input: ChainInput): ChainVerdict {
       own.push(...(input.checkRecord?.(opened) ?? []));
       for (const problem of own) blame(instance, seq, problem);
       perRecord.push({ instance, seq, ok: own.length === 0, problems: own });
+      input.onProgress?.(++checked, input.records.length);
       hashes.set(seq, record.hash);
       previous = record.hash;
       expectedSeq = seq + 1;

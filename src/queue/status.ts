@@ -1,5 +1,5 @@
 /**
- * What a consumer is told about its request (GetStatus), in SMEV 3's StatusCategory values. The README's
+ * What a consumer is told about its request (GetStatus), in SMEV 3's StatusCategory values. docs/protocol.md's
  * "Queued exchange" section shows the same mapping.
  */
 export type StatusChange =

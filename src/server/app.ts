@@ -5,6 +5,7 @@ import type { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import type { HttpSettings } from '../config/http.js';
 import { adminApi, type AdminApiParts } from './admin-api.js';
+import { apiPage } from './api-page.js';
 import { healthHandler } from './health.js';
 import { registryEntries } from './registry-entries.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -33,6 +34,7 @@ export function createApp(parts: AppParts): Express {
   app.use(sourceRateLimits(parts.http, parts.log));
   app.use(soapEndpoint(parts));
   app.use('/api/v1', adminApi(parts));
+  app.use('/api/docs', apiPage());
   app.use('/registry', registryEntries(parts.registry));
 
   app.get('/health', healthHandler(parts));

@@ -2,10 +2,15 @@
  * Security headers (helmet). SOAP answers (POST /ws) stay plain: only `X-Content-Type-Options: nosniff` (and HSTS
  * over HTTPS), since SOAP clients are no browsers and want nothing else. Everything else the gateway serves (the
  * admin API, the WSDL and schemas, health, metrics) is data, never a page: a policy that lets nothing load or frame
- * it, plus helmet's other defaults; admin API answers are also never cached.
+ * it, plus helmet's other defaults; admin API answers are also never cached. The one page, the admin API's
+ * (`/api/docs`), relaxes that policy by its own stylesheet only: no script, no inline style, nothing from elsewhere.
  */
 import express, { type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
+
+/** The policy of the gateway's one HTML page: its stylesheet from the gateway itself, nothing else. */
+export const PAGE_POLICY =
+  "default-src 'none';style-src 'self';base-uri 'none';form-action 'none';frame-ancestors 'none'";
 
 export interface SecurityHeaderOptions {
   /** Served over TLS: send Strict-Transport-Security. */

@@ -1,13 +1,15 @@
 /**
  * What the fuzz properties share: how many cases to run (`FUZZ_RUNS`) and with which seed (`FUZZ_SEED`), the time
  * limit every case must keep, watching the process for unhandled rejections and uncaught exceptions, and the
- * gateway's error log (an error there means a message reached an internal failure instead of a client fault).
+ * gateway's error log (an error there means a message reached an internal failure instead of a client fault). The
+ * long run (`npm run fuzz`) shows each property's cases on a terminal as they go.
  */
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import winston from 'winston';
+import { Progress, type ProgressStream } from '../../src/cli/progress.js';
 import { GatewayFault } from '../../src/soap/faults.js';
 import type { TestGateway } from '../support/gateway.js';
 
@@ -23,12 +25,32 @@ export function fuzzRuns(bounded: number): number {
 /** fast-check parameters: the run count, and `FUZZ_SEED` (and `FUZZ_PATH`) to replay a reported failure. */
 export function fuzzParameters<T>(bounded: number): fc.Parameters<T> {
   const seed = Number(process.env.FUZZ_SEED);
+  const numRuns = fuzzRuns(bounded);
+  // fc.afterEach's plugin sees no value, so it fits a property of any type.
+  const progress =
+    process.env.FUZZ_RUNS !== undefined ? (caseProgress(numRuns) as unknown as fc.Plugin<T>) : undefined;
   return {
-    numRuns: fuzzRuns(bounded),
+    numRuns,
+    ...(progress ? { plugins: [progress] } : {}),
     ...(process.env.FUZZ_SEED !== undefined && Number.isInteger(seed) ? { seed } : {}),
     // With the seed, the `path` fast-check printed replays the failing case at once.
     ...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}),
   };
+}
+
+/**
+ * A fast-check plugin that shows the cases of one property on a terminal (`fuzz cases: 1,234/20,000 (6%), 41/s`)
+ * and ends its line after the last; silent when the stream is no terminal. Shrinking after a failure runs more
+ * cases than planned: they count as the last.
+ */
+export function caseProgress(total: number, stream?: ProgressStream): fc.Plugin<unknown> {
+  const progress = new Progress(stream ? { stream } : {});
+  let done = 0;
+  return fc.afterEach(() => {
+    done++;
+    progress.update('fuzz cases', Math.min(done, total), total);
+    if (done === total) progress.end();
+  });
 }
 
 /**

@@ -13,8 +13,21 @@ import { z } from 'zod';
 
 export const CardsSettingsSchema = z
   .object({
-    panHmacSecret: z.string().min(32, 'panHmacSecret must be at least 32 characters long').optional(),
-    seedSamples: z.boolean().optional(),
+    panHmacSecret: z
+      .string()
+      .min(32, 'panHmacSecret must be at least 32 characters long')
+      .optional()
+      .describe(
+        'Key of the HMAC-SHA256 that replaces card and SNILS numbers in the register. Keep it outside the ' +
+          'database; absent, the service generates one on first start, keeps it in its own table and warns.',
+      ),
+    seedSamples: z
+      .boolean()
+      .optional()
+      .describe(
+        'Put the sample cards of examples/cards/ in the register on first start; by default only when no ' +
+          'secret is configured.',
+      ),
   })
   .strict();
 

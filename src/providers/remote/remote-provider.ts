@@ -60,22 +60,73 @@ const MESSAGE_TYPE_KEY = /^\{[^{}\s]+\}[A-Za-z_][\w.-]*$/;
  */
 export const RemoteSettingsSchema = z
   .object({
-    messageTypes: z.array(z.string().regex(MESSAGE_TYPE_KEY, 'must be {namespace}localName')).default([]),
+    messageTypes: z
+      .array(z.string().regex(MESSAGE_TYPE_KEY, 'must be {namespace}localName'))
+      .default([])
+      .describe(
+        'Message types remote routes may carry, as `{namespace}localName` (their schemas must be in the schema set).',
+      ),
     idempotentMessageTypes: z
       .array(z.string().regex(MESSAGE_TYPE_KEY, 'must be {namespace}localName'))
-      .default([]),
-    timeoutMs: z.number().int().positive().optional(),
-    maxAnswerBytes: z.number().int().positive().optional(),
-    retries: z.number().int().min(0).max(5).optional(),
-    retryBaseDelayMs: z.number().int().min(0).max(10_000).optional(),
-    retryMaxDelayMs: z.number().int().min(0).max(60_000).optional(),
+      .default([])
+      .describe('Message types safe to send twice: only these are retried after a connection error.'),
+    timeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        'Own time limit per call, on top of the exchange deadline; by default `limits.providerTimeoutMs`.',
+      ),
+    maxAnswerBytes: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Largest answer body read from an upstream; 5 MiB by default.'),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(5)
+      .optional()
+      .describe('Extra attempts after a connection error; 2 by default.'),
+    retryBaseDelayMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .optional()
+      .describe('First backoff delay, doubled each retry; 100 ms by default.'),
+    retryMaxDelayMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(60_000)
+      .optional()
+      .describe('Longest backoff delay; 1 s by default.'),
     breaker: z
       .object({
-        failureThreshold: z.number().int().positive().optional(),
-        coolDownMs: z.number().int().positive().optional(),
+        failureThreshold: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe(
+            `Consecutive failures that open the circuit; ${DEFAULT_BREAKER.failureThreshold} by default.`,
+          ),
+        coolDownMs: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe(
+            `How long the circuit stays open before one trial call; ${DEFAULT_BREAKER.coolDownMs} ms by default.`,
+          ),
       })
       .strict()
-      .optional(),
+      .optional()
+      .describe('The circuit breaker in front of each upstream.'),
   })
   .strict();
 

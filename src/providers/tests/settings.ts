@@ -16,13 +16,37 @@ export const TestsSettingsSchema = z
           })
           .strict(),
       ])
-      .optional(),
+      .optional()
+      .describe(
+        'How one-time codes and warnings reach the phone: `{"kind":"log"}` (default, for trying the gateway: ' +
+          'logs the code) or `{"kind":"http","url":…,"timeoutMs":…}`.',
+      ),
     /** Days admitted visits (with the visitor's phone or token) are kept for contact tracing. */
-    visitRetentionDays: z.coerce.number().int().positive().max(366).default(DEFAULT_VISIT_RETENTION_DAYS),
+    visitRetentionDays: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(366)
+      .default(DEFAULT_VISIT_RETENTION_DAYS)
+      .describe("Days admitted visits (with the visitor's phone or token) are kept for contact tracing."),
     /** Visits within this many hours of a positive person's visit (same venue) get a warning by SMS. */
-    warningWindowHours: z.coerce.number().int().min(1).max(72).default(2),
+    warningWindowHours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(72)
+      .default(2)
+      .describe(
+        "Visits within this many hours of a positive person's visit (same venue) get a warning by SMS.",
+      ),
     /** SMS (one-time codes and warnings together) one phone receives per hour at most. */
-    smsPerPhonePerHour: z.coerce.number().int().min(1).max(100).default(5),
+    smsPerPhonePerHour: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(5)
+      .describe('SMS (one-time codes and warnings together) one phone receives per hour at most.'),
   })
   .strict();
 
