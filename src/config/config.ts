@@ -187,6 +187,41 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ windowSeconds: 300 }),
+    /**
+     * The attachment store of file-storage attachments (FSAttachmentsList): docs/attachments.md. Files lie in a
+     * folder (default `attachments` beside the SQLite file; several instances must share it), one file per upload.
+     */
+    attachments: z
+      .object({
+        /** The folder; created on start. */
+        dir: z.string().min(1).optional(),
+        /** Largest file one upload may hold (AttachmentSizeLimitExceeded past it). */
+        maxFileBytes: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(512 * 1024 * 1024),
+        /** Total size of the stored files one message may name. */
+        maxMessageBytes: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(1024 * 1024 * 1024),
+        /** An upload no queued message names is removed this long after it was made. */
+        unusedTtlSeconds: z.coerce
+          .number()
+          .positive()
+          .default(24 * 3600),
+        /** How long the download credential handed out with a message (FSAttachment/Password) stays good. */
+        downloadTtlSeconds: z.coerce
+          .number()
+          .positive()
+          .default(24 * 3600),
+        /** Seconds between sweeps that remove unneeded files and expired credentials. */
+        sweepSeconds: z.coerce.number().positive().default(300),
+      })
+      .strict()
+      .prefault({}),
     /** The queued operations (SendRequest … GetStatus): timeouts, lifetimes and quotas. */
     queue: z
       .object({
@@ -312,6 +347,7 @@ const ENVIRONMENT: Record<string, string> = {
   DATABASE_URL: 'store.databaseUrl',
   DATABASE_SCHEMA: 'store.schema',
   SQLITE_FILE: 'store.sqliteFile',
+  ATTACHMENTS_DIR: 'attachments.dir',
   MAX_BODY_BYTES: 'limits.maxBodyBytes',
   SAMPLES: 'samples',
   INSTANCE_ID: 'messageLog.instanceId',

@@ -5,6 +5,8 @@ import type { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import type { HttpSettings } from '../config/http.js';
 import { adminApi, type AdminApiParts } from './admin-api.js';
+import { attachmentsApi } from './attachments-api.js';
+import type { AttachmentStore } from '../attachments/store.js';
 import { healthHandler } from './health.js';
 import { registryEntries } from './registry-entries.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -21,6 +23,8 @@ export interface AppParts extends SoapEndpointParts, Pick<AdminApiParts, 'sealer
   /** The message log's size, the free disk space and whether checkpoints are time-stamped. */
   readonly logHealth?: () => Promise<object>;
   readonly serviceClock?: () => Date;
+  /** The attachment store's upload and download endpoints (`/attachments`); absent: none. */
+  readonly files?: AttachmentStore;
 }
 
 export function createApp(parts: AppParts): Express {
@@ -33,6 +37,7 @@ export function createApp(parts: AppParts): Express {
   app.use(sourceRateLimits(parts.http, parts.log));
   app.use(soapEndpoint(parts));
   app.use('/api/v1', adminApi(parts));
+  if (parts.files) app.use(attachmentsApi({ files: parts.files, registry: parts.registry, log: parts.log }));
   app.use('/registry', registryEntries(parts.registry));
 
   app.get('/health', healthHandler(parts));

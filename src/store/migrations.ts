@@ -7,6 +7,8 @@ import { migration as certificates } from './migrations/0003_certificates.js';
 import { migration as cards } from './migrations/0004_cards.js';
 import { migration as tests } from './migrations/0005_tests.js';
 import { migration as queue } from './migrations/0007_queue.js';
+import { migration as attachmentStore } from './migrations/0013_attachment_store.js';
+import { migration as queueMessageFiles } from './migrations/0014_queue_message_files.js';
 import { migration as regionalRegistry } from './migrations/0020_regional_registry.js';
 import { migration as referenceBooks } from './migrations/0021_reference_books.js';
 import { migration as testsConsents } from './migrations/0022_tests_consents.js';
@@ -286,6 +288,8 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('message_log').dropColumn('request_bytes').execute();
     },
   },
+  '0013_attachment_store': attachmentStore,
+  '0014_queue_message_files': queueMessageFiles,
   '0015_queue_transaction_code': {
     // A request's TransactionCode, echoed as OriginalTransactionCode in the answers to it.
     async up(db: Kysely<unknown>) {
