@@ -80,7 +80,7 @@ export function checkFileName(name: string): string {
         ? 'must not hold / or \\ (a name, not a path)'
         : name === '.' || name === '..' || name.startsWith('..')
           ? 'must not be or begin with ..'
-          : /[\u0000-\u001f\u007f:*?"<>|]/.test(name)
+          : [...name].some((c) => c.charCodeAt(0) < 0x20 || c === '\u007f') || /[:*?"<>|]/.test(name)
             ? 'must not hold control characters or any of : * ? " < > |'
             : name.trim() !== name
               ? 'must not begin or end with whitespace'
@@ -135,7 +135,9 @@ export class AttachmentStore implements FileAttachments {
     store: Store,
     readonly settings: AttachmentStoreSettings,
   ) {
-    this.db = store.db.withTables<{ [T in keyof (AttachmentTables & QueueTables)]: (AttachmentTables & QueueTables)[T] }>();
+    this.db = store.db.withTables<{
+      [T in keyof (AttachmentTables & QueueTables)]: (AttachmentTables & QueueTables)[T];
+    }>();
   }
 
   static async open(store: Store, settings: AttachmentStoreSettings): Promise<AttachmentStore> {
@@ -156,7 +158,11 @@ export class AttachmentStore implements FileAttachments {
   async put(
     owner: string,
     source: Readable,
-    meta: { fileName?: string | undefined; mimeType?: string | undefined; declaredBytes?: number | undefined },
+    meta: {
+      fileName?: string | undefined;
+      mimeType?: string | undefined;
+      declaredBytes?: number | undefined;
+    },
     now: Date,
   ): Promise<StoredFile> {
     const uuid = randomUUID();

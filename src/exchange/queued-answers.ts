@@ -123,12 +123,7 @@ export function writeTakeAnswer(
  * FSAttachmentsList in the handed-out `Request` or `Response`, where the official schema places it: right after
  * MessageMetadata. It stands inside the gateway's signed block, so the credentials come signed by the gateway.
  */
-function writeFsAttachments(
-  doc: Document,
-  add: Add,
-  message: Element,
-  files: readonly FsAttachment[],
-): void {
+function writeFsAttachments(doc: Document, add: Add, message: Element, files: readonly FsAttachment[]): void {
   const metadata = childElements(message).find(
     (e) => e.namespaceURI === NS.types && e.localName === 'MessageMetadata',
   );

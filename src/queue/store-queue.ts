@@ -421,12 +421,7 @@ async function linkFiles(
  * The queued message's MessageID joins the gateway's one seen-set (see exchange/replay-guard), in the queuing
  * transaction: a request queued by SendRequest is then refused by Call, and the reverse, by the same sender.
  */
-async function remember(
-  trx: Transaction<Tables>,
-  sender: string,
-  messageId: string,
-  at: number,
-) {
+async function remember(trx: Transaction<Tables>, sender: string, messageId: string, at: number) {
   const inserted = await trx
     .insertInto('seen_message_ids')
     .values({ sender, message_id: messageId, message_time: uuidTime(messageId) ?? at, seen_at: at })

@@ -50,7 +50,12 @@ const refuse = (res: Response, status: number, code: string, error: string, extr
 
 const unauthorized = (res: Response, schemes: string) => {
   res.setHeader('WWW-Authenticate', schemes);
-  refuse(res, 401, 'Unauthorized', 'a participant token (Bearer) or a download credential (Basic) is required');
+  refuse(
+    res,
+    401,
+    'Unauthorized',
+    'a participant token (Bearer) or a download credential (Basic) is required',
+  );
 };
 
 const notFound = (res: Response) => refuse(res, 404, 'AttachmentIsNotFound', 'no such file for this caller');
@@ -86,7 +91,8 @@ export function attachmentsApi({ files, registry, log }: AttachmentsApiParts): R
       const length = req.headers['content-length'];
       // A client gone mid-upload ends the body with an error, so the half-written file is removed.
       req.on('close', () => {
-        if (!req.complete) body.destroy(new AttachmentError(400, 'IncompleteUpload', 'the upload was cut off'));
+        if (!req.complete)
+          body.destroy(new AttachmentError(400, 'IncompleteUpload', 'the upload was cut off'));
       });
       req.pipe(body);
       const file = await files.put(
@@ -145,7 +151,10 @@ export function attachmentsApi({ files, registry, log }: AttachmentsApiParts): R
       res.status(200);
       res.setHeader('Content-Type', file.mimeType);
       res.setHeader('Content-Length', String(file.size));
-      res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+      );
       res.setHeader('X-Attachment-Hash', file.hash);
       res.setHeader('X-Attachment-Hash-Algorithm', HASH_ALGORITHM);
       res.setHeader('Cache-Control', 'no-store');

@@ -14,7 +14,11 @@ export const migration: Migration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('queue_message_files_pk', ['message_id', 'position'])
       .execute();
-    await db.schema.createIndex('queue_message_files_uuid').on('queue_message_files').column('uuid').execute();
+    await db.schema
+      .createIndex('queue_message_files_uuid')
+      .on('queue_message_files')
+      .column('uuid')
+      .execute();
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('queue_message_files').execute();
