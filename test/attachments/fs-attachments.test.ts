@@ -5,6 +5,7 @@
  * names); and a large upload streamed with bounded memory.
  */
 import { expect } from 'chai';
+import { XMLSerializer } from '@xmldom/xmldom';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,6 +34,8 @@ import {
 } from '../queue/support.js';
 
 const schemas = SchemaSet.compile('xsd/gateway.xsd');
+/** The official SMEV 3 1.1 types schema: the handed-out Request, FSAttachmentsList in it, must be valid there too. */
+const official = SchemaSet.compile('/work/shared/smev3-xsd/v1_1/smev-message-exchange-types-1.1.xsd');
 const gost = (bytes: Buffer) => Buffer.from(createStreebog(256).update(bytes).digest()).toString('base64');
 
 interface Uploaded {
@@ -167,6 +170,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect(answer.status, answer.body).to.equal(200);
       expect(schemas.validate(answer.body), 'GetRequestResponse is schema-valid').to.deep.equal([]);
       expectGatewaySigned(gateway, answer.body);
+      const handedOut = parseDom(answer.body).getElementsByTagNameNS(NS.types, 'Request').item(0) as Element;
+      expect(official.validate(new XMLSerializer().serializeToString(handedOut))).to.deep.equal([]);
       const taken = readHandedOut(answer.body);
       expect(taken?.messageId).to.equal(sent.messageId);
       expect(taken?.fsAttachments).to.have.length(1);
