@@ -22,7 +22,7 @@ import { verifyDetached } from '../../src/signature/xml-signature.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { parseDom, type Element } from '../../src/xml/dom.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
-import { sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { PING_PAYLOAD, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
 import {
   addQueueRoute,
   ANSWER_PAYLOAD,
@@ -265,6 +265,11 @@ for (const store of ['sqlite', 'postgres'] as const) {
         ],
       });
       expect(twice.body).to.match(/<f:AttachmentContentMiscoordination[ />]/);
+      // A hosted provider takes no files: refused rather than dropped.
+      const hosted = await consumer.sendRequest(PING_PAYLOAD, {
+        fileRefs: [{ uuid: mine.uuid, hash: mine.hash, mimeType: 'text/plain' }],
+      });
+      expect(hosted.body).to.contain('<b:Code>AttachmentsNotAccepted</b:Code>');
     });
 
     it('refuses path-like file names, foreign systems and callers without a token', async () => {
