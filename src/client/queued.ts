@@ -254,6 +254,8 @@ export interface HandedOut {
   readonly attachments: readonly Attachment[];
   /** Where to fetch the stored files the message names (its FSAttachmentsList). */
   readonly fsAttachments: readonly FsAttachmentInfo[];
+  /** The stored files as the sender's signed RefAttachmentHeaderList names them (their Hash to check). */
+  readonly fileRefs: readonly FileReference[];
 }
 
 /** The child of `parent` at `path`, one element name per step, read by place: never a match deeper down. */
@@ -293,6 +295,7 @@ export function readHandedOut(xml: string): HandedOut | undefined {
       statusCategory: textOf(at(status, NS.types, 'StatusCategory')),
       attachments: [],
       fsAttachments: [],
+      fileRefs: [],
     };
   }
   const requestHolder = at(operation, NS.types, 'RequestMessage');
@@ -315,7 +318,20 @@ export function readHandedOut(xml: string): HandedOut | undefined {
     statusCategory: undefined,
     attachments: block ? attachmentsOf(holder, block) : [],
     fsAttachments: fsAttachmentsOf(message),
+    fileRefs: block ? fileRefsOf(block) : [],
   };
+}
+
+/** The signed block's RefAttachmentHeaderList. */
+function fileRefsOf(block: Element): FileReference[] {
+  const list = at(block, NS.basic, 'RefAttachmentHeaderList');
+  return (list ? childElements(list) : [])
+    .filter((e) => e.localName === 'RefAttachmentHeader' && e.namespaceURI === NS.basic)
+    .map((header) => ({
+      uuid: textOf(at(header, NS.basic, 'uuid'))?.trim() ?? '',
+      hash: textOf(at(header, NS.basic, 'Hash'))?.trim() ?? '',
+      mimeType: textOf(at(header, NS.basic, 'MimeType'))?.trim() ?? '',
+    }));
 }
 
 /** The FSAttachmentsList the gateway wrote into the handed-out Request or Response. */
