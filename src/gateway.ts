@@ -5,12 +5,14 @@
 import cluster from 'node:cluster';
 import { once } from 'node:events';
 import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from './config/config.js';
 import { packageFile } from './config/package-root.js';
 import { Pipeline } from './exchange/pipeline.js';
 import { HostedWorker } from './exchange/hosted-worker.js';
 import { StoreQueue } from './queue/store-queue.js';
+import { AttachmentStore } from './attachments/store.js';
 import { StoreRateQuota } from './queue/rate-quota.js';
 import { StoreReplayGuard } from './exchange/replay-guard.js';
 import { createLogger, type Logger } from './logging/logger.js';
@@ -169,6 +171,23 @@ export async function startGateway(
     statusNotices: queueSettings.statusNotices,
     retainMs: queueSettings.retainSeconds * 1000,
   });
+  const attachmentSettings = config.attachments;
+  const files = await AttachmentStore.open(store, {
+    dir: attachmentSettings.dir ?? join(dirname(config.store.sqliteFile), 'attachments'),
+    maxFileBytes: attachmentSettings.maxFileBytes,
+    maxMessageBytes: attachmentSettings.maxMessageBytes,
+    unusedTtlMs: attachmentSettings.unusedTtlSeconds * 1000,
+    downloadTtlMs: attachmentSettings.downloadTtlSeconds * 1000,
+  });
+  // Files no queued message names any more (the queue's retention removes its messages) leave the store.
+  const fileSweep = setInterval(
+    () =>
+      void files
+        .sweep(new Date())
+        .catch((error: unknown) => log.error('attachment sweep failed', { error: (error as Error).message })),
+    attachmentSettings.sweepSeconds * 1000,
+  );
+  fileSweep.unref();
   const delivery = new ProviderDelivery([...hosted, ...modules], {
     provider: new RemoteProvider(remote.options),
     messageTypes: remote.messageTypes,
@@ -182,6 +201,7 @@ export async function startGateway(
     delivery,
     signer: signatures.signer,
     queue,
+    files,
     quota:
       queueSettings.ratePerSecond > 0
         ? new StoreRateQuota(store, queueSettings.ratePerSecond, queueSettings.rateBurst)
@@ -229,6 +249,7 @@ export async function startGateway(
       timestamping: messageLog?.timestampState() ?? { configured: false, overdue: false },
     }),
     serviceClock,
+    files,
   });
 
   // HTTP or HTTPS (mutual TLS when configured), with deadlines for slow clients: `server/http-server.ts`.
@@ -261,6 +282,7 @@ export async function startGateway(
       directory.close();
       crls.stop();
       clearInterval(expiry);
+      clearInterval(fileSweep);
       clearInterval(auditTimer);
       clearInterval(retentionTimer);
       space.close();

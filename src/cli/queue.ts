@@ -25,6 +25,8 @@ import { systemSigningKey } from './send.js';
 import { collect } from './output.js';
 import { CliError, readPayload, todayInMoscow } from './inputs.js';
 import { gatewayEndpoint } from './gateway-url.js';
+import { fetchStoredFile, referenceOf, uploadFile } from '../client/stored-files.js';
+import type { FileReference } from '../client/queued.js';
 
 interface QueueOptions {
   system: string;
@@ -85,6 +87,56 @@ function safeName(text: string): string {
   return /^[A-Za-z_]/.test(name) ? name : `_${name}`;
 }
 
+/**
+ * Files sent by reference: each is uploaded to the gateway's attachment store with the participant's token
+ * (`--token` or SMEV_GATEWAY_TOKEN) and named in the signed RefAttachmentHeaderList.
+ */
+async function storedFilesOf(
+  options: QueueOptions & { attachStored: string[]; token?: string },
+): Promise<FileReference[]> {
+  if (options.attachStored.length === 0) return [];
+  const token = options.token ?? process.env.SMEV_GATEWAY_TOKEN;
+  if (!token) throw new CliError('--attach-stored needs a participant token: --token or SMEV_GATEWAY_TOKEN');
+  const refs: FileReference[] = [];
+  for (const file of options.attachStored) {
+    const mimeType = MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    try {
+      const record = await uploadFile(
+        gatewayEndpoint(options),
+        token,
+        options.system,
+        file,
+        mimeType,
+        basename(file),
+      );
+      process.stdout.write(`stored ${basename(file)} as ${record.uuid} (${record.size} bytes)\n`);
+      refs.push(referenceOf(record));
+    } catch (error) {
+      throw new CliError(`cannot store ${file}: ${(error as Error).message}`);
+    }
+  }
+  return refs;
+}
+
+/** The stored files a handed-out message names, fetched into `saveTo` with their credentials and checked. */
+async function fetchStoredFiles(options: QueueOptions, body: string, saveTo: string): Promise<void> {
+  const message = readHandedOut(body);
+  if (!message || message.fsAttachments.length === 0) return;
+  mkdirSync(saveTo, { recursive: true });
+  for (const file of message.fsAttachments) {
+    const signed = message.fileRefs.find((ref) => ref.uuid === file.uuid);
+    const path = join(saveTo, safeName(file.uuid));
+    try {
+      const fetched = await fetchStoredFile(gatewayEndpoint(options), file, path, signed?.hash);
+      process.stdout.write(
+        `stored file ${file.uuid} (${fetched.fileName ?? 'no name'}, ${fetched.size} bytes, hash checked) saved as ${path}\n`,
+      );
+    } catch (error) {
+      throw new CliError(`cannot fetch the stored file ${file.uuid}: ${(error as Error).message}`);
+    }
+  }
+}
+
 function printHandedOut(body: string, saveTo?: string): void {
   const message = readHandedOut(body);
   if (!message) {
@@ -104,6 +156,7 @@ function printHandedOut(body: string, saveTo?: string): void {
         `attachment ${file.contentId} (${file.mimeType}, ${file.content.length} bytes)` +
         (saveTo ? ` saved as ${join(saveTo, safeName(file.contentId))}` : ''),
     ),
+    ...message.fsAttachments.map((file) => `stored file ${file.uuid} at ${file.fileName}`),
   ].filter(Boolean);
   if (saveTo && message.attachments.length > 0) {
     mkdirSync(saveTo, { recursive: true });
@@ -133,24 +186,43 @@ export function registerQueueCommands(program: Command): void {
       .command('send-request <payload>')
       .description('queue a business payload for its recipient')
       .option('--attach <file>', 'send a file with it (repeat for more)', collect, [])
+      .option(
+        '--attach-stored <file>',
+        "send a file by reference: upload it to the gateway's attachment store (repeat for more)",
+        collect,
+        [],
+      )
+      .option('--token <token>', 'participant token for --attach-stored (also SMEV_GATEWAY_TOKEN)')
       .option('--today', "dates in the payload (YYYY-MM-DD) become today's"),
-  ).action(async (payload: string, options: QueueOptions & { attach: string[]; today?: boolean }) => {
-    const request = sendRequestXml(SOAP11, systemSigningKey(options), {
-      payload: readPayload(payload, options.today ? todayInMoscow() : undefined),
-      attachments: attachmentsOf(options.attach),
-    });
-    await post(options, request.xml, 'SendRequest');
-    if (!process.exitCode) process.stdout.write(`queued ${request.messageId}\n`);
-  });
+  ).action(
+    async (
+      payload: string,
+      options: QueueOptions & { attach: string[]; attachStored: string[]; token?: string; today?: boolean },
+    ) => {
+      const request = sendRequestXml(SOAP11, systemSigningKey(options), {
+        payload: readPayload(payload, options.today ? todayInMoscow() : undefined),
+        attachments: attachmentsOf(options.attach),
+        fileRefs: await storedFilesOf(options),
+      });
+      await post(options, request.xml, 'SendRequest');
+      if (!process.exitCode) process.stdout.write(`queued ${request.messageId}\n`);
+    },
+  );
   for (const operation of ['GetRequest', 'GetResponse'] as const) {
     common(
       queue
         .command(operation === 'GetRequest' ? 'get-request' : 'get-response')
         .description(`take the oldest ${operation === 'GetRequest' ? 'request' : 'answer'} for the system`)
-        .option('--save-attachments <dir>', 'write the attachments handed out into this folder'),
+        .option(
+          '--save-attachments <dir>',
+          'write the attachments handed out into this folder, stored files fetched too',
+        ),
     ).action(async (options: QueueOptions & { saveAttachments?: string }) => {
       const body = await post(options, takeXml(SOAP11, systemSigningKey(options), operation), operation);
       printHandedOut(body, options.saveAttachments);
+      if (options.saveAttachments && !process.exitCode) {
+        await fetchStoredFiles(options, body, options.saveAttachments);
+      }
     });
   }
   common(
@@ -159,6 +231,13 @@ export function registerQueueCommands(program: Command): void {
       .description('answer a request by its return address (the "reply to" of get-request)')
       .option('--payload <file>', 'the answer: one business element')
       .option('--attach <file>', 'send a file with the answer (repeat for more)', collect, [])
+      .option(
+        '--attach-stored <file>',
+        "send a file by reference with the answer: upload it to the gateway's attachment store",
+        collect,
+        [],
+      )
+      .option('--token <token>', 'participant token for --attach-stored (also SMEV_GATEWAY_TOKEN)')
       .option(
         '--reject <code>',
         'reject instead: ACCESS_DENIED, NO_DATA, UNKNOWN_REQUEST_DESCRIPTION, FAILURE',
@@ -171,6 +250,8 @@ export function registerQueueCommands(program: Command): void {
       options: QueueOptions & {
         payload?: string;
         attach: string[];
+        attachStored: string[];
+        token?: string;
         reject?: string;
         status?: string;
         description: string;
@@ -181,6 +262,7 @@ export function registerQueueCommands(program: Command): void {
             kind: 'answer',
             payload: readPayload(options.payload),
             attachments: attachmentsOf(options.attach),
+            fileRefs: await storedFilesOf(options),
           }
         : options.reject
           ? { kind: 'rejected', code: options.reject, description: options.description }

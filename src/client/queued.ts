@@ -63,6 +63,18 @@ class Message {
     }
   }
 
+  /** RefAttachmentHeaderList into the signed block: files of the gateway's attachment store, by uuid. */
+  fileRefs(block: Element, refs: readonly FileReference[]): void {
+    if (refs.length === 0) return;
+    const list = this.add(block, NS.basic, 'ns3:RefAttachmentHeaderList');
+    for (const ref of refs) {
+      const header = this.add(list, NS.basic, 'ns3:RefAttachmentHeader');
+      this.add(header, NS.basic, 'ns3:uuid', ref.uuid);
+      this.add(header, NS.basic, 'ns3:Hash', ref.hash);
+      this.add(header, NS.basic, 'ns3:MimeType', ref.mimeType);
+    }
+  }
+
   sign(block: Element, key: SigningKey): string {
     const container = this.add(this.op, NS.types, 'ns2:CallerInformationSystemSignature');
     return signTree(this.doc, [{ target: block, container }], key);
@@ -77,9 +89,30 @@ export interface Attachment {
   readonly content: Buffer;
 }
 
+/**
+ * A file placed in the gateway's attachment store (`POST /attachments`), named in the signed
+ * RefAttachmentHeaderList by the uuid and hash the upload answered with.
+ */
+export interface FileReference {
+  readonly uuid: string;
+  /** GOST R 34.11-2012 (256-bit) of the file, base64. */
+  readonly hash: string;
+  readonly mimeType: string;
+}
+
+/** Where a recipient fetches a stored file (FSAttachmentsList/FSAttachment). */
+export interface FsAttachmentInfo {
+  readonly uuid: string;
+  readonly userName: string;
+  readonly password: string;
+  readonly fileName: string;
+}
+
 export interface SendRequestOptions {
   readonly payload: string;
   readonly attachments?: readonly Attachment[];
+  /** Files of the attachment store the request names. */
+  readonly fileRefs?: readonly FileReference[];
   readonly messageId?: string;
   readonly endOfLife?: Date;
   readonly testMessage?: boolean;
@@ -103,13 +136,19 @@ export function sendRequestXml(
   if (options.endOfLife) m.add(data, NS.types, 'ns2:EOL', options.endOfLife.toISOString());
   m.content(data, options.payload);
   m.attachments(data, options.attachments ?? []);
+  m.fileRefs(data, options.fileRefs ?? []);
   if (options.businessProcessMetadata) m.add(data, NS.types, 'ns2:BusinessProcessMetadata');
   if (options.testMessage) m.add(data, NS.types, 'ns2:TestMessage');
   return { xml: m.sign(data, key), messageId };
 }
 
 export type ResponseContent =
-  | { readonly kind: 'answer'; readonly payload: string; readonly attachments?: readonly Attachment[] }
+  | {
+      readonly kind: 'answer';
+      readonly payload: string;
+      readonly attachments?: readonly Attachment[];
+      readonly fileRefs?: readonly FileReference[];
+    }
   | { readonly kind: 'rejected'; readonly code: string; readonly description: string }
   | { readonly kind: 'status'; readonly code: number; readonly description: string };
 
@@ -127,6 +166,7 @@ export function sendResponseXml(
   if (content.kind === 'answer') {
     m.content(data, content.payload);
     m.attachments(data, content.attachments ?? []);
+    m.fileRefs(data, content.fileRefs ?? []);
   } else if (content.kind === 'rejected') {
     const rejected = m.add(data, NS.types, 'ns2:RequestRejected');
     m.add(rejected, NS.types, 'ns2:RejectionReasonCode', content.code);
@@ -212,6 +252,10 @@ export interface HandedOut {
   readonly statusCategory: string | undefined;
   /** The files handed out with the message, each with the media type its signed header gives. */
   readonly attachments: readonly Attachment[];
+  /** Where to fetch the stored files the message names (its FSAttachmentsList). */
+  readonly fsAttachments: readonly FsAttachmentInfo[];
+  /** The stored files as the sender's signed RefAttachmentHeaderList names them (their Hash to check). */
+  readonly fileRefs: readonly FileReference[];
 }
 
 /** The child of `parent` at `path`, one element name per step, read by place: never a match deeper down. */
@@ -250,6 +294,8 @@ export function readHandedOut(xml: string): HandedOut | undefined {
       statusCode: undefined,
       statusCategory: textOf(at(status, NS.types, 'StatusCategory')),
       attachments: [],
+      fsAttachments: [],
+      fileRefs: [],
     };
   }
   const requestHolder = at(operation, NS.types, 'RequestMessage');
@@ -271,7 +317,34 @@ export function readHandedOut(xml: string): HandedOut | undefined {
     statusCode: textOf(at(block, NS.types, 'RequestStatus', 'StatusCode')),
     statusCategory: undefined,
     attachments: block ? attachmentsOf(holder, block) : [],
+    fsAttachments: fsAttachmentsOf(message),
+    fileRefs: block ? fileRefsOf(block) : [],
   };
+}
+
+/** The signed block's RefAttachmentHeaderList. */
+function fileRefsOf(block: Element): FileReference[] {
+  const list = at(block, NS.basic, 'RefAttachmentHeaderList');
+  return (list ? childElements(list) : [])
+    .filter((e) => e.localName === 'RefAttachmentHeader' && e.namespaceURI === NS.basic)
+    .map((header) => ({
+      uuid: textOf(at(header, NS.basic, 'uuid'))?.trim() ?? '',
+      hash: textOf(at(header, NS.basic, 'Hash'))?.trim() ?? '',
+      mimeType: textOf(at(header, NS.basic, 'MimeType'))?.trim() ?? '',
+    }));
+}
+
+/** The FSAttachmentsList the gateway wrote into the handed-out Request or Response. */
+function fsAttachmentsOf(message: Element): FsAttachmentInfo[] {
+  const list = at(message, NS.basic, 'FSAttachmentsList');
+  return (list ? childElements(list) : [])
+    .filter((e) => e.localName === 'FSAttachment' && e.namespaceURI === NS.basic)
+    .map((item) => ({
+      uuid: textOf(at(item, NS.basic, 'uuid')) ?? '',
+      userName: textOf(at(item, NS.basic, 'UserName')) ?? '',
+      password: textOf(at(item, NS.basic, 'Password')) ?? '',
+      fileName: textOf(at(item, NS.basic, 'FileName')) ?? '',
+    }));
 }
 
 /** Headers from the signed block's AttachmentHeaderList, contents from the list beside the message. */

@@ -339,6 +339,49 @@ export const ConfigSchema = z
       .strict()
       .default({ windowSeconds: 300 })
       .describe('Replay protection.'),
+    attachments: z
+      .object({
+        dir: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('The folder; created on start. Default: `attachments` beside the SQLite file.'),
+        maxFileBytes: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(512 * 1024 * 1024)
+          .describe('Largest file one upload may hold (AttachmentSizeLimitExceeded past it).'),
+        maxMessageBytes: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(1024 * 1024 * 1024)
+          .describe('Total size of the stored files one message may name.'),
+        unusedTtlSeconds: z.coerce
+          .number()
+          .positive()
+          .default(24 * 3600)
+          .describe('An upload no queued message names is removed this long after it was made.'),
+        downloadTtlSeconds: z.coerce
+          .number()
+          .positive()
+          .default(24 * 3600)
+          .describe(
+            'How long the download credential handed out with a message (FSAttachment/Password) stays good.',
+          ),
+        sweepSeconds: z.coerce
+          .number()
+          .positive()
+          .default(300)
+          .describe('Seconds between sweeps that remove unneeded files and expired credentials.'),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        'The attachment store of file-storage attachments (FSAttachmentsList), docs/attachments.md: one file per ' +
+          'upload in a folder that several instances must share.',
+      ),
     queue: z
       .object({
         visibilityTimeoutSeconds: z.coerce
@@ -501,6 +544,7 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   DATABASE_URL: 'store.databaseUrl',
   DATABASE_SCHEMA: 'store.schema',
   SQLITE_FILE: 'store.sqliteFile',
+  ATTACHMENTS_DIR: 'attachments.dir',
   MAX_BODY_BYTES: 'limits.maxBodyBytes',
   SAMPLES: 'samples',
   INSTANCE_ID: 'messageLog.instanceId',

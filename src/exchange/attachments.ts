@@ -9,6 +9,7 @@ import { XMLSerializer } from '@xmldom/xmldom';
 import { GatewayFault } from '../soap/faults.js';
 import { NS } from '../soap/namespaces.js';
 import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
+import type { FileRef } from './dependencies.js';
 
 /** The message's attachment contents, serialised as one standalone `AttachmentContentList`, or undefined. */
 export function readAttachments(operationElement: Element, signedBlock: Element): string | undefined {
@@ -49,11 +50,40 @@ function clip(text: string): string {
 }
 
 /**
+ * Files by reference (SMEV 3 file-storage attachments): the signed block's `RefAttachmentHeaderList` names each
+ * file of the attachment store by `uuid`, with its `Hash` and `MimeType`. The files are checked against the store
+ * when the message is queued; a file named twice is refused here.
+ */
+export function readFileRefs(signedBlock: Element): FileRef[] {
+  const list = firstChildElement(signedBlock, NS.basic, 'RefAttachmentHeaderList');
+  if (!list) return [];
+  const refs = childElements(list)
+    .filter((element) => element.namespaceURI === NS.basic && element.localName === 'RefAttachmentHeader')
+    .map((header) => ({
+      uuid: (childText(header, NS.basic, 'uuid') ?? '').trim(),
+      hash: (childText(header, NS.basic, 'Hash') ?? '').trim(),
+      mimeType: (childText(header, NS.basic, 'MimeType') ?? '').trim(),
+    }));
+  const twice = duplicates(refs.map((ref) => ref.uuid));
+  if (twice.length > 0) {
+    throw new GatewayFault(
+      'AttachmentContentMiscoordination',
+      clip(twice.map((uuid) => `the RefAttachmentHeaderList names ${uuid} twice`).join('; ')),
+    );
+  }
+  return refs;
+}
+
+/**
  * Hosted providers take typed requests without files: a message with attachments for one is refused, never
  * stripped, so nothing the sender signed for is silently dropped.
  */
-export function requireNoAttachments(attachments: string | undefined, provider: string): void {
-  if (attachments !== undefined) {
+export function requireNoAttachments(
+  attachments: string | undefined,
+  provider: string,
+  fileRefs: readonly FileRef[] = [],
+): void {
+  if (attachments !== undefined || fileRefs.length > 0) {
     throw new GatewayFault(
       'AttachmentsNotAccepted',
       `the provider ${provider.split(':')[0]}: of this message type takes no attachments; send files to systems that take their own requests`,

@@ -97,6 +97,8 @@ export interface TakenMessage {
   readonly body: string;
   /** The message's `AttachmentContentList`, serialised, when it carries attachments. */
   readonly attachments: string | undefined;
+  /** The stored files the message names (RefAttachmentHeaderList), in order; none for most messages. */
+  readonly files?: readonly string[];
   /** How often it was handed out before this time. */
   readonly deliveries: number;
   /** The payload's message type (the log decides by its namespace whether to keep the body). */
@@ -112,6 +114,8 @@ export interface QueuedRequest {
   readonly replyTo: string;
   readonly body: string;
   readonly attachments?: string | undefined;
+  /** The stored files the request names (RefAttachmentHeaderList), in order; checked by FileAttachments. */
+  readonly files?: readonly string[] | undefined;
   readonly transactionCode?: string | undefined;
   /** Epoch ms: the request's lifetime ends (the configured lifetime, or its own EOL when earlier). */
   readonly expiresAt: number;
@@ -134,6 +138,8 @@ export interface QueuedAnswer {
   readonly messageType: MessageType;
   readonly body: string;
   readonly attachments?: string | undefined;
+  /** The stored files the answer names (RefAttachmentHeaderList), in order; checked by FileAttachments. */
+  readonly files?: readonly string[] | undefined;
   /** A final answer closes the request; an intermediate status (RequestStatus) keeps it open. */
   readonly final: boolean;
 }
@@ -174,6 +180,34 @@ export interface MessageQueue {
   pending(system: string, now: Date): Promise<QueueStatistics[]>;
   /** Lifetime of a newly queued message, in ms. */
   readonly lifetimeMs: number;
+}
+
+/** A file of the attachment store as a signed RefAttachmentHeader names it. */
+export interface FileRef {
+  readonly uuid: string;
+  /** RefAttachmentHeader/Hash: GOST R 34.11-2012 (256-bit) of the bytes, base64. */
+  readonly hash: string;
+  readonly mimeType: string;
+}
+
+/** Where and how the recipient fetches one stored file: FSAttachment (FSAuthInfo) of the official schema. */
+export interface FsAttachment {
+  readonly uuid: string;
+  readonly userName: string;
+  readonly password: string;
+  readonly fileName: string;
+}
+
+/** The attachment store (src/attachments) as the pipeline needs it. */
+export interface FileAttachments {
+  /**
+   * Check the files a message names before it is queued: each was uploaded by `sender` and is still stored, its
+   * digest is the signed Hash, their total is within the limit. Throws AttachmentIsNotFound,
+   * AttachmentHashMismatch or AttachmentSizeLimitExceeded.
+   */
+  check(sender: string, refs: readonly FileRef[], now: Date): Promise<void>;
+  /** Download credentials for `recipient`, handing out message `messageId` that names these files. */
+  grant(recipient: string, messageId: string, uuids: readonly string[], now: Date): Promise<FsAttachment[]>;
 }
 
 /** Per-system rate quota over every operation. Throws QuoteLimitExceeded. */

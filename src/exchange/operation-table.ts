@@ -51,10 +51,8 @@ const call: OperationEntry = {
   async run(exchange, parts) {
     await deduplicate(exchange, parts.replay);
     await route(exchange, parts.router);
-    requireNoAttachments(
-      need(exchange.request, 'request').attachments,
-      need(exchange.route, 'route').provider,
-    );
+    const request = need(exchange.request, 'request');
+    requireNoAttachments(request.attachments, need(exchange.route, 'route').provider, request.fileRefs);
     await deliver(exchange, parts.delivery, parts.limits.providerTimeoutMs);
     exchange.answeredAt = new Date();
     return writeCallAnswer(exchange, { signatureSlots: parts.signer !== undefined });

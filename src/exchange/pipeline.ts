@@ -16,6 +16,7 @@ import { need, type Exchange } from './context.js';
 import type {
   AnswerSigner,
   Delivery,
+  FileAttachments,
   MessageQueue,
   RateQuota,
   ReplayGuard,
@@ -46,6 +47,8 @@ export interface PipelineParts {
   readonly messageLog: ExchangeLog | undefined;
   /** Absent: the queued operations answer SMEVFailure. */
   readonly queue?: MessageQueue | undefined;
+  /** The attachment store; absent: messages naming stored files are refused (SMEVFailure). */
+  readonly files?: FileAttachments | undefined;
   /** Absent: no rate quota. */
   readonly quota?: RateQuota | undefined;
 }

@@ -8,7 +8,7 @@ import { DOMImplementation, XMLSerializer, type Document, type Element } from '@
 import { NS } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
 import { childElements, parseDom } from '../xml/dom.js';
-import type { QueueStatistics, SignatureSlot, TakenMessage } from './dependencies.js';
+import type { FsAttachment, QueueStatistics, SignatureSlot, TakenMessage } from './dependencies.js';
 import {
   adder,
   SMEV_BLOCK_ID,
@@ -96,6 +96,7 @@ export function writeTakeAnswer(
   version: SoapVersion,
   operation: 'GetRequest' | 'GetResponse',
   taken: Pick<TakenMessage, 'body' | 'attachments'> | undefined,
+  fsAttachments: readonly FsAttachment[] = [],
 ): WrittenAnswer {
   const answer = soapAnswer(version, `${operation}Response`);
   if (taken === undefined) return { doc: answer.doc, slots: [] };
@@ -111,10 +112,31 @@ export function writeTakeAnswer(
     return [holder.appendChild(answer.doc.importNode(element, true)) as Element];
   });
   const target = imported[0] as Element;
+  if (fsAttachments.length > 0) writeFsAttachments(answer.doc, answer.add, target, fsAttachments);
   return {
     doc: answer.doc,
     slots: [{ target, container: answer.add(holder, NS.types, 'ns2:SMEVSignature') }],
   };
+}
+
+/**
+ * FSAttachmentsList in the handed-out `Request` or `Response`, where the official schema places it: right after
+ * MessageMetadata. It stands inside the gateway's signed block, so the credentials come signed by the gateway.
+ */
+function writeFsAttachments(doc: Document, add: Add, message: Element, files: readonly FsAttachment[]): void {
+  const metadata = childElements(message).find(
+    (e) => e.namespaceURI === NS.types && e.localName === 'MessageMetadata',
+  );
+  if (!metadata) throw new Error('a queued message holds no MessageMetadata');
+  const list = doc.createElementNS(NS.basic, 'ns3:FSAttachmentsList');
+  for (const file of files) {
+    const item = add(list, NS.basic, 'ns3:FSAttachment');
+    add(item, NS.basic, 'ns3:uuid', file.uuid);
+    add(item, NS.basic, 'ns3:UserName', file.userName);
+    add(item, NS.basic, 'ns3:Password', file.password);
+    add(item, NS.basic, 'ns3:FileName', file.fileName);
+  }
+  message.insertBefore(list, metadata.nextSibling);
 }
 
 /** GetStatusResponse: one status notice, or nothing. */

@@ -9,7 +9,8 @@ import type { MessageType } from '../providers/contract.js';
 import { GatewayFault } from '../soap/faults.js';
 import { NS } from '../soap/namespaces.js';
 import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
-import { readAttachments } from './attachments.js';
+import { readAttachments, readFileRefs } from './attachments.js';
+import type { FileRef } from './dependencies.js';
 import { dateOf, readSenderRequest, type SignedPart } from './request.js';
 
 export interface SenderResponse extends SignedPart {
@@ -22,6 +23,8 @@ export interface SenderResponse extends SignedPart {
   readonly payload: Element | undefined;
   /** The `AttachmentContentList` beside the signed block, serialised, after its headers were matched. */
   readonly attachments: string | undefined;
+  /** The files of the attachment store the signed block names (RefAttachmentHeaderList). */
+  readonly fileRefs: readonly FileRef[];
 }
 
 export interface TakeRequest extends SignedPart {
@@ -62,6 +65,7 @@ export function readSenderResponse(operationElement: Element): SenderResponse {
     final: firstChildElement(block, NS.types, 'RequestStatus') === undefined,
     payload: content ? childElements(content)[0] : undefined,
     attachments: readAttachments(operationElement, block),
+    fileRefs: readFileRefs(block),
   };
 }
 

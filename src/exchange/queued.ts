@@ -7,7 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayFault } from '../soap/faults.js';
 import { need, type Exchange } from './context.js';
-import { QUEUE_PROVIDER, type MessageQueue, type SystemRef } from './dependencies.js';
+import {
+  QUEUE_PROVIDER,
+  type FileAttachments,
+  type FileRef,
+  type MessageQueue,
+  type SystemRef,
+} from './dependencies.js';
 import type { Answer } from './operation-table.js';
 import type { PipelineParts } from './pipeline.js';
 import {
@@ -37,8 +43,9 @@ export async function sendRequest(exchange: Exchange, parts: PipelineParts): Pro
   const target = need(exchange.route, 'route');
   if (target.provider !== QUEUE_PROVIDER) {
     requireKnown(request.messageType, parts.delivery);
-    requireNoAttachments(request.attachments, target.provider);
+    requireNoAttachments(request.attachments, target.provider, request.fileRefs);
   }
+  await checkFiles(parts, sender.mnemonic, request.fileRefs, exchange.receivedAt);
   const now = exchange.receivedAt;
   const endOfLife = request.endOfLife?.getTime();
   if (endOfLife !== undefined && endOfLife <= now.getTime()) {
@@ -66,6 +73,7 @@ export async function sendRequest(exchange: Exchange, parts: PipelineParts): Pro
       replyTo,
       body: queuedElement('Request', request.signedBlock, request.callerSignature, meta, { replyTo }),
       attachments: request.attachments,
+      files: request.fileRefs.map((ref) => ref.uuid),
       transactionCode: request.transactionCode,
       expiresAt: Math.min(now.getTime() + queue.lifetimeMs, endOfLife ?? Infinity),
     },
@@ -104,6 +112,7 @@ export async function sendResponse(exchange: Exchange, parts: PipelineParts): Pr
     sentAt: now,
     destination: consumer.mnemonic,
   };
+  await checkFiles(parts, sender.mnemonic, response.fileRefs, now);
   const payload = response.payload;
   exchange.payloadNamespaces = [payload?.namespaceURI ?? request.messageType.namespace];
   await queue.enqueueAnswer(
@@ -118,6 +127,7 @@ export async function sendResponse(exchange: Exchange, parts: PipelineParts): Pr
         originalTransactionCode: request.transactionCode,
       }),
       attachments: response.attachments,
+      files: response.fileRefs.map((ref) => ref.uuid),
       // expired requests are refused by the queue as closed
       final: response.final,
     },
@@ -127,6 +137,21 @@ export async function sendResponse(exchange: Exchange, parts: PipelineParts): Pr
     ...meta,
     status: 'responseIsAcceptedBySmev',
   });
+}
+
+function filesOf(parts: PipelineParts): FileAttachments {
+  if (!parts.files) throw new GatewayFault('SMEVFailure', 'the attachment store is not configured');
+  return parts.files;
+}
+
+/** The stored files a message names must be its sender's, as signed: checked before the message is queued. */
+async function checkFiles(
+  parts: PipelineParts,
+  sender: string,
+  refs: readonly FileRef[],
+  now: Date,
+): Promise<void> {
+  if (refs.length > 0) await filesOf(parts).check(sender, refs, now);
 }
 
 /** A signed take request is good once, and only near the gateway clock. */
@@ -159,7 +184,13 @@ export async function getRequestOrResponse(
     // No type known: the log keeps no body, as for any payload it is not told to keep.
     exchange.payloadNamespaces = [taken.messageType?.namespace ?? ''];
   }
-  return writeTakeAnswer(exchange.version, operation, taken);
+  // Stored files the message names: the recipient is told where to fetch each, with a credential of its own.
+  const files = taken?.files ?? [];
+  const fsAttachments =
+    taken && files.length > 0
+      ? await filesOf(parts).grant(taken.recipient, taken.messageId, files, exchange.receivedAt)
+      : [];
+  return writeTakeAnswer(exchange.version, operation, taken, fsAttachments);
 }
 
 export async function getStatus(exchange: Exchange, parts: PipelineParts): Promise<Answer> {

@@ -8,7 +8,8 @@ import { transactionCodeOf } from './transaction-code.js';
 import { GatewayFault } from '../soap/faults.js';
 import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
 import type { MessageType } from '../providers/contract.js';
-import { readAttachments } from './attachments.js';
+import { readAttachments, readFileRefs } from './attachments.js';
+import type { FileRef } from './dependencies.js';
 
 /** An operation's signed block and the signature beside it: what verification needs, for every operation. */
 export interface SignedPart {
@@ -30,6 +31,8 @@ export interface SenderRequest extends SignedPart {
   readonly endOfLife: Date | undefined;
   /** The `AttachmentContentList` beside the signed block, serialised, after its headers were matched. */
   readonly attachments: string | undefined;
+  /** The files of the attachment store the signed block names (RefAttachmentHeaderList). */
+  readonly fileRefs: readonly FileRef[];
 }
 
 export function readSenderRequest(operationElement: Element): SenderRequest {
@@ -58,6 +61,7 @@ export function readSenderRequest(operationElement: Element): SenderRequest {
     messageType: { namespace: payload.namespaceURI ?? '', localName: payload.localName ?? '' },
     callerSignature: firstChildElement(operationElement, NS.types, 'CallerInformationSystemSignature'),
     attachments: readAttachments(operationElement, signedBlock),
+    fileRefs: readFileRefs(signedBlock),
   };
 }
 

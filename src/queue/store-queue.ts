@@ -24,6 +24,7 @@ import { messageIdTime } from '../exchange/message-id.js';
 import { GatewayFault } from '../soap/faults.js';
 import type { Database } from '../store/schema.js';
 import type { QueueMessageTable, QueueTables } from '../store/schema-queue.js';
+import type { AttachmentTables } from '../store/schema-attachments.js';
 import type { Store } from '../store/store.js';
 import { statusNotice, type StatusChange } from './status.js';
 
@@ -38,7 +39,8 @@ export interface QueueSettings {
   readonly retainMs: number;
 }
 
-type Db = Kysely<Database & QueueTables>;
+type Tables = Database & QueueTables & Pick<AttachmentTables, 'queue_message_files'>;
+type Db = Kysely<Tables>;
 const OPEN = ['queued', 'delivered'] as const;
 
 export class StoreQueue implements MessageQueue {
@@ -51,7 +53,10 @@ export class StoreQueue implements MessageQueue {
     store: Store,
     private readonly settings: QueueSettings,
   ) {
-    this.db = store.db.withTables<{ [T in keyof QueueTables]: QueueTables[T] }>();
+    this.db = store.db.withTables<{
+      [T in keyof (QueueTables & Pick<AttachmentTables, 'queue_message_files'>)]: (QueueTables &
+        Pick<AttachmentTables, 'queue_message_files'>)[T];
+    }>();
     this.postgres = store.dialect === 'postgres';
   }
 
@@ -110,6 +115,7 @@ export class StoreQueue implements MessageQueue {
         .onConflict((conflict) => conflict.columns(['sender', 'message_id']).doNothing())
         .executeTakeFirst();
       if (!inserted.numInsertedOrUpdatedRows) throw alreadySent(request.messageId);
+      await linkFiles(trx, request.sender, request.messageId, request.files, at);
       await remember(trx, request.sender, request.messageId, at);
       await this.notify(trx, request.sender, request.messageId, 'queued', at);
     });
@@ -176,6 +182,7 @@ export class StoreQueue implements MessageQueue {
         .executeTakeFirst();
       // A retried answer (its first attempt's outcome unknown to the provider) is told so, not refused.
       if (!inserted.numInsertedOrUpdatedRows) throw alreadySent(answer.messageId);
+      await linkFiles(trx, request.recipient, answer.messageId, answer.files, at);
       await remember(trx, request.recipient, answer.messageId, at);
       // The request must still be open; a final answer closes it, so it is never handed out again, even when
       // the provider's Ack was lost.
@@ -267,9 +274,20 @@ export class StoreQueue implements MessageQueue {
         at,
       );
     }
+    // Only a message whose signed block names stored files has any; the others cost no query.
+    const files = row.body.includes('RefAttachmentHeader')
+      ? await this.db
+          .selectFrom('queue_message_files')
+          .select('uuid')
+          .where('sender', '=', row.sender)
+          .where('message_id', '=', row.message_id)
+          .orderBy('position')
+          .execute()
+      : [];
     return {
       messageId: row.message_id,
       requestId: row.request_id,
+      ...(files.length > 0 ? { files: files.map((file) => file.uuid) } : {}),
       sender: row.sender,
       recipient: row.recipient,
       provider: row.provider,
@@ -365,7 +383,7 @@ export class StoreQueue implements MessageQueue {
   }
 
   private async notify(
-    db: Db | Transaction<Database & QueueTables>,
+    db: Db | Transaction<Tables>,
     consumer: string,
     requestId: string,
     change: StatusChange,
@@ -399,15 +417,30 @@ export class StoreQueue implements MessageQueue {
 }
 
 /**
+ * The stored files a message names, recorded with it in its queuing transaction: the attachment store keeps them
+ * while the message is in the queue, and the recipient is handed credentials for them.
+ */
+async function linkFiles(
+  trx: Transaction<Tables>,
+  sender: string,
+  messageId: string,
+  files: readonly string[] | undefined,
+  at: number,
+): Promise<void> {
+  if (!files || files.length === 0) return;
+  await trx
+    .insertInto('queue_message_files')
+    .values(
+      files.map((uuid, position) => ({ sender, message_id: messageId, position, uuid, created_at: at })),
+    )
+    .execute();
+}
+
+/**
  * The queued message's MessageID joins the gateway's one seen-set (see exchange/replay-guard), in the queuing
  * transaction: a request queued by SendRequest is then refused by Call, and the reverse, by the same sender.
  */
-async function remember(
-  trx: Transaction<Database & QueueTables>,
-  sender: string,
-  messageId: string,
-  at: number,
-) {
+async function remember(trx: Transaction<Tables>, sender: string, messageId: string, at: number) {
   const inserted = await trx
     .insertInto('seen_message_ids')
     .values({ sender, message_id: messageId, message_time: uuidTime(messageId) ?? at, seen_at: at })

@@ -6,6 +6,8 @@ import type { Store } from '../store/store.js';
 import type { HttpSettings } from '../config/http.js';
 import { adminApi, type AdminApiParts } from './admin-api.js';
 import { apiPage } from './api-page.js';
+import { attachmentsApi } from './attachments-api.js';
+import type { AttachmentStore } from '../attachments/store.js';
 import { healthHandler } from './health.js';
 import { registryEntries } from './registry-entries.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -22,6 +24,8 @@ export interface AppParts extends SoapEndpointParts, Pick<AdminApiParts, 'sealer
   /** The message log's size, the free disk space and whether checkpoints are time-stamped. */
   readonly logHealth?: () => Promise<object>;
   readonly serviceClock?: () => Date;
+  /** The attachment store's upload and download endpoints (`/attachments`); absent: none. */
+  readonly files?: AttachmentStore;
 }
 
 export function createApp(parts: AppParts): Express {
@@ -35,6 +39,7 @@ export function createApp(parts: AppParts): Express {
   app.use(soapEndpoint(parts));
   app.use('/api/v1', adminApi(parts));
   app.use('/api/docs', apiPage());
+  if (parts.files) app.use(attachmentsApi({ files: parts.files, registry: parts.registry, log: parts.log }));
   app.use('/registry', registryEntries(parts.registry));
 
   app.get('/health', healthHandler(parts));

@@ -94,6 +94,16 @@ export const FAULTS = {
     'AttachmentContentMiscoordination',
     'attachment headers and attachment contents do not match',
   ),
+  /** A RefAttachmentHeader names no file its sender placed in the attachment store (unknown, or another's). */
+  AttachmentIsNotFound: client(
+    'AttachmentContentMiscoordination',
+    "a file named by RefAttachmentHeader is not in the sender's attachment store",
+  ),
+  /** A stored file's GOST R 34.11-2012 digest is not the RefAttachmentHeader/Hash its sender signed. */
+  AttachmentHashMismatch: client(
+    'AttachmentContentMiscoordination',
+    'a stored file does not match the Hash of its RefAttachmentHeader',
+  ),
   /** Attachments travel through the queue to systems that take their own requests; hosted providers take none. */
   AttachmentsNotAccepted: client('InvalidContent', 'the recipient takes no attachments'),
   EndOfLifeReached: client('EndOfLifeReached', 'the message lifetime has passed'),

@@ -7,6 +7,8 @@ import { migration as certificates } from './migrations/0003_certificates.js';
 import { migration as cards } from './migrations/0004_cards.js';
 import { migration as tests } from './migrations/0005_tests.js';
 import { migration as queue } from './migrations/0007_queue.js';
+import { migration as attachmentStore } from './migrations/0013_attachment_store.js';
+import { migration as queueMessageFiles } from './migrations/0014_queue_message_files.js';
 import { migration as referenceBookHistory } from './migrations/0016_reference_book_history.js';
 import { migration as blockRequests } from './migrations/0017_block_requests.js';
 import { migration as queuePerSender } from './migrations/0023_queue_per_sender.js';
@@ -289,6 +291,8 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('message_log').dropColumn('request_bytes').execute();
     },
   },
+  '0013_attachment_store': attachmentStore,
+  '0014_queue_message_files': queueMessageFiles,
   '0015_queue_transaction_code': {
     // A request's TransactionCode, echoed as OriginalTransactionCode in the answers to it.
     async up(db: Kysely<unknown>) {

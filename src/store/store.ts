@@ -87,11 +87,11 @@ async function hasMigrations(db: Kysely<Database>, schema: string | undefined): 
 
 async function migrate(db: Kysely<Database>, schema: string | undefined): Promise<void> {
   // The migration bookkeeping lives in the store's own schema, so schemas sharing a database never mix.
+  // Numbers are handed out to changes made side by side, so one may land after a higher one is released: a
+  // store already past it still takes it (each migration adds only what it owns, so the order between them is free).
   const migrator = new Migrator({
     db,
     provider: migrationProvider,
-    // Migrations numbered below one already run (0016, 0017 after 0020-0022) still run on a store made before
-    // them; each such migration must therefore not depend on the ones numbered after it.
     allowUnorderedMigrations: true,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
