@@ -11,11 +11,15 @@ import { NS } from '../soap/namespaces.js';
 import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
 
 /** The message's attachment contents, serialised as one standalone `AttachmentContentList`, or undefined. */
-export function readAttachments(operationElement: Element, signedBlock: Element): string | undefined {
-  const headerList = firstChildElement(signedBlock, NS.basic, 'AttachmentHeaderList');
-  const contentList = firstChildElement(operationElement, NS.basic, 'AttachmentContentList');
-  const named = idsOf(headerList, 'AttachmentHeader', 'contentId');
-  const carried = idsOf(contentList, 'AttachmentContent', 'Id');
+export function readAttachments(
+  operationElement: Element,
+  signedBlock: Element,
+  basic: string = NS.basic,
+): string | undefined {
+  const headerList = firstChildElement(signedBlock, basic, 'AttachmentHeaderList');
+  const contentList = firstChildElement(operationElement, basic, 'AttachmentContentList');
+  const named = idsOf(headerList, 'AttachmentHeader', 'contentId', basic);
+  const carried = idsOf(contentList, 'AttachmentContent', 'Id', basic);
   const namedSet = new Set(named);
   const carriedSet = new Set(carried);
   const problems = [
@@ -30,11 +34,11 @@ export function readAttachments(operationElement: Element, signedBlock: Element)
   return contentList ? new XMLSerializer().serializeToString(contentList) : undefined;
 }
 
-function idsOf(list: Element | undefined, item: string, idElement: string): string[] {
+function idsOf(list: Element | undefined, item: string, idElement: string, basic: string): string[] {
   if (!list) return [];
   return childElements(list)
-    .filter((element) => element.namespaceURI === NS.basic && element.localName === item)
-    .map((element) => (childText(element, NS.basic, idElement) ?? '').trim());
+    .filter((element) => element.namespaceURI === basic && element.localName === item)
+    .map((element) => (childText(element, basic, idElement) ?? '').trim());
 }
 
 function duplicates(ids: readonly string[]): string[] {
@@ -65,13 +69,17 @@ export function requireNoAttachments(attachments: string | undefined, provider: 
  * The decoded size of the files in `AttachmentContentList`, against the limit (`limits.maxAttachmentBytes`):
  * past it the message is refused with SMEV's AttachmentSizeLimitExceeded, naming both sizes.
  */
-export function requireAttachmentSize(operationElement: Element, limit: number | undefined): void {
+export function requireAttachmentSize(
+  operationElement: Element,
+  limit: number | undefined,
+  basic: string = NS.basic,
+): void {
   if (limit === undefined) return;
-  const contentList = firstChildElement(operationElement, NS.basic, 'AttachmentContentList');
+  const contentList = firstChildElement(operationElement, basic, 'AttachmentContentList');
   if (!contentList) return;
   let total = 0;
   for (const content of childElements(contentList)) {
-    total += base64Bytes(childText(content, NS.basic, 'Content') ?? '');
+    total += base64Bytes(childText(content, basic, 'Content') ?? '');
   }
   if (total > limit) {
     throw new GatewayFault(

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GatewayFault } from '../soap/faults.js';
+import { contractVersion } from '../soap/namespaces.js';
 import { need, type Exchange } from './context.js';
 import { QUEUE_PROVIDER, type MessageQueue, type SystemRef } from './dependencies.js';
 import type { Answer } from './operation-table.js';
@@ -64,14 +65,28 @@ export async function sendRequest(exchange: Exchange, parts: PipelineParts): Pro
       provider: target.provider,
       messageType: request.messageType,
       replyTo,
-      body: queuedElement('Request', request.signedBlock, request.callerSignature, meta, { replyTo }),
+      body: queuedElement(
+        'Request',
+        request.signedBlock,
+        request.callerSignature,
+        meta,
+        { replyTo },
+        exchange.contract,
+      ),
       attachments: request.attachments,
       transactionCode: request.transactionCode,
+      referenceMessageId: request.referenceMessageId,
+      contractVersion: exchange.contract.version,
       expiresAt: Math.min(now.getTime() + queue.lifetimeMs, endOfLife ?? Infinity),
     },
     now,
   );
-  return writeMetadataAnswer(exchange.version, 'SendRequestResponse', { ...meta, status: 'requestIsQueued' });
+  return writeMetadataAnswer(
+    exchange.version,
+    'SendRequestResponse',
+    { ...meta, status: 'requestIsQueued' },
+    exchange.contract,
+  );
 }
 
 export async function sendResponse(exchange: Exchange, parts: PipelineParts): Promise<Answer> {
@@ -88,6 +103,15 @@ export async function sendResponse(exchange: Exchange, parts: PipelineParts): Pr
   exchange.counterpart = request.sender;
   if (request.recipient !== sender.mnemonic || request.provider !== QUEUE_PROVIDER) {
     throw new GatewayFault('AccessDenied', `request ${request.messageId} was not sent to ${sender.mnemonic}`);
+  }
+  // The consumer takes the answer in the version it asked in, inside the answer's signed block: it cannot be
+  // rewritten into another version's namespace, so it must be written in that version.
+  if (request.contractVersion !== exchange.contract.version) {
+    throw new GatewayFault(
+      'ContractVersionMismatch',
+      `request ${request.messageId} was sent in message exchange ${request.contractVersion}; answer it at ` +
+        `${contractVersion(request.contractVersion)?.path ?? 'its endpoint'}, not in ${exchange.contract.version}`,
+    );
   }
   // Whether the request is still open is decided where the answer is queued: a retried answer whose first
   // attempt closed the request is told MessageIsAlreadySent there, not TargetMessageIsNotFound.
@@ -113,20 +137,30 @@ export async function sendResponse(exchange: Exchange, parts: PipelineParts): Pr
       messageType: payload
         ? { namespace: payload.namespaceURI ?? '', localName: payload.localName ?? '' }
         : request.messageType,
-      body: queuedElement('Response', response.signedBlock, response.callerSignature, meta, {
-        originalMessageId: request.messageId,
-        originalTransactionCode: request.transactionCode,
-      }),
+      body: queuedElement(
+        'Response',
+        response.signedBlock,
+        response.callerSignature,
+        meta,
+        {
+          originalMessageId: request.messageId,
+          originalTransactionCode: request.transactionCode,
+          referenceMessageId: request.referenceMessageId ?? request.messageId,
+        },
+        exchange.contract,
+      ),
       attachments: response.attachments,
       // expired requests are refused by the queue as closed
       final: response.final,
     },
     now,
   );
-  return writeMetadataAnswer(exchange.version, 'SendResponseResponse', {
-    ...meta,
-    status: 'responseIsAcceptedBySmev',
-  });
+  return writeMetadataAnswer(
+    exchange.version,
+    'SendResponseResponse',
+    { ...meta, status: 'responseIsAcceptedBySmev' },
+    exchange.contract,
+  );
 }
 
 /** A signed take request is good once, and only near the gateway clock. */
@@ -152,6 +186,7 @@ export async function getRequestOrResponse(
     operation === 'GetRequest' ? 'request' : 'response',
     take.messageType,
     exchange.receivedAt,
+    exchange.contract.version,
   );
   if (taken) {
     exchange.messageId = taken.messageId;
@@ -159,7 +194,7 @@ export async function getRequestOrResponse(
     // No type known: the log keeps no body, as for any payload it is not told to keep.
     exchange.payloadNamespaces = [taken.messageType?.namespace ?? ''];
   }
-  return writeTakeAnswer(exchange.version, operation, taken);
+  return writeTakeAnswer(exchange.version, operation, taken, exchange.contract);
 }
 
 export async function getStatus(exchange: Exchange, parts: PipelineParts): Promise<Answer> {
@@ -177,6 +212,7 @@ export async function getStatus(exchange: Exchange, parts: PipelineParts): Promi
   return writeStatusAnswer(
     exchange.version,
     taken && notice ? { originalMessageId: taken.requestId, ...notice } : undefined,
+    exchange.contract,
   );
 }
 
@@ -184,8 +220,12 @@ export async function getIncomingQueueStatistics(exchange: Exchange, parts: Pipe
   const queue = queueOf(parts);
   const take = need(exchange.signed, 'signed block') as TakeRequest;
   await acceptTake(exchange, parts, take.signedAt);
-  const queues = await queue.pending(need(exchange.sender, 'sender').mnemonic, exchange.receivedAt);
-  return { doc: writeQueueStatisticsAnswer(exchange.version, queues), slots: [] };
+  const queues = await queue.pending(
+    need(exchange.sender, 'sender').mnemonic,
+    exchange.receivedAt,
+    exchange.contract.version,
+  );
+  return { doc: writeQueueStatisticsAnswer(exchange.version, queues, exchange.contract), slots: [] };
 }
 
 /**
@@ -197,5 +237,5 @@ export async function ack(exchange: Exchange, parts: PipelineParts): Promise<Ans
   const target = need(exchange.signed, 'signed block') as AckRequest;
   exchange.messageId = target.targetMessageId;
   await queue.ack(need(exchange.sender, 'sender').mnemonic, target.targetMessageId, exchange.receivedAt);
-  return { doc: writeAckAnswer(exchange.version), slots: [] };
+  return { doc: writeAckAnswer(exchange.version, exchange.contract), slots: [] };
 }

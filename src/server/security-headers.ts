@@ -6,6 +6,7 @@
  */
 import express, { type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
+import { CONTRACT_VERSIONS } from '../soap/namespaces.js';
 
 export interface SecurityHeaderOptions {
   /** Served over TLS: send Strict-Transport-Security. */
@@ -29,7 +30,11 @@ export function securityHeaders(options: SecurityHeaderOptions): Router {
 
   const router = express.Router();
   // `next('router')` leaves this router: the SOAP answer gets nothing more.
-  router.post('/ws', ...soap, (_req, _res, next) => next('router'));
+  router.post(
+    CONTRACT_VERSIONS.map((version) => version.path),
+    ...soap,
+    (_req, _res, next) => next('router'),
+  );
   router.use(documents);
   router.use('/api/v1', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
