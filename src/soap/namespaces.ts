@@ -33,6 +33,8 @@ export interface ExchangeNamespaces {
   readonly schemaRoot: string;
   /** The gateway's synchronous `Call` (its sync 1.0 extension is written over the 1.1 blocks) is served here. */
   readonly call: boolean;
+  /** GetIncomingQueueStatistics is an operation of this version (1.1, 1.2; gone from 1.3). */
+  readonly queueStatistics: boolean;
   /** MessageMetadata carries DestinationName and SupplementaryData (1.1, 1.2; gone from 1.3). */
   readonly metadataRouting: boolean;
   /** StatusCategory values renamed by this version (1.3: responseIsDelivered is messageIsDelivered). */
@@ -46,7 +48,7 @@ function exchangeVersion(
   version: ContractVersionName,
   differences: Pick<
     ExchangeNamespaces,
-    'codeLength' | 'call' | 'metadataRouting' | 'statusCategories' | 'rejectCodes'
+    'codeLength' | 'call' | 'queueStatistics' | 'metadataRouting' | 'statusCategories' | 'rejectCodes'
   >,
 ): ExchangeNamespaces {
   const base = 'urn://x-artefacts-smev-gov-ru/services/message-exchange';
@@ -67,6 +69,7 @@ function exchangeVersion(
 export const EXCHANGE_1_1 = exchangeVersion('1.1', {
   codeLength: 50,
   call: true,
+  queueStatistics: true,
   metadataRouting: true,
   statusCategories: {},
   rejectCodes: {},
@@ -74,6 +77,7 @@ export const EXCHANGE_1_1 = exchangeVersion('1.1', {
 export const EXCHANGE_1_2 = exchangeVersion('1.2', {
   codeLength: 50,
   call: false,
+  queueStatistics: true,
   metadataRouting: true,
   statusCategories: {},
   rejectCodes: { FAILURE: 'NO_DATA' },
@@ -81,6 +85,7 @@ export const EXCHANGE_1_2 = exchangeVersion('1.2', {
 export const EXCHANGE_1_3 = exchangeVersion('1.3', {
   codeLength: 100,
   call: false,
+  queueStatistics: false,
   metadataRouting: false,
   statusCategories: { responseIsDelivered: 'messageIsDelivered' },
   rejectCodes: { FAILURE: 'NO_DATA' },

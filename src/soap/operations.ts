@@ -45,7 +45,10 @@ export const OPERATIONS: readonly Operation[] = [
 
 /** The operations of one contract version: the 1.1 table with the queued ones in that version's namespace. */
 function operationsOf(contract: ExchangeNamespaces): readonly Operation[] {
-  return OPERATIONS.filter((op) => op.name !== 'Call' || contract.call).map((op) =>
+  const served = (op: Operation) =>
+    (op.name !== 'Call' || contract.call) &&
+    (op.name !== 'GetIncomingQueueStatistics' || contract.queueStatistics);
+  return OPERATIONS.filter(served).map((op) =>
     op.requestNs === NS.types ? { ...op, requestNs: contract.types } : op,
   );
 }
