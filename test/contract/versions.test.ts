@@ -5,7 +5,7 @@
  * in, and an answer must be sent in its request's version.
  */
 import { expect } from 'chai';
-import { sendRequestXml, type ClientVersion } from '../../src/client/queued.js';
+import { sendRequestXml, takeXml, type ClientVersion } from '../../src/client/queued.js';
 import { postSoap } from '../../src/client/send.js';
 import {
   CONTRACT_VERSIONS,
@@ -17,13 +17,24 @@ import {
 import { SOAP11 } from '../../src/soap/version.js';
 import { parseDom, type Element } from '../../src/xml/dom.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
+import { messageSignatureProblems } from '../../src/messagelog/message-signatures.js';
+import { loadTrustStore } from '../../src/signature/setup.js';
+import { records as storedRecords } from '../messagelog/support.js';
 import { rawHttp, readFault } from '../foundation/helpers.js';
 import { addQueueRoute, CONSUMER, PROVIDER, QueueClient, QUESTION_PAYLOAD } from '../queue/support.js';
-import { sampleKey, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import {
+  PING_PAYLOAD,
+  sampleKey,
+  signedCall,
+  startTestGateway,
+  type TestGateway,
+} from '../support/gateway.js';
 
 const OFFICIAL = '/work/shared/smev3-xsd';
 const officialFaults = (contract: ExchangeNamespaces) =>
   `${OFFICIAL}/v${contract.version.replace('.', '_')}/smev-message-exchange-faults-${contract.version}.xsd`;
+const officialTypes = (contract: ExchangeNamespaces) =>
+  `${OFFICIAL}/v${contract.version.replace('.', '_')}/smev-message-exchange-types-${contract.version}.xsd`;
 const speaking = (contract: ExchangeNamespaces): ClientVersion => ({ ...SOAP11, contract });
 
 describe('contract: message exchange 1.1, 1.2 and 1.3 side by side', function () {
@@ -141,5 +152,50 @@ describe('contract: message exchange 1.1, 1.2 and 1.3 side by side', function ()
     const taken = await provider13.take('GetRequest');
     expect(taken?.messageId).to.equal(sent.messageId);
     expect((await provider13.ack(taken!.messageId)).status).to.equal(200);
+  });
+
+  for (const contract of [EXCHANGE_1_2, EXCHANGE_1_3]) {
+    it(`a hosted provider's answer to a ${contract.version} request is written in ${contract.version}, valid against its official schema`, async () => {
+      const consumer = client(contract, CONSUMER);
+      const sent = await consumer.sendRequest(PING_PAYLOAD, { transactionCode: 'TX-PING' });
+      expect(sent.status, sent.body).to.equal(200);
+      let body: string | undefined;
+      for (let i = 0; i < 100 && !body; i++) {
+        const response = await consumer.post(
+          takeXml(speaking(contract), sampleKey(CONSUMER), 'GetResponse'),
+          'urn:GetResponse',
+        );
+        expect(response.status, response.body).to.equal(200);
+        if (response.body.includes('ResponseMessage')) body = response.body;
+        else await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(body, 'the worker answered').to.be.a('string');
+      const operation = parseDom(body!).getElementsByTagNameNS(contract.types, 'GetResponseResponse')[0]!;
+      const types = SchemaSet.compile(officialTypes(contract));
+      try {
+        expect(types.validate(operation.toString())).to.deep.equal([]);
+      } finally {
+        types.dispose();
+      }
+      const response = operation.getElementsByTagNameNS(contract.types, 'Response')[0]!;
+      const text = (name: string) => response.getElementsByTagNameNS(contract.types, name)[0]?.textContent;
+      expect([
+        text('OriginalMessageId'),
+        text('OriginalTransactionCode'),
+        text('ReferenceMessageID'),
+      ]).to.deep.equal([sent.messageId, 'TX-PING', sent.messageId]);
+      const messageId = response.getElementsByTagNameNS(contract.types, 'MessageID')[0]?.textContent ?? '';
+      expect((await consumer.ack(messageId)).status).to.equal(200);
+    });
+  }
+
+  it('every exchange of every version is logged, and each logged signature verifies as an auditor checks it', async () => {
+    const records = await storedRecords(gateway);
+    const trust = loadTrustStore(gateway.config);
+    const problems = records.flatMap((record) =>
+      messageSignatureProblems(record, trust).map((p) => `${record.operation}: ${p}`),
+    );
+    expect(problems).to.deep.equal([]);
+    expect(records.length).to.be.greaterThan(10);
   });
 });
