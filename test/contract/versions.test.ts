@@ -5,7 +5,13 @@
  * in, and an answer must be sent in its request's version.
  */
 import { expect } from 'chai';
-import { sendRequestXml, takeXml, type ClientVersion } from '../../src/client/queued.js';
+import {
+  getStatusXml,
+  readHandedOut,
+  sendRequestXml,
+  takeXml,
+  type ClientVersion,
+} from '../../src/client/queued.js';
 import { postSoap } from '../../src/client/send.js';
 import {
   CONTRACT_VERSIONS,
@@ -188,6 +194,40 @@ describe('contract: message exchange 1.1, 1.2 and 1.3 side by side', function ()
       expect((await consumer.ack(messageId)).status).to.equal(200);
     });
   }
+
+  it('GetStatus at /ws/1.3 tells a delivered answer as messageIsDelivered, every notice valid in 1.3', async () => {
+    const consumer13 = client(EXCHANGE_1_3, CONSUMER);
+    const provider13 = client(EXCHANGE_1_3, PROVIDER);
+    const sent = await consumer13.sendRequest(QUESTION_PAYLOAD, { transactionCode: 'TX-STATUS' });
+    expect(sent.status, sent.body).to.equal(200);
+    const taken = await provider13.take('GetRequest');
+    expect(taken?.messageId).to.equal(sent.messageId);
+    expect((await provider13.sendResponse(taken!.replyTo!)).status).to.equal(200);
+    expect((await consumer13.take('GetResponse'))?.originalMessageId).to.equal(sent.messageId);
+    const types = SchemaSet.compile(officialTypes(EXCHANGE_1_3));
+    const told: string[] = [];
+    try {
+      for (;;) {
+        const response = await consumer13.post(
+          getStatusXml(speaking(EXCHANGE_1_3), sampleKey(CONSUMER)),
+          'urn:GetStatus',
+        );
+        expect(response.status, response.body).to.equal(200);
+        const operation = parseDom(response.body).getElementsByTagNameNS(
+          EXCHANGE_1_3.types,
+          'GetStatusResponse',
+        )[0]!;
+        expect(types.validate(operation.toString()), response.body).to.deep.equal([]);
+        const notice = readHandedOut(response.body);
+        if (!notice) break;
+        told.push(`${notice.originalMessageId} ${notice.statusCategory}`);
+      }
+    } finally {
+      types.dispose();
+    }
+    expect(told).to.include(`${sent.messageId} messageIsDelivered`);
+    expect(told.join(' ')).to.not.include('responseIsDelivered');
+  });
 
   it('every exchange of every version is logged, and each logged signature verifies as an auditor checks it', async () => {
     const records = await storedRecords(gateway);
