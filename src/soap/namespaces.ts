@@ -43,6 +43,9 @@ export interface ExchangeNamespaces {
   readonly rejectCodes: Readonly<Record<string, string>>;
 }
 
+/** The same value by what it is: a contract version (its namespaces are most of it). */
+export type ContractVersion = ExchangeNamespaces;
+
 /** A contract version by its differences; `path`, files and namespaces follow from the version number. */
 function exchangeVersion(
   version: ContractVersionName,
