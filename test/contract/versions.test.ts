@@ -20,7 +20,7 @@ import {
   EXCHANGE_1_3,
   type ExchangeNamespaces,
 } from '../../src/soap/namespaces.js';
-import { SOAP11 } from '../../src/soap/version.js';
+import { SOAP11, SOAP12 } from '../../src/soap/version.js';
 import { parseDom, type Element } from '../../src/xml/dom.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
 import { messageSignatureProblems } from '../../src/messagelog/message-signatures.js';
@@ -227,6 +227,17 @@ describe('contract: message exchange 1.1, 1.2 and 1.3 side by side', function ()
     }
     expect(told).to.include(`${sent.messageId} messageIsDelivered`);
     expect(told.join(' ')).to.not.include('responseIsDelivered');
+  });
+
+  it('SOAP 1.2 envelopes work at /ws/1.2 as at /ws (the official WSDL binds SOAP 1.1 only)', async () => {
+    const consumer = new QueueClient(at(EXCHANGE_1_2), CONSUMER, { ...SOAP12, contract: EXCHANGE_1_2 });
+    const sent = await consumer.sendRequest(QUESTION_PAYLOAD, { transactionCode: 'TX-SOAP12' });
+    expect(sent.status, sent.body).to.equal(200);
+    expect(sent.body).to.include(SOAP12.envelopeNs).and.include(EXCHANGE_1_2.types);
+    const provider = client(EXCHANGE_1_2, PROVIDER);
+    const taken = await provider.take('GetRequest');
+    expect(taken?.messageId).to.equal(sent.messageId);
+    expect((await provider.ack(taken!.messageId)).status).to.equal(200);
   });
 
   it('every exchange of every version is logged, and each logged signature verifies as an auditor checks it', async () => {
