@@ -36,6 +36,7 @@ import { GatewayMetrics } from './server/metrics.js';
 import { Contract } from './soap/contract.js';
 import { openStore, type Store } from './store/store.js';
 import { SchemaSet } from './xml/schemas.js';
+import { EXCHANGE_1_1, VersionCache } from './soap/namespaces.js';
 import type { SignatureVerifier } from './exchange/dependencies.js';
 import { CrlRefresher } from './signature/pki/crl-refresh.js';
 import { loadSignatures, loadTrustStore } from './signature/setup.js';
@@ -101,7 +102,12 @@ export async function startGateway(
     sqliteFile: config.store.sqliteFile,
     ...((options.schema ?? config.store.schema) ? { schema: options.schema ?? config.store.schema } : {}),
   });
-  const schemas = SchemaSet.compile(packageFile('xsd/gateway.xsd'));
+  const schemas = SchemaSet.compile(packageFile(EXCHANGE_1_1.schemaRoot));
+  // The other versions' schema sets and WSDLs are compiled on their first use: most gateways serve one version.
+  const versionSchemas = new VersionCache((version) => SchemaSet.compile(packageFile(version.schemaRoot)));
+  const contracts = new VersionCache((version) =>
+    Contract.load(packageFile(version.wsdlFile), packageFile('xsd')),
+  );
   const trail = createAuditTrail(store, config);
   const trust = loadTrustStore(config);
   // The QR link names the address the gateway is reached at: configured, or where it listens once it does.
@@ -195,6 +201,7 @@ export async function startGateway(
   const pipeline = new Pipeline({
     limits: config.limits,
     schemas,
+    schemasOf: (version) => versionSchemas.get(version),
     verifier: options.verifier ?? signatures.verifier,
     replay: new StoreReplayGuard(store, config.replay.windowSeconds * 1000),
     router: directory,
@@ -232,7 +239,7 @@ export async function startGateway(
   const metrics = new GatewayMetrics();
   const app = createApp({
     pipeline,
-    contract: Contract.load(packageFile('wsdl/smev-gateway.wsdl'), packageFile('xsd')),
+    contracts: (version) => contracts.get(version),
     metrics,
     log,
     store,
@@ -300,6 +307,7 @@ export async function startGateway(
       mailer?.close();
       await store.close();
       schemas.dispose();
+      versionSchemas.forEach((set) => set.dispose());
       log.info('gateway stopped');
     })());
   const checkpoint = async () => {

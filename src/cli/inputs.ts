@@ -3,7 +3,7 @@
  * not parse, a key that is not its certificate's, a whole SOAP envelope where a business payload goes.
  */
 import { readFileSync } from 'node:fs';
-import { NS } from '../soap/namespaces.js';
+import { CONTRACT_VERSIONS, NS } from '../soap/namespaces.js';
 import { loadSigningKey, type SigningKey } from '../signature/signing-key.js';
 import { childElements, parseDom, serializeXml, type Element } from '../xml/dom.js';
 import { moscowDate } from '../providers/certificates/rules.js';
@@ -40,7 +40,12 @@ export function readJsonFile(what: string, file: string): unknown {
 }
 
 /** Namespaces of the envelope and the exchange's own wrappers: a payload is the business element inside them. */
-const WRAPPERS = new Set<string>([NS.soap11, NS.soap12, NS.exchange, NS.types, NS.basic, NS.sync]);
+const WRAPPERS = new Set<string>([
+  NS.soap11,
+  NS.soap12,
+  NS.sync,
+  ...CONTRACT_VERSIONS.flatMap((contract) => [contract.exchange, contract.types, contract.basic]),
+]);
 
 const DATE = /^\s*\d{4}-\d{2}-\d{2}\s*$/;
 

@@ -16,8 +16,10 @@ import {
   sendResponseXml,
   takeXml,
   type Attachment,
+  type ClientVersion,
   type ResponseContent,
 } from '../client/queued.js';
+import { contractVersion, CONTRACT_VERSIONS } from '../soap/namespaces.js';
 import { postSoap } from '../client/send.js';
 import { SOAP11 } from '../soap/version.js';
 import { XMLSerializer } from '@xmldom/xmldom';
@@ -34,10 +36,27 @@ interface QueueOptions {
   cert?: string;
   url?: string;
   config?: string;
+  contract: string;
+}
+
+/** SOAP 1.1 and the message-exchange version asked for (`--contract`). */
+function speaking(options: QueueOptions): ClientVersion {
+  const contract = contractVersion(options.contract);
+  if (!contract) {
+    const known = CONTRACT_VERSIONS.map((c) => c.version).join(', ');
+    throw new CliError(`--contract ${options.contract} is not a served version (${known})`);
+  }
+  return { ...SOAP11, contract };
+}
+
+/** `--url` as given; otherwise the configured gateway's path of the version (`/ws`, `/ws/1.2`, …). */
+function endpointOf(options: QueueOptions): string {
+  if (options.url) return options.url;
+  return gatewayEndpoint(options).replace(/\/ws$/, speaking(options).contract?.path ?? '/ws');
 }
 
 async function post(options: QueueOptions, xml: string, operation: string): Promise<string> {
-  const { status, body } = await postSoap(gatewayEndpoint(options), xml, SOAP11, `urn:${operation}`);
+  const { status, body } = await postSoap(endpointOf(options), xml, SOAP11, `urn:${operation}`);
   if (status !== 200) {
     const reason = /<faultstring>([^<]*)</.exec(body)?.[1] ?? /<(?:\w+:)?Text[^>]*>([^<]*)</.exec(body)?.[1];
     process.stdout.write(`fault (HTTP ${status}): ${reason ?? body.slice(0, 300)}\n`);
@@ -176,6 +195,11 @@ function common(command: Command): Command {
     .option(
       '-c, --config <file>',
       'JSON configuration file of the gateway to call (also SMEV_GATEWAY_CONFIG)',
+    )
+    .option(
+      '--contract <version>',
+      'message exchange version to speak: 1.1 (at /ws), 1.2 (/ws/1.2) or 1.3 (/ws/1.3)',
+      '1.1',
     );
 }
 
@@ -193,16 +217,28 @@ export function registerQueueCommands(program: Command): void {
         [],
       )
       .option('--token <token>', 'participant token for --attach-stored (also SMEV_GATEWAY_TOKEN)')
-      .option('--today', "dates in the payload (YYYY-MM-DD) become today's"),
+      .option('--today', "dates in the payload (YYYY-MM-DD) become today's")
+      .option('--transaction-code <code>', 'the TransactionCode (required from message exchange 1.2)'),
   ).action(
     async (
       payload: string,
-      options: QueueOptions & { attach: string[]; attachStored: string[]; token?: string; today?: boolean },
+      options: QueueOptions & {
+        attach: string[];
+        attachStored: string[];
+        token?: string;
+        today?: boolean;
+        transactionCode?: string;
+      },
     ) => {
-      const request = sendRequestXml(SOAP11, systemSigningKey(options), {
+      const version = speaking(options);
+      if (version.contract?.version !== '1.1' && options.transactionCode === undefined) {
+        throw new CliError(`message exchange ${version.contract?.version} requires --transaction-code`);
+      }
+      const request = sendRequestXml(version, systemSigningKey(options), {
         payload: readPayload(payload, options.today ? todayInMoscow() : undefined),
         attachments: attachmentsOf(options.attach),
         fileRefs: await storedFilesOf(options),
+        ...(options.transactionCode === undefined ? {} : { transactionCode: options.transactionCode }),
       });
       await post(options, request.xml, 'SendRequest');
       if (!process.exitCode) process.stdout.write(`queued ${request.messageId}\n`);
@@ -218,7 +254,11 @@ export function registerQueueCommands(program: Command): void {
           'write the attachments handed out into this folder, stored files fetched too',
         ),
     ).action(async (options: QueueOptions & { saveAttachments?: string }) => {
-      const body = await post(options, takeXml(SOAP11, systemSigningKey(options), operation), operation);
+      const body = await post(
+        options,
+        takeXml(speaking(options), systemSigningKey(options), operation),
+        operation,
+      );
       printHandedOut(body, options.saveAttachments);
       if (options.saveAttachments && !process.exitCode) {
         await fetchStoredFiles(options, body, options.saveAttachments);
@@ -267,14 +307,14 @@ export function registerQueueCommands(program: Command): void {
         : options.reject
           ? { kind: 'rejected', code: options.reject, description: options.description }
           : { kind: 'status', code: Number(options.status ?? 0), description: options.description };
-      const response = sendResponseXml(SOAP11, systemSigningKey(options), to, content);
+      const response = sendResponseXml(speaking(options), systemSigningKey(options), to, content);
       await post(options, response.xml, 'SendResponse');
       if (!process.exitCode) process.stdout.write(`answered with ${response.messageId}\n`);
     },
   );
   common(queue.command('ack <messageId>').description('acknowledge a message the system took')).action(
     async (messageId: string, options: QueueOptions) => {
-      await post(options, ackXml(SOAP11, systemSigningKey(options), messageId), 'Ack');
+      await post(options, ackXml(speaking(options), systemSigningKey(options), messageId), 'Ack');
       if (!process.exitCode) process.stdout.write(`acknowledged ${messageId}\n`);
     },
   );
@@ -283,7 +323,7 @@ export function registerQueueCommands(program: Command): void {
   ).action(async (options: QueueOptions) => {
     const body = await post(
       options,
-      queueStatisticsXml(SOAP11, systemSigningKey(options)),
+      queueStatisticsXml(speaking(options), systemSigningKey(options)),
       'GetIncomingQueueStatistics',
     );
     if (process.exitCode) return;
@@ -293,7 +333,9 @@ export function registerQueueCommands(program: Command): void {
   });
   common(queue.command('status').description("take the system's next status notice")).action(
     async (options: QueueOptions) => {
-      printHandedOut(await post(options, getStatusXml(SOAP11, systemSigningKey(options)), 'GetStatus'));
+      printHandedOut(
+        await post(options, getStatusXml(speaking(options), systemSigningKey(options)), 'GetStatus'),
+      );
     },
   );
 }

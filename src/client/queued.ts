@@ -5,7 +5,7 @@
  */
 import { DOMImplementation, type Document } from '@xmldom/xmldom';
 import { v1 as uuidv1 } from 'uuid';
-import { NS } from '../soap/namespaces.js';
+import { contractOfTypesNs, EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
 import { signTree } from '../signature/tree-signer.js';
 import type { SigningKey } from '../signature/xml-signature.js';
@@ -14,16 +14,27 @@ import { childElements, firstChildElement, parseDom, type Element } from '../xml
 
 export const CALLER_BLOCK_ID = 'SIGNED_BY_CALLER';
 
+/**
+ * The SOAP version, and the message-exchange contract version (1.1 when not said) the requests are written in:
+ * `{ ...SOAP11, contract: EXCHANGE_1_2 }` for a gateway's `/ws/1.2`.
+ */
+export interface ClientVersion extends SoapVersion {
+  readonly contract?: ExchangeNamespaces;
+}
+
 /** The request as a tree: signed on the tree and serialised once (no re-parse per signature). */
 class Message {
   readonly doc: Document;
   readonly op: Element;
-  constructor(version: SoapVersion, operation: string) {
+  readonly types: string;
+  readonly basic: string;
+  constructor(version: ClientVersion, operation: string) {
+    ({ types: this.types, basic: this.basic } = version.contract ?? EXCHANGE_1_1);
     this.doc = new DOMImplementation().createDocument(version.envelopeNs, 'soap:Envelope', null);
     const envelope = this.doc.documentElement as Element;
     envelope.appendChild(this.doc.createElementNS(version.envelopeNs, 'soap:Header'));
     const body = this.add(envelope, version.envelopeNs, 'soap:Body');
-    this.op = this.add(body, NS.types, `ns2:${operation}Request`);
+    this.op = this.add(body, this.types, `ns2:${operation}Request`);
   }
 
   add(parent: Element, ns: string, name: string, text?: string): Element {
@@ -42,7 +53,7 @@ class Message {
   content(parent: Element, payload: string): void {
     const element = parseDom(payload).documentElement;
     if (!element) throw new Error('the payload holds no element');
-    this.add(parent, NS.basic, 'ns3:MessagePrimaryContent').appendChild(this.doc.importNode(element, true));
+    this.add(parent, this.basic, 'ns3:MessagePrimaryContent').appendChild(this.doc.importNode(element, true));
   }
 
   /**
@@ -51,32 +62,32 @@ class Message {
    */
   attachments(block: Element, files: readonly Attachment[]): void {
     if (files.length === 0) return;
-    const headers = this.add(block, NS.basic, 'ns3:AttachmentHeaderList');
-    const contents = this.add(this.op, NS.basic, 'ns3:AttachmentContentList');
+    const headers = this.add(block, this.basic, 'ns3:AttachmentHeaderList');
+    const contents = this.add(this.op, this.basic, 'ns3:AttachmentContentList');
     for (const file of files) {
-      const header = this.add(headers, NS.basic, 'ns3:AttachmentHeader');
-      this.add(header, NS.basic, 'ns3:contentId', file.contentId);
-      this.add(header, NS.basic, 'ns3:MimeType', file.mimeType);
-      const content = this.add(contents, NS.basic, 'ns3:AttachmentContent');
-      this.add(content, NS.basic, 'ns3:Id', file.contentId);
-      this.add(content, NS.basic, 'ns3:Content', file.content.toString('base64'));
+      const header = this.add(headers, this.basic, 'ns3:AttachmentHeader');
+      this.add(header, this.basic, 'ns3:contentId', file.contentId);
+      this.add(header, this.basic, 'ns3:MimeType', file.mimeType);
+      const content = this.add(contents, this.basic, 'ns3:AttachmentContent');
+      this.add(content, this.basic, 'ns3:Id', file.contentId);
+      this.add(content, this.basic, 'ns3:Content', file.content.toString('base64'));
     }
   }
 
   /** RefAttachmentHeaderList into the signed block: files of the gateway's attachment store, by uuid. */
   fileRefs(block: Element, refs: readonly FileReference[]): void {
     if (refs.length === 0) return;
-    const list = this.add(block, NS.basic, 'ns3:RefAttachmentHeaderList');
+    const list = this.add(block, this.basic, 'ns3:RefAttachmentHeaderList');
     for (const ref of refs) {
-      const header = this.add(list, NS.basic, 'ns3:RefAttachmentHeader');
-      this.add(header, NS.basic, 'ns3:uuid', ref.uuid);
-      this.add(header, NS.basic, 'ns3:Hash', ref.hash);
-      this.add(header, NS.basic, 'ns3:MimeType', ref.mimeType);
+      const header = this.add(list, this.basic, 'ns3:RefAttachmentHeader');
+      this.add(header, this.basic, 'ns3:uuid', ref.uuid);
+      this.add(header, this.basic, 'ns3:Hash', ref.hash);
+      this.add(header, this.basic, 'ns3:MimeType', ref.mimeType);
     }
   }
 
   sign(block: Element, key: SigningKey): string {
-    const container = this.add(this.op, NS.types, 'ns2:CallerInformationSystemSignature');
+    const container = this.add(this.op, this.types, 'ns2:CallerInformationSystemSignature');
     return signTree(this.doc, [{ target: block, container }], key);
   }
 }
@@ -120,25 +131,33 @@ export interface SendRequestOptions {
   readonly transactionCode?: string;
   /** Send an (empty) BusinessProcessMetadata, as the official schema allows. */
   readonly businessProcessMetadata?: boolean;
+  /** The first message of the chain; message exchange 1.2 and later require it (the MessageID by default). */
+  readonly referenceMessageId?: string;
 }
 
 export function sendRequestXml(
-  version: SoapVersion,
+  version: ClientVersion,
   key: SigningKey,
   options: SendRequestOptions,
 ): { xml: string; messageId: string } {
   const messageId = options.messageId ?? uuidv1();
   const m = new Message(version, 'SendRequest');
-  const data = m.block(NS.types, 'ns2:SenderProvidedRequestData');
-  m.add(data, NS.types, 'ns2:MessageID', messageId);
+  const later = (version.contract ?? EXCHANGE_1_1) !== EXCHANGE_1_1;
+  if (later && options.transactionCode === undefined) {
+    throw new Error(`message exchange ${version.contract?.version} requires a TransactionCode`);
+  }
+  const data = m.block(m.types, 'ns2:SenderProvidedRequestData');
+  m.add(data, m.types, 'ns2:MessageID', messageId);
+  const reference = options.referenceMessageId ?? (later ? messageId : undefined);
+  if (reference !== undefined) m.add(data, m.types, 'ns2:ReferenceMessageID', reference);
   if (options.transactionCode !== undefined)
-    m.add(data, NS.types, 'ns2:TransactionCode', options.transactionCode);
-  if (options.endOfLife) m.add(data, NS.types, 'ns2:EOL', options.endOfLife.toISOString());
+    m.add(data, m.types, 'ns2:TransactionCode', options.transactionCode);
+  if (options.endOfLife) m.add(data, m.types, 'ns2:EOL', options.endOfLife.toISOString());
   m.content(data, options.payload);
   m.attachments(data, options.attachments ?? []);
   m.fileRefs(data, options.fileRefs ?? []);
-  if (options.businessProcessMetadata) m.add(data, NS.types, 'ns2:BusinessProcessMetadata');
-  if (options.testMessage) m.add(data, NS.types, 'ns2:TestMessage');
+  if (options.businessProcessMetadata) m.add(data, m.types, 'ns2:BusinessProcessMetadata');
+  if (options.testMessage) m.add(data, m.types, 'ns2:TestMessage');
   return { xml: m.sign(data, key), messageId };
 }
 
@@ -153,52 +172,52 @@ export type ResponseContent =
   | { readonly kind: 'status'; readonly code: number; readonly description: string };
 
 export function sendResponseXml(
-  version: SoapVersion,
+  version: ClientVersion,
   key: SigningKey,
   to: string,
   content: ResponseContent,
   messageId = uuidv1(),
 ): { xml: string; messageId: string } {
   const m = new Message(version, 'SendResponse');
-  const data = m.block(NS.types, 'ns2:SenderProvidedResponseData');
-  m.add(data, NS.types, 'ns2:MessageID', messageId);
-  m.add(data, NS.types, 'ns2:To', to);
+  const data = m.block(m.types, 'ns2:SenderProvidedResponseData');
+  m.add(data, m.types, 'ns2:MessageID', messageId);
+  m.add(data, m.types, 'ns2:To', to);
   if (content.kind === 'answer') {
     m.content(data, content.payload);
     m.attachments(data, content.attachments ?? []);
     m.fileRefs(data, content.fileRefs ?? []);
   } else if (content.kind === 'rejected') {
-    const rejected = m.add(data, NS.types, 'ns2:RequestRejected');
-    m.add(rejected, NS.types, 'ns2:RejectionReasonCode', content.code);
-    m.add(rejected, NS.types, 'ns2:RejectionReasonDescription', content.description);
+    const rejected = m.add(data, m.types, 'ns2:RequestRejected');
+    m.add(rejected, m.types, 'ns2:RejectionReasonCode', content.code);
+    m.add(rejected, m.types, 'ns2:RejectionReasonDescription', content.description);
   } else {
-    const status = m.add(data, NS.types, 'ns2:RequestStatus');
-    m.add(status, NS.types, 'ns2:StatusCode', String(content.code));
-    m.add(status, NS.types, 'ns2:StatusDescription', content.description);
+    const status = m.add(data, m.types, 'ns2:RequestStatus');
+    m.add(status, m.types, 'ns2:StatusCode', String(content.code));
+    m.add(status, m.types, 'ns2:StatusDescription', content.description);
   }
   return { xml: m.sign(data, key), messageId };
 }
 
 export function takeXml(
-  version: SoapVersion,
+  version: ClientVersion,
   key: SigningKey,
   operation: 'GetRequest' | 'GetResponse',
   messageType?: MessageType,
   at = new Date(),
 ): string {
   const m = new Message(version, operation);
-  const selector = m.block(NS.basic, 'ns3:MessageTypeSelector');
+  const selector = m.block(m.basic, 'ns3:MessageTypeSelector');
   if (messageType) {
-    m.add(selector, NS.basic, 'ns3:NamespaceURI', messageType.namespace);
-    m.add(selector, NS.basic, 'ns3:RootElementLocalName', messageType.localName);
+    m.add(selector, m.basic, 'ns3:NamespaceURI', messageType.namespace);
+    m.add(selector, m.basic, 'ns3:RootElementLocalName', messageType.localName);
   }
-  m.add(selector, NS.basic, 'ns3:Timestamp', at.toISOString());
+  m.add(selector, m.basic, 'ns3:Timestamp', at.toISOString());
   return m.sign(selector, key);
 }
 
-export function ackXml(version: SoapVersion, key: SigningKey, messageId: string, accepted = true): string {
+export function ackXml(version: ClientVersion, key: SigningKey, messageId: string, accepted = true): string {
   const m = new Message(version, 'Ack');
-  const target = m.block(NS.basic, 'ns3:AckTargetMessage');
+  const target = m.block(m.basic, 'ns3:AckTargetMessage');
   target.setAttribute('accepted', String(accepted));
   target.appendChild(m.doc.createTextNode(messageId));
   return m.sign(target, key);
@@ -206,25 +225,25 @@ export function ackXml(version: SoapVersion, key: SigningKey, messageId: string,
 
 /** GetStatus and GetIncomingQueueStatistics sign a Timestamp and nothing else. */
 function timestampedXml(
-  version: SoapVersion,
+  version: ClientVersion,
   key: SigningKey,
   operation: string,
   at: Date,
   nodeId?: string,
 ): string {
   const m = new Message(version, operation);
-  if (nodeId !== undefined) m.add(m.op, NS.types, 'ns2:NodeID', nodeId);
-  const timestamp = m.block(NS.basic, 'ns3:Timestamp');
+  if (nodeId !== undefined) m.add(m.op, m.types, 'ns2:NodeID', nodeId);
+  const timestamp = m.block(m.basic, 'ns3:Timestamp');
   timestamp.appendChild(m.doc.createTextNode(at.toISOString()));
   return m.sign(timestamp, key);
 }
 
-export function getStatusXml(version: SoapVersion, key: SigningKey, at = new Date()): string {
+export function getStatusXml(version: ClientVersion, key: SigningKey, at = new Date()): string {
   return timestampedXml(version, key, 'GetStatus', at);
 }
 
 export function queueStatisticsXml(
-  version: SoapVersion,
+  version: ClientVersion,
   key: SigningKey,
   at = new Date(),
   nodeId?: string,
@@ -235,7 +254,7 @@ export function queueStatisticsXml(
 /** A GetIncomingQueueStatistics answer: each queue's name and its pending messages. */
 export function readQueueStatistics(xml: string): { queueName: string; pending: number }[] {
   const root = parseDom(xml).documentElement as Element;
-  return Array.from(root.getElementsByTagNameNS(NS.types, 'QueueStatistics')).map((element) => ({
+  return Array.from(root.getElementsByTagNameNS('*', 'QueueStatistics')).map((element) => ({
     queueName: element.getAttribute('queueName') ?? '',
     pending: Number(element.getAttribute('pendingMessageNumber') ?? 0),
   }));
@@ -276,15 +295,17 @@ export function readHandedOut(xml: string): HandedOut | undefined {
   const envelope = parseDom(xml).documentElement as Element;
   const body = childElements(envelope).find((e) => e.localName === 'Body');
   const operation = body ? childElements(body)[0] : undefined;
+  // Read in the contract version the answer speaks.
+  const { types, basic } = contractOfTypesNs(operation?.namespaceURI) ?? EXCHANGE_1_1;
   const status = at(
     operation,
-    NS.types,
+    types,
     'SmevAsyncProcessingMessage',
     'AsyncProcessingStatusData',
     'AsyncProcessingStatus',
   );
   if (status) {
-    const original = textOf(at(status, NS.types, 'OriginalMessageId')) ?? '';
+    const original = textOf(at(status, types, 'OriginalMessageId')) ?? '';
     return {
       messageId: original,
       originalMessageId: original,
@@ -292,79 +313,79 @@ export function readHandedOut(xml: string): HandedOut | undefined {
       payload: undefined,
       rejected: undefined,
       statusCode: undefined,
-      statusCategory: textOf(at(status, NS.types, 'StatusCategory')),
+      statusCategory: textOf(at(status, types, 'StatusCategory')),
       attachments: [],
       fsAttachments: [],
       fileRefs: [],
     };
   }
-  const requestHolder = at(operation, NS.types, 'RequestMessage');
-  const holder = requestHolder ?? at(operation, NS.types, 'ResponseMessage');
-  const message = requestHolder ? at(requestHolder, NS.types, 'Request') : at(holder, NS.types, 'Response');
+  const requestHolder = at(operation, types, 'RequestMessage');
+  const holder = requestHolder ?? at(operation, types, 'ResponseMessage');
+  const message = requestHolder ? at(requestHolder, types, 'Request') : at(holder, types, 'Response');
   if (!holder || !message) return undefined;
   const block = at(
     message,
-    NS.types,
+    types,
     requestHolder ? 'SenderProvidedRequestData' : 'SenderProvidedResponseData',
   );
-  const content = at(block, NS.basic, 'MessagePrimaryContent');
+  const content = at(block, basic, 'MessagePrimaryContent');
   return {
-    messageId: textOf(at(block, NS.types, 'MessageID')) ?? '',
-    originalMessageId: textOf(at(message, NS.types, 'OriginalMessageId')),
-    replyTo: textOf(at(message, NS.types, 'ReplyTo')),
+    messageId: textOf(at(block, types, 'MessageID')) ?? '',
+    originalMessageId: textOf(at(message, types, 'OriginalMessageId')),
+    replyTo: textOf(at(message, types, 'ReplyTo')),
     payload: content ? childElements(content)[0] : undefined,
-    rejected: textOf(at(block, NS.types, 'RequestRejected', 'RejectionReasonCode')),
-    statusCode: textOf(at(block, NS.types, 'RequestStatus', 'StatusCode')),
+    rejected: textOf(at(block, types, 'RequestRejected', 'RejectionReasonCode')),
+    statusCode: textOf(at(block, types, 'RequestStatus', 'StatusCode')),
     statusCategory: undefined,
-    attachments: block ? attachmentsOf(holder, block) : [],
-    fsAttachments: fsAttachmentsOf(message),
-    fileRefs: block ? fileRefsOf(block) : [],
+    attachments: block ? attachmentsOf(holder, block, basic) : [],
+    fsAttachments: fsAttachmentsOf(message, basic),
+    fileRefs: block ? fileRefsOf(block, basic) : [],
   };
 }
 
 /** The signed block's RefAttachmentHeaderList. */
-function fileRefsOf(block: Element): FileReference[] {
-  const list = at(block, NS.basic, 'RefAttachmentHeaderList');
+function fileRefsOf(block: Element, basic: string): FileReference[] {
+  const list = at(block, basic, 'RefAttachmentHeaderList');
   return (list ? childElements(list) : [])
-    .filter((e) => e.localName === 'RefAttachmentHeader' && e.namespaceURI === NS.basic)
+    .filter((e) => e.localName === 'RefAttachmentHeader' && e.namespaceURI === basic)
     .map((header) => ({
-      uuid: textOf(at(header, NS.basic, 'uuid'))?.trim() ?? '',
-      hash: textOf(at(header, NS.basic, 'Hash'))?.trim() ?? '',
-      mimeType: textOf(at(header, NS.basic, 'MimeType'))?.trim() ?? '',
+      uuid: textOf(at(header, basic, 'uuid'))?.trim() ?? '',
+      hash: textOf(at(header, basic, 'Hash'))?.trim() ?? '',
+      mimeType: textOf(at(header, basic, 'MimeType'))?.trim() ?? '',
     }));
 }
 
 /** The FSAttachmentsList the gateway wrote into the handed-out Request or Response. */
-function fsAttachmentsOf(message: Element): FsAttachmentInfo[] {
-  const list = at(message, NS.basic, 'FSAttachmentsList');
+function fsAttachmentsOf(message: Element, basic: string): FsAttachmentInfo[] {
+  const list = at(message, basic, 'FSAttachmentsList');
   return (list ? childElements(list) : [])
-    .filter((e) => e.localName === 'FSAttachment' && e.namespaceURI === NS.basic)
+    .filter((e) => e.localName === 'FSAttachment' && e.namespaceURI === basic)
     .map((item) => ({
-      uuid: textOf(at(item, NS.basic, 'uuid')) ?? '',
-      userName: textOf(at(item, NS.basic, 'UserName')) ?? '',
-      password: textOf(at(item, NS.basic, 'Password')) ?? '',
-      fileName: textOf(at(item, NS.basic, 'FileName')) ?? '',
+      uuid: textOf(at(item, basic, 'uuid')) ?? '',
+      userName: textOf(at(item, basic, 'UserName')) ?? '',
+      password: textOf(at(item, basic, 'Password')) ?? '',
+      fileName: textOf(at(item, basic, 'FileName')) ?? '',
     }));
 }
 
 /** Headers from the signed block's AttachmentHeaderList, contents from the list beside the message. */
-function attachmentsOf(holder: Element, block: Element): Attachment[] {
+function attachmentsOf(holder: Element, block: Element, basic: string): Attachment[] {
   const mimeTypes = new Map<string, string>();
-  const headers = at(block, NS.basic, 'AttachmentHeaderList');
+  const headers = at(block, basic, 'AttachmentHeaderList');
   for (const header of headers ? childElements(headers) : []) {
-    if (header.localName !== 'AttachmentHeader' || header.namespaceURI !== NS.basic) continue;
-    const id = textOf(at(header, NS.basic, 'contentId'))?.trim() ?? '';
-    mimeTypes.set(id, textOf(at(header, NS.basic, 'MimeType'))?.trim() ?? '');
+    if (header.localName !== 'AttachmentHeader' || header.namespaceURI !== basic) continue;
+    const id = textOf(at(header, basic, 'contentId'))?.trim() ?? '';
+    mimeTypes.set(id, textOf(at(header, basic, 'MimeType'))?.trim() ?? '');
   }
-  const list = at(holder, NS.basic, 'AttachmentContentList');
+  const list = at(holder, basic, 'AttachmentContentList');
   return (list ? childElements(list) : [])
-    .filter((e) => e.localName === 'AttachmentContent' && e.namespaceURI === NS.basic)
+    .filter((e) => e.localName === 'AttachmentContent' && e.namespaceURI === basic)
     .map((content) => {
-      const contentId = textOf(at(content, NS.basic, 'Id'))?.trim() ?? '';
+      const contentId = textOf(at(content, basic, 'Id'))?.trim() ?? '';
       return {
         contentId,
         mimeType: mimeTypes.get(contentId) ?? '',
-        content: Buffer.from(textOf(at(content, NS.basic, 'Content')) ?? '', 'base64'),
+        content: Buffer.from(textOf(at(content, basic, 'Content')) ?? '', 'base64'),
       };
     });
 }

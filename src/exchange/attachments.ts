@@ -12,11 +12,15 @@ import { childElements, childText, firstChildElement, type Element } from '../xm
 import type { FileRef } from './dependencies.js';
 
 /** The message's attachment contents, serialised as one standalone `AttachmentContentList`, or undefined. */
-export function readAttachments(operationElement: Element, signedBlock: Element): string | undefined {
-  const headerList = firstChildElement(signedBlock, NS.basic, 'AttachmentHeaderList');
-  const contentList = firstChildElement(operationElement, NS.basic, 'AttachmentContentList');
-  const named = idsOf(headerList, 'AttachmentHeader', 'contentId');
-  const carried = idsOf(contentList, 'AttachmentContent', 'Id');
+export function readAttachments(
+  operationElement: Element,
+  signedBlock: Element,
+  basic: string = NS.basic,
+): string | undefined {
+  const headerList = firstChildElement(signedBlock, basic, 'AttachmentHeaderList');
+  const contentList = firstChildElement(operationElement, basic, 'AttachmentContentList');
+  const named = idsOf(headerList, 'AttachmentHeader', 'contentId', basic);
+  const carried = idsOf(contentList, 'AttachmentContent', 'Id', basic);
   const namedSet = new Set(named);
   const carriedSet = new Set(carried);
   const problems = [
@@ -31,11 +35,11 @@ export function readAttachments(operationElement: Element, signedBlock: Element)
   return contentList ? new XMLSerializer().serializeToString(contentList) : undefined;
 }
 
-function idsOf(list: Element | undefined, item: string, idElement: string): string[] {
+function idsOf(list: Element | undefined, item: string, idElement: string, basic: string): string[] {
   if (!list) return [];
   return childElements(list)
-    .filter((element) => element.namespaceURI === NS.basic && element.localName === item)
-    .map((element) => (childText(element, NS.basic, idElement) ?? '').trim());
+    .filter((element) => element.namespaceURI === basic && element.localName === item)
+    .map((element) => (childText(element, basic, idElement) ?? '').trim());
 }
 
 function duplicates(ids: readonly string[]): string[] {
@@ -54,15 +58,15 @@ function clip(text: string): string {
  * file of the attachment store by `uuid`, with its `Hash` and `MimeType`. The files are checked against the store
  * when the message is queued; a file named twice is refused here.
  */
-export function readFileRefs(signedBlock: Element): FileRef[] {
-  const list = firstChildElement(signedBlock, NS.basic, 'RefAttachmentHeaderList');
+export function readFileRefs(signedBlock: Element, basic: string = NS.basic): FileRef[] {
+  const list = firstChildElement(signedBlock, basic, 'RefAttachmentHeaderList');
   if (!list) return [];
   const refs = childElements(list)
-    .filter((element) => element.namespaceURI === NS.basic && element.localName === 'RefAttachmentHeader')
+    .filter((element) => element.namespaceURI === basic && element.localName === 'RefAttachmentHeader')
     .map((header) => ({
-      uuid: (childText(header, NS.basic, 'uuid') ?? '').trim(),
-      hash: (childText(header, NS.basic, 'Hash') ?? '').trim(),
-      mimeType: (childText(header, NS.basic, 'MimeType') ?? '').trim(),
+      uuid: (childText(header, basic, 'uuid') ?? '').trim(),
+      hash: (childText(header, basic, 'Hash') ?? '').trim(),
+      mimeType: (childText(header, basic, 'MimeType') ?? '').trim(),
     }));
   const twice = duplicates(refs.map((ref) => ref.uuid));
   if (twice.length > 0) {
@@ -95,13 +99,17 @@ export function requireNoAttachments(
  * The decoded size of the files in `AttachmentContentList`, against the limit (`limits.maxAttachmentBytes`):
  * past it the message is refused with SMEV's AttachmentSizeLimitExceeded, naming both sizes.
  */
-export function requireAttachmentSize(operationElement: Element, limit: number | undefined): void {
+export function requireAttachmentSize(
+  operationElement: Element,
+  limit: number | undefined,
+  basic: string = NS.basic,
+): void {
   if (limit === undefined) return;
-  const contentList = firstChildElement(operationElement, NS.basic, 'AttachmentContentList');
+  const contentList = firstChildElement(operationElement, basic, 'AttachmentContentList');
   if (!contentList) return;
   let total = 0;
   for (const content of childElements(contentList)) {
-    total += base64Bytes(childText(content, NS.basic, 'Content') ?? '');
+    total += base64Bytes(childText(content, basic, 'Content') ?? '');
   }
   if (total > limit) {
     throw new GatewayFault(

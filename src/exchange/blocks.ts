@@ -3,7 +3,7 @@
  * provider's SenderProvidedResponseData. Call answers and queued messages share them, so both read the same.
  */
 import type { Document, Element } from '@xmldom/xmldom';
-import { NS } from '../soap/namespaces.js';
+import { EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import { parseDom } from '../xml/dom.js';
 import type { SystemRef } from './dependencies.js';
 
@@ -33,22 +33,32 @@ export function adder(doc: Document): Add {
   };
 }
 
-export function writeMetadata(add: Add, parent: Element, meta: Metadata, id?: string): Element {
-  const metadata = add(parent, NS.types, 'ns2:MessageMetadata');
+export function writeMetadata(
+  add: Add,
+  parent: Element,
+  meta: Metadata,
+  id?: string,
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
+): Element {
+  const { types } = contract;
+  const metadata = add(parent, types, 'ns2:MessageMetadata');
   if (id) metadata.setAttribute('Id', id);
-  add(metadata, NS.types, 'ns2:MessageId', meta.messageId);
-  add(metadata, NS.types, 'ns2:MessageType', meta.type);
-  const from = add(metadata, NS.types, 'ns2:Sender');
-  add(from, NS.types, 'ns2:Mnemonic', meta.sender.mnemonic);
-  add(from, NS.types, 'ns2:HumanReadableName', meta.sender.humanReadableName);
-  add(metadata, NS.types, 'ns2:SendingTimestamp', meta.sentAt.toISOString());
-  add(metadata, NS.types, 'ns2:DestinationName', meta.destination);
-  const to = add(metadata, NS.types, 'ns2:Recipient');
-  add(to, NS.types, 'ns2:Mnemonic', meta.recipient.mnemonic);
-  add(to, NS.types, 'ns2:HumanReadableName', meta.recipient.humanReadableName);
-  add(add(metadata, NS.types, 'ns2:SupplementaryData'), NS.types, 'ns2:InteractionType', 'OIV2OIV');
-  if (meta.deliveredAt) add(metadata, NS.types, 'ns2:DeliveryTimestamp', meta.deliveredAt.toISOString());
-  if (meta.status) add(metadata, NS.types, 'ns2:Status', meta.status);
+  add(metadata, types, 'ns2:MessageId', meta.messageId);
+  add(metadata, types, 'ns2:MessageType', meta.type);
+  const from = add(metadata, types, 'ns2:Sender');
+  add(from, types, 'ns2:Mnemonic', meta.sender.mnemonic);
+  add(from, types, 'ns2:HumanReadableName', meta.sender.humanReadableName);
+  add(metadata, types, 'ns2:SendingTimestamp', meta.sentAt.toISOString());
+  // 1.3 routes by its own optional elements and has no DestinationName or SupplementaryData.
+  if (contract.metadataRouting) add(metadata, types, 'ns2:DestinationName', meta.destination);
+  const to = add(metadata, types, 'ns2:Recipient');
+  add(to, types, 'ns2:Mnemonic', meta.recipient.mnemonic);
+  add(to, types, 'ns2:HumanReadableName', meta.recipient.humanReadableName);
+  if (contract.metadataRouting) {
+    add(add(metadata, types, 'ns2:SupplementaryData'), types, 'ns2:InteractionType', 'OIV2OIV');
+  }
+  if (meta.deliveredAt) add(metadata, types, 'ns2:DeliveryTimestamp', meta.deliveredAt.toISOString());
+  if (meta.status) add(metadata, types, 'ns2:Status', contract.statusCategories[meta.status] ?? meta.status);
   return metadata;
 }
 
@@ -63,20 +73,22 @@ export function writeResponseData(
   answerId: string,
   to: string,
   outcome: ResponseOutcome,
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
 ): Element {
+  const { types, basic } = contract;
   const doc = parent.ownerDocument as Document;
-  const data = add(parent, NS.types, 'ns2:SenderProvidedResponseData');
+  const data = add(parent, types, 'ns2:SenderProvidedResponseData');
   data.setAttribute('Id', PROVIDER_BLOCK_ID);
-  add(data, NS.types, 'ns2:MessageID', answerId);
-  add(data, NS.types, 'ns2:To', to);
+  add(data, types, 'ns2:MessageID', answerId);
+  add(data, types, 'ns2:To', to);
   if (outcome.kind === 'answer') {
     const payload = parseDom(outcome.body).documentElement;
     if (!payload) throw new Error('the provider answer holds no element');
-    add(data, NS.basic, 'ns3:MessagePrimaryContent').appendChild(doc.importNode(payload, true));
+    add(data, basic, 'ns3:MessagePrimaryContent').appendChild(doc.importNode(payload, true));
   } else {
-    const rejection = add(data, NS.types, 'ns2:RequestRejected');
-    add(rejection, NS.types, 'ns2:RejectionReasonCode', outcome.code);
-    add(rejection, NS.types, 'ns2:RejectionReasonDescription', outcome.description);
+    const rejection = add(data, types, 'ns2:RequestRejected');
+    add(rejection, types, 'ns2:RejectionReasonCode', contract.rejectCodes[outcome.code] ?? outcome.code);
+    add(rejection, types, 'ns2:RejectionReasonDescription', outcome.description);
   }
   return data;
 }

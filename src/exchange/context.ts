@@ -8,6 +8,7 @@ import type { ProviderOutcome } from '../providers/contract.js';
 import type { SoapEnvelope } from '../soap/envelope.js';
 import type { MtomParts } from '../soap/mtom.js';
 import type { GatewayFault } from '../soap/faults.js';
+import { EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import { SOAP11, type SoapVersion } from '../soap/version.js';
 import type { Document } from '../xml/dom.js';
 import type { Route, VerifiedSender } from './dependencies.js';
@@ -28,6 +29,8 @@ export interface Exchange {
   readonly receivedAt: Date;
   readonly incoming: IncomingMessage;
   readonly log: Logger;
+  /** The SMEV message-exchange contract version the request speaks, chosen by the endpoint path. */
+  readonly contract: ExchangeNamespaces;
   version: SoapVersion;
   text?: string;
   doc?: Document;
@@ -55,8 +58,14 @@ export interface Exchange {
   answeredAt?: Date;
 }
 
-export function newExchange(id: string, incoming: IncomingMessage, log: Logger, now = new Date()): Exchange {
-  return { id, receivedAt: now, incoming, log, version: SOAP11 };
+export function newExchange(
+  id: string,
+  incoming: IncomingMessage,
+  log: Logger,
+  now = new Date(),
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
+): Exchange {
+  return { id, receivedAt: now, incoming, log, contract, version: SOAP11 };
 }
 
 export function need<T>(value: T | undefined, what: string): T {

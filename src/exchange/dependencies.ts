@@ -103,6 +103,8 @@ export interface TakenMessage {
   readonly deliveries: number;
   /** The payload's message type (the log decides by its namespace whether to keep the body). */
   readonly messageType?: MessageType;
+  /** The message-exchange contract version the message was sent in, and is handed out in (`1.1`, …). */
+  readonly contractVersion: string;
 }
 
 export interface QueuedRequest {
@@ -117,8 +119,12 @@ export interface QueuedRequest {
   /** The stored files the request names (RefAttachmentHeaderList), in order; checked by FileAttachments. */
   readonly files?: readonly string[] | undefined;
   readonly transactionCode?: string | undefined;
+  /** The request's ReferenceMessageID (its own MessageID when it starts a chain), echoed in its answers. */
+  readonly referenceMessageId?: string | undefined;
   /** Epoch ms: the request's lifetime ends (the configured lifetime, or its own EOL when earlier). */
   readonly expiresAt: number;
+  /** The contract version it was sent in (1.1 when not said); it is handed out in the same one. */
+  readonly contractVersion?: string;
 }
 
 export interface OpenRequest {
@@ -130,6 +136,10 @@ export interface OpenRequest {
   readonly state: string;
   readonly expiresAt: number;
   readonly transactionCode: string | undefined;
+  /** Its ReferenceMessageID; undefined for requests queued before the gateway kept it. */
+  readonly referenceMessageId: string | undefined;
+  /** The contract version it was sent in; its answers must be sent in the same one. */
+  readonly contractVersion: string;
 }
 
 export interface QueuedAnswer {
@@ -165,19 +175,26 @@ export interface MessageQueue {
    * of an answer that was taken), TargetMessageIsNotFound when the request is closed.
    */
   enqueueAnswer(answer: QueuedAnswer, now: Date): Promise<void>;
-  /** Hand out the oldest visible message of this kind for `recipient`, or nothing. */
+  /**
+   * Hand out the oldest visible message of this kind for `recipient` sent in `contractVersion` (1.1 when not
+   * said), or nothing. Status notices are told in any version.
+   */
   take(
     recipient: string,
     kind: TakeKind,
     messageType: MessageType | undefined,
     now: Date,
+    contractVersion?: string,
   ): Promise<TakenMessage | undefined>;
   /** Confirm a handed-out message. Throws TargetMessageIsNotFound when `system` holds no such message. */
   ack(system: string, messageId: string, now: Date): Promise<void>;
   /** The worker's take: the oldest visible request on a route the gateway hosts. */
   takeHosted(now: Date): Promise<TakenMessage | undefined>;
-  /** Messages waiting for `system` to take and acknowledge them (requests and answers), per message type. */
-  pending(system: string, now: Date): Promise<QueueStatistics[]>;
+  /**
+   * Messages waiting for `system` to take and acknowledge them (requests and answers) in `contractVersion` (1.1
+   * when not said), per message type.
+   */
+  pending(system: string, now: Date, contractVersion?: string): Promise<QueueStatistics[]>;
   /** Lifetime of a newly queued message, in ms. */
   readonly lifetimeMs: number;
 }

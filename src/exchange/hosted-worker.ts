@@ -11,7 +11,7 @@
 import { v1 as uuidv1 } from 'uuid';
 import type { Logger } from '../logging/logger.js';
 import { isGatewayFault } from '../soap/faults.js';
-import { NS } from '../soap/namespaces.js';
+import { contractVersion, EXCHANGE_1_1 } from '../soap/namespaces.js';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { childElements, childText, parseDom, type Element } from '../xml/dom.js';
 import type { AnswerSigner, Delivery, MessageQueue, Router, TakenMessage } from './dependencies.js';
@@ -107,8 +107,10 @@ export class HostedWorker {
 
   private async serve(taken: TakenMessage): Promise<void> {
     const element = parseDom(taken.body).documentElement as Element;
-    const request = readSenderRequest(element);
-    const replyTo = childText(element, NS.types, 'ReplyTo') ?? '';
+    // The answer is written in the contract version the request was sent in, as the consumer takes it.
+    const contract = contractVersion(taken.contractVersion) ?? EXCHANGE_1_1;
+    const request = readSenderRequest(element, contract);
+    const replyTo = childText(element, contract.types, 'ReplyTo') ?? '';
     const consumer = this.router.system(taken.sender) ?? {
       mnemonic: taken.sender,
       humanReadableName: taken.sender,
@@ -162,6 +164,7 @@ export class HostedWorker {
         sentAt: now,
         destination: consumer.mnemonic,
       },
+      contract,
     );
     const signed = parseDom(this.signer.signAnswer(doc, slots));
     const response = childElements(signed.documentElement as Element)[0] as Element;
@@ -178,6 +181,8 @@ export class HostedWorker {
           state: 'delivered',
           expiresAt: Number.MAX_SAFE_INTEGER,
           transactionCode: request.transactionCode,
+          referenceMessageId: request.referenceMessageId,
+          contractVersion: contract.version,
         },
         messageType:
           outcome.kind === 'answer'

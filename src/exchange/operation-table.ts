@@ -43,7 +43,10 @@ export interface OperationEntry {
 
 const call: OperationEntry = {
   read(exchange, parts) {
-    const request = readSenderRequest(need(exchange.envelope, 'envelope').operationElement);
+    const request = readSenderRequest(
+      need(exchange.envelope, 'envelope').operationElement,
+      exchange.contract,
+    );
     requireKnown(request.messageType, parts.delivery);
     exchange.request = request;
     exchange.signed = request;
@@ -65,7 +68,7 @@ export const OPERATION_TABLE: Record<OperationName, OperationEntry> = {
   Call: call,
   SendRequest: {
     read(exchange) {
-      const request = readSenderRequest(operationElement(exchange));
+      const request = readSenderRequest(operationElement(exchange), exchange.contract);
       exchange.request = request;
       exchange.signed = request;
     },
@@ -73,38 +76,38 @@ export const OPERATION_TABLE: Record<OperationName, OperationEntry> = {
   },
   SendResponse: {
     read(exchange) {
-      exchange.signed = readSenderResponse(operationElement(exchange));
+      exchange.signed = readSenderResponse(operationElement(exchange), exchange.contract);
     },
     run: sendResponse,
   },
   GetRequest: {
     read(exchange) {
-      exchange.signed = readTakeRequest(operationElement(exchange));
+      exchange.signed = readTakeRequest(operationElement(exchange), exchange.contract);
     },
     run: (exchange, parts) => getRequestOrResponse('GetRequest', exchange, parts),
   },
   GetResponse: {
     read(exchange) {
-      exchange.signed = readTakeRequest(operationElement(exchange));
+      exchange.signed = readTakeRequest(operationElement(exchange), exchange.contract);
     },
     run: (exchange, parts) => getRequestOrResponse('GetResponse', exchange, parts),
   },
   Ack: {
     read(exchange) {
-      exchange.signed = readAckRequest(operationElement(exchange));
+      exchange.signed = readAckRequest(operationElement(exchange), exchange.contract);
     },
     run: ack,
   },
   GetStatus: {
     read(exchange) {
-      exchange.signed = readStatusRequest(operationElement(exchange));
+      exchange.signed = readStatusRequest(operationElement(exchange), exchange.contract);
     },
     run: getStatus,
   },
   // Signed like GetStatus: a Timestamp.
   GetIncomingQueueStatistics: {
     read(exchange) {
-      exchange.signed = readStatusRequest(operationElement(exchange));
+      exchange.signed = readStatusRequest(operationElement(exchange), exchange.contract);
     },
     run: getIncomingQueueStatistics,
   },

@@ -9,6 +9,7 @@ import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
 import { serializeXml } from '../xml/dom.js';
 import type { XmlLimits } from '../xml/guard.js';
 import type { SchemaSet } from '../xml/schemas.js';
+import type { ExchangeNamespaces } from '../soap/namespaces.js';
 import type { BodyPolicy } from '../messagelog/body-policy.js';
 import type { RecordFields } from '../messagelog/record.js';
 import { logRecordOf } from './log-record.js';
@@ -36,7 +37,10 @@ export interface PipelineParts {
     readonly providerTimeoutMs: number;
     readonly maxAttachmentBytes?: number;
   };
+  /** The 1.1 schema set (gateway.xsd). */
   readonly schemas: SchemaSet;
+  /** The schema set of another contract version (its `schemaRoot`); absent: only 1.1 is validated. */
+  readonly schemasOf?: (contract: ExchangeNamespaces) => SchemaSet;
   readonly verifier: SignatureVerifier;
   readonly replay: ReplayGuard;
   readonly router: Router;
@@ -102,11 +106,12 @@ export class Pipeline {
       parse(exchange, parts.limits, action);
       refuseReservedIds(need(exchange.doc, 'document'));
       const entry = OPERATION_TABLE[need(exchange.envelope, 'envelope').operation.name];
-      validate(exchange, parts.schemas);
+      validate(exchange, this.schemasFor(exchange.contract));
       entry.read(exchange, parts);
       requireAttachmentSize(
         need(exchange.envelope, 'envelope').operationElement,
         parts.limits.maxAttachmentBytes,
+        exchange.contract.basic,
       );
       await verify(exchange, parts.verifier);
       await parts.quota?.take(need(exchange.sender, 'sender').mnemonic, exchange.receivedAt);
@@ -115,6 +120,14 @@ export class Pipeline {
     } catch (error) {
       return this.answerFault(exchange, error);
     }
+  }
+
+  private schemasFor(contract: ExchangeNamespaces): SchemaSet {
+    if (contract.version === '1.1') return this.parts.schemas;
+    if (!this.parts.schemasOf) {
+      throw new GatewayFault('SMEVFailure', `message exchange ${contract.version} is not configured`);
+    }
+    return this.parts.schemasOf(contract);
   }
 
   private sign({ doc, slots }: Answer): string {
@@ -148,13 +161,19 @@ export class Pipeline {
         return this.result(
           exchange,
           status,
-          signer.signFault(writeFault(fault, exchange.version, { signatureSlot: true })),
+          signer.signFault(
+            writeFault(fault, exchange.version, { signatureSlot: true, contract: exchange.contract }),
+          ),
         );
       } catch (error) {
         exchange.log.error('fault signing failed; answering unsigned', { error: (error as Error).message });
       }
     }
-    return this.result(exchange, status, writeFault(fault, exchange.version));
+    return this.result(
+      exchange,
+      status,
+      writeFault(fault, exchange.version, { contract: exchange.contract }),
+    );
   }
 
   private result(exchange: Exchange, status: number, body: string): ExchangeResult {

@@ -5,7 +5,7 @@
  * the gateway signs into SMEVSignature when it hands them out.
  */
 import { DOMImplementation, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
-import { NS } from '../soap/namespaces.js';
+import { EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
 import { childElements, parseDom } from '../xml/dom.js';
 import type { FsAttachment, QueueStatistics, SignatureSlot, TakenMessage } from './dependencies.js';
@@ -33,25 +33,30 @@ export function queuedElement(
     originalTransactionCode?: string | undefined;
     referenceMessageId?: string;
   },
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
 ): string {
-  const doc = new DOMImplementation().createDocument(NS.types, `ns2:${kind}`, null);
+  const { types } = contract;
+  const doc = new DOMImplementation().createDocument(types, `ns2:${kind}`, null);
   const root = doc.documentElement as Element;
   root.setAttribute('Id', SMEV_BLOCK_ID);
   const add = adder(doc);
   if (kind === 'Response') {
-    if (extra.originalMessageId) add(root, NS.types, 'ns2:OriginalMessageId', extra.originalMessageId);
+    if (extra.originalMessageId) add(root, contract.types, 'ns2:OriginalMessageId', extra.originalMessageId);
     // SMEV 3 echoes the request's TransactionCode in the answer.
     if (extra.originalTransactionCode)
-      add(root, NS.types, 'ns2:OriginalTransactionCode', extra.originalTransactionCode);
-    if (extra.referenceMessageId) add(root, NS.types, 'ns2:ReferenceMessageID', extra.referenceMessageId);
+      add(root, contract.types, 'ns2:OriginalTransactionCode', extra.originalTransactionCode);
+    if (extra.referenceMessageId)
+      add(root, contract.types, 'ns2:ReferenceMessageID', extra.referenceMessageId);
   }
   // The caller's block travels as received, so its signature still verifies for the party that takes it.
   root.appendChild(doc.importNode(signedBlock, true));
-  writeMetadata(add, root, meta);
-  if (kind === 'Request') add(root, NS.types, 'ns2:ReplyTo', extra.replyTo ?? '');
+  writeMetadata(add, root, meta, undefined, contract);
+  if (kind === 'Request') add(root, contract.types, 'ns2:ReplyTo', extra.replyTo ?? '');
   const signature = callerSignature ? childElements(callerSignature)[0] : undefined;
   if (signature) {
-    add(root, NS.types, 'ns2:SenderInformationSystemSignature').appendChild(doc.importNode(signature, true));
+    add(root, contract.types, 'ns2:SenderInformationSystemSignature').appendChild(
+      doc.importNode(signature, true),
+    );
   }
   return new XMLSerializer().serializeToString(doc);
 }
@@ -59,6 +64,7 @@ export function queuedElement(
 export function soapAnswer(
   version: SoapVersion,
   responseElement: string,
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
 ): { doc: Document; operation: Element; add: Add } {
   const doc = new DOMImplementation().createDocument(version.envelopeNs, 'soap:Envelope', null);
   const envelope = doc.documentElement as Element;
@@ -66,7 +72,7 @@ export function soapAnswer(
   const body = doc.createElementNS(version.envelopeNs, 'soap:Body');
   envelope.appendChild(body);
   const add = adder(doc);
-  const operation = add(body, NS.types, `ns2:${responseElement}`);
+  const operation = add(body, contract.types, `ns2:${responseElement}`);
   return { doc, operation, add };
 }
 
@@ -81,10 +87,11 @@ export function writeMetadataAnswer(
   version: SoapVersion,
   responseElement: string,
   meta: Metadata,
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
 ): WrittenAnswer {
-  const { doc, operation, add } = soapAnswer(version, responseElement);
-  const target = writeMetadata(add, operation, meta, SMEV_BLOCK_ID);
-  return { doc, slots: [{ target, container: add(operation, NS.types, 'ns2:SMEVSignature') }] };
+  const { doc, operation, add } = soapAnswer(version, responseElement, contract);
+  const target = writeMetadata(add, operation, meta, SMEV_BLOCK_ID, contract);
+  return { doc, slots: [{ target, container: add(operation, contract.types, 'ns2:SMEVSignature') }] };
 }
 
 /**
@@ -96,13 +103,14 @@ export function writeTakeAnswer(
   version: SoapVersion,
   operation: 'GetRequest' | 'GetResponse',
   taken: Pick<TakenMessage, 'body' | 'attachments'> | undefined,
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
   fsAttachments: readonly FsAttachment[] = [],
 ): WrittenAnswer {
-  const answer = soapAnswer(version, `${operation}Response`);
+  const answer = soapAnswer(version, `${operation}Response`, contract);
   if (taken === undefined) return { doc: answer.doc, slots: [] };
   const holder = answer.add(
     answer.operation,
-    NS.types,
+    contract.types,
     operation === 'GetRequest' ? 'ns2:RequestMessage' : 'ns2:ResponseMessage',
   );
   const imported = [taken.body, taken.attachments].flatMap((xml) => {
@@ -112,10 +120,10 @@ export function writeTakeAnswer(
     return [holder.appendChild(answer.doc.importNode(element, true)) as Element];
   });
   const target = imported[0] as Element;
-  if (fsAttachments.length > 0) writeFsAttachments(answer.doc, answer.add, target, fsAttachments);
+  if (fsAttachments.length > 0) writeFsAttachments(answer.doc, answer.add, target, fsAttachments, contract);
   return {
     doc: answer.doc,
-    slots: [{ target, container: answer.add(holder, NS.types, 'ns2:SMEVSignature') }],
+    slots: [{ target, container: answer.add(holder, contract.types, 'ns2:SMEVSignature') }],
   };
 }
 
@@ -123,18 +131,25 @@ export function writeTakeAnswer(
  * FSAttachmentsList in the handed-out `Request` or `Response`, where the official schema places it: right after
  * MessageMetadata. It stands inside the gateway's signed block, so the credentials come signed by the gateway.
  */
-function writeFsAttachments(doc: Document, add: Add, message: Element, files: readonly FsAttachment[]): void {
+function writeFsAttachments(
+  doc: Document,
+  add: Add,
+  message: Element,
+  files: readonly FsAttachment[],
+  contract: ExchangeNamespaces,
+): void {
+  const { types, basic } = contract;
   const metadata = childElements(message).find(
-    (e) => e.namespaceURI === NS.types && e.localName === 'MessageMetadata',
+    (e) => e.namespaceURI === types && e.localName === 'MessageMetadata',
   );
   if (!metadata) throw new Error('a queued message holds no MessageMetadata');
-  const list = doc.createElementNS(NS.basic, 'ns3:FSAttachmentsList');
+  const list = doc.createElementNS(basic, 'ns3:FSAttachmentsList');
   for (const file of files) {
-    const item = add(list, NS.basic, 'ns3:FSAttachment');
-    add(item, NS.basic, 'ns3:uuid', file.uuid);
-    add(item, NS.basic, 'ns3:UserName', file.userName);
-    add(item, NS.basic, 'ns3:Password', file.password);
-    add(item, NS.basic, 'ns3:FileName', file.fileName);
+    const item = add(list, basic, 'ns3:FSAttachment');
+    add(item, basic, 'ns3:uuid', file.uuid);
+    add(item, basic, 'ns3:UserName', file.userName);
+    add(item, basic, 'ns3:Password', file.password);
+    add(item, basic, 'ns3:FileName', file.fileName);
   }
   message.insertBefore(list, metadata.nextSibling);
 }
@@ -143,27 +158,34 @@ function writeFsAttachments(doc: Document, add: Add, message: Element, files: re
 export function writeStatusAnswer(
   version: SoapVersion,
   notice: { originalMessageId: string; category: string; details: string } | undefined,
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
 ): WrittenAnswer {
-  const { doc, operation, add } = soapAnswer(version, 'GetStatusResponse');
+  const { doc, operation, add } = soapAnswer(version, 'GetStatusResponse', contract);
   if (!notice) return { doc, slots: [] };
-  const message = add(operation, NS.types, 'ns2:SmevAsyncProcessingMessage');
-  const data = add(message, NS.types, 'ns2:AsyncProcessingStatusData');
+  const message = add(operation, contract.types, 'ns2:SmevAsyncProcessingMessage');
+  const data = add(message, contract.types, 'ns2:AsyncProcessingStatusData');
   data.setAttribute('Id', SMEV_BLOCK_ID);
-  const status = add(data, NS.types, 'ns2:AsyncProcessingStatus');
-  add(status, NS.types, 'ns2:OriginalMessageId', notice.originalMessageId);
-  add(status, NS.types, 'ns2:StatusCategory', notice.category);
-  add(status, NS.types, 'ns2:StatusDetails', notice.details);
-  return { doc, slots: [{ target: data, container: add(message, NS.types, 'ns2:SMEVSignature') }] };
+  const status = add(data, contract.types, 'ns2:AsyncProcessingStatus');
+  add(status, contract.types, 'ns2:OriginalMessageId', notice.originalMessageId);
+  add(
+    status,
+    contract.types,
+    'ns2:StatusCategory',
+    contract.statusCategories[notice.category] ?? notice.category,
+  );
+  add(status, contract.types, 'ns2:StatusDetails', notice.details);
+  return { doc, slots: [{ target: data, container: add(message, contract.types, 'ns2:SMEVSignature') }] };
 }
 
 /** GetIncomingQueueStatisticsResponse: one QueueStatistics per message type waiting for the caller. */
 export function writeQueueStatisticsAnswer(
   version: SoapVersion,
   queues: readonly QueueStatistics[],
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
 ): Document {
-  const { doc, operation, add } = soapAnswer(version, 'GetIncomingQueueStatisticsResponse');
+  const { doc, operation, add } = soapAnswer(version, 'GetIncomingQueueStatisticsResponse', contract);
   for (const queue of queues) {
-    const element = add(operation, NS.types, 'ns2:QueueStatistics');
+    const element = add(operation, contract.types, 'ns2:QueueStatistics');
     element.setAttribute('queueName', `{${queue.messageType.namespace}}${queue.messageType.localName}`);
     element.setAttribute('pendingMessageNumber', String(queue.pending));
   }
@@ -171,8 +193,8 @@ export function writeQueueStatisticsAnswer(
 }
 
 /** AckResponse: empty. */
-export function writeAckAnswer(version: SoapVersion): Document {
-  return soapAnswer(version, 'AckResponse').doc;
+export function writeAckAnswer(version: SoapVersion, contract: ExchangeNamespaces = EXCHANGE_1_1): Document {
+  return soapAnswer(version, 'AckResponse', contract).doc;
 }
 
 /**
@@ -190,21 +212,23 @@ export function writeHostedResponse(
     transactionCode?: string | undefined;
   },
   meta: Metadata,
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
 ): WrittenAnswer {
-  const doc = new DOMImplementation().createDocument(NS.types, 'ns2:ResponseMessage', null);
+  const { types } = contract;
+  const doc = new DOMImplementation().createDocument(types, 'ns2:ResponseMessage', null);
   const holder = doc.documentElement as Element;
   const add = adder(doc);
-  const response = add(holder, NS.types, 'ns2:Response');
+  const response = add(holder, contract.types, 'ns2:Response');
   response.setAttribute('Id', SMEV_BLOCK_ID);
-  add(response, NS.types, 'ns2:OriginalMessageId', request.messageId);
+  add(response, contract.types, 'ns2:OriginalMessageId', request.messageId);
   if (request.transactionCode)
-    add(response, NS.types, 'ns2:OriginalTransactionCode', request.transactionCode);
-  add(response, NS.types, 'ns2:ReferenceMessageID', request.referenceMessageId);
-  const data = writeResponseData(add, response, answerId, request.replyTo, outcome);
-  writeMetadata(add, response, meta);
+    add(response, contract.types, 'ns2:OriginalTransactionCode', request.transactionCode);
+  add(response, contract.types, 'ns2:ReferenceMessageID', request.referenceMessageId);
+  const data = writeResponseData(add, response, answerId, request.replyTo, outcome, contract);
+  writeMetadata(add, response, meta, undefined, contract);
   const slots = [
-    { target: data, container: add(response, NS.types, 'ns2:SenderInformationSystemSignature') },
-    { target: response, container: add(holder, NS.types, 'ns2:SMEVSignature') },
+    { target: data, container: add(response, contract.types, 'ns2:SenderInformationSystemSignature') },
+    { target: response, container: add(holder, contract.types, 'ns2:SMEVSignature') },
   ];
   return { doc, slots };
 }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { MessageType } from '../providers/contract.js';
 import { GatewayFault } from '../soap/faults.js';
-import { NS } from '../soap/namespaces.js';
+import { contractOfTypesNs, EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
 import { readAttachments, readFileRefs } from './attachments.js';
 import type { FileRef } from './dependencies.js';
@@ -39,49 +39,63 @@ export interface AckRequest extends SignedPart {
   readonly signedAt: Date | undefined;
 }
 
-function signedPart(operationElement: Element, ns: string, name: string): SignedPart {
+function signedPart(
+  operationElement: Element,
+  ns: string,
+  name: string,
+  contract: ExchangeNamespaces,
+): SignedPart {
   const signedBlock = firstChildElement(operationElement, ns, name);
   if (!signedBlock) throw new GatewayFault('PoorSOAPEnvelopeFormat', `${name} is missing`);
   return {
     signedBlock,
     signedBlockId: signedBlock.getAttribute('Id') ?? '',
-    callerSignature: firstChildElement(operationElement, NS.types, 'CallerInformationSystemSignature'),
+    callerSignature: firstChildElement(operationElement, contract.types, 'CallerInformationSystemSignature'),
   };
 }
 
-export function readSenderResponse(operationElement: Element): SenderResponse {
-  const part = signedPart(operationElement, NS.types, 'SenderProvidedResponseData');
+export function readSenderResponse(
+  operationElement: Element,
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
+): SenderResponse {
+  const part = signedPart(operationElement, contract.types, 'SenderProvidedResponseData', contract);
   const block = part.signedBlock;
-  const messageId = childText(block, NS.types, 'MessageID')?.trim();
-  const to = childText(block, NS.types, 'To')?.trim();
+  const messageId = childText(block, contract.types, 'MessageID')?.trim();
+  const to = childText(block, contract.types, 'To')?.trim();
   if (!messageId || !to) {
     throw new GatewayFault('PoorSOAPEnvelopeFormat', 'SenderProvidedResponseData lacks MessageID or To');
   }
-  const content = firstChildElement(block, NS.basic, 'MessagePrimaryContent');
+  const content = firstChildElement(block, contract.basic, 'MessagePrimaryContent');
   return {
     ...part,
     messageId,
     to,
-    final: firstChildElement(block, NS.types, 'RequestStatus') === undefined,
+    final: firstChildElement(block, contract.types, 'RequestStatus') === undefined,
     payload: content ? childElements(content)[0] : undefined,
-    attachments: readAttachments(operationElement, block),
-    fileRefs: readFileRefs(block),
+    attachments: readAttachments(operationElement, block, contract.basic),
+    fileRefs: readFileRefs(block, contract.basic),
   };
 }
 
-export function readTakeRequest(operationElement: Element): TakeRequest {
-  const part = signedPart(operationElement, NS.basic, 'MessageTypeSelector');
-  const namespace = childText(part.signedBlock, NS.basic, 'NamespaceURI')?.trim();
-  const localName = childText(part.signedBlock, NS.basic, 'RootElementLocalName')?.trim();
+export function readTakeRequest(
+  operationElement: Element,
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
+): TakeRequest {
+  const part = signedPart(operationElement, contract.basic, 'MessageTypeSelector', contract);
+  const namespace = childText(part.signedBlock, contract.basic, 'NamespaceURI')?.trim();
+  const localName = childText(part.signedBlock, contract.basic, 'RootElementLocalName')?.trim();
   return {
     ...part,
     messageType: namespace && localName ? { namespace, localName } : undefined,
-    signedAt: timestampOf(childText(part.signedBlock, NS.basic, 'Timestamp')),
+    signedAt: timestampOf(childText(part.signedBlock, contract.basic, 'Timestamp')),
   };
 }
 
-export function readAckRequest(operationElement: Element): AckRequest {
-  const part = signedPart(operationElement, NS.basic, 'AckTargetMessage');
+export function readAckRequest(
+  operationElement: Element,
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
+): AckRequest {
+  const part = signedPart(operationElement, contract.basic, 'AckTargetMessage', contract);
   const accepted = part.signedBlock.getAttribute('accepted')?.trim();
   return {
     ...part,
@@ -91,8 +105,11 @@ export function readAckRequest(operationElement: Element): AckRequest {
   };
 }
 
-export function readStatusRequest(operationElement: Element): TakeRequest {
-  const part = signedPart(operationElement, NS.basic, 'Timestamp');
+export function readStatusRequest(
+  operationElement: Element,
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
+): TakeRequest {
+  const part = signedPart(operationElement, contract.basic, 'Timestamp', contract);
   return { ...part, messageType: undefined, signedAt: timestampOf(part.signedBlock.textContent ?? '') };
 }
 
@@ -115,18 +132,20 @@ export function signatureDigest(part: SignedPart): string {
 
 /** The signed block of any operation, by its operation element (the message log checks stored requests). */
 export function readSignedPart(operationElement: Element): SignedPart {
+  // Its contract version is the namespace it is written in (Call's blocks are 1.1's).
+  const contract = contractOfTypesNs(operationElement.namespaceURI) ?? EXCHANGE_1_1;
   switch (operationElement.localName) {
     case 'SendResponseRequest':
-      return readSenderResponse(operationElement);
+      return readSenderResponse(operationElement, contract);
     case 'GetRequestRequest':
     case 'GetResponseRequest':
-      return readTakeRequest(operationElement);
+      return readTakeRequest(operationElement, contract);
     case 'AckRequest':
-      return readAckRequest(operationElement);
+      return readAckRequest(operationElement, contract);
     case 'GetStatusRequest':
     case 'GetIncomingQueueStatisticsRequest':
-      return readStatusRequest(operationElement);
+      return readStatusRequest(operationElement, contract);
     default:
-      return readSenderRequest(operationElement);
+      return readSenderRequest(operationElement, contract);
   }
 }

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GatewayFault } from '../soap/faults.js';
+import { contractVersion } from '../soap/namespaces.js';
 import { need, type Exchange } from './context.js';
 import {
   QUEUE_PROVIDER,
@@ -71,15 +72,29 @@ export async function sendRequest(exchange: Exchange, parts: PipelineParts): Pro
       provider: target.provider,
       messageType: request.messageType,
       replyTo,
-      body: queuedElement('Request', request.signedBlock, request.callerSignature, meta, { replyTo }),
+      body: queuedElement(
+        'Request',
+        request.signedBlock,
+        request.callerSignature,
+        meta,
+        { replyTo },
+        exchange.contract,
+      ),
       attachments: request.attachments,
       files: request.fileRefs.map((ref) => ref.uuid),
       transactionCode: request.transactionCode,
+      referenceMessageId: request.referenceMessageId,
+      contractVersion: exchange.contract.version,
       expiresAt: Math.min(now.getTime() + queue.lifetimeMs, endOfLife ?? Infinity),
     },
     now,
   );
-  return writeMetadataAnswer(exchange.version, 'SendRequestResponse', { ...meta, status: 'requestIsQueued' });
+  return writeMetadataAnswer(
+    exchange.version,
+    'SendRequestResponse',
+    { ...meta, status: 'requestIsQueued' },
+    exchange.contract,
+  );
 }
 
 export async function sendResponse(exchange: Exchange, parts: PipelineParts): Promise<Answer> {
@@ -96,6 +111,15 @@ export async function sendResponse(exchange: Exchange, parts: PipelineParts): Pr
   exchange.counterpart = request.sender;
   if (request.recipient !== sender.mnemonic || request.provider !== QUEUE_PROVIDER) {
     throw new GatewayFault('AccessDenied', `request ${request.messageId} was not sent to ${sender.mnemonic}`);
+  }
+  // The consumer takes the answer in the version it asked in, inside the answer's signed block: it cannot be
+  // rewritten into another version's namespace, so it must be written in that version.
+  if (request.contractVersion !== exchange.contract.version) {
+    throw new GatewayFault(
+      'ContractVersionMismatch',
+      `request ${request.messageId} was sent in message exchange ${request.contractVersion}; answer it at ` +
+        `${contractVersion(request.contractVersion)?.path ?? 'its endpoint'}, not in ${exchange.contract.version}`,
+    );
   }
   // Whether the request is still open is decided where the answer is queued: a retried answer whose first
   // attempt closed the request is told MessageIsAlreadySent there, not TargetMessageIsNotFound.
@@ -122,10 +146,18 @@ export async function sendResponse(exchange: Exchange, parts: PipelineParts): Pr
       messageType: payload
         ? { namespace: payload.namespaceURI ?? '', localName: payload.localName ?? '' }
         : request.messageType,
-      body: queuedElement('Response', response.signedBlock, response.callerSignature, meta, {
-        originalMessageId: request.messageId,
-        originalTransactionCode: request.transactionCode,
-      }),
+      body: queuedElement(
+        'Response',
+        response.signedBlock,
+        response.callerSignature,
+        meta,
+        {
+          originalMessageId: request.messageId,
+          originalTransactionCode: request.transactionCode,
+          referenceMessageId: request.referenceMessageId ?? request.messageId,
+        },
+        exchange.contract,
+      ),
       attachments: response.attachments,
       files: response.fileRefs.map((ref) => ref.uuid),
       // expired requests are refused by the queue as closed
@@ -133,10 +165,12 @@ export async function sendResponse(exchange: Exchange, parts: PipelineParts): Pr
     },
     now,
   );
-  return writeMetadataAnswer(exchange.version, 'SendResponseResponse', {
-    ...meta,
-    status: 'responseIsAcceptedBySmev',
-  });
+  return writeMetadataAnswer(
+    exchange.version,
+    'SendResponseResponse',
+    { ...meta, status: 'responseIsAcceptedBySmev' },
+    exchange.contract,
+  );
 }
 
 function filesOf(parts: PipelineParts): FileAttachments {
@@ -177,6 +211,7 @@ export async function getRequestOrResponse(
     operation === 'GetRequest' ? 'request' : 'response',
     take.messageType,
     exchange.receivedAt,
+    exchange.contract.version,
   );
   if (taken) {
     exchange.messageId = taken.messageId;
@@ -190,7 +225,7 @@ export async function getRequestOrResponse(
     taken && files.length > 0
       ? await filesOf(parts).grant(taken.recipient, taken.messageId, files, exchange.receivedAt)
       : [];
-  return writeTakeAnswer(exchange.version, operation, taken, fsAttachments);
+  return writeTakeAnswer(exchange.version, operation, taken, exchange.contract, fsAttachments);
 }
 
 export async function getStatus(exchange: Exchange, parts: PipelineParts): Promise<Answer> {
@@ -208,6 +243,7 @@ export async function getStatus(exchange: Exchange, parts: PipelineParts): Promi
   return writeStatusAnswer(
     exchange.version,
     taken && notice ? { originalMessageId: taken.requestId, ...notice } : undefined,
+    exchange.contract,
   );
 }
 
@@ -215,8 +251,12 @@ export async function getIncomingQueueStatistics(exchange: Exchange, parts: Pipe
   const queue = queueOf(parts);
   const take = need(exchange.signed, 'signed block') as TakeRequest;
   await acceptTake(exchange, parts, take.signedAt);
-  const queues = await queue.pending(need(exchange.sender, 'sender').mnemonic, exchange.receivedAt);
-  return { doc: writeQueueStatisticsAnswer(exchange.version, queues), slots: [] };
+  const queues = await queue.pending(
+    need(exchange.sender, 'sender').mnemonic,
+    exchange.receivedAt,
+    exchange.contract.version,
+  );
+  return { doc: writeQueueStatisticsAnswer(exchange.version, queues, exchange.contract), slots: [] };
 }
 
 /**
@@ -228,5 +268,5 @@ export async function ack(exchange: Exchange, parts: PipelineParts): Promise<Ans
   const target = need(exchange.signed, 'signed block') as AckRequest;
   exchange.messageId = target.targetMessageId;
   await queue.ack(need(exchange.sender, 'sender').mnemonic, target.targetMessageId, exchange.receivedAt);
-  return { doc: writeAckAnswer(exchange.version), slots: [] };
+  return { doc: writeAckAnswer(exchange.version, exchange.contract), slots: [] };
 }

@@ -3,7 +3,7 @@
  * holds. The schema has already checked the shape; this only picks the parts out of the very nodes that the
  * signature step verifies.
  */
-import { NS } from '../soap/namespaces.js';
+import { EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import { transactionCodeOf } from './transaction-code.js';
 import { GatewayFault } from '../soap/faults.js';
 import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
@@ -35,14 +35,18 @@ export interface SenderRequest extends SignedPart {
   readonly fileRefs: readonly FileRef[];
 }
 
-export function readSenderRequest(operationElement: Element): SenderRequest {
-  const signedBlock = firstChildElement(operationElement, NS.types, 'SenderProvidedRequestData');
+export function readSenderRequest(
+  operationElement: Element,
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
+): SenderRequest {
+  const { types, basic } = contract;
+  const signedBlock = firstChildElement(operationElement, types, 'SenderProvidedRequestData');
   if (!signedBlock) {
     throw new GatewayFault('PoorSOAPEnvelopeFormat', 'SenderProvidedRequestData is missing');
   }
-  const content = firstChildElement(signedBlock, NS.basic, 'MessagePrimaryContent');
+  const content = firstChildElement(signedBlock, basic, 'MessagePrimaryContent');
   const payload = content ? childElements(content)[0] : undefined;
-  const messageId = childText(signedBlock, NS.types, 'MessageID');
+  const messageId = childText(signedBlock, types, 'MessageID');
   if (!payload || messageId === undefined) {
     throw new GatewayFault(
       'PoorSOAPEnvelopeFormat',
@@ -53,15 +57,15 @@ export function readSenderRequest(operationElement: Element): SenderRequest {
     signedBlock,
     signedBlockId: signedBlock.getAttribute('Id') ?? '',
     messageId: messageId.trim(),
-    referenceMessageId: childText(signedBlock, NS.types, 'ReferenceMessageID')?.trim() ?? messageId.trim(),
-    transactionCode: transactionCodeOf(signedBlock),
-    testMessage: firstChildElement(signedBlock, NS.types, 'TestMessage') !== undefined,
-    endOfLife: dateOf(childText(signedBlock, NS.types, 'EOL')),
+    referenceMessageId: childText(signedBlock, types, 'ReferenceMessageID')?.trim() ?? messageId.trim(),
+    transactionCode: transactionCodeOf(signedBlock, types),
+    testMessage: firstChildElement(signedBlock, types, 'TestMessage') !== undefined,
+    endOfLife: dateOf(childText(signedBlock, types, 'EOL')),
     payload,
     messageType: { namespace: payload.namespaceURI ?? '', localName: payload.localName ?? '' },
-    callerSignature: firstChildElement(operationElement, NS.types, 'CallerInformationSystemSignature'),
-    attachments: readAttachments(operationElement, signedBlock),
-    fileRefs: readFileRefs(signedBlock),
+    callerSignature: firstChildElement(operationElement, types, 'CallerInformationSystemSignature'),
+    attachments: readAttachments(operationElement, signedBlock, basic),
+    fileRefs: readFileRefs(signedBlock, basic),
   };
 }
 

@@ -10,8 +10,8 @@ import { childText, type Element } from '../xml/dom.js';
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-export function transactionCodeOf(signedBlock: Element): string | undefined {
-  const text = childText(signedBlock, NS.types, 'TransactionCode');
+export function transactionCodeOf(signedBlock: Element, types: string = NS.types): string | undefined {
+  const text = childText(signedBlock, types, 'TransactionCode');
   if (text === undefined) return undefined;
   const code = text.trim();
   if (!code) throw new GatewayFault('TransactionCodeInvalid', 'TransactionCode is empty');

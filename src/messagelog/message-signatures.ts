@@ -5,7 +5,7 @@
  */
 import { readCallAnswer } from '../client/answer.js';
 import { readSignedPart } from '../exchange/queued-request.js';
-import { NS } from '../soap/namespaces.js';
+import { contractOfTypesNs } from '../soap/namespaces.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';
 import { readSignature } from '../signature/signature-element.js';
 import { verifyDetached } from '../signature/xml-signature.js';
@@ -60,7 +60,8 @@ function checkGatewayBlock(xml: string, trust: TrustStore, at: Date): void {
 
 /** SMEVSignature in the operation element, or one level down (RequestMessage, SmevAsyncProcessingMessage). */
 function findContainer(operation: Element): Element | undefined {
-  const isContainer = (e: Element) => e.localName === 'SMEVSignature' && e.namespaceURI === NS.types;
+  const isContainer = (e: Element) =>
+    e.localName === 'SMEVSignature' && contractOfTypesNs(e.namespaceURI) !== undefined;
   const own = childElements(operation).find(isContainer);
   if (own) return own;
   for (const child of childElements(operation)) {

@@ -106,6 +106,8 @@ export class StoreQueue implements MessageQueue {
           body: request.body,
           attachments: request.attachments ?? null,
           transaction_code: request.transactionCode ?? null,
+          reference_message_id: request.referenceMessageId ?? null,
+          contract_version: request.contractVersion ?? '1.1',
           created_at: at,
           visible_at: at,
           expires_at: request.expiresAt,
@@ -135,6 +137,8 @@ export class StoreQueue implements MessageQueue {
         'message_namespace',
         'message_local_name',
         'transaction_code',
+        'reference_message_id',
+        'contract_version',
       ])
       .where('reply_to', '=', replyTo)
       .where('kind', '=', 'request')
@@ -149,6 +153,8 @@ export class StoreQueue implements MessageQueue {
         state: row.state,
         expiresAt: Number(row.expires_at),
         transactionCode: row.transaction_code ?? undefined,
+        referenceMessageId: row.reference_message_id ?? undefined,
+        contractVersion: row.contract_version ?? '1.1',
       }
     );
   }
@@ -172,6 +178,8 @@ export class StoreQueue implements MessageQueue {
           state: 'queued',
           body: answer.body,
           attachments: answer.attachments ?? null,
+          // An answer is sent in its request's version (the pipeline checks), and handed out in it.
+          contract_version: request.contractVersion,
           created_at: at,
           visible_at: at,
           expires_at: at + this.settings.lifetimeMs,
@@ -210,8 +218,9 @@ export class StoreQueue implements MessageQueue {
     kind: TakeKind,
     messageType: MessageType | undefined,
     now: Date,
+    contractVersion = '1.1',
   ): Promise<TakenMessage | undefined> {
-    return this.takeWhere(now, { recipient, kind, messageType, hosted: false });
+    return this.takeWhere(now, { recipient, kind, messageType, hosted: false, contractVersion });
   }
 
   /** The worker's take: the oldest visible request on a route the gateway hosts. */
@@ -221,7 +230,14 @@ export class StoreQueue implements MessageQueue {
 
   private async takeWhere(
     now: Date,
-    which: { recipient?: string; kind: TakeKind; messageType?: MessageType | undefined; hosted: boolean },
+    which: {
+      recipient?: string;
+      kind: TakeKind;
+      messageType?: MessageType | undefined;
+      hosted: boolean;
+      /** Absent: any version (the worker's take; status notices). */
+      contractVersion?: string;
+    },
   ): Promise<TakenMessage | undefined> {
     const at = now.getTime();
     let candidate = this.db
@@ -235,6 +251,10 @@ export class StoreQueue implements MessageQueue {
     // Requests on routes the gateway hosts are the worker's; the recipient system takes only `queue` routes.
     if (which.kind === 'request') {
       candidate = candidate.where('provider', which.hosted ? '<>' : '=', QUEUE_PROVIDER);
+    }
+    // A message is handed out in the contract version it was sent in; notices tell of it in any version.
+    if (which.contractVersion !== undefined && which.kind !== 'status') {
+      candidate = candidate.where('contract_version', '=', which.contractVersion);
     }
     if (which.messageType) {
       candidate = candidate
@@ -294,17 +314,19 @@ export class StoreQueue implements MessageQueue {
       body: row.body,
       attachments: row.attachments ?? undefined,
       deliveries: Number(row.deliveries) - 1,
+      contractVersion: row.contract_version ?? '1.1',
       ...(row.kind === 'status'
         ? {}
         : { messageType: { namespace: row.message_namespace, localName: row.message_local_name } }),
     };
   }
 
-  async pending(system: string, now: Date): Promise<QueueStatistics[]> {
+  async pending(system: string, now: Date, contractVersion = '1.1'): Promise<QueueStatistics[]> {
     const rows = await this.db
       .selectFrom('queue_messages')
       .select(['message_namespace', 'message_local_name', (eb) => eb.fn.countAll<number>().as('pending')])
       .where('recipient', '=', system)
+      .where('contract_version', '=', contractVersion)
       .where('state', 'in', OPEN)
       .where('expires_at', '>', now.getTime())
       // Answers for the system as a consumer; requests only on routes it serves itself (the worker takes the rest).

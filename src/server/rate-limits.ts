@@ -11,6 +11,7 @@ import type { HttpSettings } from '../config/http.js';
 import type { Logger } from '../logging/logger.js';
 import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
 import { GatewayFault } from '../soap/faults.js';
+import { CONTRACT_VERSIONS, EXCHANGE_1_1 } from '../soap/namespaces.js';
 import { readRequestHead, SOAP11, type SoapVersion } from '../soap/version.js';
 
 type Refuse = (req: Request, res: Response, message: string) => void;
@@ -59,10 +60,12 @@ const refuseSoap: Refuse = (req, res, message) => {
     // Not a SOAP media type: the refusal still speaks SOAP 1.1.
   }
   const fault = new GatewayFault('TooManyRequests', message);
+  // The fault detail in the faults namespace of the path's contract version (`/ws/1.2`, …).
+  const contract = CONTRACT_VERSIONS.find((v) => v.path === req.originalUrl.split('?')[0]) ?? EXCHANGE_1_1;
   res
     .status(faultHttpStatus(fault, version))
     .type(`${version.mediaType}; charset=utf-8`)
-    .send(writeFault(fault, version));
+    .send(writeFault(fault, version, { contract }));
 };
 
 const refuseJson: Refuse = (_req, res, message) => void res.status(429).json({ error: message });

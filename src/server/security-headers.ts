@@ -7,6 +7,7 @@
  */
 import express, { type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
+import { CONTRACT_VERSIONS } from '../soap/namespaces.js';
 
 /** The policy of the gateway's one HTML page: its stylesheet from the gateway itself, nothing else. */
 export const PAGE_POLICY =
@@ -34,7 +35,11 @@ export function securityHeaders(options: SecurityHeaderOptions): Router {
 
   const router = express.Router();
   // `next('router')` leaves this router: the SOAP answer gets nothing more.
-  router.post('/ws', ...soap, (_req, _res, next) => next('router'));
+  router.post(
+    CONTRACT_VERSIONS.map((version) => version.path),
+    ...soap,
+    (_req, _res, next) => next('router'),
+  );
   router.use(documents);
   router.use('/api/v1', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');

@@ -1,5 +1,6 @@
 /**
- * `/ws`: POST runs the exchange pipeline; GET serves the WSDL (`?wsdl`) and its schemas (`?xsd=NAME`).
+ * `/ws` (message exchange 1.1), `/ws/1.2` and `/ws/1.3`: POST runs the exchange pipeline in the contract version
+ * of the path; GET serves that version's WSDL (`?wsdl`) and its schemas (`?xsd=NAME`).
  */
 import { randomUUID } from 'node:crypto';
 import type { Request, Router } from 'express';
@@ -8,13 +9,15 @@ import { newExchange } from '../exchange/context.js';
 import type { Pipeline } from '../exchange/pipeline.js';
 import type { Logger } from '../logging/logger.js';
 import type { Contract } from '../soap/contract.js';
+import { CONTRACT_VERSIONS, type ExchangeNamespaces } from '../soap/namespaces.js';
 import { encodeMtom } from '../soap/mtom.js';
 import { discardRest, readBody, type ReadBody } from './body.js';
 import type { GatewayMetrics } from './metrics.js';
 
 export interface SoapEndpointParts {
   readonly pipeline: Pipeline;
-  readonly contract: Contract;
+  /** The published contract (WSDL and schemas) of each message-exchange version the gateway serves. */
+  readonly contracts: (version: ExchangeNamespaces) => Contract;
   readonly metrics: GatewayMetrics;
   readonly log: Logger;
   readonly maxBodyBytes: number;
@@ -28,16 +31,22 @@ const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 export function soapEndpoint(parts: SoapEndpointParts): Router {
   const router = express.Router();
+  for (const version of CONTRACT_VERSIONS) serveVersion(router, parts, version);
+  return router;
+}
 
-  router.get('/ws', (req, res) => {
-    const serviceUrl = serviceUrlOf(req, parts.publicUrl);
+function serveVersion(router: Router, parts: SoapEndpointParts, version: ExchangeNamespaces): void {
+  const path = version.path;
+
+  router.get(path, (req, res) => {
+    const serviceUrl = serviceUrlOf(req, parts.publicUrl, path);
     if (!serviceUrl) return void res.status(400).type('text/plain').send('invalid Host header\n');
     if ('wsdl' in req.query || 'WSDL' in req.query) {
-      return void res.type('text/xml').send(parts.contract.wsdlFor(serviceUrl));
+      return void res.type('text/xml').send(parts.contracts(version).wsdlFor(serviceUrl));
     }
     const name = req.query.xsd;
     if (typeof name === 'string') {
-      const schema = parts.contract.schemaFor(name, serviceUrl);
+      const schema = parts.contracts(version).schemaFor(name, serviceUrl);
       if (schema) return void res.type('text/xml').send(schema);
       return void res
         .status(404)
@@ -47,10 +56,10 @@ export function soapEndpoint(parts: SoapEndpointParts): Router {
     res
       .status(400)
       .type('text/plain')
-      .send('GET /ws?wsdl for the WSDL, /ws?xsd=NAME for a schema; POST SOAP messages\n');
+      .send(`GET ${path}?wsdl for the WSDL, ${path}?xsd=NAME for a schema; POST SOAP messages\n`);
   });
 
-  router.post('/ws', async (req, res) => {
+  router.post(path, async (req, res) => {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(req);
     res.setHeader('X-Request-Id', requestId);
@@ -74,6 +83,8 @@ export function soapEndpoint(parts: SoapEndpointParts): Router {
         soapAction: req.headers.soapaction as string | undefined,
       },
       log,
+      new Date(),
+      version,
     );
     const result = await parts.pipeline.run(exchange);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -101,15 +112,13 @@ export function soapEndpoint(parts: SoapEndpointParts): Router {
   });
 
   // Another method on the endpoint is a method error, not a missing resource (RFC 9110 15.5.6).
-  router.all('/ws', (_req, res) => {
+  router.all(path, (_req, res) => {
     res
       .status(405)
       .set('Allow', 'GET, HEAD, POST')
       .type('text/plain')
-      .send('/ws takes GET (WSDL, schemas) and POST (SOAP)\n');
+      .send(`${path} takes GET (WSDL, schemas) and POST (SOAP)\n`);
   });
-
-  return router;
 }
 
 function requestIdOf(req: Request): string {
@@ -117,9 +126,9 @@ function requestIdOf(req: Request): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-function serviceUrlOf(req: Request, publicUrl: string | undefined): string | undefined {
-  if (publicUrl) return `${publicUrl.replace(/\/+$/, '')}/ws`;
+function serviceUrlOf(req: Request, publicUrl: string | undefined, path: string): string | undefined {
+  if (publicUrl) return `${publicUrl.replace(/\/+$/, '')}${path}`;
   const host = req.headers.host;
   if (!host || !HOST.test(host)) return undefined;
-  return `${req.protocol}://${host}/ws`;
+  return `${req.protocol}://${host}${path}`;
 }

@@ -7,7 +7,7 @@
  * any cryptography. An Id no Reference points at may repeat: real SMEV 3 messages put `Id="sigID"` on each of
  * their ds:Signature elements.
  */
-import { NS } from '../soap/namespaces.js';
+import { contractOfTypesNs, NS } from '../soap/namespaces.js';
 import { GatewayFault } from '../soap/faults.js';
 import { childElements, type Document, type Element, type Node } from '../xml/dom.js';
 import {
@@ -245,7 +245,7 @@ function checkDocumentShape(
         const uri = element.getAttribute('URI') ?? '';
         if (uri.startsWith('#')) referenced.add(uri.slice(1));
       }
-      if (element.namespaceURI === NS.types && SIGNATURE_CONTAINERS.has(element.localName ?? '')) {
+      if (contractOfTypesNs(element.namespaceURI) && SIGNATURE_CONTAINERS.has(element.localName ?? '')) {
         const held = childElements(element);
         if (held.length !== 1 || !isDs(held[0], 'Signature')) {
           refuse('PoorSOAPEnvelopeFormat', `${element.localName} must hold exactly one ds:Signature`);
@@ -257,7 +257,7 @@ function checkDocumentShape(
         const parent = element.parentNode as Element | null;
         if (
           !parent ||
-          parent.namespaceURI !== NS.types ||
+          !contractOfTypesNs(parent.namespaceURI) ||
           !SIGNATURE_CONTAINERS.has(parent.localName ?? '')
         ) {
           refuse('IncorrectSignatureTarget', 'a ds:Signature stands outside any signature container');

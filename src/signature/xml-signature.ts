@@ -5,7 +5,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { GatewayFault } from '../soap/faults.js';
 import { childElements, parseDom, type Element } from '../xml/dom.js';
-import { NS } from '../soap/namespaces.js';
+import { contractOfTypesNs } from '../soap/namespaces.js';
 import {
   DIGEST_ALGORITHMS,
   EXC_C14N,
@@ -120,7 +120,9 @@ export function signDetached(
     const element = all.item(i) as Element;
     if (element.getAttribute('Id') === id) targets.push(element);
   }
-  const containers = Array.from(doc.getElementsByTagNameNS(NS.types, container));
+  const containers = Array.from(doc.getElementsByTagNameNS('*', container)).filter((element) =>
+    contractOfTypesNs(element.namespaceURI),
+  );
   const [target] = targets;
   const [slot] = containers;
   if (!target || !slot || targets.length > 1 || containers.length > 1) {

@@ -7,6 +7,7 @@ import type { Document, Element } from '../xml/dom.js';
 import { childElements } from '../xml/dom.js';
 import { GatewayFault } from './faults.js';
 import { operationFor, type Operation } from './operations.js';
+import { EXCHANGE_1_1, type ExchangeNamespaces } from './namespaces.js';
 import type { SoapVersion } from './version.js';
 
 export interface SoapEnvelope {
@@ -16,7 +17,12 @@ export interface SoapEnvelope {
   readonly operation: Operation;
 }
 
-export function readEnvelope(doc: Document, version: SoapVersion, action: string | undefined): SoapEnvelope {
+export function readEnvelope(
+  doc: Document,
+  version: SoapVersion,
+  action: string | undefined,
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
+): SoapEnvelope {
   const envelope = doc.documentElement;
   if (!envelope || envelope.localName !== 'Envelope') {
     throw new GatewayFault('PoorSOAPEnvelopeFormat', 'the document element is not a SOAP Envelope');
@@ -47,11 +53,12 @@ export function readEnvelope(doc: Document, version: SoapVersion, action: string
       `the Body must hold exactly one element, found ${content.length}`,
     );
   }
-  const operation = operationFor(operationElement.namespaceURI, operationElement.localName ?? '');
+  const operation = operationFor(operationElement.namespaceURI, operationElement.localName ?? '', contract);
   if (!operation) {
     throw new GatewayFault(
       'UnknownOperation',
-      `{${operationElement.namespaceURI ?? ''}}${operationElement.localName} is not an operation of this gateway`,
+      `{${operationElement.namespaceURI ?? ''}}${operationElement.localName} is not an operation of this gateway's ` +
+        `message exchange ${contract.version} (served at ${contract.path})`,
     );
   }
   if (action && action !== operation.soapAction) {

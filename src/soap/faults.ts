@@ -107,6 +107,11 @@ export const FAULTS = {
   /** Attachments travel through the queue to systems that take their own requests; hosted providers take none. */
   AttachmentsNotAccepted: client('InvalidContent', 'the recipient takes no attachments'),
   EndOfLifeReached: client('EndOfLifeReached', 'the message lifetime has passed'),
+  /** An answer sent in another message-exchange version than its request (each is handed out in its own). */
+  ContractVersionMismatch: client(
+    'IncorrectResponseContentType',
+    'the answer is not in the contract version of its request',
+  ),
   // ours
   SMEVFailure: server('SMEVFailure', 'the gateway failed to process the message'),
   ProviderFailure: server('SMEVFailure', 'the provider did not answer correctly'),

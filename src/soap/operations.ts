@@ -1,8 +1,10 @@
 /**
  * The operations the gateway serves, keyed by the qualified name of the body element that asks for them.
- * The WSDL declares the same set with the same SOAPAction values.
+ * The WSDL declares the same set with the same SOAPAction values. The queued operations are in the types
+ * namespace of the contract version the endpoint speaks; Call (the sync extension) only where that version
+ * serves it.
  */
-import { NS } from './namespaces.js';
+import { EXCHANGE_1_1, NS, type ExchangeNamespaces } from './namespaces.js';
 
 export type OperationName =
   | 'Call'
@@ -41,8 +43,27 @@ export const OPERATIONS: readonly Operation[] = [
   operation('GetIncomingQueueStatistics', NS.types),
 ];
 
-const byElement = new Map(OPERATIONS.map((op) => [`{${op.requestNs}}${op.requestElement}`, op]));
+/** The operations of one contract version: the 1.1 table with the queued ones in that version's namespace. */
+function operationsOf(contract: ExchangeNamespaces): readonly Operation[] {
+  const served = (op: Operation) =>
+    (op.name !== 'Call' || contract.call) &&
+    (op.name !== 'GetIncomingQueueStatistics' || contract.queueStatistics);
+  return OPERATIONS.filter(served).map((op) =>
+    op.requestNs === NS.types ? { ...op, requestNs: contract.types } : op,
+  );
+}
 
-export function operationFor(namespace: string | null, localName: string): Operation | undefined {
-  return byElement.get(`{${namespace ?? ''}}${localName}`);
+const byElement = new Map<ExchangeNamespaces, Map<string, Operation>>();
+
+export function operationFor(
+  namespace: string | null,
+  localName: string,
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
+): Operation | undefined {
+  let table = byElement.get(contract);
+  if (!table) {
+    table = new Map(operationsOf(contract).map((op) => [`{${op.requestNs}}${op.requestElement}`, op]));
+    byElement.set(contract, table);
+  }
+  return table.get(`{${namespace ?? ''}}${localName}`);
 }

@@ -308,6 +308,24 @@ const migrations: Record<string, Migration> = {
   '0021_reference_books': referenceBooks,
   '0022_tests_consents': testsConsents,
   '0023_queue_per_sender': queuePerSender,
+  '0024_queue_contract_version': {
+    // Each queued message keeps the message-exchange contract version it was sent in, and is handed out only in
+    // that version; a request keeps its ReferenceMessageID, which 1.2 answers must repeat.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('queue_messages')
+        .addColumn('contract_version', 'varchar(10)', (c) => c.notNull().defaultTo('1.1'))
+        .execute();
+      await db.schema
+        .alterTable('queue_messages')
+        .addColumn('reference_message_id', 'varchar(100)')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('queue_messages').dropColumn('reference_message_id').execute();
+      await db.schema.alterTable('queue_messages').dropColumn('contract_version').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -29,6 +29,10 @@ export interface QueueMessageTable {
   attachments: string | null;
   /** A request's TransactionCode (migration 0015), echoed as OriginalTransactionCode; null when it has none. */
   transaction_code?: string | null;
+  /** A request's ReferenceMessageID (migration 0023), echoed in its answers; null for older rows. */
+  reference_message_id?: string | null;
+  /** The contract version the message was sent in and is handed out in (migration 0023): `1.1`, `1.2`, `1.3`. */
+  contract_version?: string;
   created_at: number;
   visible_at: number;
   expires_at: number;

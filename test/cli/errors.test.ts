@@ -135,6 +135,23 @@ describe('CLI errors', function () {
     );
   });
 
+  it("queue --contract: the version's path, an unknown version, 1.2 without its TransactionCode", async () => {
+    const port = await freePort();
+    const env = { cwd: dir, env: { PORT: String(port) } };
+    expectCleanFailure(
+      await runCli(['queue', 'statistics', '--system', 'DEMO_CONSUMER', '--contract', '1.2'], env),
+      `cannot reach the gateway at http://127.0.0.1:${port}/ws/1.2`,
+    );
+    expectCleanFailure(
+      await runCli(['queue', 'status', '--system', 'DEMO_CONSUMER', '--contract', '1.4'], env),
+      '--contract 1.4 is not a served version (1.1, 1.2, 1.3)',
+    );
+    expectCleanFailure(
+      await runCli(['queue', 'send-request', '--system', 'DEMO_CONSUMER', '--contract', '1.2', PING], env),
+      'message exchange 1.2 requires --transaction-code',
+    );
+  });
+
   it('a bad setting names the setting', async () => {
     expectCleanFailure(
       await runCli(['tokens', 'list'], { cwd: dir, env: { PORT: 'eighty' } }),

@@ -6,7 +6,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
 import { faultCodeOf } from '../../src/soap/fault-code.js';
-import { NS } from '../../src/soap/namespaces.js';
+import { CONTRACT_VERSIONS, NS } from '../../src/soap/namespaces.js';
 import { SOAP11, type SoapVersion } from '../../src/soap/version.js';
 import { childElements, parseDom, type Element } from '../../src/xml/dom.js';
 import { PING_PAYLOAD, sampleKey } from '../support/gateway.js';
@@ -120,7 +120,8 @@ export function readFault(xml: string): ReadFault {
   const reasonElement = v12 ? child(fault, 'Reason') : child(fault, 'faultstring');
   const detailWrapper = child(fault, v12 ? 'Detail' : 'detail');
   const detail = detailWrapper ? childElements(detailWrapper)[0] : undefined;
-  if (!detail || detail.namespaceURI !== NS.faults)
+  // The faults namespace of the contract version spoken (1.1 at /ws, 1.2 at /ws/1.2, …).
+  if (!detail || !CONTRACT_VERSIONS.some((contract) => contract.faults === detail.namespaceURI))
     throw new Error(`the fault has no detail of the faults namespace: ${xml}`);
   return {
     envelopeNs,

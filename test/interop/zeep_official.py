@@ -1,12 +1,13 @@
-"""Python zeep built from the OFFICIAL SMEV 3 1.1 WSDL (not the gateway's), pointed at a running gateway.
+"""Python zeep built from an OFFICIAL SMEV 3 WSDL (1.1, 1.2 or 1.3; not the gateway's), pointed at a running gateway.
 
 Usage: zeep_official.py WSDL ENDPOINT MODE:OPERATION=SIGNED_FILE...
 
 MODE is `plain` (text/xml) or `mtom` (CXF-style multipart/related, every AttachmentContent/Content moved into a
 binary part named by xop:Include). zeep posts each signed request through its own transport and reads the answer
 with the official binding; every answer body element (or fault detail element) is validated with libxml2 (lxml)
-against the official schemas next to the WSDL. Then an unsigned GetIncomingQueueStatistics is built by zeep from
-objects (the official schema lets its signature out) and its fault read. Prints one JSON object.
+against the official schemas next to the WSDL (the WSDL's folder names its version: v1_1, v1_2, v1_3). Then, where
+the version has the operation (not 1.3), an unsigned GetIncomingQueueStatistics is built by zeep from objects (the
+official schema lets its signature out) and its fault read. Prints one JSON object.
 """
 import base64
 import json
@@ -22,7 +23,7 @@ from zeep.helpers import serialize_object
 
 SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/'
 XOP = 'http://www.w3.org/2004/08/xop/include'
-BINDING = '{urn://x-artefacts-smev-gov-ru/services/message-exchange/1.1}SMEVMessageExchangeSoap11Binding'
+BINDING = '{urn://x-artefacts-smev-gov-ru/services/message-exchange/%s}SMEVMessageExchangeSoap11Binding'
 
 
 def schema(folder, name):
@@ -110,7 +111,7 @@ def main():
     types = schema(folder, 'smev-message-exchange-types-%s.xsd' % version)
     faults = schema(folder, 'smev-message-exchange-faults-%s.xsd' % version)
     client = zeep.Client(wsdl, settings=zeep.Settings(strict=True))
-    service = client.create_service(BINDING, endpoint)
+    service = client.create_service(BINDING % version, endpoint)
     binding = service._binding
     seen = {'operations': sorted(binding._operations), 'signed': []}
     for arg in sys.argv[3:]:
@@ -142,6 +143,10 @@ def main():
         except Fault as fault:
             seen_one['fault'] = {'element': etree.QName(fault.detail[0]).localname if fault.detail is not None else None}
         seen['signed'].append(seen_one)
+    if 'GetIncomingQueueStatistics' not in binding._operations:
+        seen['unsigned'] = {'skipped': True}
+        print(json.dumps(seen))
+        return
     try:
         service.GetIncomingQueueStatistics(Timestamp='2026-01-01T00:00:00Z')
         seen['unsigned'] = {'answered': True}

@@ -7,6 +7,7 @@ import {
   sendRequestXml,
   sendResponseXml,
   takeXml,
+  type ClientVersion,
   type HandedOut,
   type ResponseContent,
   type SendRequestOptions,
@@ -43,36 +44,38 @@ export class QueueClient {
   constructor(
     private readonly endpoint: string,
     readonly system: string,
+    /** The SOAP and message-exchange versions the requests are written in (1.1 over SOAP 1.1 by default). */
+    private readonly version: ClientVersion = SOAP11,
   ) {
     this.key = sampleKey(system);
   }
 
   post(xml: string, action: string) {
-    return postSoap(this.endpoint, xml, SOAP11, action);
+    return postSoap(this.endpoint, xml, this.version, action);
   }
 
   async sendRequest(payload = QUESTION_PAYLOAD, options: Omit<SendRequestOptions, 'payload'> = {}) {
-    const { xml, messageId } = sendRequestXml(SOAP11, this.key, { payload, ...options });
+    const { xml, messageId } = sendRequestXml(this.version, this.key, { payload, ...options });
     return { ...(await this.post(xml, 'urn:SendRequest')), messageId };
   }
 
   async take(operation: 'GetRequest' | 'GetResponse', type?: MessageType) {
-    const response = await this.post(takeXml(SOAP11, this.key, operation, type), `urn:${operation}`);
+    const response = await this.post(takeXml(this.version, this.key, operation, type), `urn:${operation}`);
     expect(response.status, response.body).to.equal(200);
     return readHandedOut(response.body);
   }
 
   async sendResponse(to: string, content: ResponseContent = { kind: 'answer', payload: ANSWER_PAYLOAD }) {
-    const { xml, messageId } = sendResponseXml(SOAP11, this.key, to, content);
+    const { xml, messageId } = sendResponseXml(this.version, this.key, to, content);
     return { ...(await this.post(xml, 'urn:SendResponse')), messageId };
   }
 
   ack(messageId: string) {
-    return this.post(ackXml(SOAP11, this.key, messageId), 'urn:Ack');
+    return this.post(ackXml(this.version, this.key, messageId), 'urn:Ack');
   }
 
   async status(): Promise<HandedOut | undefined> {
-    const response = await this.post(getStatusXml(SOAP11, this.key), 'urn:GetStatus');
+    const response = await this.post(getStatusXml(this.version, this.key), 'urn:GetStatus');
     expect(response.status, response.body).to.equal(200);
     return readHandedOut(response.body);
   }

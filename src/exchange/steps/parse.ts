@@ -35,5 +35,5 @@ export function parse(exchange: Exchange, limits: XmlLimits, action: string | un
       `a SOAP 1.1 envelope came as ${declared}; send it as text/xml, or send a SOAP 1.2 envelope`,
     );
   }
-  exchange.envelope = readEnvelope(exchange.doc, exchange.version, action);
+  exchange.envelope = readEnvelope(exchange.doc, exchange.version, action, exchange.contract);
 }
