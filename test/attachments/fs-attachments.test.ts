@@ -17,9 +17,6 @@ import { StoreQueue } from '../../src/queue/store-queue.js';
 import { readHandedOut, takeXml, type FileReference } from '../../src/client/queued.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { NS } from '../../src/soap/namespaces.js';
-import { readSignature } from '../../src/signature/signature-element.js';
-import { verifyDetached } from '../../src/signature/xml-signature.js';
-import { loadTrustStore } from '../../src/signature/setup.js';
 import { parseDom, type Element } from '../../src/xml/dom.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
 import { PING_PAYLOAD, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
@@ -31,11 +28,13 @@ import {
   QUESTION,
   QUESTION_PAYLOAD,
   QueueClient,
+  expectGatewaySigned,
 } from '../queue/support.js';
+import { OFFICIAL_XSD } from '../support/official.js';
 
 const schemas = SchemaSet.compile('xsd/gateway.xsd');
 /** The official SMEV 3 1.1 types schema: the handed-out Request, FSAttachmentsList in it, must be valid there too. */
-const official = SchemaSet.compile('/work/shared/smev3-xsd/v1_1/smev-message-exchange-types-1.1.xsd');
+const official = SchemaSet.compile(`${OFFICIAL_XSD}/v1_1/smev-message-exchange-types-1.1.xsd`);
 const gost = (bytes: Buffer) => Buffer.from(createStreebog(256).update(bytes).digest()).toString('base64');
 
 interface Uploaded {
@@ -78,24 +77,6 @@ async function upload(
 
 const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-
-/** The gateway's SMEVSignature over its block verifies with the gateway's certificate. */
-function expectGatewaySigned(gateway: TestGateway, xml: string): void {
-  const doc = parseDom(xml);
-  const signature = doc.getElementsByTagNameNS(NS.types, 'SMEVSignature').item(0) as Element;
-  const all = doc.getElementsByTagNameNS('*', '*');
-  let block: Element | undefined;
-  for (let i = 0; i < all.length; i++) {
-    const element = all.item(i) as Element;
-    if (element.getAttribute('Id') === 'SIGNED_BY_SMEV') block = element;
-  }
-  const read = readSignature(doc, signature, block as Element);
-  verifyDetached(
-    read,
-    loadTrustStore(gateway.config).check(read.certificate, new Date()).publicKey,
-    block as Element,
-  );
-}
 
 /** Take and acknowledge until the queue is empty. */
 async function drain(client: QueueClient, operation: 'GetRequest' | 'GetResponse'): Promise<void> {

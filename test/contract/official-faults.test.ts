@@ -20,8 +20,9 @@ import { WSU } from '../../src/signature/signature-element.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
 import { childElements, parseDom, type Element } from '../../src/xml/dom.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
+import { OFFICIAL_XSD } from '../support/official.js';
 
-const OFFICIAL = '/work/shared/smev3-xsd';
+const OFFICIAL = OFFICIAL_XSD;
 const CONTRACTS: ReadonlyArray<[ExchangeNamespaces, string]> = [
   [EXCHANGE_1_1, `${OFFICIAL}/v1_1/smev-message-exchange-faults-1.1.xsd`],
   [EXCHANGE_1_2, `${OFFICIAL}/v1_2/smev-message-exchange-faults-1.2.xsd`],

@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { childElements, parseDom, type Element } from '../../src/xml/dom.js';
+import { OFFICIAL_XSD } from '../support/official.js';
 
 const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';
-const OFFICIAL = '/work/shared/smev3-xsd/v1_1/smev-message-exchange-service-1.1.wsdl';
+const OFFICIAL = `${OFFICIAL_XSD}/v1_1/smev-message-exchange-service-1.1.wsdl`;
 
 interface Declared {
   /** operation → fault name → message name */

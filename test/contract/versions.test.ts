@@ -35,8 +35,9 @@ import {
   startTestGateway,
   type TestGateway,
 } from '../support/gateway.js';
+import { OFFICIAL_XSD } from '../support/official.js';
 
-const OFFICIAL = '/work/shared/smev3-xsd';
+const OFFICIAL = OFFICIAL_XSD;
 const officialFaults = (contract: ExchangeNamespaces) =>
   `${OFFICIAL}/v${contract.version.replace('.', '_')}/smev-message-exchange-faults-${contract.version}.xsd`;
 const officialTypes = (contract: ExchangeNamespaces) =>

@@ -26,10 +26,11 @@ import {
 import { SOAP11 } from '../../src/soap/version.js';
 import { sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { addQueueRoute, ANSWER_PAYLOAD, CONSUMER, PROVIDER, QUESTION_PAYLOAD } from '../queue/support.js';
+import { OFFICIAL_XSD } from '../support/official.js';
 
 const run = promisify(execFile);
 const officialWsdl = (contract: ExchangeNamespaces) =>
-  `/work/shared/smev3-xsd/v${contract.version.replace('.', '_')}/smev-message-exchange-service-${contract.version}.wsdl`;
+  `${OFFICIAL_XSD}/v${contract.version.replace('.', '_')}/smev-message-exchange-service-${contract.version}.wsdl`;
 
 interface Seen {
   readonly mode: string;

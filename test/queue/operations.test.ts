@@ -4,8 +4,6 @@ import { v1 as uuidv1 } from 'uuid';
 import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
 import { messageSignatureProblems } from '../../src/messagelog/message-signatures.js';
-import { readSignature } from '../../src/signature/signature-element.js';
-import { verifyDetached } from '../../src/signature/xml-signature.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import {
   queueStatisticsXml,
@@ -18,8 +16,6 @@ import {
 } from '../../src/client/queued.js';
 import { postSoap } from '../../src/client/send.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
-import { NS } from '../../src/soap/namespaces.js';
-import { parseDom, type Element } from '../../src/xml/dom.js';
 import { records as storedRecords } from '../messagelog/support.js';
 import { PING_PAYLOAD, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
 import {
@@ -31,23 +27,8 @@ import {
   QUESTION,
   QUESTION_PAYLOAD,
   QueueClient,
+  expectGatewaySigned,
 } from './support.js';
-
-/** The gateway's SMEVSignature over its block verifies with the gateway's certificate. */
-function expectGatewaySigned(gateway: TestGateway, xml: string): void {
-  const doc = parseDom(xml);
-  const signature = doc.getElementsByTagNameNS(NS.types, 'SMEVSignature').item(0) as Element;
-  const all = doc.getElementsByTagNameNS('*', '*');
-  let block: Element | undefined;
-  for (let i = 0; i < all.length; i++) {
-    const element = all.item(i) as Element;
-    if (element.getAttribute('Id') === 'SIGNED_BY_SMEV') block = element;
-  }
-  expect(block, 'the gateway block').to.not.equal(undefined);
-  const read = readSignature(doc, signature, block as Element);
-  const trust = loadTrustStore(gateway.config);
-  verifyDetached(read, trust.check(read.certificate, new Date()).publicKey, block as Element);
-}
 
 /** Take and acknowledge until the queue is empty: earlier tests may leave messages behind. */
 async function drain(client: QueueClient, operation: 'GetRequest' | 'GetResponse'): Promise<void> {

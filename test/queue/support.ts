@@ -15,6 +15,11 @@ import {
 import { postSoap } from '../../src/client/send.js';
 import type { MessageType } from '../../src/providers/contract.js';
 import { SOAP11 } from '../../src/soap/version.js';
+import { NS } from '../../src/soap/namespaces.js';
+import { readSignature } from '../../src/signature/signature-element.js';
+import { loadTrustStore } from '../../src/signature/setup.js';
+import { verifyDetached } from '../../src/signature/xml-signature.js';
+import { parseDom, type Element } from '../../src/xml/dom.js';
 import { sampleKey, type TestGateway } from '../support/gateway.js';
 
 export const QUESTION: MessageType = { namespace: 'urn://example.org/queue-test/1.0', localName: 'Question' };
@@ -88,4 +93,20 @@ export class QueueClient {
     }
     return seen;
   }
+}
+
+/** The gateway's SMEVSignature over its block verifies with the gateway's certificate. */
+export function expectGatewaySigned(gateway: TestGateway, xml: string): void {
+  const doc = parseDom(xml);
+  const signature = doc.getElementsByTagNameNS(NS.types, 'SMEVSignature').item(0) as Element;
+  const all = doc.getElementsByTagNameNS('*', '*');
+  let block: Element | undefined;
+  for (let i = 0; i < all.length; i++) {
+    const element = all.item(i) as Element;
+    if (element.getAttribute('Id') === 'SIGNED_BY_SMEV') block = element;
+  }
+  expect(block, 'the gateway block').to.not.equal(undefined);
+  const read = readSignature(doc, signature, block as Element);
+  const trust = loadTrustStore(gateway.config);
+  verifyDetached(read, trust.check(read.certificate, new Date()).publicKey, block as Element);
 }
