@@ -31,6 +31,8 @@ export interface AppParts extends SoapEndpointParts, Pick<AdminApiParts, 'sealer
 export function createApp(parts: AppParts): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No ETags: SOAP answers and admin API answers are never cached (no-store), and hashing each body costs CPU.
+  app.set('etag', false);
   app.set('query parser', 'simple');
   // Security headers, then the client's address (from X-Forwarded-For only via trusted proxies) and its limits.
   app.use(securityHeaders({ https: parts.http.tls !== undefined }));
