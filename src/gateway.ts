@@ -37,7 +37,7 @@ import { Contract } from './soap/contract.js';
 import { openStore, type Store } from './store/store.js';
 import { SchemaSet } from './xml/schemas.js';
 import { EXCHANGE_1_1, VersionCache } from './soap/namespaces.js';
-import type { SignatureVerifier } from './exchange/dependencies.js';
+import type { SignatureVerifier } from './core/ports.js';
 import { CrlRefresher } from './signature/pki/crl-refresh.js';
 import { loadSignatures, loadTrustStore } from './signature/setup.js';
 
