@@ -7,7 +7,7 @@ import type { Element } from '@xmldom/xmldom';
 import type { Delivery, ProviderCall } from '../core/ports.js';
 import { GatewayFault } from '../core/faults.js';
 import type { MessageType, ProviderOutcome } from './contract.js';
-import type { HostedService } from './builtin.js';
+import type { HostedService } from './service.js';
 import { messageTypeKey, type RemoteProvider } from './remote/remote-provider.js';
 import { serializeElement } from './remote/wire.js';
 
