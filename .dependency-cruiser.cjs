@@ -33,17 +33,6 @@ const KNOWN_UPWARD = [
       "an auditor's check of a stored request reads its signed block with the pipeline's own readers " +
       '(readSignedPart); they move down once the request readers leave exchange/',
   },
-  ...[
-    'providers/cards/settings.ts',
-    'providers/remote/remote-provider.ts',
-    'providers/tests/settings.ts',
-  ].map((to) => ({
-    from: 'config/reference.ts',
-    to,
-    why:
-      "the generator of docs/configuration.md documents the services' settings too; it belongs above " +
-      'providers/ (scripts/ or cli/), not in config/ beside the schema every layer reads',
-  })),
 ];
 
 /**
