@@ -1,8 +1,8 @@
-// Writes docs/configuration.md from the configuration's zod schemas (src/config/reference.ts); run after
+// Writes docs/configuration.md from the configuration's zod schemas (src/cli/config-reference.ts); run after
 // `npm run build` (as `npm run docs:config` does). `--check` only says whether the file is up to date.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const { configurationReference } = await import('../dist/src/config/reference.js');
+const { configurationReference } = await import('../dist/src/cli/config-reference.js');
 const target = new URL('../docs/configuration.md', import.meta.url);
 const page = configurationReference();
 if (process.argv.includes('--check')) {

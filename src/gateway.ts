@@ -16,7 +16,7 @@ import { AttachmentStore } from './attachments/store.js';
 import { StoreRateQuota } from './queue/rate-quota.js';
 import { StoreReplayGuard } from './exchange/replay-guard.js';
 import { createLogger, type Logger } from './logging/logger.js';
-import { builtinServices } from './providers/builtin.js';
+import { builtinMessageTypes, builtinServices } from './providers/builtin.js';
 import { ProviderDelivery } from './providers/delivery.js';
 import { externalServices } from './providers/external.js';
 import { parseRemoteSettings, RemoteProvider } from './providers/remote/remote-provider.js';
@@ -37,7 +37,7 @@ import { Contract } from './soap/contract.js';
 import { openStore, type Store } from './store/store.js';
 import { SchemaSet } from './xml/schemas.js';
 import { EXCHANGE_1_1, VersionCache } from './soap/namespaces.js';
-import type { SignatureVerifier } from './exchange/dependencies.js';
+import type { SignatureVerifier } from './core/ports.js';
 import { CrlRefresher } from './signature/pki/crl-refresh.js';
 import { loadSignatures, loadTrustStore } from './signature/setup.js';
 
@@ -77,7 +77,10 @@ export async function prepareStore(config: GatewayConfig, log: Logger): Promise<
   });
   try {
     const trail = createAuditTrail(store, config);
-    if (config.samples && (await seedIfEmpty(store, new Registry(store, trail, loadTrustStore(config))))) {
+    if (
+      config.samples &&
+      (await seedIfEmpty(store, new Registry(store, trail, loadTrustStore(config)), builtinMessageTypes()))
+    ) {
       log.info('first start: sample participants registered');
     }
     await trail.checkpoint();
@@ -117,7 +120,7 @@ export async function startGateway(
     ? new RegistrationMailer(config.registration.mail, linkBase)
     : undefined;
   const registry = new Registry(store, trail, trust, undefined, { notices: mailer, linkBase });
-  if (config.samples && (await seedIfEmpty(store, registry)))
+  if (config.samples && (await seedIfEmpty(store, registry, builtinMessageTypes())))
     log.info('first start: sample participants registered');
   const directory = await RegistryDirectory.open(store);
   const signatures = loadSignatures(config, directory, trust);

@@ -5,6 +5,7 @@ import type { AuditTrail } from '../audit/trail.js';
 import { loadConfig, type GatewayConfig } from '../config/config.js';
 import { Registry } from '../registry/registry.js';
 import { RegistrationMailer, registrationLinkBase } from '../mail/registration-mail.js';
+import { builtinMessageTypes } from '../providers/builtin.js';
 import { seedIfEmpty } from '../registry/seed.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
@@ -40,7 +41,7 @@ export async function openCliContext(configFile?: string): Promise<CliContext> {
     : undefined;
   const registry = new Registry(store, trail, trust, undefined, { notices: mailer, linkBase });
   // A store the gateway made while its first start was cut short is seeded as the gateway would.
-  if (config.samples) await seedIfEmpty(store, registry);
+  if (config.samples) await seedIfEmpty(store, registry, builtinMessageTypes());
   return {
     config,
     store,

@@ -9,7 +9,7 @@ import { contractOfTypesNs, EXCHANGE_1_1, type ExchangeNamespaces } from '../soa
 import type { SoapVersion } from '../soap/version.js';
 import { signTree } from '../signature/tree-signer.js';
 import type { SigningKey } from '../signature/xml-signature.js';
-import type { MessageType } from '../providers/contract.js';
+import type { MessageType } from '../core/model.js';
 import { childElements, firstChildElement, parseDom, type Element } from '../xml/dom.js';
 
 export const CALLER_BLOCK_ID = 'SIGNED_BY_CALLER';

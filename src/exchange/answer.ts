@@ -8,7 +8,7 @@ import { NS } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
 import { adder, SMEV_BLOCK_ID, writeMetadata, writeResponseData } from './blocks.js';
 import { need, type Exchange } from './context.js';
-import type { SignatureSlot } from './dependencies.js';
+import type { SignatureSlot } from '../core/ports.js';
 
 export { PROVIDER_BLOCK_ID, SMEV_BLOCK_ID } from './blocks.js';
 

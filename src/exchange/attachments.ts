@@ -6,10 +6,10 @@
  * the recipient then finds exactly the files the signed headers promise.
  */
 import { XMLSerializer } from '@xmldom/xmldom';
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from '../core/faults.js';
 import { NS } from '../soap/namespaces.js';
 import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
-import type { FileRef } from './dependencies.js';
+import type { FileRef } from '../core/ports.js';
 
 /** The message's attachment contents, serialised as one standalone `AttachmentContentList`, or undefined. */
 export function readAttachments(

@@ -5,7 +5,7 @@
 import type { Document, Element } from '@xmldom/xmldom';
 import { EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import { parseDom } from '../xml/dom.js';
-import type { SystemRef } from './dependencies.js';
+import type { SystemRef } from '../core/ports.js';
 
 export const PROVIDER_BLOCK_ID = 'SIGNED_BY_PROVIDER';
 export const SMEV_BLOCK_ID = 'SIGNED_BY_SMEV';

@@ -7,11 +7,11 @@ import type { Logger } from '../logging/logger.js';
 import type { ProviderOutcome } from '../providers/contract.js';
 import type { SoapEnvelope } from '../soap/envelope.js';
 import type { MtomParts } from '../soap/mtom.js';
-import type { GatewayFault } from '../soap/faults.js';
+import type { GatewayFault } from '../core/faults.js';
 import { EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import { SOAP11, type SoapVersion } from '../soap/version.js';
 import type { Document } from '../xml/dom.js';
-import type { Route, VerifiedSender } from './dependencies.js';
+import type { Route, VerifiedSender } from '../core/ports.js';
 import type { SenderRequest, SignedPart } from './request.js';
 
 export interface IncomingMessage {

@@ -10,11 +10,11 @@
  */
 import { v1 as uuidv1 } from 'uuid';
 import type { Logger } from '../logging/logger.js';
-import { isGatewayFault } from '../soap/faults.js';
+import { isGatewayFault } from '../core/faults.js';
 import { contractVersion, EXCHANGE_1_1 } from '../soap/namespaces.js';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { childElements, childText, parseDom, type Element } from '../xml/dom.js';
-import type { AnswerSigner, Delivery, MessageQueue, Router, TakenMessage } from './dependencies.js';
+import type { AnswerSigner, Delivery, MessageQueue, Router, TakenMessage } from '../core/ports.js';
 import { writeHostedResponse } from './queued-answers.js';
 import { readSenderRequest } from './request.js';
 

@@ -5,7 +5,7 @@
  */
 import type { OperationName } from '../soap/operations.js';
 import type { Document } from '../xml/dom.js';
-import type { SignatureSlot } from './dependencies.js';
+import type { SignatureSlot } from '../core/ports.js';
 import { writeCallAnswer } from './answer.js';
 import { requireNoAttachments } from './attachments.js';
 import { need, type Exchange } from './context.js';

@@ -4,7 +4,7 @@
  * other exchange. An unexpected error is our fault: it is logged with its stack and answered as SMEVFailure.
  */
 import { requireAttachmentSize } from './attachments.js';
-import { GatewayFault, isGatewayFault } from '../soap/faults.js';
+import { GatewayFault, isGatewayFault } from '../core/faults.js';
 import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
 import { serializeXml } from '../xml/dom.js';
 import type { XmlLimits } from '../xml/guard.js';
@@ -23,7 +23,7 @@ import type {
   ReplayGuard,
   Router,
   SignatureVerifier,
-} from './dependencies.js';
+} from '../core/ports.js';
 import { OPERATION_TABLE, type Answer } from './operation-table.js';
 import { parse } from './steps/parse.js';
 import { refuseReservedIds } from './reserved-ids.js';

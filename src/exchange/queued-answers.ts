@@ -8,7 +8,7 @@ import { DOMImplementation, XMLSerializer, type Document, type Element } from '@
 import { EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
 import { childElements, parseDom } from '../xml/dom.js';
-import type { FsAttachment, QueueStatistics, SignatureSlot, TakenMessage } from './dependencies.js';
+import type { FsAttachment, QueueStatistics, SignatureSlot, TakenMessage } from '../core/ports.js';
 import {
   adder,
   SMEV_BLOCK_ID,

@@ -6,11 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { MessageType } from '../providers/contract.js';
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from '../core/faults.js';
 import { contractOfTypesNs, EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
 import { readAttachments, readFileRefs } from './attachments.js';
-import type { FileRef } from './dependencies.js';
+import type { FileRef } from '../core/ports.js';
 import { dateOf, readSenderRequest, type SignedPart } from './request.js';
 
 export interface SenderResponse extends SignedPart {

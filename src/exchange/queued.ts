@@ -5,7 +5,7 @@
  * Timestamp and signature digest; SendResponse answers only a request that was handed to the caller.
  */
 import { randomUUID } from 'node:crypto';
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from '../core/faults.js';
 import { contractVersion } from '../soap/namespaces.js';
 import { need, type Exchange } from './context.js';
 import {
@@ -14,7 +14,7 @@ import {
   type FileRef,
   type MessageQueue,
   type SystemRef,
-} from './dependencies.js';
+} from '../core/ports.js';
 import type { Answer } from './operation-table.js';
 import type { PipelineParts } from './pipeline.js';
 import {

@@ -5,10 +5,10 @@
  * accepted by one operation is refused by every other. The seen-set is persisted, so a restart does not reopen the window;
  * entries older than the window are pruned, since such IDs are refused as stale anyway.
  */
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from '../core/faults.js';
 import type { Store } from '../store/store.js';
-import type { ReplayGuard } from './dependencies.js';
-import { messageIdTime } from './message-id.js';
+import type { ReplayGuard } from '../core/ports.js';
+import { messageIdTime } from '../core/message-id.js';
 
 const PRUNE_EVERY = 1000;
 

@@ -5,35 +5,12 @@
  */
 import { EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import { transactionCodeOf } from './transaction-code.js';
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from '../core/faults.js';
 import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
-import type { MessageType } from '../providers/contract.js';
 import { readAttachments, readFileRefs } from './attachments.js';
-import type { FileRef } from './dependencies.js';
+import type { SenderRequest, SignedPart } from '../core/model.js';
 
-/** An operation's signed block and the signature beside it: what verification needs, for every operation. */
-export interface SignedPart {
-  /** The signed block itself: the signature reference must resolve to this node. */
-  readonly signedBlock: Element;
-  readonly signedBlockId: string;
-  /** `CallerInformationSystemSignature`, the sibling holding `ds:Signature`; absent when unsigned. */
-  readonly callerSignature: Element | undefined;
-}
-
-export interface SenderRequest extends SignedPart {
-  readonly messageId: string;
-  readonly referenceMessageId: string;
-  readonly transactionCode: string | undefined;
-  readonly testMessage: boolean;
-  readonly payload: Element;
-  readonly messageType: MessageType;
-  /** `EOL`: the consumer's own limit of the message's lifetime. */
-  readonly endOfLife: Date | undefined;
-  /** The `AttachmentContentList` beside the signed block, serialised, after its headers were matched. */
-  readonly attachments: string | undefined;
-  /** The files of the attachment store the signed block names (RefAttachmentHeaderList). */
-  readonly fileRefs: readonly FileRef[];
-}
+export type { SenderRequest, SignedPart };
 
 export function readSenderRequest(
   operationElement: Element,

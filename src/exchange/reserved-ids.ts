@@ -3,7 +3,7 @@
  * its content travels on inside the gateway's answers and queued messages, and a planted element with such an Id
  * could otherwise stand beside the gateway's own block under the same name.
  */
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from '../core/faults.js';
 import type { Document, Element, Node } from '../xml/dom.js';
 import { PROVIDER_BLOCK_ID, SMEV_BLOCK_ID } from './blocks.js';
 

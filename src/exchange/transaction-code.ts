@@ -3,7 +3,7 @@
  * gateway refuses only what no system could mean as a code: an empty one, or one holding control characters
  * (line breaks and tabs inside included). Leading and trailing whitespace is layout and is dropped.
  */
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from '../core/faults.js';
 import { NS } from '../soap/namespaces.js';
 import { childText, type Element } from '../xml/dom.js';
 

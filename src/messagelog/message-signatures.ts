@@ -3,7 +3,7 @@
  * signature on the request, and the gateway's signatures on the answer (or on a signed fault), with
  * certificates checked against the trust store at the time of the exchange.
  */
-import { readCallAnswer } from '../client/answer.js';
+import { readCallAnswer } from '../signature/call-answer.js';
 import { readSignedPart } from '../exchange/queued-request.js';
 import { contractOfTypesNs } from '../soap/namespaces.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';

@@ -5,6 +5,7 @@
 import type { GatewayConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store.js';
+import type { BuiltinService, HostedService } from './service.js';
 import { cardsService } from './cards/index.js';
 import { certificatesService } from './certificates/index.js';
 import type { Provider, ServiceCodec } from './contract.js';
@@ -13,25 +14,8 @@ import { pingProvider } from './ping/provider.js';
 import { referenceBooksService } from './reference-books/index.js';
 import { testsService } from './tests/index.js';
 
-export interface HostedService {
-  readonly name: string;
-  readonly codec: ServiceCodec;
-  readonly provider: Provider;
-}
-
-/** What a built-in service is built from. `settings` is its own section of `services` in the configuration. */
-export interface ServiceContext {
-  readonly store: Store;
-  readonly log: Logger;
-  readonly settings: unknown;
-  readonly clock: () => Date;
-}
-
-/** A built-in service: its codec (static) and how to make its provider. */
-export interface BuiltinService {
-  readonly codec: ServiceCodec;
-  createProvider(context: ServiceContext): Provider;
-}
+// What a provider module implements (examples/provider-module) is named here too.
+export type { BuiltinService, HostedService, ServiceContext } from './service.js';
 
 const BUILTIN: Record<string, BuiltinService> = {
   ping: { codec: pingCodec as ServiceCodec, createProvider: () => pingProvider as Provider },

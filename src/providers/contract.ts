@@ -5,14 +5,10 @@
  * so the same provider can sit in-process or behind a remote forwarder.
  */
 import type { Element } from '@xmldom/xmldom';
+import type { MessageType, ProviderOutcome, RejectionCode } from '../core/model.js';
 
-/** SMEV 3 rejection reasons (`RequestRejected/RejectionReasonCode`). */
-export type RejectionCode = 'ACCESS_DENIED' | 'NO_DATA' | 'UNKNOWN_REQUEST_DESCRIPTION' | 'FAILURE';
-
-export interface MessageType {
-  readonly namespace: string;
-  readonly localName: string;
-}
+// The shared model, part of the contract a provider module writes against.
+export type { MessageType, ProviderOutcome, RejectionCode };
 
 export interface ProviderRequest<Body> {
   readonly messageId: string;
@@ -26,10 +22,6 @@ export interface ProviderRequest<Body> {
   /** Aborted when the gateway's deadline for this provider passes. */
   readonly signal: AbortSignal;
 }
-
-export type ProviderOutcome<Answer> =
-  | { readonly kind: 'answer'; readonly body: Answer }
-  | { readonly kind: 'rejected'; readonly code: RejectionCode; readonly description: string };
 
 export interface Provider<Body = unknown, Answer = unknown> {
   handle(request: ProviderRequest<Body>): Promise<ProviderOutcome<Answer>>;

@@ -4,10 +4,10 @@
  * their cause; a provider never hangs an exchange past the deadline.
  */
 import type { Element } from '@xmldom/xmldom';
-import type { Delivery, ProviderCall } from '../exchange/dependencies.js';
-import { GatewayFault } from '../soap/faults.js';
+import type { Delivery, ProviderCall } from '../core/ports.js';
+import { GatewayFault } from '../core/faults.js';
 import type { MessageType, ProviderOutcome } from './contract.js';
-import type { HostedService } from './builtin.js';
+import type { HostedService } from './service.js';
 import { messageTypeKey, type RemoteProvider } from './remote/remote-provider.js';
 import { serializeElement } from './remote/wire.js';
 

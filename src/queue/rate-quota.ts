@@ -5,8 +5,8 @@
  * Taking a token is one statement: refill from the time passed, and take one only if one is there.
  */
 import { sql, type Kysely } from 'kysely';
-import type { RateQuota } from '../exchange/dependencies.js';
-import { GatewayFault } from '../soap/faults.js';
+import type { RateQuota } from '../core/ports.js';
+import { GatewayFault } from '../core/faults.js';
 import type { Store } from '../store/store.js';
 
 export class StoreRateQuota implements RateQuota {

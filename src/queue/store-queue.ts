@@ -18,10 +18,10 @@ import {
   type QueueStatistics,
   type TakeKind,
   type TakenMessage,
-} from '../exchange/dependencies.js';
-import type { MessageType } from '../providers/contract.js';
-import { messageIdTime } from '../exchange/message-id.js';
-import { GatewayFault } from '../soap/faults.js';
+} from '../core/ports.js';
+import type { MessageType } from '../core/model.js';
+import { messageIdTime } from '../core/message-id.js';
+import { GatewayFault } from '../core/faults.js';
 import type { Database } from '../store/schema.js';
 import type { QueueMessageTable, QueueTables } from '../store/schema-queue.js';
 import type { AttachmentTables } from '../store/schema-attachments.js';

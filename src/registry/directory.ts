@@ -3,10 +3,10 @@
  * is routed. An in-memory snapshot, reloaded whenever the registry revision changes; the revision is polled
  * every half second, so a change made on any gateway instance takes effect on all of them within a second.
  */
-import type { Route, Router, SystemRef, VerifiedSender } from '../exchange/dependencies.js';
-import type { MessageType } from '../providers/contract.js';
+import type { Route, Router, SystemRef, VerifiedSender } from '../core/ports.js';
+import type { MessageType } from '../core/model.js';
 import type { RegisteredSystem, SystemDirectory } from '../signature/systems.js';
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from '../core/faults.js';
 import type { Store } from '../store/store.js';
 
 interface SystemEntry extends SystemRef {

@@ -8,7 +8,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { AuditTrail } from '../audit/trail.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';
-import { isGatewayFault } from '../soap/faults.js';
+import { isGatewayFault } from '../core/faults.js';
 import type { Database, ParticipantStatus, ParticipantTable, Role, SystemStatus } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { RegistryError, conflict, invalid, notFound } from './errors.js';

@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { packageFile } from '../config/package-root.js';
-import { builtinMessageTypes } from '../providers/builtin.js';
 import { GOST_SAMPLE_ORGANISATION, GOST_SAMPLE_SYSTEM } from '../signature/pki/sample.js';
 import type { Store } from '../store/store.js';
 import type { Actor, Registry } from './registry.js';
@@ -72,9 +71,16 @@ export const SAMPLE_PARTICIPANTS: readonly SampleParticipant[] = [
   },
 ];
 
+/** A request a built-in service answers (providers/builtin.ts `builtinMessageTypes()`). */
+export interface BuiltinMessageType {
+  readonly service: string;
+  readonly namespace: string;
+  readonly localName: string;
+}
+
 /** Message types every sample consumer may send: every request of every built-in service. */
-export function sampleRoutes() {
-  return builtinMessageTypes().map((t) => ({
+export function sampleRoutes(builtin: readonly BuiltinMessageType[]) {
+  return builtin.map((t) => ({
     namespace: t.namespace,
     localName: t.localName,
     provider: `builtin:${t.service}`,
@@ -91,7 +97,15 @@ export function innWithCheckDigit(base9: string): string {
   return base9 + String((sum % 11) % 10);
 }
 
-export async function seedIfEmpty(store: Store, registry: Registry): Promise<boolean> {
+/**
+ * The sample participants, systems, certificates and routes, when the registry is empty. `builtin` is what the
+ * built-in services answer; the caller passes it (the registry sits below the providers and does not import them).
+ */
+export async function seedIfEmpty(
+  store: Store,
+  registry: Registry,
+  builtin: readonly BuiltinMessageType[],
+): Promise<boolean> {
   const existing = await store.db.selectFrom('participants').select('id').limit(1).executeTakeFirst();
   if (existing) return false;
   for (const sample of SAMPLE_PARTICIPANTS) {
@@ -122,7 +136,7 @@ export async function seedIfEmpty(store: Store, registry: Registry): Promise<boo
     });
   }
   for (const sample of SAMPLE_PARTICIPANTS.filter((s) => s.mnemonic !== GATEWAY_MNEMONIC)) {
-    for (const route of sampleRoutes()) {
+    for (const route of sampleRoutes(builtin)) {
       await registry.addRoute(operator, { consumer: sample.mnemonic, recipient: GATEWAY_MNEMONIC, ...route });
     }
   }

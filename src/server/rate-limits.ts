@@ -10,7 +10,7 @@ import { rateLimit, type Options } from 'express-rate-limit';
 import type { HttpSettings } from '../config/http.js';
 import type { Logger } from '../logging/logger.js';
 import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from '../core/faults.js';
 import { CONTRACT_VERSIONS, EXCHANGE_1_1 } from '../soap/namespaces.js';
 import { readRequestHead, SOAP11, type SoapVersion } from '../soap/version.js';
 

@@ -8,7 +8,7 @@
  * their ds:Signature elements.
  */
 import { contractOfTypesNs, NS } from '../soap/namespaces.js';
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from '../core/faults.js';
 import { childElements, type Document, type Element, type Node } from '../xml/dom.js';
 import {
   DIGEST_ALGORITHMS,

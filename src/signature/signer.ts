@@ -2,7 +2,7 @@
  * The gateway's signatures on what it writes: each writer hands over the elements it created (the block to sign
  * and the empty container beside it), and faults are signed at the places the fault writer puts them.
  */
-import type { AnswerSigner, SignatureSlot } from '../exchange/dependencies.js';
+import type { AnswerSigner, SignatureSlot } from '../core/ports.js';
 import { childElements, parseDom, type Document, type Element } from '../xml/dom.js';
 import { signTree } from './tree-signer.js';
 import type { SigningKey } from './signing-key.js';

@@ -18,7 +18,7 @@
 import { SaxesParser } from 'saxes';
 import type { SaxesTagNS } from 'saxes';
 import type { CanonicalizationOrTransformationAlgorithm, SignedXml } from 'xml-crypto';
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from '../core/faults.js';
 import { escapeC14nAttribute } from './c14n.js';
 
 export const SMEV_TRANSFORM_URI = 'urn://smev-gov-ru/xmldsig/transform';

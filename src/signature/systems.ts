@@ -1,5 +1,5 @@
 /** Which information system a signing certificate belongs to; the participant registry answers. */
-import type { SystemRef } from '../exchange/dependencies.js';
+import type { SystemRef } from '../core/ports.js';
 
 export interface RegisteredSystem extends SystemRef {
   /** The system may exchange now: it is active and so is its participant. */

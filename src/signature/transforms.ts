@@ -1,5 +1,5 @@
 /** Applying a Reference's transforms, the same way when signing and when verifying. */
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from '../core/faults.js';
 import type { Element } from '../xml/dom.js';
 import { EXC_C14N, GatewayExclusiveCanonicalization } from './c14n.js';
 import { SMEV_TRANSFORM_URI, smevTransformTree, type SmevEscaping } from './smev-transform.js';

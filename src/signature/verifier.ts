@@ -6,9 +6,9 @@
  * unregistered certificate get the same fault. The key is never one the message chose apart from its certificate,
  * and a registered system is found by the thumbprint of that very certificate.
  */
-import type { SignatureVerifier, VerifiedSender } from '../exchange/dependencies.js';
-import type { SignedPart } from '../exchange/request.js';
-import { GatewayFault } from '../soap/faults.js';
+import type { SignatureVerifier, VerifiedSender } from '../core/ports.js';
+import type { SignedPart } from '../core/model.js';
+import { GatewayFault } from '../core/faults.js';
 import type { Document } from '../xml/dom.js';
 import type { TrustStore } from './pki/trust-store.js';
 import { readSignature } from './signature-element.js';

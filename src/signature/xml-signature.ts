@@ -3,7 +3,7 @@
  * to a registered system, and (for clients) sign an element by its Id into a signature container.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from '../core/faults.js';
 import { childElements, parseDom, type Element } from '../xml/dom.js';
 import { contractOfTypesNs } from '../soap/namespaces.js';
 import {

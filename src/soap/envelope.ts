@@ -5,7 +5,7 @@
  */
 import type { Document, Element } from '../xml/dom.js';
 import { childElements } from '../xml/dom.js';
-import { GatewayFault } from './faults.js';
+import { GatewayFault } from '../core/faults.js';
 import { operationFor, type Operation } from './operations.js';
 import { EXCHANGE_1_1, type ExchangeNamespaces } from './namespaces.js';
 import type { SoapVersion } from './version.js';

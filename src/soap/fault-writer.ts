@@ -8,7 +8,7 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { FAULT_SHAPES, FIELD_DEFAULTS, officialSignatureCode } from './fault-details.js';
-import type { GatewayFault } from './faults.js';
+import type { GatewayFault } from '../core/faults.js';
 import { EXCHANGE_1_1, type ExchangeNamespaces } from './namespaces.js';
 import { NS } from './namespaces.js';
 import type { SoapVersion } from './version.js';

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { MIMEType } from 'node:util';
 import { MultipartParseError, parseMultipart } from '@mjackson/multipart-parser';
-import { GatewayFault } from './faults.js';
+import { GatewayFault } from '../core/faults.js';
 import { parseDom, serializeXml, type Document, type Element } from '../xml/dom.js';
 
 export const XOP_NS = 'http://www.w3.org/2004/08/xop/include';

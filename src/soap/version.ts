@@ -2,7 +2,7 @@
  * SOAP 1.1 and 1.2 as the gateway tells them apart (by media type) and answers in them. Everything that differs
  * between the versions lives in this one table.
  */
-import { GatewayFault } from './faults.js';
+import { GatewayFault } from '../core/faults.js';
 import type { MIMEType } from 'node:util';
 import { multipartRelated } from './mtom.js';
 import { NS } from './namespaces.js';

@@ -3,7 +3,7 @@
  * node a step reads is the node the signature covered. Call only after `guardXml`.
  */
 import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom';
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from '../core/faults.js';
 
 export type { Document, Element, Node };
 

@@ -6,7 +6,7 @@
  * stops at the first violation, so a hostile document costs at most one linear scan of the size-limited body.
  */
 import { SaxesParser } from 'saxes';
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from '../core/faults.js';
 
 export interface XmlLimits {
   readonly maxDepth: number;

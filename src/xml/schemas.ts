@@ -14,7 +14,7 @@ import {
   xmlRegisterInputProvider,
   type ErrorDetail,
 } from 'libxml2-wasm';
-import type { ValidationProblem } from '../soap/faults.js';
+import type { ValidationProblem } from '../core/faults.js';
 
 /** libxml2 reads nothing from outside while parsing: no network, no DTD loading, no entity substitution. */
 const SAFE_PARSE = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE;

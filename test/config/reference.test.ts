@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { ConfigSchema } from '../../src/config/config.js';
-import { configurationReference } from '../../src/config/reference.js';
+import { configurationReference } from '../../src/cli/config-reference.js';
 
 describe('the configuration reference', () => {
   it('docs/configuration.md is what npm run docs:config generates', () => {

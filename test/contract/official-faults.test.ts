@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { FAULT_SHAPES, SIGNATURE_FAULT_CODES } from '../../src/soap/fault-details.js';
-import { FAULTS, GatewayFault, type FaultCode } from '../../src/soap/faults.js';
+import { FAULTS, GatewayFault, type FaultCode } from '../../src/core/faults.js';
 import { faultCodeOf } from '../../src/soap/fault-code.js';
 import { writeFault } from '../../src/soap/fault-writer.js';
 import {

@@ -13,7 +13,7 @@ import { v1 as uuidv1 } from 'uuid';
 import { readCallAnswer } from '../../src/client/answer.js';
 import { StoreReplayGuard } from '../../src/exchange/replay-guard.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
-import { isGatewayFault } from '../../src/soap/faults.js';
+import { isGatewayFault } from '../../src/core/faults.js';
 import { migrationProvider } from '../../src/store/migrations.js';
 import type { QueueMessageTable, QueueTables } from '../../src/store/schema-queue.js';
 import { openStore, type Store, type StoreOptions } from '../../src/store/store.js';

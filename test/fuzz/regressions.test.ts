@@ -3,7 +3,7 @@
  */
 import { expect } from 'chai';
 import { writeFault } from '../../src/soap/fault-writer.js';
-import { GatewayFault } from '../../src/soap/faults.js';
+import { GatewayFault } from '../../src/core/faults.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { parseDom } from '../../src/xml/dom.js';
 import { guardXml } from '../../src/xml/guard.js';

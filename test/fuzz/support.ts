@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import winston from 'winston';
 import { Progress, type ProgressStream } from '../../src/cli/progress.js';
-import { GatewayFault } from '../../src/soap/faults.js';
+import { GatewayFault } from '../../src/core/faults.js';
 import type { TestGateway } from '../support/gateway.js';
 
 /** No case may take longer than this: a parser or a verifier that does is a denial of service. */

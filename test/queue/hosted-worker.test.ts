@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { sendRequestXml } from '../../src/client/queued.js';
-import type { Delivery, MessageQueue, ProviderCall, Router } from '../../src/exchange/dependencies.js';
+import type { Delivery, MessageQueue, ProviderCall, Router } from '../../src/core/ports.js';
 import { v1 as uuidv1 } from 'uuid';
 import { HostedWorker } from '../../src/exchange/hosted-worker.js';
 import { queuedElement } from '../../src/exchange/queued-answers.js';

@@ -15,6 +15,7 @@ import { createAuditTrail } from '../../src/audit/setup.js';
 import { ackXml, readHandedOut, sendRequestXml, sendResponseXml, takeXml } from '../../src/client/queued.js';
 import { loadConfig } from '../../src/config/config.js';
 import { Registry } from '../../src/registry/registry.js';
+import { builtinMessageTypes } from '../../src/providers/builtin.js';
 import { seedIfEmpty } from '../../src/registry/seed.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { SOAP11 } from '../../src/soap/version.js';
@@ -81,7 +82,7 @@ describe('several instances on one PostgreSQL share the queues (SIGKILL mid-run)
     const store = await openStore({ databaseUrl: POSTGRES_URL, schema });
     try {
       const registry = new Registry(store, createAuditTrail(store, config), loadTrustStore(config));
-      await seedIfEmpty(store, registry);
+      await seedIfEmpty(store, registry, builtinMessageTypes());
       for (const consumer of CONSUMERS) {
         await registry.addRoute(
           { name: 'test', role: 'operator' },

@@ -35,7 +35,7 @@ import { pemBody } from '../../src/signature/pki/thumbprint.js';
 import { readSignature } from '../../src/signature/signature-element.js';
 import { loadSigningKey } from '../../src/signature/signing-key.js';
 import { verifyDetached } from '../../src/signature/xml-signature.js';
-import { GatewayFault } from '../../src/soap/faults.js';
+import { GatewayFault } from '../../src/core/faults.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { childElements, firstChildElement, parseDom, type Element } from '../../src/xml/dom.js';

@@ -26,7 +26,7 @@ import { certificateDer, thumbprint } from '../../src/signature/pki/thumbprint.j
 import { loadTrustStore } from '../../src/signature/setup.js';
 import type { SystemDirectory } from '../../src/signature/systems.js';
 import { XmlSignatureVerifier } from '../../src/signature/verifier.js';
-import { isGatewayFault } from '../../src/soap/faults.js';
+import { isGatewayFault } from '../../src/core/faults.js';
 import { faultCodeOf } from '../../src/soap/fault-code.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';

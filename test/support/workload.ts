@@ -8,7 +8,7 @@
  *
  * `classify` reads an answer into an answer, a business rejection (an answer too: the service said no) or a
  * fault with its code, from the text alone: fast enough for a load generator. Tests that check signatures of
- * answers do so elsewhere (`src/client/answer.ts`).
+ * answers do so elsewhere (`src/signature/call-answer.ts`).
  */
 import { randomBytes } from 'node:crypto';
 import { SAMPLE_CARDS } from '../../src/providers/cards/provider.js';

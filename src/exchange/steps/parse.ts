@@ -1,6 +1,6 @@
 /** Step 2, parse: UTF-8, the hardened gate, then the tree the rest of the pipeline reads, then the envelope. */
 import { readEnvelope } from '../../soap/envelope.js';
-import { GatewayFault } from '../../soap/faults.js';
+import { GatewayFault } from '../../core/faults.js';
 import { SOAP11 } from '../../soap/version.js';
 import { decodeXop } from '../../soap/mtom.js';
 import { parseDom, serializeXml } from '../../xml/dom.js';

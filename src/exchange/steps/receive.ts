@@ -1,5 +1,5 @@
 /** Step 1, receive: the body fits the size limit, its content coding was undone, and its media type names a SOAP version. */
-import { GatewayFault } from '../../soap/faults.js';
+import { GatewayFault } from '../../core/faults.js';
 import { splitMtom } from '../../soap/mtom.js';
 import { readRequestHead } from '../../soap/version.js';
 import type { Exchange } from '../context.js';

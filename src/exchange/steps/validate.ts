@@ -3,11 +3,11 @@
  * pass. Then each operation reads its signed block (the operation table), and a payload for a hosted provider
  * must be a message type some service understands.
  */
-import { GatewayFault } from '../../soap/faults.js';
+import { GatewayFault } from '../../core/faults.js';
 import type { SchemaSet } from '../../xml/schemas.js';
 import type { MessageType } from '../../providers/contract.js';
 import { need, type Exchange } from '../context.js';
-import type { Delivery } from '../dependencies.js';
+import type { Delivery } from '../../core/ports.js';
 
 export function validate(exchange: Exchange, schemas: SchemaSet): void {
   const problems = schemas.validate(need(exchange.text, 'message text'));

@@ -5,7 +5,7 @@
  * xsd/cards-1.0.xsd; samples: examples/cards/ (the sample cards are seeded by the provider on its first start
  * when no secret is configured). Settings: `services.cards` (./settings.ts).
  */
-import type { BuiltinService } from '../builtin.js';
+import type { BuiltinService } from '../service.js';
 import type { Provider, ServiceCodec } from '../contract.js';
 import { cardsCodec } from './codec.js';
 import { cardsDb } from './db.js';

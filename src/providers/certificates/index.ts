@@ -5,7 +5,7 @@
  * 0003_certificates; schema: xsd/certificates-1.0.xsd; samples: examples/certificates/.
  */
 import type { CertificatesTables } from '../../store/schema-certificates.js';
-import type { BuiltinService } from '../builtin.js';
+import type { BuiltinService } from '../service.js';
 import type { Provider, ServiceCodec } from '../contract.js';
 import { certificatesCodec } from './codec.js';
 import { CertificatesProvider } from './provider.js';

@@ -9,7 +9,7 @@
  */
 import { RegistryError } from '../../registry/errors.js';
 import { bookAtVersion, type BookVersion } from '../../registry/reference-books.js';
-import type { BuiltinService } from '../builtin.js';
+import type { BuiltinService } from '../service.js';
 import {
   rejected,
   type Provider,

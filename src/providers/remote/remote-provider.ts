@@ -15,7 +15,7 @@
  * A circuit breaker per upstream URL fails calls fast while the upstream is known to be down (see `breaker.ts`).
  */
 import { z } from 'zod';
-import { GatewayFault } from '../../soap/faults.js';
+import { GatewayFault } from '../../core/faults.js';
 import type { MessageType, ProviderOutcome } from '../contract.js';
 import { CircuitBreaker, DEFAULT_BREAKER, type BreakerSettings, type BreakerState } from './breaker.js';
 import {

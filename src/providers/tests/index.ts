@@ -6,7 +6,7 @@
  * 0005_tests; schema: xsd/tests-1.0.xsd; samples: examples/tests/.
  */
 import type { TestsTables } from '../../store/schema-tests.js';
-import type { BuiltinService, ServiceContext } from '../builtin.js';
+import type { BuiltinService, ServiceContext } from '../service.js';
 import type { Provider, ServiceCodec } from '../contract.js';
 import { testsCodec } from './codec.js';
 import { notifierFrom, type Notifier } from './notifier.js';

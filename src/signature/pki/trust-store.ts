@@ -12,7 +12,7 @@
 import { KeyObject, X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GatewayFault } from '../../soap/faults.js';
+import { GatewayFault } from '../../core/faults.js';
 import { BoundedCache } from './bounded-cache.js';
 import { readCertificateFacts, type CertificateFacts } from './cert-facts.js';
 import { GOST_SIGNATURE_OIDS, verifyGostSignedData } from '../gost/certificate.js';

@@ -6,7 +6,7 @@ import {
   parseRemoteSettings,
 } from '../../../src/providers/remote/remote-provider.js';
 import { PROVIDER_NS } from '../../../src/providers/remote/wire.js';
-import { GatewayFault } from '../../../src/soap/faults.js';
+import { GatewayFault } from '../../../src/core/faults.js';
 import {
   ManualClock,
   WEATHER_NS,

@@ -25,7 +25,7 @@ import { readSignature } from '../../../src/signature/signature-element.js';
 import { loadSigningKey, type SigningKey } from '../../../src/signature/signing-key.js';
 import { canonical } from '../../../src/signature/transforms.js';
 import { verifyDetached } from '../../../src/signature/xml-signature.js';
-import { GatewayFault } from '../../../src/soap/faults.js';
+import { GatewayFault } from '../../../src/core/faults.js';
 import { NS } from '../../../src/soap/namespaces.js';
 import { SOAP11 } from '../../../src/soap/version.js';
 import { childElements, firstChildElement, parseDom, type Element } from '../../../src/xml/dom.js';

@@ -19,7 +19,7 @@ import {
   TrustStoreError,
   type CertificateFaultReason,
 } from '../../../src/signature/pki/trust-store.js';
-import { GatewayFault } from '../../../src/soap/faults.js';
+import { GatewayFault } from '../../../src/core/faults.js';
 import { daysFrom, sampleCa, sampleFile } from './helpers.js';
 
 function expectReason(fn: () => unknown, reason: CertificateFaultReason, message?: RegExp): void {

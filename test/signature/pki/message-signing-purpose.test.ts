@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { createRootCa, issueCertificate } from '../../../src/signature/pki/issue.js';
 import { TrustStore } from '../../../src/signature/pki/trust-store.js';
-import { GatewayFault } from '../../../src/soap/faults.js';
+import { GatewayFault } from '../../../src/core/faults.js';
 
 const ISSUED = new Date('2030-03-01T00:00:00Z');
 const AT = new Date('2030-06-01T00:00:00Z');

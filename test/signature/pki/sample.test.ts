@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { GatewayFault } from '../../../src/soap/faults.js';
+import { GatewayFault } from '../../../src/core/faults.js';
 import { writeSamplePki, SAMPLE_SYSTEMS } from '../../../src/signature/pki/sample.js';
 import { parseCrl } from '../../../src/signature/pki/crl.js';
 import { pemBody } from '../../../src/signature/pki/thumbprint.js';

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { expect } from 'chai';
-import { GatewayFault } from '../../../src/soap/faults.js';
+import { GatewayFault } from '../../../src/core/faults.js';
 import {
   addYears,
   createCrl,

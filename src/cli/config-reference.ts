@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { CardsSettingsSchema } from '../providers/cards/settings.js';
 import { RemoteSettingsSchema } from '../providers/remote/remote-provider.js';
 import { TestsSettingsSchema } from '../providers/tests/settings.js';
-import { ConfigSchema, ENVIRONMENT } from './config.js';
+import { ConfigSchema, ENVIRONMENT } from '../config/config.js';
 
 interface JsonSchema {
   type?: string | string[];

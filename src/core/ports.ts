@@ -1,11 +1,12 @@
 /**
- * What the pipeline needs from the other parts of the gateway, as narrow interfaces. `exchange/` depends on
- * these; the parts that implement them (signature, registry, messagelog, providers, store) never depend on
- * `exchange/`.
+ * What the pipeline needs from the other parts of the gateway, as narrow interfaces (ports). `exchange/` depends
+ * on these; the parts that implement them (signature, registry, queue, attachments, providers) import them from
+ * here and never depend on `exchange/`.
  */
-import type { MessageType, ProviderOutcome } from '../providers/contract.js';
-import type { Document, Element } from '../xml/dom.js';
-import type { SenderRequest, SignedPart } from './request.js';
+import type { Document, Element } from '@xmldom/xmldom';
+import type { FileRef, MessageType, ProviderOutcome, SenderRequest, SignedPart } from './model.js';
+
+export type { FileRef };
 
 export interface SystemRef {
   readonly mnemonic: string;
@@ -197,14 +198,6 @@ export interface MessageQueue {
   pending(system: string, now: Date, contractVersion?: string): Promise<QueueStatistics[]>;
   /** Lifetime of a newly queued message, in ms. */
   readonly lifetimeMs: number;
-}
-
-/** A file of the attachment store as a signed RefAttachmentHeader names it. */
-export interface FileRef {
-  readonly uuid: string;
-  /** RefAttachmentHeader/Hash: GOST R 34.11-2012 (256-bit) of the bytes, base64. */
-  readonly hash: string;
-  readonly mimeType: string;
 }
 
 /** Where and how the recipient fetches one stored file: FSAttachment (FSAuthInfo) of the official schema. */

@@ -1,5 +1,5 @@
 /** MessageID rules of SMEV 3: a lowercase RFC 4122 version-1 UUID, whose embedded time we can read. */
-import { GatewayFault } from '../soap/faults.js';
+import { GatewayFault } from './faults.js';
 
 const UUID_V1 = /^[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** 100-ns intervals between the Gregorian reform (the UUID epoch) and the Unix epoch. */

@@ -1,0 +1,49 @@
+/**
+ * The message model every layer shares: what a message type is, what a provider may answer, and the parts of a
+ * consumer's request that the pipeline reads and the signature step verifies. Types only; no src/ imports.
+ */
+import type { Element } from '@xmldom/xmldom';
+
+export interface MessageType {
+  readonly namespace: string;
+  readonly localName: string;
+}
+
+/** SMEV 3 rejection reasons (`RequestRejected/RejectionReasonCode`). */
+export type RejectionCode = 'ACCESS_DENIED' | 'NO_DATA' | 'UNKNOWN_REQUEST_DESCRIPTION' | 'FAILURE';
+
+export type ProviderOutcome<Answer> =
+  | { readonly kind: 'answer'; readonly body: Answer }
+  | { readonly kind: 'rejected'; readonly code: RejectionCode; readonly description: string };
+
+/** A file of the attachment store as a signed RefAttachmentHeader names it. */
+export interface FileRef {
+  readonly uuid: string;
+  /** RefAttachmentHeader/Hash: GOST R 34.11-2012 (256-bit) of the bytes, base64. */
+  readonly hash: string;
+  readonly mimeType: string;
+}
+
+/** An operation's signed block and the signature beside it: what verification needs, for every operation. */
+export interface SignedPart {
+  /** The signed block itself: the signature reference must resolve to this node. */
+  readonly signedBlock: Element;
+  readonly signedBlockId: string;
+  /** `CallerInformationSystemSignature`, the sibling holding `ds:Signature`; absent when unsigned. */
+  readonly callerSignature: Element | undefined;
+}
+
+export interface SenderRequest extends SignedPart {
+  readonly messageId: string;
+  readonly referenceMessageId: string;
+  readonly transactionCode: string | undefined;
+  readonly testMessage: boolean;
+  readonly payload: Element;
+  readonly messageType: MessageType;
+  /** `EOL`: the consumer's own limit of the message's lifetime. */
+  readonly endOfLife: Date | undefined;
+  /** The `AttachmentContentList` beside the signed block, serialised, after its headers were matched. */
+  readonly attachments: string | undefined;
+  /** The files of the attachment store the signed block names (RefAttachmentHeaderList). */
+  readonly fileRefs: readonly FileRef[];
+}

@@ -1,0 +1,27 @@
+/**
+ * What a built-in service is to the gateway: its codec and how its provider is made (the services' index files
+ * implement it; builtin.ts lists them), and a service as hosted.
+ */
+import type { Logger } from '../logging/logger.js';
+import type { Store } from '../store/store.js';
+import type { Provider, ServiceCodec } from './contract.js';
+
+export interface HostedService {
+  readonly name: string;
+  readonly codec: ServiceCodec;
+  readonly provider: Provider;
+}
+
+/** What a built-in service is built from. `settings` is its own section of `services` in the configuration. */
+export interface ServiceContext {
+  readonly store: Store;
+  readonly log: Logger;
+  readonly settings: unknown;
+  readonly clock: () => Date;
+}
+
+/** A built-in service: its codec (static) and how to make its provider. */
+export interface BuiltinService {
+  readonly codec: ServiceCodec;
+  createProvider(context: ServiceContext): Provider;
+}
