@@ -41,17 +41,6 @@ const KNOWN_UPWARD = [
  */
 const KNOWN_CYCLES = [
   {
-    // The operation table names the pipeline's shared types (PipelineParts) and the queued operations, which name
-    // them too; pipeline.ts runs the table, and log-record.ts takes its ExchangeResult. Type-only but for the
-    // table's import of queued.ts. To break: PipelineParts and ExchangeResult into a module of their own.
-    modules: [
-      'exchange/pipeline.ts',
-      'exchange/operation-table.ts',
-      'exchange/queued.ts',
-      'exchange/log-record.ts',
-    ],
-  },
-  {
     // The registry's parts take the Registry (its transaction, roles, requireRole) and registry.ts composes them.
     // To break: Actor, Trx and requireRole into a module of their own.
     modules: [

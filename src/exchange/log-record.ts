@@ -2,7 +2,7 @@
 import type { BodyPolicy } from '../messagelog/body-policy.js';
 import { sha256Hex, type RecordFields } from '../messagelog/record.js';
 import type { Exchange } from './context.js';
-import type { ExchangeResult } from './pipeline.js';
+import type { ExchangeResult } from './parts.js';
 
 export function logRecordOf(exchange: Exchange, result: ExchangeResult, bodies: BodyPolicy): RecordFields {
   const answeredAt = new Date();

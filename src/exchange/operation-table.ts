@@ -4,12 +4,10 @@
  * 8–10 are the same for every operation; only these entries differ.
  */
 import type { OperationName } from '../soap/operations.js';
-import type { Document } from '../xml/dom.js';
-import type { SignatureSlot } from '../core/ports.js';
 import { writeCallAnswer } from './answer.js';
 import { requireNoAttachments } from './attachments.js';
 import { need, type Exchange } from './context.js';
-import type { PipelineParts } from './pipeline.js';
+import type { Answer, PipelineParts } from './parts.js';
 import {
   ack,
   getIncomingQueueStatistics,
@@ -24,15 +22,6 @@ import { deduplicate } from './steps/deduplicate.js';
 import { deliver } from './steps/deliver.js';
 import { route } from './steps/route.js';
 import { requireKnown } from './steps/validate.js';
-
-export interface Answer {
-  readonly doc: Document;
-  /**
-   * What the gateway signs: the elements its writer created, each with its container (Call answers: provider and
-   * gateway blocks; queued ones: the gateway's only, leaving the caller's own signatures as they are).
-   */
-  readonly slots: readonly SignatureSlot[];
-}
 
 export interface OperationEntry {
   /** Read the signed block (and what the operation needs from it) into the exchange. */

@@ -7,69 +7,19 @@ import { requireAttachmentSize } from './attachments.js';
 import { GatewayFault, isGatewayFault } from '../core/faults.js';
 import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
 import { serializeXml } from '../xml/dom.js';
-import type { XmlLimits } from '../xml/guard.js';
 import type { SchemaSet } from '../xml/schemas.js';
 import type { ExchangeNamespaces } from '../soap/namespaces.js';
-import type { BodyPolicy } from '../messagelog/body-policy.js';
-import type { RecordFields } from '../messagelog/record.js';
 import { logRecordOf } from './log-record.js';
 import { need, type Exchange } from './context.js';
-import type {
-  AnswerSigner,
-  Delivery,
-  FileAttachments,
-  MessageQueue,
-  RateQuota,
-  ReplayGuard,
-  Router,
-  SignatureVerifier,
-} from '../core/ports.js';
-import { OPERATION_TABLE, type Answer } from './operation-table.js';
+import { OPERATION_TABLE } from './operation-table.js';
+import type { Answer, ExchangeResult, PipelineParts } from './parts.js';
 import { parse } from './steps/parse.js';
 import { refuseReservedIds } from './reserved-ids.js';
 import { receive } from './steps/receive.js';
 import { validate } from './steps/validate.js';
 import { verify } from './steps/verify.js';
 
-export interface PipelineParts {
-  readonly limits: XmlLimits & {
-    readonly maxBodyBytes: number;
-    readonly providerTimeoutMs: number;
-    readonly maxAttachmentBytes?: number;
-  };
-  /** The 1.1 schema set (gateway.xsd). */
-  readonly schemas: SchemaSet;
-  /** The schema set of another contract version (its `schemaRoot`); absent: only 1.1 is validated. */
-  readonly schemasOf?: (contract: ExchangeNamespaces) => SchemaSet;
-  readonly verifier: SignatureVerifier;
-  readonly replay: ReplayGuard;
-  readonly router: Router;
-  readonly delivery: Delivery;
-  /** Absent: answers go unsigned (only for tests of the steps before it). */
-  readonly signer: AnswerSigner | undefined;
-  /** Absent: the message log is turned off. */
-  readonly messageLog: ExchangeLog | undefined;
-  /** Absent: the queued operations answer SMEVFailure. */
-  readonly queue?: MessageQueue | undefined;
-  /** The attachment store; absent: messages naming stored files are refused (SMEVFailure). */
-  readonly files?: FileAttachments | undefined;
-  /** Absent: no rate quota. */
-  readonly quota?: RateQuota | undefined;
-}
-
-export interface ExchangeLog {
-  record(fields: RecordFields): Promise<void>;
-  readonly failClosed: boolean;
-  readonly bodies: BodyPolicy;
-}
-
-export interface ExchangeResult {
-  readonly status: number;
-  readonly contentType: string;
-  readonly body: string;
-  readonly operation: string;
-  readonly faultCode: string | undefined;
-}
+export type { Answer, ExchangeLog, ExchangeResult, PipelineParts } from './parts.js';
 
 export class Pipeline {
   constructor(private readonly parts: PipelineParts) {}

@@ -15,8 +15,7 @@ import {
   type MessageQueue,
   type SystemRef,
 } from '../core/ports.js';
-import type { Answer } from './operation-table.js';
-import type { PipelineParts } from './pipeline.js';
+import type { Answer, PipelineParts } from './parts.js';
 import {
   queuedElement,
   writeAckAnswer,
