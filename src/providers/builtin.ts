@@ -4,10 +4,14 @@
  */
 import type { GatewayConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
+import type { TrustStore } from '../signature/pki/trust-store.js';
+import type { SigningKey } from '../signature/signing-key.js';
+import type { SystemDirectory } from '../signature/systems.js';
 import type { Store } from '../store/store.js';
 import { cardsService } from './cards/index.js';
 import { certificatesService } from './certificates/index.js';
 import type { Provider, ServiceCodec } from './contract.js';
+import { documentsService } from './documents/index.js';
 import { pingCodec } from './ping/codec.js';
 import { pingProvider } from './ping/provider.js';
 import { referenceBooksService } from './reference-books/index.js';
@@ -25,6 +29,14 @@ export interface ServiceContext {
   readonly log: Logger;
   readonly settings: unknown;
   readonly clock: () => Date;
+  /** The gateway's trust store, registered systems and key, for services that verify or sign XML themselves. */
+  readonly signatures?: ServiceSignatures | undefined;
+}
+
+export interface ServiceSignatures {
+  readonly trust: TrustStore;
+  readonly systems: SystemDirectory;
+  readonly gatewayKey: SigningKey;
 }
 
 /** A built-in service: its codec (static) and how to make its provider. */
@@ -38,6 +50,7 @@ const BUILTIN: Record<string, BuiltinService> = {
   certificates: certificatesService,
   cards: cardsService,
   tests: testsService,
+  documents: documentsService,
   'reference-books': referenceBooksService,
 };
 
@@ -46,6 +59,7 @@ export function builtinServices(
   config: GatewayConfig,
   log: Logger,
   clock = () => new Date(),
+  signatures?: ServiceSignatures,
 ): HostedService[] {
   const sections = config.services as Record<string, unknown>;
   return Object.entries(BUILTIN).map(([name, service]) => ({
@@ -56,6 +70,7 @@ export function builtinServices(
       log: log.child({ service: name }),
       settings: sections[name] ?? {},
       clock,
+      signatures,
     }),
   }));
 }
