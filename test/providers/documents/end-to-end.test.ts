@@ -4,7 +4,10 @@
  * anyone checks authenticity. Expired, closed, revoked, replaced, forged, unknown and brute-forced codes are refused
  * with their own codes; the IIN is never in the store in plain.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { readCallAnswer, type CallAnswer } from '../../../src/client/answer.js';
 import { DOCUMENTS_NS } from '../../../src/providers/documents/index.js';
@@ -234,6 +237,39 @@ for (const store of ['sqlite', 'postgres'] as const) {
     });
 
     if (store === 'sqlite') {
+      it('the signed document a third party receives verifies offline with xmlsec1 against the sample CA', async () => {
+        const signed = signedDocument('BIRTH_CERTIFICATE', '<d:Place>Astana</d:Place>');
+        const access = await openAccess(await publish('BC-1', signed));
+        const shown = await present(byQr(access.qr));
+        const received = Buffer.from(field(shown.payload, 'SignedDocument') ?? '', 'base64').toString();
+        const dir = mkdtempSync(join(tmpdir(), 'documents-xmlsec1-'));
+        try {
+          const path = join(dir, 'document.xml');
+          const verify = (text: string) => {
+            writeFileSync(path, text);
+            const run = spawnSync(
+              process.env.XMLSEC1 ?? 'xmlsec1',
+              [
+                '--verify',
+                '--trusted-pem',
+                'certs-sample/ca.crt.pem',
+                '--id-attr:Id',
+                `${DOCUMENTS_NS}:Document`,
+                path,
+              ],
+              { encoding: 'utf8' },
+            );
+            if (run.error) throw run.error;
+            return { status: run.status, output: `${run.stdout}${run.stderr}` };
+          };
+          const good = verify(received);
+          expect(good.status, good.output).to.equal(0);
+          expect(verify(received.replace('Astana', 'Almaty')).status).not.to.equal(0);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+
       it('keeps no IIN in plain anywhere in the SQLite file', () => {
         const file = gateway.config.store.sqliteFile;
         let bytes = readFileSync(file);
