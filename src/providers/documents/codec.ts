@@ -37,7 +37,22 @@ export type DocumentsRequest =
     }
   | { readonly kind: 'close'; readonly iin: string; readonly accessId: string }
   | { readonly kind: 'present'; readonly credential: Credential }
-  | { readonly kind: 'check'; readonly credential: Credential };
+  | { readonly kind: 'check'; readonly credential: Credential }
+  | {
+      readonly kind: 'marks';
+      readonly iin: string | undefined;
+      readonly documentId: string | undefined;
+      readonly since: Date | undefined;
+    };
+
+export interface ViewMark {
+  readonly documentId: string | undefined;
+  readonly viewer: string;
+  readonly at: Date;
+  readonly method: string;
+  readonly purpose: string;
+  readonly result: string;
+}
 
 export interface DocumentSummary {
   readonly documentId: string;
@@ -84,7 +99,8 @@ export type DocumentsAnswer =
       readonly signatureValid: boolean;
       readonly accessOpen: boolean;
       readonly accessExpiresAt: Date;
-    };
+    }
+  | { readonly kind: 'marks'; readonly marks: readonly ViewMark[] };
 
 function required(parent: Element, name: string): string {
   const value = childText(parent, DOCUMENTS_NS, name);
@@ -175,6 +191,17 @@ export function decodeDocumentsRequest(payload: Element): DocumentsRequest {
       return { kind: 'present', credential: credential(payload) };
     case 'CheckDocumentRequest':
       return { kind: 'check', credential: credential(payload) };
+    case 'ViewMarksRequest': {
+      const since = optional(payload, 'Since');
+      const sinceDate = since === undefined ? undefined : new Date(since);
+      if (sinceDate && Number.isNaN(sinceDate.getTime())) throw new Error(`Since is not a date: ${since}`);
+      return {
+        kind: 'marks',
+        iin: optional(payload, 'Iin'),
+        documentId: optional(payload, 'DocumentId'),
+        since: sinceDate,
+      };
+    }
     default:
       throw new Error(`the documents service has no request ${payload.localName}`);
   }
@@ -240,6 +267,19 @@ export function encodeDocumentsAnswer(answer: DocumentsAnswer): string {
       root.ele(ns, 'AccessExpiresAt').txt(answer.accessExpiresAt.toISOString());
       return root.end({ headless: true });
     }
+    case 'marks': {
+      const root = create().ele(ns, 'ViewMarksResponse');
+      for (const mark of answer.marks) {
+        const el = root.ele(ns, 'Mark');
+        if (mark.documentId) el.ele(ns, 'DocumentId').txt(mark.documentId);
+        el.ele(ns, 'Viewer').txt(mark.viewer);
+        el.ele(ns, 'At').txt(mark.at.toISOString());
+        el.ele(ns, 'Method').txt(mark.method);
+        el.ele(ns, 'Purpose').txt(mark.purpose);
+        el.ele(ns, 'Result').txt(mark.result);
+      }
+      return root.end({ headless: true });
+    }
   }
 }
 
@@ -252,6 +292,7 @@ export const documentsCodec: ServiceCodec<DocumentsRequest, DocumentsAnswer> = {
     'CloseAccessRequest',
     'PresentDocumentRequest',
     'CheckDocumentRequest',
+    'ViewMarksRequest',
   ],
   decode: decodeDocumentsRequest,
   encode: encodeDocumentsAnswer,

@@ -90,6 +90,8 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
         case 'present':
         case 'check':
           return await this.byCode(body.kind, body.credential, sender, test, now);
+        case 'marks':
+          return await this.marks(body, sender);
       }
     } catch (error) {
       if (error instanceof Refusal) return error.outcome;
@@ -402,6 +404,44 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
       signatureValid: this.signatureValid(row),
       accessExpiresAt: at(access.expires_at),
       signedXml: row.signed_xml,
+    });
+  }
+
+  // ---- ViewMarksRequest ----
+
+  /** With an IIN, the marks on the subject's documents; without, the sending system's own attempts. */
+  private async marks(
+    body: { iin: string | undefined; documentId: string | undefined; since: Date | undefined },
+    sender: string,
+  ): Promise<Outcome> {
+    const subjectKey = body.iin === undefined ? undefined : (await this.hasher()).iin(body.iin);
+    let query = this.db
+      .selectFrom('document_views')
+      .select(['document_views.document_id', 'viewer', 'at', 'method', 'purpose', 'result'])
+      .orderBy('at', 'desc')
+      .orderBy('document_views.id')
+      .limit(1000);
+    if (subjectKey !== undefined) {
+      query = query
+        .innerJoin('documents', 'documents.id', 'document_views.document_id')
+        .where('documents.subject_key', '=', subjectKey);
+    } else {
+      query = query.where('viewer', '=', sender);
+    }
+    if (body.documentId !== undefined)
+      query = query.where('document_views.document_id', '=', body.documentId);
+    if (body.since !== undefined) query = query.where('at', '>=', body.since.getTime());
+    const rows = await query.execute();
+    return answer({
+      kind: 'marks',
+      marks: rows.map((r) => ({
+        documentId: r.document_id ?? undefined,
+        viewer: r.viewer,
+        at: at(r.at),
+        method: r.method,
+        purpose: r.purpose,
+        result: r.result,
+      })),
     });
   }
 

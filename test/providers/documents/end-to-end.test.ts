@@ -131,6 +131,30 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await refused(wrap('PresentDocumentRequest', byCode(access.code)), OTHER, 'VIEWER_NOT_ALLOWED');
       await refused(wrap('PresentDocumentRequest', byCode(access.code)), OTHER, 'VIEWER_NOT_ALLOWED');
       await refused(wrap('PresentDocumentRequest', byCode(access.code)), THIRD, 'CODE_LOCKED');
+
+      // View marks: the subject's portal sees every attempt on the document, a third party only its own.
+      const marks = await call(
+        wrap('ViewMarksRequest', `<d:Iin>${IIN}</d:Iin><d:DocumentId>${documentId}</d:DocumentId>`),
+        PORTAL,
+      );
+      const seen = [
+        ...(marks.payload ?? '').matchAll(/<Viewer>([^<]+)<\/Viewer>.*?<Result>([^<]+)<\/Result>/g),
+      ]
+        .map((m) => `${m[1]}:${m[2]}`)
+        .sort();
+      // The service clock stands still here, so the marks share one time: compared as a set.
+      expect(seen).to.deep.equal(
+        [
+          `${THIRD}:SHOWN`,
+          `${THIRD}:SHOWN`,
+          `${OTHER}:VIEWER_NOT_ALLOWED`,
+          `${OTHER}:VIEWER_NOT_ALLOWED`,
+          `${THIRD}:CODE_LOCKED`,
+        ].sort(),
+      );
+      const own = await call(wrap('ViewMarksRequest', ''), OTHER);
+      expect(own.payload).to.contain('VIEWER_NOT_ALLOWED');
+      expect(own.payload).not.to.contain(`<Viewer>${THIRD}</Viewer>`);
     });
 
     it('refuses a document whose signature does not verify, is not the sender’s, or carries the IIN', async () => {
