@@ -16,6 +16,7 @@ import { migration as regionalRegistry } from './migrations/0020_regional_regist
 import { migration as referenceBooks } from './migrations/0021_reference_books.js';
 import { migration as testsConsents } from './migrations/0022_tests_consents.js';
 import { migration as documents } from './migrations/0025_documents.js';
+import { migration as documentsConsent } from './migrations/0026_documents_consent.js';
 
 const migrations: Record<string, Migration> = {
   '0001_replay_protection': {
@@ -328,6 +329,7 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0025_documents': documents,
+  '0026_documents_consent': documentsConsent,
 };
 
 export const migrationProvider: MigrationProvider = {

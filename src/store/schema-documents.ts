@@ -52,6 +52,14 @@ export interface DocumentAccessTable {
   closed_at: number | null;
   /** Presentations with this access that were refused (another viewer); past the limit the access is locked. */
   failures: number;
+  /** Consent by SMS (migration 0026): the one-time code's salt and HMAC while the subject has not confirmed. */
+  consent_salt: string | null;
+  consent_hash: string | null;
+  consent_expires_at: number | null;
+  /** Wrong consent codes; null when no consent by SMS was asked. */
+  consent_failures: number | null;
+  /** When the subject confirmed; null while waiting (such an access shows nothing). */
+  confirmed_at: number | null;
 }
 
 /** Every attempt to see or check a document by code, shown or refused. */

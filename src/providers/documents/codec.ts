@@ -34,7 +34,9 @@ export type DocumentsRequest =
       readonly documentId: string;
       readonly viewer: string | undefined;
       readonly minutes: number | undefined;
+      readonly phone: string | undefined;
     }
+  | { readonly kind: 'confirm'; readonly iin: string; readonly accessId: string; readonly code: string }
   | { readonly kind: 'close'; readonly iin: string; readonly accessId: string }
   | { readonly kind: 'present'; readonly credential: Credential }
   | { readonly kind: 'check'; readonly credential: Credential }
@@ -72,11 +74,11 @@ export type DocumentsAnswer =
     }
   | { readonly kind: 'list'; readonly documents: readonly DocumentSummary[] }
   | {
-      readonly kind: 'open';
+      readonly kind: 'open' | 'confirm';
       readonly accessId: string;
-      readonly qr: string;
-      readonly shortCode: string;
-      readonly expiresAt: Date;
+      readonly granted:
+        | { readonly qr: string; readonly shortCode: string; readonly expiresAt: Date }
+        | { readonly consentCodeExpiresAt: Date };
     }
   | { readonly kind: 'close'; readonly accessId: string; readonly closedAt: Date }
   | {
@@ -183,8 +185,16 @@ export function decodeDocumentsRequest(payload: Element): DocumentsRequest {
         documentId: required(payload, 'DocumentId'),
         viewer: optional(payload, 'Viewer'),
         minutes: parsed,
+        phone: optional(payload, 'Phone'),
       };
     }
+    case 'ConfirmAccessRequest':
+      return {
+        kind: 'confirm',
+        iin: required(payload, 'Iin'),
+        accessId: required(payload, 'AccessId'),
+        code: required(payload, 'SmsCode'),
+      };
     case 'CloseAccessRequest':
       return { kind: 'close', iin: required(payload, 'Iin'), accessId: required(payload, 'AccessId') };
     case 'PresentDocumentRequest':
@@ -230,12 +240,18 @@ export function encodeDocumentsAnswer(answer: DocumentsAnswer): string {
       }
       return root.end({ headless: true });
     }
-    case 'open': {
-      const root = create().ele(ns, 'OpenAccessResponse');
+    case 'open':
+    case 'confirm': {
+      const root = create().ele(ns, answer.kind === 'open' ? 'OpenAccessResponse' : 'ConfirmAccessResponse');
       root.ele(ns, 'AccessId').txt(answer.accessId);
-      root.ele(ns, 'QrCode').txt(answer.qr);
-      root.ele(ns, 'ShortCode').txt(answer.shortCode);
-      root.ele(ns, 'ExpiresAt').txt(answer.expiresAt.toISOString());
+      const granted = answer.granted;
+      if ('qr' in granted) {
+        root.ele(ns, 'QrCode').txt(granted.qr);
+        root.ele(ns, 'ShortCode').txt(granted.shortCode);
+        root.ele(ns, 'ExpiresAt').txt(granted.expiresAt.toISOString());
+      } else {
+        root.ele(ns, 'ConsentCodeExpiresAt').txt(granted.consentCodeExpiresAt.toISOString());
+      }
       return root.end({ headless: true });
     }
     case 'close': {
@@ -289,6 +305,7 @@ export const documentsCodec: ServiceCodec<DocumentsRequest, DocumentsAnswer> = {
     'PublishDocumentRequest',
     'ListDocumentsRequest',
     'OpenAccessRequest',
+    'ConfirmAccessRequest',
     'CloseAccessRequest',
     'PresentDocumentRequest',
     'CheckDocumentRequest',

@@ -11,13 +11,18 @@ import type { Provider, ServiceCodec } from '../contract.js';
 import { documentsCodec } from './codec.js';
 import { DocumentsProvider } from './provider.js';
 import { QrSigner } from './rules.js';
+import { notifierFrom, type Notifier } from '../tests/notifier.js';
 import { parseDocumentsSettings } from './settings.js';
 
 export { DOCUMENTS_NS } from './codec.js';
 export type { DocumentsAnswer, DocumentsRequest } from './codec.js';
 export { DOCUMENTS_REFUSAL_CODES } from './refusals.js';
 
-export function createDocumentsProvider(context: ServiceContext): DocumentsProvider {
+/** The provider over a service context; `notifier` replaces the one the settings choose (tests use this). */
+export function createDocumentsProvider(
+  context: ServiceContext,
+  overrides: { notifier?: Notifier } = {},
+): DocumentsProvider {
   const settings = parseDocumentsSettings(context.settings);
   const signatures = context.signatures;
   if (!signatures) throw new Error('the documents service needs the gateway trust store and key');
@@ -29,6 +34,7 @@ export function createDocumentsProvider(context: ServiceContext): DocumentsProvi
     trust: signatures.trust,
     systems: signatures.systems,
     qr: new QrSigner(signatures.gatewayKey),
+    notifier: overrides.notifier ?? notifierFrom(settings, context.log),
   });
 }
 

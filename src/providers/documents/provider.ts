@@ -29,6 +29,8 @@ import {
   type QrSigner,
 } from './rules.js';
 import type { DocumentsSettings } from './settings.js';
+import type { Notifier } from '../tests/notifier.js';
+import { codeMatches, hashCode, newSalt } from '../tests/rules.js';
 
 type Db = Kysely<Database & DocumentsTables>;
 type Outcome = ProviderOutcome<DocumentsAnswer>;
@@ -37,6 +39,9 @@ type Access = DocumentAccessTable;
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
+/** A consent code sent by SMS is valid five minutes; three wrong codes end the consent. */
+const CONSENT_CODE_TTL_MS = 5 * MINUTE;
+const MAX_CONSENT_FAILURES = 3;
 const SECRET_KEY_NAME = 'iin_hmac_secret';
 const KEY_CHECK_NAME = 'key_check';
 /** Results of attempts that count toward a third party's lockout. */
@@ -50,6 +55,7 @@ export interface DocumentsProviderOptions {
   readonly trust: TrustStore;
   readonly systems: SystemDirectory;
   readonly qr: QrSigner;
+  readonly notifier: Notifier;
 }
 
 class Refusal extends Error {
@@ -85,6 +91,8 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
           return await this.list(body.iin);
         case 'open':
           return await this.open(body, sender, test, now);
+        case 'confirm':
+          return await this.confirm(body, test, now);
         case 'close':
           return await this.close(body.iin, body.accessId, test, now);
         case 'present':
@@ -223,7 +231,13 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
   // ---- OpenAccessRequest / CloseAccessRequest ----
 
   private async open(
-    body: { iin: string; documentId: string; viewer: string | undefined; minutes: number | undefined },
+    body: {
+      iin: string;
+      documentId: string;
+      viewer: string | undefined;
+      minutes: number | undefined;
+      phone: string | undefined;
+    },
     sender: string,
     test: boolean,
     now: number,
@@ -243,35 +257,163 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     const minutes = body.minutes ?? settings.accessMinutes;
     if (minutes > settings.maxAccessMinutes)
       refuse('ACCESS_TOO_LONG', `${minutes} minutes asked, ${settings.maxAccessMinutes} at most`);
+    if (settings.requireSmsConsent && body.phone === undefined) refuse('CONSENT_PHONE_REQUIRED', 'Phone');
     const expiresAt = now + minutes * MINUTE;
     const id = randomUUID();
-    for (let attempt = 0; ; attempt++) {
-      const token = newToken();
+    const base = {
+      id,
+      document_id: row.id,
+      subject_key: subjectKey,
+      viewer: body.viewer ?? null,
+      opened_by: sender,
+      opened_at: now,
+      expires_at: expiresAt,
+      closed_at: null,
+      failures: 0,
+    };
+
+    if (body.phone !== undefined) {
+      // Waits for the subject's consent: the codes it will open with are drawn on confirmation; until then the
+      // row holds keys of random tokens nobody knows, so nothing can be presented with it.
+      const consentExpiresAt = now + CONSENT_CODE_TTL_MS;
+      const pending = answer({
+        kind: 'open',
+        accessId: id,
+        granted: { consentCodeExpiresAt: at(consentExpiresAt) },
+      });
+      if (test) return pending;
       const code = newShortCode();
-      const qr = this.options.qr.sign(token, at(expiresAt));
-      if (test) return answer({ kind: 'open', accessId: id, qr, shortCode: code, expiresAt: at(expiresAt) });
-      const inserted = await this.db
+      const salt = newSalt();
+      await this.db
         .insertInto('document_accesses')
         .values({
-          id,
-          document_id: row.id,
-          subject_key: subjectKey,
-          token_key: hasher.token(token),
-          code_key: hasher.code(code),
-          viewer: body.viewer ?? null,
-          opened_by: sender,
-          opened_at: now,
-          expires_at: expiresAt,
-          closed_at: null,
-          failures: 0,
+          ...base,
+          token_key: hasher.token(newToken()),
+          code_key: hasher.token(newToken()),
+          consent_salt: salt,
+          consent_hash: hashCode(salt, code),
+          consent_expires_at: consentExpiresAt,
+          consent_failures: 0,
+          confirmed_at: null,
         })
+        .execute();
+      try {
+        await this.options.notifier.send(body.phone, consentMessage(code, sender, row.doc_type));
+      } catch (error) {
+        await this.db.deleteFrom('document_accesses').where('id', '=', id).execute();
+        this.options.log.warn('consent code not delivered', { error: (error as Error).message });
+        return refusal('CONSENT_CODE_NOT_SENT', (error as Error).message);
+      }
+      return pending;
+    }
+
+    if (test) {
+      const token = newToken();
+      return answer({
+        kind: 'open',
+        accessId: id,
+        granted: {
+          qr: this.options.qr.sign(token, at(expiresAt)),
+          shortCode: newShortCode(),
+          expiresAt: at(expiresAt),
+        },
+      });
+    }
+    const granted = await this.grant(expiresAt, async (tokenKey, codeKey) => {
+      const inserted = await this.db
+        .insertInto('document_accesses')
+        .values({ ...base, token_key: tokenKey, code_key: codeKey, confirmed_at: now })
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1)
-        return answer({ kind: 'open', accessId: id, qr, shortCode: code, expiresAt: at(expiresAt) });
-      // A short code still kept for another access: draw again.
-      if (attempt >= 20) throw new Error('no free short code after 20 draws');
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
+    });
+    return answer({ kind: 'open', accessId: id, granted });
+  }
+
+  /** Draw a QR token and a short code until `write` stores their keys (a short code may still be kept). */
+  private async grant(
+    expiresAt: number,
+    write: (tokenKey: string, codeKey: string) => Promise<boolean>,
+  ): Promise<{ qr: string; shortCode: string; expiresAt: Date }> {
+    const hasher = await this.hasher();
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const token = newToken();
+      const shortCode = newShortCode();
+      if (await write(hasher.token(token), hasher.code(shortCode)))
+        return { qr: this.options.qr.sign(token, at(expiresAt)), shortCode, expiresAt: at(expiresAt) };
     }
+    throw new Error('no free short code after 20 draws');
+  }
+
+  private async confirm(
+    body: { iin: string; accessId: string; code: string },
+    test: boolean,
+    now: number,
+  ): Promise<Outcome> {
+    const subjectKey = (await this.hasher()).iin(body.iin);
+    const access =
+      (await this.db
+        .selectFrom('document_accesses')
+        .selectAll()
+        .where('id', '=', body.accessId)
+        .where('subject_key', '=', subjectKey)
+        .executeTakeFirst()) ?? refuse('ACCESS_NOT_FOUND', body.accessId);
+    if (access.consent_failures === null) refuse('CONSENT_NOT_ASKED');
+    if (access.closed_at !== null) refuse('ACCESS_CLOSED');
+    if (access.confirmed_at !== null || access.consent_salt === null || access.consent_hash === null)
+      refuse('CONSENT_CODE_EXPIRED', 'the code has already been used');
+    const failures = access.consent_failures ?? 0;
+    if (failures >= MAX_CONSENT_FAILURES) refuse('CONSENT_CODE_LOCKED');
+    if ((access.consent_expires_at ?? 0) <= now) refuse('CONSENT_CODE_EXPIRED');
+    if (!codeMatches(access.consent_salt ?? '', access.consent_hash ?? '', body.code)) {
+      if (!test) {
+        await this.db
+          .updateTable('document_accesses')
+          .set({ consent_failures: failures + 1 })
+          .where('id', '=', access.id)
+          .execute();
+      }
+      return failures + 1 >= MAX_CONSENT_FAILURES
+        ? refusal('CONSENT_CODE_LOCKED')
+        : refusal('CONSENT_CODE_WRONG', `${MAX_CONSENT_FAILURES - failures - 1} attempts left`);
+    }
+    const expiresAt = now + (access.expires_at - access.opened_at);
+    if (test) {
+      return answer({
+        kind: 'confirm',
+        accessId: access.id,
+        granted: {
+          qr: this.options.qr.sign(newToken(), at(expiresAt)),
+          shortCode: newShortCode(),
+          expiresAt: at(expiresAt),
+        },
+      });
+    }
+    const granted = await this.grant(expiresAt, async (tokenKey, codeKey) => {
+      try {
+        const updated = await this.db
+          .updateTable('document_accesses')
+          .set({
+            token_key: tokenKey,
+            code_key: codeKey,
+            expires_at: expiresAt,
+            confirmed_at: now,
+            consent_hash: null,
+            consent_salt: null,
+          })
+          .where('id', '=', access.id)
+          .where('confirmed_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1)
+          refuse('CONSENT_CODE_EXPIRED', 'the code has already been used');
+        return true;
+      } catch (error) {
+        if (error instanceof Refusal) throw error;
+        // The short code is still kept for another access (unique key): draw again.
+        return false;
+      }
+    });
+    return answer({ kind: 'confirm', accessId: access.id, granted });
   }
 
   private async close(iin: string, accessId: string, test: boolean, now: number): Promise<Outcome> {
@@ -544,6 +686,10 @@ function same(row: Row, subjectKey: string, signedXml: string): Outcome {
   if (row.subject_key !== subjectKey || row.signed_xml !== signedXml)
     return refusal('DOCUMENT_EXISTS', `${row.issuer}/${row.number}`);
   return answer({ kind: 'publish', documentId: row.id, status: row.status, at: at(row.issued_at) });
+}
+
+function consentMessage(code: string, viewer: string, type: string): string {
+  return `Код согласия ${code}: показать документ ${type} по запросу ${viewer}. Действует 5 минут. Никому не сообщайте код.`;
 }
 
 function answer(body: DocumentsAnswer): Outcome {

@@ -1,8 +1,21 @@
 /** The documents service's settings (`services.documents` in the configuration), checked when the provider is made. */
 import { z } from 'zod';
+import { TestsSettingsSchema } from '../tests/settings.js';
 
 export const DocumentsSettingsSchema = z
   .object({
+    notifier: TestsSettingsSchema.shape.notifier.describe(
+      'How one-time consent codes reach the subject\'s phone: `{"kind":"log"}` (default, for trying the ' +
+        'gateway: logs the code) or `{"kind":"http","url":…,"timeoutMs":…}`.',
+    ),
+    requireSmsConsent: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Every OpenAccessRequest must carry the subject's Phone: access opens only after the subject confirms " +
+          'it with the one-time code sent there by SMS (ConfirmAccessRequest). Without it, only requests with a ' +
+          'Phone wait for that consent.',
+      ),
     iinHmacSecret: z
       .string()
       .min(32, 'iinHmacSecret must be at least 32 characters long')

@@ -6,6 +6,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -41,15 +43,39 @@ for (const store of ['sqlite', 'postgres'] as const) {
   describe(`documents service end to end (${store})`, () => {
     let gateway: TestGateway;
     let now = Date.now();
+    let sms: Server;
+    const messages: Array<{ phone: string; text: string }> = [];
 
     before(async () => {
+      // A local "SMS gateway" for the http notifier, configured as an operator would.
+      sms = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+        req.on('end', () => {
+          messages.push(JSON.parse(body) as { phone: string; text: string });
+          res.writeHead(200).end();
+        });
+      });
+      sms.listen(0, '127.0.0.1');
+      await new Promise((resolve) => sms.once('listening', resolve));
+      const url = `http://127.0.0.1:${(sms.address() as AddressInfo).port}/sms`;
       gateway = await startTestGateway({
         store,
         serviceClock: () => new Date(now),
-        overrides: { 'services.documents': { maxWrongCodes: 4, maxFailuresPerCode: 2 } },
+        overrides: {
+          'services.documents': {
+            maxWrongCodes: 4,
+            maxFailuresPerCode: 2,
+            notifier: { kind: 'http', url, timeoutMs: 2000 },
+          },
+        },
       });
     });
-    after(async () => gateway?.stop());
+    after(async () => {
+      await gateway?.stop();
+      sms.closeAllConnections();
+      await new Promise((resolve) => sms.close(resolve));
+    });
 
     async function call(
       payload: string,
@@ -230,6 +256,40 @@ for (const store of ['sqlite', 'postgres'] as const) {
         OTHER,
         'CODE_FORGED',
       );
+    });
+
+    it("with the subject's phone, access opens only after the subject confirms the one-time SMS code", async () => {
+      const id = await publish('RESIDENCE-1', signedDocument('RESIDENCE_PERMIT', 'r'));
+      const opened = await call(
+        wrap(
+          'OpenAccessRequest',
+          `<d:Iin>${IIN}</d:Iin><d:DocumentId>${id}</d:DocumentId><d:Viewer>${THIRD}</d:Viewer><d:Phone>+77011234567</d:Phone>`,
+        ),
+        PORTAL,
+      );
+      expect(opened.kind, opened.rejection?.description).to.equal('answer');
+      expect(opened.payload).to.contain('<ConsentCodeExpiresAt>').and.not.to.contain('QrCode');
+      const accessId = field(opened.payload, 'AccessId') ?? '';
+      expect(messages.at(-1)?.phone).to.equal('+77011234567');
+      expect(messages.at(-1)?.text).not.to.contain(IIN);
+      const code = /\b([0-9]{6})\b/.exec(messages.at(-1)?.text ?? '')?.[1] ?? '';
+      const confirm = (smsCode: string) =>
+        call(
+          wrap(
+            'ConfirmAccessRequest',
+            `<d:Iin>${IIN}</d:Iin><d:AccessId>${accessId}</d:AccessId><d:SmsCode>${smsCode}</d:SmsCode>`,
+          ),
+          PORTAL,
+        );
+      const wrongCode = code === '000000' ? '000001' : '000000';
+      const wrong = await confirm(wrongCode);
+      expect(wrong.rejection?.description).to.match(/^CONSENT_CODE_WRONG: /);
+      const confirmed = await confirm(code);
+      expect(confirmed.kind, confirmed.rejection?.description).to.equal('answer');
+      const qr = field(confirmed.payload, 'QrCode') ?? '';
+      const shown = await present(byQr(qr));
+      expect(field(shown.payload, 'Type')).to.equal('RESIDENCE_PERMIT');
+      expect((await confirm(code)).rejection?.description).to.match(/^CONSENT_CODE_EXPIRED: /);
     });
 
     it('locks a third party that tries short codes, and records every attempt', async () => {
