@@ -17,6 +17,7 @@ import { migration as referenceBooks } from './migrations/0021_reference_books.j
 import { migration as testsConsents } from './migrations/0022_tests_consents.js';
 import { migration as documents } from './migrations/0025_documents.js';
 import { migration as documentsConsent } from './migrations/0026_documents_consent.js';
+import { migration as documentsDesk } from './migrations/0027_documents_desk.js';
 
 const migrations: Record<string, Migration> = {
   '0001_replay_protection': {
@@ -330,6 +331,7 @@ const migrations: Record<string, Migration> = {
   },
   '0025_documents': documents,
   '0026_documents_consent': documentsConsent,
+  '0027_documents_desk': documentsDesk,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -60,6 +60,8 @@ export interface DocumentAccessTable {
   consent_failures: number | null;
   /** When the subject confirmed; null while waiting (such an access shows nothing). */
   confirmed_at: number | null;
+  /** 1 for a desk access (opened while the person is present at the viewer's desk; migration 0027). */
+  desk: number | null;
 }
 
 /** Every attempt to see or check a document by code, shown or refused. */

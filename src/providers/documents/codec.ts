@@ -34,6 +34,7 @@ export type DocumentsRequest =
       readonly documentId: string;
       readonly viewer: string | undefined;
       readonly minutes: number | undefined;
+      readonly desk: boolean;
       readonly phone: string | undefined;
     }
   | { readonly kind: 'confirm'; readonly iin: string; readonly accessId: string; readonly code: string }
@@ -185,6 +186,7 @@ export function decodeDocumentsRequest(payload: Element): DocumentsRequest {
         documentId: required(payload, 'DocumentId'),
         viewer: optional(payload, 'Viewer'),
         minutes: parsed,
+        desk: ['true', '1'].includes(optional(payload, 'Desk') ?? 'false'),
         phone: optional(payload, 'Phone'),
       };
     }

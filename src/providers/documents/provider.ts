@@ -236,6 +236,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
       documentId: string;
       viewer: string | undefined;
       minutes: number | undefined;
+      desk: boolean;
       phone: string | undefined;
     },
     sender: string,
@@ -257,6 +258,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     const minutes = body.minutes ?? settings.accessMinutes;
     if (minutes > settings.maxAccessMinutes)
       refuse('ACCESS_TOO_LONG', `${minutes} minutes asked, ${settings.maxAccessMinutes} at most`);
+    if (body.desk && body.viewer === undefined) refuse('DESK_NEEDS_VIEWER', 'Viewer');
     if (settings.requireSmsConsent && body.phone === undefined) refuse('CONSENT_PHONE_REQUIRED', 'Phone');
     const expiresAt = now + minutes * MINUTE;
     const id = randomUUID();
@@ -270,6 +272,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
       expires_at: expiresAt,
       closed_at: null,
       failures: 0,
+      desk: body.desk ? 1 : 0,
     };
 
     if (body.phone !== undefined) {
@@ -533,6 +536,12 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
       }
       return refused('VIEWER_NOT_ALLOWED', undefined, access);
     }
+    if (
+      settings.financialOrganisations.includes(viewer) &&
+      settings.identityTypes.includes(row.doc_type) &&
+      access.desk !== 1
+    )
+      return refused('IDENTITY_IN_PERSON_ONLY', `${row.doc_type} to ${viewer}`, access);
     if (row.status === 'REVOKED') return refused('DOCUMENT_REVOKED', undefined, access);
     if (row.status === 'REPLACED') return refused('DOCUMENT_REPLACED', undefined, access);
     await record('SHOWN', access);

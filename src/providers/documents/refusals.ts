@@ -46,6 +46,14 @@ const REFUSALS = {
   ACCESS_CLOSED: ['ACCESS_DENIED', 'субъект закрыл доступ к документу'],
   CODE_LOCKED: ['ACCESS_DENIED', 'код заблокирован после неудачных попыток'],
   VIEWER_LOCKED: ['ACCESS_DENIED', 'попытки этой системы временно заблокированы из-за неверных кодов'],
+  DESK_NEEDS_VIEWER: [
+    'UNKNOWN_REQUEST_DESCRIPTION',
+    'доступ при личном обращении открывается для одной названной системы',
+  ],
+  IDENTITY_IN_PERSON_ONLY: [
+    'ACCESS_DENIED',
+    'документы, удостоверяющие личность, представляются финансовым и платёжным организациям только при личном обращении',
+  ],
   VIEWER_NOT_ALLOWED: ['ACCESS_DENIED', 'доступ к документу открыт другой системе'],
 } as const satisfies Record<string, readonly [RejectionCode, string]>;
 

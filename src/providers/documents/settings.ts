@@ -25,6 +25,17 @@ export const DocumentsSettingsSchema = z
           'store. Keep it outside the database; absent, the service generates one on first start, keeps it in ' +
           'its own table and warns.',
       ),
+    identityTypes: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/))
+      .default(['ID_CARD', 'PASSPORT'])
+      .describe('Document types that identify a person (d:Document/d:Type).'),
+    financialOrganisations: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{1,50}$/))
+      .default([])
+      .describe(
+        'Systems of financial and payment organisations: they see identity documents only through a desk ' +
+          'access (OpenAccessRequest with Desk, naming them), opened while the person is present.',
+      ),
     accessMinutes: z.coerce
       .number()
       .int()

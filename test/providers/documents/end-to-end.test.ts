@@ -66,6 +66,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
           'services.documents': {
             maxWrongCodes: 4,
             maxFailuresPerCode: 2,
+            financialOrganisations: [OTHER],
             notifier: { kind: 'http', url, timeoutMs: 2000 },
           },
         },
@@ -256,6 +257,25 @@ for (const store of ['sqlite', 'postgres'] as const) {
         OTHER,
         'CODE_FORGED',
       );
+    });
+
+    it('a financial organisation sees an identity document only through a desk access', async () => {
+      const id = await publish('ID-CARD-1', signedDocument('ID_CARD', 'id'));
+      const remote = await openAccess(id, `<d:Viewer>${OTHER}</d:Viewer>`);
+      await refused(wrap('PresentDocumentRequest', byCode(remote.code)), OTHER, 'IDENTITY_IN_PERSON_ONLY');
+      await refused(
+        wrap(
+          'OpenAccessRequest',
+          `<d:Iin>${IIN}</d:Iin><d:DocumentId>${id}</d:DocumentId><d:Desk>true</d:Desk>`,
+        ),
+        PORTAL,
+        'DESK_NEEDS_VIEWER',
+      );
+      const desk = await openAccess(id, `<d:Viewer>${OTHER}</d:Viewer><d:Desk>true</d:Desk>`);
+      const shown = await present(byQr(desk.qr), OTHER);
+      expect(shown.kind, shown.rejection?.description).to.equal('answer');
+      // Other third parties are not financial organisations: an ordinary access shows them the document.
+      expect((await present(byCode((await openAccess(id)).code))).kind).to.equal('answer');
     });
 
     it("with the subject's phone, access opens only after the subject confirms the one-time SMS code", async () => {
