@@ -18,6 +18,7 @@ import { migration as testsConsents } from './migrations/0022_tests_consents.js'
 import { migration as documents } from './migrations/0025_documents.js';
 import { migration as documentsConsent } from './migrations/0026_documents_consent.js';
 import { migration as documentsDesk } from './migrations/0027_documents_desk.js';
+import { migration as documentsRepresentatives } from './migrations/0028_documents_representatives.js';
 
 const migrations: Record<string, Migration> = {
   '0001_replay_protection': {
@@ -332,6 +333,7 @@ const migrations: Record<string, Migration> = {
   '0025_documents': documents,
   '0026_documents_consent': documentsConsent,
   '0027_documents_desk': documentsDesk,
+  '0028_documents_representatives': documentsRepresentatives,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -79,7 +79,19 @@ export interface DocumentViewTable {
   result: string;
 }
 
+/** A child's legal representative as a state body's system recorded it (migration 0028); IINs as keyed hashes. */
+export interface DocumentRepresentativeTable {
+  child_key: string;
+  representative_key: string;
+  recorded_by: string;
+  /** The end of the day the representation ends (the child comes of age), epoch ms. */
+  until: number;
+  recorded_at: number;
+  ended_at: number | null;
+}
+
 export interface DocumentsTables {
+  document_representatives: DocumentRepresentativeTable;
   documents_keys: DocumentsKeyTable;
   documents: DocumentTable;
   document_accesses: DocumentAccessTable;

@@ -42,6 +42,13 @@ export type DocumentsRequest =
   | { readonly kind: 'present'; readonly credential: Credential }
   | { readonly kind: 'check'; readonly credential: Credential }
   | {
+      readonly kind: 'representation';
+      readonly action: 'set' | 'end';
+      readonly childIin: string;
+      readonly representativeIin: string;
+      readonly until: string | undefined;
+    }
+  | {
       readonly kind: 'marks';
       readonly iin: string | undefined;
       readonly documentId: string | undefined;
@@ -64,6 +71,7 @@ export interface DocumentSummary {
   readonly type: string;
   readonly status: DocumentStatus;
   readonly issuedAt: Date;
+  readonly forChild: boolean;
 }
 
 export type DocumentsAnswer =
@@ -103,7 +111,8 @@ export type DocumentsAnswer =
       readonly accessOpen: boolean;
       readonly accessExpiresAt: Date;
     }
-  | { readonly kind: 'marks'; readonly marks: readonly ViewMark[] };
+  | { readonly kind: 'marks'; readonly marks: readonly ViewMark[] }
+  | { readonly kind: 'representation'; readonly status: 'ACTIVE' | 'ENDED'; readonly at: Date };
 
 function required(parent: Element, name: string): string {
   const value = childText(parent, DOCUMENTS_NS, name);
@@ -203,6 +212,21 @@ export function decodeDocumentsRequest(payload: Element): DocumentsRequest {
       return { kind: 'present', credential: credential(payload) };
     case 'CheckDocumentRequest':
       return { kind: 'check', credential: credential(payload) };
+    case 'RepresentationRequest': {
+      const action = childElements(payload)[0];
+      if (!action || action.namespaceURI !== DOCUMENTS_NS || !['Set', 'End'].includes(action.localName ?? ''))
+        throw new Error('RepresentationRequest holds neither Set nor End');
+      const until = action.localName === 'Set' ? required(action, 'Until') : undefined;
+      if (until !== undefined && !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(until))
+        throw new Error(`Until is not YYYY-MM-DD: ${until}`);
+      return {
+        kind: 'representation',
+        action: action.localName === 'Set' ? 'set' : 'end',
+        childIin: required(action, 'ChildIin'),
+        representativeIin: required(action, 'RepresentativeIin'),
+        until,
+      };
+    }
     case 'ViewMarksRequest': {
       const since = optional(payload, 'Since');
       const sinceDate = since === undefined ? undefined : new Date(since);
@@ -239,6 +263,7 @@ export function encodeDocumentsAnswer(answer: DocumentsAnswer): string {
         el.ele(ns, 'Type').txt(d.type);
         el.ele(ns, 'Status').txt(d.status);
         el.ele(ns, 'IssuedAt').txt(d.issuedAt.toISOString());
+        if (d.forChild) el.ele(ns, 'ForChild').txt('true');
       }
       return root.end({ headless: true });
     }
@@ -285,6 +310,12 @@ export function encodeDocumentsAnswer(answer: DocumentsAnswer): string {
       root.ele(ns, 'AccessExpiresAt').txt(answer.accessExpiresAt.toISOString());
       return root.end({ headless: true });
     }
+    case 'representation': {
+      const root = create().ele(ns, 'RepresentationResponse');
+      root.ele(ns, 'Status').txt(answer.status);
+      root.ele(ns, 'At').txt(answer.at.toISOString());
+      return root.end({ headless: true });
+    }
     case 'marks': {
       const root = create().ele(ns, 'ViewMarksResponse');
       for (const mark of answer.marks) {
@@ -312,6 +343,7 @@ export const documentsCodec: ServiceCodec<DocumentsRequest, DocumentsAnswer> = {
     'PresentDocumentRequest',
     'CheckDocumentRequest',
     'ViewMarksRequest',
+    'RepresentationRequest',
   ],
   decode: decodeDocumentsRequest,
   encode: encodeDocumentsAnswer,

@@ -88,7 +88,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
         case 'publish':
           return await this.publish(body.action, sender, test, now);
         case 'list':
-          return await this.list(body.iin);
+          return await this.list(body.iin, now);
         case 'open':
           return await this.open(body, sender, test, now);
         case 'confirm':
@@ -99,7 +99,9 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
         case 'check':
           return await this.byCode(body.kind, body.credential, sender, test, now);
         case 'marks':
-          return await this.marks(body, sender);
+          return await this.marks(body, sender, now);
+        case 'representation':
+          return await this.representation(body, sender, test, now);
       }
     } catch (error) {
       if (error instanceof Refusal) return error.outcome;
@@ -205,12 +207,12 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
 
   // ---- ListDocumentsRequest ----
 
-  private async list(iin: string): Promise<Outcome> {
-    const key = (await this.hasher()).iin(iin);
+  private async list(iin: string, now: number): Promise<Outcome> {
+    const keys = await this.subjectKeys(iin, now);
     const rows = await this.db
       .selectFrom('documents')
-      .select(['id', 'issuer', 'number', 'doc_type', 'status', 'issued_at'])
-      .where('subject_key', '=', key)
+      .select(['id', 'issuer', 'number', 'doc_type', 'status', 'issued_at', 'subject_key'])
+      .where('subject_key', 'in', keys.all)
       .orderBy('issued_at', 'desc')
       .orderBy('id')
       .limit(1000)
@@ -224,8 +226,70 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
         type: r.doc_type,
         status: r.status,
         issuedAt: at(r.issued_at),
+        forChild: r.subject_key !== keys.own,
       })),
     });
+  }
+
+  /** The subject's own key and those of the children the subject is a legal representative of now. */
+  private async subjectKeys(iin: string, now: number): Promise<{ own: string; all: string[] }> {
+    const own = (await this.hasher()).iin(iin);
+    const children = await this.db
+      .selectFrom('document_representatives')
+      .select('child_key')
+      .where('representative_key', '=', own)
+      .where('ended_at', 'is', null)
+      .where('until', '>', now)
+      .execute();
+    return { own, all: [own, ...children.map((c) => c.child_key)] };
+  }
+
+  // ---- RepresentationRequest ----
+
+  private async representation(
+    body: { action: 'set' | 'end'; childIin: string; representativeIin: string; until: string | undefined },
+    sender: string,
+    test: boolean,
+    now: number,
+  ): Promise<Outcome> {
+    if (!this.options.settings.representationSources.includes(sender))
+      refuse('REPRESENTATION_SOURCE_NOT_ALLOWED', sender);
+    if (body.childIin === body.representativeIin)
+      refuse('REPRESENTATION_INVALID', 'the child and the representative are one person');
+    const hasher = await this.hasher();
+    const child_key = hasher.iin(body.childIin);
+    const representative_key = hasher.iin(body.representativeIin);
+    if (body.action === 'end') {
+      const row =
+        (await this.db
+          .selectFrom('document_representatives')
+          .select(['ended_at'])
+          .where('child_key', '=', child_key)
+          .where('representative_key', '=', representative_key)
+          .executeTakeFirst()) ?? refuse('REPRESENTATION_NOT_FOUND');
+      if (row.ended_at !== null)
+        return answer({ kind: 'representation', status: 'ENDED', at: at(row.ended_at) });
+      if (!test) {
+        await this.db
+          .updateTable('document_representatives')
+          .set({ ended_at: now })
+          .where('child_key', '=', child_key)
+          .where('representative_key', '=', representative_key)
+          .execute();
+      }
+      return answer({ kind: 'representation', status: 'ENDED', at: at(now) });
+    }
+    const until = Date.parse(`${body.until ?? ''}T00:00:00Z`) + DAY;
+    if (Number.isNaN(until) || until <= now) refuse('REPRESENTATION_INVALID', `Until ${body.until ?? ''}`);
+    if (!test) {
+      const values = { recorded_by: sender, until, recorded_at: now, ended_at: null };
+      await this.db
+        .insertInto('document_representatives')
+        .values({ child_key, representative_key, ...values })
+        .onConflict((oc) => oc.columns(['child_key', 'representative_key']).doUpdateSet(values))
+        .execute();
+    }
+    return answer({ kind: 'representation', status: 'ACTIVE', at: at(now) });
   }
 
   // ---- OpenAccessRequest / CloseAccessRequest ----
@@ -245,13 +309,15 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
   ): Promise<Outcome> {
     const { settings } = this.options;
     const hasher = await this.hasher();
-    const subjectKey = hasher.iin(body.iin);
+    // The subject, or a child's legal representative: the access belongs to whoever opened it.
+    const keys = await this.subjectKeys(body.iin, now);
+    const subjectKey = keys.own;
     const row =
       (await this.db
         .selectFrom('documents')
         .selectAll()
         .where('id', '=', body.documentId)
-        .where('subject_key', '=', subjectKey)
+        .where('subject_key', 'in', keys.all)
         .executeTakeFirst()) ?? refuse('DOCUMENT_NOT_FOUND', body.documentId);
     if (row.status === 'REVOKED') refuse('DOCUMENT_REVOKED');
     if (row.status === 'REPLACED') refuse('DOCUMENT_REPLACED', `replaced by ${row.replaced_by ?? '?'}`);
@@ -564,18 +630,19 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
   private async marks(
     body: { iin: string | undefined; documentId: string | undefined; since: Date | undefined },
     sender: string,
+    now: number,
   ): Promise<Outcome> {
-    const subjectKey = body.iin === undefined ? undefined : (await this.hasher()).iin(body.iin);
+    const subjectKeys = body.iin === undefined ? undefined : (await this.subjectKeys(body.iin, now)).all;
     let query = this.db
       .selectFrom('document_views')
       .select(['document_views.document_id', 'viewer', 'at', 'method', 'purpose', 'result'])
       .orderBy('at', 'desc')
       .orderBy('document_views.id')
       .limit(1000);
-    if (subjectKey !== undefined) {
+    if (subjectKeys !== undefined) {
       query = query
         .innerJoin('documents', 'documents.id', 'document_views.document_id')
-        .where('documents.subject_key', '=', subjectKey);
+        .where('documents.subject_key', 'in', subjectKeys);
     } else {
       query = query.where('viewer', '=', sender);
     }

@@ -54,6 +54,15 @@ const REFUSALS = {
     'ACCESS_DENIED',
     'документы, удостоверяющие личность, представляются финансовым и платёжным организациям только при личном обращении',
   ],
+  REPRESENTATION_SOURCE_NOT_ALLOWED: [
+    'ACCESS_DENIED',
+    'эта система не может вносить сведения о законных представителях',
+  ],
+  REPRESENTATION_NOT_FOUND: ['NO_DATA', 'сведения о законном представителе не найдены'],
+  REPRESENTATION_INVALID: [
+    'UNKNOWN_REQUEST_DESCRIPTION',
+    'сведения о законном представителе указаны неверно',
+  ],
   VIEWER_NOT_ALLOWED: ['ACCESS_DENIED', 'доступ к документу открыт другой системе'],
 } as const satisfies Record<string, readonly [RejectionCode, string]>;
 

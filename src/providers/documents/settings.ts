@@ -25,6 +25,13 @@ export const DocumentsSettingsSchema = z
           'store. Keep it outside the database; absent, the service generates one on first start, keeps it in ' +
           'its own table and warns.',
       ),
+    representationSources: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{1,50}$/))
+      .default([])
+      .describe(
+        "Systems of state bodies that record who a child's legal representatives are (RepresentationRequest); " +
+          "a representative sees and opens the child's documents. Empty: nobody records them.",
+      ),
     identityTypes: z
       .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/))
       .default(['ID_CARD', 'PASSPORT'])

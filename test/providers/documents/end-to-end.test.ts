@@ -24,6 +24,8 @@ const PORTAL = 'PORTAL_26';
 const THIRD = 'DEMO_CONSUMER';
 const OTHER = 'SOCCARD_28';
 const IIN = '870412300517';
+/** A child of the subject's (for the legal representative test). */
+const CHILD_IIN = '150101600123';
 
 /** A document signed by `system` as an issuing system signs it: d:Document and the PersonalSignature beside it. */
 export function signedDocument(type: string, content: string, system = ISSUER): string {
@@ -67,6 +69,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
             maxWrongCodes: 4,
             maxFailuresPerCode: 2,
             financialOrganisations: [OTHER],
+            representationSources: [ISSUER],
             notifier: { kind: 'http', url, timeoutMs: 2000 },
           },
         },
@@ -278,6 +281,39 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect((await present(byCode((await openAccess(id)).code))).kind).to.equal('answer');
     });
 
+    it("a child's documents are open to a legal representative while the representation lasts", async () => {
+      const child = CHILD_IIN;
+      const representation = (action: string, inner: string, system = ISSUER) =>
+        call(
+          wrap(
+            'RepresentationRequest',
+            `<d:${action}><d:ChildIin>${child}</d:ChildIin><d:RepresentativeIin>${IIN}</d:RepresentativeIin>${inner}</d:${action}>`,
+          ),
+          system,
+        );
+      const refusedSource = await representation('Set', '<d:Until>2033-01-01</d:Until>', PORTAL);
+      expect(refusedSource.rejection?.description).to.match(/^REPRESENTATION_SOURCE_NOT_ALLOWED: /);
+      const set = await representation('Set', '<d:Until>2033-01-01</d:Until>');
+      expect(field(set.payload, 'Status'), set.rejection?.description).to.equal('ACTIVE');
+
+      const id = await publish('BIRTH-1', signedDocument('BIRTH_CERTIFICATE', 'b'), child);
+      const list = await call(wrap('ListDocumentsRequest', `<d:Iin>${IIN}</d:Iin>`), PORTAL);
+      expect(list.payload).to.contain(`<DocumentId>${id}</DocumentId>`);
+      expect(list.payload).to.match(new RegExp(`<DocumentId>${id}</DocumentId>.*?<ForChild>true</ForChild>`));
+      const access = await openAccess(id);
+      expect(field((await present(byCode(access.code))).payload, 'Type')).to.equal('BIRTH_CERTIFICATE');
+
+      const ended = await representation('End', '');
+      expect(field(ended.payload, 'Status')).to.equal('ENDED');
+      const after = await call(wrap('ListDocumentsRequest', `<d:Iin>${IIN}</d:Iin>`), PORTAL);
+      expect(after.payload).not.to.contain(id);
+      await refused(
+        wrap('OpenAccessRequest', `<d:Iin>${IIN}</d:Iin><d:DocumentId>${id}</d:DocumentId>`),
+        PORTAL,
+        'DOCUMENT_NOT_FOUND',
+      );
+    });
+
     it("with the subject's phone, access opens only after the subject confirms the one-time SMS code", async () => {
       const id = await publish('RESIDENCE-1', signedDocument('RESIDENCE_PERMIT', 'r'));
       const opened = await call(
@@ -379,6 +415,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         let bytes = readFileSync(file);
         if (existsSync(`${file}-wal`)) bytes = Buffer.concat([bytes, readFileSync(`${file}-wal`)]);
         expect(bytes.includes(Buffer.from(IIN))).to.equal(false);
+        expect(bytes.includes(Buffer.from(CHILD_IIN))).to.equal(false);
         expect(bytes.includes(Buffer.from('DRIVING_LICENCE'))).to.equal(true);
       });
     }
