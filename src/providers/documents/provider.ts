@@ -325,6 +325,15 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     if (minutes > settings.maxAccessMinutes)
       refuse('ACCESS_TOO_LONG', `${minutes} minutes asked, ${settings.maxAccessMinutes} at most`);
     if (body.desk && body.viewer === undefined) refuse('DESK_NEEDS_VIEWER', 'Viewer');
+    if (
+      body.viewer !== undefined &&
+      !(await this.db
+        .selectFrom('information_systems')
+        .select('id')
+        .where('mnemonic', '=', body.viewer)
+        .executeTakeFirst())
+    )
+      refuse('VIEWER_UNKNOWN', body.viewer);
     if (settings.requireSmsConsent && body.phone === undefined) refuse('CONSENT_PHONE_REQUIRED', 'Phone');
     const expiresAt = now + minutes * MINUTE;
     const id = randomUUID();

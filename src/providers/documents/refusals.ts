@@ -63,6 +63,7 @@ const REFUSALS = {
     'UNKNOWN_REQUEST_DESCRIPTION',
     'сведения о законном представителе указаны неверно',
   ],
+  VIEWER_UNKNOWN: ['UNKNOWN_REQUEST_DESCRIPTION', 'система третьего лица не зарегистрирована'],
   VIEWER_NOT_ALLOWED: ['ACCESS_DENIED', 'доступ к документу открыт другой системе'],
 } as const satisfies Record<string, readonly [RejectionCode, string]>;
 

@@ -274,6 +274,14 @@ for (const store of ['sqlite', 'postgres'] as const) {
         PORTAL,
         'DESK_NEEDS_VIEWER',
       );
+      await refused(
+        wrap(
+          'OpenAccessRequest',
+          `<d:Iin>${IIN}</d:Iin><d:DocumentId>${id}</d:DocumentId><d:Viewer>NO_SUCH_SYSTEM</d:Viewer>`,
+        ),
+        PORTAL,
+        'VIEWER_UNKNOWN',
+      );
       const desk = await openAccess(id, `<d:Viewer>${OTHER}</d:Viewer><d:Desk>true</d:Desk>`);
       const shown = await present(byQr(desk.qr), OTHER);
       expect(shown.kind, shown.rejection?.description).to.equal('answer');
