@@ -138,7 +138,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
 
     if (action.kind === 'publish') {
       const subjectKey = (await this.hasher()).iin(action.iin);
-      const checked = await this.checkDocument(action.signedXml, sender, now, action.iin);
+      const checked = await this.checkDocument(action.signedXml, sender, now, subjectKey);
       const existing = await find(action.number);
       if (existing) return same(existing, subjectKey, action.signedXml);
       const id = randomUUID();
@@ -168,7 +168,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
         });
     }
     if (old.status !== 'VALID') refuse('DOCUMENT_NOT_VALID', `${action.number} is ${old.status}`);
-    const checked = await this.checkDocument(action.signedXml, sender, now);
+    const checked = await this.checkDocument(action.signedXml, sender, now, old.subject_key);
     if (await find(action.newNumber)) refuse('DOCUMENT_EXISTS', `${sender}/${action.newNumber}`);
     const id = randomUUID();
     if (test) return answer({ kind: 'publish', documentId: id, status: 'VALID', at: at(now) });
@@ -190,7 +190,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
   }
 
   /** Verify the issuer's signed document and that its certificate is the sending system's own. */
-  private async checkDocument(xml: string, sender: string, now: number, iin?: string) {
+  private async checkDocument(xml: string, sender: string, now: number, subjectKey: string) {
     let checked;
     try {
       checked = checkSignedDocument(xml, this.options.trust, at(now));
@@ -201,7 +201,12 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     const system = await this.options.systems.systemForCertificate(checked.thumbprint);
     if (system?.mnemonic !== sender)
       refuse('SIGNER_NOT_ISSUER', `the certificate ${checked.thumbprint.slice(0, 16)}… is not ${sender}'s`);
-    if (iin !== undefined && xml.includes(iin)) refuse('IIN_IN_DOCUMENT');
+    // The subject's IIN must not be in the document in plain: any twelve digits in a row that hash to the subject.
+    const hasher = await this.hasher();
+    for (const run of xml.match(/[0-9]{12,}/g) ?? []) {
+      for (let i = 0; i + 12 <= run.length; i++)
+        if (hasher.iin(run.slice(i, i + 12)) === subjectKey) refuse('IIN_IN_DOCUMENT');
+    }
     return checked;
   }
 

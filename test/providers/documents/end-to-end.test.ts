@@ -203,6 +203,17 @@ for (const store of ['sqlite', 'postgres'] as const) {
         'IIN_IN_DOCUMENT',
       );
       await refused(publishOf('ID-4', '<x/>'), ISSUER, 'DOCUMENT_MALFORMED');
+      // A replacement is checked against the subject's hash too, though its request names no IIN.
+      await publish('ID-5', signedDocument('ID_CARD', 'five'));
+      await refused(
+        wrap(
+          'PublishDocumentRequest',
+          `<d:Replace><d:DocumentNumber>ID-5</d:DocumentNumber><d:NewDocumentNumber>ID-6</d:NewDocumentNumber>` +
+            `<d:SignedDocument>${b64(signedDocument('ID_CARD', `<d:Holder>0${IIN}</d:Holder>`))}</d:SignedDocument></d:Replace>`,
+        ),
+        ISSUER,
+        'IIN_IN_DOCUMENT',
+      );
     });
 
     it('refuses expired, closed, revoked, replaced, forged and unknown codes, each with its own code', async () => {
