@@ -39,7 +39,7 @@ import { SchemaSet } from './xml/schemas.js';
 import { EXCHANGE_1_1, VersionCache } from './soap/namespaces.js';
 import type { SignatureVerifier } from './core/ports.js';
 import { CrlRefresher } from './signature/pki/crl-refresh.js';
-import { loadSignatures, loadTrustStore } from './signature/setup.js';
+import { loadGatewayKey, loadSignatures, loadTrustStore } from './signature/setup.js';
 
 export interface RunningGateway {
   readonly url: string;
@@ -126,7 +126,11 @@ export async function startGateway(
   const signatures = loadSignatures(config, directory, trust);
   const crls = new CrlRefresher(trust, config.pki.crlFiles, log).start(config.pki.crlRefreshSeconds);
   const serviceClock = options.serviceClock ?? (() => new Date());
-  const hosted = builtinServices(store, config, log, serviceClock);
+  const hosted = builtinServices(store, config, log, serviceClock, {
+    trust,
+    systems: directory,
+    gatewayKey: loadGatewayKey(config),
+  });
   const modules = await externalServices(
     config.services as Record<string, unknown>,
     { store, log, clock: serviceClock },

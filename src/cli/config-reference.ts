@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CardsSettingsSchema } from '../providers/cards/settings.js';
+import { DocumentsSettingsSchema } from '../providers/documents/settings.js';
 import { RemoteSettingsSchema } from '../providers/remote/remote-provider.js';
 import { TestsSettingsSchema } from '../providers/tests/settings.js';
 import { ConfigSchema, ENVIRONMENT } from '../config/config.js';
@@ -143,6 +144,11 @@ export function configurationReference(): string {
   const services: [string, z.ZodType, string][] = [
     ['cards', CardsSettingsSchema, 'The social cards service.'],
     ['tests', TestsSettingsSchema, 'The positive-test lookups.'],
+    [
+      'documents',
+      DocumentsSettingsSchema,
+      'Digital documents by QR code or short code, see docs/documents.md.',
+    ],
     ['remote', RemoteSettingsSchema, 'Remote providers (`remote:<url>` routes), see docs/protocol.md.'],
   ];
   for (const [name, schema, what] of services) {

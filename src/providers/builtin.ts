@@ -5,23 +5,25 @@
 import type { GatewayConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store.js';
-import type { BuiltinService, HostedService } from './service.js';
+import type { BuiltinService, HostedService, ServiceSignatures } from './service.js';
 import { cardsService } from './cards/index.js';
 import { certificatesService } from './certificates/index.js';
 import type { Provider, ServiceCodec } from './contract.js';
+import { documentsService } from './documents/index.js';
 import { pingCodec } from './ping/codec.js';
 import { pingProvider } from './ping/provider.js';
 import { referenceBooksService } from './reference-books/index.js';
 import { testsService } from './tests/index.js';
 
 // What a provider module implements (examples/provider-module) is named here too.
-export type { BuiltinService, HostedService, ServiceContext } from './service.js';
+export type { BuiltinService, HostedService, ServiceContext, ServiceSignatures } from './service.js';
 
 const BUILTIN: Record<string, BuiltinService> = {
   ping: { codec: pingCodec as ServiceCodec, createProvider: () => pingProvider as Provider },
   certificates: certificatesService,
   cards: cardsService,
   tests: testsService,
+  documents: documentsService,
   'reference-books': referenceBooksService,
 };
 
@@ -30,6 +32,7 @@ export function builtinServices(
   config: GatewayConfig,
   log: Logger,
   clock = () => new Date(),
+  signatures?: ServiceSignatures,
 ): HostedService[] {
   const sections = config.services as Record<string, unknown>;
   return Object.entries(BUILTIN).map(([name, service]) => ({
@@ -40,6 +43,7 @@ export function builtinServices(
       log: log.child({ service: name }),
       settings: sections[name] ?? {},
       clock,
+      signatures,
     }),
   }));
 }

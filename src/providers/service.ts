@@ -3,6 +3,9 @@
  * implement it; builtin.ts lists them), and a service as hosted.
  */
 import type { Logger } from '../logging/logger.js';
+import type { TrustStore } from '../signature/pki/trust-store.js';
+import type { SigningKey } from '../signature/signing-key.js';
+import type { SystemDirectory } from '../signature/systems.js';
 import type { Store } from '../store/store.js';
 import type { Provider, ServiceCodec } from './contract.js';
 
@@ -18,6 +21,14 @@ export interface ServiceContext {
   readonly log: Logger;
   readonly settings: unknown;
   readonly clock: () => Date;
+  /** The gateway's trust store, registered systems and key, for services that verify or sign XML themselves. */
+  readonly signatures?: ServiceSignatures | undefined;
+}
+
+export interface ServiceSignatures {
+  readonly trust: TrustStore;
+  readonly systems: SystemDirectory;
+  readonly gatewayKey: SigningKey;
 }
 
 /** A built-in service: its codec (static) and how to make its provider. */

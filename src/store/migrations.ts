@@ -15,6 +15,10 @@ import { migration as queuePerSender } from './migrations/0023_queue_per_sender.
 import { migration as regionalRegistry } from './migrations/0020_regional_registry.js';
 import { migration as referenceBooks } from './migrations/0021_reference_books.js';
 import { migration as testsConsents } from './migrations/0022_tests_consents.js';
+import { migration as documents } from './migrations/0025_documents.js';
+import { migration as documentsConsent } from './migrations/0026_documents_consent.js';
+import { migration as documentsDesk } from './migrations/0027_documents_desk.js';
+import { migration as documentsRepresentatives } from './migrations/0028_documents_representatives.js';
 
 const migrations: Record<string, Migration> = {
   '0001_replay_protection': {
@@ -326,6 +330,10 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('queue_messages').dropColumn('contract_version').execute();
     },
   },
+  '0025_documents': documents,
+  '0026_documents_consent': documentsConsent,
+  '0027_documents_desk': documentsDesk,
+  '0028_documents_representatives': documentsRepresentatives,
 };
 
 export const migrationProvider: MigrationProvider = {

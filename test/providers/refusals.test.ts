@@ -3,6 +3,10 @@ import { expect } from 'chai';
 import { CardRejection, REJECTION_TEXTS } from '../../src/providers/cards/rules.js';
 import { TESTS_REFUSAL_CODES, refusal } from '../../src/providers/tests/refusals.js';
 import type { CardsRejectionCode } from '../../src/providers/cards/rules.js';
+import {
+  DOCUMENTS_REFUSAL_CODES,
+  refusal as documentsRefusal,
+} from '../../src/providers/documents/refusals.js';
 import { REFERENCE_BOOK_REFUSALS } from '../../src/providers/reference-books/index.js';
 
 const CYRILLIC = /[А-Яа-яЁё]/;
@@ -12,6 +16,17 @@ describe('business refusals in Russian with stable codes', () => {
     expect(TESTS_REFUSAL_CODES.length).to.be.greaterThan(10);
     for (const code of TESTS_REFUSAL_CODES) {
       const outcome = refusal(code, 'detail');
+      if (outcome.kind !== 'rejected') throw new Error('not a rejection');
+      expect(outcome.description.startsWith(`${code}: `), code).to.equal(true);
+      expect(outcome.description, code).to.match(CYRILLIC);
+      expect(outcome.description.endsWith(' (detail)'), code).to.equal(true);
+    }
+  });
+
+  it('documents service: CODE: Russian text (detail), for every code', () => {
+    expect(DOCUMENTS_REFUSAL_CODES.length).to.be.greaterThan(20);
+    for (const code of DOCUMENTS_REFUSAL_CODES) {
+      const outcome = documentsRefusal(code, 'detail');
       if (outcome.kind !== 'rejected') throw new Error('not a rejection');
       expect(outcome.description.startsWith(`${code}: `), code).to.equal(true);
       expect(outcome.description, code).to.match(CYRILLIC);

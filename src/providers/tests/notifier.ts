@@ -48,7 +48,8 @@ export class HttpNotifier implements Notifier {
   }
 }
 
-export function notifierFrom(settings: TestsSettings, log: Logger): Notifier {
+/** The notifier a service's settings choose (`notifier`: log or http); the documents service uses it too. */
+export function notifierFrom(settings: Pick<TestsSettings, 'notifier'>, log: Logger): Notifier {
   const config = settings.notifier ?? { kind: 'log' as const };
   return config.kind === 'http' ? new HttpNotifier(config.url, config.timeoutMs) : new LogNotifier(log);
 }
