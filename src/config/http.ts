@@ -90,7 +90,10 @@ export const HttpSettingsSchema = z
           .int()
           .min(0)
           .default(600)
-          .describe('Requests to the admin API per window from one client address; 0 turns the limit off.'),
+          .describe(
+            'Requests to the admin API, the attachment store and the registry entries (counted together) per window from ' +
+              'one client address; 0 turns the limit off.',
+          ),
       })
       .strict()
       .prefault({})

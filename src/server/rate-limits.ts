@@ -1,6 +1,6 @@
 /**
  * Request limits per client address (express-rate-limit), counted before a request is read: one for the SOAP
- * endpoint `/ws`, one for the admin API. A SOAP client over its limit gets a `TooManyRequests` fault in its own
+ * endpoint `/ws`, one for the JSON interfaces (admin API, attachment store, registry entries). A SOAP client over its limit gets a `TooManyRequests` fault in its own
  * SOAP version, an admin client a JSON error; both with HTTP 429 and Retry-After. The client address is the TCP
  * peer unless `http.trustProxy` names the proxies allowed to state it in X-Forwarded-For. Counts live in this
  * process's memory: with `workers` above one, each worker counts the connections it serves.
@@ -20,7 +20,15 @@ export function sourceRateLimits(settings: HttpSettings, log: Logger): Router {
   const router = express.Router();
   const { windowSeconds, soap, admin } = settings.rateLimit;
   if (soap > 0) router.use('/ws', limiter('soap', soap, windowSeconds, refuseSoap, log));
-  if (admin > 0) router.use('/api/v1', limiter('admin', admin, windowSeconds, refuseJson, log));
+  // Every other HTTP interface answers JSON and takes a token or a credential: the admin API, the attachment
+  // store (whose download credentials must not be guessable by volume) and the public registry entries share one
+  // count per address.
+  if (admin > 0) {
+    router.use(
+      ['/api/v1', '/attachments', '/registry'],
+      limiter('admin', admin, windowSeconds, refuseJson, log),
+    );
+  }
   return router;
 }
 

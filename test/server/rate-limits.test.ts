@@ -85,6 +85,27 @@ describe('server: rate limits per client address', function () {
     });
   });
 
+  it('counts the attachment store and the registry entries with the admin API, before any credential is read', async () => {
+    const gateway = await startTestGateway({ overrides: { 'http.rateLimit.admin': 2 } });
+    try {
+      const basic = `Basic ${Buffer.from('SOCPROTECT_47:guess').toString('base64')}`;
+      const download = () =>
+        fetch(`${gateway.url}/attachments/00000000-0000-4000-8000-000000000000`, {
+          headers: { authorization: basic },
+        });
+      expect((await download()).status).to.equal(401);
+      expect((await fetch(`${gateway.url}/registry/REG-0000000000000`)).status).to.not.equal(429);
+      const refused = await download();
+      expect(refused.status).to.equal(429);
+      expect(refused.headers.get('retry-after')).to.match(/^\d+$/);
+      expect((await fetch(`${gateway.url}/api/v1/openapi.json`)).status).to.equal(429);
+      // The SOAP endpoint keeps its own count.
+      expect((await post(gateway, signedCall().xml)).status).to.equal(200);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
   it('processes nothing of a refused request: after the window the same message is accepted, not a replay', async () => {
     const gateway = await startTestGateway({
       overrides: { 'http.rateLimit.soap': 2, 'http.rateLimit.windowSeconds': 2 },
