@@ -6,8 +6,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -17,6 +15,7 @@ import type { DocumentsTables } from '../../../src/store/schema-documents.js';
 import { loadTrustStore } from '../../../src/signature/setup.js';
 import { signDetached } from '../../../src/signature/xml-signature.js';
 import { post, sampleKey, signedCall, startTestGateway, type TestGateway } from '../../support/gateway.js';
+import { startSmsSink, type SmsSink } from '../../support/sms-sink.js';
 
 const TYPES_1_1 = 'urn://x-artefacts-smev-gov-ru/services/message-exchange/types/1.1';
 const ISSUER = 'SOCPROTECT_47';
@@ -45,22 +44,13 @@ for (const store of ['sqlite', 'postgres'] as const) {
   describe(`documents service end to end (${store})`, () => {
     let gateway: TestGateway;
     let now = Date.now();
-    let sms: Server;
-    const messages: Array<{ phone: string; text: string }> = [];
+    let sms: SmsSink;
+    let messages: SmsSink['messages'] = [];
 
     before(async () => {
-      // A local "SMS gateway" for the http notifier, configured as an operator would.
-      sms = createServer((req, res) => {
-        let body = '';
-        req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-        req.on('end', () => {
-          messages.push(JSON.parse(body) as { phone: string; text: string });
-          res.writeHead(200).end();
-        });
-      });
-      sms.listen(0, '127.0.0.1');
-      await new Promise((resolve) => sms.once('listening', resolve));
-      const url = `http://127.0.0.1:${(sms.address() as AddressInfo).port}/sms`;
+      sms = await startSmsSink();
+      ({ messages } = sms);
+      const { url } = sms;
       gateway = await startTestGateway({
         store,
         serviceClock: () => new Date(now),
@@ -77,8 +67,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
     });
     after(async () => {
       await gateway?.stop();
-      sms.closeAllConnections();
-      await new Promise((resolve) => sms.close(resolve));
+      await sms.close();
     });
 
     async function call(

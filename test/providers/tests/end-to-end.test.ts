@@ -3,8 +3,6 @@
  * verified as a client does, on SQLite and PostgreSQL. One-time codes reach a local HTTP "SMS gateway" through the
  * http notifier, configured as an operator would (`services.tests.notifier`).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { readCallAnswer, type CallAnswer } from '../../../src/client/answer.js';
 import { TESTS_NS } from '../../../src/providers/tests/index.js';
@@ -17,6 +15,7 @@ import {
   SAMPLE_VENUE_CODE,
 } from '../../../src/store/migrations/0005_tests.js';
 import { post, signedCall, startTestGateway, type TestGateway } from '../../support/gateway.js';
+import { startSmsSink, type SmsSink } from '../../support/sms-sink.js';
 
 /** The visitor's consent, given now (the gateway runs on the wall clock here). */
 const consent = (version = '2026-1', givenAt = new Date()) =>
@@ -27,21 +26,13 @@ const wrap = (name: string, inner: string) => `<t:${name} xmlns:t="${TESTS_NS}">
 for (const store of ['sqlite', 'postgres'] as const) {
   describe(`tests service end to end (${store})`, () => {
     let gateway: TestGateway;
-    let sms: Server;
-    const messages: Array<{ phone: string; text: string }> = [];
+    let sms: SmsSink;
+    let messages: SmsSink['messages'] = [];
 
     before(async () => {
-      sms = createServer((req, res) => {
-        let body = '';
-        req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-        req.on('end', () => {
-          messages.push(JSON.parse(body) as { phone: string; text: string });
-          res.writeHead(200).end();
-        });
-      });
-      sms.listen(0, '127.0.0.1');
-      await new Promise((resolve) => sms.once('listening', resolve));
-      const url = `http://127.0.0.1:${(sms.address() as AddressInfo).port}/sms`;
+      sms = await startSmsSink();
+      ({ messages } = sms);
+      const { url } = sms;
       gateway = await startTestGateway({
         store,
         overrides: { 'services.tests': { notifier: { kind: 'http', url, timeoutMs: 2000 } } },
@@ -49,8 +40,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
     });
     after(async () => {
       await gateway?.stop();
-      sms.closeAllConnections();
-      await new Promise((resolve) => sms.close(resolve));
+      await sms.close();
     });
 
     async function call(
