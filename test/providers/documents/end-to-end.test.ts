@@ -418,12 +418,15 @@ for (const store of ['sqlite', 'postgres'] as const) {
         }
       });
 
-      it('keeps no IIN in plain anywhere in the SQLite file', () => {
+      it('keeps no IIN and no phone number in plain anywhere in the SQLite file', () => {
         const file = gateway.config.store.sqliteFile;
         let bytes = readFileSync(file);
         if (existsSync(`${file}-wal`)) bytes = Buffer.concat([bytes, readFileSync(`${file}-wal`)]);
         expect(bytes.includes(Buffer.from(IIN))).to.equal(false);
         expect(bytes.includes(Buffer.from(CHILD_IIN))).to.equal(false);
+        // The phone the consent code went to (the SMS gateway saw it) is in no table and no logged body.
+        expect(messages.some((m) => m.phone === '+77011234567')).to.equal(true);
+        expect(bytes.includes(Buffer.from('77011234567'))).to.equal(false);
         expect(bytes.includes(Buffer.from('DRIVING_LICENCE'))).to.equal(true);
       });
     }
