@@ -21,6 +21,8 @@ from requests_toolbelt.multipart.decoder import MultipartDecoder
 from zeep.exceptions import Fault
 from zeep.helpers import serialize_object
 
+from zeep_client import plain  # zeep's answer objects as JSON values, as the 1.1 client reads them
+
 SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/'
 XOP = 'http://www.w3.org/2004/08/xop/include'
 BINDING = '{urn://x-artefacts-smev-gov-ru/services/message-exchange/%s}SMEVMessageExchangeSoap11Binding'
@@ -28,20 +30,6 @@ BINDING = '{urn://x-artefacts-smev-gov-ru/services/message-exchange/%s}SMEVMessa
 
 def schema(folder, name):
     return etree.XMLSchema(etree.parse(os.path.join(folder, name)))
-
-
-def plain(value):
-    if isinstance(value, etree._Element):
-        return {'element': value.tag, 'text': ''.join(value.itertext())}
-    if isinstance(value, bytes):
-        return {'bytes': len(value)}
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    if hasattr(value, 'isoformat'):
-        return value.isoformat()
-    return value
 
 
 def mtom(envelope):
