@@ -11,13 +11,12 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ParseOption, XmlDocument, XsdValidator } from 'libxml2-wasm';
 import { loadConfig } from '../src/config/config.js';
-import { writeCallAnswer } from '../src/exchange/answer.js';
-import { newExchange } from '../src/exchange/context.js';
+import { writeCallAnswer } from '../src/smev/call-answer.js';
 import { validate } from '../src/exchange/steps/validate.js';
-import { readSenderRequest } from '../src/exchange/request.js';
-import { createLogger } from '../src/logging/logger.js';
+import { readSenderRequest } from '../src/smev/request.js';
 import { readEnvelope } from '../src/soap/envelope.js';
 import { SOAP11 } from '../src/soap/version.js';
+import { EXCHANGE_1_1 } from '../src/soap/namespaces.js';
 import { loadSignatures } from '../src/signature/setup.js';
 import { readSignature } from '../src/signature/signature-element.js';
 import { verifyDetached } from '../src/signature/xml-signature.js';
@@ -104,13 +103,11 @@ const schemaDoc = XmlDocument.fromBuffer(readFileSync(rootXsd), {
 });
 const bareValidator = XsdValidator.fromDoc(schemaDoc);
 schemaDoc.dispose();
-const validating = newExchange(
-  'bench',
-  { body: twoKbBytes, contentType: 'text/xml', soapAction: undefined, tooLarge: false },
-  createLogger('error', { silent: true }),
-);
-validating.text = twoKb;
-
+const validating = {
+  text: twoKb,
+  doc: parseDom(twoKb),
+  envelope: readEnvelope(parseDom(twoKb), SOAP11, undefined),
+};
 measure('guard (saxes streaming gate)', () => guardXml(text, limits));
 measure('DOM (xmldom)', () => parseDom(text));
 sideBySide(
@@ -122,7 +119,7 @@ sideBySide(
       parsed.dispose();
     }
   },
-  () => validate(validating, schemas),
+  () => validate(validating, schemas, EXCHANGE_1_1, undefined),
 );
 bareValidator.dispose();
 measure('signature shape checks', () => readSignature(doc, request.callerSignature, request.signedBlock));
@@ -131,33 +128,25 @@ measure('XMLDSig verify (xml-crypto)', () =>
   verifyDetached(signature, certificate.publicKey, request.signedBlock),
 );
 
-const exchange = newExchange(
-  'bench',
-  { body: Buffer.from(text), contentType: 'text/xml', soapAction: undefined, tooLarge: false },
-  createLogger('error', { silent: true }),
-);
-Object.assign(exchange, {
+const answerParts = {
+  version: SOAP11,
   request,
-  sender: {
-    mnemonic: 'DEMO_CONSUMER',
-    humanReadableName: 'DEMO_CONSUMER',
-    certificateThumbprint: certificate.thumbprint,
-  },
-  route: {
-    recipient: { mnemonic: 'SMEV_GATEWAY', humanReadableName: 'smev-gateway' },
-    provider: 'builtin:ping',
-  },
+  sender: { mnemonic: 'DEMO_CONSUMER', humanReadableName: 'DEMO_CONSUMER' },
+  recipient: { mnemonic: 'SMEV_GATEWAY', humanReadableName: 'smev-gateway' },
+  provider: 'builtin:ping',
   outcome: {
-    kind: 'answer',
+    kind: 'answer' as const,
     body: '<p:PingResponse xmlns:p="urn://smev-gateway/services/ping/1.0"><p:Text>hello</p:Text><p:ReceivedAt>2026-01-01T00:00:00Z</p:ReceivedAt></p:PingResponse>',
   },
   answerMessageId: '6ada57e0-e720-11f1-8073-d9d26ad39b6b',
-});
-measure('answer build (xmldom tree)', () => writeCallAnswer(exchange, { signatureSlots: true }));
+  answeredAt: new Date('2026-01-01T00:00:00Z'),
+  signatureSlots: true,
+};
+measure('answer build (xmldom tree)', () => writeCallAnswer(answerParts));
 measure(
   'answer signing, two RSA-2048 signatures',
   () => {
-    const { doc, slots } = writeCallAnswer(exchange, { signatureSlots: true });
+    const { doc, slots } = writeCallAnswer(answerParts);
     return signer.signAnswer(doc, slots);
   },
   3000,

@@ -43,6 +43,8 @@ import { loadGatewayKey, loadSignatures, loadTrustStore } from './signature/setu
 
 export interface RunningGateway {
   readonly url: string;
+  /** The assembled pipeline: runs one exchange in-process, as the SOAP endpoint does for each request. */
+  readonly pipeline: Pipeline;
   readonly store: Store;
   readonly registry: Registry;
   readonly log: Logger;
@@ -321,5 +323,5 @@ export async function startGateway(
     await messageLog?.checkpoint();
     await trail.checkpoint();
   };
-  return { url, store, registry, log, checkpoint, prune, stop };
+  return { url, pipeline, store, registry, log, checkpoint, prune, stop };
 }

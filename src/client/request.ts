@@ -9,7 +9,9 @@ import type { SoapVersion } from '../soap/version.js';
 import { parseDom, serializeXml } from '../xml/dom.js';
 import { signDetached, type SigningKey } from '../signature/xml-signature.js';
 
-export const CONSUMER_BLOCK_ID = 'SIGNED_BY_CONSUMER';
+import { CONSUMER_BLOCK_ID } from '../smev/blocks.js';
+
+export { CONSUMER_BLOCK_ID } from '../smev/blocks.js';
 
 export interface RequestOptions {
   readonly version: SoapVersion;

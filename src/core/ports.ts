@@ -80,11 +80,15 @@ export interface SignatureSlot {
   readonly container: Element;
 }
 
+/**
+ * The gateway's signature on what it writes. Asynchronous, so a signing service, an HSM or a pool of signing
+ * threads can stand behind it without a change to the pipeline.
+ */
 export interface AnswerSigner {
-  /** Sign each slot's element into its container, in order; returns the signed XML. */
-  signAnswer(doc: Document, slots: readonly SignatureSlot[]): string;
+  /** Sign each slot's element into its container, in order; resolves to the signed XML. */
+  signAnswer(doc: Document, slots: readonly SignatureSlot[]): Promise<string>;
   /** Sign a fault written with its signature slot. */
-  signFault(xml: string): string;
+  signFault(xml: string): Promise<string>;
 }
 
 /** A message as the queue hands it out. */

@@ -15,8 +15,8 @@ import { contractVersion, EXCHANGE_1_1 } from '../soap/namespaces.js';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { childElements, childText, parseDom, type Element } from '../xml/dom.js';
 import type { AnswerSigner, Delivery, MessageQueue, Router, TakenMessage } from '../core/ports.js';
-import { writeHostedResponse } from './queued-answers.js';
-import { readSenderRequest } from './request.js';
+import { writeHostedResponse } from '../smev/queued-answers.js';
+import { readSenderRequest } from '../smev/request.js';
 
 export interface HostedWorkerOptions {
   readonly concurrency: number;
@@ -166,7 +166,7 @@ export class HostedWorker {
       },
       contract,
     );
-    const signed = parseDom(this.signer.signAnswer(doc, slots));
+    const signed = parseDom(await this.signer.signAnswer(doc, slots));
     const response = childElements(signed.documentElement as Element)[0] as Element;
     const body = new XMLSerializer().serializeToString(response);
     await this.queue.enqueueAnswer(

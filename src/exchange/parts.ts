@@ -2,6 +2,7 @@
  * What the pipeline is made of and what it gives back, named apart from the pipeline itself so that its
  * operations and the message log's recorder can name them without importing the pipeline that runs them.
  */
+import type { ExchangeNotes } from './recorder.js';
 import type { XmlLimits } from '../xml/guard.js';
 import type { SchemaSet } from '../xml/schemas.js';
 import type { Document } from '../xml/dom.js';
@@ -67,4 +68,5 @@ export interface ExchangeResult {
   readonly body: string;
   readonly operation: string;
   readonly faultCode: string | undefined;
+  readonly notes: ExchangeNotes;
 }

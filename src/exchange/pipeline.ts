@@ -1,23 +1,41 @@
 /**
- * A request's way through the gateway (DESIGN section 2), one named step after another. Any step may throw a
- * GatewayFault; the fault becomes the answer (signed when the gateway can attribute it) and is logged like any
- * other exchange. An unexpected error is our fault: it is logged with its stack and answered as SMEVFailure.
+ * A request's way through the gateway (DESIGN section 2), one named step after another, every operation's steps
+ * on this one page. Each step hands its typed result to the next; what the logs need is noted in the exchange's
+ * recorder. Any step may throw a GatewayFault; the fault becomes the answer (signed when the gateway can
+ * attribute it) and is logged like any other exchange. An unexpected error is our fault: it is logged with its
+ * stack and answered as SMEVFailure.
  */
-import { requireAttachmentSize } from './attachments.js';
+import { v1 as uuidv1 } from 'uuid';
 import { GatewayFault, isGatewayFault } from '../core/faults.js';
+import type { SignedPart } from '../core/model.js';
+import { QUEUE_PROVIDER } from '../core/ports.js';
 import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
+import type { ExchangeNamespaces } from '../soap/namespaces.js';
+import { writeCallAnswer } from '../smev/call-answer.js';
+import {
+  writeAckAnswer,
+  writeMetadataAnswer,
+  writeQueueStatisticsAnswer,
+  writeStatusAnswer,
+  writeTakeAnswer,
+} from '../smev/queued-answers.js';
+import {
+  readAckRequest,
+  readSenderResponse,
+  readStatusRequest,
+  readTakeRequest,
+  signatureDigest,
+} from '../smev/queued-request.js';
+import { readSenderRequest } from '../smev/request.js';
 import { serializeXml } from '../xml/dom.js';
 import type { SchemaSet } from '../xml/schemas.js';
-import type { ExchangeNamespaces } from '../soap/namespaces.js';
-import { logRecordOf } from './log-record.js';
-import { need, type Exchange } from './context.js';
-import { OPERATION_TABLE } from './operation-table.js';
+import type { Exchange } from './context.js';
 import type { Answer, ExchangeResult, PipelineParts } from './parts.js';
+import { checkFiles, grantFiles, queueAnswer, queueOf, queueRequest, requestAnswered } from './queued.js';
+import { ExchangeRecorder, type StepName } from './recorder.js';
 import { parse } from './steps/parse.js';
-import { refuseReservedIds } from './reserved-ids.js';
 import { receive } from './steps/receive.js';
-import { validate } from './steps/validate.js';
-import { verify } from './steps/verify.js';
+import { requireKnown, requireNoAttachments, validate } from './steps/validate.js';
 
 export type { Answer, ExchangeLog, ExchangeResult, PipelineParts } from './parts.js';
 
@@ -25,12 +43,188 @@ export class Pipeline {
   constructor(private readonly parts: PipelineParts) {}
 
   async run(exchange: Exchange): Promise<ExchangeResult> {
-    const result = await this.process(exchange);
-    // Step 9, log: the exchange is recorded before its answer leaves.
+    const record = new ExchangeRecorder(exchange);
+    let result: ExchangeResult;
+    try {
+      const answer = await this.process(exchange, record);
+      record.step('sign');
+      result = this.result(record, 200, await this.sign(answer));
+    } catch (error) {
+      result = await this.answerFault(exchange, record, error);
+    }
+    return this.log(exchange, record, result);
+  }
+
+  /** Steps 1–8: every operation's steps, from the bytes received to the answer written. */
+  private async process(exchange: Exchange, record: ExchangeRecorder): Promise<Answer> {
+    const { parts } = this;
+    const { contract, receivedAt: now, incoming } = exchange;
+    const step = <T>(name: StepName, work: () => T): T => {
+      record.step(name);
+      return work();
+    };
+    const head = step('receive', () =>
+      receive(incoming, parts.limits.maxBodyBytes, (version) => (record.version = version)),
+    );
+    record.mtom = head.mtom !== undefined;
+    const message = step('parse', () => parse(incoming, head, parts.limits, contract, record));
+    const { operation, operationElement: element } = message.envelope;
+    record.operation = operation.name;
+    const schemas = this.schemasFor(contract);
+    step('validate', () => validate(message, schemas, contract, parts.limits.maxAttachmentBytes));
+    // After its own block is read: the caller's signature over that block, then the caller's rate quota.
+    const verify = async (signed: SignedPart) => {
+      const sender = await step('verify', () =>
+        parts.verifier.verifyRequest(message.doc, message.text, signed, now),
+      );
+      record.sender = sender;
+      await step('quota', () => parts.quota?.take(sender.mnemonic, now));
+      return sender;
+    };
+    const version = record.version;
+
+    switch (operation.name) {
+      case 'Call': {
+        const request = step('read', () => readSenderRequest(element, contract));
+        record.request = request;
+        requireKnown(request.messageType, parts.delivery);
+        const sender = await verify(request);
+        await step('deduplicate', () => parts.replay.accept(request.messageId, sender.mnemonic, now));
+        const route = await step('route', () => parts.router.route(sender, request.messageType));
+        record.counterpartIs(route.recipient);
+        requireNoAttachments(request.attachments, route.provider, request.fileRefs);
+        const deadline = AbortSignal.timeout(parts.limits.providerTimeoutMs);
+        const outcome = await step('deliver', () =>
+          parts.delivery.deliver({ route, request, sender, deadline }),
+        );
+        const answerMessageId = (record.answerMessageId = uuidv1());
+        return step('answer', () =>
+          writeCallAnswer({
+            version,
+            request,
+            sender,
+            recipient: route.recipient,
+            provider: route.provider,
+            outcome,
+            answerMessageId,
+            answeredAt: new Date(),
+            signatureSlots: parts.signer !== undefined,
+          }),
+        );
+      }
+      case 'SendRequest': {
+        const queue = queueOf(parts.queue);
+        const request = step('read', () => readSenderRequest(element, contract));
+        record.request = request;
+        const sender = await verify(request);
+        await step('deduplicate', () => parts.replay.acceptQueued(request.messageId, sender.mnemonic, now));
+        const route = await step('route', () => parts.router.route(sender, request.messageType));
+        record.counterpartIs(route.recipient);
+        if (route.provider !== QUEUE_PROVIDER) {
+          requireKnown(request.messageType, parts.delivery);
+          requireNoAttachments(request.attachments, route.provider, request.fileRefs);
+        }
+        await step('check files', () => checkFiles(parts.files, sender.mnemonic, request, now));
+        const meta = await step('queue', () => queueRequest(queue, request, sender, route, contract, now));
+        const status = { ...meta, status: 'requestIsQueued' };
+        return step('answer', () => writeMetadataAnswer(version, 'SendRequestResponse', status, contract));
+      }
+      case 'SendResponse': {
+        const queue = queueOf(parts.queue);
+        const response = step('read', () => readSenderResponse(element, contract));
+        record.about = response.messageId;
+        const sender = await verify(response);
+        const request = await step('route', () => requestAnswered(queue, response, sender, contract));
+        record.counterpartIs(request.sender);
+        await step('deduplicate', () => parts.replay.acceptQueued(response.messageId, sender.mnemonic, now));
+        await step('check files', () => checkFiles(parts.files, sender.mnemonic, response, now));
+        record.payloadNamespaces.push(response.payload?.namespaceURI ?? request.messageType.namespace);
+        const consumer = parts.router.system(request.sender) ?? {
+          mnemonic: request.sender,
+          humanReadableName: request.sender,
+        };
+        const meta = await step('queue', () =>
+          queueAnswer(queue, response, request, sender, consumer, contract, now),
+        );
+        const status = { ...meta, status: 'responseIsAcceptedBySmev' };
+        return step('answer', () => writeMetadataAnswer(version, 'SendResponseResponse', status, contract));
+      }
+      case 'GetRequest':
+      case 'GetResponse': {
+        const queue = queueOf(parts.queue);
+        const take = step('read', () => readTakeRequest(element, contract));
+        const sender = await verify(take);
+        // A signed take request is good once, and only near the gateway clock.
+        await step('deduplicate', () =>
+          parts.replay.acceptSigned(signatureDigest(take), sender.mnemonic, take.signedAt, now),
+        );
+        const name = operation.name;
+        const kind = name === 'GetRequest' ? 'request' : 'response';
+        const taken = await step('take', () =>
+          queue.take(sender.mnemonic, kind, take.messageType, now, contract.version),
+        );
+        if (taken) {
+          record.about = taken.messageId;
+          record.counterpartIs(taken.sender);
+          // No type known: the log keeps no body, as for any payload it is not told to keep.
+          record.payloadNamespaces.push(taken.messageType?.namespace ?? '');
+        }
+        // Stored files the message names: the recipient is told where to fetch each, with a credential of its own.
+        const files = await step('grant files', () => grantFiles(parts.files, taken, now));
+        return step('answer', () => writeTakeAnswer(version, name, taken, contract, files));
+      }
+      case 'GetStatus': {
+        const queue = queueOf(parts.queue);
+        const take = step('read', () => readStatusRequest(element, contract));
+        const sender = await verify(take);
+        await step('deduplicate', () =>
+          parts.replay.acceptSigned(signatureDigest(take), sender.mnemonic, take.signedAt, now),
+        );
+        const taken = await step('take', () => queue.take(sender.mnemonic, 'status', undefined, now));
+        record.about = taken?.requestId;
+        const notice = taken && {
+          originalMessageId: taken.requestId,
+          ...(JSON.parse(taken.body) as { category: string; details: string }),
+        };
+        return step('answer', () => writeStatusAnswer(version, notice, contract));
+      }
+      case 'GetIncomingQueueStatistics': {
+        const queue = queueOf(parts.queue);
+        // Signed like GetStatus: a Timestamp.
+        const take = step('read', () => readStatusRequest(element, contract));
+        const sender = await verify(take);
+        await step('deduplicate', () =>
+          parts.replay.acceptSigned(signatureDigest(take), sender.mnemonic, take.signedAt, now),
+        );
+        const queues = await step('take', () => queue.pending(sender.mnemonic, now, contract.version));
+        return step('answer', () => ({
+          doc: writeQueueStatisticsAnswer(version, queues, contract),
+          slots: [],
+        }));
+      }
+      case 'Ack': {
+        // Ack carries no timestamp of its own (SMEV 3's AckTargetMessage is a MessageID only), so a replayed Ack
+        // can only acknowledge again what its signer already acknowledged, which changes nothing.
+        const queue = queueOf(parts.queue);
+        const target = step('read', () => readAckRequest(element, contract));
+        record.about = target.targetMessageId;
+        const sender = await verify(target);
+        await step('acknowledge', () => queue.ack(sender.mnemonic, target.targetMessageId, now));
+        return step('answer', () => ({ doc: writeAckAnswer(version, contract), slots: [] }));
+      }
+    }
+  }
+
+  /** Step 9, log: the exchange is recorded before its answer leaves. */
+  private async log(
+    exchange: Exchange,
+    record: ExchangeRecorder,
+    result: ExchangeResult,
+  ): Promise<ExchangeResult> {
     const messageLog = this.parts.messageLog;
     if (!messageLog) return result;
     try {
-      await messageLog.record(logRecordOf(exchange, result, messageLog.bodies));
+      await messageLog.record(record.logRecord(result, messageLog.bodies));
       return result;
     } catch (error) {
       exchange.log.error('message log write failed', {
@@ -38,37 +232,12 @@ export class Pipeline {
         failClosed: messageLog.failClosed,
       });
       if (!messageLog.failClosed) return result;
-      return this.answerFault(
-        exchange,
-        new GatewayFault(
-          'MessageLogFailure',
-          'the exchange could not be recorded in the message log, so its answer is withheld',
-          { cause: error },
-        ),
+      const fault = new GatewayFault(
+        'MessageLogFailure',
+        'the exchange could not be recorded in the message log, so its answer is withheld',
+        { cause: error },
       );
-    }
-  }
-
-  private async process(exchange: Exchange): Promise<ExchangeResult> {
-    const { parts } = this;
-    try {
-      const { action } = receive(exchange, parts.limits.maxBodyBytes);
-      parse(exchange, parts.limits, action);
-      refuseReservedIds(need(exchange.doc, 'document'));
-      const entry = OPERATION_TABLE[need(exchange.envelope, 'envelope').operation.name];
-      validate(exchange, this.schemasFor(exchange.contract));
-      entry.read(exchange, parts);
-      requireAttachmentSize(
-        need(exchange.envelope, 'envelope').operationElement,
-        parts.limits.maxAttachmentBytes,
-        exchange.contract.basic,
-      );
-      await verify(exchange, parts.verifier);
-      await parts.quota?.take(need(exchange.sender, 'sender').mnemonic, exchange.receivedAt);
-      exchange.responseXml = this.sign(await entry.run(exchange, parts));
-      return this.result(exchange, 200, exchange.responseXml);
-    } catch (error) {
-      return this.answerFault(exchange, error);
+      return this.answerFault(exchange, record, fault);
     }
   }
 
@@ -80,22 +249,26 @@ export class Pipeline {
     return this.parts.schemasOf(contract);
   }
 
-  private sign({ doc, slots }: Answer): string {
+  private async sign({ doc, slots }: Answer): Promise<string> {
     const { signer } = this.parts;
     if (!signer || slots.length === 0) return serializeXml(doc);
     return signer.signAnswer(doc, slots);
   }
 
-  private answerFault(exchange: Exchange, error: unknown): ExchangeResult {
+  private async answerFault(
+    exchange: Exchange,
+    record: ExchangeRecorder,
+    error: unknown,
+  ): Promise<ExchangeResult> {
     const fault = isGatewayFault(error)
       ? error
       : new GatewayFault('SMEVFailure', 'internal error while processing the message', { cause: error });
-    exchange.fault = fault;
+    record.fault = fault;
     const logged = {
       fault: fault.qualifiedCode,
       reason: fault.message,
-      sender: exchange.sender?.mnemonic,
-      messageId: exchange.request?.messageId,
+      sender: record.sender?.mnemonic,
+      messageId: record.request?.messageId,
     };
     if (fault.kind.level === 'error') {
       exchange.log.error('exchange failed', { ...logged, stack: (error as Error).stack });
@@ -104,35 +277,28 @@ export class Pipeline {
     }
     // Faults are signed once the sender is verified: then the gateway can attribute the exchange, and an
     // unauthenticated flood cannot make the gateway spend a signature on each of its garbage requests.
-    const status = faultHttpStatus(fault, exchange.version);
-    const signer = exchange.sender ? this.parts.signer : undefined;
+    const status = faultHttpStatus(fault, record.version);
+    const signer = record.sender ? this.parts.signer : undefined;
+    const contract = exchange.contract;
     if (signer) {
       try {
-        return this.result(
-          exchange,
-          status,
-          signer.signFault(
-            writeFault(fault, exchange.version, { signatureSlot: true, contract: exchange.contract }),
-          ),
-        );
+        const slotted = writeFault(fault, record.version, { signatureSlot: true, contract });
+        return this.result(record, status, await signer.signFault(slotted));
       } catch (error) {
         exchange.log.error('fault signing failed; answering unsigned', { error: (error as Error).message });
       }
     }
-    return this.result(
-      exchange,
-      status,
-      writeFault(fault, exchange.version, { contract: exchange.contract }),
-    );
+    return this.result(record, status, writeFault(fault, record.version, { contract }));
   }
 
-  private result(exchange: Exchange, status: number, body: string): ExchangeResult {
+  private result(record: ExchangeRecorder, status: number, body: string): ExchangeResult {
     return {
       status,
-      contentType: `${exchange.version.mediaType}; charset=utf-8`,
+      contentType: `${record.version.mediaType}; charset=utf-8`,
       body,
-      operation: exchange.envelope?.operation.name ?? 'unknown',
-      faultCode: exchange.fault?.qualifiedCode,
+      operation: record.operation,
+      faultCode: record.fault?.qualifiedCode,
+      notes: record,
     };
   }
 }

@@ -4,11 +4,10 @@
  * certificates checked against the trust store at the time of the exchange.
  */
 import { readCallAnswer } from '../signature/call-answer.js';
-import { readSignedPart } from '../exchange/queued-request.js';
+import { readSignedPart } from '../smev/queued-request.js';
 import { contractOfTypesNs } from '../soap/namespaces.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';
-import { readSignature } from '../signature/signature-element.js';
-import { verifyDetached } from '../signature/xml-signature.js';
+import { checkSignature } from '../signature/xml-signature.js';
 import { childElements, parseDom, type Element } from '../xml/dom.js';
 import type { MessageRecord } from './record.js';
 
@@ -23,8 +22,7 @@ export function messageSignatureProblems(record: MessageRecord, trust: TrustStor
       const operation = body ? childElements(body)[0] : undefined;
       if (!operation) throw new Error('no operation element');
       const request = readSignedPart(operation);
-      const signature = readSignature(doc, request.callerSignature, request.signedBlock);
-      verifyDetached(signature, trust.check(signature.certificate, at).publicKey, request.signedBlock);
+      checkSignature(doc, request.callerSignature, request.signedBlock, trust, at);
     } catch (error) {
       problems.push(`the request's signature does not verify: ${(error as Error).message}`);
     }
@@ -54,8 +52,7 @@ function checkGatewayBlock(xml: string, trust: TrustStore, at: Date): void {
   const parent = container.parentNode as Element;
   const block = childElements(parent).find((e) => e.getAttribute('Id') === 'SIGNED_BY_SMEV');
   if (!block) throw new Error('the answer has an SMEVSignature but no block it covers');
-  const signature = readSignature(doc, container, block);
-  verifyDetached(signature, trust.check(signature.certificate, at).publicKey, block);
+  checkSignature(doc, container, block, trust, at);
 }
 
 /** SMEVSignature in the operation element, or one level down (RequestMessage, SmevAsyncProcessingMessage). */

@@ -93,8 +93,8 @@ function serveVersion(router: Router, parts: SoapEndpointParts, version: Exchang
       operation: result.operation,
       status: result.status,
       fault: result.faultCode,
-      sender: exchange.sender?.mnemonic,
-      messageId: exchange.request?.messageId,
+      sender: result.notes.sender?.mnemonic,
+      messageId: result.notes.request?.messageId,
       ms: Math.round(seconds * 1e4) / 10,
     });
     // An oversize body is drained up to a bound so the client reads the fault; the connection closes after it.
@@ -104,8 +104,8 @@ function serveVersion(router: Router, parts: SoapEndpointParts, version: Exchang
     }
     // An MTOM request is answered in MTOM when its answer carries attachments, plain otherwise.
     const mtom =
-      exchange.mtom && result.status === 200
-        ? encodeMtom(result.body, exchange.version.mediaType)
+      result.notes.mtom && result.status === 200
+        ? encodeMtom(result.body, result.notes.version.mediaType)
         : undefined;
     if (mtom) return void res.status(200).type(mtom.contentType).send(mtom.body);
     res.status(result.status).type(result.contentType).send(result.body);

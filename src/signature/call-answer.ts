@@ -6,8 +6,7 @@ import { XMLSerializer } from '@xmldom/xmldom';
 import { faultCodeOf } from '../soap/fault-code.js';
 import { NS } from '../soap/namespaces.js';
 import type { TrustStore } from './pki/trust-store.js';
-import { readSignature } from './signature-element.js';
-import { verifyDetached } from './xml-signature.js';
+import { checkSignature } from './xml-signature.js';
 import { childElements, childText, firstChildElement, parseDom, type Element } from '../xml/dom.js';
 
 export type CallAnswer =
@@ -33,12 +32,8 @@ export function readCallAnswer(xml: string, trust: TrustStore, at = new Date()):
   const body = childElements(doc.documentElement as Element).find((e) => e.localName === 'Body');
   const content = body ? childElements(body)[0] : undefined;
   if (!content) throw new Error('the answer has no body content');
-  const check = (container: Element | undefined, block: Element) => {
-    const signature = readSignature(doc, container, block);
-    const certificate = trust.check(signature.certificate, at);
-    verifyDetached(signature, certificate.publicKey, block);
-    return certificate.thumbprint;
-  };
+  const check = (container: Element | undefined, block: Element) =>
+    checkSignature(doc, container, block, trust, at).thumbprint;
   if (content.localName === 'Fault') return readFault(content, check);
 
   const response = firstChildElement(content, NS.types, 'Response');

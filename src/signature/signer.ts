@@ -10,12 +10,12 @@ import type { SigningKey } from './signing-key.js';
 export class GatewaySigner implements AnswerSigner {
   constructor(private readonly key: SigningKey) {}
 
-  signAnswer(doc: Document, slots: readonly SignatureSlot[]): string {
+  async signAnswer(doc: Document, slots: readonly SignatureSlot[]): Promise<string> {
     return signTree(doc, slots, this.key);
   }
 
   /** A fault written with its slot: the SOAP Body (`wsu:Id`) is signed into the Header's SMEVSignature. */
-  signFault(xml: string): string {
+  async signFault(xml: string): Promise<string> {
     const doc = parseDom(xml);
     const envelope = doc.documentElement as Element;
     const [header, body] = childElements(envelope);

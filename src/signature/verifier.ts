@@ -11,9 +11,8 @@ import type { SignedPart } from '../core/model.js';
 import { GatewayFault } from '../core/faults.js';
 import type { Document } from '../xml/dom.js';
 import type { TrustStore } from './pki/trust-store.js';
-import { readSignature } from './signature-element.js';
 import type { SystemDirectory } from './systems.js';
-import { verifyDetached } from './xml-signature.js';
+import { checkSignature } from './xml-signature.js';
 
 export class XmlSignatureVerifier implements SignatureVerifier {
   constructor(
@@ -22,11 +21,9 @@ export class XmlSignatureVerifier implements SignatureVerifier {
   ) {}
 
   async verifyRequest(doc: Document, _text: string, request: SignedPart, at: Date): Promise<VerifiedSender> {
-    const signature = readSignature(doc, request.callerSignature, request.signedBlock, {
+    const certificate = checkSignature(doc, request.callerSignature, request.signedBlock, this.trust, at, {
       sole: true,
     });
-    const certificate = this.trust.check(signature.certificate, at);
-    verifyDetached(signature, certificate.publicKey, request.signedBlock);
     const system = await this.systems.systemForCertificate(certificate.thumbprint);
     if (!system) {
       throw new GatewayFault(

@@ -4,7 +4,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { GatewayFault } from '../core/faults.js';
-import { childElements, parseDom, type Element } from '../xml/dom.js';
+import { childElements, parseDom, type Document, type Element } from '../xml/dom.js';
 import { contractOfTypesNs } from '../soap/namespaces.js';
 import {
   DIGEST_ALGORITHMS,
@@ -14,7 +14,8 @@ import {
   tableEntry,
 } from './algorithms.js';
 import { keyFamily, type PublicKey } from './keys.js';
-import type { SignatureElement } from './signature-element.js';
+import type { CheckedCertificate, TrustStore } from './pki/trust-store.js';
+import { readSignature, type ReadOptions, type SignatureElement } from './signature-element.js';
 import type { SigningKey } from './signing-key.js';
 import { signTree } from './tree-signer.js';
 import type { SmevEscaping } from './smev-transform.js';
@@ -129,4 +130,23 @@ export function signDetached(
     throw new Error(`the document must hold exactly one element with Id ${id} and one ${container}`);
   }
   return signTree(doc, [{ target, container: slot }], key, transforms);
+}
+
+/**
+ * The whole check of one detached signature, as every reader of signed XML makes it: the signature's shape first
+ * (readSignature: no wrapping), then its certificate against the trust store at the message's moment, then the
+ * cryptography with that certificate's key. Returns the checked certificate.
+ */
+export function checkSignature(
+  doc: Document,
+  container: Element | undefined,
+  signedBlock: Element,
+  trust: TrustStore,
+  at: Date,
+  options: ReadOptions = {},
+): CheckedCertificate {
+  const signature = readSignature(doc, container, signedBlock, options);
+  const certificate = trust.check(signature.certificate, at);
+  verifyDetached(signature, certificate.publicKey, signedBlock);
+  return certificate;
 }

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { loadConfig } from '../../src/config/config.js';
-import { readSenderRequest } from '../../src/exchange/request.js';
+import { readSenderRequest } from '../../src/smev/request.js';
 import { readEnvelope } from '../../src/soap/envelope.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
 import { parseDom, type Document } from '../../src/xml/dom.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config/config.js';
 import { newExchange } from '../../src/exchange/context.js';
-import { logRecordOf } from '../../src/exchange/log-record.js';
+import { ExchangeRecorder } from '../../src/exchange/recorder.js';
 import { startGateway, type RunningGateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { exportArchive, verifyArchiveFile } from '../../src/messagelog/archive.js';
@@ -304,11 +304,17 @@ describe('message log: bodies kept by the payload namespace of every message sto
       { body: Buffer.from('<a/>'), contentType: 'text/xml', soapAction: '', tooLarge: false },
       log,
     );
-    e.text = '<a/>';
-    if (namespaces) e.payloadNamespaces = namespaces;
-    if (verified)
-      e.sender = { mnemonic: 'DEMO_CONSUMER', certificateThumbprint: 'x' } as NonNullable<typeof e.sender>;
-    return e;
+    const record = new ExchangeRecorder(e);
+    record.text = '<a/>';
+    if (namespaces) record.payloadNamespaces = namespaces;
+    if (verified) {
+      record.sender = {
+        mnemonic: 'DEMO_CONSUMER',
+        humanReadableName: 'DEMO_CONSUMER',
+        certificateThumbprint: 'x',
+      };
+    }
+    return record;
   };
   const result = {
     status: 200,
@@ -319,22 +325,22 @@ describe('message log: bodies kept by the payload namespace of every message sto
   };
 
   it('an answer handed out in a namespace not configured is left out (GetResponse of a card)', () => {
-    expect(logRecordOf(exchange([CARDS_NS], true), result, policy)).to.include({
+    expect(exchange([CARDS_NS], true).logRecord(result, policy)).to.include({
       request_xml: null,
       answer_xml: null,
     });
   });
   it('a configured namespace is kept when the sender was verified, and only then', () => {
-    expect(logRecordOf(exchange([PING_NS], true), result, policy)).to.include({ answer_xml: '<answer/>' });
-    expect(logRecordOf(exchange([PING_NS], false), result, policy)).to.include({ answer_xml: null });
+    expect(exchange([PING_NS], true).logRecord(result, policy)).to.include({ answer_xml: '<answer/>' });
+    expect(exchange([PING_NS], false).logRecord(result, policy)).to.include({ answer_xml: null });
   });
   it('no payload at all (an empty queue, garbage) is left out: omission is the default', () => {
-    expect(logRecordOf(exchange(undefined, true), result, policy)).to.include({ answer_xml: null });
-    expect(logRecordOf(exchange([PING_NS, ''], true), result, policy)).to.include({ answer_xml: null });
+    expect(exchange(undefined, true).logRecord(result, policy)).to.include({ answer_xml: null });
+    expect(exchange([PING_NS, ''], true).logRecord(result, policy)).to.include({ answer_xml: null });
   });
   it('below the disk-space floor nothing is kept, digests and size only', () => {
     const low = new BodyPolicy([PING_NS], () => true);
-    const record = logRecordOf(exchange([PING_NS], true), result, low);
+    const record = exchange([PING_NS], true).logRecord(result, low);
     expect(record).to.include({ request_xml: null, answer_xml: null, request_bytes: 4 });
   });
 });

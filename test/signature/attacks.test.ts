@@ -12,8 +12,8 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import winston from 'winston';
 import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
-import type { SenderRequest } from '../../src/exchange/request.js';
-import { readSenderRequest } from '../../src/exchange/request.js';
+import type { SenderRequest } from '../../src/smev/request.js';
+import { readSenderRequest } from '../../src/smev/request.js';
 import { RSA_SHA256 } from '../../src/signature/algorithms.js';
 import {
   addYears,

@@ -3,7 +3,7 @@
  * occurs more than once in the document: a verifier resolving `#Id` could otherwise check another element.
  */
 import { expect } from 'chai';
-import { writeTakeAnswer } from '../../src/exchange/queued-answers.js';
+import { writeTakeAnswer } from '../../src/smev/queued-answers.js';
 import { readSignature } from '../../src/signature/signature-element.js';
 import { GatewaySigner } from '../../src/signature/signer.js';
 import { certificatePublicKey } from '../../src/signature/keys.js';
@@ -22,14 +22,14 @@ const queued = (inner: string) =>
 describe('the signer signs the elements it is handed', () => {
   const signer = new GatewaySigner(sampleKey('SOCPROTECT_47'));
 
-  it('a handed-out message: the gateway block is the queued element itself, and its signature verifies', () => {
+  it('a handed-out message: the gateway block is the queued element itself, and its signature verifies', async () => {
     const { doc, slots } = writeTakeAnswer(SOAP11, 'GetRequest', {
       body: queued(''),
       attachments: undefined,
     });
     expect(slots).to.have.length(1);
     expect(slots[0]?.target.localName).to.equal('Request');
-    const signed = parseDom(signer.signAnswer(doc, slots));
+    const signed = parseDom(await signer.signAnswer(doc, slots));
     const holder = signed.getElementsByTagNameNS(NS.types, 'RequestMessage').item(0) as Element;
     const [block, container] = childElements(holder) as [Element, Element];
     const signature = readSignature(signed, container, block);
@@ -40,17 +40,26 @@ describe('the signer signs the elements it is handed', () => {
     );
   });
 
-  it('refuses to sign when its Id occurs twice in the document (content carrying the gateway Id)', () => {
+  const refusal = async (signing: Promise<string>) => {
+    try {
+      await signing;
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'signed';
+  };
+
+  it('refuses to sign when its Id occurs twice in the document (content carrying the gateway Id)', async () => {
     const planted = queued(`<ns2:Decoy xmlns:ns2="${NS.types}" Id="SIGNED_BY_SMEV">forged</ns2:Decoy>`);
     const { doc, slots } = writeTakeAnswer(SOAP11, 'GetRequest', { body: planted, attachments: undefined });
-    expect(() => signer.signAnswer(doc, slots)).to.throw(/SIGNED_BY_SMEV occurs 2 times/);
+    expect(await refusal(signer.signAnswer(doc, slots))).to.match(/SIGNED_BY_SMEV occurs 2 times/);
   });
 
-  it('the same for ID and id attributes with that value', () => {
+  it('the same for ID and id attributes with that value', async () => {
     for (const name of ['ID', 'id']) {
       const planted = queued(`<x:Decoy xmlns:x="urn:x" ${name}="SIGNED_BY_SMEV">forged</x:Decoy>`);
       const { doc, slots } = writeTakeAnswer(SOAP11, 'GetRequest', { body: planted, attachments: undefined });
-      expect(() => signer.signAnswer(doc, slots), name).to.throw(/occurs 2 times/);
+      expect(await refusal(signer.signAnswer(doc, slots)), name).to.match(/occurs 2 times/);
     }
   });
 });

@@ -1,39 +1,60 @@
-/** Step 2, parse: UTF-8, the hardened gate, then the tree the rest of the pipeline reads, then the envelope. */
-import { readEnvelope } from '../../soap/envelope.js';
+/**
+ * Step 2, parse: UTF-8, the hardened gate, then the one tree the rest of the pipeline reads, then the envelope.
+ * Ids the gateway gives its own blocks are refused in the request, so none of its content can pose as them.
+ */
+import { readEnvelope, type SoapEnvelope } from '../../soap/envelope.js';
 import { GatewayFault } from '../../core/faults.js';
+import type { ExchangeNamespaces } from '../../soap/namespaces.js';
 import { SOAP11 } from '../../soap/version.js';
 import { decodeXop } from '../../soap/mtom.js';
-import { parseDom, serializeXml } from '../../xml/dom.js';
+import { refuseReservedIds } from '../../smev/reserved-ids.js';
+import { parseDom, serializeXml, type Document } from '../../xml/dom.js';
 import { guardXml, type XmlLimits } from '../../xml/guard.js';
-import type { Exchange } from '../context.js';
+import type { IncomingMessage } from '../context.js';
+import type { ExchangeRecorder } from '../recorder.js';
+import type { RequestHead } from './receive.js';
+
+/** The request as the later steps read it: its text (what was signed and is logged), its tree, its envelope. */
+export interface ParsedMessage {
+  readonly text: string;
+  readonly doc: Document;
+  readonly envelope: SoapEnvelope;
+}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-export function parse(exchange: Exchange, limits: XmlLimits, action: string | undefined): void {
+export function parse(
+  incoming: IncomingMessage,
+  head: RequestHead,
+  limits: XmlLimits,
+  contract: ExchangeNamespaces,
+  record: ExchangeRecorder,
+): ParsedMessage {
   let text: string;
   try {
-    text = utf8.decode(exchange.mtom?.root ?? exchange.incoming.body);
+    text = utf8.decode(head.mtom?.root ?? incoming.body);
   } catch {
     throw new GatewayFault('MalformedXml', 'the body is not valid UTF-8');
   }
-  // Kept before the gate, so the message log holds even a refused request exactly as received.
-  exchange.text = text;
+  // Noted before the gate, so the message log holds even a refused request exactly as received.
+  record.text = text;
   guardXml(text, limits);
-  exchange.doc = parseDom(text);
-  if (exchange.mtom) {
+  const doc = parseDom(text);
+  if (head.mtom) {
     // The XOP-decoded infoset is the message: validated, verified and logged as such.
-    decodeXop(exchange.doc, exchange.mtom.parts);
-    exchange.text = serializeXml(exchange.doc);
+    decodeXop(doc, head.mtom.parts);
+    text = serializeXml(doc);
+    record.text = text;
   }
   // A SOAP 1.2 node answers a SOAP 1.1 envelope with a SOAP 1.1 VersionMismatch fault (SOAP 1.2 part 1,
   // appendix A), so the client can read it.
-  if (exchange.version !== SOAP11 && exchange.doc.documentElement?.namespaceURI === SOAP11.envelopeNs) {
-    const declared = exchange.version.mediaType;
-    exchange.version = SOAP11;
+  if (head.version !== SOAP11 && doc.documentElement?.namespaceURI === SOAP11.envelopeNs) {
+    record.version = SOAP11;
     throw new GatewayFault(
       'VersionMismatch',
-      `a SOAP 1.1 envelope came as ${declared}; send it as text/xml, or send a SOAP 1.2 envelope`,
+      `a SOAP 1.1 envelope came as ${head.version.mediaType}; send it as text/xml, or send a SOAP 1.2 envelope`,
     );
   }
-  exchange.envelope = readEnvelope(exchange.doc, exchange.version, action, exchange.contract);
+  refuseReservedIds(doc);
+  return { text, doc, envelope: readEnvelope(doc, head.version, head.action, contract) };
 }

@@ -1,18 +1,33 @@
 /** Step 1, receive: the body fits the size limit, its content coding was undone, and its media type names a SOAP version. */
 import { GatewayFault } from '../../core/faults.js';
-import { splitMtom } from '../../soap/mtom.js';
-import { readRequestHead } from '../../soap/version.js';
-import type { Exchange } from '../context.js';
+import { splitMtom, type MtomParts } from '../../soap/mtom.js';
+import { readRequestHead, type SoapVersion } from '../../soap/version.js';
+import type { IncomingMessage } from '../context.js';
 
-export function receive(exchange: Exchange, maxBodyBytes: number): { action: string | undefined } {
-  const head = readRequestHead(exchange.incoming.contentType, exchange.incoming.soapAction);
-  exchange.version = head.version;
-  if (exchange.incoming.tooLarge) {
+export interface RequestHead {
+  readonly version: SoapVersion;
+  readonly action: string | undefined;
+  /** An MTOM request's root part and the parts its xop:Include elements name. */
+  readonly mtom: MtomParts | undefined;
+}
+
+/** `onVersion` learns the SOAP version as soon as the media type names it, so even a refusal is written in it. */
+export function receive(
+  incoming: IncomingMessage,
+  maxBodyBytes: number,
+  onVersion: (version: SoapVersion) => void,
+): RequestHead {
+  const head = readRequestHead(incoming.contentType, incoming.soapAction);
+  onVersion(head.version);
+  if (incoming.tooLarge) {
     throw new GatewayFault('MessageTooLarge', `the message body exceeds ${maxBodyBytes} bytes`);
   }
-  const coding = exchange.incoming.codingProblem;
+  const coding = incoming.codingProblem;
   if (coding)
     throw new GatewayFault(coding.unsupported ? 'UnsupportedMediaType' : 'MalformedXml', coding.message);
-  if (head.mtom) exchange.mtom = splitMtom(exchange.incoming.body, head.mtom);
-  return { action: head.action };
+  return {
+    version: head.version,
+    action: head.action,
+    mtom: head.mtom ? splitMtom(incoming.body, head.mtom) : undefined,
+  };
 }

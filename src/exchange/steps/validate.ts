@@ -1,25 +1,32 @@
 /**
  * Step 3, validate: envelope, exchange message and business payload against the compiled schema set in one
- * pass. Then each operation reads its signed block (the operation table), and a payload for a hosted provider
- * must be a message type some service understands.
+ * pass, and the inline attachments within their size limit. What an operation's block must satisfy beyond its
+ * schema is checked here too, as the operation reaches it: a payload for a hosted service must be a message type
+ * some service understands, and hosted services take no files.
  */
 import { GatewayFault } from '../../core/faults.js';
 import type { SchemaSet } from '../../xml/schemas.js';
-import type { MessageType } from '../../providers/contract.js';
-import { need, type Exchange } from '../context.js';
+import type { FileRef, MessageType } from '../../core/model.js';
 import type { Delivery } from '../../core/ports.js';
+import type { ExchangeNamespaces } from '../../soap/namespaces.js';
+import { requireAttachmentSize } from '../../smev/attachments.js';
+import type { ParsedMessage } from './parse.js';
 
-export function validate(exchange: Exchange, schemas: SchemaSet): void {
-  const problems = schemas.validate(need(exchange.text, 'message text'));
+export function validate(
+  message: ParsedMessage,
+  schemas: SchemaSet,
+  contract: ExchangeNamespaces,
+  maxAttachmentBytes: number | undefined,
+): void {
+  const problems = schemas.validate(message.text);
   if (problems.length) {
     throw new GatewayFault(
       'InvalidContent',
       `the message does not conform to its schema: ${problems[0]?.message}`,
-      {
-        errors: problems,
-      },
+      { errors: problems },
     );
   }
+  requireAttachmentSize(message.envelope.operationElement, maxAttachmentBytes, contract.basic);
 }
 
 export function requireKnown(messageType: MessageType, delivery: Delivery): void {
@@ -34,6 +41,23 @@ export function requireKnown(messageType: MessageType, delivery: Delivery): void
           ['RootElementNamespaceURI', namespace],
         ],
       },
+    );
+  }
+}
+
+/**
+ * Hosted providers take typed requests without files: a message with attachments for one is refused, never
+ * stripped, so nothing the sender signed for is silently dropped.
+ */
+export function requireNoAttachments(
+  attachments: string | undefined,
+  provider: string,
+  fileRefs: readonly FileRef[] = [],
+): void {
+  if (attachments !== undefined || fileRefs.length > 0) {
+    throw new GatewayFault(
+      'AttachmentsNotAccepted',
+      `the provider ${provider.split(':')[0]}: of this message type takes no attachments; send files to systems that take their own requests`,
     );
   }
 }

@@ -14,9 +14,8 @@ import { SIGNATURE_ALGORITHMS, tableEntry } from '../../signature/algorithms.js'
 import { certificatePublicKey, type PublicKey } from '../../signature/keys.js';
 import type { TrustStore } from '../../signature/pki/trust-store.js';
 import { certificateDer } from '../../signature/pki/thumbprint.js';
-import { readSignature } from '../../signature/signature-element.js';
 import type { SigningKey } from '../../signature/signing-key.js';
-import { verifyDetached } from '../../signature/xml-signature.js';
+import { checkSignature } from '../../signature/xml-signature.js';
 import { contractOfTypesNs } from '../../soap/namespaces.js';
 import { childElements, childText, parseDom } from '../../xml/dom.js';
 import { DOCUMENTS_NS } from './codec.js';
@@ -149,9 +148,7 @@ export function checkSignedDocument(xml: string, trust: TrustStore, at: Date): C
       'd:Document must carry a Type of 1 to 64 letters and digits',
     );
   try {
-    const signature = readSignature(doc, container, document, { sole: true });
-    const certificate = trust.check(signature.certificate, at);
-    verifyDetached(signature, certificate.publicKey, document);
+    const certificate = checkSignature(doc, container, document, trust, at, { sole: true });
     return { type, thumbprint: certificate.thumbprint };
   } catch (error) {
     throw new DocumentProblem('ISSUER_SIGNATURE_INVALID', (error as Error).message);

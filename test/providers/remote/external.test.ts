@@ -11,7 +11,7 @@ import {
   ProviderModuleError,
 } from '../../../src/providers/external.js';
 import { ProviderDelivery } from '../../../src/providers/delivery.js';
-import type { SenderRequest } from '../../../src/exchange/request.js';
+import type { SenderRequest } from '../../../src/smev/request.js';
 import type { Store } from '../../../src/store/store.js';
 import { SchemaSet } from '../../../src/xml/schemas.js';
 import { WEATHER_NS } from './support.js';

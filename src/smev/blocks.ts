@@ -7,8 +7,11 @@ import { EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import { parseDom } from '../xml/dom.js';
 import type { SystemRef } from '../core/ports.js';
 
+/** The Ids of the signed blocks: the gateway's and a hosted provider's in answers, a caller's in its requests. */
 export const PROVIDER_BLOCK_ID = 'SIGNED_BY_PROVIDER';
 export const SMEV_BLOCK_ID = 'SIGNED_BY_SMEV';
+export const CALLER_BLOCK_ID = 'SIGNED_BY_CALLER';
+export const CONSUMER_BLOCK_ID = 'SIGNED_BY_CONSUMER';
 
 export interface Metadata {
   readonly messageId: string;

@@ -79,23 +79,6 @@ export function readFileRefs(signedBlock: Element, basic: string = NS.basic): Fi
 }
 
 /**
- * Hosted providers take typed requests without files: a message with attachments for one is refused, never
- * stripped, so nothing the sender signed for is silently dropped.
- */
-export function requireNoAttachments(
-  attachments: string | undefined,
-  provider: string,
-  fileRefs: readonly FileRef[] = [],
-): void {
-  if (attachments !== undefined || fileRefs.length > 0) {
-    throw new GatewayFault(
-      'AttachmentsNotAccepted',
-      `the provider ${provider.split(':')[0]}: of this message type takes no attachments; send files to systems that take their own requests`,
-    );
-  }
-}
-
-/**
  * The decoded size of the files in `AttachmentContentList`, against the limit (`limits.maxAttachmentBytes`):
  * past it the message is refused with SMEV's AttachmentSizeLimitExceeded, naming both sizes.
  */

@@ -5,7 +5,7 @@
  * shapes; these pick the parts out of the very nodes that the verify step checks.
  */
 import { createHash } from 'node:crypto';
-import type { MessageType } from '../providers/contract.js';
+import type { MessageType } from '../core/model.js';
 import { GatewayFault } from '../core/faults.js';
 import { contractOfTypesNs, EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';

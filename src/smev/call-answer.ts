@@ -4,33 +4,35 @@
  * `MessageMetadata`; `SMEVSignature` beside it covers the whole `Response`.
  */
 import { DOMImplementation, type Document, type Element } from '@xmldom/xmldom';
+import type { ProviderOutcome, SenderRequest } from '../core/model.js';
+import type { SignatureSlot, SystemRef } from '../core/ports.js';
 import { NS } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
 import { adder, SMEV_BLOCK_ID, writeMetadata, writeResponseData } from './blocks.js';
-import { need, type Exchange } from './context.js';
-import type { SignatureSlot } from '../core/ports.js';
 
 export { PROVIDER_BLOCK_ID, SMEV_BLOCK_ID } from './blocks.js';
 
-export interface AnswerOptions {
+export interface CallAnswerParts {
+  readonly version: SoapVersion;
+  readonly request: Pick<SenderRequest, 'messageId' | 'referenceMessageId' | 'transactionCode'>;
+  readonly sender: SystemRef;
+  /** The route's recipient and provider: the answer's sender and destination. */
+  readonly recipient: SystemRef;
+  readonly provider: string;
+  readonly outcome: ProviderOutcome<string>;
+  readonly answerMessageId: string;
+  readonly answeredAt: Date;
   /** Emit the empty signature elements the signer fills in. */
   readonly signatureSlots: boolean;
 }
 
 /**
- * The answer is built as a tree (xmldom) because the signer signs that very tree and serialises it once.
+ * The answer is built as a tree (xmldom) because the signer signs that very tree and serialises it once; the
+ * slots are the elements written here, never looked up by Id.
  */
-export function writeCallAnswer(
-  exchange: Exchange,
-  options: AnswerOptions,
-): { doc: Document; slots: SignatureSlot[] } {
-  const request = need(exchange.request, 'request');
-  const sender = need(exchange.sender, 'sender');
-  const route = need(exchange.route, 'route');
-  const outcome = need(exchange.outcome, 'outcome');
-  const answeredAt = exchange.answeredAt ?? new Date();
-  const answerId = need(exchange.answerMessageId, 'answer message id');
-  const { doc, body } = soapEnvelope(exchange.version);
+export function writeCallAnswer(parts: CallAnswerParts): { doc: Document; slots: SignatureSlot[] } {
+  const { request, outcome, answeredAt, answerMessageId: answerId } = parts;
+  const { doc, body } = soapEnvelope(parts.version);
   const add = adder(doc);
   const call = add(body, NS.sync, 'sync:CallResponse');
   call.setAttribute('xmlns:ns2', NS.types);
@@ -41,19 +43,19 @@ export function writeCallAnswer(
   if (request.transactionCode)
     add(response, NS.types, 'ns2:OriginalTransactionCode', request.transactionCode);
   add(response, NS.types, 'ns2:ReferenceMessageID', request.referenceMessageId);
-  const data = writeResponseData(add, response, answerId, sender.mnemonic, outcome);
+  const data = writeResponseData(add, response, answerId, parts.sender.mnemonic, outcome);
   const metadata = {
     messageId: answerId,
     type: 'RESPONSE' as const,
-    sender: route.recipient,
-    recipient: sender,
+    sender: parts.recipient,
+    recipient: parts.sender,
     sentAt: answeredAt,
-    destination: route.provider,
+    destination: parts.provider,
     deliveredAt: answeredAt,
   };
   writeMetadata(add, response, metadata, 'METADATA');
 
-  if (!options.signatureSlots) return { doc, slots: [] };
+  if (!parts.signatureSlots) return { doc, slots: [] };
   // In order: the provider's block first, since the gateway's Response holds it and its signature.
   const slots = [
     { target: data, container: add(response, NS.types, 'ns2:SenderInformationSystemSignature') },
