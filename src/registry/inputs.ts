@@ -4,15 +4,10 @@
  */
 import { z } from 'zod';
 import { invalid, invalidFields, type FieldProblem } from './errors.js';
-import {
-  checkEmail,
-  checkKpp,
-  checkLegalEntityInn,
-  checkMnemonic,
-  checkOgrn,
-  checkRussianPhone,
-  type CheckResult,
-} from './checks.js';
+import type { CheckResult } from '../identifiers/check.js';
+import { checkKpp, checkLegalEntityInn } from '../identifiers/inn.js';
+import { checkOgrn } from '../identifiers/ogrn.js';
+import { checkEmail, checkMnemonic, checkRussianPhone } from './checks.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
