@@ -4,6 +4,7 @@
  * names, `queue` by default) or declines it with a reason. The operator may also apply on a participant's behalf.
  */
 import { randomUUID } from 'node:crypto';
+import { QUEUE_PROVIDER } from '../core/ports.js';
 import type { RouteApplicationStatus, RouteApplicationTable } from '../store/schema-regional.js';
 import { RegistryError, conflict, invalid, notFound } from './errors.js';
 import { ApprovalInput, ReasonInput, RouteApplicationInput, checkedMnemonic, parseInput } from './inputs.js';
@@ -46,7 +47,7 @@ export class RouteApplications {
         namespace: input.namespace,
         local_name: input.localName,
         recipient,
-        provider: 'queue',
+        provider: QUEUE_PROVIDER,
         status: 'applied',
         applied_by: actor.name,
         applied_at: now,
