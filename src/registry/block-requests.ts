@@ -12,7 +12,7 @@ import type { BlockRequestStatus, BlockRequestTable } from '../store/schema-regi
 import { RegistryError, conflict, invalid, notFound } from './errors.js';
 import { ReasonInput, parseInput } from './inputs.js';
 import { TRANSITIONS } from './lifecycle.js';
-import { participantRow, recordTransition } from './rows.js';
+import { moveParticipant, participantRow } from './rows.js';
 import { runChange, updateVersioned } from './transaction.js';
 import { requireRole, type Actor, type Db, type RegistryContext, type Trx } from './types.js';
 
@@ -97,28 +97,8 @@ export class BlockRequests {
         status: participant.status,
         systems: systems.map((s) => ({ mnemonic: s.mnemonic, status: s.status })),
       };
-      const changes = {
-        status: 'blocked' as const,
-        updated_at: now.getTime(),
-        version: participant.version + 1,
-      };
-      await updateVersioned(
-        trx,
-        'participants',
-        participant.id,
-        participant.version,
-        changes,
-        'the participant',
-      );
-      await recordTransition(
-        trx,
-        participant.id,
-        participant.status,
-        'blocked',
-        actor,
-        `block request ${id}: ${before.reason}`,
-        now,
-      );
+      const why = `block request ${id}: ${before.reason}`;
+      await moveParticipant(trx, participant, 'blocked', actor, why, now);
       for (const system of systems)
         if (system.status !== 'blocked') await this.setSystem(trx, system, 'blocked', now);
       const after: BlockRequestTable = {
@@ -171,28 +151,8 @@ export class BlockRequests {
       const participant = await participantRow(trx, before.participant_id);
       if (participant.status !== 'blocked')
         throw conflict(`the participant is ${participant.status}, not blocked; there is nothing to lift`);
-      const changes = {
-        status: previous.status,
-        updated_at: now.getTime(),
-        version: participant.version + 1,
-      };
-      await updateVersioned(
-        trx,
-        'participants',
-        participant.id,
-        participant.version,
-        changes,
-        'the participant',
-      );
-      await recordTransition(
-        trx,
-        participant.id,
-        'blocked',
-        previous.status,
-        actor,
-        `block request ${id} lifted: ${reason}`,
-        now,
-      );
+      const why = `block request ${id} lifted: ${reason}`;
+      await moveParticipant(trx, participant, previous.status, actor, why, now);
       const wanted = new Map(previous.systems.map((s) => [s.mnemonic, s.status]));
       const systems = await trx
         .selectFrom('information_systems')

@@ -17,7 +17,7 @@ import {
   operatorDeadline,
   type TransitionName,
 } from './lifecycle.js';
-import { participantRow, recordTransition } from './rows.js';
+import { moveParticipant, participantRow, recordTransition } from './rows.js';
 import { runChange, updateVersioned } from './transaction.js';
 import { requireRole, type Actor, type RegistryContext } from './types.js';
 
@@ -85,10 +85,8 @@ export class Participants {
       if (before.status !== 'declined') {
         throw conflict(`a participant with OGRN ${before.ogrn} is already registered or applying`);
       }
-      const { id: _fresh, ...changes } = { ...application, version: before.version + 1 };
-      await updateVersioned(trx, 'participants', participantId, before.version, changes, 'the participant');
-      await recordTransition(trx, participantId, 'declined', 'submitted', actor, 'applied again', now);
-      const after = { ...before, ...changes };
+      const { id: _fresh, ...changes } = application;
+      const after = await moveParticipant(trx, before, 'submitted', actor, 'applied again', now, changes);
       return { before, after, result: presentParticipant(after) };
     });
   }
@@ -144,16 +142,10 @@ export class Participants {
           `a ${before.kind} becomes active only after its interaction agreement with the operator is recorded`,
         );
       }
-      const changes: Partial<ParticipantTable> = {
-        status: rule.to,
-        updated_at: now.getTime(),
-        version: before.version + 1,
-      };
-      if (name === 'check') changes.operator_due = operatorDeadline(now).getTime();
-      if (name === 'register') changes.registry_code = `REG-${before.ogrn}`;
-      await updateVersioned(trx, 'participants', participantId, before.version, changes, 'the participant');
-      await recordTransition(trx, participantId, before.status, rule.to, actor, reason ?? null, now);
-      const after = { ...before, ...changes };
+      const other: Partial<ParticipantTable> = {};
+      if (name === 'check') other.operator_due = operatorDeadline(now).getTime();
+      if (name === 'register') other.registry_code = `REG-${before.ogrn}`;
+      const after = await moveParticipant(trx, before, rule.to, actor, reason ?? null, now, other);
       return { before, after, result: presentParticipant(after) };
     });
   }

@@ -1,7 +1,8 @@
-/** The registry's records that several parts read by key, and the lifecycle's history each transition adds to. */
+/** The registry's records that several parts read by key, and the participant's moves through its lifecycle. */
 import { randomUUID } from 'node:crypto';
 import type { ParticipantStatus, ParticipantTable } from '../store/schema.js';
 import { notFound } from './errors.js';
+import { updateVersioned } from './transaction.js';
 import type { Actor, Db, Trx } from './types.js';
 
 export async function participantRow(db: Db, id: string): Promise<ParticipantTable> {
@@ -42,4 +43,23 @@ export async function recordTransition(
       at: at.getTime(),
     })
     .execute();
+}
+
+/**
+ * Move a participant read as `before` to the status `to` (with any `other` changes), over the version it was read
+ * at, and record the transition. Returns the participant after the move.
+ */
+export async function moveParticipant(
+  trx: Trx,
+  before: ParticipantTable,
+  to: ParticipantStatus,
+  actor: Actor,
+  reason: string | null,
+  at: Date,
+  other: Partial<ParticipantTable> = {},
+): Promise<ParticipantTable> {
+  const changes = { ...other, status: to, updated_at: at.getTime(), version: before.version + 1 };
+  await updateVersioned(trx, 'participants', before.id, before.version, changes, 'the participant');
+  await recordTransition(trx, before.id, before.status, to, actor, reason, at);
+  return { ...before, ...changes };
 }
