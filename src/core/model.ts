@@ -47,3 +47,13 @@ export interface SenderRequest extends SignedPart {
   /** The files of the attachment store the signed block names (RefAttachmentHeaderList). */
   readonly fileRefs: readonly FileRef[];
 }
+
+/**
+ * Who takes a route's messages: a service hosted in the gateway, a remote system the gateway forwards to, or the
+ * recipient itself, taking them from its queue (GetRequest). Stored as text (`builtin:<service>`, `remote:<url>`,
+ * `queue`); route-provider.ts reads and writes that text.
+ */
+export type RouteProvider =
+  | { readonly kind: 'hosted'; readonly service: string }
+  | { readonly kind: 'remote'; readonly url: string }
+  | { readonly kind: 'queue' };

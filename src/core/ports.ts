@@ -5,6 +5,7 @@
  */
 import type { Document, Element } from '@xmldom/xmldom';
 import type { FileRef, MessageType, ProviderOutcome, SenderRequest, SignedPart } from './model.js';
+import { formatRouteProvider } from './route-provider.js';
 
 export type { FileRef };
 
@@ -44,11 +45,14 @@ export interface ReplayGuard {
 }
 
 /** The provider of routes whose recipient takes its requests itself (GetRequest); other providers are hosted. */
-export const QUEUE_PROVIDER = 'queue';
+export const QUEUE_PROVIDER = formatRouteProvider({ kind: 'queue' });
 
 export interface Route {
   readonly recipient: SystemRef;
-  /** `builtin:<service>` or `remote:<url>`. */
+  /**
+   * The provider as stored (`builtin:<service>`, `remote:<url>`, `queue`): it travels on through the queue's
+   * rows as text; `parseRouteProvider` reads it.
+   */
   readonly provider: string;
 }
 

@@ -6,6 +6,7 @@
 import type { Element } from '@xmldom/xmldom';
 import type { Delivery, ProviderCall } from '../core/ports.js';
 import { GatewayFault } from '../core/faults.js';
+import { parseRouteProvider } from '../core/route-provider.js';
 import type { MessageType, ProviderOutcome } from './contract.js';
 import type { HostedService } from './service.js';
 import { messageTypeKey, type RemoteProvider } from './remote/remote-provider.js';
@@ -37,14 +38,15 @@ export class ProviderDelivery implements Delivery {
 
   async deliver(call: ProviderCall): Promise<ProviderOutcome<string>> {
     const { route, request, sender, deadline } = call;
-    if (route.provider.startsWith('remote:')) {
+    const provider = parseRouteProvider(route.provider);
+    if (provider?.kind === 'remote') {
       if (!this.remote)
         throw new GatewayFault(
           'SMEVFailure',
           `provider ${route.provider}: remote providers are not configured`,
         );
       return this.remote.provider.deliver(
-        route.provider.slice('remote:'.length),
+        provider.url,
         {
           messageId: request.messageId,
           referenceMessageId: request.referenceMessageId,
@@ -58,8 +60,7 @@ export class ProviderDelivery implements Delivery {
       );
     }
     const service = this.byNamespace.get(request.messageType.namespace);
-    const [scheme, name] = route.provider.split(':', 2);
-    if (!service || scheme !== 'builtin' || name !== service.name) {
+    if (!service || provider?.kind !== 'hosted' || provider.service !== service.name) {
       throw new GatewayFault(
         'SMEVFailure',
         `provider ${route.provider} is not available for this message type`,

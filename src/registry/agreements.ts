@@ -4,11 +4,11 @@
  * lists who still lacks one. A later agreement replaces the earlier; the audit trail keeps both.
  */
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { AgreementInput, parseInput } from './inputs.js';
-import { requireRole, type Actor, type Registry, type Trx } from './registry.js';
+import { participantRow } from './rows.js';
+import { runChange } from './transaction.js';
+import { requireRole, type Actor, type RegistryContext, type Trx } from './types.js';
 
 const MAX_FILE = 5 * 1024 * 1024;
 /** The first bytes each accepted media type starts with, so a file is what it says it is. */
@@ -21,10 +21,7 @@ const MAGIC: Record<string, (file: Buffer) => boolean> = {
 };
 
 export class Agreements {
-  constructor(
-    private readonly registry: Registry,
-    private readonly db: Kysely<Database>,
-  ) {}
+  constructor(private readonly ctx: RegistryContext) {}
 
   async record(actor: Actor, participantId: string, body: unknown) {
     requireRole(actor, 'operator');
@@ -43,10 +40,10 @@ export class Agreements {
       file_sha256: createHash('sha256').update(file).digest('hex'),
       file_base64: file.toString('base64'),
       recorded_by: actor.name,
-      recorded_at: this.registry.clock().getTime(),
+      recorded_at: this.ctx.clock().getTime(),
     };
-    return this.registry.change(actor, 'participant.agreement', 'participant', participantId, async (trx) => {
-      const participant = await this.registry.participantRow(trx, participantId);
+    return runChange(this.ctx, actor, 'participant.agreement', 'participant', participantId, async (trx) => {
+      const participant = await participantRow(trx, participantId);
       if (participant.status === 'declined' || participant.status === 'withdrawn')
         throw conflict(`the participant is ${participant.status}`);
       const before = await trx
@@ -78,7 +75,7 @@ export class Agreements {
 
   /** State bodies and local governments, not declined or withdrawn, with no agreement recorded. */
   async missing() {
-    const rows = await this.db
+    const rows = await this.ctx.db
       .selectFrom('participants as p')
       .leftJoin('participant_agreements as a', 'a.participant_id', 'p.id')
       .select(['p.id', 'p.short_name', 'p.kind', 'p.status', 'p.ogrn'])
@@ -106,7 +103,7 @@ export class Agreements {
   }
 
   private async row(participantId: string) {
-    const row = await this.db
+    const row = await this.ctx.db
       .selectFrom('participant_agreements')
       .selectAll()
       .where('participant_id', '=', participantId)

@@ -6,14 +6,15 @@
  * the same body may later lift the block, which restores them. Every step goes through the audit trail.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Database, ParticipantStatus, SystemStatus } from '../store/schema.js';
+import type { ParticipantStatus, SystemStatus } from '../store/schema.js';
 import type { BlockRequestStatus, BlockRequestTable } from '../store/schema-regional.js';
 import { RegistryError, conflict, invalid, notFound } from './errors.js';
 import { ReasonInput, parseInput } from './inputs.js';
 import { TRANSITIONS } from './lifecycle.js';
-import { requireRole, updateParticipant, type Actor, type Registry, type Trx } from './registry.js';
+import { moveParticipant, participantRow } from './rows.js';
+import { runChange, updateVersioned } from './transaction.js';
+import { requireRole, type Actor, type Db, type RegistryContext, type Trx } from './types.js';
 
 const BlockRequestInput = z
   .object({
@@ -31,16 +32,13 @@ interface PreviousState {
 }
 
 export class BlockRequests {
-  constructor(
-    private readonly registry: Registry,
-    private readonly db: Kysely<Database>,
-  ) {}
+  constructor(private readonly ctx: RegistryContext) {}
 
   /** The operator's request, with the reason; one open request or block per participant at a time. */
   async request(actor: Actor, body: unknown) {
     requireRole(actor, 'operator');
     const input = parseInput(BlockRequestInput, body);
-    const now = this.registry.clock().getTime();
+    const now = this.ctx.clock().getTime();
     const row: BlockRequestTable = {
       id: randomUUID(),
       participant_id: input.participantId,
@@ -56,8 +54,8 @@ export class BlockRequests {
       lift_reason: null,
       previous_json: null,
     };
-    return this.registry.change(actor, 'block.request', 'block-request', row.id, async (trx) => {
-      const participant = await this.registry.participantRow(trx, input.participantId);
+    return runChange(this.ctx, actor, 'block.request', 'block-request', row.id, async (trx) => {
+      const participant = await participantRow(trx, input.participantId);
       if (!(TRANSITIONS.block.from as readonly ParticipantStatus[]).includes(participant.status))
         throw conflict(`a participant that is ${participant.status} cannot be blocked`);
       const open = await trx
@@ -81,12 +79,12 @@ export class BlockRequests {
   async approve(actor: Actor, id: string, body: unknown) {
     requireRole(actor, 'authority');
     const reason = parseInput(ReasonInput, body ?? {}).reason || null;
-    const now = this.registry.clock();
-    return this.registry.change(actor, 'block.approve', 'block-request', id, async (trx) => {
+    const now = this.ctx.clock();
+    return runChange(this.ctx, actor, 'block.approve', 'block-request', id, async (trx) => {
       const before = await this.row(trx, id);
       this.notOwn(actor, before);
       if (before.status !== 'requested') throw conflict(`the request is already ${before.status}`);
-      const participant = await this.registry.participantRow(trx, before.participant_id);
+      const participant = await participantRow(trx, before.participant_id);
       if (!(TRANSITIONS.block.from as readonly ParticipantStatus[]).includes(participant.status))
         throw conflict(`a participant that is ${participant.status} cannot be blocked`);
       const systems = await trx
@@ -99,20 +97,8 @@ export class BlockRequests {
         status: participant.status,
         systems: systems.map((s) => ({ mnemonic: s.mnemonic, status: s.status })),
       };
-      await updateParticipant(trx, participant.id, participant.version, {
-        status: 'blocked',
-        updated_at: now.getTime(),
-        version: participant.version + 1,
-      });
-      await this.registry.recordTransition(
-        trx,
-        participant.id,
-        participant.status,
-        'blocked',
-        actor,
-        `block request ${id}: ${before.reason}`,
-        now,
-      );
+      const why = `block request ${id}: ${before.reason}`;
+      await moveParticipant(trx, participant, 'blocked', actor, why, now);
       for (const system of systems)
         if (system.status !== 'blocked') await this.setSystem(trx, system, 'blocked', now);
       const after: BlockRequestTable = {
@@ -133,8 +119,8 @@ export class BlockRequests {
     requireRole(actor, 'authority');
     const reason = parseInput(ReasonInput, body ?? {}).reason;
     if (!reason) throw invalid('reason', 'a reason is required to decline a block request');
-    const now = this.registry.clock().getTime();
-    return this.registry.change(actor, 'block.decline', 'block-request', id, async (trx) => {
+    const now = this.ctx.clock().getTime();
+    return runChange(this.ctx, actor, 'block.decline', 'block-request', id, async (trx) => {
       const before = await this.row(trx, id);
       this.notOwn(actor, before);
       if (before.status !== 'requested') throw conflict(`the request is already ${before.status}`);
@@ -155,30 +141,18 @@ export class BlockRequests {
     requireRole(actor, 'authority');
     const reason = parseInput(ReasonInput, body ?? {}).reason;
     if (!reason) throw invalid('reason', 'a reason is required to lift a block');
-    const now = this.registry.clock();
-    return this.registry.change(actor, 'block.lift', 'block-request', id, async (trx) => {
+    const now = this.ctx.clock();
+    return runChange(this.ctx, actor, 'block.lift', 'block-request', id, async (trx) => {
       const before = await this.row(trx, id);
       if (before.status !== 'approved')
         throw conflict(`only an approved block is lifted; this is ${before.status}`);
       const previous = JSON.parse(before.previous_json ?? 'null') as PreviousState | null;
       if (!previous) throw new Error(`block request ${id} was approved without the state before it`);
-      const participant = await this.registry.participantRow(trx, before.participant_id);
+      const participant = await participantRow(trx, before.participant_id);
       if (participant.status !== 'blocked')
         throw conflict(`the participant is ${participant.status}, not blocked; there is nothing to lift`);
-      await updateParticipant(trx, participant.id, participant.version, {
-        status: previous.status,
-        updated_at: now.getTime(),
-        version: participant.version + 1,
-      });
-      await this.registry.recordTransition(
-        trx,
-        participant.id,
-        'blocked',
-        previous.status,
-        actor,
-        `block request ${id} lifted: ${reason}`,
-        now,
-      );
+      const why = `block request ${id} lifted: ${reason}`;
+      await moveParticipant(trx, participant, previous.status, actor, why, now);
       const wanted = new Map(previous.systems.map((s) => [s.mnemonic, s.status]));
       const systems = await trx
         .selectFrom('information_systems')
@@ -203,7 +177,7 @@ export class BlockRequests {
   }
 
   async list(filter: { status?: string; participantId?: string } = {}) {
-    let query = this.db.selectFrom('block_requests').selectAll().orderBy('requested_at', 'desc');
+    let query = this.ctx.db.selectFrom('block_requests').selectAll().orderBy('requested_at', 'desc');
     if (filter.status) {
       if (!(STATUSES as readonly string[]).includes(filter.status))
         throw invalid('status', `must be one of ${STATUSES.join(', ')}`);
@@ -214,7 +188,7 @@ export class BlockRequests {
   }
 
   async get(id: string) {
-    return present(await this.row(this.db, id));
+    return present(await this.row(this.ctx.db, id));
   }
 
   /** The body that decides is never the one that asked, even under one name in two roles. */
@@ -226,7 +200,7 @@ export class BlockRequests {
       );
   }
 
-  private async row(db: Kysely<Database> | Trx, id: string): Promise<BlockRequestTable> {
+  private async row(db: Db, id: string): Promise<BlockRequestTable> {
     const row = await db.selectFrom('block_requests').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound(`block request ${id}`);
     return row;
@@ -249,14 +223,15 @@ export class BlockRequests {
     status: SystemStatus,
     now: Date,
   ): Promise<void> {
-    const updated = await trx
-      .updateTable('information_systems')
-      .set({ status, updated_at: now.getTime(), version: system.version + 1 })
-      .where('id', '=', system.id)
-      .where('version', '=', system.version)
-      .executeTakeFirst();
-    if (!updated.numUpdatedRows)
-      throw conflict(`the system ${system.mnemonic} was changed by someone else; retry`);
+    const changes = { status, updated_at: now.getTime(), version: system.version + 1 };
+    await updateVersioned(
+      trx,
+      'information_systems',
+      system.id,
+      system.version,
+      changes,
+      `the system ${system.mnemonic}`,
+    );
   }
 }
 

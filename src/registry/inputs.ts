@@ -3,18 +3,17 @@
  * formats, the mnemonic. Each failure names its field.
  */
 import { z } from 'zod';
+import { parseRouteProvider } from '../core/route-provider.js';
 import { invalid, invalidFields, type FieldProblem } from './errors.js';
-import {
-  checkEmail,
-  checkKpp,
-  checkLegalEntityInn,
-  checkMnemonic,
-  checkOgrn,
-  checkRussianPhone,
-  type CheckResult,
-} from './checks.js';
+import type { CheckResult } from '../identifiers/check.js';
+import { checkKpp, checkLegalEntityInn } from '../identifiers/inn.js';
+import { checkOgrn } from '../identifiers/ogrn.js';
+import { checkEmail, checkMnemonic, checkRussianPhone } from './checks.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
+/** A route's provider as stored: text that names one. */
+const providerText = (message: string) =>
+  text(1000).refine((value) => parseRouteProvider(value) !== undefined, message);
 
 export const ApplicationInput = z
   .object({
@@ -77,12 +76,7 @@ export const RouteApplicationInput = z
 
 export const ApprovalInput = z
   .object({
-    provider: text(1000)
-      .regex(
-        /^(builtin:[a-z][a-z0-9-]*|remote:https?:\/\/\S+|queue)$/,
-        'must be builtin:<service>, remote:<url>, or queue',
-      )
-      .optional(),
+    provider: providerText('must be builtin:<service>, remote:<url>, or queue').optional(),
   })
   .strict();
 
@@ -106,8 +100,7 @@ export const RouteInput = z
     namespace: text(500),
     localName: text(200).regex(/^[A-Za-z_][\w.-]*$/, 'must be an XML local name'),
     recipient: z.string(),
-    provider: text(1000).regex(
-      /^(builtin:[a-z][a-z0-9-]*|remote:https?:\/\/\S+|queue)$/,
+    provider: providerText(
       'must be builtin:<service>, remote:<url>, or queue (the recipient takes its requests with GetRequest)',
     ),
   })

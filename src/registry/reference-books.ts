@@ -4,18 +4,16 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { conflict, invalid, notFound } from './errors.js';
+import { invalid, notFound } from './errors.js';
 import { ReferenceEntryInput, parseInput } from './inputs.js';
-import { requireRole, type Actor, type Registry, type Trx } from './registry.js';
+import { runChange, updateVersioned } from './transaction.js';
+import { requireRole, type Actor, type Db, type RegistryContext } from './types.js';
 
 export class ReferenceBooks {
-  constructor(
-    private readonly registry: Registry,
-    private readonly db: Kysely<Database>,
-  ) {}
+  constructor(private readonly ctx: RegistryContext) {}
 
   async list() {
-    const rows = await this.db.selectFrom('reference_books').selectAll().orderBy('book').execute();
+    const rows = await this.ctx.db.selectFrom('reference_books').selectAll().orderBy('book').execute();
     return rows.map((r) => ({
       book: r.book,
       version: Number(r.version),
@@ -25,13 +23,17 @@ export class ReferenceBooks {
 
   /** A book with its entries; withdrawn entries only when asked, so old records still resolve. */
   async get(book: string, options: { withdrawn?: boolean } = {}) {
-    const head = await this.db
+    const head = await this.ctx.db
       .selectFrom('reference_books')
       .selectAll()
       .where('book', '=', book)
       .executeTakeFirst();
     if (!head) throw notFound(`reference book ${book}`);
-    let query = this.db.selectFrom('reference_entries').selectAll().where('book', '=', book).orderBy('code');
+    let query = this.ctx.db
+      .selectFrom('reference_entries')
+      .selectAll()
+      .where('book', '=', book)
+      .orderBy('code');
     if (!options.withdrawn) query = query.where('active', '=', 1);
     const entries = await query.execute();
     return {
@@ -53,7 +55,7 @@ export class ReferenceBooks {
     const input = parseInput(ReferenceEntryInput, body);
     if (!/^[a-z0-9][a-z0-9-]{0,49}$/.test(code))
       throw invalid('code', 'must be 1 to 50 lower-case letters, digits or hyphens');
-    return this.registry.change(actor, 'reference.set', 'reference', `${book}:${code}`, async (trx) => {
+    return runChange(this.ctx, actor, 'reference.set', 'reference', `${book}:${code}`, async (trx) => {
       const head = await trx
         .selectFrom('reference_books')
         .selectAll()
@@ -96,13 +98,8 @@ export class ReferenceBooks {
           .where('code', '=', code)
           .execute();
       else await trx.insertInto('reference_entries').values(row).execute();
-      const bumped = await trx
-        .updateTable('reference_books')
-        .set({ version, changed_at: this.registry.clock().getTime() })
-        .where('book', '=', book)
-        .where('version', '=', head.version)
-        .executeTakeFirst();
-      if (!bumped.numUpdatedRows) throw conflict('the book was changed by someone else; reload and retry');
+      const changes = { version, changed_at: this.ctx.clock().getTime() };
+      await updateVersioned(trx, 'reference_books', book, Number(head.version), changes, 'the book');
       const after = { code, title: input.title, active: input.active, version };
       return { before, after, result: { book, ...after } };
     });
@@ -110,13 +107,13 @@ export class ReferenceBooks {
 
   /** The book as it stood at `version` (the current one when absent); see `bookAtVersion`. */
   async at(book: string, version?: number) {
-    const found = await bookAtVersion(this.db, book, version);
+    const found = await bookAtVersion(this.ctx.db, book, version);
     if (!found) throw notFound(`reference book ${book}`);
     return found;
   }
 
   /** The code must be an active entry of the book, or the input naming it is refused. */
-  async requireEntry(trx: Trx | Kysely<Database>, book: string, code: string, field: string): Promise<void> {
+  async requireEntry(trx: Db, book: string, code: string, field: string): Promise<void> {
     const entry = await trx
       .selectFrom('reference_entries')
       .select('code')

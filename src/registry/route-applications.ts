@@ -4,19 +4,17 @@
  * names, `queue` by default) or declines it with a reason. The operator may also apply on a participant's behalf.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import { QUEUE_PROVIDER } from '../core/ports.js';
 import type { RouteApplicationStatus, RouteApplicationTable } from '../store/schema-regional.js';
 import { RegistryError, conflict, invalid, notFound } from './errors.js';
-import { ApprovalInput, ReasonInput, RouteApplicationInput, parseInput } from './inputs.js';
-import { checkedMnemonic } from './inputs.js';
-import { requireRole, type Actor, type Registry } from './registry.js';
+import { ApprovalInput, ReasonInput, RouteApplicationInput, checkedMnemonic, parseInput } from './inputs.js';
+import { systemRow } from './rows.js';
+import { findRoute, insertRoute } from './routes.js';
+import { runChange } from './transaction.js';
+import { requireRole, type Actor, type RegistryContext, type Trx } from './types.js';
 
 export class RouteApplications {
-  constructor(
-    private readonly registry: Registry,
-    private readonly db: Kysely<Database>,
-  ) {}
+  constructor(private readonly ctx: RegistryContext) {}
 
   async apply(actor: Actor, body: unknown) {
     if (actor.role !== 'participant' && actor.role !== 'operator')
@@ -24,13 +22,13 @@ export class RouteApplications {
     const input = parseInput(RouteApplicationInput, body);
     const consumer = checkedMnemonic(input.consumer, 'consumer');
     const recipient = checkedMnemonic(input.recipient, 'recipient');
-    const now = this.registry.clock().getTime();
-    return this.registry.change(actor, 'route.apply', 'route-application', consumer, async (trx) => {
-      const system = await this.registry.systemRow(trx, consumer);
+    const now = this.ctx.clock().getTime();
+    return runChange(this.ctx, actor, 'route.apply', 'route-application', consumer, async (trx) => {
+      const system = await systemRow(trx, consumer);
       if (actor.role === 'participant' && system.participant_id !== actor.participantId)
         throw new RegistryError('forbidden', `${consumer} is not a system of this participant`);
       if (system.status !== 'active') throw conflict(`${consumer} is ${system.status}`);
-      await this.registry.systemRow(trx, recipient);
+      await systemRow(trx, recipient);
       const pending = await trx
         .selectFrom('route_applications')
         .select('id')
@@ -40,14 +38,8 @@ export class RouteApplications {
         .where('status', '=', 'applied')
         .executeTakeFirst();
       if (pending) throw conflict(`an application for this route is already waiting (${pending.id})`);
-      const route = await trx
-        .selectFrom('routes')
-        .select('id')
-        .where('consumer_system_id', '=', system.id)
-        .where('message_namespace', '=', input.namespace)
-        .where('message_local_name', '=', input.localName)
-        .executeTakeFirst();
-      if (route) throw conflict(`${consumer} already has this route (${route.id})`);
+      const route = await findRoute(trx, system.id, input);
+      if (route) throw conflict(`${consumer} already has this route (${route})`);
       const row: RouteApplicationTable = {
         id: randomUUID(),
         participant_id: system.participant_id,
@@ -55,7 +47,7 @@ export class RouteApplications {
         namespace: input.namespace,
         local_name: input.localName,
         recipient,
-        provider: 'queue',
+        provider: QUEUE_PROVIDER,
         status: 'applied',
         applied_by: actor.name,
         applied_at: now,
@@ -73,13 +65,17 @@ export class RouteApplications {
     requireRole(actor, 'operator');
     const { provider } = parseInput(ApprovalInput, body ?? {});
     return this.decide(actor, id, 'approved', null, async (trx, row) => {
-      const route = await this.registry.insertRoute(trx, {
-        consumer: row.consumer,
-        namespace: row.namespace,
-        localName: row.local_name,
-        recipient: row.recipient,
-        provider: provider ?? row.provider,
-      });
+      const route = await insertRoute(
+        trx,
+        {
+          consumer: row.consumer,
+          namespace: row.namespace,
+          localName: row.local_name,
+          recipient: row.recipient,
+          provider: provider ?? row.provider,
+        },
+        this.ctx.clock(),
+      );
       return { route_id: route.id, provider: route.provider };
     });
   }
@@ -93,7 +89,7 @@ export class RouteApplications {
 
   /** Applications, newest first; a participant sees only its own. */
   async list(actor: Actor, filter: { status?: string } = {}) {
-    let query = this.db.selectFrom('route_applications').selectAll().orderBy('applied_at', 'desc');
+    let query = this.ctx.db.selectFrom('route_applications').selectAll().orderBy('applied_at', 'desc');
     if (actor.role === 'participant') query = query.where('participant_id', '=', actor.participantId ?? '');
     if (filter.status) query = query.where('status', '=', filter.status as RouteApplicationStatus);
     return (await query.execute()).map(present);
@@ -104,13 +100,10 @@ export class RouteApplications {
     id: string,
     status: RouteApplicationStatus,
     reason: string | null,
-    work: (
-      trx: Parameters<Parameters<Registry['change']>[4]>[0],
-      row: RouteApplicationTable,
-    ) => Promise<Partial<RouteApplicationTable>>,
+    work: (trx: Trx, row: RouteApplicationTable) => Promise<Partial<RouteApplicationTable>>,
   ) {
     const verb = status === 'approved' ? 'approve' : 'decline';
-    return this.registry.change(actor, `route.${verb}`, 'route-application', id, async (trx) => {
+    return runChange(this.ctx, actor, `route.${verb}`, 'route-application', id, async (trx) => {
       const before = await trx
         .selectFrom('route_applications')
         .selectAll()
@@ -123,7 +116,7 @@ export class RouteApplications {
         status,
         reason,
         decided_by: actor.name,
-        decided_at: this.registry.clock().getTime(),
+        decided_at: this.ctx.clock().getTime(),
       };
       const updated = await trx
         .updateTable('route_applications')

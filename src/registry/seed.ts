@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { packageFile } from '../config/package-root.js';
+import { formatRouteProvider } from '../core/route-provider.js';
 import { GOST_SAMPLE_ORGANISATION, GOST_SAMPLE_SYSTEM } from '../signature/pki/sample.js';
 import type { Store } from '../store/store.js';
 import type { Actor, Registry } from './registry.js';
@@ -83,7 +84,7 @@ export function sampleRoutes(builtin: readonly BuiltinMessageType[]) {
   return builtin.map((t) => ({
     namespace: t.namespace,
     localName: t.localName,
-    provider: `builtin:${t.service}`,
+    provider: formatRouteProvider({ kind: 'hosted', service: t.service }),
   }));
 }
 

@@ -3,7 +3,8 @@
  * 2200-2204), a SNILS must carry its control number. Failures come as typed rejections whose description starts
  * with a machine code. No description ever quotes the card number or the SNILS.
  */
-import { checkCardNumber, checkMirCard, checkSnils } from '../../registry/checks.js';
+import { checkCardNumber, checkMirCard } from '../../identifiers/card.js';
+import { checkSnils } from '../../identifiers/snils.js';
 import type { RejectionCode } from '../contract.js';
 
 export type CardsRejectionCode =

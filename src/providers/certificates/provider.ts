@@ -18,6 +18,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Logger } from '../../logging/logger.js';
 import type { Database } from '../../store/schema.js';
+import { isCalendarDate } from '../../identifiers/calendar-date.js';
+import { isUniqueViolation } from '../../store/errors.js';
 import type {
   CertificatesTables,
   SocialCertificatePostingTable,
@@ -63,12 +65,6 @@ const CHUNK = 500;
 
 function refuse(code: RejectionCode, machineCode: string, text: string): ProviderOutcome<never> {
   return rejected(code, `${machineCode}: ${text}`);
-}
-
-/** A unique-key violation on SQLite (better-sqlite3) or PostgreSQL. */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
@@ -440,13 +436,6 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
       return Number(row.replacements) > 0;
     });
   }
-}
-
-/** `YYYY-MM-DD` naming a real day (no 30 February). */
-function isCalendarDate(value: string): boolean {
-  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(value)) return false;
-  const at = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === value;
 }
 
 function notFound(number: string): ProviderOutcome<never> {

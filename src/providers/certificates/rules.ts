@@ -16,7 +16,7 @@
  * Leading and trailing whitespace (scanners often append CR/LF) is ignored; anything else is malformed.
  * Example: `SGC1:470000000018:97`.
  */
-import { luhnValid } from '../../registry/checks.js';
+import { luhnValid } from '../../identifiers/card.js';
 
 export const QR_PREFIX = 'SGC1';
 

@@ -38,13 +38,13 @@ import {
   codeMessage,
   groupContacts,
   hashCode,
-  isCalendarDate,
   newOneTimeCode,
   newSalt,
   personKey,
   warningMessage,
   type VisitRow,
 } from './rules.js';
+import { isCalendarDate } from '../../identifiers/calendar-date.js';
 
 type Db = Kysely<Database & TestsTables>;
 type Outcome = ProviderOutcome<TestsAnswer>;

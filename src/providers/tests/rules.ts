@@ -51,14 +51,6 @@ export function codeMessage(code: string): string {
   return `Код для входа: ${code}. Действует 10 минут. Никому, кроме сотрудника на входе, его не сообщайте.`;
 }
 
-/** `YYYY-MM-DD` that is a real calendar date. */
-export function isCalendarDate(value: string): boolean {
-  const match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(value);
-  if (!match) return false;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date.toISOString().slice(0, 10) === value;
-}
-
 export interface VisitRow {
   readonly id: string;
   readonly venueCode: string;

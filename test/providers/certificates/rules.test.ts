@@ -13,7 +13,7 @@ import {
   qrPayload,
 } from '../../../src/providers/certificates/rules.js';
 import { SAMPLE_CERTIFICATES } from '../../../src/store/migrations/0003_certificates.js';
-import { checkSnils } from '../../../src/registry/checks.js';
+import { checkSnils } from '../../../src/identifiers/snils.js';
 
 describe('certificates: rules', () => {
   describe('certificate number', () => {

@@ -3,7 +3,6 @@ import {
   codeMatches,
   groupContacts,
   hashCode,
-  isCalendarDate,
   newOneTimeCode,
   newSalt,
   personKey,
@@ -37,13 +36,6 @@ describe('tests service rules', () => {
     expect(personKey('bb'.repeat(32), 'phone', '+79001234567')).not.to.equal(
       personKey(key, 'phone', '+79001234567'),
     );
-  });
-
-  it('knows calendar dates', () => {
-    expect(isCalendarDate('2024-02-29')).to.equal(true);
-    expect(isCalendarDate('2025-02-29')).to.equal(false);
-    expect(isCalendarDate('2025-13-01')).to.equal(false);
-    expect(isCalendarDate('2025-1-01')).to.equal(false);
   });
 
   it('groups contacts: same venue, within the window either side, without the person, visits once each', () => {
