@@ -25,7 +25,7 @@ export function sourceRateLimits(settings: HttpSettings, log: Logger): Router {
   // count per address.
   if (admin > 0) {
     router.use(
-      ['/api/v1', '/attachments', '/registry'],
+      ['/api/v1', '/attachments', '/registry', '/console'],
       limiter('admin', admin, windowSeconds, refuseJson, log),
     );
   }
