@@ -43,12 +43,12 @@ export async function dashboardStats(
   const perMinute = db
     .selectFrom('message_log')
     .select([
-      sql<number>`received_at / ${MINUTE}`.as('minute'),
+      sql<number>`received_at / ${sql.lit(MINUTE)}`.as('minute'),
       (eb) => eb.fn.countAll<number>().as('exchanges'),
       (eb) => eb.fn.count<number>('fault_code').as('faults'),
     ])
     .where('received_at', '>=', start)
-    .groupBy(sql`received_at / ${MINUTE}`)
+    .groupBy(sql`received_at / ${sql.lit(MINUTE)}`)
     .execute();
   const durations = db
     .selectFrom('message_log')
