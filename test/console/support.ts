@@ -29,12 +29,14 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+type ConsoleRole = 'operator' | 'coordinator' | 'auditor' | 'participant';
+
 export interface ConsoleWorld {
   readonly gateway: TestGateway;
   readonly browser: Browser;
-  readonly tokens: Record<'operator' | 'coordinator' | 'auditor' | 'participant', string>;
+  readonly tokens: Record<ConsoleRole, string>;
   /** The token names, as the audit trail records them. */
-  readonly names: Record<string, string>;
+  readonly names: Record<ConsoleRole, string>;
 }
 
 export async function startConsoleWorld(options: TestGatewayOptions = {}): Promise<ConsoleWorld> {
@@ -43,8 +45,8 @@ export async function startConsoleWorld(options: TestGatewayOptions = {}): Promi
     overrides: { 'http.rateLimit.admin': 0, ...options.overrides },
   });
   const admin = { name: 'test setup', role: 'operator' as Role };
-  const tokens = {} as Record<'operator' | 'coordinator' | 'auditor' | 'participant', string>;
-  const names: Record<string, string> = {};
+  const tokens = {} as Record<ConsoleRole, string>;
+  const names = {} as Record<ConsoleRole, string>;
   const participants = await gateway.registry.listParticipants({ status: 'active' });
   for (const role of ['operator', 'coordinator', 'auditor', 'participant'] as const) {
     names[role] = `${role} Ivanova`;
