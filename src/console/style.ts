@@ -40,6 +40,7 @@ button.danger { background: var(--bad); border-color: var(--bad); }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: .75rem; background: #fff; }
 .card h2 { margin-top: 0; font-size: 1rem; }
+@media (min-width: 50rem) { .card.wide { grid-column: span 2; } }
 .big { font-size: 2rem; font-weight: 700; }
 svg.chart { width: 100%; height: auto; display: block; }
 svg.chart .axis { stroke: #8c959f; stroke-width: 1; }

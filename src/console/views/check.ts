@@ -22,7 +22,7 @@ function resultOf(ctx: PageContext, result: CheckResult): Html {
   const { t } = ctx;
   if (result.kind === 'unavailable') return html`<p class="notice bad" role="status">${t('documentsOff')}</p>`;
   if (result.kind === 'refused')
-    return html`<p class="notice bad" role="status" id="check-result">${t('checkRefused')} (${result.code}).</p>`;
+    return html`<p class="notice bad" role="status" id="check-result">${t('checkRefused')}: ${result.description}</p>`;
   const d = result.body;
   const good = d.status === 'VALID' && d.signatureValid;
   return html`<div class="notice ${good ? 'good' : 'bad'}" role="status" id="check-result"><dl class="facts">

@@ -12,7 +12,7 @@ export function dashboardView(ctx: PageContext, stats: DashboardStats, now: Date
     at === undefined ? t('never') : `${span(now.getTime() - at)} ${t('ago')} (${when(at)})`;
   const stale = (at: number | undefined, limitMs: number) => at === undefined || now.getTime() - at > limitMs;
   return html`<div class="cards">
-<section class="card" aria-labelledby="c-exchanges"><h2 id="c-exchanges">${t('exchangesPerMinute')}</h2>
+<section class="card wide" aria-labelledby="c-exchanges"><h2 id="c-exchanges">${t('exchangesPerMinute')}</h2>
 ${lineChart(
   t('exchangesPerMinute'),
   labels,
@@ -22,7 +22,7 @@ ${lineChart(
   ],
   t('chartText'),
 )}</section>
-<section class="card" aria-labelledby="c-latency"><h2 id="c-latency">${t('latency')}</h2>
+<section class="card wide" aria-labelledby="c-latency"><h2 id="c-latency">${t('latency')}</h2>
 ${barChart(
   t('latency'),
   [
