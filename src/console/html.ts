@@ -3,7 +3,13 @@
  * unless it is itself the result of `html` (markup built the same way). Arrays are joined; null, undefined
  * and false render as nothing.
  */
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Markup already escaped. Only `html` makes one. */
 export class Html {

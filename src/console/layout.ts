@@ -29,49 +29,65 @@ const SECTIONS: { href: string; key: Key; permission: Permission }[] = [
 
 /** The hidden CSRF field every changing form carries. */
 export const csrfField = (ctx: PageContext): Html =>
-  html`<input type="hidden" name="${CSRF_FIELD}" value="${ctx.csrf ?? ''}">`;
+  html`<input type="hidden" name="${CSRF_FIELD}" value="${ctx.csrf ?? ''}" />`;
 
 export function page(ctx: PageContext, title: string, body: Html): string {
   const { t, actor } = ctx;
   const other: Lang = ctx.lang === 'ru' ? 'en' : 'ru';
   const sections = actor
-    ? SECTIONS.filter((s) => permits(actor.role, s.permission) && !(s.key === 'applications' && actor.role === 'operator'))
+    ? SECTIONS.filter(
+        (s) => permits(actor.role, s.permission) && !(s.key === 'applications' && actor.role === 'operator'),
+      )
     : [];
   return html`<!doctype html>
-<html lang="${ctx.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} — ${t('title')}</title>
-<link rel="stylesheet" href="/console/assets/console.css">
-</head>
-<body>
-<a class="skip" href="#content">${t('skip')}</a>
-<header class="top">
-  <span class="brand">${t('title')}</span>
-  <a href="${ctx.path}?lang=${other}" lang="${other}" hreflang="${other}">${other === 'en' ? 'English' : 'Русский'}</a>
-  ${
-    actor
-      ? html`<span>${t('signedInAs')} <strong>${actor.name}</strong> (${t(`role_${actor.role}` as Key)})</span>
-  <form method="post" action="/console/sign-out">${csrfField(ctx)}<button type="submit">${t('signOut')}</button></form>`
-      : ''
-  }
-</header>
-${
-  sections.length
-    ? html`<nav class="main" aria-label="${t('nav')}"><ul>${sections.map(
-        (s) =>
-          html`<li><a href="${s.href}"${ctx.path === s.href ? html` aria-current="page"` : ''}>${t(s.key)}</a></li>`,
-      )}</ul></nav>`
-    : ''
-}
-<main id="content" tabindex="-1">
-<h1>${title}</h1>
-${body}
-</main>
-</body>
-</html>
-`.text;
+    <html lang="${ctx.lang}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} — ${t('title')}</title>
+        <link rel="stylesheet" href="/console/assets/console.css" />
+      </head>
+      <body>
+        <a class="skip" href="#content">${t('skip')}</a>
+        <header class="top">
+          <span class="brand">${t('title')}</span>
+          <a href="${ctx.path}?lang=${other}" lang="${other}" hreflang="${other}"
+            >${other === 'en' ? 'English' : 'Русский'}</a
+          >
+          ${
+            actor
+              ? html`<span
+                    >${t('signedInAs')}
+                    <strong>${actor.name}</strong> (${t(`role_${actor.role}` as Key)})</span
+                  >
+                  <form method="post" action="/console/sign-out">
+                    ${csrfField(ctx)}<button type="submit">${t('signOut')}</button>
+                  </form>`
+              : ''
+          }
+        </header>
+        ${
+          sections.length
+            ? html`<nav class="main" aria-label="${t('nav')}">
+                <ul>
+                  ${sections.map(
+                    (s) =>
+                      html`<li>
+                        <a href="${s.href}" ${ctx.path === s.href ? html` aria-current="page"` : ''}
+                          >${t(s.key)}</a
+                        >
+                      </li>`,
+                  )}
+                </ul>
+              </nav>`
+            : ''
+        }
+        <main id="content" tabindex="-1">
+          <h1>${title}</h1>
+          ${body}
+        </main>
+      </body>
+    </html> `.text;
 }
 
 /** A notice above a page: a result, or what went wrong. */

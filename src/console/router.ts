@@ -111,7 +111,11 @@ export function consoleRouter(parts: ConsoleParts): Router {
     res.setHeader('Content-Security-Policy', CONSOLE_POLICY);
     res.setHeader('Cache-Control', 'no-store');
     const lang = languageOf(req, res);
-    res.locals.ctx = { lang, t: translator(lang), path: req.path === '/' ? '/console/' : `/console${req.path}` };
+    res.locals.ctx = {
+      lang,
+      t: translator(lang),
+      path: req.path === '/' ? '/console/' : `/console${req.path}`,
+    };
     next();
   });
   router.get('/assets/console.css', (_req, res) => {
@@ -121,7 +125,10 @@ export function consoleRouter(parts: ConsoleParts): Router {
   router.use(express.urlencoded({ extended: false, limit: '128kb', parameterLimit: 50 }));
 
   const send = (res: ConsoleResponse, status: number, ctx: PageContext, titleKey: Key, body: Html) =>
-    void res.status(status).type('html').send(page(ctx, ctx.t(titleKey), body));
+    void res
+      .status(status)
+      .type('html')
+      .send(page(ctx, ctx.t(titleKey), body));
   const refuse = (res: ConsoleResponse, status: number, message: string, titleKey: Key = 'forbidden') =>
     send(res, status, res.locals.ctx, titleKey, problemView(res.locals.ctx, message));
 
@@ -146,7 +153,8 @@ export function consoleRouter(parts: ConsoleParts): Router {
       if (!csrfValid(req, preSessionOf(req))) return refuse(res, 403, res.locals.ctx.t('csrf'));
       const actor = await registry.authenticate(str((req.body as Record<string, unknown>)['token']));
       if (!actor) return signInPage(req, res, 401, res.locals.ctx.t('badToken'));
-      if (!permits(actor.role, 'console.use')) return signInPage(req, res, 403, res.locals.ctx.t('wrongRole'));
+      if (!permits(actor.role, 'console.use'))
+        return signInPage(req, res, 403, res.locals.ctx.t('wrongRole'));
       await sessions.open(res, actor.tokenId);
       await record(actor, 'console.sign-in', 'session', actor.tokenId);
       res.redirect(303, '/console/dashboard');
@@ -163,7 +171,9 @@ export function consoleRouter(parts: ConsoleParts): Router {
       const code = str((req.body as Record<string, unknown>)['code']);
       if (!parts.documents) result = { kind: 'unavailable' };
       else {
-        const credential: Credential = /^\d{6}$/.test(code) ? { kind: 'code', code } : { kind: 'qr', qr: code };
+        const credential: Credential = /^\d{6}$/.test(code)
+          ? { kind: 'code', code }
+          : { kind: 'qr', qr: code };
         // Wrong codes lock out the address that sends them, as they lock out a system.
         const outcome = await parts.documents.checkAuthenticity(credential, `web:${req.ip ?? 'unknown'}`);
         result =
@@ -186,11 +196,15 @@ export function consoleRouter(parts: ConsoleParts): Router {
       const found = await sessions.lookup(req);
       if (found.kind !== 'active') {
         if (req.method !== 'GET') return refuse(res, 401, res.locals.ctx.t('expired'), 'signIn');
-        return res.redirect(303, found.kind === 'expired' ? '/console/sign-in?expired=1' : '/console/sign-in');
+        return res.redirect(
+          303,
+          found.kind === 'expired' ? '/console/sign-in?expired=1' : '/console/sign-in',
+        );
       }
       res.locals.actor = found.actor;
       res.locals.ctx = { ...res.locals.ctx, actor: found.actor, csrf: csrfToken(found.id) };
-      if (req.method === 'POST' && !csrfValid(req, found.id)) return refuse(res, 403, res.locals.ctx.t('csrf'));
+      if (req.method === 'POST' && !csrfValid(req, found.id))
+        return refuse(res, 403, res.locals.ctx.t('csrf'));
       next();
     } catch (error) {
       next(error);
@@ -225,7 +239,13 @@ export function consoleRouter(parts: ConsoleParts): Router {
     '/dashboard',
     route('console.use', async (_req, res, { ctx }) => {
       const now = clock();
-      send(res, 200, ctx, 'dashboard', dashboardView(ctx, await dashboardStats(store, registry, parts.trust, now), now));
+      send(
+        res,
+        200,
+        ctx,
+        'dashboard',
+        dashboardView(ctx, await dashboardStats(store, registry, parts.trust, now), now),
+      );
     }),
   );
 
@@ -234,7 +254,13 @@ export function consoleRouter(parts: ConsoleParts): Router {
   router.get(
     '/participants',
     route('participants.update', async (req, res, { ctx, actor }) => {
-      send(res, 200, ctx, 'participants', participantsView(ctx, actor, await registry.listParticipants(), done(req)));
+      send(
+        res,
+        200,
+        ctx,
+        'participants',
+        participantsView(ctx, actor, await registry.listParticipants(), done(req)),
+      );
     }),
   );
   router.get(
@@ -254,7 +280,8 @@ export function consoleRouter(parts: ConsoleParts): Router {
       if (!isTransitionName(action)) throw new RegistryError('not_found', `there is no action ${action}`);
       const reason = str(body(req)['reason']);
       await registry.transition(actor, String(req.params['id']), action, reason || undefined);
-      const back = body(req)['back'] === '/console/applications' ? '/console/applications' : '/console/participants';
+      const back =
+        body(req)['back'] === '/console/applications' ? '/console/applications' : '/console/participants';
       res.redirect(303, `${back}?done=1`);
     }),
   );
@@ -278,7 +305,9 @@ export function consoleRouter(parts: ConsoleParts): Router {
       const now = clock();
       const rows = await Promise.all(
         systems.map(async (system) => {
-          const listed = (await registry.listCertificates(system.mnemonic)).filter((c) => c.status === 'active');
+          const listed = (await registry.listCertificates(system.mnemonic)).filter(
+            (c) => c.status === 'active',
+          );
           return {
             system,
             depth: depths.find((d) => d.recipient === system.mnemonic)?.depth ?? 0,
@@ -297,7 +326,10 @@ export function consoleRouter(parts: ConsoleParts): Router {
     '/systems',
     route('systems.write', async (req, res, { actor }) => {
       const b = body(req);
-      await registry.addSystem(actor, str(b['participantId']), { mnemonic: str(b['mnemonic']), name: str(b['name']) });
+      await registry.addSystem(actor, str(b['participantId']), {
+        mnemonic: str(b['mnemonic']),
+        name: str(b['name']),
+      });
       res.redirect(303, '/console/systems?done=1');
     }),
   );
@@ -419,9 +451,16 @@ export function consoleRouter(parts: ConsoleParts): Router {
     route('messages.export', async (req, res, { actor }) => {
       const from = utc(str(req.query['from']));
       const to = utc(str(req.query['to']));
-      if (!from || !to || from > to) throw new RegistryError('invalid', 'from and to must be times, from before to');
+      if (!from || !to || from > to)
+        throw new RegistryError('invalid', 'from and to must be times, from before to');
       await withTemporaryFile('message-log.json', async (file) => {
-        await exportArchive(store, { from, to }, parts.trustPems ?? { certificates: [], crls: [] }, file, parts.sealer);
+        await exportArchive(
+          store,
+          { from, to },
+          parts.trustPems ?? { certificates: [], crls: [] },
+          file,
+          parts.sealer,
+        );
         await record(actor, 'messagelog.export', 'message', 'archive', { from, to });
         await download(res, file, `message-log-${from.toISOString().slice(0, 10)}.json`);
       });
@@ -520,7 +559,12 @@ export function consoleRouter(parts: ConsoleParts): Router {
   router.use((error: unknown, _req: Request, res: ConsoleResponse, _next: NextFunction) => {
     if (error instanceof RegistryError) {
       const status = error.status;
-      return refuse(res, status, error.message, status === 403 ? 'forbidden' : status === 404 ? 'notFound' : 'badRequest');
+      return refuse(
+        res,
+        status,
+        error.message,
+        status === 403 ? 'forbidden' : status === 404 ? 'notFound' : 'badRequest',
+      );
     }
     const status = (error as { status?: number }).status;
     if (status === 413 || status === 400) return refuse(res, status, (error as Error).message, 'badRequest');

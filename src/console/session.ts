@@ -46,7 +46,10 @@ export class Sessions {
     await this.store.db
       .deleteFrom('console_sessions')
       .where((eb) =>
-        eb.or([eb('last_seen', '<', now - this.settings.idleMs), eb('created_at', '<', now - this.settings.maxMs)]),
+        eb.or([
+          eb('last_seen', '<', now - this.settings.idleMs),
+          eb('created_at', '<', now - this.settings.maxMs),
+        ]),
       )
       .execute();
     const id = randomBytes(32).toString('base64url');
@@ -75,7 +78,10 @@ export class Sessions {
       .executeTakeFirst();
     if (!row) return { kind: 'none' };
     const now = this.clock().getTime();
-    if (now - Number(row.last_seen) > this.settings.idleMs || now - Number(row.created_at) > this.settings.maxMs) {
+    if (
+      now - Number(row.last_seen) > this.settings.idleMs ||
+      now - Number(row.created_at) > this.settings.maxMs
+    ) {
       await this.store.db.deleteFrom('console_sessions').where('id_hash', '=', idHash).execute();
       return { kind: 'expired' };
     }
@@ -95,6 +101,11 @@ export class Sessions {
   async close(req: Request, res: Response): Promise<void> {
     const id = cookieOf(req, this.cookieName);
     if (id) await this.store.db.deleteFrom('console_sessions').where('id_hash', '=', sha256(id)).execute();
-    res.clearCookie(this.cookieName, { path: '/', httpOnly: true, sameSite: 'strict', secure: this.settings.secure });
+    res.clearCookie(this.cookieName, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: this.settings.secure,
+    });
   }
 }

@@ -107,14 +107,12 @@ export function adminApi({
   );
   api.use(express.json({ limit: '64kb', strict: true }));
 
-  const allow =
-    (permission: Permission) =>
-    (_req: Request, res: Authenticated, next: NextFunction) => {
-      if (permits(res.locals.actor.role, permission)) return next();
-      res.status(403).json({
-        error: `this needs the ${rolesOf(permission).join(' or ')} role; the token is ${res.locals.actor.role}`,
-      });
-    };
+  const allow = (permission: Permission) => (_req: Request, res: Authenticated, next: NextFunction) => {
+    if (permits(res.locals.actor.role, permission)) return next();
+    res.status(403).json({
+      error: `this needs the ${rolesOf(permission).join(' or ')} role; the token is ${res.locals.actor.role}`,
+    });
+  };
   const reason = (req: Request) => parseInput(ReasonInput, req.body ?? {}).reason;
 
   api.get(

@@ -11,7 +11,13 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { post, signedCall } from '../support/gateway.js';
 import { sampleApplication } from '../registry/support.js';
-import { seriousViolations, signIn, startConsoleWorld, stopConsoleWorld, type ConsoleWorld } from './support.js';
+import {
+  seriousViolations,
+  signIn,
+  startConsoleWorld,
+  stopConsoleWorld,
+  type ConsoleWorld,
+} from './support.js';
 
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS === '1';
 
@@ -29,7 +35,8 @@ describe('console: accessibility', function () {
       .where('id', '=', late.id)
       .execute();
     // Some traffic for the charts: successes from two systems and a few refusals.
-    for (let i = 0; i < 12; i++) await post(world.gateway, signedCall({ system: i % 3 ? 'DEMO_CONSUMER' : 'PORTAL_26' }).xml);
+    for (let i = 0; i < 12; i++)
+      await post(world.gateway, signedCall({ system: i % 3 ? 'DEMO_CONSUMER' : 'PORTAL_26' }).xml);
     const replayed = signedCall();
     for (let i = 0; i < 3; i++) await post(world.gateway, replayed.xml);
     await world.gateway.checkpoint();
@@ -46,7 +53,9 @@ describe('console: accessibility', function () {
   async function expectNoSeriousViolations(page: Page, what: string): Promise<void> {
     const violations = await seriousViolations(page);
     expect(
-      violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`),
+      violations.map(
+        (v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`,
+      ),
       what,
     ).to.deep.equal([]);
   }
@@ -58,7 +67,12 @@ describe('console: accessibility', function () {
       // The check itself works: an unlabelled field on a blank page is a critical violation.
       await page.setContent('<html lang="en"><title>t</title><main><input type="text"></main></html>');
       expect((await seriousViolations(page)).map((v) => v.id)).to.include('label');
-      for (const path of ['/console/sign-in', '/console/check', '/console/sign-in?lang=en', '/console/check?lang=en']) {
+      for (const path of [
+        '/console/sign-in',
+        '/console/check',
+        '/console/sign-in?lang=en',
+        '/console/check?lang=en',
+      ]) {
         await page.goto(`${world.gateway.url}${path}`);
         await expectNoSeriousViolations(page, path);
       }
@@ -72,7 +86,12 @@ describe('console: accessibility', function () {
     const auditor = await signIn(world, world.tokens.auditor);
     try {
       for (const lang of ['ru', 'en']) {
-        for (const path of ['/console/dashboard', '/console/participants', '/console/systems', '/console/routes']) {
+        for (const path of [
+          '/console/dashboard',
+          '/console/participants',
+          '/console/systems',
+          '/console/routes',
+        ]) {
           await operator.page.goto(`${world.gateway.url}${path}?lang=${lang}`);
           await expectNoSeriousViolations(operator.page, `${path} (${lang})`);
         }
@@ -92,14 +111,19 @@ describe('console: accessibility', function () {
     try {
       await page.keyboard.press('Tab');
       const skip = page.getByRole('link', { name: 'Перейти к содержанию' });
-      expect(await skip.evaluate((e) => e === (e.ownerDocument as unknown as { activeElement: unknown }).activeElement)).to.equal(true);
+      expect(
+        await skip.evaluate(
+          (e) => e === (e.ownerDocument as unknown as { activeElement: unknown }).activeElement,
+        ),
+      ).to.equal(true);
       // Focused, it comes into view (it hides off-screen otherwise) with an outline.
       const box = await skip.boundingBox();
       expect(box?.x).to.be.greaterThanOrEqual(0);
       const outline = await skip.evaluate(
         (e) =>
-          (globalThis as unknown as { getComputedStyle: (e: unknown) => { outlineStyle: string } }).getComputedStyle(e)
-            .outlineStyle,
+          (
+            globalThis as unknown as { getComputedStyle: (e: unknown) => { outlineStyle: string } }
+          ).getComputedStyle(e).outlineStyle,
       );
       expect(outline).to.not.equal('none');
       await page.keyboard.press('Enter');
@@ -116,8 +140,11 @@ describe('console: accessibility', function () {
       for (const path of ['/console/dashboard', '/console/participants', '/console/routes']) {
         await page.goto(`${world.gateway.url}${path}`);
         const widths = await page.evaluate(() => {
-          const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } })
-            .document.documentElement;
+          const root = (
+            globalThis as unknown as {
+              document: { documentElement: { scrollWidth: number; clientWidth: number } };
+            }
+          ).document.documentElement;
           return { scroll: root.scrollWidth, client: root.clientWidth };
         });
         expect(widths.scroll, path).to.be.at.most(widths.client + 1);

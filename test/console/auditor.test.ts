@@ -59,7 +59,11 @@ describe('console: the auditor', function () {
       .select('action')
       .where('actor', '=', world.names.auditor)
       .execute();
-    expect(reads.map((r) => r.action)).to.include.members(['console.sign-in', 'messagelog.search', 'messagelog.read']);
+    expect(reads.map((r) => r.action)).to.include.members([
+      'console.sign-in',
+      'messagelog.search',
+      'messagelog.read',
+    ]);
   });
 
   it('verifies the log and the trail and shows the verdicts; the timeline lists the sign-in', async () => {
@@ -72,7 +76,9 @@ describe('console: the auditor', function () {
 
       await page.goto(`${world.gateway.url}/console/audit`);
       expect(await page.locator('ol.timeline li').first().textContent()).to.contain('messagelog.verify');
-      expect(await page.locator('ol.timeline').textContent()).to.contain(`${world.names.auditor} (auditor): console.sign-in`);
+      expect(await page.locator('ol.timeline').textContent()).to.contain(
+        `${world.names.auditor} (auditor): console.sign-in`,
+      );
       await world.gateway.checkpoint();
       await page.getByRole('button', { name: 'Проверить целостность' }).click();
       expect(await page.locator('#verdict').textContent()).to.contain('Цепочка цела.');
@@ -93,13 +99,22 @@ describe('console: the auditor', function () {
         page.waitForEvent('download'),
         page.getByRole('button', { name: 'Export' }).click(),
       ]);
-      const log = JSON.parse(await readFile((await archive.path())!, 'utf8')) as { format: string; records: unknown[] };
+      const log = JSON.parse(await readFile((await archive.path())!, 'utf8')) as {
+        format: string;
+        records: unknown[];
+      };
       expect(log.format).to.equal('smev-gateway-message-log-archive');
       expect(log.records.length).to.be.at.least(2);
 
       await page.goto(`${world.gateway.url}/console/audit`);
-      const [trail] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /audit trail/ }).click()]);
-      const audit = JSON.parse(await readFile((await trail.path())!, 'utf8')) as { format: string; entries: unknown[] };
+      const [trail] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: /audit trail/ }).click(),
+      ]);
+      const audit = JSON.parse(await readFile((await trail.path())!, 'utf8')) as {
+        format: string;
+        entries: unknown[];
+      };
       expect(audit.format).to.equal('smev-gateway-audit-export');
       expect(audit.entries.length).to.be.greaterThan(0);
     } finally {

@@ -48,7 +48,10 @@ describe('console: the public document check', function () {
       ISSUER,
     );
     const opened = await call(
-      wrap('OpenAccessRequest', `<d:Iin>${IIN}</d:Iin><d:DocumentId>${field(published, 'DocumentId')}</d:DocumentId>`),
+      wrap(
+        'OpenAccessRequest',
+        `<d:Iin>${IIN}</d:Iin><d:DocumentId>${field(published, 'DocumentId')}</d:DocumentId>`,
+      ),
       'PORTAL_26',
     );
     qr = field(opened, 'QrCode');

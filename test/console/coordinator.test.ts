@@ -24,7 +24,10 @@ describe('console: the coordinator', function () {
       const sections = await page.locator('nav.main a').allTextContents();
       expect(sections).to.deep.equal(['Обзор', 'Заявки на проверку']);
       await page.getByRole('link', { name: 'Заявки на проверку' }).click();
-      await page.locator('tr', { hasText: first.shortName }).getByRole('button', { name: 'Проверить' }).click();
+      await page
+        .locator('tr', { hasText: first.shortName })
+        .getByRole('button', { name: 'Проверить' })
+        .click();
       await page.waitForURL(/applications\?done=1/);
       expect(await page.locator('tr', { hasText: first.shortName }).count()).to.equal(0);
 
@@ -32,9 +35,11 @@ describe('console: the coordinator', function () {
       // Without a reason the browser keeps the form: the field is required.
       await row.getByRole('button', { name: 'Отклонить' }).click();
       expect(page.url()).to.match(/\/console\/applications\?done=1$/);
-      expect(await row.getByLabel('Причина').evaluate((e) => (e as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).to.equal(
-        true,
-      );
+      expect(
+        await row
+          .getByLabel('Причина')
+          .evaluate((e) => (e as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing),
+      ).to.equal(true);
       await row.getByLabel('Причина').fill('ОГРН не совпадает с выпиской');
       await row.getByRole('button', { name: 'Отклонить' }).click();
       await page.waitForURL(/applications\?done=1/);
@@ -69,18 +74,24 @@ describe('console: the coordinator', function () {
     try {
       await page.goto(`${world.gateway.url}/console/applications`);
       const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
-      const declined = await page.request.post(`${world.gateway.url}/console/participants/${applied.id}/decline`, {
-        form: { _csrf: csrf, reason: '  ' },
-        maxRedirects: 0,
-      });
+      const declined = await page.request.post(
+        `${world.gateway.url}/console/participants/${applied.id}/decline`,
+        {
+          form: { _csrf: csrf, reason: '  ' },
+          maxRedirects: 0,
+        },
+      );
       expect(declined.status()).to.equal(400);
       expect(await declined.text()).to.contain('a reason is required');
       // Registering is the operator's: the permission passes (coordinators take lifecycle actions), the lifecycle
       // table refuses.
-      const registered = await page.request.post(`${world.gateway.url}/console/participants/${applied.id}/register`, {
-        form: { _csrf: csrf },
-        maxRedirects: 0,
-      });
+      const registered = await page.request.post(
+        `${world.gateway.url}/console/participants/${applied.id}/register`,
+        {
+          form: { _csrf: csrf },
+          maxRedirects: 0,
+        },
+      );
       expect(registered.status()).to.equal(403);
       const routes = await page.goto(`${world.gateway.url}/console/routes`);
       expect(routes?.status()).to.equal(403);

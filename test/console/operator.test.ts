@@ -29,9 +29,9 @@ describe('console: the operator', function () {
       // The text alternative holds the same figures: the exchange just made is counted.
       const total = page.locator('section', { hasText: 'Обмены и ошибки' }).locator('p.muted');
       expect(await total.textContent()).to.match(/обмены: [1-9]/);
-      expect(await page.locator('section', { hasText: 'Последняя контрольная точка' }).textContent()).to.match(
-        /UTC|не было/,
-      );
+      expect(
+        await page.locator('section', { hasText: 'Последняя контрольная точка' }).textContent(),
+      ).to.match(/UTC|не было/);
     } finally {
       await context.close();
     }
@@ -48,9 +48,9 @@ describe('console: the operator', function () {
       await row.getByRole('button', { name: 'Зарегистрировать' }).click();
       await page.waitForURL(/participants\?done=1/);
       expect(await page.getByRole('status').textContent()).to.equal('Готово.');
-      expect(await page.locator('tr', { hasText: applied.shortName }).locator('td').nth(3).textContent()).to.equal(
-        'зарегистрирован',
-      );
+      expect(
+        await page.locator('tr', { hasText: applied.shortName }).locator('td').nth(3).textContent(),
+      ).to.equal('зарегистрирован');
     } finally {
       await context.close();
     }
@@ -81,7 +81,9 @@ describe('console: the operator', function () {
       expect(old.id).to.not.equal(late.id);
       await page.goto(`${world.gateway.url}/console/participants`);
       const first = page.locator('tbody tr').first();
-      expect(await first.textContent()).to.contain(late.shortName).and.to.contain('просрочено');
+      expect(await first.textContent())
+        .to.contain(late.shortName)
+        .and.to.contain('просрочено');
     } finally {
       await context.close();
     }
@@ -125,7 +127,9 @@ describe('console: the operator', function () {
       expect(await row.textContent()).to.match(/Действует до \d{4}-\d\d-\d\d/);
       expect(await row.textContent()).to.contain('действителен');
       await row.locator('summary').click();
-      await row.getByLabel('Сертификат в формате PEM').fill('-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----');
+      await row
+        .getByLabel('Сертификат в формате PEM')
+        .fill('-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----');
       await row.getByRole('button', { name: 'Загрузить' }).click();
       expect(await page.getByRole('alert').textContent()).to.match(/pem/i);
       expect(await page.locator('h1').textContent()).to.equal('Запрос не выполнен');

@@ -21,7 +21,10 @@ interface Answer {
   csp: string | null;
 }
 
-async function http(url: string, init: { method?: string; cookie?: string; form?: Record<string, string> } = {}): Promise<Answer> {
+async function http(
+  url: string,
+  init: { method?: string; cookie?: string; form?: Record<string, string> } = {},
+): Promise<Answer> {
   const response = await fetch(url, {
     method: init.method ?? (init.form ? 'POST' : 'GET'),
     redirect: 'manual',
@@ -78,7 +81,10 @@ describe('console: security', function () {
 
   it('sets an HttpOnly, SameSite=Strict session cookie and stores only its SHA-256', async () => {
     const { cookie, setCookie } = await httpSignIn(world.tokens.operator);
-    expect(setCookie).to.match(/; HttpOnly/i).and.to.match(/; SameSite=Strict/i).and.not.to.match(/; Secure/i);
+    expect(setCookie)
+      .to.match(/; HttpOnly/i)
+      .and.to.match(/; SameSite=Strict/i)
+      .and.not.to.match(/; Secure/i);
     const id = cookie.slice('console_session='.length);
     const rows = await world.gateway.store.db.selectFrom('console_sessions').selectAll().execute();
     expect(rows.map((r) => r.id_hash)).to.include(createHash('sha256').update(id).digest('hex'));
@@ -87,7 +93,9 @@ describe('console: security', function () {
 
   it('refuses a change without a session (401) and without or with a wrong CSRF token (403); nothing changes', async () => {
     const { cookie, csrf } = await httpSignIn(world.tokens.operator);
-    const none = await http(`${world.gateway.url}/console/routes`, { form: { ...routeForm('NoSession'), _csrf: csrf } });
+    const none = await http(`${world.gateway.url}/console/routes`, {
+      form: { ...routeForm('NoSession'), _csrf: csrf },
+    });
     expect(none.status).to.equal(401);
     const noToken = await http(`${world.gateway.url}/console/routes`, { cookie, form: routeForm('NoCsrf') });
     expect(noToken.status).to.equal(403);
@@ -97,13 +105,19 @@ describe('console: security', function () {
     });
     expect(wrong.status).to.equal(403);
     expect(wrong.text).to.contain('Форма устарела');
-    for (const name of ['NoSession', 'NoCsrf', 'WrongCsrf']) expect(await routeNamed(name), name).to.equal(false);
+    for (const name of ['NoSession', 'NoCsrf', 'WrongCsrf'])
+      expect(await routeNamed(name), name).to.equal(false);
     // The same form with the token goes through.
-    const ok = await http(`${world.gateway.url}/console/routes`, { cookie, form: { ...routeForm('WithCsrf'), _csrf: csrf } });
+    const ok = await http(`${world.gateway.url}/console/routes`, {
+      cookie,
+      form: { ...routeForm('WithCsrf'), _csrf: csrf },
+    });
     expect(ok.status).to.equal(303);
     expect(await routeNamed('WithCsrf')).to.equal(true);
     // Sign-in itself needs the pre-session token.
-    const bare = await http(`${world.gateway.url}/console/sign-in`, { form: { token: world.tokens.operator } });
+    const bare = await http(`${world.gateway.url}/console/sign-in`, {
+      form: { token: world.tokens.operator },
+    });
     expect(bare.status).to.equal(403);
     expect(bare.cookies.some((c) => c.startsWith('console_session='))).to.equal(false);
   });
@@ -114,7 +128,10 @@ describe('console: security', function () {
     expect(page.location).to.equal('/console/sign-in');
     const form = await http(`${world.gateway.url}/console/sign-in`);
     const pre = pair(form.cookies.find((c) => c.startsWith('console_presession='))!);
-    const bad = await http(`${world.gateway.url}/console/sign-in`, { cookie: pre, form: { _csrf: csrfIn(form.text), token: 'sgw_nope' } });
+    const bad = await http(`${world.gateway.url}/console/sign-in`, {
+      cookie: pre,
+      form: { _csrf: csrfIn(form.text), token: 'sgw_nope' },
+    });
     expect(bad.status).to.equal(401);
     expect(bad.text).not.to.contain('sgw_nope');
     const participant = await http(`${world.gateway.url}/console/sign-in`, {
@@ -125,7 +142,7 @@ describe('console: security', function () {
     expect(participant.cookies.some((c) => c.startsWith('console_session='))).to.equal(false);
   });
 
-  it("refuses each role what the admin API refuses it, with the 403 page", async () => {
+  it('refuses each role what the admin API refuses it, with the 403 page', async () => {
     const auditor = await httpSignIn(world.tokens.auditor);
     for (const path of ['/console/participants', '/console/systems', '/console/routes', '/console/tokens']) {
       const answer = await http(`${world.gateway.url}${path}`, { cookie: auditor.cookie });
@@ -139,34 +156,62 @@ describe('console: security', function () {
     expect(change.status).to.equal(403);
     expect(await routeNamed('ByAuditor')).to.equal(false);
     const operator = await httpSignIn(world.tokens.operator);
-    for (const path of ['/console/log', '/console/audit', '/console/log/export?from=2020-01-01T00:00&to=2030-01-01T00:00']) {
-      expect((await http(`${world.gateway.url}${path}`, { cookie: operator.cookie })).status, path).to.equal(403);
+    for (const path of [
+      '/console/log',
+      '/console/audit',
+      '/console/log/export?from=2020-01-01T00:00&to=2030-01-01T00:00',
+    ]) {
+      expect((await http(`${world.gateway.url}${path}`, { cookie: operator.cookie })).status, path).to.equal(
+        403,
+      );
     }
-    const verify = await http(`${world.gateway.url}/console/audit/verify`, { cookie: operator.cookie, form: { _csrf: operator.csrf } });
+    const verify = await http(`${world.gateway.url}/console/audit/verify`, {
+      cookie: operator.cookie,
+      form: { _csrf: operator.csrf },
+    });
     expect(verify.status).to.equal(403);
   });
 
   it('serves pages with no script and a policy that allows none; escapes what it shows', async () => {
     const operator = await httpSignIn(world.tokens.operator);
-    const page = await http(`${world.gateway.url}/console/whereabouts?messageId=%3Cscript%3Ealert(1)%3C/script%3E`, {
-      cookie: operator.cookie,
-    });
-    expect(page.csp).to.contain("default-src 'none'").and.contain("style-src 'self'").and.not.contain('script-src');
+    const page = await http(
+      `${world.gateway.url}/console/whereabouts?messageId=%3Cscript%3Ealert(1)%3C/script%3E`,
+      {
+        cookie: operator.cookie,
+      },
+    );
+    expect(page.csp)
+      .to.contain("default-src 'none'")
+      .and.contain("style-src 'self'")
+      .and.not.contain('script-src');
     expect(page.text).not.to.match(/<script/i);
     expect(page.text).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
   it('ends a session on sign-out and when its token is revoked', async () => {
     const first = await httpSignIn(world.tokens.operator);
-    const out = await http(`${world.gateway.url}/console/sign-out`, { cookie: first.cookie, form: { _csrf: first.csrf } });
+    const out = await http(`${world.gateway.url}/console/sign-out`, {
+      cookie: first.cookie,
+      form: { _csrf: first.csrf },
+    });
     expect(out.status).to.equal(303);
-    expect((await http(`${world.gateway.url}/console/dashboard`, { cookie: first.cookie })).status).to.equal(303);
+    expect((await http(`${world.gateway.url}/console/dashboard`, { cookie: first.cookie })).status).to.equal(
+      303,
+    );
 
-    const made = await world.gateway.registry.createToken({ name: 'setup', role: 'operator' }, 'short-lived', 'operator');
+    const made = await world.gateway.registry.createToken(
+      { name: 'setup', role: 'operator' },
+      'short-lived',
+      'operator',
+    );
     const second = await httpSignIn(made.token);
-    expect((await http(`${world.gateway.url}/console/dashboard`, { cookie: second.cookie })).status).to.equal(200);
+    expect((await http(`${world.gateway.url}/console/dashboard`, { cookie: second.cookie })).status).to.equal(
+      200,
+    );
     await world.gateway.registry.revokeToken({ name: 'setup', role: 'operator' }, made.id);
-    expect((await http(`${world.gateway.url}/console/dashboard`, { cookie: second.cookie })).status).to.equal(303);
+    expect((await http(`${world.gateway.url}/console/dashboard`, { cookie: second.cookie })).status).to.equal(
+      303,
+    );
   });
 
   it('ends an idle session: the next page asks to sign in again (in Chromium)', async () => {
@@ -204,9 +249,15 @@ describe('console: security', function () {
       const form = await http(`${base}/console/sign-in`);
       const pre = pair(form.cookies.find((c) => c.startsWith('console_presession='))!);
       expect(form.cookies.join()).to.match(/Secure/);
-      const signedIn = await http(`${base}/console/sign-in`, { cookie: pre, form: { _csrf: csrfIn(form.text), token: world.tokens.auditor } });
+      const signedIn = await http(`${base}/console/sign-in`, {
+        cookie: pre,
+        form: { _csrf: csrfIn(form.text), token: world.tokens.auditor },
+      });
       const session = signedIn.cookies.find((c) => c.startsWith('__Host-console_session='));
-      expect(session).to.match(/; Secure/i).and.to.match(/; HttpOnly/i).and.to.match(/; Path=\//);
+      expect(session)
+        .to.match(/; Secure/i)
+        .and.to.match(/; HttpOnly/i)
+        .and.to.match(/; Path=\//);
     } finally {
       server.close();
     }

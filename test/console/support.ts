@@ -12,7 +12,8 @@ import { startTestGateway, type TestGateway, type TestGatewayOptions } from '../
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 export function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -69,7 +70,10 @@ export async function stopConsoleWorld(world: ConsoleWorld | undefined): Promise
 }
 
 /** A fresh browser context (its own cookies) signed in with `token`; the page is left on the dashboard. */
-export async function signIn(world: ConsoleWorld, token: string): Promise<{ context: BrowserContext; page: Page }> {
+export async function signIn(
+  world: ConsoleWorld,
+  token: string,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await world.browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(`${world.gateway.url}/console/sign-in`);
@@ -95,7 +99,8 @@ interface AxeViolation {
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: AxeViolation[] }> } })
+      .axe;
     return (await axe.run()).violations;
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -4,5 +4,5 @@ import type { PageContext } from '../layout.js';
 
 export function problemView(ctx: PageContext, message: string): Html {
   return html`<p class="notice bad" role="alert">${message}</p>
-<p><a href="/console/dashboard">${ctx.t('back')}</a></p>`;
+    <p><a href="/console/dashboard">${ctx.t('back')}</a></p>`;
 }

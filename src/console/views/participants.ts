@@ -35,34 +35,73 @@ function actionsFor(ctx: PageContext, actor: Actor, p: Listed, back: string): Ht
     const rule = TRANSITIONS[name];
     const id = `r-${p.id}-${name}`;
     return html`<form class="inline" method="post" action="/console/participants/${p.id}/${name}">
-${csrfField(ctx)}<input type="hidden" name="back" value="${back}">
-${
-  rule.reasonRequired
-    ? html`<label for="${id}">${ctx.t('reason')}<input id="${id}" name="reason" required maxlength="1000"></label>`
-    : ''
-}<button type="submit"${name === 'decline' || name === 'block' || name === 'withdraw' ? html` class="danger"` : ''}>${ctx.t(`action_${name}` as Key)}</button></form>`;
+      ${csrfField(ctx)}<input type="hidden" name="back" value="${back}" /> ${
+        rule.reasonRequired
+          ? html`<label for="${id}"
+              >${ctx.t('reason')}<input id="${id}" name="reason" required maxlength="1000"
+            /></label>`
+          : ''
+      }<button
+        type="submit"
+        ${name === 'decline' || name === 'block' || name === 'withdraw' ? html` class="danger"` : ''}
+      >
+        ${ctx.t(`action_${name}` as Key)}
+      </button>
+    </form>`;
   })}`;
 }
 
 function table(ctx: PageContext, actor: Actor, list: readonly Listed[], back: string): Html {
   const { t } = ctx;
-  return html`<div class="table-wrap"><table>
-<thead><tr><th scope="col">${t('name')}</th><th scope="col">${t('ogrn')}</th><th scope="col">${t('sphere')}</th>
-<th scope="col">${t('status')}</th><th scope="col">${t('deadline')}</th><th scope="col">${t('actions')}</th></tr></thead>
-<tbody>${list.map((p) => {
-    const due = deadlineOf(p);
-    return html`<tr><td>${p.shortName}</td><td>${p.ogrn}</td><td>${p.sphere}</td><td>${statusWord(t, p.status)}</td>
-<td>${due ? when(due) : '—'}${p.overdue ? html` <strong class="bad">${t('overdue')}</strong>` : ''}</td>
-<td>${actionsFor(ctx, actor, p, back)}</td></tr>`;
-  })}</tbody></table></div>`;
+  return html`<div class="table-wrap">
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">${t('name')}</th>
+          <th scope="col">${t('ogrn')}</th>
+          <th scope="col">${t('sphere')}</th>
+          <th scope="col">${t('status')}</th>
+          <th scope="col">${t('deadline')}</th>
+          <th scope="col">${t('actions')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${list.map((p) => {
+          const due = deadlineOf(p);
+          return html`<tr>
+            <td>${p.shortName}</td>
+            <td>${p.ogrn}</td>
+            <td>${p.sphere}</td>
+            <td>${statusWord(t, p.status)}</td>
+            <td>
+              ${due ? when(due) : '—'}${p.overdue ? html` <strong class="bad">${t('overdue')}</strong>` : ''}
+            </td>
+            <td>${actionsFor(ctx, actor, p, back)}</td>
+          </tr>`;
+        })}
+      </tbody>
+    </table>
+  </div>`;
 }
 
-export function participantsView(ctx: PageContext, actor: Actor, list: readonly Listed[], done: boolean): Html {
+export function participantsView(
+  ctx: PageContext,
+  actor: Actor,
+  list: readonly Listed[],
+  done: boolean,
+): Html {
   return html`${notice(done ? ctx.t('done') : undefined, 'good')}${table(ctx, actor, byUrgency(list), '/console/participants')}`;
 }
 
-export function applicationsView(ctx: PageContext, actor: Actor, list: readonly Listed[], done: boolean): Html {
+export function applicationsView(
+  ctx: PageContext,
+  actor: Actor,
+  list: readonly Listed[],
+  done: boolean,
+): Html {
   return html`${notice(done ? ctx.t('done') : undefined, 'good')}${
-    list.length ? table(ctx, actor, byUrgency(list), '/console/applications') : html`<p>${ctx.t('noApplications')}</p>`
+    list.length
+      ? table(ctx, actor, byUrgency(list), '/console/applications')
+      : html`<p>${ctx.t('noApplications')}</p>`
   }`;
 }

@@ -17,9 +17,17 @@ export function verdictView(ctx: PageContext, v: Verdict, back: string): Html {
   const { t } = ctx;
   const kind = v.ok ? 'good' : v.unprovenOnly ? '' : 'bad';
   const headline = v.ok ? t('verdictOk') : v.unprovenOnly ? t('verdictUnproven') : t('verdictBroken');
-  return html`<p class="notice ${kind}" role="status" id="verdict"><strong>${headline}</strong><br>
-${t('checked')}: ${v.checked}; checkpoints: ${v.checkpoints}</p>
-${v.firstBroken ? html`<p class="bad">${v.firstBroken}</p>` : ''}
-${v.problems.length ? html`<ul>${v.problems.slice(0, 50).map((p) => html`<li>${p}</li>`)}</ul>` : ''}
-<p><a href="${back}">${t('back')}</a></p>`;
+  return html`<p class="notice ${kind}" role="status" id="verdict">
+      <strong>${headline}</strong><br />
+      ${t('checked')}: ${v.checked}; checkpoints: ${v.checkpoints}
+    </p>
+    ${v.firstBroken ? html`<p class="bad">${v.firstBroken}</p>` : ''}
+    ${
+      v.problems.length
+        ? html`<ul>
+            ${v.problems.slice(0, 50).map((p) => html`<li>${p}</li>`)}
+          </ul>`
+        : ''
+    }
+    <p><a href="${back}">${t('back')}</a></p>`;
 }

@@ -240,7 +240,9 @@ export class TrustStore {
 
   /** Each CA's CRL held now and when it runs out (the console shows those near their end). */
   crls(): { issuer: string; nextUpdate: Date }[] {
-    return this.authorities.flatMap((a) => (a.crl ? [{ issuer: a.subject, nextUpdate: a.crl.nextUpdate }] : []));
+    return this.authorities.flatMap((a) =>
+      a.crl ? [{ issuer: a.subject, nextUpdate: a.crl.nextUpdate }] : [],
+    );
   }
 
   /** Reads the files listed, or else every `ca*.crt.pem` and `*.crl.pem` in `dir`. */
