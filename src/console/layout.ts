@@ -34,6 +34,7 @@ export const csrfField = (ctx: PageContext): Html =>
 export function page(ctx: PageContext, title: string, body: Html): string {
   const { t, actor } = ctx;
   const other: Lang = ctx.lang === 'ru' ? 'en' : 'ru';
+  // Operators may take lifecycle actions too, but check nothing: their list is the participants page.
   const sections = actor
     ? SECTIONS.filter(
         (s) => permits(actor.role, s.permission) && !(s.key === 'applications' && actor.role === 'operator'),
