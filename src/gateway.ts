@@ -2,6 +2,7 @@
  * The composition root: reads the configuration, opens the store, compiles the schemas, wires the pipeline and
  * serves it. `stop()` drains in-flight exchanges before closing the store.
  */
+import { readFileSync } from 'node:fs';
 import cluster from 'node:cluster';
 import { once } from 'node:events';
 import { hostname } from 'node:os';
@@ -28,7 +29,7 @@ import { createAuditTrail, gatewayCheckpointSigner } from './audit/setup.js';
 import { MessageLogWriter } from './messagelog/writer.js';
 import { BodyPolicy } from './messagelog/body-policy.js';
 import { pruneMessageLog } from './messagelog/retention.js';
-import { bodySealerOf, timestamperOf } from './messagelog/setup.js';
+import { bodySealerOf, timestamperOf, tsaCertificateOf } from './messagelog/setup.js';
 import { LogSpace } from './messagelog/space.js';
 import { createApp } from './server/app.js';
 import { createGatewayServer } from './server/http-server.js';
@@ -39,7 +40,8 @@ import { SchemaSet } from './xml/schemas.js';
 import { EXCHANGE_1_1, VersionCache } from './soap/namespaces.js';
 import type { SignatureVerifier } from './core/ports.js';
 import { CrlRefresher } from './signature/pki/crl-refresh.js';
-import { loadGatewayKey, loadSignatures, loadTrustStore } from './signature/setup.js';
+import { loadCheckpointSigners, loadGatewayKey, loadSignatures, loadTrustStore } from './signature/setup.js';
+import { DocumentsProvider } from './providers/documents/provider.js';
 
 export interface RunningGateway {
   readonly url: string;
@@ -266,6 +268,22 @@ export async function startGateway(
     }),
     serviceClock,
     files,
+    ...(config.console.enabled
+      ? {
+          console: {
+            trust,
+            checkpointSigners: loadCheckpointSigners(config, trust),
+            tsaCertificate: tsaCertificateOf(config),
+            trustPems: {
+              certificates: config.pki.trustedCaFiles.map((file) => readFileSync(file, 'utf8')),
+              crls: config.pki.crlFiles.map((file) => readFileSync(file, 'utf8')),
+            },
+            documents: hosted.map((h) => h.provider).find((p) => p instanceof DocumentsProvider),
+            sessionIdleMinutes: config.console.sessionIdleMinutes,
+            sessionMaxHours: config.console.sessionMaxHours,
+          },
+        }
+      : {}),
   });
 
   // HTTP or HTTPS (mutual TLS when configured), with deadlines for slow clients: `server/http-server.ts`.

@@ -320,6 +320,28 @@ export const ConfigSchema = z
       .strict()
       .prefault({})
       .describe('What a participant receives on registration: its QR code (a link) by e-mail over SMTP.'),
+    console: z
+      .object({
+        enabled: z.boolean().default(true).describe('Serve the web console at `/console`.'),
+        sessionIdleMinutes: z.coerce
+          .number()
+          .positive()
+          .max(24 * 60)
+          .default(15)
+          .describe('A console session unused this long ends; the next page asks to sign in again.'),
+        sessionMaxHours: z.coerce
+          .number()
+          .positive()
+          .max(7 * 24)
+          .default(12)
+          .describe('A console session ends this long after sign-in, however busy.'),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        'The web console for operators, coordinators and auditors (signed in with their API tokens), ' +
+          "and the public page that checks a document's authenticity.",
+      ),
     services: z
       .record(z.string(), z.unknown())
       .default({})

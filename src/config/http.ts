@@ -91,7 +91,8 @@ export const HttpSettingsSchema = z
           .min(0)
           .default(600)
           .describe(
-            'Requests to the admin API, the attachment store and the registry entries (counted together) per window from ' +
+            'Requests to the admin API, the attachment store, the registry entries and the web console (counted together) ' +
+              'per window from ' +
               'one client address; 0 turns the limit off.',
           ),
       })

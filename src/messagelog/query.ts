@@ -9,6 +9,8 @@ export interface MessageFilter {
   readonly to?: Date;
   /** Sender or recipient mnemonic. */
   readonly system?: string;
+  readonly sender?: string;
+  readonly recipient?: string;
   readonly messageType?: string;
   readonly messageId?: string;
   /** `true`: only faults; `false`: only successes; a string: that fault code. */
@@ -29,6 +31,8 @@ export async function searchMessages(store: Store, filter: MessageFilter) {
     query = query.where((eb) =>
       eb.or([eb('sender', '=', filter.system!), eb('recipient', '=', filter.system!)]),
     );
+  if (filter.sender) query = query.where('sender', '=', filter.sender);
+  if (filter.recipient) query = query.where('recipient', '=', filter.recipient);
   if (filter.messageType) query = query.where('message_type', '=', filter.messageType);
   if (filter.messageId) {
     query = query.where((eb) =>

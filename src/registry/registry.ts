@@ -79,4 +79,5 @@ export class Registry {
   revokeToken: Tokens['revoke'] = (...a) => this.tokens.revoke(...a);
   listTokens: Tokens['list'] = (...a) => this.tokens.list(...a);
   authenticate: Tokens['authenticate'] = (...a) => this.tokens.authenticate(...a);
+  actorOfToken: Tokens['actorOfToken'] = (...a) => this.tokens.actorOfToken(...a);
 }

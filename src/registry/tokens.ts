@@ -96,10 +96,19 @@ export class Tokens {
 
   /** Who a bearer token acts as: undefined for an unknown or revoked token. */
   async authenticate(token: string): Promise<(Actor & { tokenId: string }) | undefined> {
+    return this.actorOf('token_hash', hashToken(token));
+  }
+
+  /** The actor of a token known by its id (a console session keeps the id); undefined once revoked. */
+  async actorOfToken(tokenId: string): Promise<(Actor & { tokenId: string }) | undefined> {
+    return this.actorOf('id', tokenId);
+  }
+
+  private async actorOf(column: 'id' | 'token_hash', value: string) {
     const row = await this.ctx.db
       .selectFrom('api_tokens')
       .select(['id', 'name', 'role', 'spheres', 'participant_id'])
-      .where('token_hash', '=', hashToken(token))
+      .where(column, '=', value)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     return (

@@ -10,7 +10,8 @@ import { ReasonInput, parseInput } from '../registry/inputs.js';
 import { isTransitionName } from '../registry/lifecycle.js';
 import { qrPng, qrSvg } from '../registry/qr.js';
 import type { Actor, Registry } from '../registry/registry.js';
-import type { Role, SystemStatus } from '../store/schema.js';
+import { permits, rolesOf, type Permission } from '../registry/permissions.js';
+import type { SystemStatus } from '../store/schema.js';
 import { MessageQuery, openApiDocument } from './openapi.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { getMessage, searchMessages } from '../messagelog/query.js';
@@ -106,14 +107,12 @@ export function adminApi({
   );
   api.use(express.json({ limit: '64kb', strict: true }));
 
-  const allow =
-    (...roles: Role[]) =>
-    (_req: Request, res: Authenticated, next: NextFunction) => {
-      if (roles.includes(res.locals.actor.role)) return next();
-      res
-        .status(403)
-        .json({ error: `this needs the ${roles.join(' or ')} role; the token is ${res.locals.actor.role}` });
-    };
+  const allow = (permission: Permission) => (_req: Request, res: Authenticated, next: NextFunction) => {
+    if (permits(res.locals.actor.role, permission)) return next();
+    res.status(403).json({
+      error: `this needs the ${rolesOf(permission).join(' or ')} role; the token is ${res.locals.actor.role}`,
+    });
+  };
   const reason = (req: Request) => parseInput(ReasonInput, req.body ?? {}).reason;
 
   api.get(
@@ -132,7 +131,7 @@ export function adminApi({
   );
   api.post(
     '/applications',
-    allow('operator'),
+    allow('participants.apply'),
     handle(201, (req, actor) => registry.submitApplication(actor, req.body)),
   );
   api.get(
@@ -141,7 +140,7 @@ export function adminApi({
   );
   api.put(
     '/participants/:id',
-    allow('operator'),
+    allow('participants.update'),
     handle(200, (req, actor) => registry.updateDetails(actor, param(req, 'id'), req.body)),
   );
   api.get('/participants/:id/qr.:format', async (req, res, next) => {
@@ -172,12 +171,12 @@ export function adminApi({
   });
   api.get(
     '/agreements/missing',
-    allow('operator', 'auditor'),
+    allow('agreements.missing'),
     handle(200, () => registry.agreements.missing()),
   );
   api.get(
     '/participant-changes',
-    allow('operator', 'auditor'),
+    allow('changes.read'),
     handle(200, (req) =>
       registry.listChanges({
         ...(req.query.late === 'true' ? { late: true } : req.query.late === 'false' ? { late: false } : {}),
@@ -187,7 +186,7 @@ export function adminApi({
   );
   api.get(
     '/route-applications',
-    allow('operator', 'auditor', 'participant'),
+    allow('routeApplications.read'),
     handle(200, (req, actor) =>
       registry.routeApplications.list(
         actor,
@@ -197,22 +196,22 @@ export function adminApi({
   );
   api.post(
     '/route-applications',
-    allow('operator', 'participant'),
+    allow('routeApplications.apply'),
     handle(201, (req, actor) => registry.routeApplications.apply(actor, req.body)),
   );
   api.post(
     '/route-applications/:id/approve',
-    allow('operator'),
+    allow('routeApplications.decide'),
     handle(200, (req, actor) => registry.routeApplications.approve(actor, param(req, 'id'), req.body)),
   );
   api.post(
     '/route-applications/:id/decline',
-    allow('operator'),
+    allow('routeApplications.decide'),
     handle(200, (req, actor) => registry.routeApplications.decline(actor, param(req, 'id'), req.body)),
   );
   api.get(
     '/block-requests',
-    allow('operator', 'authority', 'auditor'),
+    allow('blockRequests.read'),
     handle(200, (req) =>
       registry.blockRequests.list({
         ...(typeof req.query.status === 'string' ? { status: req.query.status } : {}),
@@ -222,18 +221,18 @@ export function adminApi({
   );
   api.post(
     '/block-requests',
-    allow('operator'),
+    allow('blockRequests.request'),
     handle(201, (req, actor) => registry.blockRequests.request(actor, req.body)),
   );
   api.get(
     '/block-requests/:id',
-    allow('operator', 'authority', 'auditor'),
+    allow('blockRequests.read'),
     handle(200, (req) => registry.blockRequests.get(param(req, 'id'))),
   );
   for (const action of ['approve', 'decline', 'lift'] as const) {
     api.post(
       `/block-requests/:id/${action}`,
-      allow('authority'),
+      allow('blockRequests.decide'),
       handle(200, (req, actor) => registry.blockRequests[action](actor, param(req, 'id'), req.body)),
     );
   }
@@ -254,7 +253,7 @@ export function adminApi({
   );
   api.put(
     '/reference-books/:book/:code',
-    allow('operator'),
+    allow('referenceBooks.write'),
     handle(200, (req, actor) =>
       registry.books.setEntry(actor, param(req, 'book'), param(req, 'code'), req.body),
     ),
@@ -262,7 +261,7 @@ export function adminApi({
 
   api.post(
     '/participants/:id/systems',
-    allow('operator'),
+    allow('systems.write'),
     handle(201, (req, actor) => registry.addSystem(actor, param(req, 'id'), req.body)),
   );
   api.get(
@@ -275,12 +274,12 @@ export function adminApi({
   );
   api.post(
     '/systems/:mnemonic/certificates',
-    allow('operator'),
+    allow('certificates.write'),
     handle(201, (req, actor) => registry.addCertificate(actor, param(req, 'mnemonic'), req.body)),
   );
   api.delete(
     '/systems/:mnemonic/certificates/:thumbprint',
-    allow('operator'),
+    allow('certificates.write'),
     handle(200, (req, actor) =>
       registry.withdrawCertificate(actor, param(req, 'mnemonic'), param(req, 'thumbprint')),
     ),
@@ -288,7 +287,7 @@ export function adminApi({
   // Generic lifecycle actions come after the specific sub-resources they would otherwise shadow.
   api.post(
     '/participants/:id/:action',
-    allow('operator', 'coordinator'),
+    allow('participants.transition'),
     handle(200, async (req, actor) => {
       const action = param(req, 'action');
       if (!isTransitionName(action)) throw new RegistryError('not_found', `there is no action ${action}`);
@@ -297,7 +296,7 @@ export function adminApi({
   );
   api.post(
     '/systems/:mnemonic/:action',
-    allow('operator'),
+    allow('systems.write'),
     handle(200, (req, actor) => {
       const status = SYSTEM_ACTIONS[param(req, 'action')];
       if (!status) throw new RegistryError('not_found', `there is no system action ${param(req, 'action')}`);
@@ -310,12 +309,12 @@ export function adminApi({
   );
   api.post(
     '/routes',
-    allow('operator'),
+    allow('routes.write'),
     handle(201, (req, actor) => registry.addRoute(actor, req.body)),
   );
   api.delete(
     '/routes/:id',
-    allow('operator'),
+    allow('routes.write'),
     handle(200, (req, actor) => registry.withdrawRoute(actor, param(req, 'id'))),
   );
 
@@ -333,7 +332,7 @@ export function adminApi({
       .then(() => trail.afterCommit());
   api.get(
     '/messages',
-    allow('auditor'),
+    allow('messages.read'),
     handle(200, async (req, actor) => {
       const q = parseInput(MessageQuery, req.query);
       const fault =
@@ -357,7 +356,7 @@ export function adminApi({
   );
   api.get(
     '/messages/:id',
-    allow('auditor'),
+    allow('messages.read'),
     handle(200, async (req, actor) => {
       const record = await getMessage(store, param(req, 'id'), sealer);
       if (!record) throw new RegistryError('not_found', `message record ${param(req, 'id')} was not found`);
@@ -369,7 +368,7 @@ export function adminApi({
   // Where a queued message is: its state and its exchange's, without bodies; the read is recorded like the above.
   api.get(
     '/queue/messages/:id',
-    allow('operator', 'auditor'),
+    allow('queue.trace'),
     handle(200, async (req, actor) => {
       // MessageIDs are scoped to their senders; `?sender=` picks one when several systems used the same one.
       const sender = typeof req.query['sender'] === 'string' ? req.query['sender'] : undefined;
@@ -380,8 +379,8 @@ export function adminApi({
     }),
   );
 
-  api.use('/cards', allow('operator'), cardsApi(store));
-  api.get('/reports/cards', allow('operator', 'auditor'), async (req, res, next) => {
+  api.use('/cards', allow('cards.manage'), cardsApi(store));
+  api.get('/reports/cards', allow('reports.cards'), async (req, res, next) => {
     try {
       const query = parseInput(CardUseQuery, req.query);
       const rows = await cardUseReport(store, { from: new Date(query.from), to: new Date(query.to) });
@@ -394,12 +393,12 @@ export function adminApi({
   });
   api.get(
     '/certificates/registries',
-    allow('operator', 'auditor'),
+    allow('certificates.registries'),
     handle(200, (req) => registryDays(store, parseInput(RegistryDaysQuery, req.query), serviceClock())),
   );
   api.get(
     '/tests/consents',
-    allow('auditor'),
+    allow('consents.read'),
     handle(200, (req) => listConsents(store, parseInput(ConsentQuery, req.query))),
   );
 

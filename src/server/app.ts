@@ -1,4 +1,4 @@
-/** The express application: the SOAP endpoint, health and metrics. HTTP lives here and nowhere else. */
+/** The express application: the SOAP endpoint, the admin API, the console, health and metrics. */
 import express, { type Express } from 'express';
 import type { AuditTrail } from '../audit/trail.js';
 import type { Registry } from '../registry/registry.js';
@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import type { HttpSettings } from '../config/http.js';
 import { adminApi, type AdminApiParts } from './admin-api.js';
 import { apiPage } from './api-page.js';
+import { consoleRouter, type ConsoleParts } from '../console/router.js';
 import { attachmentsApi } from './attachments-api.js';
 import type { AttachmentStore } from '../attachments/store.js';
 import { healthHandler } from './health.js';
@@ -26,6 +27,8 @@ export interface AppParts extends SoapEndpointParts, Pick<AdminApiParts, 'sealer
   readonly serviceClock?: () => Date;
   /** The attachment store's upload and download endpoints (`/attachments`); absent: none. */
   readonly files?: AttachmentStore;
+  /** The web console at `/console` (src/console/); absent: not served. */
+  readonly console?: Omit<ConsoleParts, 'store' | 'registry' | 'trail' | 'sealer' | 'https'>;
 }
 
 export function createApp(parts: AppParts): Express {
@@ -41,6 +44,18 @@ export function createApp(parts: AppParts): Express {
   app.use(soapEndpoint(parts));
   app.use('/api/v1', adminApi(parts));
   app.use('/api/docs', apiPage());
+  if (parts.console)
+    app.use(
+      '/console',
+      consoleRouter({
+        ...parts.console,
+        store: parts.store,
+        registry: parts.registry,
+        trail: parts.trail,
+        sealer: parts.sealer,
+        https: parts.http.tls !== undefined,
+      }),
+    );
   if (parts.files) app.use(attachmentsApi({ files: parts.files, registry: parts.registry, log: parts.log }));
   app.use('/registry', registryEntries(parts.registry));
 

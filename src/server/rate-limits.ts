@@ -20,12 +20,12 @@ export function sourceRateLimits(settings: HttpSettings, log: Logger): Router {
   const router = express.Router();
   const { windowSeconds, soap, admin } = settings.rateLimit;
   if (soap > 0) router.use('/ws', limiter('soap', soap, windowSeconds, refuseSoap, log));
-  // Every other HTTP interface answers JSON and takes a token or a credential: the admin API, the attachment
-  // store (whose download credentials must not be guessable by volume) and the public registry entries share one
-  // count per address.
+  // Every other HTTP interface takes a token or a credential: the admin API, the attachment store (whose download
+  // credentials must not be guessable by volume), the public registry entries and the console (its sign-in and its
+  // document check) share one count per address.
   if (admin > 0) {
     router.use(
-      ['/api/v1', '/attachments', '/registry'],
+      ['/api/v1', '/attachments', '/registry', '/console'],
       limiter('admin', admin, windowSeconds, refuseJson, log),
     );
   }

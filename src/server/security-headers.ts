@@ -2,8 +2,9 @@
  * Security headers (helmet). SOAP answers (POST /ws) stay plain: only `X-Content-Type-Options: nosniff` (and HSTS
  * over HTTPS), since SOAP clients are no browsers and want nothing else. Everything else the gateway serves (the
  * admin API, the WSDL and schemas, health, metrics) is data, never a page: a policy that lets nothing load or frame
- * it, plus helmet's other defaults; admin API answers are also never cached. The one page, the admin API's
- * (`/api/docs`), relaxes that policy by its own stylesheet only: no script, no inline style, nothing from elsewhere.
+ * it, plus helmet's other defaults; admin API answers are also never cached. The admin API's page (`/api/docs`)
+ * relaxes that policy by its own stylesheet only: no script, no inline style, nothing from elsewhere. The web
+ * console (`/console`) sets its own policy, which adds posting forms to the gateway (console/router.ts).
  */
 import express, { type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';

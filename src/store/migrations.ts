@@ -19,6 +19,7 @@ import { migration as documents } from './migrations/0025_documents.js';
 import { migration as documentsConsent } from './migrations/0026_documents_consent.js';
 import { migration as documentsDesk } from './migrations/0027_documents_desk.js';
 import { migration as documentsRepresentatives } from './migrations/0028_documents_representatives.js';
+import { migration as consoleSessions } from './migrations/0029_console_sessions.js';
 
 const migrations: Record<string, Migration> = {
   '0001_replay_protection': {
@@ -334,6 +335,7 @@ const migrations: Record<string, Migration> = {
   '0026_documents_consent': documentsConsent,
   '0027_documents_desk': documentsDesk,
   '0028_documents_representatives': documentsRepresentatives,
+  '0029_console_sessions': consoleSessions,
 };
 
 export const migrationProvider: MigrationProvider = {

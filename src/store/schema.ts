@@ -190,7 +190,16 @@ export interface MessageLogArchiveTable {
   verified_at: number;
 }
 
+/** A web console session (migration 0029): the id itself is never stored, only its SHA-256. */
+export interface ConsoleSessionTable {
+  id_hash: string;
+  token_id: string;
+  created_at: number;
+  last_seen: number;
+}
+
 export interface Database extends RegionalTables {
+  console_sessions: ConsoleSessionTable;
   message_log: MessageLogTable;
   message_log_checkpoints: MessageLogCheckpointTable;
   message_log_archives: MessageLogArchiveTable;

@@ -109,6 +109,19 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     }
   }
 
+  /**
+   * A document's authenticity by its QR string or short code, as CheckDocumentRequest answers it, for the public
+   * check page: `viewer` names who asks (wrong codes lock it out as they lock a system).
+   */
+  async checkAuthenticity(credential: Credential, viewer: string): Promise<Outcome> {
+    try {
+      return await this.byCode('check', credential, viewer, false, this.options.clock().getTime());
+    } catch (error) {
+      if (error instanceof Refusal) return error.outcome;
+      throw error;
+    }
+  }
+
   // ---- PublishDocumentRequest ----
 
   private async publish(action: PublishAction, sender: string, test: boolean, now: number): Promise<Outcome> {

@@ -238,6 +238,13 @@ export class TrustStore {
     for (const authority of this.authorities) authority.crl = crls.get(authority);
   }
 
+  /** Each CA's CRL held now and when it runs out (the console shows those near their end). */
+  crls(): { issuer: string; nextUpdate: Date }[] {
+    return this.authorities.flatMap((a) =>
+      a.crl ? [{ issuer: a.subject, nextUpdate: a.crl.nextUpdate }] : [],
+    );
+  }
+
   /** Reads the files listed, or else every `ca*.crt.pem` and `*.crl.pem` in `dir`. */
   static fromDirectory(dir: string, files?: TrustStoreFiles, options: TrustStoreOptions = {}): TrustStore {
     const names = readdirSync(dir).sort();

@@ -1,0 +1,24 @@
+/** Small formatters the views share: times, durations, statuses. */
+import type { Key, Translate } from '../i18n.js';
+
+/** An instant as `YYYY-MM-DD HH:MM:SS UTC` (the gateway's times are UTC everywhere). */
+export const when = (ms: number | string | Date): string =>
+  `${new Date(ms instanceof Date ? ms.getTime() : typeof ms === 'string' ? Date.parse(ms) : ms)
+    .toISOString()
+    .slice(0, 19)
+    .replace('T', ' ')} UTC`;
+
+/** A span of time in minutes, hours or days, roughly. */
+export function span(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 120) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h`;
+  return `${Math.round(hours / 24)} d`;
+}
+
+export const statusWord = (t: Translate, status: string): string => {
+  const key = `status_${status}` as Key;
+  const word = t(key);
+  return word ?? status;
+};

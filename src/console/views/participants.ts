@@ -1,0 +1,107 @@
+/**
+ * Participants with their lifecycle (operators), and the applications waiting for a coordinator's check. Both
+ * list overdue ones first, then by deadline; each row offers the actions the lifecycle table gives the role in
+ * that state, a reason field where one is required.
+ */
+import { TRANSITIONS, type TransitionName } from '../../registry/lifecycle.js';
+import type { Actor, Registry } from '../../registry/registry.js';
+import { html, type Html } from '../html.js';
+import type { Key } from '../i18n.js';
+import { csrfField, notice, type PageContext } from '../layout.js';
+import { statusWord, when } from './format.js';
+
+type Listed = Awaited<ReturnType<Registry['listParticipants']>>[number];
+
+const deadlineOf = (p: Listed): string | null =>
+  p.status === 'submitted' ? p.coordinatorDue : p.status === 'checked' ? p.operatorDue : null;
+
+/** Overdue first, then the nearest deadline, then the rest by name. */
+export function byUrgency(list: readonly Listed[]): Listed[] {
+  return [...list].sort((a, b) => {
+    if (a.overdue !== b.overdue) return a.overdue ? -1 : 1;
+    const da = deadlineOf(a);
+    const db = deadlineOf(b);
+    if (da !== db) return da === null ? 1 : db === null ? -1 : da.localeCompare(db);
+    return a.shortName.localeCompare(b.shortName);
+  });
+}
+
+function actionsFor(ctx: PageContext, actor: Actor, p: Listed, back: string): Html {
+  const names = (Object.keys(TRANSITIONS) as TransitionName[]).filter((name) => {
+    const rule = TRANSITIONS[name];
+    return rule.role === actor.role && (rule.from as readonly string[]).includes(p.status);
+  });
+  return html`${names.map((name) => {
+    const rule = TRANSITIONS[name];
+    const id = `r-${p.id}-${name}`;
+    return html`<form class="inline" method="post" action="/console/participants/${p.id}/${name}">
+      ${csrfField(ctx)}<input type="hidden" name="back" value="${back}" /> ${
+        rule.reasonRequired
+          ? html`<label for="${id}"
+              >${ctx.t('reason')}<input id="${id}" name="reason" required maxlength="1000"
+            /></label>`
+          : ''
+      }<button
+        type="submit"
+        ${name === 'decline' || name === 'block' || name === 'withdraw' ? html` class="danger"` : ''}
+      >
+        ${ctx.t(`action_${name}` as Key)}
+      </button>
+    </form>`;
+  })}`;
+}
+
+function table(ctx: PageContext, actor: Actor, list: readonly Listed[], back: string): Html {
+  const { t } = ctx;
+  return html`<div class="table-wrap">
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">${t('name')}</th>
+          <th scope="col">${t('ogrn')}</th>
+          <th scope="col">${t('sphere')}</th>
+          <th scope="col">${t('status')}</th>
+          <th scope="col">${t('deadline')}</th>
+          <th scope="col">${t('actions')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${list.map((p) => {
+          const due = deadlineOf(p);
+          return html`<tr>
+            <td>${p.shortName}</td>
+            <td>${p.ogrn}</td>
+            <td>${p.sphere}</td>
+            <td>${statusWord(t, p.status)}</td>
+            <td>
+              ${due ? when(due) : '—'}${p.overdue ? html` <strong class="bad">${t('overdue')}</strong>` : ''}
+            </td>
+            <td>${actionsFor(ctx, actor, p, back)}</td>
+          </tr>`;
+        })}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+export function participantsView(
+  ctx: PageContext,
+  actor: Actor,
+  list: readonly Listed[],
+  done: boolean,
+): Html {
+  return html`${notice(done ? ctx.t('done') : undefined, 'good')}${table(ctx, actor, byUrgency(list), '/console/participants')}`;
+}
+
+export function applicationsView(
+  ctx: PageContext,
+  actor: Actor,
+  list: readonly Listed[],
+  done: boolean,
+): Html {
+  return html`${notice(done ? ctx.t('done') : undefined, 'good')}${
+    list.length
+      ? table(ctx, actor, byUrgency(list), '/console/applications')
+      : html`<p>${ctx.t('noApplications')}</p>`
+  }`;
+}
