@@ -15,13 +15,14 @@ import { checkpointData } from '../../src/audit/canonical.js';
 import { KeyCheckpointSigner } from '../../src/audit/checkpoint-signer.js';
 import { checkpointSigners } from '../../src/signature/pki/checkpoint-signers.js';
 import { createPrivateKey } from 'node:crypto';
-import { gatewaySigner, sampleEntry, sampleTrust, sqliteBackend } from './support.js';
+import { testStores } from '../support/store.js';
+import { gatewaySigner, sampleEntry, sampleTrust } from './support.js';
 
 const sampleSigners = () =>
   checkpointSigners(sampleTrust(), [readFileSync('certs-sample/gateway.crt.pem', 'utf8')]);
 
 describe('audit CLI commands', () => {
-  const backend = sqliteBackend();
+  const backend = testStores('sqlite', 'audit');
   const dir = mkdtempSync(join(tmpdir(), 'smev-audit-cli-'));
   let store: Store;
   let trail: AuditTrail;

@@ -17,7 +17,8 @@ import { startGateway } from '../../src/gateway.js';
 import { Progress, progressOutput, type ProgressStream } from '../../src/cli/progress.js';
 import { checkpointSigners } from '../../src/signature/pki/checkpoint-signers.js';
 import type { Store } from '../../src/store/store.js';
-import { gatewaySigner, sampleEntry, sampleTrust, sqliteBackend } from '../audit/support.js';
+import { gatewaySigner, sampleEntry, sampleTrust } from '../audit/support.js';
+import { testStores } from '../support/store.js';
 import { post, signedCall, type TestGateway } from '../support/gateway.js';
 import { caseProgress } from '../fuzz/support.js';
 
@@ -100,7 +101,7 @@ describe('cli: progress on a terminal', () => {
   describe('the commands that feed it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'smev-progress-'));
     const original = progressOutput.stream;
-    const backend = sqliteBackend();
+    const backend = testStores('sqlite', 'audit');
     let store: Store;
     let trail: AuditTrail;
 

@@ -7,20 +7,20 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { openStore, type Store } from '../../src/store/store.js';
-import { dropSchema, POSTGRES_URL } from '../support/gateway.js';
+import type { Store } from '../../src/store/store.js';
+import { POSTGRES_URL, testStores } from '../support/store.js';
 import { sleep } from './support.js';
 
 describe('fault: a PostgreSQL connection dropped mid-transaction', () => {
-  const schema = `fault_conn_${process.pid}_${Date.now()}`;
+  const postgres = testStores('postgres', 'fault_conn');
   let store: Store;
 
   before(async () => {
-    store = await openStore({ databaseUrl: POSTGRES_URL, schema });
+    store = await postgres.open();
   });
   after(async () => {
     await store.close();
-    await dropSchema(schema);
+    await postgres.cleanup();
   });
 
   it('fails the transaction and keeps serving, without an unhandled error', async () => {

@@ -3,7 +3,8 @@ import { getStatusXml } from '../../src/client/queued.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { childElements } from '../../src/xml/dom.js';
 import { readFault } from '../foundation/helpers.js';
-import { dropSchema, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { dropSchema, freshSchema } from '../support/store.js';
 import { addQueueRoute, CONSUMER, PROVIDER, QueueClient } from './support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,7 +98,7 @@ describe('Queue: visibility timeout, lifetime and quotas', function () {
   });
 
   describe('rate quota shared by two instances on one PostgreSQL', () => {
-    const schema = `test_rate_${process.pid}_${Date.now()}`;
+    const schema = freshSchema('test_rate');
     const gateways: TestGateway[] = [];
     before(async () => {
       const overrides = { 'queue.ratePerSecond': 0.01, 'queue.rateBurst': 6 };

@@ -4,7 +4,6 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import pg from 'pg';
 import { join } from 'node:path';
 import { loadConfig, type GatewayConfig } from '../../src/config/config.js';
 import { startGateway, type RunningGateway, type StartOptions } from '../../src/gateway.js';
@@ -12,8 +11,7 @@ import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
 import { postSoap } from '../../src/client/send.js';
 import { loadSigningKey, type SigningKey } from '../../src/signature/signing-key.js';
 import { SOAP11, type SoapVersion } from '../../src/soap/version.js';
-
-export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { dropSchema, freshSchema, POSTGRES_URL, type StoreKind } from './store.js';
 
 export interface TestGateway extends RunningGateway {
   readonly endpoint: string;
@@ -21,7 +19,7 @@ export interface TestGateway extends RunningGateway {
 }
 
 export interface TestGatewayOptions extends StartOptions {
-  readonly store?: 'sqlite' | 'postgres';
+  readonly store?: StoreKind;
   readonly overrides?: Record<string, unknown>;
 }
 
@@ -40,9 +38,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   });
   // A schema the caller names is shared (several instances on one store) and left for the caller to drop.
   const ownSchema = postgres && options.schema === undefined;
-  const schema = postgres
-    ? (options.schema ?? `test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`)
-    : undefined;
+  const schema = postgres ? (options.schema ?? freshSchema()) : undefined;
   const gateway = await startGateway(config, { silent: true, ...options, ...(schema ? { schema } : {}) });
   return {
     ...gateway,
@@ -54,17 +50,6 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       if (schema && ownSchema) await dropSchema(schema);
     },
   };
-}
-
-/** Drop a PostgreSQL test schema and everything in it. */
-export async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(`drop schema if exists "${schema.replace(/"/g, '')}" cascade`);
-  } finally {
-    await client.end();
-  }
 }
 
 const sampleKeys = new Map<string, SigningKey>();
