@@ -11,6 +11,7 @@ import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
 import { postSoap } from '../../src/client/send.js';
 import { loadSigningKey, type SigningKey } from '../../src/signature/signing-key.js';
 import { SOAP11, type SoapVersion } from '../../src/soap/version.js';
+import { useFixture } from './fixture.js';
 import { dropSchema, freshSchema, POSTGRES_URL, type StoreKind } from './store.js';
 
 export interface TestGateway extends RunningGateway {
@@ -50,6 +51,18 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       if (schema && ownSchema) await dropSchema(schema);
     },
   };
+}
+
+/**
+ * A gateway for the tests of the enclosing describe: started before them (with `options`, or what the function
+ * gives once the before hooks registered earlier have run) and stopped after them.
+ */
+export function useGateway(options: TestGatewayOptions | (() => TestGatewayOptions) = {}): TestGateway {
+  return useFixture(
+    'test gateway',
+    () => startTestGateway(typeof options === 'function' ? options() : options),
+    (gateway) => gateway.stop(),
+  );
 }
 
 const sampleKeys = new Map<string, SigningKey>();
