@@ -9,16 +9,8 @@ import { loadTrustStore } from '../../src/signature/setup.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
-import { signedCall, useGateway } from '../support/gateway.js';
-import {
-  nested,
-  postSoapRaw,
-  rawHttp,
-  readFault,
-  signedCallWith,
-  withHeaderBlocks,
-  type RawResponse,
-} from './helpers.js';
+import { signedCall, signedCallWith, useGateway } from '../support/gateway.js';
+import { nested, postSoapRaw, rawHttp, readFault, withHeaderBlocks, type RawResponse } from './helpers.js';
 
 /** "Well under one second": every refusal below must come back within this. */
 const FAST_MS = 1000;

@@ -81,12 +81,25 @@ export function sampleKey(system: string): SigningKey {
   return key;
 }
 
+interface SignedCallOptions {
+  readonly system?: string;
+  readonly payload?: string;
+  readonly version?: SoapVersion;
+  readonly messageId?: string;
+}
+
 export const PING_PAYLOAD =
   '<ping:PingRequest xmlns:ping="urn://smev-gateway/services/ping/1.0"><ping:Text>hello</ping:Text></ping:PingRequest>';
 
 /** A Call request with a fresh MessageID, signed as `system` (DEMO_CONSUMER by default). */
-export function signedCall(
-  options: { system?: string; payload?: string; version?: SoapVersion; messageId?: string } = {},
+export function signedCall(options: SignedCallOptions = {}): { xml: string; messageId: string } {
+  return signedCallWith((unsignedXml) => unsignedXml, options);
+}
+
+/** A signed Call request whose unsigned XML `reshape` may change before the signature is made. */
+export function signedCallWith(
+  reshape: (unsignedXml: string) => string,
+  options: SignedCallOptions = {},
 ): { xml: string; messageId: string } {
   const request = buildCallRequest({
     version: options.version ?? SOAP11,
@@ -94,7 +107,7 @@ export function signedCall(
     ...(options.messageId ? { messageId: options.messageId } : {}),
   });
   return {
-    xml: signCallRequest(request.xml, sampleKey(options.system ?? 'DEMO_CONSUMER')),
+    xml: signCallRequest(reshape(request.xml), sampleKey(options.system ?? 'DEMO_CONSUMER')),
     messageId: request.messageId,
   };
 }
