@@ -2,8 +2,9 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { KeyCheckpointSigner } from '../../src/audit/checkpoint-signer.js';
-import type { AuditEntryInput } from '../../src/audit/trail.js';
+import { AuditTrail, type AuditEntryInput } from '../../src/audit/trail.js';
 import { TrustStore } from '../../src/signature/pki/trust-store.js';
+import type { Store } from '../../src/store/store.js';
 
 export function gatewaySigner(): KeyCheckpointSigner {
   return new KeyCheckpointSigner(
@@ -35,4 +36,15 @@ export function sampleEntry(i: number): AuditEntryInput {
       tags: ['a', { z: 1, a: [null, true] }],
     },
   };
+}
+
+/** A trail on `store` of `count` sample entries, checkpointed every 10 and after the last (as the timer would). */
+export async function seededTrail(store: Store, count: number): Promise<AuditTrail> {
+  const trail = new AuditTrail(store.db, gatewaySigner(), { checkpointEvery: 10 });
+  for (let i = 1; i <= count; i++) {
+    await store.db.transaction().execute((trx) => trail.append(trx, sampleEntry(i)));
+    await trail.afterCommit();
+  }
+  await trail.checkpoint();
+  return trail;
 }

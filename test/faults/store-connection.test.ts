@@ -7,21 +7,11 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
 import pg from 'pg';
-import type { Store } from '../../src/store/store.js';
-import { POSTGRES_URL, testStores } from '../support/store.js';
+import { POSTGRES_URL, useStore } from '../support/store.js';
 import { sleep } from './support.js';
 
 describe('fault: a PostgreSQL connection dropped mid-transaction', () => {
-  const postgres = testStores('postgres', 'fault_conn');
-  let store: Store;
-
-  before(async () => {
-    store = await postgres.open();
-  });
-  after(async () => {
-    await store.close();
-    await postgres.cleanup();
-  });
+  const store = useStore('postgres', { prefix: 'fault_conn' });
 
   it('fails the transaction and keeps serving, without an unhandled error', async () => {
     let unhandled: unknown;

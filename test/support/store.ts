@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openStore, type Store, type StoreOptions } from '../../src/store/store.js';
+import { useFixture } from './fixture.js';
 
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -67,4 +68,21 @@ export function testStores(kind: StoreKind, prefix = 'test'): TestStores {
     open: (options = fresh()) => openStore(options),
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A store of its own on `kind` for the tests of the enclosing describe (or for each of them), removed after. */
+export function useStore(kind: StoreKind, options: { prefix?: string; each?: boolean } = {}): Store {
+  let stores: TestStores | undefined;
+  return useFixture(
+    'test store',
+    () => {
+      stores = testStores(kind, options.prefix);
+      return stores.open();
+    },
+    async (store) => {
+      await store.close();
+      await stores?.cleanup();
+    },
+    options,
+  );
 }
