@@ -10,10 +10,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { ackXml, readHandedOut, sendRequestXml, takeXml } from '../src/client/queued.js';
 import { SOAP11 } from '../src/soap/version.js';
-import { PING_PAYLOAD, POSTGRES_URL, sampleKey } from '../test/support/gateway.js';
+import { PING_PAYLOAD, sampleKey } from '../test/support/gateway.js';
+import { dropSchema, freshSchema, POSTGRES_URL } from '../test/support/store.js';
 import { arg, spawnGateway, type ChildGateway } from './support.js';
 
 const SYSTEM = 'DEMO_CONSUMER';
@@ -68,7 +68,7 @@ async function withGateways(
   work: (endpoints: string[]) => Promise<number>,
 ): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'smev-gateway-bench-queue-'));
-  const schema = `bench_queue_${process.pid}_${Date.now()}`;
+  const schema = freshSchema('bench_queue');
   const configFile = join(dir, 'gateway.json');
   writeFileSync(
     configFile,
@@ -92,12 +92,7 @@ async function withGateways(
   } finally {
     await Promise.all(gateways.map((g) => g.stop()));
     rmSync(dir, { recursive: true, force: true });
-    if (postgres) {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
-    }
+    if (postgres) await dropSchema(schema);
   }
 }
 

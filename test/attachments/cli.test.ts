@@ -8,17 +8,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../cli/support.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { useGateway } from '../support/gateway.js';
 import { addQueueRoute, CONSUMER, PROVIDER, QUESTION_PAYLOAD } from '../queue/support.js';
 
 describe('CLI: files by reference through the attachment store', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
   let dir: string;
   let token: string;
 
+  const gateway = useGateway();
   before(async () => {
-    gateway = await startTestGateway();
     await addQueueRoute(gateway);
     dir = mkdtempSync(join(tmpdir(), 'smev-gateway-cli-files-'));
     const system = (await gateway.registry.listSystems()).find((s) => s.mnemonic === CONSUMER);
@@ -28,8 +27,7 @@ describe('CLI: files by reference through the attachment store', function () {
       })
     ).token;
   });
-  after(async () => {
-    await gateway.stop();
+  after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 

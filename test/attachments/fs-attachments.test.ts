@@ -19,7 +19,8 @@ import { SOAP11 } from '../../src/soap/version.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { parseDom, type Element } from '../../src/xml/dom.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
-import { PING_PAYLOAD, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { PING_PAYLOAD, sampleKey, type TestGateway, useGateway } from '../support/gateway.js';
+import { STORES } from '../support/store.js';
 import {
   addQueueRoute,
   ANSWER_PAYLOAD,
@@ -87,27 +88,25 @@ async function drain(client: QueueClient, operation: 'GetRequest' | 'GetResponse
 const codeOf = (body: string) =>
   /<(?:\w+:)?Code>([^<]+)</.exec(body)?.[1] ?? /faultstring>(\w+):/.exec(body)?.[1];
 
-for (const store of ['sqlite', 'postgres'] as const) {
+for (const store of STORES) {
   describe(`File-storage attachments (FSAttachmentsList, ${store})`, function () {
     this.timeout(120_000);
-    let gateway: TestGateway;
     let consumer: QueueClient;
     let provider: QueueClient;
     let consumerToken: string;
     let providerToken: string;
 
+    const gateway = useGateway({
+      store,
+      overrides: { 'attachments.maxFileBytes': 64 * 1024 * 1024, 'http.requestTimeoutMs': 120_000 },
+    });
     before(async () => {
-      gateway = await startTestGateway({
-        store,
-        overrides: { 'attachments.maxFileBytes': 64 * 1024 * 1024, 'http.requestTimeoutMs': 120_000 },
-      });
       await addQueueRoute(gateway);
       consumer = new QueueClient(gateway.endpoint, CONSUMER);
       provider = new QueueClient(gateway.endpoint, PROVIDER);
       consumerToken = await tokenOf(gateway, CONSUMER);
       providerToken = await tokenOf(gateway, PROVIDER);
     });
-    after(() => gateway.stop());
 
     it('uploads a file, carries it by reference to the provider and back, each side fetching it by its credential', async () => {
       const content = randomBytes(100_000);
@@ -369,19 +368,17 @@ function uploadFromChild(
 
 describe('File-storage attachments: limits', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
   let consumer: QueueClient;
   let token: string;
 
+  const gateway = useGateway({
+    overrides: { 'attachments.maxFileBytes': 1000, 'attachments.maxMessageBytes': 1500 },
+  });
   before(async () => {
-    gateway = await startTestGateway({
-      overrides: { 'attachments.maxFileBytes': 1000, 'attachments.maxMessageBytes': 1500 },
-    });
     await addQueueRoute(gateway);
     consumer = new QueueClient(gateway.endpoint, CONSUMER);
     token = await tokenOf(gateway, CONSUMER);
   });
-  after(() => gateway.stop());
 
   it('refuses an upload over the size limit, declared or streamed, and keeps nothing of it', async () => {
     const declared = await upload(gateway, token, CONSUMER, randomBytes(5000));
@@ -415,20 +412,18 @@ describe('File-storage attachments: limits', function () {
   });
 });
 
-for (const store of ['sqlite', 'postgres'] as const) {
+for (const store of STORES) {
   describe(`File-storage attachments: retention (${store})`, function () {
     this.timeout(60_000);
-    let gateway: TestGateway;
     let consumer: QueueClient;
     let token: string;
 
+    const gateway = useGateway({ store });
     before(async () => {
-      gateway = await startTestGateway({ store });
       await addQueueRoute(gateway);
       consumer = new QueueClient(gateway.endpoint, CONSUMER);
       token = await tokenOf(gateway, CONSUMER);
     });
-    after(() => gateway.stop());
 
     it('removes unused uploads after their time, and named files once the queue has let their message go', async () => {
       const dir = join(dirname(gateway.config.store.sqliteFile), 'attachments');

@@ -7,40 +7,32 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { AuditTrail } from '../../src/audit/trail.js';
+import type { AuditTrail } from '../../src/audit/trail.js';
 import type { AuditExport, AuditVerdict } from '../../src/audit/verify.js';
 import { registerAuditCommands } from '../../src/cli/audit.js';
-import type { Store } from '../../src/store/store.js';
 import { checkpointData } from '../../src/audit/canonical.js';
 import { KeyCheckpointSigner } from '../../src/audit/checkpoint-signer.js';
 import { checkpointSigners } from '../../src/signature/pki/checkpoint-signers.js';
 import { createPrivateKey } from 'node:crypto';
-import { gatewaySigner, sampleEntry, sampleTrust, sqliteBackend } from './support.js';
+import { captureStdout } from '../support/stdout.js';
+import { useStore } from '../support/store.js';
+import { sampleTrust, seededTrail } from './support.js';
 
 const sampleSigners = () =>
   checkpointSigners(sampleTrust(), [readFileSync('certs-sample/gateway.crt.pem', 'utf8')]);
 
 describe('audit CLI commands', () => {
-  const backend = sqliteBackend();
   const dir = mkdtempSync(join(tmpdir(), 'smev-audit-cli-'));
-  let store: Store;
+  const store = useStore('sqlite', { prefix: 'audit' });
   let trail: AuditTrail;
   let opened = 0;
   let closed = 0;
   const configs: (string | undefined)[] = [];
 
   before(async () => {
-    store = await backend.open();
-    trail = new AuditTrail(store.db, gatewaySigner(), { checkpointEvery: 10 });
-    for (let i = 1; i <= 35; i++) {
-      await store.db.transaction().execute((trx) => trail.append(trx, sampleEntry(i)));
-      await trail.afterCommit();
-    }
-    await trail.checkpoint(); // as the gateway's timer does within checkpointSeconds
+    trail = await seededTrail(store, 35);
   });
-  after(async () => {
-    await store.close();
-    await backend.cleanup();
+  after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
   afterEach(() => {
@@ -55,18 +47,8 @@ describe('audit CLI commands', () => {
       configs.push(configFile);
       return { store, trail, checkpointSigners: sampleSigners(), close: async () => void closed++ };
     });
-    let stdout = '';
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      return true;
-    }) as typeof process.stdout.write;
     process.exitCode = undefined;
-    try {
-      await program.parseAsync(args, { from: 'user' });
-    } finally {
-      process.stdout.write = write;
-    }
+    const stdout = await captureStdout(() => program.parseAsync(args, { from: 'user' }));
     const exitCode = Number(process.exitCode ?? 0);
     process.exitCode = undefined;
     return { stdout, exitCode };

@@ -1,52 +1,10 @@
-/** Shared material for the audit tests: stores on both dialects, the sample gateway signer and trust store. */
+/** Shared material for the audit tests: the sample gateway signer and trust store, and audit entries. */
 import { createPrivateKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+import { readFileSync } from 'node:fs';
 import { KeyCheckpointSigner } from '../../src/audit/checkpoint-signer.js';
-import type { AuditEntryInput } from '../../src/audit/trail.js';
+import { AuditTrail, type AuditEntryInput } from '../../src/audit/trail.js';
 import { TrustStore } from '../../src/signature/pki/trust-store.js';
-import { openStore, type Store } from '../../src/store/store.js';
-
-export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-export interface Backend {
-  readonly name: 'SQLite' | 'PostgreSQL';
-  open(): Promise<Store>;
-  cleanup(): Promise<void>;
-}
-
-export function sqliteBackend(): Backend {
-  const dir = mkdtempSync(join(tmpdir(), 'smev-audit-test-'));
-  let n = 0;
-  return {
-    name: 'SQLite',
-    open: () => openStore({ sqliteFile: join(dir, `audit-${n++}.db`) }),
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-export function postgresBackend(): Backend {
-  const schemas: string[] = [];
-  return {
-    name: 'PostgreSQL',
-    open: () => {
-      const schema = `audit_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-      schemas.push(schema);
-      return openStore({ databaseUrl: POSTGRES_URL, schema });
-    },
-    cleanup: async () => {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      try {
-        for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}
+import type { Store } from '../../src/store/store.js';
 
 export function gatewaySigner(): KeyCheckpointSigner {
   return new KeyCheckpointSigner(
@@ -78,4 +36,15 @@ export function sampleEntry(i: number): AuditEntryInput {
       tags: ['a', { z: 1, a: [null, true] }],
     },
   };
+}
+
+/** A trail on `store` of `count` sample entries, checkpointed every 10 and after the last (as the timer would). */
+export async function seededTrail(store: Store, count: number): Promise<AuditTrail> {
+  const trail = new AuditTrail(store.db, gatewaySigner(), { checkpointEvery: 10 });
+  for (let i = 1; i <= count; i++) {
+    await store.db.transaction().execute((trx) => trail.append(trx, sampleEntry(i)));
+    await trail.afterCommit();
+  }
+  await trail.checkpoint();
+  return trail;
 }

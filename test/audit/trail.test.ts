@@ -18,15 +18,16 @@ import { selfSigned } from '../../src/signature/pki/issue.js';
 import type { TrustStore } from '../../src/signature/pki/trust-store.js';
 import type { Database } from '../../src/store/schema.js';
 import type { Store } from '../../src/store/store.js';
-import { gatewaySigner, postgresBackend, sampleEntry, sampleTrust, sqliteBackend } from './support.js';
+import { STORES, testStores } from '../support/store.js';
+import { gatewaySigner, sampleEntry, sampleTrust } from './support.js';
 
 class Rollback extends Error {}
 
 const dir = mkdtempSync(join(tmpdir(), 'smev-audit-export-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-for (const makeBackend of [sqliteBackend, postgresBackend]) {
-  const backend = makeBackend();
+for (const kind of STORES) {
+  const backend = testStores(kind, 'audit');
   describe(`audit trail on ${backend.name}`, function () {
     this.timeout(60_000);
     let store: Store;

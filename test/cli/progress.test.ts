@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import fc from 'fast-check';
-import { AuditTrail } from '../../src/audit/trail.js';
+import type { AuditTrail } from '../../src/audit/trail.js';
 import { registerAuditCommands } from '../../src/cli/audit.js';
 import { registerBackupCommands } from '../../src/cli/backup.js';
 import { registerLogCommands } from '../../src/cli/log.js';
@@ -16,8 +16,9 @@ import { loadConfig } from '../../src/config/config.js';
 import { startGateway } from '../../src/gateway.js';
 import { Progress, progressOutput, type ProgressStream } from '../../src/cli/progress.js';
 import { checkpointSigners } from '../../src/signature/pki/checkpoint-signers.js';
-import type { Store } from '../../src/store/store.js';
-import { gatewaySigner, sampleEntry, sampleTrust, sqliteBackend } from '../audit/support.js';
+import { sampleTrust, seededTrail } from '../audit/support.js';
+import { captureStdout } from '../support/stdout.js';
+import { useStore } from '../support/store.js';
 import { post, signedCall, type TestGateway } from '../support/gateway.js';
 import { caseProgress } from '../fuzz/support.js';
 
@@ -100,23 +101,14 @@ describe('cli: progress on a terminal', () => {
   describe('the commands that feed it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'smev-progress-'));
     const original = progressOutput.stream;
-    const backend = sqliteBackend();
-    let store: Store;
+    const store = useStore('sqlite', { prefix: 'audit' });
     let trail: AuditTrail;
 
     before(async () => {
-      store = await backend.open();
-      trail = new AuditTrail(store.db, gatewaySigner(), { checkpointEvery: 10 });
-      for (let i = 1; i <= 25; i++) {
-        await store.db.transaction().execute((trx) => trail.append(trx, sampleEntry(i)));
-        await trail.afterCommit();
-      }
-      await trail.checkpoint();
+      trail = await seededTrail(store, 25);
     });
-    after(async () => {
+    after(() => {
       progressOutput.stream = original;
-      await store.close();
-      await backend.cleanup();
       rmSync(dir, { recursive: true, force: true });
     });
     afterEach(() => {
@@ -127,18 +119,7 @@ describe('cli: progress on a terminal', () => {
     /** Runs a command in this process, its stdout captured, its progress sent to `stream`. */
     async function run(program: Command, stream: ProgressStream, ...args: string[]): Promise<string> {
       progressOutput.stream = stream;
-      let stdout = '';
-      const write = process.stdout.write.bind(process.stdout);
-      process.stdout.write = ((chunk: string | Uint8Array) => {
-        stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-        return true;
-      }) as typeof process.stdout.write;
-      try {
-        await program.exitOverride().parseAsync(args, { from: 'user' });
-      } finally {
-        process.stdout.write = write;
-      }
-      return stdout;
+      return captureStdout(() => program.exitOverride().parseAsync(args, { from: 'user' }));
     }
 
     const auditProgram = () => {

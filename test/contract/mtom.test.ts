@@ -14,7 +14,7 @@ import { decodeXop } from '../../src/soap/mtom.js';
 import { parseDom, serializeXml } from '../../src/xml/dom.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { readFault, rawHttp } from '../foundation/helpers.js';
-import { sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { sampleKey, type TestGateway, useGateway } from '../support/gateway.js';
 import { addQueueRoute, CONSUMER, PROVIDER, QueueClient } from '../queue/support.js';
 
 const BOUNDARY = 'uuid:6b1b0e2c-3d5a-4b8e-9f1a-2c3d4e5f6a7b';
@@ -72,14 +72,12 @@ function optimise(xml: string, pattern: RegExp, id: string): { xml: string; part
 }
 
 describe('contract: MTOM/XOP requests', () => {
-  let gateway: TestGateway;
   let provider: QueueClient;
+  const gateway = useGateway();
   before(async () => {
-    gateway = await startTestGateway();
     await addQueueRoute(gateway);
     provider = new QueueClient(gateway.endpoint, PROVIDER);
   });
-  after(() => gateway.stop());
   afterEach(async () => {
     for (let taken = await provider.take('GetRequest'); taken; taken = await provider.take('GetRequest'))
       await provider.ack(taken.messageId);

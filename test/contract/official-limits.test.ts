@@ -11,20 +11,18 @@ import { SOAP11 } from '../../src/soap/version.js';
 import { childElements, parseDom } from '../../src/xml/dom.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
 import { readFault } from '../foundation/helpers.js';
-import { sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { sampleKey, useGateway } from '../support/gateway.js';
 import { addQueueRoute, CONSUMER, PROVIDER, QueueClient } from '../queue/support.js';
 
 describe('contract: official limits and elements (message-exchange 1.1)', () => {
-  let gateway: TestGateway;
   let consumer: QueueClient;
   let provider: QueueClient;
+  const gateway = useGateway();
   before(async () => {
-    gateway = await startTestGateway();
     await addQueueRoute(gateway);
     consumer = new QueueClient(gateway.endpoint, CONSUMER);
     provider = new QueueClient(gateway.endpoint, PROVIDER);
   });
-  after(() => gateway.stop());
 
   /** Take every waiting request, so each test starts from an empty queue. */
   async function drain(): Promise<void> {
@@ -136,14 +134,12 @@ describe('contract: official limits and elements (message-exchange 1.1)', () => 
 });
 
 describe('contract: attachment size limit (limits.maxAttachmentBytes = 1000)', () => {
-  let gateway: TestGateway;
   let consumer: QueueClient;
+  const gateway = useGateway({ overrides: { 'limits.maxAttachmentBytes': 1000 } });
   before(async () => {
-    gateway = await startTestGateway({ overrides: { 'limits.maxAttachmentBytes': 1000 } });
     await addQueueRoute(gateway);
     consumer = new QueueClient(gateway.endpoint, CONSUMER);
   });
-  after(() => gateway.stop());
 
   const files = (...sizes: number[]) =>
     sizes.map((size, i) => ({

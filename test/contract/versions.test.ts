@@ -28,13 +28,7 @@ import { loadTrustStore } from '../../src/signature/setup.js';
 import { records as storedRecords } from '../messagelog/support.js';
 import { rawHttp, readFault } from '../foundation/helpers.js';
 import { addQueueRoute, CONSUMER, PROVIDER, QueueClient, QUESTION_PAYLOAD } from '../queue/support.js';
-import {
-  PING_PAYLOAD,
-  sampleKey,
-  signedCall,
-  startTestGateway,
-  type TestGateway,
-} from '../support/gateway.js';
+import { PING_PAYLOAD, sampleKey, signedCall, useGateway } from '../support/gateway.js';
 import { OFFICIAL_XSD } from '../support/official.js';
 
 const OFFICIAL = OFFICIAL_XSD;
@@ -46,7 +40,6 @@ const speaking = (contract: ExchangeNamespaces): ClientVersion => ({ ...SOAP11, 
 
 describe('contract: message exchange 1.1, 1.2 and 1.3 side by side', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
   const faultSchemas = new Map<ExchangeNamespaces, SchemaSet>();
   const at = (contract: ExchangeNamespaces) => gateway.endpoint.replace(/\/ws$/, contract.path);
   const client = (contract: ExchangeNamespaces, system: string) =>
@@ -54,14 +47,13 @@ describe('contract: message exchange 1.1, 1.2 and 1.3 side by side', function ()
   const get = (path: string, host?: string) =>
     rawHttp(gateway.url, { method: 'GET', path, ...(host ? { headers: { host } } : {}) });
 
+  const gateway = useGateway();
   before(async () => {
-    gateway = await startTestGateway();
     await addQueueRoute(gateway);
     for (const contract of CONTRACT_VERSIONS)
       faultSchemas.set(contract, SchemaSet.compile(officialFaults(contract)));
   });
-  after(async () => {
-    await gateway.stop();
+  after(() => {
     faultSchemas.forEach((schema) => schema.dispose());
   });
 

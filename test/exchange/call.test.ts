@@ -3,21 +3,10 @@ import { readCallAnswer } from '../../src/client/answer.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
 import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
-import {
-  PING_PAYLOAD,
-  post,
-  sampleKey,
-  signedCall,
-  startTestGateway,
-  type TestGateway,
-} from '../support/gateway.js';
+import { PING_PAYLOAD, post, sampleKey, signedCall, useGateway } from '../support/gateway.js';
 
 describe('Call end to end (SQLite)', () => {
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startTestGateway();
-  });
-  after(() => gateway.stop());
+  const gateway = useGateway();
 
   for (const version of [SOAP11, SOAP12]) {
     it(`answers a signed ping in SOAP ${version.name} with a signed answer of the same version`, async () => {
@@ -43,11 +32,7 @@ describe('Call end to end (SQLite)', () => {
 });
 
 describe('Call with the SMEV signing profile', () => {
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startTestGateway();
-  });
-  after(() => gateway.stop());
+  const gateway = useGateway();
 
   it('accepts a request signed with exclusive c14n followed by the SMEV transform, as SMEV 3 clients sign', async () => {
     const request = buildCallRequest({ version: SOAP11, payload: PING_PAYLOAD });

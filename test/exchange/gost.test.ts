@@ -25,14 +25,7 @@ import { thumbprint, pemBody } from '../../src/signature/pki/thumbprint.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { loadSigningKey, type SigningKey } from '../../src/signature/signing-key.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
-import {
-  PING_PAYLOAD,
-  post,
-  sampleKey,
-  signedCall,
-  startTestGateway,
-  type TestGateway,
-} from '../support/gateway.js';
+import { PING_PAYLOAD, post, sampleKey, signedCall, useGateway } from '../support/gateway.js';
 
 const GOST_DIR = 'certs-sample/gost';
 const read = (file: string) => readFileSync(file, 'utf8');
@@ -53,11 +46,7 @@ function flipSignatureBit(xml: string): string {
 
 describe('GOST R 34.10-2012 requests through the endpoint (SQLite, RSA gateway key)', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startTestGateway();
-  });
-  after(() => gateway.stop());
+  const gateway = useGateway();
 
   for (const profile of ['xmldsig', 'smev'] as const) {
     for (const version of [SOAP11, SOAP12]) {
@@ -149,18 +138,14 @@ describe('GOST R 34.10-2012 requests through the endpoint (SQLite, RSA gateway k
 
 describe('a gateway configured with the GOST sample key (SQLite)', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
   const gatewayCertificate = read(`${GOST_DIR}/gateway.crt.pem`);
-  before(async () => {
-    gateway = await startTestGateway({
-      overrides: {
-        'pki.gatewayKey': `${GOST_DIR}/gateway.key.pem`,
-        'pki.gatewayCertificate': `${GOST_DIR}/gateway.crt.pem`,
-        'messageLog.checkpointEvery': 1,
-      },
-    });
+  const gateway = useGateway({
+    overrides: {
+      'pki.gatewayKey': `${GOST_DIR}/gateway.key.pem`,
+      'pki.gatewayCertificate': `${GOST_DIR}/gateway.crt.pem`,
+      'messageLog.checkpointEvery': 1,
+    },
   });
-  after(() => gateway.stop());
 
   for (const system of ['DEMO_CONSUMER', GOST_SAMPLE_SYSTEM]) {
     it(`answers ${system} with GOST signatures the client verifies`, async () => {

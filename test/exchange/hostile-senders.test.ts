@@ -22,14 +22,7 @@ import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { childElements, parseDom, serializeXml, type Element } from '../../src/xml/dom.js';
 import { readFault } from '../foundation/helpers.js';
-import {
-  PING_PAYLOAD,
-  post,
-  sampleKey,
-  signedCall,
-  startTestGateway,
-  type TestGateway,
-} from '../support/gateway.js';
+import { PING_PAYLOAD, post, sampleKey, signedCall, useGateway } from '../support/gateway.js';
 import { addQueueRoute, CONSUMER, PROVIDER, QueueClient } from '../queue/support.js';
 
 /** The SMEV fault in `detail`: its element name and the gateway's code; undefined for a non-fault answer. */
@@ -60,11 +53,7 @@ const block = (doc: ReturnType<typeof parseDom>) =>
 
 describe('Hostile senders through the endpoint', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startTestGateway();
-  });
-  after(() => gateway.stop());
+  const gateway = useGateway();
 
   describe('a reserved Id anywhere in a request is refused and never signed', () => {
     const planted: Array<[string, (doc: ReturnType<typeof parseDom>) => void]> = [
@@ -253,12 +242,8 @@ describe('Hostile senders through the endpoint', function () {
 
 describe('A suspended system is refused on every operation', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
   const system = 'SOCCARD_28';
-  before(async () => {
-    gateway = await startTestGateway();
-  });
-  after(() => gateway.stop());
+  const gateway = useGateway();
 
   const key = () => sampleKey(system);
   const operations: Array<[string, () => string]> = [
@@ -304,11 +289,7 @@ describe('A suspended system is refused on every operation', function () {
 
 describe('An unauthenticated caller learns nothing about registration', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startTestGateway();
-  });
-  after(() => gateway.stop());
+  const gateway = useGateway();
 
   it('a registered and an unregistered certificate, neither with a valid signature, get the same fault', async () => {
     const now = Date.now();
@@ -348,16 +329,14 @@ describe('An unauthenticated caller learns nothing about registration', function
 
 describe('Client readers take the gateway elements by their place', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
   let consumer: QueueClient;
   let provider: QueueClient;
+  const gateway = useGateway();
   before(async () => {
-    gateway = await startTestGateway();
     await addQueueRoute(gateway);
     consumer = new QueueClient(gateway.endpoint, CONSUMER);
     provider = new QueueClient(gateway.endpoint, PROVIDER);
   });
-  after(() => gateway.stop());
 
   it('a ReplyTo planted in the payload is not read as the return address', async () => {
     const payload =

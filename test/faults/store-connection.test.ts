@@ -7,21 +7,11 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { openStore, type Store } from '../../src/store/store.js';
-import { dropSchema, POSTGRES_URL } from '../support/gateway.js';
+import { POSTGRES_URL, useStore } from '../support/store.js';
 import { sleep } from './support.js';
 
 describe('fault: a PostgreSQL connection dropped mid-transaction', () => {
-  const schema = `fault_conn_${process.pid}_${Date.now()}`;
-  let store: Store;
-
-  before(async () => {
-    store = await openStore({ databaseUrl: POSTGRES_URL, schema });
-  });
-  after(async () => {
-    await store.close();
-    await dropSchema(schema);
-  });
+  const store = useStore('postgres', { prefix: 'fault_conn' });
 
   it('fails the transaction and keeps serving, without an unhandled error', async () => {
     let unhandled: unknown;

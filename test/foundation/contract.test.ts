@@ -12,7 +12,7 @@ import { v1 as uuidv1 } from 'uuid';
 import { NS } from '../../src/soap/namespaces.js';
 import { childElements, parseDom, type Element } from '../../src/xml/dom.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
-import { signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { signedCall, useGateway } from '../support/gateway.js';
 import { rawHttp } from './helpers.js';
 
 const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';
@@ -45,12 +45,8 @@ function schemaLocations(xml: string): string[] {
 }
 
 describe('foundation: the published contract', () => {
-  let gateway: TestGateway;
   const xsdNames = readdirSync('xsd').filter((name) => name.endsWith('.xsd'));
-  before(async () => {
-    gateway = await startTestGateway();
-  });
-  after(() => gateway.stop());
+  const gateway = useGateway();
 
   const get = (path: string, host?: string) =>
     rawHttp(gateway.url, { method: 'GET', path, ...(host ? { headers: { host } } : {}) });

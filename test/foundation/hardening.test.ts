@@ -9,16 +9,8 @@ import { loadTrustStore } from '../../src/signature/setup.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
-import { signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
-import {
-  nested,
-  postSoapRaw,
-  rawHttp,
-  readFault,
-  signedCallWith,
-  withHeaderBlocks,
-  type RawResponse,
-} from './helpers.js';
+import { signedCall, signedCallWith, useGateway } from '../support/gateway.js';
+import { nested, postSoapRaw, rawHttp, readFault, withHeaderBlocks, type RawResponse } from './helpers.js';
 
 /** "Well under one second": every refusal below must come back within this. */
 const FAST_MS = 1000;
@@ -85,15 +77,13 @@ function hugeLaughs(): string {
 }
 
 describe('foundation: hardened XML gate', () => {
-  let gateway: TestGateway;
   let schemas: SchemaSet;
-  before(async () => {
-    gateway = await startTestGateway();
+  const gateway = useGateway();
+  before(() => {
     schemas = SchemaSet.compile('xsd/gateway.xsd');
   });
-  after(async () => {
+  after(() => {
     schemas.dispose();
-    await gateway.stop();
   });
 
   function expectRefused(response: RawResponse, code: string, status = 500) {
@@ -255,11 +245,7 @@ describe('foundation: hardened XML gate', () => {
   });
 
   describe('body size limit (limits.maxBodyBytes = 10000)', () => {
-    let small: TestGateway;
-    before(async () => {
-      small = await startTestGateway({ overrides: { 'limits.maxBodyBytes': 10000 } });
-    });
-    after(() => small.stop());
+    const small = useGateway({ overrides: { 'limits.maxBodyBytes': 10000 } });
 
     const padded = (size: number) => {
       const xml = signedCall().xml;

@@ -4,12 +4,10 @@
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
 import { faultCodeOf } from '../../src/soap/fault-code.js';
 import { CONTRACT_VERSIONS, NS } from '../../src/soap/namespaces.js';
 import { SOAP11, type SoapVersion } from '../../src/soap/version.js';
 import { childElements, parseDom, type Element } from '../../src/xml/dom.js';
-import { PING_PAYLOAD, sampleKey } from '../support/gateway.js';
 
 export interface RawResponse {
   readonly status: number;
@@ -131,22 +129,6 @@ export function readFault(xml: string): ReadFault {
     element: detail.localName ?? '',
     code: faultCodeOf(detail, reasonElement?.textContent ?? ''),
     detail,
-  };
-}
-
-/** A Call request signed as `system`, whose unsigned XML `reshape` may change before the signature is made. */
-export function signedCallWith(
-  reshape: (unsignedXml: string) => string,
-  options: { version?: SoapVersion; payload?: string; messageId?: string; system?: string } = {},
-): { xml: string; messageId: string } {
-  const request = buildCallRequest({
-    version: options.version ?? SOAP11,
-    payload: options.payload ?? PING_PAYLOAD,
-    ...(options.messageId ? { messageId: options.messageId } : {}),
-  });
-  return {
-    xml: signCallRequest(reshape(request.xml), sampleKey(options.system ?? 'DEMO_CONSUMER')),
-    messageId: request.messageId,
   };
 }
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCallAnswer } from '../../src/client/answer.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
-import { signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { signedCall, useGateway } from '../support/gateway.js';
 import { postSoapRaw, rawHttp } from './helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -43,11 +43,7 @@ function sample(samples: Sample[], name: string, labels: Record<string, string>)
 }
 
 describe('foundation: operations', () => {
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startTestGateway();
-  });
-  after(() => gateway.stop());
+  const gateway = useGateway();
 
   it('GET /health is 200: up for anyone, the store named only to an operator', async () => {
     const response = await fetch(`${gateway.url}/health`);

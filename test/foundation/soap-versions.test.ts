@@ -9,26 +9,17 @@ import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11, SOAP12, type SoapVersion } from '../../src/soap/version.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
 import { parseDom, type Element } from '../../src/xml/dom.js';
-import { signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
-import {
-  postSoapRaw,
-  rawHttp,
-  readFault,
-  signedCallWith,
-  withHeaderBlocks,
-  type RawResponse,
-} from './helpers.js';
+import { signedCall, signedCallWith, useGateway } from '../support/gateway.js';
+import { postSoapRaw, rawHttp, readFault, withHeaderBlocks, type RawResponse } from './helpers.js';
 
 describe('foundation: SOAP 1.1 and 1.2', () => {
-  let gateway: TestGateway;
   let schemas: SchemaSet;
-  before(async () => {
-    gateway = await startTestGateway();
+  const gateway = useGateway();
+  before(() => {
     schemas = SchemaSet.compile('xsd/gateway.xsd');
   });
-  after(async () => {
+  after(() => {
     schemas.dispose();
-    await gateway.stop();
   });
 
   /** The answer is a fault of `version`, valid against the published schema set; returns it read. */

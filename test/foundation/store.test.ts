@@ -3,9 +3,6 @@
  * re-migration, the replay guard's once-only acceptance (also under concurrency), and a whole gateway on PostgreSQL.
  */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -16,8 +13,9 @@ import { loadTrustStore } from '../../src/signature/setup.js';
 import { isGatewayFault } from '../../src/core/faults.js';
 import { migrationProvider } from '../../src/store/migrations.js';
 import type { QueueMessageTable, QueueTables } from '../../src/store/schema-queue.js';
-import { openStore, type Store, type StoreOptions } from '../../src/store/store.js';
-import { POSTGRES_URL, post, signedCall, startTestGateway } from '../support/gateway.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import { post, signedCall, startTestGateway } from '../support/gateway.js';
+import { dropSchema, freshSchema, POSTGRES_URL, STORES, testStores } from '../support/store.js';
 
 const WINDOW_MS = 300_000;
 
@@ -62,42 +60,6 @@ async function seenCount(store: Store, id: string): Promise<number> {
   return rows.length;
 }
 
-interface Backend {
-  readonly name: string;
-  options(): StoreOptions;
-  readonly schema?: string;
-  cleanup(): Promise<void>;
-}
-
-function sqliteBackend(): Backend {
-  const dir = mkdtempSync(join(tmpdir(), 'smev-store-test-'));
-  return {
-    name: 'SQLite',
-    options: () => ({ sqliteFile: join(dir, 'store.db') }),
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-function postgresBackend(): Backend {
-  const schema = `foundation_${process.pid}_${Date.now()}`;
-  return {
-    name: 'PostgreSQL',
-    schema,
-    options: () => ({ databaseUrl: POSTGRES_URL, schema }),
-    cleanup: () => dropSchema(schema),
-  };
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(`drop schema if exists "${schema.replace(/"/g, '""')}" cascade`);
-  } finally {
-    await client.end();
-  }
-}
-
 async function ownTestSchemas(): Promise<string[]> {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
@@ -126,26 +88,27 @@ async function schemaExists(schema: string): Promise<boolean> {
   }
 }
 
-for (const makeBackend of [sqliteBackend, postgresBackend]) {
-  const backend = makeBackend();
+for (const kind of STORES) {
+  const backend = testStores(kind, 'foundation');
+  const options = backend.fresh();
+  const { schema } = options;
   describe(`foundation: the store on ${backend.name}`, () => {
     let store: Store;
     let expectedMigrations: string[];
     before(async () => {
       expectedMigrations = Object.keys(await migrationProvider.getMigrations()).sort();
-      store = await openStore(backend.options());
+      store = await backend.open(options);
     });
     after(async () => {
       // Clean up even when opening failed in `before`.
       if (store) await store.close();
       await backend.cleanup();
-      if (backend.schema)
-        expect(await schemaExists(backend.schema), 'the test schema is dropped').to.equal(false);
+      if (schema) expect(await schemaExists(schema), 'the test schema is dropped').to.equal(false);
     });
 
     it('opening migrates: every migration is applied and seen_message_ids exists', async () => {
-      expect(store.dialect).to.equal(backend.schema ? 'postgres' : 'sqlite');
-      expect(await tableExists(store, 'seen_message_ids', backend.schema)).to.equal(true);
+      expect(store.dialect).to.equal(schema ? 'postgres' : 'sqlite');
+      expect(await tableExists(store, 'seen_message_ids', schema)).to.equal(true);
       expect(await appliedMigrations(store)).to.deep.equal(expectedMigrations);
       await store.ping();
     });
@@ -153,7 +116,7 @@ for (const makeBackend of [sqliteBackend, postgresBackend]) {
     it('migrating twice is a no-op: the same migrations, and the data kept', async () => {
       const id = uuidv1();
       await new StoreReplayGuard(store, WINDOW_MS).accept(id, 'DEMO_CONSUMER', new Date());
-      const again = await openStore(backend.options());
+      const again = await backend.open(options);
       try {
         expect(await appliedMigrations(again)).to.deep.equal(expectedMigrations);
         expect(await seenCount(again, id)).to.equal(1);
@@ -170,11 +133,11 @@ for (const makeBackend of [sqliteBackend, postgresBackend]) {
       await sql`delete from kysely_migration where name in ('0016_reference_book_history', '0017_block_requests')`.execute(
         store.db,
       );
-      const again = await openStore(backend.options());
+      const again = await backend.open(options);
       try {
         expect(await appliedMigrations(again)).to.deep.equal(expectedMigrations);
-        expect(await tableExists(again, 'block_requests', backend.schema)).to.equal(true);
-        expect(await tableExists(again, 'reference_entry_history', backend.schema)).to.equal(true);
+        expect(await tableExists(again, 'block_requests', schema)).to.equal(true);
+        expect(await tableExists(again, 'reference_entry_history', schema)).to.equal(true);
       } finally {
         await again.close();
       }
@@ -221,9 +184,9 @@ for (const makeBackend of [sqliteBackend, postgresBackend]) {
       expect(await seenCount(store, id)).to.equal(1);
     });
 
-    if (backend.schema) {
+    if (schema) {
       it('20 concurrent accepts spread over four connection pools (as four instances) accept exactly one', async () => {
-        const stores = await Promise.all(Array.from({ length: 4 }, () => openStore(backend.options())));
+        const stores = await Promise.all(Array.from({ length: 4 }, () => backend.open(options)));
         try {
           const id = uuidv1();
           const outcomes = await Promise.all(
@@ -245,7 +208,7 @@ for (const makeBackend of [sqliteBackend, postgresBackend]) {
         await client.connect();
         try {
           const { rows } = await client.query<{ n: string }>(
-            `select count(*) as n from "${backend.schema}".seen_message_ids where message_id = $1`,
+            `select count(*) as n from "${schema}".seen_message_ids where message_id = $1`,
             [id],
           );
           expect(Number(rows[0]?.n)).to.equal(1);
@@ -258,7 +221,7 @@ for (const makeBackend of [sqliteBackend, postgresBackend]) {
 }
 
 describe('foundation: PostgreSQL schemas sharing one database', () => {
-  const base = `foundation_pair_${process.pid}_${Date.now()}`;
+  const base = freshSchema('foundation_pair');
   const schemas = [`${base}_a`, `${base}_b`];
   after(async () => {
     for (const schema of schemas) await dropSchema(schema);
@@ -333,8 +296,8 @@ describe('foundation: a whole gateway on PostgreSQL', () => {
 
 describe('foundation: the queue keyed by sender and MessageID (migration 0023)', () => {
   it('keeps the messages queued before it, and lets two senders queue one MessageID', async () => {
-    const backend = sqliteBackend();
-    const file = backend.options().sqliteFile ?? '';
+    const backend = testStores('sqlite', 'foundation');
+    const file = backend.fresh().sqliteFile ?? '';
     // A store as it stood before the migration, holding one queued request.
     const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new SQLite(file) }) });
     const { error } = await new Migrator({ db: old, provider: migrationProvider }).migrateTo(

@@ -9,8 +9,8 @@ import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
 import { childElements, type Element } from '../../src/xml/dom.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
-import { signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
-import { postSoapRaw, readFault, signedCallWith, type RawResponse } from './helpers.js';
+import { signedCall, signedCallWith, useGateway } from '../support/gateway.js';
+import { postSoapRaw, readFault, type RawResponse } from './helpers.js';
 
 const PING_NS = 'urn://smev-gateway/services/ping/1.0';
 
@@ -25,15 +25,13 @@ function lineOf(text: string, needle: string): number {
 }
 
 describe('foundation: validation and identifiers', () => {
-  let gateway: TestGateway;
   let schemas: SchemaSet;
-  before(async () => {
-    gateway = await startTestGateway();
+  const gateway = useGateway();
+  before(() => {
     schemas = SchemaSet.compile('xsd/gateway.xsd');
   });
-  after(async () => {
+  after(() => {
     schemas.dispose();
-    await gateway.stop();
   });
 
   function expectFault(response: RawResponse, code: string, element = code, schemaValid = true) {

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { sendRequestXml, type Attachment } from '../../src/client/queued.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
-import { sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { sampleKey } from '../support/gateway.js';
 import {
   addQueueRoute,
   CONSUMER,
@@ -22,7 +22,7 @@ import {
   QUESTION_PAYLOAD,
   QueueClient,
 } from '../queue/support.js';
-import { CASE_LIMIT_MS, captureErrorLog, fuzzParameters, propertyTimeout, watchProcess } from './support.js';
+import { CASE_LIMIT_MS, fuzzParameters, propertyTimeout, useFuzzedGateway } from './support.js';
 
 const RUNS = 100;
 const IDS = ['a', 'b', 'c', 'd'] as const;
@@ -44,23 +44,14 @@ function contentList(files: readonly { id: string; content: Uint8Array }[]): str
 
 describe('fuzz: attachment contents outside the signature', function () {
   this.timeout(propertyTimeout(RUNS, 100));
-  let gateway: TestGateway;
-  let errors: { lines: string[] };
-  let watch: ReturnType<typeof watchProcess>;
   let consumer: QueueClient;
   let provider: QueueClient;
 
+  const { gateway, errors, watch } = useFuzzedGateway();
   before(async () => {
-    watch = watchProcess();
-    gateway = await startTestGateway();
-    errors = captureErrorLog(gateway);
     await addQueueRoute(gateway);
     consumer = new QueueClient(gateway.endpoint, CONSUMER);
     provider = new QueueClient(gateway.endpoint, PROVIDER);
-  });
-  after(async () => {
-    watch.stop();
-    await gateway.stop();
   });
 
   it('accepts exactly the contents that match the signed headers, and delivers them unchanged', async () => {

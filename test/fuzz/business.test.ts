@@ -16,15 +16,14 @@ import { loadTrustStore } from '../../src/signature/setup.js';
 import { SOAP11, SOAP12, type SoapVersion } from '../../src/soap/version.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
 import { postSoapRaw } from '../foundation/helpers.js';
-import { PING_PAYLOAD, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { PING_PAYLOAD, sampleKey } from '../support/gateway.js';
 import { examplePayloads } from './arbitraries.js';
 import {
   CASE_LIMIT_MS,
   NOT_SERVED_YET,
-  captureErrorLog,
   fuzzParameters,
   propertyTimeout,
-  watchProcess,
+  useFuzzedGateway,
 } from './support.js';
 import { applyTreeEdits, parseTree, serializeTree, textEdit, treeEdit, type TreeEdit } from './tree-edits.js';
 
@@ -54,11 +53,8 @@ function requestFor(payload: string, version: SoapVersion): string {
 
 describe('fuzz: business payloads through a real gateway', function () {
   this.timeout(propertyTimeout(RUNS * SERVICES.length, 300));
-  let gateway: TestGateway;
   let trust: TrustStore;
   let schemas: SchemaSet;
-  let errors: { lines: string[] };
-  let watch: ReturnType<typeof watchProcess>;
   const payloads = examplePayloads();
   const outcomes = new Map<string, number>();
 
@@ -81,17 +77,13 @@ describe('fuzz: business payloads through a real gateway', function () {
     return answer;
   }
 
-  before(async () => {
-    watch = watchProcess();
-    gateway = await startTestGateway();
-    errors = captureErrorLog(gateway);
+  const { gateway, errors, watch } = useFuzzedGateway();
+  before(() => {
     trust = loadTrustStore(gateway.config);
     schemas = SchemaSet.compile('xsd/gateway.xsd');
   });
-  after(async () => {
-    watch.stop();
+  after(() => {
     schemas.dispose();
-    await gateway.stop();
     if (process.env.FUZZ_RUNS) console.log('    outcomes:', Object.fromEntries([...outcomes].sort()));
   });
 

@@ -12,15 +12,14 @@ import type { TrustStore } from '../../src/signature/pki/trust-store.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { SOAP12 } from '../../src/soap/version.js';
 import { rawHttp } from '../foundation/helpers.js';
-import { signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { signedCall } from '../support/gateway.js';
 import { anyString, exampleMessages, tokenSoup, xmlDocument } from './arbitraries.js';
 import {
   CASE_LIMIT_MS,
   NOT_SERVED_YET,
-  captureErrorLog,
   fuzzParameters,
   propertyTimeout,
-  watchProcess,
+  useFuzzedGateway,
 } from './support.js';
 import { mutatedMessage } from './tree-edits.js';
 
@@ -47,20 +46,11 @@ const header = fc.stringMatching(/^[\x20-\x7e]{0,60}$/);
 
 describe('fuzz: raw requests to the SOAP endpoint of a real gateway', function () {
   this.timeout(propertyTimeout(RUNS, 200));
-  let gateway: TestGateway;
   let trust: TrustStore;
-  let errors: { lines: string[] };
-  let watch: ReturnType<typeof watchProcess>;
 
-  before(async () => {
-    watch = watchProcess();
-    gateway = await startTestGateway();
-    errors = captureErrorLog(gateway);
+  const { gateway, errors, watch } = useFuzzedGateway();
+  before(() => {
     trust = loadTrustStore(gateway.config);
-  });
-  after(async () => {
-    watch.stop();
-    await gateway.stop();
   });
 
   it('every request gets a SOAP answer the client reads, within the limit', async () => {

@@ -11,13 +11,7 @@ import { postSoapRaw, readFault } from '../foundation/helpers.js';
 import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
 import { EXC_C14N, SMEV_TRANSFORM_URI } from '../../src/signature/algorithms.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
-import {
-  PING_PAYLOAD,
-  sampleKey,
-  signedCall,
-  startTestGateway,
-  type TestGateway,
-} from '../support/gateway.js';
+import { PING_PAYLOAD, sampleKey, signedCall, useGateway } from '../support/gateway.js';
 
 const LIMITS = { maxDepth: 64, maxAttributes: 256, maxNodes: 100_000 };
 const PING_NS = 'urn://smev-gateway/services/ping/1.0';
@@ -33,11 +27,7 @@ function faultOf(run: () => unknown): GatewayFault {
 }
 
 describe('fuzz findings', () => {
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startTestGateway();
-  });
-  after(() => gateway.stop());
+  const gateway = useGateway();
 
   describe('an undeclared namespace prefix (the gate is namespace-blind, xmldom is not)', () => {
     const UNDECLARED = `<soap:Envelope xmlns:soap="${NS.soap11}"><soap:Body><x:a/></soap:Body></soap:Envelope>`;

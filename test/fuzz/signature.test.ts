@@ -21,16 +21,15 @@ import { loadTrustStore } from '../../src/signature/setup.js';
 import type { SigningKey } from '../../src/signature/xml-signature.js';
 import { SOAP11, SOAP12, type SoapVersion } from '../../src/soap/version.js';
 import { postSoapRaw } from '../foundation/helpers.js';
-import { PING_PAYLOAD, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { PING_PAYLOAD, sampleKey } from '../support/gateway.js';
 import { formDifference, sameSignedForm, signedFormOf, type SigningProfile } from './signed-form.js';
 import { applySignedMutation, signedMutation, type SignedMutation } from './signed-mutations.js';
 import {
   CASE_LIMIT_MS,
   NOT_SERVED_YET,
-  captureErrorLog,
   fuzzParameters,
   propertyTimeout,
-  watchProcess,
+  useFuzzedGateway,
 } from './support.js';
 
 const RUNS = 200;
@@ -75,10 +74,7 @@ function pingText(answer: CallAnswer): string | undefined {
 
 describe('fuzz: mutated signed requests through a real gateway', function () {
   this.timeout(propertyTimeout(RUNS, 200));
-  let gateway: TestGateway;
   let trust: TrustStore;
-  let errors: { lines: string[] };
-  let watch: ReturnType<typeof watchProcess>;
   const answered = new Set<string>();
   const outcomes = new Map<string, number>();
 
@@ -100,15 +96,11 @@ describe('fuzz: mutated signed requests through a real gateway', function () {
     return answer;
   }
 
-  before(async () => {
-    watch = watchProcess();
-    gateway = await startTestGateway();
-    errors = captureErrorLog(gateway);
+  const { gateway, errors, watch } = useFuzzedGateway();
+  before(() => {
     trust = loadTrustStore(gateway.config);
   });
-  after(async () => {
-    watch.stop();
-    await gateway.stop();
+  after(() => {
     if (process.env.FUZZ_RUNS) console.log('    outcomes:', Object.fromEntries([...outcomes].sort()));
   });
 

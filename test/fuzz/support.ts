@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import winston from 'winston';
 import { Progress, type ProgressStream } from '../../src/cli/progress.js';
 import { GatewayFault } from '../../src/core/faults.js';
-import type { TestGateway } from '../support/gateway.js';
+import { useGateway, type TestGateway } from '../support/gateway.js';
 
 /** No case may take longer than this: a parser or a verifier that does is a denial of service. */
 export const CASE_LIMIT_MS = 1000;
@@ -92,7 +92,7 @@ function describe(error: unknown): string {
  * Process-level watch for the duration of a suite: an unhandled rejection or an uncaught exception anywhere in
  * the process (the gateway runs in it) is recorded, and `check()` fails when there was one.
  */
-export function watchProcess(): { check(): void; stop(): void } {
+function watchProcess(): { check(): void; stop(): void } {
   const problems: string[] = [];
   const onRejection = (reason: unknown) => problems.push(`unhandled rejection: ${describe(reason)}`);
   const onException = (error: unknown) => problems.push(`uncaught exception: ${describe(error)}`);
@@ -119,7 +119,7 @@ export const NOT_SERVED_YET = /operation \w+ is not served by this gateway yet/;
  * error line means an internal failure (an exception that was not a fault, a failed log write, a signing error).
  * Lines for an operation not served yet are left out.
  */
-export function captureErrorLog(gateway: TestGateway): { lines: string[] } {
+function captureErrorLog(gateway: TestGateway): { lines: string[] } {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -132,4 +132,33 @@ export function captureErrorLog(gateway: TestGateway): { lines: string[] } {
   gateway.log.add(new winston.transports.Stream({ stream: sink, level: 'error' }));
   gateway.log.silent = false;
   return { lines };
+}
+
+/**
+ * The gateway the properties of a describe drive: the process is watched from before it starts, and what it logs
+ * at error level is collected in `errors.lines`.
+ */
+export function useFuzzedGateway(): {
+  gateway: TestGateway;
+  errors: { lines: string[] };
+  watch: { check(): void };
+} {
+  let watcher: ReturnType<typeof watchProcess> | undefined;
+  const errors = { lines: [] as string[] };
+  before(() => {
+    watcher = watchProcess();
+  });
+  const gateway = useGateway();
+  before(() => {
+    errors.lines = captureErrorLog(gateway).lines;
+  });
+  after(() => watcher?.stop());
+  const watch = {
+    check: () => {
+      if (watcher === undefined)
+        throw new Error('the process is not watched outside the tests of the describe');
+      watcher.check();
+    },
+  };
+  return { gateway, errors, watch };
 }

@@ -24,7 +24,7 @@ import {
   type ExchangeNamespaces,
 } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
-import { sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { sampleKey, useGateway } from '../support/gateway.js';
 import { addQueueRoute, ANSWER_PAYLOAD, CONSUMER, PROVIDER, QUESTION_PAYLOAD } from '../queue/support.js';
 import { OFFICIAL_XSD } from '../support/official.js';
 
@@ -66,17 +66,15 @@ function describeVersion(contract: ExchangeNamespaces): void {
 
   describe(`interop: clients generated from the official SMEV 3 ${contract.version} WSDL`, function () {
     this.timeout(120_000);
-    let gateway: TestGateway;
     let endpoint: string;
     let dir: string;
+    const gateway = useGateway();
     before(async () => {
-      gateway = await startTestGateway();
       await addQueueRoute(gateway);
       endpoint = gateway.endpoint.replace(/\/ws$/, contract.path);
       dir = mkdtempSync(join(tmpdir(), 'smev-official-'));
     });
-    after(async () => {
-      await gateway.stop();
+    after(() => {
       rmSync(dir, { recursive: true, force: true });
     });
 

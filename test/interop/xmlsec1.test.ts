@@ -26,14 +26,7 @@ import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
 import { sendRequestXml, takeXml } from '../../src/client/queued.js';
 import { postSoap } from '../../src/client/send.js';
-import {
-  PING_PAYLOAD,
-  post,
-  sampleKey,
-  signedCall,
-  startTestGateway,
-  type TestGateway,
-} from '../support/gateway.js';
+import { PING_PAYLOAD, post, sampleKey, signedCall, useGateway } from '../support/gateway.js';
 import { addQueueRoute, CONSUMER, PROVIDER, QUESTION_PAYLOAD } from '../queue/support.js';
 
 const XMLSEC1 = process.env.XMLSEC1 ?? 'xmlsec1';
@@ -60,7 +53,6 @@ interface Run {
 }
 
 describe('xmlsec1 interoperability', () => {
-  let gateway: TestGateway;
   let dir: string;
   let counter = 0;
 
@@ -116,10 +108,9 @@ describe('xmlsec1 interoperability', () => {
       );
     }
     dir = mkdtempSync(join(tmpdir(), 'smev-gateway-xmlsec1-'));
-    gateway = await startTestGateway();
   });
-  after(async () => {
-    await gateway?.stop();
+  const gateway = useGateway();
+  after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

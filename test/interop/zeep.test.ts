@@ -15,7 +15,7 @@ import { expect } from 'chai';
 import { OPERATIONS } from '../../src/soap/operations.js';
 import { queueStatisticsXml, sendRequestXml, takeXml } from '../../src/client/queued.js';
 import { SOAP11 } from '../../src/soap/version.js';
-import { sampleKey, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { sampleKey, signedCall, useGateway } from '../support/gateway.js';
 import { addQueueRoute, CONSUMER, PROVIDER, QUESTION, QUESTION_PAYLOAD } from '../queue/support.js';
 
 const run = promisify(execFile);
@@ -32,14 +32,13 @@ interface ZeepSaw {
 
 describe('interop: Python zeep as a SOAP client', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
   let dir: string;
   let saw: ZeepSaw;
   let callId: string;
   let queuedId: string;
 
+  const gateway = useGateway();
   before(async () => {
-    gateway = await startTestGateway();
     await addQueueRoute(gateway);
     dir = mkdtempSync(join(tmpdir(), 'smev-zeep-'));
     const file = (name: string, xml: string) => {
@@ -73,8 +72,7 @@ describe('interop: Python zeep as a SOAP client', function () {
     );
     saw = JSON.parse(stdout) as ZeepSaw;
   });
-  after(async () => {
-    await gateway.stop();
+  after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 

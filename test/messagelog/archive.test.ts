@@ -19,7 +19,8 @@ import { bodySealerOf } from '../../src/messagelog/setup.js';
 import { pruneMessageLog, registerArchive } from '../../src/messagelog/retention.js';
 import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
 import { NS } from '../../src/soap/namespaces.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { useGateway } from '../support/gateway.js';
+import { STORES } from '../support/store.js';
 import { checkpointAt, cli, records, send, sendSeries, type SentExchange } from './support.js';
 
 const XMLSEC1 = process.env.XMLSEC1 ?? 'xmlsec1';
@@ -40,10 +41,9 @@ function rechain(records: MessageRecord[], from: number): void {
   }
 }
 
-for (const store of ['sqlite', 'postgres'] as const) {
+for (const store of STORES) {
   describe(`message log archives (${store})`, function () {
     this.timeout(120_000);
-    let gateway: TestGateway;
     let dir: string;
     let sent: SentExchange[];
     let instance: string;
@@ -101,19 +101,18 @@ for (const store of ['sqlite', 'postgres'] as const) {
     };
     const recordOf = (a: Archive, seq: number) => a.records.find((r) => r.seq === seq)!;
 
+    const gateway = useGateway({
+      store,
+      overrides: { 'messageLog.checkpointEvery': 5, 'messageLog.checkpointSeconds': 3600 },
+    });
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'smev-gateway-archive-'));
-      gateway = await startTestGateway({
-        store,
-        overrides: { 'messageLog.checkpointEvery': 5, 'messageLog.checkpointSeconds': 3600 },
-      });
       sent = await sendSeries(gateway, 5); // 12 records; checkpoints at #5 and #10
       await checkpointAt(gateway, 10);
       await gateway.checkpoint(); // #12, as the timer would within checkpointSeconds
       instance = (await records(gateway))[0]!.instance_id;
     });
-    after(async () => {
-      await gateway?.stop();
+    after(() => {
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 

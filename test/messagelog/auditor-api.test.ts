@@ -5,7 +5,8 @@
  * read is itself in the audit trail under the auditor's token name.
  */
 import { expect } from 'chai';
-import { post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { post, signedCall, useGateway } from '../support/gateway.js';
+import { STORES } from '../support/store.js';
 import { PING_TYPE, send, type SentExchange } from './support.js';
 
 interface Item {
@@ -29,10 +30,9 @@ interface Listing {
 const seedActor = { name: 'test', role: 'operator' as const };
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-for (const store of ['sqlite', 'postgres'] as const) {
+for (const store of STORES) {
   describe(`auditor API over the message log (${store})`, function () {
     this.timeout(120_000);
-    let gateway: TestGateway;
     const tokens: Record<string, string> = {};
     const early: SentExchange[] = [];
     const late: SentExchange[] = [];
@@ -54,8 +54,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
     };
     const all = () => [...early, ...late];
 
+    const gateway = useGateway({ store });
     before(async () => {
-      gateway = await startTestGateway({ store });
       for (const role of ['operator', 'coordinator', 'auditor'] as const) {
         tokens[role] = (await gateway.registry.createToken(seedActor, `messages ${role}`, role)).token;
       }
@@ -73,7 +73,6 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect(response.status, response.body.slice(0, 300)).to.equal(200);
       portal = { ...signed, body: response.body };
     });
-    after(() => gateway?.stop());
 
     it('lists every record, newest first, with its summary', async () => {
       const listing = await search();

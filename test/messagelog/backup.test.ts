@@ -15,7 +15,8 @@ import { createUnsignedAuditTrail } from '../../src/audit/setup.js';
 import { bodySealerOf } from '../../src/messagelog/setup.js';
 import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
 import { openStore } from '../../src/store/store.js';
-import { POSTGRES_URL, dropSchema, post, signedCall, type TestGateway } from '../support/gateway.js';
+import { post, signedCall, type TestGateway } from '../support/gateway.js';
+import { dropSchema, freshSchema, POSTGRES_URL } from '../support/store.js';
 import { cli } from './support.js';
 
 const send = (gateway: RunningGateway) =>
@@ -129,7 +130,7 @@ function flat(settings: Record<string, unknown>, prefix = ''): Record<string, un
 
 describe('backup and restore of a PostgreSQL store with pg_dump and pg_restore', function () {
   this.timeout(120_000);
-  const schema = `backup_${process.pid}_${Date.now()}`;
+  const schema = freshSchema('backup');
   let dir: string;
   after(async () => {
     await dropSchema(schema);

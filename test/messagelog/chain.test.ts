@@ -14,7 +14,8 @@ import { bodySealerOf } from '../../src/messagelog/setup.js';
 import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
 import type { ChainVerdict } from '../../src/messagelog/verify.js';
 import { SOAP11 } from '../../src/soap/version.js';
-import { post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { post, signedCall, startTestGateway, type TestGateway, useGateway } from '../support/gateway.js';
+import { STORES } from '../support/store.js';
 import {
   PING_TYPE,
   checkpointAt,
@@ -25,10 +26,9 @@ import {
   type SentExchange,
 } from './support.js';
 
-for (const store of ['sqlite', 'postgres'] as const) {
+for (const store of STORES) {
   describe(`message log chain through a real gateway (${store})`, function () {
     this.timeout(120_000);
-    let gateway: TestGateway;
     let sent: SentExchange[];
     let instance: string;
 
@@ -59,11 +59,11 @@ for (const store of ['sqlite', 'postgres'] as const) {
       return broken;
     };
 
+    const gateway = useGateway({
+      store,
+      overrides: { 'messageLog.checkpointEvery': 5, 'messageLog.checkpointSeconds': 3600 },
+    });
     before(async () => {
-      gateway = await startTestGateway({
-        store,
-        overrides: { 'messageLog.checkpointEvery': 5, 'messageLog.checkpointSeconds': 3600 },
-      });
       sent = await sendSeries(gateway, 5); // 12 exchanges: checkpoints at #5 and #10
       await checkpointAt(gateway, 10);
       await gateway.checkpoint(); // and #12, as the timer would within checkpointSeconds
@@ -73,7 +73,6 @@ for (const store of ['sqlite', 'postgres'] as const) {
         checkpoints: await db().selectFrom('message_log_checkpoints').selectAll().execute(),
       };
     });
-    after(() => gateway?.stop());
 
     it('records every exchange, in order, with request and answer exactly as they crossed the wire', async () => {
       const count = await db()
@@ -378,11 +377,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
 
 describe('message log: bodies left out by configuration (SQLite)', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startTestGateway({ overrides: { 'messageLog.keepBodiesFor': [] } });
-  });
-  after(() => gateway?.stop());
+  const gateway = useGateway({ overrides: { 'messageLog.keepBodiesFor': [] } });
 
   it('keeps the digests of the bodies but not the bodies, and still verifies', async () => {
     const ping = await send(gateway, 'ping');

@@ -21,7 +21,7 @@ import { bodySealerOf } from '../../src/messagelog/setup.js';
 import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
 import { openBodies } from '../../src/messagelog/verify.js';
 import { openStore } from '../../src/store/store.js';
-import { post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { post, signedCall, type TestGateway, useGateway } from '../support/gateway.js';
 import { startTestTsa, type TestTsa } from '../support/tsa.js';
 
 const CARDS_NS = 'urn://smev-gateway/services/cards/1.0';
@@ -105,21 +105,19 @@ function postTo(gateway: RunningGateway, xml: string) {
 describe('message log: RFC 3161 time-stamps from a TSA on loopback', function () {
   this.timeout(120_000);
   let tsa: TestTsa;
-  let gateway: TestGateway;
   let dir: string;
 
   before(async () => {
     tsa = await startTestTsa();
     dir = mkdtempSync(join(tmpdir(), 'smev-gateway-tsa-archive-'));
-    gateway = await startTestGateway({
-      overrides: {
-        'messageLog.checkpointSeconds': 3600,
-        'messageLog.timestamping': { url: tsa.url, tsaCertificate: tsa.certificateFile, graceSeconds: 1 },
-      },
-    });
   });
+  const gateway = useGateway(() => ({
+    overrides: {
+      'messageLog.checkpointSeconds': 3600,
+      'messageLog.timestamping': { url: tsa.url, tsaCertificate: tsa.certificateFile, graceSeconds: 1 },
+    },
+  }));
   after(async () => {
-    await gateway?.stop();
     await tsa?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -347,11 +345,7 @@ describe('message log: bodies kept by the payload namespace of every message sto
 
 describe('message log: /health tells its size and the free space; /ws is rate limited by default', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startTestGateway();
-  });
-  after(() => gateway?.stop());
+  const gateway = useGateway();
 
   it('reports the log size, the free space, its floor, sealing and that no TSA is configured', async () => {
     await post(gateway, signedCall().xml);

@@ -3,14 +3,11 @@
  * stop the ones after it (it once did: the settled promise was never cleared, and no checkpoint followed — not by
  * the timer, not every N records, not at shutdown).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { sha256Hex, type RecordFields } from '../../src/messagelog/record.js';
 import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
 import { MessageLogWriter } from '../../src/messagelog/writer.js';
-import { openStore, type Store } from '../../src/store/store.js';
+import { useStore } from '../support/store.js';
 import { gatewaySigner } from '../audit/support.js';
 
 const fields = (n: number): RecordFields => ({
@@ -37,16 +34,7 @@ const fields = (n: number): RecordFields => ({
 });
 
 describe('message log writer: checkpoints after a quiet spell', () => {
-  let dir: string;
-  let store: Store;
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'smev-gateway-writer-'));
-    store = await openStore({ sqliteFile: join(dir, 'gateway.db') });
-  });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const store = useStore('sqlite', { prefix: 'gateway-writer', each: true });
 
   const heads = async () =>
     (await store.db.selectFrom('message_log_checkpoints').select('seq').orderBy('seq').execute()).map((c) =>

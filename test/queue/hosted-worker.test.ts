@@ -18,31 +18,26 @@ import { StoreQueue } from '../../src/queue/store-queue.js';
 import { GatewaySigner } from '../../src/signature/signer.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
-import { openStore, type Store } from '../../src/store/store.js';
+import { openStore } from '../../src/store/store.js';
 import { parseDom, type Element } from '../../src/xml/dom.js';
 import { sampleKey } from '../support/gateway.js';
+import { useStore } from '../support/store.js';
 import { QUESTION, QUESTION_PAYLOAD } from './support.js';
 
+/** The queue of both tests: a request taken and not acknowledged is handed out again after 200 ms. */
+const QUEUE_SETTINGS = {
+  visibilityTimeoutMs: 200,
+  lifetimeMs: 60_000,
+  maxDepth: 0,
+  statusNotices: false,
+  retainMs: 60_000,
+};
+
 describe('Hosted worker: a crash between the provider call and queueing the answer', () => {
-  let dir: string;
-  let store: Store;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'smev-gateway-worker-'));
-    store = await openStore({ sqliteFile: join(dir, 'gateway.db') });
-  });
-  after(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const store = useStore('sqlite', { prefix: 'gateway-worker' });
 
   it('retries with the same MessageID, and the answer is queued once', async () => {
-    const queue = new StoreQueue(store, {
-      visibilityTimeoutMs: 200,
-      lifetimeMs: 60_000,
-      maxDepth: 0,
-      statusNotices: false,
-      retainMs: 60_000,
-    });
+    const queue = new StoreQueue(store, QUEUE_SETTINGS);
     const { xml, messageId } = sendRequestXml(SOAP11, sampleKey('DEMO_CONSUMER'), {
       payload: QUESTION_PAYLOAD,
     });
@@ -179,13 +174,7 @@ describe('Hosted worker: idle without polling', () => {
     const dir = mkdtempSync(join(tmpdir(), 'smev-gateway-worker-'));
     const store = await openStore({ sqliteFile: join(dir, 'gateway.db') });
     try {
-      const queue = new StoreQueue(store, {
-        visibilityTimeoutMs: 200,
-        lifetimeMs: 60_000,
-        maxDepth: 0,
-        statusNotices: false,
-        retainMs: 60_000,
-      });
+      const queue = new StoreQueue(store, QUEUE_SETTINGS);
       const woken: string[] = [];
       queue.onHostedRequest = () => woken.push('woken');
       const request = (provider: string) => ({

@@ -20,7 +20,8 @@ import { seedIfEmpty } from '../../src/registry/seed.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { openStore } from '../../src/store/store.js';
-import { dropSchema, POSTGRES_URL, sampleKey } from '../support/gateway.js';
+import { sampleKey } from '../support/gateway.js';
+import { dropSchema, freshSchema, POSTGRES_URL } from '../support/store.js';
 import { ANSWER_PAYLOAD, PROVIDER, QUESTION, QUESTION_PAYLOAD } from './support.js';
 
 const MESSAGES = Number(process.env.QUEUE_TEST_MESSAGES ?? 5000);
@@ -60,7 +61,7 @@ async function serve(port: number, configFile: string): Promise<ChildProcess> {
 
 describe('several instances on one PostgreSQL share the queues (SIGKILL mid-run)', function () {
   this.timeout(20 * 60_000);
-  const schema = `test_instances_${process.pid}_${Date.now()}`;
+  const schema = freshSchema('test_instances');
   const children: ChildProcess[] = [];
   let dir: string;
   after(async () => {

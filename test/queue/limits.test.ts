@@ -3,7 +3,8 @@ import { getStatusXml } from '../../src/client/queued.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { childElements } from '../../src/xml/dom.js';
 import { readFault } from '../foundation/helpers.js';
-import { dropSchema, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { sampleKey, startTestGateway, type TestGateway, useGateway } from '../support/gateway.js';
+import { dropSchema, freshSchema } from '../support/store.js';
 import { addQueueRoute, CONSUMER, PROVIDER, QueueClient } from './support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -12,22 +13,20 @@ describe('Queue: visibility timeout, lifetime and quotas', function () {
   this.timeout(30_000);
 
   describe('visibility timeout and expiry', () => {
-    let gateway: TestGateway;
     let consumer: QueueClient;
     let provider: QueueClient;
+    const gateway = useGateway({
+      overrides: {
+        'queue.visibilityTimeoutSeconds': 0.4,
+        'queue.lifetimeSeconds': 1.5,
+        'queue.expirySweepSeconds': 0.2,
+      },
+    });
     before(async () => {
-      gateway = await startTestGateway({
-        overrides: {
-          'queue.visibilityTimeoutSeconds': 0.4,
-          'queue.lifetimeSeconds': 1.5,
-          'queue.expirySweepSeconds': 0.2,
-        },
-      });
       await addQueueRoute(gateway);
       consumer = new QueueClient(gateway.endpoint, CONSUMER);
       provider = new QueueClient(gateway.endpoint, PROVIDER);
     });
-    after(() => gateway.stop());
 
     it('hands a message not acknowledged in time out again, and never after its Ack', async () => {
       const sent = await consumer.sendRequest();
@@ -61,14 +60,12 @@ describe('Queue: visibility timeout, lifetime and quotas', function () {
   });
 
   describe('quotas', () => {
-    let gateway: TestGateway;
+    const gateway = useGateway({
+      overrides: { 'queue.maxDepth': 2, 'queue.ratePerSecond': 0.5, 'queue.rateBurst': 4 },
+    });
     before(async () => {
-      gateway = await startTestGateway({
-        overrides: { 'queue.maxDepth': 2, 'queue.ratePerSecond': 0.5, 'queue.rateBurst': 4 },
-      });
       await addQueueRoute(gateway);
     });
-    after(() => gateway.stop());
 
     it("refuses a request beyond the recipient queue depth with DestinationOverflow naming the recipient's queue", async () => {
       const consumer = new QueueClient(gateway.endpoint, CONSUMER);
@@ -97,7 +94,7 @@ describe('Queue: visibility timeout, lifetime and quotas', function () {
   });
 
   describe('rate quota shared by two instances on one PostgreSQL', () => {
-    const schema = `test_rate_${process.pid}_${Date.now()}`;
+    const schema = freshSchema('test_rate');
     const gateways: TestGateway[] = [];
     before(async () => {
       const overrides = { 'queue.ratePerSecond': 0.01, 'queue.rateBurst': 6 };

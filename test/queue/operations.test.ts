@@ -17,7 +17,8 @@ import {
 import { postSoap } from '../../src/client/send.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
 import { records as storedRecords } from '../messagelog/support.js';
-import { PING_PAYLOAD, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { PING_PAYLOAD, sampleKey, useGateway } from '../support/gateway.js';
+import { STORES } from '../support/store.js';
 import {
   addQueueRoute,
   ANSWER_PAYLOAD,
@@ -41,23 +42,21 @@ const schemas = SchemaSet.compile('xsd/gateway.xsd');
 /** Take requests signed in one millisecond would be equal, and each is accepted once: their times differ. */
 let skew = 0;
 
-for (const store of ['sqlite', 'postgres'] as const) {
+for (const store of STORES) {
   describe(`Queued operations through the endpoint (${store})`, function () {
     this.timeout(30_000);
-    let gateway: TestGateway;
     let consumer: QueueClient;
     let provider: QueueClient;
+    const gateway = useGateway({
+      store,
+      // The queue-test messages' bodies are kept, so their logged signatures can be checked.
+      overrides: { 'queue.workerPollMs': 20, 'messageLog.keepBodiesFor': [QUESTION.namespace] },
+    });
     before(async () => {
-      gateway = await startTestGateway({
-        store,
-        // The queue-test messages' bodies are kept, so their logged signatures can be checked.
-        overrides: { 'queue.workerPollMs': 20, 'messageLog.keepBodiesFor': [QUESTION.namespace] },
-      });
       await addQueueRoute(gateway);
       consumer = new QueueClient(gateway.endpoint, CONSUMER);
       provider = new QueueClient(gateway.endpoint, PROVIDER);
     });
-    after(() => gateway.stop());
 
     it('carries a request to its provider and the answer back, each step signed and acknowledged', async () => {
       await consumer.statuses();

@@ -3,19 +3,17 @@
  * and check digits alike), and a body sent without `Content-Type: application/json` is told so.
  */
 import { expect } from 'chai';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { useGateway } from '../support/gateway.js';
 import { innWithCheckDigit, ogrnWithCheckDigit } from '../../src/registry/seed.js';
 
 describe('admin API input errors', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
   let token: string;
 
+  const gateway = useGateway({ store: 'sqlite' });
   before(async () => {
-    gateway = await startTestGateway({ store: 'sqlite' });
     token = (await gateway.registry.createToken({ name: 'test', role: 'operator' }, 'op', 'operator')).token;
   });
-  after(() => gateway.stop());
 
   const send = (path: string, body: string, contentType?: string, method = 'POST') =>
     fetch(`${gateway.url}/api/v1${path}`, {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { post, signedCall, useGateway } from '../support/gateway.js';
+import { STORES } from '../support/store.js';
 import { sampleApplication } from './support.js';
 import { issueCertificate } from '../../src/signature/pki/issue.js';
 import { signCallRequest, buildCallRequest } from '../../src/client/request.js';
@@ -12,10 +13,9 @@ import { PING_PAYLOAD } from '../support/gateway.js';
 const seedActor = { name: 'test', role: 'operator' as const };
 const application = (overrides: Record<string, unknown> = {}) => sampleApplication(500, overrides);
 
-for (const store of ['sqlite', 'postgres'] as const) {
+for (const store of STORES) {
   describe(`admin API and registry (${store})`, function () {
     this.timeout(60_000);
-    let gateway: TestGateway;
     const tokens: Record<string, string> = {};
     const api = (method: string, path: string, role: string | undefined, body?: unknown, raw?: string) =>
       fetch(`${gateway.url}/api/v1${path}`, {
@@ -31,14 +31,13 @@ for (const store of ['sqlite', 'postgres'] as const) {
       body: (await response.json()) as Record<string, unknown>,
     });
 
+    const gateway = useGateway({ store });
     before(async () => {
-      gateway = await startTestGateway({ store });
       for (const role of ['operator', 'coordinator', 'auditor'] as const) {
         tokens[role] = (await gateway.registry.createToken(seedActor, `test ${role}`, role)).token;
       }
       tokens.second = (await gateway.registry.createToken(seedActor, 'second operator', 'operator')).token;
     });
-    after(() => gateway.stop());
 
     it('serves its OpenAPI document without a token', async () => {
       const { status, body } = await json(await api('GET', '/openapi.json', undefined));

@@ -4,15 +4,15 @@
  * back as they were; every step is in the audit trail; a blocked participant's system is refused over SOAP.
  */
 import { expect } from 'chai';
-import { post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { post, signedCall, useGateway } from '../support/gateway.js';
+import { STORES } from '../support/store.js';
 import { apiClient, sampleApplication } from './support.js';
 
 const seedActor = { name: 'test', role: 'operator' as const };
 
-for (const store of ['sqlite', 'postgres'] as const) {
+for (const store of STORES) {
   describe(`block requests (${store})`, function () {
     this.timeout(60_000);
-    let gateway: TestGateway;
     const tokens: Record<string, string> = {};
     const api = apiClient(() => gateway, tokens);
 
@@ -36,13 +36,12 @@ for (const store of ['sqlite', 'postgres'] as const) {
         (s) => s.mnemonic === mnemonic,
       )?.status;
 
+    const gateway = useGateway({ store });
     before(async () => {
-      gateway = await startTestGateway({ store });
       for (const role of ['operator', 'coordinator', 'auditor', 'authority'] as const) {
         tokens[role] = (await gateway.registry.createToken(seedActor, `test ${role}`, role)).token;
       }
     });
-    after(() => gateway.stop());
 
     it('blocks a participant and its systems on approval, and lifting restores what they were', async () => {
       const { id, mnemonic } = await activeParticipant(1);

@@ -8,19 +8,19 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '../../src/store/store.js';
-import { POSTGRES_URL, dropSchema } from '../support/gateway.js';
+import { STORES, testStores } from '../support/store.js';
 import { dayBefore, sampleApplication } from './support.js';
 
-for (const store of ['sqlite', 'postgres'] as const) {
+for (const store of STORES) {
   describe(`regional registry commands (${store})`, function () {
     this.timeout(120_000);
     const dir = mkdtempSync(join(tmpdir(), 'smev-regional-cli-'));
-    const schema = `cli_${process.pid}_${Date.now()}`;
-    const env: Record<string, string> =
-      store === 'sqlite'
-        ? { SQLITE_FILE: join(dir, 'gateway.db') }
-        : { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema };
+    const made = testStores(store, 'cli');
+    const options = made.fresh();
+    const { sqliteFile, databaseUrl, schema } = options;
+    const env: Record<string, string> = databaseUrl
+      ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema ?? '' }
+      : { SQLITE_FILE: sqliteFile ?? '' };
 
     const cli = (...args: string[]) => {
       const run = spawnSync(process.execPath, ['dist/src/cli/main.js', ...args], {
@@ -43,14 +43,11 @@ for (const store of ['sqlite', 'postgres'] as const) {
 
     before(async () => {
       // The commands work on a store the gateway made; they never make one themselves.
-      const made = await openStore(
-        store === 'sqlite' ? { sqliteFile: env.SQLITE_FILE } : { databaseUrl: POSTGRES_URL, schema },
-      );
-      await made.close();
+      await (await made.open(options)).close();
     });
     after(async () => {
       rmSync(dir, { recursive: true, force: true });
-      if (store === 'postgres') await dropSchema(schema);
+      await made.cleanup();
     });
 
     it('records an agreement before a state body is activated, and lists a late change', () => {

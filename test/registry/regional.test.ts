@@ -4,16 +4,16 @@
  * scoped to spheres, and reference books edited by the operator.
  */
 import { expect } from 'chai';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { useGateway } from '../support/gateway.js';
+import { STORES } from '../support/store.js';
 import { apiClient, dayBefore, sampleApplication } from './support.js';
 
 const seedActor = { name: 'test', role: 'operator' as const };
 const PDF = Buffer.from('%PDF-1.4\n% signed interaction agreement\n%%EOF\n');
 
-for (const store of ['sqlite', 'postgres'] as const) {
+for (const store of STORES) {
   describe(`regional registry duties (${store})`, function () {
     this.timeout(60_000);
-    let gateway: TestGateway;
     const tokens: Record<string, string> = {};
     const api = apiClient(() => gateway, tokens);
     const application = (overrides: Record<string, unknown> = {}) =>
@@ -27,8 +27,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
       return id;
     }
 
+    const gateway = useGateway({ store });
     before(async () => {
-      gateway = await startTestGateway({ store });
       for (const role of ['operator', 'coordinator', 'auditor'] as const) {
         tokens[role] = (await gateway.registry.createToken(seedActor, `test ${role}`, role)).token;
       }
@@ -38,7 +38,6 @@ for (const store of ['sqlite', 'postgres'] as const) {
         })
       ).token;
     });
-    after(() => gateway.stop());
 
     describe('interaction agreements', () => {
       const agreement = (overrides: Record<string, unknown> = {}) => ({

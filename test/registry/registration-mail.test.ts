@@ -10,7 +10,8 @@ import jsQRModule from 'jsqr';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { PNG } from 'pngjs';
 import { SMTPServer } from 'smtp-server';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { useGateway } from '../support/gateway.js';
+import { STORES } from '../support/store.js';
 import { apiClient, sampleApplication } from './support.js';
 
 // jsqr is CommonJS whose module.exports is the decoder itself; its typings declare it as `default`.
@@ -23,13 +24,12 @@ function decodeQr(png: Buffer): string | undefined {
   return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
 }
 
-for (const store of ['sqlite', 'postgres'] as const) {
+for (const store of STORES) {
   describe(`registration letter over SMTP (${store})`, function () {
     this.timeout(60_000);
     let smtp: SMTPServer;
     let smtpPort: number;
     const received: Array<{ envelope: string[]; mail: ParsedMail }> = [];
-    let gateway: TestGateway;
     const tokens: Record<string, string> = {};
     const api = apiClient(() => gateway, tokens);
 
@@ -50,17 +50,18 @@ for (const store of ['sqlite', 'postgres'] as const) {
       smtp.listen(0, '127.0.0.1');
       await once(smtp.server, 'listening');
       smtpPort = (smtp.server.address() as AddressInfo).port;
-      gateway = await startTestGateway({
-        store,
-        overrides: {
-          'registration.mail': { host: '127.0.0.1', port: smtpPort, from: 'registry@gateway.example' },
-        },
-      });
+    });
+    const gateway = useGateway(() => ({
+      store,
+      overrides: {
+        'registration.mail': { host: '127.0.0.1', port: smtpPort, from: 'registry@gateway.example' },
+      },
+    }));
+    before(async () => {
       for (const role of ['operator', 'coordinator'] as const)
         tokens[role] = (await gateway.registry.createToken(seedActor, role, role)).token;
     });
     after(async () => {
-      await gateway.stop();
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
     });
 

@@ -11,7 +11,7 @@ import { ConfigError, loadConfig, SAMPLE_PKI } from '../../src/config/config.js'
 import { PACKAGE_ROOT } from '../../src/config/package-root.js';
 import { addYears, createCrl, createRootCa, issueCertificate } from '../../src/signature/pki/issue.js';
 import { innWithCheckDigit, ogrnWithCheckDigit } from '../../src/registry/seed.js';
-import { post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { post, signedCall, useGateway } from '../support/gateway.js';
 
 describe('samples setting', function () {
   this.timeout(60_000);
@@ -79,11 +79,7 @@ describe('samples setting', function () {
   });
 
   describe('a first start on one’s own PKI', () => {
-    let gateway: TestGateway;
-    before(async () => {
-      gateway = await startTestGateway({ overrides: { pki: own } });
-    });
-    after(() => gateway.stop());
+    const gateway = useGateway({ overrides: { pki: own } });
 
     it('seeds no sample participant and trusts no sample key', async () => {
       expect(await gateway.registry.listParticipants()).to.deep.equal([]);

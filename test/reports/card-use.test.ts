@@ -6,14 +6,14 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { CardsTables } from '../../src/store/schema-cards.js';
 import { csvField } from '../../src/reports/card-use.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { useGateway } from '../support/gateway.js';
+import { STORES } from '../support/store.js';
 
 const AT = Date.parse('2020-01-10T10:00:00Z');
 
-for (const store of ['sqlite', 'postgres'] as const) {
+for (const store of STORES) {
   describe(`card use report (${store})`, function () {
     this.timeout(60_000);
-    let gateway: TestGateway;
     const tokens: Record<string, string> = {};
     const get = (query: string, role = 'operator') =>
       fetch(`${gateway.url}/api/v1/reports/cards?${query}`, {
@@ -53,8 +53,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
           .execute();
     }
 
+    const gateway = useGateway({ store });
     before(async () => {
-      gateway = await startTestGateway({ store });
       for (const role of ['operator', 'auditor', 'coordinator'] as const)
         tokens[role] = (
           await gateway.registry.createToken({ name: 'test', role: 'operator' }, role, role)
@@ -72,7 +72,6 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await card('=HYPERLINK("http://x")', [['REGISTERED', AT]]);
       await card('portal', [['REGISTERED', Date.parse('2020-03-01T00:00:00Z')]]); // outside the period
     });
-    after(() => gateway.stop());
 
     const period = 'from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z';
 

@@ -6,16 +6,12 @@ import { expect } from 'chai';
 import { anchorOf, escapeHtml, renderApiPage } from '../../src/server/api-page.js';
 import { openApiDocument } from '../../src/server/openapi.js';
 import { PAGE_POLICY } from '../../src/server/security-headers.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { useGateway } from '../support/gateway.js';
 
 describe('server: the admin API page', function () {
   this.timeout(30_000);
-  let gateway: TestGateway;
 
-  before(async () => {
-    gateway = await startTestGateway();
-  });
-  after(() => gateway.stop());
+  const gateway = useGateway();
 
   it('GET /api/docs is an HTML page listing every path and operation of the OpenAPI document', async () => {
     const response = await fetch(`${gateway.url}/api/docs`);

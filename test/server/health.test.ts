@@ -1,18 +1,16 @@
 /** `/health` tells anyone up or down, and an operator's token also what the store is and what failed. */
 import { expect } from 'chai';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { useGateway } from '../support/gateway.js';
 
 describe('health', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
   const tokens: Record<string, string> = {};
+  const gateway = useGateway();
   before(async () => {
-    gateway = await startTestGateway();
     for (const role of ['operator', 'auditor'] as const) {
       tokens[role] = (await gateway.registry.createToken({ name: 't', role: 'operator' }, role, role)).token;
     }
   });
-  after(() => gateway.stop());
 
   const health = async (token?: string) => {
     const response = await fetch(`${gateway.url}/health`, {

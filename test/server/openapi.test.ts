@@ -8,7 +8,7 @@ import type { Router } from 'express';
 import { adminApi, type AdminApiParts } from '../../src/server/admin-api.js';
 import { openApiDocument } from '../../src/server/openapi.js';
 import { innWithCheckDigit, ogrnWithCheckDigit } from '../../src/registry/seed.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { useGateway } from '../support/gateway.js';
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
@@ -70,13 +70,11 @@ describe('admin API OpenAPI document', function () {
   });
 
   describe('against the running server', () => {
-    let gateway: TestGateway;
     let token: string;
+    const gateway = useGateway();
     before(async () => {
-      gateway = await startTestGateway();
       token = (await gateway.registry.createToken({ name: 't', role: 'operator' }, 'op', 'operator')).token;
     });
-    after(() => gateway.stop());
 
     it('states the success status each creating call answers with', async () => {
       const call = (method: string, path: string, body: unknown) =>

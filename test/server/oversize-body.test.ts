@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { connect } from 'node:net';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { useGateway } from '../support/gateway.js';
 
 const LIMIT = 10_000;
 /** Large enough that the loopback socket buffers cannot absorb the body: without the drain the write stalls. */
@@ -38,13 +38,9 @@ function writeAllThenRead(endpoint: string, bodyBytes: number): Promise<{ answer
 
 describe('server: oversize bodies are read and discarded before the fault', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startTestGateway({
-      overrides: { 'limits.maxBodyBytes': LIMIT, 'limits.discardBodyBytes': BOUND },
-    });
+  const gateway = useGateway({
+    overrides: { 'limits.maxBodyBytes': LIMIT, 'limits.discardBodyBytes': BOUND },
   });
-  after(() => gateway.stop());
 
   it('a 32 MB body written in full before reading gets the 413 MessageTooLarge fault, then the connection closes', async () => {
     const { answer, wrote } = await writeAllThenRead(gateway.endpoint, 32 * 1024 * 1024);

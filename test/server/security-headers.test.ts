@@ -3,7 +3,7 @@
  * lets nothing load or frame them; SOAP answers carry only nosniff; no answer names the framework.
  */
 import { expect } from 'chai';
-import { signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { signedCall, useGateway } from '../support/gateway.js';
 
 const STRICT = {
   'content-security-policy': "default-src 'none';frame-ancestors 'none'",
@@ -30,12 +30,8 @@ const NOT_ON_SOAP = [
 
 describe('server: security headers', function () {
   this.timeout(30_000);
-  let gateway: TestGateway;
 
-  before(async () => {
-    gateway = await startTestGateway();
-  });
-  after(() => gateway.stop());
+  const gateway = useGateway();
 
   const get = (path: string, headers: Record<string, string> = {}) =>
     fetch(`${gateway.url}${path}`, { headers });

@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { readCallAnswer } from '../../src/client/answer.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
-import { post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { post, signedCall, useGateway } from '../support/gateway.js';
 import { slowClient } from './support.js';
 
 const HEADERS_MS = 1000;
@@ -24,19 +24,15 @@ const HEAD =
 
 describe('server: slow clients', function () {
   this.timeout(30_000);
-  let gateway: TestGateway;
 
-  before(async () => {
-    gateway = await startTestGateway({
-      overrides: {
-        'http.headersTimeoutMs': HEADERS_MS,
-        'http.requestTimeoutMs': REQUEST_MS,
-        'http.keepAliveTimeoutMs': KEEP_ALIVE_MS,
-        'http.maxHeaderBytes': 4096,
-      },
-    });
+  const gateway = useGateway({
+    overrides: {
+      'http.headersTimeoutMs': HEADERS_MS,
+      'http.requestTimeoutMs': REQUEST_MS,
+      'http.keepAliveTimeoutMs': KEEP_ALIVE_MS,
+      'http.maxHeaderBytes': 4096,
+    },
   });
-  after(() => gateway.stop());
 
   it('cuts off headers sent a byte at a time, a body sent a byte at a time and a silent client, and answers a signed request meanwhile', async () => {
     const headers = slowClient(gateway.url, '', HEAD, 300);

@@ -15,7 +15,7 @@ import { addYears, createRootCa } from '../../src/signature/pki/issue.js';
 import { issueTlsCertificate } from '../../src/signature/pki/sample-tls.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
-import { signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { signedCall, startTestGateway, type TestGateway, useGateway } from '../support/gateway.js';
 import { httpsCall, pem, SAMPLE, slowClient } from './support.js';
 
 const run = promisify(execFile);
@@ -47,11 +47,7 @@ describe('server: HTTPS and mutual TLS', function () {
   this.timeout(60_000);
 
   describe('HTTPS', () => {
-    let gateway: TestGateway;
-    before(async () => {
-      gateway = await startTestGateway({ overrides: HTTPS });
-    });
-    after(() => gateway.stop());
+    const gateway = useGateway({ overrides: HTTPS });
 
     it('serves HTTPS to a client trusting the sample CA, by name and by address, with HSTS', async () => {
       expect(gateway.url).to.match(/^https:\/\/127\.0\.0\.1:\d+$/);
@@ -110,10 +106,9 @@ describe('server: HTTPS and mutual TLS', function () {
   });
 
   describe('mutual TLS', () => {
-    let gateway: TestGateway;
     let foreign: { cert: string; key: string };
-    before(async () => {
-      gateway = await startTestGateway({ overrides: MUTUAL });
+    const gateway = useGateway({ overrides: MUTUAL });
+    before(() => {
       const now = new Date();
       // An impostor CA under the sample CA's very name.
       const otherCa = createRootCa({
@@ -130,7 +125,6 @@ describe('server: HTTPS and mutual TLS', function () {
       });
       foreign = { cert: impostor.certPem, key: impostor.keyPem };
     });
-    after(() => gateway.stop());
 
     const client = { cert: pem(SAMPLE.clientCert), key: pem(SAMPLE.clientKey) };
 

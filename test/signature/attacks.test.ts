@@ -31,7 +31,7 @@ import { faultCodeOf } from '../../src/soap/fault-code.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { parseDom, type Element } from '../../src/xml/dom.js';
-import { PING_PAYLOAD, post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { PING_PAYLOAD, post, signedCall, useGateway } from '../support/gateway.js';
 import { FIXTURE_DIR, moveNamespacesToEnvelope } from './attack-corpus.js';
 
 /** Which layer refuses a fixture first. */
@@ -201,7 +201,6 @@ function signedBy(pair: IssuedPair): string {
 }
 
 describe('Signature attack corpus (HTTP)', () => {
-  let gateway: TestGateway;
   let verifier: XmlSignatureVerifier;
   const logLines: string[] = [];
   const fixtures = readdirSync(FIXTURE_DIR)
@@ -209,8 +208,8 @@ describe('Signature attack corpus (HTTP)', () => {
     .map((f) => f.slice(0, -4))
     .sort();
 
-  before(async () => {
-    gateway = await startTestGateway({ overrides: { logLevel: 'warn' } });
+  const gateway = useGateway({ overrides: { logLevel: 'warn' } });
+  before(() => {
     verifier = new XmlSignatureVerifier(loadTrustStore(gateway.config), sampleDirectory());
     // Capture the gateway's log (silent in tests) in memory instead of on the console.
     const sink = new Writable({
@@ -223,7 +222,6 @@ describe('Signature attack corpus (HTTP)', () => {
     gateway.log.add(new winston.transports.Stream({ stream: sink }));
     gateway.log.silent = false;
   });
-  after(() => gateway.stop());
 
   it('has an expectation for every fixture and a fixture for every expectation', () => {
     expect(fixtures).to.deep.equal(Object.keys(EXPECTED).sort());

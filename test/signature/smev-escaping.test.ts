@@ -12,7 +12,7 @@ import { canonical } from '../../src/signature/transforms.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { childElements, parseDom, serializeXml, type Element } from '../../src/xml/dom.js';
-import { post, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { post, sampleKey, useGateway } from '../support/gateway.js';
 
 const payload = (text: string) =>
   `<ping:PingRequest xmlns:ping="urn://smev-gateway/services/ping/1.0"><ping:Text>${text}</ping:Text></ping:PingRequest>`;
@@ -49,11 +49,7 @@ function digestOf(xml: string): string {
 
 describe('SMEV transform escaping through the endpoint', function () {
   this.timeout(60_000);
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startTestGateway();
-  });
-  after(() => gateway.stop());
+  const gateway = useGateway();
 
   it('the client signs in the reference form: > in the middle of a text is written as it is', () => {
     const xml = signedIn('reference', 'a &gt; b');

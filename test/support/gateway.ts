@@ -4,7 +4,6 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import pg from 'pg';
 import { join } from 'node:path';
 import { loadConfig, type GatewayConfig } from '../../src/config/config.js';
 import { startGateway, type RunningGateway, type StartOptions } from '../../src/gateway.js';
@@ -12,8 +11,8 @@ import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
 import { postSoap } from '../../src/client/send.js';
 import { loadSigningKey, type SigningKey } from '../../src/signature/signing-key.js';
 import { SOAP11, type SoapVersion } from '../../src/soap/version.js';
-
-export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { useFixture } from './fixture.js';
+import { dropSchema, freshSchema, POSTGRES_URL, type StoreKind } from './store.js';
 
 export interface TestGateway extends RunningGateway {
   readonly endpoint: string;
@@ -21,7 +20,7 @@ export interface TestGateway extends RunningGateway {
 }
 
 export interface TestGatewayOptions extends StartOptions {
-  readonly store?: 'sqlite' | 'postgres';
+  readonly store?: StoreKind;
   readonly overrides?: Record<string, unknown>;
 }
 
@@ -40,9 +39,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   });
   // A schema the caller names is shared (several instances on one store) and left for the caller to drop.
   const ownSchema = postgres && options.schema === undefined;
-  const schema = postgres
-    ? (options.schema ?? `test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`)
-    : undefined;
+  const schema = postgres ? (options.schema ?? freshSchema()) : undefined;
   const gateway = await startGateway(config, { silent: true, ...options, ...(schema ? { schema } : {}) });
   return {
     ...gateway,
@@ -56,15 +53,16 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   };
 }
 
-/** Drop a PostgreSQL test schema and everything in it. */
-export async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(`drop schema if exists "${schema.replace(/"/g, '')}" cascade`);
-  } finally {
-    await client.end();
-  }
+/**
+ * A gateway for the tests of the enclosing describe: started before them (with `options`, or what the function
+ * gives once the before hooks registered earlier have run) and stopped after them.
+ */
+export function useGateway(options: TestGatewayOptions | (() => TestGatewayOptions) = {}): TestGateway {
+  return useFixture(
+    'test gateway',
+    () => startTestGateway(typeof options === 'function' ? options() : options),
+    (gateway) => gateway.stop(),
+  );
 }
 
 const sampleKeys = new Map<string, SigningKey>();
@@ -83,12 +81,25 @@ export function sampleKey(system: string): SigningKey {
   return key;
 }
 
+interface SignedCallOptions {
+  readonly system?: string;
+  readonly payload?: string;
+  readonly version?: SoapVersion;
+  readonly messageId?: string;
+}
+
 export const PING_PAYLOAD =
   '<ping:PingRequest xmlns:ping="urn://smev-gateway/services/ping/1.0"><ping:Text>hello</ping:Text></ping:PingRequest>';
 
 /** A Call request with a fresh MessageID, signed as `system` (DEMO_CONSUMER by default). */
-export function signedCall(
-  options: { system?: string; payload?: string; version?: SoapVersion; messageId?: string } = {},
+export function signedCall(options: SignedCallOptions = {}): { xml: string; messageId: string } {
+  return signedCallWith((unsignedXml) => unsignedXml, options);
+}
+
+/** A signed Call request whose unsigned XML `reshape` may change before the signature is made. */
+export function signedCallWith(
+  reshape: (unsignedXml: string) => string,
+  options: SignedCallOptions = {},
 ): { xml: string; messageId: string } {
   const request = buildCallRequest({
     version: options.version ?? SOAP11,
@@ -96,7 +107,7 @@ export function signedCall(
     ...(options.messageId ? { messageId: options.messageId } : {}),
   });
   return {
-    xml: signCallRequest(request.xml, sampleKey(options.system ?? 'DEMO_CONSUMER')),
+    xml: signCallRequest(reshape(request.xml), sampleKey(options.system ?? 'DEMO_CONSUMER')),
     messageId: request.messageId,
   };
 }

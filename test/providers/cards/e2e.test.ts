@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SAMPLE_CARDS } from '../../../src/providers/cards/provider.js';
-import { startTestGateway, type TestGateway } from '../../support/gateway.js';
+import { type TestGateway, useGateway } from '../../support/gateway.js';
+import { STORES } from '../../support/store.js';
 import {
   BANK_POINT,
   OTHER_SNILS,
@@ -22,17 +23,15 @@ import {
 
 const SECRET = 'e2e-secret-for-the-social-card-register-42';
 
-for (const storeKind of ['sqlite', 'postgres'] as const) {
+for (const storeKind of STORES) {
   describe(`cards service end to end (${storeKind})`, () => {
-    let gateway: TestGateway;
+    const gateway = useGateway({
+      store: storeKind,
+      overrides: { 'services.cards': { panHmacSecret: SECRET } },
+    });
     before(async () => {
-      gateway = await startTestGateway({
-        store: storeKind,
-        overrides: { 'services.cards': { panHmacSecret: SECRET } },
-      });
       await authoriseBankPoint(gateway);
     });
-    after(() => gateway.stop());
 
     it('registers a Mir card, answers its social card id, and the answer fits the schema', async () => {
       const answer = answered(await call(gateway, registration(PAN)));
@@ -251,12 +250,10 @@ function databaseBytes(gateway: TestGateway): Buffer {
 }
 
 describe('cards service: no card number at rest (SQLite file bytes)', () => {
-  let gateway: TestGateway;
+  const gateway = useGateway({ overrides: { 'services.cards': { panHmacSecret: SECRET } } });
   before(async () => {
-    gateway = await startTestGateway({ overrides: { 'services.cards': { panHmacSecret: SECRET } } });
     await authoriseBankPoint(gateway);
   });
-  after(() => gateway.stop());
 
   it('keeps no card number, SNILS or first name anywhere in the database files after every kind of exchange', async () => {
     const pan = '2202555566667775';
@@ -310,11 +307,7 @@ describe('cards service: no card number at rest (SQLite file bytes)', () => {
 });
 
 describe('cards service on a fresh install (no secret configured)', () => {
-  let gateway: TestGateway;
-  before(async () => {
-    gateway = await startTestGateway();
-  });
-  after(() => gateway.stop());
+  const gateway = useGateway();
 
   it('answers the examples in order, each acting on the one card the first registers', async () => {
     const example = (name: string) => readFileSync(`examples/cards/${name}.xml`, 'utf8');

@@ -1,16 +1,13 @@
 import { expect } from 'chai';
 import express from 'express';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { CardsAnswer, CardsRequest } from '../../../src/providers/cards/codec.js';
 import { cardsDb } from '../../../src/providers/cards/db.js';
 import { cardsService, listCards } from '../../../src/providers/cards/index.js';
 import { cardsApi } from '../../../src/server/cards-api.js';
 import { SAMPLE_CARDS } from '../../../src/providers/cards/provider.js';
 import type { Provider, ProviderOutcome } from '../../../src/providers/contract.js';
-import { openStore, type Store } from '../../../src/store/store.js';
+import { useStore } from '../../support/store.js';
 import { PAN, SNILS, OTHER_SNILS, captureLog } from './support.js';
 
 const SECRET = 'test-secret-for-the-card-register-0123456789';
@@ -65,19 +62,12 @@ function answer(outcome: ProviderOutcome<CardsAnswer>): CardsAnswer {
 }
 
 describe('cards provider on a store', () => {
-  let dir: string;
-  let store: Store;
+  const store = useStore('sqlite', { prefix: 'cards-provider', each: true });
   let now: number;
   const clock = () => new Date(now);
 
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cards-provider-'));
-    store = await openStore({ sqliteFile: join(dir, 'store.db') });
+  beforeEach(() => {
     now = Date.parse('2026-03-01T09:00:00Z');
-  });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const provider = (settings: unknown = { panHmacSecret: SECRET }, log = captureLog()) =>

@@ -10,7 +10,8 @@ import { moscowDate } from '../../../src/providers/certificates/rules.js';
 import type { TrustStore } from '../../../src/signature/pki/trust-store.js';
 import { loadTrustStore } from '../../../src/signature/setup.js';
 import { SOAP11, SOAP12 } from '../../../src/soap/version.js';
-import { post, sampleKey, startTestGateway, type TestGateway } from '../../support/gateway.js';
+import { post, sampleKey, useGateway } from '../../support/gateway.js';
+import { STORES } from '../../support/store.js';
 import { NOON, SAMPLES } from './support.js';
 
 const NS = 'urn://smev-gateway/services/certificates/1.0';
@@ -50,10 +51,9 @@ function value(payload: string | undefined, name: string): string | undefined {
   return values(payload, name)[0];
 }
 
-for (const dialect of ['sqlite', 'postgres'] as const) {
+for (const dialect of STORES) {
   describe(`certificates end to end (${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'})`, function () {
     this.timeout(60_000);
-    let gateway: TestGateway;
     let trust: TrustStore;
 
     async function send(
@@ -82,12 +82,11 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       return Number(value(answered(await send(status(number))), 'Balance'));
     }
 
-    before(async () => {
-      // The service's "today" is a moment of the seeded samples' terms, not the wall clock's.
-      gateway = await startTestGateway({ store: dialect, serviceClock: () => NOON });
+    // The service's "today" is a moment of the seeded samples' terms, not the wall clock's.
+    const gateway = useGateway({ store: dialect, serviceClock: () => NOON });
+    before(() => {
       trust = loadTrustStore(gateway.config);
     });
-    after(() => gateway.stop());
 
     describe('CertificateStatusRequest', () => {
       it('answers every example file of a fresh install, signed', async () => {

@@ -3,7 +3,8 @@ import type { CertificatesAnswer } from '../../../src/providers/certificates/ind
 import type { ProviderOutcome } from '../../../src/providers/contract.js';
 import { sql } from 'kysely';
 import type { Store } from '../../../src/store/store.js';
-import { backends, harness, NOON, posting, registry, SAMPLES, type Harness } from './support.js';
+import { STORES, testStores } from '../../support/store.js';
+import { harness, NOON, posting, registry, SAMPLES, type Harness } from './support.js';
 
 type Kind = CertificatesAnswer['kind'];
 
@@ -31,7 +32,8 @@ function rejection(outcome: ProviderOutcome<CertificatesAnswer>): {
   };
 }
 
-for (const backend of backends()) {
+for (const kind of STORES) {
+  const backend = testStores(kind, 'certificates');
   describe(`certificates provider (${backend.name})`, function () {
     this.timeout(60_000);
     let store: Store;

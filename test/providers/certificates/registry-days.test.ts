@@ -8,7 +8,8 @@ import { buildCallRequest, signCallRequest } from '../../../src/client/request.j
 import { moscowDate } from '../../../src/providers/certificates/rules.js';
 import { loadTrustStore } from '../../../src/signature/setup.js';
 import { SOAP11 } from '../../../src/soap/version.js';
-import { post, sampleKey, startTestGateway, type TestGateway } from '../../support/gateway.js';
+import { post, sampleKey, useGateway } from '../../support/gateway.js';
+import { STORES } from '../../support/store.js';
 import { NOON, SAMPLES } from './support.js';
 
 const NS = 'urn://smev-gateway/services/certificates/1.0';
@@ -28,10 +29,9 @@ const registry = (date: string, lines: Array<[string, number]>) =>
     .join('') +
   `<c:TotalCount>${lines.length}</c:TotalCount><c:TotalCost>${lines.reduce((s, [, c]) => s + c, 0)}</c:TotalCost></c:DailyRegistryRequest>`;
 
-for (const store of ['sqlite', 'postgres'] as const) {
+for (const store of STORES) {
   describe(`daily registries missing or late (${store})`, function () {
     this.timeout(60_000);
-    let gateway: TestGateway;
     let now = NOON;
     const tokens: Record<string, string> = {};
 
@@ -49,14 +49,13 @@ for (const store of ['sqlite', 'postgres'] as const) {
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
 
+    const gateway = useGateway({ store, serviceClock: () => now });
     before(async () => {
-      gateway = await startTestGateway({ store, serviceClock: () => now });
       for (const role of ['operator', 'coordinator'] as const)
         tokens[role] = (
           await gateway.registry.createToken({ name: 'test', role: 'operator' }, role, role)
         ).token;
     });
-    after(() => gateway.stop());
 
     it('lists the past days a supplier sent no registry, and marks a past day sent late', async () => {
       const first = moscowDate(NOON);

@@ -1,53 +1,11 @@
-/** Shared material for the certificates tests: stores on both dialects, the provider with a settable clock. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/** Shared material for the certificates tests: the seeded samples, the provider with a settable clock. */
 import { v1 as uuidv1 } from 'uuid';
-import pg from 'pg';
 import { createLogger } from '../../../src/logging/logger.js';
 import { certificatesService, CERTIFICATES_NS } from '../../../src/providers/certificates/index.js';
 import type { CertificatesAnswer, CertificatesRequest } from '../../../src/providers/certificates/index.js';
 import type { Provider, ProviderOutcome } from '../../../src/providers/contract.js';
 import type { CertificatesTables } from '../../../src/store/schema-certificates.js';
-import { openStore, type Store } from '../../../src/store/store.js';
-
-export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-export interface Backend {
-  readonly name: 'SQLite' | 'PostgreSQL';
-  open(): Promise<Store>;
-  cleanup(): Promise<void>;
-}
-
-export function backends(): Backend[] {
-  const dir = mkdtempSync(join(tmpdir(), 'smev-certificates-test-'));
-  let n = 0;
-  const schemas: string[] = [];
-  return [
-    {
-      name: 'SQLite',
-      open: () => openStore({ sqliteFile: join(dir, `certificates-${n++}.db`) }),
-      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-    },
-    {
-      name: 'PostgreSQL',
-      open: () => {
-        const schema = `certificates_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-        schemas.push(schema);
-        return openStore({ databaseUrl: POSTGRES_URL, schema });
-      },
-      cleanup: async () => {
-        const client = new pg.Client({ connectionString: POSTGRES_URL });
-        await client.connect();
-        try {
-          for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
-        } finally {
-          await client.end();
-        }
-      },
-    },
-  ];
-}
+import type { Store } from '../../../src/store/store.js';
 
 /** The sample certificates seeded by the migration. */
 export const SAMPLES = {

@@ -14,7 +14,8 @@ import { DOCUMENTS_NS } from '../../../src/providers/documents/index.js';
 import type { DocumentsTables } from '../../../src/store/schema-documents.js';
 import { loadTrustStore } from '../../../src/signature/setup.js';
 import { signDetached } from '../../../src/signature/xml-signature.js';
-import { post, sampleKey, signedCall, startTestGateway, type TestGateway } from '../../support/gateway.js';
+import { post, sampleKey, signedCall, useGateway } from '../../support/gateway.js';
+import { STORES } from '../../support/store.js';
 import { startSmsSink, type SmsSink } from '../../support/sms-sink.js';
 
 const TYPES_1_1 = 'urn://x-artefacts-smev-gov-ru/services/message-exchange/types/1.1';
@@ -40,9 +41,8 @@ const wrap = (name: string, inner: string) => `<d:${name} xmlns:d="${DOCUMENTS_N
 const field = (payload: string | undefined, name: string) =>
   new RegExp(`<${name}>([^<]*)</${name}>`).exec(payload ?? '')?.[1];
 
-for (const store of ['sqlite', 'postgres'] as const) {
+for (const store of STORES) {
   describe(`documents service end to end (${store})`, () => {
-    let gateway: TestGateway;
     let now = Date.now();
     let sms: SmsSink;
     let messages: SmsSink['messages'] = [];
@@ -50,25 +50,21 @@ for (const store of ['sqlite', 'postgres'] as const) {
     before(async () => {
       sms = await startSmsSink();
       ({ messages } = sms);
-      const { url } = sms;
-      gateway = await startTestGateway({
-        store,
-        serviceClock: () => new Date(now),
-        overrides: {
-          'services.documents': {
-            maxWrongCodes: 4,
-            maxFailuresPerCode: 2,
-            financialOrganisations: [OTHER],
-            representationSources: [ISSUER],
-            notifier: { kind: 'http', url, timeoutMs: 2000 },
-          },
+    });
+    const gateway = useGateway(() => ({
+      store,
+      serviceClock: () => new Date(now),
+      overrides: {
+        'services.documents': {
+          maxWrongCodes: 4,
+          maxFailuresPerCode: 2,
+          financialOrganisations: [OTHER],
+          representationSources: [ISSUER],
+          notifier: { kind: 'http', url: sms.url, timeoutMs: 2000 },
         },
-      });
-    });
-    after(async () => {
-      await gateway?.stop();
-      await sms.close();
-    });
+      },
+    }));
+    after(() => sms.close());
 
     async function call(
       payload: string,

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCallAnswer, type CallAnswer } from '../../../src/client/answer.js';
 import { loadTrustStore } from '../../../src/signature/setup.js';
-import { post, signedCall, startTestGateway, type TestGateway } from '../../support/gateway.js';
+import { post, signedCall, useGateway } from '../../support/gateway.js';
+import { STORES } from '../../support/store.js';
 
 const NS = 'urn://smev-gateway/services/reference-books/1.0';
 const operator = { name: 'test', role: 'operator' as const };
@@ -44,10 +45,9 @@ function entries(payload: string): Array<[string, string, string]> {
 const field = (payload: string, name: string) =>
   new RegExp(`<(?:\\w+:)?${name}>([^<]*)</`).exec(payload)?.[1];
 
-for (const store of ['sqlite', 'postgres'] as const) {
+for (const store of STORES) {
   describe(`reference-books service over SOAP (${store})`, function () {
     this.timeout(60_000);
-    let gateway: TestGateway;
     const call = async (payload: string, system = 'PORTAL_26'): Promise<CallAnswer> => {
       const response = await post(gateway, signedCall({ system, payload }).xml);
       return readCallAnswer(response.body, loadTrustStore(gateway.config));
@@ -59,10 +59,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       return got.payload;
     };
 
-    before(async () => {
-      gateway = await startTestGateway({ store });
-    });
-    after(() => gateway.stop());
+    const gateway = useGateway({ store });
 
     it('answers the current version of a book with its entries, and the answer fits the schema', async () => {
       const payload = await answer(request('connection-points'));

@@ -4,14 +4,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readCallAnswer } from '../../../src/client/answer.js';
 import { loadTrustStore } from '../../../src/signature/setup.js';
-import { post, signedCall, startTestGateway, type TestGateway } from '../../support/gateway.js';
+import { post, signedCall, useGateway } from '../../support/gateway.js';
 import { PROVIDER_NS } from '../../../src/providers/remote/wire.js';
 
 const PING_NS = 'urn://smev-gateway/services/ping/1.0';
 const operator = { name: 'test', role: 'operator' as const };
 
 describe('Call routed to a remote provider (SQLite)', () => {
-  let gateway: TestGateway;
+  const gateway = useGateway({
+    overrides: { 'services.remote': { messageTypes: [`{${PING_NS}}PingRequest`] } },
+  });
   let upstream: Server;
   let received = '';
   let mode: 'answer' | 'reject' | 'fail' = 'answer';
@@ -38,9 +40,6 @@ describe('Call routed to a remote provider (SQLite)', () => {
     upstream.listen(0, '127.0.0.1');
     await new Promise((resolve) => upstream.once('listening', resolve));
     const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/provide`;
-    gateway = await startTestGateway({
-      overrides: { 'services.remote': { messageTypes: [`{${PING_NS}}PingRequest`] } },
-    });
     const routes = (await gateway.registry.listRoutes()) as Array<{
       id: string;
       consumer: string;
@@ -64,8 +63,7 @@ describe('Call routed to a remote provider (SQLite)', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 700)); // the directory polls the registry revision
   });
-  after(async () => {
-    await gateway.stop();
+  after(() => {
     upstream.close();
   });
 

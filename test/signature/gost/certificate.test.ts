@@ -7,16 +7,11 @@ import {
   parseGostCertificate,
   verifyGostCertificateSignature,
 } from '../../../src/signature/gost/certificate.js';
-import { makeTempDir, openssl, readKeyText, requireGostEngine } from './openssl.js';
+import { openssl, readKeyText, useGostTempDir } from './openssl.js';
 
 describe('GOST X.509 certificates made by OpenSSL', function () {
   this.timeout(60000);
-  let tmp: ReturnType<typeof makeTempDir>;
-  before(() => {
-    requireGostEngine();
-    tmp = makeTempDir();
-  });
-  after(() => tmp.cleanup());
+  const tmp = useGostTempDir();
 
   /** A self-signed certificate and its key's values as OpenSSL prints them. */
   function makeCert(algorithm: string, paramset: string, md: string, name: string) {

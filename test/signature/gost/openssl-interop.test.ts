@@ -7,7 +7,7 @@ import { decodeSignature, encodeSignature } from '../../../src/signature/gost/en
 import { gostSign, gostVerify, publicKeyFromPrivate } from '../../../src/signature/gost/sign.js';
 import { parseGostSubjectPublicKeyInfo } from '../../../src/signature/gost/spki.js';
 import { streebog256, streebog512 } from '../../../src/signature/gost/streebog.js';
-import { makeTempDir, openssl, readKeyText, requireGostEngine } from './openssl.js';
+import { openssl, readKeyText, useGostTempDir } from './openssl.js';
 
 const CASES = [
   { algorithm: 'gost2012_256', paramset: 'A', oid: '1.2.643.2.2.35.1', bits: 256 },
@@ -18,12 +18,7 @@ const CASES = [
 
 describe('GOST R 34.10-2012 interoperability with OpenSSL (GOST engine)', function () {
   this.timeout(60000);
-  let tmp: ReturnType<typeof makeTempDir>;
-  before(() => {
-    requireGostEngine();
-    tmp = makeTempDir();
-  });
-  after(() => tmp.cleanup());
+  const tmp = useGostTempDir();
 
   for (const tc of CASES) {
     describe(`${tc.algorithm} paramset ${tc.paramset}`, () => {

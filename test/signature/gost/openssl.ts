@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { useFixture } from '../../support/fixture.js';
 
 /** Runs openssl with the arguments; stdin optional; returns stdout. Throws with stderr on failure. */
 export function openssl(args: string[], input?: Uint8Array): Buffer {
@@ -50,9 +51,16 @@ export function opensslGost94(data: Uint8Array): Uint8Array {
   return Uint8Array.from(Buffer.from(hex, 'hex'));
 }
 
-export function makeTempDir(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'gost-test-'));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+/** A temporary directory for the OpenSSL files of the enclosing describe, once the GOST engine is known to work. */
+export function useGostTempDir(): { readonly dir: string } {
+  return useFixture(
+    'GOST temporary directory',
+    () => {
+      requireGostEngine();
+      return { dir: mkdtempSync(join(tmpdir(), 'gost-test-')) };
+    },
+    ({ dir }) => rmSync(dir, { recursive: true, force: true }),
+  );
 }
 
 /** Private scalar and public point as printed by `openssl pkey -text` (big-endian hex). */

@@ -30,7 +30,7 @@ import { NS } from '../../../src/soap/namespaces.js';
 import { SOAP11 } from '../../../src/soap/version.js';
 import { childElements, firstChildElement, parseDom, type Element } from '../../../src/xml/dom.js';
 import { PING_PAYLOAD } from '../../support/gateway.js';
-import { makeTempDir, openssl, readKeyText, requireGostEngine } from './openssl.js';
+import { openssl, readKeyText, useGostTempDir } from './openssl.js';
 
 const E = ['-engine', 'gost'];
 const SAMPLE = 'certs-sample/gost';
@@ -63,7 +63,7 @@ function faultReason(fn: () => unknown): string | undefined {
 
 describe('GOST PKI interoperability with OpenSSL (GOST engine)', function () {
   this.timeout(120_000);
-  let tmp: ReturnType<typeof makeTempDir>;
+  const tmp = useGostTempDir();
   const file = (name: string, text?: string | Uint8Array): string => {
     const path = join(tmp.dir, name);
     if (text !== undefined) writeFileSync(path, text);
@@ -78,12 +78,6 @@ describe('GOST PKI interoperability with OpenSSL (GOST engine)', function () {
       return `${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`;
     }
   };
-
-  before(() => {
-    requireGostEngine();
-    tmp = makeTempDir();
-  });
-  after(() => tmp.cleanup());
 
   describe('what we make, OpenSSL accepts', () => {
     const now = new Date();

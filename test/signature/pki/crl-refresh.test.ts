@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCrl } from '../../../src/signature/pki/issue.js';
-import { post, signedCall, startTestGateway, type TestGateway } from '../../support/gateway.js';
+import { post, signedCall, useGateway } from '../../support/gateway.js';
 
 const ca = {
   certPem: readFileSync('certs-sample/ca.crt.pem', 'utf8'),
@@ -34,23 +34,19 @@ describe('CRLs read again when their files change', function () {
   this.timeout(60_000);
   let dir: string;
   let file: string;
-  let gateway: TestGateway;
 
-  before(async () => {
+  before(() => {
     dir = mkdtempSync(join(tmpdir(), 'crl-refresh-'));
     file = join(dir, 'ca.crl.pem');
     writeFileSync(file, crl([], 1));
-    gateway = await startTestGateway({
-      overrides: {
-        'pki.crlFiles': [file, 'certs-sample/gost/ca.crl.pem'],
-        'pki.crlRefreshSeconds': 0.1,
-      },
-    });
   });
-  after(async () => {
-    await gateway.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const gateway = useGateway(() => ({
+    overrides: {
+      'pki.crlFiles': [file, 'certs-sample/gost/ca.crl.pem'],
+      'pki.crlRefreshSeconds': 0.1,
+    },
+  }));
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
 
@@ -82,23 +78,19 @@ describe('pki.requireCrl', function () {
   this.timeout(60_000);
   let dir: string;
   let file: string;
-  let gateway: TestGateway;
-  before(async () => {
+  before(() => {
     dir = mkdtempSync(join(tmpdir(), 'crl-require-'));
     file = join(dir, 'ca.crl.pem');
     writeFileSync(file, crl([], 1));
-    gateway = await startTestGateway({
-      overrides: {
-        'pki.crlFiles': [file, 'certs-sample/gost/ca.crl.pem'],
-        'pki.requireCrl': true,
-        'pki.crlRefreshSeconds': 0.1,
-      },
-    });
   });
-  after(async () => {
-    await gateway.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const gateway = useGateway(() => ({
+    overrides: {
+      'pki.crlFiles': [file, 'certs-sample/gost/ca.crl.pem'],
+      'pki.requireCrl': true,
+      'pki.crlRefreshSeconds': 0.1,
+    },
+  }));
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses a certificate whose CA no longer has a CRL in the store: CrlIsNotFound', async () => {
     expect((await post(gateway, signedCall().xml)).status).to.equal(200);
