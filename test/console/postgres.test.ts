@@ -4,7 +4,8 @@
  * session the first one opened.
  */
 import { expect } from 'chai';
-import { dropSchema, post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { dropSchema } from '../support/store.js';
 import { signIn, startConsoleWorld, stopConsoleWorld, type ConsoleWorld } from './support.js';
 
 describe('console: on PostgreSQL', function () {

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { isUniqueViolation } from '../../src/store/errors.js';
-import { POSTGRES_URL } from '../support/gateway.js';
+import { POSTGRES_URL } from '../support/store.js';
 
 /** The error `work` throws (it must throw). */
 function thrownBy(work: () => unknown): unknown {
