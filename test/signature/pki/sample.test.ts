@@ -26,18 +26,21 @@ const TLS_FILES = ['tls/client.crt.pem', 'tls/client.key.pem', 'tls/server.crt.p
 describe('pki/sample', function () {
   this.timeout(120_000);
   const now = new Date('2030-03-01T12:00:00Z');
-  let dir: string;
+  // The temporary root is removed as made: never a path derived from another (a failed start must not leave a
+  // variable pointing one level too high, at the system's temporary directory).
+  let root: string | undefined;
+  let dir = '';
   const read = (name: string): string => readFileSync(join(dir, name), 'utf8');
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pki-sample-'));
-    const written = await writeSamplePki(join(dir, 'out'), { now });
-    dir = join(dir, 'out');
+    root = mkdtempSync(join(tmpdir(), 'pki-sample-'));
+    dir = join(root, 'out');
+    const written = await writeSamplePki(dir, { now });
     expect(written.map((p) => p.slice(dir.length + 1)).sort()).to.deep.equal(
       [...EXPECTED_FILES, ...TLS_FILES].sort(),
     );
   });
-  after(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+  after(() => root && rmSync(root, { recursive: true, force: true }));
 
   it('writes exactly the files the quick start expects, and certs-sample/ holds them all', () => {
     expect(readdirSync(dir).sort()).to.deep.equal([...EXPECTED_FILES, 'tls'].sort());
