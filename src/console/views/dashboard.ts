@@ -9,7 +9,7 @@ export function dashboardView(ctx: PageContext, stats: DashboardStats, now: Date
   const { t } = ctx;
   const labels = stats.minutes.map((m) => new Date(m.start).toISOString().slice(11, 16));
   const age = (at: number | undefined) =>
-    at === undefined ? t('never') : `${span(now.getTime() - at)} ${t('ago')} (${when(at)})`;
+    at === undefined ? t('never') : `${span(t, now.getTime() - at)} ${t('ago')} (${when(at)})`;
   const stale = (at: number | undefined, limitMs: number) => at === undefined || now.getTime() - at > limitMs;
   return html`<div class="cards">
     <section class="card wide" aria-labelledby="c-exchanges">

@@ -8,13 +8,13 @@ export const when = (ms: number | string | Date): string =>
     .slice(0, 19)
     .replace('T', ' ')} UTC`;
 
-/** A span of time in minutes, hours or days, roughly. */
-export function span(ms: number): string {
+/** A span of time in minutes, hours or days, roughly, in the page's language. */
+export function span(t: Translate, ms: number): string {
   const minutes = Math.round(ms / 60_000);
-  if (minutes < 120) return `${minutes} min`;
+  if (minutes < 120) return `${minutes} ${t('unit_min')}`;
   const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} h`;
-  return `${Math.round(hours / 24)} d`;
+  if (hours < 48) return `${hours} ${t('unit_h')}`;
+  return `${Math.round(hours / 24)} ${t('unit_d')}`;
 }
 
 export const statusWord = (t: Translate, status: string): string => {
