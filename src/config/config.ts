@@ -324,7 +324,7 @@ export const ConfigSchema = z
       .record(z.string(), z.unknown())
       .default({})
       .describe(
-        'Settings of the services behind the gateway, one section each (`cards`, `tests`, `remote`, or a ' +
+        'Settings of the services behind the gateway, one section each (`cards`, `lab-results`, `remote`, or a ' +
           "provider module's own), each checked by the service that reads it.",
       ),
     replay: z

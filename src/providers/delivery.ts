@@ -59,7 +59,12 @@ export class ProviderDelivery implements Delivery {
     }
     const service = this.byNamespace.get(request.messageType.namespace);
     const [scheme, name] = route.provider.split(':', 2);
-    if (!service || scheme !== 'builtin' || name !== service.name) {
+    if (
+      !service ||
+      scheme !== 'builtin' ||
+      !name ||
+      !(name === service.name || service.aliases?.includes(name))
+    ) {
       throw new GatewayFault(
         'SMEVFailure',
         `provider ${route.provider} is not available for this message type`,

@@ -18,6 +18,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  BUILTIN_ALIASES,
   builtinMessageTypes,
   type BuiltinService,
   type HostedService,
@@ -112,7 +113,7 @@ export async function externalServices(
 ): Promise<HostedService[]> {
   const taken = new Map<string, string>(builtinMessageTypes().map((type) => [type.namespace, type.service]));
   for (const service of options.hosted ?? []) taken.set(service.codec.namespace, service.name);
-  const builtin = new Set(taken.values());
+  const builtin = new Set([...taken.values(), ...Object.keys(BUILTIN_ALIASES)]);
   const baseDir = options.baseDir;
   const services: HostedService[] = [];
   for (const [name, section] of Object.entries(sections)) {

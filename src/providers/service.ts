@@ -11,6 +11,8 @@ import type { Provider, ServiceCodec } from './contract.js';
 
 export interface HostedService {
   readonly name: string;
+  /** Former names a route may still select it by (`builtin:<alias>`). */
+  readonly aliases?: readonly string[];
   readonly codec: ServiceCodec;
   readonly provider: Provider;
 }

@@ -1,7 +1,7 @@
 /** Business refusals of every service carry a stable machine code and a text in Russian. */
 import { expect } from 'chai';
 import { CardRejection, REJECTION_TEXTS } from '../../src/providers/cards/rules.js';
-import { TESTS_REFUSAL_CODES, refusal } from '../../src/providers/tests/refusals.js';
+import { LAB_RESULTS_REFUSAL_CODES, refusal } from '../../src/providers/lab-results/refusals.js';
 import type { CardsRejectionCode } from '../../src/providers/cards/rules.js';
 import {
   DOCUMENTS_REFUSAL_CODES,
@@ -13,8 +13,8 @@ const CYRILLIC = /[А-Яа-яЁё]/;
 
 describe('business refusals in Russian with stable codes', () => {
   it('tests service: CODE: Russian text (detail), for every code', () => {
-    expect(TESTS_REFUSAL_CODES.length).to.be.greaterThan(10);
-    for (const code of TESTS_REFUSAL_CODES) {
+    expect(LAB_RESULTS_REFUSAL_CODES.length).to.be.greaterThan(10);
+    for (const code of LAB_RESULTS_REFUSAL_CODES) {
       const outcome = refusal(code, 'detail');
       if (outcome.kind !== 'rejected') throw new Error('not a rejection');
       expect(outcome.description.startsWith(`${code}: `), code).to.equal(true);

@@ -11,7 +11,7 @@ import type { Provider, ServiceCodec } from '../contract.js';
 import { documentsCodec } from './codec.js';
 import { DocumentsProvider } from './provider.js';
 import { QrSigner } from './rules.js';
-import { notifierFrom, type Notifier } from '../tests/notifier.js';
+import { notifierFrom, type Notifier } from '../lab-results/notifier.js';
 import { parseDocumentsSettings } from './settings.js';
 
 export { DOCUMENTS_NS } from './codec.js';

@@ -29,8 +29,8 @@ import {
   type QrSigner,
 } from './rules.js';
 import type { DocumentsSettings } from './settings.js';
-import type { Notifier } from '../tests/notifier.js';
-import { codeMatches, hashCode, newSalt } from '../tests/rules.js';
+import type { Notifier } from '../lab-results/notifier.js';
+import { codeMatches, hashCode, newSalt } from '../lab-results/rules.js';
 
 type Db = Kysely<Database & DocumentsTables>;
 type Outcome = ProviderOutcome<DocumentsAnswer>;

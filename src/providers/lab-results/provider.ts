@@ -1,5 +1,5 @@
 /**
- * The tests service's provider: entry checks against the register of positive laboratory results, one-time
+ * The lab-results service's provider: entry checks against the register of positive laboratory results, one-time
  * codes by SMS, the register itself, and contacts for warning. Every time comes from the service clock.
  *
  * Minimal disclosure:
@@ -24,8 +24,8 @@ import type {
   EntryCheckRequest,
   PersonRef,
   PositiveResultRequest,
-  TestsAnswer,
-  TestsRequest,
+  LabResultsAnswer,
+  LabResultsRequest,
   VisitRegistrationRequest,
 } from './codec.js';
 import type { Notifier } from './notifier.js';
@@ -47,10 +47,10 @@ import {
 } from './rules.js';
 
 type Db = Kysely<Database & TestsTables>;
-type Outcome = ProviderOutcome<TestsAnswer>;
+type Outcome = ProviderOutcome<LabResultsAnswer>;
 type Request<B> = ProviderRequest<B>;
 
-export interface TestsProviderOptions {
+export interface LabResultsProviderOptions {
   readonly db: Db;
   readonly dialect: StoreDialect;
   readonly clock: () => Date;
@@ -72,16 +72,16 @@ class Refusal extends Error {
   }
 }
 
-export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
+export class LabResultsProvider implements Provider<LabResultsRequest, LabResultsAnswer> {
   private readonly db: Db;
   private hmacKey: Promise<string> | undefined;
   private lastSweep = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly options: TestsProviderOptions) {
+  constructor(private readonly options: LabResultsProviderOptions) {
     this.db = options.db;
   }
 
-  async handle(request: ProviderRequest<TestsRequest>): Promise<Outcome> {
+  async handle(request: ProviderRequest<LabResultsRequest>): Promise<Outcome> {
     const now = this.options.clock().getTime();
     await this.sweep(now);
     try {
@@ -648,12 +648,12 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
         .execute();
     } catch (error) {
-      this.options.log.warn('tests retention sweep failed', { error: (error as Error).message });
+      this.options.log.warn('lab-results retention sweep failed', { error: (error as Error).message });
     }
   }
 }
 
-function answer(body: TestsAnswer): Outcome {
+function answer(body: LabResultsAnswer): Outcome {
   return { kind: 'answer', body };
 }
 
