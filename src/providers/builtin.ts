@@ -5,10 +5,9 @@
 import type { GatewayConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store.js';
-import type { BuiltinService, HostedService, ServiceSignatures } from './service.js';
+import { defineService, type BuiltinService, type HostedService, type ServiceSignatures } from './service.js';
 import { cardsService } from './cards/index.js';
 import { certificatesService } from './certificates/index.js';
-import type { Provider, ServiceCodec } from './contract.js';
 import { documentsService } from './documents/index.js';
 import { pingCodec } from './ping/codec.js';
 import { pingProvider } from './ping/provider.js';
@@ -19,7 +18,7 @@ import { labResultsService } from './lab-results/index.js';
 export type { BuiltinService, HostedService, ServiceContext, ServiceSignatures } from './service.js';
 
 const BUILTIN: Record<string, BuiltinService> = {
-  ping: { codec: pingCodec as ServiceCodec, createProvider: () => pingProvider as Provider },
+  ping: defineService({ codec: pingCodec, createProvider: () => pingProvider }),
   certificates: certificatesService,
   cards: cardsService,
   'lab-results': labResultsService,

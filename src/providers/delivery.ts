@@ -6,7 +6,7 @@
 import type { Element } from '@xmldom/xmldom';
 import type { Delivery, ProviderCall } from '../core/ports.js';
 import { GatewayFault } from '../core/faults.js';
-import type { MessageType, ProviderOutcome } from './contract.js';
+import { outcomeOf, type MessageType, type ProviderOutcome } from './contract.js';
 import type { HostedService } from './service.js';
 import { messageTypeKey, type RemoteProvider } from './remote/remote-provider.js';
 import { serializeElement } from './remote/wire.js';
@@ -36,7 +36,7 @@ export class ProviderDelivery implements Delivery {
   }
 
   async deliver(call: ProviderCall): Promise<ProviderOutcome<string>> {
-    const { route, request, sender, deadline } = call;
+    const { route, request, deadline } = call;
     if (route.provider.startsWith('remote:')) {
       if (!this.remote)
         throw new GatewayFault(
@@ -45,48 +45,38 @@ export class ProviderDelivery implements Delivery {
         );
       return this.remote.provider.deliver(
         route.provider.slice('remote:'.length),
-        {
-          messageId: request.messageId,
-          referenceMessageId: request.referenceMessageId,
-          transactionCode: request.transactionCode,
-          testMessage: request.testMessage,
-          sender: { mnemonic: sender.mnemonic },
-          messageType: request.messageType,
-          payloadXml: serializeElement(request.payload),
-        },
+        { ...providerRequest(call), payloadXml: serializeElement(request.payload) },
         deadline,
       );
     }
-    const service = this.byNamespace.get(request.messageType.namespace);
-    const [scheme, name] = route.provider.split(':', 2);
-    if (
-      !service ||
-      scheme !== 'builtin' ||
-      !name ||
-      !(name === service.name || service.aliases?.includes(name))
-    ) {
-      throw new GatewayFault(
-        'SMEVFailure',
-        `provider ${route.provider} is not available for this message type`,
-      );
-    }
+    const service = this.hosted(route.provider, request.messageType);
     const body = decodePayload(service, request.payload);
-    const outcome = await withDeadline(
-      service.provider.handle({
-        messageId: request.messageId,
-        referenceMessageId: request.referenceMessageId,
-        transactionCode: request.transactionCode,
-        testMessage: request.testMessage,
-        sender: { mnemonic: sender.mnemonic },
-        messageType: request.messageType,
-        body,
-        signal: deadline,
-      }),
-      deadline,
-      route.provider,
+    const outcome = await withDeadline(deadline, route.provider, () =>
+      outcomeOf(service.provider.handle({ ...providerRequest(call), body, signal: deadline })),
     );
     return outcome.kind === 'answer' ? { kind: 'answer', body: service.codec.encode(outcome.body) } : outcome;
   }
+
+  /** The hosted service a `builtin:<name>` route selects (by its name or a former one) for this message type. */
+  private hosted(provider: string, messageType: MessageType): HostedService {
+    const service = this.byNamespace.get(messageType.namespace);
+    const [scheme, name = ''] = provider.split(':', 2);
+    if (!service || scheme !== 'builtin' || !(name === service.name || service.aliases?.includes(name)))
+      throw new GatewayFault('SMEVFailure', `provider ${provider} is not available for this message type`);
+    return service;
+  }
+}
+
+/** What every provider is told of a request, hosted or remote: its ids, its verified sender, its message type. */
+function providerRequest({ request, sender }: ProviderCall) {
+  return {
+    messageId: request.messageId,
+    referenceMessageId: request.referenceMessageId,
+    transactionCode: request.transactionCode,
+    testMessage: request.testMessage,
+    sender: { mnemonic: sender.mnemonic },
+    messageType: request.messageType,
+  };
 }
 
 /**
@@ -105,17 +95,17 @@ function decodePayload(service: HostedService, payload: Element): unknown {
   }
 }
 
-async function withDeadline<T>(work: Promise<T>, deadline: AbortSignal, provider: string): Promise<T> {
-  if (deadline.aborted)
-    throw new GatewayFault('ProviderTimeout', `provider ${provider} did not answer in time`);
+/** The provider's work, started only within the deadline and given up at it (the provider sees `signal` abort). */
+async function withDeadline<T>(deadline: AbortSignal, provider: string, work: () => Promise<T>): Promise<T> {
+  const timedOut = () => new GatewayFault('ProviderTimeout', `provider ${provider} did not answer in time`);
+  if (deadline.aborted) throw timedOut();
   let onAbort: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    onAbort = () =>
-      reject(new GatewayFault('ProviderTimeout', `provider ${provider} did not answer in time`));
+    onAbort = () => reject(timedOut());
     deadline.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    return await Promise.race([work, timeout]);
+    return await Promise.race([work(), timeout]);
   } catch (error) {
     if (error instanceof GatewayFault) throw error;
     throw new GatewayFault('ProviderFailure', `provider ${provider} failed: ${(error as Error).message}`, {

@@ -38,3 +38,17 @@ export interface BuiltinService {
   readonly codec: ServiceCodec;
   createProvider(context: ServiceContext): Provider;
 }
+
+/** A service as written: a codec and a provider that agree on the request body and the answer. */
+export interface ServiceDefinition<Body, Answer> {
+  readonly codec: ServiceCodec<Body, Answer>;
+  createProvider(context: ServiceContext): Provider<Body, Answer>;
+}
+
+/**
+ * A service, checked once where it is written: the provider must take what the codec decodes and answer what
+ * it encodes. What comes out is the service as the gateway holds it, its types no longer needed.
+ */
+export function defineService<Body, Answer>(definition: ServiceDefinition<Body, Answer>): BuiltinService {
+  return definition;
+}

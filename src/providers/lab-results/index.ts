@@ -6,8 +6,7 @@
  * 0005_tests; schema: xsd/tests-1.0.xsd; samples: examples/tests/.
  */
 import type { TestsTables } from '../../store/schema-tests.js';
-import type { BuiltinService, ServiceContext } from '../service.js';
-import type { Provider, ServiceCodec } from '../contract.js';
+import { defineService, type ServiceContext } from '../service.js';
 import { labResultsCodec } from './codec.js';
 import { notifierFrom, type Notifier } from './notifier.js';
 import { LabResultsProvider } from './provider.js';
@@ -35,7 +34,7 @@ export function createLabResultsProvider(
   });
 }
 
-export const labResultsService: BuiltinService = {
-  codec: labResultsCodec as ServiceCodec,
-  createProvider: (context) => createLabResultsProvider(context) as Provider,
-};
+export const labResultsService = defineService({
+  codec: labResultsCodec,
+  createProvider: (context) => createLabResultsProvider(context),
+});

@@ -3,7 +3,7 @@
  * and its text in Russian (the system's language by the regional rules). The description reads
  * `CODE: русский текст (detail)`; the detail may name a field, a time or the English particulars.
  */
-import { rejected, type ProviderOutcome, type RejectionCode } from '../contract.js';
+import { refusalTable, type RejectionCode } from '../contract.js';
 
 const REFUSALS = {
   CONSENT_REQUIRED: [
@@ -33,9 +33,7 @@ const REFUSALS = {
 
 export type LabResultsRefusal = keyof typeof REFUSALS;
 
-export function refusal(code: LabResultsRefusal, detail?: string): ProviderOutcome<never> {
-  const [reason, text] = REFUSALS[code];
-  return rejected(reason, `${code}: ${text}${detail ? ` (${detail})` : ''}`);
-}
+/** The rejection of a code, `CODE: текст (detail)`; the provider throws it. */
+export const refusal = refusalTable(REFUSALS);
 
 export const LAB_RESULTS_REFUSAL_CODES = Object.keys(REFUSALS) as LabResultsRefusal[];

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { createLogger } from '../../../src/logging/logger.js';
-import type { ProviderOutcome } from '../../../src/providers/contract.js';
+import { outcomeOf, type ProviderOutcome } from '../../../src/providers/contract.js';
 import type { LabResultsAnswer, LabResultsRequest } from '../../../src/providers/lab-results/codec.js';
 import { createLabResultsProvider, type Notifier } from '../../../src/providers/lab-results/index.js';
 import type { LabResultsProvider } from '../../../src/providers/lab-results/provider.js';
@@ -93,17 +93,20 @@ export async function harness(options: { notifier?: Notifier; settings?: unknown
     sent,
     now: () => new Date(now),
     advance: (ms) => void (now += ms),
+    // A refusal is thrown (ProviderRejection); the outcome is what delivery makes of it.
     call: (body, { sender = 'PORTAL_26', testMessage = false } = {}) =>
-      provider.handle({
-        messageId: randomUUID(),
-        referenceMessageId: randomUUID(),
-        transactionCode: undefined,
-        testMessage,
-        sender: { mnemonic: sender },
-        messageType: { namespace: 'urn://smev-gateway/services/tests/1.0', localName: 'X' },
-        body,
-        signal: new AbortController().signal,
-      }),
+      outcomeOf(
+        provider.handle({
+          messageId: randomUUID(),
+          referenceMessageId: randomUUID(),
+          transactionCode: undefined,
+          testMessage,
+          sender: { mnemonic: sender },
+          messageType: { namespace: 'urn://smev-gateway/services/tests/1.0', localName: 'X' },
+          body,
+          signal: new AbortController().signal,
+        }),
+      ),
     lastCode: () => {
       const text = sent.at(-1)?.text ?? '';
       const match = /\b([0-9]{6})\b/.exec(text);
