@@ -89,7 +89,7 @@ describe('lab-results service notifiers', () => {
       ),
     ).to.be.instanceOf(HttpNotifier);
     expect(() => parseLabResultsSettings({ notifier: { kind: 'http' } })).to.throw(
-      /services\.tests\.notifier/,
+      /services\.lab-results\.notifier/,
     );
     expect(() =>
       parseLabResultsSettings({ notifier: { kind: 'http', url: 'https://sms.example', timeoutMs: -1 } }),
