@@ -39,7 +39,9 @@ import { SchemaSet } from './xml/schemas.js';
 import { EXCHANGE_1_1, VersionCache } from './soap/namespaces.js';
 import type { SignatureVerifier } from './core/ports.js';
 import { CrlRefresher } from './signature/pki/crl-refresh.js';
-import { loadGatewayKey, loadSignatures, loadTrustStore } from './signature/setup.js';
+import { loadGatewayPki, type GatewayPki, type ReadPkiFile } from './signature/setup.js';
+import { GatewaySigner } from './signature/signer.js';
+import { XmlSignatureVerifier } from './signature/verifier.js';
 
 export interface RunningGateway {
   readonly url: string;
@@ -66,20 +68,26 @@ export interface StartOptions {
    * the real clock.
    */
   readonly serviceClock?: () => Date;
+  /** How the key, certificate and trust files are read (tests count the reads: each once per start). */
+  readonly readPkiFile?: ReadPkiFile;
 }
 
 /** Migrate the store and register the sample participants on first start, once, before workers start. */
-export async function prepareStore(config: GatewayConfig, log: Logger): Promise<void> {
+export async function prepareStore(
+  config: GatewayConfig,
+  log: Logger,
+  pki: GatewayPki = loadGatewayPki(config),
+): Promise<void> {
   const store = await openStore({
     databaseUrl: config.store.databaseUrl,
     sqliteFile: config.store.sqliteFile,
     ...(config.store.schema ? { schema: config.store.schema } : {}),
   });
   try {
-    const trail = createAuditTrail(store, config);
+    const trail = createAuditTrail(store, config, pki.key);
     if (
       config.samples &&
-      (await seedIfEmpty(store, new Registry(store, trail, loadTrustStore(config)), builtinMessageTypes()))
+      (await seedIfEmpty(store, new Registry(store, trail, pki.trust), builtinMessageTypes()))
     ) {
       log.info('first start: sample participants registered');
     }
@@ -111,8 +119,9 @@ export async function startGateway(
   const contracts = new VersionCache((version) =>
     Contract.load(packageFile(version.wsdlFile), packageFile('xsd')),
   );
-  const trail = createAuditTrail(store, config);
-  const trust = loadTrustStore(config);
+  // The gateway's key and trust store, loaded once here and handed to every part that signs or verifies.
+  const { key, trust } = loadGatewayPki(config, options.readPkiFile);
+  const trail = createAuditTrail(store, config, key);
   // The QR link names the address the gateway is reached at: configured, or where it listens once it does.
   let listening = `http://${config.host}:${config.port}`;
   const linkBase = registrationLinkBase(config, () => listening);
@@ -123,13 +132,13 @@ export async function startGateway(
   if (config.samples && (await seedIfEmpty(store, registry, builtinMessageTypes())))
     log.info('first start: sample participants registered');
   const directory = await RegistryDirectory.open(store);
-  const signatures = loadSignatures(config, directory, trust);
+  const signer = new GatewaySigner(key);
   const crls = new CrlRefresher(trust, config.pki.crlFiles, log).start(config.pki.crlRefreshSeconds);
   const serviceClock = options.serviceClock ?? (() => new Date());
   const hosted = builtinServices(store, config, log, serviceClock, {
     trust,
     systems: directory,
-    gatewayKey: loadGatewayKey(config),
+    gatewayKey: key,
   });
   const modules = await externalServices(
     config.services as Record<string, unknown>,
@@ -140,7 +149,7 @@ export async function startGateway(
     timeoutMs: config.limits.providerTimeoutMs,
   });
   const instanceId = instanceIdOf(config);
-  const checkpointSigner = gatewayCheckpointSigner(config);
+  const checkpointSigner = gatewayCheckpointSigner(config, key);
   const timestamper = timestamperOf(config);
   const sealer = config.messageLog.enabled ? bodySealerOf(config, true) : undefined;
   const messageLog = config.messageLog.enabled
@@ -209,11 +218,11 @@ export async function startGateway(
     limits: config.limits,
     schemas,
     schemasOf: (version) => versionSchemas.get(version),
-    verifier: options.verifier ?? signatures.verifier,
+    verifier: options.verifier ?? new XmlSignatureVerifier(trust, directory),
     replay: new StoreReplayGuard(store, config.replay.windowSeconds * 1000),
     router: directory,
     delivery,
-    signer: signatures.signer,
+    signer,
     queue,
     files,
     quota:
@@ -226,7 +235,7 @@ export async function startGateway(
       bodies: new BodyPolicy(config.messageLog.keepBodiesFor, () => space.low()),
     },
   });
-  const worker = new HostedWorker(queue, delivery, directory, signatures.signer, log, {
+  const worker = new HostedWorker(queue, delivery, directory, signer, log, {
     concurrency: queueSettings.workerConcurrency,
     pollMs: queueSettings.workerPollMs,
     idleMs: queueSettings.workerIdleMs,
