@@ -50,7 +50,7 @@ export const ConfigSchema = z
           ),
       })
       .strict()
-      .default({ sqliteFile: 'data/gateway.db' })
+      .prefault({})
       .describe('Where the gateway keeps its state: SQLite by default, PostgreSQL when a URL is given.'),
     limits: z
       .object({
@@ -104,16 +104,7 @@ export const ConfigSchema = z
           .describe("Deadline for a provider's answer."),
       })
       .strict()
-      .default({
-        maxBodyBytes: 5 * 1024 * 1024,
-        discardBodyBytes: 64 * 1024 * 1024,
-        maxAttachmentBytes: 4 * 1024 * 1024,
-        maxDepth: 64,
-        maxAttributes: 256,
-        maxNodes: 100_000,
-        shutdownGraceSeconds: 10,
-        providerTimeoutMs: 10_000,
-      })
+      .prefault({})
       .describe('Limits on what one request may cost.'),
     samples: z
       .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
@@ -337,7 +328,7 @@ export const ConfigSchema = z
           .describe("Accepted distance between a MessageID's UUID time and the gateway clock."),
       })
       .strict()
-      .default({ windowSeconds: 300 })
+      .prefault({})
       .describe('Replay protection.'),
     attachments: z
       .object({
