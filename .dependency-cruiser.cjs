@@ -13,6 +13,7 @@ const LAYERS = [
   ['logging', 'store', 'xml'],
   ['soap', 'config'],
   ['signature', 'timestamp'],
+  ['sample-pki'], // issues the sample participants' keys and certificates; nothing below it issues any
   ['audit'],
   ['registry'],
   ['providers'],

@@ -3,8 +3,8 @@
  * key is of the CA's family, RSA or GOST R 34.10-2012, and the subject names the system as the samples do.
  */
 import { X509Certificate } from 'node:crypto';
-import { loadSigningKey } from '../signing-key.js';
-import { keyFamily } from '../keys.js';
+import { loadSigningKey } from '../signature/signing-key.js';
+import { keyFamily } from '../signature/keys.js';
 import { issueGostCertificate } from './gost-issue.js';
 import { issueCertificate, type IssuedPair } from './issue.js';
 

@@ -7,13 +7,17 @@
  */
 import { createHash } from 'node:crypto';
 import forge from 'node-forge';
-import { curveByOid } from '../gost/curves.js';
-import { gostPrivateKeyFromPem, gostPrivateKeyToPem, type GostPrivateKeyInfo } from '../gost/pkcs8.js';
-import { generatePrivateKey, gostSign, publicKeyFromPrivate } from '../gost/sign.js';
-import { gostPublicKeyToAsn1, type GostKeyFamily } from '../gost/spki.js';
-import { streebog256, streebog512 } from '../gost/streebog.js';
-import { KEY_USAGE_BITS, readCertificateFacts } from './cert-facts.js';
-import { pemBody } from './thumbprint.js';
+import { curveByOid } from '../signature/gost/curves.js';
+import {
+  gostPrivateKeyFromPem,
+  gostPrivateKeyToPem,
+  type GostPrivateKeyInfo,
+} from '../signature/gost/pkcs8.js';
+import { generatePrivateKey, gostSign, publicKeyFromPrivate } from '../signature/gost/sign.js';
+import { gostPublicKeyToAsn1, type GostKeyFamily } from '../signature/gost/spki.js';
+import { streebog256, streebog512 } from '../signature/gost/streebog.js';
+import { KEY_USAGE_BITS, readCertificateFacts } from '../signature/pki/cert-facts.js';
+import { pemBody } from '../signature/pki/thumbprint.js';
 import {
   addYears,
   CA_USAGE,

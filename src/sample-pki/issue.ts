@@ -4,7 +4,8 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
-import { children, parseDer } from './der.js';
+import type { KeyUsageBit } from '../signature/pki/cert-facts.js';
+import { children, parseDer } from '../signature/pki/der.js';
 
 /** A certificate and its private key, both PEM. A CA is the same pair: its key signs what it issues. */
 export interface IssuedPair {
@@ -12,14 +13,7 @@ export interface IssuedPair {
   readonly keyPem: string;
 }
 
-export type KeyUsageBit =
-  | 'digitalSignature'
-  | 'nonRepudiation'
-  | 'keyEncipherment'
-  | 'dataEncipherment'
-  | 'keyAgreement'
-  | 'keyCertSign'
-  | 'cRLSign';
+export type { KeyUsageBit };
 
 export interface RootCaOptions {
   readonly commonName: string;
