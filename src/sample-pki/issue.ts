@@ -1,11 +1,22 @@
 /**
- * Keys and certificates for the sample PKI and for tests: RSA-2048 keys, SHA-256 signatures, built with node-forge.
- * These functions make test and sample material; they are not a certification authority for production use.
+ * Keys, certificates and CRLs for the sample PKI and for tests, written once for every key algorithm: an
+ * IssuingAlgorithm makes or reads a key and signs; RSA (RSA-2048, SHA-256) is here, GOST R 34.10-2012 in
+ * gost-issue.ts. Certificates are X.509 v3 assembled with forge.asn1: the subject C=RU, O, OU=<mnemonic>, CN
+ * (UTF8String but the country), basicConstraints and keyUsage critical, subject and authority key ids (RFC 5280
+ * §4.2.1.2 method 1). Test and sample material only; not a certification authority for production use.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+} from 'node:crypto';
 import forge from 'node-forge';
-import type { KeyUsageBit } from '../signature/pki/cert-facts.js';
+import { KEY_USAGE_BITS, readCertificateFacts, type KeyUsageBit } from '../signature/pki/cert-facts.js';
 import { children, parseDer } from '../signature/pki/der.js';
+import { pemBody } from '../signature/pki/thumbprint.js';
 
 /** A certificate and its private key, both PEM. A CA is the same pair: its key signs what it issues. */
 export interface IssuedPair {
@@ -71,58 +82,6 @@ export function randomSerial(): string {
   return bytes.toString('hex');
 }
 
-/** RSA-2048 through node's native generator: forge's pure-JS one takes seconds per key. */
-function newKeyPair(): {
-  publicKey: forge.pki.rsa.PublicKey;
-  privateKey: forge.pki.rsa.PrivateKey;
-  keyPem: string;
-} {
-  const { privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  const forgeKey = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
-  const publicKey = forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e);
-  return { publicKey, privateKey: forgeKey, keyPem: privateKey };
-}
-
-function subjectAttributes(
-  commonName: string,
-  organization?: string,
-  mnemonic?: string,
-): forge.pki.CertificateField[] {
-  const attrs: forge.pki.CertificateField[] = [{ shortName: 'C', value: 'RU' }];
-  if (organization !== undefined) attrs.push({ shortName: 'O', value: organization, valueTagClass: utf8() });
-  if (mnemonic !== undefined) attrs.push({ shortName: 'OU', value: mnemonic });
-  attrs.push({ shortName: 'CN', value: commonName, valueTagClass: utf8() });
-  return attrs;
-}
-
-/** UTF8String, so organisation names in Cyrillic survive (forge encodes the value to UTF-8 itself). */
-function utf8(): forge.asn1.Class {
-  // The typings declare valueTagClass as asn1.Class although forge reads it as a universal tag number.
-  return forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
-}
-
-/**
- * The issuer's subject as attributes to copy into a child's issuer field. forge parses UTF8String values as raw
- * UTF-8 bytes but encodes them again on output, so they are decoded here to avoid double encoding.
- */
-function issuerAttributes(issuer: forge.pki.Certificate): forge.pki.CertificateField[] {
-  return issuer.subject.attributes.map((a) =>
-    a.valueTagClass === utf8() && typeof a.value === 'string'
-      ? { ...a, value: forge.util.decodeUtf8(a.value) }
-      : a,
-  );
-}
-
-function keyUsageExtension(bits: readonly KeyUsageBit[]): Record<string, unknown> {
-  const ext: Record<string, unknown> = { name: 'keyUsage', critical: true };
-  for (const bit of bits) ext[bit] = true;
-  return ext;
-}
-
 /** Normalises a hex serial into DER INTEGER content: even length, no redundant leading zeros, positive. */
 export function serialToDerHex(serial: string): string {
   let hex = serial.toLowerCase().replace(/^0x/, '').replace(/^0+/, '');
@@ -133,107 +92,163 @@ export function serialToDerHex(serial: string): string {
   return hex;
 }
 
-interface BuildInput {
-  readonly subject: forge.pki.CertificateField[];
-  readonly publicKey: forge.pki.rsa.PublicKey;
-  readonly issuerCert: forge.pki.Certificate | undefined; // undefined: self-signed
-  readonly signingKey: forge.pki.rsa.PrivateKey;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
-  readonly isCa: boolean;
-  readonly pathLength: number | undefined;
-  readonly keyUsage: readonly KeyUsageBit[];
-  readonly extendedKeyUsage?: readonly string[] | undefined;
-  readonly serial: string;
+/** A key that issues: its PKCS#8 PEM, its SubjectPublicKeyInfo, and how it signs DER (a binary string). */
+export interface IssuingKey {
+  readonly keyPem: string;
+  readonly spki: forge.asn1.Asn1;
+  /** The AlgorithmIdentifier of its signatures. */
+  readonly signatureAlgorithm: forge.asn1.Asn1;
+  sign(der: string): string;
 }
 
-function build(input: BuildInput): string {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = input.publicKey;
-  cert.serialNumber = serialToDerHex(input.serial);
-  cert.validity.notBefore = input.notBefore;
-  cert.validity.notAfter = input.notAfter;
-  cert.setSubject(input.subject);
-  cert.setIssuer(input.issuerCert ? issuerAttributes(input.issuerCert) : input.subject);
-
-  const basic: Record<string, unknown> = { name: 'basicConstraints', critical: true, cA: input.isCa };
-  if (input.isCa && input.pathLength !== undefined) basic['pathLenConstraint'] = input.pathLength;
-  const extensions: Record<string, unknown>[] = [basic];
-  if (input.keyUsage.length > 0) extensions.push(keyUsageExtension(input.keyUsage));
-  if (input.extendedKeyUsage) {
-    // forge takes purposes by name, or by OID when it has no name for them (its OID table maps both ways).
-    const purposes = input.extendedKeyUsage.map((oid) => forge.pki.oids[oid] ?? oid);
-    extensions.push({ name: 'extKeyUsage', ...Object.fromEntries(purposes.map((p) => [p, true])) });
-  }
-  extensions.push({ name: 'subjectKeyIdentifier' });
-  // The authority key id must equal the issuer's subject key id, which forge computes the same way from its key.
-  const authorityKeyId = input.issuerCert
-    ? input.issuerCert.generateSubjectKeyIdentifier().getBytes()
-    : cert.generateSubjectKeyIdentifier().getBytes();
-  extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier: authorityKeyId });
-  cert.setExtensions(extensions);
-  cert.sign(input.signingKey, forge.md.sha256.create());
-  return forge.pki.certificateToPem(cert);
+/** One kind of key for issuing: make a new key (options: the algorithm's own, e.g. a GOST family) or read one. */
+export interface IssuingAlgorithm<KeyOptions = object> {
+  newKey(options: KeyOptions): IssuingKey;
+  readKey(keyPem: string): IssuingKey;
 }
 
-/** A self-signed root CA valid for `years` from `now`. */
-export function createRootCa(options: RootCaOptions): IssuedPair {
+/** RSA-2048 keys through node's native generator (forge's pure-JS one takes seconds), sha256WithRSAEncryption. */
+export const RSA: IssuingAlgorithm<unknown> = {
+  newKey() {
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    return RSA.readKey(privateKey);
+  },
+  readKey(keyPem) {
+    const key = createPrivateKey(keyPem);
+    if (key.asymmetricKeyType !== 'rsa') throw new Error('the key is not an RSA key');
+    const spkiDer = createPublicKey(key).export({ type: 'spki', format: 'der' });
+    return {
+      keyPem,
+      spki: parseDer(spkiDer), // its BIT STRING kept as bytes, to hash for the key id
+      signatureAlgorithm: sha256WithRsa(),
+      sign: (der) => sign('sha256', Buffer.from(der, 'binary'), key).toString('binary'),
+    };
+  },
+};
+
+/** C=RU, O=…, OU=<mnemonic>, CN=…; UTF8String except the country (OU holds `_`, which PrintableString lacks). */
+function name(commonName: string, organization?: string, mnemonic?: string): forge.asn1.Asn1 {
+  const rdn = (type: string, value: string, tag: number) =>
+    asn1.create(Class.UNIVERSAL, Type.SET, true, [
+      seq([oid(type), asn1.create(Class.UNIVERSAL, tag, false, value)]),
+    ]);
+  const utf8 = (value: string) => forge.util.encodeUtf8(value);
+  const parts = [rdn('2.5.4.6', 'RU', Type.PRINTABLESTRING)];
+  if (organization !== undefined) parts.push(rdn('2.5.4.10', utf8(organization), Type.UTF8));
+  if (mnemonic !== undefined) parts.push(rdn('2.5.4.11', utf8(mnemonic), Type.UTF8));
+  parts.push(rdn('2.5.4.3', utf8(commonName), Type.UTF8));
+  return seq(parts);
+}
+
+/** KeyUsage as a DER BIT STRING: named bits from the most significant, trailing zero bits left out. */
+function keyUsageBits(bits: readonly KeyUsageBit[]): forge.asn1.Asn1 {
+  let value = 0;
+  for (const bit of bits) value |= 0x80 >> KEY_USAGE_BITS.indexOf(bit);
+  let unused = 0;
+  while (unused < 7 && value !== 0 && (value & (1 << unused)) === 0) unused++;
+  return asn1.create(Class.UNIVERSAL, Type.BITSTRING, false, String.fromCharCode(unused, value));
+}
+
+/** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's bytes. */
+function keyIdentifier(spki: forge.asn1.Asn1): string {
+  const bits = (spki.value as forge.asn1.Asn1[])[1]?.value;
+  if (typeof bits !== 'string') throw new Error('no subjectPublicKey');
+  return createHash('sha1')
+    .update(Buffer.from(bits.slice(1), 'binary'))
+    .digest('binary');
+}
+
+/** The issuing CA: its key, its exact subject Name and its subject key id. */
+interface Issuer {
+  readonly key: IssuingKey;
+  readonly name: forge.asn1.Asn1;
+  readonly keyId: string;
+}
+
+function caOf(ca: IssuedPair, algorithm: IssuingAlgorithm<never>): Issuer {
+  const facts = readCertificateFacts(pemBody(ca.certPem));
+  if (facts.subjectKeyId === undefined) throw new Error('the CA certificate has no subject key identifier');
+  return { key: algorithm.readKey(ca.keyPem), name: subjectNameOf(ca.certPem), keyId: facts.subjectKeyId };
+}
+
+/** A certificate for `key` with `subject`, signed by `issuer` (itself when undefined). */
+function certificate(
+  subject: forge.asn1.Asn1,
+  key: IssuingKey,
+  issuer: Issuer | undefined,
+  options: Omit<CertificateOptions, 'commonName' | 'organization' | 'mnemonic'>,
+): string {
+  const ownKeyId = keyIdentifier(key.spki);
+  const signer = issuer ?? { key, name: subject, keyId: ownKeyId };
+  const isCa = options.isCa ?? false;
+  const keyUsage = options.keyUsage ?? (isCa ? CA_USAGE : LEAF_USAGE);
+  const basic: forge.asn1.Asn1[] = [];
+  if (isCa) basic.push(asn1.create(Class.UNIVERSAL, Type.BOOLEAN, false, '\xff'));
+  if (isCa && options.pathLength !== undefined) basic.push(integerFromHex(options.pathLength.toString(16)));
+  const extensions = [extension('2.5.29.19', seq(basic), true)];
+  if (keyUsage.length > 0) extensions.push(extension('2.5.29.15', keyUsageBits(keyUsage), true));
+  if (options.extendedKeyUsage)
+    extensions.push(extension('2.5.29.37', seq(options.extendedKeyUsage.map((purpose) => oid(purpose)))));
+  extensions.push(extension('2.5.29.14', octets(ownKeyId)));
+  extensions.push(extension('2.5.29.35', seq([asn1.create(Class.CONTEXT_SPECIFIC, 0, false, signer.keyId)])));
+  const tbs = seq([
+    asn1.create(Class.CONTEXT_SPECIFIC, 0, true, [asn1.create(Class.UNIVERSAL, Type.INTEGER, false, '\x02')]),
+    integerFromHex(options.serial ?? randomSerial()),
+    signer.key.signatureAlgorithm,
+    signer.name,
+    seq([time(options.notBefore), time(options.notAfter)]),
+    subject,
+    key.spki,
+    asn1.create(Class.CONTEXT_SPECIFIC, 3, true, [seq(extensions)]),
+  ]);
+  const body = signedStructure(
+    tbs,
+    signer.key.signatureAlgorithm,
+    signer.key.sign(asn1.toDer(tbs).getBytes()),
+  );
+  return forge.pem.encode({ type: 'CERTIFICATE', body }, { maxline: 64 });
+}
+
+/** A self-signed root CA valid for `years` from `now`, with a new key of `algorithm` (RSA by default). */
+export function createRootCa<K>(
+  options: RootCaOptions & K,
+  algorithm: IssuingAlgorithm<K> = RSA,
+): IssuedPair {
   const now = options.now ?? new Date();
-  const keys = newKeyPair();
-  const certPem = build({
-    subject: subjectAttributes(options.commonName, options.organization),
-    publicKey: keys.publicKey,
-    issuerCert: undefined,
-    signingKey: keys.privateKey,
+  const key = algorithm.newKey(options);
+  const subject = name(options.commonName, options.organization);
+  const certPem = certificate(subject, key, undefined, {
     notBefore: now,
     notAfter: addYears(now, options.years),
     isCa: true,
-    pathLength: undefined,
-    keyUsage: CA_USAGE,
-    serial: options.serial ?? randomSerial(),
+    ...(options.serial ? { serial: options.serial } : {}),
   });
-  return { certPem, keyPem: keys.keyPem };
+  return { certPem, keyPem: key.keyPem };
 }
 
-/** A certificate signed by `ca`: a leaf by default, an intermediate CA with `isCa: true`. */
-export function issueCertificate(ca: IssuedPair, options: CertificateOptions): IssuedPair {
-  const caCert = forge.pki.certificateFromPem(ca.certPem);
-  const caKey = forge.pki.privateKeyFromPem(ca.keyPem) as forge.pki.rsa.PrivateKey;
-  const keys = newKeyPair();
-  const isCa = options.isCa ?? false;
-  const certPem = build({
-    subject: subjectAttributes(options.commonName, options.organization, options.mnemonic),
-    publicKey: keys.publicKey,
-    issuerCert: caCert,
-    signingKey: caKey,
-    notBefore: options.notBefore,
-    notAfter: options.notAfter,
-    isCa,
-    pathLength: options.pathLength,
-    keyUsage: options.keyUsage ?? (isCa ? CA_USAGE : LEAF_USAGE),
-    extendedKeyUsage: options.extendedKeyUsage,
-    serial: options.serial ?? randomSerial(),
-  });
-  return { certPem, keyPem: keys.keyPem };
+/** A certificate with a new key signed by `ca` (a leaf by default, a CA with `isCa`); `ca` signs with `algorithm`. */
+export function issueCertificate<K>(
+  ca: IssuedPair,
+  options: CertificateOptions & K,
+  algorithm: IssuingAlgorithm<K> = RSA,
+): IssuedPair {
+  const key = algorithm.newKey(options);
+  const subject = name(options.commonName, options.organization, options.mnemonic);
+  return { certPem: certificate(subject, key, caOf(ca, algorithm), options), keyPem: key.keyPem };
 }
 
 /** A self-signed certificate (a leaf unless `isCa`), for tests of untrusted signers. */
-export function selfSigned(options: CertificateOptions): IssuedPair {
-  const keys = newKeyPair();
-  const isCa = options.isCa ?? false;
-  const certPem = build({
-    subject: subjectAttributes(options.commonName, options.organization, options.mnemonic),
-    publicKey: keys.publicKey,
-    issuerCert: undefined,
-    signingKey: keys.privateKey,
-    notBefore: options.notBefore,
-    notAfter: options.notAfter,
-    isCa,
-    pathLength: options.pathLength,
-    keyUsage: options.keyUsage ?? (isCa ? CA_USAGE : LEAF_USAGE),
-    serial: options.serial ?? randomSerial(),
-  });
-  return { certPem, keyPem: keys.keyPem };
+export function selfSigned<K>(
+  options: CertificateOptions & K,
+  algorithm: IssuingAlgorithm<K> = RSA,
+): IssuedPair {
+  const key = algorithm.newKey(options);
+  const subject = name(options.commonName, options.organization, options.mnemonic);
+  return { certPem: certificate(subject, key, undefined, options), keyPem: key.keyPem };
 }
 
 export function addYears(date: Date, years: number): Date {
@@ -247,6 +262,9 @@ export function addYears(date: Date, years: number): Date {
 
 const { Class, Type } = forge.asn1;
 const asn1 = forge.asn1;
+const seq = (items: forge.asn1.Asn1[]) => asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, items);
+const oid = (value: string) => asn1.create(Class.UNIVERSAL, Type.OID, false, asn1.oidToDer(value).getBytes());
+const octets = (binary: string) => asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, binary);
 
 /** RFC 5280: UTCTime through 2049, GeneralizedTime from 2050. */
 export function time(date: Date): forge.asn1.Asn1 {
@@ -266,10 +284,11 @@ function sha256WithRsa(): forge.asn1.Asn1 {
   ]);
 }
 
-export function extension(oid: string, value: forge.asn1.Asn1): forge.asn1.Asn1 {
-  return asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, [
-    asn1.create(Class.UNIVERSAL, Type.OID, false, asn1.oidToDer(oid).getBytes()),
-    asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, asn1.toDer(value).getBytes()),
+export function extension(extensionOid: string, value: forge.asn1.Asn1, critical = false): forge.asn1.Asn1 {
+  return seq([
+    oid(extensionOid),
+    ...(critical ? [asn1.create(Class.UNIVERSAL, Type.BOOLEAN, false, '\xff')] : []),
+    octets(asn1.toDer(value).getBytes()),
   ]);
 }
 
@@ -345,14 +364,15 @@ export function signedStructure(
   return asn1.toDer(signed).getBytes();
 }
 
-/** An X.509 v2 CRL signed by `ca` with sha256WithRSAEncryption, as PEM (`-----BEGIN X509 CRL-----`). */
-export function createCrl(ca: IssuedPair, revoked: readonly RevokedEntry[], options: CrlOptions): string {
-  const caCert = forge.pki.certificateFromPem(ca.certPem);
-  const caKey = forge.pki.privateKeyFromPem(ca.keyPem) as forge.pki.rsa.PrivateKey;
-  const keyId = caCert.generateSubjectKeyIdentifier().getBytes();
-  const tbs = crlToBeSigned(ca.certPem, keyId, sha256WithRsa(), revoked, options);
-  const md = forge.md.sha256.create();
-  md.update(asn1.toDer(tbs).getBytes());
-  const body = signedStructure(tbs, sha256WithRsa(), caKey.sign(md));
+/** An X.509 v2 CRL signed by `ca` (whose key is of `algorithm`, RSA by default), as PEM. */
+export function createCrl(
+  ca: IssuedPair,
+  revoked: readonly RevokedEntry[],
+  options: CrlOptions,
+  algorithm: IssuingAlgorithm<never> = RSA,
+): string {
+  const { key, keyId } = caOf(ca, algorithm);
+  const tbs = crlToBeSigned(ca.certPem, keyId, key.signatureAlgorithm, revoked, options);
+  const body = signedStructure(tbs, key.signatureAlgorithm, key.sign(asn1.toDer(tbs).getBytes()));
   return forge.pem.encode({ type: 'X509 CRL', body }, { maxline: 64 });
 }
