@@ -15,6 +15,7 @@ const LAYERS = [
   ['soap', 'config'],
   ['smev'],
   ['signature', 'timestamp'],
+  ['sample-pki'], // issues the sample participants' keys and certificates; nothing below it issues any
   ['audit'],
   ['registry'],
   ['providers'],

@@ -40,7 +40,14 @@ import { SchemaSet } from './xml/schemas.js';
 import { EXCHANGE_1_1, VersionCache } from './soap/namespaces.js';
 import type { SignatureVerifier } from './core/ports.js';
 import { CrlRefresher } from './signature/pki/crl-refresh.js';
-import { loadCheckpointSigners, loadGatewayKey, loadSignatures, loadTrustStore } from './signature/setup.js';
+import {
+  loadCheckpointSigners,
+  loadGatewayPki,
+  type GatewayPki,
+  type ReadPkiFile,
+} from './signature/setup.js';
+import { GatewaySigner } from './signature/signer.js';
+import { XmlSignatureVerifier } from './signature/verifier.js';
 import { DocumentsProvider } from './providers/documents/provider.js';
 
 export interface RunningGateway {
@@ -70,20 +77,26 @@ export interface StartOptions {
    * the real clock.
    */
   readonly serviceClock?: () => Date;
+  /** How the key, certificate and trust files are read (tests count the reads: each once per start). */
+  readonly readPkiFile?: ReadPkiFile;
 }
 
 /** Migrate the store and register the sample participants on first start, once, before workers start. */
-export async function prepareStore(config: GatewayConfig, log: Logger): Promise<void> {
+export async function prepareStore(
+  config: GatewayConfig,
+  log: Logger,
+  pki: GatewayPki = loadGatewayPki(config),
+): Promise<void> {
   const store = await openStore({
     databaseUrl: config.store.databaseUrl,
     sqliteFile: config.store.sqliteFile,
     ...(config.store.schema ? { schema: config.store.schema } : {}),
   });
   try {
-    const trail = createAuditTrail(store, config);
+    const trail = createAuditTrail(store, config, pki.key);
     if (
       config.samples &&
-      (await seedIfEmpty(store, new Registry(store, trail, loadTrustStore(config)), builtinMessageTypes()))
+      (await seedIfEmpty(store, new Registry(store, trail, pki.trust), builtinMessageTypes()))
     ) {
       log.info('first start: sample participants registered');
     }
@@ -115,8 +128,9 @@ export async function startGateway(
   const contracts = new VersionCache((version) =>
     Contract.load(packageFile(version.wsdlFile), packageFile('xsd')),
   );
-  const trail = createAuditTrail(store, config);
-  const trust = loadTrustStore(config);
+  // The gateway's key and trust store, loaded once here and handed to every part that signs or verifies.
+  const { key, trust } = loadGatewayPki(config, options.readPkiFile);
+  const trail = createAuditTrail(store, config, key);
   // The QR link names the address the gateway is reached at: configured, or where it listens once it does.
   let listening = `http://${config.host}:${config.port}`;
   const linkBase = registrationLinkBase(config, () => listening);
@@ -127,13 +141,13 @@ export async function startGateway(
   if (config.samples && (await seedIfEmpty(store, registry, builtinMessageTypes())))
     log.info('first start: sample participants registered');
   const directory = await RegistryDirectory.open(store);
-  const signatures = loadSignatures(config, directory, trust);
+  const signer = new GatewaySigner(key);
   const crls = new CrlRefresher(trust, config.pki.crlFiles, log).start(config.pki.crlRefreshSeconds);
   const serviceClock = options.serviceClock ?? (() => new Date());
   const hosted = builtinServices(store, config, log, serviceClock, {
     trust,
     systems: directory,
-    gatewayKey: loadGatewayKey(config),
+    gatewayKey: key,
   });
   const modules = await externalServices(
     config.services as Record<string, unknown>,
@@ -144,7 +158,7 @@ export async function startGateway(
     timeoutMs: config.limits.providerTimeoutMs,
   });
   const instanceId = instanceIdOf(config);
-  const checkpointSigner = gatewayCheckpointSigner(config);
+  const checkpointSigner = gatewayCheckpointSigner(config, key);
   const timestamper = timestamperOf(config);
   const sealer = config.messageLog.enabled ? bodySealerOf(config, true) : undefined;
   const messageLog = config.messageLog.enabled
@@ -213,11 +227,11 @@ export async function startGateway(
     limits: config.limits,
     schemas,
     schemasOf: (version) => versionSchemas.get(version),
-    verifier: options.verifier ?? signatures.verifier,
+    verifier: options.verifier ?? new XmlSignatureVerifier(trust, directory),
     replay: new StoreReplayGuard(store, config.replay.windowSeconds * 1000),
     router: directory,
     delivery,
-    signer: signatures.signer,
+    signer,
     queue,
     files,
     quota:
@@ -230,7 +244,7 @@ export async function startGateway(
       bodies: new BodyPolicy(config.messageLog.keepBodiesFor, () => space.low()),
     },
   });
-  const worker = new HostedWorker(queue, delivery, directory, signatures.signer, log, {
+  const worker = new HostedWorker(queue, delivery, directory, signer, log, {
     concurrency: queueSettings.workerConcurrency,
     pollMs: queueSettings.workerPollMs,
     idleMs: queueSettings.workerIdleMs,

@@ -1,19 +1,25 @@
 /** The audit trail as the gateway and the CLI open it: checkpoints signed with the gateway's key. */
 import type { GatewayConfig } from '../config/config.js';
 import { loadGatewayKey } from '../signature/setup.js';
+import type { SigningKey } from '../signature/signing-key.js';
 import type { Store } from '../store/store.js';
 import { KeyCheckpointSigner } from './checkpoint-signer.js';
 import { AuditTrail } from './trail.js';
 
-/** The gateway key as a checkpoint signer, for the audit trail and the message log. */
-export function gatewayCheckpointSigner(config: GatewayConfig): KeyCheckpointSigner {
-  const key = loadGatewayKey(config);
+/**
+ * The gateway key as a checkpoint signer, for the audit trail and the message log. The gateway passes the key it
+ * loaded at start; without one (tools, tests) it is read from the configured files.
+ */
+export function gatewayCheckpointSigner(
+  config: GatewayConfig,
+  key: SigningKey = loadGatewayKey(config),
+): KeyCheckpointSigner {
   return new KeyCheckpointSigner(key.privateKey, key.certificatePem);
 }
 
-/** The gateway's trail, which signs checkpoints. */
-export function createAuditTrail(store: Store, config: GatewayConfig): AuditTrail {
-  return new AuditTrail(store.db, gatewayCheckpointSigner(config));
+/** The gateway's trail, which signs checkpoints (with `key`, or the configured key read now). */
+export function createAuditTrail(store: Store, config: GatewayConfig, key?: SigningKey): AuditTrail {
+  return new AuditTrail(store.db, gatewayCheckpointSigner(config, key));
 }
 
 /**

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { checkedMnemonic } from '../registry/inputs.js';
 import { RegistryError } from '../registry/errors.js';
-import { issueSystemCertificate } from '../signature/pki/system-certificate.js';
+import { issueSystemCertificate } from '../sample-pki/system-certificate.js';
 import { CliError, readInputFile } from './inputs.js';
 
 interface IssueOptions {

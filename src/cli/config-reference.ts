@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { CardsSettingsSchema } from '../providers/cards/settings.js';
 import { DocumentsSettingsSchema } from '../providers/documents/settings.js';
 import { RemoteSettingsSchema } from '../providers/remote/remote-provider.js';
-import { TestsSettingsSchema } from '../providers/tests/settings.js';
+import { LabResultsSettingsSchema } from '../providers/lab-results/settings.js';
 import { ConfigSchema, ENVIRONMENT } from '../config/config.js';
 
 interface JsonSchema {
@@ -143,7 +143,11 @@ export function configurationReference(): string {
   );
   const services: [string, z.ZodType, string][] = [
     ['cards', CardsSettingsSchema, 'The social cards service.'],
-    ['tests', TestsSettingsSchema, 'The positive-test lookups.'],
+    [
+      'lab-results',
+      LabResultsSettingsSchema,
+      'The positive-test lookups (`services.tests`, its former name, is read too).',
+    ],
     [
       'documents',
       DocumentsSettingsSchema,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `smev-gateway` command line. */
 import { Command } from 'commander';
-import { writeSamplePki } from '../signature/pki/sample.js';
+import { writeSamplePki } from '../sample-pki/sample.js';
 import { printRequest, sampleTrustFiles, send } from './send.js';
 import { registerAuditCommands } from './audit.js';
 import { registerBackupCommands } from './backup.js';

@@ -50,7 +50,7 @@ export const ConfigSchema = z
           ),
       })
       .strict()
-      .default({ sqliteFile: 'data/gateway.db' })
+      .prefault({})
       .describe('Where the gateway keeps its state: SQLite by default, PostgreSQL when a URL is given.'),
     limits: z
       .object({
@@ -104,16 +104,7 @@ export const ConfigSchema = z
           .describe("Deadline for a provider's answer."),
       })
       .strict()
-      .default({
-        maxBodyBytes: 5 * 1024 * 1024,
-        discardBodyBytes: 64 * 1024 * 1024,
-        maxAttachmentBytes: 4 * 1024 * 1024,
-        maxDepth: 64,
-        maxAttributes: 256,
-        maxNodes: 100_000,
-        shutdownGraceSeconds: 10,
-        providerTimeoutMs: 10_000,
-      })
+      .prefault({})
       .describe('Limits on what one request may cost.'),
     samples: z
       .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
@@ -346,7 +337,7 @@ export const ConfigSchema = z
       .record(z.string(), z.unknown())
       .default({})
       .describe(
-        'Settings of the services behind the gateway, one section each (`cards`, `tests`, `remote`, or a ' +
+        'Settings of the services behind the gateway, one section each (`cards`, `lab-results`, `remote`, or a ' +
           "provider module's own), each checked by the service that reads it.",
       ),
     replay: z
@@ -359,7 +350,7 @@ export const ConfigSchema = z
           .describe("Accepted distance between a MessageID's UUID time and the gateway clock."),
       })
       .strict()
-      .default({ windowSeconds: 300 })
+      .prefault({})
       .describe('Replay protection.'),
     attachments: z
       .object({

@@ -4,7 +4,14 @@
  * here and never depend on `exchange/`.
  */
 import type { Document, Element } from '@xmldom/xmldom';
-import type { FileRef, MessageType, ProviderOutcome, SenderRequest, SignedPart } from './model.js';
+import type {
+  FileRef,
+  MessageType,
+  ProviderOutcome,
+  RouteProvider,
+  SenderRequest,
+  SignedPart,
+} from './model.js';
 import { formatRouteProvider } from './route-provider.js';
 
 export type { FileRef };
@@ -49,11 +56,8 @@ export const QUEUE_PROVIDER = formatRouteProvider({ kind: 'queue' });
 
 export interface Route {
   readonly recipient: SystemRef;
-  /**
-   * The provider as stored (`builtin:<service>`, `remote:<url>`, `queue`): it travels on through the queue's
-   * rows as text; `parseRouteProvider` reads it.
-   */
-  readonly provider: string;
+  /** Who answers: a hosted service, a remote provider, or the recipient itself taking from its queue. */
+  readonly provider: RouteProvider;
 }
 
 export interface Router {

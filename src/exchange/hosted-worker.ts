@@ -11,6 +11,7 @@
 import { v1 as uuidv1 } from 'uuid';
 import type { Logger } from '../logging/logger.js';
 import { isGatewayFault } from '../core/faults.js';
+import { parseRouteProvider } from '../core/route-provider.js';
 import { contractVersion, EXCHANGE_1_1 } from '../soap/namespaces.js';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { childElements, childText, parseDom, type Element } from '../xml/dom.js';
@@ -121,8 +122,10 @@ export class HostedWorker {
     };
     let outcome;
     try {
+      const route = parseRouteProvider(taken.provider);
+      if (!route) throw new Error(`the queued provider ${taken.provider} names no provider`);
       outcome = await this.delivery.deliver({
-        route: { recipient: provider, provider: taken.provider },
+        route: { recipient: provider, provider: route },
         request,
         sender: { ...consumer, certificateThumbprint: undefined },
         deadline: AbortSignal.timeout(this.options.providerTimeoutMs),

@@ -8,7 +8,7 @@
 import { v1 as uuidv1 } from 'uuid';
 import { GatewayFault, isGatewayFault } from '../core/faults.js';
 import type { SignedPart } from '../core/model.js';
-import { QUEUE_PROVIDER } from '../core/ports.js';
+import { formatRouteProvider } from '../core/route-provider.js';
 import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
 import type { ExchangeNamespaces } from '../soap/namespaces.js';
 import { writeCallAnswer } from '../smev/call-answer.js';
@@ -104,7 +104,7 @@ export class Pipeline {
             request,
             sender,
             recipient: route.recipient,
-            provider: route.provider,
+            provider: formatRouteProvider(route.provider),
             outcome,
             answerMessageId,
             answeredAt: new Date(),
@@ -120,7 +120,7 @@ export class Pipeline {
         await step('deduplicate', () => parts.replay.acceptQueued(request.messageId, sender.mnemonic, now));
         const route = await step('route', () => parts.router.route(sender, request.messageType));
         record.counterpartIs(route.recipient);
-        if (route.provider !== QUEUE_PROVIDER) {
+        if (route.provider.kind !== 'queue') {
           requireKnown(request.messageType, parts.delivery);
           requireNoAttachments(request.attachments, route.provider, request.fileRefs);
         }

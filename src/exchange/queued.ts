@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GatewayFault } from '../core/faults.js';
+import { formatRouteProvider } from '../core/route-provider.js';
 import {
   QUEUE_PROVIDER,
   type FileAttachments,
@@ -73,7 +74,7 @@ export async function queueRequest(
       messageId: request.messageId,
       sender: sender.mnemonic,
       recipient: route.recipient.mnemonic,
-      provider: route.provider,
+      provider: formatRouteProvider(route.provider),
       messageType: request.messageType,
       replyTo,
       body: queuedElement(

@@ -5,27 +5,36 @@
 import type { GatewayConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store.js';
-import type { BuiltinService, HostedService, ServiceSignatures } from './service.js';
+import { defineService, type BuiltinService, type HostedService, type ServiceSignatures } from './service.js';
 import { cardsService } from './cards/index.js';
 import { certificatesService } from './certificates/index.js';
-import type { Provider, ServiceCodec } from './contract.js';
 import { documentsService } from './documents/index.js';
 import { pingCodec } from './ping/codec.js';
 import { pingProvider } from './ping/provider.js';
 import { referenceBooksService } from './reference-books/index.js';
-import { testsService } from './tests/index.js';
+import { labResultsService } from './lab-results/index.js';
 
 // What a provider module implements (examples/provider-module) is named here too.
 export type { BuiltinService, HostedService, ServiceContext, ServiceSignatures } from './service.js';
 
 const BUILTIN: Record<string, BuiltinService> = {
-  ping: { codec: pingCodec as ServiceCodec, createProvider: () => pingProvider as Provider },
+  ping: defineService({ codec: pingCodec, createProvider: () => pingProvider }),
   certificates: certificatesService,
   cards: cardsService,
-  tests: testsService,
+  'lab-results': labResultsService,
   documents: documentsService,
   'reference-books': referenceBooksService,
 };
+
+/**
+ * Former names of built-in services, still accepted where installs already use them: in a route
+ * (`builtin:tests`, what earlier versions seeded) and as the settings section (`services.tests`). The
+ * lab-results service was named `tests` before; the new name is the documented one.
+ */
+export const BUILTIN_ALIASES: Readonly<Record<string, string>> = { tests: 'lab-results' };
+
+const aliasesOf = (name: string): string[] =>
+  Object.entries(BUILTIN_ALIASES).flatMap(([alias, to]) => (to === name ? [alias] : []));
 
 export function builtinServices(
   store: Store,
@@ -37,11 +46,17 @@ export function builtinServices(
   const sections = config.services as Record<string, unknown>;
   return Object.entries(BUILTIN).map(([name, service]) => ({
     name,
+    aliases: aliasesOf(name),
     codec: service.codec,
     provider: service.createProvider({
       store,
       log: log.child({ service: name }),
-      settings: sections[name] ?? {},
+      settings:
+        sections[name] ??
+        aliasesOf(name)
+          .map((alias) => sections[alias])
+          .find(Boolean) ??
+        {},
       clock,
       signatures,
     }),

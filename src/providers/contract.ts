@@ -37,8 +37,50 @@ export interface ServiceCodec<Body = unknown, Answer = unknown> {
   encode(answer: Answer): string;
 }
 
-export const rejected = (code: RejectionCode, description: string): ProviderOutcome<never> => ({
-  kind: 'rejected',
-  code,
-  description,
-});
+/**
+ * The one way a provider refuses a request: it throws a ProviderRejection from `handle` (or anything `handle`
+ * calls). `code` is the service's stable machine code (`CARD_NOT_FOUND`), `reason` the SMEV rejection reason it
+ * travels under, `text` what the consumer reads after the code. Delivery maps it to the business answer
+ * RequestRejected, whose description is the message, `CODE: text`. Anything else thrown is a failure
+ * (`ProviderFailure`), not a refusal.
+ */
+export class ProviderRejection extends Error {
+  override readonly name = 'ProviderRejection';
+  constructor(
+    readonly reason: RejectionCode,
+    readonly code: string,
+    text: string,
+  ) {
+    super(`${code}: ${text}`);
+  }
+
+  /** RequestRejected as the consumer gets it. */
+  get outcome(): ProviderOutcome<never> {
+    return { kind: 'rejected', code: this.reason, description: this.message };
+  }
+}
+
+/**
+ * A service's refusals as one table — machine code to its SMEV reason and its text — and the function that makes
+ * the rejection of a code, with an optional detail after the text: `CODE: text (detail)`.
+ */
+export function refusalTable<Code extends string>(
+  table: Readonly<Record<Code, readonly [RejectionCode, string]>>,
+): (code: Code, detail?: string) => ProviderRejection {
+  return (code, detail) => {
+    const [reason, text] = table[code];
+    return new ProviderRejection(reason, code, detail ? `${text} (${detail})` : text);
+  };
+}
+
+/** What a call of `handle` comes to: its answer, or its rejection as the consumer gets it. */
+export async function outcomeOf<Answer>(
+  work: Promise<ProviderOutcome<Answer>>,
+): Promise<ProviderOutcome<Answer>> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof ProviderRejection) return error.outcome;
+    throw error;
+  }
+}

@@ -6,8 +6,9 @@
 import type { Element } from '@xmldom/xmldom';
 import type { Delivery, ProviderCall } from '../core/ports.js';
 import { GatewayFault } from '../core/faults.js';
-import { parseRouteProvider } from '../core/route-provider.js';
-import type { MessageType, ProviderOutcome } from './contract.js';
+import type { RouteProvider } from '../core/model.js';
+import { formatRouteProvider } from '../core/route-provider.js';
+import { outcomeOf, type MessageType, type ProviderOutcome } from './contract.js';
 import type { HostedService } from './service.js';
 import { messageTypeKey, type RemoteProvider } from './remote/remote-provider.js';
 import { serializeElement } from './remote/wire.js';
@@ -37,52 +38,49 @@ export class ProviderDelivery implements Delivery {
   }
 
   async deliver(call: ProviderCall): Promise<ProviderOutcome<string>> {
-    const { route, request, sender, deadline } = call;
-    const provider = parseRouteProvider(route.provider);
-    if (provider?.kind === 'remote') {
+    const { route, request, deadline } = call;
+    const provider = route.provider;
+    const named = formatRouteProvider(provider);
+    if (provider.kind === 'remote') {
       if (!this.remote)
-        throw new GatewayFault(
-          'SMEVFailure',
-          `provider ${route.provider}: remote providers are not configured`,
-        );
+        throw new GatewayFault('SMEVFailure', `provider ${named}: remote providers are not configured`);
       return this.remote.provider.deliver(
         provider.url,
-        {
-          messageId: request.messageId,
-          referenceMessageId: request.referenceMessageId,
-          transactionCode: request.transactionCode,
-          testMessage: request.testMessage,
-          sender: { mnemonic: sender.mnemonic },
-          messageType: request.messageType,
-          payloadXml: serializeElement(request.payload),
-        },
+        { ...providerRequest(call), payloadXml: serializeElement(request.payload) },
         deadline,
       );
     }
-    const service = this.byNamespace.get(request.messageType.namespace);
-    if (!service || provider?.kind !== 'hosted' || provider.service !== service.name) {
-      throw new GatewayFault(
-        'SMEVFailure',
-        `provider ${route.provider} is not available for this message type`,
-      );
-    }
+    const service = this.hosted(provider, request.messageType);
     const body = decodePayload(service, request.payload);
-    const outcome = await withDeadline(
-      service.provider.handle({
-        messageId: request.messageId,
-        referenceMessageId: request.referenceMessageId,
-        transactionCode: request.transactionCode,
-        testMessage: request.testMessage,
-        sender: { mnemonic: sender.mnemonic },
-        messageType: request.messageType,
-        body,
-        signal: deadline,
-      }),
-      deadline,
-      route.provider,
+    const outcome = await withDeadline(deadline, named, () =>
+      outcomeOf(service.provider.handle({ ...providerRequest(call), body, signal: deadline })),
     );
     return outcome.kind === 'answer' ? { kind: 'answer', body: service.codec.encode(outcome.body) } : outcome;
   }
+
+  /** The hosted service a route selects (by its name or a former one) for this message type. */
+  private hosted(provider: RouteProvider, messageType: MessageType): HostedService {
+    const service = this.byNamespace.get(messageType.namespace);
+    const name = provider.kind === 'hosted' ? provider.service : undefined;
+    if (!service || name === undefined || !(name === service.name || service.aliases?.includes(name)))
+      throw new GatewayFault(
+        'SMEVFailure',
+        `provider ${formatRouteProvider(provider)} is not available for this message type`,
+      );
+    return service;
+  }
+}
+
+/** What every provider is told of a request, hosted or remote: its ids, its verified sender, its message type. */
+function providerRequest({ request, sender }: ProviderCall) {
+  return {
+    messageId: request.messageId,
+    referenceMessageId: request.referenceMessageId,
+    transactionCode: request.transactionCode,
+    testMessage: request.testMessage,
+    sender: { mnemonic: sender.mnemonic },
+    messageType: request.messageType,
+  };
 }
 
 /**
@@ -101,17 +99,17 @@ function decodePayload(service: HostedService, payload: Element): unknown {
   }
 }
 
-async function withDeadline<T>(work: Promise<T>, deadline: AbortSignal, provider: string): Promise<T> {
-  if (deadline.aborted)
-    throw new GatewayFault('ProviderTimeout', `provider ${provider} did not answer in time`);
+/** The provider's work, started only within the deadline and given up at it (the provider sees `signal` abort). */
+async function withDeadline<T>(deadline: AbortSignal, provider: string, work: () => Promise<T>): Promise<T> {
+  const timedOut = () => new GatewayFault('ProviderTimeout', `provider ${provider} did not answer in time`);
+  if (deadline.aborted) throw timedOut();
   let onAbort: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    onAbort = () =>
-      reject(new GatewayFault('ProviderTimeout', `provider ${provider} did not answer in time`));
+    onAbort = () => reject(timedOut());
     deadline.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    return await Promise.race([work, timeout]);
+    return await Promise.race([work(), timeout]);
   } catch (error) {
     if (error instanceof GatewayFault) throw error;
     throw new GatewayFault('ProviderFailure', `provider ${provider} failed: ${(error as Error).message}`, {

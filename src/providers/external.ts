@@ -6,7 +6,8 @@
  *
  * — the same shape as a built-in service (`BuiltinService`): `decode` gets the business element (an
  * @xmldom/xmldom Element), `encode` returns the answer as one serialised element in the service namespace,
- * `handle` returns `{ kind: 'answer', body }` or `{ kind: 'rejected', code, description }`.
+ * `handle` returns `{ kind: 'answer', body }` or refuses by throwing a ProviderRejection (`smev-gateway/provider`,
+ * src/providers/module.ts; a returned `{ kind: 'rejected', code, description }` is accepted too).
  *
  * It is registered in the configuration as a section of `services` with a `module` key:
  *
@@ -18,6 +19,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  BUILTIN_ALIASES,
   builtinMessageTypes,
   type BuiltinService,
   type HostedService,
@@ -63,42 +65,49 @@ export async function loadProviderModule(specifier: string, baseDir?: string): P
   }
   // Named exports, or (a CommonJS module) the same names on its default export.
   const exports = 'codec' in loaded || !isObject(loaded.default) ? loaded : loaded.default;
-  const problems: string[] = [];
-  const codec = exports.codec;
-  if (!isObject(codec)) {
-    problems.push('codec (an object) is not exported');
-  } else {
-    if (typeof codec.namespace !== 'string' || codec.namespace === '')
-      problems.push('codec.namespace must be a non-empty string');
-    if (
-      !Array.isArray(codec.requests) ||
-      codec.requests.length === 0 ||
-      !codec.requests.every((name) => typeof name === 'string' && /^[A-Za-z_][\w.-]*$/.test(name))
-    ) {
-      problems.push('codec.requests must be a non-empty array of element local names');
-    }
-    if (typeof codec.decode !== 'function') problems.push('codec.decode must be a function');
-    if (typeof codec.encode !== 'function') problems.push('codec.encode must be a function');
-  }
-  if (typeof exports.createProvider !== 'function')
-    problems.push('createProvider (a function) is not exported');
-  if (problems.length)
+  const { codec, createProvider } = exports;
+  const problems = codecProblems(codec);
+  if (typeof createProvider !== 'function') problems.push('createProvider (a function) is not exported');
+  if (!isCodec(codec, problems) || typeof createProvider !== 'function')
     throw new ProviderModuleError(`${where} is not a provider module: ${problems.join('; ')}`);
-
-  const create = exports.createProvider as (context: ServiceContext) => unknown;
   return {
-    codec: codec as unknown as ServiceCodec,
+    codec,
     createProvider(context: ServiceContext): Provider {
-      const provider = create(context);
-      if (!isObject(provider) || typeof provider.handle !== 'function') {
+      const provider: unknown = createProvider(context);
+      if (!isProvider(provider)) {
         throw new ProviderModuleError(
           `${where}: createProvider() must return an object with a handle(request) method`,
         );
       }
-      return provider as unknown as Provider;
+      return provider;
     },
   };
 }
+
+/** What is wrong with a module's `codec` export; empty when it is a codec. */
+function codecProblems(codec: unknown): string[] {
+  if (!isObject(codec)) return ['codec (an object) is not exported'];
+  const problems: string[] = [];
+  if (typeof codec.namespace !== 'string' || codec.namespace === '')
+    problems.push('codec.namespace must be a non-empty string');
+  if (
+    !Array.isArray(codec.requests) ||
+    codec.requests.length === 0 ||
+    !codec.requests.every((name) => typeof name === 'string' && /^[A-Za-z_][\w.-]*$/.test(name))
+  ) {
+    problems.push('codec.requests must be a non-empty array of element local names');
+  }
+  if (typeof codec.decode !== 'function') problems.push('codec.decode must be a function');
+  if (typeof codec.encode !== 'function') problems.push('codec.encode must be a function');
+  return problems;
+}
+
+/** The module's codec, once codecProblems() found nothing wrong with it (the decoded body is the module's own). */
+const isCodec = (codec: unknown, problems: readonly string[]): codec is ServiceCodec =>
+  isObject(codec) && problems.length === 0;
+
+const isProvider = (value: unknown): value is Provider =>
+  isObject(value) && typeof value.handle === 'function';
 
 /**
  * The module services of a configuration: every section of `services` with a `module` key. The rest of the
@@ -112,7 +121,7 @@ export async function externalServices(
 ): Promise<HostedService[]> {
   const taken = new Map<string, string>(builtinMessageTypes().map((type) => [type.namespace, type.service]));
   for (const service of options.hosted ?? []) taken.set(service.codec.namespace, service.name);
-  const builtin = new Set(taken.values());
+  const builtin = new Set([...taken.values(), ...Object.keys(BUILTIN_ALIASES)]);
   const baseDir = options.baseDir;
   const services: HostedService[] = [];
   for (const [name, section] of Object.entries(sections)) {

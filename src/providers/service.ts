@@ -11,6 +11,8 @@ import type { Provider, ServiceCodec } from './contract.js';
 
 export interface HostedService {
   readonly name: string;
+  /** Former names a route may still select it by (`builtin:<alias>`). */
+  readonly aliases?: readonly string[];
   readonly codec: ServiceCodec;
   readonly provider: Provider;
 }
@@ -35,4 +37,18 @@ export interface ServiceSignatures {
 export interface BuiltinService {
   readonly codec: ServiceCodec;
   createProvider(context: ServiceContext): Provider;
+}
+
+/** A service as written: a codec and a provider that agree on the request body and the answer. */
+export interface ServiceDefinition<Body, Answer> {
+  readonly codec: ServiceCodec<Body, Answer>;
+  createProvider(context: ServiceContext): Provider<Body, Answer>;
+}
+
+/**
+ * A service, checked once where it is written: the provider must take what the codec decodes and answer what
+ * it encodes. What comes out is the service as the gateway holds it, its types no longer needed.
+ */
+export function defineService<Body, Answer>(definition: ServiceDefinition<Body, Answer>): BuiltinService {
+  return definition;
 }

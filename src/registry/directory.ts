@@ -4,6 +4,7 @@
  * every half second, so a change made on any gateway instance takes effect on all of them within a second.
  */
 import type { Route, Router, SystemRef, VerifiedSender } from '../core/ports.js';
+import { parseRouteProvider } from '../core/route-provider.js';
 import type { MessageType } from '../core/model.js';
 import type { RegisteredSystem, SystemDirectory } from '../signature/systems.js';
 import { GatewayFault } from '../core/faults.js';
@@ -143,12 +144,14 @@ async function load(store: Store): Promise<Snapshot> {
   const routeMap = new Map<string, Route>();
   for (const r of routes) {
     const recipient = byId.get(r.recipient_system_id);
-    if (!recipient) continue;
+    // The registry writes only providers it can read; a row it cannot read routes nowhere.
+    const provider = parseRouteProvider(r.provider);
+    if (!recipient || !provider) continue;
     routeMap.set(
       routeKey(r.consumer_system_id, { namespace: r.message_namespace, localName: r.message_local_name }),
       {
         recipient: { mnemonic: recipient.mnemonic, humanReadableName: recipient.humanReadableName },
-        provider: r.provider,
+        provider,
       },
     );
   }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { packageFile } from '../config/package-root.js';
 import { formatRouteProvider } from '../core/route-provider.js';
-import { GOST_SAMPLE_ORGANISATION, GOST_SAMPLE_SYSTEM } from '../signature/pki/sample.js';
+import { GOST_SAMPLE_ORGANISATION, GOST_SAMPLE_SYSTEM } from '../sample-pki/sample.js';
 import type { Store } from '../store/store.js';
 import type { Actor, Registry } from './registry.js';
 

@@ -17,7 +17,7 @@ import type { AuditTrail } from '../audit/trail.js';
 import { getMessage, searchMessages } from '../messagelog/query.js';
 import type { BodySealer } from '../messagelog/sealing.js';
 import { cardsApi } from './cards-api.js';
-import { ConsentQuery, listConsents } from '../providers/tests/consents.js';
+import { ConsentQuery, listConsents } from '../providers/lab-results/consents.js';
 import { CardUseQuery, cardUseCsv, cardUseReport } from '../reports/card-use.js';
 import { RegistryDaysQuery, registryDays } from '../providers/certificates/registry-days.js';
 import { traceQueuedMessage } from '../queue/trace.js';

@@ -16,7 +16,7 @@ import {
 import { TRANSITIONS } from '../registry/lifecycle.js';
 import { regionalPaths } from './openapi-regional.js';
 import { RegistryDaysQuery } from '../providers/certificates/registry-days.js';
-import { ConsentQuery } from '../providers/tests/consents.js';
+import { ConsentQuery } from '../providers/lab-results/consents.js';
 import { CardUseQuery } from '../reports/card-use.js';
 
 /** The message-log search of `GET /messages`. */

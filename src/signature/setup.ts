@@ -1,13 +1,14 @@
-/** Builds the signature parts from configuration: trust store, system directory, verifier, gateway signer. */
+/** Builds the signature parts from configuration: the trust store and the gateway's own key. */
 import { readFileSync } from 'node:fs';
 import type { GatewayConfig } from '../config/config.js';
 import { checkpointSigners, type CertificateCheck } from './pki/checkpoint-signers.js';
 import type { PkiFiles } from './pki/nearing-end.js';
 import { TrustStore } from './pki/trust-store.js';
-import { GatewaySigner } from './signer.js';
 import { loadSigningKey, type SigningKey } from './signing-key.js';
-import type { SystemDirectory } from './systems.js';
-import { XmlSignatureVerifier } from './verifier.js';
+
+/** How the PKI files are read (the gateway start takes one, so that a test can count the reads). */
+export type ReadPkiFile = (file: string) => string;
+const readUtf8: ReadPkiFile = (file) => readFileSync(file, 'utf8');
 
 /** The checkpoint check of log and audit verification: the gateway's own certificates, trusted at the time. */
 export function loadCheckpointSigners(
@@ -34,20 +35,16 @@ export function pkiFiles(config: GatewayConfig): PkiFiles {
   };
 }
 
-export function loadTrustStore(config: GatewayConfig): TrustStore {
-  const read = (file: string) => readFileSync(file, 'utf8');
+export function loadTrustStore(config: GatewayConfig, read = readUtf8): TrustStore {
   return TrustStore.fromPem(config.pki.trustedCaFiles.map(read), config.pki.crlFiles.map(read), {
     requireCrl: config.pki.requireCrl,
   });
 }
 
 /** The gateway's own key and certificate; its algorithm (RSA or GOST R 34.10-2012) follows the certificate. */
-export function loadGatewayKey(config: GatewayConfig): SigningKey {
+export function loadGatewayKey(config: GatewayConfig, read = readUtf8): SigningKey {
   try {
-    return loadSigningKey(
-      readFileSync(config.pki.gatewayKey, 'utf8'),
-      readFileSync(config.pki.gatewayCertificate, 'utf8'),
-    );
+    return loadSigningKey(read(config.pki.gatewayKey), read(config.pki.gatewayCertificate));
   } catch (error) {
     throw new Error(
       `the gateway key ${config.pki.gatewayKey} with ${config.pki.gatewayCertificate}: ${(error as Error).message}`,
@@ -55,14 +52,12 @@ export function loadGatewayKey(config: GatewayConfig): SigningKey {
   }
 }
 
-export function loadSignatures(
-  config: GatewayConfig,
-  systems: SystemDirectory,
-  trust = loadTrustStore(config),
-) {
-  return {
-    trust,
-    verifier: new XmlSignatureVerifier(trust, systems),
-    signer: new GatewaySigner(loadGatewayKey(config)),
-  };
+/** What a gateway process signs and verifies with, loaded once at its start and handed to every part. */
+export interface GatewayPki {
+  readonly key: SigningKey;
+  readonly trust: TrustStore;
+}
+
+export function loadGatewayPki(config: GatewayConfig, read = readUtf8): GatewayPki {
+  return { key: loadGatewayKey(config, read), trust: loadTrustStore(config, read) };
 }

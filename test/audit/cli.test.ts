@@ -160,7 +160,7 @@ describe('audit CLI commands', () => {
   it('audit verify-export refuses checkpoints whose certificate does not chain to the given CA', async () => {
     const file = join(dir, 'trail.json');
     // A CA that did not issue the gateway certificate: the sample's gateway certificate is then untrusted.
-    const { createRootCa } = await import('../../src/signature/pki/issue.js');
+    const { createRootCa } = await import('../../src/sample-pki/issue.js');
     const other = createRootCa({ commonName: 'Other CA', years: 1 });
     writeFileSync(join(dir, 'other-ca.pem'), other.certPem);
     const result = await run('audit', 'verify-export', file, '--ca', join(dir, 'other-ca.pem'), '--json');

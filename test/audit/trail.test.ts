@@ -14,7 +14,7 @@ import { canonicalJson, entryHash, type AuditEntryRow } from '../../src/audit/ca
 import { KeyCheckpointSigner } from '../../src/audit/checkpoint-signer.js';
 import { AuditTrail } from '../../src/audit/trail.js';
 import { verifyAuditExport, type AuditExport, type AuditVerdict } from '../../src/audit/verify.js';
-import { selfSigned } from '../../src/signature/pki/issue.js';
+import { selfSigned } from '../../src/sample-pki/issue.js';
 import type { TrustStore } from '../../src/signature/pki/trust-store.js';
 import type { Database } from '../../src/store/schema.js';
 import type { Store } from '../../src/store/store.js';

@@ -18,9 +18,9 @@ import {
   STREEBOG256,
   STREEBOG256_MORE,
 } from '../../src/signature/algorithms.js';
-import { addYears } from '../../src/signature/pki/issue.js';
-import { gostSelfSigned, issueGostCertificate } from '../../src/signature/pki/gost-issue.js';
-import { GOST_SAMPLE_SYSTEM } from '../../src/signature/pki/sample.js';
+import { addYears } from '../../src/sample-pki/issue.js';
+import { gostSelfSigned, issueGostCertificate } from '../../src/sample-pki/gost-issue.js';
+import { GOST_SAMPLE_SYSTEM } from '../../src/sample-pki/sample.js';
 import { thumbprint, pemBody } from '../../src/signature/pki/thumbprint.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { loadSigningKey, type SigningKey } from '../../src/signature/signing-key.js';

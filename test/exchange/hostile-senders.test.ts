@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { issueCertificate } from '../../src/signature/pki/issue.js';
+import { issueCertificate } from '../../src/sample-pki/issue.js';
 import { v1 as uuidv1 } from 'uuid';
 import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
 import {

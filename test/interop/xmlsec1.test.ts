@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { readCallAnswer } from '../../src/client/answer.js';
 import { buildCallRequest } from '../../src/client/request.js';
-import { createRootCa } from '../../src/signature/pki/issue.js';
+import { createRootCa } from '../../src/sample-pki/issue.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';

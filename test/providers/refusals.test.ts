@@ -1,8 +1,8 @@
 /** Business refusals of every service carry a stable machine code and a text in Russian. */
 import { expect } from 'chai';
-import { CardRejection, REJECTION_TEXTS } from '../../src/providers/cards/rules.js';
-import { TESTS_REFUSAL_CODES, refusal } from '../../src/providers/tests/refusals.js';
-import type { CardsRejectionCode } from '../../src/providers/cards/rules.js';
+import { CARDS_REFUSAL_CODES, cardRejection } from '../../src/providers/cards/rules.js';
+import { ProviderRejection, type RejectionCode } from '../../src/providers/contract.js';
+import { LAB_RESULTS_REFUSAL_CODES, refusal } from '../../src/providers/lab-results/refusals.js';
 import {
   DOCUMENTS_REFUSAL_CODES,
   refusal as documentsRefusal,
@@ -10,39 +10,50 @@ import {
 import { REFERENCE_BOOK_REFUSALS } from '../../src/providers/reference-books/index.js';
 
 const CYRILLIC = /[А-Яа-яЁё]/;
+const REASONS: readonly RejectionCode[] = [
+  'ACCESS_DENIED',
+  'NO_DATA',
+  'UNKNOWN_REQUEST_DESCRIPTION',
+  'FAILURE',
+];
+
+/** Every code of a service: one ProviderRejection, `CODE: Russian text (detail)`, under a SMEV reason. */
+function expectRefusals<Code extends string>(
+  codes: readonly Code[],
+  make: (code: Code, detail?: string) => ProviderRejection,
+): void {
+  expect(codes.length).to.be.greaterThan(1);
+  for (const code of codes) {
+    const rejection = make(code, 'detail');
+    expect(rejection, code).to.be.instanceOf(ProviderRejection);
+    expect(rejection.code, code).to.equal(code);
+    expect(REASONS, code).to.include(rejection.reason);
+    const { description } = rejection.outcome as { description: string };
+    expect(description.startsWith(`${code}: `), code).to.equal(true);
+    expect(description, code).to.match(CYRILLIC);
+    expect(description.endsWith(' (detail)'), code).to.equal(true);
+    expect(make(code).outcome).to.deep.include({ kind: 'rejected', code: rejection.reason });
+    expect(make(code).message.endsWith(')'), `${code} without a detail has no parentheses`).to.equal(false);
+  }
+}
 
 describe('business refusals in Russian with stable codes', () => {
-  it('tests service: CODE: Russian text (detail), for every code', () => {
-    expect(TESTS_REFUSAL_CODES.length).to.be.greaterThan(10);
-    for (const code of TESTS_REFUSAL_CODES) {
-      const outcome = refusal(code, 'detail');
-      if (outcome.kind !== 'rejected') throw new Error('not a rejection');
-      expect(outcome.description.startsWith(`${code}: `), code).to.equal(true);
-      expect(outcome.description, code).to.match(CYRILLIC);
-      expect(outcome.description.endsWith(' (detail)'), code).to.equal(true);
-    }
+  it('lab-results service: CODE: Russian text (detail), for every code', () => {
+    expect(LAB_RESULTS_REFUSAL_CODES.length).to.be.greaterThan(10);
+    expectRefusals(LAB_RESULTS_REFUSAL_CODES, refusal);
   });
 
   it('documents service: CODE: Russian text (detail), for every code', () => {
     expect(DOCUMENTS_REFUSAL_CODES.length).to.be.greaterThan(20);
-    for (const code of DOCUMENTS_REFUSAL_CODES) {
-      const outcome = documentsRefusal(code, 'detail');
-      if (outcome.kind !== 'rejected') throw new Error('not a rejection');
-      expect(outcome.description.startsWith(`${code}: `), code).to.equal(true);
-      expect(outcome.description, code).to.match(CYRILLIC);
-      expect(outcome.description.endsWith(' (detail)'), code).to.equal(true);
-    }
+    expectRefusals(DOCUMENTS_REFUSAL_CODES, documentsRefusal);
   });
 
-  it('cards service: every machine code has a Russian text, in the rejection message', () => {
-    for (const [code, text] of Object.entries(REJECTION_TEXTS)) {
-      expect(text, code).to.match(CYRILLIC);
-      const rejection = new CardRejection(code as CardsRejectionCode, 'detail');
-      expect(rejection.message).to.equal(`${code}: ${text} (detail)`);
-    }
+  it('cards service: CODE: Russian text (detail), for every code', () => {
+    expectRefusals(CARDS_REFUSAL_CODES, cardRejection);
   });
 
   it('reference-books service: every machine code has a Russian text', () => {
-    for (const [code, text] of Object.entries(REFERENCE_BOOK_REFUSALS)) expect(text, code).to.match(CYRILLIC);
+    for (const [code, [, text]] of Object.entries(REFERENCE_BOOK_REFUSALS))
+      expect(text, code).to.match(CYRILLIC);
   });
 });

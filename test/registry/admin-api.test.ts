@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { post, signedCall, useGateway } from '../support/gateway.js';
 import { STORES } from '../support/store.js';
 import { sampleApplication } from './support.js';
-import { issueCertificate } from '../../src/signature/pki/issue.js';
+import { issueCertificate } from '../../src/sample-pki/issue.js';
 import { signCallRequest, buildCallRequest } from '../../src/client/request.js';
 import { RSA_SHA256 } from '../../src/signature/algorithms.js';
 import { createPrivateKey } from 'node:crypto';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, SAMPLE_PKI } from '../../src/config/config.js';
 import { PACKAGE_ROOT } from '../../src/config/package-root.js';
-import { addYears, createCrl, createRootCa, issueCertificate } from '../../src/signature/pki/issue.js';
+import { addYears, createCrl, createRootCa, issueCertificate } from '../../src/sample-pki/issue.js';
 import { innWithCheckDigit, ogrnWithCheckDigit } from '../../src/registry/seed.js';
 import { post, signedCall, useGateway } from '../support/gateway.js';
 

@@ -29,8 +29,8 @@ import {
 import { bigIntToBytesBE, bigIntToBytesLE } from '../../src/signature/gost/encoding.js';
 import { encodeGostPrivateKey, parseGostPrivateKey } from '../../src/signature/gost/pkcs8.js';
 import { certificatePublicKey, keyFamily, readPrivateKey } from '../../src/signature/keys.js';
-import { createGostRootCa, issueGostCertificate, newGostKey } from '../../src/signature/pki/gost-issue.js';
-import { addYears } from '../../src/signature/pki/issue.js';
+import { createGostRootCa, issueGostCertificate, newGostKey } from '../../src/sample-pki/gost-issue.js';
+import { addYears } from '../../src/sample-pki/issue.js';
 import { pemBody } from '../../src/signature/pki/thumbprint.js';
 import { readSignature } from '../../src/signature/signature-element.js';
 import { loadSigningKey } from '../../src/signature/signing-key.js';

@@ -17,7 +17,7 @@ import { DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/x
 import { SignedXml } from 'xml-crypto';
 import { buildCallRequest } from '../../src/client/request.js';
 import { ENVELOPED_SIGNATURE, EXC_C14N, RSA_SHA256, SHA256 } from '../../src/signature/algorithms.js';
-import { addYears, createRootCa, issueCertificate, selfSigned } from '../../src/signature/pki/issue.js';
+import { addYears, createRootCa, issueCertificate, selfSigned } from '../../src/sample-pki/issue.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { PING_PAYLOAD } from '../support/gateway.js';

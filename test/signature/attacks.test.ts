@@ -21,7 +21,7 @@ import {
   issueCertificate,
   selfSigned,
   type IssuedPair,
-} from '../../src/signature/pki/issue.js';
+} from '../../src/sample-pki/issue.js';
 import { certificateDer, thumbprint } from '../../src/signature/pki/thumbprint.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import type { SystemDirectory } from '../../src/signature/systems.js';

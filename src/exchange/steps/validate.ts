@@ -6,7 +6,7 @@
  */
 import { GatewayFault } from '../../core/faults.js';
 import type { SchemaSet } from '../../xml/schemas.js';
-import type { FileRef, MessageType } from '../../core/model.js';
+import type { FileRef, MessageType, RouteProvider } from '../../core/model.js';
 import type { Delivery } from '../../core/ports.js';
 import type { ExchangeNamespaces } from '../../soap/namespaces.js';
 import { requireAttachmentSize } from '../../smev/attachments.js';
@@ -51,13 +51,13 @@ export function requireKnown(messageType: MessageType, delivery: Delivery): void
  */
 export function requireNoAttachments(
   attachments: string | undefined,
-  provider: string,
+  provider: RouteProvider,
   fileRefs: readonly FileRef[] = [],
 ): void {
   if (attachments !== undefined || fileRefs.length > 0) {
     throw new GatewayFault(
       'AttachmentsNotAccepted',
-      `the provider ${provider.split(':')[0]}: of this message type takes no attachments; send files to systems that take their own requests`,
+      `the ${provider.kind} provider of this message type takes no attachments; send files to systems that take their own requests`,
     );
   }
 }

@@ -5,8 +5,7 @@
  * xsd/cards-1.0.xsd; samples: examples/cards/ (the sample cards are seeded by the provider on its first start
  * when no secret is configured). Settings: `services.cards` (./settings.ts).
  */
-import type { BuiltinService } from '../service.js';
-import type { Provider, ServiceCodec } from '../contract.js';
+import { defineService } from '../service.js';
 import { cardsCodec } from './codec.js';
 import { cardsDb } from './db.js';
 import { CardsProvider } from './provider.js';
@@ -23,11 +22,11 @@ export {
   type RegisterCard,
 } from './register.js';
 
-export const cardsService: BuiltinService = {
-  codec: cardsCodec as ServiceCodec,
+export const cardsService = defineService({
+  codec: cardsCodec,
   createProvider: ({ store, log, settings, clock }) => {
     const provider = new CardsProvider(cardsDb(store), parseCardsSettings(settings), clock, log);
     provider.start();
-    return provider as Provider;
+    return provider;
   },
-};
+});

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Logger } from '../../logging/logger.js';
 import type { SocialCardAction, SocialCardStatus, SocialCardTable } from '../../store/schema-cards.js';
-import { rejected, type Provider, type ProviderOutcome, type ProviderRequest } from '../contract.js';
+import type { Provider, ProviderOutcome, ProviderRequest } from '../contract.js';
 import type {
   CardChange,
   CardReference,
@@ -28,7 +28,7 @@ import type { CardsDb } from './db.js';
 import { CardHasher, KeyMismatchError, putIfAbsent, resolveKey } from './keys.js';
 import {
   CONNECTION_POINTS_BOOK,
-  CardRejection,
+  cardRejection,
   connectionPointCode,
   holderDisplay,
   mirCardDigits,
@@ -192,21 +192,16 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
   async handle(request: ProviderRequest<CardsRequest>): Promise<Outcome> {
     const hasher = await this.hasher();
     const { body } = request;
-    try {
-      switch (body.kind) {
-        case 'register':
-          return await this.register(hasher, body, request.sender.mnemonic, request.testMessage);
-        case 'status':
-          return {
-            kind: 'answer',
-            body: { kind: 'status', card: cardState(await this.find(hasher, body.card)) },
-          };
-        default:
-          return await this.change(hasher, body, request.sender.mnemonic, request.testMessage);
-      }
-    } catch (error) {
-      if (error instanceof CardRejection) return rejected(error.reason, error.message);
-      throw error;
+    switch (body.kind) {
+      case 'register':
+        return await this.register(hasher, body, request.sender.mnemonic, request.testMessage);
+      case 'status':
+        return {
+          kind: 'answer',
+          body: { kind: 'status', card: cardState(await this.find(hasher, body.card)) },
+        };
+      default:
+        return await this.change(hasher, body, request.sender.mnemonic, request.testMessage);
     }
   }
 
@@ -281,12 +276,12 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
       .where('code', '=', code)
       .executeTakeFirst();
     if (!entry)
-      throw new CardRejection(
+      throw cardRejection(
         'CONNECTION_POINT_UNKNOWN',
         `${sent} is not an authorised connection point (reference book ${CONNECTION_POINTS_BOOK})`,
       );
     if (Number(entry.active) !== 1)
-      throw new CardRejection(
+      throw cardRejection(
         'CONNECTION_POINT_WITHDRAWN',
         `${sent} was withdrawn from the reference book ${CONNECTION_POINTS_BOOK}`,
       );
@@ -295,7 +290,7 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
 
   private registeredAlready(row: CardRow, holderHash: string): Outcome {
     if (row.holder_hash !== holderHash) {
-      throw new CardRejection(
+      throw cardRejection(
         'CARD_OF_ANOTHER_HOLDER',
         'the card is registered as a social card of another holder; it must be taken off the register before it can be registered again',
       );
@@ -317,7 +312,7 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
             .executeTakeFirst()
         : await this.byPanHash(hasher.pan(mirCardDigits(card.pan)));
     if (!row) {
-      throw new CardRejection(
+      throw cardRejection(
         'CARD_NOT_FOUND',
         card.by === 'id'
           ? `there is no social card ${card.socialCardId} in the register`
@@ -339,7 +334,7 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
       const row = await this.find(hasher, body.card);
       if (row.status === to) return { kind: 'answer', body: { kind: body.kind, card: cardState(row) } };
       if (row.status === 'DEREGISTERED') {
-        throw new CardRejection(
+        throw cardRejection(
           'CARD_DEREGISTERED',
           `the social card ${row.id} was taken off the register; it cannot be ${body.kind}ed`,
         );

@@ -5,20 +5,19 @@
  * 0003_certificates; schema: xsd/certificates-1.0.xsd; samples: examples/certificates/.
  */
 import type { CertificatesTables } from '../../store/schema-certificates.js';
-import type { BuiltinService } from '../service.js';
-import type { Provider, ServiceCodec } from '../contract.js';
+import { defineService } from '../service.js';
 import { certificatesCodec } from './codec.js';
 import { CertificatesProvider } from './provider.js';
 
 export { CERTIFICATES_NS } from './codec.js';
 export type { CertificatesAnswer, CertificatesRequest } from './codec.js';
 
-export const certificatesService: BuiltinService = {
-  codec: certificatesCodec as ServiceCodec,
+export const certificatesService = defineService({
+  codec: certificatesCodec,
   createProvider: ({ store, log, clock }) =>
     new CertificatesProvider(
       store.db.withTables<{ [T in keyof CertificatesTables]: CertificatesTables[T] }>(),
       clock,
       log,
-    ) as Provider,
-};
+    ),
+});

@@ -26,7 +26,7 @@ import type {
   SocialCertificateTable,
 } from '../../store/schema-certificates.js';
 import {
-  rejected,
+  ProviderRejection,
   type Provider,
   type ProviderOutcome,
   type ProviderRequest,
@@ -63,9 +63,8 @@ type Outcome = ProviderOutcome<CertificatesAnswer>;
 /** Rows per statement when a list is written or looked up in pieces (well under SQLite's variable limit). */
 const CHUNK = 500;
 
-function refuse(code: RejectionCode, machineCode: string, text: string): ProviderOutcome<never> {
-  return rejected(code, `${machineCode}: ${text}`);
-}
+const refuse = (reason: RejectionCode, code: string, text: string) =>
+  new ProviderRejection(reason, code, text);
 
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   const out: T[][] = [];
@@ -114,9 +113,9 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
   private async status(body: StatusRequest): Promise<Outcome> {
     const check =
       body.lookup.by === 'qr' ? parseQrPayload(body.lookup.value) : checkCertificateNumber(body.lookup.value);
-    if (!check.ok) return refuse('UNKNOWN_REQUEST_DESCRIPTION', check.code, check.reason);
+    if (!check.ok) throw refuse('UNKNOWN_REQUEST_DESCRIPTION', check.code, check.reason);
     const certificate = await this.findCertificate(check.number);
-    if (!certificate) return notFound(check.number);
+    if (!certificate) throw notFound(check.number);
     const holderInitials = initials(
       certificate.holder_surname,
       certificate.holder_name,
@@ -148,14 +147,14 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
   ): Promise<Outcome> {
     const organisation = request.sender.mnemonic;
     const number = checkCertificateNumber(body.certificateNumber);
-    if (!number.ok) return refuse('UNKNOWN_REQUEST_DESCRIPTION', number.code, number.reason);
+    if (!number.ok) throw refuse('UNKNOWN_REQUEST_DESCRIPTION', number.code, number.reason);
     if (
       !Number.isSafeInteger(body.cost) ||
       body.cost <= 0 ||
       !Number.isSafeInteger(body.quantity) ||
       body.quantity <= 0
     ) {
-      return refuse(
+      throw refuse(
         'FAILURE',
         'INVALID_AMOUNT',
         'стоимость и количество работ должны быть целыми положительными числами',
@@ -168,9 +167,9 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
     const now = this.clock();
     const today = moscowDate(now);
     const certificate = await this.findCertificate(body.certificateNumber);
-    if (!certificate) return notFound(body.certificateNumber);
+    if (!certificate) throw notFound(body.certificateNumber);
     const refusal = postingRefusal(certificate, today, body.cost);
-    if (refusal) return refusal;
+    if (refusal) throw refusal;
 
     if (request.testMessage) {
       // Every check above ran against live data; nothing is written.
@@ -226,8 +225,8 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
     if (balanceAfter === undefined) {
       // The certificate changed between the read and the debit (a concurrent posting, a block): say why now.
       const fresh = await this.findCertificate(body.certificateNumber);
-      if (!fresh) return notFound(body.certificateNumber);
-      return (
+      if (!fresh) throw notFound(body.certificateNumber);
+      throw (
         postingRefusal(fresh, today, body.cost) ??
         refuse(
           'FAILURE',
@@ -255,14 +254,14 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
     const organisation = request.sender.mnemonic;
     const now = this.clock();
     if (!isCalendarDate(body.date)) {
-      return refuse(
+      throw refuse(
         'UNKNOWN_REQUEST_DESCRIPTION',
         'REGISTRY_DATE_INVALID',
         `дата реестра ${body.date} не является датой ГГГГ-ММ-ДД`,
       );
     }
     if (body.date > moscowDate(now)) {
-      return refuse(
+      throw refuse(
         'FAILURE',
         'REGISTRY_DATE_IN_FUTURE',
         `реестр за ${body.date} нельзя направить раньше этого дня`,
@@ -271,7 +270,7 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
     const seen = new Set<string>();
     for (const line of body.transactions) {
       if (seen.has(line.transactionId)) {
-        return refuse(
+        throw refuse(
           'FAILURE',
           'REGISTRY_DUPLICATE_TRANSACTION',
           `транзакция ${line.transactionId} указана в реестре дважды`,
@@ -281,7 +280,7 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
     }
     const listedTotal = body.transactions.reduce((sum, line) => sum + line.cost, 0);
     if (body.totalCount !== body.transactions.length || body.totalCost !== listedTotal) {
-      return refuse(
+      throw refuse(
         'FAILURE',
         'REGISTRY_TOTALS_MISMATCH',
         `итоги реестра (${body.totalCount} транзакций на ${formatRoubles(body.totalCost)}) не совпадают с его строками ` +
@@ -438,7 +437,7 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
   }
 }
 
-function notFound(number: string): ProviderOutcome<never> {
+function notFound(number: string): ProviderRejection {
   return refuse('NO_DATA', 'CERTIFICATE_NOT_FOUND', `электронный сертификат № ${number} не найден`);
 }
 
@@ -447,7 +446,7 @@ export function postingRefusal(
   certificate: Certificate,
   today: string,
   cost: number,
-): ProviderOutcome<never> | undefined {
+): ProviderRejection | undefined {
   const number = certificate.number;
   if (certificate.status === 'BLOCKED') {
     return refuse('ACCESS_DENIED', 'CERTIFICATE_BLOCKED', `электронный сертификат № ${number} заблокирован`);
@@ -494,7 +493,7 @@ function replay(posting: Posting, body: PostingRequest): Outcome {
     Number(posting.cost) !== body.cost ? 'Cost' : undefined,
   ].filter((name): name is string => name !== undefined);
   if (differences.length > 0) {
-    return refuse(
+    throw refuse(
       'FAILURE',
       'TRANSACTION_CONFLICT',
       `транзакция ${body.transactionId} уже проведена с другими данными (различаются: ${differences.join(', ')})`,

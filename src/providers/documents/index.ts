@@ -6,12 +6,11 @@
  * schema: xsd/documents-1.0.xsd; settings: `services.documents` (./settings.ts); tour: docs/documents.md.
  */
 import type { DocumentsTables } from '../../store/schema-documents.js';
-import type { BuiltinService, ServiceContext } from '../service.js';
-import type { Provider, ServiceCodec } from '../contract.js';
+import { defineService, type ServiceContext } from '../service.js';
 import { documentsCodec } from './codec.js';
 import { DocumentsProvider } from './provider.js';
 import { QrSigner } from './rules.js';
-import { notifierFrom, type Notifier } from '../tests/notifier.js';
+import { notifierFrom, type Notifier } from '../lab-results/notifier.js';
 import { parseDocumentsSettings } from './settings.js';
 
 export { DOCUMENTS_NS } from './codec.js';
@@ -38,7 +37,7 @@ export function createDocumentsProvider(
   });
 }
 
-export const documentsService: BuiltinService = {
-  codec: documentsCodec as ServiceCodec,
-  createProvider: (context) => createDocumentsProvider(context) as Provider,
-};
+export const documentsService = defineService({
+  codec: documentsCodec,
+  createProvider: (context) => createDocumentsProvider(context),
+});

@@ -17,7 +17,13 @@ import type { TrustStore } from '../../signature/pki/trust-store.js';
 import type { SystemDirectory } from '../../signature/systems.js';
 import type { Database } from '../../store/schema.js';
 import type { DocumentAccessTable, DocumentTable, DocumentsTables } from '../../store/schema-documents.js';
-import type { Provider, ProviderOutcome, ProviderRequest } from '../contract.js';
+import {
+  outcomeOf,
+  ProviderRejection,
+  type Provider,
+  type ProviderOutcome,
+  type ProviderRequest,
+} from '../contract.js';
 import type { Credential, DocumentsAnswer, DocumentsRequest, PublishAction } from './codec.js';
 import { refusal, type DocumentsRefusal } from './refusals.js';
 import {
@@ -29,8 +35,8 @@ import {
   type QrSigner,
 } from './rules.js';
 import type { DocumentsSettings } from './settings.js';
-import type { Notifier } from '../tests/notifier.js';
-import { codeMatches, hashCode, newSalt } from '../tests/rules.js';
+import type { Notifier } from '../lab-results/notifier.js';
+import { codeMatches, hashCode, newSalt } from '../lab-results/rules.js';
 
 type Db = Kysely<Database & DocumentsTables>;
 type Outcome = ProviderOutcome<DocumentsAnswer>;
@@ -58,14 +64,8 @@ export interface DocumentsProviderOptions {
   readonly notifier: Notifier;
 }
 
-class Refusal extends Error {
-  constructor(readonly outcome: Outcome) {
-    super(outcome.kind === 'rejected' ? outcome.description : 'refused');
-  }
-}
-
 const refuse = (code: DocumentsRefusal, detail?: string): never => {
-  throw new Refusal(refusal(code, detail));
+  throw refusal(code, detail);
 };
 
 export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAnswer> {
@@ -83,29 +83,24 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     const body = request.body;
     const sender = request.sender.mnemonic;
     const test = request.testMessage;
-    try {
-      switch (body.kind) {
-        case 'publish':
-          return await this.publish(body.action, sender, test, now);
-        case 'list':
-          return await this.list(body.iin, now);
-        case 'open':
-          return await this.open(body, sender, test, now);
-        case 'confirm':
-          return await this.confirm(body, test, now);
-        case 'close':
-          return await this.close(body.iin, body.accessId, test, now);
-        case 'present':
-        case 'check':
-          return await this.byCode(body.kind, body.credential, sender, test, now);
-        case 'marks':
-          return await this.marks(body, sender, now);
-        case 'representation':
-          return await this.representation(body, sender, test, now);
-      }
-    } catch (error) {
-      if (error instanceof Refusal) return error.outcome;
-      throw error;
+    switch (body.kind) {
+      case 'publish':
+        return await this.publish(body.action, sender, test, now);
+      case 'list':
+        return await this.list(body.iin, now);
+      case 'open':
+        return await this.open(body, sender, test, now);
+      case 'confirm':
+        return await this.confirm(body, test, now);
+      case 'close':
+        return await this.close(body.iin, body.accessId, test, now);
+      case 'present':
+      case 'check':
+        return await this.byCode(body.kind, body.credential, sender, test, now);
+      case 'marks':
+        return await this.marks(body, sender, now);
+      case 'representation':
+        return await this.representation(body, sender, test, now);
     }
   }
 
@@ -114,12 +109,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
    * check page: `viewer` names who asks (wrong codes lock it out as they lock a system).
    */
   async checkAuthenticity(credential: Credential, viewer: string): Promise<Outcome> {
-    try {
-      return await this.byCode('check', credential, viewer, false, this.options.clock().getTime());
-    } catch (error) {
-      if (error instanceof Refusal) return error.outcome;
-      throw error;
-    }
+    return outcomeOf(this.byCode('check', credential, viewer, false, this.options.clock().getTime()));
   }
 
   // ---- PublishDocumentRequest ----
@@ -398,7 +388,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
       } catch (error) {
         await this.db.deleteFrom('document_accesses').where('id', '=', id).execute();
         this.options.log.warn('consent code not delivered', { error: (error as Error).message });
-        return refusal('CONSENT_CODE_NOT_SENT', (error as Error).message);
+        throw refusal('CONSENT_CODE_NOT_SENT', (error as Error).message);
       }
       return pending;
     }
@@ -469,7 +459,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
           .where('id', '=', access.id)
           .execute();
       }
-      return failures + 1 >= MAX_CONSENT_FAILURES
+      throw failures + 1 >= MAX_CONSENT_FAILURES
         ? refusal('CONSENT_CODE_LOCKED')
         : refusal('CONSENT_CODE_WRONG', `${MAX_CONSENT_FAILURES - failures - 1} attempts left`);
     }
@@ -504,7 +494,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
           refuse('CONSENT_CODE_EXPIRED', 'the code has already been used');
         return true;
       } catch (error) {
-        if (error instanceof Refusal) throw error;
+        if (error instanceof ProviderRejection) throw error;
         // The short code is still kept for another access (unique key): draw again.
         return false;
       }
@@ -560,7 +550,8 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
         })
         .execute();
     };
-    const refused = async (code: DocumentsRefusal, detail?: string, access?: Access): Promise<Outcome> => {
+    /** The refusal, once the attempt is recorded. */
+    const refused = async (code: DocumentsRefusal, detail?: string, access?: Access) => {
       await record(code, access);
       return refusal(code, detail);
     };
@@ -573,7 +564,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
       .where('result', 'in', WRONG_CODE_RESULTS)
       .executeTakeFirst();
     if (Number(wrong?.n ?? 0) >= settings.maxWrongCodes)
-      return refused(
+      throw await refused(
         'VIEWER_LOCKED',
         `${settings.maxWrongCodes} wrong codes within ${settings.lockMinutes} minutes`,
       );
@@ -582,7 +573,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     let key: { column: 'token_key' | 'code_key'; value: string };
     if (credential.kind === 'qr') {
       const read = this.options.qr.read(credential.qr);
-      if (!read) return refused('CODE_FORGED');
+      if (!read) throw await refused('CODE_FORGED');
       key = { column: 'token_key', value: hasher.token(read.token) };
     } else {
       key = { column: 'code_key', value: hasher.code(credential.code) };
@@ -592,13 +583,13 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
       .selectAll()
       .where(key.column, '=', key.value)
       .executeTakeFirst();
-    if (!access) return refused('CODE_UNKNOWN');
+    if (!access) throw await refused('CODE_UNKNOWN');
     const row = await this.db
       .selectFrom('documents')
       .selectAll()
       .where('id', '=', access.document_id)
       .executeTakeFirstOrThrow();
-    if (access.failures >= settings.maxFailuresPerCode) return refused('CODE_LOCKED', undefined, access);
+    if (access.failures >= settings.maxFailuresPerCode) throw await refused('CODE_LOCKED', undefined, access);
     const open = access.closed_at === null && access.expires_at > now;
 
     if (purpose === 'check') {
@@ -616,9 +607,9 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     }
 
     if (access.closed_at !== null)
-      return refused('ACCESS_CLOSED', `closed at ${iso(access.closed_at)}`, access);
+      throw await refused('ACCESS_CLOSED', `closed at ${iso(access.closed_at)}`, access);
     if (access.expires_at <= now)
-      return refused('CODE_EXPIRED', `expired at ${iso(access.expires_at)}`, access);
+      throw await refused('CODE_EXPIRED', `expired at ${iso(access.expires_at)}`, access);
     if (access.viewer !== null && access.viewer !== viewer) {
       if (!test) {
         await this.db
@@ -627,16 +618,16 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
           .where('id', '=', access.id)
           .execute();
       }
-      return refused('VIEWER_NOT_ALLOWED', undefined, access);
+      throw await refused('VIEWER_NOT_ALLOWED', undefined, access);
     }
     if (
       settings.financialOrganisations.includes(viewer) &&
       settings.identityTypes.includes(row.doc_type) &&
       access.desk !== 1
     )
-      return refused('IDENTITY_IN_PERSON_ONLY', `${row.doc_type} to ${viewer}`, access);
-    if (row.status === 'REVOKED') return refused('DOCUMENT_REVOKED', undefined, access);
-    if (row.status === 'REPLACED') return refused('DOCUMENT_REPLACED', undefined, access);
+      throw await refused('IDENTITY_IN_PERSON_ONLY', `${row.doc_type} to ${viewer}`, access);
+    if (row.status === 'REVOKED') throw await refused('DOCUMENT_REVOKED', undefined, access);
+    if (row.status === 'REPLACED') throw await refused('DOCUMENT_REPLACED', undefined, access);
     await record('SHOWN', access);
     return answer({
       kind: 'present',
@@ -787,7 +778,7 @@ function newRow(
 /** A repeated Publish: the same answer when it is the same document for the same subject, else a conflict. */
 function same(row: Row, subjectKey: string, signedXml: string): Outcome {
   if (row.subject_key !== subjectKey || row.signed_xml !== signedXml)
-    return refusal('DOCUMENT_EXISTS', `${row.issuer}/${row.number}`);
+    throw refusal('DOCUMENT_EXISTS', `${row.issuer}/${row.number}`);
   return answer({ kind: 'publish', documentId: row.id, status: row.status, at: at(row.issued_at) });
 }
 

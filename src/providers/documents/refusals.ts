@@ -2,7 +2,7 @@
  * The documents service's business refusals: each a stable machine code, the SMEV rejection reason it travels
  * under, and its text in Russian. The description reads `CODE: русский текст (detail)`.
  */
-import { rejected, type ProviderOutcome, type RejectionCode } from '../contract.js';
+import { refusalTable, type RejectionCode } from '../contract.js';
 
 const REFUSALS = {
   DOCUMENT_MALFORMED: [
@@ -69,9 +69,7 @@ const REFUSALS = {
 
 export type DocumentsRefusal = keyof typeof REFUSALS;
 
-export function refusal(code: DocumentsRefusal, detail?: string): ProviderOutcome<never> {
-  const [reason, text] = REFUSALS[code];
-  return rejected(reason, `${code}: ${text}${detail ? ` (${detail})` : ''}`);
-}
+/** The rejection of a code, `CODE: текст (detail)`; the provider throws it. */
+export const refusal = refusalTable(REFUSALS);
 
 export const DOCUMENTS_REFUSAL_CODES = Object.keys(REFUSALS) as DocumentsRefusal[];

@@ -1,10 +1,10 @@
 /** The documents service's settings (`services.documents` in the configuration), checked when the provider is made. */
 import { z } from 'zod';
-import { TestsSettingsSchema } from '../tests/settings.js';
+import { LabResultsSettingsSchema } from '../lab-results/settings.js';
 
 export const DocumentsSettingsSchema = z
   .object({
-    notifier: TestsSettingsSchema.shape.notifier.describe(
+    notifier: LabResultsSettingsSchema.shape.notifier.describe(
       'How one-time consent codes reach the subject\'s phone: `{"kind":"log"}` (default, for trying the ' +
         'gateway: logs the code) or `{"kind":"http","url":…,"timeoutMs":…}`.',
     ),

@@ -8,46 +8,33 @@
  * version the book never had.
  */
 import { RegistryError } from '../../registry/errors.js';
-import { bookAtVersion, type BookVersion } from '../../registry/reference-books.js';
-import type { BuiltinService } from '../service.js';
-import {
-  rejected,
-  type Provider,
-  type ProviderOutcome,
-  type ProviderRequest,
-  type ServiceCodec,
-} from '../contract.js';
-import { referenceBooksCodec, type ReferenceBookRequest } from './codec.js';
+import { bookAtVersion } from '../../registry/reference-books.js';
+import { defineService } from '../service.js';
+import { refusalTable } from '../contract.js';
+import { referenceBooksCodec } from './codec.js';
 
 export { REFERENCE_BOOKS_NS } from './codec.js';
 
 export const REFERENCE_BOOK_REFUSALS = {
-  BOOK_NOT_FOUND: 'справочник не найден',
-  BOOK_VERSION_NOT_FOUND: 'такой версии справочника нет',
+  BOOK_NOT_FOUND: ['NO_DATA', 'справочник не найден'],
+  BOOK_VERSION_NOT_FOUND: ['NO_DATA', 'такой версии справочника нет'],
 } as const;
 
-export const referenceBooksService: BuiltinService = {
-  codec: referenceBooksCodec as ServiceCodec,
-  createProvider: ({ store }) => {
-    const provider: Provider<ReferenceBookRequest, BookVersion> = {
-      async handle({ body }: ProviderRequest<ReferenceBookRequest>): Promise<ProviderOutcome<BookVersion>> {
-        try {
-          const found = await bookAtVersion(store.db, body.book, body.version);
-          if (found) return { kind: 'answer', body: found };
-          return rejected(
-            'NO_DATA',
-            `BOOK_NOT_FOUND: ${REFERENCE_BOOK_REFUSALS.BOOK_NOT_FOUND} (there is no reference book ${body.book})`,
-          );
-        } catch (error) {
-          if (error instanceof RegistryError && error.kind === 'not_found')
-            return rejected(
-              'NO_DATA',
-              `BOOK_VERSION_NOT_FOUND: ${REFERENCE_BOOK_REFUSALS.BOOK_VERSION_NOT_FOUND} (${error.message})`,
-            );
-          throw error;
-        }
-      },
-    };
-    return provider as Provider;
-  },
-};
+const refusal = refusalTable(REFERENCE_BOOK_REFUSALS);
+
+export const referenceBooksService = defineService({
+  codec: referenceBooksCodec,
+  createProvider: ({ store }) => ({
+    async handle({ body }) {
+      try {
+        const found = await bookAtVersion(store.db, body.book, body.version);
+        if (found) return { kind: 'answer', body: found };
+      } catch (error) {
+        if (error instanceof RegistryError && error.kind === 'not_found')
+          throw refusal('BOOK_VERSION_NOT_FOUND', error.message);
+        throw error;
+      }
+      throw refusal('BOOK_NOT_FOUND', `there is no reference book ${body.book}`);
+    },
+  }),
+});

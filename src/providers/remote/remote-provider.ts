@@ -32,13 +32,13 @@ export type { RemoteCall } from './wire.js';
 export interface RemoteProviderOptions {
   /** Own time limit per call, on top of the exchange deadline. Default 10 s. */
   readonly timeoutMs?: number;
-  /** Largest answer body read from an upstream. Default 5 MiB. */
+  /** Largest answer body read from an upstream. Absent: the default of RemoteSettingsSchema, as below. */
   readonly maxAnswerBytes?: number;
   /** Message types safe to send twice, as `{namespace}localName` keys. */
   readonly idempotentMessageTypes?: Iterable<string>;
-  /** Extra attempts after a connection error. Default 2. */
+  /** Extra attempts after a connection error. */
   readonly retries?: number;
-  /** First backoff delay; doubled each retry, capped by `retryMaxDelayMs`. Defaults 100 ms and 1 s. */
+  /** First backoff delay; doubled each retry, capped by `retryMaxDelayMs`. */
   readonly retryBaseDelayMs?: number;
   readonly retryMaxDelayMs?: number;
   readonly breaker?: Partial<BreakerSettings>;
@@ -47,8 +47,6 @@ export interface RemoteProviderOptions {
   /** The HTTP client; node's fetch by default. */
   readonly fetch?: typeof globalThis.fetch;
 }
-
-export const DEFAULT_MAX_ANSWER_BYTES = 5 * 1024 * 1024;
 
 export const messageTypeKey = (type: MessageType): string => `{${type.namespace}}${type.localName}`;
 
@@ -82,29 +80,17 @@ export const RemoteSettingsSchema = z
       .number()
       .int()
       .positive()
-      .optional()
-      .describe('Largest answer body read from an upstream; 5 MiB by default.'),
-    retries: z
-      .number()
-      .int()
-      .min(0)
-      .max(5)
-      .optional()
-      .describe('Extra attempts after a connection error; 2 by default.'),
+      .default(5 * 1024 * 1024)
+      .describe('Largest answer body read from an upstream.'),
+    retries: z.number().int().min(0).max(5).default(2).describe('Extra attempts after a connection error.'),
     retryBaseDelayMs: z
       .number()
       .int()
       .min(0)
       .max(10_000)
-      .optional()
-      .describe('First backoff delay, doubled each retry; 100 ms by default.'),
-    retryMaxDelayMs: z
-      .number()
-      .int()
-      .min(0)
-      .max(60_000)
-      .optional()
-      .describe('Longest backoff delay; 1 s by default.'),
+      .default(100)
+      .describe('First backoff delay, doubled each retry.'),
+    retryMaxDelayMs: z.number().int().min(0).max(60_000).default(1000).describe('Longest backoff delay.'),
     breaker: z
       .object({
         failureThreshold: z
@@ -129,6 +115,9 @@ export const RemoteSettingsSchema = z
       .describe('The circuit breaker in front of each upstream.'),
   })
   .strict();
+
+/** The defaults, as the schema states them (for a provider made without the configuration). */
+const DEFAULTS = RemoteSettingsSchema.parse({});
 
 export interface RemoteSettings {
   /** Message types remote routes may carry, as `{namespace}localName` keys (for `Delivery.knows`). */
@@ -212,11 +201,11 @@ export class RemoteProvider {
 
   constructor(options: RemoteProviderOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+    this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULTS.maxAnswerBytes;
     this.idempotent = new Set(options.idempotentMessageTypes ?? []);
-    this.retries = options.retries ?? 2;
-    this.retryBaseDelayMs = options.retryBaseDelayMs ?? 100;
-    this.retryMaxDelayMs = options.retryMaxDelayMs ?? 1_000;
+    this.retries = options.retries ?? DEFAULTS.retries;
+    this.retryBaseDelayMs = options.retryBaseDelayMs ?? DEFAULTS.retryBaseDelayMs;
+    this.retryMaxDelayMs = options.retryMaxDelayMs ?? DEFAULTS.retryMaxDelayMs;
     this.breakerSettings = { ...DEFAULT_BREAKER, ...options.breaker };
     this.clock = options.clock ?? Date.now;
     this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));

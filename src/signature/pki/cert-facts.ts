@@ -5,7 +5,6 @@
  */
 import forge from 'node-forge';
 import { bytesOf, children, parseDer } from './der.js';
-import type { KeyUsageBit } from './issue.js';
 
 export interface CertificateFacts {
   readonly notBefore: Date;
@@ -25,6 +24,15 @@ export interface CertificateFacts {
   /** OID of the certificate's signatureAlgorithm. */
   readonly signatureAlgorithm: string;
 }
+
+export type KeyUsageBit =
+  | 'digitalSignature'
+  | 'nonRepudiation'
+  | 'keyEncipherment'
+  | 'dataEncipherment'
+  | 'keyAgreement'
+  | 'keyCertSign'
+  | 'cRLSign';
 
 // Bit order of KeyUsage in RFC 5280 §4.2.1.3 (encipherOnly, decipherOnly are not used by the gateway).
 export const KEY_USAGE_BITS: readonly KeyUsageBit[] = [

@@ -1,4 +1,4 @@
-/** The PKI module's public surface: the trust store, certificate thumbprints, and the sample/test issuing tools. */
+/** The PKI module's public surface: the trust store and certificate thumbprints (issuing is in src/sample-pki). */
 export {
   TrustStore,
   TrustStoreError,
@@ -10,31 +10,3 @@ export {
   type TrustStoreProblem,
 } from './trust-store.js';
 export { thumbprint, certificateDer } from './thumbprint.js';
-export {
-  addYears,
-  createCrl,
-  createRootCa,
-  issueCertificate,
-  selfSigned,
-  type CertificateOptions,
-  type CrlOptions,
-  type IssuedPair,
-  type KeyUsageBit,
-  type RevokedEntry,
-  type RootCaOptions,
-} from './issue.js';
-export {
-  writeSamplePki,
-  writeGostSamplePki,
-  SAMPLE_SYSTEMS,
-  REVOKED_SAMPLE_SYSTEM,
-  GOST_SAMPLE_SYSTEM,
-  type SamplePkiOptions,
-} from './sample.js';
-export {
-  createGostCrl,
-  createGostRootCa,
-  gostSelfSigned,
-  issueGostCertificate,
-  newGostKey,
-} from './gost-issue.js';

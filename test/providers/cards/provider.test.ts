@@ -6,7 +6,7 @@ import { cardsDb } from '../../../src/providers/cards/db.js';
 import { cardsService, listCards } from '../../../src/providers/cards/index.js';
 import { cardsApi } from '../../../src/server/cards-api.js';
 import { SAMPLE_CARDS } from '../../../src/providers/cards/provider.js';
-import type { Provider, ProviderOutcome } from '../../../src/providers/contract.js';
+import { outcomeOf, type Provider, type ProviderOutcome } from '../../../src/providers/contract.js';
 import { useStore } from '../../support/store.js';
 import { PAN, SNILS, OTHER_SNILS, captureLog } from './support.js';
 
@@ -43,16 +43,19 @@ async function send(
   body: CardsRequest,
   testMessage = false,
 ): Promise<ProviderOutcome<CardsAnswer>> {
-  return (provider as Provider<CardsRequest, CardsAnswer>).handle({
-    messageId: `m-${++messageCounter}`,
-    referenceMessageId: `m-${messageCounter}`,
-    transactionCode: undefined,
-    testMessage,
-    sender: { mnemonic: 'SOCCARD_28' },
-    messageType: { namespace: 'urn://smev-gateway/services/cards/1.0', localName: 'X' },
-    body,
-    signal: new AbortController().signal,
-  });
+  // A refusal is thrown (ProviderRejection); the outcome is what delivery makes of it.
+  return outcomeOf(
+    (provider as Provider<CardsRequest, CardsAnswer>).handle({
+      messageId: `m-${++messageCounter}`,
+      referenceMessageId: `m-${messageCounter}`,
+      transactionCode: undefined,
+      testMessage,
+      sender: { mnemonic: 'SOCCARD_28' },
+      messageType: { namespace: 'urn://smev-gateway/services/cards/1.0', localName: 'X' },
+      body,
+      signal: new AbortController().signal,
+    }),
+  );
 }
 
 function answer(outcome: ProviderOutcome<CardsAnswer>): CardsAnswer {

@@ -1,19 +1,15 @@
 import { expect } from 'chai';
+import { ProviderRejection } from '../../../src/providers/contract.js';
 import { CardHasher } from '../../../src/providers/cards/keys.js';
-import {
-  CardRejection,
-  holderDisplay,
-  mirCardDigits,
-  snilsDigits,
-} from '../../../src/providers/cards/rules.js';
+import { holderDisplay, mirCardDigits, snilsDigits } from '../../../src/providers/cards/rules.js';
 import { parseCardsSettings } from '../../../src/providers/cards/settings.js';
 import { PAN, SNILS, SNILS_FORMATTED } from './support.js';
 
-function rejection(work: () => unknown): CardRejection {
+function rejection(work: () => unknown): ProviderRejection {
   try {
     work();
   } catch (error) {
-    if (error instanceof CardRejection) return error;
+    if (error instanceof ProviderRejection) return error;
     throw error;
   }
   throw new Error('expected a rejection');

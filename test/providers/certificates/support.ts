@@ -3,7 +3,7 @@ import { v1 as uuidv1 } from 'uuid';
 import { createLogger } from '../../../src/logging/logger.js';
 import { certificatesService, CERTIFICATES_NS } from '../../../src/providers/certificates/index.js';
 import type { CertificatesAnswer, CertificatesRequest } from '../../../src/providers/certificates/index.js';
-import type { Provider, ProviderOutcome } from '../../../src/providers/contract.js';
+import { outcomeOf, type Provider, type ProviderOutcome } from '../../../src/providers/contract.js';
 import type { CertificatesTables } from '../../../src/store/schema-certificates.js';
 import type { Store } from '../../../src/store/store.js';
 
@@ -50,17 +50,20 @@ export function harness(store: Store, start = NOON): Harness {
     set now(value: Date) {
       state.now = value;
     },
+    // A refusal is thrown (ProviderRejection); the outcome is what delivery makes of it.
     call: (body, options = {}) =>
-      provider.handle({
-        messageId: uuidv1(),
-        referenceMessageId: '',
-        transactionCode: undefined,
-        testMessage: options.test ?? false,
-        sender: { mnemonic: options.sender ?? 'SERVICE_ORG_1' },
-        messageType,
-        body,
-        signal: new AbortController().signal,
-      }),
+      outcomeOf(
+        provider.handle({
+          messageId: uuidv1(),
+          referenceMessageId: '',
+          transactionCode: undefined,
+          testMessage: options.test ?? false,
+          sender: { mnemonic: options.sender ?? 'SERVICE_ORG_1' },
+          messageType,
+          body,
+          signal: new AbortController().signal,
+        }),
+      ),
     balance: async (number) =>
       Number(
         (

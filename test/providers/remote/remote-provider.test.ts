@@ -475,9 +475,14 @@ describe('RemoteProvider (nock)', () => {
         { timeoutMs: 7_000 },
       );
       expect([...settings.messageTypes]).to.deep.equal([key]);
+      // The defaults come from the schema, once.
       expect(settings.options).to.deep.equal({
         timeoutMs: 7_000,
         idempotentMessageTypes: [key],
+        maxAnswerBytes: 5 * 1024 * 1024,
+        retries: 2,
+        retryBaseDelayMs: 100,
+        retryMaxDelayMs: 1000,
         breaker: { failureThreshold: 3 },
       });
       expect(parseRemoteSettings(undefined).messageTypes.size).to.equal(0);

@@ -14,12 +14,8 @@ import { GOST2001, GOST2001_CP, GOST2012_256, GOST94, GOST94_CP } from '../../..
 import { gostPrivateKeyFromPem } from '../../../src/signature/gost/pkcs8.js';
 import { publicKeyFromPrivate } from '../../../src/signature/gost/sign.js';
 import { keyFamily, readPrivateKey } from '../../../src/signature/keys.js';
-import {
-  createGostCrl,
-  createGostRootCa,
-  issueGostCertificate,
-} from '../../../src/signature/pki/gost-issue.js';
-import { addYears, type IssuedPair } from '../../../src/signature/pki/issue.js';
+import { createGostCrl, createGostRootCa, issueGostCertificate } from '../../../src/sample-pki/gost-issue.js';
+import { addYears, type IssuedPair } from '../../../src/sample-pki/issue.js';
 import { TrustStore, TrustStoreError } from '../../../src/signature/pki/trust-store.js';
 import { readSignature } from '../../../src/signature/signature-element.js';
 import { loadSigningKey, type SigningKey } from '../../../src/signature/signing-key.js';

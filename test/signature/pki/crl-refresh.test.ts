@@ -9,7 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCrl } from '../../../src/signature/pki/issue.js';
+import { createCrl } from '../../../src/sample-pki/issue.js';
 import { post, signedCall, useGateway } from '../../support/gateway.js';
 
 const ca = {

@@ -11,8 +11,8 @@ import {
   createGostRootCa,
   gostSelfSigned,
   issueGostCertificate,
-} from '../../../src/signature/pki/gost-issue.js';
-import { addYears, issueCertificate, type IssuedPair } from '../../../src/signature/pki/issue.js';
+} from '../../../src/sample-pki/gost-issue.js';
+import { addYears, issueCertificate, type IssuedPair } from '../../../src/sample-pki/issue.js';
 import { pemBody, thumbprint } from '../../../src/signature/pki/thumbprint.js';
 import {
   TrustStore,

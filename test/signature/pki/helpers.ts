@@ -1,7 +1,7 @@
 /** Shared material for the PKI tests: the committed sample CA, and a day/year arithmetic shorthand. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { IssuedPair } from '../../../src/signature/pki/issue.js';
+import type { IssuedPair } from '../../../src/sample-pki/issue.js';
 
 /** certs-sample/ at the repository root (tests run from dist/test/signature/pki). */
 export const SAMPLE_DIR = fileURLToPath(new URL('../../../../certs-sample/', import.meta.url));

@@ -12,7 +12,7 @@ import {
   selfSigned,
   serialToDerHex,
   type IssuedPair,
-} from '../../../src/signature/pki/issue.js';
+} from '../../../src/sample-pki/issue.js';
 import { daysFrom } from './helpers.js';
 
 /** Runs openssl; returns its exit status and everything it printed (it reports "verify OK" on stderr). */

@@ -4,7 +4,7 @@
  * moment of their own, and checked at it.
  */
 import { expect } from 'chai';
-import { createRootCa, issueCertificate } from '../../../src/signature/pki/issue.js';
+import { createRootCa, issueCertificate } from '../../../src/sample-pki/issue.js';
 import { TrustStore } from '../../../src/signature/pki/trust-store.js';
 import { GatewayFault } from '../../../src/core/faults.js';
 

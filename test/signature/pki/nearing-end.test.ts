@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseCrl } from '../../../src/signature/pki/crl.js';
-import { addYears, issueCertificate } from '../../../src/signature/pki/issue.js';
+import { addYears, issueCertificate } from '../../../src/sample-pki/issue.js';
 import { nearingEnd } from '../../../src/signature/pki/nearing-end.js';
 import { pemBody } from '../../../src/signature/pki/thumbprint.js';
 import { spawnGateway } from '../../support/child-gateway.js';

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import forge from 'node-forge';
-import { SAMPLE_TLS_FILES, writeSampleTls } from '../../../src/signature/pki/sample-tls.js';
-import { addYears } from '../../../src/signature/pki/issue.js';
+import { SAMPLE_TLS_FILES, writeSampleTls } from '../../../src/sample-pki/sample-tls.js';
+import { addYears } from '../../../src/sample-pki/issue.js';
 import { sampleCa, sampleFile, SAMPLE_DIR } from './helpers.js';
 
 function extendedUsage(certPem: string): { serverAuth: boolean; clientAuth: boolean } {

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { GatewayFault } from '../../../src/core/faults.js';
-import { writeSamplePki, SAMPLE_SYSTEMS } from '../../../src/signature/pki/sample.js';
+import { writeSamplePki, SAMPLE_SYSTEMS } from '../../../src/sample-pki/sample.js';
 import { parseCrl } from '../../../src/signature/pki/crl.js';
 import { pemBody } from '../../../src/signature/pki/thumbprint.js';
 import { TrustStore } from '../../../src/signature/pki/trust-store.js';
-import { addYears } from '../../../src/signature/pki/issue.js';
+import { addYears } from '../../../src/sample-pki/issue.js';
 import { DAY, SAMPLE_DIR } from './helpers.js';
 
 const SYSTEMS = ['DEMO_CONSUMER', 'SOCPROTECT_47', 'SOCCARD_28', 'PORTAL_26'];

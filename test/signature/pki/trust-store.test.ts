@@ -8,7 +8,7 @@ import {
   issueCertificate,
   selfSigned,
   type IssuedPair,
-} from '../../../src/signature/pki/issue.js';
+} from '../../../src/sample-pki/issue.js';
 import { parseCrl } from '../../../src/signature/pki/crl.js';
 import { keyFamily } from '../../../src/signature/keys.js';
 import { pemBody, thumbprint } from '../../../src/signature/pki/thumbprint.js';

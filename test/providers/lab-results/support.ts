@@ -1,11 +1,11 @@
-/** Test support for the tests service: a provider over a fresh in-memory store, a movable clock, captured SMS. */
+/** Test support for the lab-results service: a provider over a fresh in-memory store, a movable clock, captured SMS. */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { createLogger } from '../../../src/logging/logger.js';
-import type { ProviderOutcome } from '../../../src/providers/contract.js';
-import type { TestsAnswer, TestsRequest } from '../../../src/providers/tests/codec.js';
-import { createTestsProvider, type Notifier } from '../../../src/providers/tests/index.js';
-import type { TestsProvider } from '../../../src/providers/tests/provider.js';
+import { outcomeOf, type ProviderOutcome } from '../../../src/providers/contract.js';
+import type { LabResultsAnswer, LabResultsRequest } from '../../../src/providers/lab-results/codec.js';
+import { createLabResultsProvider, type Notifier } from '../../../src/providers/lab-results/index.js';
+import type { LabResultsProvider } from '../../../src/providers/lab-results/provider.js';
 import type { Database, ParticipantStatus } from '../../../src/store/schema.js';
 import type { TestsTables } from '../../../src/store/schema-tests.js';
 import { openStore, type Store } from '../../../src/store/store.js';
@@ -16,14 +16,14 @@ export const SUSPENDED_VENUE = 'REG-TEST-SUSPENDED';
 
 export interface Harness {
   readonly store: Store;
-  readonly provider: TestsProvider;
+  readonly provider: LabResultsProvider;
   readonly sent: Array<{ phone: string; text: string }>;
   now(): Date;
   advance(ms: number): void;
   call(
-    body: TestsRequest,
+    body: LabResultsRequest,
     options?: { sender?: string; testMessage?: boolean },
-  ): Promise<ProviderOutcome<TestsAnswer>>;
+  ): Promise<ProviderOutcome<LabResultsAnswer>>;
   /** The code of the last SMS sent. */
   lastCode(): string;
   db(): Kysely<Database & TestsTables>;
@@ -78,7 +78,7 @@ export async function harness(options: { notifier?: Notifier; settings?: unknown
   const notifier: Notifier = options.notifier ?? {
     send: async (phone, text) => void sent.push({ phone, text }),
   };
-  const provider = createTestsProvider(
+  const provider = createLabResultsProvider(
     {
       store,
       log: createLogger('error', { silent: true }),
@@ -93,17 +93,20 @@ export async function harness(options: { notifier?: Notifier; settings?: unknown
     sent,
     now: () => new Date(now),
     advance: (ms) => void (now += ms),
+    // A refusal is thrown (ProviderRejection); the outcome is what delivery makes of it.
     call: (body, { sender = 'PORTAL_26', testMessage = false } = {}) =>
-      provider.handle({
-        messageId: randomUUID(),
-        referenceMessageId: randomUUID(),
-        transactionCode: undefined,
-        testMessage,
-        sender: { mnemonic: sender },
-        messageType: { namespace: 'urn://smev-gateway/services/tests/1.0', localName: 'X' },
-        body,
-        signal: new AbortController().signal,
-      }),
+      outcomeOf(
+        provider.handle({
+          messageId: randomUUID(),
+          referenceMessageId: randomUUID(),
+          transactionCode: undefined,
+          testMessage,
+          sender: { mnemonic: sender },
+          messageType: { namespace: 'urn://smev-gateway/services/tests/1.0', localName: 'X' },
+          body,
+          signal: new AbortController().signal,
+        }),
+      ),
     lastCode: () => {
       const text = sent.at(-1)?.text ?? '';
       const match = /\b([0-9]{6})\b/.exec(text);

@@ -7,9 +7,9 @@ import {
   newSalt,
   personKey,
   type VisitRow,
-} from '../../../src/providers/tests/rules.js';
+} from '../../../src/providers/lab-results/rules.js';
 
-describe('tests service rules', () => {
+describe('lab-results service rules', () => {
   it('makes 6-digit codes over the whole range, leading zeros included', () => {
     const codes = Array.from({ length: 20_000 }, () => newOneTimeCode());
     for (const code of codes) expect(code).to.match(/^[0-9]{6}$/);

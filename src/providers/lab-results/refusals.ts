@@ -1,9 +1,9 @@
 /**
- * The tests service's business refusals: each a stable machine code, the SMEV rejection reason it travels under,
+ * The lab-results service's business refusals: each a stable machine code, the SMEV rejection reason it travels under,
  * and its text in Russian (the system's language by the regional rules). The description reads
  * `CODE: русский текст (detail)`; the detail may name a field, a time or the English particulars.
  */
-import { rejected, type ProviderOutcome, type RejectionCode } from '../contract.js';
+import { refusalTable, type RejectionCode } from '../contract.js';
 
 const REFUSALS = {
   CONSENT_REQUIRED: [
@@ -31,11 +31,9 @@ const REFUSALS = {
   PHONE_INVALID: ['UNKNOWN_REQUEST_DESCRIPTION', 'номер телефона указан неверно'],
 } as const satisfies Record<string, readonly [RejectionCode, string]>;
 
-export type TestsRefusal = keyof typeof REFUSALS;
+export type LabResultsRefusal = keyof typeof REFUSALS;
 
-export function refusal(code: TestsRefusal, detail?: string): ProviderOutcome<never> {
-  const [reason, text] = REFUSALS[code];
-  return rejected(reason, `${code}: ${text}${detail ? ` (${detail})` : ''}`);
-}
+/** The rejection of a code, `CODE: текст (detail)`; the provider throws it. */
+export const refusal = refusalTable(REFUSALS);
 
-export const TESTS_REFUSAL_CODES = Object.keys(REFUSALS) as TestsRefusal[];
+export const LAB_RESULTS_REFUSAL_CODES = Object.keys(REFUSALS) as LabResultsRefusal[];

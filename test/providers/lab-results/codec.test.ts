@@ -3,23 +3,23 @@ import { expect } from 'chai';
 import { parseDom, type Element } from '../../../src/xml/dom.js';
 import { SchemaSet } from '../../../src/xml/schemas.js';
 import {
-  TESTS_NS,
-  decodeTestsRequest,
-  encodeTestsAnswer,
-  testsCodec,
-  type TestsAnswer,
-} from '../../../src/providers/tests/codec.js';
+  LAB_RESULTS_NS,
+  decodeLabResultsRequest,
+  encodeLabResultsAnswer,
+  labResultsCodec,
+  type LabResultsAnswer,
+} from '../../../src/providers/lab-results/codec.js';
 
 const payload = (xml: string): Element => parseDom(xml).documentElement as Element;
-const wrap = (name: string, inner: string) => `<t:${name} xmlns:t="${TESTS_NS}">${inner}</t:${name}>`;
+const wrap = (name: string, inner: string) => `<t:${name} xmlns:t="${LAB_RESULTS_NS}">${inner}</t:${name}>`;
 
-describe('tests service codec and schema', () => {
+describe('lab-results service codec and schema', () => {
   let schemas: SchemaSet;
   before(() => (schemas = SchemaSet.compile('xsd/tests-1.0.xsd')));
   after(() => schemas.dispose());
 
   it('lists its four request elements', () => {
-    expect(testsCodec.requests).to.deep.equal([
+    expect(labResultsCodec.requests).to.deep.equal([
       'VisitRegistrationRequest',
       'EntryCheckRequest',
       'PositiveResultRequest',
@@ -29,17 +29,17 @@ describe('tests service codec and schema', () => {
 
   it('has one valid example per request type, each decoding', () => {
     const files = readdirSync('examples/tests').filter((f) => f.endsWith('.xml'));
-    for (const request of testsCodec.requests) expect(files).to.include(`${request}.xml`);
+    for (const request of labResultsCodec.requests) expect(files).to.include(`${request}.xml`);
     for (const file of files) {
       const xml = readFileSync(`examples/tests/${file}`, 'utf8');
       expect(schemas.validate(xml), file).to.deep.equal([]);
-      expect(() => decodeTestsRequest(payload(xml)), file).not.to.throw();
+      expect(() => decodeLabResultsRequest(payload(xml)), file).not.to.throw();
     }
   });
 
   it('decodes each request', () => {
     expect(
-      decodeTestsRequest(
+      decodeLabResultsRequest(
         payload(
           wrap(
             'VisitRegistrationRequest',
@@ -54,7 +54,7 @@ describe('tests service codec and schema', () => {
       consent: undefined,
     });
     expect(
-      decodeTestsRequest(
+      decodeLabResultsRequest(
         payload(
           wrap(
             'VisitRegistrationRequest',
@@ -65,7 +65,7 @@ describe('tests service codec and schema', () => {
       ),
     ).to.deep.include({ consent: { textVersion: '2026-1', givenAt: new Date('2026-11-20T10:00:00Z') } });
     expect(
-      decodeTestsRequest(
+      decodeLabResultsRequest(
         payload(
           wrap(
             'EntryCheckRequest',
@@ -79,7 +79,7 @@ describe('tests service codec and schema', () => {
       credential: { kind: 'code', phone: '89001112233', code: '012345' },
     });
     expect(
-      decodeTestsRequest(
+      decodeLabResultsRequest(
         payload(
           wrap(
             'EntryCheckRequest',
@@ -93,7 +93,7 @@ describe('tests service codec and schema', () => {
       credential: { kind: 'token', token: 'abcdefghijklmnop' },
     });
     expect(
-      decodeTestsRequest(
+      decodeLabResultsRequest(
         payload(wrap('PositiveResultRequest', '<t:Withdraw><t:ResultId>R-1</t:ResultId></t:Withdraw>')),
       ),
     ).to.deep.equal({
@@ -101,7 +101,7 @@ describe('tests service codec and schema', () => {
       action: { kind: 'withdraw', resultId: 'R-1' },
     });
     expect(
-      decodeTestsRequest(
+      decodeLabResultsRequest(
         payload(
           wrap(
             'ContactsRequest',
@@ -142,7 +142,7 @@ describe('tests service codec and schema', () => {
   });
 
   it('encodes every answer valid against the schema', () => {
-    const answers: TestsAnswer[] = [
+    const answers: LabResultsAnswer[] = [
       { kind: 'visit', codeExpiresAt: new Date('2025-01-01T10:10:00Z') },
       { kind: 'check', decision: 'ADMIT', codeExpiresAt: new Date('2025-01-01T10:10:00Z') },
       { kind: 'check', decision: 'REFUSE', codeExpiresAt: undefined },
@@ -163,6 +163,6 @@ describe('tests service codec and schema', () => {
       },
     ];
     for (const answer of answers)
-      expect(schemas.validate(encodeTestsAnswer(answer)), JSON.stringify(answer)).to.deep.equal([]);
+      expect(schemas.validate(encodeLabResultsAnswer(answer)), JSON.stringify(answer)).to.deep.equal([]);
   });
 });

@@ -1,29 +1,28 @@
 /**
- * The tests service: entry checks against the register of positive laboratory results (Stavropol region, order
+ * The lab-results service: entry checks against the register of positive laboratory results (Stavropol region, order
  * N 339-o/d of 2020-12-07). A visitor shows a personal QR code, or receives a one-time code by SMS after scanning
  * the venue's QR code; the staff's check answers ADMIT or REFUSE; admitted checks are the visits from which the
  * contacts of a person with a positive result are found for warning. Tables and samples: store migration
  * 0005_tests; schema: xsd/tests-1.0.xsd; samples: examples/tests/.
  */
 import type { TestsTables } from '../../store/schema-tests.js';
-import type { BuiltinService, ServiceContext } from '../service.js';
-import type { Provider, ServiceCodec } from '../contract.js';
-import { testsCodec } from './codec.js';
+import { defineService, type ServiceContext } from '../service.js';
+import { labResultsCodec } from './codec.js';
 import { notifierFrom, type Notifier } from './notifier.js';
-import { TestsProvider } from './provider.js';
-import { parseTestsSettings } from './settings.js';
+import { LabResultsProvider } from './provider.js';
+import { parseLabResultsSettings } from './settings.js';
 
-export { TESTS_NS } from './codec.js';
-export type { TestsAnswer, TestsRequest } from './codec.js';
+export { LAB_RESULTS_NS } from './codec.js';
+export type { LabResultsAnswer, LabResultsRequest } from './codec.js';
 export type { Notifier } from './notifier.js';
 
 /** The provider over a service context; `notifier` replaces the one the settings choose (tests use this). */
-export function createTestsProvider(
+export function createLabResultsProvider(
   context: ServiceContext,
   overrides: { notifier?: Notifier } = {},
-): TestsProvider {
-  const settings = parseTestsSettings(context.settings);
-  return new TestsProvider({
+): LabResultsProvider {
+  const settings = parseLabResultsSettings(context.settings);
+  return new LabResultsProvider({
     db: context.store.db.withTables<{ [T in keyof TestsTables]: TestsTables[T] }>(),
     dialect: context.store.dialect,
     clock: context.clock,
@@ -35,7 +34,7 @@ export function createTestsProvider(
   });
 }
 
-export const testsService: BuiltinService = {
-  codec: testsCodec as ServiceCodec,
-  createProvider: (context) => createTestsProvider(context) as Provider,
-};
+export const labResultsService = defineService({
+  codec: labResultsCodec,
+  createProvider: (context) => createLabResultsProvider(context),
+});

@@ -1,5 +1,5 @@
 /**
- * The tests service's XML (xsd/tests-1.0.xsd): four requests in, four answers out. The schema has already checked
+ * The lab-results service's XML (xsd/tests-1.0.xsd): four requests in, four answers out. The schema has already checked
  * the payload; decoding still refuses what it cannot read exactly, so the provider only sees well-typed values.
  * Phones travel as written; the provider checks and normalises them (and rejects with the field named).
  */
@@ -8,7 +8,7 @@ import { create } from 'xmlbuilder2';
 import { childElements, childText, firstChildElement } from '../../xml/dom.js';
 import type { ServiceCodec } from '../contract.js';
 
-export const TESTS_NS = 'urn://smev-gateway/services/tests/1.0';
+export const LAB_RESULTS_NS = 'urn://smev-gateway/services/tests/1.0';
 
 /** A person by phone (as written), by personal QR token, or both; at least one. */
 export interface PersonRef {
@@ -55,7 +55,7 @@ export interface ContactsRequest {
   readonly since: Date | undefined;
 }
 
-export type TestsRequest =
+export type LabResultsRequest =
   VisitRegistrationRequest | EntryCheckRequest | PositiveResultRequest | ContactsRequest;
 
 export type Decision = 'ADMIT' | 'REFUSE';
@@ -95,20 +95,21 @@ export interface ContactsAnswer {
   readonly contacts: readonly Contact[];
 }
 
-export type TestsAnswer = VisitRegistrationAnswer | EntryCheckAnswer | PositiveResultAnswer | ContactsAnswer;
+export type LabResultsAnswer =
+  VisitRegistrationAnswer | EntryCheckAnswer | PositiveResultAnswer | ContactsAnswer;
 
 function required(parent: Element, name: string): string {
-  const value = childText(parent, TESTS_NS, name);
+  const value = childText(parent, LAB_RESULTS_NS, name);
   if (value === undefined) throw new Error(`${parent.localName} has no ${name}`);
   return value.trim();
 }
 
 function optional(parent: Element, name: string): string | undefined {
-  return childText(parent, TESTS_NS, name)?.trim();
+  return childText(parent, LAB_RESULTS_NS, name)?.trim();
 }
 
 function requiredElement(parent: Element, name: string): Element {
-  const element = firstChildElement(parent, TESTS_NS, name);
+  const element = firstChildElement(parent, LAB_RESULTS_NS, name);
   if (!element) throw new Error(`${parent.localName} has no ${name}`);
   return element;
 }
@@ -126,12 +127,12 @@ function decodeDateTime(value: string, name: string): Date {
   return date;
 }
 
-export function decodeTestsRequest(payload: Element): TestsRequest {
-  if (payload.namespaceURI !== TESTS_NS)
-    throw new Error(`not a tests payload: ${payload.namespaceURI ?? ''}`);
+export function decodeLabResultsRequest(payload: Element): LabResultsRequest {
+  if (payload.namespaceURI !== LAB_RESULTS_NS)
+    throw new Error(`not a lab-results payload: ${payload.namespaceURI ?? ''}`);
   switch (payload.localName) {
     case 'VisitRegistrationRequest': {
-      const consent = firstChildElement(payload, TESTS_NS, 'Consent');
+      const consent = firstChildElement(payload, LAB_RESULTS_NS, 'Consent');
       return {
         kind: 'visit',
         venueCode: required(payload, 'VenueCode'),
@@ -152,7 +153,7 @@ export function decodeTestsRequest(payload: Element): TestsRequest {
     }
     case 'PositiveResultRequest': {
       const action = childElements(payload)[0];
-      if (action?.localName === 'Record' && action.namespaceURI === TESTS_NS) {
+      if (action?.localName === 'Record' && action.namespaceURI === LAB_RESULTS_NS) {
         const resultDate = required(action, 'ResultDate');
         if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(resultDate))
           throw new Error(`ResultDate is not YYYY-MM-DD: ${resultDate}`);
@@ -166,7 +167,7 @@ export function decodeTestsRequest(payload: Element): TestsRequest {
           },
         };
       }
-      if (action?.localName === 'Withdraw' && action.namespaceURI === TESTS_NS) {
+      if (action?.localName === 'Withdraw' && action.namespaceURI === LAB_RESULTS_NS) {
         return { kind: 'result', action: { kind: 'withdraw', resultId: required(action, 'ResultId') } };
       }
       throw new Error('PositiveResultRequest holds neither Record nor Withdraw');
@@ -184,41 +185,42 @@ export function decodeTestsRequest(payload: Element): TestsRequest {
       };
     }
     default:
-      throw new Error(`the tests service has no request ${payload.localName}`);
+      throw new Error(`the lab-results service has no request ${payload.localName}`);
   }
 }
 
-export function encodeTestsAnswer(answer: TestsAnswer): string {
+export function encodeLabResultsAnswer(answer: LabResultsAnswer): string {
   switch (answer.kind) {
     case 'visit': {
-      const root = create().ele(TESTS_NS, 'VisitRegistrationResponse');
-      root.ele(TESTS_NS, 'CodeExpiresAt').txt(answer.codeExpiresAt.toISOString());
+      const root = create().ele(LAB_RESULTS_NS, 'VisitRegistrationResponse');
+      root.ele(LAB_RESULTS_NS, 'CodeExpiresAt').txt(answer.codeExpiresAt.toISOString());
       return root.end({ headless: true });
     }
     case 'check': {
-      const root = create().ele(TESTS_NS, 'EntryCheckResponse');
-      root.ele(TESTS_NS, 'Decision').txt(answer.decision);
-      if (answer.codeExpiresAt) root.ele(TESTS_NS, 'CodeExpiresAt').txt(answer.codeExpiresAt.toISOString());
+      const root = create().ele(LAB_RESULTS_NS, 'EntryCheckResponse');
+      root.ele(LAB_RESULTS_NS, 'Decision').txt(answer.decision);
+      if (answer.codeExpiresAt)
+        root.ele(LAB_RESULTS_NS, 'CodeExpiresAt').txt(answer.codeExpiresAt.toISOString());
       return root.end({ headless: true });
     }
     case 'result': {
-      const root = create().ele(TESTS_NS, 'PositiveResultResponse');
-      root.ele(TESTS_NS, 'ResultId').txt(answer.resultId);
-      root.ele(TESTS_NS, 'Status').txt(answer.status);
-      root.ele(TESTS_NS, 'At').txt(answer.at.toISOString());
+      const root = create().ele(LAB_RESULTS_NS, 'PositiveResultResponse');
+      root.ele(LAB_RESULTS_NS, 'ResultId').txt(answer.resultId);
+      root.ele(LAB_RESULTS_NS, 'Status').txt(answer.status);
+      root.ele(LAB_RESULTS_NS, 'At').txt(answer.at.toISOString());
       return root.end({ headless: true });
     }
     case 'contacts': {
-      const root = create().ele(TESTS_NS, 'ContactsResponse');
+      const root = create().ele(LAB_RESULTS_NS, 'ContactsResponse');
       for (const contact of answer.contacts) {
-        const element = root.ele(TESTS_NS, 'Contact');
+        const element = root.ele(LAB_RESULTS_NS, 'Contact');
         element
-          .ele(TESTS_NS, contact.contact.kind === 'phone' ? 'Phone' : 'PersonalToken')
+          .ele(LAB_RESULTS_NS, contact.contact.kind === 'phone' ? 'Phone' : 'PersonalToken')
           .txt(contact.contact.value);
         for (const visit of contact.visits) {
-          const v = element.ele(TESTS_NS, 'Visit');
-          v.ele(TESTS_NS, 'VenueCode').txt(visit.venueCode);
-          v.ele(TESTS_NS, 'VisitedAt').txt(visit.visitedAt.toISOString());
+          const v = element.ele(LAB_RESULTS_NS, 'Visit');
+          v.ele(LAB_RESULTS_NS, 'VenueCode').txt(visit.venueCode);
+          v.ele(LAB_RESULTS_NS, 'VisitedAt').txt(visit.visitedAt.toISOString());
         }
       }
       return root.end({ headless: true });
@@ -226,9 +228,9 @@ export function encodeTestsAnswer(answer: TestsAnswer): string {
   }
 }
 
-export const testsCodec: ServiceCodec<TestsRequest, TestsAnswer> = {
-  namespace: TESTS_NS,
+export const labResultsCodec: ServiceCodec<LabResultsRequest, LabResultsAnswer> = {
+  namespace: LAB_RESULTS_NS,
   requests: ['VisitRegistrationRequest', 'EntryCheckRequest', 'PositiveResultRequest', 'ContactsRequest'],
-  decode: decodeTestsRequest,
-  encode: encodeTestsAnswer,
+  decode: decodeLabResultsRequest,
+  encode: encodeLabResultsAnswer,
 };

@@ -4,7 +4,7 @@
  * `{"phone": "+7…", "text": "…"}` as JSON to an SMS gateway and fails on a non-2xx answer or after its timeout.
  */
 import type { Logger } from '../../logging/logger.js';
-import type { TestsSettings } from './settings.js';
+import type { LabResultsSettings } from './settings.js';
 
 export interface Notifier {
   send(phone: string, text: string): Promise<void>;
@@ -49,7 +49,7 @@ export class HttpNotifier implements Notifier {
 }
 
 /** The notifier a service's settings choose (`notifier`: log or http); the documents service uses it too. */
-export function notifierFrom(settings: Pick<TestsSettings, 'notifier'>, log: Logger): Notifier {
+export function notifierFrom(settings: Pick<LabResultsSettings, 'notifier'>, log: Logger): Notifier {
   const config = settings.notifier ?? { kind: 'log' as const };
   return config.kind === 'http' ? new HttpNotifier(config.url, config.timeoutMs) : new LogNotifier(log);
 }

@@ -1,11 +1,11 @@
 /**
- * The tests service through the real endpoint: signed Call requests from the sample systems, answers read and
+ * The lab-results service through the real endpoint: signed Call requests from the sample systems, answers read and
  * verified as a client does, on SQLite and PostgreSQL. One-time codes reach a local HTTP "SMS gateway" through the
- * http notifier, configured as an operator would (`services.tests.notifier`).
+ * http notifier, configured as an operator would (`services.lab-results.notifier`).
  */
 import { expect } from 'chai';
 import { readCallAnswer, type CallAnswer } from '../../../src/client/answer.js';
-import { TESTS_NS } from '../../../src/providers/tests/index.js';
+import { LAB_RESULTS_NS } from '../../../src/providers/lab-results/index.js';
 import type { TestsTables } from '../../../src/store/schema-tests.js';
 import { loadTrustStore } from '../../../src/signature/setup.js';
 import {
@@ -21,10 +21,10 @@ import { startSmsSink, type SmsSink } from '../../support/sms-sink.js';
 const consent = (version = '2026-1', givenAt = new Date()) =>
   `<t:Consent><t:TextVersion>${version}</t:TextVersion><t:GivenAt>${givenAt.toISOString()}</t:GivenAt></t:Consent>`;
 
-const wrap = (name: string, inner: string) => `<t:${name} xmlns:t="${TESTS_NS}">${inner}</t:${name}>`;
+const wrap = (name: string, inner: string) => `<t:${name} xmlns:t="${LAB_RESULTS_NS}">${inner}</t:${name}>`;
 
 for (const store of ['sqlite', 'postgres'] as const) {
-  describe(`tests service end to end (${store})`, () => {
+  describe(`lab-results service end to end (${store})`, () => {
     let gateway: TestGateway;
     let sms: SmsSink;
     let messages: SmsSink['messages'] = [];
@@ -35,7 +35,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       const { url } = sms;
       gateway = await startTestGateway({
         store,
-        overrides: { 'services.tests': { notifier: { kind: 'http', url, timeoutMs: 2000 } } },
+        overrides: { 'services.lab-results': { notifier: { kind: 'http', url, timeoutMs: 2000 } } },
       });
     });
     after(async () => {
@@ -78,7 +78,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         ),
       );
       expect(check.payload).to.equal(
-        `<EntryCheckResponse xmlns="${TESTS_NS}"><Decision>ADMIT</Decision><CodeExpiresAt>${expires}</CodeExpiresAt></EntryCheckResponse>`,
+        `<EntryCheckResponse xmlns="${LAB_RESULTS_NS}"><Decision>ADMIT</Decision><CodeExpiresAt>${expires}</CodeExpiresAt></EntryCheckResponse>`,
       );
       const reused = await call(
         wrap(
@@ -98,7 +98,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         ),
       );
       expect(refused.payload).to.equal(
-        `<EntryCheckResponse xmlns="${TESTS_NS}"><Decision>REFUSE</Decision></EntryCheckResponse>`,
+        `<EntryCheckResponse xmlns="${LAB_RESULTS_NS}"><Decision>REFUSE</Decision></EntryCheckResponse>`,
       );
       const admitted = await call(
         wrap(
@@ -107,7 +107,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         ),
       );
       expect(admitted.payload).to.equal(
-        `<EntryCheckResponse xmlns="${TESTS_NS}"><Decision>ADMIT</Decision></EntryCheckResponse>`,
+        `<EntryCheckResponse xmlns="${LAB_RESULTS_NS}"><Decision>ADMIT</Decision></EntryCheckResponse>`,
       );
       const checks = await gateway.store.db
         .withTables<{ [T in keyof TestsTables]: TestsTables[T] }>()
@@ -132,7 +132,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       );
       expect(recorded.payload).to.match(
         new RegExp(
-          `^<PositiveResultResponse xmlns="${TESTS_NS}"><ResultId>E2E-1</ResultId><Status>RECORDED</Status><At>[^<]+</At></PositiveResultResponse>$`,
+          `^<PositiveResultResponse xmlns="${LAB_RESULTS_NS}"><ResultId>E2E-1</ResultId><Status>RECORDED</Status><At>[^<]+</At></PositiveResultResponse>$`,
         ),
       );
       const check = () =>

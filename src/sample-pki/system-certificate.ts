@@ -3,10 +3,10 @@
  * key is of the CA's family, RSA or GOST R 34.10-2012, and the subject names the system as the samples do.
  */
 import { X509Certificate } from 'node:crypto';
-import { loadSigningKey } from '../signing-key.js';
-import { keyFamily } from '../keys.js';
-import { issueGostCertificate } from './gost-issue.js';
-import { issueCertificate, type IssuedPair } from './issue.js';
+import { loadSigningKey } from '../signature/signing-key.js';
+import { keyFamily } from '../signature/keys.js';
+import { GOST } from './gost-issue.js';
+import { issueCertificate, RSA, type IssuedPair } from './issue.js';
 
 export interface SystemCertificateOptions {
   readonly mnemonic: string;
@@ -31,9 +31,9 @@ export function issueSystemCertificate(ca: IssuedPair, options: SystemCertificat
     notBefore,
     notAfter,
   };
-  if (family === 'rsa') return issueCertificate(ca, subject);
+  if (family === 'rsa') return issueCertificate(ca, subject, RSA);
   if (family === 'gost2012-256' || family === 'gost2012-512')
-    return issueGostCertificate(ca, { ...subject, family });
+    return issueCertificate(ca, { ...subject, family }, GOST);
   throw new Error(
     `a CA with a ${family ?? 'foreign'} key cannot issue here: use an RSA or GOST R 34.10-2012 CA`,
   );

@@ -1,5 +1,5 @@
 /**
- * The tests service's provider: entry checks against the register of positive laboratory results, one-time
+ * The lab-results service's provider: entry checks against the register of positive laboratory results, one-time
  * codes by SMS, the register itself, and contacts for warning. Every time comes from the service clock.
  *
  * Minimal disclosure:
@@ -24,8 +24,8 @@ import type {
   EntryCheckRequest,
   PersonRef,
   PositiveResultRequest,
-  TestsAnswer,
-  TestsRequest,
+  LabResultsAnswer,
+  LabResultsRequest,
   VisitRegistrationRequest,
 } from './codec.js';
 import type { Notifier } from './notifier.js';
@@ -47,10 +47,10 @@ import {
 import { isCalendarDate } from '../../identifiers/calendar-date.js';
 
 type Db = Kysely<Database & TestsTables>;
-type Outcome = ProviderOutcome<TestsAnswer>;
+type Outcome = ProviderOutcome<LabResultsAnswer>;
 type Request<B> = ProviderRequest<B>;
 
-export interface TestsProviderOptions {
+export interface LabResultsProviderOptions {
   readonly db: Db;
   readonly dialect: StoreDialect;
   readonly clock: () => Date;
@@ -66,39 +66,28 @@ const HOUR = 3_600_000;
 const CONSENT_CLOCK_SKEW_MS = 5 * 60_000;
 const SWEEP_EVERY_MS = HOUR;
 
-class Refusal extends Error {
-  constructor(readonly outcome: Outcome) {
-    super(outcome.kind === 'rejected' ? outcome.description : 'refused');
-  }
-}
-
-export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
+export class LabResultsProvider implements Provider<LabResultsRequest, LabResultsAnswer> {
   private readonly db: Db;
   private hmacKey: Promise<string> | undefined;
   private lastSweep = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly options: TestsProviderOptions) {
+  constructor(private readonly options: LabResultsProviderOptions) {
     this.db = options.db;
   }
 
-  async handle(request: ProviderRequest<TestsRequest>): Promise<Outcome> {
+  async handle(request: ProviderRequest<LabResultsRequest>): Promise<Outcome> {
     const now = this.options.clock().getTime();
     await this.sweep(now);
-    try {
-      const body = request.body;
-      switch (body.kind) {
-        case 'visit':
-          return await this.registerVisit({ ...request, body }, now);
-        case 'check':
-          return await this.checkEntry({ ...request, body }, now);
-        case 'result':
-          return await this.positiveResult({ ...request, body }, now);
-        case 'contacts':
-          return await this.contacts({ ...request, body }, now);
-      }
-    } catch (error) {
-      if (error instanceof Refusal) return error.outcome;
-      throw error;
+    const body = request.body;
+    switch (body.kind) {
+      case 'visit':
+        return await this.registerVisit({ ...request, body }, now);
+      case 'check':
+        return await this.checkEntry({ ...request, body }, now);
+      case 'result':
+        return await this.positiveResult({ ...request, body }, now);
+      case 'contacts':
+        return await this.contacts({ ...request, body }, now);
     }
   }
 
@@ -108,15 +97,15 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     const { venueCode, consent } = request.body;
     await this.requireVenue(venueCode);
     const phone = this.phone(request.body.phone, 'Phone');
-    if (!consent) return refusal('CONSENT_REQUIRED', 'Consent');
+    if (!consent) throw refusal('CONSENT_REQUIRED', 'Consent');
     if (consent.givenAt.getTime() > now + CONSENT_CLOCK_SKEW_MS)
-      return refusal('CONSENT_IN_FUTURE', 'Consent/GivenAt');
+      throw refusal('CONSENT_IN_FUTURE', 'Consent/GivenAt');
     const expiresAt = now + CODE_TTL_MS;
     if (request.testMessage) return answer({ kind: 'visit', codeExpiresAt: new Date(expiresAt) });
 
     const phoneKey = await this.key('phone', phone);
     if (!(await this.takeSms(phoneKey, now)))
-      return refusal('SMS_LIMIT', `${this.options.smsPerPhonePerHour} SMS an hour`);
+      throw refusal('SMS_LIMIT', `${this.options.smsPerPhonePerHour} SMS an hour`);
     const code = newOneTimeCode();
     const salt = newSalt();
     const id = randomUUID();
@@ -163,7 +152,7 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
         venue: venueCode,
         error: (error as Error).message,
       });
-      return refusal('CODE_NOT_SENT', `the one-time code could not be sent: ${(error as Error).message}`);
+      throw refusal('CODE_NOT_SENT', `the one-time code could not be sent: ${(error as Error).message}`);
     }
     return answer({ kind: 'visit', codeExpiresAt: new Date(expiresAt) });
   }
@@ -268,13 +257,13 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     switch (verdict.kind) {
       case 'locked':
         await record('LOCKED');
-        return refusal(
+        throw refusal(
           'CODE_LOCKED',
           `too many wrong codes for this phone: checks by code are locked until ${iso(verdict.until)}`,
         );
       case 'wrong':
         await record('WRONG_CODE');
-        return refusal(
+        throw refusal(
           'CODE_WRONG',
           verdict.lockedUntil !== undefined
             ? `the code is wrong; after ${MAX_WRONG_CODES} wrong codes checks by code for this phone are locked until ${iso(verdict.lockedUntil)}`
@@ -282,13 +271,10 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
         );
       case 'used':
         await record('WRONG_CODE');
-        return refusal(
-          'CODE_USED',
-          'the code has already been used: register the visit again for a new code',
-        );
+        throw refusal('CODE_USED', 'the code has already been used: register the visit again for a new code');
       case 'expired':
         await record('EXPIRED_CODE');
-        return refusal(
+        throw refusal(
           'CODE_EXPIRED',
           `the code expired at ${iso(verdict.expiresAt)}: register the visit again for a new code`,
         );
@@ -344,7 +330,7 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
 
     if (action.kind === 'withdraw') {
       const row = await existing();
-      if (!row) return refusal('RESULT_NOT_FOUND', `no result ${action.resultId} was recorded by ${sender}`);
+      if (!row) throw refusal('RESULT_NOT_FOUND', `no result ${action.resultId} was recorded by ${sender}`);
       if (row.withdrawn_at !== null)
         return answer({
           kind: 'result',
@@ -371,9 +357,9 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     }
 
     if (!isCalendarDate(action.resultDate))
-      return refusal('RESULT_DATE_INVALID', `ResultDate ${action.resultDate} is not a calendar date`);
+      throw refusal('RESULT_DATE_INVALID', `ResultDate ${action.resultDate} is not a calendar date`);
     if (action.resultDate > iso(now).slice(0, 10)) {
-      return refusal('RESULT_DATE_IN_FUTURE', `ResultDate ${action.resultDate} is in the future`);
+      throw refusal('RESULT_DATE_IN_FUTURE', `ResultDate ${action.resultDate} is in the future`);
     }
     const keys = await this.personKeys(action.person);
     const same = (row: {
@@ -384,7 +370,7 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       recorded_at: number;
     }): Outcome => {
       if (row.withdrawn_at !== null) {
-        return refusal(
+        throw refusal(
           'RESULT_WITHDRAWN',
           `result ${action.resultId} was withdrawn; a new result needs a new ResultId`,
         );
@@ -394,7 +380,7 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
         row.token_key !== (keys.tokenKey ?? null) ||
         row.result_date !== action.resultDate
       ) {
-        return refusal('RESULT_CONFLICT', `result ${action.resultId} is already recorded with other data`);
+        throw refusal('RESULT_CONFLICT', `result ${action.resultId} is already recorded with other data`);
       }
       return answer({
         kind: 'result',
@@ -439,7 +425,7 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
     const keys = await this.personKeys(person);
     const results = await this.activeResults(keys);
     if (results.length === 0)
-      return refusal('NO_POSITIVE_RESULT', 'no positive result is recorded for this person');
+      throw refusal('NO_POSITIVE_RESULT', 'no positive result is recorded for this person');
     const personKeys = new Set<string>();
     for (const key of [keys.phoneKey, keys.tokenKey, ...results.flatMap((r) => [r.phone_key, r.token_key])])
       if (key) personKeys.add(key);
@@ -566,11 +552,11 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
       .select('status')
       .where('registry_code', '=', venueCode)
       .executeTakeFirst();
-    if (!venue)
-      throw new Refusal(refusal('VENUE_NOT_FOUND', `no venue with registry code ${venueCode} is registered`));
+    if (!venue) throw refusal('VENUE_NOT_FOUND', `no venue with registry code ${venueCode} is registered`);
     if (venue.status !== 'active') {
-      throw new Refusal(
-        refusal('VENUE_NOT_ACTIVE', `the venue ${venueCode} is not active in the registry (${venue.status})`),
+      throw refusal(
+        'VENUE_NOT_ACTIVE',
+        `the venue ${venueCode} is not active in the registry (${venue.status})`,
       );
     }
   }
@@ -578,7 +564,7 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
   /** The phone in E.164, or a rejection naming the field. */
   private phone(value: string, field: string): string {
     const checked = checkRussianPhone(value, field);
-    if (!checked.ok) throw new Refusal(refusal('PHONE_INVALID', checked.message));
+    if (!checked.ok) throw refusal('PHONE_INVALID', checked.message);
     return checked.value;
   }
 
@@ -648,12 +634,12 @@ export class TestsProvider implements Provider<TestsRequest, TestsAnswer> {
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
         .execute();
     } catch (error) {
-      this.options.log.warn('tests retention sweep failed', { error: (error as Error).message });
+      this.options.log.warn('lab-results retention sweep failed', { error: (error as Error).message });
     }
   }
 }
 
-function answer(body: TestsAnswer): Outcome {
+function answer(body: LabResultsAnswer): Outcome {
   return { kind: 'answer', body };
 }
 

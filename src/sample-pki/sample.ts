@@ -6,8 +6,16 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGostCrl, createGostRootCa, issueGostCertificate } from './gost-issue.js';
-import { addYears, createCrl, createRootCa, issueCertificate, type IssuedPair } from './issue.js';
+import { GOST } from './gost-issue.js';
+import {
+  addYears,
+  createCrl,
+  createRootCa,
+  issueCertificate,
+  RSA,
+  type IssuedPair,
+  type IssuingAlgorithm,
+} from './issue.js';
 import { writeSampleTls } from './sample-tls.js';
 
 /** Sample systems and the organisations that own them (fictional). */
@@ -40,46 +48,20 @@ export interface SamplePkiOptions {
 /** Writes the sample PKI into `outDir` (created if missing) and returns the paths written. */
 export async function writeSamplePki(outDir: string, options: SamplePkiOptions = {}): Promise<string[]> {
   const now = options.now ?? new Date();
-  // Validity starts a day early so a machine whose clock lags a little still accepts freshly made files.
-  const start = new Date(now.getTime() - CLOCK_SKEW_MS);
-  const leafEnd = addYears(now, SAMPLE_LEAF_YEARS);
-  const ca = createRootCa({
-    commonName: 'smev-gateway sample CA',
-    organization: 'smev-gateway sample certification centre',
-    now: start,
-    years: SAMPLE_CA_YEARS,
-  });
-  const files: Record<string, IssuedPair> = {
-    ca,
-    gateway: issueCertificate(ca, {
-      commonName: 'smev-gateway',
-      organization: 'smev-gateway operator (sample)',
-      notBefore: start,
-      notAfter: leafEnd,
-    }),
-  };
-  for (const [mnemonic, organization] of Object.entries(SAMPLE_SYSTEMS)) {
-    files[mnemonic] = issueCertificate(ca, {
-      commonName: mnemonic,
-      organization,
-      mnemonic,
-      notBefore: start,
-      notAfter: leafEnd,
-    });
-  }
-  const revoked = files[REVOKED_SAMPLE_SYSTEM];
-  if (revoked === undefined) throw new Error('the revoked sample system is missing');
-  const crl = createCrl(
-    ca,
-    [{ serial: new X509Certificate(revoked.certPem).serialNumber, revokedAt: start }],
-    {
-      thisUpdate: start,
-      nextUpdate: addYears(now, SAMPLE_CRL_YEARS),
-    },
+  const { ca, written } = await writePki(
+    outDir,
+    RSA,
+    now,
+    'smev-gateway sample CA',
+    SAMPLE_SYSTEMS,
+    REVOKED_SAMPLE_SYSTEM,
   );
-
-  const written = await writeFiles(outDir, files, crl);
-  written.push(...(await writeSampleTls(outDir, ca, { notBefore: start, notAfter: leafEnd })));
+  written.push(
+    ...(await writeSampleTls(outDir, ca, {
+      notBefore: skewed(now),
+      notAfter: addYears(now, SAMPLE_LEAF_YEARS),
+    })),
+  );
   if (options.gost) written.push(...(await writeGostSamplePki(join(outDir, 'gost'), { now })));
   return written;
 }
@@ -89,33 +71,54 @@ export async function writeSamplePki(outDir: string, options: SamplePkiOptions =
  * CRL, the gateway's GOST certificate and the GOST sample system's, made by our own GOST code.
  */
 export async function writeGostSamplePki(outDir: string, options: SamplePkiOptions = {}): Promise<string[]> {
+  const systems = { [GOST_SAMPLE_SYSTEM]: GOST_SAMPLE_ORGANISATION };
   const now = options.now ?? new Date();
-  const start = new Date(now.getTime() - CLOCK_SKEW_MS);
+  return (await writePki(outDir, GOST, now, 'smev-gateway sample GOST CA', systems, undefined)).written;
+}
+
+/** Validity starts a day early so a machine whose clock lags a little still accepts freshly made files. */
+const skewed = (now: Date) => new Date(now.getTime() - CLOCK_SKEW_MS);
+
+/** One CA of `algorithm`, the gateway's certificate, the systems' and the CA's CRL (revoking `revoked`). */
+async function writePki(
+  outDir: string,
+  algorithm: IssuingAlgorithm<object>,
+  now: Date,
+  caName: string,
+  systems: Readonly<Record<string, string>>,
+  revoked: string | undefined,
+): Promise<{ ca: IssuedPair; written: string[] }> {
+  const start = skewed(now);
   const leafEnd = addYears(now, SAMPLE_LEAF_YEARS);
-  const ca = createGostRootCa({
-    commonName: 'smev-gateway sample GOST CA',
-    organization: 'smev-gateway sample certification centre',
-    now: start,
-    years: SAMPLE_CA_YEARS,
-  });
+  const organization = 'smev-gateway sample certification centre';
+  const ca = createRootCa(
+    { commonName: caName, organization, now: start, years: SAMPLE_CA_YEARS },
+    algorithm,
+  );
+  const leaf = (commonName: string, organization: string, mnemonic?: string) =>
+    issueCertificate(
+      ca,
+      { commonName, organization, ...(mnemonic ? { mnemonic } : {}), notBefore: start, notAfter: leafEnd },
+      algorithm,
+    );
   const files: Record<string, IssuedPair> = {
     ca,
-    gateway: issueGostCertificate(ca, {
-      commonName: 'smev-gateway',
-      organization: 'smev-gateway operator (sample)',
-      notBefore: start,
-      notAfter: leafEnd,
-    }),
-    [GOST_SAMPLE_SYSTEM]: issueGostCertificate(ca, {
-      commonName: GOST_SAMPLE_SYSTEM,
-      organization: GOST_SAMPLE_ORGANISATION,
-      mnemonic: GOST_SAMPLE_SYSTEM,
-      notBefore: start,
-      notAfter: leafEnd,
-    }),
+    gateway: leaf('smev-gateway', 'smev-gateway operator (sample)'),
   };
-  const crl = createGostCrl(ca, [], { thisUpdate: start, nextUpdate: addYears(now, SAMPLE_CRL_YEARS) });
-  return writeFiles(outDir, files, crl);
+  for (const [mnemonic, owner] of Object.entries(systems)) files[mnemonic] = leaf(mnemonic, owner, mnemonic);
+  const revokedPair = revoked === undefined ? undefined : files[revoked];
+  if (revoked !== undefined && revokedPair === undefined)
+    throw new Error(`the revoked system ${revoked} is missing`);
+  const entries = revokedPair
+    ? [{ serial: new X509Certificate(revokedPair.certPem).serialNumber, revokedAt: start }]
+    : [];
+  const crl = createCrl(
+    ca,
+    entries,
+    { thisUpdate: start, nextUpdate: addYears(now, SAMPLE_CRL_YEARS) },
+    algorithm,
+  );
+  return { ca, written: await writeFiles(outDir, files, crl) };
 }
 
 async function writeFiles(outDir: string, files: Record<string, IssuedPair>, crl: string): Promise<string[]> {

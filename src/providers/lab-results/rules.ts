@@ -1,5 +1,5 @@
 /**
- * The tests service's rules as pure functions and constants: one-time codes (6 digits from crypto.randomInt,
+ * The lab-results service's rules as pure functions and constants: one-time codes (6 digits from crypto.randomInt,
  * valid 10 minutes, kept as HMAC-SHA-256 under a per-code salt), the wrong-code lockout (five wrong codes lock the
  * phone for 15 minutes), keyed hashes of phones and tokens, and the grouping of contacts.
  */

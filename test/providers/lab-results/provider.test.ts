@@ -1,23 +1,27 @@
 import { expect } from 'chai';
 import type { ProviderOutcome } from '../../../src/providers/contract.js';
-import type { EntryCheckAnswer, PersonRef, TestsAnswer } from '../../../src/providers/tests/codec.js';
-import { encodeTestsAnswer } from '../../../src/providers/tests/codec.js';
+import type {
+  EntryCheckAnswer,
+  PersonRef,
+  LabResultsAnswer,
+} from '../../../src/providers/lab-results/codec.js';
+import { encodeLabResultsAnswer } from '../../../src/providers/lab-results/codec.js';
 import { harness, OTHER_VENUE, SUSPENDED_VENUE, VENUE, type Harness } from './support.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-function answerOf<K extends TestsAnswer['kind']>(
-  outcome: ProviderOutcome<TestsAnswer>,
+function answerOf<K extends LabResultsAnswer['kind']>(
+  outcome: ProviderOutcome<LabResultsAnswer>,
   kind: K,
-): Extract<TestsAnswer, { kind: K }> {
+): Extract<LabResultsAnswer, { kind: K }> {
   if (outcome.kind !== 'answer')
     throw new Error(`expected an answer, got ${outcome.code}: ${outcome.description}`);
   expect(outcome.body.kind).to.equal(kind);
-  return outcome.body as Extract<TestsAnswer, { kind: K }>;
+  return outcome.body as Extract<LabResultsAnswer, { kind: K }>;
 }
 
-function rejectionOf(outcome: ProviderOutcome<TestsAnswer>): { code: string; description: string } {
+function rejectionOf(outcome: ProviderOutcome<LabResultsAnswer>): { code: string; description: string } {
   if (outcome.kind !== 'rejected')
     throw new Error(`expected a rejection, got ${JSON.stringify(outcome.body)}`);
   return outcome;
@@ -55,7 +59,7 @@ async function visit(h: Harness, phone: string, venueCode = VENUE): Promise<Entr
   return answerOf(await checkCode(h, phone, h.lastCode(), venueCode), 'check');
 }
 
-describe('tests service: visit registration (one-time codes)', () => {
+describe('lab-results service: visit registration (one-time codes)', () => {
   let h: Harness;
   beforeEach(async () => (h = await harness()));
   afterEach(() => h.close());
@@ -153,18 +157,18 @@ describe('tests service: visit registration (one-time codes)', () => {
     } catch (e) {
       error = e;
     }
-    expect(String(error)).to.contain('invalid settings of the tests service');
+    expect(String(error)).to.contain('invalid settings of the lab-results service');
     error = undefined;
     try {
       await harness({ settings: { notifier: { kind: 'http', url: 'ftp://sms.example' } } });
     } catch (e) {
       error = e;
     }
-    expect(String(error)).to.contain('services.tests.notifier');
+    expect(String(error)).to.contain('services.lab-results.notifier');
   });
 });
 
-describe('tests service: entry check by one-time code', () => {
+describe('lab-results service: entry check by one-time code', () => {
   let h: Harness;
   beforeEach(async () => (h = await harness()));
   afterEach(() => h.close());
@@ -308,7 +312,7 @@ describe('tests service: entry check by one-time code', () => {
   });
 });
 
-describe('tests service: ADMIT or REFUSE and nothing else', () => {
+describe('lab-results service: ADMIT or REFUSE and nothing else', () => {
   let h: Harness;
   beforeEach(async () => (h = await harness()));
   afterEach(() => h.close());
@@ -318,7 +322,7 @@ describe('tests service: ADMIT or REFUSE and nothing else', () => {
     const answer = await visit(h, '+79001234567');
     expect(answer.decision).to.equal('REFUSE');
     expect(Object.keys(answer).sort()).to.deep.equal(['codeExpiresAt', 'decision', 'kind']);
-    const xml = encodeTestsAnswer(answer);
+    const xml = encodeLabResultsAnswer(answer);
     expect(xml).to.match(
       /^<EntryCheckResponse xmlns="urn:\/\/smev-gateway\/services\/tests\/1.0"><Decision>REFUSE<\/Decision><CodeExpiresAt>[^<]+<\/CodeExpiresAt><\/EntryCheckResponse>$/,
     );
@@ -338,7 +342,7 @@ describe('tests service: ADMIT or REFUSE and nothing else', () => {
     answerOf(await record(h, 'R-2', { phone: '+79001234567', token: 'positive-token-000001' }), 'result');
     const refused = answerOf(await checkToken(h, 'positive-token-000001'), 'check');
     expect(refused).to.deep.equal({ kind: 'check', decision: 'REFUSE', codeExpiresAt: undefined });
-    expect(encodeTestsAnswer(refused)).to.equal(
+    expect(encodeLabResultsAnswer(refused)).to.equal(
       '<EntryCheckResponse xmlns="urn://smev-gateway/services/tests/1.0"><Decision>REFUSE</Decision></EntryCheckResponse>',
     );
     const admitted = answerOf(await checkToken(h, 'negative-token-000002'), 'check');
@@ -358,7 +362,7 @@ describe('tests service: ADMIT or REFUSE and nothing else', () => {
   });
 });
 
-describe('tests service: positive results from laboratories', () => {
+describe('lab-results service: positive results from laboratories', () => {
   let h: Harness;
   beforeEach(async () => (h = await harness()));
   afterEach(() => h.close());
@@ -449,7 +453,7 @@ describe('tests service: positive results from laboratories', () => {
   });
 });
 
-describe('tests service: contacts for warning', () => {
+describe('lab-results service: contacts for warning', () => {
   let h: Harness;
   beforeEach(async () => (h = await harness()));
   afterEach(() => h.close());
@@ -494,7 +498,7 @@ describe('tests service: contacts for warning', () => {
     answerOf(await record(h, 'C-2', { phone: POSITIVE, token: 'positive-qr-token-0009' }), 'result');
     const answer = answerOf(await contacts(h, { phone: POSITIVE }, 1), 'contacts');
     expect(answer.contacts.map((c) => c.contact.value)).to.deep.equal(['+79007000007']);
-    expect(encodeTestsAnswer(answer)).to.equal(
+    expect(encodeLabResultsAnswer(answer)).to.equal(
       `<ContactsResponse xmlns="urn://smev-gateway/services/tests/1.0"><Contact><Phone>+79007000007</Phone><Visit><VenueCode>${VENUE}</VenueCode><VisitedAt>${h.now().toISOString()}</VisitedAt></Visit></Contact></ContactsResponse>`,
     );
   });
@@ -534,7 +538,7 @@ describe('tests service: contacts for warning', () => {
   });
 });
 
-describe('tests service: contacts warned by SMS, and SMS limits per phone', () => {
+describe('lab-results service: contacts warned by SMS, and SMS limits per phone', () => {
   let h: Harness;
   beforeEach(async () => (h = await harness()));
   afterEach(() => h.close());

@@ -1,8 +1,8 @@
-/** The tests service's settings (`services.tests` in the configuration), checked when the provider is made. */
+/** The lab-results service's settings (`services.lab-results` in the configuration), checked when the provider is made. */
 import { z } from 'zod';
 import { DEFAULT_VISIT_RETENTION_DAYS } from './rules.js';
 
-export const TestsSettingsSchema = z
+export const LabResultsSettingsSchema = z
   .object({
     /** How one-time codes reach the phone: `log` (default, for trying the gateway: logs the code) or `http`. */
     notifier: z
@@ -50,15 +50,15 @@ export const TestsSettingsSchema = z
   })
   .strict();
 
-export type TestsSettings = z.infer<typeof TestsSettingsSchema>;
+export type LabResultsSettings = z.infer<typeof LabResultsSettingsSchema>;
 
-export function parseTestsSettings(settings: unknown): TestsSettings {
-  const parsed = TestsSettingsSchema.safeParse(settings ?? {});
+export function parseLabResultsSettings(settings: unknown): LabResultsSettings {
+  const parsed = LabResultsSettingsSchema.safeParse(settings ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
-      (issue) => `services.tests.${issue.path.join('.')}: ${issue.message}`,
+      (issue) => `services.lab-results.${issue.path.join('.')}: ${issue.message}`,
     );
-    throw new Error(`invalid settings of the tests service: ${problems.join('; ')}`);
+    throw new Error(`invalid settings of the lab-results service: ${problems.join('; ')}`);
   }
   return parsed.data;
 }

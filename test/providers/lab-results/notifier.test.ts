@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { HttpNotifier, LogNotifier, notifierFrom } from '../../../src/providers/tests/notifier.js';
-import { parseTestsSettings } from '../../../src/providers/tests/settings.js';
+import { HttpNotifier, LogNotifier, notifierFrom } from '../../../src/providers/lab-results/notifier.js';
+import { parseLabResultsSettings } from '../../../src/providers/lab-results/settings.js';
 import { createLogger, type Logger } from '../../../src/logging/logger.js';
 
 async function server(
@@ -26,7 +26,7 @@ async function server(
   };
 }
 
-describe('tests service notifiers', () => {
+describe('lab-results service notifiers', () => {
   it('posts the phone and text as JSON', async () => {
     const received: Array<{ method?: string; type?: string; body: unknown }> = [];
     const s = await server((req, body, res) => {
@@ -76,21 +76,25 @@ describe('tests service notifiers', () => {
 
   it('is chosen by the settings: log by default, http with its URL', () => {
     const log = createLogger('error', { silent: true });
-    expect(notifierFrom(parseTestsSettings({}), log)).to.be.instanceOf(LogNotifier);
-    expect(notifierFrom(parseTestsSettings({ notifier: { kind: 'log' } }), log)).to.be.instanceOf(
+    expect(notifierFrom(parseLabResultsSettings({}), log)).to.be.instanceOf(LogNotifier);
+    expect(notifierFrom(parseLabResultsSettings({ notifier: { kind: 'log' } }), log)).to.be.instanceOf(
       LogNotifier,
     );
     expect(
       notifierFrom(
-        parseTestsSettings({ notifier: { kind: 'http', url: 'https://sms.example/send', timeoutMs: 1000 } }),
+        parseLabResultsSettings({
+          notifier: { kind: 'http', url: 'https://sms.example/send', timeoutMs: 1000 },
+        }),
         log,
       ),
     ).to.be.instanceOf(HttpNotifier);
-    expect(() => parseTestsSettings({ notifier: { kind: 'http' } })).to.throw(/services\.tests\.notifier/);
+    expect(() => parseLabResultsSettings({ notifier: { kind: 'http' } })).to.throw(
+      /services\.lab-results\.notifier/,
+    );
     expect(() =>
-      parseTestsSettings({ notifier: { kind: 'http', url: 'https://sms.example', timeoutMs: -1 } }),
+      parseLabResultsSettings({ notifier: { kind: 'http', url: 'https://sms.example', timeoutMs: -1 } }),
     ).to.throw(/timeoutMs/);
-    expect(() => parseTestsSettings({ unknown: true })).to.throw(/invalid settings/);
+    expect(() => parseLabResultsSettings({ unknown: true })).to.throw(/invalid settings/);
   });
 
   it('the log notifier writes the text (with the code) to the log, for trying the gateway', async () => {
