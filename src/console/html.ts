@@ -25,6 +25,11 @@ function render(value: Interpolated): string {
   if (value instanceof Html) return value.text;
   if (value === null || value === undefined || value === false) return '';
   if (Array.isArray(value)) return (value as readonly Interpolated[]).map(render).join('');
+  return escapeHtml(value);
+}
+
+/** Text for HTML content and attribute values. */
+export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 

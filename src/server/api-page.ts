@@ -5,22 +5,10 @@
  */
 import express, { type Router } from 'express';
 import { openApiDocument } from './openapi.js';
+import { escapeHtml } from '../console/html.js';
 import { PAGE_POLICY } from './security-headers.js';
 
 type Json = Record<string, unknown>;
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Text for HTML content and attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 

@@ -3,7 +3,8 @@
  * it, under a policy that lets it load its own stylesheet and nothing else (no script, no CDN).
  */
 import { expect } from 'chai';
-import { anchorOf, escapeHtml, renderApiPage } from '../../src/server/api-page.js';
+import { escapeHtml } from '../../src/console/html.js';
+import { anchorOf, renderApiPage } from '../../src/server/api-page.js';
 import { openApiDocument } from '../../src/server/openapi.js';
 import { PAGE_POLICY } from '../../src/server/security-headers.js';
 import { useGateway } from '../support/gateway.js';

@@ -1,4 +1,5 @@
 /** Small formatters the views share: times, durations, statuses. */
+import { html, type Html, type Interpolated } from '../html.js';
 import type { Key, Translate } from '../i18n.js';
 
 /** An instant as `YYYY-MM-DD HH:MM:SS UTC` (the gateway's times are UTC everywhere). */
@@ -22,3 +23,19 @@ export const statusWord = (t: Translate, status: string): string => {
   const word = t(key);
   return word ?? status;
 };
+
+/** A table of rows under column headings (translation keys), scrolling sideways on a narrow screen. */
+export function dataTable(t: Translate, columns: readonly Key[], rows: Interpolated): Html {
+  return html`<div class="table-wrap">
+    <table>
+      <thead>
+        <tr>
+          ${columns.map((key) => html`<th scope="col">${t(key)}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </div>`;
+}

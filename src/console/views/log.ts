@@ -2,7 +2,7 @@
 import type { searchMessages } from '../../messagelog/query.js';
 import { html, type Html } from '../html.js';
 import { csrfField, type PageContext } from '../layout.js';
-import { when } from './format.js';
+import { dataTable, when } from './format.js';
 
 export interface LogQuery {
   readonly from: string;
@@ -31,33 +31,21 @@ export function logView(ctx: PageContext, q: LogQuery, result: Result | undefine
     ${
       result
         ? html`<p>${t('found')}: <strong>${result.total}</strong></p>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">${t('received')}</th>
-                    <th scope="col">${t('messageId')}</th>
-                    <th scope="col">${t('sender')}</th>
-                    <th scope="col">${t('recipient')}</th>
-                    <th scope="col">${t('duration')}</th>
-                    <th scope="col">${t('result')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${result.items.map(
-                    (r) =>
-                      html`<tr>
-                        <td><a href="/console/log/${r.id}">${when(r.receivedAt)}</a></td>
-                        <td><code>${r.messageId ?? '—'}</code></td>
-                        <td>${r.sender ?? '—'}</td>
-                        <td>${r.recipient ?? '—'}</td>
-                        <td>${r.durationMs}</td>
-                        <td class="${r.fault ? 'bad' : 'good'}">${r.fault ?? t('ok')}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>
+            ${dataTable(
+              t,
+              ['received', 'messageId', 'sender', 'recipient', 'duration', 'result'],
+              result.items.map(
+                (r) =>
+                  html`<tr>
+                    <td><a href="/console/log/${r.id}">${when(r.receivedAt)}</a></td>
+                    <td><code>${r.messageId ?? '—'}</code></td>
+                    <td>${r.sender ?? '—'}</td>
+                    <td>${r.recipient ?? '—'}</td>
+                    <td>${r.durationMs}</td>
+                    <td class="${r.fault ? 'bad' : 'good'}">${r.fault ?? t('ok')}</td>
+                  </tr>`,
+              ),
+            )}
             ${result.total > q.page * result.pageSize ? html`<p><a href="/console/log?${next.toString()}">${t('next')}</a></p>` : ''}`
         : ''
     }

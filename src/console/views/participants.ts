@@ -8,7 +8,7 @@ import type { Actor, Registry } from '../../registry/registry.js';
 import { html, type Html } from '../html.js';
 import type { Key } from '../i18n.js';
 import { csrfField, notice, type PageContext } from '../layout.js';
-import { statusWord, when } from './format.js';
+import { dataTable, statusWord, when } from './format.js';
 
 type Listed = Awaited<ReturnType<Registry['listParticipants']>>[number];
 
@@ -53,35 +53,23 @@ function actionsFor(ctx: PageContext, actor: Actor, p: Listed, back: string): Ht
 
 function table(ctx: PageContext, actor: Actor, list: readonly Listed[], back: string): Html {
   const { t } = ctx;
-  return html`<div class="table-wrap">
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">${t('name')}</th>
-          <th scope="col">${t('ogrn')}</th>
-          <th scope="col">${t('sphere')}</th>
-          <th scope="col">${t('status')}</th>
-          <th scope="col">${t('deadline')}</th>
-          <th scope="col">${t('actions')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${list.map((p) => {
-          const due = deadlineOf(p);
-          return html`<tr>
-            <td>${p.shortName}</td>
-            <td>${p.ogrn}</td>
-            <td>${p.sphere}</td>
-            <td>${statusWord(t, p.status)}</td>
-            <td>
-              ${due ? when(due) : '—'}${p.overdue ? html` <strong class="bad">${t('overdue')}</strong>` : ''}
-            </td>
-            <td>${actionsFor(ctx, actor, p, back)}</td>
-          </tr>`;
-        })}
-      </tbody>
-    </table>
-  </div>`;
+  return html`${dataTable(
+    t,
+    ['name', 'ogrn', 'sphere', 'status', 'deadline', 'actions'],
+    list.map((p) => {
+      const due = deadlineOf(p);
+      return html`<tr>
+        <td>${p.shortName}</td>
+        <td>${p.ogrn}</td>
+        <td>${p.sphere}</td>
+        <td>${statusWord(t, p.status)}</td>
+        <td>
+          ${due ? when(due) : '—'}${p.overdue ? html` <strong class="bad">${t('overdue')}</strong>` : ''}
+        </td>
+        <td>${actionsFor(ctx, actor, p, back)}</td>
+      </tr>`;
+    }),
+  )}`;
 }
 
 export function participantsView(

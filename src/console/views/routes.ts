@@ -1,6 +1,7 @@
 /** Routes: who sends which message to whom, through which provider; add one, withdraw one. */
 import type { Registry } from '../../registry/registry.js';
 import { html, type Html } from '../html.js';
+import { dataTable } from './format.js';
 import { csrfField, notice, type PageContext } from '../layout.js';
 
 type Route = Awaited<ReturnType<Registry['listRoutes']>>[number];
@@ -22,40 +23,29 @@ export function routesView(ctx: PageContext, routes: readonly Route[], done: boo
       ${field('recipient', 'recipient')}${field('provider', 'provider', 'builtin:ping')}
       <button type="submit">${t('add')}</button>
     </form>
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">${t('consumer')}</th>
-            <th scope="col">${t('messageType')}</th>
-            <th scope="col">${t('recipient')}</th>
-            <th scope="col">${t('provider')}</th>
-            <th scope="col">${t('actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${routes.map(
-            (r) =>
-              html`<tr>
-                <td>${r.consumer}</td>
-                <td><code>{${r.namespace}}${r.localName}</code></td>
-                <td>${r.recipient}</td>
-                <td>${r.provider}</td>
-                <td>
-                  <form method="post" action="/console/routes/${r.id}/withdraw">
-                    ${csrfField(ctx)}
-                    <button
-                      type="submit"
-                      class="danger"
-                      aria-label="${t('withdraw')} ${r.consumer} ${r.localName}"
-                    >
-                      ${t('withdraw')}
-                    </button>
-                  </form>
-                </td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
+    ${dataTable(
+      t,
+      ['consumer', 'messageType', 'recipient', 'provider', 'actions'],
+      routes.map(
+        (r) =>
+          html`<tr>
+            <td>${r.consumer}</td>
+            <td><code>{${r.namespace}}${r.localName}</code></td>
+            <td>${r.recipient}</td>
+            <td>${r.provider}</td>
+            <td>
+              <form method="post" action="/console/routes/${r.id}/withdraw">
+                ${csrfField(ctx)}
+                <button
+                  type="submit"
+                  class="danger"
+                  aria-label="${t('withdraw')} ${r.consumer} ${r.localName}"
+                >
+                  ${t('withdraw')}
+                </button>
+              </form>
+            </td>
+          </tr>`,
+      ),
+    )}`;
 }

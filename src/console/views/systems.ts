@@ -2,7 +2,7 @@
 import type { Registry } from '../../registry/registry.js';
 import { html, type Html } from '../html.js';
 import { csrfField, notice, type PageContext } from '../layout.js';
-import { when } from './format.js';
+import { dataTable, when } from './format.js';
 
 type System = Awaited<ReturnType<Registry['listSystems']>>[number];
 type Certificate = Awaited<ReturnType<Registry['listCertificates']>>[number];
@@ -22,66 +22,48 @@ export function systemsView(
 ): Html {
   const { t } = ctx;
   return html`${notice(done ? t('done') : undefined, 'good')}
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">${t('mnemonic')}</th>
-            <th scope="col">${t('name')}</th>
-            <th scope="col">${t('participant')}</th>
-            <th scope="col">${t('status')}</th>
-            <th scope="col">${t('queued')}</th>
-            <th scope="col">${t('certificates')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows.map(
-            ({ system, depth, certificates }) =>
-              html`<tr id="system-${system.mnemonic}">
-                <td><strong>${system.mnemonic}</strong></td>
-                <td>${system.name}</td>
-                <td>${system.participant}</td>
-                <td>${system.status}</td>
-                <td>${depth}</td>
-                <td>
-                  ${
-                    certificates.length
-                      ? html`<ul>
-                          ${certificates.map(
-                            ({ certificate: c, problem }) =>
-                              html`<li>
-                                ${c.subject}<br /><span class="muted"
-                                  >${t('validTo')} ${when(c.notAfter)}</span
-                                >
-                                —
-                                <span class="${problem ? 'bad' : 'good'}"
-                                  >${problem ? `${t('revoked')}: ${problem}` : t('valid')}</span
-                                >
-                              </li>`,
-                          )}
-                        </ul>`
-                      : '—'
-                  }
-                  <details>
-                    <summary>${t('uploadPem')}</summary>
-                    <form
-                      class="stack"
-                      method="post"
-                      action="/console/systems/${system.mnemonic}/certificates"
-                    >
-                      ${csrfField(ctx)}
-                      <label for="pem-${system.mnemonic}"
-                        >${t('pem')}<textarea id="pem-${system.mnemonic}" name="pem" required></textarea>
-                      </label>
-                      <div><button type="submit">${t('upload')}</button></div>
-                    </form>
-                  </details>
-                </td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    ${dataTable(
+      t,
+      ['mnemonic', 'name', 'participant', 'status', 'queued', 'certificates'],
+      rows.map(
+        ({ system, depth, certificates }) =>
+          html`<tr id="system-${system.mnemonic}">
+            <td><strong>${system.mnemonic}</strong></td>
+            <td>${system.name}</td>
+            <td>${system.participant}</td>
+            <td>${system.status}</td>
+            <td>${depth}</td>
+            <td>
+              ${
+                certificates.length
+                  ? html`<ul>
+                      ${certificates.map(
+                        ({ certificate: c, problem }) =>
+                          html`<li>
+                            ${c.subject}<br /><span class="muted">${t('validTo')} ${when(c.notAfter)}</span>
+                            —
+                            <span class="${problem ? 'bad' : 'good'}"
+                              >${problem ? `${t('revoked')}: ${problem}` : t('valid')}</span
+                            >
+                          </li>`,
+                      )}
+                    </ul>`
+                  : '—'
+              }
+              <details>
+                <summary>${t('uploadPem')}</summary>
+                <form class="stack" method="post" action="/console/systems/${system.mnemonic}/certificates">
+                  ${csrfField(ctx)}
+                  <label for="pem-${system.mnemonic}"
+                    >${t('pem')}<textarea id="pem-${system.mnemonic}" name="pem" required></textarea>
+                  </label>
+                  <div><button type="submit">${t('upload')}</button></div>
+                </form>
+              </details>
+            </td>
+          </tr>`,
+      ),
+    )}
     <h2 id="add-system">${t('addSystem')}</h2>
     <form class="inline" method="post" action="/console/systems" aria-labelledby="add-system">
       ${csrfField(ctx)}

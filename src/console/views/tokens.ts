@@ -3,35 +3,24 @@ import type { Registry } from '../../registry/registry.js';
 import { html, type Html } from '../html.js';
 import type { Key } from '../i18n.js';
 import type { PageContext } from '../layout.js';
-import { when } from './format.js';
+import { dataTable, when } from './format.js';
 
 type Token = Awaited<ReturnType<Registry['listTokens']>>[number];
 
 export function tokensView(ctx: PageContext, tokens: readonly Token[]): Html {
   const { t } = ctx;
-  return html`<div class="table-wrap">
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">${t('name')}</th>
-          <th scope="col">${t('role')}</th>
-          <th scope="col">${t('sphere')}</th>
-          <th scope="col">${t('created')}</th>
-          <th scope="col">${t('status')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${tokens.map(
-          (k) =>
-            html`<tr>
-              <td>${k.name}</td>
-              <td>${t(`role_${k.role}` as Key)}</td>
-              <td>${k.spheres?.join(', ') ?? '—'}</td>
-              <td>${when(k.created)}</td>
-              <td class="${k.revoked ? 'bad' : 'good'}">${k.revoked ? t('revoked') : t('valid')}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return html`${dataTable(
+    t,
+    ['name', 'role', 'sphere', 'created', 'status'],
+    tokens.map(
+      (k) =>
+        html`<tr>
+          <td>${k.name}</td>
+          <td>${t(`role_${k.role}` as Key)}</td>
+          <td>${k.spheres?.join(', ') ?? '—'}</td>
+          <td>${when(k.created)}</td>
+          <td class="${k.revoked ? 'bad' : 'good'}">${k.revoked ? t('revoked') : t('valid')}</td>
+        </tr>`,
+    ),
+  )}`;
 }

@@ -2,7 +2,7 @@
 import type { QueueTrace } from '../../queue/trace.js';
 import { html, type Html } from '../html.js';
 import type { PageContext } from '../layout.js';
-import { when } from './format.js';
+import { dataTable, when } from './format.js';
 
 export function whereaboutsView(ctx: PageContext, messageId: string, trace: QueueTrace | undefined): Html {
   const { t } = ctx;
@@ -16,28 +16,16 @@ export function whereaboutsView(ctx: PageContext, messageId: string, trace: Queu
       messageId && !trace
         ? html`<p class="notice bad" role="status">${t('notQueued')}</p>`
         : trace
-          ? html`<div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">${t('messageId')}</th>
-                    <th scope="col">${t('state')}</th>
-                    <th scope="col">${t('sender')}</th>
-                    <th scope="col">${t('recipient')}</th>
-                    <th scope="col">${t('messageType')}</th>
-                    <th scope="col">${t('created')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${trace.exchange.map(
-                    (
-                      m,
-                    ) => html`<tr${m.messageId === trace.message.messageId ? html` class="good"` : ''}><td><code>${m.messageId}</code> (${m.kind})</td>
+          ? html`${dataTable(
+              t,
+              ['messageId', 'state', 'sender', 'recipient', 'messageType', 'created'],
+              trace.exchange.map(
+                (
+                  m,
+                ) => html`<tr${m.messageId === trace.message.messageId ? html` class="good"` : ''}><td><code>${m.messageId}</code> (${m.kind})</td>
 <td><strong>${m.state}</strong></td><td>${m.sender}</td><td>${m.recipient}</td><td><code>${m.messageType}</code></td><td>${when(m.createdAt)}</td></tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+              ),
+            )}`
           : ''
     }`;
 }
