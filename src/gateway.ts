@@ -2,7 +2,6 @@
  * The composition root: reads the configuration, opens the store, compiles the schemas, wires the pipeline and
  * serves it. `stop()` drains in-flight exchanges before closing the store.
  */
-import { readFileSync } from 'node:fs';
 import cluster from 'node:cluster';
 import { once } from 'node:events';
 import { hostname } from 'node:os';
@@ -43,6 +42,7 @@ import { CrlRefresher } from './signature/pki/crl-refresh.js';
 import {
   loadCheckpointSigners,
   loadGatewayPki,
+  readingEachOnce,
   type GatewayPki,
   type ReadPkiFile,
 } from './signature/setup.js';
@@ -128,8 +128,10 @@ export async function startGateway(
   const contracts = new VersionCache((version) =>
     Contract.load(packageFile(version.wsdlFile), packageFile('xsd')),
   );
-  // The gateway's key and trust store, loaded once here and handed to every part that signs or verifies.
-  const { key, trust } = loadGatewayPki(config, options.readPkiFile);
+  // The gateway's key and trust store, loaded once here and handed to every part that signs or verifies; each PKI
+  // file is read once, and what the console bundles into its exports is what the trust store was built from.
+  const readPki = readingEachOnce(options.readPkiFile);
+  const { key, trust } = loadGatewayPki(config, readPki);
   const trail = createAuditTrail(store, config, key);
   // The QR link names the address the gateway is reached at: configured, or where it listens once it does.
   let listening = `http://${config.host}:${config.port}`;
@@ -286,11 +288,11 @@ export async function startGateway(
       ? {
           console: {
             trust,
-            checkpointSigners: loadCheckpointSigners(config, trust),
+            checkpointSigners: loadCheckpointSigners(config, trust, readPki),
             tsaCertificate: tsaCertificateOf(config),
             trustPems: {
-              certificates: config.pki.trustedCaFiles.map((file) => readFileSync(file, 'utf8')),
-              crls: config.pki.crlFiles.map((file) => readFileSync(file, 'utf8')),
+              certificates: config.pki.trustedCaFiles.map(readPki),
+              crls: config.pki.crlFiles.map(readPki),
             },
             documents: hosted.map((h) => h.provider).find((p) => p instanceof DocumentsProvider),
             sessionIdleMinutes: config.console.sessionIdleMinutes,

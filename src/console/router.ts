@@ -21,6 +21,7 @@ import type { Credential, DocumentsAnswer } from '../providers/documents/codec.j
 import type { ProviderOutcome } from '../providers/contract.js';
 import { traceQueuedMessage } from '../queue/trace.js';
 import { RegistryError } from '../registry/errors.js';
+import { SYSTEM_ACTIONS } from '../registry/systems.js';
 import { isTransitionName } from '../registry/lifecycle.js';
 import { permits, type Permission } from '../registry/permissions.js';
 import type { Actor, Registry } from '../registry/registry.js';
@@ -337,6 +338,17 @@ export function consoleRouter(parts: ConsoleParts): Router {
     '/systems/:mnemonic/certificates',
     route('certificates.write', async (req, res, { actor }) => {
       await registry.addCertificate(actor, String(req.params['mnemonic']), { pem: str(body(req)['pem']) });
+      res.redirect(303, '/console/systems?done=1');
+    }),
+  );
+  router.post(
+    '/systems/:mnemonic/:action',
+    route('systems.write', async (req, res, { actor }) => {
+      const action = String(req.params['action']);
+      const status = SYSTEM_ACTIONS[action];
+      if (!status) throw new RegistryError('not_found', `there is no system action ${action}`);
+      const reason = str(body(req)['reason']);
+      await registry.setSystemStatus(actor, String(req.params['mnemonic']), status, reason || undefined);
       res.redirect(303, '/console/systems?done=1');
     }),
   );

@@ -7,6 +7,13 @@ import { participantRow, systemRow } from './rows.js';
 import { runChange, updateVersioned } from './transaction.js';
 import { requireRole, type Actor, type RegistryContext } from './types.js';
 
+/** The actions on a system an operator names (admin API and console alike), and the status each sets. */
+export const SYSTEM_ACTIONS: Readonly<Record<string, SystemStatus>> = {
+  suspend: 'suspended',
+  resume: 'active',
+  block: 'blocked',
+};
+
 export class Systems {
   constructor(private readonly ctx: RegistryContext) {}
 

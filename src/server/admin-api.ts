@@ -6,12 +6,12 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { RegistryError } from '../registry/errors.js';
+import { SYSTEM_ACTIONS } from '../registry/systems.js';
 import { ReasonInput, parseInput } from '../registry/inputs.js';
 import { isTransitionName } from '../registry/lifecycle.js';
 import { qrPng, qrSvg } from '../registry/qr.js';
 import type { Actor, Registry } from '../registry/registry.js';
 import { permits, rolesOf, type Permission } from '../registry/permissions.js';
-import type { SystemStatus } from '../store/schema.js';
 import { MessageQuery, openApiDocument } from './openapi.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { getMessage, searchMessages } from '../messagelog/query.js';
@@ -22,12 +22,6 @@ import { CardUseQuery, cardUseCsv, cardUseReport } from '../reports/card-use.js'
 import { RegistryDaysQuery, registryDays } from '../providers/certificates/registry-days.js';
 import { traceQueuedMessage } from '../queue/trace.js';
 import type { Store } from '../store/store.js';
-
-const SYSTEM_ACTIONS: Record<string, SystemStatus> = {
-  suspend: 'suspended',
-  resume: 'active',
-  block: 'blocked',
-};
 
 type Authenticated = Response<unknown, { actor: Actor }>;
 

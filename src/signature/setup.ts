@@ -10,12 +10,25 @@ import { loadSigningKey, type SigningKey } from './signing-key.js';
 export type ReadPkiFile = (file: string) => string;
 const readUtf8: ReadPkiFile = (file) => readFileSync(file, 'utf8');
 
+/** A reader that reads each file once, however many parts of one start ask for it. */
+export function readingEachOnce(read: ReadPkiFile = readUtf8): ReadPkiFile {
+  const texts = new Map<string, string>();
+  return (file) => {
+    let text = texts.get(file);
+    if (text === undefined) {
+      text = read(file);
+      texts.set(file, text);
+    }
+    return text;
+  };
+}
+
 /** The checkpoint check of log and audit verification: the gateway's own certificates, trusted at the time. */
 export function loadCheckpointSigners(
   config: GatewayConfig,
   trust = loadTrustStore(config),
+  read: ReadPkiFile = readUtf8,
 ): CertificateCheck {
-  const read = (file: string) => readFileSync(file, 'utf8');
   return checkpointSigners(
     trust,
     [config.pki.gatewayCertificate, ...config.pki.formerGatewayCertificates].map(read),

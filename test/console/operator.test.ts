@@ -138,6 +138,44 @@ describe('console: the operator', function () {
     }
   });
 
+  it('suspends a system with a reason and resumes it; a suspension without a reason changes nothing', async () => {
+    const { context, page } = await signIn(world, world.tokens.operator);
+    const statusOf = async () =>
+      (await page.locator('#system-SOCCARD_28').locator('td').nth(3).textContent())?.trim() ?? '';
+    try {
+      await page.getByRole('link', { name: 'Системы' }).click();
+      expect(await statusOf()).to.match(/^active/);
+      // The browser would refuse the empty field; a client that skips it is refused by the server.
+      const refused = await page.request.post(`${world.gateway.url}/console/systems/SOCCARD_28/suspend`, {
+        form: { _csrf: await page.locator('input[name="_csrf"]').first().inputValue(), reason: '' },
+        maxRedirects: 0,
+      });
+      expect(refused.status()).to.equal(400);
+      await page.getByLabel('Причина').first().waitFor();
+      const row = page.locator('#system-SOCCARD_28');
+      await row.locator('form[action$="/suspend"]').getByLabel('Причина').fill('плановая проверка');
+      await row.getByRole('button', { name: 'Приостановить SOCCARD_28' }).click();
+      await page.waitForURL(/systems\?done=1/);
+      expect(await statusOf()).to.match(/^suspended/);
+      await page
+        .locator('#system-SOCCARD_28')
+        .getByRole('button', { name: 'Возобновить SOCCARD_28' })
+        .click();
+      await page.waitForURL(/systems\?done=1/);
+      expect(await statusOf()).to.match(/^active/);
+    } finally {
+      await context.close();
+    }
+    const actions = await world.gateway.store.db
+      .selectFrom('audit_entries')
+      .select(['action', 'actor'])
+      .where('subject_id', '=', 'SOCCARD_28')
+      .where('action', 'in', ['system.suspended', 'system.active'])
+      .execute();
+    expect(actions.map((a) => a.action)).to.deep.equal(['system.suspended', 'system.active']);
+    expect(actions.every((a) => a.actor === world.names.operator)).to.equal(true);
+  });
+
   it("finds a queued message's whereabouts by MessageID", async () => {
     const { context, page } = await signIn(world, world.tokens.operator);
     try {

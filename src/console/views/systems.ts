@@ -5,6 +5,39 @@ import { csrfField, notice, type PageContext } from '../layout.js';
 import { dataTable, when } from './format.js';
 
 type System = Awaited<ReturnType<Registry['listSystems']>>[number];
+
+/** What an operator may do with a system in each state: a blocked system stays blocked. */
+const SYSTEM_ACTIONS: Record<string, readonly ('suspend' | 'resume' | 'block')[]> = {
+  active: ['suspend', 'block'],
+  suspended: ['resume', 'block'],
+};
+
+/** One small form per action; suspending and blocking need a reason, as the registry insists. */
+function statusForms(ctx: PageContext, system: System): Html {
+  const { t } = ctx;
+  return html`${(SYSTEM_ACTIONS[system.status] ?? []).map((action) => {
+    const id = `sys-${action}-${system.mnemonic}`;
+    return html`<form class="stack" method="post" action="/console/systems/${system.mnemonic}/${action}">
+      ${csrfField(ctx)}
+      ${
+        action === 'resume'
+          ? ''
+          : html`<label for="${id}"
+              >${t('reason')}<input id="${id}" name="reason" required maxlength="1000"
+            /></label>`
+      }
+      <div>
+        <button
+          type="submit"
+          class="${action === 'resume' ? '' : 'danger'}"
+          aria-label="${t(`action_${action}`)} ${system.mnemonic}"
+        >
+          ${t(`action_${action}`)}
+        </button>
+      </div>
+    </form>`;
+  })}`;
+}
 type Certificate = Awaited<ReturnType<Registry['listCertificates']>>[number];
 
 export interface SystemRow {
@@ -31,7 +64,7 @@ export function systemsView(
             <td><strong>${system.mnemonic}</strong></td>
             <td>${system.name}</td>
             <td>${system.participant}</td>
-            <td>${system.status}</td>
+            <td>${system.status}${statusForms(ctx, system)}</td>
             <td>${depth}</td>
             <td>
               ${
