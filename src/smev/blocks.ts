@@ -95,3 +95,29 @@ export function writeResponseData(
   }
   return data;
 }
+
+/**
+ * The gateway's `Response` (Id SIGNED_BY_SMEV) around a provider's answer, as Call answers and hosted providers'
+ * queued answers carry it: the request's ids, the provider's SenderProvidedResponseData, the metadata, and the
+ * provider's signature slot inside it. Returns both blocks to sign, the provider's first.
+ */
+export function writeGatewayResponse(
+  add: Add,
+  parent: Element,
+  request: { messageId: string; referenceMessageId: string; transactionCode?: string | undefined },
+  answer: { messageId: string; to: string; outcome: ResponseOutcome },
+  meta: Metadata,
+  metadataId: string | undefined,
+  contract: ExchangeNamespaces = EXCHANGE_1_1,
+): { response: Element; data: Element; providerSlot: Element } {
+  const { types } = contract;
+  const response = add(parent, types, 'ns2:Response');
+  response.setAttribute('Id', SMEV_BLOCK_ID);
+  add(response, types, 'ns2:OriginalMessageId', request.messageId);
+  if (request.transactionCode) add(response, types, 'ns2:OriginalTransactionCode', request.transactionCode);
+  add(response, types, 'ns2:ReferenceMessageID', request.referenceMessageId);
+  const data = writeResponseData(add, response, answer.messageId, answer.to, answer.outcome, contract);
+  writeMetadata(add, response, meta, metadataId, contract);
+  const providerSlot = add(response, types, 'ns2:SenderInformationSystemSignature');
+  return { response, data, providerSlot };
+}

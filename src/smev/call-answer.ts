@@ -8,7 +8,7 @@ import type { ProviderOutcome, SenderRequest } from '../core/model.js';
 import type { SignatureSlot, SystemRef } from '../core/ports.js';
 import { NS } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
-import { adder, SMEV_BLOCK_ID, writeMetadata, writeResponseData } from './blocks.js';
+import { adder, writeGatewayResponse } from './blocks.js';
 
 export { PROVIDER_BLOCK_ID, SMEV_BLOCK_ID } from './blocks.js';
 
@@ -37,13 +37,6 @@ export function writeCallAnswer(parts: CallAnswerParts): { doc: Document; slots:
   const call = add(body, NS.sync, 'sync:CallResponse');
   call.setAttribute('xmlns:ns2', NS.types);
   call.setAttribute('xmlns:ns3', NS.basic);
-  const response = add(call, NS.types, 'ns2:Response');
-  response.setAttribute('Id', SMEV_BLOCK_ID);
-  add(response, NS.types, 'ns2:OriginalMessageId', request.messageId);
-  if (request.transactionCode)
-    add(response, NS.types, 'ns2:OriginalTransactionCode', request.transactionCode);
-  add(response, NS.types, 'ns2:ReferenceMessageID', request.referenceMessageId);
-  const data = writeResponseData(add, response, answerId, parts.sender.mnemonic, outcome);
   const metadata = {
     messageId: answerId,
     type: 'RESPONSE' as const,
@@ -53,12 +46,22 @@ export function writeCallAnswer(parts: CallAnswerParts): { doc: Document; slots:
     destination: parts.provider,
     deliveredAt: answeredAt,
   };
-  writeMetadata(add, response, metadata, 'METADATA');
-
-  if (!parts.signatureSlots) return { doc, slots: [] };
+  const { response, data, providerSlot } = writeGatewayResponse(
+    add,
+    call,
+    request,
+    { messageId: answerId, to: parts.sender.mnemonic, outcome },
+    metadata,
+    'METADATA',
+  );
+  if (!parts.signatureSlots) {
+    // Nothing will be signed: no empty signature container is left in the answer.
+    response.removeChild(providerSlot);
+    return { doc, slots: [] };
+  }
   // In order: the provider's block first, since the gateway's Response holds it and its signature.
   const slots = [
-    { target: data, container: add(response, NS.types, 'ns2:SenderInformationSystemSignature') },
+    { target: data, container: providerSlot },
     { target: response, container: add(call, NS.types, 'ns2:SMEVSignature') },
   ];
   return { doc, slots };

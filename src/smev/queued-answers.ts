@@ -13,7 +13,7 @@ import {
   adder,
   SMEV_BLOCK_ID,
   writeMetadata,
-  writeResponseData,
+  writeGatewayResponse,
   type Add,
   type Metadata,
   type ResponseOutcome,
@@ -218,16 +218,17 @@ export function writeHostedResponse(
   const doc = new DOMImplementation().createDocument(types, 'ns2:ResponseMessage', null);
   const holder = doc.documentElement as Element;
   const add = adder(doc);
-  const response = add(holder, contract.types, 'ns2:Response');
-  response.setAttribute('Id', SMEV_BLOCK_ID);
-  add(response, contract.types, 'ns2:OriginalMessageId', request.messageId);
-  if (request.transactionCode)
-    add(response, contract.types, 'ns2:OriginalTransactionCode', request.transactionCode);
-  add(response, contract.types, 'ns2:ReferenceMessageID', request.referenceMessageId);
-  const data = writeResponseData(add, response, answerId, request.replyTo, outcome, contract);
-  writeMetadata(add, response, meta, undefined, contract);
+  const { response, data, providerSlot } = writeGatewayResponse(
+    add,
+    holder,
+    request,
+    { messageId: answerId, to: request.replyTo, outcome },
+    meta,
+    undefined,
+    contract,
+  );
   const slots = [
-    { target: data, container: add(response, contract.types, 'ns2:SenderInformationSystemSignature') },
+    { target: data, container: providerSlot },
     { target: response, container: add(holder, contract.types, 'ns2:SMEVSignature') },
   ];
   return { doc, slots };

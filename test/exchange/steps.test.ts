@@ -15,7 +15,7 @@ import { newExchange } from '../../src/exchange/context.js';
 import type { ExchangeResult } from '../../src/exchange/pipeline.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { sendRequestXml } from '../../src/client/queued.js';
-import { signedCall, sampleKey, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { signedCall, sampleKey, useGateway } from '../support/gateway.js';
 import {
   addQueueRoute,
   ANSWER_PAYLOAD,
@@ -29,13 +29,9 @@ const COMMON = ['receive', 'parse', 'validate', 'read', 'verify', 'quota'];
 
 describe('Pipeline: the named steps of each operation, in order', function () {
   this.timeout(30_000);
-  let gateway: TestGateway;
+  const gateway = useGateway();
   let skew = 0;
-  before(async () => {
-    gateway = await startTestGateway();
-    await addQueueRoute(gateway);
-  });
-  after(() => gateway.stop());
+  before(() => addQueueRoute(gateway));
 
   const run = (xml: string, action: string): Promise<ExchangeResult> =>
     gateway.pipeline.run(
