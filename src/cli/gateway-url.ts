@@ -6,11 +6,22 @@
 import { loadConfig } from '../config/config.js';
 
 export function gatewayEndpoint(options: { url?: string; config?: string }): string {
-  if (options.url) return options.url;
+  if (options.url) return endpointOf(options.url);
   const config = loadConfig({ file: options.config });
   if (config.publicUrl) return `${config.publicUrl.replace(/\/+$/, '')}/ws`;
   // A gateway listening on every address is reached on loopback.
   const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host;
   const scheme = config.http.tls ? 'https' : 'http';
   return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${config.port}/ws`;
+}
+
+/** `--url` names the SOAP endpoint; a bare gateway address (no path) means its 1.1 endpoint, `/ws`. */
+function endpointOf(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url; // the request names it in its own error
+  }
+  return parsed.pathname === '/' && !parsed.search ? `${parsed.origin}/ws` : url;
 }

@@ -92,6 +92,12 @@ export async function send(payloadFile: string, options: SendOptions): Promise<v
     options.ca.map((file) => readInputFile('trusted CA', file)),
     options.crl.map((file) => readInputFile('CRL', file)),
   );
+  // Something answered that is no SOAP endpoint (a wrong path, a proxy's page): say so, not how its body parsed.
+  if (!body.trimStart().startsWith('<')) {
+    throw new CliError(
+      `no SOAP endpoint answered at ${gatewayEndpoint(options)} (HTTP ${status}); --url names it`,
+    );
+  }
   const answer = readCallAnswer(body, trust);
   if (options.json) {
     process.stdout.write(

@@ -5,6 +5,8 @@
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -133,6 +135,27 @@ describe('CLI errors', function () {
       }),
       `cannot reach the gateway at http://127.0.0.1:${port}/ws`,
     );
+  });
+
+  it('an address that answers but is no SOAP endpoint is named as such, not as a parse error', async () => {
+    const server = createServer((_req, res) =>
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      expectCleanFailure(
+        await runCli(
+          ['send', '--url', `http://127.0.0.1:${port}/elsewhere`, '--system', 'DEMO_CONSUMER', PING],
+          {
+            cwd: dir,
+          },
+        ),
+        `no SOAP endpoint answered at http://127.0.0.1:${port}/elsewhere (HTTP 404); --url names it`,
+      );
+    } finally {
+      server.close();
+    }
   });
 
   it("queue --contract: the version's path, an unknown version, 1.2 without its TransactionCode", async () => {

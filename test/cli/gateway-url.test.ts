@@ -47,4 +47,13 @@ describe('CLI gateway address', () => {
     process.env.PORT = '9443';
     expect(gatewayEndpoint({ url: 'http://other:1/ws' })).to.equal('http://other:1/ws');
   });
+
+  it('a bare gateway address in --url means its endpoint /ws; any path is taken as given', () => {
+    expect(gatewayEndpoint({ url: 'http://other:1' })).to.equal('http://other:1/ws');
+    expect(gatewayEndpoint({ url: 'http://other:1/' })).to.equal('http://other:1/ws');
+    expect(gatewayEndpoint({ url: 'http://other:1/ws/1.2' })).to.equal('http://other:1/ws/1.2');
+    expect(gatewayEndpoint({ url: 'https://smev.example.org/gateway/ws' })).to.equal(
+      'https://smev.example.org/gateway/ws',
+    );
+  });
 });
