@@ -56,22 +56,27 @@ describe('interop: the JDK XMLDSig (javax.xml.crypto.dsig)', function () {
     if (result.error) throw result.error;
     return { status: result.status, output: `${result.stdout}${result.stderr}` };
   };
-  const jdk = (args: readonly string[]): Run => run(JAVA, ['-cp', scratch(), 'JdkXmlDsig', ...args]);
+  /** `java [options] -cp <scratch> JdkXmlDsig ...args`; options are JVM options such as -D properties. */
+  const jdk = (args: readonly string[], options: readonly string[] = []): Run =>
+    run(JAVA, [...options, '-cp', scratch(), 'JdkXmlDsig', ...args]);
 
   /** `JdkXmlDsig verify`: every ds:Signature of the message, each with the certificate in its KeyInfo. */
   const verify = (xml: string): Run => jdk(['verify', file('verify.xml', xml)]);
   /** `JdkXmlDsig sign`: the consumer block of an unsigned Call, signed by the JDK into its container. */
-  const signInJdk = (unsigned: string): string => {
+  const signInJdk = (unsigned: string, options: readonly string[] = []): string => {
     const out = join(scratch(), `${++counter}-signed.xml`);
-    const signed = jdk([
-      'sign',
-      file('unsigned.xml', unsigned),
-      CONSUMER_BLOCK_ID,
-      'CallerInformationSystemSignature',
-      KEY,
-      CERT,
-      out,
-    ]);
+    const signed = jdk(
+      [
+        'sign',
+        file('unsigned.xml', unsigned),
+        CONSUMER_BLOCK_ID,
+        'CallerInformationSystemSignature',
+        KEY,
+        CERT,
+        out,
+      ],
+      options,
+    );
     expect(signed.status, signed.output).to.equal(0);
     return readFileSync(out, 'utf8');
   };
@@ -145,6 +150,26 @@ describe('interop: the JDK XMLDSig (javax.xml.crypto.dsig)', function () {
       expectVerified(verify(body), ANSWER);
     });
   }
+
+  it("the gateway accepts the JDK's default form: ds elements in the default namespace, no prefix", async () => {
+    const signed = signInJdk(unsignedCall(), ['-Ddsig.prefix=']);
+    expect(signed).to.contain('<Signature xmlns="http://www.w3.org/2000/09/xmldsig#">');
+    expect(signed).not.to.contain('<ds:');
+    const body = await answerOf(signed);
+    expectVerified(verify(body), ANSWER);
+  });
+
+  it('text exclusive c14n must escape or keep (CR, tab, markup characters, CDATA, non-BMP) signs and verifies both ways', async () => {
+    // The ping service echoes the text, so the gateway signs it again in its answer.
+    const text = 'cr&#13;crlf&#13;&#10;tab\t&amp;&lt;&gt;]]&gt;"\' <![CDATA[<x> & y]]> кириллица 😀';
+    const payload = `<ping:PingRequest xmlns:ping="urn://smev-gateway/services/ping/1.0"><ping:Text>${text}</ping:Text></ping:PingRequest>`;
+    const signed = signInJdk(unsignedCall(SOAP11, payload));
+    const body = await answerOf(signed);
+    expect(body).to.contain('кириллица 😀');
+    expectVerified(verify(body), ANSWER);
+    // And the gateway's client signing the same text, checked by the JDK.
+    expectVerified(verify(signedCall({ payload }).xml), ['CallerInformationSystemSignature']);
+  });
 
   it('the answer to a JDK-signed Call verifies in the JDK', async () => {
     const body = await answerOf(signInJdk(unsignedCall()));

@@ -15,7 +15,8 @@
  *       Signs the element with Id="ID" of the unsigned message IN (a file, or "-" for standard input) the way a
  *       gateway caller does: a detached signature with one Reference "#ID", exclusive c14n as its only transform
  *       and as the SignedInfo canonicalization, SHA-256 digest, RSA-SHA256, KeyInfo/X509Data/X509Certificate;
- *       the ds:Signature (prefix ds) is appended to the one element whose local name is CONTAINER. KEY.pem is an
+ *       the ds:Signature is appended to the one element whose local name is CONTAINER, its elements with the
+ *       prefix ds (another with -Ddsig.prefix=p; none, the JDK's default, with -Ddsig.prefix= empty). KEY.pem is an
  *       unencrypted PKCS#8 RSA key ("BEGIN PRIVATE KEY"), CERT.pem the matching certificate. Writes the signed
  *       message to OUT (standard output without it).
  *
@@ -236,7 +237,9 @@ public final class JdkXmlDsig {
     KeyInfo keyInfo = keyInfos.newKeyInfo(Collections.singletonList(x509Data));
 
     DOMSignContext context = new DOMSignContext(key, slot);
-    context.setDefaultNamespacePrefix("ds");
+    // -Ddsig.prefix= (empty) leaves the JDK's own default: ds elements in the default namespace, no prefix.
+    String prefix = System.getProperty("dsig.prefix", "ds");
+    if (!prefix.isEmpty()) context.setDefaultNamespacePrefix(prefix);
     factory.newXMLSignature(signedInfo, keyInfo).sign(context);
 
     try (OutputStream stream = out == null ? System.out : new FileOutputStream(out)) {
