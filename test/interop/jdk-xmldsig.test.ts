@@ -1,8 +1,9 @@
 /**
  * Interoperability with the JDK's own XMLDSig (javax.xml.crypto.dsig, JSR 105: Apache Santuario inside the JDK),
- * what a Java information system signs and verifies with: a Call signed by the JDK is accepted by the gateway, and
- * every signature the gateway writes (both of a Call answer, a signed fault's) and its client writes verifies in
- * the JDK with secure validation on; a changed byte of signed content fails there, and a JDK-signed request changed
+ * what a Java information system signs and verifies with: a Call and a queued SendRequest signed by the JDK are
+ * accepted by the gateway, and every signature the gateway writes (both of a Call answer, a signed fault's, a
+ * GetRequest answer's with the JDK's own signature relayed in it) and its client writes verifies in the JDK with
+ * secure validation on; a changed byte of signed content fails there, and a JDK-signed request changed
  * after signing is refused by the gateway. The peer is one Java file, test/interop/java/JdkXmlDsig.java, compiled
  * here with javac into a scratch folder; it uses the RSA `xmldsig` profile (exclusive c14n only: the JDK knows no
  * SMEV transform), which is the profile of the gateway's own signatures. Java (Debian's openjdk-17-jdk-headless;
@@ -23,8 +24,14 @@ import { readCallAnswer } from '../../src/client/answer.js';
 import { buildCallRequest, CONSUMER_BLOCK_ID } from '../../src/client/request.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { SOAP11, SOAP12, type SoapVersion } from '../../src/soap/version.js';
+import { readHandedOut, sendRequestXml, takeXml } from '../../src/client/queued.js';
+import { postSoap } from '../../src/client/send.js';
+import { CALLER_BLOCK_ID } from '../../src/smev/blocks.js';
+import { NS } from '../../src/soap/namespaces.js';
+import { parseDom, serializeXml } from '../../src/xml/dom.js';
 import { readFault } from '../foundation/helpers.js';
-import { PING_PAYLOAD, post, signedCall, useGateway } from '../support/gateway.js';
+import { PING_PAYLOAD, post, sampleKey, signedCall, useGateway } from '../support/gateway.js';
+import { addQueueRoute, CONSUMER, PROVIDER, QUESTION_PAYLOAD } from '../queue/support.js';
 
 const JAVA = process.env.JAVA ?? 'java';
 const JAVAC = process.env.JAVAC ?? 'javac';
@@ -62,19 +69,11 @@ describe('interop: the JDK XMLDSig (javax.xml.crypto.dsig)', function () {
 
   /** `JdkXmlDsig verify`: every ds:Signature of the message, each with the certificate in its KeyInfo. */
   const verify = (xml: string): Run => jdk(['verify', file('verify.xml', xml)]);
-  /** `JdkXmlDsig sign`: the consumer block of an unsigned Call, signed by the JDK into its container. */
-  const signInJdk = (unsigned: string, options: readonly string[] = []): string => {
+  /** `JdkXmlDsig sign`: the caller's block (a Call's by default) of an unsigned request, signed by the JDK. */
+  const signInJdk = (unsigned: string, options: readonly string[] = [], id = CONSUMER_BLOCK_ID): string => {
     const out = join(scratch(), `${++counter}-signed.xml`);
     const signed = jdk(
-      [
-        'sign',
-        file('unsigned.xml', unsigned),
-        CONSUMER_BLOCK_ID,
-        'CallerInformationSystemSignature',
-        KEY,
-        CERT,
-        out,
-      ],
+      ['sign', file('unsigned.xml', unsigned), id, 'CallerInformationSystemSignature', KEY, CERT, out],
       options,
     );
     expect(signed.status, signed.output).to.equal(0);
@@ -189,6 +188,33 @@ describe('interop: the JDK XMLDSig (javax.xml.crypto.dsig)', function () {
     expect(again.status).to.equal(500);
     expect(again.body).to.contain('MessageIsAlreadySent');
     expectVerified(verify(again.body), ['SMEVSignature']);
+  });
+
+  it("a SendRequest with an attachment signed by the JDK is queued, and the GetRequest answer relaying the JDK's signature verifies in the JDK", async () => {
+    await addQueueRoute(gateway);
+    // The client's SendRequest with its signature taken out: the JDK signs the very same block instead.
+    const request = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload: QUESTION_PAYLOAD,
+      attachments: [{ contentId: 'scan.pdf', mimeType: 'application/pdf', content: Buffer.alloc(2000, 1) }],
+    });
+    const doc = parseDom(request.xml);
+    const container = doc.getElementsByTagNameNS(NS.types, 'CallerInformationSystemSignature').item(0);
+    while (container?.firstChild) container.removeChild(container.firstChild);
+    const signed = signInJdk(serializeXml(doc), [], CALLER_BLOCK_ID);
+    expect(signed).not.to.equal(request.xml);
+    const sent = await postSoap(gateway.endpoint, signed, SOAP11, 'urn:SendRequest');
+    expect(sent.status, sent.body.slice(0, 600)).to.equal(200);
+    expectVerified(verify(sent.body), ['SMEVSignature']);
+    const taken = await postSoap(
+      gateway.endpoint,
+      takeXml(SOAP11, sampleKey(PROVIDER), 'GetRequest'),
+      SOAP11,
+      'urn:GetRequest',
+    );
+    expect(taken.status, taken.body.slice(0, 600)).to.equal(200);
+    expect(readHandedOut(taken.body)?.messageId).to.equal(request.messageId);
+    // The consumer's (JDK's) signature as the gateway hands it out, and the gateway's own over the message.
+    expectVerified(verify(taken.body), ['SenderInformationSystemSignature', 'SMEVSignature']);
   });
 
   describe('tampering is detected by the JDK (so the checks above can fail)', () => {
