@@ -6,14 +6,27 @@
  * entries older than the window are pruned, since such IDs are refused as stale anyway.
  */
 import { GatewayFault } from '../core/faults.js';
+import type { Insertable } from 'kysely';
+import type { SeenMessageIdTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { ReplayGuard } from '../core/ports.js';
 import { messageIdTime } from '../core/message-id.js';
 
 const PRUNE_EVERY = 1000;
 
+type SeenEntry = Insertable<SeenMessageIdTable>;
+
+interface PendingEntry {
+  readonly entry: SeenEntry;
+  resolve(isNew: boolean): void;
+  reject(error: unknown): void;
+}
+
+const entryKey = (entry: { sender: string; message_id: string }) => `${entry.sender}\n${entry.message_id}`;
+
 export class StoreReplayGuard implements ReplayGuard {
   private sincePrune = 0;
+  private pending: PendingEntry[] = [];
 
   constructor(
     private readonly store: Store,
@@ -22,15 +35,47 @@ export class StoreReplayGuard implements ReplayGuard {
 
   async accept(messageId: string, sender: string, now: Date): Promise<void> {
     const time = this.inWindow(messageId, now);
-    const result = await this.store.db
-      .insertInto('seen_message_ids')
-      .values({ message_id: messageId, sender, message_time: time, seen_at: now.getTime() })
-      .onConflict((conflict) => conflict.columns(['sender', 'message_id']).doNothing())
-      .executeTakeFirst();
-    if (!result.numInsertedOrUpdatedRows) {
+    if (
+      !(await this.remember({ message_id: messageId, sender, message_time: time, seen_at: now.getTime() }))
+    ) {
       throw new GatewayFault('MessageIsAlreadySent', `MessageID ${messageId} was already accepted`);
     }
     await this.maybePrune(now);
+  }
+
+  /**
+   * Whether the entry was new, and is now remembered. The entries of one turn of the event loop go in one insert:
+   * a commit per request cost as much as the rest of the store's work for it. An entry twice in one turn is new
+   * only the first time, as it would be one insert after the other.
+   */
+  private remember(entry: SeenEntry): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ entry, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => void this.insertPending());
+    });
+  }
+
+  private async insertPending(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    const first = new Map<string, PendingEntry>();
+    for (const item of batch) {
+      const key = entryKey(item.entry);
+      if (first.has(key)) item.resolve(false);
+      else first.set(key, item);
+    }
+    try {
+      const inserted = await this.store.db
+        .insertInto('seen_message_ids')
+        .values([...first.values()].map((item) => item.entry))
+        .onConflict((conflict) => conflict.columns(['sender', 'message_id']).doNothing())
+        .returning(['sender', 'message_id'])
+        .execute();
+      const added = new Set(inserted.map(entryKey));
+      for (const [key, item] of first) item.resolve(added.has(key));
+    } catch (error) {
+      for (const item of first.values()) item.reject(error);
+    }
   }
 
   /** Every remembered entry counts towards the next pruning, whatever kind of request made it. */
@@ -73,17 +118,13 @@ export class StoreReplayGuard implements ReplayGuard {
       );
     }
     // Kept beside the MessageIDs: same window, same pruning. The key cannot collide with a UUID.
-    const result = await this.store.db
-      .insertInto('seen_message_ids')
-      .values({
-        message_id: `sig:${signatureDigest.slice(0, 32)}`,
-        sender,
-        message_time: time,
-        seen_at: now.getTime(),
-      })
-      .onConflict((conflict) => conflict.columns(['sender', 'message_id']).doNothing())
-      .executeTakeFirst();
-    if (!result.numInsertedOrUpdatedRows) {
+    const entry = {
+      message_id: `sig:${signatureDigest.slice(0, 32)}`,
+      sender,
+      message_time: time,
+      seen_at: now.getTime(),
+    };
+    if (!(await this.remember(entry))) {
       throw new GatewayFault(
         'MessageIsAlreadySent',
         'this signed request was already received; sign a new one',

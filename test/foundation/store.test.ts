@@ -184,6 +184,28 @@ for (const kind of STORES) {
       expect(await seenCount(store, id)).to.equal(1);
     });
 
+    it('one guard, one turn of the event loop: a MessageID twice in the batch is new once, others each once', async () => {
+      // The guard inserts what one turn brings in one statement; that batch must judge as inserts one by one would.
+      const guard = new StoreReplayGuard(store, WINDOW_MS);
+      const twice = uuidv1();
+      const others = Array.from({ length: 5 }, () => uuidv1());
+      const seenBefore = uuidv1();
+      expect(await outcome(guard, seenBefore)).to.equal('accepted');
+      const outcomes = await Promise.all(
+        [twice, ...others, twice, seenBefore, twice].map((id) => outcome(guard, id)),
+      );
+      expect(outcomes).to.deep.equal([
+        'accepted',
+        ...others.map(() => 'accepted'),
+        'MessageIsAlreadySent',
+        'MessageIsAlreadySent',
+        'MessageIsAlreadySent',
+      ]);
+      for (const id of [twice, ...others]) expect(await seenCount(store, id)).to.equal(1);
+      // The same MessageID from another sender is another message.
+      await guard.accept(twice, 'PORTAL_26', new Date());
+    });
+
     if (schema) {
       it('20 concurrent accepts spread over four connection pools (as four instances) accept exactly one', async () => {
         const stores = await Promise.all(Array.from({ length: 4 }, () => backend.open(options)));
