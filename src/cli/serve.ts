@@ -34,6 +34,7 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
   await prepareStore(config, log);
   warnOfPkiNearingEnd(config, log);
   let stopping = false;
+  cluster.setupPrimary({ execArgv: [...process.execArgv, ...workerHeapFlags()] });
   for (let i = 0; i < config.workers; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
@@ -50,6 +51,19 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * A young generation of 64 MB semi-spaces for the workers (V8's default is 16 MB): an exchange allocates a few
+ * hundred kilobytes of short-lived trees and strings, and with the larger nursery far fewer of them survive into
+ * the old generation. `npm run bench:ping` measured 2.21 ms of CPU per signed Call without it and 2.07 ms with it.
+ * A size the operator gives (in NODE_OPTIONS or on node's command line) is kept.
+ */
+function workerHeapFlags(): string[] {
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((flag) =>
+    /--max[-_]semi[-_]space[-_]size/.test(flag),
+  );
+  return given ? [] : ['--max-semi-space-size=64'];
 }
 
 /** Once per start, in the process that owns the log: what of the gateway's PKI must be renewed soon. */
