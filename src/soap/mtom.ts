@@ -37,6 +37,7 @@ export function splitMtom(body: Buffer, type: MIMEType): MtomParts {
   const start = type.params.get('start');
   const parts = new Map<string, Buffer>();
   let root: Buffer | undefined;
+  let rootId: string | undefined;
   let first: { id: string; bytes: Buffer; contentType: string } | undefined;
   try {
     for (const part of parseMultipart(body, { boundary, maxFileSize: body.length })) {
@@ -44,9 +45,17 @@ export function splitMtom(body: Buffer, type: MIMEType): MtomParts {
       const bytes = Buffer.from(part.bytes);
       const contentType = part.headers.get('content-type') ?? '';
       if (!first) first = { id, bytes, contentType };
+      // Two parts under one Content-ID would let this reader and another tool decode different messages.
+      if (id !== '' && (parts.has(id) || id === rootId)) {
+        throw new GatewayFault(
+          'MalformedXml',
+          `two parts of the multipart body share Content-ID <${id.slice(0, 100)}>`,
+        );
+      }
       if (start !== null && `<${id}>` === start.trim()) root = bytes;
       else if (start === null && root === undefined) root = bytes;
-      else parts.set(id, bytes);
+      else if (id !== '') parts.set(id, bytes);
+      if (root === bytes) rootId = id;
     }
   } catch (error) {
     if (error instanceof MultipartParseError) {
@@ -58,22 +67,39 @@ export function splitMtom(body: Buffer, type: MIMEType): MtomParts {
   return { root, parts };
 }
 
-/** Replace each xop:Include with the base64 text of the part it names (the XOP-decoded infoset). */
+/**
+ * Replace each xop:Include with the base64 text of the part it names (the XOP-decoded infoset). Each part may be
+ * named once: the decoded text is then at most 4/3 of the body the size limit already bounded, where a thousand
+ * Includes naming one large part would have grown the message to gigabytes before its signature was looked at.
+ */
 export function decodeXop(doc: Document, parts: ReadonlyMap<string, Buffer>): void {
   const includes = Array.from(doc.getElementsByTagNameNS(XOP_NS, 'Include')) as Element[];
+  const used = new Set<string>();
   for (const include of includes) {
     const href = include.getAttribute('href') ?? '';
     const id = href.startsWith('cid:') ? safeDecode(href.slice(4)) : undefined;
     const bytes = id === undefined ? undefined : parts.get(id);
-    if (!bytes) {
+    if (id === undefined || !bytes) {
       throw new GatewayFault(
         'InvalidContent',
         `xop:Include names no part of the message: ${href.slice(0, 100)}`,
       );
     }
+    if (used.has(id)) {
+      throw new GatewayFault(
+        'InvalidContent',
+        `two xop:Include elements name one part: ${href.slice(0, 100)}`,
+      );
+    }
+    used.add(id);
+    // The Include stands for the whole character content of an element: not the document root, no siblings,
+    // nothing inside it that the decoded text would silently drop.
     const parent = include.parentNode;
-    if (!parent || include.previousSibling || include.nextSibling) {
-      throw new GatewayFault('InvalidContent', 'xop:Include must be the only content of its element');
+    if (parent?.nodeType !== 1 || include.previousSibling || include.nextSibling || include.firstChild) {
+      throw new GatewayFault(
+        'InvalidContent',
+        'xop:Include must be the only content of its element, and empty',
+      );
     }
     parent.replaceChild(doc.createTextNode(bytes.toString('base64')), include);
   }

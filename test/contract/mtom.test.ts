@@ -177,6 +177,49 @@ describe('contract: MTOM/XOP requests', () => {
     expect(readFault(refused.body).element).to.equal('InvalidContent');
   });
 
+  it('two xop:Include elements naming one part are InvalidContent: one part cannot grow the message many times over', async () => {
+    const { xml } = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload: '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>aGk=</q:Text></q:Question>',
+    });
+    const include = `<xop:Include xmlns:xop="${XOP}" href="cid:big@example.org"/>`;
+    const copies = `<h:Copy xmlns:h="urn://example.test/hostile">${include}</h:Copy>`.repeat(2);
+    const root = xml.replace(/<soap:Header\/>|<soap:Header>/, (header) =>
+      header.endsWith('/>') ? `<soap:Header>${copies}</soap:Header>` : `${header}${copies}`,
+    );
+    expect(root).to.contain('h:Copy');
+    const refused = await postMtom(
+      gateway,
+      mtomBody(root, [{ id: 'big@example.org', bytes: Buffer.alloc(1024) }]),
+    );
+    expect(refused.status).to.equal(500);
+    const fault = readFault(refused.body);
+    expect(fault.element).to.equal('InvalidContent');
+    expect(fault.reason).to.match(/two xop:Include elements name one part/);
+  });
+
+  it('two parts under one Content-ID are refused, whichever of them a reader would take', async () => {
+    const { xml } = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload: '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>aGk=</q:Text></q:Question>',
+    });
+    const optimised = optimise(xml, /<q:Text>([^<]+)<\/q:Text>/, 'twice@example.org');
+    const other = { id: 'twice@example.org', bytes: Buffer.from('other') };
+    const refused = await postMtom(gateway, mtomBody(optimised.xml, [optimised.part, other]));
+    expect(refused.status).to.equal(500);
+    const fault = readFault(refused.body);
+    expect(fault.code).to.equal('MalformedXml');
+    expect(fault.reason).to.match(/share Content-ID/);
+  });
+
+  it('an xop:Include as the root of the envelope part is InvalidContent, not an internal error', async () => {
+    const root = `<xop:Include xmlns:xop="${XOP}" href="cid:p@example.org"/>`;
+    const refused = await postMtom(
+      gateway,
+      mtomBody(root, [{ id: 'p@example.org', bytes: Buffer.from('x') }]),
+    );
+    expect(refused.status).to.equal(500);
+    expect(readFault(refused.body).element).to.equal('InvalidContent');
+  });
+
   it('a multipart body without its closing boundary is refused with a fault, not a crash', async () => {
     const { xml } = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
       payload: '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>x</q:Text></q:Question>',
