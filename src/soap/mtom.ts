@@ -38,6 +38,7 @@ export function splitMtom(body: Buffer, type: MIMEType): MtomParts {
   const parts = new Map<string, Buffer>();
   let root: Buffer | undefined;
   let rootId: string | undefined;
+  let rootType = '';
   let first: { id: string; bytes: Buffer; contentType: string } | undefined;
   try {
     for (const part of parseMultipart(body, { boundary, maxFileSize: body.length })) {
@@ -55,7 +56,10 @@ export function splitMtom(body: Buffer, type: MIMEType): MtomParts {
       if (start !== null && `<${id}>` === start.trim()) root = bytes;
       else if (start === null && root === undefined) root = bytes;
       else if (id !== '') parts.set(id, bytes);
-      if (root === bytes) rootId = id;
+      if (root === bytes) {
+        rootId = id;
+        rootType = contentType;
+      }
     }
   } catch (error) {
     if (error instanceof MultipartParseError) {
@@ -64,7 +68,35 @@ export function splitMtom(body: Buffer, type: MIMEType): MtomParts {
     throw error;
   }
   if (!root || !first) throw new GatewayFault('MalformedXml', 'the multipart body holds no root part');
+  requireXopRoot(rootType);
   return { root, parts };
+}
+
+/**
+ * The root part is the envelope as XOP packages it (`application/xop+xml`), in UTF-8 like any request: it is read
+ * as UTF-8, so a part that declares another charset would be one text to the gateway and another to a reader that
+ * honours the declaration.
+ */
+function requireXopRoot(contentType: string): void {
+  let type: MIMEType | undefined;
+  try {
+    type = new MIMEType(contentType);
+  } catch {
+    type = undefined;
+  }
+  if (type?.essence !== 'application/xop+xml') {
+    throw new GatewayFault(
+      'UnsupportedMediaType',
+      `the root part must be application/xop+xml, not ${contentType.slice(0, 100) || 'untyped'}`,
+    );
+  }
+  const charset = type.params.get('charset');
+  if (charset !== null && !/^utf-?8$/i.test(charset)) {
+    throw new GatewayFault(
+      'UnsupportedMediaType',
+      `charset ${charset.slice(0, 40)} is not accepted; send UTF-8`,
+    );
+  }
 }
 
 /**
