@@ -69,6 +69,12 @@ const INCOMING = '.incoming';
 export const isStoredUuid = (text: string) => UUID.test(text);
 
 /**
+ * Control characters (C0, DEL and C1) and formatting characters: bidirectional overrides and zero-width marks would
+ * let a name read as another (`invoice\u202Efdp.exe` shows as `invoiceexe.pdf`) in whatever lists the file.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+
+/**
  * The name a file is uploaded with, checked: it is only ever a label (the file lies on disk under its UUID), but
  * a name that looks like a path is refused so that no recipient that saves files by name is led astray.
  */
@@ -80,8 +86,8 @@ export function checkFileName(name: string): string {
         ? 'must not hold / or \\ (a name, not a path)'
         : name === '.' || name === '..' || name.startsWith('..')
           ? 'must not be or begin with ..'
-          : [...name].some((c) => c.charCodeAt(0) < 0x20 || c === '\u007f') || /[:*?"<>|]/.test(name)
-            ? 'must not hold control characters or any of : * ? " < > |'
+          : INVISIBLE.test(name) || /[:*?"<>|]/.test(name)
+            ? 'must not hold control or formatting characters or any of : * ? " < > |'
             : name.trim() !== name
               ? 'must not begin or end with whitespace'
               : undefined;

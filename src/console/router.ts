@@ -21,7 +21,7 @@ import type { Credential, DocumentsAnswer } from '../providers/documents/codec.j
 import type { ProviderOutcome } from '../providers/contract.js';
 import { traceQueuedMessage } from '../queue/trace.js';
 import { RegistryError } from '../registry/errors.js';
-import { SYSTEM_ACTIONS } from '../registry/systems.js';
+import { systemActionStatus } from '../registry/systems.js';
 import { isTransitionName } from '../registry/lifecycle.js';
 import { permits, type Permission } from '../registry/permissions.js';
 import type { Actor, Registry } from '../registry/registry.js';
@@ -47,6 +47,7 @@ import { systemsView } from './views/systems.js';
 import { tokensView } from './views/tokens.js';
 import { verdictView } from './views/verdict.js';
 import { whereaboutsView } from './views/whereabouts.js';
+import { clientErrorOf } from '../core/http-errors.js';
 
 /** The console's pages may load their own stylesheet and post forms to the gateway; nothing else, no script. */
 export const CONSOLE_POLICY =
@@ -345,7 +346,7 @@ export function consoleRouter(parts: ConsoleParts): Router {
     '/systems/:mnemonic/:action',
     route('systems.write', async (req, res, { actor }) => {
       const action = String(req.params['action']);
-      const status = SYSTEM_ACTIONS[action];
+      const status = systemActionStatus(action);
       if (!status) throw new RegistryError('not_found', `there is no system action ${action}`);
       const reason = str(body(req)['reason']);
       await registry.setSystemStatus(actor, String(req.params['mnemonic']), status, reason || undefined);
@@ -578,8 +579,8 @@ export function consoleRouter(parts: ConsoleParts): Router {
         status === 403 ? 'forbidden' : status === 404 ? 'notFound' : 'badRequest',
       );
     }
-    const status = (error as { status?: number }).status;
-    if (status === 413 || status === 400) return refuse(res, status, (error as Error).message, 'badRequest');
+    const client = clientErrorOf(error);
+    if (client) return refuse(res, client.status, client.message, 'badRequest');
     refuse(res, 500, 'internal error', 'badRequest');
   });
   return router;

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
 import { TrustStore } from '../signature/pki/trust-store.js';
 import type { Store } from '../store/store.js';
 import { messageSignatureProblems } from './message-signatures.js';
@@ -146,12 +147,14 @@ export function verifyArchiveFile(
   tsaCertificate?: string,
   onProgress?: (done: number, total: number) => void,
 ): ChainVerdict {
-  return verifyArchive(
-    JSON.parse(readFileSync(file, 'utf8')) as unknown,
-    checkpointSigners,
-    tsaCertificate,
-    onProgress,
-  );
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new Error(`${file} is not JSON, so no message-log archive: ${error.message}`);
+  }
+  return verifyArchive(value, checkpointSigners, tsaCertificate, onProgress);
 }
 
 /**
@@ -167,15 +170,7 @@ export function verifyArchive(
   /** Told after each record checked: how many of how many. */
   onProgress?: (done: number, total: number) => void,
 ): ChainVerdict {
-  const archive = value as Partial<Archive>;
-  if (
-    archive?.format !== ARCHIVE_FORMAT ||
-    archive.version !== 1 ||
-    !Array.isArray(archive.records) ||
-    !Array.isArray(archive.checkpoints)
-  ) {
-    throw new Error('not a smev-gateway message-log archive (version 1)');
-  }
+  const archive = readArchive(value);
   const trust = TrustStore.fromPem(archive.trust?.certificates ?? [], archive.trust?.crls ?? []);
   return verifyChains({
     records: archive.records,
@@ -187,6 +182,82 @@ export function verifyArchive(
     checkRecord: (record) => messageSignatureProblems(record, trust),
     ...(onProgress ? { onProgress } : {}),
   });
+}
+
+/** A whole number as the archive writes it, or as a string of digits (PostgreSQL's bigints). */
+const count = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d{1,20}$/)
+    .transform(Number),
+]);
+const text = z.string();
+/** A nullable field; an archive written before the field existed has none. */
+const optionalText = z.string().nullable().default(null);
+
+const RecordShape = z.object({
+  instance_id: text,
+  seq: count,
+  request_id: text,
+  operation: text,
+  message_id: optionalText,
+  answer_message_id: optionalText,
+  reference_message_id: optionalText,
+  sender: optionalText,
+  recipient: optionalText,
+  message_type: optionalText,
+  received_at: count,
+  answered_at: count,
+  duration_us: count,
+  http_status: count,
+  fault_code: optionalText,
+  certificate: optionalText,
+  verification: text,
+  request_digest: text,
+  answer_digest: text,
+  request_bytes: count.nullable().default(null),
+  request_xml: optionalText,
+  answer_xml: optionalText,
+  prev_hash: text,
+  hash: text,
+});
+
+const CheckpointShape = z.object({
+  instance_id: text,
+  seq: count,
+  at: count,
+  head_hash: text,
+  kind: z.enum(['head', 'cut']),
+  algorithm: text,
+  signature: text,
+  certificate: text,
+  timestamp_token: optionalText,
+});
+
+const ArchiveShape = z.object({
+  format: z.literal(ARCHIVE_FORMAT),
+  version: z.literal(1),
+  records: z.array(RecordShape),
+  checkpoints: z.array(CheckpointShape),
+  sealed: z.boolean().optional(),
+  trust: z.object({ certificates: z.array(text).default([]), crls: z.array(text).default([]) }).optional(),
+});
+
+/**
+ * The archive's shape checked before anything reads it: an archive comes from elsewhere, and a record that is no
+ * object or a body that is no string must be named as such, not crash the verifier halfway.
+ */
+function readArchive(value: unknown): z.infer<typeof ArchiveShape> {
+  const head = value as { format?: unknown; version?: unknown } | null;
+  if (typeof head !== 'object' || head?.format !== ARCHIVE_FORMAT || head.version !== 1) {
+    throw new Error('not a smev-gateway message-log archive (version 1)');
+  }
+  const parsed = ArchiveShape.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const [issue] = parsed.error.issues;
+  const where = issue?.path.join('.') || 'the archive';
+  throw new Error(`the archive is malformed: ${where}: ${issue?.message ?? 'unexpected shape'}`);
 }
 
 function numeric(record: MessageRecord): MessageRecord {

@@ -14,6 +14,14 @@ export const SYSTEM_ACTIONS: Readonly<Record<string, SystemStatus>> = {
   block: 'blocked',
 };
 
+/**
+ * The status an action named in a request sets, or undefined. A plain index would also find what every object
+ * inherits (`toString`, `__proto__`), and hand a function or an object on as the status.
+ */
+export function systemActionStatus(action: string): SystemStatus | undefined {
+  return Object.hasOwn(SYSTEM_ACTIONS, action) ? SYSTEM_ACTIONS[action] : undefined;
+}
+
 export class Systems {
   constructor(private readonly ctx: RegistryContext) {}
 

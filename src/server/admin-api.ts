@@ -6,12 +6,13 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { RegistryError } from '../registry/errors.js';
-import { SYSTEM_ACTIONS } from '../registry/systems.js';
+import { systemActionStatus } from '../registry/systems.js';
 import { ReasonInput, parseInput } from '../registry/inputs.js';
 import { isTransitionName } from '../registry/lifecycle.js';
 import { qrPng, qrSvg } from '../registry/qr.js';
 import type { Actor, Registry } from '../registry/registry.js';
 import { permits, rolesOf, type Permission } from '../registry/permissions.js';
+import { clientErrorOf } from '../core/http-errors.js';
 import { MessageQuery, openApiDocument } from './openapi.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { getMessage, searchMessages } from '../messagelog/query.js';
@@ -292,7 +293,7 @@ export function adminApi({
     '/systems/:mnemonic/:action',
     allow('systems.write'),
     handle(200, (req, actor) => {
-      const status = SYSTEM_ACTIONS[param(req, 'action')];
+      const status = systemActionStatus(param(req, 'action'));
       if (!status) throw new RegistryError('not_found', `there is no system action ${param(req, 'action')}`);
       return registry.setSystemStatus(actor, param(req, 'mnemonic'), status, reason(req));
     }),
@@ -405,10 +406,9 @@ export function adminApi({
         ...(error.problems ? { problems: error.problems } : {}),
       });
     }
-    const status = (error as { status?: number; type?: string }).status;
-    if (status === 413) return void res.status(413).json({ error: 'the request body is larger than 64 KiB' });
-    if (status === 400)
-      return void res.status(400).json({ error: `malformed JSON: ${(error as Error).message}` });
+    // A body in another charset or coding, malformed or oversize JSON, a path that does not decode: the client's.
+    const client = clientErrorOf(error);
+    if (client) return void res.status(client.status).json({ error: client.message });
     res.status(500).json({ error: 'internal error' });
   });
   return api;

@@ -10,6 +10,7 @@ import { consoleRouter, type ConsoleParts } from '../console/router.js';
 import { attachmentsApi } from './attachments-api.js';
 import type { AttachmentStore } from '../attachments/store.js';
 import { healthHandler } from './health.js';
+import { finalErrorHandler } from './http-errors.js';
 import { registryEntries } from './registry-entries.js';
 import type { GatewayMetrics } from './metrics.js';
 import { soapEndpoint, type SoapEndpointParts } from './soap-endpoint.js';
@@ -68,5 +69,6 @@ export function createApp(parts: AppParts): Express {
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
+  app.use(finalErrorHandler(parts.log));
   return app;
 }

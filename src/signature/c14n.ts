@@ -5,8 +5,12 @@
  * declaration: two different trees (one of them with an element moved to another namespace) then share one
  * digest. It also drops any attribute whose name merely begins with `xmlns` (`xmlnsX="…"` goes unsigned) and
  * sorts with `localeCompare` and a concatenated key, where c14n requires code-point order by namespace URI, then
- * local name. This subclass renders namespace declarations and attributes as the c14n specifications say and
- * keeps the rest of xml-crypto's walk.
+ * local name. Its walk also copies the whole list of namespaces in scope for every child node and searches that
+ * list for every name, so a deep element carrying many namespaces over a hundred thousand children cost seconds
+ * of CPU, and a signature check reaches c14n with any trusted certificate, before the signature value is known to
+ * be good. This subclass renders namespace declarations and attributes as the c14n specifications say, and walks
+ * the tree once, each element's rendered namespaces a frame chained to its output ancestors' (no copies; a lookup
+ * costs at most the nesting depth).
  */
 import { ExclusiveCanonicalization } from 'xml-crypto';
 
@@ -31,6 +35,22 @@ interface AttrLike {
 interface Binding {
   readonly prefix: string;
   readonly namespaceURI: string;
+}
+
+/** The namespaces rendered on one output ancestor (prefix → URI), chained to those rendered above it. */
+interface Scope {
+  readonly bindings: ReadonlyMap<string, string>;
+  readonly parent: Scope | undefined;
+}
+
+/** The parts of an xmldom node the walk reads. */
+interface WalkedNode extends NodeLike {
+  readonly nodeType: number;
+  readonly tagName?: string;
+  readonly data?: string;
+  /** A processing instruction's target. */
+  readonly target?: string;
+  readonly childNodes?: ArrayLike<WalkedNode>;
 }
 
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -69,11 +89,32 @@ function compareCodePoints(a: string, b: string): number {
 const isNamespaceDeclaration = (attr: AttrLike) =>
   attr.namespaceURI === XMLNS_NS || attr.name === 'xmlns' || attr.name.startsWith('xmlns:');
 
-function inScope(scope: readonly Binding[], prefix: string, namespaceURI: string): boolean {
-  // The last binding for a prefix shadows the earlier ones.
-  const binding = scope.filter((b) => b.prefix === prefix).pop();
-  return binding !== undefined && binding.namespaceURI === namespaceURI;
+/** The URI the nearest output ancestor rendered for `prefix`: a nearer binding shadows the ones above it. */
+function boundIn(scope: Scope | undefined, prefix: string): string | undefined {
+  for (let frame = scope; frame; frame = frame.parent) {
+    const uri = frame.bindings.get(prefix);
+    if (uri !== undefined) return uri;
+  }
+  return undefined;
 }
+
+const TEXT_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '\r': '&#xD;',
+};
+
+/** Text-node escaping of canonical XML (c14n 1.0, 2.2). */
+function escapeC14nText(text: string): string {
+  return text.replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c] ?? c);
+}
+
+const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
+const CDATA_SECTION_NODE = 4;
+const PROCESSING_INSTRUCTION_NODE = 7;
+const COMMENT_NODE = 8;
 
 export class GatewayExclusiveCanonicalization extends ExclusiveCanonicalization {
   // xml-crypto types these hooks with `any`; the overrides keep its signatures so the subclass stays assignable.
@@ -98,42 +139,83 @@ export class GatewayExclusiveCanonicalization extends ExclusiveCanonicalization 
     return attributes.map((a) => ` ${a.name}="${escapeC14nAttribute(a.value)}"`).join('');
   }
 
-  override renderNs(
-    node: any,
-    prefixesInScope: any,
-    defaultNs: any,
-  ): { rendered: string; newDefaultNs: any } {
-    const element = node as NodeLike;
-    const scope = prefixesInScope as Binding[];
-    const rendered: Binding[] = [];
-    let head = '';
-    let newDefaultNs = defaultNs as string;
-    const own = element.namespaceURI ?? '';
-    const use = (prefix: string, namespaceURI: string) => {
-      if (inScope(scope, prefix, namespaceURI)) return;
-      rendered.push({ prefix, namespaceURI });
-      scope.push({ prefix, namespaceURI });
-    };
+  /**
+   * xml-crypto's entry for a walk that starts with namespaces already in scope; the gateway's own calls start
+   * with none (process).
+   */
+  override processInner(node: any, prefixesInScope: any, defaultNs: any): string {
+    const bindings = new Map<string, string>();
+    for (const b of (prefixesInScope ?? []) as Binding[]) bindings.set(b.prefix, b.namespaceURI);
+    const out: string[] = [];
+    this.walk(
+      node as WalkedNode,
+      { bindings, parent: undefined },
+      (defaultNs as string | undefined) ?? '',
+      out,
+    );
+    return out.join('');
+  }
+
+  /** Exclusive c14n with no InclusiveNamespaces: the gateway accepts and writes none. */
+  override process(elem: any): string {
+    const out: string[] = [];
+    this.walk(elem as WalkedNode, undefined, '', out);
+    return out.join('');
+  }
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+
+  private walk(node: WalkedNode, scope: Scope | undefined, defaultNs: string, out: string[]): void {
+    switch (node.nodeType) {
+      case ELEMENT_NODE:
+        return this.walkElement(node, scope, defaultNs, out);
+      case TEXT_NODE:
+      case CDATA_SECTION_NODE:
+        out.push(escapeC14nText(node.data ?? ''));
+        return;
+      case PROCESSING_INSTRUCTION_NODE:
+        // As c14n writes them (a request never holds one: the XML guard refuses them).
+        out.push('<?', node.target ?? '', node.data ? ` ${node.data}` : '', '?>');
+        return;
+      case COMMENT_NODE:
+        // c14n without comments drops them.
+        return;
+      default:
+        throw new Error(`exclusive c14n: node type ${node.nodeType} is not canonicalised`);
+    }
+  }
+
+  private walkElement(element: WalkedNode, scope: Scope | undefined, defaultNs: string, out: string[]): void {
     // Exclusive c14n renders the namespaces an element visibly uses: its own, and those of its attributes.
-    if (element.prefix) use(element.prefix, own);
-    else if (own !== newDefaultNs) {
-      newDefaultNs = own;
-      head = ` xmlns="${escapeC14nAttribute(own)}"`;
+    const own = new Map<string, string>();
+    const use = (prefix: string, namespaceURI: string) => {
+      const bound = own.has(prefix) ? own.get(prefix) : boundIn(scope, prefix);
+      if (bound !== namespaceURI) own.set(prefix, namespaceURI);
+    };
+    const namespaceURI = element.namespaceURI ?? '';
+    let head = '';
+    let childDefaultNs = defaultNs;
+    if (element.prefix) use(element.prefix, namespaceURI);
+    else if (namespaceURI !== defaultNs) {
+      childDefaultNs = namespaceURI;
+      head = ` xmlns="${escapeC14nAttribute(namespaceURI)}"`;
     }
     for (const attr of Array.from(element.attributes ?? [])) {
       if (!attr.prefix || isNamespaceDeclaration(attr) || attr.namespaceURI === XML_NS) continue;
       use(attr.prefix, attr.namespaceURI ?? '');
     }
+    const rendered = [...own].map(([prefix, uri]) => ({ prefix, namespaceURI: uri }));
     rendered.sort((a, b) => this.nsCompare(a, b));
     const declarations = rendered.map((b) => ` xmlns:${b.prefix}="${escapeC14nAttribute(b.namespaceURI)}"`);
-    return { rendered: head + declarations.join(''), newDefaultNs };
+    const name = element.tagName ?? '';
+    out.push('<', name, head, ...declarations, this.renderAttrs(element), '>');
+    const childScope = own.size > 0 ? { bindings: own, parent: scope } : scope;
+    const children = element.childNodes ?? [];
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (child) this.walk(child, childScope, childDefaultNs, out);
+    }
+    out.push('</', name, '>');
   }
-
-  /** Exclusive c14n with no InclusiveNamespaces: the gateway accepts and writes none. */
-  override process(elem: any): string {
-    return this.processInner(elem, [], '', {}, []);
-  }
-  /* eslint-enable @typescript-eslint/no-explicit-any */
 
   override getAlgorithmName(): string {
     return EXC_C14N;

@@ -70,10 +70,17 @@ export function readEnvelope(
   return { envelope, header, operationElement, operation };
 }
 
-/** No header block of ours exists yet, so any block marked mustUnderstand cannot be honoured. */
+/**
+ * No header block of ours exists yet, so any block marked mustUnderstand cannot be honoured. The flag is an
+ * xs:boolean, whose value schema validation (and every SOAP stack) reads with surrounding whitespace collapsed:
+ * " true " marks a block as surely as "true".
+ */
 function requireUnderstood(header: Element, version: SoapVersion): void {
   for (const block of childElements(header)) {
-    const flag = block.getAttributeNS(version.envelopeNs, 'mustUnderstand');
+    const flag = (block.getAttributeNS(version.envelopeNs, 'mustUnderstand') ?? '').replace(
+      /^[ \t\r\n]+|[ \t\r\n]+$/g,
+      '',
+    );
     if (flag === '1' || flag === 'true') {
       throw new GatewayFault(
         'MustUnderstand',

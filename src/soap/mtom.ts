@@ -37,6 +37,8 @@ export function splitMtom(body: Buffer, type: MIMEType): MtomParts {
   const start = type.params.get('start');
   const parts = new Map<string, Buffer>();
   let root: Buffer | undefined;
+  let rootId: string | undefined;
+  let rootType = '';
   let first: { id: string; bytes: Buffer; contentType: string } | undefined;
   try {
     for (const part of parseMultipart(body, { boundary, maxFileSize: body.length })) {
@@ -44,9 +46,20 @@ export function splitMtom(body: Buffer, type: MIMEType): MtomParts {
       const bytes = Buffer.from(part.bytes);
       const contentType = part.headers.get('content-type') ?? '';
       if (!first) first = { id, bytes, contentType };
+      // Two parts under one Content-ID would let this reader and another tool decode different messages.
+      if (id !== '' && (parts.has(id) || id === rootId)) {
+        throw new GatewayFault(
+          'MalformedXml',
+          `two parts of the multipart body share Content-ID <${id.slice(0, 100)}>`,
+        );
+      }
       if (start !== null && `<${id}>` === start.trim()) root = bytes;
       else if (start === null && root === undefined) root = bytes;
-      else parts.set(id, bytes);
+      else if (id !== '') parts.set(id, bytes);
+      if (root === bytes) {
+        rootId = id;
+        rootType = contentType;
+      }
     }
   } catch (error) {
     if (error instanceof MultipartParseError) {
@@ -55,25 +68,70 @@ export function splitMtom(body: Buffer, type: MIMEType): MtomParts {
     throw error;
   }
   if (!root || !first) throw new GatewayFault('MalformedXml', 'the multipart body holds no root part');
+  requireXopRoot(rootType);
   return { root, parts };
 }
 
-/** Replace each xop:Include with the base64 text of the part it names (the XOP-decoded infoset). */
+/**
+ * The root part is the envelope as XOP packages it (`application/xop+xml`), in UTF-8 like any request: it is read
+ * as UTF-8, so a part that declares another charset would be one text to the gateway and another to a reader that
+ * honours the declaration.
+ */
+function requireXopRoot(contentType: string): void {
+  let type: MIMEType | undefined;
+  try {
+    type = new MIMEType(contentType);
+  } catch {
+    type = undefined;
+  }
+  if (type?.essence !== 'application/xop+xml') {
+    throw new GatewayFault(
+      'UnsupportedMediaType',
+      `the root part must be application/xop+xml, not ${contentType.slice(0, 100) || 'untyped'}`,
+    );
+  }
+  const charset = type.params.get('charset');
+  if (charset !== null && !/^utf-?8$/i.test(charset)) {
+    throw new GatewayFault(
+      'UnsupportedMediaType',
+      `charset ${charset.slice(0, 40)} is not accepted; send UTF-8`,
+    );
+  }
+}
+
+/**
+ * Replace each xop:Include with the base64 text of the part it names (the XOP-decoded infoset). Each part may be
+ * named once: the decoded text is then at most 4/3 of the body the size limit already bounded, where a thousand
+ * Includes naming one large part would have grown the message to gigabytes before its signature was looked at.
+ */
 export function decodeXop(doc: Document, parts: ReadonlyMap<string, Buffer>): void {
   const includes = Array.from(doc.getElementsByTagNameNS(XOP_NS, 'Include')) as Element[];
+  const used = new Set<string>();
   for (const include of includes) {
     const href = include.getAttribute('href') ?? '';
     const id = href.startsWith('cid:') ? safeDecode(href.slice(4)) : undefined;
     const bytes = id === undefined ? undefined : parts.get(id);
-    if (!bytes) {
+    if (id === undefined || !bytes) {
       throw new GatewayFault(
         'InvalidContent',
         `xop:Include names no part of the message: ${href.slice(0, 100)}`,
       );
     }
+    if (used.has(id)) {
+      throw new GatewayFault(
+        'InvalidContent',
+        `two xop:Include elements name one part: ${href.slice(0, 100)}`,
+      );
+    }
+    used.add(id);
+    // The Include stands for the whole character content of an element: not the document root, no siblings,
+    // nothing inside it that the decoded text would silently drop.
     const parent = include.parentNode;
-    if (!parent || include.previousSibling || include.nextSibling) {
-      throw new GatewayFault('InvalidContent', 'xop:Include must be the only content of its element');
+    if (parent?.nodeType !== 1 || include.previousSibling || include.nextSibling || include.firstChild) {
+      throw new GatewayFault(
+        'InvalidContent',
+        'xop:Include must be the only content of its element, and empty',
+      );
     }
     parent.replaceChild(doc.createTextNode(bytes.toString('base64')), include);
   }

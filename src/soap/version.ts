@@ -53,8 +53,15 @@ export function readRequestHead(
         'multipart/related is accepted as MTOM only: type="application/xop+xml"',
       );
     }
-    // start-info names the SOAP media type of the root part (SOAP 1.2 may carry its action beside it).
+    // start-info names the SOAP media type of the root part (SOAP 1.2 may carry its action beside it): a SOAP
+    // media type, never a package nested in the package.
     const startInfo = related.params.get('start-info') ?? 'text/xml';
+    if (multipartRelated(startInfo)) {
+      throw new GatewayFault(
+        'UnsupportedMediaType',
+        'start-info must name the SOAP media type of the root part',
+      );
+    }
     const action = related.params.get('action');
     const inner = readRequestHead(action ? `${startInfo}; action="${action}"` : startInfo, soapActionHeader);
     return { ...inner, mtom: related };

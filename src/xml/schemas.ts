@@ -9,12 +9,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   ParseOption,
   XmlDocument,
+  XmlError,
   XmlLibError,
   XsdValidator,
   xmlRegisterInputProvider,
   type ErrorDetail,
 } from 'libxml2-wasm';
 import type { ValidationProblem } from '../core/faults.js';
+import { validateBounded } from './bounded-validation.js';
 
 /** libxml2 reads nothing from outside while parsing: no network, no DTD loading, no entity substitution. */
 const SAFE_PARSE = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE;
@@ -81,10 +83,14 @@ export class SchemaSet {
       return problemsOf(error);
     }
     try {
-      this.validator.validate(doc);
-      return [];
-    } catch (error) {
-      return problemsOf(error);
+      const outcome = validateBounded(this.validator, doc);
+      if (outcome.status < 0) throw new XmlError('libxml2 could not validate the document');
+      if (outcome.status === 0) return [];
+      const problems = problemsOfDetails(
+        outcome.details.length ? outcome.details : [{ message: 'invalid', level: 2, line: 0, col: 0 }],
+      );
+      if (outcome.more > 0) problems.push({ message: `${outcome.more} more problems are not listed` });
+      return problems;
     } finally {
       doc.dispose();
     }
@@ -129,9 +135,12 @@ function isWellFormed(text: string): boolean {
 
 function problemsOf(error: unknown): ValidationProblem[] {
   if (!(error instanceof XmlLibError)) throw error;
-  const details: ErrorDetail[] = error.details.length
-    ? error.details
-    : [{ message: error.message, level: 3, line: 0, col: 0 }];
+  return problemsOfDetails(
+    error.details.length ? error.details : [{ message: error.message, level: 3, line: 0, col: 0 }],
+  );
+}
+
+function problemsOfDetails(details: readonly ErrorDetail[]): ValidationProblem[] {
   return details.map((detail) => {
     const element = detail.xpath
       ?.split('/')

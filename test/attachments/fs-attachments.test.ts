@@ -253,7 +253,16 @@ for (const store of STORES) {
     });
 
     it('refuses path-like file names, foreign systems and callers without a token', async () => {
-      for (const name of ['../../etc/passwd', 'a/b.txt', '..', 'C:\\x.txt', 'x\u0000.txt']) {
+      for (const name of [
+        '../../etc/passwd',
+        'a/b.txt',
+        '..',
+        'C:\\x.txt',
+        'x\u0000.txt',
+        'x\u0085.txt',
+        'invoice\u202Efdp.exe',
+        'a\u200Bb.txt',
+      ]) {
         const refused = await upload(gateway, consumerToken, CONSUMER, Buffer.from('x'), { name });
         expect(refused.status, name).to.equal(400);
         expect(refused.json.code, name).to.equal('InvalidFileName');

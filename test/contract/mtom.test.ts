@@ -25,11 +25,13 @@ interface Part {
   readonly bytes: Buffer;
 }
 
+const ROOT_TYPE = 'application/xop+xml; charset=UTF-8; type="text/xml"';
+
 /** A CXF-style MTOM body: the root (application/xop+xml) first, then each binary part. */
-function mtomBody(root: string, parts: readonly Part[]): Buffer {
+function mtomBody(root: string, parts: readonly Part[], rootType = ROOT_TYPE): Buffer {
   const chunks: Buffer[] = [
     Buffer.from(
-      `--${BOUNDARY}\r\nContent-Type: application/xop+xml; charset=UTF-8; type="text/xml"\r\n` +
+      `--${BOUNDARY}\r\nContent-Type: ${rootType}\r\n` +
         `Content-Transfer-Encoding: binary\r\nContent-ID: <root.message@cxf.apache.org>\r\n\r\n${root}\r\n`,
     ),
   ];
@@ -175,6 +177,80 @@ describe('contract: MTOM/XOP requests', () => {
     const refused = await postMtom(gateway, mtomBody(optimised.xml, []));
     expect(refused.status).to.equal(500);
     expect(readFault(refused.body).element).to.equal('InvalidContent');
+  });
+
+  it('two xop:Include elements naming one part are InvalidContent: one part cannot grow the message many times over', async () => {
+    const { xml } = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload: '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>aGk=</q:Text></q:Question>',
+    });
+    const include = `<xop:Include xmlns:xop="${XOP}" href="cid:big@example.org"/>`;
+    const copies = `<h:Copy xmlns:h="urn://example.test/hostile">${include}</h:Copy>`.repeat(2);
+    const root = xml.replace(/<soap:Header\/>|<soap:Header>/, (header) =>
+      header.endsWith('/>') ? `<soap:Header>${copies}</soap:Header>` : `${header}${copies}`,
+    );
+    expect(root).to.contain('h:Copy');
+    const refused = await postMtom(
+      gateway,
+      mtomBody(root, [{ id: 'big@example.org', bytes: Buffer.alloc(1024) }]),
+    );
+    expect(refused.status).to.equal(500);
+    const fault = readFault(refused.body);
+    expect(fault.element).to.equal('InvalidContent');
+    expect(fault.reason).to.match(/two xop:Include elements name one part/);
+  });
+
+  it('two parts under one Content-ID are refused, whichever of them a reader would take', async () => {
+    const { xml } = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload: '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>aGk=</q:Text></q:Question>',
+    });
+    const optimised = optimise(xml, /<q:Text>([^<]+)<\/q:Text>/, 'twice@example.org');
+    const other = { id: 'twice@example.org', bytes: Buffer.from('other') };
+    const refused = await postMtom(gateway, mtomBody(optimised.xml, [optimised.part, other]));
+    expect(refused.status).to.equal(500);
+    const fault = readFault(refused.body);
+    expect(fault.code).to.equal('MalformedXml');
+    expect(fault.reason).to.match(/share Content-ID/);
+  });
+
+  it('an xop:Include as the root of the envelope part is InvalidContent, not an internal error', async () => {
+    const root = `<xop:Include xmlns:xop="${XOP}" href="cid:p@example.org"/>`;
+    const refused = await postMtom(
+      gateway,
+      mtomBody(root, [{ id: 'p@example.org', bytes: Buffer.from('x') }]),
+    );
+    expect(refused.status).to.equal(500);
+    expect(readFault(refused.body).element).to.equal('InvalidContent');
+  });
+
+  it('a root part that is not application/xop+xml in UTF-8 is 415: it is read as UTF-8, whatever it declares', async () => {
+    const { xml } = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload: '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>x</q:Text></q:Question>',
+    });
+    for (const rootType of [
+      'application/xop+xml; charset=ISO-8859-1; type="text/xml"',
+      'text/plain',
+      'text/xml; charset=UTF-8',
+    ]) {
+      const refused = await postMtom(gateway, mtomBody(xml, [], rootType));
+      expect(refused.status, rootType).to.equal(415);
+      expect(readFault(refused.body).code, rootType).to.equal('UnsupportedMediaType');
+    }
+  });
+
+  it('a start-info that names another multipart package is 415', async () => {
+    const { xml } = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+      payload: '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>x</q:Text></q:Question>',
+    });
+    const refused = await postMtom(
+      gateway,
+      mtomBody(xml, []),
+      CONTENT_TYPE.replace(
+        'start-info="text/xml"',
+        'start-info="multipart/related; type=\\"application/xop+xml\\""',
+      ),
+    );
+    expect(refused.status).to.equal(415);
+    expect(readFault(refused.body).code).to.equal('UnsupportedMediaType');
   });
 
   it('a multipart body without its closing boundary is refused with a fault, not a crash', async () => {

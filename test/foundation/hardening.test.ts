@@ -232,6 +232,23 @@ describe('foundation: hardened XML gate', () => {
     });
   }
 
+  it('a signed call whose lax Header holds 30,000 invalid siblings is refused quickly, its fault listing 50 of them', async () => {
+    // Each problem libxml2-wasm reports costs a walk of its element's same-named siblings: read in full, these cost
+    // seven seconds. The gateway reads the first problems and counts the rest.
+    const bad = `<b:Timestamp xmlns:b="${NS.basic}">not a time</b:Timestamp>`;
+    const body = withHeaderBlocks(signedCall().xml, bad.repeat(30_000));
+    expect(Buffer.byteLength(body)).to.be.within(3_000_000, 5 * 1024 * 1024);
+    const [refused, answered] = await Promise.all([
+      postSoapRaw(gateway.endpoint, body),
+      postSoapRaw(gateway.endpoint, signedCall().xml),
+    ]);
+    const fault = expectRefused(refused, 'InvalidContent');
+    const listed = fault.detail.getElementsByTagNameNS(NS.faults, 'ValidationError');
+    expect(listed.length).to.equal(51);
+    expect(listed.item(50)?.textContent).to.equal('29950 more problems are not listed');
+    await expectPingAnswered(answered);
+  });
+
   it('XXE and billion laughs in flight together with a signed ping: all three answered correctly', async () => {
     const [xxe, laughs, answered] = await Promise.all([
       postSoapRaw(gateway.endpoint, XXE),

@@ -214,6 +214,26 @@ describe('foundation: SOAP 1.1 and 1.2', () => {
     expect(fault.soapCode).to.equal('soap:MustUnderstand');
   });
 
+  it('mustUnderstand with whitespace around its xs:boolean value still marks the block (SOAP 1.1 and 1.2)', async () => {
+    for (const [version, flag] of [
+      [SOAP11, ' 1 '],
+      [SOAP12, ' true '],
+      [SOAP12, '&#9;1&#10;'],
+    ] as const) {
+      const { xml } = signedCallWith(
+        (x) =>
+          withHeaderBlocks(
+            x,
+            `<x:Trace xmlns:x="urn://example.test/trace" soap:mustUnderstand="${flag}">t</x:Trace>`,
+          ),
+        { version },
+      );
+      const response = await postSoapRaw(gateway.endpoint, xml, version);
+      expect(response.status, `${version.name} "${flag}"`).to.equal(500);
+      expect(expectFault(response, version, 'MustUnderstand').soapCode).to.equal('soap:MustUnderstand');
+    }
+  });
+
   it('a header block with mustUnderstand="0" is ignored and the call answered', async () => {
     const { xml } = signedCallWith((x) =>
       withHeaderBlocks(x, '<x:Trace xmlns:x="urn://example.test/trace" soap:mustUnderstand="0">t</x:Trace>'),

@@ -438,3 +438,50 @@ for (const store of STORES) {
     });
   });
 }
+
+describe('a malformed archive is named as such, not a crash', () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'smev-gateway-archive-shape-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const head = { format: 'smev-gateway-message-log-archive', version: 1 };
+  const cases: Array<[string, string, RegExp]> = [
+    [
+      'a record that is no object',
+      JSON.stringify({ ...head, records: [null], checkpoints: [] }),
+      /records\.0/,
+    ],
+    [
+      'a record without its fields',
+      JSON.stringify({ ...head, records: [{ instance_id: 'a', seq: 1 }], checkpoints: [] }),
+      /records\.0\.request_id/,
+    ],
+    [
+      'a body that is no string',
+      JSON.stringify({ ...head, records: [{ request_xml: { x: 1 } }], checkpoints: [] }),
+      /records\.0\./,
+    ],
+    [
+      'a checkpoint that is no object',
+      JSON.stringify({ ...head, records: [], checkpoints: ['x'] }),
+      /checkpoints\.0/,
+    ],
+    [
+      'trust material that is no text',
+      JSON.stringify({ ...head, records: [], checkpoints: [], trust: { certificates: [1], crls: [] } }),
+      /trust\.certificates\.0/,
+    ],
+    ['no JSON at all', 'not json', /is not JSON/],
+  ];
+  for (const [name, text, where] of cases) {
+    it(name, () => {
+      const path = join(dir, `${name.replace(/\W+/g, '-')}.json`);
+      writeFileSync(path, text);
+      expect(() => verifyArchiveFile(path)).to.throw(/malformed|not JSON/);
+      const run = cli(['log', 'verify-archive', path]);
+      expect(run.status).to.not.equal(0);
+      expect(run.stderr).to.match(where);
+      expect(run.stderr).not.to.match(/TypeError|at \w+ \(/);
+    });
+  }
+});

@@ -3,6 +3,7 @@
  * and check digits alike), and a body sent without `Content-Type: application/json` is told so.
  */
 import { expect } from 'chai';
+import { gzipSync } from 'node:zlib';
 import { useGateway } from '../support/gateway.js';
 import { innWithCheckDigit, ogrnWithCheckDigit } from '../../src/registry/seed.js';
 
@@ -94,5 +95,51 @@ describe('admin API input errors', function () {
     const response = await send('/applications', '{"fullName": ', 'application/json');
     expect(response.status).to.equal(400);
     expect(((await response.json()) as { error: string }).error).to.match(/^malformed JSON: /);
+  });
+
+  it('answers a body in another charset or coding with 415 and what is wrong, not an internal error', async () => {
+    const latin1 = await send(
+      '/systems/DEMO_CONSUMER/suspend',
+      '{"reason":"x"}',
+      'application/json; charset=latin1',
+    );
+    expect(latin1.status).to.equal(415);
+    expect(((await latin1.json()) as { error: string }).error).to.match(/charset/i);
+    const brotli = await fetch(`${gateway.url}/api/v1/systems/DEMO_CONSUMER/suspend`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'content-encoding': 'compress',
+      },
+      body: gzipSync('{"reason":"x"}'),
+    });
+    expect(brotli.status).to.equal(415);
+    expect(((await brotli.json()) as { error: string }).error).to.match(/encoding/i);
+  });
+
+  it('refuses an action that every object inherits (toString, __proto__) as unknown, changing nothing', async () => {
+    for (const action of ['toString', '__proto__', 'constructor', 'valueOf']) {
+      const response = await send(`/systems/PORTAL_26/${action}`, '{"reason":"x"}', 'application/json');
+      expect(response.status, action).to.equal(404);
+      expect(((await response.json()) as { error: string }).error).to.include('there is no system action');
+    }
+    const systems = (await (
+      await fetch(`${gateway.url}/api/v1/systems`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { mnemonic: string; status: string }[];
+    expect(systems.find((s) => s.mnemonic === 'PORTAL_26')?.status).to.equal('active');
+  });
+
+  it('answers a path that does not percent-decode with 400 JSON, without a stack trace', async () => {
+    for (const path of ['/api/v1/participants/%E0%A4%A', '/attachments/%E0%A4%A', '/registry/%E0%A4%A']) {
+      const response = await fetch(`${gateway.url}${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status, path).to.equal(400);
+      expect(response.headers.get('content-type'), path).to.match(/^application\/json/);
+      const text = await response.text();
+      expect(text, path).not.to.match(/node_modules|at \w+ \(|URIError/);
+      expect((JSON.parse(text) as { error: string }).error, path).to.match(/decode/);
+    }
   });
 });

@@ -346,6 +346,28 @@ describe('Signature attack corpus (HTTP)', () => {
       expect(fault.description).to.contain('self-signed');
     });
 
+    it('the registered certificate encoded another way (junk after the DER, PEM inside the base64): CertificateIsMalformed', async () => {
+      const reencodings: Array<[string, (der: Buffer, base64: string) => Buffer]> = [
+        ['junk after the DER', (der) => Buffer.concat([der, Buffer.from('junk')])],
+        [
+          'PEM armour inside the base64',
+          (_der, base64) =>
+            Buffer.from(`-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`),
+        ],
+      ];
+      for (const [what, reencode] of reencodings) {
+        const xml = signedCall().xml;
+        const base64 = /<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/.exec(xml)?.[1] ?? '';
+        const other = reencode(Buffer.from(base64, 'base64'), base64).toString('base64');
+        const fault = expectRefused(
+          await post(gateway, xml.replace(base64, other)),
+          'SignatureVerificationFault',
+          'CertificateIsMalformed',
+        );
+        expect(fault.description, what).to.contain('exactly one DER-encoded certificate');
+      }
+    });
+
     it('valid certificate under the sample CA registered to no system: SenderIsNotRegistered', async () => {
       const pair = issueCertificate(ca, {
         ...subject,

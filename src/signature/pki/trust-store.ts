@@ -308,6 +308,16 @@ export class TrustStore {
     } catch {
       return undefined;
     }
+    // OpenSSL reads a certificate from the front of the bytes and takes PEM text too, so the same certificate
+    // would come under many thumbprints: junk after the DER, or PEM armour inside the base64. Exactly one DER
+    // certificate, as XMLDSig's X509Certificate holds and every other tool requires.
+    if (!(input instanceof X509Certificate) && !leaf.der.equals(input)) {
+      return {
+        ok: false,
+        reason: 'CertificateIsMalformed',
+        message: 'the certificate must be exactly one DER-encoded certificate, with nothing after it',
+      };
+    }
     const issuer = this.authorities.find((a) => a.path !== undefined && issuedBy(leaf, a));
     if (issuer?.path === undefined) {
       const why = isSelfSigned(leaf) ? 'is self-signed' : 'was not issued by a CA in the trust store';

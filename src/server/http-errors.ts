@@ -1,0 +1,25 @@
+/** The application's last error handler: what reaches it is answered as JSON, never as express's own page. */
+import type { NextFunction, Request, Response } from 'express';
+import { clientErrorOf } from '../core/http-errors.js';
+import type { Logger } from '../logging/logger.js';
+
+/**
+ * The application's last error handler, for routes that hand errors on: a JSON error the client can read, never
+ * express's default page (which shows the stack trace, with the server's file paths, outside production).
+ */
+export function finalErrorHandler(log: Logger) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const client = clientErrorOf(error);
+    if (!client) {
+      log.error('request failed', {
+        method: req.method,
+        path: req.path.slice(0, 200),
+        error: (error as Error | undefined)?.message,
+        stack: (error as Error | undefined)?.stack,
+      });
+    }
+    if (res.headersSent) return void res.destroy();
+    const { status, message } = client ?? { status: 500, message: 'internal error' };
+    res.status(status).json({ error: message });
+  };
+}
