@@ -24,7 +24,7 @@ export const ConfigSchema = z
       .max(64)
       .default(0)
       .describe(
-        'Gateway processes sharing the port (node cluster); each is a full gateway on the same store. 0: one per core.',
+        'Gateway processes sharing the port (node cluster); each is a full gateway on the same store. 0: one per core. Forked workers get 64 MB young-generation semi-spaces unless NODE_OPTIONS or the node command line names a size.',
       )
       .transform((n) => n || availableParallelism()),
     logLevel: z.enum(['error', 'warn', 'info', 'debug']).default('info').describe('Least level logged.'),
