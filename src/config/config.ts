@@ -73,7 +73,7 @@ export const ConfigSchema = z
           .positive()
           .default(100_000)
           .describe(
-            'Most elements and comments in one message: bounds the time a body can cost before its signature ' +
+            'Most elements, comments and CDATA sections in one message: bounds the time a body can cost before its signature ' +
               'is checked (about 10 µs a node to build the tree).',
           ),
         discardBodyBytes: z.coerce

@@ -47,7 +47,7 @@ export const FAULTS = {
   DoctypeForbidden: client('InvalidContent', 'document type declarations are not accepted'),
   XmlTooDeep: client('InvalidContent', 'the document nests elements too deeply'),
   TooManyAttributes: client('InvalidContent', 'an element carries too many attributes'),
-  TooManyNodes: client('InvalidContent', 'the document holds too many elements and comments'),
+  TooManyNodes: client('InvalidContent', 'the document holds too many elements, comments and CDATA sections'),
   ForbiddenXmlConstruct: client('InvalidContent', 'processing instructions are not accepted in messages'),
   PoorSOAPEnvelopeFormat: client('InvalidContent', 'the SOAP envelope is malformed'),
   VersionMismatch: {

@@ -12,7 +12,7 @@ export interface XmlLimits {
   readonly maxDepth: number;
   readonly maxAttributes: number;
   /**
-   * Elements and comments in the whole document. Building the tree costs about 10 µs a node, so this bounds
+   * Elements, comments and CDATA sections in the whole document. Building the tree costs about 10 µs a node, so this bounds
    * the time one unauthenticated body can hold the event loop, whatever the body size limit allows.
    */
   readonly maxNodes: number;
@@ -46,11 +46,13 @@ export function guardXml(text: string, limits: XmlLimits): void {
     if (++nodes > limits.maxNodes) {
       throw new GatewayFault(
         'TooManyNodes',
-        `the document holds more than ${limits.maxNodes} elements and comments (at ${where()})`,
+        `the document holds more than ${limits.maxNodes} elements, comments and CDATA sections (at ${where()})`,
       );
     }
   };
+  // Each CDATA section is a node of its own in the tree, however empty, like a comment.
   parser.on('comment', countNode);
+  parser.on('cdata', countNode);
   parser.on('opentagstart', () => {
     rootSeen = true;
     attributes = 0;

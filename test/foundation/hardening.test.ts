@@ -216,6 +216,7 @@ describe('foundation: hardened XML gate', () => {
     ['a million tiny sibling elements', () => hugeFlat('<x:e/>'), 'TooManyNodes'],
     ['a million tiny elements with text', () => hugeFlat('<x:e>t</x:e>'), 'TooManyNodes'],
     ['six hundred thousand comments', () => hugeFlat('<!---->'), 'TooManyNodes'],
+    ['four hundred thousand empty CDATA sections', () => hugeFlat('<![CDATA[]]>'), 'TooManyNodes'],
   ];
   for (const [what, make, code] of hostile) {
     it(`while a 4.9 MB body of ${what} is refused, a concurrent signed ping is answered`, async () => {
