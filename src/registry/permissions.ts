@@ -10,6 +10,7 @@ export const PERMISSIONS = {
   'participants.update': ['operator'],
   /** Which of the lifecycle actions a role may take is the lifecycle table's business (lifecycle.ts). */
   'participants.transition': ['operator', 'coordinator'],
+  'agreements.record': ['operator'],
   'agreements.missing': ['operator', 'auditor'],
   'changes.read': ['operator', 'auditor'],
   'routeApplications.read': ['operator', 'auditor', 'participant'],

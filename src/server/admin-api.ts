@@ -94,20 +94,22 @@ export function adminApi({
         `(this one came as ${req.headers['content-type'] ?? 'no Content-Type'})`,
     });
   });
-  // The agreement carries its signed document, so it alone may be larger than the other bodies.
-  api.put(
-    '/participants/:id/agreement',
-    express.json({ limit: '8mb', strict: true }),
-    handle(200, (req, actor) => registry.agreements.record(actor, param(req, 'id'), req.body)),
-  );
-  api.use(express.json({ limit: '64kb', strict: true }));
-
   const allow = (permission: Permission) => (_req: Request, res: Authenticated, next: NextFunction) => {
     if (permits(res.locals.actor.role, permission)) return next();
     res.status(403).json({
       error: `this needs the ${rolesOf(permission).join(' or ')} role; the token is ${res.locals.actor.role}`,
     });
   };
+  // The agreement carries its signed document, so it alone may be larger than the other bodies: the role is
+  // checked before its body is read, so only an operator's token gets eight megabytes parsed.
+  api.put(
+    '/participants/:id/agreement',
+    allow('agreements.record'),
+    express.json({ limit: '8mb', strict: true }),
+    handle(200, (req, actor) => registry.agreements.record(actor, param(req, 'id'), req.body)),
+  );
+  api.use(express.json({ limit: '64kb', strict: true }));
+
   const reason = (req: Request) => parseInput(ReasonInput, req.body ?? {}).reason;
 
   api.get(

@@ -114,6 +114,16 @@ for (const store of STORES) {
         expect(
           (await api('PUT', `/participants/${id}/agreement`, 'coordinator', agreement())).status,
         ).to.equal(403);
+        // The role is checked before the (up to 8 MB) body is read: a body that is no JSON is not even parsed.
+        const unread = await fetch(`${gateway.url}/api/v1/participants/${id}/agreement`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${tokens.coordinator}`, 'content-type': 'application/json' },
+          body: `{"contentBase64": "${'A'.repeat(1_000_000)}`,
+        });
+        expect([unread.status, ((await unread.json()) as { error: string }).error]).to.deep.equal([
+          403,
+          'this needs the operator role; the token is coordinator',
+        ]);
         expect((await api('GET', `/participants/${id}/agreement`, 'auditor')).status).to.equal(404);
         expect(
           (await api('PUT', '/participants/no-such-id/agreement', 'operator', agreement())).status,
