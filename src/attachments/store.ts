@@ -21,7 +21,7 @@ import { GatewayFault } from '../core/faults.js';
 import type { AttachmentTables } from '../store/schema-attachments.js';
 import type { QueueTables } from '../store/schema-queue.js';
 import type { Database } from '../store/schema.js';
-import type { Store } from '../store/store.js';
+import { inPieces, type Store } from '../store/store.js';
 
 export interface AttachmentStoreSettings {
   readonly dir: string;
@@ -228,16 +228,16 @@ export class AttachmentStore implements FileAttachments {
   async check(sender: string, refs: readonly FileRef[], _now: Date): Promise<void> {
     if (refs.length === 0) return;
     const wanted = refs.map((ref) => ref.uuid).filter((uuid) => UUID.test(uuid));
-    const rows =
-      wanted.length === 0
-        ? []
-        : await this.db
-            .selectFrom('attachments')
-            .select(['uuid', 'size', 'hash'])
-            .where('uuid', 'in', wanted)
-            .where('owner', '=', sender)
-            .execute();
-    const byUuid = new Map(rows.map((row) => [row.uuid, row]));
+    const byUuid = new Map<string, { size: number; hash: string }>();
+    for (const piece of inPieces(wanted)) {
+      const rows = await this.db
+        .selectFrom('attachments')
+        .select(['uuid', 'size', 'hash'])
+        .where('uuid', 'in', piece)
+        .where('owner', '=', sender)
+        .execute();
+      for (const row of rows) byUuid.set(row.uuid, row);
+    }
     let total = 0;
     for (const ref of refs) {
       const row = byUuid.get(ref.uuid);

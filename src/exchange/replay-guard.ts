@@ -8,7 +8,7 @@
 import { GatewayFault } from '../core/faults.js';
 import type { Insertable } from 'kysely';
 import type { SeenMessageIdTable } from '../store/schema.js';
-import type { Store } from '../store/store.js';
+import { MAX_ROWS_PER_INSERT, type Store } from '../store/store.js';
 import type { ReplayGuard } from '../core/ports.js';
 import { messageIdTime } from '../core/message-id.js';
 
@@ -56,8 +56,8 @@ export class StoreReplayGuard implements ReplayGuard {
   }
 
   private async insertPending(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
+    const batch = this.pending.splice(0, MAX_ROWS_PER_INSERT);
+    if (this.pending.length > 0) setImmediate(() => void this.insertPending());
     const first = new Map<string, PendingEntry>();
     for (const item of batch) {
       const key = entryKey(item.entry);

@@ -5,7 +5,7 @@
  * path. The head is read from the store at start, so a restart (even after SIGKILL) continues the same chain.
  */
 import type { CheckpointSigner } from '../audit/checkpoint-signer.js';
-import type { Store } from '../store/store.js';
+import { MAX_ROWS_PER_INSERT, type Store } from '../store/store.js';
 import type { BodySealer } from './sealing.js';
 import type { Timestamper } from '../timestamp/tsa-client.js';
 import {
@@ -156,8 +156,7 @@ export class MessageLogWriter {
 
   private async flush(): Promise<void> {
     while (this.pending.length) {
-      const batch = this.pending;
-      this.pending = [];
+      const batch = this.pending.splice(0, MAX_ROWS_PER_INSERT);
       let { seq, head } = this;
       try {
         // A failed insert may have been stored after all (a commit whose answer was lost with the connection):

@@ -25,7 +25,7 @@ import { GatewayFault } from '../core/faults.js';
 import type { Database } from '../store/schema.js';
 import type { QueueMessageTable, QueueTables } from '../store/schema-queue.js';
 import type { AttachmentTables } from '../store/schema-attachments.js';
-import type { Store } from '../store/store.js';
+import { inPieces, type Store } from '../store/store.js';
 import { statusNotice, type StatusChange } from './status.js';
 
 export interface QueueSettings {
@@ -450,12 +450,14 @@ async function linkFiles(
   at: number,
 ): Promise<void> {
   if (!files || files.length === 0) return;
-  await trx
-    .insertInto('queue_message_files')
-    .values(
-      files.map((uuid, position) => ({ sender, message_id: messageId, position, uuid, created_at: at })),
-    )
-    .execute();
+  const rows = files.map((uuid, position) => ({
+    sender,
+    message_id: messageId,
+    position,
+    uuid,
+    created_at: at,
+  }));
+  for (const piece of inPieces(rows)) await trx.insertInto('queue_message_files').values(piece).execute();
 }
 
 /**

@@ -12,6 +12,20 @@ import type { Database } from './schema.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
+/**
+ * The most rows one multi-row insert carries: SQLite binds at most 32,766 values to a statement, and 1,000 rows
+ * stay within that for tables of up to 32 columns. Batches of the hot path (the message log, the seen-set) are
+ * cut to this, since a flood can bring more in one turn of the event loop, and so are the lists a message brings.
+ */
+export const MAX_ROWS_PER_INSERT = 1000;
+
+/** `items` in pieces of at most `size`: rows to insert, or values of an `in (…)` list, one statement a piece. */
+export function inPieces<T>(items: readonly T[], size = MAX_ROWS_PER_INSERT): T[][] {
+  const pieces: T[][] = [];
+  for (let i = 0; i < items.length; i += size) pieces.push(items.slice(i, i + size));
+  return pieces;
+}
+
 export interface StoreOptions {
   databaseUrl?: string | undefined;
   sqliteFile?: string;

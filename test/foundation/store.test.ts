@@ -206,6 +206,15 @@ for (const kind of STORES) {
       await guard.accept(twice, 'PORTAL_26', new Date());
     });
 
+    it('a turn that brings more MessageIDs than one statement can bind accepts each of them once', async () => {
+      // SQLite binds at most 32,766 values to a statement (8,191 entries of four columns); a flood brings more.
+      const guard = new StoreReplayGuard(store, WINDOW_MS);
+      const ids = Array.from({ length: 9000 }, () => uuidv1());
+      const outcomes = await Promise.all([...ids, ids[0] as string].map((id) => outcome(guard, id)));
+      expect(outcomes.filter((o) => o === 'accepted')).to.have.length(9000);
+      expect(outcomes.at(-1)).to.equal('MessageIsAlreadySent');
+    });
+
     if (schema) {
       it('20 concurrent accepts spread over four connection pools (as four instances) accept exactly one', async () => {
         const stores = await Promise.all(Array.from({ length: 4 }, () => backend.open(options)));

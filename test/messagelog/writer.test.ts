@@ -55,6 +55,22 @@ describe('message log writer: checkpoints after a quiet spell', () => {
     expect((await verifyStoredLog(store)).problems).to.deep.equal([]);
   });
 
+  it('a turn that brings more records than one statement can bind still records them all, chained', async () => {
+    // SQLite binds at most 32,766 values to a statement: 1,365 records of 24 columns. A flood brings more in a turn.
+    const writer = await MessageLogWriter.open(store, 'i', gatewaySigner(), {
+      checkpointEvery: 100_000,
+      checkpointSeconds: 3600,
+    });
+    await Promise.all(Array.from({ length: 3000 }, (_, n) => writer.record(fields(n + 1))));
+    await writer.close();
+    const stored = await store.db
+      .selectFrom('message_log')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
+    expect(Number(stored?.n)).to.equal(3000);
+    expect((await verifyStoredLog(store)).problems).to.deep.equal([]);
+  });
+
   it('every checkpointEvery records, after a quiet tick', async () => {
     const writer = await MessageLogWriter.open(store, 'i', gatewaySigner(), {
       checkpointEvery: 3,

@@ -20,6 +20,7 @@ import type { Logger } from '../../logging/logger.js';
 import type { Database } from '../../store/schema.js';
 import { isCalendarDate } from '../../identifiers/calendar-date.js';
 import { isUniqueViolation } from '../../store/errors.js';
+import { inPieces } from '../../store/store.js';
 import type {
   CertificatesTables,
   SocialCertificatePostingTable,
@@ -60,17 +61,8 @@ type Certificate = Selectable<SocialCertificateTable>;
 type Posting = Selectable<SocialCertificatePostingTable>;
 type Outcome = ProviderOutcome<CertificatesAnswer>;
 
-/** Rows per statement when a list is written or looked up in pieces (well under SQLite's variable limit). */
-const CHUNK = 500;
-
 const refuse = (reason: RejectionCode, code: string, text: string) =>
   new ProviderRejection(reason, code, text);
-
-function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 export class CertificatesProvider implements Provider<CertificatesRequest, CertificatesAnswer> {
   constructor(
@@ -364,7 +356,7 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
     transactionIds: readonly string[],
   ): Promise<Map<string, string>> {
     const days = new Map<string, string>();
-    for (const ids of chunks(transactionIds)) {
+    for (const ids of inPieces(transactionIds)) {
       const rows = await this.db
         .selectFrom('social_certificate_postings')
         .select(['transaction_id', 'posted_day'])
@@ -419,7 +411,7 @@ export class CertificatesProvider implements Provider<CertificatesRequest, Certi
         .returning(['id', 'replacements'])
         .executeTakeFirstOrThrow();
       await trx.deleteFrom('social_certificate_registry_lines').where('registry_id', '=', row.id).execute();
-      for (const lines of chunks(body.transactions)) {
+      for (const lines of inPieces(body.transactions)) {
         await trx
           .insertInto('social_certificate_registry_lines')
           .values(
