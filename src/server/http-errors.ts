@@ -1,4 +1,3 @@
-/** The application's last error handler: what reaches it is answered as JSON, never as express's own page. */
 import type { NextFunction, Request, Response } from 'express';
 import { clientErrorOf } from '../core/http-errors.js';
 import type { Logger } from '../logging/logger.js';
