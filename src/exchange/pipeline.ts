@@ -71,7 +71,7 @@ export class Pipeline {
     const { operation, operationElement: element } = message.envelope;
     record.operation = operation.name;
     const schemas = this.schemasFor(contract);
-    step('validate', () => validate(message, schemas, contract, parts.limits.maxAttachmentBytes));
+    step('validate', () => validate(message, schemas, contract, parts.limits));
     // After its own block is read: the caller's signature over that block, then the caller's rate quota.
     const verify = async (signed: SignedPart) => {
       const sender = await step('verify', () =>

@@ -1,11 +1,12 @@
 /**
  * The tree the pipeline reads, built with @xmldom/xmldom: xml-crypto verifies signatures on this very tree, so the
- * node a step reads is the node the signature covered. Call only after `guardXml`.
+ * node a step reads is the node the signature covered. Call only after `guardXml`, or with a watch that holds the
+ * gate's limits while the tree is built (`parseWithinLimits`).
  */
-import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom';
+import { DOMParser, XMLSerializer, type Attr, type Document, type Element, type Node } from '@xmldom/xmldom';
 import { GatewayFault } from '../core/faults.js';
 
-export type { Document, Element, Node };
+export type { Attr, Document, Element, Node };
 
 /**
  * XML 1.0 end-of-line handling: CR LF and lone CR become LF. xmldom's default also turns U+0085, U+2028 and U+2029
@@ -14,7 +15,68 @@ export type { Document, Element, Node };
  */
 const xml10LineEndings = (text: string) => text.replace(/\r\n?/g, '\n');
 
-export function parseDom(text: string): Document {
+/** Where the parse is: xmldom's locator, 1-based. */
+export interface ParsePosition {
+  readonly lineNumber: number;
+  readonly columnNumber: number;
+}
+
+/**
+ * Told of elements and processing instructions as xmldom reaches them, before they become part of the tree; a
+ * hook that throws stops the parse there, and its error is what `parseDom` throws.
+ */
+export interface TreeBuildWatch {
+  element(at: ParsePosition): void;
+  elementEnd(): void;
+  /** A processing instruction; `xml` is the XML declaration, which xmldom has checked against its grammar. */
+  instruction(target: string, at: ParsePosition): void;
+}
+
+/** The part of xmldom's SAX-to-DOM handler a watch hooks into. */
+interface DomHandler {
+  readonly locator?: ParsePosition;
+  startElement(namespace: string, localName: string, qName: string, attributes: { length: number }): void;
+  endElement(namespace: string, localName: string, qName: string): void;
+  processingInstruction(target: string, data: string): void;
+}
+type DomHandlerClass = new (options: object) => DomHandler;
+
+/**
+ * xmldom builds its tree from its SAX events through this handler class, which it takes as the `domHandler`
+ * option (documented as for its own tests); the default class is read off a parser, since xmldom's index does
+ * not export it. The parse under way comes in through `underWay`: a parse is synchronous.
+ */
+const BaseHandler = (new DOMParser() as unknown as { domHandler: DomHandlerClass }).domHandler;
+let underWay: { readonly watch: TreeBuildWatch; stopped?: unknown } | undefined;
+const nowhere: ParsePosition = { lineNumber: 0, columnNumber: 0 };
+
+class WatchedHandler extends BaseHandler {
+  private readonly parse = underWay as { readonly watch: TreeBuildWatch; stopped?: unknown };
+
+  /** xmldom reports what a handler throws as a parse error of its own, so the watch's error is noted first. */
+  private tell(hook: (watch: TreeBuildWatch, at: ParsePosition) => void): void {
+    try {
+      hook(this.parse.watch, this.locator ?? nowhere);
+    } catch (error) {
+      this.parse.stopped ??= error;
+      throw error;
+    }
+  }
+  override startElement(namespace: string, localName: string, qName: string, attributes: { length: number }) {
+    this.tell((watch, at) => watch.element(at));
+    super.startElement(namespace, localName, qName, attributes);
+  }
+  override endElement(namespace: string, localName: string, qName: string) {
+    this.tell((watch) => watch.elementEnd());
+    super.endElement(namespace, localName, qName);
+  }
+  override processingInstruction(target: string, data: string) {
+    this.tell((watch, at) => watch.instruction(target, at));
+    super.processingInstruction(target, data);
+  }
+}
+
+export function parseDom(text: string, watch?: TreeBuildWatch): Document {
   let problem: string | undefined;
   const parser = new DOMParser({
     normalizeLineEndings: xml10LineEndings,
@@ -26,16 +88,22 @@ export function parseDom(text: string): Document {
       problem ??= `not well-formed XML (${level}): ${message}`;
       throw new GatewayFault('MalformedXml', problem);
     },
+    ...(watch && { domHandler: WatchedHandler }),
   });
+  const parse = watch && { watch, stopped: undefined as unknown };
+  underWay = parse;
   try {
     // A byte order mark is no part of the document (XML 1.0, 4.3.3); a logged request keeps the one it came with.
     return parser.parseFromString(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, 'text/xml');
   } catch (error) {
+    if (parse?.stopped !== undefined) throw parse.stopped;
     // xmldom wraps whatever onError throws, and its own fatal errors (an undeclared prefix the namespace-blind
     // gate let through), in a ParseError: either way the client sent XML we cannot read.
     throw new GatewayFault('MalformedXml', problem ?? `not well-formed XML: ${(error as Error).message}`, {
       cause: error,
     });
+  } finally {
+    underWay = undefined;
   }
 }
 

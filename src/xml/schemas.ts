@@ -17,6 +17,7 @@ import {
 } from 'libxml2-wasm';
 import type { ValidationProblem } from '../core/faults.js';
 import { validateBounded } from './bounded-validation.js';
+import { isWellFormed } from './text.js';
 
 /** libxml2 reads nothing from outside while parsing: no network, no DTD loading, no entity substitution. */
 const SAFE_PARSE = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE;
@@ -126,11 +127,6 @@ function utf8Bytes(text: string): Uint8Array {
     if (read === text.length) return scratch.subarray(0, written);
   }
   return Buffer.from(text, 'utf8');
-}
-
-/** `String.prototype.isWellFormed` (Node 20; not in the ES2023 lib this project compiles against). */
-function isWellFormed(text: string): boolean {
-  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
 function problemsOf(error: unknown): ValidationProblem[] {

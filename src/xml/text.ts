@@ -7,3 +7,8 @@
 export function xmlText(value: string): string {
   return value.replace(/&/g, '&amp;');
 }
+
+/** No lone surrogate: `String.prototype.isWellFormed` (Node 20; not in the ES2023 lib this project compiles against). */
+export function isWellFormed(text: string): boolean {
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}

@@ -203,6 +203,24 @@ describe('foundation: hardened XML gate', () => {
     expectRefused(await postSoapRaw(gateway.endpoint, ''), 'MalformedXml');
   });
 
+  it('XML that xmldom reads but XML 1.0 forbids, in a signed call, is refused (MalformedXml) before it is verified', async () => {
+    // The tree is built without the strict gate here; the validate step's libxml2 parse refuses these, and the
+    // strict gate then says what is wrong. (Edited after signing: no signature is checked before the refusal.)
+    for (const [what, text] of [
+      ['a character reference to U+0000', '&#0;'],
+      ['a character reference to a surrogate', '&#xD800;'],
+      ['"]]>" in content', ']]>'],
+    ]) {
+      const xml = signedCall().xml.replace(
+        '<ping:Text>hello</ping:Text>',
+        `<ping:Text>hel${text}lo</ping:Text>`,
+      );
+      expect(xml, what).to.contain(text);
+      const fault = expectRefused(await postSoapRaw(gateway.endpoint, xml), 'MalformedXml');
+      expect(fault.reason, what).to.contain('not well-formed XML');
+    }
+  });
+
   it('a 4.9 MB document of 100,000-deep nesting is refused quickly (XmlTooDeep)', async () => {
     const body = hugeDeep();
     expect(Buffer.byteLength(body)).to.be.within(4_800_000, 5 * 1024 * 1024);

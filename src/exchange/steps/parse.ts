@@ -1,5 +1,6 @@
 /**
- * Step 2, parse: UTF-8, the hardened gate, then the one tree the rest of the pipeline reads, then the envelope.
+ * Step 2, parse: UTF-8, then the one tree the rest of the pipeline reads, built within the hardened gate's limits,
+ * then the envelope.
  * Ids the gateway gives its own blocks are refused in the request, so none of its content can pose as them.
  */
 import { readEnvelope, type SoapEnvelope } from '../../soap/envelope.js';
@@ -8,8 +9,8 @@ import type { ExchangeNamespaces } from '../../soap/namespaces.js';
 import { SOAP11 } from '../../soap/version.js';
 import { decodeXop } from '../../soap/mtom.js';
 import { refuseReservedIds } from '../../smev/reserved-ids.js';
-import { parseDom, serializeXml, type Document } from '../../xml/dom.js';
-import { guardXml, type XmlLimits } from '../../xml/guard.js';
+import { serializeXml, type Document } from '../../xml/dom.js';
+import { parseWithinLimits, type XmlLimits } from '../../xml/guard.js';
 import type { IncomingMessage } from '../context.js';
 import type { ExchangeRecorder } from '../recorder.js';
 import type { RequestHead } from './receive.js';
@@ -19,6 +20,8 @@ export interface ParsedMessage {
   readonly text: string;
   readonly doc: Document;
   readonly envelope: SoapEnvelope;
+  /** Whether the strict gate read the text; if not, the validate step's strict parse stands in for it. */
+  readonly strictlyGated: boolean;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -38,8 +41,7 @@ export function parse(
   }
   // Noted before the gate, so the message log holds even a refused request exactly as received.
   record.text = text;
-  guardXml(text, limits);
-  const doc = parseDom(text);
+  const { doc, strict } = parseWithinLimits(text, limits);
   if (head.mtom) {
     // The XOP-decoded infoset is the message: validated, verified and logged as such.
     decodeXop(doc, head.mtom.parts);
@@ -56,5 +58,6 @@ export function parse(
     );
   }
   refuseReservedIds(doc);
-  return { text, doc, envelope: readEnvelope(doc, head.version, head.action, contract) };
+  const envelope = readEnvelope(doc, head.version, head.action, contract);
+  return { text, doc, envelope, strictlyGated: strict };
 }

@@ -5,6 +5,7 @@
  * some service understands, and hosted services take no files.
  */
 import { GatewayFault } from '../../core/faults.js';
+import { guardXml, type XmlLimits } from '../../xml/guard.js';
 import type { SchemaSet } from '../../xml/schemas.js';
 import type { FileRef, MessageType, RouteProvider } from '../../core/model.js';
 import type { Delivery } from '../../core/ports.js';
@@ -16,17 +17,20 @@ export function validate(
   message: ParsedMessage,
   schemas: SchemaSet,
   contract: ExchangeNamespaces,
-  maxAttachmentBytes: number | undefined,
+  limits: XmlLimits & { readonly maxAttachmentBytes?: number },
 ): void {
   const problems = schemas.validate(message.text);
   if (problems.length) {
+    // A text built only within the gate's limits and refused here may be one the strict gate refuses: its
+    // refusal says what is wrong with the XML itself.
+    if (!message.strictlyGated) guardXml(message.text, limits);
     throw new GatewayFault(
       'InvalidContent',
       `the message does not conform to its schema: ${problems[0]?.message}`,
       { errors: problems },
     );
   }
-  requireAttachmentSize(message.envelope.operationElement, maxAttachmentBytes, contract.basic);
+  requireAttachmentSize(message.envelope.operationElement, limits.maxAttachmentBytes, contract.basic);
 }
 
 export function requireKnown(messageType: MessageType, delivery: Delivery): void {
