@@ -7,7 +7,7 @@
  * xmlsec1 (RSA) and OpenSSL's GOST engine.
  */
 import { NS } from '../soap/namespaces.js';
-import type { Document, Element } from '../xml/dom.js';
+import type { Attr, Document, Element, Node } from '../xml/dom.js';
 import { serializeXml } from '../xml/dom.js';
 import { DIGEST_ALGORITHMS, EXC_C14N, SIGNATURE_ALGORITHMS, tableEntry } from './algorithms.js';
 import { certificateDer } from './pki/thumbprint.js';
@@ -46,11 +46,11 @@ export function signTree(
     throw new Error(`the signer cannot sign with ${key.signatureAlgorithm}`);
   }
   const certificate = certificateBase64(key.certificatePem);
+  const ids = signatures.map(({ target }) => elementId(target));
+  requireUniqueIds(doc, ids);
   // In order: a later signature may cover an element holding an earlier one.
-  for (const { target, container } of signatures) {
-    const id = elementId(target);
-    if (!id) throw new Error('the element to sign has no Id');
-    requireUniqueId(doc, id);
+  for (const [i, { target, container }] of signatures.entries()) {
+    const id = ids[i] as string;
     const digest = digestAlgorithm.hash(Buffer.from(transformedContent(transforms, target), 'utf8'));
     const el = (name: string, parent: Element, algorithm?: string) => {
       const child = doc.createElementNS(NS.ds, `ds:${name}`);
@@ -94,14 +94,30 @@ function certificateBase64(pem: string): string {
 /**
  * Every Id the signer points a Reference at must name one element in the whole document: a verifier that
  * resolves `#Id` to another element with the same Id (the last one, or the first) would check something else.
+ * One walk of the tree counts them all.
  */
-function requireUniqueId(doc: Document, id: string): void {
-  let count = 0;
-  const all = doc.getElementsByTagNameNS('*', '*');
-  for (let i = 0; i < all.length; i++) {
-    const element = all.item(i) as Element;
-    for (const name of ID_ATTRIBUTES) if (element.getAttribute(name) === id) count++;
-    if (element.getAttributeNS(WSU, 'Id') === id) count++;
+function requireUniqueIds(doc: Document, ids: readonly (string | null)[]): void {
+  const counts = new Map<string, number>();
+  for (const id of ids) {
+    if (!id) throw new Error('the element to sign has no Id');
+    counts.set(id, 0);
   }
-  if (count !== 1) throw new Error(`the Id ${id} occurs ${count} times in the document to sign`);
+  const pending: Node[] = doc.documentElement ? [doc.documentElement] : [];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    if (node.nodeType !== 1) continue;
+    const { attributes } = node as Element;
+    for (let i = 0; i < attributes.length; i++) {
+      const attribute = attributes.item(i) as Attr;
+      const count = counts.get(attribute.value);
+      if (count !== undefined && isIdAttribute(attribute)) counts.set(attribute.value, count + 1);
+    }
+    for (let child = node.firstChild; child; child = child.nextSibling) pending.push(child);
+  }
+  for (const [id, count] of counts) {
+    if (count !== 1) throw new Error(`the Id ${id} occurs ${count} times in the document to sign`);
+  }
 }
+
+const isIdAttribute = (attribute: Attr) =>
+  (ID_ATTRIBUTES as readonly string[]).includes(attribute.name) ||
+  (attribute.namespaceURI === WSU && attribute.localName === 'Id');

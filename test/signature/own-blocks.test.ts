@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { writeTakeAnswer } from '../../src/smev/queued-answers.js';
-import { readSignature } from '../../src/signature/signature-element.js';
+import { readSignature, WSU } from '../../src/signature/signature-element.js';
 import { GatewaySigner } from '../../src/signature/signer.js';
 import { certificatePublicKey } from '../../src/signature/keys.js';
 import { pemBody } from '../../src/signature/pki/thumbprint.js';
@@ -49,14 +49,23 @@ describe('the signer signs the elements it is handed', () => {
     return 'signed';
   };
 
+  it('signs when the Id occurs once, and an attribute of another name with that value is no Id', async () => {
+    const other = queued(
+      `<x:Decoy xmlns:x="urn:x" Name="SIGNED_BY_SMEV" x:Id="SIGNED_BY_SMEV">kept</x:Decoy>`,
+    );
+    const { doc, slots } = writeTakeAnswer(SOAP11, 'GetRequest', { body: other, attachments: undefined });
+    expect(await refusal(signer.signAnswer(doc, slots))).to.equal('signed');
+  });
+
   it('refuses to sign when its Id occurs twice in the document (content carrying the gateway Id)', async () => {
     const planted = queued(`<ns2:Decoy xmlns:ns2="${NS.types}" Id="SIGNED_BY_SMEV">forged</ns2:Decoy>`);
     const { doc, slots } = writeTakeAnswer(SOAP11, 'GetRequest', { body: planted, attachments: undefined });
     expect(await refusal(signer.signAnswer(doc, slots))).to.match(/SIGNED_BY_SMEV occurs 2 times/);
   });
 
-  it('the same for ID and id attributes with that value', async () => {
-    for (const name of ['ID', 'id']) {
+  it('the same for ID, id and wsu:Id attributes with that value', async () => {
+    const wsu = `xmlns:wsu="${WSU}" wsu:Id`;
+    for (const name of ['ID', 'id', wsu]) {
       const planted = queued(`<x:Decoy xmlns:x="urn:x" ${name}="SIGNED_BY_SMEV">forged</x:Decoy>`);
       const { doc, slots } = writeTakeAnswer(SOAP11, 'GetRequest', { body: planted, attachments: undefined });
       expect(await refusal(signer.signAnswer(doc, slots)), name).to.match(/occurs 2 times/);
