@@ -27,6 +27,7 @@ export interface ParsePosition {
  */
 export interface TreeBuildWatch {
   element(at: ParsePosition): void;
+  /** Told only: it may not throw. */
   elementEnd(): void;
   /** A processing instruction; `xml` is the XML declaration, which xmldom has checked against its grammar. */
   instruction(target: string, at: ParsePosition): void;
@@ -54,24 +55,28 @@ class WatchedHandler extends BaseHandler {
   private readonly parse = underWay as { readonly watch: TreeBuildWatch; stopped?: unknown };
 
   /** xmldom reports what a handler throws as a parse error of its own, so the watch's error is noted first. */
-  private tell(hook: (watch: TreeBuildWatch, at: ParsePosition) => void): void {
-    try {
-      hook(this.parse.watch, this.locator ?? nowhere);
-    } catch (error) {
-      this.parse.stopped ??= error;
-      throw error;
-    }
+  private stop(error: unknown): never {
+    this.parse.stopped ??= error;
+    throw error;
   }
   override startElement(namespace: string, localName: string, qName: string, attributes: { length: number }) {
-    this.tell((watch, at) => watch.element(at));
+    try {
+      this.parse.watch.element(this.locator ?? nowhere);
+    } catch (error) {
+      this.stop(error);
+    }
     super.startElement(namespace, localName, qName, attributes);
   }
   override endElement(namespace: string, localName: string, qName: string) {
-    this.tell((watch) => watch.elementEnd());
+    this.parse.watch.elementEnd();
     super.endElement(namespace, localName, qName);
   }
   override processingInstruction(target: string, data: string) {
-    this.tell((watch, at) => watch.instruction(target, at));
+    try {
+      this.parse.watch.instruction(target, this.locator ?? nowhere);
+    } catch (error) {
+      this.stop(error);
+    }
     super.processingInstruction(target, data);
   }
 }
