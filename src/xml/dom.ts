@@ -4,9 +4,46 @@
  * gate's limits while the tree is built (`parseWithinLimits`).
  */
 import { DOMParser, XMLSerializer, type Attr, type Document, type Element, type Node } from '@xmldom/xmldom';
+import { createRequire } from 'node:module';
 import { GatewayFault } from '../core/faults.js';
 
 export type { Attr, Document, Element, Node };
+
+/**
+ * xmldom's SAX parser builds a new regular expression from its grammar for every end tag (and a few other
+ * constructs): `reg('^', QName_group, S_OPT, '$')` joins some 700 characters of source and compiles them, a third of
+ * the parse of a signed request. Every part it passes is a constant of its grammar module, so the grammar's `reg` is
+ * given a memo keyed by the parts themselves; the expressions have no `g` or `y` flag, so sharing one is safe. The
+ * memo holds a bounded number of expressions, beyond which `reg` builds afresh as before.
+ */
+function rememberGrammarExpressions(): void {
+  const grammar = createRequire(import.meta.url)('@xmldom/xmldom/lib/grammar.js') as {
+    reg?: (...parts: unknown[]) => RegExp;
+  };
+  const build = grammar.reg;
+  if (typeof build !== 'function') return;
+  const built = Symbol('expression');
+  type Memo = Map<unknown, Memo> & { [built]?: RegExp };
+  const memo: Memo = new Map();
+  let size = 0;
+  grammar.reg = function (this: unknown, ...parts: unknown[]): RegExp {
+    let node = memo;
+    for (const part of parts) {
+      let next = node.get(part);
+      if (!next) {
+        if (size >= 64) return build.apply(this, parts);
+        node.set(part, (next = new Map()));
+      }
+      node = next;
+    }
+    if (!node[built]) {
+      node[built] = build.apply(this, parts);
+      size++;
+    }
+    return node[built];
+  };
+}
+rememberGrammarExpressions();
 
 /**
  * XML 1.0 end-of-line handling: CR LF and lone CR become LF. xmldom's default also turns U+0085, U+2028 and U+2029
