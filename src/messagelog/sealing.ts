@@ -55,6 +55,21 @@ export function loadBodyKey(file: string, create = false): SealedBodyKey {
   return { id: keyId(key), key };
 }
 
+/**
+ * A fresh random IV for each body, cut from a pool of random bytes drawn 256 IVs at a time: a draw of 12 bytes
+ * costs half as much as one of 3 KB. Each pool is new memory and each IV a part of it no other IV shares.
+ */
+let ivPool = Buffer.alloc(0);
+let ivAt = 0;
+function freshIv(): Buffer {
+  if (ivAt + IV_BYTES > ivPool.length) {
+    ivPool = randomBytes(IV_BYTES * 256);
+    ivAt = 0;
+  }
+  ivAt += IV_BYTES;
+  return ivPool.subarray(ivAt - IV_BYTES, ivAt);
+}
+
 export class BodySealer {
   private readonly byId: Map<string, Buffer>;
 
@@ -71,7 +86,7 @@ export class BodySealer {
   }
 
   seal(text: string, instance: string, seq: number): string {
-    const iv = randomBytes(IV_BYTES);
+    const iv = freshIv();
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
     cipher.setAAD(associatedData(instance, seq));
     const sealed = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);

@@ -16,7 +16,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import { exportArchive, verifyArchiveFile } from '../../src/messagelog/archive.js';
 import { BodyPolicy } from '../../src/messagelog/body-policy.js';
 import { timestampedData, checkpointData } from '../../src/messagelog/record.js';
-import { loadBodyKey } from '../../src/messagelog/sealing.js';
+import { BodySealer, loadBodyKey } from '../../src/messagelog/sealing.js';
 import { bodySealerOf } from '../../src/messagelog/setup.js';
 import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
 import { openBodies } from '../../src/messagelog/verify.js';
@@ -280,6 +280,19 @@ describe('message log: bodies sealed at rest', function () {
     } finally {
       await gateway.stop();
     }
+  });
+
+  it('each body gets an IV of its own (600 bodies, past one pool of IVs); each opens only in its record', () => {
+    const sealer = new BodySealer(loadBodyKey(join(dir, 'iv.key'), true));
+    const sealed = Array.from({ length: 600 }, (_, seq) => sealer.seal('the same text', 'instance-a', seq));
+    const ivs = sealed.map((text) =>
+      Buffer.from(text.split(':')[3] ?? '', 'base64')
+        .subarray(0, 12)
+        .toString('hex'),
+    );
+    expect(new Set(ivs).size).to.equal(600);
+    sealed.forEach((text, seq) => expect(sealer.open(text, 'instance-a', seq)).to.equal('the same text'));
+    expect(() => sealer.open(sealed[5] as string, 'instance-a', 6)).to.throw(/does not open/);
   });
 
   it('refuses a key file others may read, and one that is not a 256-bit key', () => {
