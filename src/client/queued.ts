@@ -10,7 +10,7 @@ import type { SoapVersion } from '../soap/version.js';
 import { signTree } from '../signature/tree-signer.js';
 import type { SigningKey } from '../signature/xml-signature.js';
 import type { MessageType } from '../core/model.js';
-import { parseDom, type Element } from '../xml/dom.js';
+import { importInto, parseDom, type Element } from '../xml/dom.js';
 import { CALLER_BLOCK_ID } from '../smev/blocks.js';
 import type { Attachment, FileReference } from '../smev/handed-out.js';
 
@@ -63,7 +63,7 @@ class Message {
   content(parent: Element, payload: string): void {
     const element = parseDom(payload).documentElement;
     if (!element) throw new Error('the payload holds no element');
-    this.add(parent, this.basic, 'ns3:MessagePrimaryContent').appendChild(this.doc.importNode(element, true));
+    this.add(parent, this.basic, 'ns3:MessagePrimaryContent').appendChild(importInto(this.doc, element));
   }
 
   /**

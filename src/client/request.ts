@@ -6,7 +6,7 @@ import { create } from 'xmlbuilder2';
 import { v1 as uuidv1 } from 'uuid';
 import { NS } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
-import { parseDom, serializeXml } from '../xml/dom.js';
+import { importInto, parseDom, serializeXml } from '../xml/dom.js';
 import { signDetached, type SigningKey } from '../signature/xml-signature.js';
 
 import { CONSUMER_BLOCK_ID } from '../smev/blocks.js';
@@ -45,7 +45,7 @@ export function buildCallRequest(options: RequestOptions): { xml: string; messag
   const content = request.getElementsByTagNameNS(NS.basic, 'MessagePrimaryContent')[0];
   const payload = parseDom(options.payload).documentElement;
   if (!content || !payload) throw new Error('the payload holds no element');
-  content.appendChild(request.importNode(payload, true));
+  content.appendChild(importInto(request, payload));
   return { xml: serializeXml(request), messageId };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Document, Element } from '@xmldom/xmldom';
 import { EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
-import { parseDom } from '../xml/dom.js';
+import { importInto, parseDom } from '../xml/dom.js';
 import type { SystemRef } from '../core/ports.js';
 
 /** The Ids of the signed blocks: the gateway's and a hosted provider's in answers, a caller's in its requests. */
@@ -87,7 +87,7 @@ export function writeResponseData(
   if (outcome.kind === 'answer') {
     const payload = parseDom(outcome.body).documentElement;
     if (!payload) throw new Error('the provider answer holds no element');
-    add(data, basic, 'ns3:MessagePrimaryContent').appendChild(doc.importNode(payload, true));
+    add(data, basic, 'ns3:MessagePrimaryContent').appendChild(importInto(doc, payload));
   } else {
     const rejection = add(data, types, 'ns2:RequestRejected');
     add(rejection, types, 'ns2:RejectionReasonCode', contract.rejectCodes[outcome.code] ?? outcome.code);

@@ -7,7 +7,7 @@
 import { DOMImplementation, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import { EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
-import { childElements, parseDom } from '../xml/dom.js';
+import { childElements, importInto, parseDom } from '../xml/dom.js';
 import type { FsAttachment, QueueStatistics, SignatureSlot, TakenMessage } from '../core/ports.js';
 import {
   adder,
@@ -49,14 +49,12 @@ export function queuedElement(
       add(root, contract.types, 'ns2:ReferenceMessageID', extra.referenceMessageId);
   }
   // The caller's block travels as received, so its signature still verifies for the party that takes it.
-  root.appendChild(doc.importNode(signedBlock, true));
+  root.appendChild(importInto(doc, signedBlock));
   writeMetadata(add, root, meta, undefined, contract);
   if (kind === 'Request') add(root, contract.types, 'ns2:ReplyTo', extra.replyTo ?? '');
   const signature = callerSignature ? childElements(callerSignature)[0] : undefined;
   if (signature) {
-    add(root, contract.types, 'ns2:SenderInformationSystemSignature').appendChild(
-      doc.importNode(signature, true),
-    );
+    add(root, contract.types, 'ns2:SenderInformationSystemSignature').appendChild(importInto(doc, signature));
   }
   return new XMLSerializer().serializeToString(doc);
 }
@@ -117,7 +115,7 @@ export function writeTakeAnswer(
     if (xml === undefined) return [];
     const element = parseDom(xml).documentElement;
     if (!element) throw new Error('a queued message holds no element');
-    return [holder.appendChild(answer.doc.importNode(element, true)) as Element];
+    return [holder.appendChild(importInto(answer.doc, element)) as Element];
   });
   const target = imported[0] as Element;
   if (fsAttachments.length > 0) writeFsAttachments(answer.doc, answer.add, target, fsAttachments, contract);
