@@ -37,6 +37,8 @@ describe('foundation: the ways through the XML gate', () => {
     expect(deep.code).to.equal('XmlTooDeep');
     expect(deep.message).to.contain('line 1');
     expect(parseWithinLimits('<a><b><c><d/></c></b></a>', LIMITS).strict).to.equal(false);
+    // An element's end brings the depth back, a self-closing one's too: siblings do not add up.
+    expect(parseWithinLimits('<a><b><c/><c/><c/></b><b></b></a>', LIMITS).strict).to.equal(false);
     const instruction = refusal('<a>\n<?evil do-something?></a>');
     expect(instruction.code).to.equal('ForbiddenXmlConstruct');
     expect(instruction.message).to.contain('<?evil?> at line 2');
