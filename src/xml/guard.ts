@@ -147,7 +147,7 @@ class LimitWatch implements TreeBuildWatch {
   constructor(private readonly limits: XmlLimits) {}
 
   element(at: ParsePosition): void {
-    if (++this.depth > this.limits.maxDepth) throw refuse.depth(this.limits, where(at));
+    if (++this.depth > this.limits.maxDepth) throw refuse.depth(this.limits, placeOf(at));
   }
   elementEnd(): void {
     this.depth--;
@@ -155,8 +155,8 @@ class LimitWatch implements TreeBuildWatch {
   instruction(target: string, at: ParsePosition): void {
     // xmldom passes the declaration as an instruction, only at the start and only in its grammar; which
     // declarations reach here is settled by `needsStrictGate`.
-    if (target !== 'xml') throw refuse.instruction(target, where(at));
+    if (target !== 'xml') throw refuse.instruction(target, placeOf(at));
   }
 }
 
-const where = (at: ParsePosition) => `line ${at.lineNumber}, column ${at.columnNumber}`;
+const placeOf = (at: ParsePosition) => `line ${at.lineNumber}, column ${at.columnNumber}`;
