@@ -81,7 +81,10 @@ export interface StartOptions {
   readonly readPkiFile?: ReadPkiFile;
 }
 
-/** Migrate the store and register the sample participants on first start, once, before workers start. */
+/**
+ * Migrate the store, register the sample participants and make the message log's body key on first start, once,
+ * before workers start.
+ */
 export async function prepareStore(
   config: GatewayConfig,
   log: Logger,
@@ -104,6 +107,8 @@ export async function prepareStore(
   } finally {
     await store.close();
   }
+  // The key that seals message-log bodies, made here once rather than by every worker at its start.
+  if (config.messageLog.enabled) bodySealerOf(config, true);
 }
 
 /** This gateway's message-log chain: configured, or host and port (and cluster worker). */

@@ -6,7 +6,7 @@
  * file seals new records; former key files are kept to open older ones (the key id says which).
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const PREFIX = 'sealed:v1:';
@@ -43,8 +43,7 @@ function associatedData(instance: string, seq: number): Buffer {
 export function loadBodyKey(file: string, create = false): SealedBodyKey {
   if (!existsSync(file)) {
     if (!create) throw new Error(`body key file ${file} does not exist`);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    createKeyFile(file);
   }
   if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) {
     throw new Error(`body key file ${file} may be read by others: chmod 600 it`);
@@ -53,6 +52,24 @@ export function loadBodyKey(file: string, create = false): SealedBodyKey {
   if (key.length !== KEY_BYTES)
     throw new Error(`body key file ${file} does not hold a 256-bit key in base64`);
   return { id: keyId(key), key };
+}
+
+/**
+ * Writes a new key beside `file` and links it into place, so the file appears whole or not at all. Processes
+ * starting together (cluster workers, several instances on one directory) race here: the first link wins and
+ * every other process reads the winner's key.
+ */
+function createKeyFile(file: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const draft = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  writeFileSync(draft, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(draft, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(draft);
+  }
 }
 
 /**

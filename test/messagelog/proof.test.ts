@@ -3,8 +3,8 @@
  * on loopback (and refusal once it has been down past the grace period), bodies sealed at rest, a body kept or
  * left out by the payload namespace of every message stored, and /health telling the log's size and free space.
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -293,6 +293,32 @@ describe('message log: bodies sealed at rest', function () {
     expect(new Set(ivs).size).to.equal(600);
     sealed.forEach((text, seq) => expect(sealer.open(text, 'instance-a', seq)).to.equal('the same text'));
     expect(() => sealer.open(sealed[5] as string, 'instance-a', 6)).to.throw(/does not open/);
+  });
+
+  it('processes that make a missing key file at once all read one whole key, and leave no drafts', async () => {
+    const keyDir = mkdtempSync(join(dir, 'race-'));
+    const file = join(keyDir, 'message-log.key');
+    const sealing = new URL('../../src/messagelog/sealing.js', import.meta.url).href;
+    // Each process waits for the same moment, then makes (or reads) the key and prints its id.
+    const at = Date.now() + 1500;
+    const script = `const { loadBodyKey } = await import(${JSON.stringify(sealing)});
+      while (Date.now() < ${at});
+      process.stdout.write(loadBodyKey(${JSON.stringify(file)}, true).id);`;
+    const ids = await Promise.all(
+      Array.from(
+        { length: 6 },
+        () =>
+          new Promise<string>((resolve, reject) =>
+            execFile(process.execPath, ['--input-type=module', '-e', script], (error, stdout, stderr) =>
+              error ? reject(new Error(stderr)) : resolve(stdout),
+            ),
+          ),
+      ),
+    );
+    expect(new Set(ids).size).to.equal(1);
+    expect(ids[0]).to.equal(loadBodyKey(file).id);
+    expect(readdirSync(keyDir)).to.deep.equal(['message-log.key']);
+    expect(statSync(file).mode & 0o777).to.equal(0o600);
   });
 
   it('refuses a key file others may read, and one that is not a 256-bit key', () => {
