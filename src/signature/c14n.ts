@@ -67,8 +67,11 @@ const ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = {
 
 /** Attribute-value escaping of canonical XML (c14n 1.0, 2.2), for attribute values and namespace URIs alike. */
 export function escapeC14nAttribute(value: string): string {
-  return value.replace(/[&<"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c] ?? c);
+  return ATTRIBUTE_SPECIALS.test(value)
+    ? value.replace(/[&<"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c] ?? c)
+    : value;
 }
+const ATTRIBUTE_SPECIALS = /[&<"\t\n\r]/;
 
 /**
  * Code-point order (c14n sorts by UCS code point, not by locale). It differs from UTF-16 order only where a
@@ -89,6 +92,21 @@ function compareCodePoints(a: string, b: string): number {
 const isNamespaceDeclaration = (attr: AttrLike) =>
   attr.namespaceURI === XMLNS_NS || attr.name === 'xmlns' || attr.name.startsWith('xmlns:');
 
+/**
+ * `prefix` as an element visibly uses it: added to the element's own declarations unless the nearest output
+ * ancestor (or the element itself) already rendered it with this URI. The map is made on the first declaration.
+ */
+function declare(
+  own: Map<string, string> | undefined,
+  scope: Scope | undefined,
+  prefix: string,
+  namespaceURI: string,
+): Map<string, string> | undefined {
+  const bound = own?.has(prefix) ? own.get(prefix) : boundIn(scope, prefix);
+  if (bound === namespaceURI) return own;
+  return (own ?? new Map<string, string>()).set(prefix, namespaceURI);
+}
+
 /** The URI the nearest output ancestor rendered for `prefix`: a nearer binding shadows the ones above it. */
 function boundIn(scope: Scope | undefined, prefix: string): string | undefined {
   for (let frame = scope; frame; frame = frame.parent) {
@@ -107,8 +125,9 @@ const TEXT_ESCAPES: Readonly<Record<string, string>> = {
 
 /** Text-node escaping of canonical XML (c14n 1.0, 2.2). */
 function escapeC14nText(text: string): string {
-  return text.replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c] ?? c);
+  return TEXT_SPECIALS.test(text) ? text.replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c] ?? c) : text;
 }
+const TEXT_SPECIALS = /[&<>\r]/;
 
 const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
@@ -135,8 +154,7 @@ export class GatewayExclusiveCanonicalization extends ExclusiveCanonicalization 
   override renderAttrs(node: any): string {
     const element = node as NodeLike;
     const attributes = Array.from(element.attributes ?? []).filter((a) => !isNamespaceDeclaration(a));
-    attributes.sort((a, b) => this.attrCompare(a, b));
-    return attributes.map((a) => ` ${a.name}="${escapeC14nAttribute(a.value)}"`).join('');
+    return this.attributesText(attributes);
   }
 
   /**
@@ -184,31 +202,47 @@ export class GatewayExclusiveCanonicalization extends ExclusiveCanonicalization 
     }
   }
 
+  /** Attributes (no namespace declarations) in c14n order, rendered. */
+  private attributesText(attributes: AttrLike[]): string {
+    if (attributes.length > 1) attributes.sort((a, b) => this.attrCompare(a, b));
+    let text = '';
+    for (const a of attributes) text += ` ${a.name}="${escapeC14nAttribute(a.value)}"`;
+    return text;
+  }
+
+  // One pass over the attributes finds both what is rendered and which prefixes are visibly used; the maps and
+  // lists are made only for elements that have something to put in them (most elements of a message have none).
   private walkElement(element: WalkedNode, scope: Scope | undefined, defaultNs: string, out: string[]): void {
     // Exclusive c14n renders the namespaces an element visibly uses: its own, and those of its attributes.
-    const own = new Map<string, string>();
-    const use = (prefix: string, namespaceURI: string) => {
-      const bound = own.has(prefix) ? own.get(prefix) : boundIn(scope, prefix);
-      if (bound !== namespaceURI) own.set(prefix, namespaceURI);
-    };
+    let own: Map<string, string> | undefined;
     const namespaceURI = element.namespaceURI ?? '';
     let head = '';
     let childDefaultNs = defaultNs;
-    if (element.prefix) use(element.prefix, namespaceURI);
+    if (element.prefix) own = declare(own, scope, element.prefix, namespaceURI);
     else if (namespaceURI !== defaultNs) {
       childDefaultNs = namespaceURI;
       head = ` xmlns="${escapeC14nAttribute(namespaceURI)}"`;
     }
-    for (const attr of Array.from(element.attributes ?? [])) {
-      if (!attr.prefix || isNamespaceDeclaration(attr) || attr.namespaceURI === XML_NS) continue;
-      use(attr.prefix, attr.namespaceURI ?? '');
+    const attributes = element.attributes;
+    const count = attributes?.length ?? 0;
+    let rendered: AttrLike[] | undefined;
+    for (let i = 0; i < count; i++) {
+      const attr = (attributes as ArrayLike<AttrLike>)[i] as AttrLike;
+      if (isNamespaceDeclaration(attr)) continue;
+      (rendered ??= []).push(attr);
+      if (attr.prefix && attr.namespaceURI !== XML_NS)
+        own = declare(own, scope, attr.prefix, attr.namespaceURI ?? '');
     }
-    const rendered = [...own].map(([prefix, uri]) => ({ prefix, namespaceURI: uri }));
-    rendered.sort((a, b) => this.nsCompare(a, b));
-    const declarations = rendered.map((b) => ` xmlns:${b.prefix}="${escapeC14nAttribute(b.namespaceURI)}"`);
     const name = element.tagName ?? '';
-    out.push('<', name, head, ...declarations, this.renderAttrs(element), '>');
-    const childScope = own.size > 0 ? { bindings: own, parent: scope } : scope;
+    out.push('<', name, head);
+    if (own) {
+      const declared = [...own].map(([prefix, uri]) => ({ prefix, namespaceURI: uri }));
+      if (declared.length > 1) declared.sort((a, b) => this.nsCompare(a, b));
+      for (const b of declared) out.push(` xmlns:${b.prefix}="${escapeC14nAttribute(b.namespaceURI)}"`);
+    }
+    if (rendered) out.push(this.attributesText(rendered));
+    out.push('>');
+    const childScope = own ? { bindings: own, parent: scope } : scope;
     const children = element.childNodes ?? [];
     for (let i = 0; i < children.length; i++) {
       const child = children[i];
