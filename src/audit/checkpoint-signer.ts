@@ -7,6 +7,7 @@ import { KeyObject } from 'node:crypto';
 import { SIGNATURE_ALGORITHMS, signatureAlgorithmFor, tableEntry } from '../signature/algorithms.js';
 import { certificatePublicKey, keyFamily, type PrivateKey } from '../signature/keys.js';
 import { certificateDer } from '../signature/pki/thumbprint.js';
+import { isBase64 } from '../core/base64.js';
 
 export interface CheckpointSignature {
   /** Signature algorithm URI, a key of the algorithm table. */
@@ -40,7 +41,7 @@ export function checkpointSignatureProblem(
 ): string | undefined {
   if (tableEntry(SIGNATURE_ALGORITHMS, algorithm) === undefined)
     return `unknown signature algorithm ${algorithm}`;
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(signatureBase64) || signatureBase64.length % 4 !== 0) {
+  if (!isBase64(signatureBase64)) {
     return 'the signature is not base64';
   }
   try {

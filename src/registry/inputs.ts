@@ -9,6 +9,7 @@ import type { CheckResult } from '../identifiers/check.js';
 import { checkKpp, checkLegalEntityInn } from '../identifiers/inn.js';
 import { checkOgrn } from '../identifiers/ogrn.js';
 import { checkEmail, checkMnemonic, checkRussianPhone } from './checks.js';
+import { isBase64 } from '../core/base64.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 /** A route's provider as stored: text that names one. */
@@ -61,7 +62,7 @@ export const AgreementInput = z
       .string()
       .min(4)
       .max(7 * 1024 * 1024)
-      .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
+      .refine(isBase64, 'must be base64'),
   })
   .strict();
 

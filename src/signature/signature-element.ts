@@ -18,6 +18,7 @@ import {
   SMEV_TRANSFORM_URI,
   TRANSFORMS,
 } from './algorithms.js';
+import { isBase64 } from '../core/base64.js';
 
 export interface SignatureElement {
   readonly signature: Element;
@@ -183,9 +184,6 @@ function headerBesideBody(container: Element, block: Element): boolean {
   );
 }
 
-/** xs:base64Binary as XMLDSig tools read it: the base64 alphabet, padding, and XML whitespace between. */
-const BASE64_BINARY = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
 /**
  * The base64 content of a DigestValue, SignatureValue or X509Certificate, without its whitespace. Anything else
  * is refused: Node's base64 decoder skips stray characters (and libxml2's schema check lets them through), so a
@@ -193,7 +191,7 @@ const BASE64_BINARY = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]
  */
 function base64Text(element: Element, reason: string): string {
   const text = (element.textContent ?? '').replace(/[ \t\r\n]+/g, '');
-  if (!text || !BASE64_BINARY.test(text)) {
+  if (!text || !isBase64(text)) {
     return refuse(reason, `ds:${element.localName} is not base64`);
   }
   return text;

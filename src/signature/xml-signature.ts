@@ -20,14 +20,13 @@ import type { SigningKey } from './signing-key.js';
 import { signTree } from './tree-signer.js';
 import type { SmevEscaping } from './smev-transform.js';
 import { canonical, transformedContent } from './transforms.js';
+import { isBase64 } from '../core/base64.js';
 
 export type { SigningKey };
 
 const refuse = (reason: string, message: string): never => {
   throw new GatewayFault('SignatureVerificationFault', message, { reason });
 };
-
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
  * Verify `signature` (already read and shape-checked by readSignature) over `signedBlock` — the very node the
@@ -87,8 +86,8 @@ export function verifyDetached(
   const canonicalSignedInfo = canonical(signedInfo);
   const value = (signatureValue.textContent ?? '').replace(/\s+/g, '');
   const valid =
-    BASE64.test(value) &&
-    value.length % 4 === 0 &&
+    value !== '' &&
+    isBase64(value) &&
     method.verify(publicKey, Buffer.from(canonicalSignedInfo, 'utf8'), Buffer.from(value, 'base64'));
   if (!valid) {
     refuse('SignatureIsInvalid', 'the signature value does not verify with the certificate');

@@ -7,6 +7,7 @@ import type { Element } from '@xmldom/xmldom';
 import { create } from 'xmlbuilder2';
 import { childElements, childText } from '../../xml/dom.js';
 import type { ServiceCodec } from '../contract.js';
+import { isBase64 } from '../../core/base64.js';
 
 export const DOCUMENTS_NS = 'urn://smev-gateway/services/documents/1.0';
 
@@ -126,8 +127,7 @@ function optional(parent: Element, name: string): string | undefined {
 
 function signedXml(parent: Element): string {
   const text = required(parent, 'SignedDocument').replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0)
-    throw new Error('SignedDocument is not base64');
+  if (!isBase64(text)) throw new Error('SignedDocument is not base64');
   const bytes = Buffer.from(text, 'base64');
   const xml = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   if (!xml) throw new Error('SignedDocument is empty');

@@ -1,5 +1,6 @@
 /** Certificate identity and input decoding shared by the trust store and its callers. */
 import { createHash } from 'node:crypto';
+import { isBase64 } from '../../core/base64.js';
 
 /** SHA-256 of the certificate's DER, lowercase hex: the thumbprint the registry stores and the logs print. */
 export function thumbprint(der: Buffer): string {
@@ -9,7 +10,6 @@ export function thumbprint(der: Buffer): string {
 /** Certificates larger than this are not certificates a gateway should spend time on. */
 const MAX_CERTIFICATE_TEXT = 64 * 1024;
 const PEM_CERT = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
  * DER bytes of a certificate given as PEM or as bare base64 (the content of `ds:X509Certificate`).
@@ -24,7 +24,7 @@ export function certificateDer(text: string): Buffer | undefined {
     body = match[1];
   }
   const compact = body.replace(/\s+/g, '');
-  if (compact.length === 0 || compact.length % 4 !== 0 || !BASE64.test(compact)) return undefined;
+  if (compact.length === 0 || !isBase64(compact)) return undefined;
   return Buffer.from(compact, 'base64');
 }
 
