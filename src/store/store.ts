@@ -9,6 +9,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatab
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
+import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -36,6 +37,11 @@ export interface StoreOptions {
    * pass false: a mistyped SQLite file or schema is then an error, not a silent second, empty store.
    */
   create?: boolean;
+  /**
+   * SQLite: WAL checkpoints in a thread of their own rather than inside a commit (wal-checkpointer.ts). The
+   * gateway's long-lived store takes it; short-lived tools keep SQLite's own.
+   */
+  walCheckpoints?: WalCheckpointerOptions | undefined;
 }
 
 /** The store a command found missing, with where it looked. */
@@ -125,14 +131,23 @@ function openSqlite(options: StoreOptions): Store {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
+  const checkpointer =
+    options.walCheckpoints && file !== ':memory:'
+      ? new WalCheckpointer(database, file, options.walCheckpoints)
+      : undefined;
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: reusingStatements(database, checkpointer) }),
+  });
   return {
     db,
     dialect: 'sqlite',
     ping: async () => {
       database.prepare('select 1').get();
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
 
@@ -145,7 +160,7 @@ const STATEMENT_CACHE_SIZE = 256;
  * since statements with `in (…)` lists vary with their length. Safe because the gateway never streams a query,
  * so no cached statement is still iterating when it is run again.
  */
-function reusingStatements(database: SQLite.Database): SqliteDatabase {
+function reusingStatements(database: SQLite.Database, checkpointer?: WalCheckpointer): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => database.close(),
@@ -157,6 +172,8 @@ function reusingStatements(database: SQLite.Database): SqliteDatabase {
           statements.delete(statements.keys().next().value as string);
         statements.set(text, statement);
       }
+      // kysely prepares each query as it runs it: a statement that writes is about to write.
+      if (checkpointer && !statement.reader) checkpointer.written();
       return statement;
     },
   };
