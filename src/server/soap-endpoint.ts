@@ -41,6 +41,8 @@ function serveVersion(router: Router, parts: SoapEndpointParts, version: Exchang
   router.get(path, (req, res) => {
     const serviceUrl = serviceUrlOf(req, parts.publicUrl, path);
     if (!serviceUrl) return void res.status(400).type('text/plain').send('invalid Host header\n');
+    // Without a configured public address the documents name the Host the client used: a cache must keep them apart.
+    if (!parts.publicUrl) res.vary('Host');
     if ('wsdl' in req.query || 'WSDL' in req.query) {
       return void res.type('text/xml').send(parts.contracts(version).wsdlFor(serviceUrl));
     }

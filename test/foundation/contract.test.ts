@@ -78,8 +78,27 @@ describe('foundation: the published contract', () => {
     expect(upper.status).to.equal(200);
     const other = await get('/ws?wsdl', 'other.example:8443');
     expect(other.body).to.contain('http://other.example:8443/ws?xsd=');
+    // The answer depends on the Host: a shared cache must not hand one client's WSDL to another.
+    expect(other.headers.vary).to.match(/\bHost\b/i);
+    expect((await get('/ws?xsd=gateway.xsd', CUSTOM_HOST)).headers.vary).to.match(/\bHost\b/i);
     expect(other.body).not.to.contain(CUSTOM_HOST);
     expect(upper.body).to.equal((await get('/ws?wsdl', CUSTOM_HOST)).body);
+  });
+
+  describe('with a configured public address', () => {
+    const fixed = useGateway({ overrides: { publicUrl: 'https://smev.example.org' } });
+
+    it('names that address whatever the Host, and so does not vary by Host', async () => {
+      const response = await rawHttp(fixed.url, {
+        method: 'GET',
+        path: '/ws?wsdl',
+        headers: { host: CUSTOM_HOST },
+      });
+      expect(response.status).to.equal(200);
+      expect(response.body).to.contain('https://smev.example.org/ws?xsd=');
+      expect(response.body).not.to.contain(CUSTOM_HOST);
+      expect(response.headers.vary ?? '').not.to.match(/\bHost\b/i);
+    });
   });
 
   it('a Host header that is not a host name is refused with 400', async () => {
