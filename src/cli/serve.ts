@@ -1,7 +1,8 @@
 /**
  * `smev-gateway serve`: start the gateway and stop it cleanly on SIGTERM/SIGINT. With `workers` above one, a
  * primary process prepares the store once and forks that many gateway processes sharing the port (node
- * cluster), replacing any that dies; SIGTERM is passed on and each drains its own exchanges.
+ * cluster), replacing any that dies once it has listened; one that cannot start stops the gateway. SIGTERM is
+ * passed on and each drains its own exchanges.
  */
 import cluster from 'node:cluster';
 import { loadConfig, type GatewayConfig } from '../config/config.js';
@@ -34,22 +35,36 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
   await prepareStore(config, log);
   warnOfPkiNearingEnd(config, log);
   let stopping = false;
+  let failed = false;
+  const listening = new Set<number>();
   cluster.setupPrimary({
     execArgv: [...process.execArgv, ...workerHeapFlags(process.execArgv, process.env.NODE_OPTIONS)],
   });
   for (let i = 0; i < config.workers; i++) cluster.fork();
+  cluster.on('listening', (worker) => listening.add(worker.id));
+  const stopWorkers = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
   cluster.on('exit', (worker, code, signal) => {
+    if (!stopping && !listening.has(worker.id)) {
+      // A worker that died before it listened would die again (the port is taken, a file cannot be read): the
+      // gateway stops with the worker's own message above, rather than starting workers in a loop.
+      failed = true;
+      log.error('a gateway worker could not start; stopping', { pid: worker.process.pid, code, signal });
+      stopWorkers();
+    }
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(failed ? 1 : 0);
       return;
     }
+    listening.delete(worker.id);
     log.error('gateway worker died; starting another', { pid: worker.process.pid, code, signal });
     cluster.fork();
   });
   const stop = (signal: NodeJS.Signals) => {
-    stopping = true;
     log.info('signal received; stopping workers', { signal });
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    stopWorkers();
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -48,5 +50,37 @@ describe('serve: the first start of several workers on an empty folder', functio
       rmSync(dir, { recursive: true, force: true });
     }
     expect(existsSync(dir)).to.equal(false);
+  });
+});
+
+describe('serve: workers that cannot start', function () {
+  this.timeout(60_000);
+
+  it('a taken port stops the gateway with the reason and exit code 1, instead of restarting workers in a loop', async () => {
+    // It hangs up on whoever connects, so the wait for /health sees the gateway exit.
+    const taken = createServer((socket) => socket.destroy());
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = taken.address() as AddressInfo;
+    const dir = mkdtempSync(join(tmpdir(), 'smev-serve-'));
+    try {
+      const started = Date.now();
+      const error = await spawnGateway({
+        port,
+        env: { WORKERS: '2', SQLITE_FILE: join(dir, 'gateway.db') },
+        startTimeoutMs: 45_000,
+      }).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.message).to.match(/the gateway exited \(1\)/);
+      expect(error?.message).to.contain('EADDRINUSE');
+      expect(error?.message).to.contain('could not start');
+      expect(error?.message.match(/starting another/g) ?? []).to.have.length(0);
+      expect(Date.now() - started).to.be.below(30_000);
+    } finally {
+      taken.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
