@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,34 @@ describe('serve: workers that cannot start', function () {
       expect(Date.now() - started).to.be.below(30_000);
     } finally {
       taken.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('serve: an idle gateway', function () {
+  this.timeout(60_000);
+
+  it('sleeps: its event loop wakes a few times a second, not a hundred (timers, polls, metrics)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'smev-idle-'));
+    const gateway = await spawnGateway({ env: { WORKERS: '1', SQLITE_FILE: join(dir, 'gateway.db') } });
+    try {
+      const pid = gateway.process.pid as number;
+      // The main thread's voluntary context switches: one each time its event loop sleeps and is woken.
+      const wakeups = () =>
+        Number(
+          /voluntary_ctxt_switches:\s+(\d+)/.exec(
+            readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'),
+          )?.[1],
+        );
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const before = wakeups();
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      const perSecond = (wakeups() - before) / 4;
+      expect(perSecond).to.be.below(40);
+    } finally {
+      await gateway.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
