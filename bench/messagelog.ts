@@ -10,9 +10,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { signedCall } from '../test/support/gateway.js';
-import { arg, row, spawnGateway } from './support.js';
+import { arg, postCalls, row, spawnGateway } from './support.js';
 
 type Mode = 'on' | 'off';
 
@@ -51,14 +50,7 @@ async function main(): Promise<void> {
   let next = 0;
 
   const fire = (url: string, amount: number) =>
-    autocannon({
-      url,
-      connections,
-      amount,
-      method: 'POST',
-      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:Call"' },
-      requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % total] }) }],
-    });
+    postCalls(url, amount, connections, () => bodies[next++ % total] as string);
 
   const runs: Run[] = [];
   try {
@@ -68,11 +60,11 @@ async function main(): Promise<void> {
         const gateway = await spawnGateway({ SMEV_GATEWAY_CONFIG: configs[mode] });
         try {
           if (warmup > 0) await fire(gateway.endpoint, warmup);
-          const result = await fire(gateway.endpoint, requests);
+          const { result, seconds } = await fire(gateway.endpoint, requests);
           const run: Run = {
             mode,
             round,
-            perSecond: result['2xx'] / result.duration,
+            perSecond: result['2xx'] / seconds,
             ok: result['2xx'],
             other: result.non2xx + result.errors,
             p50: result.latency.p50,

@@ -12,8 +12,7 @@
  *    && npx tsc -p tsconfig.json), then npm run bench:paired -- /tmp/before .)
  */
 import { resolve } from 'node:path';
-import autocannon from 'autocannon';
-import { arg, row } from './support.js';
+import { arg, postCalls, row } from './support.js';
 
 /** What this bench uses of a checkout's `dist/test/support/gateway.js`. */
 interface GatewaySupport {
@@ -46,14 +45,7 @@ async function round(side: Side, amount: number, connections: number): Promise<n
   const bodies = Array.from({ length: amount }, () => side.support.signedCall().xml);
   let next = 0;
   const before = process.cpuUsage();
-  const result = await autocannon({
-    url: side.endpoint,
-    connections,
-    amount,
-    method: 'POST',
-    headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:Call"' },
-    requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++] }) }],
-  });
+  const { result } = await postCalls(side.endpoint, amount, connections, () => bodies[next++] as string);
   const used = process.cpuUsage(before);
   if (result.non2xx || result.errors) {
     throw new Error(`${side.dir}: ${result.non2xx} answers not 200, ${result.errors} errors`);

@@ -13,12 +13,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import autocannon from 'autocannon';
 import { buildCallRequest, signCallRequest } from '../src/client/request.js';
 import { NS } from '../src/soap/namespaces.js';
 import { SOAP11 } from '../src/soap/version.js';
 import { PING_PAYLOAD, sampleKey, signedCall } from '../test/support/gateway.js';
-import { arg, freePort, row, spawnGateway } from './support.js';
+import { arg, freePort, postCalls, row, spawnGateway } from './support.js';
 
 const WARM_UP = 300;
 
@@ -67,25 +66,14 @@ async function measure(
   connections: number,
 ): Promise<Run> {
   let next = 0;
-  const fire = (amount: number) =>
-    autocannon({
-      url: server.endpoint,
-      connections,
-      amount,
-      method: 'POST',
-      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:Call"' },
-      requests: [{ setupRequest: (request) => ({ ...request, body: bodies(next++) }) }],
-    });
-  await fire(WARM_UP);
+  const body = () => bodies(next++);
+  await postCalls(server.endpoint, WARM_UP, connections, body);
   const before = cpuSeconds(server.pid);
-  const started = performance.now();
-  const result = await fire(total);
-  const seconds = (performance.now() - started) / 1000;
+  const { result, seconds } = await postCalls(server.endpoint, total, connections, body);
   const cpu = cpuSeconds(server.pid) - before;
   return {
     ok: result['2xx'],
     failed: result.non2xx + result.errors,
-    // Over the measured wall time: autocannon's own average is of whole-second buckets, a coarse figure here.
     perSecond: result['2xx'] / seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -154,7 +142,11 @@ async function main(): Promise<void> {
 
   process.stdout.write(`signing ${total + WARM_UP} requests in advance…\n`);
   const bodies = Array.from({ length: total + WARM_UP }, () => signedCall().xml);
-  const child = await spawnGateway({ WORKERS: workers }, profile ? profilingCommand(profile) : undefined);
+  // Logged as `npm start` logs (info: a line for every exchange); the test default of warn would spare it that.
+  const child = await spawnGateway(
+    { WORKERS: workers, LOG_LEVEL: 'info' },
+    profile ? profilingCommand(profile) : undefined,
+  );
   const gateway = await measure(
     { endpoint: child.endpoint, pid: child.process.pid as number, stop: () => child.stop() },
     (i) => bodies[i] as string,

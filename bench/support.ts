@@ -210,6 +210,41 @@ export async function drive(url: string, pool: SignedPool, options: DriveOptions
   return { errors: result.errors, timeouts: result.timeouts };
 }
 
+/** Signed Calls posted by `postCalls`, and the time from the first request to the last answer. */
+export interface CallsPosted {
+  readonly result: autocannon.Result;
+  readonly seconds: number;
+}
+
+/**
+ * POST `amount` SOAP 1.1 Calls, `connections` at a time, each body from `body()` (signed ahead: MessageIDs are
+ * single-use). The time is taken to the last answer: autocannon notices that it is done only on its next
+ * one-second tick, so its own end (and its average, of whole-second buckets) rounds a run up to whole seconds.
+ */
+export async function postCalls(
+  url: string,
+  amount: number,
+  connections: number,
+  body: () => string,
+): Promise<CallsPosted> {
+  let lastAnswer = 0;
+  const started = performance.now();
+  const result = await autocannon({
+    url,
+    connections,
+    amount,
+    method: 'POST',
+    headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:Call"' },
+    requests: [
+      {
+        setupRequest: (request) => ({ ...request, body: body() }),
+        onResponse: () => (lastAnswer = performance.now()),
+      },
+    ],
+  });
+  return { result, seconds: (lastAnswer - started) / 1000 };
+}
+
 /** The gateway's resident memory, MiB: from /proc for a child, else from its `/metrics`. */
 export async function residentMiB(gateway: ChildGateway | undefined, base: string): Promise<number> {
   if (gateway) return gateway.rssMiB();
