@@ -126,9 +126,6 @@ export async function startGateway(
     databaseUrl: config.store.databaseUrl,
     sqliteFile: config.store.sqliteFile,
     ...((options.schema ?? config.store.schema) ? { schema: options.schema ?? config.store.schema } : {}),
-    walCheckpoints: {
-      onError: (error) => log.warn('SQLite WAL checkpoint failed', { error: error.message }),
-    },
   });
   const schemas = SchemaSet.compile(packageFile(EXCHANGE_1_1.schemaRoot));
   // The other versions' schema sets and WSDLs are compiled on their first use: most gateways serve one version.

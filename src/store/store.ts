@@ -9,7 +9,6 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatab
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
-import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -37,11 +36,6 @@ export interface StoreOptions {
    * pass false: a mistyped SQLite file or schema is then an error, not a silent second, empty store.
    */
   create?: boolean;
-  /**
-   * SQLite: WAL checkpoints in a thread of their own rather than inside a commit (wal-checkpointer.ts). The
-   * gateway's long-lived store takes it; short-lived tools keep SQLite's own.
-   */
-  walCheckpoints?: WalCheckpointerOptions | undefined;
 }
 
 /** The store a command found missing, with where it looked. */
@@ -131,23 +125,14 @@ function openSqlite(options: StoreOptions): Store {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const checkpointer =
-    options.walCheckpoints && file !== ':memory:'
-      ? new WalCheckpointer(database, file, options.walCheckpoints)
-      : undefined;
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: reusingStatements(database, checkpointer) }),
-  });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
   return {
     db,
     dialect: 'sqlite',
     ping: async () => {
       database.prepare('select 1').get();
     },
-    close: async () => {
-      await checkpointer?.stop();
-      await db.destroy();
-    },
+    close: () => db.destroy(),
   };
 }
 
@@ -160,7 +145,7 @@ const STATEMENT_CACHE_SIZE = 256;
  * since statements with `in (…)` lists vary with their length. Safe because the gateway never streams a query,
  * so no cached statement is still iterating when it is run again.
  */
-function reusingStatements(database: SQLite.Database, checkpointer?: WalCheckpointer): SqliteDatabase {
+function reusingStatements(database: SQLite.Database): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => database.close(),
@@ -172,8 +157,6 @@ function reusingStatements(database: SQLite.Database, checkpointer?: WalCheckpoi
           statements.delete(statements.keys().next().value as string);
         statements.set(text, statement);
       }
-      // kysely prepares each query as it runs it: a statement that writes is about to write.
-      if (checkpointer && !statement.reader) checkpointer.written();
       return statement;
     },
   };
