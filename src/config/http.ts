@@ -82,8 +82,8 @@ export const HttpSettingsSchema = z
           .min(0)
           .default(6000)
           .describe(
-            'Requests to `/ws` per window from one client address; 0 turns the limit off. On by default, so ' +
-              'that one source cannot fill the message log.',
+            'Requests to `/ws` per window from one client address, counted by each worker process; 0 turns the ' +
+              'limit off. On by default, so that one source cannot fill the message log.',
           ),
         admin: z.coerce
           .number()
@@ -92,8 +92,7 @@ export const HttpSettingsSchema = z
           .default(600)
           .describe(
             'Requests to the admin API, the attachment store, the registry entries and the web console (counted together) ' +
-              'per window from ' +
-              'one client address; 0 turns the limit off.',
+              'per window from one client address, counted by each worker process; 0 turns the limit off.',
           ),
       })
       .strict()
