@@ -25,7 +25,7 @@ import { parseDom } from '../src/xml/dom.js';
 import { guardXml, parseWithinLimits } from '../src/xml/guard.js';
 import { SchemaSet } from '../src/xml/schemas.js';
 import { signedCall } from '../test/support/gateway.js';
-import { row } from './support.js';
+import { median, row } from './support.js';
 
 function measure(label: string, work: () => unknown, ms = 1500): void {
   for (let i = 0; i < 200; i++) work();
@@ -73,7 +73,6 @@ function sideBySide(bare: () => unknown, gateway: () => unknown, rounds = 25, pe
     bareRounds.push(time(bare));
     gatewayRounds.push(time(gateway));
   }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
   const bareUs = median(bareRounds);
   const gatewayUs = median(gatewayRounds);
   const line = (us: number) => `${us.toFixed(1).padStart(8)} µs   ${(1e6 / us).toFixed(0).padStart(8)} /s`;

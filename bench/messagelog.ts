@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signedCall } from '../test/support/gateway.js';
-import { arg, postCalls, row, spawnGateway } from './support.js';
+import { arg, median, postCalls, row, spawnGateway } from './support.js';
 
 type Mode = 'on' | 'off';
 
@@ -26,11 +26,6 @@ interface Run {
 }
 
 const TARGET_PERCENT = 15;
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 async function main(): Promise<void> {
   const connections = Number(arg('connections', '20'));

@@ -12,7 +12,7 @@
  *    && npx tsc -p tsconfig.json), then npm run bench:paired -- /tmp/before .)
  */
 import { resolve } from 'node:path';
-import { arg, postCalls, row } from './support.js';
+import { arg, median, postCalls, row } from './support.js';
 
 /** What this bench uses of a checkout's `dist/test/support/gateway.js`. */
 interface GatewaySupport {
@@ -52,9 +52,6 @@ async function round(side: Side, amount: number, connections: number): Promise<n
   }
   return (used.user + used.system) / 1000 / amount;
 }
-
-const median = (values: readonly number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 async function main(): Promise<void> {
   const dirs = process.argv
