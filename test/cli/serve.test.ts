@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { workerHeapFlags } from '../../src/cli/serve.js';
@@ -36,7 +37,7 @@ describe('serve: the first start of several workers on an empty folder', functio
     try {
       const deadline = Date.now() + 30_000;
       const listening = () => gateway.output().match(/gateway listening/g)?.length ?? 0;
-      while (listening() < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (listening() < 3 && Date.now() < deadline) await sleep(100);
       expect(listening(), gateway.output()).to.equal(3);
       expect(gateway.output()).not.to.match(/worker died|EEXIST/);
       expect(statSync(join(dir, 'message-log.key')).mode & 0o777).to.equal(0o600);
@@ -101,9 +102,9 @@ describe('serve: an idle gateway', function () {
             readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'),
           )?.[1],
         );
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await sleep(3000);
       const before = wakeups();
-      await new Promise((resolve) => setTimeout(resolve, 4000));
+      await sleep(4000);
       const perSecond = (wakeups() - before) / 4;
       expect(perSecond).to.be.below(40);
     } finally {
