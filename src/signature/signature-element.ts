@@ -22,6 +22,10 @@ import { isBase64 } from '../core/base64.js';
 
 export interface SignatureElement {
   readonly signature: Element;
+  readonly signedInfo: Element;
+  /** The base64 of DigestValue and of SignatureValue, without whitespace. */
+  readonly digestValue: string;
+  readonly signatureValue: string;
   readonly signatureMethod: string;
   readonly digestMethod: string;
   readonly transforms: readonly string[];
@@ -149,10 +153,11 @@ export function readSignature(
   if (x509Data.length !== 1 || certificates.length !== 1 || !certificates[0]) {
     return refuse('CertificateIsNotFound', 'KeyInfo must carry exactly one X509Certificate');
   }
-  base64Text(digestValue, 'SignatureIsInvalid');
-  base64Text(signatureValue, 'SignatureIsInvalid');
   return {
     signature,
+    signedInfo,
+    digestValue: base64Text(digestValue, 'SignatureIsInvalid'),
+    signatureValue: base64Text(signatureValue, 'SignatureIsInvalid'),
     signatureMethod,
     digestMethod: algorithmIn(digestMethod, DIGEST_ALGORITHMS, 'digest'),
     transforms,
