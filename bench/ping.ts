@@ -7,7 +7,7 @@
  * process tree over the measured requests, from /proc); then their ratio.
  *
  *   npm run bench:ping -- [--connections 50] [--requests 6000] [--workers N] [--peer PATH | --no-peer]
- *                         [--profile DIR]   (the gateway writes a V8 CPU profile into DIR; one worker)
+ *                         [--profile DIR]   (a V8 CPU profile of each gateway process in DIR; one worker unless --workers)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   const connections = Number(arg('connections', '50'));
   const total = Number(arg('requests', '6000'));
   const profile = arg('profile', '');
-  const workers = profile ? '1' : arg('workers', String(availableParallelism()));
+  const workers = arg('workers', profile ? '1' : String(availableParallelism()));
   const peerPath = process.argv.includes('--no-peer') ? '' : arg('peer', '../shared/bench-peer/server.js');
 
   process.stdout.write(`signing ${total + WARM_UP} requests in advance…\n`);
