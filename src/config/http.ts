@@ -82,8 +82,10 @@ export const HttpSettingsSchema = z
           .min(0)
           .default(6000)
           .describe(
-            'Requests to `/ws` per window from one client address, counted by each worker process; 0 turns the ' +
-              'limit off. On by default, so that one source cannot fill the message log.',
+            'Refused requests and WSDL or schema fetches on `/ws` per window from one client address, counted by ' +
+              'each worker process; 0 turns the limit off. A message answered with 200 is not counted (a ' +
+              "system's signed traffic has its own quota, `queue.ratePerSecond`). On by default, so that one " +
+              'source cannot fill the message log with messages the gateway refuses.',
           ),
         admin: z.coerce
           .number()

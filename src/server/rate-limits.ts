@@ -1,7 +1,11 @@
 /**
  * Request limits per client address (express-rate-limit), counted before a request is read: one for the SOAP
- * endpoint `/ws`, one for the JSON interfaces (admin API, attachment store, registry entries). A SOAP client over its limit gets a `TooManyRequests` fault in its own
- * SOAP version, an admin client a JSON error; both with HTTP 429 and Retry-After. The client address is the TCP
+ * endpoint `/ws`, one for the JSON interfaces (admin API, attachment store, registry entries). A SOAP client over
+ * its limit gets a `TooManyRequests` fault in its own SOAP version, an admin client a JSON error; both with HTTP 429
+ * and Retry-After. On `/ws` a POST answered with 200 is taken off the count once answered: the limit is there for
+ * what the gateway refuses (unsigned, malformed or replayed messages, whose digests still fill the message log),
+ * while a system's signed traffic has its own quota (`queue.ratePerSecond`), so a busy client is never refused
+ * for being busy. The client address is the TCP
  * peer unless `http.trustProxy` names the proxies allowed to state it in X-Forwarded-For. Counts live in this
  * process's memory: with `workers` above one, each worker counts the connections it serves.
  */
@@ -19,7 +23,7 @@ type Refuse = (req: Request, res: Response, message: string) => void;
 export function sourceRateLimits(settings: HttpSettings, log: Logger): Router {
   const router = express.Router();
   const { windowSeconds, soap, admin } = settings.rateLimit;
-  if (soap > 0) router.use('/ws', limiter('soap', soap, windowSeconds, refuseSoap, log));
+  if (soap > 0) router.use('/ws', limiter('soap', soap, windowSeconds, refuseSoap, log, answeredPost));
   // Every other HTTP interface takes a token or a credential: the admin API, the attachment store (whose download
   // credentials must not be guessable by volume), the public registry entries and the console (its sign-in and its
   // document check) share one count per address.
@@ -32,10 +36,21 @@ export function sourceRateLimits(settings: HttpSettings, log: Logger): Router {
   return router;
 }
 
-function limiter(name: string, limit: number, windowSeconds: number, refuse: Refuse, log: Logger) {
+/** A SOAP exchange the gateway answered (a WSDL or schema fetch still counts). */
+const answeredPost = (req: Request, res: Response) => req.method === 'POST' && res.statusCode < 400;
+
+function limiter(
+  name: string,
+  limit: number,
+  windowSeconds: number,
+  refuse: Refuse,
+  log: Logger,
+  uncounted?: (req: Request, res: Response) => boolean,
+) {
   const options: Partial<Options> = {
     windowMs: windowSeconds * 1000,
     limit,
+    ...(uncounted ? { skipSuccessfulRequests: true, requestWasSuccessful: uncounted } : {}),
     // RateLimit and RateLimit-Policy on every answer, and Retry-After on a refusal.
     standardHeaders: 'draft-7',
     legacyHeaders: false,

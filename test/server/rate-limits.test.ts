@@ -1,6 +1,7 @@
 /**
  * Request limits per client address: a SOAP client over its limit gets a TooManyRequests fault in its own SOAP
- * version with 429 and Retry-After, before anything of its request is processed; the admin API answers 429 in
+ * version with 429 and Retry-After, before anything of its request is processed; on /ws only refused messages and
+ * WSDL fetches count, not answered ones; the admin API answers 429 in
  * JSON; the two limits count apart; X-Forwarded-For names the client only behind a configured trusted proxy.
  */
 import { expect } from 'chai';
@@ -24,7 +25,8 @@ describe('server: rate limits per client address', function () {
     afterEach(() => gateway.stop());
 
     it('answers the request over the SOAP limit with a SOAP 1.1 fault, 429 and Retry-After', async () => {
-      for (let i = 0; i < 3; i++) expect((await post(gateway, signedCall().xml)).status).to.equal(200);
+      for (let i = 0; i < 3; i++)
+        expect((await postSoapRaw(gateway.endpoint, '<a><b></a>')).status).to.equal(500);
       const response = await postSoapRaw(gateway.endpoint, signedCall().xml);
       expect(response.status).to.equal(429);
       expect(response.headers['content-type']).to.equal('text/xml; charset=utf-8');
@@ -38,7 +40,7 @@ describe('server: rate limits per client address', function () {
     });
 
     it('speaks SOAP 1.2 to a SOAP 1.2 client over the limit', async () => {
-      for (let i = 0; i < 3; i++) await post(gateway, signedCall({ version: SOAP12 }).xml, SOAP12);
+      for (let i = 0; i < 3; i++) await post(gateway, '<a><b></a>', SOAP12);
       const response = await postSoapRaw(gateway.endpoint, signedCall({ version: SOAP12 }).xml, SOAP12);
       expect(response.status).to.equal(429);
       expect(response.headers['content-type']).to.equal('application/soap+xml; charset=utf-8');
@@ -48,6 +50,20 @@ describe('server: rate limits per client address', function () {
       expect(fault.soapCode).to.equal('soap:Sender');
       expect(fault.subcode).to.equal('f:QuoteLimitExceeded');
       expect(fault.code).to.equal('TooManyRequests');
+    });
+
+    it('does not count messages it answered: only refused ones and WSDL fetches use up the limit', async () => {
+      // A busy client is not refused for being busy: five answered Calls over a limit of three.
+      for (let i = 0; i < 5; i++) expect((await post(gateway, signedCall().xml)).status).to.equal(200);
+      const replayed = signedCall().xml;
+      expect((await post(gateway, replayed)).status).to.equal(200);
+      // A replay is refused, and counted; so is a malformed message and a WSDL fetch.
+      expect((await post(gateway, replayed)).status).to.equal(500);
+      expect((await postSoapRaw(gateway.endpoint, 'not xml')).status).to.equal(500);
+      expect((await fetch(`${gateway.endpoint}?wsdl`)).status).to.equal(200);
+      // Then the address is over its limit, for every message it sends.
+      const refused = await post(gateway, signedCall().xml);
+      expect(refused.status).to.equal(429);
     });
 
     it('counts WSDL fetches on /ws too and refuses them in plain text', async () => {
