@@ -29,8 +29,8 @@ const refuse = (reason: string, message: string): never => {
 
 /**
  * Verify `signature` (already read and shape-checked by readSignature) over `signedBlock` — the very node the
- * pipeline reads — with `publicKey`, as XMLDSig core validation says: the reference's transforms applied to the
- * block give the digest in SignedInfo, and the canonical SignedInfo verifies under the signature algorithm. The
+ * pipeline reads — with `publicKey`, as XMLDSig core validation says: the canonical SignedInfo verifies under the
+ * signature algorithm, and the reference's transforms applied to the block give the digest in SignedInfo. The
  * algorithm must be one for the certificate's key (no GOST name over an RSA certificate, nor the reverse), and the
  * digest one that goes with it. The shape checks leave exactly one SignedInfo and one Reference, no comments, and
  * known algorithms only, so there is no second reading of the message to disagree with this one.
@@ -59,6 +59,17 @@ export function verifyDetached(
       `the digest ${signature.digestMethod} does not go with the signature algorithm ${signature.signatureMethod}`,
     );
   }
+  // The signature value first: it costs one public-key operation, while the digest costs the transforms of the
+  // whole block, which a sender without the key must not be able to make the gateway compute (XMLDSig 3.2 leaves
+  // the order of the two checks open).
+  const valid = method.verify(
+    publicKey,
+    Buffer.from(canonical(signedInfo), 'utf8'),
+    Buffer.from(signatureValue, 'base64'),
+  );
+  if (!valid) {
+    return refuse('SignatureIsInvalid', 'the signature value does not verify with the certificate');
+  }
   const digestOf = (escaping: SmevEscaping) => {
     try {
       return digestAlgorithm.hash(
@@ -75,16 +86,7 @@ export function verifyDetached(
     sameDigest(digestOf('reference'), digestValue) ||
     (signature.transforms.includes(SMEV_TRANSFORM_URI) && sameDigest(digestOf('legacy'), digestValue));
   if (!matches) {
-    return refuse('SignatureIsInvalid', 'the signed content does not match its digest');
-  }
-  const canonicalSignedInfo = canonical(signedInfo);
-  const valid = method.verify(
-    publicKey,
-    Buffer.from(canonicalSignedInfo, 'utf8'),
-    Buffer.from(signatureValue, 'base64'),
-  );
-  if (!valid) {
-    refuse('SignatureIsInvalid', 'the signature value does not verify with the certificate');
+    refuse('SignatureIsInvalid', 'the signed content does not match its digest');
   }
 }
 

@@ -108,6 +108,23 @@ describe('the algorithm table', function () {
       .with.property('reason', 'SignatureIsInvalid');
   });
 
+  it('checks the signature value before the digest: a forger with a known certificate costs one key operation', () => {
+    const consumer = loadSigningKey(
+      readFileSync('certs-sample/DEMO_CONSUMER.key.pem', 'utf8'),
+      readFileSync('certs-sample/DEMO_CONSUMER.crt.pem', 'utf8'),
+    );
+    const forger = loadSigningKey(
+      readFileSync('certs-sample/gateway.key.pem', 'utf8'),
+      readFileSync('certs-sample/gateway.crt.pem', 'utf8'),
+    );
+    // Signed with the forger's key, presented with the consumer's certificate, over content altered afterwards.
+    const forged = signCallRequest(request(), forger).replace('>hello<', '>hallo<');
+    expect(() => verifyRequest(forged, consumer.certificatePem)).to.throw(/signature value does not verify/);
+    // With the right key, altered content is still refused, for its digest.
+    const altered = signCallRequest(request(), consumer).replace('>hello<', '>hallo<');
+    expect(() => verifyRequest(altered, consumer.certificatePem)).to.throw(/does not match its digest/);
+  });
+
   it('signs and verifies XMLDSig with a GOST R 34.10-2012 512-bit key (TC26 512 A and C)', () => {
     const now = new Date();
     const ca = createGostRootCa({ commonName: 'ca512', years: 1, now: addYears(now, -1) });
