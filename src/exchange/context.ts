@@ -12,7 +12,10 @@ export interface IncomingMessage {
   /** The body was cut off at the size limit (or Content-Length announced more). */
   readonly tooLarge: boolean;
   /** Why the body's Content-Encoding could not be undone, if it could not. */
-  readonly codingProblem?: { readonly unsupported: boolean; readonly message: string };
+  readonly codingProblem?: {
+    readonly fault: 'UnsupportedMediaType' | 'MalformedXml' | 'MessageTooLarge';
+    readonly message: string;
+  };
 }
 
 /** One request as it came in: what every step may read, and nothing a step writes. */

@@ -1,9 +1,11 @@
 /**
  * Reads a request body up to a limit. Past the limit (or when Content-Length announces more) it stops reading
  * and reports `tooLarge`, so an oversize message costs no more memory than the limit. A gzip or deflate body
- * (Content-Encoding, as SOAP stacks such as CXF send) is inflated under the same limit, so a small compressed
- * body cannot expand into a large one.
+ * (Content-Encoding, as SOAP stacks such as CXF send) is inflated under the same limit, and to at most
+ * MAX_INFLATION times the bytes received: everything before the signature check costs in proportion to the
+ * inflated text, so a kilobyte of compressed markup must not buy a second of parsing.
  */
+import type { IncomingMessage as ExchangeIncoming } from '../exchange/context.js';
 import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
@@ -11,9 +13,15 @@ import { gunzip, inflate } from 'node:zlib';
 export interface ReadBody {
   readonly body: Buffer;
   readonly tooLarge: boolean;
-  /** Why the body's content coding could not be undone: an unknown coding, or data that does not inflate. */
-  readonly codingProblem?: { readonly unsupported: boolean; readonly message: string };
+  /** Why the body's content coding could not be undone: an unknown coding, data that does not inflate, or too much. */
+  readonly codingProblem?: ExchangeIncoming['codingProblem'];
 }
+
+/**
+ * How many times its size a compressed body may inflate to. SOAP messages compress 2–4 times, a registry of
+ * thousands of similar rows about 10 times; markup made to be cheap to send and dear to parse, hundreds of times.
+ */
+export const MAX_INFLATION = 50;
 
 type Inflate = (data: Buffer, options: { maxOutputLength: number }) => Promise<Buffer>;
 
@@ -35,29 +43,35 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
   const unknown = codings.find((coding) => !CODINGS.has(coding));
   if (unknown !== undefined) {
     return refused(
-      true,
+      'UnsupportedMediaType',
       `Content-Encoding ${unknown.slice(0, 40)} is not accepted; send gzip, deflate or none`,
     );
   }
   let body = raw.body;
+  // However many codings are stacked, the text may not outgrow the bytes received by more than MAX_INFLATION.
+  const inflationBound = MAX_INFLATION * raw.body.length;
   // Codings are listed in the order they were applied, so they are undone from the last.
   for (const coding of codings.reverse()) {
     const undo = CODINGS.get(coding);
     if (!undo) continue;
     try {
-      body = await undo(body, { maxOutputLength: limit });
+      body = await undo(body, { maxOutputLength: Math.min(limit, inflationBound) });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        return { body: Buffer.alloc(0), tooLarge: true };
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') {
+        return refused('MalformedXml', `the ${coding} body does not inflate: ${(error as Error).message}`);
       }
-      return refused(false, `the ${coding} body does not inflate: ${(error as Error).message}`);
+      if (inflationBound >= limit) return { body: Buffer.alloc(0), tooLarge: true };
+      return refused(
+        'MessageTooLarge',
+        `the ${coding} body of ${raw.body.length} bytes inflates to more than ${MAX_INFLATION} times its size; send it uncompressed`,
+      );
     }
   }
   return { body, tooLarge: false };
 }
 
-function refused(unsupported: boolean, message: string): ReadBody {
-  return { body: Buffer.alloc(0), tooLarge: false, codingProblem: { unsupported, message } };
+function refused(fault: NonNullable<ReadBody['codingProblem']>['fault'], message: string): ReadBody {
+  return { body: Buffer.alloc(0), tooLarge: false, codingProblem: { fault, message } };
 }
 
 function readRaw(request: IncomingMessage, limit: number): Promise<ReadBody> {

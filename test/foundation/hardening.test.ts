@@ -352,6 +352,40 @@ describe('foundation: hardened XML gate', () => {
       expectRefused(response, 'MessageTooLarge', 413);
     });
 
+    it('a compressed body that inflates more than 50 times, far below the size limit, is refused with 413 unparsed', async () => {
+      // On the gateway with the default limits (5 MiB). Ninety thousand empty elements in a header block: 630 kB of text, 3 kB gzipped. Parsed, it would
+      // cost a large share of a second before any signature is looked at.
+      const junk = `<j:Junk xmlns:j="urn:junk">${'<j:a/>'.repeat(90_000)}</j:Junk>`;
+      const xml = signedCall().xml.replace('<soap:Header/>', `<soap:Header>${junk}</soap:Header>`);
+      expect(xml.length).to.be.below(5 * 1024 * 1024);
+      for (const [coding, compress] of [
+        ['gzip', gzipSync],
+        ['deflate', deflateSync],
+        ['gzip, gzip', (data: string) => gzipSync(gzipSync(data))],
+      ] as const) {
+        const body = compress(xml);
+        expect(xml.length / body.length).to.be.above(100);
+        const response = await rawHttp(gateway.endpoint, {
+          body,
+          headers: { ...soap11, 'content-encoding': coding },
+        });
+        const fault = expectRefused(response, 'MessageTooLarge', 413);
+        expect(fault.reason, coding).to.contain('more than 50 times its size');
+      }
+      // Compressed as much as a registry of similar rows is (about ten times), a message is answered.
+      const rows = Array.from({ length: 2_000 }, (_, i) => `<!-- row ${i} of the registry: posted -->`).join(
+        '',
+      );
+      const registryLike = signedCall().xml.replace('<soap:Header/>', `<soap:Header>${rows}</soap:Header>`);
+      const compressed = gzipSync(registryLike);
+      expect(registryLike.length / compressed.length).to.be.within(5, 50);
+      const answered = await rawHttp(gateway.endpoint, {
+        body: compressed,
+        headers: { ...soap11, 'content-encoding': 'gzip' },
+      });
+      expect(answered.status, answered.body).to.equal(200);
+    });
+
     it('an unknown content coding is refused with 415, a corrupt gzip body with MalformedXml', async () => {
       const br = await rawHttp(small.endpoint, {
         body: signedCall().xml,

@@ -23,8 +23,7 @@ export function receive(
     throw new GatewayFault('MessageTooLarge', `the message body exceeds ${maxBodyBytes} bytes`);
   }
   const coding = incoming.codingProblem;
-  if (coding)
-    throw new GatewayFault(coding.unsupported ? 'UnsupportedMediaType' : 'MalformedXml', coding.message);
+  if (coding) throw new GatewayFault(coding.fault, coding.message);
   return {
     version: head.version,
     action: head.action,
