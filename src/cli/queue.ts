@@ -22,7 +22,7 @@ import {
 import { contractVersion, CONTRACT_VERSIONS } from '../soap/namespaces.js';
 import { postSoap } from '../client/send.js';
 import { SOAP11 } from '../soap/version.js';
-import { XMLSerializer } from '@xmldom/xmldom';
+import { serializeNode } from '../xml/dom.js';
 import { systemSigningKey } from './send.js';
 import { collect } from './output.js';
 import { CliError, readPayload, todayInMoscow } from './inputs.js';
@@ -169,7 +169,7 @@ function printHandedOut(body: string, saveTo?: string): void {
     message.statusCategory && `status ${message.statusCategory}`,
     message.rejected && `rejected ${message.rejected}`,
     message.statusCode && `intermediate status ${message.statusCode}`,
-    message.payload && new XMLSerializer().serializeToString(message.payload),
+    message.payload && serializeNode(message.payload),
     ...message.attachments.map(
       (file) =>
         `attachment ${file.contentId} (${file.mimeType}, ${file.content.length} bytes)` +

@@ -13,8 +13,7 @@ import type { Logger } from '../logging/logger.js';
 import { isGatewayFault } from '../core/faults.js';
 import { parseRouteProvider } from '../core/route-provider.js';
 import { contractVersion, EXCHANGE_1_1 } from '../soap/namespaces.js';
-import { XMLSerializer } from '@xmldom/xmldom';
-import { childElements, childText, parseDom, type Element } from '../xml/dom.js';
+import { childElements, childText, parseDom, serializeNode, type Element } from '../xml/dom.js';
 import type { AnswerSigner, Delivery, MessageQueue, Router, TakenMessage } from '../core/ports.js';
 import { writeHostedResponse } from '../smev/queued-answers.js';
 import { readSenderRequest } from '../smev/request.js';
@@ -171,7 +170,7 @@ export class HostedWorker {
     );
     const signed = parseDom(await this.signer.signAnswer(doc, slots));
     const response = childElements(signed.documentElement as Element)[0] as Element;
-    const body = new XMLSerializer().serializeToString(response);
+    const body = serializeNode(response);
     await this.queue.enqueueAnswer(
       {
         messageId: answerId,

@@ -2,12 +2,18 @@
  * Reading and checking the gateway's answer as a client should: both signatures verify with certificates that
  * chain to the client's trust store, and the SMEV signature is the gateway's own. A fault is read into its code.
  */
-import { XMLSerializer } from '@xmldom/xmldom';
 import { faultCodeOf } from '../soap/fault-code.js';
 import { NS } from '../soap/namespaces.js';
 import type { TrustStore } from './pki/trust-store.js';
 import { checkSignature } from './xml-signature.js';
-import { childElements, childText, firstChildElement, parseDom, type Element } from '../xml/dom.js';
+import {
+  childElements,
+  childText,
+  firstChildElement,
+  parseDom,
+  serializeNode,
+  type Element,
+} from '../xml/dom.js';
 
 export type CallAnswer =
   | {
@@ -51,7 +57,7 @@ export function readCallAnswer(xml: string, trust: TrustStore, at = new Date()):
   return {
     kind: rejected ? 'rejected' : 'answer',
     messageId: childText(data, NS.types, 'MessageID') ?? '',
-    payload: payload ? new XMLSerializer().serializeToString(payload) : undefined,
+    payload: payload ? serializeNode(payload) : undefined,
     rejection: rejected
       ? {
           code: childText(rejected, NS.types, 'RejectionReasonCode') ?? '',

@@ -5,10 +5,9 @@
  * so the gateway insists that headers and contents name the same files, each once, before it accepts the message;
  * the recipient then finds exactly the files the signed headers promise.
  */
-import { XMLSerializer } from '@xmldom/xmldom';
 import { GatewayFault } from '../core/faults.js';
 import { NS } from '../soap/namespaces.js';
-import { childElements, childText, firstChildElement, type Element } from '../xml/dom.js';
+import { childElements, childText, firstChildElement, serializeNode, type Element } from '../xml/dom.js';
 import type { FileRef } from '../core/ports.js';
 
 /** The message's attachment contents, serialised as one standalone `AttachmentContentList`, or undefined. */
@@ -32,7 +31,7 @@ export function readAttachments(
   if (problems.length > 0) {
     throw new GatewayFault('AttachmentContentMiscoordination', clip(problems.join('; ')));
   }
-  return contentList ? new XMLSerializer().serializeToString(contentList) : undefined;
+  return contentList ? serializeNode(contentList) : undefined;
 }
 
 function idsOf(list: Element | undefined, item: string, idElement: string, basic: string): string[] {

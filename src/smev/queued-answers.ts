@@ -4,10 +4,10 @@
  * SenderInformationSystemSignature) and the answers that hand them out, whose gateway block (Id SIGNED_BY_SMEV)
  * the gateway signs into SMEVSignature when it hands them out.
  */
-import { DOMImplementation, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
+import { DOMImplementation, type Document, type Element } from '@xmldom/xmldom';
 import { EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
-import { childElements, importInto, parseDom } from '../xml/dom.js';
+import { childElements, importInto, parseDom, serializeNode } from '../xml/dom.js';
 import type { FsAttachment, QueueStatistics, SignatureSlot, TakenMessage } from '../core/ports.js';
 import {
   adder,
@@ -56,7 +56,7 @@ export function queuedElement(
   if (signature) {
     add(root, contract.types, 'ns2:SenderInformationSystemSignature').appendChild(importInto(doc, signature));
   }
-  return new XMLSerializer().serializeToString(doc);
+  return serializeNode(doc);
 }
 
 export function soapAnswer(

@@ -5,8 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { XMLSerializer, type Attr, type Document } from '@xmldom/xmldom';
-import { parseDom } from '../xml/dom.js';
+import type { Attr, Document } from '@xmldom/xmldom';
+import { parseDom, serializeNode } from '../xml/dom.js';
 
 interface ContractDocument {
   readonly doc: Document;
@@ -70,5 +70,5 @@ function render(document: ContractDocument, serviceUrl: string): string {
     // Service addresses become the URL the client used; schema files become `?xsd=NAME` on it.
     attr.value = target.endsWith('.xsd') ? `${serviceUrl}?xsd=${encodeURIComponent(target)}` : serviceUrl;
   }
-  return new XMLSerializer().serializeToString(document.doc);
+  return serializeNode(document.doc);
 }

@@ -229,9 +229,35 @@ export function childText(node: Node, namespace: string, localName: string): str
   return firstChildElement(node, namespace, localName)?.textContent ?? undefined;
 }
 
+/**
+ * A node as XML text that parses back to the same tree. xmldom writes a carriage return in text as it is, and a
+ * parser reads a raw CR as a line feed (XML 1.0 §2.11): a CR the sender wrote as `&#13;` would reach the next
+ * reader (the recipient of a relayed message, the log's verifier) as LF, and the sender's signature over it would
+ * no longer hold. So text holding a CR is written with the CR as `&#xD;` (as canonical XML writes it), and a CDATA
+ * section holding one as such text (c14n reads CDATA as text, so the digest is the same). Attribute values xmldom
+ * already writes with CR, LF and tab as references.
+ */
+export function serializeNode(node: Node): string {
+  // xmldom's serializer writes a string its node filter returns in place of the node (dom.js, `typeof n ==
+  // 'string'`), which its typings leave out; test/foundation/dom.test.ts holds it to that.
+  return new XMLSerializer().serializeToString(node, keepCarriageReturns as (node: Node) => Node);
+}
+
+const keepCarriageReturns = (node: Node): Node | string =>
+  (node.nodeType === 3 || node.nodeType === 4) && (node as Text).data.includes('\r')
+    ? (node as Text).data.replace(/[<&>\r]/g, (c) => TEXT_REFERENCES[c] as string)
+    : node;
+
+const TEXT_REFERENCES: Readonly<Record<string, string>> = {
+  '<': '&lt;',
+  '&': '&amp;',
+  '>': '&gt;',
+  '\r': '&#xD;',
+};
+
 /** The document as UTF-8 XML text, with its declaration (a parsed document keeps its own). */
 export function serializeXml(doc: Document): string {
-  const text = new XMLSerializer().serializeToString(doc);
+  const text = serializeNode(doc);
   return doc.firstChild?.nodeType === 7 && doc.firstChild.nodeName === 'xml'
     ? text
     : `<?xml version="1.0" encoding="UTF-8"?>${text}`;

@@ -28,6 +28,7 @@ import {
   QUESTION,
   QUESTION_PAYLOAD,
   QueueClient,
+  expectBlockSigned,
   expectGatewaySigned,
 } from './support.js';
 
@@ -139,6 +140,21 @@ for (const store of STORES) {
       expectGatewaySigned(gateway, response.body);
       // The consumer's own signature travels with the request.
       expect(response.body).to.contain('SenderInformationSystemSignature');
+      await provider.ack(sent.messageId);
+    });
+
+    it("relays a carriage return the consumer wrote as &#13; as it was signed: the consumer's signature still holds", async () => {
+      const payload =
+        '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>line 1&#13;\nline 2</q:Text></q:Question>';
+      const sent = await consumer.sendRequest(payload);
+      expect(sent.status, sent.body).to.equal(200);
+      const response = await provider.post(
+        takeXml(SOAP11, sampleKey(PROVIDER), 'GetRequest'),
+        'urn:GetRequest',
+      );
+      expect(readHandedOut(response.body)?.payload?.textContent).to.equal('line 1\r\nline 2');
+      expectBlockSigned(gateway, response.body, 'SIGNED_BY_CALLER', 'SenderInformationSystemSignature');
+      expectGatewaySigned(gateway, response.body);
       await provider.ack(sent.messageId);
     });
 

@@ -97,15 +97,20 @@ export class QueueClient {
 
 /** The gateway's SMEVSignature over its block verifies with the gateway's certificate. */
 export function expectGatewaySigned(gateway: TestGateway, xml: string): void {
+  expectBlockSigned(gateway, xml, 'SIGNED_BY_SMEV', 'SMEVSignature');
+}
+
+/** The signature in `container` over the element with Id `id` verifies with its certificate, trusted now. */
+export function expectBlockSigned(gateway: TestGateway, xml: string, id: string, container: string): void {
   const doc = parseDom(xml);
-  const signature = doc.getElementsByTagNameNS(NS.types, 'SMEVSignature').item(0) as Element;
+  const signature = doc.getElementsByTagNameNS(NS.types, container).item(0) as Element;
   const all = doc.getElementsByTagNameNS('*', '*');
   let block: Element | undefined;
   for (let i = 0; i < all.length; i++) {
     const element = all.item(i) as Element;
-    if (element.getAttribute('Id') === 'SIGNED_BY_SMEV') block = element;
+    if (element.getAttribute('Id') === id) block = element;
   }
-  expect(block, 'the gateway block').to.not.equal(undefined);
+  expect(block, `the block ${id}`).to.not.equal(undefined);
   const read = readSignature(doc, signature, block as Element);
   const trust = loadTrustStore(gateway.config);
   verifyDetached(read, trust.check(read.certificate, new Date()).publicKey, block as Element);

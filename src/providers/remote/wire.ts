@@ -25,9 +25,8 @@
  * provider elements are prefixed on the wire so that an unqualified element inside the content never falls into
  * the provider namespace; any prefix (or a default namespace) is accepted in the answer.
  */
-import { XMLSerializer } from '@xmldom/xmldom';
 import { NS } from '../../soap/namespaces.js';
-import { childElements, parseDom, type Element, type Node } from '../../xml/dom.js';
+import { childElements, parseDom, serializeNode, type Element, type Node } from '../../xml/dom.js';
 import { guardXml } from '../../xml/guard.js';
 import type { RejectionCode } from '../contract.js';
 
@@ -128,7 +127,7 @@ export function serializeElement(element: Element): string {
       clone.setAttributeNS('http://www.w3.org/2000/xmlns/', `xmlns:${prefix}`, uri);
     }
   }
-  return new XMLSerializer().serializeToString(clone);
+  return serializeNode(clone);
 }
 
 /** Attribute values and text of a subtree, joined, to look for prefixes used in content. */
