@@ -72,7 +72,7 @@ export interface ConsoleParts {
   readonly documents?: AuthenticityCheck | undefined;
   readonly sessionIdleMinutes: number;
   readonly sessionMaxHours: number;
-  /** Served over TLS: the session cookie is Secure. */
+  /** Reached over TLS (served by the gateway or ended at a proxy): the session cookie is Secure. */
   readonly https: boolean;
   readonly clock?: () => Date;
 }

@@ -32,14 +32,26 @@ export interface AppParts extends SoapEndpointParts, Pick<AdminApiParts, 'sealer
   readonly console?: Omit<ConsoleParts, 'store' | 'registry' | 'trail' | 'sealer' | 'https'>;
 }
 
+/**
+ * Whether browsers reach the gateway over HTTPS: it serves TLS itself, or its public address is https (TLS ends at
+ * a proxy in front of it). Then the console's cookies are Secure and HSTS is sent.
+ */
+function reachedOverHttps(parts: AppParts): boolean {
+  return (
+    parts.http.tls !== undefined ||
+    (parts.publicUrl !== undefined && new URL(parts.publicUrl).protocol === 'https:')
+  );
+}
+
 export function createApp(parts: AppParts): Express {
+  const https = reachedOverHttps(parts);
   const app = express();
   app.disable('x-powered-by');
   // No ETags: SOAP answers and admin API answers are never cached (no-store), and hashing each body costs CPU.
   app.set('etag', false);
   app.set('query parser', 'simple');
   // Security headers, then the client's address (from X-Forwarded-For only via trusted proxies) and its limits.
-  app.use(securityHeaders({ https: parts.http.tls !== undefined }));
+  app.use(securityHeaders({ https }));
   app.set('trust proxy', parts.http.trustProxy);
   app.use(sourceRateLimits(parts.http, parts.log));
   app.use(soapEndpoint(parts));
@@ -54,7 +66,7 @@ export function createApp(parts: AppParts): Express {
         registry: parts.registry,
         trail: parts.trail,
         sealer: parts.sealer,
-        https: parts.http.tls !== undefined,
+        https,
       }),
     );
   if (parts.files) app.use(attachmentsApi({ files: parts.files, registry: parts.registry, log: parts.log }));

@@ -15,7 +15,7 @@ export const PAGE_POLICY =
   "default-src 'none';style-src 'self';base-uri 'none';form-action 'none';frame-ancestors 'none'";
 
 export interface SecurityHeaderOptions {
-  /** Served over TLS: send Strict-Transport-Security. */
+  /** Reached over TLS (served by the gateway or ended at a proxy): send Strict-Transport-Security. */
   readonly https: boolean;
 }
 

@@ -56,6 +56,20 @@ describe('server: security headers', function () {
     });
   }
 
+  describe('behind a proxy that ends TLS (publicUrl https, the gateway itself on plain HTTP)', () => {
+    const proxied = useGateway({ overrides: { publicUrl: 'https://gateway.example.org' } });
+
+    it('sends HSTS, and the console sets its cookies Secure', async () => {
+      const health = await fetch(`${proxied.url}/health`);
+      expect(health.headers.get('strict-transport-security')).to.equal('max-age=31536000');
+      const signIn = await fetch(`${proxied.url}/console/sign-in`);
+      expect(signIn.status).to.equal(200);
+      const cookies = signIn.headers.getSetCookie();
+      expect(cookies).to.not.deep.equal([]);
+      for (const cookie of cookies) expect(cookie).to.match(/; Secure/i);
+    });
+  });
+
   it('admin API answers are never cached; the others keep their caching', async () => {
     expect((await get('/api/v1/openapi.json')).headers.get('cache-control')).to.equal('no-store');
     expect((await get('/api/v1/participants')).headers.get('cache-control')).to.equal('no-store');
