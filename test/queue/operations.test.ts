@@ -16,6 +16,9 @@ import {
 } from '../../src/client/queued.js';
 import { postSoap } from '../../src/client/send.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
+import { NS } from '../../src/soap/namespaces.js';
+import { signDetached } from '../../src/signature/xml-signature.js';
+import { parseDom, serializeXml, type Element } from '../../src/xml/dom.js';
 import { records as storedRecords } from '../messagelog/support.js';
 import { PING_PAYLOAD, sampleKey, useGateway } from '../support/gateway.js';
 import { STORES } from '../support/store.js';
@@ -156,6 +159,48 @@ for (const store of STORES) {
       expectBlockSigned(gateway, response.body, 'SIGNED_BY_CALLER', 'SenderInformationSystemSignature');
       expectGatewaySigned(gateway, response.body);
       await provider.ack(sent.messageId);
+    });
+
+    it('takes a SendResponse whose block is named SIGNED_BY_PROVIDER, as SMEV 3 clients name it', async () => {
+      await drain(provider, 'GetRequest');
+      const sent = await consumer.sendRequest();
+      const taken = await provider.take('GetRequest', QUESTION);
+      await provider.ack(sent.messageId);
+      // The provider's own client writes its block under that Id; elsewhere in the message it is still refused.
+      const named = (nested: boolean) => {
+        const { xml, messageId } = sendResponseXml(SOAP11, sampleKey(PROVIDER), taken?.replyTo ?? '', {
+          kind: 'answer',
+          payload: nested
+            ? ANSWER_PAYLOAD.replace('<q:Text>', '<q:Text Id="SIGNED_BY_PROVIDER">')
+            : ANSWER_PAYLOAD,
+        });
+        const doc = parseDom(xml);
+        const signature = doc.getElementsByTagNameNS(NS.ds, 'Signature').item(0) as Element;
+        signature.parentNode?.removeChild(signature);
+        const block = doc.getElementsByTagNameNS(NS.types, 'SenderProvidedResponseData').item(0) as Element;
+        block.setAttribute('Id', nested ? 'SIGNED_BY_ANSWERER' : 'SIGNED_BY_PROVIDER');
+        const id = block.getAttribute('Id') as string;
+        return {
+          xml: signDetached(serializeXml(doc), id, 'CallerInformationSystemSignature', sampleKey(PROVIDER)),
+          messageId,
+        };
+      };
+      const nested = named(true);
+      const refused = await provider.post(nested.xml, 'urn:SendResponse');
+      expect(faultOf(refused.body), refused.body).to.equal('soap:Client');
+      expect(refused.body).to.contain('ReservedId');
+
+      const answer = named(false);
+      const accepted = await provider.post(answer.xml, 'urn:SendResponse');
+      expect(accepted.status, accepted.body).to.equal(200);
+      const response = await consumer.post(
+        takeXml(SOAP11, sampleKey(CONSUMER), 'GetResponse'),
+        'urn:GetResponse',
+      );
+      expect(readHandedOut(response.body)?.messageId).to.equal(answer.messageId);
+      expectBlockSigned(gateway, response.body, 'SIGNED_BY_PROVIDER', 'SenderInformationSystemSignature');
+      expectGatewaySigned(gateway, response.body);
+      await consumer.ack(answer.messageId);
     });
 
     it('keeps the request open after an intermediate status, and closes it with the final answer', async () => {

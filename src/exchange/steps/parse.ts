@@ -1,14 +1,15 @@
 /**
  * Step 2, parse: UTF-8, then the one tree the rest of the pipeline reads, built within the hardened gate's limits,
  * then the envelope.
- * Ids the gateway gives its own blocks are refused in the request, so none of its content can pose as them.
+ * Ids the gateway gives its own blocks are refused in the request (but for a SendResponse's own block, which
+ * SMEV 3 clients name SIGNED_BY_PROVIDER), so none of its content can pose as them.
  */
 import { readEnvelope, type SoapEnvelope } from '../../soap/envelope.js';
 import { GatewayFault } from '../../core/faults.js';
 import type { ExchangeNamespaces } from '../../soap/namespaces.js';
 import { SOAP11 } from '../../soap/version.js';
 import { decodeXop } from '../../soap/mtom.js';
-import { refuseReservedIds } from '../../smev/reserved-ids.js';
+import { refuseReservedIds, sendResponseBlock } from '../../smev/reserved-ids.js';
 import { serializeXml, type Document } from '../../xml/dom.js';
 import { parseWithinLimits, type XmlLimits } from '../../xml/guard.js';
 import type { IncomingMessage } from '../context.js';
@@ -57,7 +58,7 @@ export function parse(
       `a SOAP 1.1 envelope came as ${head.version.mediaType}; send it as text/xml, or send a SOAP 1.2 envelope`,
     );
   }
-  refuseReservedIds(doc);
   const envelope = readEnvelope(doc, head.version, head.action, contract);
+  refuseReservedIds(doc, sendResponseBlock(envelope, contract));
   return { text, doc, envelope, strictlyGated: strict };
 }
