@@ -231,6 +231,7 @@ export async function startGateway(
     messageTypes: remote.messageTypes,
   });
   const pipeline = new Pipeline({
+    declaresFault: (version, operation, element) => contracts.get(version).declaresFault(operation, element),
     limits: config.limits,
     schemas,
     schemasOf: (version) => versionSchemas.get(version),

@@ -136,6 +136,8 @@ export interface FaultOptions {
   /** Elements the fault's schema type adds after Code and Description, in order (name, text). */
   readonly fields?: ReadonlyArray<readonly [string, string]>;
   readonly cause?: unknown;
+  /** The detail element in place of the catalogue's (see `declaredFor`). */
+  readonly element?: string;
 }
 
 /** A failure with a stable code from the catalogue. Thrown by pipeline steps, rendered by `soap/fault-writer`. */
@@ -147,7 +149,7 @@ export class GatewayFault extends Error {
   readonly fields: ReadonlyArray<readonly [string, string]>;
 
   constructor(code: FaultCode, message?: string, options: FaultOptions = {}) {
-    const kind = FAULTS[code];
+    const kind: FaultKind = options.element ? { ...FAULTS[code], element: options.element } : FAULTS[code];
     super(message ?? kind.summary, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GatewayFault';
     this.code = code;
@@ -155,6 +157,25 @@ export class GatewayFault extends Error {
     this.reason = options.reason;
     this.errors = options.errors ?? [];
     this.fields = options.fields ?? [];
+  }
+
+  /**
+   * This fault as the operation may answer it: a client generated from the WSDL knows only the faults declared for
+   * the operation, so a detail element it does not declare becomes InvalidContent (the client's part) or
+   * SMEVFailure (ours), both declared on every operation, with the same code, reason and message.
+   */
+  declaredFor(declares: (element: string) => boolean): GatewayFault {
+    if (declares(this.kind.element)) return this;
+    const element = this.kind.party === 'Client' ? 'InvalidContent' : 'SMEVFailure';
+    const { reason, errors, fields, message } = this;
+    const cause = this.cause;
+    return new GatewayFault(this.code, message, {
+      ...(reason === undefined ? {} : { reason }),
+      errors,
+      fields,
+      ...(cause === undefined ? {} : { cause }),
+      element,
+    });
   }
 
   /** `Client.SignatureVerificationFault.IncorrectSignatureTarget`: the family, the code, the reason. */

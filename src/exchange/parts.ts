@@ -54,6 +54,8 @@ export interface PipelineParts {
   readonly files?: FileAttachments | undefined;
   /** Absent: no rate quota. */
   readonly quota?: RateQuota | undefined;
+  /** Whether the contract's WSDL declares a fault element for an operation; absent: every fault is declared. */
+  readonly declaresFault?: (contract: ExchangeNamespaces, operation: string, element: string) => boolean;
 }
 
 export interface ExchangeLog {

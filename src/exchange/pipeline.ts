@@ -260,9 +260,13 @@ export class Pipeline {
     record: ExchangeRecorder,
     error: unknown,
   ): Promise<ExchangeResult> {
-    const fault = isGatewayFault(error)
+    const caught = isGatewayFault(error)
       ? error
       : new GatewayFault('SMEVFailure', 'internal error while processing the message', { cause: error });
+    const { declaresFault } = this.parts;
+    const fault = declaresFault
+      ? caught.declaredFor((element) => declaresFault(exchange.contract, record.operation, element))
+      : caught;
     record.fault = fault;
     const logged = {
       fault: fault.qualifiedCode,

@@ -20,6 +20,7 @@ export class Contract {
   private constructor(
     private readonly wsdl: ContractDocument,
     private readonly schemas: ReadonlyMap<string, ContractDocument>,
+    private readonly faults: ReadonlyMap<string, ReadonlySet<string>>,
   ) {}
 
   static load(wsdlFile: string, xsdDir: string): Contract {
@@ -27,7 +28,17 @@ export class Contract {
     for (const name of readdirSync(xsdDir).filter((file) => file.endsWith('.xsd'))) {
       schemas.set(name, loadDocument(join(xsdDir, name)));
     }
-    return new Contract(loadDocument(wsdlFile), schemas);
+    const wsdl = loadDocument(wsdlFile);
+    return new Contract(wsdl, schemas, declaredFaults(wsdl.doc));
+  }
+
+  /**
+   * Whether the WSDL declares a fault with this detail element (its local name) for the operation: a client
+   * generated from it (JAX-WS, CXF, .NET) maps only declared faults to their types. True for an operation the
+   * WSDL does not name, which has nothing to go by.
+   */
+  declaresFault(operation: string, element: string): boolean {
+    return this.faults.get(operation)?.has(element) ?? true;
   }
 
   get schemaNames(): string[] {
@@ -64,6 +75,30 @@ function loadDocument(file: string): ContractDocument {
 }
 
 type Element = import('@xmldom/xmldom').Element;
+
+const WSDL = 'http://schemas.xmlsoap.org/wsdl/';
+
+/** For each operation of the WSDL's port types, the local names of the detail elements of its faults. */
+function declaredFaults(doc: Document): Map<string, Set<string>> {
+  const partElements = new Map<string, string>();
+  for (const message of Array.from(doc.getElementsByTagNameNS(WSDL, 'message'))) {
+    const part = message.getElementsByTagNameNS(WSDL, 'part').item(0);
+    const element = part?.getAttribute('element');
+    if (element) partElements.set(message.getAttribute('name') ?? '', element.replace(/^[^:]*:/, ''));
+  }
+  const faults = new Map<string, Set<string>>();
+  for (const portType of Array.from(doc.getElementsByTagNameNS(WSDL, 'portType'))) {
+    for (const operation of Array.from(portType.getElementsByTagNameNS(WSDL, 'operation'))) {
+      const declared = faults.get(operation.getAttribute('name') ?? '') ?? new Set<string>();
+      for (const fault of Array.from(operation.getElementsByTagNameNS(WSDL, 'fault'))) {
+        const element = partElements.get((fault.getAttribute('message') ?? '').replace(/^[^:]*:/, ''));
+        if (element) declared.add(element);
+      }
+      faults.set(operation.getAttribute('name') ?? '', declared);
+    }
+  }
+  return faults;
+}
 
 function render(document: ContractDocument, serviceUrl: string): string {
   for (const { attr, target } of document.links) {

@@ -39,7 +39,7 @@ export interface ExchangeNamespaces {
   readonly metadataRouting: boolean;
   /** StatusCategory values renamed by this version (1.3: responseIsDelivered is messageIsDelivered). */
   readonly statusCategories: Readonly<Record<string, string>>;
-  /** RejectCode values this version lacks, and the one written instead (FAILURE left the enumeration in 1.2). */
+  /** RejectCode values this version lacks, and the one written instead (FAILURE is not in 1.2's enumeration). */
   readonly rejectCodes: Readonly<Record<string, string>>;
 }
 
@@ -91,7 +91,8 @@ export const EXCHANGE_1_3 = exchangeVersion('1.3', {
   queueStatistics: false,
   metadataRouting: false,
   statusCategories: { responseIsDelivered: 'messageIsDelivered' },
-  rejectCodes: { FAILURE: 'NO_DATA' },
+  // 1.3 has FAILURE in RejectCode again.
+  rejectCodes: {},
 });
 
 /** Every contract version the gateway serves, oldest first. */

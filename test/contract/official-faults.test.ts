@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { FAULT_SHAPES, SIGNATURE_FAULT_CODES } from '../../src/soap/fault-details.js';
 import { FAULTS, GatewayFault, type FaultCode } from '../../src/core/faults.js';
+import { Contract } from '../../src/soap/contract.js';
 import { faultCodeOf } from '../../src/soap/fault-code.js';
 import { writeFault } from '../../src/soap/fault-writer.js';
 import {
@@ -23,6 +24,15 @@ import { SchemaSet } from '../../src/xml/schemas.js';
 import { OFFICIAL_XSD } from '../support/official.js';
 
 const OFFICIAL = OFFICIAL_XSD;
+const MESSAGE_EXCHANGE_OPERATIONS = [
+  'SendRequest',
+  'GetRequest',
+  'SendResponse',
+  'GetResponse',
+  'Ack',
+  'GetStatus',
+  'GetIncomingQueueStatistics',
+];
 const CONTRACTS: ReadonlyArray<[ExchangeNamespaces, string]> = [
   [EXCHANGE_1_1, `${OFFICIAL}/v1_1/smev-message-exchange-faults-1.1.xsd`],
   [EXCHANGE_1_2, `${OFFICIAL}/v1_2/smev-message-exchange-faults-1.2.xsd`],
@@ -143,6 +153,40 @@ describe('contract: faults valid against the official faults schema of each vers
       });
     });
   }
+
+  it('each operation answers only faults the official WSDL of its version declares for it, as the served WSDL does', () => {
+    const official = [
+      [EXCHANGE_1_1, `${OFFICIAL}/v1_1/smev-message-exchange-service-1.1.wsdl`],
+      [EXCHANGE_1_2, `${OFFICIAL}/v1_2/smev-message-exchange-service-1.2.wsdl`],
+      [EXCHANGE_1_3, `${OFFICIAL}/v1_3/smev-message-exchange-service-1.3.wsdl`],
+    ] as const;
+    const elements = new Set(Object.values(FAULTS).map((kind) => kind.element));
+    let standIns = 0;
+    for (const [contract, file] of official) {
+      const theirs = Contract.load(file, 'xsd');
+      const served = Contract.load(contract.wsdlFile, 'xsd');
+      for (const operation of MESSAGE_EXCHANGE_OPERATIONS) {
+        for (const element of elements) {
+          expect(
+            served.declaresFault(operation, element),
+            `${contract.version} ${operation} ${element}`,
+          ).to.equal(theirs.declaresFault(operation, element));
+        }
+        for (const fault of everyFault()) {
+          const answered = fault.declaredFor((element) => served.declaresFault(operation, element));
+          const where = `${contract.version} ${operation} ${fault.code}`;
+          expect(theirs.declaresFault(operation, answered.kind.element), where).to.equal(true);
+          expect([answered.code, answered.message, answered.reason], where).to.deep.equal([
+            fault.code,
+            fault.message,
+            fault.reason,
+          ]);
+          if (answered !== fault) standIns++;
+        }
+      }
+    }
+    expect(standIns).to.be.above(0);
+  });
 
   it('a signed fault has one SMEVSignature, in the Header, and the Body carries the Id it references', () => {
     const xml = writeFault(new GatewayFault('MessageIsAlreadySent'), SOAP11, { signatureSlot: true });

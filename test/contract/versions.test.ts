@@ -5,6 +5,10 @@
  * in, and an answer must be sent in its request's version.
  */
 import { expect } from 'chai';
+import { DOMImplementation } from '@xmldom/xmldom';
+import { readFileSync } from 'node:fs';
+import { v1 as uuidv1 } from 'uuid';
+import { adder, writeResponseData } from '../../src/smev/blocks.js';
 import {
   getStatusXml,
   readHandedOut,
@@ -137,6 +141,23 @@ describe('contract: message exchange 1.1, 1.2 and 1.3 side by side', function ()
     expect((await provider11.ack(taken!.messageId)).status).to.equal(200);
     expect(await client(EXCHANGE_1_2, CONSUMER).take('GetResponse')).to.equal(undefined);
     expect((await consumer11.take('GetResponse'))?.originalMessageId).to.equal(sent.messageId);
+  });
+
+  it("a hosted provider's FAILURE is written FAILURE in 1.1 and 1.3, NO_DATA in 1.2 (whose RejectCode lacks it)", () => {
+    for (const [contract, written] of [
+      [EXCHANGE_1_1, 'FAILURE'],
+      [EXCHANGE_1_2, 'NO_DATA'],
+      [EXCHANGE_1_3, 'FAILURE'],
+    ] as const) {
+      const doc = new DOMImplementation().createDocument(contract.types, 'ns2:Holder', null);
+      const add = adder(doc);
+      const outcome = { kind: 'rejected', code: 'FAILURE', description: 'the service failed' } as const;
+      const data = writeResponseData(add, doc.documentElement as Element, uuidv1(), 'to', outcome, contract);
+      const code = data.getElementsByTagNameNS(contract.types, 'RejectionReasonCode').item(0);
+      expect(code?.textContent, contract.version).to.equal(written);
+      const enumeration = readFileSync(officialTypes(contract), 'utf8');
+      expect(enumeration, contract.version).to.contain(`<xs:enumeration value="${written}"/>`);
+    }
   });
 
   it('1.3 answers speak 1.3: no DestinationName or SupplementaryData in MessageMetadata', async () => {

@@ -18,6 +18,7 @@ import {
   takeXml,
 } from '../../src/client/queued.js';
 import { postSoap } from '../../src/client/send.js';
+import { Contract } from '../../src/soap/contract.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { childElements, parseDom, serializeXml, type Element } from '../../src/xml/dom.js';
@@ -277,13 +278,19 @@ describe('A suspended system is refused on every operation', function () {
     await gateway.registry.setSystemStatus({ name: 'test', role: 'operator' }, system, 'suspended', 'audit');
     // Every instance reloads its registry snapshot within a second.
     await new Promise((resolve) => setTimeout(resolve, 1100));
+    // In the AccessDenied element where the WSDL declares it for the operation, else in InvalidContent.
+    const wsdl = Contract.load('wsdl/smev-gateway.wsdl', 'xsd');
+    const elements = new Set<string>();
     for (const [operation, xml] of operations) {
       const response = await send(operation, xml());
+      const element = wsdl.declaresFault(operation, 'AccessDenied') ? 'AccessDenied' : 'InvalidContent';
+      elements.add(element);
       expect(faultOf(response.body), `${operation}: ${response.body.slice(0, 300)}`).to.deep.include({
-        element: 'AccessDenied',
+        element,
         code: 'AccessDenied',
       });
     }
+    expect([...elements].sort()).to.deep.equal(['AccessDenied', 'InvalidContent']);
   });
 });
 

@@ -19,6 +19,7 @@ import { SOAP11, SOAP12 } from '../../src/soap/version.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { signDetached } from '../../src/signature/xml-signature.js';
 import { parseDom, serializeXml, type Element } from '../../src/xml/dom.js';
+import { readFault } from '../foundation/helpers.js';
 import { records as storedRecords } from '../messagelog/support.js';
 import { PING_PAYLOAD, sampleKey, useGateway } from '../support/gateway.js';
 import { STORES } from '../support/store.js';
@@ -229,15 +230,18 @@ for (const store of STORES) {
       expect(sent.status).to.equal(200);
     });
 
-    it('answers SendResponse by another system AccessDenied, and to an unknown address TargetMessageIsNotFound', async () => {
+    it('answers SendResponse by another system AccessDenied, and to an unknown address TargetMessageIsNotFound, as codes of InvalidContent (which the WSDL declares for SendResponse)', async () => {
       await consumer.sendRequest();
       const taken = await provider.take('GetRequest');
       const stranger = await new QueueClient(gateway.endpoint, 'SOCCARD_28').sendResponse(
         taken?.replyTo ?? '',
       );
-      expect(stranger.body).to.contain('AccessDenied');
+      expect(readFault(stranger.body)).to.deep.include({ element: 'InvalidContent', code: 'AccessDenied' });
       const unknown = await provider.sendResponse('no-such-address');
-      expect(unknown.body).to.contain('TargetMessageIsNotFound');
+      expect(readFault(unknown.body)).to.deep.include({
+        element: 'InvalidContent',
+        code: 'TargetMessageIsNotFound',
+      });
       expect((await provider.sendResponse(taken?.replyTo ?? '')).status).to.equal(200);
       await provider.ack(taken?.messageId ?? '');
     });
