@@ -141,6 +141,11 @@ export class HostedWorker {
         });
         return;
       }
+      this.log.warn('hosted provider failed; the consumer gets a FAILURE rejection', {
+        messageId: taken.messageId,
+        attempt: taken.deliveries,
+        reason,
+      });
       outcome = {
         kind: 'rejected' as const,
         code: 'FAILURE' as const,

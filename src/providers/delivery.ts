@@ -1,16 +1,19 @@
 /**
  * Delivery to providers: finds the service for a message type, decodes the payload into the typed request,
  * calls the route's provider under the deadline and encodes its answer. Provider failures become faults with
- * their cause; a provider never hangs an exchange past the deadline.
+ * their cause; a provider never hangs an exchange past the deadline. Every answer, hosted or remote, Call or
+ * queued, leaves here checked: one element that carries none of the gateway's own markup.
  */
 import type { Element } from '@xmldom/xmldom';
 import type { Delivery, ProviderCall } from '../core/ports.js';
 import { GatewayFault } from '../core/faults.js';
 import type { RouteProvider } from '../core/model.js';
 import { formatRouteProvider } from '../core/route-provider.js';
+import { gatewayMarkupIn } from '../smev/reserved-ids.js';
+import { parseDom } from '../xml/dom.js';
 import { outcomeOf, type MessageType, type ProviderOutcome } from './contract.js';
 import type { HostedService } from './service.js';
-import { messageTypeKey, type RemoteProvider } from './remote/remote-provider.js';
+import { messageTypeKey, remoteProviderName, type RemoteProvider } from './remote/remote-provider.js';
 import { serializeElement } from './remote/wire.js';
 
 /** The remote provider and the message types remote routes may carry (`services.remote` in the configuration). */
@@ -44,18 +47,21 @@ export class ProviderDelivery implements Delivery {
     if (provider.kind === 'remote') {
       if (!this.remote)
         throw new GatewayFault('SMEVFailure', `provider ${named}: remote providers are not configured`);
-      return this.remote.provider.deliver(
+      const outcome = await this.remote.provider.deliver(
         provider.url,
         { ...providerRequest(call), payloadXml: serializeElement(request.payload) },
         deadline,
       );
+      return checkedAnswer(remoteProviderName(provider.url), outcome);
     }
     const service = this.hosted(provider, request.messageType);
     const body = decodePayload(service, request.payload);
     const outcome = await withDeadline(deadline, named, () =>
       outcomeOf(service.provider.handle({ ...providerRequest(call), body, signal: deadline })),
     );
-    return outcome.kind === 'answer' ? { kind: 'answer', body: service.codec.encode(outcome.body) } : outcome;
+    return outcome.kind === 'answer'
+      ? checkedAnswer(`provider ${named}`, { kind: 'answer', body: service.codec.encode(outcome.body) })
+      : outcome;
   }
 
   /** The hosted service a route selects (by its name or a former one) for this message type. */
@@ -81,6 +87,31 @@ function providerRequest({ request, sender }: ProviderCall) {
     sender: { mnemonic: sender.mnemonic },
     messageType: request.messageType,
   };
+}
+
+/**
+ * A provider's answer goes inside the gateway's signed Response, whose readers find that Response, its
+ * signatures and their targets by the gateway's namespaces and Ids: an answer carrying any of them would be
+ * signed into a document that no longer reads or verifies, so it is the provider's failure instead.
+ */
+function checkedAnswer(provider: string, outcome: ProviderOutcome<string>): ProviderOutcome<string> {
+  if (outcome.kind !== 'answer') return outcome;
+  const failed = (why: string, cause?: unknown) =>
+    new GatewayFault('ProviderFailure', `${provider} failed: ${why}`, { cause, reason: 'MalformedAnswer' });
+  let doc;
+  try {
+    doc = parseDom(outcome.body);
+  } catch (error) {
+    throw failed(`the answer is not well-formed XML: ${(error as Error).message.slice(0, 300)}`, error);
+  }
+  const answer = doc.documentElement;
+  if (!answer) throw failed('the answer holds no element');
+  const markup = gatewayMarkupIn(answer);
+  if (markup !== undefined)
+    throw failed(
+      `the answer carries ${markup}, which only the gateway's own envelope and signatures may carry`,
+    );
+  return outcome;
 }
 
 /**

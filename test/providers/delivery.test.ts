@@ -147,6 +147,35 @@ describe('delivery to hosted services', () => {
       expect((await fault(send('hello', gone.signal))).code).to.equal('ProviderTimeout');
     });
 
+    it("turns an answer carrying the gateway's own markup, or no XML at all, into ProviderFailure naming it", async () => {
+      // A provider module's codec writes whatever XML it likes; the gateway signs it into its Response.
+      let written = '';
+      const verbatim = defineService({
+        codec: { ...codec, encode: () => written },
+        createProvider: () => ({ handle: async () => ({ kind: 'answer', body: { echoed: '' } }) }),
+      });
+      const writes = new ProviderDelivery([
+        { name: 'echo', codec: verbatim.codec, provider: verbatim.createProvider({} as never) },
+      ]);
+      const answer = (xml: string) => {
+        written = xml;
+        return writes.deliver(callOf('builtin:echo', parse(`<e:Echo xmlns:e="${NS}">x</e:Echo>`)));
+      };
+      const refused = {
+        [`<e:Echoed xmlns:e="${NS}"><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/></e:Echoed>`]:
+          'the answer carries the element {http://www.w3.org/2000/09/xmldsig#}Signature',
+        [`<e:Echoed xmlns:e="${NS}"><e:x ID=" SIGNED_BY_PROVIDER ">y</e:x></e:Echoed>`]: `the answer carries the reserved Id SIGNED_BY_PROVIDER on {${NS}}x`,
+        [`<e:Echoed xmlns:e="${NS}">unclosed`]: 'the answer is not well-formed XML',
+      };
+      for (const [xml, named] of Object.entries(refused)) {
+        const error = await fault(answer(xml));
+        expect(error.code, xml).to.equal('ProviderFailure');
+        expect(error.message, xml).to.contain(`provider builtin:echo failed: ${named}`);
+      }
+      const ordinary = `<e:Echoed xmlns:e="${NS}" Id="mine">fine</e:Echoed>`;
+      expect(await answer(ordinary)).to.deep.equal({ kind: 'answer', body: ordinary });
+    });
+
     it('defineService() refuses a provider that does not fit its codec (a compile-time check)', () => {
       defineService({
         codec,

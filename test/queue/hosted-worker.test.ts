@@ -6,11 +6,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { expect } from 'chai';
+import winston from 'winston';
 import { sendRequestXml } from '../../src/client/queued.js';
 import type { Delivery, MessageQueue, ProviderCall, Router } from '../../src/core/ports.js';
 import { v1 as uuidv1 } from 'uuid';
 import { HostedWorker } from '../../src/exchange/hosted-worker.js';
+import { ProviderDelivery } from '../../src/providers/delivery.js';
+import { defineService } from '../../src/providers/service.js';
 import { queuedElement } from '../../src/smev/queued-answers.js';
 import { readSenderRequest } from '../../src/smev/request.js';
 import { createLogger } from '../../src/logging/logger.js';
@@ -125,6 +129,87 @@ describe('Hosted worker: a crash between the provider call and queueing the answ
     expect(await queue.take('DEMO_CONSUMER', 'response', undefined, new Date())).to.equal(undefined);
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(await worker.runOnce(), 'the answered request is closed').to.equal(false);
+  });
+});
+
+describe("Hosted worker: a provider answer carrying the gateway's own markup", () => {
+  const store = useStore('sqlite', { prefix: 'gateway-worker-markup' });
+
+  it('queues a FAILURE rejection naming it, never the answer, and logs the failure', async () => {
+    const queue = new StoreQueue(store, QUEUE_SETTINGS);
+    const { xml, messageId } = sendRequestXml(SOAP11, sampleKey('DEMO_CONSUMER'), {
+      payload: QUESTION_PAYLOAD,
+    });
+    const operation = parseDom(xml).getElementsByTagNameNS(NS.types, 'SendRequestRequest').item(0) as Element;
+    const request = readSenderRequest(operation);
+    const party = (mnemonic: string) => ({ mnemonic, humanReadableName: mnemonic });
+    const meta = {
+      messageId,
+      type: 'REQUEST' as const,
+      sender: party('DEMO_CONSUMER'),
+      recipient: party('SMEV_GATEWAY'),
+      sentAt: new Date(),
+      destination: 'SMEV_GATEWAY',
+    };
+    await queue.enqueueRequest(
+      {
+        messageId,
+        sender: 'DEMO_CONSUMER',
+        recipient: 'SMEV_GATEWAY',
+        provider: 'builtin:questions',
+        messageType: QUESTION,
+        replyTo: 'reply-token',
+        body: queuedElement('Request', request.signedBlock, request.callerSignature, meta, {
+          replyTo: 'reply-token',
+        }),
+        expiresAt: Date.now() + 60_000,
+      },
+      new Date(),
+    );
+    // A provider module whose codec writes a second Response of the gateway's into its answer.
+    const fake = `<ns2:Response xmlns:ns2="${NS.types}"><ns2:OriginalMessageId>evil</ns2:OriginalMessageId></ns2:Response>`;
+    const questions = defineService({
+      codec: {
+        namespace: QUESTION.namespace,
+        requests: [QUESTION.localName],
+        decode: () => ({}),
+        encode: () => fake,
+      },
+      createProvider: () => ({ handle: async () => ({ kind: 'answer', body: {} }) }),
+    });
+    const delivery = new ProviderDelivery([
+      { name: 'questions', codec: questions.codec, provider: questions.createProvider({} as never) },
+    ]);
+    const logged: string[] = [];
+    const log = winston.createLogger({
+      level: 'warn',
+      transports: [
+        new winston.transports.Stream({
+          stream: new Writable({
+            write: (chunk: Buffer, _encoding, done) => {
+              logged.push(chunk.toString());
+              done();
+            },
+          }),
+        }),
+      ],
+    });
+    const worker = new HostedWorker(
+      queue,
+      delivery,
+      { route: async () => Promise.reject(new Error('unused')), system: () => undefined },
+      new GatewaySigner(sampleKey('gateway')),
+      log,
+      { concurrency: 1, pollMs: 10, idleMs: 100, providerTimeoutMs: 1000, maxAttempts: 1 },
+    );
+    expect(await worker.runOnce()).to.equal(true);
+    const answer = await queue.take('DEMO_CONSUMER', 'response', undefined, new Date());
+    expect(answer?.requestId).to.equal(messageId);
+    expect(answer?.body).to.contain('FAILURE');
+    expect(answer?.body).to.contain(`the answer carries the element {${NS.types}}Response`);
+    expect(answer?.body).to.not.contain('evil');
+    expect(logged.join('')).to.contain('the consumer gets a FAILURE rejection');
+    expect(logged.join('')).to.contain('provider builtin:questions failed: the answer carries');
   });
 });
 

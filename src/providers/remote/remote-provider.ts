@@ -187,6 +187,15 @@ function displayUrl(url: URL): string {
   return `${url.origin}${url.pathname}`;
 }
 
+/** An upstream as faults name it: its origin and path, never credentials or a query that may hold a key. */
+export function remoteProviderName(url: string): string {
+  try {
+    return `remote provider ${displayUrl(new URL(url))}`;
+  } catch {
+    return 'remote provider';
+  }
+}
+
 export class RemoteProvider {
   private readonly timeoutMs: number;
   private readonly maxAnswerBytes: number;
@@ -234,7 +243,7 @@ export class RemoteProvider {
         `remote provider address must be http or https: ${displayUrl(target)}`,
       );
     }
-    const name = `remote provider ${displayUrl(target)}`;
+    const name = remoteProviderName(url);
     try {
       checkPayloadXml(call.payloadXml);
     } catch (error) {

@@ -18,7 +18,8 @@
  *
  * Answer: HTTP 200 with a SOAP 1.1 envelope whose Body holds exactly one `pd:ProvideDataResponse` holding exactly
  * one of
- *   - `pd:Content` with exactly one namespace-qualified business element (the answer), or
+ *   - `pd:Content` with exactly one namespace-qualified business element (the answer; delivery.ts refuses one
+ *     that carries the gateway's own namespaces or reserved Ids anywhere, see smev/reserved-ids.ts), or
  *   - `pd:Rejected` with `pd:Code` (ACCESS_DENIED | NO_DATA | UNKNOWN_REQUEST_DESCRIPTION | FAILURE, SMEV's
  *     RejectionReasonCode set) then `pd:Description` (text, may be empty): a business rejection.
  * A technical failure is a SOAP 1.1 Fault (HTTP 500). Anything else is refused as a provider failure. The
