@@ -166,7 +166,7 @@ export function readSignature(
 }
 
 /** WS-Security's `wsu:Id`, which SOAP 1.2 lets the Body carry where it takes no unqualified attribute. */
-export const WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
+export const WSU = NS.wsu;
 
 /** The Id a Reference names the element by: `Id`, or `wsu:Id` (a signed fault's SOAP Body). */
 export function elementId(element: Element): string | null {

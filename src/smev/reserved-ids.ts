@@ -14,7 +14,6 @@
  * these names.
  */
 import { GatewayFault } from '../core/faults.js';
-import { WSU } from '../signature/signature-element.js';
 import type { SoapEnvelope } from '../soap/envelope.js';
 import { CONTRACT_VERSIONS, NS, type ExchangeNamespaces } from '../soap/namespaces.js';
 import { firstChildElement, type Attr, type Document, type Element, type Node } from '../xml/dom.js';
@@ -37,7 +36,7 @@ export const GATEWAY_NAMESPACES: ReadonlySet<string> = new Set([
   NS.soap12,
   NS.sync,
   NS.ds,
-  WSU,
+  NS.wsu,
   ...CONTRACT_VERSIONS.flatMap((contract) => [
     contract.exchange,
     contract.types,

@@ -14,9 +14,6 @@ import { NS } from './namespaces.js';
 import type { SoapVersion } from './version.js';
 import { xmlText } from '../xml/text.js';
 
-/** WS-Security utility namespace, for the Body's Id. */
-const WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
-
 /** The code a client keys on: the SMEV subcode when there is one, else the catalogue code. */
 export function detailCode(fault: GatewayFault): string {
   return fault.reason ?? fault.code;
@@ -60,7 +57,7 @@ export function writeFault(
   if (header && fault.kind.soapCode === 'VersionMismatch') writeUpgrade(header);
   if (header && options.signatureSlot) header.ele(contract.types, 'ns2:SMEVSignature');
   const body = envelope.ele(version.envelopeNs, 'soap:Body');
-  if (options.signatureSlot) body.att(WSU, 'wsu:Id', FAULT_BLOCK_ID);
+  if (options.signatureSlot) body.att(NS.wsu, 'wsu:Id', FAULT_BLOCK_ID);
   const faultElement = body.ele(version.envelopeNs, 'soap:Fault');
   const partyCode =
     fault.kind.soapCode ?? (fault.kind.party === 'Client' ? version.clientCode : version.serverCode);

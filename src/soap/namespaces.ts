@@ -8,6 +8,8 @@ export const NS = {
   faults: 'urn://x-artefacts-smev-gov-ru/services/message-exchange/types/faults/1.1',
   sync: 'urn://smev-gateway/exchange/sync/1.0',
   ds: 'http://www.w3.org/2000/09/xmldsig#',
+  /** WS-Security utility, for the `wsu:Id` of a signed fault's Body. */
+  wsu: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd',
 } as const;
 
 export type ContractVersionName = '1.1' | '1.2' | '1.3';
