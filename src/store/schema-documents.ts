@@ -75,7 +75,7 @@ export interface DocumentViewTable {
   method: string;
   /** 'present' or 'check'. */
   purpose: string;
-  /** SHOWN, CHECKED, or the refusal code. */
+  /** SHOWN, CHECKED, or the refusal code; PENDING while the code is looked up (it counts as a wrong code). */
   result: string;
 }
 

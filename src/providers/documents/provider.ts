@@ -52,6 +52,8 @@ const SECRET_KEY_NAME = 'iin_hmac_secret';
 const KEY_CHECK_NAME = 'key_check';
 /** Results of attempts that count toward a third party's lockout. */
 const WRONG_CODE_RESULTS = ['CODE_UNKNOWN', 'CODE_FORGED'];
+/** An attempt recorded before its look-up and not yet settled; counts as a wrong code until it is (see byCode). */
+const PENDING = 'PENDING';
 
 export interface DocumentsProviderOptions {
   readonly db: Db;
@@ -451,17 +453,15 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     const failures = access.consent_failures ?? 0;
     if (failures >= MAX_CONSENT_FAILURES) refuse('CONSENT_CODE_LOCKED');
     if ((access.consent_expires_at ?? 0) <= now) refuse('CONSENT_CODE_EXPIRED');
+    // Every code is counted as wrong before it is compared (a right one gives it back on confirming), so codes
+    // tried at once cannot pass MAX_CONSENT_FAILURES.
+    const tried =
+      (test ? failures + 1 : await this.countConsentAttempt(access.id)) ?? refuse('CONSENT_CODE_LOCKED');
     if (!codeMatches(access.consent_salt ?? '', access.consent_hash ?? '', body.code)) {
-      if (!test) {
-        await this.db
-          .updateTable('document_accesses')
-          .set({ consent_failures: failures + 1 })
-          .where('id', '=', access.id)
-          .execute();
-      }
-      throw failures + 1 >= MAX_CONSENT_FAILURES
+      const left = MAX_CONSENT_FAILURES - tried;
+      throw left <= 0
         ? refusal('CONSENT_CODE_LOCKED')
-        : refusal('CONSENT_CODE_WRONG', `${MAX_CONSENT_FAILURES - failures - 1} attempts left`);
+        : refusal('CONSENT_CODE_WRONG', `${left} attempts left`);
     }
     const expiresAt = now + (access.expires_at - access.opened_at);
     if (test) {
@@ -479,14 +479,15 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
       try {
         const updated = await this.db
           .updateTable('document_accesses')
-          .set({
+          .set((eb) => ({
             token_key: tokenKey,
             code_key: codeKey,
             expires_at: expiresAt,
             confirmed_at: now,
             consent_hash: null,
             consent_salt: null,
-          })
+            consent_failures: eb('consent_failures', '-', 1),
+          }))
           .where('id', '=', access.id)
           .where('confirmed_at', 'is', null)
           .executeTakeFirst();
@@ -500,6 +501,21 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
       }
     });
     return answer({ kind: 'confirm', accessId: access.id, granted });
+  }
+
+  /**
+   * Counts a consent code tried, unless the limit is reached: counted and decided in one statement. The codes
+   * tried so far, this one included; undefined when the consent is locked.
+   */
+  private async countConsentAttempt(accessId: string): Promise<number | undefined> {
+    const row = await this.db
+      .updateTable('document_accesses')
+      .set((eb) => ({ consent_failures: eb('consent_failures', '+', 1) }))
+      .where('id', '=', accessId)
+      .where('consent_failures', '<', MAX_CONSENT_FAILURES)
+      .returning('consent_failures')
+      .executeTakeFirst();
+    return row?.consent_failures ?? undefined;
   }
 
   private async close(iin: string, accessId: string, test: boolean, now: number): Promise<Outcome> {
@@ -534,36 +550,28 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
   ): Promise<Outcome> {
     const { settings } = this.options;
     const method = credential.kind === 'qr' ? 'qr' : 'code';
-    const record = async (result: string, access?: Access) => {
-      if (test) return;
+    // The attempt is recorded before its look-up and counts as a wrong code until it settles, so of attempts made
+    // at once each sees the others: the last of any wrong look-ups to be recorded counted all the rest, and at
+    // most maxWrongCodes come out wrong, across processes and on both stores, with no lock or transaction. The
+    // price: a viewer with that many look-ups in flight at once is refused early (never late); a crash leaves
+    // its attempt PENDING, counted until it ages out. A test message records nothing, so it only reads the count.
+    const attempt = test ? undefined : await this.recordAttempt(viewer, method, purpose, now);
+    const settle = async (result: string, access?: Access) => {
+      if (attempt === undefined) return;
       await this.db
-        .insertInto('document_views')
-        .values({
-          id: randomUUID(),
-          access_id: access?.id ?? null,
-          document_id: access?.document_id ?? null,
-          viewer,
-          at: now,
-          method,
-          purpose,
-          result,
-        })
+        .updateTable('document_views')
+        .set({ result, access_id: access?.id ?? null, document_id: access?.document_id ?? null })
+        .where('id', '=', attempt)
         .execute();
     };
-    /** The refusal, once the attempt is recorded. */
+    /** The refusal, once the attempt is settled with it. */
     const refused = async (code: DocumentsRefusal, detail?: string, access?: Access) => {
-      await record(code, access);
+      await settle(code, access);
       return refusal(code, detail);
     };
 
-    const wrong = await this.db
-      .selectFrom('document_views')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('viewer', '=', viewer)
-      .where('at', '>', now - settings.lockMinutes * MINUTE)
-      .where('result', 'in', WRONG_CODE_RESULTS)
-      .executeTakeFirst();
-    if (Number(wrong?.n ?? 0) >= settings.maxWrongCodes)
+    const earlier = (await this.wrongCodes(viewer, now)) - (attempt === undefined ? 0 : 1);
+    if (earlier >= settings.maxWrongCodes)
       throw await refused(
         'VIEWER_LOCKED',
         `${settings.maxWrongCodes} wrong codes within ${settings.lockMinutes} minutes`,
@@ -593,7 +601,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     const open = access.closed_at === null && access.expires_at > now;
 
     if (purpose === 'check') {
-      await record('CHECKED', access);
+      await settle('CHECKED', access);
       return answer({
         kind: 'check',
         issuer: row.issuer,
@@ -611,13 +619,8 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     if (access.expires_at <= now)
       throw await refused('CODE_EXPIRED', `expired at ${iso(access.expires_at)}`, access);
     if (access.viewer !== null && access.viewer !== viewer) {
-      if (!test) {
-        await this.db
-          .updateTable('document_accesses')
-          .set((eb) => ({ failures: eb('failures', '+', 1) }))
-          .where('id', '=', access.id)
-          .execute();
-      }
+      if (!test && !(await this.countRefusal(access.id)))
+        throw await refused('CODE_LOCKED', undefined, access);
       throw await refused('VIEWER_NOT_ALLOWED', undefined, access);
     }
     if (
@@ -628,7 +631,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
       throw await refused('IDENTITY_IN_PERSON_ONLY', `${row.doc_type} to ${viewer}`, access);
     if (row.status === 'REVOKED') throw await refused('DOCUMENT_REVOKED', undefined, access);
     if (row.status === 'REPLACED') throw await refused('DOCUMENT_REPLACED', undefined, access);
-    await record('SHOWN', access);
+    await settle('SHOWN', access);
     return answer({
       kind: 'present',
       documentId: row.id,
@@ -640,6 +643,42 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
       accessExpiresAt: at(access.expires_at),
       signedXml: row.signed_xml,
     });
+  }
+
+  /** The attempt's row, PENDING until its look-up settles it; its id. */
+  private async recordAttempt(viewer: string, method: string, purpose: string, now: number): Promise<string> {
+    const id = randomUUID();
+    await this.db
+      .insertInto('document_views')
+      .values({ id, access_id: null, document_id: null, viewer, at: now, method, purpose, result: PENDING })
+      .execute();
+    return id;
+  }
+
+  /** The viewer's attempts within lockMinutes that count as wrong codes, those not yet settled included. */
+  private async wrongCodes(viewer: string, now: number): Promise<number> {
+    const wrong = await this.db
+      .selectFrom('document_views')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('viewer', '=', viewer)
+      .where('at', '>', now - this.options.settings.lockMinutes * MINUTE)
+      .where('result', 'in', [...WRONG_CODE_RESULTS, PENDING])
+      .executeTakeFirst();
+    return Number(wrong?.n ?? 0);
+  }
+
+  /**
+   * Counts a presentation of the code refused to another viewer, unless the code has reached its limit: counted
+   * and decided in one statement, so refusals at once cannot pass maxFailuresPerCode. False: the code is locked.
+   */
+  private async countRefusal(accessId: string): Promise<boolean> {
+    const updated = await this.db
+      .updateTable('document_accesses')
+      .set((eb) => ({ failures: eb('failures', '+', 1) }))
+      .where('id', '=', accessId)
+      .where('failures', '<', this.options.settings.maxFailuresPerCode)
+      .executeTakeFirst();
+    return Number(updated.numUpdatedRows) === 1;
   }
 
   // ---- ViewMarksRequest ----
