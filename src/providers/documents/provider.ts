@@ -98,7 +98,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
         return await this.close(body.iin, body.accessId, test, now);
       case 'present':
       case 'check':
-        return await this.byCode(body.kind, body.credential, sender, test, now);
+        return await this.byCode(body.kind, body.credential, sender, now);
       case 'marks':
         return await this.marks(body, sender, now);
       case 'representation':
@@ -111,7 +111,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
    * check page: `viewer` names who asks (wrong codes lock it out as they lock a system).
    */
   async checkAuthenticity(credential: Credential, viewer: string): Promise<Outcome> {
-    return outcomeOf(this.byCode('check', credential, viewer, false, this.options.clock().getTime()));
+    return outcomeOf(this.byCode('check', credential, viewer, this.options.clock().getTime()));
   }
 
   // ---- PublishDocumentRequest ----
@@ -454,9 +454,9 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     if (failures >= MAX_CONSENT_FAILURES) refuse('CONSENT_CODE_LOCKED');
     if ((access.consent_expires_at ?? 0) <= now) refuse('CONSENT_CODE_EXPIRED');
     // Every code is counted as wrong before it is compared (a right one gives it back on confirming), so codes
-    // tried at once cannot pass MAX_CONSENT_FAILURES.
-    const tried =
-      (test ? failures + 1 : await this.countConsentAttempt(access.id)) ?? refuse('CONSENT_CODE_LOCKED');
+    // tried at once cannot pass MAX_CONSENT_FAILURES. Test messages too: a code compared without being counted
+    // could be guessed without end.
+    const tried = (await this.countConsentAttempt(access.id)) ?? refuse('CONSENT_CODE_LOCKED');
     if (!codeMatches(access.consent_salt ?? '', access.consent_hash ?? '', body.code)) {
       const left = MAX_CONSENT_FAILURES - tried;
       throw left <= 0
@@ -465,6 +465,12 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     }
     const expiresAt = now + (access.expires_at - access.opened_at);
     if (test) {
+      // A right code gives its count back, as on confirming; the access itself stays as it was.
+      await this.db
+        .updateTable('document_accesses')
+        .set((eb) => ({ consent_failures: eb('consent_failures', '-', 1) }))
+        .where('id', '=', access.id)
+        .execute();
       return answer({
         kind: 'confirm',
         accessId: access.id,
@@ -545,7 +551,6 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     purpose: 'present' | 'check',
     credential: Credential,
     viewer: string,
-    test: boolean,
     now: number,
   ): Promise<Outcome> {
     const { settings } = this.options;
@@ -554,10 +559,10 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     // at once each sees the others: the last of any wrong look-ups to be recorded counted all the rest, and at
     // most maxWrongCodes come out wrong, across processes and on both stores, with no lock or transaction. The
     // price: a viewer with that many look-ups in flight at once is refused early (never late); a crash leaves
-    // its attempt PENDING, counted until it ages out. A test message records nothing, so it only reads the count.
-    const attempt = test ? undefined : await this.recordAttempt(viewer, method, purpose, now);
+    // its attempt PENDING, counted until it ages out. A test message's attempt is recorded too: it looks real codes
+    // up, and one that was not counted could guess them without end.
+    const attempt = await this.recordAttempt(viewer, method, purpose, now);
     const settle = async (result: string, access?: Access) => {
-      if (attempt === undefined) return;
       await this.db
         .updateTable('document_views')
         .set({ result, access_id: access?.id ?? null, document_id: access?.document_id ?? null })
@@ -570,7 +575,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
       return refusal(code, detail);
     };
 
-    const earlier = (await this.wrongCodes(viewer, now)) - (attempt === undefined ? 0 : 1);
+    const earlier = (await this.wrongCodes(viewer, now)) - 1;
     if (earlier >= settings.maxWrongCodes)
       throw await refused(
         'VIEWER_LOCKED',
@@ -619,8 +624,7 @@ export class DocumentsProvider implements Provider<DocumentsRequest, DocumentsAn
     if (access.expires_at <= now)
       throw await refused('CODE_EXPIRED', `expired at ${iso(access.expires_at)}`, access);
     if (access.viewer !== null && access.viewer !== viewer) {
-      if (!test && !(await this.countRefusal(access.id)))
-        throw await refused('CODE_LOCKED', undefined, access);
+      if (!(await this.countRefusal(access.id))) throw await refused('CODE_LOCKED', undefined, access);
       throw await refused('VIEWER_NOT_ALLOWED', undefined, access);
     }
     if (

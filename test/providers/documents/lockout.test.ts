@@ -1,13 +1,16 @@
 /**
  * The documents service's limits under attempts made at once, on SQLite and PostgreSQL, with two gateways on one
  * store: a third party's wrong codes (maxWrongCodes), refusals of one code to systems it was not opened for
- * (maxFailuresPerCode) and wrong consent codes (three) each stop at their limit, however many arrive together.
+ * (maxFailuresPerCode) and wrong consent codes (three) each stop at their limit, however many arrive together,
+ * and whether they come as test messages or not.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { readCallAnswer } from '../../../src/client/answer.js';
+import { buildCallRequest, signCallRequest } from '../../../src/client/request.js';
+import { SOAP11 } from '../../../src/soap/version.js';
 import { createDocumentsProvider, DOCUMENTS_NS } from '../../../src/providers/documents/index.js';
 import { loadTrustStore } from '../../../src/signature/setup.js';
 import { signDetached } from '../../../src/signature/xml-signature.js';
@@ -89,6 +92,18 @@ for (const store of STORES) {
       if (answer.kind === 'fault') throw new Error(`fault ${answer.code}: ${answer.message}`);
       if (answer.kind === 'answer') return { code: 'ANSWER', payload: answer.payload ?? '' };
       return { code: (answer.rejection?.description ?? '').split(':')[0] ?? '', payload: '' };
+    }
+
+    /** The same as a test message (TestMessage in the signed block). */
+    async function sendAsTest(payload: string, system: string): Promise<string> {
+      const gateway = gateways[0] as TestGateway;
+      const request = buildCallRequest({ version: SOAP11, payload, testMessage: true });
+      const response = await post(gateway, signCallRequest(request.xml, sampleKey(system)));
+      const answer = readCallAnswer(response.body, loadTrustStore(gateway.config));
+      if (answer.kind === 'answer') return 'ANSWER';
+      return answer.kind === 'fault'
+        ? answer.code
+        : ((answer.rejection?.description ?? '').split(':')[0] ?? '');
     }
 
     async function answered(payload: string, system: string): Promise<string> {
@@ -206,6 +221,30 @@ for (const store of STORES) {
         .where('viewer', '=', THIRD)
         .executeTakeFirstOrThrow();
       expect(access.failures).to.equal(MAX_FAILURES_PER_CODE);
+    });
+
+    it('test messages count as any other: wrong codes sent as tests lock the viewer, and wrong consent codes the consent', async () => {
+      const viewer = 'SOCCARD_28';
+      for (let i = 0; i < MAX_WRONG_CODES; i++)
+        expect(await sendAsTest(byCode(String(400000 + i * 977)), viewer)).to.equal('CODE_UNKNOWN');
+      expect(await sendAsTest(byCode('499999'), viewer)).to.equal('VIEWER_LOCKED');
+      expect((await send(byCode('499998'), viewer)).code).to.equal('VIEWER_LOCKED');
+
+      const opened = await openAccess(`<d:Viewer>${THIRD}</d:Viewer><d:Phone>+77011234568</d:Phone>`);
+      const accessId = field(opened, 'AccessId');
+      const right = /\b([0-9]{6})\b/.exec(sms.messages.at(-1)?.text ?? '')?.[1] ?? '';
+      const confirm = (code: string) =>
+        wrap(
+          'ConfirmAccessRequest',
+          `<d:Iin>${IIN}</d:Iin><d:AccessId>${accessId}</d:AccessId><d:SmsCode>${code}</d:SmsCode>`,
+        );
+      // A right code sent as a test answers, and gives its count back.
+      expect(await sendAsTest(confirm(right), PORTAL)).to.equal('ANSWER');
+      const wrong = ['111111', '222222', '333333', '444444'].filter((c) => c !== right);
+      expect(await sendAsTest(confirm(wrong[0] as string), PORTAL)).to.equal('CONSENT_CODE_WRONG');
+      expect(await sendAsTest(confirm(wrong[1] as string), PORTAL)).to.equal('CONSENT_CODE_WRONG');
+      expect(await sendAsTest(confirm(wrong[2] as string), PORTAL)).to.equal('CONSENT_CODE_LOCKED');
+      expect((await send(confirm(right), PORTAL)).code).to.equal('CONSENT_CODE_LOCKED');
     });
 
     it(`${AT_ONCE} wrong consent codes at once: three are compared, the access's consent is then locked`, async () => {
