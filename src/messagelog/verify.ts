@@ -46,8 +46,14 @@ export interface ChainInput {
    * a retention cut (or genesis); in an archive, the first record's own prev_hash, anchored by a checkpoint.
    */
   readonly startOf?: (instance: string, first: MessageRecord) => { seq: number; hash: string } | undefined;
-  /** The TSA's certificate (PEM): checkpoints' RFC 3161 tokens are checked with it. Absent: tokens unchecked. */
+  /**
+   * The TSA's certificate (PEM): checkpoints' RFC 3161 tokens are checked with it, and only a checkpoint whose
+   * token holds, made within `timestampGraceMs` of the checkpoint, proves the records it covers. Absent: tokens
+   * unchecked, and signed checkpoints prove.
+   */
   readonly tsaCertificate?: string;
+  /** How late a token may be made after its checkpoint (the gateway's `timestamping.graceSeconds`); 4 h if absent. */
+  readonly timestampGraceMs?: number;
   /** Opens sealed bodies, to check them against their digests; without it sealed bodies are left unchecked. */
   readonly sealer?: BodySealer;
   /** Extra per-record checks (e.g. the messages' own signatures in an archive), on the opened bodies. */
@@ -119,8 +125,8 @@ export function verifyChains(input: ChainInput): ChainVerdict {
       const trusted = checkpointTrusted(checkpoint, input.checkpointSigners, (problem) =>
         blame(instance, seq, problem),
       );
-      const stamped = timestampProblem(checkpoint, input.tsaCertificate);
-      if (stamped) blame(instance, seq, stamped);
+      const stamp = timeStamp(checkpoint, input.tsaCertificate, input.timestampGraceMs ?? DEFAULT_GRACE_MS);
+      if (stamp.problem) blame(instance, seq, stamp.problem);
       if (checkpoint.kind !== 'head') continue;
       if (hashes.has(seq) && hashes.get(seq) !== checkpoint.head_hash) {
         blame(
@@ -128,7 +134,7 @@ export function verifyChains(input: ChainInput): ChainVerdict {
           seq,
           'the signed checkpoint does not match the record at its position: records up to it were rewritten',
         );
-      } else if (hashes.has(seq) && trusted) covered = Math.max(covered, seq);
+      } else if (hashes.has(seq) && trusted && stamp.proves) covered = Math.max(covered, seq);
       if (seq > last && seq >= start.seq + 1 && !hashes.has(seq)) {
         blame(instance, last + 1, `the checkpoint at #${seq} covers records that are missing`);
       }
@@ -224,10 +230,24 @@ export function openBodies(
 /** How far a checkpoint's own time may lie after the TSA's: clocks differ a little, never by minutes. */
 const TIMESTAMP_SKEW_MS = 60_000;
 
-/** What is wrong with a checkpoint's RFC 3161 token, if it has one and a TSA certificate is given. */
-function timestampProblem(checkpoint: Checkpoint, tsaCertificate: string | undefined): string | undefined {
+/** The gateway's default `timestamping.graceSeconds`. */
+const DEFAULT_GRACE_MS = 4 * 3600 * 1000;
+
+/**
+ * A checkpoint's RFC 3161 token, when a TSA certificate is given: what is wrong with it (a token that does not
+ * verify, or one made before its checkpoint), and whether it proves the checkpoint's time. A token missing (the
+ * TSA was unreachable, or it was stripped) or made later than the grace period after the checkpoint (a history
+ * re-signed with past times and stamped now) proves nothing: the records are proven by a later checkpoint, or not
+ * at all. Without a TSA certificate every checkpoint proves by its signature alone.
+ */
+function timeStamp(
+  checkpoint: Checkpoint,
+  tsaCertificate: string | undefined,
+  graceMs: number,
+): { problem?: string; proves: boolean } {
+  if (tsaCertificate === undefined) return { proves: true };
   const token = checkpoint.timestamp_token ?? null;
-  if (token === null || tsaCertificate === undefined) return undefined;
+  if (token === null) return { proves: false };
   const signed = checkpointData(
     checkpoint.instance_id,
     Number(checkpoint.seq),
@@ -241,10 +261,14 @@ function timestampProblem(checkpoint: Checkpoint, tsaCertificate: string | undef
       timestampedData(signed, checkpoint.signature),
       tsaCertificate,
     );
-    if (Number(checkpoint.at) > genTime.getTime() + TIMESTAMP_SKEW_MS)
-      return `checkpoint time-stamp: the TSA's time ${genTime.toISOString()} is before the checkpoint's`;
-    return undefined;
+    const at = Number(checkpoint.at);
+    if (at > genTime.getTime() + TIMESTAMP_SKEW_MS)
+      return {
+        problem: `checkpoint time-stamp: the TSA's time ${genTime.toISOString()} is before the checkpoint's`,
+        proves: false,
+      };
+    return { proves: genTime.getTime() <= at + graceMs + TIMESTAMP_SKEW_MS };
   } catch (error) {
-    return `checkpoint time-stamp: ${(error as Error).message}`;
+    return { problem: `checkpoint time-stamp: ${(error as Error).message}`, proves: false };
   }
 }

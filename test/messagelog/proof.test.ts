@@ -4,6 +4,7 @@
  * left out by the payload namespace of every message stored, and /health telling the log's size and free space.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { createPrivateKey } from 'node:crypto';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +17,12 @@ import { createLogger } from '../../src/logging/logger.js';
 import { exportArchive, verifyArchiveFile } from '../../src/messagelog/archive.js';
 import { BodyPolicy } from '../../src/messagelog/body-policy.js';
 import { timestampedData, checkpointData } from '../../src/messagelog/record.js';
+import { KeyCheckpointSigner } from '../../src/audit/checkpoint-signer.js';
+import { TsaClient } from '../../src/timestamp/tsa-client.js';
 import { BodySealer, loadBodyKey } from '../../src/messagelog/sealing.js';
 import { bodySealerOf } from '../../src/messagelog/setup.js';
 import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
-import { openBodies } from '../../src/messagelog/verify.js';
+import { openBodies, type Checkpoint } from '../../src/messagelog/verify.js';
 import { openStore } from '../../src/store/store.js';
 import { post, signedCall, type TestGateway, useGateway } from '../support/gateway.js';
 import { startTestTsa, type TestTsa } from '../support/tsa.js';
@@ -165,6 +168,64 @@ describe('message log: RFC 3161 time-stamps from a TSA on loopback', function ()
     // Checked against another certificate, the genuine token does not verify either.
     const wrong = verifyArchiveFile(file, undefined, readFileSync(tsa.caFile, 'utf8'));
     expect(wrong.firstBroken?.problem).to.match(/time-stamp: .*signature does not verify/);
+  });
+
+  it('a checkpoint whose token is gone, or that was re-signed with a past time and stamped now, proves nothing', async () => {
+    expect((await post(gateway, signedCall().xml)).status).to.equal(200);
+    await gateway.checkpoint();
+    const file = join(dir, 'proven.json');
+    await exportArchive(
+      gateway.store,
+      { from: new Date(0), to: new Date(Date.now() + 60_000) },
+      { certificates: [readFileSync('certs-sample/ca.crt.pem', 'utf8')], crls: [] },
+      file,
+      bodySealerOf(gateway.config, false),
+    );
+    const cert = readFileSync(tsa.certificateFile, 'utf8');
+    expect(verifyArchiveFile(file, undefined, cert).problems).to.deep.equal([]);
+    type Stamped = { checkpoints: Array<Checkpoint & { timestamp_token: string | null }> };
+    const verdictOf = (name: string, change: (archive: Stamped) => Promise<void> | void) =>
+      (async () => {
+        const archive = JSON.parse(readFileSync(file, 'utf8')) as Stamped;
+        await change(archive);
+        writeFileSync(join(dir, name), JSON.stringify(archive));
+        return verifyArchiveFile(join(dir, name), undefined, cert);
+      })();
+
+    // Tokens stripped: the signatures still hold, but no checkpoint proves its time.
+    const stripped = await verdictOf('stripped.json', (archive) => {
+      for (const checkpoint of archive.checkpoints) checkpoint.timestamp_token = null;
+    });
+    expect(stripped.ok).to.equal(false);
+    expect(stripped.problems.join('\n')).to.match(/not covered by a trusted checkpoint: unproven/);
+    expect(verifyArchiveFile(join(dir, 'stripped.json'), undefined, undefined).ok).to.equal(true);
+
+    // Re-signed by the holder of the gateway's key with a time ten days back, stamped now: the token is genuine,
+    // but made long after the time it would prove.
+    const signer = new KeyCheckpointSigner(
+      createPrivateKey(readFileSync('certs-sample/gateway.key.pem')),
+      readFileSync('certs-sample/gateway.crt.pem', 'utf8'),
+    );
+    const client = new TsaClient(tsa.url, tsa.certificateFile);
+    const backdated = await verdictOf('backdated.json', async (archive) => {
+      for (const checkpoint of archive.checkpoints) {
+        checkpoint.at = Date.now() - 10 * 86_400_000;
+        const data = checkpointData(
+          checkpoint.instance_id,
+          Number(checkpoint.seq),
+          checkpoint.head_hash,
+          checkpoint.at,
+          checkpoint.kind,
+        );
+        const signed = signer.sign(data);
+        checkpoint.signature = signed.signature;
+        checkpoint.timestamp_token = (await client.stamp(timestampedData(data, signed.signature))).toString(
+          'base64',
+        );
+      }
+    });
+    expect(backdated.ok).to.equal(false);
+    expect(backdated.problems.join('\n')).to.match(/not covered by a trusted checkpoint: unproven/);
   });
 
   it('a TSA that is down: exchanges go on for the grace period, then are refused, and resume when it is back', async () => {
