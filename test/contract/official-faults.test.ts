@@ -9,6 +9,7 @@ import { XMLSerializer } from '@xmldom/xmldom';
 import { FAULT_SHAPES, SIGNATURE_FAULT_CODES } from '../../src/soap/fault-details.js';
 import { FAULTS, GatewayFault, type FaultCode } from '../../src/core/faults.js';
 import { Contract } from '../../src/soap/contract.js';
+import { OPERATIONS } from '../../src/soap/operations.js';
 import { faultCodeOf } from '../../src/soap/fault-code.js';
 import { writeFault } from '../../src/soap/fault-writer.js';
 import {
@@ -24,15 +25,8 @@ import { SchemaSet } from '../../src/xml/schemas.js';
 import { OFFICIAL_XSD } from '../support/official.js';
 
 const OFFICIAL = OFFICIAL_XSD;
-const MESSAGE_EXCHANGE_OPERATIONS = [
-  'SendRequest',
-  'GetRequest',
-  'SendResponse',
-  'GetResponse',
-  'Ack',
-  'GetStatus',
-  'GetIncomingQueueStatistics',
-];
+/** The official operations: every one the gateway serves but its own Call. */
+const MESSAGE_EXCHANGE_OPERATIONS = OPERATIONS.map((op) => op.name).filter((name) => name !== 'Call');
 const CONTRACTS: ReadonlyArray<[ExchangeNamespaces, string]> = [
   [EXCHANGE_1_1, `${OFFICIAL}/v1_1/smev-message-exchange-faults-1.1.xsd`],
   [EXCHANGE_1_2, `${OFFICIAL}/v1_2/smev-message-exchange-faults-1.2.xsd`],

@@ -125,6 +125,20 @@ describe('message log: RFC 3161 time-stamps from a TSA on loopback', function ()
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Export the whole log to `file`, check it verifies with the TSA's certificate, and return that certificate. */
+  async function exportVerified(file: string): Promise<string> {
+    await exportArchive(
+      gateway.store,
+      { from: new Date(0), to: new Date(Date.now() + 60_000) },
+      { certificates: [readFileSync('certs-sample/ca.crt.pem', 'utf8')], crls: [] },
+      file,
+      bodySealerOf(gateway.config, false),
+    );
+    const cert = readFileSync(tsa.certificateFile, 'utf8');
+    expect(verifyArchiveFile(file, undefined, cert).problems).to.deep.equal([]);
+    return cert;
+  }
+
   it('time-stamps each checkpoint; the token verifies with `openssl ts -verify` over the checkpoint', async () => {
     expect((await post(gateway, signedCall().xml)).status).to.equal(200);
     await gateway.checkpoint();
@@ -146,15 +160,7 @@ describe('message log: RFC 3161 time-stamps from a TSA on loopback', function ()
 
   it('archives carry the tokens; verify-archive checks them against the TSA certificate and names a forged one', async () => {
     const file = join(dir, 'archive.json');
-    await exportArchive(
-      gateway.store,
-      { from: new Date(0), to: new Date(Date.now() + 60_000) },
-      { certificates: [readFileSync('certs-sample/ca.crt.pem', 'utf8')], crls: [] },
-      file,
-      bodySealerOf(gateway.config, false),
-    );
-    const cert = readFileSync(tsa.certificateFile, 'utf8');
-    expect(verifyArchiveFile(file, undefined, cert).problems).to.deep.equal([]);
+    const cert = await exportVerified(file);
     const archive = JSON.parse(readFileSync(file, 'utf8')) as { checkpoints: { timestamp_token: string }[] };
     // A token from the same TSA, but over other data: a real token moved onto this checkpoint.
     const other = execFileSync('openssl', ['rand', '-hex', '8'], { encoding: 'utf8' });
@@ -174,15 +180,7 @@ describe('message log: RFC 3161 time-stamps from a TSA on loopback', function ()
     expect((await post(gateway, signedCall().xml)).status).to.equal(200);
     await gateway.checkpoint();
     const file = join(dir, 'proven.json');
-    await exportArchive(
-      gateway.store,
-      { from: new Date(0), to: new Date(Date.now() + 60_000) },
-      { certificates: [readFileSync('certs-sample/ca.crt.pem', 'utf8')], crls: [] },
-      file,
-      bodySealerOf(gateway.config, false),
-    );
-    const cert = readFileSync(tsa.certificateFile, 'utf8');
-    expect(verifyArchiveFile(file, undefined, cert).problems).to.deep.equal([]);
+    const cert = await exportVerified(file);
     type Stamped = { checkpoints: Array<Checkpoint & { timestamp_token: string | null }> };
     const verdictOf = (name: string, change: (archive: Stamped) => Promise<void> | void) =>
       (async () => {

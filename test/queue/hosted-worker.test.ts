@@ -37,43 +37,46 @@ const QUEUE_SETTINGS = {
   retainMs: 60_000,
 };
 
+/** A signed SendRequest of DEMO_CONSUMER queued for the hosted `questions` service, as SendRequest queues it. */
+async function queueQuestion(queue: StoreQueue): Promise<string> {
+  const { xml, messageId } = sendRequestXml(SOAP11, sampleKey('DEMO_CONSUMER'), {
+    payload: QUESTION_PAYLOAD,
+  });
+  const operation = parseDom(xml).getElementsByTagNameNS(NS.types, 'SendRequestRequest').item(0) as Element;
+  const request = readSenderRequest(operation);
+  const party = (mnemonic: string) => ({ mnemonic, humanReadableName: mnemonic });
+  const meta = {
+    messageId,
+    type: 'REQUEST' as const,
+    sender: party('DEMO_CONSUMER'),
+    recipient: party('SMEV_GATEWAY'),
+    sentAt: new Date(),
+    destination: 'SMEV_GATEWAY',
+  };
+  await queue.enqueueRequest(
+    {
+      messageId,
+      sender: 'DEMO_CONSUMER',
+      recipient: 'SMEV_GATEWAY',
+      provider: 'builtin:questions',
+      messageType: QUESTION,
+      replyTo: 'reply-token',
+      body: queuedElement('Request', request.signedBlock, request.callerSignature, meta, {
+        replyTo: 'reply-token',
+      }),
+      expiresAt: Date.now() + 60_000,
+    },
+    new Date(),
+  );
+  return messageId;
+}
+
 describe('Hosted worker: a crash between the provider call and queueing the answer', () => {
   const store = useStore('sqlite', { prefix: 'gateway-worker' });
 
   it('retries with the same MessageID, and the answer is queued once', async () => {
     const queue = new StoreQueue(store, QUEUE_SETTINGS);
-    const { xml, messageId } = sendRequestXml(SOAP11, sampleKey('DEMO_CONSUMER'), {
-      payload: QUESTION_PAYLOAD,
-    });
-    const operation = parseDom(xml).getElementsByTagNameNS(NS.types, 'SendRequestRequest').item(0) as Element;
-    const request = readSenderRequest(operation);
-    const party = (mnemonic: string) => ({ mnemonic, humanReadableName: mnemonic });
-    await queue.enqueueRequest(
-      {
-        messageId,
-        sender: 'DEMO_CONSUMER',
-        recipient: 'SMEV_GATEWAY',
-        provider: 'builtin:questions',
-        messageType: QUESTION,
-        replyTo: 'reply-token',
-        body: queuedElement(
-          'Request',
-          request.signedBlock,
-          request.callerSignature,
-          {
-            messageId,
-            type: 'REQUEST',
-            sender: party('DEMO_CONSUMER'),
-            recipient: party('SMEV_GATEWAY'),
-            sentAt: new Date(),
-            destination: 'SMEV_GATEWAY',
-          },
-          { replyTo: 'reply-token' },
-        ),
-        expiresAt: Date.now() + 60_000,
-      },
-      new Date(),
-    );
+    const messageId = await queueQuestion(queue);
 
     const calls: Array<{ messageId: string; attempt: number | undefined }> = [];
     const delivery: Delivery = {
@@ -137,35 +140,7 @@ describe("Hosted worker: a provider answer carrying the gateway's own markup", (
 
   it('queues a FAILURE rejection naming it, never the answer, and logs the failure', async () => {
     const queue = new StoreQueue(store, QUEUE_SETTINGS);
-    const { xml, messageId } = sendRequestXml(SOAP11, sampleKey('DEMO_CONSUMER'), {
-      payload: QUESTION_PAYLOAD,
-    });
-    const operation = parseDom(xml).getElementsByTagNameNS(NS.types, 'SendRequestRequest').item(0) as Element;
-    const request = readSenderRequest(operation);
-    const party = (mnemonic: string) => ({ mnemonic, humanReadableName: mnemonic });
-    const meta = {
-      messageId,
-      type: 'REQUEST' as const,
-      sender: party('DEMO_CONSUMER'),
-      recipient: party('SMEV_GATEWAY'),
-      sentAt: new Date(),
-      destination: 'SMEV_GATEWAY',
-    };
-    await queue.enqueueRequest(
-      {
-        messageId,
-        sender: 'DEMO_CONSUMER',
-        recipient: 'SMEV_GATEWAY',
-        provider: 'builtin:questions',
-        messageType: QUESTION,
-        replyTo: 'reply-token',
-        body: queuedElement('Request', request.signedBlock, request.callerSignature, meta, {
-          replyTo: 'reply-token',
-        }),
-        expiresAt: Date.now() + 60_000,
-      },
-      new Date(),
-    );
+    const messageId = await queueQuestion(queue);
     // A provider module whose codec writes a second Response of the gateway's into its answer.
     const fake = `<ns2:Response xmlns:ns2="${NS.types}"><ns2:OriginalMessageId>evil</ns2:OriginalMessageId></ns2:Response>`;
     const questions = defineService({
