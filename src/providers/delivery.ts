@@ -60,7 +60,10 @@ export class ProviderDelivery implements Delivery {
       outcomeOf(service.provider.handle({ ...providerRequest(call), body, signal: deadline })),
     );
     return outcome.kind === 'answer'
-      ? checkedAnswer(`provider ${named}`, { kind: 'answer', body: service.codec.encode(outcome.body) })
+      ? checkedAnswer(`provider ${named}`, {
+          kind: 'answer',
+          body: encodeAnswer(service, named, outcome.body),
+        })
       : outcome;
   }
 
@@ -127,6 +130,24 @@ function decodePayload(service: HostedService, payload: Element): unknown {
     throw new GatewayFault('InvalidContent', `the ${payload.localName} payload cannot be read: ${reason}`, {
       cause: error,
     });
+  }
+}
+
+/** The provider's answer as XML: a codec that cannot write it is the provider's failure, named, not ours. */
+function encodeAnswer(service: HostedService, provider: string, body: unknown): string {
+  try {
+    return service.codec.encode(body);
+  } catch (error) {
+    if (error instanceof GatewayFault) throw error;
+    const reason = (error as Error).message.slice(0, 300);
+    throw new GatewayFault(
+      'ProviderFailure',
+      `provider ${provider} failed: its answer cannot be written: ${reason}`,
+      {
+        cause: error,
+        reason: 'MalformedAnswer',
+      },
+    );
   }
 }
 

@@ -176,6 +176,29 @@ describe('delivery to hosted services', () => {
       expect(await answer(ordinary)).to.deep.equal({ kind: 'answer', body: ordinary });
     });
 
+    it('turns a codec that cannot write its answer into ProviderFailure naming it, not an internal error', async () => {
+      const failing = defineService({
+        codec: {
+          ...codec,
+          encode: () => {
+            throw new RangeError('no such amount');
+          },
+        },
+        createProvider: () => ({ handle: async () => ({ kind: 'answer', body: { echoed: '' } }) }),
+      });
+      const writes = new ProviderDelivery([
+        { name: 'echo', codec: failing.codec, provider: failing.createProvider({} as never) },
+      ]);
+      const error = await fault(
+        writes.deliver(callOf('builtin:echo', parse(`<e:Echo xmlns:e="${NS}">x</e:Echo>`))),
+      );
+      expect(error.code).to.equal('ProviderFailure');
+      expect(error.reason).to.equal('MalformedAnswer');
+      expect(error.message).to.contain(
+        'provider builtin:echo failed: its answer cannot be written: no such amount',
+      );
+    });
+
     it('defineService() refuses a provider that does not fit its codec (a compile-time check)', () => {
       defineService({
         codec,
