@@ -65,31 +65,13 @@ export class StoreQueue implements MessageQueue {
   }
 
   async enqueueRequest(request: QueuedRequest, now: Date): Promise<void> {
-    if (this.settings.maxDepth > 0) {
-      const row = await this.db
-        .selectFrom('queue_messages')
-        .select((eb) => eb.fn.countAll<number>().as('depth'))
-        .where('recipient', '=', request.recipient)
-        .where('kind', '=', 'request')
-        .where('state', 'in', OPEN)
-        .executeTakeFirst();
-      const depth = Number(row?.depth ?? 0);
-      if (depth >= this.settings.maxDepth) {
-        // SMEV 3's fault for a full recipient queue; the broker is the gateway's own store.
-        throw new GatewayFault(
-          'DestinationOverflow',
-          `the queue of ${request.recipient} holds ${depth} requests, its limit`,
-          {
-            fields: [
-              ['MessageBrokerAddress', 'smev-gateway'],
-              ['DestinationName', request.recipient],
-            ],
-          },
-        );
-      }
-    }
     const at = now.getTime();
     await this.db.transaction().execute(async (trx) => {
+      // The depth is counted with the request inserted, and nothing else can be queued for the recipient between
+      // the two: on PostgreSQL under a lock on the recipient's queue for the transaction, on SQLite under the write
+      // lock its insert takes. Counted apart, requests sent at once each saw room for itself, past the limit.
+      if (this.postgres && this.settings.maxDepth > 0)
+        await sql`select pg_advisory_xact_lock(hashtext(${`queue-depth:${request.recipient}`}))`.execute(trx);
       const inserted = await trx
         .insertInto('queue_messages')
         .values({
@@ -117,11 +99,36 @@ export class StoreQueue implements MessageQueue {
         .onConflict((conflict) => conflict.columns(['sender', 'message_id']).doNothing())
         .executeTakeFirst();
       if (!inserted.numInsertedOrUpdatedRows) throw alreadySent(request.messageId);
+      if (this.settings.maxDepth > 0) await this.refuseOverflow(trx, request.recipient);
       await linkFiles(trx, request.sender, request.messageId, request.files, at);
       await remember(trx, request.sender, request.messageId, at);
       await this.notify(trx, request.sender, request.messageId, 'queued', at);
     });
     if (request.provider !== QUEUE_PROVIDER) this.onHostedRequest?.();
+  }
+
+  /** Undone with its transaction: a request that took the recipient's queue past `maxDepth`. */
+  private async refuseOverflow(trx: Transaction<Tables>, recipient: string): Promise<void> {
+    const row = await trx
+      .selectFrom('queue_messages')
+      .select((eb) => eb.fn.countAll<number>().as('depth'))
+      .where('recipient', '=', recipient)
+      .where('kind', '=', 'request')
+      .where('state', 'in', OPEN)
+      .executeTakeFirst();
+    const before = Number(row?.depth ?? 0) - 1;
+    if (before < this.settings.maxDepth) return;
+    // SMEV 3's fault for a full recipient queue; the broker is the gateway's own store.
+    throw new GatewayFault(
+      'DestinationOverflow',
+      `the queue of ${recipient} holds ${before} requests, its limit`,
+      {
+        fields: [
+          ['MessageBrokerAddress', 'smev-gateway'],
+          ['DestinationName', recipient],
+        ],
+      },
+    );
   }
 
   async requestByReplyTo(replyTo: string): Promise<OpenRequest | undefined> {

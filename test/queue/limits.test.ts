@@ -4,8 +4,11 @@ import { SOAP11 } from '../../src/soap/version.js';
 import { childElements } from '../../src/xml/dom.js';
 import { readFault } from '../foundation/helpers.js';
 import { sampleKey, startTestGateway, type TestGateway, useGateway } from '../support/gateway.js';
-import { dropSchema, freshSchema } from '../support/store.js';
-import { addQueueRoute, CONSUMER, PROVIDER, QueueClient } from './support.js';
+import { dropSchema, freshSchema, STORES, testStores } from '../support/store.js';
+import { addQueueRoute, CONSUMER, PROVIDER, QUESTION, QueueClient } from './support.js';
+import { v1 as uuidv1 } from 'uuid';
+import type { GatewayFault } from '../../src/core/faults.js';
+import { StoreQueue } from '../../src/queue/store-queue.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -130,3 +133,51 @@ describe('Queue: visibility timeout, lifetime and quotas', function () {
     });
   });
 });
+
+for (const kind of STORES) {
+  describe(`Queue: the recipient's depth holds for requests queued at once by two instances (${kind})`, function () {
+    this.timeout(60_000);
+    const stores = testStores(kind, 'queue-depth');
+    after(() => stores.cleanup());
+
+    it('of 40 requests queued at once against a depth of 10, exactly 10 are queued, the rest refused', async () => {
+      const options = stores.fresh();
+      const one = await stores.open(options);
+      // On SQLite the instances are processes of their own, each with its connection (one process holding two would
+      // wait on itself for the write lock); in one process the requests still interleave between their statements.
+      const two = kind === 'postgres' ? await stores.open(options) : one;
+      try {
+        const settings = {
+          visibilityTimeoutMs: 60_000,
+          lifetimeMs: 3_600_000,
+          maxDepth: 10,
+          statusNotices: false,
+          retainMs: 60_000,
+        };
+        const queues = [new StoreQueue(one, settings), new StoreQueue(two, settings)];
+        const request = (i: number) => ({
+          messageId: uuidv1(),
+          sender: CONSUMER,
+          recipient: PROVIDER,
+          provider: 'queue',
+          messageType: QUESTION,
+          replyTo: `reply-${i}`,
+          body: '<q/>',
+          expiresAt: Date.now() + 3_600_000,
+        });
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 40 }, (_, i) =>
+            (queues[i % 2] as StoreQueue).enqueueRequest(request(i), new Date()),
+          ),
+        );
+        const refusals = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as GatewayFault] : []));
+        expect(outcomes.length - refusals.length).to.equal(10);
+        expect(new Set(refusals.map((fault) => fault.code))).to.deep.equal(new Set(['DestinationOverflow']));
+        expect(refusals[0]?.message).to.contain(`the queue of ${PROVIDER} holds 10 requests, its limit`);
+      } finally {
+        await one.close();
+        if (two !== one) await two.close();
+      }
+    });
+  });
+}
