@@ -184,14 +184,19 @@ export function verifyArchive(
   });
 }
 
-/** A whole number as the archive writes it, or as a string of digits (PostgreSQL's bigints). */
-const count = z.union([
-  z.number().int(),
-  z
-    .string()
-    .regex(/^-?\d{1,20}$/)
-    .transform(Number),
-]);
+/**
+ * A whole number as the archive writes it, or as a string of digits (PostgreSQL's bigints); either way within the
+ * range a number holds exactly, so that two different sequence numbers never read as one.
+ */
+const count = z
+  .union([
+    z.number().int(),
+    z
+      .string()
+      .regex(/^-?\d{1,20}$/)
+      .transform(Number),
+  ])
+  .refine(Number.isSafeInteger, 'a whole number beyond 2^53, which no record or time can be');
 const text = z.string();
 /** A nullable field; an archive written before the field existed has none. */
 const optionalText = z.string().nullable().default(null);

@@ -471,6 +471,26 @@ describe('a malformed archive is named as such, not a crash', () => {
       JSON.stringify({ ...head, records: [], checkpoints: [], trust: { certificates: [1], crls: [] } }),
       /trust\.certificates\.0/,
     ],
+    [
+      'a sequence number beyond 2^53, as digits',
+      JSON.stringify({
+        ...head,
+        records: [],
+        checkpoints: [
+          {
+            instance_id: 'a',
+            seq: '99999999999999999999',
+            at: 1,
+            head_hash: 'x',
+            kind: 'head',
+            algorithm: 'x',
+            signature: 'x',
+            certificate: 'x',
+          },
+        ],
+      }),
+      /checkpoints\.0\.seq.*beyond 2\^53/,
+    ],
     ['no JSON at all', 'not json', /is not JSON/],
   ];
   for (const [name, text, where] of cases) {
