@@ -165,12 +165,12 @@ export function readSignature(
   };
 }
 
-/** WS-Security's `wsu:Id`, which SOAP 1.2 lets the Body carry where it takes no unqualified attribute. */
-export const WSU = NS.wsu;
-
-/** The Id a Reference names the element by: `Id`, or `wsu:Id` (a signed fault's SOAP Body). */
+/**
+ * The Id a Reference names the element by: `Id`, or `wsu:Id` (a signed fault's SOAP Body: SOAP 1.2 lets the Body
+ * carry no unqualified attribute).
+ */
 export function elementId(element: Element): string | null {
-  return element.getAttribute('Id') || element.getAttributeNS(WSU, 'Id') || null;
+  return element.getAttribute('Id') || element.getAttributeNS(NS.wsu, 'Id') || null;
 }
 
 /**

@@ -12,7 +12,7 @@ import { serializeXml } from '../xml/dom.js';
 import { DIGEST_ALGORITHMS, EXC_C14N, SIGNATURE_ALGORITHMS, tableEntry } from './algorithms.js';
 import { certificateDer } from './pki/thumbprint.js';
 import type { SigningKey } from './signing-key.js';
-import { elementId, WSU } from './signature-element.js';
+import { elementId } from './signature-element.js';
 import { canonical, transformedContent } from './transforms.js';
 
 /** Attributes XMLDSig tools treat as Ids (xml-crypto, xmlsec1 with --id-attr, SMEV clients). */
@@ -120,4 +120,4 @@ function requireUniqueIds(doc: Document, ids: readonly (string | null)[]): void 
 
 const isIdAttribute = (attribute: Attr) =>
   (ID_ATTRIBUTES as readonly string[]).includes(attribute.name) ||
-  (attribute.namespaceURI === WSU && attribute.localName === 'Id');
+  (attribute.namespaceURI === NS.wsu && attribute.localName === 'Id');

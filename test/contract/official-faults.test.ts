@@ -16,9 +16,9 @@ import {
   EXCHANGE_1_1,
   EXCHANGE_1_2,
   EXCHANGE_1_3,
+  NS,
   type ExchangeNamespaces,
 } from '../../src/soap/namespaces.js';
-import { WSU } from '../../src/signature/signature-element.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
 import { childElements, parseDom, type Element } from '../../src/xml/dom.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
@@ -189,6 +189,6 @@ describe('contract: faults valid against the official faults schema of each vers
     const [header, body] = childElements(doc.documentElement as Element);
     expect(header?.localName).to.equal('Header');
     expect(childElements(header as Element).map((e) => e.localName)).to.deep.equal(['SMEVSignature']);
-    expect(body?.getAttributeNS(WSU, 'Id')).to.equal('SIGNED_BY_SMEV');
+    expect(body?.getAttributeNS(NS.wsu, 'Id')).to.equal('SIGNED_BY_SMEV');
   });
 });

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { writeTakeAnswer } from '../../src/smev/queued-answers.js';
-import { readSignature, WSU } from '../../src/signature/signature-element.js';
+import { readSignature } from '../../src/signature/signature-element.js';
 import { GatewaySigner } from '../../src/signature/signer.js';
 import { certificatePublicKey } from '../../src/signature/keys.js';
 import { pemBody } from '../../src/signature/pki/thumbprint.js';
@@ -64,7 +64,7 @@ describe('the signer signs the elements it is handed', () => {
   });
 
   it('the same for ID, id and wsu:Id attributes with that value', async () => {
-    const wsu = `xmlns:wsu="${WSU}" wsu:Id`;
+    const wsu = `xmlns:wsu="${NS.wsu}" wsu:Id`;
     for (const name of ['ID', 'id', wsu]) {
       const planted = queued(`<x:Decoy xmlns:x="urn:x" ${name}="SIGNED_BY_SMEV">forged</x:Decoy>`);
       const { doc, slots } = writeTakeAnswer(SOAP11, 'GetRequest', { body: planted, attachments: undefined });
