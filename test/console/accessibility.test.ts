@@ -127,6 +127,8 @@ describe('console: accessibility', function () {
       );
       expect(outline).to.not.equal('none');
       await page.keyboard.press('Enter');
+      // Following the link is a same-document navigation the key press does not wait for.
+      await page.waitForURL(/#content$/, { timeout: 5000 });
       expect(page.url()).to.match(/#content$/);
     } finally {
       await context.close();
