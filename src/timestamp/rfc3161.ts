@@ -52,9 +52,10 @@ export function timestampRequest(
   nonce: Buffer = randomBytes(8),
 ): { der: Buffer; nonce: Buffer } {
   const digest = createHash('sha256').update(data).digest();
-  // A positive INTEGER: clear the top bit rather than pad.
+  // A positive INTEGER in DER's one encoding: the top bit clear (no sign padding) and a first byte that is not 0
+  // (a leading zero byte is not minimal; a TSA echoes the number re-encoded, and it would not match byte for byte).
   const positive = Buffer.from(nonce);
-  positive[0] = (positive[0] ?? 0) & 0x7f;
+  positive[0] = (positive[0] ?? 0) & 0x7f || 0x01;
   const request = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(1).getBytes()),
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [

@@ -78,16 +78,25 @@ describe('RFC 3161 time-stamps from a real TSA on loopback (openssl ts -reply)',
   });
 
   it('names the nonce of a request in the token, and a foreign nonce is refused', async () => {
-    const request = timestampRequest(data);
-    const response = await fetch(tsa.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/timestamp-query' },
-      body: request.der,
-    });
-    const token = tokenOfResponse(Buffer.from(await response.arrayBuffer()));
     const cert = readFileSync(tsa.certificateFile, 'utf8');
-    expect(() => verifyTimestampToken(token, data, cert, request.nonce)).to.not.throw();
-    expect(() => verifyTimestampToken(token, data, cert, Buffer.from([1, 2, 3]))).to.throw(/nonce/);
+    // Random nonces, and the ones whose first byte is 0 or has its top bit set: each must come back as sent.
+    for (const nonce of [
+      undefined,
+      '0001020304050607',
+      '0081020304050607',
+      '8000000000000001',
+      '0000000000000000',
+    ]) {
+      const request = timestampRequest(data, nonce === undefined ? undefined : Buffer.from(nonce, 'hex'));
+      const response = await fetch(tsa.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/timestamp-query' },
+        body: request.der,
+      });
+      const token = tokenOfResponse(Buffer.from(await response.arrayBuffer()));
+      expect(() => verifyTimestampToken(token, data, cert, request.nonce), nonce).to.not.throw();
+      expect(() => verifyTimestampToken(token, data, cert, Buffer.from([1, 2, 3]))).to.throw(/nonce/);
+    }
   });
 
   it('a TSA that is down is a clear TimestampError, not a crash', async () => {
