@@ -28,7 +28,7 @@ import { createAuditTrail, gatewayCheckpointSigner } from './audit/setup.js';
 import { MessageLogWriter } from './messagelog/writer.js';
 import { BodyPolicy } from './messagelog/body-policy.js';
 import { pruneMessageLog } from './messagelog/retention.js';
-import { bodySealerOf, timestamperOf, tsaCertificateOf } from './messagelog/setup.js';
+import { bodySealerOf, timestamperOf, timestampCheckOf } from './messagelog/setup.js';
 import { LogSpace } from './messagelog/space.js';
 import { createApp } from './server/app.js';
 import { createGatewayServer } from './server/http-server.js';
@@ -295,7 +295,7 @@ export async function startGateway(
           console: {
             trust,
             checkpointSigners: loadCheckpointSigners(config, trust, readPki),
-            tsaCertificate: tsaCertificateOf(config),
+            timestamps: timestampCheckOf(config),
             trustPems: {
               certificates: config.pki.trustedCaFiles.map(readPki),
               crls: config.pki.crlFiles.map(readPki),

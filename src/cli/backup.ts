@@ -10,7 +10,7 @@ import SQLite from 'better-sqlite3';
 import type { Command } from 'commander';
 import { createUnsignedAuditTrail } from '../audit/setup.js';
 import { loadConfig, type GatewayConfig } from '../config/config.js';
-import { bodySealerOf, tsaCertificateOf } from '../messagelog/setup.js';
+import { bodySealerOf, timestampCheckOf } from '../messagelog/setup.js';
 import { verifyStoredLog } from '../messagelog/store-verify.js';
 import { loadCheckpointSigners } from '../signature/setup.js';
 import { openStore } from '../store/store.js';
@@ -37,7 +37,7 @@ export async function verifyStoreFile(
     const log = await verifyStoredLog(store, {
       checkpointSigners: signers,
       sealer: bodySealerOf(config, false),
-      tsaCertificate: tsaCertificateOf(config),
+      timestamps: timestampCheckOf(config),
       onProgress: onProgress && ((done, total) => onProgress('message log', done, total)),
     });
     const audit = await createUnsignedAuditTrail(store).verify(

@@ -11,8 +11,9 @@ import type { ChainVerdict } from '../messagelog/verify.js';
 import { loadConfig } from '../config/config.js';
 import { checkpointSigners } from '../signature/pki/checkpoint-signers.js';
 import { loadCheckpointSigners, loadTrustStore } from '../signature/setup.js';
-import { bodySealerOf, tsaCertificateOf } from '../messagelog/setup.js';
+import { bodySealerOf, timestampCheckOf } from '../messagelog/setup.js';
 import { openCliContext } from './context.js';
+import { CliError } from './inputs.js';
 import { collect, print } from './output.js';
 import { withProgress } from './progress.js';
 
@@ -52,7 +53,7 @@ export function registerLogCommands(program: Command): void {
           verifyStoredLog(ctx.store, {
             checkpointSigners: ctx.checkpointSigners,
             sealer: bodySealerOf(ctx.config, false),
-            tsaCertificate: tsaCertificateOf(ctx.config),
+            timestamps: timestampCheckOf(ctx.config),
             onProgress: progress.phase('verifying records'),
           }),
         );
@@ -94,7 +95,7 @@ export function registerLogCommands(program: Command): void {
           const verdict = verifyArchiveFile(
             options.out,
             ctx.checkpointSigners,
-            tsaCertificateOf(ctx.config),
+            timestampCheckOf(ctx.config),
             progress.phase('verifying the archive'),
           );
           return { written, verdict };
@@ -137,6 +138,10 @@ export function registerLogCommands(program: Command): void {
       '--tsa-cert <file>',
       "the TSA's certificate, to check time-stamp tokens (default: the configured one)",
     )
+    .option(
+      '--tsa-grace <seconds>',
+      "how late a time-stamp may be made after its checkpoint and still prove it: the writing gateway's timestamping.graceSeconds (default: the configured one, 4 h)",
+    )
     .option('--json')
     .option('-q, --quiet', 'only the summary, not a line per record')
     .action(
@@ -146,6 +151,7 @@ export function registerLogCommands(program: Command): void {
           config?: string;
           gatewayCert: string[];
           tsaCert?: string;
+          tsaGrace?: string;
           json?: boolean;
           quiet?: boolean;
         },
@@ -159,7 +165,10 @@ export function registerLogCommands(program: Command): void {
               options.gatewayCert.map((f) => readFileSync(f, 'utf8')),
             )
           : loadCheckpointSigners(config);
-        const tsa = options.tsaCert ? readFileSync(options.tsaCert, 'utf8') : tsaCertificateOf(config);
+        const tsa = timestampCheckOf(config, {
+          ...(options.tsaCert ? { tsaCertificate: readFileSync(options.tsaCert, 'utf8') } : {}),
+          ...(options.tsaGrace === undefined ? {} : { graceSeconds: graceSeconds(options.tsaGrace) }),
+        });
         const verdict = await withProgress((progress) =>
           verifyArchiveFile(file, signers, tsa, progress.phase('verifying records')),
         );
@@ -167,4 +176,12 @@ export function registerLogCommands(program: Command): void {
         if (!verdict.ok) process.exitCode = 1;
       },
     );
+}
+
+/** A grace period given on the command line: a positive number of seconds. */
+function graceSeconds(text: string): number {
+  const seconds = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(seconds > 0))
+    throw new CliError(`--tsa-grace must be a positive number of seconds, not ${text}`);
+  return seconds;
 }

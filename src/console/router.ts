@@ -16,7 +16,7 @@ import { messageSignatureProblems } from '../messagelog/message-signatures.js';
 import { getMessage, searchMessages } from '../messagelog/query.js';
 import type { BodySealer } from '../messagelog/sealing.js';
 import { verifyStoredLog } from '../messagelog/store-verify.js';
-import { openBodies } from '../messagelog/verify.js';
+import { openBodies, type TimestampCheck } from '../messagelog/verify.js';
 import type { Credential, DocumentsAnswer } from '../providers/documents/codec.js';
 import type { ProviderOutcome } from '../providers/contract.js';
 import { traceQueuedMessage } from '../queue/trace.js';
@@ -66,7 +66,8 @@ export interface ConsoleParts {
   readonly trust?: TrustStore | undefined;
   /** Who may sign log and audit checkpoints (for "verify"); absent: signatures only. */
   readonly checkpointSigners?: CertificateCheck | undefined;
-  readonly tsaCertificate?: string | undefined;
+  /** How "verify" checks the checkpoints' time-stamps; absent: it does not. */
+  readonly timestamps?: TimestampCheck | undefined;
   /** The trusted CA certificates and CRLs (PEM) an exported archive carries. */
   readonly trustPems?: { certificates: string[]; crls: string[] } | undefined;
   readonly documents?: AuthenticityCheck | undefined;
@@ -435,7 +436,7 @@ export function consoleRouter(parts: ConsoleParts): Router {
       const v = await verifyStoredLog(store, {
         checkpointSigners: parts.checkpointSigners,
         sealer: parts.sealer,
-        tsaCertificate: parts.tsaCertificate,
+        timestamps: parts.timestamps,
       });
       await record(actor, 'messagelog.verify', 'message', 'log', { ok: v.ok, records: v.records });
       const broken = v.firstBroken;

@@ -12,7 +12,13 @@ import { messageSignatureProblems } from './message-signatures.js';
 import type { MessageRecord } from './record.js';
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import { isSealed, type BodySealer } from './sealing.js';
-import { openBodies, verifyChains, type ChainVerdict, type Checkpoint } from './verify.js';
+import {
+  openBodies,
+  verifyChains,
+  type ChainVerdict,
+  type Checkpoint,
+  type TimestampCheck,
+} from './verify.js';
 
 export const ARCHIVE_FORMAT = 'smev-gateway-message-log-archive';
 
@@ -144,7 +150,7 @@ async function recordsUpToCover(store: Store, records: readonly MessageRecord[])
 export function verifyArchiveFile(
   file: string,
   checkpointSigners?: CertificateCheck,
-  tsaCertificate?: string,
+  timestamps?: TimestampCheck,
   onProgress?: (done: number, total: number) => void,
 ): ChainVerdict {
   let value: unknown;
@@ -154,7 +160,7 @@ export function verifyArchiveFile(
     if (!(error instanceof SyntaxError)) throw error;
     throw new Error(`${file} is not JSON, so no message-log archive: ${error.message}`);
   }
-  return verifyArchive(value, checkpointSigners, tsaCertificate, onProgress);
+  return verifyArchive(value, checkpointSigners, timestamps, onProgress);
 }
 
 /**
@@ -165,8 +171,8 @@ export function verifyArchiveFile(
 export function verifyArchive(
   value: unknown,
   checkpointSigners?: CertificateCheck,
-  /** The TSA's certificate (PEM), from outside the archive: the checkpoints' tokens are checked with it. */
-  tsaCertificate?: string,
+  /** The TSA's certificate (PEM), from outside the archive, and the grace: the checkpoints' tokens are checked. */
+  timestamps?: TimestampCheck,
   /** Told after each record checked: how many of how many. */
   onProgress?: (done: number, total: number) => void,
 ): ChainVerdict {
@@ -176,7 +182,7 @@ export function verifyArchive(
     records: archive.records,
     checkpoints: archive.checkpoints,
     checkpointSigners: checkpointSigners ?? trust,
-    ...(tsaCertificate ? { tsaCertificate } : {}),
+    ...(timestamps ? { timestamps } : {}),
     // An archive starts mid-chain: its first record's link is taken as given, and checkpoints anchor the rest.
     startOf: (_instance, first) => ({ seq: Number(first.seq) - 1, hash: first.prev_hash }),
     checkRecord: (record) => messageSignatureProblems(record, trust),

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { GatewayConfig } from '../config/config.js';
 import { TsaClient } from '../timestamp/tsa-client.js';
 import { BodySealer, loadBodyKey } from './sealing.js';
+import type { TimestampCheck } from './verify.js';
 
 /** The key file that seals new bodies: configured, or `message-log.key` beside the SQLite file. */
 export function bodyKeyFile(config: GatewayConfig): string {
@@ -36,8 +37,16 @@ export function timestamperOf(config: GatewayConfig): TsaClient | undefined {
   return url && tsaCertificate ? new TsaClient(url, tsaCertificate, timeoutMs) : undefined;
 }
 
-/** The configured TSA certificate's PEM, to check tokens with; undefined when none is configured. */
-export function tsaCertificateOf(config: GatewayConfig): string | undefined {
-  const file = config.messageLog.timestamping.tsaCertificate;
-  return file ? readFileSync(file, 'utf8') : undefined;
+/**
+ * How the checkpoints' time-stamps are checked: with the configured TSA certificate and grace period, or those
+ * given (an auditor checking another gateway's archive); undefined when there is no certificate.
+ */
+export function timestampCheckOf(
+  config: GatewayConfig,
+  given: { readonly tsaCertificate?: string; readonly graceSeconds?: number } = {},
+): TimestampCheck | undefined {
+  const { tsaCertificate: file, graceSeconds } = config.messageLog.timestamping;
+  const pem = given.tsaCertificate ?? (file ? readFileSync(file, 'utf8') : undefined);
+  const seconds = given.graceSeconds ?? graceSeconds;
+  return pem === undefined ? undefined : { tsaCertificate: pem, graceMs: seconds * 1000 };
 }

@@ -2,15 +2,15 @@
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import type { Store } from '../store/store.js';
 import type { BodySealer } from './sealing.js';
-import { verifyChains, type ChainVerdict } from './verify.js';
+import { verifyChains, type ChainVerdict, type TimestampCheck } from './verify.js';
 
 export interface StoredLogChecks {
   /** Who may sign checkpoints; absent: signatures only. */
   readonly checkpointSigners?: CertificateCheck | undefined;
   /** Opens sealed bodies to check them against their digests; absent: sealed bodies are not opened. */
   readonly sealer?: BodySealer | undefined;
-  /** The TSA's certificate (PEM), to check the checkpoints' time-stamp tokens. */
-  readonly tsaCertificate?: string | undefined;
+  /** How the checkpoints' time-stamp tokens are checked; absent: they are not. */
+  readonly timestamps?: TimestampCheck | undefined;
   /** Told after each record checked: how many of how many. */
   readonly onProgress?: ((done: number, total: number) => void) | undefined;
 }
@@ -25,7 +25,7 @@ export async function verifyStoredLog(store: Store, checks: StoredLogChecks = {}
     checkpoints,
     ...(checks.checkpointSigners ? { checkpointSigners: checks.checkpointSigners } : {}),
     ...(checks.sealer ? { sealer: checks.sealer } : {}),
-    ...(checks.tsaCertificate ? { tsaCertificate: checks.tsaCertificate } : {}),
+    ...(checks.timestamps ? { timestamps: checks.timestamps } : {}),
     ...(checks.onProgress ? { onProgress: checks.onProgress } : {}),
     startOf: (instance) => {
       const cut = checkpoints.filter((c) => c.instance_id === instance && c.kind === 'cut').at(-1);

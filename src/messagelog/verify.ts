@@ -47,19 +47,27 @@ export interface ChainInput {
    */
   readonly startOf?: (instance: string, first: MessageRecord) => { seq: number; hash: string } | undefined;
   /**
-   * The TSA's certificate (PEM): checkpoints' RFC 3161 tokens are checked with it, and only a checkpoint whose
-   * token holds, made within `timestampGraceMs` of the checkpoint, proves the records it covers. Absent: tokens
-   * unchecked, and signed checkpoints prove.
+   * How checkpoints' RFC 3161 tokens are checked: only a checkpoint whose token holds, made within the grace
+   * period of the checkpoint, proves the records it covers. Absent: tokens unchecked, and signed checkpoints prove.
    */
-  readonly tsaCertificate?: string;
-  /** How late a token may be made after its checkpoint (the gateway's `timestamping.graceSeconds`); 4 h if absent. */
-  readonly timestampGraceMs?: number;
+  readonly timestamps?: TimestampCheck;
   /** Opens sealed bodies, to check them against their digests; without it sealed bodies are left unchecked. */
   readonly sealer?: BodySealer;
   /** Extra per-record checks (e.g. the messages' own signatures in an archive), on the opened bodies. */
   readonly checkRecord?: (record: MessageRecord) => string[];
   /** Told after each record: how many are checked of how many (a terminal shows it; see cli/progress.ts). */
   readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** What the checkpoints' time-stamps are checked with. */
+export interface TimestampCheck {
+  /** The TSA's certificate (PEM), from outside what is verified. */
+  readonly tsaCertificate: string;
+  /**
+   * How late a token may be made after its checkpoint: the writing gateway's `timestamping.graceSeconds`, the
+   * time it goes on without a token before it refuses exchanges.
+   */
+  readonly graceMs: number;
 }
 
 export function verifyChains(input: ChainInput): ChainVerdict {
@@ -125,7 +133,7 @@ export function verifyChains(input: ChainInput): ChainVerdict {
       const trusted = checkpointTrusted(checkpoint, input.checkpointSigners, (problem) =>
         blame(instance, seq, problem),
       );
-      const stamp = timeStamp(checkpoint, input.tsaCertificate, input.timestampGraceMs ?? DEFAULT_GRACE_MS);
+      const stamp = timeStamp(checkpoint, input.timestamps);
       if (stamp.problem) blame(instance, seq, stamp.problem);
       if (checkpoint.kind !== 'head') continue;
       if (hashes.has(seq) && hashes.get(seq) !== checkpoint.head_hash) {
@@ -230,9 +238,6 @@ export function openBodies(
 /** How far a checkpoint's own time may lie after the TSA's: clocks differ a little, never by minutes. */
 const TIMESTAMP_SKEW_MS = 60_000;
 
-/** The gateway's default `timestamping.graceSeconds`. */
-const DEFAULT_GRACE_MS = 4 * 3600 * 1000;
-
 /**
  * A checkpoint's RFC 3161 token, when a TSA certificate is given: what is wrong with it (a token that does not
  * verify, or one made before its checkpoint), and whether it proves the checkpoint's time. A token missing (the
@@ -242,10 +247,10 @@ const DEFAULT_GRACE_MS = 4 * 3600 * 1000;
  */
 function timeStamp(
   checkpoint: Checkpoint,
-  tsaCertificate: string | undefined,
-  graceMs: number,
+  timestamps: TimestampCheck | undefined,
 ): { problem?: string; proves: boolean } {
-  if (tsaCertificate === undefined) return { proves: true };
+  if (timestamps === undefined) return { proves: true };
+  const { tsaCertificate, graceMs } = timestamps;
   const token = checkpoint.timestamp_token ?? null;
   if (token === null) return { proves: false };
   const signed = checkpointData(

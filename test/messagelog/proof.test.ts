@@ -20,12 +20,13 @@ import { timestampedData, checkpointData } from '../../src/messagelog/record.js'
 import { KeyCheckpointSigner } from '../../src/audit/checkpoint-signer.js';
 import { TsaClient } from '../../src/timestamp/tsa-client.js';
 import { BodySealer, loadBodyKey } from '../../src/messagelog/sealing.js';
-import { bodySealerOf } from '../../src/messagelog/setup.js';
+import { bodySealerOf, timestampCheckOf } from '../../src/messagelog/setup.js';
 import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
-import { openBodies, type Checkpoint } from '../../src/messagelog/verify.js';
+import { openBodies, type Checkpoint, type TimestampCheck } from '../../src/messagelog/verify.js';
 import { openStore } from '../../src/store/store.js';
 import { post, signedCall, type TestGateway, useGateway } from '../support/gateway.js';
 import { startTestTsa, type TestTsa } from '../support/tsa.js';
+import { cli } from './support.js';
 
 const CARDS_NS = 'urn://smev-gateway/services/cards/1.0';
 const PING_NS = 'urn://smev-gateway/services/ping/1.0';
@@ -125,8 +126,8 @@ describe('message log: RFC 3161 time-stamps from a TSA on loopback', function ()
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Export the whole log to `file`, check it verifies with the TSA's certificate, and return that certificate. */
-  async function exportVerified(file: string): Promise<string> {
+  /** Export the whole log to `file`, check it verifies with the configured TSA check, and return that check. */
+  async function exportVerified(file: string): Promise<TimestampCheck> {
     await exportArchive(
       gateway.store,
       { from: new Date(0), to: new Date(Date.now() + 60_000) },
@@ -134,9 +135,10 @@ describe('message log: RFC 3161 time-stamps from a TSA on loopback', function ()
       file,
       bodySealerOf(gateway.config, false),
     );
-    const cert = readFileSync(tsa.certificateFile, 'utf8');
-    expect(verifyArchiveFile(file, undefined, cert).problems).to.deep.equal([]);
-    return cert;
+    const check = timestampCheckOf(gateway.config) as TimestampCheck;
+    expect(check.graceMs).to.equal(1000); // the configured graceSeconds
+    expect(verifyArchiveFile(file, undefined, check).problems).to.deep.equal([]);
+    return check;
   }
 
   it('time-stamps each checkpoint; the token verifies with `openssl ts -verify` over the checkpoint', async () => {
@@ -172,7 +174,10 @@ describe('message log: RFC 3161 time-stamps from a TSA on loopback', function ()
     expect(verdict.ok).to.equal(false);
     expect(verdict.firstBroken?.problem).to.match(/time-stamp: the token is over other data/);
     // Checked against another certificate, the genuine token does not verify either.
-    const wrong = verifyArchiveFile(file, undefined, readFileSync(tsa.caFile, 'utf8'));
+    const wrong = verifyArchiveFile(file, undefined, {
+      ...cert,
+      tsaCertificate: readFileSync(tsa.caFile, 'utf8'),
+    });
     expect(wrong.firstBroken?.problem).to.match(/time-stamp: .*signature does not verify/);
   });
 
@@ -224,6 +229,56 @@ describe('message log: RFC 3161 time-stamps from a TSA on loopback', function ()
     });
     expect(backdated.ok).to.equal(false);
     expect(backdated.problems.join('\n')).to.match(/not covered by a trusted checkpoint: unproven/);
+  });
+
+  it("the grace a token may come late is the writing gateway's graceSeconds, from its configuration or --tsa-grace", async () => {
+    expect((await post(gateway, signedCall().xml)).status).to.equal(200);
+    await gateway.checkpoint();
+    const file = join(dir, 'late.json');
+    const check = await exportVerified(file);
+    // Each checkpoint re-signed with its time an hour back and stamped now: an hour late, past this gateway's
+    // grace of one second, within the default four hours.
+    const archive = JSON.parse(readFileSync(file, 'utf8')) as {
+      checkpoints: Array<Checkpoint & { timestamp_token: string | null }>;
+    };
+    const signer = new KeyCheckpointSigner(
+      createPrivateKey(readFileSync('certs-sample/gateway.key.pem')),
+      readFileSync('certs-sample/gateway.crt.pem', 'utf8'),
+    );
+    const client = new TsaClient(tsa.url, tsa.certificateFile);
+    for (const checkpoint of archive.checkpoints) {
+      checkpoint.at = Number(checkpoint.at) - 3_600_000;
+      const data = checkpointData(
+        checkpoint.instance_id,
+        Number(checkpoint.seq),
+        checkpoint.head_hash,
+        checkpoint.at,
+        checkpoint.kind,
+      );
+      const signed = signer.sign(data);
+      checkpoint.signature = signed.signature;
+      checkpoint.timestamp_token = (await client.stamp(timestampedData(data, signed.signature))).toString(
+        'base64',
+      );
+    }
+    const late = join(dir, 'late-stamped.json');
+    writeFileSync(late, JSON.stringify(archive));
+    expect(verifyArchiveFile(late, undefined, check).ok).to.equal(false);
+    expect(verifyArchiveFile(late, undefined, { ...check, graceMs: 4 * 3_600_000 }).problems).to.deep.equal(
+      [],
+    );
+
+    // The same through the CLI: the sample configuration has no TSA, so the certificate and the grace are given.
+    const verifyCli = (...extra: string[]) =>
+      cli(['log', 'verify-archive', late, '--tsa-cert', tsa.certificateFile, '--quiet', ...extra]);
+    const strict = verifyCli('--tsa-grace', '1');
+    expect(strict.status, strict.stdout + strict.stderr).to.equal(1);
+    expect(strict.stdout).to.match(/unproven/);
+    const lenient = verifyCli();
+    expect(lenient.status, lenient.stdout + lenient.stderr).to.equal(0);
+    const bad = verifyCli('--tsa-grace', 'soon');
+    expect(bad.status).to.not.equal(0);
+    expect(bad.stderr).to.match(/--tsa-grace must be a positive number of seconds, not soon/);
   });
 
   it('a TSA that is down: exchanges go on for the grace period, then are refused, and resume when it is back', async () => {
