@@ -23,6 +23,20 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
     },
   },
+  // xmlbuilder2 writes `&name;` in a text as it is and a carriage return raw: every text goes through xmlText.
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name='txt']:not([arguments.0.callee.name='xmlText']):not([arguments.0.type='Literal'])",
+          message: 'xmlbuilder2 text goes through xmlText() (src/xml/text.ts), which escapes & and CR',
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },

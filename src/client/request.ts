@@ -10,6 +10,7 @@ import { importInto, parseDom, serializeXml } from '../xml/dom.js';
 import { signDetached, type SigningKey } from '../signature/xml-signature.js';
 
 import { CONSUMER_BLOCK_ID } from '../smev/blocks.js';
+import { xmlText } from '../xml/text.js';
 
 export { CONSUMER_BLOCK_ID } from '../smev/blocks.js';
 
@@ -33,9 +34,9 @@ export function buildCallRequest(options: RequestOptions): { xml: string; messag
     .att('xmlns:ns2', NS.types)
     .att('xmlns:ns3', NS.basic);
   const data = call.ele(NS.types, 'ns2:SenderProvidedRequestData').att('Id', CONSUMER_BLOCK_ID);
-  data.ele(NS.types, 'ns2:MessageID').txt(messageId);
+  data.ele(NS.types, 'ns2:MessageID').txt(xmlText(messageId));
   if (options.referenceMessageId)
-    data.ele(NS.types, 'ns2:ReferenceMessageID').txt(options.referenceMessageId);
+    data.ele(NS.types, 'ns2:ReferenceMessageID').txt(xmlText(options.referenceMessageId));
   data.ele(NS.basic, 'ns3:MessagePrimaryContent');
   if (options.testMessage) data.ele(NS.types, 'ns2:TestMessage');
   call.ele(NS.types, 'ns2:CallerInformationSystemSignature');

@@ -62,17 +62,17 @@ export function writeFault(
   const partyCode =
     fault.kind.soapCode ?? (fault.kind.party === 'Client' ? version.clientCode : version.serverCode);
   if (version.name === '1.1') {
-    faultElement.ele('faultcode').txt(`soap:${partyCode}`);
+    faultElement.ele('faultcode').txt(xmlText(`soap:${partyCode}`));
     faultElement.ele('faultstring').txt(xmlText(faultString(fault)));
     writeDetail(faultElement.ele('detail'), fault, contract);
   } else {
     const code = faultElement.ele(version.envelopeNs, 'soap:Code');
-    code.ele(version.envelopeNs, 'soap:Value').txt(`soap:${partyCode}`);
+    code.ele(version.envelopeNs, 'soap:Value').txt(xmlText(`soap:${partyCode}`));
     code
       .ele(version.envelopeNs, 'soap:Subcode')
       .ele(version.envelopeNs, 'soap:Value')
       .att('xmlns:f', contract.faults)
-      .txt(`f:${fault.kind.element}`);
+      .txt(xmlText(`f:${fault.kind.element}`));
     faultElement
       .ele(version.envelopeNs, 'soap:Reason')
       .ele(version.envelopeNs, 'soap:Text')
@@ -105,7 +105,7 @@ function writeDetail(detail: XMLBuilder, fault: GatewayFault, contract: Exchange
   for (const field of shape.extra) {
     if (field === 'ValidationError') writeValidationErrors(element, fault, contract);
     else if (field === 'SignatureVerificationFault')
-      element.ele(contract.faults, `f:${field}`).txt(officialSignatureCode(fault.reason));
+      element.ele(contract.faults, `f:${field}`).txt(xmlText(officialSignatureCode(fault.reason)));
     else
       element
         .ele(contract.faults, `f:${field}`)

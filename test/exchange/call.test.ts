@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { readCallAnswer } from '../../src/client/answer.js';
+import { PING_NS } from '../../src/providers/ping/codec.js';
+import { parseDom } from '../../src/xml/dom.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
 import { buildCallRequest, signCallRequest } from '../../src/client/request.js';
@@ -21,6 +23,16 @@ describe('Call end to end (SQLite)', () => {
       expect(response.body).to.contain(`<ns2:OriginalMessageId>${messageId}</ns2:OriginalMessageId>`);
     });
   }
+
+  it('echoes text as it was sent: a carriage return stays one, and text that looks like a reference stays text', async () => {
+    const payload = PING_PAYLOAD.replace('>hello<', '>a&#13;b&#13;&#10;c &amp;lt; &amp;#65; &amp;amp;<');
+    const response = await post(gateway, signedCall({ payload }).xml);
+    expect(response.status, response.body).to.equal(200);
+    const answer = readCallAnswer(response.body, loadTrustStore(gateway.config));
+    if (answer.kind !== 'answer') throw new Error(`no answer: ${response.body}`);
+    const text = parseDom(answer.payload ?? '').getElementsByTagNameNS(PING_NS, 'Text')[0]?.textContent;
+    expect(text).to.equal('a\rb\r\nc &lt; &#65; &amp;');
+  });
 
   it('refuses the same MessageID twice', async () => {
     const first = signedCall();

@@ -126,17 +126,17 @@ export const cardsCodec: ServiceCodec<CardsRequest, CardsAnswer> = {
     const root = create().ele(CARDS_NS, ANSWERS[answer.kind]);
     writeState(root, answer.card);
     if (answer.kind === 'register')
-      root.ele(CARDS_NS, 'AlreadyRegistered').txt(String(answer.alreadyRegistered));
+      root.ele(CARDS_NS, 'AlreadyRegistered').txt(xmlText(String(answer.alreadyRegistered)));
     return root.end({ headless: true });
   },
 };
 
 function writeState(root: XMLBuilder, card: CardState): void {
-  root.ele(CARDS_NS, 'SocialCardId').txt(card.socialCardId);
-  root.ele(CARDS_NS, 'Status').txt(card.status);
-  root.ele(CARDS_NS, 'PanLast4').txt(card.panLast4);
-  root.ele(CARDS_NS, 'ConnectionPoint').txt(card.connectionPoint);
-  root.ele(CARDS_NS, 'RegisteredAt').txt(card.registeredAt.toISOString());
-  root.ele(CARDS_NS, 'StatusChangedAt').txt(card.statusChangedAt.toISOString());
+  root.ele(CARDS_NS, 'SocialCardId').txt(xmlText(card.socialCardId));
+  root.ele(CARDS_NS, 'Status').txt(xmlText(card.status));
+  root.ele(CARDS_NS, 'PanLast4').txt(xmlText(card.panLast4));
+  root.ele(CARDS_NS, 'ConnectionPoint').txt(xmlText(card.connectionPoint));
+  root.ele(CARDS_NS, 'RegisteredAt').txt(xmlText(card.registeredAt.toISOString()));
+  root.ele(CARDS_NS, 'StatusChangedAt').txt(xmlText(card.statusChangedAt.toISOString()));
   if (card.statusReason !== undefined) root.ele(CARDS_NS, 'StatusReason').txt(xmlText(card.statusReason));
 }

@@ -8,6 +8,7 @@ import { create } from 'xmlbuilder2';
 import { childElements, childText } from '../../xml/dom.js';
 import type { ServiceCodec } from '../contract.js';
 import { isBase64 } from '../../core/base64.js';
+import { xmlText } from '../../xml/text.js';
 
 export const DOCUMENTS_NS = 'urn://smev-gateway/services/documents/1.0';
 
@@ -248,21 +249,21 @@ export function encodeDocumentsAnswer(answer: DocumentsAnswer): string {
   switch (answer.kind) {
     case 'publish': {
       const root = create().ele(ns, 'PublishDocumentResponse');
-      root.ele(ns, 'DocumentId').txt(answer.documentId);
-      root.ele(ns, 'Status').txt(answer.status);
-      root.ele(ns, 'At').txt(answer.at.toISOString());
+      root.ele(ns, 'DocumentId').txt(xmlText(answer.documentId));
+      root.ele(ns, 'Status').txt(xmlText(answer.status));
+      root.ele(ns, 'At').txt(xmlText(answer.at.toISOString()));
       return root.end({ headless: true });
     }
     case 'list': {
       const root = create().ele(ns, 'ListDocumentsResponse');
       for (const d of answer.documents) {
         const el = root.ele(ns, 'Document');
-        el.ele(ns, 'DocumentId').txt(d.documentId);
-        el.ele(ns, 'Issuer').txt(d.issuer);
-        el.ele(ns, 'DocumentNumber').txt(d.number);
-        el.ele(ns, 'Type').txt(d.type);
-        el.ele(ns, 'Status').txt(d.status);
-        el.ele(ns, 'IssuedAt').txt(d.issuedAt.toISOString());
+        el.ele(ns, 'DocumentId').txt(xmlText(d.documentId));
+        el.ele(ns, 'Issuer').txt(xmlText(d.issuer));
+        el.ele(ns, 'DocumentNumber').txt(xmlText(d.number));
+        el.ele(ns, 'Type').txt(xmlText(d.type));
+        el.ele(ns, 'Status').txt(xmlText(d.status));
+        el.ele(ns, 'IssuedAt').txt(xmlText(d.issuedAt.toISOString()));
         if (d.forChild) el.ele(ns, 'ForChild').txt('true');
       }
       return root.end({ headless: true });
@@ -270,62 +271,62 @@ export function encodeDocumentsAnswer(answer: DocumentsAnswer): string {
     case 'open':
     case 'confirm': {
       const root = create().ele(ns, answer.kind === 'open' ? 'OpenAccessResponse' : 'ConfirmAccessResponse');
-      root.ele(ns, 'AccessId').txt(answer.accessId);
+      root.ele(ns, 'AccessId').txt(xmlText(answer.accessId));
       const granted = answer.granted;
       if ('qr' in granted) {
-        root.ele(ns, 'QrCode').txt(granted.qr);
-        root.ele(ns, 'ShortCode').txt(granted.shortCode);
-        root.ele(ns, 'ExpiresAt').txt(granted.expiresAt.toISOString());
+        root.ele(ns, 'QrCode').txt(xmlText(granted.qr));
+        root.ele(ns, 'ShortCode').txt(xmlText(granted.shortCode));
+        root.ele(ns, 'ExpiresAt').txt(xmlText(granted.expiresAt.toISOString()));
       } else {
-        root.ele(ns, 'ConsentCodeExpiresAt').txt(granted.consentCodeExpiresAt.toISOString());
+        root.ele(ns, 'ConsentCodeExpiresAt').txt(xmlText(granted.consentCodeExpiresAt.toISOString()));
       }
       return root.end({ headless: true });
     }
     case 'close': {
       const root = create().ele(ns, 'CloseAccessResponse');
-      root.ele(ns, 'AccessId').txt(answer.accessId);
-      root.ele(ns, 'ClosedAt').txt(answer.closedAt.toISOString());
+      root.ele(ns, 'AccessId').txt(xmlText(answer.accessId));
+      root.ele(ns, 'ClosedAt').txt(xmlText(answer.closedAt.toISOString()));
       return root.end({ headless: true });
     }
     case 'present': {
       const root = create().ele(ns, 'PresentDocumentResponse');
-      root.ele(ns, 'DocumentId').txt(answer.documentId);
-      root.ele(ns, 'Issuer').txt(answer.issuer);
-      root.ele(ns, 'Type').txt(answer.type);
-      root.ele(ns, 'Status').txt(answer.status);
-      root.ele(ns, 'IssuedAt').txt(answer.issuedAt.toISOString());
-      root.ele(ns, 'IssuerSignatureValid').txt(String(answer.signatureValid));
-      root.ele(ns, 'AccessExpiresAt').txt(answer.accessExpiresAt.toISOString());
-      root.ele(ns, 'SignedDocument').txt(Buffer.from(answer.signedXml, 'utf8').toString('base64'));
+      root.ele(ns, 'DocumentId').txt(xmlText(answer.documentId));
+      root.ele(ns, 'Issuer').txt(xmlText(answer.issuer));
+      root.ele(ns, 'Type').txt(xmlText(answer.type));
+      root.ele(ns, 'Status').txt(xmlText(answer.status));
+      root.ele(ns, 'IssuedAt').txt(xmlText(answer.issuedAt.toISOString()));
+      root.ele(ns, 'IssuerSignatureValid').txt(xmlText(String(answer.signatureValid)));
+      root.ele(ns, 'AccessExpiresAt').txt(xmlText(answer.accessExpiresAt.toISOString()));
+      root.ele(ns, 'SignedDocument').txt(xmlText(Buffer.from(answer.signedXml, 'utf8').toString('base64')));
       return root.end({ headless: true });
     }
     case 'check': {
       const root = create().ele(ns, 'CheckDocumentResponse');
-      root.ele(ns, 'Issuer').txt(answer.issuer);
-      root.ele(ns, 'Type').txt(answer.type);
-      root.ele(ns, 'Status').txt(answer.status);
-      root.ele(ns, 'IssuedAt').txt(answer.issuedAt.toISOString());
-      root.ele(ns, 'IssuerSignatureValid').txt(String(answer.signatureValid));
-      root.ele(ns, 'AccessOpen').txt(String(answer.accessOpen));
-      root.ele(ns, 'AccessExpiresAt').txt(answer.accessExpiresAt.toISOString());
+      root.ele(ns, 'Issuer').txt(xmlText(answer.issuer));
+      root.ele(ns, 'Type').txt(xmlText(answer.type));
+      root.ele(ns, 'Status').txt(xmlText(answer.status));
+      root.ele(ns, 'IssuedAt').txt(xmlText(answer.issuedAt.toISOString()));
+      root.ele(ns, 'IssuerSignatureValid').txt(xmlText(String(answer.signatureValid)));
+      root.ele(ns, 'AccessOpen').txt(xmlText(String(answer.accessOpen)));
+      root.ele(ns, 'AccessExpiresAt').txt(xmlText(answer.accessExpiresAt.toISOString()));
       return root.end({ headless: true });
     }
     case 'representation': {
       const root = create().ele(ns, 'RepresentationResponse');
-      root.ele(ns, 'Status').txt(answer.status);
-      root.ele(ns, 'At').txt(answer.at.toISOString());
+      root.ele(ns, 'Status').txt(xmlText(answer.status));
+      root.ele(ns, 'At').txt(xmlText(answer.at.toISOString()));
       return root.end({ headless: true });
     }
     case 'marks': {
       const root = create().ele(ns, 'ViewMarksResponse');
       for (const mark of answer.marks) {
         const el = root.ele(ns, 'Mark');
-        if (mark.documentId) el.ele(ns, 'DocumentId').txt(mark.documentId);
-        el.ele(ns, 'Viewer').txt(mark.viewer);
-        el.ele(ns, 'At').txt(mark.at.toISOString());
-        el.ele(ns, 'Method').txt(mark.method);
-        el.ele(ns, 'Purpose').txt(mark.purpose);
-        el.ele(ns, 'Result').txt(mark.result);
+        if (mark.documentId) el.ele(ns, 'DocumentId').txt(xmlText(mark.documentId));
+        el.ele(ns, 'Viewer').txt(xmlText(mark.viewer));
+        el.ele(ns, 'At').txt(xmlText(mark.at.toISOString()));
+        el.ele(ns, 'Method').txt(xmlText(mark.method));
+        el.ele(ns, 'Purpose').txt(xmlText(mark.purpose));
+        el.ele(ns, 'Result').txt(xmlText(mark.result));
       }
       return root.end({ headless: true });
     }

@@ -7,6 +7,7 @@ import type { Element } from '@xmldom/xmldom';
 import { create } from 'xmlbuilder2';
 import { childElements, childText, firstChildElement } from '../../xml/dom.js';
 import type { ServiceCodec } from '../contract.js';
+import { xmlText } from '../../xml/text.js';
 
 export const LAB_RESULTS_NS = 'urn://smev-gateway/services/tests/1.0';
 
@@ -193,21 +194,21 @@ export function encodeLabResultsAnswer(answer: LabResultsAnswer): string {
   switch (answer.kind) {
     case 'visit': {
       const root = create().ele(LAB_RESULTS_NS, 'VisitRegistrationResponse');
-      root.ele(LAB_RESULTS_NS, 'CodeExpiresAt').txt(answer.codeExpiresAt.toISOString());
+      root.ele(LAB_RESULTS_NS, 'CodeExpiresAt').txt(xmlText(answer.codeExpiresAt.toISOString()));
       return root.end({ headless: true });
     }
     case 'check': {
       const root = create().ele(LAB_RESULTS_NS, 'EntryCheckResponse');
-      root.ele(LAB_RESULTS_NS, 'Decision').txt(answer.decision);
+      root.ele(LAB_RESULTS_NS, 'Decision').txt(xmlText(answer.decision));
       if (answer.codeExpiresAt)
-        root.ele(LAB_RESULTS_NS, 'CodeExpiresAt').txt(answer.codeExpiresAt.toISOString());
+        root.ele(LAB_RESULTS_NS, 'CodeExpiresAt').txt(xmlText(answer.codeExpiresAt.toISOString()));
       return root.end({ headless: true });
     }
     case 'result': {
       const root = create().ele(LAB_RESULTS_NS, 'PositiveResultResponse');
-      root.ele(LAB_RESULTS_NS, 'ResultId').txt(answer.resultId);
-      root.ele(LAB_RESULTS_NS, 'Status').txt(answer.status);
-      root.ele(LAB_RESULTS_NS, 'At').txt(answer.at.toISOString());
+      root.ele(LAB_RESULTS_NS, 'ResultId').txt(xmlText(answer.resultId));
+      root.ele(LAB_RESULTS_NS, 'Status').txt(xmlText(answer.status));
+      root.ele(LAB_RESULTS_NS, 'At').txt(xmlText(answer.at.toISOString()));
       return root.end({ headless: true });
     }
     case 'contacts': {
@@ -216,11 +217,11 @@ export function encodeLabResultsAnswer(answer: LabResultsAnswer): string {
         const element = root.ele(LAB_RESULTS_NS, 'Contact');
         element
           .ele(LAB_RESULTS_NS, contact.contact.kind === 'phone' ? 'Phone' : 'PersonalToken')
-          .txt(contact.contact.value);
+          .txt(xmlText(contact.contact.value));
         for (const visit of contact.visits) {
           const v = element.ele(LAB_RESULTS_NS, 'Visit');
-          v.ele(LAB_RESULTS_NS, 'VenueCode').txt(visit.venueCode);
-          v.ele(LAB_RESULTS_NS, 'VisitedAt').txt(visit.visitedAt.toISOString());
+          v.ele(LAB_RESULTS_NS, 'VenueCode').txt(xmlText(visit.venueCode));
+          v.ele(LAB_RESULTS_NS, 'VisitedAt').txt(xmlText(visit.visitedAt.toISOString()));
         }
       }
       return root.end({ headless: true });

@@ -26,7 +26,7 @@ export const pingCodec: ServiceCodec<PingRequest, PingAnswer> = {
   encode(answer: PingAnswer): string {
     const root = create().ele(PING_NS, 'PingResponse');
     root.ele(PING_NS, 'Text').txt(xmlText(answer.text));
-    root.ele(PING_NS, 'ReceivedAt').txt(answer.receivedAt.toISOString());
+    root.ele(PING_NS, 'ReceivedAt').txt(xmlText(answer.receivedAt.toISOString()));
     return root.end({ headless: true });
   },
 };

@@ -40,15 +40,15 @@ export const referenceBooksCodec: ServiceCodec<ReferenceBookRequest, BookVersion
   },
   encode(answer: BookVersion): string {
     const root = create().ele(REFERENCE_BOOKS_NS, 'ReferenceBookResponse');
-    root.ele(REFERENCE_BOOKS_NS, 'Book').txt(answer.book);
-    root.ele(REFERENCE_BOOKS_NS, 'Version').txt(String(answer.version));
-    root.ele(REFERENCE_BOOKS_NS, 'CurrentVersion').txt(String(answer.currentVersion));
-    root.ele(REFERENCE_BOOKS_NS, 'ChangedAt').txt(answer.changedAt);
+    root.ele(REFERENCE_BOOKS_NS, 'Book').txt(xmlText(answer.book));
+    root.ele(REFERENCE_BOOKS_NS, 'Version').txt(xmlText(String(answer.version)));
+    root.ele(REFERENCE_BOOKS_NS, 'CurrentVersion').txt(xmlText(String(answer.currentVersion)));
+    root.ele(REFERENCE_BOOKS_NS, 'ChangedAt').txt(xmlText(answer.changedAt));
     for (const entry of answer.entries) {
       const element = root.ele(REFERENCE_BOOKS_NS, 'Entry');
-      element.ele(REFERENCE_BOOKS_NS, 'Code').txt(entry.code);
+      element.ele(REFERENCE_BOOKS_NS, 'Code').txt(xmlText(entry.code));
       element.ele(REFERENCE_BOOKS_NS, 'Title').txt(xmlText(entry.title));
-      element.ele(REFERENCE_BOOKS_NS, 'Active').txt(String(entry.active));
+      element.ele(REFERENCE_BOOKS_NS, 'Active').txt(xmlText(String(entry.active)));
     }
     return root.end({ headless: true });
   },
