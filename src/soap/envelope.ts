@@ -71,17 +71,19 @@ export function readEnvelope(
 }
 
 /**
- * No header block of ours exists yet, so any block marked mustUnderstand cannot be honoured. The flag is an
- * xs:boolean, whose value schema validation (and every SOAP stack) reads with surrounding whitespace collapsed:
- * " true " marks a block as surely as "true".
+ * No header block of ours exists yet, so any block for the gateway marked mustUnderstand cannot be honoured. A
+ * block is for the gateway when it names no target or a role the gateway plays (SOAP 1.1 4.2.2, SOAP 1.2 part 1
+ * 2.2-2.4); one for another node is not processed, flag or not. The flag (xs:boolean) and the target (xs:anyURI)
+ * are read with surrounding whitespace collapsed, as schema validation and every SOAP stack read them.
  */
 function requireUnderstood(header: Element, version: SoapVersion): void {
   for (const block of childElements(header)) {
-    const flag = (block.getAttributeNS(version.envelopeNs, 'mustUnderstand') ?? '').replace(
-      /^[ \t\r\n]+|[ \t\r\n]+$/g,
-      '',
-    );
-    if (flag === '1' || flag === 'true') {
+    const flag = collapsed(block.getAttributeNS(version.envelopeNs, 'mustUnderstand'));
+    const target = block.hasAttributeNS(version.envelopeNs, version.targetAttribute)
+      ? collapsed(block.getAttributeNS(version.envelopeNs, version.targetAttribute))
+      : undefined;
+    const forUs = target === undefined || version.rolesPlayed.includes(target);
+    if (forUs && (flag === '1' || flag === 'true')) {
       throw new GatewayFault(
         'MustUnderstand',
         `header block {${block.namespaceURI ?? ''}}${block.localName} is marked mustUnderstand and is not understood`,
@@ -89,3 +91,5 @@ function requireUnderstood(header: Element, version: SoapVersion): void {
     }
   }
 }
+
+const collapsed = (value: string | null) => (value ?? '').replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');

@@ -14,6 +14,10 @@ export interface SoapVersion {
   /** Fault codes for "the sender is at fault" and "we are at fault". */
   readonly clientCode: string;
   readonly serverCode: string;
+  /** The header block attribute naming the node a block is for: `actor` (1.1) or `role` (1.2). */
+  readonly targetAttribute: 'actor' | 'role';
+  /** The roles the gateway plays, as the ultimate receiver; a block with no target attribute is for it too. */
+  readonly rolesPlayed: readonly string[];
 }
 
 export const SOAP11: SoapVersion = {
@@ -22,6 +26,8 @@ export const SOAP11: SoapVersion = {
   mediaType: 'text/xml',
   clientCode: 'Client',
   serverCode: 'Server',
+  targetAttribute: 'actor',
+  rolesPlayed: ['http://schemas.xmlsoap.org/soap/actor/next'],
 };
 
 export const SOAP12: SoapVersion = {
@@ -30,6 +36,9 @@ export const SOAP12: SoapVersion = {
   mediaType: 'application/soap+xml',
   clientCode: 'Sender',
   serverCode: 'Receiver',
+  targetAttribute: 'role',
+  // Never `role/none`: no node plays it (SOAP 1.2 part 1, 2.2).
+  rolesPlayed: [`${NS.soap12}/role/next`, `${NS.soap12}/role/ultimateReceiver`],
 };
 
 export interface SoapRequestHead {

@@ -234,6 +234,35 @@ describe('foundation: SOAP 1.1 and 1.2', () => {
     }
   });
 
+  it('mustUnderstand binds only blocks for the gateway: one for another actor or role is not processed', async () => {
+    const next12 = 'http://www.w3.org/2003/05/soap-envelope/role';
+    const cases = [
+      [SOAP11, ' soap:actor="urn://example.test/someone-else"', 200],
+      [SOAP11, ' soap:actor="http://schemas.xmlsoap.org/soap/actor/next"', 500],
+      [SOAP11, ' soap:actor=" http://schemas.xmlsoap.org/soap/actor/next "', 500],
+      [SOAP12, ` soap:role="${next12}/none"`, 200],
+      [SOAP12, ' soap:role="urn://example.test/someone-else"', 200],
+      [SOAP12, ` soap:role="${next12}/next"`, 500],
+      [SOAP12, ` soap:role="${next12}/ultimateReceiver"`, 500],
+      // An attribute of the other version's name is no target: the block is for the gateway.
+      [SOAP12, ' soap:actor="urn://example.test/someone-else"', 500],
+    ] as const;
+    for (const [version, target, status] of cases) {
+      const flag = version === SOAP11 ? '1' : 'true';
+      const { xml } = signedCallWith(
+        (x) =>
+          withHeaderBlocks(
+            x,
+            `<x:Trace xmlns:x="urn://example.test/trace" soap:mustUnderstand="${flag}"${target}>t</x:Trace>`,
+          ),
+        { version },
+      );
+      const response = await postSoapRaw(gateway.endpoint, xml, version);
+      expect(response.status, `${version.name}${target}: ${response.body}`).to.equal(status);
+      if (status === 500) expectFault(response, version, 'MustUnderstand');
+    }
+  });
+
   it('a header block with mustUnderstand="0" is ignored and the call answered', async () => {
     const { xml } = signedCallWith((x) =>
       withHeaderBlocks(x, '<x:Trace xmlns:x="urn://example.test/trace" soap:mustUnderstand="0">t</x:Trace>'),
