@@ -5,14 +5,43 @@
  * GetIncomingQueueStatistics, a RefAttachmentHeader uuid that is not a UUID) are accepted.
  */
 import { expect } from 'chai';
-import { queueStatisticsXml, takeXml } from '../../src/client/queued.js';
+import { v1 as uuidv1 } from 'uuid';
+import {
+  ackXml,
+  CALLER_BLOCK_ID,
+  queueStatisticsXml,
+  readHandedOut,
+  sendRequestXml,
+  takeXml,
+} from '../../src/client/queued.js';
+import { signTree } from '../../src/signature/tree-signer.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11 } from '../../src/soap/version.js';
-import { childElements, parseDom } from '../../src/xml/dom.js';
+import { childElements, parseDom, type Element } from '../../src/xml/dom.js';
 import { SchemaSet } from '../../src/xml/schemas.js';
 import { readFault } from '../foundation/helpers.js';
 import { sampleKey, useGateway } from '../support/gateway.js';
-import { addQueueRoute, CONSUMER, PROVIDER, QueueClient } from '../queue/support.js';
+import { OFFICIAL_XSD } from '../support/official.js';
+import { addQueueRoute, CONSUMER, PROVIDER, QUESTION_PAYLOAD, QueueClient } from '../queue/support.js';
+
+/** A provider's SendResponse carrying an AsyncProcessingStatus (the client SDK writes none), signed. */
+function asyncStatusResponseXml(to: string, originalMessageId: string, details: string): string {
+  const doc = parseDom(
+    `<soap:Envelope xmlns:soap="${SOAP11.envelopeNs}"><soap:Header/><soap:Body>` +
+      `<ns2:SendResponseRequest xmlns:ns2="${NS.types}"><ns2:SenderProvidedResponseData Id="${CALLER_BLOCK_ID}">` +
+      `<ns2:MessageID>${uuidv1()}</ns2:MessageID><ns2:To>${to}</ns2:To><ns2:AsyncProcessingStatus>` +
+      `<ns2:OriginalMessageId>${originalMessageId}</ns2:OriginalMessageId>` +
+      `<ns2:StatusCategory>underProcessing</ns2:StatusCategory><ns2:StatusDetails>${details}</ns2:StatusDetails>` +
+      `</ns2:AsyncProcessingStatus></ns2:SenderProvidedResponseData><ns2:CallerInformationSystemSignature/>` +
+      `</ns2:SendResponseRequest></soap:Body></soap:Envelope>`,
+  );
+  const at = (name: string) => doc.getElementsByTagNameNS(NS.types, name)[0] as Element;
+  return signTree(
+    doc,
+    [{ target: at('SenderProvidedResponseData'), container: at('CallerInformationSystemSignature') }],
+    sampleKey(PROVIDER),
+  );
+}
 
 describe('contract: official limits and elements (message-exchange 1.1)', () => {
   let consumer: QueueClient;
@@ -90,6 +119,122 @@ describe('contract: official limits and elements (message-exchange 1.1)', () => 
       expect(answered.status, `${length}: ${answered.body.slice(0, 400)}`).to.equal(status);
       if (status !== 200) expect(readFault(answered.body).element).to.equal('InvalidContent');
     }
+  });
+
+  /** Every answer waiting for the consumer, taken and acknowledged; each hand-out valid under the official 1.1 schema. */
+  async function takeAnswersValidated(types: SchemaSet): Promise<number> {
+    let taken = 0;
+    for (;;) {
+      const answer = await consumer.post(
+        takeXml(SOAP11, sampleKey(CONSUMER), 'GetResponse'),
+        'urn:GetResponse',
+      );
+      expect(answer.status, answer.body).to.equal(200);
+      const handedOut = readHandedOut(answer.body);
+      if (!handedOut) return taken;
+      const operation = parseDom(answer.body).getElementsByTagNameNS(NS.types, 'GetResponseResponse')[0]!;
+      expect(types.validate(operation.toString()), answer.body.slice(0, 2000)).to.deep.equal([]);
+      expect((await consumer.ack(handedOut.messageId)).status).to.equal(200);
+      taken += 1;
+    }
+  }
+
+  it('RequestStatus/StatusDescription of 4000 characters is accepted, 4001 and 5011 are InvalidContent; the answer handed out is valid under the official schema', async () => {
+    const types = SchemaSet.compile(`${OFFICIAL_XSD}/v1_1/smev-message-exchange-types-1.1.xsd`);
+    try {
+      await takeAnswersValidated(types);
+      for (const [length, status] of [
+        [4000, 200],
+        [4001, 500],
+        [5011, 500],
+      ] as const) {
+        expect((await consumer.sendRequest()).status).to.equal(200);
+        const taken = await provider.take('GetRequest');
+        await provider.ack(taken!.messageId);
+        const answered = await provider.sendResponse(taken!.replyTo!, {
+          kind: 'status',
+          code: 7,
+          description: 's'.repeat(length),
+        });
+        expect(answered.status, `${length}: ${answered.body.slice(0, 400)}`).to.equal(status);
+        if (status !== 200) expect(readFault(answered.body).element).to.equal('InvalidContent');
+      }
+      expect(await takeAnswersValidated(types)).to.equal(1);
+    } finally {
+      types.dispose();
+    }
+  });
+
+  it('AsyncProcessingStatus/StatusDetails of 500 characters is accepted, 501 and 600 are InvalidContent; the answer handed out is valid under the official schema', async () => {
+    const types = SchemaSet.compile(`${OFFICIAL_XSD}/v1_1/smev-message-exchange-types-1.1.xsd`);
+    try {
+      await takeAnswersValidated(types);
+      for (const [length, status] of [
+        [500, 200],
+        [501, 500],
+        [600, 500],
+      ] as const) {
+        const sent = await consumer.sendRequest();
+        expect(sent.status).to.equal(200);
+        const taken = await provider.take('GetRequest');
+        await provider.ack(taken!.messageId);
+        const answered = await provider.post(
+          asyncStatusResponseXml(taken!.replyTo!, sent.messageId, 'd'.repeat(length)),
+          'urn:SendResponse',
+        );
+        expect(answered.status, `${length}: ${answered.body.slice(0, 400)}`).to.equal(status);
+        if (status !== 200) expect(readFault(answered.body).element).to.equal('InvalidContent');
+      }
+      expect(await takeAnswersValidated(types)).to.equal(1);
+    } finally {
+      types.dispose();
+    }
+  });
+
+  for (const mimeType of ['application/pdf; name=report.pdf', 'multipart/mixed', 'application/x_pdf']) {
+    it(`an attachment MimeType outside the official pattern (${mimeType}) is InvalidContent`, async () => {
+      const refused = await consumer.sendRequest(undefined, {
+        attachments: [{ contentId: 'file1', mimeType, content: Buffer.from('%PDF-1.4 hello') }],
+      });
+      expect(refused.status, refused.body.slice(0, 400)).to.equal(500);
+      expect(readFault(refused.body).element).to.equal('InvalidContent');
+    });
+  }
+
+  it('an attachment MimeType the official pattern allows (application/, image/svg+xml) is accepted and handed out valid under the official schema', async () => {
+    const types = SchemaSet.compile(`${OFFICIAL_XSD}/v1_1/smev-message-exchange-types-1.1.xsd`);
+    try {
+      for (const mimeType of ['application/', 'image/svg+xml']) {
+        const sent = await consumer.sendRequest(undefined, {
+          attachments: [{ contentId: 'file1', mimeType, content: Buffer.from('hello') }],
+        });
+        expect(sent.status, sent.body.slice(0, 400)).to.equal(200);
+        const taken = await provider.post(
+          takeXml(SOAP11, sampleKey(PROVIDER), 'GetRequest'),
+          'urn:GetRequest',
+        );
+        expect(taken.status, taken.body).to.equal(200);
+        expect(readHandedOut(taken.body)?.messageId).to.equal(sent.messageId);
+        const operation = parseDom(taken.body).getElementsByTagNameNS(NS.types, 'GetRequestResponse')[0]!;
+        expect(operation.getElementsByTagNameNS(NS.basic, 'MimeType')[0]?.textContent).to.equal(mimeType);
+        expect(types.validate(operation.toString())).to.deep.equal([]);
+        expect(
+          (await provider.post(ackXml(SOAP11, sampleKey(PROVIDER), sent.messageId), 'urn:Ack')).status,
+        ).to.equal(200);
+      }
+    } finally {
+      types.dispose();
+    }
+  });
+
+  it('a signed block without its Id (optional in the official schema) is schema-valid and refused as SignatureVerificationFault', async () => {
+    const { xml } = sendRequestXml(SOAP11, sampleKey(CONSUMER), { payload: QUESTION_PAYLOAD });
+    const withoutId = xml.replace(/(<ns2:SenderProvidedRequestData[^>]*?) Id="[^"]*"/, '$1');
+    expect(withoutId).to.not.equal(xml);
+    const refused = await consumer.post(withoutId, 'urn:SendRequest');
+    expect(refused.status).to.equal(500);
+    const fault = readFault(refused.body);
+    expect(fault.element, refused.body.slice(0, 600)).to.equal('SignatureVerificationFault');
   });
 
   it('an empty BusinessProcessMetadata is accepted', async () => {
