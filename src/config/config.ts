@@ -562,6 +562,7 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   SAMPLES: 'samples',
   INSTANCE_ID: 'messageLog.instanceId',
   RATE_LIMIT_SOAP: 'http.rateLimit.soap',
+  RATE_LIMIT_SOAP_REFUSED_BYTES: 'http.rateLimit.soapRefusedBytes',
 };
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

@@ -87,6 +87,17 @@ export const HttpSettingsSchema = z
               "system's signed traffic has its own quota, `queue.ratePerSecond`). On by default, so that one " +
               'source cannot fill the message log with messages the gateway refuses.',
           ),
+        soapRefusedBytes: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .default(8 * 1024 * 1024)
+          .describe(
+            'Bytes of refused messages on `/ws` (their text, after any Content-Encoding is undone) per window from ' +
+              'one client address, counted by each worker process; past it the address is refused like past ' +
+              '`soap`; 0 turns the limit off. Everything before the signature check costs in proportion to the ' +
+              "text, so a count of refusals alone would let one address keep a worker busy with large messages it can't sign.",
+          ),
         admin: z.coerce
           .number()
           .int()

@@ -22,8 +22,9 @@ type Refuse = (req: Request, res: Response, message: string) => void;
 
 export function sourceRateLimits(settings: HttpSettings, log: Logger): Router {
   const router = express.Router();
-  const { windowSeconds, soap, admin } = settings.rateLimit;
+  const { windowSeconds, soap, soapRefusedBytes, admin } = settings.rateLimit;
   if (soap > 0) router.use('/ws', limiter('soap', soap, windowSeconds, refuseSoap, log, answeredPost));
+  if (soapRefusedBytes > 0) router.use('/ws', refusedBytes(soapRefusedBytes, windowSeconds, log));
   // Every other HTTP interface takes a token or a credential: the admin API, the attachment store (whose download
   // credentials must not be guessable by volume), the public registry entries and the console (its sign-in and its
   // document check) share one count per address.
@@ -71,6 +72,50 @@ function limiter(
     },
   };
   return rateLimit(options);
+}
+
+/**
+ * Bytes of refused messages per address and window on `/ws` (fixed windows, as the counts): parsing, validating and
+ * checking a message before its signature is found wanting costs about a microsecond a byte, so a refusal of a
+ * large message weighs as much as thousands of small ones. The SOAP endpoint notes the size of the text it read
+ * in `res.locals.bodyBytes`; an answer of 400 or more spends it.
+ */
+function refusedBytes(budget: number, windowSeconds: number, log: Logger) {
+  const spent = new Map<string, number>();
+  let windowEnds = 0;
+  return (req: Request, res: Response, next: () => void) => {
+    const now = Date.now();
+    if (now >= windowEnds) {
+      spent.clear();
+      windowEnds = now + windowSeconds * 1000;
+    }
+    const address = req.ip ?? '';
+    if ((spent.get(address) ?? 0) >= budget) {
+      const retryAfter = Math.ceil((windowEnds - now) / 1000);
+      res.setHeader('Retry-After', String(retryAfter));
+      return refuseSoap(
+        req,
+        res,
+        `more than ${budget} bytes of refused messages in ${windowSeconds} s from this address; retry after ${retryAfter} s`,
+      );
+    }
+    if (req.method === 'POST') {
+      res.on('finish', () => {
+        const bytes: unknown = res.locals.bodyBytes;
+        if (res.statusCode < 400 || typeof bytes !== 'number') return;
+        const total = (spent.get(address) ?? 0) + bytes;
+        spent.set(address, total);
+        // Once per address and window, so that a flood does not become a flood of log lines.
+        if (total >= budget && total - bytes < budget)
+          log.warn('rate limit reached', {
+            limit: 'soapRefusedBytes',
+            client: address,
+            limitPerWindow: budget,
+          });
+      });
+    }
+    next();
+  };
 }
 
 /** A SOAP fault of the request's version (SOAP 1.1 when its Content-Type names neither); plain text for GET. */

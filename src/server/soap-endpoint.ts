@@ -75,6 +75,7 @@ function serveVersion(router: Router, parts: SoapEndpointParts, version: Exchang
       return;
     }
     const { body, tooLarge, codingProblem } = read;
+    res.locals.bodyBytes = body.length; // what a refusal of it spends (rate-limits.ts)
     const exchange = newExchange(
       requestId,
       {

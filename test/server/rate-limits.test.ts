@@ -66,6 +66,31 @@ describe('server: rate limits per client address', function () {
       expect(refused.status).to.equal(429);
     });
 
+    it('weighs refusals by their size: past soapRefusedBytes an address is refused, while answered messages cost nothing', async () => {
+      const small = await startTestGateway({
+        overrides: { 'http.rateLimit.soap': 100, 'http.rateLimit.soapRefusedBytes': 250_000 },
+      });
+      try {
+        // 100 KB of text in a signed call's Header, its signature forged: refused after it is read and parsed.
+        const padding = `<x:P xmlns:x="urn://example.test/x">${'<x:e/>'.repeat(16_000)}</x:P>`;
+        const forged = () =>
+          signedCall()
+            .xml.replace('<soap:Header/>', `<soap:Header>${padding}</soap:Header>`)
+            .replace(/<ds:SignatureValue>[^<]*/, '<ds:SignatureValue>AAAA');
+        // Answered messages, however many, spend nothing.
+        for (let i = 0; i < 5; i++) expect((await post(small, signedCall().xml)).status).to.equal(200);
+        for (let i = 0; i < 3; i++) expect((await post(small, forged())).status).to.equal(500);
+        // Three refusals of about 100 KB pass 250 KB: the next message is refused before it is read.
+        const refused = await postSoapRaw(small.endpoint, signedCall().xml);
+        expect(refused.status).to.equal(429);
+        expect(Number(refused.headers['retry-after'])).to.be.within(1, 60);
+        expect(readFault(refused.body).code).to.equal('TooManyRequests');
+        expect(readFault(refused.body).reason).to.contain('bytes of refused messages');
+      } finally {
+        await small.stop();
+      }
+    });
+
     it('counts WSDL fetches on /ws too and refuses them in plain text', async () => {
       for (let i = 0; i < 3; i++) expect((await fetch(`${gateway.endpoint}?wsdl`)).status).to.equal(200);
       const response = await fetch(`${gateway.endpoint}?wsdl`);

@@ -85,6 +85,7 @@ export async function spawnGateway(options: ChildGatewayOptions = {}): Promise<C
       ...process.env,
       LOG_LEVEL: 'warn',
       RATE_LIMIT_SOAP: '0',
+      RATE_LIMIT_SOAP_REFUSED_BYTES: '0',
       WORKERS: '1',
       ...options.env,
       PORT: String(port),
