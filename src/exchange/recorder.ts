@@ -112,7 +112,7 @@ export class ExchangeRecorder implements ExchangeNotes {
       request_bytes: exchange.incoming.body.length,
       answer_digest: sha256Hex(Buffer.from(result.body, 'utf8')),
       // The request exactly as received: its text when it was UTF-8 (every accepted message is).
-      request_xml: keepBodies ? this.receivedText() : null,
+      request_xml: keepBodies ? (this.text ?? null) : null,
       answer_xml: keepBodies ? result.body : null,
     };
   }
@@ -121,13 +121,4 @@ export class ExchangeRecorder implements ExchangeNotes {
   counterpartIs(party: SystemRef | string): void {
     this.counterpart = typeof party === 'string' ? party : party.mnemonic;
   }
-
-  /** The decoded body with the byte order mark the parse step dropped, so it hashes to `request_digest`. */
-  private receivedText(): string | null {
-    if (this.text === undefined) return null;
-    const body = this.exchange.incoming.body;
-    return body.subarray(0, 3).equals(BOM) ? `\uFEFF${this.text}` : this.text;
-  }
 }
-
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);

@@ -157,6 +157,15 @@ describe('foundation: hardened XML gate', () => {
     expectRefused(await postSoapRaw(gateway.endpoint, ''), 'MalformedXml');
   });
 
+  it('one byte order mark is no part of the document, a second one is content before the root (MalformedXml)', async () => {
+    const once = await postSoapRaw(gateway.endpoint, Buffer.from(`\uFEFF${signedCall().xml}`, 'utf8'));
+    expect(once.status, once.body).to.equal(200);
+    const twice = Buffer.from(`\uFEFF\uFEFF${signedCall().xml}`, 'utf8');
+    expect(expectRefused(await postSoapRaw(gateway.endpoint, twice), 'MalformedXml').reason).to.contain(
+      'outside root element',
+    );
+  });
+
   it('XML that xmldom reads but XML 1.0 forbids, in a signed call, is refused (MalformedXml) before it is verified', async () => {
     // The tree is built without the strict gate here; the validate step's libxml2 parse refuses these, and the
     // strict gate then says what is wrong. (Edited after signing: no signature is checked before the refusal.)

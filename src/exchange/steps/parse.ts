@@ -25,7 +25,8 @@ export interface ParsedMessage {
   readonly strictlyGated: boolean;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+// The text keeps a byte order mark it came with (ignoreBOM: left in): parseDom takes off one, and only one.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function parse(
   incoming: IncomingMessage,
