@@ -15,43 +15,8 @@ import { parseDom, serializeXml } from '../../src/xml/dom.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { readFault, rawHttp } from '../foundation/helpers.js';
 import { sampleKey, type TestGateway, useGateway } from '../support/gateway.js';
+import { BOUNDARY, MTOM_CONTENT_TYPE as CONTENT_TYPE, mtomBody, type Part, XOP } from '../support/mtom.js';
 import { addQueueRoute, CONSUMER, PROVIDER, QueueClient } from '../queue/support.js';
-
-const BOUNDARY = 'uuid:6b1b0e2c-3d5a-4b8e-9f1a-2c3d4e5f6a7b';
-const XOP = 'http://www.w3.org/2004/08/xop/include';
-
-interface Part {
-  readonly id: string;
-  readonly bytes: Buffer;
-}
-
-const ROOT_TYPE = 'application/xop+xml; charset=UTF-8; type="text/xml"';
-
-/** A CXF-style MTOM body: the root (application/xop+xml) first, then each binary part. */
-function mtomBody(root: string, parts: readonly Part[], rootType = ROOT_TYPE): Buffer {
-  const chunks: Buffer[] = [
-    Buffer.from(
-      `--${BOUNDARY}\r\nContent-Type: ${rootType}\r\n` +
-        `Content-Transfer-Encoding: binary\r\nContent-ID: <root.message@cxf.apache.org>\r\n\r\n${root}\r\n`,
-    ),
-  ];
-  for (const part of parts) {
-    chunks.push(
-      Buffer.from(
-        `--${BOUNDARY}\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n` +
-          `Content-ID: <${part.id}>\r\n\r\n`,
-      ),
-      part.bytes,
-      Buffer.from('\r\n'),
-    );
-  }
-  chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return Buffer.concat(chunks);
-}
-
-const CONTENT_TYPE =
-  `multipart/related; type="application/xop+xml"; boundary="${BOUNDARY}"; ` +
-  `start="<root.message@cxf.apache.org>"; start-info="text/xml"`;
 
 function postMtom(gateway: TestGateway, body: Buffer, contentType = CONTENT_TYPE) {
   return rawHttp(gateway.endpoint, {
