@@ -93,7 +93,7 @@ export interface SignatureSlot {
  * threads can stand behind it without a change to the pipeline.
  */
 export interface AnswerSigner {
-  /** Sign each slot's element into its container, in order; resolves to the signed XML. */
+  /** Sign each slot's element into its container, in order, in the tree itself; resolves to that tree serialised. */
   signAnswer(doc: Document, slots: readonly SignatureSlot[]): Promise<string>;
   /** Sign a fault written with its signature slot. */
   signFault(xml: string): Promise<string>;

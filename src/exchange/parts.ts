@@ -5,7 +5,7 @@
 import type { ExchangeNotes } from './recorder.js';
 import type { XmlLimits } from '../xml/guard.js';
 import type { SchemaSet } from '../xml/schemas.js';
-import type { Document } from '../xml/dom.js';
+import type { Document, Element } from '../xml/dom.js';
 import type { ExchangeNamespaces } from '../soap/namespaces.js';
 import type { BodyPolicy } from '../messagelog/body-policy.js';
 import type { RecordFields } from '../messagelog/record.js';
@@ -28,6 +28,8 @@ export interface Answer {
    * gateway blocks; queued ones: the gateway's only, leaving the caller's own signatures as they are).
    */
   readonly slots: readonly SignatureSlot[];
+  /** The `Content` of each inline attachment the writer carried: what an MTOM answer may move into parts. */
+  readonly attachments?: readonly Element[];
 }
 
 export interface PipelineParts {
@@ -67,7 +69,10 @@ export interface ExchangeLog {
 export interface ExchangeResult {
   readonly status: number;
   readonly contentType: string;
+  /** The answer's XML; for an answer in MTOM, its XOP-decoded text, as signed and logged. */
   readonly body: string;
+  /** The answer as sent in MTOM: to an MTOM request, when its answer carries attachments to move. */
+  readonly mtom?: { readonly body: Buffer; readonly contentType: string };
   readonly operation: string;
   readonly faultCode: string | undefined;
   readonly notes: ExchangeNotes;

@@ -10,6 +10,7 @@ import { GatewayFault, isGatewayFault } from '../core/faults.js';
 import type { SignedPart } from '../core/model.js';
 import { formatRouteProvider } from '../core/route-provider.js';
 import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
+import { encodeMtom } from '../soap/mtom.js';
 import type { ExchangeNamespaces } from '../soap/namespaces.js';
 import { writeCallAnswer } from '../smev/call-answer.js';
 import {
@@ -48,7 +49,13 @@ export class Pipeline {
     try {
       const answer = await this.process(exchange, record);
       record.step('sign');
-      result = this.result(record, 200, await this.sign(answer));
+      const body = await this.sign(answer);
+      // An MTOM request is answered in MTOM when its answer carries attachments, plain otherwise. The signer
+      // signed the tree itself, so the tree is the signed answer.
+      const mtom = record.mtom
+        ? encodeMtom(answer.doc, answer.attachments ?? [], record.version.mediaType)
+        : undefined;
+      result = { ...this.result(record, 200, body), mtom };
     } catch (error) {
       result = await this.answerFault(exchange, record, error);
     }

@@ -39,7 +39,6 @@ export interface MessageNote {
 /** What the endpoint's access log and metrics read of an exchange once it is answered. */
 export interface ExchangeNotes {
   readonly version: SoapVersion;
-  readonly mtom: boolean;
   readonly sender: VerifiedSender | undefined;
   readonly request: MessageNote | undefined;
   /** The steps that ran, in order; the last one is where a refused exchange stopped. */

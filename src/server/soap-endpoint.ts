@@ -10,7 +10,6 @@ import type { Pipeline } from '../exchange/pipeline.js';
 import type { Logger } from '../logging/logger.js';
 import type { Contract } from '../soap/contract.js';
 import { CONTRACT_VERSIONS, type ExchangeNamespaces } from '../soap/namespaces.js';
-import { encodeMtom } from '../soap/mtom.js';
 import { discardRest, readBody, type ReadBody } from './body.js';
 import type { GatewayMetrics } from './metrics.js';
 
@@ -105,12 +104,8 @@ function serveVersion(router: Router, parts: SoapEndpointParts, version: Exchang
       await discardRest(req, parts.discardBodyBytes);
       res.setHeader('Connection', 'close');
     }
-    // An MTOM request is answered in MTOM when its answer carries attachments, plain otherwise.
-    const mtom =
-      result.notes.mtom && result.status === 200
-        ? encodeMtom(result.body, result.notes.version.mediaType)
-        : undefined;
-    if (mtom) return void res.status(200).type(mtom.contentType).send(mtom.body);
+    const { mtom } = result;
+    if (mtom) return void res.status(result.status).type(mtom.contentType).send(mtom.body);
     res.status(result.status).type(result.contentType).send(result.body);
   });
 

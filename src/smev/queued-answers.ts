@@ -74,10 +74,12 @@ export function soapAnswer(
   return { doc, operation, add };
 }
 
-/** A written answer and the elements of it the gateway signs. */
+/** A written answer, the elements of it the gateway signs, and the attachment contents it carries. */
 export interface WrittenAnswer {
   readonly doc: Document;
   readonly slots: readonly SignatureSlot[];
+  /** The `Content` of each inline attachment the writer carried: what an MTOM answer may move into parts. */
+  readonly attachments?: readonly Element[];
 }
 
 /** SendRequestResponse / SendResponseResponse: the gateway's MessageMetadata, to be signed. */
@@ -111,18 +113,26 @@ export function writeTakeAnswer(
     contract.types,
     operation === 'GetRequest' ? 'ns2:RequestMessage' : 'ns2:ResponseMessage',
   );
-  const imported = [taken.body, taken.attachments].flatMap((xml) => {
-    if (xml === undefined) return [];
+  const carry = (xml: string) => {
     const element = parseDom(xml).documentElement;
     if (!element) throw new Error('a queued message holds no element');
-    return [holder.appendChild(importInto(answer.doc, element)) as Element];
-  });
-  const target = imported[0] as Element;
+    return holder.appendChild(importInto(answer.doc, element)) as Element;
+  };
+  const target = carry(taken.body);
+  const contentList = taken.attachments === undefined ? undefined : carry(taken.attachments);
   if (fsAttachments.length > 0) writeFsAttachments(answer.doc, answer.add, target, fsAttachments, contract);
   return {
     doc: answer.doc,
     slots: [{ target, container: answer.add(holder, contract.types, 'ns2:SMEVSignature') }],
+    attachments: contentList ? attachmentContents(contentList, contract.basic) : [],
   };
+}
+
+/** The `Content` of each `AttachmentContent` in the list the writer carried, by place: never a match deeper down. */
+function attachmentContents(list: Element, basic: string): Element[] {
+  const children = (parent: Element, localName: string) =>
+    childElements(parent).filter((e) => e.namespaceURI === basic && e.localName === localName);
+  return children(list, 'AttachmentContent').flatMap((item) => children(item, 'Content'));
 }
 
 /**

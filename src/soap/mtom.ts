@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { MIMEType } from 'node:util';
 import { MultipartParseError, parseMultipart } from '@mjackson/multipart-parser';
 import { GatewayFault } from '../core/faults.js';
-import { parseDom, serializeXml, type Document, type Element } from '../xml/dom.js';
+import { serializeXml, type Document, type Element } from '../xml/dom.js';
 
 export const XOP_NS = 'http://www.w3.org/2004/08/xop/include';
 
@@ -146,31 +146,32 @@ function safeDecode(text: string): string | undefined {
 }
 
 /**
- * An answer in MTOM, for an MTOM request whose answer carries attachments: each `AttachmentContent/Content` becomes
- * a binary part named by an `xop:Include`, and the envelope the root part. Undefined when there is nothing to move,
- * so such answers stay plain. Signatures hold: the XOP-decoded infoset is the answer as signed.
+ * An answer in MTOM, for an MTOM request whose answer carries attachments: each `Content` its writer handed over
+ * (the inline attachments it carried, never an element found by name, which caller content could imitate) becomes
+ * a binary part named by an `xop:Include`, and the envelope the root part. Only a text that is exactly the
+ * canonical base64 of its bytes is moved (XOP 1.0, section 3.2); any other stays inline. Undefined when nothing is
+ * moved, so such answers stay plain. Signatures hold: `doc` is the tree as signed, and decoded it is that again.
  */
 export function encodeMtom(
-  xml: string,
+  doc: Document,
+  contents: readonly Element[],
   soapMediaType: string,
 ): { body: Buffer; contentType: string } | undefined {
-  const doc = parseDom(xml);
-  const contents = (Array.from(doc.getElementsByTagNameNS('*', 'Content')) as Element[]).filter(
-    (e) =>
-      BASIC_NS.test(e.namespaceURI ?? '') &&
-      (e.parentNode as Element | null)?.localName === 'AttachmentContent',
-  );
-  if (contents.length === 0) return undefined;
+  const moved = contents.flatMap((content) => {
+    const text = content.firstChild;
+    if (!text || text !== content.lastChild || text.nodeType !== 3) return [];
+    const bytes = Buffer.from(text.nodeValue ?? '', 'base64');
+    return bytes.toString('base64') === text.nodeValue ? [{ content, text, bytes }] : [];
+  });
+  if (moved.length === 0) return undefined;
   const boundary = `uuid:${randomUUID()}`;
   const rootId = `root.${randomUUID()}@smev-gateway`;
   const binary: Buffer[] = [];
-  for (const content of contents) {
+  for (const { content, text, bytes } of moved) {
     const id = `${randomUUID()}@smev-gateway`;
-    const bytes = Buffer.from(content.textContent ?? '', 'base64');
-    while (content.firstChild) content.removeChild(content.firstChild);
     const include = doc.createElementNS(XOP_NS, 'xop:Include');
     include.setAttribute('href', `cid:${id}`);
-    content.appendChild(include);
+    content.replaceChild(include, text);
     binary.push(
       Buffer.from(
         `--${boundary}\r\nContent-Type: application/octet-stream\r\n` +
@@ -191,5 +192,3 @@ export function encodeMtom(
       `start="<${rootId}>"; start-info="${soapMediaType}"`,
   };
 }
-
-const BASIC_NS = /^urn:\/\/x-artefacts-smev-gov-ru\/services\/message-exchange\/types\/basic\/1\.[123]$/;

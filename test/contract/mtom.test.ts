@@ -4,19 +4,41 @@
  * reads them as the XOP-decoded infoset: a request with no binary part, an attachment carried as a binary part
  * (delivered to the recipient byte for byte), a signed text carried as a part (the signature holds over the decoded
  * text, and fails when the part changes), and the refusals: an Include naming no part, a broken multipart body,
- * multipart/related that is not XOP.
+ * multipart/related that is not XOP. Answers in MTOM move only the files the gateway hands out, and only in
+ * canonical base64: a payload's element shaped like an attachment reaches the recipient as its sender signed it.
  */
 import { expect } from 'chai';
 import { MIMEType } from 'node:util';
 import { parseMultipart } from '@mjackson/multipart-parser';
-import { readHandedOut, sendRequestXml, takeXml } from '../../src/client/queued.js';
+import {
+  CALLER_BLOCK_ID,
+  readHandedOut,
+  sendRequestXml,
+  takeXml,
+  type HandedOut,
+} from '../../src/client/queued.js';
 import { decodeXop } from '../../src/soap/mtom.js';
+import { NS } from '../../src/soap/namespaces.js';
 import { parseDom, serializeXml } from '../../src/xml/dom.js';
 import { SOAP11 } from '../../src/soap/version.js';
 import { readFault, rawHttp } from '../foundation/helpers.js';
 import { sampleKey, type TestGateway, useGateway } from '../support/gateway.js';
-import { BOUNDARY, MTOM_CONTENT_TYPE as CONTENT_TYPE, mtomBody, type Part, XOP } from '../support/mtom.js';
-import { addQueueRoute, CONSUMER, PROVIDER, QueueClient } from '../queue/support.js';
+import {
+  BOUNDARY,
+  MTOM_CONTENT_TYPE as CONTENT_TYPE,
+  mtomBody,
+  type Part,
+  takeInMtom,
+  XOP,
+} from '../support/mtom.js';
+import {
+  addQueueRoute,
+  CONSUMER,
+  expectBlockSigned,
+  expectGatewaySigned,
+  PROVIDER,
+  QueueClient,
+} from '../queue/support.js';
 
 function postMtom(gateway: TestGateway, body: Buffer, contentType = CONTENT_TYPE) {
   return rawHttp(gateway.endpoint, {
@@ -132,6 +154,77 @@ describe('contract: MTOM/XOP requests', () => {
     const empty = await take(new Date(Date.now() - 1000));
     expect(empty.status).to.equal(200);
     expect(empty.headers['content-type']).to.match(/^text\/xml/);
+  });
+
+  describe('an answer in MTOM moves only the attachments the gateway hands out', () => {
+    let consumer: QueueClient;
+    before(() => {
+      consumer = new QueueClient(gateway.endpoint, CONSUMER);
+    });
+    const file = Buffer.from(Array.from({ length: 1500 }, (_, i) => (i * 11) % 256));
+    const attachments = [{ contentId: 'doc1', mimeType: 'application/pdf', content: file }];
+    /** Text no XOP part can stand for, and canonical base64 that one could but may not: it is the caller's. */
+    const LOOK_ALIKES = ['Not base64 at all! QR==', 'aGVsbG8gd29ybGQ='];
+    /** A payload holding an element shaped like an inline attachment's content, inside the caller's signed block. */
+    const withLookAlike = (root: 'Question' | 'Answer', text: string) =>
+      `<q:${root} xmlns:q="urn://example.org/queue-test/1.0"><q:Text>look-alike</q:Text>` +
+      `<b:AttachmentContent xmlns:b="${NS.basic}"><b:Id>doc1</b:Id><b:Content>${text}</b:Content>` +
+      `</b:AttachmentContent></q:${root}>`;
+    const lookAlikeOf = (handed: HandedOut | undefined) =>
+      handed?.payload?.getElementsByTagNameNS(NS.basic, 'Content').item(0)?.textContent;
+
+    /** The file alone is a part; the look-alike stays in the root as sent; both signatures verify decoded. */
+    const expectDeliveredAsSigned = (answer: Awaited<ReturnType<typeof takeInMtom>>, text: string) => {
+      const handed = readHandedOut(answer.decoded);
+      expect(lookAlikeOf(handed)).to.equal(text);
+      expectBlockSigned(gateway, answer.decoded, CALLER_BLOCK_ID, 'SenderInformationSystemSignature');
+      expectGatewaySigned(gateway, answer.decoded);
+      expect(answer.multipart).to.equal(true);
+      expect(answer.parts.map((part) => part.equals(file))).to.deep.equal([true]);
+      expect(answer.root).to.contain(`<b:Content>${text}</b:Content>`);
+      expect(handed?.attachments.map((a) => a.content.equals(file))).to.deep.equal([true]);
+    };
+
+    for (const text of LOOK_ALIKES) {
+      it(`GetRequest: a payload Content "${text}" keeps its text and both signatures hold`, async () => {
+        const sent = await consumer.sendRequest(withLookAlike('Question', text), { attachments });
+        expect(sent.status, sent.body).to.equal(200);
+        expectDeliveredAsSigned(await takeInMtom(gateway.endpoint, PROVIDER, 'GetRequest'), text);
+        await provider.ack(sent.messageId);
+      });
+
+      it(`GetResponse: a payload Content "${text}" keeps its text and both signatures hold`, async () => {
+        const asked = await consumer.sendRequest();
+        expect(asked.status, asked.body).to.equal(200);
+        const taken = await provider.take('GetRequest');
+        await provider.ack(taken!.messageId);
+        const answered = await provider.sendResponse(taken!.replyTo!, {
+          kind: 'answer',
+          payload: withLookAlike('Answer', text),
+          attachments,
+        });
+        expect(answered.status, answered.body).to.equal(200);
+        expectDeliveredAsSigned(await takeInMtom(gateway.endpoint, CONSUMER, 'GetResponse'), text);
+        await consumer.ack(answered.messageId);
+      });
+    }
+
+    it('an attachment whose base64 is not canonical (line breaks) stays inline, as sent', async () => {
+      const wrapped = file.toString('base64').replace(/.{76}/g, '$&\n');
+      const { xml, messageId } = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+        payload:
+          '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>wrapped</q:Text></q:Question>',
+        attachments,
+      });
+      // The content list stands outside the caller's signature: a client may wrap its lines.
+      const sent = await consumer.post(xml.replace(file.toString('base64'), wrapped), 'urn:SendRequest');
+      expect(sent.status, sent.body).to.equal(200);
+      const answer = await takeInMtom(gateway.endpoint, PROVIDER, 'GetRequest');
+      expect(answer.multipart).to.equal(false);
+      expect(answer.root).to.contain(wrapped);
+      expect(readHandedOut(answer.decoded)?.attachments[0]?.content.equals(file)).to.equal(true);
+      await provider.ack(messageId);
+    });
   });
 
   it('an xop:Include naming no part is InvalidContent', async () => {
