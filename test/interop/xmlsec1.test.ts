@@ -24,10 +24,11 @@ import { createRootCa } from '../../src/sample-pki/issue.js';
 import { loadTrustStore } from '../../src/signature/setup.js';
 import { NS } from '../../src/soap/namespaces.js';
 import { SOAP11, SOAP12 } from '../../src/soap/version.js';
-import { sendRequestXml, takeXml } from '../../src/client/queued.js';
+import { readHandedOut, sendRequestXml, takeXml } from '../../src/client/queued.js';
 import { postSoap } from '../../src/client/send.js';
 import { PING_PAYLOAD, post, sampleKey, signedCall, useGateway } from '../support/gateway.js';
-import { addQueueRoute, CONSUMER, PROVIDER, QUESTION_PAYLOAD } from '../queue/support.js';
+import { takeInMtom } from '../support/mtom.js';
+import { addQueueRoute, CONSUMER, PROVIDER, QUESTION_PAYLOAD, QueueClient } from '../queue/support.js';
 
 const XMLSEC1 = process.env.XMLSEC1 ?? 'xmlsec1';
 const CA = 'certs-sample/ca.crt.pem';
@@ -110,6 +111,7 @@ describe('xmlsec1 interoperability', () => {
     dir = mkdtempSync(join(tmpdir(), 'smev-gateway-xmlsec1-'));
   });
   const gateway = useGateway();
+  before(() => addQueueRoute(gateway));
   after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -172,7 +174,6 @@ describe('xmlsec1 interoperability', () => {
   });
 
   it('a queued request handed out with an attachment: the gateway and the consumer signatures verify with xmlsec1', async () => {
-    await addQueueRoute(gateway);
     const request = sendRequestXml(SOAP11, sampleKey(CONSUMER), {
       payload: QUESTION_PAYLOAD,
       attachments: [{ contentId: 'scan.pdf', mimeType: 'application/pdf', content: Buffer.alloc(2000, 1) }],
@@ -190,6 +191,41 @@ describe('xmlsec1 interoperability', () => {
     const ids = ['SenderProvidedRequestData', 'Request'];
     expectVerified(verify(taken.body, ids, signatureIn('SMEVSignature')));
     expectVerified(verify(taken.body, ids, signatureIn('SenderInformationSystemSignature')));
+  });
+
+  it('handed out in MTOM, a payload Content shaped like an attachment keeps its text: both signatures verify with xmlsec1', async () => {
+    const consumer = new QueueClient(gateway.endpoint, CONSUMER);
+    const provider = new QueueClient(gateway.endpoint, PROVIDER);
+    const attachments = [
+      { contentId: 'scan.pdf', mimeType: 'application/pdf', content: Buffer.alloc(900, 7) },
+    ];
+    const payload = (root: string) =>
+      `<q:${root} xmlns:q="urn://example.org/queue-test/1.0"><q:Text>x</q:Text>` +
+      `<b:AttachmentContent xmlns:b="${NS.basic}"><b:Id>scan.pdf</b:Id>` +
+      `<b:Content>Not base64 at all! QR==</b:Content></b:AttachmentContent></q:${root}>`;
+    const expectBothVerified = (xml: string, ids: readonly string[]) => {
+      expect(xml).to.contain('Not base64 at all! QR==');
+      expectVerified(verify(xml, ids, signatureIn('SMEVSignature')));
+      expectVerified(verify(xml, ids, signatureIn('SenderInformationSystemSignature')));
+    };
+
+    const asked = await consumer.sendRequest(payload('Question'), { attachments });
+    expect(asked.status, asked.body).to.equal(200);
+    const request = await takeInMtom(gateway.endpoint, PROVIDER, 'GetRequest');
+    expect(readHandedOut(request.decoded)?.messageId).to.equal(asked.messageId);
+    expectBothVerified(request.decoded, ['SenderProvidedRequestData', 'Request']);
+    await provider.ack(asked.messageId);
+
+    const answered = await provider.sendResponse(readHandedOut(request.decoded)!.replyTo!, {
+      kind: 'answer',
+      payload: payload('Answer'),
+      attachments,
+    });
+    expect(answered.status, answered.body).to.equal(200);
+    const response = await takeInMtom(gateway.endpoint, CONSUMER, 'GetResponse');
+    expect(readHandedOut(response.decoded)?.messageId).to.equal(answered.messageId);
+    expectBothVerified(response.decoded, ['SenderProvidedResponseData', 'Response']);
+    await consumer.ack(answered.messageId);
   });
 
   it("a request built by the gateway's client (signedCall) verifies with xmlsec1", () => {
