@@ -3,8 +3,8 @@
  * wrapping needs: more than one SignedInfo or Reference, a reference that is not `#<Id of the signed block>`,
  * an Id that a Reference uses occurring twice, a second signed block, a signature inside the signed block, a
  * signature container holding anything but one ds:Signature, comments inside the signed text, algorithms outside
- * the table, KeyInfo without exactly one certificate. These checks run on the very tree the pipeline reads, before
- * any cryptography. An Id no Reference points at may repeat: real SMEV 3 messages put `Id="sigID"` on each of
+ * the table, KeyInfo without exactly one signing certificate. These checks run on the very tree the pipeline
+ * reads, before any cryptography. An Id no Reference points at may repeat: real SMEV 3 messages put `Id="sigID"` on each of
  * their ds:Signature elements.
  */
 import { contractOfTypesNs, NS } from '../soap/namespaces.js';
@@ -19,6 +19,7 @@ import {
   TRANSFORMS,
 } from './algorithms.js';
 import { isBase64 } from '../core/base64.js';
+import { namesIssuer, readCertificateFacts, type CertificateFacts } from './pki/cert-facts.js';
 
 export interface SignatureElement {
   readonly signature: Element;
@@ -29,7 +30,7 @@ export interface SignatureElement {
   readonly signatureMethod: string;
   readonly digestMethod: string;
   readonly transforms: readonly string[];
-  /** The base64 DER of the one certificate in KeyInfo/X509Data. */
+  /** The base64 DER of the signing certificate: the leaf of those in KeyInfo/X509Data. */
   readonly certificate: string;
 }
 
@@ -146,13 +147,7 @@ export function readSignature(
     );
   }
 
-  const x509Data = childElements(keyInfo).filter((e) => isDs(e, 'X509Data'));
-  const certificates = x509Data.flatMap((data) =>
-    childElements(data).filter((e) => isDs(e, 'X509Certificate')),
-  );
-  if (x509Data.length !== 1 || certificates.length !== 1 || !certificates[0]) {
-    return refuse('CertificateIsNotFound', 'KeyInfo must carry exactly one X509Certificate');
-  }
+  const certificate = signingCertificate(keyInfo);
   return {
     signature,
     signedInfo,
@@ -161,8 +156,54 @@ export function readSignature(
     signatureMethod,
     digestMethod: algorithmIn(digestMethod, DIGEST_ALGORITHMS, 'digest'),
     transforms,
-    certificate: base64Text(certificates[0], 'CertificateIsMalformed'),
+    certificate,
   };
+}
+
+/** XMLDSig 4.4.4 lets X509Data carry the signing certificate's chain; real chains are two or three long. */
+const MAX_CERTIFICATES = 10;
+
+/**
+ * The signing certificate in KeyInfo's one X509Data: the only certificate there, or, when its chain comes with it
+ * (xmlsec1 from a PKCS#12 holding the CA, .NET's WholeChain), the one leaf, the certificate that names itself
+ * issuer of none of the others. The others are never used: the trust store builds the path from its own CAs, the
+ * leaf's key alone is checked against SignatureValue, and the registry is asked about the leaf alone. A set with
+ * no leaf or with two (which would leave open which certificate the signature is checked with) is refused.
+ */
+function signingCertificate(keyInfo: Element): string {
+  const x509Data = childElements(keyInfo).filter((e) => isDs(e, 'X509Data'));
+  const elements = x509Data.flatMap((data) => childElements(data).filter((e) => isDs(e, 'X509Certificate')));
+  if (elements.length === 0)
+    return refuse('CertificateIsNotFound', 'KeyInfo carries no X509Data/X509Certificate');
+  if (x509Data.length > 1) return refuse('PoorSOAPEnvelopeFormat', 'KeyInfo must carry one X509Data');
+  if (elements.length > MAX_CERTIFICATES) {
+    return refuse(
+      'PoorSOAPEnvelopeFormat',
+      `X509Data carries ${elements.length} certificates; at most ${MAX_CERTIFICATES} (the signing certificate and its chain) are accepted`,
+    );
+  }
+  // The same certificate twice is still one.
+  const certificates = new Set(elements.map((e) => base64Text(e, 'CertificateIsMalformed')));
+  const [only, ...others] = certificates;
+  if (only !== undefined && others.length === 0) return only;
+  const facts = [...certificates].map((base64): [string, CertificateFacts] => {
+    try {
+      return [base64, readCertificateFacts(Buffer.from(base64, 'base64'))];
+    } catch {
+      return refuse('CertificateIsMalformed', 'an X509Certificate in KeyInfo is not a certificate');
+    }
+  });
+  const leaves = facts.filter(
+    ([, parent]) => !facts.some(([, child]) => child !== parent && namesIssuer(child, parent)),
+  );
+  const [leaf, ...more] = leaves;
+  if (!leaf || more.length) {
+    return refuse(
+      'PoorSOAPEnvelopeFormat',
+      `the certificates in X509Data must be one signing certificate and its chain; ${leaves.length} of them issue none of the others`,
+    );
+  }
+  return leaf[0];
 }
 
 /**

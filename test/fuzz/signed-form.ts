@@ -45,7 +45,11 @@ export function signedFormOf(xml: string, profile: SigningProfile): SignedForm |
     const block = one('//t:SenderProvidedRequestData');
     const signedInfo = one('//ds:SignedInfo');
     const signatureValue = one('//ds:SignatureValue');
-    const certificate = one('//ds:X509Certificate');
+    // The same certificate twice in X509Data is still one (the gateway reads the set).
+    const certificates = new Set(
+      doc.find('//ds:X509Certificate', ns).map((node) => node.content.replace(XML_WHITESPACE, '')),
+    );
+    const [certificate] = certificates.size === 1 ? certificates : [];
     const messageId = one('//t:SenderProvidedRequestData/t:MessageID');
     if (!block || !signedInfo || !signatureValue || !certificate || !messageId) return undefined;
     const exclusive = { mode: XmlC14NMode.XML_C14N_EXCLUSIVE_1_0 };
@@ -73,7 +77,7 @@ export function signedFormOf(xml: string, profile: SigningProfile): SignedForm |
       block: signedBlock,
       signedInfo: canonicalSignedInfo,
       signatureValue: signatureValue.content.replace(XML_WHITESPACE, ''),
-      certificate: certificate.content.replace(XML_WHITESPACE, ''),
+      certificate,
       messageId: messageId.content,
     };
   } finally {

@@ -116,32 +116,59 @@ describe('xmlsec1 interoperability', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the gateway accepts a request signed by xmlsec1 --sign from a template', async () => {
+  /** A Call request with `template` in its signature container, signed by `xmlsec1 --sign` with `keyArgs`. */
+  const signedByXmlsec1 = (template: string, keyArgs: readonly string[]): string => {
     const unsigned = buildCallRequest({ version: SOAP11, payload: PING_PAYLOAD }).xml;
-    const template = unsigned.replace(
+    const filled = unsigned.replace(
       '<ns2:CallerInformationSystemSignature/>',
-      `<ns2:CallerInformationSystemSignature>${TEMPLATE}</ns2:CallerInformationSystemSignature>`,
+      `<ns2:CallerInformationSystemSignature>${template}</ns2:CallerInformationSystemSignature>`,
     );
-    expect(template).to.contain(TEMPLATE);
-    const out = join(dir, 'xmlsec1-signed.xml');
+    expect(filled).to.contain(template);
+    const out = file('xmlsec1-signed.xml', '');
     const run = xmlsec1([
       '--sign',
-      '--privkey-pem',
-      `${KEY},${CERT}`,
+      ...keyArgs,
       ...idAttr('SenderProvidedRequestData'),
       '--output',
       out,
-      file('template.xml', template),
+      file('template.xml', filled),
     ]);
     expect(run.status, run.output).to.equal(0);
     const signed = readFileSync(out, 'utf8');
     expect(signed).not.to.contain('<ds:DigestValue/>');
-    expect(signed).not.to.contain('<ds:X509Certificate/>');
+    return signed;
+  };
 
+  const expectPingAnswer = async (signed: string) => {
     const body = await answerOf(signed);
     const answer = readCallAnswer(body, loadTrustStore(gateway.config));
     expect(answer.kind).to.equal('answer');
     if (answer.kind === 'answer') expect(answer.payload).to.contain('<Text>hello</Text>');
+  };
+
+  it('the gateway accepts a request signed by xmlsec1 --sign from a template', async () => {
+    const signed = signedByXmlsec1(TEMPLATE, ['--privkey-pem', `${KEY},${CERT}`]);
+    expect(signed).not.to.contain('<ds:X509Certificate/>');
+    await expectPingAnswer(signed);
+  });
+
+  it('the gateway accepts a request signed by xmlsec1 from a PKCS#12 that holds the CA too (X509Data carries the chain)', async () => {
+    const p12 = join(dir, 'chain.p12');
+    const openssl = spawnSync(
+      'openssl',
+      ['pkcs12', '-export', '-inkey', KEY, '-in', CERT, '-certfile', CA, '-passout', 'pass:x', '-out', p12],
+      { encoding: 'utf8' },
+    );
+    expect(openssl.status, openssl.stderr).to.equal(0);
+    const signed = signedByXmlsec1(TEMPLATE.replace('<ds:X509Certificate/>', ''), [
+      '--pkcs12',
+      p12,
+      '--pwd',
+      'x',
+    ]);
+    expect(signed.match(/<ds:X509Certificate>/g)).to.have.length(2);
+    expectVerified(verify(signed, ['SenderProvidedRequestData']));
+    await expectPingAnswer(signed);
   });
 
   for (const version of [SOAP11, SOAP12]) {

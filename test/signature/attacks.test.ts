@@ -91,7 +91,8 @@ const EXPECTED: Record<string, Expected> = {
   '17-certificate-swapped': sig('SignatureIsInvalid'),
   '18-self-signed-resigned': sig('CertificateIsNotTrusted'),
   '19-other-ca-resigned': sig('CertificateIsNotTrusted'),
-  '20-two-certificates': sig('CertificateIsNotFound'),
+  // Neither certificate names itself the other's issuer: two signing certificates, so which one signed is open.
+  '20-two-certificates': sig('PoorSOAPEnvelopeFormat'),
   '21-keyinfo-removed': sig('CertificateIsNotFound'),
   '22-signed-text-altered': sig('SignatureIsInvalid'),
   // Positive: the signature verifies, so the static fixture gets as far as the replay check (its MessageID is old).
@@ -366,6 +367,92 @@ describe('Signature attack corpus (HTTP)', () => {
         );
         expect(fault.description, what).to.contain('exactly one DER-encoded certificate');
       }
+    });
+
+    describe('the signing certificate with its chain in X509Data (XMLDSig 4.4.4)', () => {
+      const base64Of = (pem: string) => pem.replace(/-----[^-]+-----|\s+/g, '');
+      const X509 = /<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/;
+      /** `xml` with X509Data holding `before`, its own certificate, then `after`. */
+      const withCertificates = (xml: string, before: readonly string[], after: readonly string[] = []) =>
+        xml.replace(X509, (own) =>
+          [...before.map((pem) => `<ds:X509Certificate>${base64Of(pem)}</ds:X509Certificate>`), own]
+            .concat(after.map((pem) => `<ds:X509Certificate>${base64Of(pem)}</ds:X509Certificate>`))
+            .join(''),
+        );
+      const registered = readFileSync('certs-sample/DEMO_CONSUMER.crt.pem', 'utf8');
+      const unregistered = () =>
+        issueCertificate(ca, {
+          ...subject,
+          notBefore: new Date(now - day),
+          notAfter: addYears(new Date(now), 1),
+        });
+
+      it('the registered certificate and the CA certificate, in either order: accepted', async () => {
+        for (const xml of [
+          withCertificates(signedCall().xml, [], [ca.certPem]),
+          withCertificates(signedCall().xml, [ca.certPem]),
+          // The same certificate twice is still one.
+          withCertificates(signedCall().xml, [ca.certPem, registered], [ca.certPem]),
+        ]) {
+          const response = await post(gateway, xml);
+          expect(response.status, response.body.slice(0, 400)).to.equal(200);
+          expect(response.body).to.contain('PingResponse');
+          expect(await verifierCode(verifier, xml)).to.equal('verified');
+        }
+      });
+
+      it('a chain whose leaf is an unregistered certificate, signed by it: SenderIsNotRegistered', async () => {
+        const xml = withCertificates(signedBy(unregistered()), [ca.certPem]);
+        expectRefused(await post(gateway, xml), 'SenderIsNotRegistered', 'SenderIsNotRegistered');
+      });
+
+      it("the registered certificate with the CA's, signed with the CA's key: SignatureIsInvalid (the leaf's key alone is used)", async () => {
+        const xml = withCertificates(
+          signCallRequest(buildCallRequest({ version: SOAP11, payload: PING_PAYLOAD }).xml, {
+            privateKey: createPrivateKey(ca.keyPem),
+            certificatePem: registered,
+            signatureAlgorithm: RSA_SHA256,
+          }),
+          [],
+          [ca.certPem],
+        );
+        expectRefused(await post(gateway, xml), 'SignatureVerificationFault', 'SignatureIsInvalid');
+      });
+
+      it('two leaves (the registered certificate beside another certificate of the CA), signed by either: PoorSOAPEnvelopeFormat', async () => {
+        const other = unregistered();
+        for (const xml of [
+          withCertificates(signedCall().xml, [other.certPem], [ca.certPem]),
+          withCertificates(signedBy(other), [registered]),
+        ]) {
+          const fault = expectRefused(
+            await post(gateway, xml),
+            'SignatureVerificationFault',
+            'PoorSOAPEnvelopeFormat',
+          );
+          expect(fault.description).to.contain('2 of them issue none of the others');
+        }
+      });
+
+      it('more than 10 certificates: PoorSOAPEnvelopeFormat; 10 are accepted', async () => {
+        const nine = Array<string>(9).fill(ca.certPem);
+        const accepted = await post(gateway, withCertificates(signedCall().xml, nine));
+        expect(accepted.status, accepted.body.slice(0, 400)).to.equal(200);
+        const fault = expectRefused(
+          await post(gateway, withCertificates(signedCall().xml, [...nine, ca.certPem])),
+          'SignatureVerificationFault',
+          'PoorSOAPEnvelopeFormat',
+        );
+        expect(fault.description).to.contain('at most 10');
+      });
+
+      it('two X509Data: PoorSOAPEnvelopeFormat', async () => {
+        const xml = signedCall().xml.replace(
+          '</ds:X509Data>',
+          `</ds:X509Data><ds:X509Data><ds:X509Certificate>${base64Of(ca.certPem)}</ds:X509Certificate></ds:X509Data>`,
+        );
+        expectRefused(await post(gateway, xml), 'SignatureVerificationFault', 'PoorSOAPEnvelopeFormat');
+      });
     });
 
     it('valid certificate under the sample CA registered to no system: SenderIsNotRegistered', async () => {

@@ -120,3 +120,17 @@ export function readCertificateFacts(der: Buffer): CertificateFacts {
     signatureAlgorithm,
   };
 }
+
+/**
+ * `parent` names itself `child`'s issuer, as OpenSSL's X509_check_issued asks before any signature is checked:
+ * issuer name, key identifiers when both are given, and keyCertSign when the parent limits its key usage.
+ */
+export function namesIssuer(child: CertificateFacts, parent: CertificateFacts): boolean {
+  const { authorityKeyId } = child;
+  const { subjectKeyId, keyUsage } = parent;
+  return (
+    child.issuerName === parent.subjectName &&
+    (authorityKeyId === undefined || subjectKeyId === undefined || authorityKeyId === subjectKeyId) &&
+    (keyUsage === undefined || keyUsage.has('keyCertSign'))
+  );
+}

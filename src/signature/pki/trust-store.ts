@@ -14,7 +14,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayFault } from '../../core/faults.js';
 import { BoundedCache } from './bounded-cache.js';
-import { readCertificateFacts, type CertificateFacts } from './cert-facts.js';
+import { namesIssuer as factsNameIssuer, readCertificateFacts, type CertificateFacts } from './cert-facts.js';
 import { GOST_SIGNATURE_OIDS, verifyGostSignedData } from '../gost/certificate.js';
 import { certificatePublicKey, type PublicKey } from '../keys.js';
 import { crlSignedBy, parseCrl, type ParsedCrl } from './crl.js';
@@ -165,19 +165,13 @@ function signedBy(cert: CertInfo, issuerKey: PublicKey): boolean {
 }
 
 /**
- * `parent` may have issued `child`: what OpenSSL's X509_check_issued asks (issuer name, key identifiers, the
- * parent's keyCertSign), which node's checkIssued cannot answer once a GOST key is involved.
+ * `parent` may have issued `child` (namesIssuer), which node's checkIssued cannot answer once a GOST key is
+ * involved.
  */
 function namesIssuer(child: CertInfo, parent: CertInfo): boolean {
   if (parent.key instanceof KeyObject && child.key instanceof KeyObject)
     return child.x509.checkIssued(parent.x509);
-  const { authorityKeyId } = child.facts;
-  const { subjectKeyId, keyUsage } = parent.facts;
-  return (
-    child.facts.issuerName === parent.facts.subjectName &&
-    (authorityKeyId === undefined || subjectKeyId === undefined || authorityKeyId === subjectKeyId) &&
-    (keyUsage === undefined || keyUsage.has('keyCertSign'))
-  );
+  return factsNameIssuer(child.facts, parent.facts);
 }
 
 /** `child` names `parent` as issuer (name and key id) and `parent`'s key made its signature. */
