@@ -1,17 +1,16 @@
 /**
- * Exclusive XML canonicalisation (without comments, no InclusiveNamespaces), as xml-crypto implements it, with
- * the parts that bind names and values made exact. xml-crypto 6.3 writes namespace URIs unescaped, so a `"` that
- * came in as `&quot;` in a namespace URI reads, in canonical form, like the end of the URI and a further
- * declaration: two different trees (one of them with an element moved to another namespace) then share one
- * digest. It also drops any attribute whose name merely begins with `xmlns` (`xmlnsX="…"` goes unsigned) and
- * sorts with `localeCompare` and a concatenated key, where c14n requires code-point order by namespace URI, then
- * local name. Its walk also copies the whole list of namespaces in scope for every child node and searches that
- * list for every name, so a deep element carrying many namespaces over a hundred thousand children cost seconds
- * of CPU, and a signature check reaches c14n with any trusted certificate, before the signature value is known to
- * be good. This subclass renders namespace declarations and attributes as the c14n specifications say, and walks
- * the tree once, each element's rendered namespaces a frame chained to its output ancestors' (no copies; a lookup
- * costs at most the nesting depth).
- */
+ * Exclusive XML canonicalisation (without comments, with an optional InclusiveNamespaces PrefixList), as
+ * xml-crypto implements it, with the parts that bind names and values made exact. xml-crypto 6.3 writes namespace
+ * URIs unescaped, so a `"` that came in as `&quot;` in a namespace URI reads, in canonical form, like the end of
+ * the URI and a further declaration: two different trees (one of them with an element moved to another
+ * namespace) then share one digest. It also drops any attribute whose name merely begins with `xmlns`
+ * (`xmlnsX="…"` goes unsigned) and sorts with `localeCompare` and a concatenated key, where c14n requires
+ * code-point order by namespace URI, then local name. Its walk also copies the whole list of namespaces in scope
+ * for every child node and searches that list for every name, so a deep element carrying many namespaces over a
+ * hundred thousand children cost seconds of CPU, and a signature check reaches c14n with any trusted
+ * certificate, before the signature value is known to be good. This subclass renders namespace declarations and
+ * attributes as the c14n specifications say, and walks the tree once, each element's rendered namespaces a frame
+ * chained to its output ancestors' (no copies; a lookup costs at most the nesting depth). */
 import { ExclusiveCanonicalization } from 'xml-crypto';
 
 export const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
@@ -51,6 +50,16 @@ interface WalkedNode extends NodeLike {
   /** A processing instruction's target. */
   readonly target?: string;
   readonly childNodes?: ArrayLike<WalkedNode>;
+  readonly parentNode?: WalkedNode | null;
+}
+
+/**
+ * An InclusiveNamespaces PrefixList (Exclusive XML Canonicalization 1.0, section 3): the namespaces of these
+ * prefixes (`#default` the default namespace) are rendered as inclusive c14n renders them, used or not.
+ */
+interface Listed {
+  readonly prefixes: ReadonlySet<string>;
+  readonly withDefault: boolean;
 }
 
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -91,6 +100,34 @@ function compareCodePoints(a: string, b: string): number {
 
 const isNamespaceDeclaration = (attr: AttrLike) =>
   attr.namespaceURI === XMLNS_NS || attr.name === 'xmlns' || attr.name.startsWith('xmlns:');
+
+/** The prefix a namespace declaration binds, '' for the default namespace. */
+const declaredPrefix = (attr: AttrLike) => (attr.name === 'xmlns' ? '' : attr.name.slice('xmlns:'.length));
+
+/**
+ * The namespaces of the listed prefixes that `element` declares itself, or with `inherited` also those in scope
+ * from its ancestors (the apex of the canonicalised subtree: inclusive c14n renders there every namespace in
+ * scope, wherever declared). The default namespace is keyed ''; the xml prefix is never rendered (libxml2 neither).
+ */
+function listedDeclarations(element: WalkedNode, listed: Listed, inherited: boolean): Map<string, string> {
+  const found = new Map<string, string>();
+  for (
+    let node: WalkedNode | null | undefined = element;
+    node?.nodeType === ELEMENT_NODE;
+    node = node.parentNode
+  ) {
+    const attributes = node.attributes ?? [];
+    for (let i = 0; i < attributes.length; i++) {
+      const attr = attributes[i] as AttrLike;
+      if (!isNamespaceDeclaration(attr)) continue;
+      const prefix = declaredPrefix(attr);
+      const wanted = prefix === '' ? listed.withDefault : prefix !== 'xml' && listed.prefixes.has(prefix);
+      if (wanted && !found.has(prefix)) found.set(prefix, attr.value);
+    }
+    if (!inherited) break;
+  }
+  return found;
+}
 
 /**
  * `prefix` as an element visibly uses it: added to the element's own declarations unless the nearest output
@@ -174,18 +211,34 @@ export class GatewayExclusiveCanonicalization extends ExclusiveCanonicalization 
     return out.join('');
   }
 
-  /** Exclusive c14n with no InclusiveNamespaces: the gateway accepts and writes none. */
-  override process(elem: any): string {
+  /**
+   * Exclusive c14n of `elem`, with `options.inclusiveNamespacesPrefixList` (xml-crypto's name) the prefixes of
+   * an InclusiveNamespaces PrefixList. The gateway writes none; it reads them in signatures it verifies.
+   */
+  override process(elem: any, options?: any): string {
+    const list = (options as { inclusiveNamespacesPrefixList?: unknown } | undefined)
+      ?.inclusiveNamespacesPrefixList;
+    const prefixes = Array.isArray(list) ? (list as string[]) : [];
+    const listed = prefixes.length
+      ? { prefixes: new Set(prefixes), withDefault: prefixes.includes('#default') }
+      : undefined;
     const out: string[] = [];
-    this.walk(elem as WalkedNode, undefined, '', out);
+    this.walk(elem as WalkedNode, undefined, '', out, listed, true);
     return out.join('');
   }
   /* eslint-enable @typescript-eslint/no-explicit-any */
 
-  private walk(node: WalkedNode, scope: Scope | undefined, defaultNs: string, out: string[]): void {
+  private walk(
+    node: WalkedNode,
+    scope: Scope | undefined,
+    defaultNs: string,
+    out: string[],
+    listed?: Listed,
+    apex = false,
+  ): void {
     switch (node.nodeType) {
       case ELEMENT_NODE:
-        return this.walkElement(node, scope, defaultNs, out);
+        return this.walkElement(node, scope, defaultNs, out, listed, apex);
       case TEXT_NODE:
       case CDATA_SECTION_NODE:
         out.push(escapeC14nText(node.data ?? ''));
@@ -212,16 +265,30 @@ export class GatewayExclusiveCanonicalization extends ExclusiveCanonicalization 
 
   // One pass over the attributes finds both what is rendered and which prefixes are visibly used; the maps and
   // lists are made only for elements that have something to put in them (most elements of a message have none).
-  private walkElement(element: WalkedNode, scope: Scope | undefined, defaultNs: string, out: string[]): void {
-    // Exclusive c14n renders the namespaces an element visibly uses: its own, and those of its attributes.
+  private walkElement(
+    element: WalkedNode,
+    scope: Scope | undefined,
+    defaultNs: string,
+    out: string[],
+    listed: Listed | undefined,
+    apex: boolean,
+  ): void {
+    // Exclusive c14n renders the namespaces an element visibly uses: its own, and those of its attributes; and
+    // those of listed prefixes as inclusive c14n does: at the apex all in scope, below it those declared anew.
     let own: Map<string, string> | undefined;
     const namespaceURI = element.namespaceURI ?? '';
     let head = '';
     let childDefaultNs = defaultNs;
+    const declarations = listed && listedDeclarations(element, listed, apex);
+    const listedDefault = declarations?.get('') ?? (apex && listed?.withDefault ? '' : undefined);
     if (element.prefix) own = declare(own, scope, element.prefix, namespaceURI);
-    else if (namespaceURI !== defaultNs) {
-      childDefaultNs = namespaceURI;
-      head = ` xmlns="${escapeC14nAttribute(namespaceURI)}"`;
+    const usedDefault = element.prefix ? listedDefault : namespaceURI;
+    if (usedDefault !== undefined && usedDefault !== defaultNs) {
+      childDefaultNs = usedDefault;
+      head = ` xmlns="${escapeC14nAttribute(usedDefault)}"`;
+    }
+    if (declarations) {
+      for (const [prefix, uri] of declarations) if (prefix) own = declare(own, scope, prefix, uri);
     }
     const attributes = element.attributes;
     const count = attributes?.length ?? 0;
@@ -246,7 +313,7 @@ export class GatewayExclusiveCanonicalization extends ExclusiveCanonicalization 
     const children = element.childNodes ?? [];
     for (let i = 0; i < children.length; i++) {
       const child = children[i];
-      if (child) this.walk(child, childScope, childDefaultNs, out);
+      if (child) this.walk(child, childScope, childDefaultNs, out, listed);
     }
     out.push('</', name, '>');
   }

@@ -13,6 +13,7 @@ import { childElements, type Document, type Element, type Node } from '../xml/do
 import {
   DIGEST_ALGORITHMS,
   ENVELOPED_SIGNATURE,
+  EXC_C14N,
   SIGNATURE_ALGORITHMS,
   SIGNED_INFO_CANONICALIZATION,
   SMEV_TRANSFORM_URI,
@@ -30,6 +31,14 @@ export interface SignatureElement {
   readonly signatureMethod: string;
   readonly digestMethod: string;
   readonly transforms: readonly string[];
+  /**
+   * The PrefixLists of exclusive c14n's InclusiveNamespaces, in CanonicalizationMethod and in the Reference's
+   * transform; empty when there is none (the gateway writes none).
+   */
+  readonly inclusivePrefixes: {
+    readonly signedInfo: readonly string[];
+    readonly reference: readonly string[];
+  };
   /** The base64 DER of the signing certificate: the leaf of those in KeyInfo/X509Data. */
   readonly certificate: string;
 }
@@ -128,7 +137,8 @@ export function readSignature(
   if (!isDs(digestMethod, 'DigestMethod') || !isDs(digestValue, 'DigestValue') || tail.length) {
     return refuse('PoorSOAPEnvelopeFormat', 'Reference must hold Transforms, DigestMethod and DigestValue');
   }
-  const transforms = (transformsElement ? childElements(transformsElement) : []).map((t) =>
+  const transformElements = transformsElement ? childElements(transformsElement) : [];
+  const transforms = transformElements.map((t) =>
     isDs(t, 'Transform')
       ? algorithmIn(t, TRANSFORMS, 'transform')
       : refuse('PoorSOAPEnvelopeFormat', 'unexpected element in Transforms'),
@@ -148,6 +158,7 @@ export function readSignature(
   }
 
   const certificate = signingCertificate(keyInfo);
+  const c14nTransform = transformElements[transforms.indexOf(EXC_C14N)];
   return {
     signature,
     signedInfo,
@@ -156,6 +167,10 @@ export function readSignature(
     signatureMethod,
     digestMethod: algorithmIn(digestMethod, DIGEST_ALGORITHMS, 'digest'),
     transforms,
+    inclusivePrefixes: {
+      signedInfo: prefixList(c14n),
+      reference: c14nTransform ? prefixList(c14nTransform) : [],
+    },
     certificate,
   };
 }
@@ -249,10 +264,50 @@ function isDs(element: Element | undefined, localName: string): element is Eleme
 
 function algorithmIn(element: Element, table: Record<string, unknown>, what: string): string {
   const algorithm = element.getAttribute('Algorithm') ?? '';
-  if (!Object.hasOwn(table, algorithm) || childElements(element).length > 0) {
+  if (!Object.hasOwn(table, algorithm)) {
     return refuse('SignatureIsInvalid', `the ${what} algorithm "${algorithm.slice(0, 120)}" is not accepted`);
   }
+  // Exclusive c14n takes one parameter, InclusiveNamespaces; the other algorithms take none.
+  const [parameter, ...more] = childElements(element);
+  if (parameter && (algorithm !== EXC_C14N || more.length || !isInclusiveNamespaces(parameter))) {
+    const takes = algorithm === EXC_C14N ? 'only one ec:InclusiveNamespaces' : 'no parameter';
+    return refuse(
+      'SignatureIsInvalid',
+      `the ${what} algorithm ${algorithm} takes ${takes}; ${parameter.tagName.slice(0, 120)} is not accepted`,
+    );
+  }
   return algorithm;
+}
+
+const isInclusiveNamespaces = (element: Element) =>
+  element.localName === 'InclusiveNamespaces' && element.namespaceURI === EXC_C14N;
+
+/**
+ * The PrefixList of the ec:InclusiveNamespaces in an exclusive c14n CanonicalizationMethod or Transform (already
+ * checked by algorithmIn to be its only element): prefixes, and `#default` for the default namespace (Exclusive
+ * XML Canonicalization 1.0, section 3). The element holds nothing else, as its schema says.
+ */
+function prefixList(element: Element): readonly string[] {
+  const [parameter] = childElements(element);
+  if (!parameter) return [];
+  const attributes = Array.from(parameter.attributes).filter(
+    (a) => a.name !== 'xmlns' && !a.name.startsWith('xmlns:'),
+  );
+  const content = Array.from(parameter.childNodes).some(
+    (n) => n.nodeType !== 3 || /[^ \t\r\n]/.test(n.nodeValue ?? ''),
+  );
+  if (content || attributes.some((a) => a.name !== 'PrefixList')) {
+    return refuse(
+      'SignatureIsInvalid',
+      'ec:InclusiveNamespaces holds a PrefixList attribute and nothing else',
+    );
+  }
+  const prefixes = (parameter.getAttribute('PrefixList') ?? '').split(/[ \t\r\n]+/).filter(Boolean);
+  const odd = prefixes.find((p) => p !== '#default' && /[:#]/.test(p));
+  if (odd !== undefined) {
+    return refuse('SignatureIsInvalid', `the PrefixList names "${odd.slice(0, 64)}", which is no prefix`);
+  }
+  return prefixes;
 }
 
 /**

@@ -64,7 +64,7 @@ export function verifyDetached(
   // the order of the two checks open).
   const valid = method.verify(
     publicKey,
-    Buffer.from(canonical(signedInfo), 'utf8'),
+    Buffer.from(canonical(signedInfo, signature.inclusivePrefixes.signedInfo), 'utf8'),
     Buffer.from(signatureValue, 'base64'),
   );
   if (!valid) {
@@ -73,7 +73,15 @@ export function verifyDetached(
   const digestOf = (escaping: SmevEscaping) => {
     try {
       return digestAlgorithm.hash(
-        Buffer.from(transformedContent(signature.transforms, signedBlock, escaping), 'utf8'),
+        Buffer.from(
+          transformedContent(
+            signature.transforms,
+            signedBlock,
+            escaping,
+            signature.inclusivePrefixes.reference,
+          ),
+          'utf8',
+        ),
       );
     } catch (error) {
       if (error instanceof GatewayFault) throw error;

@@ -117,8 +117,12 @@ describe('xmlsec1 interoperability', () => {
   });
 
   /** A Call request with `template` in its signature container, signed by `xmlsec1 --sign` with `keyArgs`. */
-  const signedByXmlsec1 = (template: string, keyArgs: readonly string[]): string => {
-    const unsigned = buildCallRequest({ version: SOAP11, payload: PING_PAYLOAD }).xml;
+  const signedByXmlsec1 = (
+    template: string,
+    keyArgs: readonly string[],
+    reshape = (unsigned: string) => unsigned,
+  ): string => {
+    const unsigned = reshape(buildCallRequest({ version: SOAP11, payload: PING_PAYLOAD }).xml);
     const filled = unsigned.replace(
       '<ns2:CallerInformationSystemSignature/>',
       `<ns2:CallerInformationSystemSignature>${template}</ns2:CallerInformationSystemSignature>`,
@@ -169,6 +173,54 @@ describe('xmlsec1 interoperability', () => {
     expect(signed.match(/<ds:X509Certificate>/g)).to.have.length(2);
     expectVerified(verify(signed, ['SenderProvidedRequestData']));
     await expectPingAnswer(signed);
+  });
+
+  describe('exclusive c14n with InclusiveNamespaces (Exclusive XML Canonicalization 1.0, section 3)', () => {
+    // CallRequest declares a default namespace and a prefix that nothing in the signed block uses; listed, their
+    // declarations are signed (sync is in scope too, and not visibly used either).
+    const EXTRA = 'xmlns:extra="urn://smev-gateway/test/extra"';
+    const DEFAULT = 'xmlns="urn://smev-gateway/test/default"';
+    const inclusive = (prefixes: string) =>
+      `<ec:InclusiveNamespaces xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#" PrefixList="${prefixes}"/>`;
+    const EXC = 'Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>';
+    const templates: Record<string, string> = {
+      'the Reference transform': TEMPLATE.replace(
+        `<ds:Transform ${EXC}`,
+        `<ds:Transform ${EXC.slice(0, -2)}>${inclusive('sync extra #default')}</ds:Transform>`,
+      ),
+      CanonicalizationMethod: TEMPLATE.replace(
+        `<ds:CanonicalizationMethod ${EXC}`,
+        `<ds:CanonicalizationMethod ${EXC.slice(0, -2)}>${inclusive('soap sync extra #default')}</ds:CanonicalizationMethod>`,
+      ),
+    };
+    const signedWith = (template: string) =>
+      signedByXmlsec1(template, ['--privkey-pem', `${KEY},${CERT}`], (unsigned) =>
+        unsigned.replace('<sync:CallRequest ', `<sync:CallRequest ${DEFAULT} ${EXTRA} `),
+      );
+
+    for (const [where, template] of Object.entries(templates)) {
+      it(`a request signed by xmlsec1 with a PrefixList on ${where} is accepted; a listed declaration changed is refused`, async () => {
+        expect(template).to.contain('InclusiveNamespaces');
+        const signed = signedWith(template);
+        expect(signed).to.contain(EXTRA);
+        await expectPingAnswer(signed);
+        for (const tampered of [
+          signed.replace(EXTRA, 'xmlns:extra="urn://smev-gateway/test/other"'),
+          signed.replace(DEFAULT, 'xmlns="urn://smev-gateway/test/other"'),
+        ]) {
+          expect(tampered).not.to.equal(signed);
+          expectFailed(verify(tampered, ['SenderProvidedRequestData']));
+          const refused = await post(gateway, tampered);
+          expect(refused.status).to.equal(500);
+          expect(refused.body).to.contain('SignatureIsInvalid');
+        }
+      });
+    }
+
+    it('without the PrefixList the same change is not signed (the control: the list is what binds it)', async () => {
+      const signed = signedWith(TEMPLATE);
+      await expectPingAnswer(signed.replace(EXTRA, 'xmlns:extra="urn://smev-gateway/test/other"'));
+    });
   });
 
   for (const version of [SOAP11, SOAP12]) {

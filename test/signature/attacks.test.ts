@@ -271,6 +271,71 @@ describe('Signature attack corpus (HTTP)', () => {
     });
   }
 
+  describe('InclusiveNamespaces: only in exclusive c14n, and holding only a PrefixList', () => {
+    const EC = 'xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#"';
+    const SIGNATURE_METHOD = /<ds:SignatureMethod Algorithm="([^"]+)"\/>/;
+    const C14N = /<ds:CanonicalizationMethod Algorithm="([^"]+)"\/>/;
+    const TRANSFORM = /<ds:Transform Algorithm="([^"]+)"\/>/;
+    /** `xml` with `content` put inside the empty element `pattern` matches. */
+    const inside = (xml: string, pattern: RegExp, content: string) =>
+      xml.replace(
+        pattern,
+        (whole: string) => `${whole.slice(0, -2)}>${content}</${/<([\w:]+)/.exec(whole)?.[1]}>`,
+      );
+    const cases: Array<[string, (xml: string) => string, string]> = [
+      [
+        'in SignatureMethod',
+        (xml) => inside(xml, SIGNATURE_METHOD, `<ec:InclusiveNamespaces ${EC} PrefixList="ds"/>`),
+        'takes no parameter',
+      ],
+      [
+        'two of them in the transform',
+        (xml) =>
+          inside(
+            xml,
+            TRANSFORM,
+            `<ec:InclusiveNamespaces ${EC} PrefixList="a"/><ec:InclusiveNamespaces ${EC}/>`,
+          ),
+        'takes only one ec:InclusiveNamespaces',
+      ],
+      [
+        'another element in CanonicalizationMethod',
+        (xml) => inside(xml, C14N, `<ec:Other ${EC}/>`),
+        'takes only one ec:InclusiveNamespaces; ec:Other is not accepted',
+      ],
+      [
+        'another attribute',
+        (xml) => inside(xml, TRANSFORM, `<ec:InclusiveNamespaces ${EC} PrefixList="a" Extra="b"/>`),
+        'holds a PrefixList attribute and nothing else',
+      ],
+      [
+        'content',
+        (xml) =>
+          inside(xml, C14N, `<ec:InclusiveNamespaces ${EC} PrefixList="a">ns2</ec:InclusiveNamespaces>`),
+        'holds a PrefixList attribute and nothing else',
+      ],
+      [
+        'a token that is no prefix',
+        (xml) => inside(xml, TRANSFORM, `<ec:InclusiveNamespaces ${EC} PrefixList="a b:c"/>`),
+        'the PrefixList names "b:c", which is no prefix',
+      ],
+    ];
+    for (const [what, mutate, message] of cases) {
+      it(`${what}: SignatureIsInvalid before any cryptography`, async () => {
+        const xml = mutate(signedCall().xml);
+        expect(xml).to.contain('ec:');
+        const doc = parseDom(xml);
+        const call = doc.getElementsByTagNameNS(NS.sync, 'CallRequest').item(0) as Element;
+        const error = await verifier.verifyRequest(doc, xml, readSenderRequest(call), new Date()).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(isGatewayFault(error) && error.reason).to.equal('SignatureIsInvalid');
+        expect((error as Error).message).to.contain(message);
+      });
+    }
+  });
+
   describe('certificates', () => {
     const ca: IssuedPair = {
       certPem: readFileSync('certs-sample/ca.crt.pem', 'utf8'),

@@ -5,7 +5,7 @@
  * stops: two trees that differ in an element's namespace must not share a canonical form.
  */
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,55 @@ function xmllintExcC14n(xml: string): string {
 }
 
 const root = (xml: string) => parseDom(xml).documentElement as Element;
+
+/**
+ * What xmlsec1 digests for the element with Id="t" under exclusive c14n with an InclusiveNamespaces `prefixList`
+ * (its pre-digest data, signing a Reference to it). libxml2's c14n applied by xmlsec1 to the node set; python's
+ * lxml is no peer here: it drops a prefix its document does not spell, `#default` among them.
+ */
+function xmlsec1ExcC14n(xml: string, prefixList: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'c14n-'));
+  try {
+    const template =
+      '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>' +
+      '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>' +
+      '<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>' +
+      '<ds:Reference URI="#t"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#">' +
+      `<ec:InclusiveNamespaces xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#" PrefixList="${prefixList}"/>` +
+      '</ds:Transform></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>' +
+      '<ds:DigestValue/></ds:Reference></ds:SignedInfo><ds:SignatureValue/></ds:Signature>';
+    const file = join(dir, 'in.xml');
+    writeFileSync(file, xml.replace(/(<\/[\w:]+>)$/, `${template}$1`));
+    const target = targetOf(xml);
+    const run = spawnSync(
+      process.env.XMLSEC1 ?? 'xmlsec1',
+      [
+        '--sign',
+        '--privkey-pem',
+        'certs-sample/DEMO_CONSUMER.key.pem',
+        '--id-attr:Id',
+        target.namespaceURI ? `${target.namespaceURI}:${target.localName}` : (target.localName ?? ''),
+        '--store-references',
+        '--output',
+        join(dir, 'out.xml'),
+        file,
+      ],
+      { encoding: 'utf8' },
+    );
+    const data = /PreDigest data - start buffer:\n([^]*?)\n== PreDigest data - end buffer/.exec(run.stdout);
+    if (run.status !== 0 || !data?.[1]) throw new Error(`xmlsec1: ${run.stderr}${run.error?.message ?? ''}`);
+    return data[1];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function targetOf(xml: string): Element {
+  const all = parseDom(xml).getElementsByTagNameNS('*', '*');
+  for (let i = 0; i < all.length; i++)
+    if (all.item(i)?.getAttribute('Id') === 't') return all.item(i) as Element;
+  throw new Error('no element with Id="t"');
+}
 
 describe('exclusive c14n', () => {
   // libxml2 refuses namespace names that are not URIs, so these are written out by the rules of c14n (a
@@ -92,6 +141,70 @@ describe('exclusive c14n', () => {
   for (const [name, xml] of cases) {
     it(`${name}: as libxml2 writes it`, () => {
       expect(canonical(root(xml))).to.equal(xmllintExcC14n(xml));
+    });
+  }
+
+  // Exclusive XML Canonicalization 1.0, section 3: a listed prefix's namespace is rendered as inclusive c14n
+  // renders it, used or not: on the apex when in scope there (declared on an ancestor outside the subtree too),
+  // below it where it is declared anew with another URI. `#default` is the default namespace.
+  const inclusiveCases: Array<[string, string, string]> = [
+    [
+      'a prefix in scope from an ancestor, not visibly used',
+      'sync',
+      '<r:Root xmlns:r="urn:r" xmlns:sync="urn:sync"><r:A Id="t"><r:B>t</r:B></r:A></r:Root>',
+    ],
+    [
+      'a listed prefix declared again below the apex, with another URI and with the same',
+      'sync',
+      '<r:Root xmlns:r="urn:r" xmlns:sync="urn:sync"><r:A Id="t"><r:B xmlns:sync="urn:other"><r:C xmlns:sync="urn:other"/></r:B><r:D xmlns:sync="urn:sync"/></r:A></r:Root>',
+    ],
+    [
+      '#default in scope at a prefixed apex, left by a child',
+      '#default',
+      '<Root xmlns="urn:d"><p:A xmlns:p="urn:p" Id="t"><B xmlns=""/><p:C/></p:A></Root>',
+    ],
+    [
+      '#default changed and left by prefixed descendants',
+      '#default',
+      '<Root xmlns="urn:d"><p:A xmlns:p="urn:p" Id="t"><p:B xmlns="urn:e"><p:C xmlns=""/></p:B></p:A></Root>',
+    ],
+    [
+      '#default and a visibly used prefix',
+      '#default p',
+      '<Root xmlns="urn:d"><p:A xmlns:p="urn:p" Id="t"><B/></p:A></Root>',
+    ],
+    [
+      'a prefix declared only below the apex, and one in scope nowhere',
+      'q zz',
+      '<Root><p:A xmlns:p="urn:p" Id="t"><p:B xmlns:q="urn:q"><p:C/></p:B></p:A></Root>',
+    ],
+    [
+      'a prefix used only in a QName attribute value',
+      't',
+      '<Root xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:t="urn:t"><p:A xmlns:p="urn:p" Id="t" xsi:type="t:T"/></Root>',
+    ],
+    [
+      'xml listed (never rendered)',
+      'xml t p',
+      '<Root xmlns:t="urn:t"><p:A xmlns:p="urn:p" Id="t" xml:lang="ru"/></Root>',
+    ],
+    [
+      'an unprefixed apex, a prefixed child leaving the default namespace',
+      '#default t',
+      '<Root xmlns="urn:d" xmlns:t="urn:t"><A Id="t"><t:B xmlns=""><C/></t:B></A></Root>',
+    ],
+    [
+      'several listed prefixes, one redeclared below',
+      '#default a b',
+      '<Root xmlns="urn:d" xmlns:a="urn:a" xmlns:b="urn:b"><A Id="t"><x:B xmlns:x="urn:x" xmlns:a="urn:a2"><C xmlns="urn:d"/></x:B></A></Root>',
+    ],
+  ];
+  for (const [name, prefixList, xml] of inclusiveCases) {
+    it(`InclusiveNamespaces PrefixList="${prefixList}", ${name}: as xmlsec1 digests it`, () => {
+      const ours = canonical(targetOf(xml), prefixList.split(' '));
+      expect(ours).to.equal(xmlsec1ExcC14n(xml, prefixList));
+      // In every case the list changes what is signed.
+      expect(ours === canonical(targetOf(xml))).to.equal(false);
     });
   }
 
