@@ -106,6 +106,28 @@ describe('contract: message exchange 1.1, 1.2 and 1.3 side by side', function ()
     });
   }
 
+  it("every version's schemas take exclusive c14n's ec:InclusiveNamespaces in CanonicalizationMethod (strict there), with a PrefixList only", () => {
+    for (const contract of CONTRACT_VERSIONS) {
+      const request = sendRequestXml(speaking(contract), sampleKey(CONSUMER), {
+        payload: QUESTION_PAYLOAD,
+        transactionCode: 'tc',
+      }).xml;
+      const withList = (attributes: string) =>
+        request.replace(
+          /<ds:CanonicalizationMethod (Algorithm="[^"]+")\/>/,
+          `<ds:CanonicalizationMethod $1><ec:InclusiveNamespaces xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#" ${attributes}/></ds:CanonicalizationMethod>`,
+        );
+      expect(withList('PrefixList="ds #default"')).to.contain('InclusiveNamespaces');
+      const schemas = SchemaSet.compile(contract.schemaRoot);
+      try {
+        expect(schemas.validate(withList('PrefixList="ds #default"')), contract.version).to.deep.equal([]);
+        expect(schemas.validate(withList('PrefixList="ds" Other="1"')), contract.version).to.have.length(1);
+      } finally {
+        schemas.dispose();
+      }
+    }
+  });
+
   it('1.2 requires TransactionCode and ReferenceMessageID: without them a request is InvalidContent (1.2 faults)', async () => {
     // Written as 1.1 would allow, then moved into the 1.2 namespaces (unsigned: the schema speaks first).
     const { xml } = sendRequestXml(SOAP11, sampleKey(CONSUMER), { payload: QUESTION_PAYLOAD });
