@@ -110,7 +110,7 @@ export function readHandedOut(xml: string): HandedOut | undefined {
     payload: content ? childElements(content)[0] : undefined,
     rejected: textOf(at(block, types, 'RequestRejected', 'RejectionReasonCode')),
     statusCode: textOf(at(block, types, 'RequestStatus', 'StatusCode')),
-    statusCategory: undefined,
+    statusCategory: textOf(at(block, types, 'AsyncProcessingStatus', 'StatusCategory')),
     attachments: block ? attachmentsOf(holder, block, basic) : [],
     fsAttachments: fsAttachmentsOf(message, basic),
     fileRefs: block ? readFileRefs(block, basic) : [],

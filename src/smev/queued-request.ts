@@ -70,7 +70,10 @@ export function readSenderResponse(
     ...part,
     messageId,
     to,
-    final: firstChildElement(block, contract.types, 'RequestStatus') === undefined,
+    // A status, the provider's (RequestStatus) or of its processing (AsyncProcessingStatus), keeps the request open.
+    final:
+      firstChildElement(block, contract.types, 'RequestStatus') === undefined &&
+      firstChildElement(block, contract.types, 'AsyncProcessingStatus') === undefined,
     payload: content ? childElements(content)[0] : undefined,
     attachments: readAttachments(operationElement, block, contract.basic),
     fileRefs: readFileRefs(block, contract.basic),

@@ -165,6 +165,26 @@ describe('contract: official limits and elements (message-exchange 1.1)', () => 
     }
   });
 
+  it('an AsyncProcessingStatus from the provider is a status, not the answer: the request stays open for its answer', async () => {
+    await drain();
+    const sent = await consumer.sendRequest();
+    const taken = await provider.take('GetRequest');
+    await provider.ack(taken!.messageId);
+    const status = await provider.post(
+      asyncStatusResponseXml(taken!.replyTo!, sent.messageId, 'in progress'),
+      'urn:SendResponse',
+    );
+    expect(status.status, status.body).to.equal(200);
+    const answered = await provider.sendResponse(taken!.replyTo!);
+    expect(answered.status, answered.body).to.equal(200);
+    const first = await consumer.take('GetResponse');
+    expect(first?.statusCategory).to.equal('underProcessing');
+    await consumer.ack(first!.messageId);
+    const second = await consumer.take('GetResponse');
+    expect(second?.payload).to.not.equal(undefined);
+    await consumer.ack(second!.messageId);
+  });
+
   it('AsyncProcessingStatus/StatusDetails of 500 characters is accepted, 501 and 600 are InvalidContent; the answer handed out is valid under the official schema', async () => {
     const types = SchemaSet.compile(`${OFFICIAL_XSD}/v1_1/smev-message-exchange-types-1.1.xsd`);
     try {
