@@ -77,8 +77,11 @@ export function readRequestHead(
   }
   const [mediaType = '', ...parameters] = (contentType ?? '').split(';').map((part) => part.trim());
   const parameter = (name: string) => {
-    const found = parameters.find((p) => p.toLowerCase().startsWith(`${name}=`));
-    return found === undefined ? undefined : unquote(found.slice(name.length + 1));
+    const found = parameters.filter((p) => p.toLowerCase().startsWith(`${name}=`));
+    // Given twice, a reader that takes the first and one that takes the last would act on different values.
+    if (found.length > 1)
+      throw new GatewayFault('UnsupportedMediaType', `the content type gives the ${name} parameter twice`);
+    return found[0] === undefined ? undefined : unquote(found[0].slice(name.length + 1));
   };
   const charset = parameter('charset');
   if (charset !== undefined && !/^utf-?8$/i.test(charset)) {

@@ -169,6 +169,21 @@ describe('foundation: SOAP 1.1 and 1.2', () => {
     expectFault(response, SOAP11, 'UnsupportedMediaType');
   });
 
+  it('a parameter given twice in the Content-Type (action, charset) is refused with HTTP 415', async () => {
+    for (const contentType of [
+      'application/soap+xml; action="urn:Call"; action="urn:Ack"',
+      'application/soap+xml; charset=utf-8; action="urn:Call"; Charset=utf-8',
+    ]) {
+      const response = await rawHttp(gateway.endpoint, {
+        body: signedCall({ version: SOAP12 }).xml,
+        headers: { 'content-type': contentType },
+      });
+      expect(response.status, contentType).to.equal(415);
+      // A content type that does not read names no SOAP version: the fault speaks SOAP 1.1.
+      expect(expectFault(response, SOAP11, 'UnsupportedMediaType').reason).to.contain('twice');
+    }
+  });
+
   it('a SOAPAction naming another operation (SOAP 1.1) is a fault', async () => {
     const response = await postSoapRaw(gateway.endpoint, signedCall().xml, SOAP11, 'urn:SendRequest');
     expect(response.status).to.equal(500);
