@@ -138,6 +138,13 @@ export interface FaultOptions {
   readonly cause?: unknown;
   /** The detail element in place of the catalogue's (see `declaredFor`). */
   readonly element?: string;
+  /** The header block a MustUnderstand fault is about, named to SOAP 1.2 clients in a NotUnderstood block. */
+  readonly notUnderstood?: QualifiedName;
+}
+
+export interface QualifiedName {
+  readonly namespace: string;
+  readonly localName: string;
 }
 
 /** A failure with a stable code from the catalogue. Thrown by pipeline steps, rendered by `soap/fault-writer`. */
@@ -147,6 +154,7 @@ export class GatewayFault extends Error {
   readonly reason: string | undefined;
   readonly errors: readonly ValidationProblem[];
   readonly fields: ReadonlyArray<readonly [string, string]>;
+  readonly notUnderstood: QualifiedName | undefined;
 
   constructor(code: FaultCode, message?: string, options: FaultOptions = {}) {
     const kind: FaultKind = options.element ? { ...FAULTS[code], element: options.element } : FAULTS[code];
@@ -157,6 +165,7 @@ export class GatewayFault extends Error {
     this.reason = options.reason;
     this.errors = options.errors ?? [];
     this.fields = options.fields ?? [];
+    this.notUnderstood = options.notUnderstood;
   }
 
   /**
@@ -167,13 +176,14 @@ export class GatewayFault extends Error {
   declaredFor(declares: (element: string) => boolean): GatewayFault {
     if (declares(this.kind.element)) return this;
     const element = this.kind.party === 'Client' ? 'InvalidContent' : 'SMEVFailure';
-    const { reason, errors, fields, message } = this;
+    const { reason, errors, fields, message, notUnderstood } = this;
     const cause = this.cause;
     return new GatewayFault(this.code, message, {
       ...(reason === undefined ? {} : { reason }),
       errors,
       fields,
       ...(cause === undefined ? {} : { cause }),
+      ...(notUnderstood === undefined ? {} : { notUnderstood }),
       element,
     });
   }

@@ -87,6 +87,7 @@ function requireUnderstood(header: Element, version: SoapVersion): void {
       throw new GatewayFault(
         'MustUnderstand',
         `header block {${block.namespaceURI ?? ''}}${block.localName} is marked mustUnderstand and is not understood`,
+        { notUnderstood: { namespace: block.namespaceURI ?? '', localName: block.localName ?? '' } },
       );
     }
   }

@@ -8,7 +8,7 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { FAULT_SHAPES, FIELD_DEFAULTS, officialSignatureCode } from './fault-details.js';
-import type { GatewayFault } from '../core/faults.js';
+import type { GatewayFault, QualifiedName } from '../core/faults.js';
 import { EXCHANGE_1_1, type ExchangeNamespaces } from './namespaces.js';
 import { NS } from './namespaces.js';
 import type { SoapVersion } from './version.js';
@@ -50,11 +50,13 @@ export function writeFault(
   const contract = options.contract ?? EXCHANGE_1_1;
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const envelope = doc.ele(version.envelopeNs, 'soap:Envelope');
+  const notUnderstood = version.name === '1.2' ? fault.notUnderstood : undefined;
   const header =
-    fault.kind.soapCode === 'VersionMismatch' || options.signatureSlot
+    fault.kind.soapCode === 'VersionMismatch' || options.signatureSlot || notUnderstood
       ? envelope.ele(version.envelopeNs, 'soap:Header')
       : undefined;
   if (header && fault.kind.soapCode === 'VersionMismatch') writeUpgrade(header);
+  if (header && notUnderstood) writeNotUnderstood(header, notUnderstood);
   if (header && options.signatureSlot) header.ele(contract.types, 'ns2:SMEVSignature');
   const body = envelope.ele(version.envelopeNs, 'soap:Body');
   if (options.signatureSlot) body.att(NS.wsu, 'wsu:Id', FAULT_BLOCK_ID);
@@ -91,6 +93,13 @@ function writeUpgrade(header: XMLBuilder): void {
   const upgrade = header.ele(NS.soap12, 'upg:Upgrade');
   upgrade.ele(NS.soap12, 'upg:SupportedEnvelope').att('qname', 'v12:Envelope').att('xmlns:v12', NS.soap12);
   upgrade.ele(NS.soap12, 'upg:SupportedEnvelope').att('qname', 'v11:Envelope').att('xmlns:v11', NS.soap11);
+}
+
+/** The SOAP 1.2 NotUnderstood header block (part 1, 5.4.8): which block of the request was not understood. */
+function writeNotUnderstood(header: XMLBuilder, block: QualifiedName): void {
+  const element = header.ele(NS.soap12, 'env:NotUnderstood');
+  if (block.namespace) element.att('qname', `nu:${block.localName}`).att('xmlns:nu', block.namespace);
+  else element.att('qname', block.localName);
 }
 
 function writeDetail(detail: XMLBuilder, fault: GatewayFault, contract: ExchangeNamespaces): void {

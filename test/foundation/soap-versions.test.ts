@@ -227,6 +227,12 @@ describe('foundation: SOAP 1.1 and 1.2', () => {
     expect(response.status).to.equal(500);
     const fault = expectFault(response, SOAP12, 'MustUnderstand');
     expect(fault.soapCode).to.equal('soap:MustUnderstand');
+    // SOAP 1.2 part 1, 5.4.8: a NotUnderstood header block names the block by its qualified name.
+    const notUnderstood = parseDom(response.body).getElementsByTagNameNS(NS.soap12, 'NotUnderstood');
+    expect(notUnderstood.length).to.equal(1);
+    const element = notUnderstood.item(0)!;
+    const [prefix = '', local] = (element.getAttribute('qname') ?? '').split(':');
+    expect([element.lookupNamespaceURI(prefix), local]).to.deep.equal(['urn://example.test/trace', 'Trace']);
   });
 
   it('mustUnderstand with whitespace around its xs:boolean value still marks the block (SOAP 1.1 and 1.2)', async () => {
