@@ -96,7 +96,7 @@ export async function prepareStore(
     ...(config.store.schema ? { schema: config.store.schema } : {}),
   });
   try {
-    const trail = createAuditTrail(store, config, pki.key);
+    const trail = createAuditTrail(store, config, pki.key, { onCheckpointError: auditError(log) });
     if (
       config.samples &&
       (await seedIfEmpty(store, new Registry(store, trail, pki.trust), builtinMessageTypes()))
@@ -110,6 +110,10 @@ export async function prepareStore(
   // The key that seals message-log bodies, made here once rather than by every worker at its start.
   if (config.messageLog.enabled) bodySealerOf(config, true);
 }
+
+/** Where the audit trail's failed checkpoints go, a chain that no longer extends the signed one among them. */
+const auditError = (log: Logger) => (error: Error) =>
+  log.error('audit checkpoint failed', { error: error.message });
 
 /** This gateway's message-log chain: configured, or host and port (and cluster worker). */
 function instanceIdOf(config: GatewayConfig): string {
@@ -137,7 +141,7 @@ export async function startGateway(
   // file is read once, and what the console bundles into its exports is what the trust store was built from.
   const readPki = readingEachOnce(options.readPkiFile);
   const { key, trust } = loadGatewayPki(config, readPki);
-  const trail = createAuditTrail(store, config, key);
+  const trail = createAuditTrail(store, config, key, { onCheckpointError: auditError(log) });
   // The QR link names the address the gateway is reached at: configured, or where it listens once it does.
   let listening = `http://${config.host}:${config.port}`;
   const linkBase = registrationLinkBase(config, () => listening);
@@ -287,6 +291,7 @@ export async function startGateway(
       ...(await space.report()),
       sealed: messageLog !== undefined && config.messageLog.sealing.enabled,
       timestamping: messageLog?.timestampState() ?? { configured: false, overdue: false },
+      chain: messageLog?.integrity() ?? { intact: true },
     }),
     serviceClock,
     files,

@@ -19,6 +19,8 @@ export interface CheckpointSignature {
 }
 
 export interface CheckpointSigner {
+  /** The certificate it signs with, PEM: its own checkpoints are those signed with it. */
+  readonly certificatePem: string;
   sign(data: Buffer): CheckpointSignature;
 }
 
@@ -59,7 +61,7 @@ export class KeyCheckpointSigner implements CheckpointSigner {
 
   constructor(
     private readonly key: PrivateKey,
-    private readonly certificatePem: string,
+    readonly certificatePem: string,
   ) {
     if (key instanceof KeyObject && key.type !== 'private')
       throw new Error('a checkpoint signer needs a private key');

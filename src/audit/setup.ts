@@ -4,7 +4,7 @@ import { loadGatewayKey } from '../signature/setup.js';
 import type { SigningKey } from '../signature/signing-key.js';
 import type { Store } from '../store/store.js';
 import { KeyCheckpointSigner } from './checkpoint-signer.js';
-import { AuditTrail } from './trail.js';
+import { AuditTrail, type AuditTrailOptions } from './trail.js';
 
 /**
  * The gateway key as a checkpoint signer, for the audit trail and the message log. The gateway passes the key it
@@ -18,8 +18,13 @@ export function gatewayCheckpointSigner(
 }
 
 /** The gateway's trail, which signs checkpoints (with `key`, or the configured key read now). */
-export function createAuditTrail(store: Store, config: GatewayConfig, key?: SigningKey): AuditTrail {
-  return new AuditTrail(store.db, gatewayCheckpointSigner(config, key));
+export function createAuditTrail(
+  store: Store,
+  config: GatewayConfig,
+  key?: SigningKey,
+  options: AuditTrailOptions = {},
+): AuditTrail {
+  return new AuditTrail(store.db, gatewayCheckpointSigner(config, key), options);
 }
 
 /**

@@ -3,13 +3,16 @@
  * transaction as the change; entries are hash-chained (see canonical.ts for the exact hash input) and the head
  * row `audit_head` (id 1) holds the last seq and hash. Appends lock that row, so concurrent writers — other
  * connections, other gateway instances — line up one after another and seqs stay contiguous. Every
- * `checkpointEvery` entries, and on shutdown, the gateway signs the head (seq, hash, time) with its key.
+ * `checkpointEvery` entries, and on shutdown, the gateway signs the head (seq, hash, time) with its key — only when
+ * the chain still extends the last head it trusts (anchor.ts), so an edit of the store is never signed over.
  */
 import { open, rename, rm } from 'node:fs/promises';
 import { SqliteAdapter, type Kysely, type Transaction } from 'kysely';
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import type { Database } from '../store/schema.js';
+import { linkProblem, nextIntegrity, signedWith, type Anchor, type ChainIntegrity } from './anchor.js';
 import {
+  GENESIS_HASH,
   canonicalJson,
   checkpointData,
   entryHash,
@@ -66,6 +69,9 @@ export class AuditTrail {
   /** A lower bound of the last checkpoint's seq (other instances may have signed later ones). */
   private checkpointedSeq = -1;
   private inFlight: Promise<Checkpoint | undefined> | undefined;
+  /** The last head this process signed, or at its first signing the last checkpoint signed with its key. */
+  private anchor: Anchor | undefined;
+  private integrityState: ChainIntegrity = { intact: true };
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -185,6 +191,7 @@ export class AuditTrail {
     const [head, last] = await Promise.all([this.readHead(this.db), this.lastCheckpointSeq()]);
     this.noteCheckpointed(last);
     if (head.seq <= last) return undefined;
+    if (!(await this.extendsAnchor(head, signer))) return undefined;
     const at = now.getTime();
     const signed = signer.sign(checkpointData(head.seq, head.hash, at));
     const row: AuditCheckpointRow = {
@@ -201,6 +208,7 @@ export class AuditTrail {
       .onConflict((oc) => oc.column('seq').doNothing())
       .executeTakeFirst();
     this.noteCheckpointed(head.seq);
+    this.anchor = head;
     if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return undefined;
     return {
       seq: row.seq,
@@ -210,6 +218,42 @@ export class AuditTrail {
       signature: row.signature,
       certificate: row.certificate,
     };
+  }
+
+  /** For /health: whether the trail still extends the last head this gateway signed. */
+  integrity(): ChainIntegrity {
+    return this.integrityState;
+  }
+
+  /**
+   * Whether the entries from the trusted head up to `head` still link: someone who can write the store could
+   * otherwise delete or rewrite signed entries, drop the checkpoints over them, and have this gateway sign the
+   * result. A break is reported once (onCheckpointError) and on /health; nothing is signed while it lasts.
+   */
+  private async extendsAnchor(head: Anchor, signer: CheckpointSigner): Promise<boolean> {
+    this.anchor ??= await this.lastOwnCheckpoint(signer);
+    const anchor = this.anchor;
+    const problem = await linkProblem(anchor, head, this.entries(head.seq, anchor.seq), entryHash, 'entry');
+    const before = this.integrityState;
+    this.integrityState = nextIntegrity(before, problem);
+    if (problem !== undefined && (before.intact || before.problem !== problem)) {
+      this.onCheckpointError(
+        new Error(
+          `the audit trail does not extend the checkpoint at entry ${anchor.seq}: ${problem}; no checkpoint is signed over it`,
+        ),
+      );
+    }
+    return problem === undefined;
+  }
+
+  /** The last checkpoint signed with this gateway's certificate (genesis when there is none). */
+  private async lastOwnCheckpoint(signer: CheckpointSigner): Promise<Anchor> {
+    const checkpoints = await this.allCheckpoints();
+    for (const cp of checkpoints.reverse()) {
+      if (signedWith(signer.certificatePem, cp, checkpointData(cp.seq, cp.head_hash, cp.at)))
+        return { seq: cp.seq, hash: cp.head_hash };
+    }
+    return { seq: 0, hash: GENESIS_HASH };
   }
 
   private noteCheckpointed(seq: number): void {
@@ -240,9 +284,9 @@ export class AuditTrail {
     return rows.map((r) => ({ ...r, seq: Number(r.seq), at: Number(r.at) }));
   }
 
-  /** Entries with seq ≤ `upTo`, in seq order, a page at a time. */
-  private async *entries(upTo: number): AsyncGenerator<AuditEntryRow[]> {
-    let after: number | undefined;
+  /** Entries with `from` ≤ seq ≤ `upTo`, in seq order, a page at a time. */
+  private async *entries(upTo: number, from = 1): AsyncGenerator<AuditEntryRow[]> {
+    let after: number | undefined = from > 1 ? from - 1 : undefined;
     for (;;) {
       let query = this.db.selectFrom('audit_entries').selectAll().where('seq', '<=', upTo);
       if (after !== undefined) query = query.where('seq', '>', after);

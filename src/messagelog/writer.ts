@@ -2,8 +2,10 @@
  * The message log's writer for one gateway instance. Records are chained in arrival order: the records of one
  * turn of the event loop are taken as a batch, chained in memory and inserted in one statement, so under load a
  * record still costs one hash and a share of one insert. A checkpoint signs the chain head every N records or T seconds, off the hot
- * path. The head is read from the store at start, so a restart (even after SIGKILL) continues the same chain.
+ * path. The head is read from the store at start, so a restart (even after SIGKILL) continues the same chain — and
+ * signed over only when it extends the last checkpoint signed with the gateway's own key (trusted-head.ts).
  */
+import { nextIntegrity, type Anchor, type ChainIntegrity } from '../audit/anchor.js';
 import type { CheckpointSigner } from '../audit/checkpoint-signer.js';
 import { MAX_ROWS_PER_INSERT, type Store } from '../store/store.js';
 import type { BodySealer } from './sealing.js';
@@ -16,6 +18,7 @@ import {
   type MessageRecord,
   type RecordFields,
 } from './record.js';
+import { lastOwnCheckpoint, storedLinkProblem } from './trusted-head.js';
 
 export interface MessageLogOptions {
   readonly checkpointEvery: number;
@@ -50,6 +53,10 @@ export class MessageLogWriter {
   /** Since when checkpoints go without a token (the TSA could not be reached), and the latest such one. */
   private unstampedSince: number | undefined;
   private unstamped: { seq: number; data: Buffer } | undefined;
+  /** The last head this writer signed, or found signed with its key at start: what it may sign on from. */
+  private anchor: Anchor = { seq: 0, hash: GENESIS_HASH };
+  /** Not intact: the head taken from the store does not extend the anchor, and nothing is signed until a restart. */
+  private integrityState: ChainIntegrity = { intact: true };
 
   private constructor(
     private readonly store: Store,
@@ -66,6 +73,8 @@ export class MessageLogWriter {
   ): Promise<MessageLogWriter> {
     const writer = new MessageLogWriter(store, instanceId, signer, options);
     writer.checkpointedSeq = await writer.readHead();
+    writer.anchor = await lastOwnCheckpoint(store, instanceId, signer.certificatePem);
+    await writer.checkStoredHead();
     // Ticks at half the interval, so a record written just after a tick is still covered within the interval.
     writer.timer = setInterval(
       () => void writer.checkpoint().catch((e: unknown) => options.onError?.(e)),
@@ -116,6 +125,30 @@ export class MessageLogWriter {
     }
   }
 
+  /**
+   * Checks that the head just taken from the store extends the anchor. Records go on being written either way (they
+   * are evidence), but a broken chain is never signed over: that would vouch for whatever was edited into it.
+   */
+  private async checkStoredHead(): Promise<void> {
+    const problem = await storedLinkProblem(this.store, this.instanceId, this.anchor, {
+      seq: this.seq,
+      hash: this.head,
+    });
+    if (problem === undefined) return;
+    this.integrityState = nextIntegrity(this.integrityState, problem);
+    this.options.onError?.(
+      new Error(
+        `the message log chain ${this.instanceId} does not extend its checkpoint at #${this.anchor.seq}: ${problem}; ` +
+          'no checkpoint is signed over it',
+      ),
+    );
+  }
+
+  /** For /health: whether the chain extends the last checkpoint this gateway signed. */
+  integrity(): ChainIntegrity {
+    return this.integrityState;
+  }
+
   /** Whether no checkpoint has been time-stamped for longer than the grace period. */
   timestampOverdue(now = Date.now()): boolean {
     const { timestampGraceMs } = this.options;
@@ -163,6 +196,7 @@ export class MessageLogWriter {
         // then the chain continues from what the store holds, not from what this process last saw.
         if (this.unsure) {
           await this.readHead();
+          await this.checkStoredHead();
           this.unsure = false;
           ({ seq, head } = this);
         }
@@ -214,6 +248,7 @@ export class MessageLogWriter {
   private async signHead(now: Date): Promise<void> {
     const [seq, head] = [this.seq, this.head];
     if (seq === this.checkpointedSeq) return this.restamp();
+    if (!this.integrityState.intact) return;
     const at = now.getTime();
     const data = checkpointData(this.instanceId, seq, head, at, 'head');
     const signature = this.signer.sign(data);
@@ -233,6 +268,7 @@ export class MessageLogWriter {
       })
       .execute();
     this.checkpointedSeq = seq;
+    this.anchor = { seq, hash: head };
   }
 
   /** A token over a checkpoint's data, or undefined when there is no TSA or it failed (noted for the grace). */

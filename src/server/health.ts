@@ -4,6 +4,7 @@
  * error message can name hosts and files.
  */
 import type { Request, Response } from 'express';
+import type { ChainIntegrity } from '../audit/anchor.js';
 import type { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 
@@ -12,11 +13,14 @@ export interface HealthParts {
   readonly registry: Registry;
   /** The message log's size, the free disk space and whether checkpoints are time-stamped. */
   readonly logHealth?: () => Promise<object>;
+  /** Whether the audit trail still extends the last checkpoint the gateway signed. */
+  readonly trail?: { integrity(): ChainIntegrity };
 }
 
 interface LogHealth {
   readonly low?: boolean;
   readonly timestamping?: { readonly overdue?: boolean };
+  readonly chain?: ChainIntegrity;
 }
 
 export function healthHandler(parts: HealthParts) {
@@ -32,13 +36,20 @@ export function healthHandler(parts: HealthParts) {
     if (!(await isOperator(req, parts.registry))) return void res.json({ status });
     const messageLog =
       problem === undefined ? ((await parts.logHealth?.()) as LogHealth | undefined) : undefined;
-    // Degraded: exchanges are refused (no time-stamp past the grace) or bodies are not kept (disk floor).
-    const degraded = messageLog?.low === true || messageLog?.timestamping?.overdue === true;
+    const audit = parts.trail?.integrity();
+    // Degraded: exchanges are refused (no time-stamp past the grace), bodies are not kept (disk floor), or a chain
+    // was edited in the store and is no longer signed (message log or audit trail: see the problem named).
+    const degraded =
+      messageLog?.low === true ||
+      messageLog?.timestamping?.overdue === true ||
+      messageLog?.chain?.intact === false ||
+      audit?.intact === false;
     res.json({
       status: degraded ? 'degraded' : status,
       store: parts.store.dialect,
       ...(problem ? { error: problem } : {}),
       ...(messageLog ? { messageLog } : {}),
+      ...(audit ? { audit } : {}),
     });
   };
 }

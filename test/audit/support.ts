@@ -1,9 +1,12 @@
 /** Shared material for the audit tests: the sample gateway signer and trust store, and audit entries. */
 import { createPrivateKey } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { entryHash } from '../../src/audit/canonical.js';
 import { readFileSync } from 'node:fs';
 import { KeyCheckpointSigner } from '../../src/audit/checkpoint-signer.js';
 import { AuditTrail, type AuditEntryInput } from '../../src/audit/trail.js';
 import { TrustStore } from '../../src/signature/pki/trust-store.js';
+import type { Database } from '../../src/store/schema.js';
 import type { Store } from '../../src/store/store.js';
 
 export function gatewaySigner(): KeyCheckpointSigner {
@@ -47,4 +50,40 @@ export async function seededTrail(store: Store, count: number): Promise<AuditTra
   }
   await trail.checkpoint();
   return trail;
+}
+
+/**
+ * What someone who can write the store does to erase entry `seq` (a reviewer's finding): deletes it, renumbers and
+ * re-hashes the entries after it, moves the head and deletes every checkpoint from `seq` on. The chain that is left
+ * links from genesis to the new head; only a checkpoint over the old head could tell.
+ */
+export async function launderEntry(db: Kysely<Database>, seq: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('audit_entries').where('seq', '=', seq).execute();
+    const before = await trx
+      .selectFrom('audit_entries')
+      .select('hash')
+      .where('seq', '=', seq - 1)
+      .executeTakeFirstOrThrow();
+    const later = await trx
+      .selectFrom('audit_entries')
+      .selectAll()
+      .where('seq', '>', seq)
+      .orderBy('seq')
+      .execute();
+    let prev = before.hash;
+    for (const row of later) {
+      const moved = { ...row, seq: Number(row.seq) - 1, at: Number(row.at), prev_hash: prev };
+      const hash = entryHash(moved);
+      await trx
+        .updateTable('audit_entries')
+        .set({ seq: moved.seq, prev_hash: prev, hash })
+        .where('seq', '=', row.seq)
+        .execute();
+      prev = hash;
+    }
+    const last = Number(later.at(-1)?.seq ?? seq) - 1;
+    await trx.updateTable('audit_head').set({ seq: last, hash: prev }).where('id', '=', 1).execute();
+    await trx.deleteFrom('audit_checkpoints').where('seq', '>=', seq).execute();
+  });
 }

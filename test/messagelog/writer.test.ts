@@ -4,7 +4,7 @@
  * the timer, not every N records, not at shutdown).
  */
 import { expect } from 'chai';
-import { sha256Hex, type RecordFields } from '../../src/messagelog/record.js';
+import { recordHash, sha256Hex, type RecordFields } from '../../src/messagelog/record.js';
 import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
 import { MessageLogWriter } from '../../src/messagelog/writer.js';
 import { useStore } from '../support/store.js';
@@ -105,5 +105,71 @@ describe('message log writer: checkpoints after a quiet spell', () => {
     expect(refused?.message).to.match(/no checkpoint could be time-stamped since .*: the TSA is unreachable/);
     expect(await heads()).to.deep.equal([1]);
     await writer.close();
+  });
+});
+
+describe('message log writer: a restart signs on only from its own last checkpoint', () => {
+  const store = useStore('sqlite', { prefix: 'gateway-writer-anchor', each: true });
+  const open = (errors: string[] = []) =>
+    MessageLogWriter.open(store, 'i', gatewaySigner(), {
+      checkpointEvery: 1000,
+      checkpointSeconds: 3600,
+      onError: (error) => errors.push((error as Error).message),
+    });
+  const heads = async () =>
+    (await store.db.selectFrom('message_log_checkpoints').select('seq').orderBy('seq').execute()).map((c) =>
+      Number(c.seq),
+    );
+
+  /** Records #1-#6, signed at #3 and #6, and the writer stopped. */
+  const sixSigned = async () => {
+    const writer = await open();
+    for (let n = 1; n <= 3; n++) await writer.record(fields(n));
+    await writer.checkpoint();
+    for (let n = 4; n <= 6; n++) await writer.record(fields(n));
+    await writer.close();
+    expect(await heads()).to.deep.equal([3, 6]);
+  };
+
+  it('records under the last checkpoint deleted while stopped: the chain goes on, but is never signed', async () => {
+    await sixSigned();
+    await store.db.deleteFrom('message_log').where('seq', '>', 3).execute();
+    const errors: string[] = [];
+    const writer = await open(errors);
+    expect(writer.integrity()).to.include({ intact: false });
+    expect(errors[0]).to.match(/does not extend its checkpoint at #6: the head \(record 3\) is behind/);
+    for (let n = 7; n <= 10; n++) await writer.record(fields(n));
+    await writer.close();
+    expect(await heads()).to.deep.equal([3, 6]);
+  });
+
+  it('a record under the last checkpoint rewritten while stopped (its hash recomputed): never signed over', async () => {
+    await sixSigned();
+    const six = await store.db
+      .selectFrom('message_log')
+      .selectAll()
+      .where('seq', '=', 6)
+      .executeTakeFirstOrThrow();
+    const forged = { ...six, http_status: 500 };
+    await store.db
+      .updateTable('message_log')
+      .set({ http_status: 500, hash: recordHash(forged) })
+      .where('seq', '=', 6)
+      .execute();
+    const writer = await open([]);
+    expect(writer.integrity()).to.include({ intact: false });
+    await writer.record(fields(7));
+    await writer.close();
+    expect(await heads()).to.deep.equal([3, 6]);
+  });
+
+  it('an intact chain is signed on after a restart', async () => {
+    await sixSigned();
+    const writer = await open();
+    expect(writer.integrity()).to.deep.equal({ intact: true });
+    await writer.record(fields(7));
+    await writer.close();
+    expect(await heads()).to.deep.equal([3, 6, 7]);
+    expect((await verifyStoredLog(store)).problems).to.deep.equal([]);
   });
 });
