@@ -33,6 +33,13 @@ export interface AuditVerdict {
   firstBroken?: { seq: number; problem: string };
   /** Every problem found, in seq order (at most MAX_PROBLEMS, then a count of the rest). */
   problems: string[];
+  /**
+   * An export's end, when it is intact: the last entry, which its last checkpoint signed, and when. Nothing in a
+   * file proves that no entry came after it (entries cut from the end with their checkpoints leave an intact
+   * trail), so the verdict says how far the file is proven and when it was exported; a later export, or the
+   * sha256 an earlier one was registered under, tells more.
+   */
+  provenThrough?: { seq: number; signedAt: string; exportedAt?: string };
 }
 
 export const AUDIT_EXPORT_FORMAT = 'smev-gateway-audit-export';
@@ -269,7 +276,17 @@ export function verifyAuditExport(json: unknown, trust?: CertificateCheck): Audi
     if (entry) walk.entry(entry);
     else walk.problem(seqOf(raw, walk.lastSeq + 1), `entry #${i + 1} in the file is malformed`);
   });
-  return walk.finish(head);
+  const verdict = walk.finish(head);
+  const last = checkpoints.reduce<AuditCheckpointRow | undefined>(
+    (a, c) => (a && a.seq > c.seq ? a : c),
+    undefined,
+  );
+  if (!verdict.ok || last === undefined) return verdict;
+  const exportedAt = isText(json.exportedAt) ? { exportedAt: json.exportedAt } : {};
+  return {
+    ...verdict,
+    provenThrough: { seq: last.seq, signedAt: new Date(last.at).toISOString(), ...exportedAt },
+  };
 }
 
 function seqOf(raw: unknown, fallback: number): number {

@@ -32,7 +32,17 @@ function report(verdict: AuditVerdict, json: boolean | undefined): void {
   if (json) return out(JSON.stringify(verdict, null, 2));
   out(`entries: ${verdict.entries}`);
   out(`checkpoints: ${verdict.checkpoints}`);
-  if (verdict.ok) return out('verdict: intact');
+  if (verdict.ok) {
+    out('verdict: intact');
+    const through = verdict.provenThrough;
+    // An export is proven from genesis to its last checkpoint; that nothing came after cannot be read from it.
+    if (through)
+      out(
+        `complete: from entry 1 through entry ${through.seq} (signed ${through.signedAt}` +
+          `${through.exportedAt ? `, exported ${through.exportedAt}` : ''}); entries after it are not proven absent`,
+      );
+    return;
+  }
   out('verdict: BROKEN');
   if (verdict.firstBroken)
     out(`first broken entry: ${verdict.firstBroken.seq}: ${verdict.firstBroken.problem}`);

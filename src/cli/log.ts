@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { exportArchive, verifyArchiveFile, type Archive } from '../messagelog/archive.js';
 import { registerArchive } from '../messagelog/retention.js';
 import { verifyStoredLog } from '../messagelog/store-verify.js';
+import type { Completeness } from '../messagelog/completeness.js';
 import type { ChainVerdict } from '../messagelog/verify.js';
 import { loadConfig } from '../config/config.js';
 import { checkpointSigners } from '../signature/pki/checkpoint-signers.js';
@@ -17,7 +18,11 @@ import { CliError } from './inputs.js';
 import { collect, print } from './output.js';
 import { withProgress } from './progress.js';
 
-function report(verdict: ChainVerdict, json: boolean | undefined, perRecord: boolean): void {
+function report(
+  verdict: ChainVerdict & { completeness?: Completeness },
+  json: boolean | undefined,
+  perRecord: boolean,
+): void {
   if (json) return print(verdict, true);
   if (perRecord) {
     for (const record of verdict.perRecord) {
@@ -36,6 +41,12 @@ function report(verdict: ChainVerdict, json: boolean | undefined, perRecord: boo
     process.stdout.write(`unproven: ${instance} #${from}..#${to} (no trusted checkpoint covers them)\n`);
   const unprovenOnly = verdict.problems.length === verdict.unproven.length;
   process.stdout.write(`verdict: ${verdict.ok ? 'intact' : unprovenOnly ? 'UNPROVEN' : 'BROKEN'}\n`);
+  // An archive's other claim: that it holds every record of its range. Its own line, since a range still open at
+  // export time is intact and yet cannot be proven complete.
+  const { completeness } = verdict;
+  if (!completeness) return;
+  process.stdout.write(`complete: ${completeness.complete ? 'yes' : 'NOT PROVEN'}\n`);
+  for (const problem of completeness.problems) process.stdout.write(`  ${problem}\n`);
 }
 
 export function registerLogCommands(program: Command): void {

@@ -1,13 +1,15 @@
 /**
  * Exporting the message log into one archive file and verifying it offline. The archive holds the records of a
  * time range with their bodies, every checkpoint of the instances concerned, and the trust material (CA
- * certificates and CRLs) needed to check the checkpoints and the messages' own signatures with no database.
+ * certificates and CRLs) needed to check the checkpoints and the messages' own signatures with no database —
+ * and each chain's boundary records, so that the verifier can tell whether the range is complete (completeness.ts).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { TrustStore } from '../signature/pki/trust-store.js';
 import type { Store } from '../store/store.js';
+import { rangeCompleteness, type Completeness } from './completeness.js';
 import { messageSignatureProblems } from './message-signatures.js';
 import type { MessageRecord } from './record.js';
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
@@ -52,7 +54,12 @@ export async function exportArchive(
     .orderBy('instance_id')
     .orderBy('seq')
     .execute();
-  const records = [...inRange, ...(await recordsUpToCover(store, inRange))];
+  const spanned = await wholeSpans(store, inRange);
+  const records = [
+    ...(await predecessors(store, spanned)),
+    ...spanned,
+    ...(await recordsUpToCover(store, spanned)),
+  ];
   // The checkpoints that anchor the exported records: those signed at a record inside the range (a later one
   // covers records the archive does not hold), and the retention cut the range may start from.
   const spans = new Map<string, { first: number; last: number }>();
@@ -114,8 +121,60 @@ export async function exportArchive(
 }
 
 /**
- * The records after a range's last one, per chain, up to the first checkpoint at or after it: without them the
- * range's tail would be covered by no checkpoint in the archive, and so unproven.
+ * Every record of each chain from the range's first to its last, by seq: a record received before the range but
+ * answered inside it (a slow exchange) sits between records of the range, and the chain must not break there.
+ */
+async function wholeSpans(store: Store, records: readonly MessageRecord[]): Promise<MessageRecord[]> {
+  const spans = new Map<string, { first: number; last: number }>();
+  for (const r of records) {
+    const span = spans.get(r.instance_id);
+    const seq = Number(r.seq);
+    spans.set(r.instance_id, {
+      first: Math.min(span?.first ?? seq, seq),
+      last: Math.max(span?.last ?? seq, seq),
+    });
+  }
+  const all: MessageRecord[] = [];
+  for (const [instance, { first, last }] of spans) {
+    all.push(
+      ...(await store.db
+        .selectFrom('message_log')
+        .selectAll()
+        .where('instance_id', '=', instance)
+        .where('seq', '>=', first)
+        .where('seq', '<=', last)
+        .orderBy('seq')
+        .execute()),
+    );
+  }
+  return all;
+}
+
+/**
+ * The record before each chain's first, without its bodies (its hash covers their digests, not them): it shows
+ * where the range starts, and the chain through the archive's checkpoints vouches for it.
+ */
+async function predecessors(store: Store, records: readonly MessageRecord[]): Promise<MessageRecord[]> {
+  const first = new Map<string, number>();
+  for (const r of records)
+    first.set(r.instance_id, Math.min(first.get(r.instance_id) ?? Infinity, Number(r.seq)));
+  const found: MessageRecord[] = [];
+  for (const [instance, seq] of first) {
+    const before = await store.db
+      .selectFrom('message_log')
+      .selectAll()
+      .where('instance_id', '=', instance)
+      .where('seq', '=', seq - 1)
+      .executeTakeFirst();
+    if (before) found.push({ ...before, request_xml: null, answer_xml: null });
+  }
+  return found;
+}
+
+/**
+ * The records after a range's last one, per chain, up to the first checkpoint after it: without them the range's
+ * tail would be covered by no checkpoint in the archive, and so unproven; and the first of them shows where the
+ * range ends.
  */
 async function recordsUpToCover(store: Store, records: readonly MessageRecord[]): Promise<MessageRecord[]> {
   const last = new Map<string, number>();
@@ -127,11 +186,11 @@ async function recordsUpToCover(store: Store, records: readonly MessageRecord[])
       .select('seq')
       .where('instance_id', '=', instance)
       .where('kind', '=', 'head')
-      .where('seq', '>=', seq)
+      .where('seq', '>', seq)
       .orderBy('seq')
       .limit(1)
       .executeTakeFirst();
-    if (!cover || Number(cover.seq) === seq) continue;
+    if (!cover) continue;
     more.push(
       ...(await store.db
         .selectFrom('message_log')
@@ -152,7 +211,7 @@ export function verifyArchiveFile(
   checkpointSigners?: CertificateCheck,
   timestamps?: TimestampCheck,
   onProgress?: (done: number, total: number) => void,
-): ChainVerdict {
+): ArchiveVerdict {
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
@@ -175,10 +234,10 @@ export function verifyArchive(
   timestamps?: TimestampCheck,
   /** Told after each record checked: how many of how many. */
   onProgress?: (done: number, total: number) => void,
-): ChainVerdict {
+): ArchiveVerdict {
   const archive = readArchive(value);
   const trust = TrustStore.fromPem(archive.trust?.certificates ?? [], archive.trust?.crls ?? []);
-  return verifyChains({
+  const verdict = verifyChains({
     records: archive.records,
     checkpoints: archive.checkpoints,
     checkpointSigners: checkpointSigners ?? trust,
@@ -188,6 +247,16 @@ export function verifyArchive(
     checkRecord: (record) => messageSignatureProblems(record, trust),
     ...(onProgress ? { onProgress } : {}),
   });
+  // Complete only as far as the chain is intact: the boundary records prove something only through it.
+  const completeness = verdict.ok
+    ? rangeCompleteness(archive.records, archive.range)
+    : { complete: false, problems: ['the archive is not intact'] };
+  return { ...verdict, completeness };
+}
+
+/** An archive's verdict: its chains' integrity, and whether it holds the whole range it claims. */
+export interface ArchiveVerdict extends ChainVerdict {
+  readonly completeness: Completeness;
 }
 
 /**
@@ -249,6 +318,7 @@ const CheckpointShape = z.object({
 const ArchiveShape = z.object({
   format: z.literal(ARCHIVE_FORMAT),
   version: z.literal(1),
+  range: z.object({ from: text, to: text }).optional(),
   records: z.array(RecordShape),
   checkpoints: z.array(CheckpointShape),
   sealed: z.boolean().optional(),

@@ -18,7 +18,10 @@ export async function registerArchive(
   now = new Date(),
 ): Promise<void> {
   const ranges = new Map<string, { from: number; to: number }>();
+  // The record before the range is there only to show where it starts: its bodies are not in this archive.
+  const from = Date.parse(archive.range.from);
   for (const record of archive.records) {
+    if (Number(record.received_at) < from && !ranges.has(record.instance_id)) continue;
     const range = ranges.get(record.instance_id) ?? { from: Infinity, to: -Infinity };
     ranges.set(record.instance_id, {
       from: Math.min(range.from, Number(record.seq)),

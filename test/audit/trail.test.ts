@@ -328,13 +328,30 @@ for (const kind of STORES) {
           'subject_type',
         ]);
         expect(exported.checkpoints[0]?.certificate).to.match(/BEGIN CERTIFICATE/);
+        const last = exported.checkpoints.at(-1)!;
         expect(verifyAuditExport(exported, trust)).to.deep.equal({
           ok: true,
           entries: 250,
           checkpoints: 3,
           problems: [],
+          provenThrough: {
+            seq: 250,
+            signedAt: new Date(last.at).toISOString(),
+            exportedAt: exported.exportedAt,
+          },
         });
         expect(verifyAuditExport(exported)).to.include({ ok: true });
+      });
+
+      it('cut back to an earlier checkpoint, it is intact and says it is proven only through that checkpoint', () => {
+        const e = copy();
+        e.entries = e.entries.filter((x) => x.seq <= 200);
+        e.checkpoints = e.checkpoints.filter((c) => c.seq <= 200);
+        e.head = { seq: 200, hash: entryAt(e, 200).hash };
+        const verdict = verifyAuditExport(e, trust);
+        expect(verdict.ok).to.equal(true);
+        expect(verdict.provenThrough?.seq).to.equal(200);
+        expect(verdict.provenThrough?.signedAt).to.equal(new Date(e.checkpoints.at(-1)!.at).toISOString());
       });
 
       it('names an edited entry in the file', () => {

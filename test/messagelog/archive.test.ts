@@ -13,7 +13,12 @@ import { expect } from 'chai';
 import { createPrivateKey } from 'node:crypto';
 import { KeyCheckpointSigner } from '../../src/audit/checkpoint-signer.js';
 import { gatewayCheckpointSigner } from '../../src/audit/setup.js';
-import { exportArchive, verifyArchiveFile, type Archive } from '../../src/messagelog/archive.js';
+import {
+  exportArchive,
+  verifyArchive,
+  verifyArchiveFile,
+  type Archive,
+} from '../../src/messagelog/archive.js';
 import { checkpointData, recordHash, sha256Hex, type MessageRecord } from '../../src/messagelog/record.js';
 import { bodySealerOf } from '../../src/messagelog/setup.js';
 import { pruneMessageLog, registerArchive } from '../../src/messagelog/retention.js';
@@ -49,7 +54,14 @@ for (const store of STORES) {
     let instance: string;
     let archiveFile: string;
     let archive: Archive;
+    let middle: Archive;
     let counter = 0;
+    /** The archive with only the records and checkpoints whose seq `keep` accepts: cut as a forger would. */
+    const only = (a: Archive, keep: (seq: number) => boolean): Archive => ({
+      ...structuredClone(a),
+      records: a.records.filter((r) => keep(Number(r.seq))),
+      checkpoints: a.checkpoints.filter((c) => keep(Number(c.seq))),
+    });
     const env = () => ({ SQLITE_FILE: gateway.config.store.sqliteFile });
     const file = (name: string, text: string) => {
       const path = join(dir, `${++counter}-${name}`);
@@ -111,6 +123,17 @@ for (const store of STORES) {
       await checkpointAt(gateway, 10);
       await gateway.checkpoint(); // #12, as the timer would within checkpointSeconds
       instance = (await records(gateway))[0]!.instance_id;
+      // Exported now, before retention removes records: the range #4-#6 of a chain that started before it.
+      const rows = await records(gateway);
+      const out = join(dir, 'middle.json');
+      await exportArchive(
+        gateway.store,
+        { from: new Date(rows[3]!.received_at), to: new Date(rows[5]!.received_at) },
+        { certificates: gateway.config.pki.trustedCaFiles.map((f) => readFileSync(f, 'utf8')), crls: [] },
+        out,
+        bodySealerOf(gateway.config, false),
+      );
+      middle = JSON.parse(readFileSync(out, 'utf8')) as Archive;
     });
     after(() => {
       if (dir) rmSync(dir, { recursive: true, force: true });
@@ -184,6 +207,49 @@ for (const store of STORES) {
       expect(verdict.records).to.equal(10);
       expect(verdict.unproven).to.deep.equal([]);
       expect(verdict.problems).to.deep.equal([]);
+    });
+
+    describe('completeness: an archive holds its whole range, or says it is not proven', () => {
+      it('a range #4-#6 carries #3 before it (without bodies) and runs to the checkpoint after it: complete', () => {
+        expect(middle.records.map((r) => r.seq)).to.deep.equal([3, 4, 5, 6, 7, 8, 9, 10]);
+        expect(recordOf(middle, 3)).to.include({ request_xml: null, answer_xml: null });
+        const verdict = verifyArchive(middle);
+        expect(verdict.problems).to.deep.equal([]);
+        expect(verdict.completeness).to.deep.equal({ complete: true, problems: [] });
+        const run = verifyArchiveCli(file('middle.json', JSON.stringify(middle)));
+        expect(run.stdout).to.contain('verdict: intact\ncomplete: yes\n');
+      });
+
+      it('records cut from the start with the checkpoints over them: intact, but the start is not proven', () => {
+        const cut = only(archive, (seq) => seq > 4); // from genesis, #1-#12
+        const verdict = verifyArchive(cut);
+        expect(verdict.ok, verdict.problems.join('\n')).to.equal(true);
+        expect(verdict.completeness.complete).to.equal(false);
+        expect(verdict.completeness.problems[0]).to.match(/the start is not proven: no record before #5/);
+        const run = verifyArchiveCli(file('start-cut.json', JSON.stringify(cut)));
+        expect(run.stdout).to.match(/verdict: intact\ncomplete: NOT PROVEN\n {2}.*the start is not proven/);
+        // Its boundary record dropped as well, a range that starts mid-chain is no better.
+        const headless = only(middle, (seq) => seq !== 3);
+        expect(verifyArchive(headless).completeness.problems[0]).to.match(
+          /start is not proven: no record before #4/,
+        );
+      });
+
+      it('records cut from the end with the checkpoints over them: intact, but the end is not proven', () => {
+        const cut = only(middle, (seq) => seq <= 5);
+        const verdict = verifyArchive(cut);
+        expect(verdict.ok, verdict.problems.join('\n')).to.equal(true);
+        expect(verdict.completeness.complete).to.equal(false);
+        expect(verdict.completeness.problems).to.have.length(1);
+        expect(verdict.completeness.problems[0]).to.match(/the end is not proven: no record after #5/);
+      });
+
+      it('a range still open when exported is intact, its end not proven', () => {
+        const verdict = verifyArchive(archive);
+        expect(verdict.ok).to.equal(true);
+        expect(verdict.completeness.problems).to.have.length(1);
+        expect(verdict.completeness.problems[0]).to.match(/the end is not proven: no record after #12/);
+      });
     });
 
     describe('a tampered archive is named at its record and exits 1', () => {
