@@ -126,6 +126,36 @@ describe('message log: RFC 3161 time-stamps from a TSA on loopback', function ()
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /**
+   * Each checkpoint given a time `at` tells, re-signed with the gateway's key and stamped by the TSA now: what the
+   * holder of that key could make of a history, after the fact.
+   */
+  async function restampedAt(
+    checkpoints: Array<Checkpoint & { timestamp_token: string | null }>,
+    at: (checkpoint: Checkpoint) => number,
+  ): Promise<void> {
+    const signer = new KeyCheckpointSigner(
+      createPrivateKey(readFileSync('certs-sample/gateway.key.pem')),
+      readFileSync('certs-sample/gateway.crt.pem', 'utf8'),
+    );
+    const client = new TsaClient(tsa.url, tsa.certificateFile);
+    for (const checkpoint of checkpoints) {
+      checkpoint.at = at(checkpoint);
+      const data = checkpointData(
+        checkpoint.instance_id,
+        Number(checkpoint.seq),
+        checkpoint.head_hash,
+        checkpoint.at,
+        checkpoint.kind,
+      );
+      const signed = signer.sign(data);
+      checkpoint.signature = signed.signature;
+      checkpoint.timestamp_token = (await client.stamp(timestampedData(data, signed.signature))).toString(
+        'base64',
+      );
+    }
+  }
+
   /** Export the whole log to `file`, check it verifies with the configured TSA check, and return that check. */
   async function exportVerified(file: string): Promise<TimestampCheck> {
     await exportArchive(
@@ -205,28 +235,9 @@ describe('message log: RFC 3161 time-stamps from a TSA on loopback', function ()
 
     // Re-signed by the holder of the gateway's key with a time ten days back, stamped now: the token is genuine,
     // but made long after the time it would prove.
-    const signer = new KeyCheckpointSigner(
-      createPrivateKey(readFileSync('certs-sample/gateway.key.pem')),
-      readFileSync('certs-sample/gateway.crt.pem', 'utf8'),
+    const backdated = await verdictOf('backdated.json', (archive) =>
+      restampedAt(archive.checkpoints, () => Date.now() - 10 * 86_400_000),
     );
-    const client = new TsaClient(tsa.url, tsa.certificateFile);
-    const backdated = await verdictOf('backdated.json', async (archive) => {
-      for (const checkpoint of archive.checkpoints) {
-        checkpoint.at = Date.now() - 10 * 86_400_000;
-        const data = checkpointData(
-          checkpoint.instance_id,
-          Number(checkpoint.seq),
-          checkpoint.head_hash,
-          checkpoint.at,
-          checkpoint.kind,
-        );
-        const signed = signer.sign(data);
-        checkpoint.signature = signed.signature;
-        checkpoint.timestamp_token = (await client.stamp(timestampedData(data, signed.signature))).toString(
-          'base64',
-        );
-      }
-    });
     expect(backdated.ok).to.equal(false);
     expect(backdated.problems.join('\n')).to.match(/not covered by a trusted checkpoint: unproven/);
   });
@@ -241,26 +252,7 @@ describe('message log: RFC 3161 time-stamps from a TSA on loopback', function ()
     const archive = JSON.parse(readFileSync(file, 'utf8')) as {
       checkpoints: Array<Checkpoint & { timestamp_token: string | null }>;
     };
-    const signer = new KeyCheckpointSigner(
-      createPrivateKey(readFileSync('certs-sample/gateway.key.pem')),
-      readFileSync('certs-sample/gateway.crt.pem', 'utf8'),
-    );
-    const client = new TsaClient(tsa.url, tsa.certificateFile);
-    for (const checkpoint of archive.checkpoints) {
-      checkpoint.at = Number(checkpoint.at) - 3_600_000;
-      const data = checkpointData(
-        checkpoint.instance_id,
-        Number(checkpoint.seq),
-        checkpoint.head_hash,
-        checkpoint.at,
-        checkpoint.kind,
-      );
-      const signed = signer.sign(data);
-      checkpoint.signature = signed.signature;
-      checkpoint.timestamp_token = (await client.stamp(timestampedData(data, signed.signature))).toString(
-        'base64',
-      );
-    }
+    await restampedAt(archive.checkpoints, (checkpoint) => Number(checkpoint.at) - 3_600_000);
     const late = join(dir, 'late-stamped.json');
     writeFileSync(late, JSON.stringify(archive));
     expect(verifyArchiveFile(late, undefined, check).ok).to.equal(false);
