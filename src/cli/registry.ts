@@ -59,15 +59,15 @@ export function registerRegistryCommands(program: Command): void {
   common(
     participants.command('list').option('--status <status>').option('--overdue', 'only overdue applications'),
   ).action(
-    run((ctx, _actor, options: Common & { status?: string; overdue?: boolean }) =>
-      ctx.registry.listParticipants({
+    run((ctx, actor, options: Common & { status?: string; overdue?: boolean }) =>
+      ctx.registry.listParticipants(actor('operator'), {
         ...(options.status ? { status: options.status } : {}),
         ...(options.overdue ? { overdue: true } : {}),
       }),
     ),
   );
   common(participants.command('show <id>')).action(
-    run((ctx, _actor, id: string) => ctx.registry.getParticipant(id)),
+    run((ctx, actor, id: string) => ctx.registry.getParticipant(actor('operator'), id)),
   );
   common(
     participants
@@ -102,8 +102,8 @@ export function registerRegistryCommands(program: Command): void {
     );
   }
   common(participants.command('qr <id>').option('--png <file>').option('--svg <file>')).action(
-    run(async (ctx, _actor, id: string, options: Common & { png?: string; svg?: string }) => {
-      const { registryCode } = await ctx.registry.getParticipant(id);
+    run(async (ctx, actor, id: string, options: Common & { png?: string; svg?: string }) => {
+      const { registryCode } = await ctx.registry.getParticipant(actor('operator'), id);
       if (!registryCode) throw new RegistryError('conflict', 'the participant is not registered yet');
       const link = ctx.registry.qrContent(registryCode);
       if (options.png) writeFileSync(options.png, await qrPng(link));
@@ -113,7 +113,7 @@ export function registerRegistryCommands(program: Command): void {
   );
 
   const systems = program.command('systems').description('information systems');
-  common(systems.command('list')).action(run((ctx) => ctx.registry.listSystems()));
+  common(systems.command('list')).action(run((ctx, actor) => ctx.registry.listSystems(actor('operator'))));
   common(systems.command('add <participantId> <mnemonic> <name>')).action(
     run((ctx, actor, participantId: string, mnemonic: string, name: string) =>
       ctx.registry.addSystem(actor('operator'), participantId, { mnemonic, name }),
@@ -130,7 +130,7 @@ export function registerRegistryCommands(program: Command): void {
 
   const certs = program.commands.find((c) => c.name() === 'certs') ?? program.command('certs');
   common(certs.command('list <mnemonic>')).action(
-    run((ctx, _actor, mnemonic: string) => ctx.registry.listCertificates(mnemonic)),
+    run((ctx, actor, mnemonic: string) => ctx.registry.listCertificates(actor('operator'), mnemonic)),
   );
   common(
     certs.command('add <mnemonic> <pemFile>').description('register a signing certificate for a system'),
@@ -146,7 +146,7 @@ export function registerRegistryCommands(program: Command): void {
   );
 
   const routes = program.command('routes').description('routes of message types to recipients and providers');
-  common(routes.command('list')).action(run((ctx) => ctx.registry.listRoutes()));
+  common(routes.command('list')).action(run((ctx, actor) => ctx.registry.listRoutes(actor('operator'))));
   common(
     routes
       .command('add')

@@ -240,14 +240,14 @@ export function consoleRouter(parts: ConsoleParts): Router {
 
   router.get(
     '/dashboard',
-    route('console.use', async (_req, res, { ctx }) => {
+    route('console.use', async (_req, res, { ctx, actor }) => {
       const now = clock();
       send(
         res,
         200,
         ctx,
         'dashboard',
-        dashboardView(ctx, await dashboardStats(store, registry, parts.trust, now), now),
+        dashboardView(ctx, await dashboardStats(store, registry, parts.trust, now, actor), now),
       );
     }),
   );
@@ -262,17 +262,14 @@ export function consoleRouter(parts: ConsoleParts): Router {
         200,
         ctx,
         'participants',
-        participantsView(ctx, actor, await registry.listParticipants(), done(req)),
+        participantsView(ctx, actor, await registry.listParticipants(actor), done(req)),
       );
     }),
   );
   router.get(
     '/applications',
     route('participants.transition', async (req, res, { ctx, actor }) => {
-      const list = await registry.listParticipants({
-        status: 'submitted',
-        ...(actor.spheres ? { spheres: actor.spheres } : {}),
-      });
+      const list = await registry.listParticipants(actor, { status: 'submitted' });
       send(res, 200, ctx, 'applications', applicationsView(ctx, actor, list, done(req)));
     }),
   );
@@ -293,22 +290,22 @@ export function consoleRouter(parts: ConsoleParts): Router {
 
   router.get(
     '/systems',
-    route('systems.write', async (req, res, { ctx }) => {
+    route('systems.write', async (req, res, { ctx, actor }) => {
       const [systems, depths, certificates, participants] = await Promise.all([
-        registry.listSystems(),
-        dashboardStats(store, registry, undefined, clock()).then((s) => s.queue),
+        registry.listSystems(actor),
+        dashboardStats(store, registry, undefined, clock(), actor).then((s) => s.queue),
         store.db
           .selectFrom('system_certificates as c')
           .innerJoin('information_systems as s', 's.id', 'c.system_id')
           .select(['s.mnemonic', 'c.thumbprint', 'c.pem'])
           .where('c.status', '=', 'active')
           .execute(),
-        registry.listParticipants(),
+        registry.listParticipants(actor),
       ]);
       const now = clock();
       const rows = await Promise.all(
         systems.map(async (system) => {
-          const listed = (await registry.listCertificates(system.mnemonic)).filter(
+          const listed = (await registry.listCertificates(actor, system.mnemonic)).filter(
             (c) => c.status === 'active',
           );
           return {
@@ -356,8 +353,8 @@ export function consoleRouter(parts: ConsoleParts): Router {
   );
   router.get(
     '/routes',
-    route('routes.write', async (req, res, { ctx }) => {
-      send(res, 200, ctx, 'routes', routesView(ctx, await registry.listRoutes(), done(req)));
+    route('routes.write', async (req, res, { ctx, actor }) => {
+      send(res, 200, ctx, 'routes', routesView(ctx, await registry.listRoutes(actor), done(req)));
     }),
   );
   router.post(

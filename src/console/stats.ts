@@ -5,7 +5,8 @@
  * trust store, which every worker reads from the same files.
  */
 import { sql } from 'kysely';
-import type { Registry } from '../registry/registry.js';
+import type { Actor, Registry } from '../registry/registry.js';
+import { maySee } from '../registry/scope.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';
 import type { QueueTables } from '../store/schema-queue.js';
 import type { Store } from '../store/store.js';
@@ -31,11 +32,13 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.max(0, index)] ?? 0;
 }
 
+/** The figures `viewer` may see: participants, queues and certificates of those in its sight (registry/scope.ts). */
 export async function dashboardStats(
   store: Store,
   registry: Registry,
   trust: TrustStore | undefined,
   now: Date,
+  viewer: Actor,
 ): Promise<DashboardStats> {
   const end = Math.floor(now.getTime() / MINUTE) * MINUTE + MINUTE;
   const start = end - 60 * MINUTE;
@@ -78,20 +81,23 @@ export async function dashboardStats(
   const certificates = db
     .selectFrom('system_certificates as c')
     .innerJoin('information_systems as s', 's.id', 'c.system_id')
-    .select(['s.mnemonic', 'c.subject', 'c.not_after'])
+    .innerJoin('participants as p', 'p.id', 's.participant_id')
+    .select(['s.mnemonic', 'c.subject', 'c.not_after', 'p.id', 'p.sphere'])
     .where('c.status', '=', 'active')
     .where('c.not_after', '<', now.getTime() + 30 * DAY)
     .orderBy('c.not_after')
     .execute();
-  const [minutes, latencies, depths, cp, ts, certs, overdue] = await Promise.all([
+  const [minutes, latencies, depths, cp, ts, certs, overdue, systems] = await Promise.all([
     perMinute,
     durations,
     queue,
     checkpoint,
     stamped,
     certificates,
-    registry.listParticipants({ overdue: true }),
+    registry.listParticipants(viewer, { overdue: true }),
+    registry.listSystems(viewer),
   ]);
+  const seenSystems = new Set(systems.map((s) => s.mnemonic));
   const byMinute = new Map(minutes.map((m) => [Number(m.minute) * MINUTE, m]));
   const sorted = latencies.map((l) => Number(l.duration_us) / 1000).sort((a, b) => a - b);
   const crls = (trust?.crls() ?? []).filter((c) => c.nextUpdate.getTime() < now.getTime() + 30 * DAY);
@@ -109,12 +115,16 @@ export async function dashboardStats(
       p99: percentile(sorted, 99),
       count: sorted.length,
     },
-    queue: depths.map((d) => ({ recipient: d.recipient, depth: Number(d.depth) })),
+    queue: depths
+      .filter((d) => seenSystems.has(d.recipient))
+      .map((d) => ({ recipient: d.recipient, depth: Number(d.depth) })),
     lastCheckpointAt: at(cp),
     lastTimestampAt: at(ts),
     overdue: overdue.map((p) => ({ id: p.id, shortName: p.shortName, status: p.status })),
     ending: [
-      ...certs.map((c) => ({ what: `${c.mnemonic}: ${c.subject}`, notAfter: Number(c.not_after) })),
+      ...certs
+        .filter((c) => maySee(viewer, c))
+        .map((c) => ({ what: `${c.mnemonic}: ${c.subject}`, notAfter: Number(c.not_after) })),
       ...crls.map((c) => ({ what: `CRL ${c.issuer}`, notAfter: c.nextUpdate.getTime() })),
     ].sort((a, b) => a.notAfter - b.notAfter),
   };

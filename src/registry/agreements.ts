@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { conflict, invalid, notFound } from './errors.js';
 import { AgreementInput, parseInput } from './inputs.js';
-import { participantRow } from './rows.js';
+import { participantRow, seenParticipantRow } from './rows.js';
 import { runChange } from './transaction.js';
 import { requireRole, type Actor, type RegistryContext, type Trx } from './types.js';
 
@@ -58,14 +58,14 @@ export class Agreements {
     });
   }
 
-  async get(participantId: string) {
-    const row = await this.row(participantId);
+  async get(viewer: Actor, participantId: string) {
+    const row = await this.row(viewer, participantId);
     return present(row);
   }
 
   /** The signed document itself. */
-  async file(participantId: string) {
-    const row = await this.row(participantId);
+  async file(viewer: Actor, participantId: string) {
+    const row = await this.row(viewer, participantId);
     return {
       name: row.file_name,
       mediaType: row.media_type,
@@ -102,7 +102,9 @@ export class Agreements {
     return row !== undefined;
   }
 
-  private async row(participantId: string) {
+  /** The agreement of a participant `viewer` may see; of one out of its sight, as of one that does not exist. */
+  private async row(viewer: Actor, participantId: string) {
+    await seenParticipantRow(this.ctx.db, viewer, participantId);
     const row = await this.ctx.db
       .selectFrom('participant_agreements')
       .selectAll()

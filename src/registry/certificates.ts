@@ -3,7 +3,7 @@ import type { TrustStore } from '../signature/pki/trust-store.js';
 import { isGatewayFault } from '../core/faults.js';
 import { conflict, invalid, notFound } from './errors.js';
 import { CertificateInput, parseInput } from './inputs.js';
-import { systemRow } from './rows.js';
+import { seenSystemRow, systemRow } from './rows.js';
 import { runChange } from './transaction.js';
 import { requireRole, type Actor, type RegistryContext } from './types.js';
 
@@ -73,8 +73,8 @@ export class Certificates {
     });
   }
 
-  async list(mnemonic: string) {
-    const system = await systemRow(this.ctx.db, mnemonic);
+  async list(viewer: Actor, mnemonic: string) {
+    const system = await seenSystemRow(this.ctx.db, viewer, mnemonic);
     const rows = await this.ctx.db
       .selectFrom('system_certificates')
       .selectAll()

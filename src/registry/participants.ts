@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ParticipantStatus, ParticipantTable } from '../store/schema.js';
-import { RegistryError, conflict, invalid, notFound } from './errors.js';
+import { conflict, invalid, notFound } from './errors.js';
 import type { Agreements } from './agreements.js';
 import { registryLink } from './qr.js';
 import { changeDueAt, checkedChangeDay } from './changes.js';
@@ -17,7 +17,8 @@ import {
   operatorDeadline,
   type TransitionName,
 } from './lifecycle.js';
-import { moveParticipant, participantRow, recordTransition } from './rows.js';
+import { moveParticipant, participantRow, recordTransition, seenParticipantRow } from './rows.js';
+import { maySee } from './scope.js';
 import { runChange, updateVersioned } from './transaction.js';
 import { requireRole, type Actor, type RegistryContext } from './types.js';
 
@@ -127,13 +128,8 @@ export class Participants {
     if (rule.reasonRequired && !reason?.trim()) throw invalid('reason', `a reason is required to ${name}`);
     const now = this.ctx.clock();
     return runChange(this.ctx, actor, `participant.${name}`, 'participant', participantId, async (trx) => {
-      const before = await participantRow(trx, participantId);
-      if (rule.role === 'coordinator' && actor.spheres && !actor.spheres.includes(before.sphere)) {
-        throw new RegistryError(
-          'forbidden',
-          `the application is in the sphere ${before.sphere}; this coordinator checks ${actor.spheres.join(', ')}`,
-        );
-      }
+      // Another sphere's application is out of a scoped coordinator's sight: not found, as if it did not exist.
+      const before = await seenParticipantRow(trx, actor, participantId);
       if (!(rule.from as readonly ParticipantStatus[]).includes(before.status)) {
         throw conflict(`cannot ${name} a participant that is ${before.status}`);
       }
@@ -161,7 +157,7 @@ export class Participants {
     const now = this.ctx.clock();
     const changedOn = checkedChangeDay(input.changedOn, now);
     return runChange(this.ctx, actor, 'participant.update', 'participant', participantId, async (trx) => {
-      const before = await participantRow(trx, participantId);
+      const before = await seenParticipantRow(trx, actor, participantId);
       if (before.status === 'declined' || before.status === 'withdrawn') {
         throw conflict(`the participant is ${before.status}; its data can no longer change`);
       }
@@ -231,21 +227,21 @@ export class Participants {
     }));
   }
 
-  /** Participants; a coordinator scoped to spheres sees the applications of its spheres only. */
-  async list(filter: { status?: string; overdue?: boolean; spheres?: readonly string[] } = {}) {
+  /** The participants `viewer` may see (scope.ts), e.g. a scoped coordinator's spheres' only. */
+  async list(viewer: Actor, filter: { status?: string; overdue?: boolean } = {}) {
     const now = this.ctx.clock();
     let query = this.ctx.db.selectFrom('participants').selectAll().orderBy('submitted_at');
     if (filter.status) query = query.where('status', '=', filter.status as ParticipantStatus);
-    if (filter.spheres) query = query.where('sphere', 'in', [...filter.spheres]);
     const rows = await query.execute();
     return rows
+      .filter((row) => maySee(viewer, row))
       .map((row) => ({ ...presentParticipant(row), overdue: isOverdue(row, now) }))
       .filter((row) => filter.overdue === undefined || row.overdue === filter.overdue);
   }
 
-  async get(id: string) {
+  async get(viewer: Actor, id: string) {
     const db = this.ctx.db;
-    const row = await participantRow(db, id);
+    const row = await seenParticipantRow(db, viewer, id);
     const [transitions, systems] = await Promise.all([
       db
         .selectFrom('participant_transitions')

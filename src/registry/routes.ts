@@ -7,6 +7,7 @@ import type { MessageType } from '../core/model.js';
 import { conflict, notFound } from './errors.js';
 import { RouteInput, checkedMnemonic, parseInput } from './inputs.js';
 import { systemRow } from './rows.js';
+import { maySee } from './scope.js';
 import { runChange } from './transaction.js';
 import { requireRole, type Actor, type Db, type RegistryContext, type Trx } from './types.js';
 
@@ -33,10 +34,12 @@ export class Routes {
     });
   }
 
-  async list() {
-    return this.ctx.db
+  /** The routes of the consumers `viewer` may see: a route is its consumer participant's (scope.ts). */
+  async list(viewer: Actor) {
+    const rows = await this.ctx.db
       .selectFrom('routes as r')
       .innerJoin('information_systems as c', 'c.id', 'r.consumer_system_id')
+      .innerJoin('participants as p', 'p.id', 'c.participant_id')
       .innerJoin('information_systems as t', 't.id', 'r.recipient_system_id')
       .select([
         'r.id',
@@ -45,10 +48,15 @@ export class Routes {
         'r.message_local_name as localName',
         't.mnemonic as recipient',
         'r.provider',
+        'p.id as participantId',
+        'p.sphere',
       ])
       .orderBy('c.mnemonic')
       .orderBy('r.message_local_name')
       .execute();
+    return rows
+      .filter((row) => maySee(viewer, { id: row.participantId, sphere: row.sphere }))
+      .map(({ participantId: _id, sphere: _sphere, ...route }) => route);
   }
 }
 

@@ -2,12 +2,20 @@
 import { randomUUID } from 'node:crypto';
 import type { ParticipantStatus, ParticipantTable } from '../store/schema.js';
 import { notFound } from './errors.js';
+import { requireSeen } from './scope.js';
 import { updateVersioned } from './transaction.js';
 import type { Actor, Db, Trx } from './types.js';
 
 export async function participantRow(db: Db, id: string): Promise<ParticipantTable> {
   const row = await db.selectFrom('participants').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound(`participant ${id}`);
+  return row;
+}
+
+/** The participant as `actor` may see it; one out of its sight is not found, as one that does not exist. */
+export async function seenParticipantRow(db: Db, actor: Actor, id: string): Promise<ParticipantTable> {
+  const row = await participantRow(db, id);
+  requireSeen(actor, row, `participant ${id}`);
   return row;
 }
 
@@ -18,6 +26,13 @@ export async function systemRow(db: Db, mnemonic: string) {
     .where('mnemonic', '=', mnemonic)
     .executeTakeFirst();
   if (!row) throw notFound(`information system ${mnemonic}`);
+  return row;
+}
+
+/** The system as `actor` may see it: with its participant in sight, else not found. */
+export async function seenSystemRow(db: Db, actor: Actor, mnemonic: string) {
+  const row = await systemRow(db, mnemonic);
+  requireSeen(actor, await participantRow(db, row.participant_id), `information system ${mnemonic}`);
   return row;
 }
 

@@ -4,6 +4,7 @@ import type { SystemStatus } from '../store/schema.js';
 import { conflict, invalid } from './errors.js';
 import { SystemInput, checkedMnemonic, parseInput } from './inputs.js';
 import { participantRow, systemRow } from './rows.js';
+import { maySee } from './scope.js';
 import { runChange, updateVersioned } from './transaction.js';
 import { requireRole, type Actor, type RegistryContext } from './types.js';
 
@@ -72,12 +73,23 @@ export class Systems {
     });
   }
 
-  async list() {
-    return this.ctx.db
+  /** The systems of the participants `viewer` may see (scope.ts). */
+  async list(viewer: Actor) {
+    const rows = await this.ctx.db
       .selectFrom('information_systems as s')
       .innerJoin('participants as p', 'p.id', 's.participant_id')
-      .select(['s.mnemonic', 's.name', 's.status', 'p.id as participantId', 'p.short_name as participant'])
+      .select([
+        's.mnemonic',
+        's.name',
+        's.status',
+        'p.id as participantId',
+        'p.short_name as participant',
+        'p.sphere',
+      ])
       .orderBy('s.mnemonic')
       .execute();
+    return rows
+      .filter((row) => maySee(viewer, { id: row.participantId, sphere: row.sphere }))
+      .map(({ sphere: _sphere, ...system }) => system);
   }
 }

@@ -115,8 +115,7 @@ export function adminApi({
   api.get(
     '/participants',
     handle(200, (req, actor) =>
-      registry.listParticipants({
-        ...(actor.spheres ? { spheres: actor.spheres } : {}),
+      registry.listParticipants(actor, {
         ...(typeof req.query.status === 'string' ? { status: req.query.status } : {}),
         ...(req.query.overdue === 'true'
           ? { overdue: true }
@@ -133,16 +132,16 @@ export function adminApi({
   );
   api.get(
     '/participants/:id',
-    handle(200, (req) => registry.getParticipant(param(req, 'id'))),
+    handle(200, (req, actor) => registry.getParticipant(actor, param(req, 'id'))),
   );
   api.put(
     '/participants/:id',
     allow('participants.update'),
     handle(200, (req, actor) => registry.updateDetails(actor, param(req, 'id'), req.body)),
   );
-  api.get('/participants/:id/qr.:format', async (req, res, next) => {
+  api.get('/participants/:id/qr.:format', async (req, res: Authenticated, next) => {
     try {
-      const participant = await registry.getParticipant(param(req, 'id'));
+      const participant = await registry.getParticipant(res.locals.actor, param(req, 'id'));
       if (!participant.registryCode)
         throw new RegistryError('conflict', 'the participant is not registered yet');
       const link = registry.qrContent(participant.registryCode);
@@ -156,11 +155,11 @@ export function adminApi({
 
   api.get(
     '/participants/:id/agreement',
-    handle(200, (req) => registry.agreements.get(param(req, 'id'))),
+    handle(200, (req, actor) => registry.agreements.get(actor, param(req, 'id'))),
   );
-  api.get('/participants/:id/agreement/file', async (req, res, next) => {
+  api.get('/participants/:id/agreement/file', async (req, res: Authenticated, next) => {
     try {
-      const file = await registry.agreements.file(param(req, 'id'));
+      const file = await registry.agreements.file(res.locals.actor, param(req, 'id'));
       res.attachment(file.name).type(file.mediaType).send(file.content);
     } catch (error) {
       next(error);
@@ -263,11 +262,11 @@ export function adminApi({
   );
   api.get(
     '/systems',
-    handle(200, () => registry.listSystems()),
+    handle(200, (_req, actor) => registry.listSystems(actor)),
   );
   api.get(
     '/systems/:mnemonic/certificates',
-    handle(200, (req) => registry.listCertificates(param(req, 'mnemonic'))),
+    handle(200, (req, actor) => registry.listCertificates(actor, param(req, 'mnemonic'))),
   );
   api.post(
     '/systems/:mnemonic/certificates',
@@ -302,7 +301,7 @@ export function adminApi({
   );
   api.get(
     '/routes',
-    handle(200, () => registry.listRoutes()),
+    handle(200, (_req, actor) => registry.listRoutes(actor)),
   );
   api.post(
     '/routes',

@@ -67,7 +67,7 @@ export function attachmentsApi({ files, registry, log }: AttachmentsApiParts): R
   const systemsOf = async (token: string, activeOnly: boolean): Promise<string[] | undefined> => {
     const actor = await registry.authenticate(token);
     if (!actor || actor.role !== 'participant' || !actor.participantId) return undefined;
-    return (await registry.listSystems())
+    return (await registry.listSystems(actor))
       .filter((s) => s.participantId === actor.participantId && (!activeOnly || s.status === 'active'))
       .map((s) => s.mnemonic);
   };

@@ -202,7 +202,9 @@ export const openApiDocument = {
     title: 'smev-gateway admin API',
     version: '1.0.0',
     description:
-      'Every call needs a bearer token of a role (operator, coordinator, auditor, participant, authority) made with the CLI.',
+      'Every call needs a bearer token of a role (operator, coordinator, auditor, participant, authority) made with the CLI. ' +
+      "A coordinator scoped to spheres sees only its spheres' participants and their systems, certificates and routes; " +
+      'any other answers 404, as one that does not exist.',
   },
   servers: [{ url: '/api/v1' }],
   security: [{ bearer: [] }],

@@ -20,7 +20,9 @@ describe('CLI: files by reference through the attachment store', function () {
   before(async () => {
     await addQueueRoute(gateway);
     dir = mkdtempSync(join(tmpdir(), 'smev-gateway-cli-files-'));
-    const system = (await gateway.registry.listSystems()).find((s) => s.mnemonic === CONSUMER);
+    const system = (await gateway.registry.listSystems({ name: 'test', role: 'operator' })).find(
+      (s) => s.mnemonic === CONSUMER,
+    );
     token = (
       await gateway.registry.createToken({ name: 'test', role: 'operator' }, 'cli uploads', 'participant', {
         participantId: system?.participantId ?? '',

@@ -49,7 +49,9 @@ interface Uploaded {
 
 /** A participant token for the sample system's own participant. */
 async function tokenOf(gateway: TestGateway, system: string): Promise<string> {
-  const found = (await gateway.registry.listSystems()).find((s) => s.mnemonic === system);
+  const found = (await gateway.registry.listSystems({ name: 'test', role: 'operator' })).find(
+    (s) => s.mnemonic === system,
+  );
   const { token } = await gateway.registry.createToken(
     { name: 'test', role: 'operator' },
     `${system} uploads`,

@@ -47,8 +47,8 @@ describe('console: the coordinator', function () {
     } finally {
       await context.close();
     }
-    expect((await world.gateway.registry.getParticipant(first.id)).status).to.equal('checked');
-    const declined = await world.gateway.registry.getParticipant(second.id);
+    expect((await world.gateway.registry.getParticipant(operator, first.id)).status).to.equal('checked');
+    const declined = await world.gateway.registry.getParticipant(operator, second.id);
     expect(declined.status).to.equal('declined');
     expect(declined.transitions.at(-1)).to.include({
       reason: 'ОГРН не совпадает с выпиской',
@@ -99,6 +99,6 @@ describe('console: the coordinator', function () {
     } finally {
       await context.close();
     }
-    expect((await world.gateway.registry.getParticipant(applied.id)).status).to.equal('submitted');
+    expect((await world.gateway.registry.getParticipant(operator, applied.id)).status).to.equal('submitted');
   });
 });

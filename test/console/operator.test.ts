@@ -102,7 +102,7 @@ describe('console: the operator', function () {
       await page.waitForURL(/routes\?done=1/);
       const row = page.locator('tr', { hasText: 'ConsoleTestRequest' });
       expect(await row.textContent()).to.contain('PORTAL_26');
-      const routes = await world.gateway.registry.listRoutes();
+      const routes = await world.gateway.registry.listRoutes(operator);
       expect(routes.some((r) => r.localName === 'ConsoleTestRequest')).to.equal(true);
       await row.getByRole('button', { name: /Withdraw/ }).click();
       await page.waitForURL(/routes\?done=1/);

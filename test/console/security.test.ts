@@ -11,40 +11,8 @@ import express from 'express';
 import { expect } from 'chai';
 import { createUnsignedAuditTrail } from '../../src/audit/setup.js';
 import { consoleRouter } from '../../src/console/router.js';
+import { csrfIn, http, httpSignIn as signInOverHttp, pair } from './http.js';
 import { signIn, startConsoleWorld, stopConsoleWorld, type ConsoleWorld } from './support.js';
-
-interface Answer {
-  status: number;
-  location: string | null;
-  cookies: string[];
-  text: string;
-  csp: string | null;
-}
-
-async function http(
-  url: string,
-  init: { method?: string; cookie?: string; form?: Record<string, string> } = {},
-): Promise<Answer> {
-  const response = await fetch(url, {
-    method: init.method ?? (init.form ? 'POST' : 'GET'),
-    redirect: 'manual',
-    headers: {
-      ...(init.cookie ? { cookie: init.cookie } : {}),
-      ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-    },
-    ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),
-  });
-  return {
-    status: response.status,
-    location: response.headers.get('location'),
-    cookies: response.headers.getSetCookie(),
-    text: await response.text(),
-    csp: response.headers.get('content-security-policy'),
-  };
-}
-
-const csrfIn = (page: string) => /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-const pair = (setCookie: string) => setCookie.split(';')[0] ?? '';
 
 describe('console: security', function () {
   this.timeout(120_000);
@@ -54,20 +22,7 @@ describe('console: security', function () {
   });
   after(() => stopConsoleWorld(world));
 
-  /** Sign in over HTTP: the session cookie (`name=value`) and a page's CSRF token. */
-  async function httpSignIn(token: string): Promise<{ cookie: string; setCookie: string; csrf: string }> {
-    const form = await http(`${world.gateway.url}/console/sign-in`);
-    const pre = pair(form.cookies.find((c) => c.startsWith('console_presession='))!);
-    const signedIn = await http(`${world.gateway.url}/console/sign-in`, {
-      cookie: pre,
-      form: { _csrf: csrfIn(form.text), token },
-    });
-    expect(signedIn.status, signedIn.text).to.equal(303);
-    const setCookie = signedIn.cookies.find((c) => c.startsWith('console_session='))!;
-    const cookie = pair(setCookie);
-    const dashboard = await http(`${world.gateway.url}/console/dashboard`, { cookie });
-    return { cookie, setCookie, csrf: csrfIn(dashboard.text) };
-  }
+  const httpSignIn = (token: string) => signInOverHttp(world.gateway.url, token);
 
   const routeForm = (localName: string) => ({
     consumer: 'DEMO_CONSUMER',
@@ -77,7 +32,9 @@ describe('console: security', function () {
     provider: 'queue',
   });
   const routeNamed = async (localName: string) =>
-    (await world.gateway.registry.listRoutes()).some((r) => r.localName === localName);
+    (await world.gateway.registry.listRoutes({ name: 'test', role: 'operator' })).some(
+      (r) => r.localName === localName,
+    );
 
   it('sets an HttpOnly, SameSite=Strict session cookie and stores only its SHA-256', async () => {
     const { cookie, setCookie } = await httpSignIn(world.tokens.operator);

@@ -48,7 +48,7 @@ export async function startConsoleWorld(options: TestGatewayOptions = {}): Promi
   const admin = { name: 'test setup', role: 'operator' as Role };
   const tokens = {} as Record<ConsoleRole, string>;
   const names = {} as Record<ConsoleRole, string>;
-  const participants = await gateway.registry.listParticipants({ status: 'active' });
+  const participants = await gateway.registry.listParticipants(admin, { status: 'active' });
   for (const role of ['operator', 'coordinator', 'auditor', 'participant'] as const) {
     names[role] = `${role} Ivanova`;
     tokens[role] = (

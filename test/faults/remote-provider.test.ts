@@ -103,7 +103,7 @@ describe('fault: remote providers that hang, reset or answer garbage (real socke
     const ctx = await openCliContext(configFile);
     try {
       const operator = { name: 'fault test', role: 'operator' as const };
-      for (const route of await ctx.registry.listRoutes()) {
+      for (const route of await ctx.registry.listRoutes(operator)) {
         const behaviour = ROUTED[route.consumer as keyof typeof ROUTED];
         if (route.localName !== 'PingRequest' || !behaviour) continue;
         await ctx.registry.withdrawRoute(operator, route.id);

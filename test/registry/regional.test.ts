@@ -307,12 +307,13 @@ for (const store of STORES) {
           .body;
         const trade = (await api('POST', '/applications', 'operator', application({ sphere: 'trade' }))).body;
         expect(health.sphere).to.equal('health');
+        // Another sphere's application is out of sight: not found, as one that does not exist.
         const refused = await api('POST', `/participants/${trade.id}/check`, 'health');
-        expect(refused.status).to.equal(403);
-        expect(refused.body.error).to.contain('trade');
+        expect(refused.status).to.equal(404);
+        expect(refused.body.error).to.not.contain('trade');
         expect(
           (await api('POST', `/participants/${trade.id}/decline`, 'health', { reason: 'x' })).status,
-        ).to.equal(403);
+        ).to.equal(404);
         expect((await api('POST', `/participants/${health.id}/check`, 'health')).body.status).to.equal(
           'checked',
         );

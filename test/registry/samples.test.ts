@@ -82,7 +82,7 @@ describe('samples setting', function () {
     const gateway = useGateway({ overrides: { pki: own } });
 
     it('seeds no sample participant and trusts no sample key', async () => {
-      expect(await gateway.registry.listParticipants()).to.deep.equal([]);
+      expect(await gateway.registry.listParticipants({ name: 'op', role: 'operator' })).to.deep.equal([]);
       const { status, body } = await post(gateway, signedCall().xml);
       expect(status).to.equal(500);
       expect(body).to.include('SignatureVerificationFault');
@@ -108,7 +108,7 @@ describe('samples setting', function () {
         address: 'New address',
       });
       expect(again.id).to.equal(first.id);
-      const shown = await gateway.registry.getParticipant(first.id);
+      const shown = await gateway.registry.getParticipant(operator, first.id);
       expect(shown.status).to.equal('submitted');
       expect(shown.address).to.equal('New address');
       expect(shown.transitions.map((t) => `${t.from_status ?? ''}>${t.to_status}`)).to.deep.equal([

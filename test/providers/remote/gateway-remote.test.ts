@@ -49,7 +49,7 @@ describe('Call routed to a remote provider (SQLite)', () => {
     upstream.listen(0, '127.0.0.1');
     await new Promise((resolve) => upstream.once('listening', resolve));
     const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/provide`;
-    const routes = (await gateway.registry.listRoutes()) as Array<{
+    const routes = (await gateway.registry.listRoutes(operator)) as Array<{
       id: string;
       consumer: string;
       local_name?: string;
