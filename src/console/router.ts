@@ -279,7 +279,15 @@ export function consoleRouter(parts: ConsoleParts): Router {
       const action = String(req.params['action']);
       if (!isTransitionName(action)) throw new RegistryError('not_found', `there is no action ${action}`);
       const reason = str(body(req)['reason']);
-      await registry.transition(actor, String(req.params['id']), action, reason || undefined);
+      // The version of the participant the page showed: the action is refused if it changed since.
+      const version = Number.parseInt(str(body(req)['version']), 10);
+      await registry.transition(
+        actor,
+        String(req.params['id']),
+        action,
+        reason || undefined,
+        Number.isSafeInteger(version) ? version : undefined,
+      );
       const back =
         body(req)['back'] === '/console/applications' ? '/console/applications' : '/console/participants';
       res.redirect(303, `${back}?done=1`);

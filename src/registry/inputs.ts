@@ -110,6 +110,11 @@ export type RouteInput = z.infer<typeof RouteInput>;
 
 export const ReasonInput = z.object({ reason: z.string().trim().max(1000).optional() }).strict();
 
+/** A lifecycle action: its reason, and the version of the participant it was decided on (refused if it moved). */
+export const LifecycleActionInput = ReasonInput.extend({
+  version: z.number().int().positive().optional(),
+}).strict();
+
 export const TokenInput = z
   .object({
     name: text(200),

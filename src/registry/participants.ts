@@ -9,6 +9,7 @@ import type { Agreements } from './agreements.js';
 import { registryLink } from './qr.js';
 import { changeDueAt, checkedChangeDay } from './changes.js';
 import type { ReferenceBooks } from './reference-books.js';
+import { checkedFieldsChanged } from './checked-data.js';
 import { ChangeInput, checkedApplication } from './inputs.js';
 import {
   TRANSITIONS,
@@ -92,8 +93,18 @@ export class Participants {
     });
   }
 
-  async transition(actor: Actor, participantId: string, name: TransitionName, reason?: string) {
-    const result = await this.applyTransition(actor, participantId, name, reason);
+  /**
+   * Take a lifecycle action. With `version`, the version of the participant the actor read, the action is refused
+   * if the participant changed since: a coordinator checks the data it saw, not data changed meanwhile.
+   */
+  async transition(
+    actor: Actor,
+    participantId: string,
+    name: TransitionName,
+    reason?: string,
+    version?: number,
+  ) {
+    const result = await this.applyTransition(actor, participantId, name, reason, version);
     if (name !== 'register') return result;
     // The registration stands whether or not the letter goes out; the answer says which.
     const notices = this.options.notices;
@@ -122,7 +133,13 @@ export class Participants {
     return { registryCode: row.registry_code, shortName: row.short_name, status: row.status };
   }
 
-  private async applyTransition(actor: Actor, participantId: string, name: TransitionName, reason?: string) {
+  private async applyTransition(
+    actor: Actor,
+    participantId: string,
+    name: TransitionName,
+    reason?: string,
+    version?: number,
+  ) {
     const rule = TRANSITIONS[name];
     requireRole(actor, rule.role);
     if (rule.reasonRequired && !reason?.trim()) throw invalid('reason', `a reason is required to ${name}`);
@@ -130,6 +147,10 @@ export class Participants {
     return runChange(this.ctx, actor, `participant.${name}`, 'participant', participantId, async (trx) => {
       // Another sphere's application is out of a scoped coordinator's sight: not found, as if it did not exist.
       const before = await seenParticipantRow(trx, actor, participantId);
+      if (version !== undefined && version !== before.version)
+        throw conflict(
+          `the participant changed since it was read (version ${version}, now ${before.version}); read it again`,
+        );
       if (!(rule.from as readonly ParticipantStatus[]).includes(before.status)) {
         throw conflict(`cannot ${name} a participant that is ${before.status}`);
       }
@@ -161,6 +182,13 @@ export class Participants {
       if (before.status === 'declined' || before.status === 'withdrawn') {
         throw conflict(`the participant is ${before.status}; its data can no longer change`);
       }
+      // The registry code is REG-<OGRN>: a registered participant is that organisation for good.
+      if (before.registry_code !== null && (input.ogrn !== before.ogrn || input.inn !== before.inn)) {
+        throw conflict(
+          'a registered participant keeps its OGRN and INN (its registry code names them); ' +
+            'another organisation applies on its own',
+        );
+      }
       const taken = await trx
         .selectFrom('participants')
         .select('id')
@@ -188,12 +216,29 @@ export class Participants {
         actor: actor.name,
       };
       await trx.insertInto('participant_changes').values(report).execute();
-      await updateVersioned(trx, 'participants', participantId, before.version, changes, 'the participant');
-      const after = { ...before, ...changes };
+      // The coordinator's check holds for the data it checked: changed, the application waits for a new one.
+      const checkAgain = before.status === 'checked' ? checkedFieldsChanged(before, changes) : [];
+      let after: ParticipantTable;
+      if (checkAgain.length > 0) {
+        const why = `changed after the check (${checkAgain.join(', ')}): to be checked again`;
+        after = await moveParticipant(trx, before, 'submitted', actor, why, now, {
+          ...changes,
+          coordinator_due: coordinatorDeadline(now).getTime(),
+          operator_due: null,
+        });
+      } else {
+        await updateVersioned(trx, 'participants', participantId, before.version, changes, 'the participant');
+        after = { ...before, ...changes };
+      }
+      const change = {
+        changedOn,
+        late: report.late === 1,
+        ...(checkAgain.length > 0 ? { checkAgain } : {}),
+      };
       return {
         before,
-        after: { ...after, changedOn, late: report.late === 1 },
-        result: { ...presentParticipant(after), change: { changedOn, late: report.late === 1 } },
+        after: { ...after, ...change },
+        result: { ...presentParticipant(after), change },
       };
     });
   }

@@ -7,7 +7,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { RegistryError } from '../registry/errors.js';
 import { systemActionStatus } from '../registry/systems.js';
-import { ReasonInput, parseInput } from '../registry/inputs.js';
+import { LifecycleActionInput, ReasonInput, parseInput } from '../registry/inputs.js';
 import { isTransitionName } from '../registry/lifecycle.js';
 import { qrPng, qrSvg } from '../registry/qr.js';
 import type { Actor, Registry } from '../registry/registry.js';
@@ -287,7 +287,8 @@ export function adminApi({
     handle(200, async (req, actor) => {
       const action = param(req, 'action');
       if (!isTransitionName(action)) throw new RegistryError('not_found', `there is no action ${action}`);
-      return registry.transition(actor, param(req, 'id'), action, reason(req));
+      const input = parseInput(LifecycleActionInput, req.body ?? {});
+      return registry.transition(actor, param(req, 'id'), action, input.reason, input.version);
     }),
   );
   api.post(

@@ -9,6 +9,7 @@ import {
   ApplicationInput,
   CertificateInput,
   ChangeInput,
+  LifecycleActionInput,
   ReasonInput,
   RouteInput,
   SystemInput,
@@ -247,7 +248,9 @@ export const openApiDocument = {
       }),
       put: operation({
         summary:
-          "Replace a participant's data after it reports a change (checked like an application, with the day it took effect; a report after the third day is marked late)",
+          "Replace a participant's data after it reports a change (checked like an application, with the day it took effect; a report after the third day is marked late). " +
+          "A checked application whose organisation's data changed (anything but the contact) goes back to submitted for a new check; `change.checkAgain` names the fields. " +
+          "A registered participant's OGRN and INN do not change (409).",
         roles: 'operator',
         parameters: [id],
         body: ChangeInput,
@@ -257,10 +260,11 @@ export const openApiDocument = {
     '/participants/{id}/{action}': {
       post: operation({
         summary:
-          'Move a participant through its lifecycle (a reason is required to decline, suspend, block, withdraw)',
+          'Move a participant through its lifecycle (a reason is required to decline, suspend, block, withdraw); ' +
+          'with `version`, the version read, the action is refused (409) if the participant changed since',
         roles: 'coordinator for check and decline, operator for the rest',
         parameters: [id, path('action', { enum: Object.keys(TRANSITIONS) })],
-        body: ReasonInput,
+        body: LifecycleActionInput,
         bodyRequired: false,
         returns: ref('Participant'),
       }),

@@ -1,6 +1,7 @@
 /**
  * The console as a coordinator scoped to spheres, over plain HTTP: the dashboard names no other sphere's
- * application, and another sphere's application answers as one that does not exist.
+ * application, another sphere's application answers as one that does not exist, and a check is taken on the
+ * version of the application the page showed, never on data changed since.
  */
 import { expect } from 'chai';
 import { sampleApplication } from '../registry/support.js';
@@ -8,6 +9,7 @@ import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { http, httpSignIn } from './http.js';
 
 const operator = { name: 'setup operator', role: 'operator' as const };
+const today = () => new Date().toISOString().slice(0, 10);
 
 describe('console: a coordinator scoped to spheres', function () {
   this.timeout(60_000);
@@ -65,5 +67,33 @@ describe('console: a coordinator scoped to spheres', function () {
     expect([foreign.status, none.status]).to.deep.equal([404, 404]);
     expect(foreign.text).to.not.contain('trade');
     expect(await statusOf(shop.id)).to.equal('submitted');
+  });
+
+  it('checks the application as the page showed it: one changed since is refused', async () => {
+    const first = sampleApplication(77_000, { sphere: 'health', shortName: 'Clinic As Shown' });
+    const applied = await gateway.registry.submitApplication(operator, first);
+    const { cookie } = await httpSignIn(gateway.url, health);
+    const page = await http(`${gateway.url}/console/applications`, { cookie });
+    const form = new RegExp(
+      `<form[^>]*action="/console/participants/${applied.id}/check"[^>]*>([\\s\\S]*?)</form>`,
+    ).exec(page.text)?.[1];
+    const fields = Object.fromEntries(
+      [...(form ?? '').matchAll(/<input\s+type="hidden"\s+name="([^"]+)"\s+value="([^"]*)"/g)].map((m) => [
+        m[1]!,
+        m[2]!,
+      ]),
+    );
+    expect(fields).to.include({ version: String(applied.version) });
+    await gateway.registry.updateDetails(operator, applied.id, {
+      ...first,
+      fullName: 'Changed After The Page Was Shown',
+      changedOn: today(),
+    });
+    const stale = await http(`${gateway.url}/console/participants/${applied.id}/check`, {
+      cookie,
+      form: fields,
+    });
+    expect(stale.status).to.equal(409);
+    expect(await statusOf(applied.id)).to.equal('submitted');
   });
 });

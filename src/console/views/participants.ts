@@ -35,7 +35,12 @@ function actionsFor(ctx: PageContext, actor: Actor, p: Listed, back: string): Ht
     const rule = TRANSITIONS[name];
     const id = `r-${p.id}-${name}`;
     return html`<form class="inline" method="post" action="/console/participants/${p.id}/${name}">
-      ${csrfField(ctx)}<input type="hidden" name="back" value="${back}" /> ${
+      ${csrfField(ctx)}<input type="hidden" name="back" value="${back}" /><input
+        type="hidden"
+        name="version"
+        value="${String(p.version)}"
+      />
+      ${
         rule.reasonRequired
           ? html`<label for="${id}"
               >${ctx.t('reason')}<input id="${id}" name="reason" required maxlength="1000"
