@@ -104,8 +104,9 @@ export const HttpSettingsSchema = z
           .min(0)
           .default(600)
           .describe(
-            'Requests to the admin API, the attachment store, the registry entries and the web console (counted together) ' +
-              'per window from one client address, counted by each worker process; 0 turns the limit off.',
+            'Requests to the admin API, the attachment store, the registry entries, the web console and `/health` ' +
+              'with a token (counted together) per window from one client address, counted by each worker process; ' +
+              '0 turns the limit off.',
           ),
       })
       .strict()

@@ -1,7 +1,8 @@
 /**
  * `GET /health`: up or down for anyone (load balancers, container health checks); what is down or degraded and
  * why, the store and the message log's size, free space and time-stamping, only for an operator's token, since an
- * error message can name hosts and files.
+ * error message can name hosts and files. A request that presents a token counts against the admin API's limit
+ * per address (rate-limits.ts), so tokens cannot be guessed here faster than there.
  */
 import type { Request, Response } from 'express';
 import type { ChainIntegrity } from '../audit/anchor.js';

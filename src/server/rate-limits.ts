@@ -1,13 +1,13 @@
 /**
  * Request limits per client address (express-rate-limit), counted before a request is read: one for the SOAP
- * endpoint `/ws`, one for the JSON interfaces (admin API, attachment store, registry entries). A SOAP client over
- * its limit gets a `TooManyRequests` fault in its own SOAP version, an admin client a JSON error; both with HTTP 429
- * and Retry-After. On `/ws` a POST answered with 200 is taken off the count once answered: the limit is there for
- * what the gateway refuses (unsigned, malformed or replayed messages, whose digests still fill the message log),
- * while a system's signed traffic has its own quota (`queue.ratePerSecond`), so a busy client is never refused
- * for being busy. The client address is the TCP
- * peer unless `http.trustProxy` names the proxies allowed to state it in X-Forwarded-For. Counts live in this
- * process's memory: with `workers` above one, each worker counts the connections it serves.
+ * endpoint `/ws`, one for the JSON interfaces (admin API, attachment store, registry entries, the console, and
+ * `/health` when it is given a token). A SOAP client over its limit gets a `TooManyRequests` fault in its own SOAP
+ * version, an admin client a JSON error; both with HTTP 429 and Retry-After. On `/ws` a POST answered with 200 is
+ * taken off the count once answered: the limit is there for what the gateway refuses (unsigned, malformed or
+ * replayed messages, whose digests still fill the message log), while a system's signed traffic has its own quota
+ * (`queue.ratePerSecond`), so a busy client is never refused for being busy. The client address is the TCP peer
+ * unless `http.trustProxy` names the proxies allowed to state it in X-Forwarded-For. Counts live in this process's
+ * memory: with `workers` above one, each worker counts the connections it serves.
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
@@ -29,9 +29,12 @@ export function sourceRateLimits(settings: HttpSettings, log: Logger): Router {
   // credentials must not be guessable by volume), the public registry entries and the console (its sign-in and its
   // document check) share one count per address.
   if (admin > 0) {
-    router.use(
-      ['/api/v1', '/attachments', '/registry', '/console'],
-      limiter('admin', admin, windowSeconds, refuseJson, log),
+    const adminLimit = limiter('admin', admin, windowSeconds, refuseJson, log);
+    router.use(['/api/v1', '/attachments', '/registry', '/console'], adminLimit);
+    // /health looks a presented token up in the store (an operator's gets the details), so it counts with them;
+    // a probe without one stays uncounted, as load balancers and container health checks send it.
+    router.get('/health', (req, res, next) =>
+      req.headers.authorization === undefined ? next() : adminLimit(req, res, next),
     );
   }
   return router;

@@ -38,3 +38,29 @@ describe('health', function () {
     );
   });
 });
+
+describe('health: token look-ups are limited per address', function () {
+  this.timeout(60_000);
+  const gateway = useGateway({ overrides: { 'http.rateLimit.admin': 3 } });
+
+  const status = async (path: string, token?: string) =>
+    (
+      await fetch(`${gateway.url}${path}`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      })
+    ).status;
+
+  it('counts a /health that presents a token with the admin API, and leaves probes without one unlimited', async () => {
+    // Probes without a token are not counted: far more of them than the limit, and the API is still open.
+    for (let i = 0; i < 10; i++) expect(await status('/health')).to.equal(200);
+    expect(await status('/api/v1/openapi.json')).to.equal(200);
+    // Guessed tokens on /health use up the same count as the API: the fourth request from the address is refused.
+    expect([await status('/health', 'sgw_guess1'), await status('/health', 'sgw_guess2')]).to.deep.equal([
+      200, 200,
+    ]);
+    expect(await status('/health', 'sgw_guess3')).to.equal(429);
+    expect(await status('/api/v1/openapi.json')).to.equal(429);
+    // A load balancer's probe still gets its answer.
+    expect(await status('/health')).to.equal(200);
+  });
+});
