@@ -3,6 +3,7 @@
  * clients, and request limits per client address. The defaults serve plain HTTP as before.
  */
 import { z } from 'zod';
+import { TrustProxySchema } from './trust-proxy.js';
 
 const TlsSettingsSchema = z
   .object({
@@ -32,19 +33,13 @@ const TlsSettingsSchema = z
 
 export const HttpSettingsSchema = z
   .object({
-    trustProxy: z
-      .union([
-        z.literal(false),
-        z.number().int().min(1).max(32),
-        z.string().min(1),
-        z.array(z.string().min(1)).min(1),
-      ])
-      .default(false)
-      .describe(
-        "Which proxies may name the client in X-Forwarded-For (express's `trust proxy`): a hop count, or " +
-          'addresses and subnets (`loopback`, `10.0.0.0/8`, …). Off by default: the client is the peer of the TCP ' +
-          'connection. `true` (trust anyone) is refused, since any client could then choose its own address.',
-      ),
+    trustProxy: TrustProxySchema.default(false).describe(
+      "Which proxies may name the client in X-Forwarded-For (express's `trust proxy`): a hop count, or " +
+        'addresses and subnets (`loopback`, `10.0.0.0/8`, …). Off by default: the client is the peer of the TCP ' +
+        'connection. A value that trusts anyone is refused, since any client could then choose its own address: ' +
+        '`true`, IPv4 ranges wider than /8, IPv6 ranges wider than /16 (name the private blocks `uniquelocal`, ' +
+        '`linklocal`), and hop counts above 5.',
+    ),
     headersTimeoutMs: z.coerce
       .number()
       .int()
