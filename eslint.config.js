@@ -1,6 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const XML_TEXT = {
+  selector:
+    "CallExpression[callee.property.name='txt']:not([arguments.0.callee.name='xmlText']):not([arguments.0.type='Literal'])",
+  message: 'xmlbuilder2 text goes through xmlText() (src/xml/text.ts), which escapes & and CR',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**'] },
   js.configs.recommended,
@@ -26,13 +32,26 @@ export default tseslint.config(
   // xmlbuilder2 writes `&name;` in a text as it is and a carriage return raw: every text goes through xmlText.
   {
     files: ['src/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', XML_TEXT] },
+  },
+  // The command line prints through src/cli/output.ts, which makes what it shows printable (src/cli/printable.ts):
+  // text from the store, an archive or the network never reaches the terminal with its control characters.
+  // A later block's rule replaces an earlier one's for the files both match, so this one holds XML_TEXT too.
+  {
+    files: ['src/cli/**/*.ts'],
+    ignores: ['src/cli/output.ts', 'src/cli/progress.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
+        XML_TEXT,
         {
           selector:
-            "CallExpression[callee.property.name='txt']:not([arguments.0.callee.name='xmlText']):not([arguments.0.type='Literal'])",
-          message: 'xmlbuilder2 text goes through xmlText() (src/xml/text.ts), which escapes & and CR',
+            "MemberExpression[object.object.name='process'][object.property.name=/^std(out|err)$/][property.name='write']",
+          message: 'print through ./output.js (printLines, printText, print): it makes the text printable',
+        },
+        {
+          selector: "MemberExpression[object.name='console']",
+          message: 'print through ./output.js (printLines, printText, print): it makes the text printable',
         },
       ],
     },

@@ -11,7 +11,7 @@ import { verifyAuditExport, type AuditVerdict } from '../audit/verify.js';
 import { checkpointSigners, type CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import { TrustStore } from '../signature/pki/trust-store.js';
 import type { Store } from '../store/store.js';
-import { collect } from './output.js';
+import { collect, print, printLines } from './output.js';
 import { withProgress } from './progress.js';
 
 export interface AuditCliContext {
@@ -25,29 +25,25 @@ const SAMPLE_CA = packageFile('certs-sample/ca.crt.pem');
 const SAMPLE_CRL = packageFile('certs-sample/ca.crl.pem');
 const SAMPLE_GATEWAY = packageFile('certs-sample/gateway.crt.pem');
 
-const out = (line: string): void => void process.stdout.write(`${line}\n`);
-
 function report(verdict: AuditVerdict, json: boolean | undefined): void {
   if (!verdict.ok) process.exitCode = 1;
-  if (json) return out(JSON.stringify(verdict, null, 2));
-  out(`entries: ${verdict.entries}`);
-  out(`checkpoints: ${verdict.checkpoints}`);
+  if (json) return print(verdict, true);
+  printLines(`entries: ${verdict.entries}`, `checkpoints: ${verdict.checkpoints}`);
   if (verdict.ok) {
-    out('verdict: intact');
+    printLines('verdict: intact');
     const through = verdict.provenThrough;
     // An export is proven from genesis to its last checkpoint; that nothing came after cannot be read from it.
     if (through)
-      out(
+      printLines(
         `complete: from entry 1 through entry ${through.seq} (signed ${through.signedAt}` +
           `${through.exportedAt ? `, exported ${through.exportedAt}` : ''}); entries after it are not proven absent`,
       );
     return;
   }
-  out('verdict: BROKEN');
+  printLines('verdict: BROKEN');
   if (verdict.firstBroken)
-    out(`first broken entry: ${verdict.firstBroken.seq}: ${verdict.firstBroken.problem}`);
-  out(`problems: ${verdict.problems.length}`);
-  for (const problem of verdict.problems) out(`  ${problem}`);
+    printLines(`first broken entry: ${verdict.firstBroken.seq}: ${verdict.firstBroken.problem}`);
+  printLines(`problems: ${verdict.problems.length}`, ...verdict.problems.map((problem) => `  ${problem}`));
 }
 
 /**
@@ -96,8 +92,11 @@ export function registerAuditCommands(
       const counts = await withContext(options.config, (ctx) =>
         withProgress((progress) => ctx.trail.export(options.out, progress.phase('exporting entries'))),
       );
-      if (options.json) out(JSON.stringify({ file: options.out, ...counts }, null, 2));
-      else out(`exported ${counts.entries} entries and ${counts.checkpoints} checkpoints to ${options.out}`);
+      if (options.json) print({ file: options.out, ...counts }, true);
+      else
+        printLines(
+          `exported ${counts.entries} entries and ${counts.checkpoints} checkpoints to ${options.out}`,
+        );
     });
 
   audit

@@ -14,6 +14,7 @@ import { bodySealerOf, timestampCheckOf } from '../messagelog/setup.js';
 import { verifyStoredLog } from '../messagelog/store-verify.js';
 import { loadCheckpointSigners } from '../signature/setup.js';
 import { openStore } from '../store/store.js';
+import { printLines } from './output.js';
 import { withProgress } from './progress.js';
 
 export interface StoreVerdicts {
@@ -90,10 +91,13 @@ function report(what: string, verdicts: StoreVerdicts): boolean {
   const { log, audit } = verdicts;
   const verdict = (v: { ok: boolean; broken: boolean }) =>
     v.ok ? 'intact' : v.broken ? 'BROKEN' : 'UNPROVEN';
-  process.stdout.write(`${what}\nmessage log: ${log.records} records, ${verdict(log)}\n`);
-  for (const problem of log.problems.slice(0, 20)) process.stdout.write(`  ${problem}\n`);
-  process.stdout.write(`audit trail: ${audit.entries} entries, ${verdict(audit)}\n`);
-  for (const problem of audit.problems.slice(0, 20)) process.stdout.write(`  ${problem}\n`);
+  printLines(
+    what,
+    `message log: ${log.records} records, ${verdict(log)}`,
+    ...log.problems.slice(0, 20).map((problem) => `  ${problem}`),
+    `audit trail: ${audit.entries} entries, ${verdict(audit)}`,
+    ...audit.problems.slice(0, 20).map((problem) => `  ${problem}`),
+  );
   return !log.broken && !audit.broken;
 }
 

@@ -10,6 +10,7 @@ import { checkedMnemonic } from '../registry/inputs.js';
 import { RegistryError } from '../registry/errors.js';
 import { issueSystemCertificate } from '../sample-pki/system-certificate.js';
 import { CliError, readInputFile } from './inputs.js';
+import { printLines } from './output.js';
 
 interface IssueOptions {
   caKey: string;
@@ -61,10 +62,11 @@ export function registerCertsIssue(certs: Command): void {
       writeFileSync(files.key, issued.keyPem, { mode: 0o600 });
       writeFileSync(files.cert, issued.certPem);
       const certificate = new X509Certificate(issued.certPem);
-      process.stdout.write(
-        `${files.key}\n${files.cert}\n` +
-          `subject ${certificate.subject.replace(/\n/g, ', ')}; valid until ${new Date(certificate.validTo).toISOString()}\n` +
-          `register it: smev-gateway certs add ${mnemonic} ${files.cert}\n`,
+      printLines(
+        files.key,
+        files.cert,
+        `subject ${certificate.subject.replace(/\n/g, ', ')}; valid until ${new Date(certificate.validTo).toISOString()}`,
+        `register it: smev-gateway certs add ${mnemonic} ${files.cert}`,
       );
     });
 }

@@ -11,6 +11,7 @@ import type { TrustStore } from '../signature/pki/trust-store.js';
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import { loadCheckpointSigners, loadTrustStore } from '../signature/setup.js';
 import { describeStore, openStore, type Store } from '../store/store.js';
+import { printNote } from './output.js';
 
 export interface CliContext {
   readonly config: GatewayConfig;
@@ -32,7 +33,7 @@ export async function openCliContext(configFile?: string): Promise<CliContext> {
   };
   // Only the gateway makes a store; a command on a store that is not there would work on an empty copy.
   const store = await openStore({ ...where, create: false });
-  process.stderr.write(`store: ${describeStore(where)}\n`);
+  printNote(`store: ${describeStore(where)}`);
   const trust = loadTrustStore(config);
   const trail = createUnsignedAuditTrail(store);
   const linkBase = registrationLinkBase(config, () => `http://${config.host}:${config.port}`);

@@ -5,6 +5,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { gatewayEndpoint } from './gateway-url.js';
+import { printLines } from './output.js';
 
 export async function health(options: { config?: string; url?: string }): Promise<void> {
   const url = new URL(
@@ -22,8 +23,6 @@ export async function health(options: { config?: string; url?: string }): Promis
     request.on('error', () => done(0));
     request.end();
   });
-  process.stdout.write(
-    `${url.href}: ${status === 200 ? 'up' : status === 0 ? 'no answer' : `HTTP ${status}`}\n`,
-  );
+  printLines(`${url.href}: ${status === 200 ? 'up' : status === 0 ? 'no answer' : `HTTP ${status}`}`);
   if (status !== 200) process.exitCode = 1;
 }

@@ -15,7 +15,7 @@ import { loadCheckpointSigners, loadTrustStore } from '../signature/setup.js';
 import { bodySealerOf, timestampCheckOf } from '../messagelog/setup.js';
 import { openCliContext } from './context.js';
 import { CliError } from './inputs.js';
-import { collect, print } from './output.js';
+import { collect, print, printLines } from './output.js';
 import { withProgress } from './progress.js';
 
 function report(
@@ -25,28 +25,37 @@ function report(
 ): void {
   if (json) return print(verdict, true);
   if (perRecord) {
-    for (const record of verdict.perRecord) {
-      process.stdout.write(
-        `${record.instance} #${record.seq}: ${record.ok ? 'ok' : `BROKEN — ${record.problems.join('; ')}`}\n`,
-      );
-    }
+    printLines(
+      ...verdict.perRecord.map(
+        (record) =>
+          `${record.instance} #${record.seq}: ${record.ok ? 'ok' : `BROKEN — ${record.problems.join('; ')}`}`,
+      ),
+    );
   }
-  process.stdout.write(`records: ${verdict.records}\ncheckpoints: ${verdict.checkpoints}\n`);
+  printLines(`records: ${verdict.records}`, `checkpoints: ${verdict.checkpoints}`);
   if (verdict.firstBroken) {
     const { instance, seq, problem } = verdict.firstBroken;
-    process.stdout.write(`first broken record: ${instance} #${seq}: ${problem}\n`);
-    for (const problem of verdict.problems) process.stdout.write(`  ${problem}\n`);
+    printLines(
+      `first broken record: ${instance} #${seq}: ${problem}`,
+      ...verdict.problems.map((p) => `  ${p}`),
+    );
   }
-  for (const { instance, from, to } of verdict.unproven)
-    process.stdout.write(`unproven: ${instance} #${from}..#${to} (no trusted checkpoint covers them)\n`);
+  printLines(
+    ...verdict.unproven.map(
+      ({ instance, from, to }) =>
+        `unproven: ${instance} #${from}..#${to} (no trusted checkpoint covers them)`,
+    ),
+  );
   const unprovenOnly = verdict.problems.length === verdict.unproven.length;
-  process.stdout.write(`verdict: ${verdict.ok ? 'intact' : unprovenOnly ? 'UNPROVEN' : 'BROKEN'}\n`);
+  printLines(`verdict: ${verdict.ok ? 'intact' : unprovenOnly ? 'UNPROVEN' : 'BROKEN'}`);
   // An archive's other claim: that it holds every record of its range. Its own line, since a range still open at
   // export time is intact and yet cannot be proven complete.
   const { completeness } = verdict;
   if (!completeness) return;
-  process.stdout.write(`complete: ${completeness.complete ? 'yes' : 'NOT PROVEN'}\n`);
-  for (const problem of completeness.problems) process.stdout.write(`  ${problem}\n`);
+  printLines(
+    `complete: ${completeness.complete ? 'yes' : 'NOT PROVEN'}`,
+    ...completeness.problems.map((problem) => `  ${problem}`),
+  );
 }
 
 export function registerLogCommands(program: Command): void {
@@ -119,12 +128,10 @@ export function registerLogCommands(program: Command): void {
             written.sha256,
           );
         }
-        process.stdout.write(
+        printLines(
           `${options.out}: ${written.records} records, ${written.checkpoints} checkpoints, ` +
-            `bodies ${written.sealed ? 'sealed (no key here)' : 'in plain text'}, sha256 ${written.sha256}\n`,
-        );
-        process.stdout.write(
-          `verified: ${verdict.ok ? 'yes (registered for retention)' : 'NO — the store itself does not verify'}\n`,
+            `bodies ${written.sealed ? 'sealed (no key here)' : 'in plain text'}, sha256 ${written.sha256}`,
+          `verified: ${verdict.ok ? 'yes (registered for retention)' : 'NO — the store itself does not verify'}`,
         );
         if (!verdict.ok) process.exitCode = 1;
       } finally {

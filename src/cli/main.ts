@@ -14,7 +14,7 @@ import { registerReportCommands } from './reports.js';
 import { serve } from './serve.js';
 import { health } from './health.js';
 import { registerCertsIssue } from './certs-issue.js';
-import { collect } from './output.js';
+import { collect, printLines, printText } from './output.js';
 
 const program = new Command()
   .name('smev-gateway')
@@ -42,7 +42,7 @@ certs
   .option('--gost', 'also write a GOST R 34.10-2012 sample PKI into <dir>/gost')
   .action(async (options: { out: string; gost?: boolean }) => {
     const written = await writeSamplePki(options.out, { gost: options.gost ?? false });
-    for (const file of written) process.stdout.write(`${file}\n`);
+    printLines(...written);
   });
 
 registerCertsIssue(certs);
@@ -111,7 +111,8 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 program.parseAsync().catch((error: unknown) => {
-  process.stderr.write(`smev-gateway: ${explain(error)}\n`);
+  // The reason may quote a file or an answer: its line breaks kept, no other control character acting.
+  printText(`smev-gateway: ${explain(error)}\n`, process.stderr);
   process.exit(1);
 });
 

@@ -24,7 +24,8 @@ import { postSoap } from '../client/send.js';
 import { SOAP11 } from '../soap/version.js';
 import { serializeNode } from '../xml/dom.js';
 import { systemSigningKey } from './send.js';
-import { collect } from './output.js';
+import { collect, printLines, printText } from './output.js';
+import { printable } from './printable.js';
 import { CliError, readPayload, todayInMoscow } from './inputs.js';
 import { gatewayEndpoint } from './gateway-url.js';
 import { fetchStoredFile, referenceOf, uploadFile } from '../client/stored-files.js';
@@ -59,7 +60,7 @@ async function post(options: QueueOptions, xml: string, operation: string): Prom
   const { status, body } = await postSoap(endpointOf(options), xml, SOAP11, `urn:${operation}`);
   if (status !== 200) {
     const reason = /<faultstring>([^<]*)</.exec(body)?.[1] ?? /<(?:\w+:)?Text[^>]*>([^<]*)</.exec(body)?.[1];
-    process.stdout.write(`fault (HTTP ${status}): ${reason ?? body.slice(0, 300)}\n`);
+    printLines(`fault (HTTP ${status}): ${reason ?? body.slice(0, 300)}`);
     process.exitCode = 1;
   }
   return body;
@@ -128,7 +129,7 @@ async function storedFilesOf(
         mimeType,
         basename(file),
       );
-      process.stdout.write(`stored ${basename(file)} as ${record.uuid} (${record.size} bytes)\n`);
+      printLines(`stored ${basename(file)} as ${record.uuid} (${record.size} bytes)`);
       refs.push(referenceOf(record));
     } catch (error) {
       throw new CliError(`cannot store ${file}: ${(error as Error).message}`);
@@ -147,8 +148,8 @@ async function fetchStoredFiles(options: QueueOptions, body: string, saveTo: str
     const path = join(saveTo, safeName(file.uuid));
     try {
       const fetched = await fetchStoredFile(gatewayEndpoint(options), file, path, signed?.hash);
-      process.stdout.write(
-        `stored file ${file.uuid} (${fetched.fileName ?? 'no name'}, ${fetched.size} bytes, hash checked) saved as ${path}\n`,
+      printLines(
+        `stored file ${file.uuid} (${fetched.fileName ?? 'no name'}, ${fetched.size} bytes, hash checked) saved as ${path}`,
       );
     } catch (error) {
       throw new CliError(`cannot fetch the stored file ${file.uuid}: ${(error as Error).message}`);
@@ -158,32 +159,32 @@ async function fetchStoredFiles(options: QueueOptions, body: string, saveTo: str
 
 function printHandedOut(body: string, saveTo?: string): void {
   const message = readHandedOut(body);
-  if (!message) {
-    process.stdout.write('the queue is empty\n');
-    return;
-  }
-  const lines = [
-    `message ${message.messageId}`,
-    message.originalMessageId && `answers ${message.originalMessageId}`,
-    message.replyTo && `reply to ${message.replyTo}`,
-    message.statusCategory && `status ${message.statusCategory}`,
-    message.rejected && `rejected ${message.rejected}`,
-    message.statusCode && `intermediate status ${message.statusCode}`,
-    message.payload && serializeNode(message.payload),
-    ...message.attachments.map(
-      (file) =>
-        `attachment ${file.contentId} (${file.mimeType}, ${file.content.length} bytes)` +
-        (saveTo ? ` saved as ${join(saveTo, safeName(file.contentId))}` : ''),
-    ),
-    ...message.fsAttachments.map((file) => `stored file ${file.uuid} at ${file.fileName}`),
-  ].filter(Boolean);
+  if (!message) return printLines('the queue is empty');
+  printLines(
+    ...[
+      `message ${message.messageId}`,
+      message.originalMessageId && `answers ${message.originalMessageId}`,
+      message.replyTo && `reply to ${message.replyTo}`,
+      message.statusCategory && `status ${message.statusCategory}`,
+      message.rejected && `rejected ${message.rejected}`,
+      message.statusCode && `intermediate status ${message.statusCode}`,
+    ].filter((line): line is string => Boolean(line)),
+  );
+  if (message.payload) printText(`${serializeNode(message.payload)}\n`);
   if (saveTo && message.attachments.length > 0) {
     mkdirSync(saveTo, { recursive: true });
     for (const file of message.attachments) {
       writeFileSync(join(saveTo, safeName(file.contentId)), file.content);
     }
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  printLines(
+    ...message.attachments.map(
+      (file) =>
+        `attachment ${file.contentId} (${file.mimeType}, ${file.content.length} bytes)` +
+        (saveTo ? ` saved as ${join(saveTo, safeName(file.contentId))}` : ''),
+    ),
+    ...message.fsAttachments.map((file) => `stored file ${file.uuid} at ${file.fileName}`),
+  );
 }
 
 function common(command: Command): Command {
@@ -241,7 +242,7 @@ export function registerQueueCommands(program: Command): void {
         ...(options.transactionCode === undefined ? {} : { transactionCode: options.transactionCode }),
       });
       await post(options, request.xml, 'SendRequest');
-      if (!process.exitCode) process.stdout.write(`queued ${request.messageId}\n`);
+      if (!process.exitCode) printLines(`queued ${request.messageId}`);
     },
   );
   for (const operation of ['GetRequest', 'GetResponse'] as const) {
@@ -309,13 +310,13 @@ export function registerQueueCommands(program: Command): void {
           : { kind: 'status', code: Number(options.status ?? 0), description: options.description };
       const response = sendResponseXml(speaking(options), systemSigningKey(options), to, content);
       await post(options, response.xml, 'SendResponse');
-      if (!process.exitCode) process.stdout.write(`answered with ${response.messageId}\n`);
+      if (!process.exitCode) printLines(`answered with ${response.messageId}`);
     },
   );
   common(queue.command('ack <messageId>').description('acknowledge a message the system took')).action(
     async (messageId: string, options: QueueOptions) => {
       await post(options, ackXml(speaking(options), systemSigningKey(options), messageId), 'Ack');
-      if (!process.exitCode) process.stdout.write(`acknowledged ${messageId}\n`);
+      if (!process.exitCode) printLines(`acknowledged ${messageId}`);
     },
   );
   common(
@@ -328,8 +329,9 @@ export function registerQueueCommands(program: Command): void {
     );
     if (process.exitCode) return;
     const queues = readQueueStatistics(body);
-    if (queues.length === 0) process.stdout.write('nothing waits\n');
-    for (const queue of queues) process.stdout.write(`${queue.pending}\t${queue.queueName}\n`);
+    if (queues.length === 0) printLines('nothing waits');
+    // A tab between the two, for `cut`: the name is made printable alone, so the line keeps only that tab.
+    for (const queue of queues) printText(`${queue.pending}\t${printable(queue.queueName)}\n`);
   });
   common(queue.command('status').description("take the system's next status notice")).action(
     async (options: QueueOptions) => {

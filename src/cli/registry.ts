@@ -12,7 +12,7 @@ import { qrPng, qrSvg } from '../registry/qr.js';
 import type { Actor } from '../registry/registry.js';
 import type { Role, SystemStatus } from '../store/schema.js';
 import { cliActorName, openCliContext, type CliContext } from './context.js';
-import { print } from './output.js';
+import { print, printNote } from './output.js';
 
 export interface Common {
   config?: string;
@@ -36,7 +36,7 @@ export function run<A extends unknown[]>(
       if (result !== undefined) print(result, options.json);
     } catch (error) {
       if (!(error instanceof RegistryError)) throw error;
-      process.stderr.write(`error: ${error.message}\n`);
+      printNote(`error: ${error.message}`);
       process.exitCode = 1;
     } finally {
       await ctx.close();

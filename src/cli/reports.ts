@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { CardUseQuery, cardUseCsv, cardUseReport } from '../reports/card-use.js';
 import { parseInput } from '../registry/inputs.js';
+import { printText } from './output.js';
 import { common, run, type Common } from './registry.js';
 
 export function registerReportCommands(program: Command): void {
@@ -18,7 +19,7 @@ export function registerReportCommands(program: Command): void {
       const query = parseInput(CardUseQuery, { from: options.from, to: options.to });
       const rows = await cardUseReport(ctx.store, { from: new Date(query.from), to: new Date(query.to) });
       if (!options.csv) return rows;
-      process.stdout.write(cardUseCsv(rows));
+      printText(cardUseCsv(rows));
       return undefined;
     }),
   );

@@ -12,6 +12,7 @@ import { postSoap, type TlsClientMaterial } from '../client/send.js';
 import { TrustStore } from '../signature/pki/trust-store.js';
 import type { SigningKey } from '../signature/signing-key.js';
 import { SOAP11, SOAP12 } from '../soap/version.js';
+import { print, printDocument, printLines, printNote, printText } from './output.js';
 
 export interface SendOptions {
   system: string;
@@ -75,12 +76,12 @@ function signedRequest(payloadFile: string, options: SigningOptions) {
 }
 
 export function printRequest(payloadFile: string, options: SigningOptions): void {
-  process.stdout.write(`${signedRequest(payloadFile, options).signed}\n`);
+  printDocument(signedRequest(payloadFile, options).signed);
 }
 
 export async function send(payloadFile: string, options: SendOptions): Promise<void> {
   const { version, signed, ...request } = signedRequest(payloadFile, options);
-  if (options.printRequest) process.stderr.write(`${signed}\n`);
+  if (options.printRequest) printDocument(signed, process.stderr);
   const { status, body } = await postSoap(
     gatewayEndpoint(options),
     signed,
@@ -100,16 +101,14 @@ export async function send(payloadFile: string, options: SendOptions): Promise<v
   }
   const answer = readCallAnswer(body, trust);
   if (options.json) {
-    process.stdout.write(
-      `${JSON.stringify({ status, requestMessageId: request.messageId, ...answer }, null, 2)}\n`,
-    );
+    print({ status, requestMessageId: request.messageId, ...answer }, true);
   } else if (answer.kind === 'fault') {
-    process.stdout.write(`fault ${answer.element}/${answer.code} (HTTP ${status}): ${answer.message}\n`);
+    printLines(`fault ${answer.element}/${answer.code} (HTTP ${status}): ${answer.message}`);
   } else if (answer.kind === 'rejected') {
-    process.stdout.write(`rejected ${answer.rejection?.code}: ${answer.rejection?.description}\n`);
+    printLines(`rejected ${answer.rejection?.code}: ${answer.rejection?.description}`);
   } else {
-    process.stdout.write(`${answer.payload}\n`);
-    process.stderr.write(`answer ${answer.messageId} to ${request.messageId}: signatures verified\n`);
+    printText(`${answer.payload}\n`);
+    printNote(`answer ${answer.messageId} to ${request.messageId}: signatures verified`);
   }
   if (answer.kind !== 'answer') process.exitCode = answer.kind === 'fault' ? 1 : 2;
 }
