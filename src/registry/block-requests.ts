@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { ParticipantStatus, SystemStatus } from '../store/schema.js';
 import type { BlockRequestStatus, BlockRequestTable } from '../store/schema-regional.js';
 import { RegistryError, conflict, invalid, notFound } from './errors.js';
-import { ReasonInput, parseInput } from './inputs.js';
+import { ReasonInput, parseInput, text } from './inputs.js';
 import { TRANSITIONS } from './lifecycle.js';
 import { moveParticipant, participantRow } from './rows.js';
 import { runChange, updateVersioned } from './transaction.js';
@@ -18,8 +18,8 @@ import { requireRole, type Actor, type Db, type RegistryContext, type Trx } from
 
 const BlockRequestInput = z
   .object({
-    participantId: z.string().trim().min(1).max(36),
-    reason: z.string().trim().min(1).max(1000),
+    participantId: text(36),
+    reason: text(1000),
   })
   .strict();
 

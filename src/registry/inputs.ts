@@ -10,8 +10,28 @@ import { checkKpp, checkLegalEntityInn } from '../identifiers/inn.js';
 import { checkOgrn } from '../identifiers/ogrn.js';
 import { checkEmail, checkMnemonic, checkRussianPhone } from './checks.js';
 import { isBase64 } from '../core/base64.js';
+import { CONTROL_CHARACTER } from '../core/control-characters.js';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Text a person reads, in the console and on a terminal: no control characters (core/control-characters.ts), which
+ * would act on the terminal of whoever lists it, or reorder what it shows.
+ */
+const plain = (value: z.ZodString) =>
+  value.refine((text) => !CONTROL_CHARACTER.test(text), 'must not contain control characters');
+/** Required text of at most `max` characters, trimmed, as plain as `plain`. */
+export const text = (max: number) => plain(z.string().trim().min(1).max(max));
+/**
+ * A message type's namespace as XML names it: a URI with its scheme (`urn:`, `http:`), no spaces and no control
+ * characters; it is shown to operators in lists of routes and applications. One rule, so one problem of the field.
+ */
+const namespaceUri = z
+  .string()
+  .trim()
+  .max(500)
+  .refine(
+    (uri) => /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(uri) && !CONTROL_CHARACTER.test(uri),
+    'must be a URI with its scheme, such as urn://example/service/1.0, without spaces or control characters',
+  );
 /** A route's provider as stored: text that names one. */
 const providerText = (message: string) =>
   text(1000).refine((value) => parseRouteProvider(value) !== undefined, message);
@@ -29,7 +49,7 @@ export const ApplicationInput = z
     /** A state body or local government must record its interaction agreement before it becomes active. */
     kind: z.enum(['state-body', 'local-government', 'organisation']).optional(),
     /** Code in the `spheres` reference book; a new application without one is in `other`. */
-    sphere: z.string().trim().min(1).max(50).optional(),
+    sphere: text(50).optional(),
     contact: z
       .object({ name: text(200), position: text(200), phone: z.string(), email: z.string() })
       .strict(),
@@ -47,10 +67,7 @@ export const AgreementInput = z
     number: text(100),
     signedOn: isoDay,
     // No path separators and no control characters: the name is only ever a download's suggested name.
-    fileName: text(255).refine(
-      (name) => !/[/\\]/.test(name) && ![...name].some((c) => c < ' '),
-      'must be a plain file name',
-    ),
+    fileName: text(255).refine((name) => !/[/\\]/.test(name), 'must be a plain file name'),
     mediaType: z.enum([
       'application/pdf',
       'application/pkcs7-mime',
@@ -69,7 +86,7 @@ export const AgreementInput = z
 export const RouteApplicationInput = z
   .object({
     consumer: z.string(),
-    namespace: text(500),
+    namespace: namespaceUri,
     localName: text(200).regex(/^[A-Za-z_][\w.-]*$/, 'must be an XML local name'),
     recipient: z.string(),
   })
@@ -98,7 +115,7 @@ export const CertificateInput = z
 export const RouteInput = z
   .object({
     consumer: z.string(),
-    namespace: text(500),
+    namespace: namespaceUri,
     localName: text(200).regex(/^[A-Za-z_][\w.-]*$/, 'must be an XML local name'),
     recipient: z.string(),
     provider: providerText(
@@ -108,7 +125,11 @@ export const RouteInput = z
   .strict();
 export type RouteInput = z.infer<typeof RouteInput>;
 
-export const ReasonInput = z.object({ reason: z.string().trim().max(1000).optional() }).strict();
+export const ReasonInput = z.object({ reason: plain(z.string().trim().max(1000)).optional() }).strict();
+
+/** A reason as the registry keeps it, however it came (the API, the console, the command line). */
+export const checkedReason = (reason: string | undefined): string | undefined =>
+  parseInput(ReasonInput, reason === undefined ? {} : { reason }).reason;
 
 /** A lifecycle action: its reason, and the version of the participant it was decided on (refused if it moved). */
 export const LifecycleActionInput = ReasonInput.extend({
@@ -120,7 +141,7 @@ export const TokenInput = z
     name: text(200),
     role: z.enum(['operator', 'coordinator', 'auditor', 'participant', 'authority']),
     /** A coordinator's spheres (reference book codes); none means every sphere. */
-    spheres: z.array(z.string().trim().min(1).max(50)).min(1).max(50).optional(),
+    spheres: z.array(text(50)).min(1).max(50).optional(),
     /** The participant a participant token acts for. */
     participantId: z.string().max(36).optional(),
   })

@@ -10,7 +10,7 @@ import { registryLink } from './qr.js';
 import { changeDueAt, checkedChangeDay } from './changes.js';
 import type { ReferenceBooks } from './reference-books.js';
 import { checkedFieldsChanged } from './checked-data.js';
-import { ChangeInput, checkedApplication } from './inputs.js';
+import { ChangeInput, checkedApplication, checkedReason } from './inputs.js';
 import {
   TRANSITIONS,
   coordinatorDeadline,
@@ -137,11 +137,12 @@ export class Participants {
     actor: Actor,
     participantId: string,
     name: TransitionName,
-    reason?: string,
+    given?: string,
     version?: number,
   ) {
     const rule = TRANSITIONS[name];
     requireRole(actor, rule.role);
+    const reason = checkedReason(given);
     if (rule.reasonRequired && !reason?.trim()) throw invalid('reason', `a reason is required to ${name}`);
     const now = this.ctx.clock();
     return runChange(this.ctx, actor, `participant.${name}`, 'participant', participantId, async (trx) => {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SystemStatus } from '../store/schema.js';
 import { conflict, invalid } from './errors.js';
-import { SystemInput, checkedMnemonic, parseInput } from './inputs.js';
+import { SystemInput, checkedMnemonic, checkedReason, parseInput } from './inputs.js';
 import { participantRow, systemRow } from './rows.js';
 import { maySee } from './scope.js';
 import { runChange, updateVersioned } from './transaction.js';
@@ -59,8 +59,9 @@ export class Systems {
     });
   }
 
-  async setStatus(actor: Actor, mnemonic: string, status: SystemStatus, reason?: string) {
+  async setStatus(actor: Actor, mnemonic: string, status: SystemStatus, given?: string) {
     requireRole(actor, 'operator');
+    const reason = checkedReason(given);
     if (status !== 'active' && !reason?.trim())
       throw invalid('reason', `a reason is required to make a system ${status}`);
     return runChange(this.ctx, actor, `system.${status}`, 'system', mnemonic, async (trx) => {

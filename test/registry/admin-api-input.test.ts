@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { gzipSync } from 'node:zlib';
 import { useGateway } from '../support/gateway.js';
+import type { RegistryError } from '../../src/registry/errors.js';
 import { innWithCheckDigit, ogrnWithCheckDigit } from '../../src/registry/seed.js';
 
 describe('admin API input errors', function () {
@@ -72,6 +73,41 @@ describe('admin API input errors', function () {
     expect(body.problems.map((p) => p.field).sort()).to.deep.equal(
       ['localName', 'namespace', 'provider', 'recipient'].sort(),
     );
+  });
+
+  it('refuses control characters in text a person will read, naming the field; a namespace must be a URI', async () => {
+    const problemsOf = async (path: string, body: object) => {
+      const response = await send(path, JSON.stringify(body), 'application/json');
+      expect(response.status, path).to.equal(400);
+      return ((await response.json()) as { problems: { field: string; message: string }[] }).problems;
+    };
+    const routeApplication = { consumer: 'PORTAL_26', localName: 'Hostile', recipient: 'SMEV_GATEWAY' };
+    const hostile = 'urn:x\u001b]0;owned-title\u0007\u001b[2J\u001b[32mALL APPROVED\u001b[8m';
+    for (const namespace of [hostile, 'urn:x\u009b2J', 'urn:x\u202etxt.exe', 'not a uri', '']) {
+      expect(
+        await problemsOf('/route-applications', { ...routeApplication, namespace }),
+        namespace,
+      ).to.deep.equal([
+        {
+          field: 'namespace',
+          message:
+            'must be a URI with its scheme, such as urn://example/service/1.0, without spaces or control characters',
+        },
+      ]);
+    }
+    expect(await problemsOf('/applications', { ...application, shortName: 'ORG\u001b[8m' })).to.deep.equal([
+      { field: 'shortName', message: 'must not contain control characters' },
+    ]);
+    expect(
+      await problemsOf('/systems/PORTAL_26/suspend', { reason: 'audit\nverdict: intact' }),
+    ).to.deep.equal([{ field: 'reason', message: 'must not contain control characters' }]);
+    // The console and the command line give a reason to the registry directly: it is checked there too.
+    const operator = { name: 'op', role: 'operator' as const };
+    let refused: unknown;
+    await gateway.registry
+      .setSystemStatus(operator, 'PORTAL_26', 'suspended', 'x\u001b[2J')
+      .catch((error: unknown) => (refused = error));
+    expect((refused as RegistryError).field).to.equal('reason');
   });
 
   it('tells a body without Content-Type: application/json what it lacks', async () => {
