@@ -301,6 +301,7 @@ export async function startGateway(
             trust,
             checkpointSigners: loadCheckpointSigners(config, trust, readPki),
             timestamps: timestampCheckOf(config),
+            xmlLimits: config.limits,
             trustPems: {
               certificates: config.pki.trustedCaFiles.map(readPki),
               crls: config.pki.crlFiles.map(readPki),

@@ -117,6 +117,7 @@ export function registerLogCommands(program: Command): void {
             ctx.checkpointSigners,
             timestampCheckOf(ctx.config),
             progress.phase('verifying the archive'),
+            ctx.config.limits,
           );
           return { written, verdict };
         });
@@ -188,7 +189,7 @@ export function registerLogCommands(program: Command): void {
           ...(options.tsaGrace === undefined ? {} : { graceSeconds: graceSeconds(options.tsaGrace) }),
         });
         const verdict = await withProgress((progress) =>
-          verifyArchiveFile(file, signers, tsa, progress.phase('verifying records')),
+          verifyArchiveFile(file, signers, tsa, progress.phase('verifying records'), config.limits),
         );
         report(verdict, options.json, !options.quiet);
         if (!verdict.ok) process.exitCode = 1;

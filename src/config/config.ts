@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { HttpSettingsSchema } from './http.js';
 import { packageFile } from './package-root.js';
+import { DEFAULT_XML_LIMITS } from '../xml/guard.js';
 
 export const ConfigSchema = z
   .object({
@@ -60,18 +61,23 @@ export const ConfigSchema = z
           .positive()
           .default(5 * 1024 * 1024)
           .describe('Largest accepted request body (after gzip or deflate is inflated).'),
-        maxDepth: z.coerce.number().int().positive().default(64).describe('Deepest element nesting.'),
+        maxDepth: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(DEFAULT_XML_LIMITS.maxDepth)
+          .describe('Deepest element nesting.'),
         maxAttributes: z.coerce
           .number()
           .int()
           .positive()
-          .default(256)
+          .default(DEFAULT_XML_LIMITS.maxAttributes)
           .describe('Most attributes on one element.'),
         maxNodes: z.coerce
           .number()
           .int()
           .positive()
-          .default(100_000)
+          .default(DEFAULT_XML_LIMITS.maxNodes)
           .describe(
             'Most elements, comments and CDATA sections in one message: bounds the time a body can cost before its signature ' +
               'is checked (about 10 µs a node to build the tree).',

@@ -48,6 +48,7 @@ import { tokensView } from './views/tokens.js';
 import { verdictView } from './views/verdict.js';
 import { whereaboutsView } from './views/whereabouts.js';
 import { clientErrorOf } from '../core/http-errors.js';
+import type { XmlLimits } from '../xml/guard.js';
 
 /** The console's pages may load their own stylesheet and post forms to the gateway; nothing else, no script. */
 export const CONSOLE_POLICY =
@@ -68,6 +69,8 @@ export interface ConsoleParts {
   readonly checkpointSigners?: CertificateCheck | undefined;
   /** How "verify" checks the checkpoints' time-stamps; absent: it does not. */
   readonly timestamps?: TimestampCheck | undefined;
+  /** The endpoint's `limits.*`: a record's bodies are read within them when its signatures are checked. */
+  readonly xmlLimits?: XmlLimits | undefined;
   /** The trusted CA certificates and CRLs (PEM) an exported archive carries. */
   readonly trustPems?: { certificates: string[]; crls: string[] } | undefined;
   readonly documents?: AuthenticityCheck | undefined;
@@ -499,7 +502,7 @@ export function consoleRouter(parts: ConsoleParts): Router {
         .where('seq', '=', found.seq)
         .executeTakeFirstOrThrow();
       const opened = openBodies(row, parts.sealer, []);
-      const problems = parts.trust ? messageSignatureProblems(opened, parts.trust) : [];
+      const problems = parts.trust ? messageSignatureProblems(opened, parts.trust, parts.xmlLimits) : [];
       const [length, cover] = await Promise.all([
         store.db
           .selectFrom('message_log')

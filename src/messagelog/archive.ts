@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { TrustStore } from '../signature/pki/trust-store.js';
 import type { Store } from '../store/store.js';
 import { rangeCompleteness, type Completeness } from './completeness.js';
+import type { XmlLimits } from '../xml/guard.js';
 import { messageSignatureProblems } from './message-signatures.js';
 import type { MessageRecord } from './record.js';
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
@@ -211,6 +212,8 @@ export function verifyArchiveFile(
   checkpointSigners?: CertificateCheck,
   timestamps?: TimestampCheck,
   onProgress?: (done: number, total: number) => void,
+  /** The writing gateway's `limits.*`, which its bodies were received within; the defaults when not given. */
+  limits?: XmlLimits,
 ): ArchiveVerdict {
   let value: unknown;
   try {
@@ -219,7 +222,7 @@ export function verifyArchiveFile(
     if (!(error instanceof SyntaxError)) throw error;
     throw new Error(`${file} is not JSON, so no message-log archive: ${error.message}`);
   }
-  return verifyArchive(value, checkpointSigners, timestamps, onProgress);
+  return verifyArchive(value, checkpointSigners, timestamps, onProgress, limits);
 }
 
 /**
@@ -234,6 +237,8 @@ export function verifyArchive(
   timestamps?: TimestampCheck,
   /** Told after each record checked: how many of how many. */
   onProgress?: (done: number, total: number) => void,
+  /** What each body is read within (xml/guard.ts): the writing gateway's `limits.*`, or the defaults. */
+  limits?: XmlLimits,
 ): ArchiveVerdict {
   const archive = readArchive(value);
   const trust = TrustStore.fromPem(archive.trust?.certificates ?? [], archive.trust?.crls ?? []);
@@ -244,7 +249,7 @@ export function verifyArchive(
     ...(timestamps ? { timestamps } : {}),
     // An archive starts mid-chain: its first record's link is taken as given, and checkpoints anchor the rest.
     startOf: (_instance, first) => ({ seq: Number(first.seq) - 1, hash: first.prev_hash }),
-    checkRecord: (record) => messageSignatureProblems(record, trust),
+    checkRecord: (record) => messageSignatureProblems(record, trust, limits),
     ...(onProgress ? { onProgress } : {}),
   });
   // Complete only as far as the chain is intact: the boundary records prove something only through it.

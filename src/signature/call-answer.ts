@@ -6,14 +6,8 @@ import { faultCodeOf } from '../soap/fault-code.js';
 import { NS } from '../soap/namespaces.js';
 import type { TrustStore } from './pki/trust-store.js';
 import { checkSignature } from './xml-signature.js';
-import {
-  childElements,
-  childText,
-  firstChildElement,
-  parseDom,
-  serializeNode,
-  type Element,
-} from '../xml/dom.js';
+import { childElements, childText, firstChildElement, serializeNode, type Element } from '../xml/dom.js';
+import { answerLimits, DEFAULT_XML_LIMITS, parseWithinLimits, type XmlLimits } from '../xml/guard.js';
 
 export type CallAnswer =
   | {
@@ -33,8 +27,14 @@ export type CallAnswer =
       readonly gatewayCertificate: string | undefined;
     };
 
-export function readCallAnswer(xml: string, trust: TrustStore, at = new Date()): CallAnswer {
-  const doc = parseDom(xml);
+export function readCallAnswer(
+  xml: string,
+  trust: TrustStore,
+  at = new Date(),
+  /** What the answer is read within: it comes from the network, or from an archive. */
+  limits: XmlLimits = answerLimits(DEFAULT_XML_LIMITS),
+): CallAnswer {
+  const { doc } = parseWithinLimits(xml, limits);
   const body = childElements(doc.documentElement as Element).find((e) => e.localName === 'Body');
   const content = body ? childElements(body)[0] : undefined;
   if (!content) throw new Error('the answer has no body content');

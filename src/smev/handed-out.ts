@@ -1,11 +1,13 @@
 /**
  * What a taker reads from the gateway's answers to GetRequest, GetResponse, GetStatus and
- * GetIncomingQueueStatistics: the handed-out message, its files and status, read by place.
+ * GetIncomingQueueStatistics: the handed-out message, its files and status, read by place. An answer comes from
+ * the network: it is read within the limits of an answer (xml/guard.ts).
  */
 import type { FileRef } from '../core/model.js';
 import type { FsAttachment } from '../core/ports.js';
 import { contractOfTypesNs, EXCHANGE_1_1 } from '../soap/namespaces.js';
-import { childElements, firstChildElement, parseDom, type Element } from '../xml/dom.js';
+import { childElements, firstChildElement, type Element } from '../xml/dom.js';
+import { answerLimits, DEFAULT_XML_LIMITS, parseWithinLimits } from '../xml/guard.js';
 import { readFileRefs } from './attachments.js';
 
 /** A file sent inline: named in the signed AttachmentHeaderList, carried in AttachmentContentList. */
@@ -25,9 +27,11 @@ export type FileReference = FileRef;
 /** Where a recipient fetches a stored file (FSAttachmentsList/FSAttachment). */
 export type FsAttachmentInfo = FsAttachment;
 
+const readAnswer = (xml: string) => parseWithinLimits(xml, answerLimits(DEFAULT_XML_LIMITS)).doc;
+
 /** A GetIncomingQueueStatistics answer: each queue's name and its pending messages. */
 export function readQueueStatistics(xml: string): { queueName: string; pending: number }[] {
-  const root = parseDom(xml).documentElement as Element;
+  const root = readAnswer(xml).documentElement as Element;
   return Array.from(root.getElementsByTagNameNS('*', 'QueueStatistics')).map((element) => ({
     queueName: element.getAttribute('queueName') ?? '',
     pending: Number(element.getAttribute('pendingMessageNumber') ?? 0),
@@ -66,7 +70,7 @@ const textOf = (element: Element | undefined) => element?.textContent ?? undefin
  * read as the gateway's.
  */
 export function readHandedOut(xml: string): HandedOut | undefined {
-  const envelope = parseDom(xml).documentElement as Element;
+  const envelope = readAnswer(xml).documentElement as Element;
   const body = childElements(envelope).find((e) => e.localName === 'Body');
   const operation = body ? childElements(body)[0] : undefined;
   // Read in the contract version the answer speaks.

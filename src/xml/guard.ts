@@ -20,6 +20,19 @@ export interface XmlLimits {
   readonly maxNodes: number;
 }
 
+/** The limits the SOAP endpoint holds a request to unless configured otherwise (`limits.*`). */
+export const DEFAULT_XML_LIMITS: XmlLimits = { maxDepth: 64, maxAttributes: 256, maxNodes: 100_000 };
+
+/**
+ * The limits of an answer the gateway wrote around a payload that came within `limits` (a provider's answer, a
+ * SendResponse): its envelope, blocks and signatures add some levels and some dozens of nodes to the payload's.
+ */
+export const answerLimits = (limits: XmlLimits): XmlLimits => ({
+  ...limits,
+  maxDepth: limits.maxDepth + 16,
+  maxNodes: limits.maxNodes + 1_000,
+});
+
 /** The gate's refusals; depth and instructions the same from either way through it. */
 const refuse = {
   doctype: (where: string) =>
