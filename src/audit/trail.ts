@@ -6,8 +6,9 @@
  * `checkpointEvery` entries, and on shutdown, the gateway signs the head (seq, hash, time) with its key — only when
  * the chain still extends the last head it trusts (anchor.ts), so an edit of the store is never signed over.
  */
-import { open, rename, rm } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { SqliteAdapter, type Kysely, type Transaction } from 'kysely';
+import { writePrivateFile } from '../core/private-file.js';
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import type { Database } from '../store/schema.js';
 import { linkProblem, nextIntegrity, signedWith, type Anchor, type ChainIntegrity } from './anchor.js';
@@ -347,7 +348,7 @@ export class AuditTrail {
 
   /**
    * Writes the trail to one JSON file (see AuditExport in verify.ts) that `verifyAuditExport` checks offline.
-   * Consistent without locks as `verify` is; written to FILE.tmp and renamed into place.
+   * Consistent without locks as `verify` is; written as a private file (core/private-file.ts), whole or not at all.
    */
   async export(
     file: string,
@@ -356,34 +357,32 @@ export class AuditTrail {
   ): Promise<{ entries: number; checkpoints: number }> {
     const checkpoints = await this.allCheckpoints();
     const head = await this.readHead(this.db);
-    const temporary = `${file}.tmp`;
-    const out = await open(temporary, 'w');
     let entries = 0;
-    try {
-      const header = {
-        format: AUDIT_EXPORT_FORMAT,
-        version: AUDIT_EXPORT_VERSION,
-        exportedAt: new Date().toISOString(),
-        head,
-        checkpoints,
-      };
-      // The header fields, then the entries streamed page by page, so a long trail is never one string in memory.
-      const opening = JSON.stringify(header, null, 1);
-      await out.write(`${opening.slice(0, -2)},\n "entries": [`);
-      for await (const page of this.entries(head.seq)) {
-        const text = page.map((row) => `${entries++ === 0 ? '\n' : ',\n'}  ${JSON.stringify(row)}`).join('');
-        await out.write(text);
-        onProgress?.(Math.min(entries, head.seq), head.seq);
+    await writePrivateFile(file, async (draft) => {
+      const out = await open(draft, 'wx', 0o600);
+      try {
+        const header = {
+          format: AUDIT_EXPORT_FORMAT,
+          version: AUDIT_EXPORT_VERSION,
+          exportedAt: new Date().toISOString(),
+          head,
+          checkpoints,
+        };
+        // The header fields, then the entries streamed page by page, so a long trail is never one string in memory.
+        const opening = JSON.stringify(header, null, 1);
+        await out.write(`${opening.slice(0, -2)},\n "entries": [`);
+        for await (const page of this.entries(head.seq)) {
+          const text = page
+            .map((row) => `${entries++ === 0 ? '\n' : ',\n'}  ${JSON.stringify(row)}`)
+            .join('');
+          await out.write(text);
+          onProgress?.(Math.min(entries, head.seq), head.seq);
+        }
+        await out.write('\n ]\n}\n');
+      } finally {
+        await out.close();
       }
-      await out.write('\n ]\n}\n');
-      await out.sync();
-    } catch (error) {
-      await out.close();
-      await rm(temporary, { force: true });
-      throw error;
-    }
-    await out.close();
-    await rename(temporary, file);
+    });
     return { entries, checkpoints: checkpoints.length };
   }
 }

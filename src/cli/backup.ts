@@ -4,11 +4,13 @@
  * Both verify the message log and the audit trail of the copy afterwards. PostgreSQL stores are backed up with
  * pg_dump and pg_restore (docs/message-log.md).
  */
-import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import SQLite from 'better-sqlite3';
 import type { Command } from 'commander';
 import { createUnsignedAuditTrail } from '../audit/setup.js';
+import { writePrivateFile } from '../core/private-file.js';
 import { loadConfig, type GatewayConfig } from '../config/config.js';
 import { bodySealerOf, timestampCheckOf } from '../messagelog/setup.js';
 import { verifyStoredLog } from '../messagelog/store-verify.js';
@@ -105,7 +107,7 @@ export function registerBackupCommands(program: Command): void {
   program
     .command('backup')
     .description('copy the SQLite store consistently while the gateway runs, then verify the copy')
-    .requiredOption('-o, --out <file>', 'the backup file (must not exist)')
+    .requiredOption('-o, --out <file>', 'the backup file (must not exist; written mode 600)')
     .option('-c, --config <file>')
     .action(async (options: { out: string; config?: string }) => {
       const config = loadConfig({ file: options.config });
@@ -114,18 +116,25 @@ export function registerBackupCommands(program: Command): void {
       if (existsSync(options.out)) throw new Error(`${options.out} exists: choose a new file`);
       const verdicts = await withProgress(async (progress) => {
         const copying = progress.phase('copying pages');
-        const database = new SQLite(source, { fileMustExist: true });
-        try {
-          const { totalPages } = await database.backup(options.out, {
-            progress: ({ totalPages, remainingPages }) => {
-              copying(totalPages - remainingPages, totalPages);
-              return 100; // pages a step, better-sqlite3's own figure
-            },
-          });
-          copying(totalPages, totalPages);
-        } finally {
-          database.close();
-        }
+        // The copy holds what the store holds (card keys, sealed bodies): a private file, never over another.
+        await writePrivateFile(
+          options.out,
+          async (draft) => {
+            const database = new SQLite(source, { fileMustExist: true });
+            try {
+              const { totalPages } = await database.backup(draft, {
+                progress: ({ totalPages, remainingPages }) => {
+                  copying(totalPages - remainingPages, totalPages);
+                  return 100; // pages a step, better-sqlite3's own figure
+                },
+              });
+              copying(totalPages, totalPages);
+            } finally {
+              database.close();
+            }
+          },
+          { replace: false },
+        );
         return verifyStoreFile(options.out, config, (part, done, total) =>
           progress.update(`verifying the ${part}`, done, total),
         );
@@ -155,12 +164,12 @@ export function registerBackupCommands(program: Command): void {
         process.exitCode = 1;
         throw new Error('the backup does not verify; nothing was restored (--force restores it anyway)');
       }
-      // Copy beside the store, then rename over it: the store is never half written. Its WAL files belong to
+      // Copied beside the store, then renamed over it: the store is never half written. Its WAL files belong to
       // the store being replaced and would be replayed into the backup.
-      const temporary = `${target}.restoring`;
-      copyFileSync(options.from, temporary);
-      for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
-      renameSync(temporary, target);
+      await writePrivateFile(target, async (draft) => {
+        await copyFile(options.from, draft);
+        for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+      });
       const ok = report(`restored to ${target}`, await verifyStoreFile(target, config));
       if (!ok) process.exitCode = 1;
     });

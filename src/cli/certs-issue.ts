@@ -59,8 +59,9 @@ export function registerCertsIssue(certs: Command): void {
         throw new CliError(`the CA key ${options.caKey} with ${options.caCert}: ${(error as Error).message}`);
       }
       mkdirSync(options.out, { recursive: true });
-      writeFileSync(files.key, issued.keyPem, { mode: 0o600 });
-      writeFileSync(files.cert, issued.certPem);
+      // 'wx': never over a file made meanwhile, nor through a link planted at the name.
+      writeFileSync(files.key, issued.keyPem, { mode: 0o600, flag: 'wx' });
+      writeFileSync(files.cert, issued.certPem, { flag: 'wx' });
       const certificate = new X509Certificate(issued.certPem);
       printLines(
         files.key,

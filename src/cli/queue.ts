@@ -3,9 +3,11 @@
  * send-request and get-response/ack for a consumer, get-request/send-response/ack for a provider, and status.
  * Each prints what the gateway handed out (ids, return address, payload) or the fault.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
+import { writePrivateFile } from '../core/private-file.js';
 import {
   ackXml,
   getStatusXml,
@@ -157,7 +159,7 @@ async function fetchStoredFiles(options: QueueOptions, body: string, saveTo: str
   }
 }
 
-function printHandedOut(body: string, saveTo?: string): void {
+async function printHandedOut(body: string, saveTo?: string): Promise<void> {
   const message = readHandedOut(body);
   if (!message) return printLines('the queue is empty');
   printLines(
@@ -174,7 +176,9 @@ function printHandedOut(body: string, saveTo?: string): void {
   if (saveTo && message.attachments.length > 0) {
     mkdirSync(saveTo, { recursive: true });
     for (const file of message.attachments) {
-      writeFileSync(join(saveTo, safeName(file.contentId)), file.content);
+      await writePrivateFile(join(saveTo, safeName(file.contentId)), (draft) =>
+        writeFile(draft, file.content),
+      );
     }
   }
   printLines(
@@ -260,7 +264,7 @@ export function registerQueueCommands(program: Command): void {
         takeXml(speaking(options), systemSigningKey(options), operation),
         operation,
       );
-      printHandedOut(body, options.saveAttachments);
+      await printHandedOut(body, options.saveAttachments);
       if (options.saveAttachments && !process.exitCode) {
         await fetchStoredFiles(options, body, options.saveAttachments);
       }
@@ -335,7 +339,7 @@ export function registerQueueCommands(program: Command): void {
   });
   common(queue.command('status').description("take the system's next status notice")).action(
     async (options: QueueOptions) => {
-      printHandedOut(
+      await printHandedOut(
         await post(options, getStatusXml(speaking(options), systemSigningKey(options)), 'GetStatus'),
       );
     },

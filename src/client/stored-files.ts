@@ -4,9 +4,10 @@
  * its credential. Both stream: the file is never read into memory whole, and its digest is computed on the way.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat, unlink } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { writePrivateFile } from '../core/private-file.js';
 import { createStreebog } from '../signature/gost/streebog.js';
 import type { FileReference, FsAttachmentInfo } from './queued.js';
 
@@ -78,7 +79,7 @@ class Digest extends Transform {
 
 /**
  * Fetch a handed-out file into `path` with its credential. When the signed RefAttachmentHeader's Hash is given
- * and the file does not match it, the file is removed and the fetch fails.
+ * and the file does not match it, the fetch fails and nothing is written at `path`.
  */
 export async function fetchStoredFile(
   endpoint: string,
@@ -95,16 +96,19 @@ export async function fetchStoredFile(
     throw new Error(`the file ${file.uuid} could not be fetched (HTTP ${response.status})`);
   }
   const digest = new Digest();
-  await pipeline(
-    Readable.fromWeb(response.body as Parameters<typeof Readable.fromWeb>[0]),
-    digest,
-    createWriteStream(path),
-  );
-  const hash = digest.base64();
-  if (expectedHash !== undefined && hash !== expectedHash.replace(/\s+/g, '')) {
-    await unlink(path).catch(() => undefined);
-    throw new Error(`the file ${file.uuid} does not match the Hash signed for it`);
-  }
+  const body = response.body;
+  let hash = '';
+  // A file handed out to the system: private, and put in place only once it matches its signed Hash.
+  await writePrivateFile(path, async (draft) => {
+    await pipeline(
+      Readable.fromWeb(body as Parameters<typeof Readable.fromWeb>[0]),
+      digest,
+      createWriteStream(draft),
+    );
+    hash = digest.base64();
+    if (expectedHash !== undefined && hash !== expectedHash.replace(/\s+/g, ''))
+      throw new Error(`the file ${file.uuid} does not match the Hash signed for it`);
+  });
   const disposition = response.headers.get('content-disposition') ?? '';
   const named = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
   return { size: digest.bytes, hash, fileName: named ? decodeURIComponent(named) : undefined };

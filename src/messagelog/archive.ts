@@ -5,8 +5,10 @@
  * and each chain's boundary records, so that the verifier can tell whether the range is complete (completeness.ts).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { writePrivateFile } from '../core/private-file.js';
 import { TrustStore } from '../signature/pki/trust-store.js';
 import type { Store } from '../store/store.js';
 import { rangeCompleteness, type Completeness } from './completeness.js';
@@ -112,7 +114,8 @@ export async function exportArchive(
     trust,
   };
   const text = JSON.stringify(archive);
-  writeFileSync(file, text);
+  // Bodies are written opened: the archive is as private as the store's sealed bodies.
+  await writePrivateFile(file, (draft) => writeFile(draft, text));
   return {
     records: records.length,
     checkpoints: checkpoints.length,
