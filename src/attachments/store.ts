@@ -147,7 +147,8 @@ export class AttachmentStore implements FileAttachments {
   }
 
   static async open(store: Store, settings: AttachmentStoreSettings): Promise<AttachmentStore> {
-    await mkdir(join(settings.dir, INCOMING), { recursive: true });
+    // Files of the systems, theirs alone: folders 0700 when made here, each file 0600.
+    await mkdir(join(settings.dir, INCOMING), { recursive: true, mode: 0o700 });
     return new AttachmentStore(store, settings);
   }
 
@@ -181,7 +182,7 @@ export class AttachmentStore implements FileAttachments {
     const incoming = join(this.settings.dir, INCOMING, uuid);
     const measure = new Measure(limit);
     try {
-      await pipeline(source, measure, createWriteStream(incoming, { flags: 'wx' }));
+      await pipeline(source, measure, createWriteStream(incoming, { flags: 'wx', mode: 0o600 }));
       if (meta.declaredBytes !== undefined && measure.bytes !== meta.declaredBytes) {
         throw new AttachmentError(400, 'IncompleteUpload', 'the upload ended before its declared length');
       }

@@ -2,7 +2,7 @@
  * The gateway store: kysely over better-sqlite3 (the embedded default, WAL) or PostgreSQL (`databaseUrl`).
  * Opening a store migrates it to the latest schema.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
@@ -118,7 +118,7 @@ async function migrate(db: Kysely<Database>, schema: string | undefined): Promis
 
 function openSqlite(options: StoreOptions): Store {
   const file = options.sqliteFile ?? 'data/gateway.db';
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') createPrivately(file);
   const database = new SQLite(file);
   database.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.
@@ -134,6 +134,22 @@ function openSqlite(options: StoreOptions): Store {
     },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * A new store is made readable by its owner only (the card service's keys, the message log's bodies are in it):
+ * its folder 0700 when we make it, the file 0600, made empty before SQLite opens it, since SQLite would make it
+ * after the umask (0644). SQLite gives its -wal and -shm files the mode of the store file. A file or folder that
+ * is there already is the operator's and keeps its mode.
+ */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    // Made meanwhile by another worker or instance starting on the same store, or there all along.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /** How many prepared statements a SQLite store keeps; the gateway's own statements number far fewer. */

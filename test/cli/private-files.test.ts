@@ -1,7 +1,7 @@
 /**
  * Files that hold what the store holds are readable by their owner only, whatever the umask, and are never written
- * through a name someone else could have placed: `log export` (bodies opened), `audit export` and `backup` (the card
- * service's keys). A symbolic link planted at the target, or at the name an
+ * through a name someone else could have placed: the store itself (and its WAL files), `log export` (bodies opened),
+ * `audit export` and `backup` (the card service's keys). A symbolic link planted at the target, or at the name an
  * export used to write first (`<file>.tmp`), is replaced or refused, and what it points to is left as it was.
  */
 import { expect } from 'chai';
@@ -41,6 +41,17 @@ describe('private files', function () {
     return path;
   };
   const expectVictimUntouched = () => expect(readFileSync(victim, 'utf8')).to.equal('precious\n');
+
+  it('the store the gateway makes: its folder 0700, the file and its WAL files 0600', async () => {
+    expect(modeOf(join(dir, 'data'))).to.equal(0o700);
+    const opened = await openStore({ sqliteFile: store });
+    try {
+      await opened.db.selectFrom('message_log').select('seq').execute();
+      for (const file of [store, `${store}-wal`, `${store}-shm`]) expect(modeOf(file), file).to.equal(0o600);
+    } finally {
+      await opened.close();
+    }
+  });
 
   it('log export: 0600, and a link at the target is replaced, not written through', async () => {
     const out = plant('log.json');
