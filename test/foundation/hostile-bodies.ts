@@ -65,4 +65,3 @@ export function hugeLaughs(): string {
   const padding = `<!--${'p'.repeat(4_900_000 - doc.length)}-->`;
   return doc.replace('<?xml version="1.0"?>\n', `<?xml version="1.0"?>\n${padding}`);
 }
-
