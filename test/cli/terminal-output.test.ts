@@ -10,8 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { printable, printableJson, printableText } from '../../src/cli/printable.js';
-import { GENESIS_HASH, recordHash, sha256Hex, type MessageRecord } from '../../src/messagelog/record.js';
+import { sha256Hex, type MessageRecord } from '../../src/messagelog/record.js';
 import { openStore } from '../../src/store/store.js';
+import { firstRecord } from '../messagelog/support.js';
 import { runCli } from './support.js';
 
 /** Whatever of these reaches a terminal acts on it: ESC (CSI, OSC), C1 CSI, BEL, CR, LF, RLO. */
@@ -122,30 +123,9 @@ describe('CLI output from elsewhere', function () {
 
 /** One archived record of a chain's start, hashed as the gateway hashes it: only unproven (no checkpoint). */
 function archivedRecord(instance: string): MessageRecord {
-  const fields = {
-    instance_id: instance,
-    seq: 1,
-    prev_hash: GENESIS_HASH,
-    request_id: randomUUID(),
-    operation: 'Call',
-    message_id: null,
-    answer_message_id: null,
-    reference_message_id: null,
-    sender: null,
-    recipient: null,
-    message_type: null,
-    received_at: Date.now(),
-    answered_at: Date.now(),
-    duration_us: 1,
-    http_status: 500,
+  return firstRecord(instance, {
     fault_code: 'Client.MalformedXml',
-    certificate: null,
-    verification: 'none',
     request_digest: sha256Hex('x'),
     answer_digest: sha256Hex('y'),
-    request_bytes: 1,
-    request_xml: null,
-    answer_xml: null,
-  };
-  return { ...fields, hash: recordHash(fields) };
+  });
 }

@@ -4,9 +4,9 @@
  * body that does not match its digest is broken already and not parsed at all.
  */
 import { expect } from 'chai';
-import { randomUUID } from 'node:crypto';
 import { verifyArchive } from '../../src/messagelog/archive.js';
-import { GENESIS_HASH, recordHash, sha256Hex, type MessageRecord } from '../../src/messagelog/record.js';
+import { sha256Hex, type MessageRecord } from '../../src/messagelog/record.js';
+import { firstRecord } from './support.js';
 
 const nested = (depth: number) => `${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}`;
 
@@ -14,30 +14,17 @@ const nested = (depth: number) => `${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}
 function record(body: { request?: string; answer?: string; digestOf?: string }): MessageRecord {
   const request = body.request ?? null;
   const answer = body.answer ?? null;
-  const fields = {
-    instance_id: 'gw',
-    seq: 1,
-    prev_hash: GENESIS_HASH,
-    request_id: randomUUID(),
-    operation: 'Call',
-    message_id: null,
-    answer_message_id: null,
-    reference_message_id: null,
+  return firstRecord('gw', {
     sender: 'DEMO_CONSUMER',
     recipient: 'SMEV_GATEWAY',
-    message_type: null,
-    received_at: Date.now(),
-    answered_at: Date.now(),
-    duration_us: 1,
     http_status: 200,
-    fault_code: null,
-    certificate: null,
     verification: 'verified',
     request_digest: sha256Hex(body.digestOf ?? request ?? ''),
     answer_digest: sha256Hex(body.digestOf ?? answer ?? ''),
     request_bytes: null,
-  };
-  return { ...fields, request_xml: request, answer_xml: answer, hash: recordHash(fields) };
+    request_xml: request,
+    answer_xml: answer,
+  });
 }
 
 const verify = (...records: MessageRecord[]) =>

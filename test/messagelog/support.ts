@@ -8,7 +8,14 @@ import { X509Certificate, createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { buildCallRequest } from '../../src/client/request.js';
-import type { MessageRecord } from '../../src/messagelog/record.js';
+import { randomUUID } from 'node:crypto';
+import {
+  GENESIS_HASH,
+  recordHash,
+  sha256Hex,
+  type MessageRecord,
+  type RecordFields,
+} from '../../src/messagelog/record.js';
 import { bodySealerOf } from '../../src/messagelog/setup.js';
 import { openBodies } from '../../src/messagelog/verify.js';
 import { SOAP11, SOAP12, type SoapVersion } from '../../src/soap/version.js';
@@ -128,4 +135,37 @@ export function cli(args: readonly string[], env: Record<string, string> = {}): 
   });
   if (run.error) throw run.error;
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A record's fields as the gateway writes them for a Call it refused; `overrides` change any of them. */
+export function recordFields(overrides: Partial<RecordFields> = {}): RecordFields {
+  return {
+    request_id: randomUUID(),
+    request_bytes: 1,
+    operation: 'Call',
+    message_id: null,
+    answer_message_id: null,
+    reference_message_id: null,
+    sender: null,
+    recipient: null,
+    message_type: null,
+    received_at: Date.now(),
+    answered_at: Date.now(),
+    duration_us: 1,
+    http_status: 500,
+    fault_code: null,
+    certificate: null,
+    verification: 'none',
+    request_digest: sha256Hex(''),
+    answer_digest: sha256Hex(''),
+    request_xml: null,
+    answer_xml: null,
+    ...overrides,
+  };
+}
+
+/** The first record of `instance`'s chain (seq 1, after genesis), hashed as the gateway hashes it. */
+export function firstRecord(instance: string, overrides: Partial<RecordFields> = {}): MessageRecord {
+  const record = { ...recordFields(overrides), instance_id: instance, seq: 1, prev_hash: GENESIS_HASH };
+  return { ...record, hash: recordHash(record) };
 }

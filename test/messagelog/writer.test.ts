@@ -9,29 +9,19 @@ import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
 import { MessageLogWriter } from '../../src/messagelog/writer.js';
 import { useStore } from '../support/store.js';
 import { gatewaySigner } from '../audit/support.js';
+import { recordFields } from './support.js';
 
-const fields = (n: number): RecordFields => ({
-  request_id: `req-${n}`,
-  request_bytes: 10,
-  operation: 'Call',
-  message_id: null,
-  answer_message_id: null,
-  reference_message_id: null,
-  sender: null,
-  recipient: null,
-  message_type: null,
-  received_at: 1_700_000_000_000 + n,
-  answered_at: 1_700_000_000_000 + n,
-  duration_us: 1,
-  http_status: 200,
-  fault_code: null,
-  certificate: null,
-  verification: 'not reached',
-  request_digest: sha256Hex(`request ${n}`),
-  answer_digest: sha256Hex(`answer ${n}`),
-  request_xml: null,
-  answer_xml: null,
-});
+const fields = (n: number): RecordFields =>
+  recordFields({
+    request_id: `req-${n}`,
+    request_bytes: 10,
+    received_at: 1_700_000_000_000 + n,
+    answered_at: 1_700_000_000_000 + n,
+    http_status: 200,
+    verification: 'not reached',
+    request_digest: sha256Hex(`request ${n}`),
+    answer_digest: sha256Hex(`answer ${n}`),
+  });
 
 describe('message log writer: checkpoints after a quiet spell', () => {
   const store = useStore('sqlite', { prefix: 'gateway-writer', each: true });
