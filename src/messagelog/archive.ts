@@ -124,11 +124,8 @@ export async function exportArchive(
   };
 }
 
-/**
- * Every record of each chain from the range's first to its last, by seq: a record received before the range but
- * answered inside it (a slow exchange) sits between records of the range, and the chain must not break there.
- */
-async function wholeSpans(store: Store, records: readonly MessageRecord[]): Promise<MessageRecord[]> {
+/** Each chain's first and last seq among `records`. */
+function seqSpans(records: readonly MessageRecord[]): Map<string, { first: number; last: number }> {
   const spans = new Map<string, { first: number; last: number }>();
   for (const r of records) {
     const span = spans.get(r.instance_id);
@@ -138,19 +135,29 @@ async function wholeSpans(store: Store, records: readonly MessageRecord[]): Prom
       last: Math.max(span?.last ?? seq, seq),
     });
   }
+  return spans;
+}
+
+/** A chain's records from seq `from` to `to`, both included, in order. */
+function chainRecords(store: Store, instance: string, from: number, to: number): Promise<MessageRecord[]> {
+  return store.db
+    .selectFrom('message_log')
+    .selectAll()
+    .where('instance_id', '=', instance)
+    .where('seq', '>=', from)
+    .where('seq', '<=', to)
+    .orderBy('seq')
+    .execute();
+}
+
+/**
+ * Every record of each chain from the range's first to its last, by seq: a record received before the range but
+ * answered inside it (a slow exchange) sits between records of the range, and the chain must not break there.
+ */
+async function wholeSpans(store: Store, records: readonly MessageRecord[]): Promise<MessageRecord[]> {
   const all: MessageRecord[] = [];
-  for (const [instance, { first, last }] of spans) {
-    all.push(
-      ...(await store.db
-        .selectFrom('message_log')
-        .selectAll()
-        .where('instance_id', '=', instance)
-        .where('seq', '>=', first)
-        .where('seq', '<=', last)
-        .orderBy('seq')
-        .execute()),
-    );
-  }
+  for (const [instance, { first, last }] of seqSpans(records))
+    all.push(...(await chainRecords(store, instance, first, last)));
   return all;
 }
 
@@ -159,17 +166,9 @@ async function wholeSpans(store: Store, records: readonly MessageRecord[]): Prom
  * where the range starts, and the chain through the archive's checkpoints vouches for it.
  */
 async function predecessors(store: Store, records: readonly MessageRecord[]): Promise<MessageRecord[]> {
-  const first = new Map<string, number>();
-  for (const r of records)
-    first.set(r.instance_id, Math.min(first.get(r.instance_id) ?? Infinity, Number(r.seq)));
   const found: MessageRecord[] = [];
-  for (const [instance, seq] of first) {
-    const before = await store.db
-      .selectFrom('message_log')
-      .selectAll()
-      .where('instance_id', '=', instance)
-      .where('seq', '=', seq - 1)
-      .executeTakeFirst();
+  for (const [instance, { first }] of seqSpans(records)) {
+    const [before] = await chainRecords(store, instance, first - 1, first - 1);
     if (before) found.push({ ...before, request_xml: null, answer_xml: null });
   }
   return found;
@@ -181,30 +180,18 @@ async function predecessors(store: Store, records: readonly MessageRecord[]): Pr
  * range ends.
  */
 async function recordsUpToCover(store: Store, records: readonly MessageRecord[]): Promise<MessageRecord[]> {
-  const last = new Map<string, number>();
-  for (const r of records) last.set(r.instance_id, Math.max(last.get(r.instance_id) ?? 0, Number(r.seq)));
   const more: MessageRecord[] = [];
-  for (const [instance, seq] of last) {
+  for (const [instance, { last }] of seqSpans(records)) {
     const cover = await store.db
       .selectFrom('message_log_checkpoints')
       .select('seq')
       .where('instance_id', '=', instance)
       .where('kind', '=', 'head')
-      .where('seq', '>', seq)
+      .where('seq', '>', last)
       .orderBy('seq')
       .limit(1)
       .executeTakeFirst();
-    if (!cover) continue;
-    more.push(
-      ...(await store.db
-        .selectFrom('message_log')
-        .selectAll()
-        .where('instance_id', '=', instance)
-        .where('seq', '>', seq)
-        .where('seq', '<=', Number(cover.seq))
-        .orderBy('seq')
-        .execute()),
-    );
+    if (cover) more.push(...(await chainRecords(store, instance, last + 1, Number(cover.seq))));
   }
   return more;
 }
