@@ -42,6 +42,8 @@ export interface QueueSettings {
 type Tables = Database & QueueTables & Pick<AttachmentTables, 'queue_message_files'>;
 type Db = Kysely<Tables>;
 const OPEN = ['queued', 'delivered'] as const;
+/** A message its recipient has taken: the states an Ack may name. */
+const HANDED_OUT = ['delivered', 'acknowledged', 'answered'] as const;
 
 export class StoreQueue implements MessageQueue {
   private readonly db: Db;
@@ -356,18 +358,21 @@ export class StoreQueue implements MessageQueue {
   async ack(system: string, messageId: string, now: Date): Promise<void> {
     const at = now.getTime();
     // MessageIDs are scoped to their senders, so two senders' messages to one system may share one; the Ack is
-    // for the one handed out last.
+    // for the one handed out last. Only a message handed out can be acknowledged: one still queued is not yet
+    // the caller's, and an Ack for it (a replay of an Ack for another sender's message with the same id, say)
+    // would drop it unseen. Ack carries no time of its own to refuse a replay by.
     const row = await this.db
       .selectFrom('queue_messages')
       .select(['kind', 'state', 'request_id', 'sender', 'recipient', 'expires_at'])
       .where('message_id', '=', messageId)
       .where('recipient', '=', system)
       .where('kind', '<>', 'status')
+      .where('state', 'in', HANDED_OUT)
       .orderBy(sql`case when state = 'delivered' then 0 else 1 end`)
       .orderBy('updated_at', 'desc')
       .executeTakeFirst();
-    if (!row || row.state === 'expired') {
-      throw new GatewayFault('TargetMessageIsNotFound', `${system} holds no message ${messageId}`);
+    if (!row) {
+      throw new GatewayFault('TargetMessageIsNotFound', `${system} was handed no message ${messageId}`);
     }
     // Acknowledging again is harmless: the first Ack may have been lost on its way back.
     if (row.state === 'acknowledged' || row.state === 'answered') return;
@@ -376,7 +381,7 @@ export class StoreQueue implements MessageQueue {
       .set({ state: 'acknowledged', updated_at: at })
       .where('sender', '=', row.sender)
       .where('message_id', '=', messageId)
-      .where('state', 'in', OPEN)
+      .where('state', '=', 'delivered')
       .executeTakeFirst();
     if (updated.numUpdatedRows && row.kind === 'response') {
       await this.notify(this.db, row.recipient, row.request_id, 'acknowledged', at);

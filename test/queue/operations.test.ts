@@ -12,6 +12,7 @@ import {
   sendRequestXml,
   sendResponseXml,
   takeXml,
+  ackXml,
   type Attachment,
 } from '../../src/client/queued.js';
 import { postSoap } from '../../src/client/send.js';
@@ -253,6 +254,37 @@ for (const store of STORES) {
       const taken = await provider.take('GetRequest');
       expect((await provider.ack(taken?.messageId ?? '')).status).to.equal(200);
       expect((await provider.ack(taken?.messageId ?? '')).status, 'a repeated Ack').to.equal(200);
+    });
+
+    it("acknowledges only what was handed out: an Ack replayed for another sender's message with the same MessageID leaves it queued", async () => {
+      await drain(provider, 'GetRequest');
+      await addQueueRoute(gateway, 'SOCCARD_28');
+      const portal = new QueueClient(gateway.endpoint, 'SOCCARD_28');
+      const sent = await consumer.sendRequest();
+      const taken = await provider.take('GetRequest');
+      expect(taken?.messageId).to.equal(sent.messageId);
+      const ack = ackXml(SOAP11, sampleKey(PROVIDER), sent.messageId);
+      expect((await provider.post(ack, 'urn:Ack')).status).to.equal(200);
+      // MessageIDs are the sender's own: another sender may use the same one.
+      const same = await portal.sendRequest(QUESTION_PAYLOAD, { messageId: sent.messageId });
+      expect(same.status, same.body).to.equal(200);
+      const early = await provider.ack(sent.messageId);
+      expect((await provider.post(ack, 'urn:Ack')).status, 'the replayed Ack').to.equal(200);
+      const next = await provider.take('GetRequest');
+      expect(next?.messageId, "the second sender's request is still handed out").to.equal(sent.messageId);
+      expect(next?.replyTo, 'a message of its own').to.not.equal(taken?.replyTo);
+      expect(early.status, 'an Ack for the first, acknowledged already').to.equal(200);
+      await provider.ack(next?.messageId ?? '');
+    });
+
+    it('answers Ack of a message still queued, never handed out, TargetMessageIsNotFound and keeps it', async () => {
+      await drain(provider, 'GetRequest');
+      const sent = await consumer.sendRequest();
+      const early = await provider.ack(sent.messageId);
+      expect(readFault(early.body)).to.deep.include({ code: 'TargetMessageIsNotFound' });
+      const taken = await provider.take('GetRequest');
+      expect(taken?.messageId).to.equal(sent.messageId);
+      expect((await provider.ack(sent.messageId)).status).to.equal(200);
     });
 
     it('refuses a replayed signed GetRequest and one signed outside the clock window', async () => {
