@@ -1,11 +1,12 @@
 /**
  * The report on social card use (Amur rules): per connection point, over a period, how many cards were
  * connected (registered), blocked, unblocked and taken off the register — from the card register's own events.
- * As JSON rows or CSV (one header line, comma-separated, RFC 4180 quoting).
+ * As JSON rows or CSV (csv.ts).
  */
 import { z } from 'zod';
 import type { CardsTables } from '../store/schema-cards.js';
 import type { Store } from '../store/store.js';
+import { csvTable } from './csv.js';
 
 export const CardUseQuery = z
   .object({
@@ -61,20 +62,9 @@ export async function cardUseReport(store: Store, period: { from: Date; to: Date
   return [...byPoint.values()].sort((a, b) => a.connectionPoint.localeCompare(b.connectionPoint));
 }
 
-/**
- * RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. A text that a spreadsheet
- * would run as a formula (= + - @, tab, carriage return first) is prefixed with an apostrophe.
- */
-export function csvField(value: string | number): string {
-  const raw = String(value);
-  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export function cardUseCsv(rows: readonly CardUseRow[]): string {
-  const header = ['connection_point', 'connected', 'blocked', 'unblocked', 'deregistered'];
-  const lines = rows.map((r) =>
-    [r.connectionPoint, r.connected, r.blocked, r.unblocked, r.deregistered].map(csvField).join(','),
+  return csvTable(
+    ['connection_point', 'connected', 'blocked', 'unblocked', 'deregistered'],
+    rows.map((r) => [r.connectionPoint, r.connected, r.blocked, r.unblocked, r.deregistered]),
   );
-  return [header.join(','), ...lines].join('\r\n') + '\r\n';
 }

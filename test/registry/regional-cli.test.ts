@@ -182,7 +182,9 @@ for (const store of STORES) {
         '--csv',
       );
       expect(report.status, report.stderr).to.equal(0);
-      expect(report.stdout).to.equal('connection_point,connected,blocked,unblocked,deregistered\r\n');
+      expect(report.stdout).to.equal(
+        '"connection_point","connected","blocked","unblocked","deregistered"\r\n',
+      );
     });
   });
 }

@@ -5,7 +5,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { CardsTables } from '../../src/store/schema-cards.js';
-import { csvField } from '../../src/reports/card-use.js';
 import { useGateway } from '../support/gateway.js';
 import { STORES } from '../support/store.js';
 
@@ -70,6 +69,7 @@ for (const store of STORES) {
         ['DEREGISTERED', AT + 3000],
       ]);
       await card('=HYPERLINK("http://x")', [['REGISTERED', AT]]);
+      await card(' @SUM(A1)', [['REGISTERED', AT]]);
       await card('portal', [['REGISTERED', Date.parse('2020-03-01T00:00:00Z')]]); // outside the period
     });
 
@@ -99,10 +99,10 @@ for (const store of STORES) {
       const response = await get(`${period}&format=csv`);
       expect(response.headers.get('content-type')).to.match(/^text\/csv/);
       const lines = (await response.text()).trim().split('\r\n');
-      expect(lines[0]).to.equal('connection_point,connected,blocked,unblocked,deregistered');
-      expect(lines).to.include('portal,2,1,1,0');
+      expect(lines[0]).to.equal('"connection_point","connected","blocked","unblocked","deregistered"');
+      expect(lines).to.include('"portal",2,1,1,0');
       expect(lines).to.include('"\'=HYPERLINK(""http://x"")",1,0,0,0');
-      expect(csvField('a,b')).to.equal('"a,b"');
+      expect(lines).to.include('"\' @SUM(A1)",1,0,0,0');
     });
 
     it('refuses a bad period, an unknown format and a coordinator', async () => {
