@@ -34,7 +34,7 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: { 'no-restricted-syntax': ['error', XML_TEXT] },
   },
-  // The command line prints through src/cli/output.ts, which makes what it shows printable (src/cli/printable.ts):
+  // The command line prints through src/cli/output.ts, which makes what it shows printable (src/core/printable.ts):
   // text from the store, an archive or the network never reaches the terminal with its control characters.
   // A later block's rule replaces an earlier one's for the files both match, so this one holds XML_TEXT too.
   {

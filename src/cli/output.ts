@@ -1,9 +1,9 @@
 /**
  * CLI output: plain tables and lines for people, or JSON with `--json` for scripts. Cells are never cut, so an
  * identifier copied from a table (a thumbprint, an id) works in the next command. Everything a command prints goes
- * through here, made printable (printable.ts): what it shows may come from the store, an archive or the network.
+ * through here, made printable (core/printable.ts): what it shows may come from the store, an archive or the network.
  */
-import { printable, printableJson, printableText } from './printable.js';
+import { printable, printableJson, printableText } from '../core/printable.js';
 
 type Row = Record<string, unknown>;
 

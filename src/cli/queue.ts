@@ -27,7 +27,7 @@ import { SOAP11 } from '../soap/version.js';
 import { serializeNode } from '../xml/dom.js';
 import { systemSigningKey } from './send.js';
 import { collect, printLines, printText } from './output.js';
-import { printable } from './printable.js';
+import { printable } from '../core/printable.js';
 import { CliError, readPayload, todayInMoscow } from './inputs.js';
 import { gatewayEndpoint } from './gateway-url.js';
 import { fetchStoredFile, referenceOf, uploadFile } from '../client/stored-files.js';

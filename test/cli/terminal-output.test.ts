@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { printable, printableJson, printableText } from '../../src/cli/printable.js';
+import { printable, printableJson, printableText } from '../../src/core/printable.js';
 import { sha256Hex, type MessageRecord } from '../../src/messagelog/record.js';
 import { openStore } from '../../src/store/store.js';
 import { firstRecord } from '../messagelog/support.js';

@@ -1,10 +1,11 @@
 /**
- * Text from elsewhere (the store, an archive, the network, a file) made safe to print on a terminal: each control
- * character in it (src/core/control-characters.ts) would act on the terminal instead of being read, move the cursor,
- * clear the screen, hide what follows, or start a line of its own such as a forged `verdict: intact`. It is shown
- * as an escape instead (`\x1b`, `\x0a`, `\u202e`), so the text stays readable and nothing in it acts.
+ * Text from elsewhere (the store, an archive, the network, a request) made safe to print on a terminal, by the
+ * command line or in the gateway's log lines: each control character in it (control-characters.ts) would act on
+ * the terminal instead of being read, move the cursor, clear the screen, hide what follows, or start a line of its
+ * own such as a forged `verdict: intact`. It is shown as an escape instead (`\x1b`, `\x0a`, `\u202e`), so the text
+ * stays readable and nothing in it acts.
  */
-import { CONTROL_CHARACTER } from '../core/control-characters.js';
+import { CONTROL_CHARACTER } from './control-characters.js';
 
 const CONTROL = new RegExp(CONTROL_CHARACTER.source, 'g');
 
@@ -24,8 +25,9 @@ export const printableText = (text: string): string =>
   );
 
 /**
- * JSON text as JSON.stringify writes it, which escapes the C0 controls in strings but leaves the rest raw: those
- * escaped as `\uXXXX`, so it parses back to the same value. A C0 character left in it is its own indentation.
+ * JSON text as JSON.stringify writes it, which escapes the C0 controls in strings but leaves the rest raw (DEL, the
+ * C1 controls, the line separators, the bidi controls): those escaped as `\uXXXX`, so it parses back to the same
+ * value. A C0 character left in it is its own indentation.
  */
 export const printableJson = (json: string): string =>
   json.replace(CONTROL, (char) => (char < ' ' ? char : `\\u${hex(char, 4)}`));
