@@ -3,12 +3,13 @@
  * SMEV 3 WSDL send them, even with nothing binary: the root part is the envelope, and each `xop:Include` in it
  * stands for the bytes of the part its `href="cid:…"` names. The message is read as the XOP-decoded infoset (XOP
  * 1.0, section 3.2): each Include is replaced by the base64 text of its part, so schema validation and signatures
- * see exactly what the sender signed. Multipart framing is parsed by @mjackson/multipart-parser.
+ * see exactly what the sender signed. Framing and part headers are read by multipart.ts, media types by
+ * media-type.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { MIMEType } from 'node:util';
-import { MultipartParseError, parseMultipart } from '@mjackson/multipart-parser';
 import { GatewayFault } from '../core/faults.js';
+import { parseMediaType, type MediaType } from './media-type.js';
+import { multipartParts } from './multipart.js';
 import { serializeXml, type Document, type Element } from '../xml/dom.js';
 
 export const XOP_NS = 'http://www.w3.org/2004/08/xop/include';
@@ -20,18 +21,8 @@ export interface MtomParts {
   readonly parts: ReadonlyMap<string, Buffer>;
 }
 
-/** The media type's parameters, or undefined when it is not multipart/related. */
-export function multipartRelated(contentType: string | undefined): MIMEType | undefined {
-  if (!contentType || !/^\s*multipart\/related\s*(;|$)/i.test(contentType)) return undefined;
-  try {
-    return new MIMEType(contentType);
-  } catch {
-    throw new GatewayFault('UnsupportedMediaType', 'the multipart/related content type is malformed');
-  }
-}
-
 /** Split an MTOM body into its root and the parts the root refers to; bounded by the body limit already read. */
-export function splitMtom(body: Buffer, type: MIMEType): MtomParts {
+export function splitMtom(body: Buffer, type: MediaType): MtomParts {
   const boundary = type.params.get('boundary');
   if (!boundary) throw new GatewayFault('UnsupportedMediaType', 'multipart/related without a boundary');
   const start = type.params.get('start');
@@ -39,37 +30,43 @@ export function splitMtom(body: Buffer, type: MIMEType): MtomParts {
   let root: Buffer | undefined;
   let rootId: string | undefined;
   let rootType = '';
-  let first: { id: string; bytes: Buffer; contentType: string } | undefined;
-  try {
-    for (const part of parseMultipart(body, { boundary, maxFileSize: body.length })) {
-      const id = (part.headers.get('content-id') ?? '').trim().replace(/^<|>$/g, '');
-      const bytes = Buffer.from(part.bytes);
-      const contentType = part.headers.get('content-type') ?? '';
-      if (!first) first = { id, bytes, contentType };
-      // Two parts under one Content-ID would let this reader and another tool decode different messages.
-      if (id !== '' && (parts.has(id) || id === rootId)) {
-        throw new GatewayFault(
-          'MalformedXml',
-          `two parts of the multipart body share Content-ID <${id.slice(0, 100)}>`,
-        );
-      }
-      if (start !== null && `<${id}>` === start.trim()) root = bytes;
-      else if (start === null && root === undefined) root = bytes;
-      else if (id !== '') parts.set(id, bytes);
-      if (root === bytes) {
-        rootId = id;
-        rootType = contentType;
-      }
+  for (const part of multipartParts(body, boundary)) {
+    const id = (part.headers.get('content-id') ?? '').trim().replace(/^<|>$/g, '');
+    const { bytes } = part;
+    const contentType = part.headers.get('content-type') ?? '';
+    if (contentType !== '') parseMediaType(contentType); // malformed or ambiguous in any part: refused
+    requireBinary(part.headers.get('content-transfer-encoding'));
+    // Two parts under one Content-ID would let this reader and another tool decode different messages.
+    if (id !== '' && (parts.has(id) || id === rootId)) {
+      throw new GatewayFault(
+        'MalformedXml',
+        `two parts of the multipart body share Content-ID <${id.slice(0, 100)}>`,
+      );
     }
-  } catch (error) {
-    if (error instanceof MultipartParseError) {
-      throw new GatewayFault('MalformedXml', `the multipart body is malformed: ${error.message}`);
+    if (start !== undefined && `<${id}>` === start.trim()) root = bytes;
+    else if (start === undefined && root === undefined) root = bytes;
+    else if (id !== '') parts.set(id, bytes);
+    if (root === bytes) {
+      rootId = id;
+      rootType = contentType;
     }
-    throw error;
   }
-  if (!root || !first) throw new GatewayFault('MalformedXml', 'the multipart body holds no root part');
+  if (!root) throw new GatewayFault('MalformedXml', 'the multipart body holds no root part');
   requireXopRoot(rootType);
   return { root, parts };
+}
+
+/**
+ * Parts are read as the bytes they carry (XOP packages them binary): a part that declares another transfer encoding
+ * (base64, quoted-printable) would be one message to the gateway and another to a reader that decodes it.
+ */
+function requireBinary(encoding: string | undefined): void {
+  if (encoding !== undefined && !/^(binary|8bit|7bit)$/i.test(encoding)) {
+    throw new GatewayFault(
+      'UnsupportedMediaType',
+      `Content-Transfer-Encoding ${encoding.slice(0, 40)} is not accepted: parts are read as binary`,
+    );
+  }
 }
 
 /**
@@ -78,12 +75,7 @@ export function splitMtom(body: Buffer, type: MIMEType): MtomParts {
  * honours the declaration.
  */
 function requireXopRoot(contentType: string): void {
-  let type: MIMEType | undefined;
-  try {
-    type = new MIMEType(contentType);
-  } catch {
-    type = undefined;
-  }
+  const type = contentType === '' ? undefined : parseMediaType(contentType);
   if (type?.essence !== 'application/xop+xml') {
     throw new GatewayFault(
       'UnsupportedMediaType',
@@ -91,7 +83,7 @@ function requireXopRoot(contentType: string): void {
     );
   }
   const charset = type.params.get('charset');
-  if (charset !== null && !/^utf-?8$/i.test(charset)) {
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
     throw new GatewayFault(
       'UnsupportedMediaType',
       `charset ${charset.slice(0, 40)} is not accepted; send UTF-8`,

@@ -3,8 +3,7 @@
  * between the versions lives in this one table.
  */
 import { GatewayFault } from '../core/faults.js';
-import type { MIMEType } from 'node:util';
-import { multipartRelated } from './mtom.js';
+import { parseMediaType, type MediaType } from './media-type.js';
 import { NS } from './namespaces.js';
 
 export interface SoapVersion {
@@ -46,7 +45,7 @@ export interface SoapRequestHead {
   /** SOAPAction (1.1) or the `action` media-type parameter (1.2), unquoted; undefined when absent. */
   readonly action: string | undefined;
   /** An MTOM/XOP request: its multipart/related media type, whose root part holds the envelope. */
-  readonly mtom?: MIMEType;
+  readonly mtom?: MediaType;
 }
 
 /** Which SOAP version the request speaks, from its Content-Type, and the action it names. */
@@ -54,51 +53,49 @@ export function readRequestHead(
   contentType: string | undefined,
   soapActionHeader: string | undefined,
 ): SoapRequestHead {
-  const related = multipartRelated(contentType);
-  if (related) {
-    if ((related.params.get('type') ?? '').toLowerCase() !== 'application/xop+xml') {
-      throw new GatewayFault(
-        'UnsupportedMediaType',
-        'multipart/related is accepted as MTOM only: type="application/xop+xml"',
-      );
-    }
-    // start-info names the SOAP media type of the root part (SOAP 1.2 may carry its action beside it): a SOAP
-    // media type, never a package nested in the package.
-    const startInfo = related.params.get('start-info') ?? 'text/xml';
-    if (multipartRelated(startInfo)) {
-      throw new GatewayFault(
-        'UnsupportedMediaType',
-        'start-info must name the SOAP media type of the root part',
-      );
-    }
-    const action = related.params.get('action');
-    const inner = readRequestHead(action ? `${startInfo}; action="${action}"` : startInfo, soapActionHeader);
-    return { ...inner, mtom: related };
+  if (!contentType?.trim()) return soapHead({ essence: '', params: new Map() }, soapActionHeader);
+  const type = parseMediaType(contentType);
+  if (type.essence !== 'multipart/related') return soapHead(type, soapActionHeader);
+  if ((type.params.get('type') ?? '').toLowerCase() !== 'application/xop+xml') {
+    throw new GatewayFault(
+      'UnsupportedMediaType',
+      'multipart/related is accepted as MTOM only: type="application/xop+xml"',
+    );
   }
-  const [mediaType = '', ...parameters] = (contentType ?? '').split(';').map((part) => part.trim());
-  const parameter = (name: string) => {
-    const found = parameters.filter((p) => p.toLowerCase().startsWith(`${name}=`));
-    // Given twice, a reader that takes the first and one that takes the last would act on different values.
-    if (found.length > 1)
-      throw new GatewayFault('UnsupportedMediaType', `the content type gives the ${name} parameter twice`);
-    return found[0] === undefined ? undefined : unquote(found[0].slice(name.length + 1));
-  };
-  const charset = parameter('charset');
+  // start-info names the SOAP media type of the root part (SOAP 1.2 may carry its action beside it): a SOAP
+  // media type, never a package nested in the package.
+  const startInfo = parseMediaType(type.params.get('start-info') ?? 'text/xml');
+  if (startInfo.essence === 'multipart/related') {
+    throw new GatewayFault(
+      'UnsupportedMediaType',
+      'start-info must name the SOAP media type of the root part',
+    );
+  }
+  const action = type.params.get('action');
+  if (action !== undefined && startInfo.params.has('action'))
+    throw new GatewayFault('UnsupportedMediaType', 'the content type gives the action parameter twice');
+  const params = new Map(startInfo.params);
+  if (action !== undefined) params.set('action', action);
+  return { ...soapHead({ essence: startInfo.essence, params }, soapActionHeader), mtom: type };
+}
+
+function soapHead(type: MediaType, soapActionHeader: string | undefined): SoapRequestHead {
+  const charset = type.params.get('charset');
   if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
     throw new GatewayFault('UnsupportedMediaType', `charset ${charset} is not accepted; send UTF-8`);
   }
-  switch (mediaType.toLowerCase()) {
+  switch (type.essence) {
     case 'text/xml':
       return {
         version: SOAP11,
         action: soapActionHeader === undefined ? undefined : unquote(soapActionHeader),
       };
     case 'application/soap+xml':
-      return { version: SOAP12, action: parameter('action') };
+      return { version: SOAP12, action: type.params.get('action') };
     default:
       throw new GatewayFault(
         'UnsupportedMediaType',
-        `content type "${mediaType || '(none)'}" is neither text/xml (SOAP 1.1) nor application/soap+xml (SOAP 1.2)`,
+        `content type "${type.essence || '(none)'}" is neither text/xml (SOAP 1.1) nor application/soap+xml (SOAP 1.2)`,
       );
   }
 }

@@ -4,7 +4,7 @@
  * reads them as the XOP-decoded infoset: a request with no binary part, an attachment carried as a binary part
  * (delivered to the recipient byte for byte), a signed text carried as a part (the signature holds over the decoded
  * text, and fails when the part changes), and the refusals: an Include naming no part, a broken multipart body,
- * multipart/related that is not XOP. Answers in MTOM move only the files the gateway hands out, and only in
+ * multipart/related that is not XOP, a parameter or a part header given twice, a part in another transfer encoding. Answers in MTOM move only the files the gateway hands out, and only in
  * canonical base64: a payload's element shaped like an attachment reaches the recipient as its sender signed it.
  */
 import { expect } from 'chai';
@@ -27,6 +27,7 @@ import {
   BOUNDARY,
   MTOM_CONTENT_TYPE as CONTENT_TYPE,
   mtomBody,
+  ROOT_TYPE,
   type Part,
   takeInMtom,
   XOP,
@@ -320,6 +321,71 @@ describe('contract: MTOM/XOP requests', () => {
     const refused = await postMtom(gateway, cut);
     expect(refused.status).to.equal(500);
     expect(readFault(refused.body).code).to.equal('MalformedXml');
+  });
+
+  describe('ambiguity in the package is refused, as in a plain Content-Type', () => {
+    const question = () =>
+      sendRequestXml(SOAP11, sampleKey(CONSUMER), {
+        payload: '<q:Question xmlns:q="urn://example.org/queue-test/1.0"><q:Text>x</q:Text></q:Question>',
+      }).xml;
+
+    for (const [name, extra] of [
+      ['boundary', `; boundary="other"`],
+      ['type', `; TYPE="text/xml"`],
+      ['start', `; start="<other@example.org>"`],
+      ['start-info', `; start-info="application/soap+xml"`],
+    ] as const) {
+      it(`a multipart/related Content-Type giving ${name} twice is 415`, async () => {
+        const refused = await postMtom(gateway, mtomBody(question(), []), `${CONTENT_TYPE}${extra}`);
+        expect(refused.status).to.equal(415);
+        const fault = readFault(refused.body);
+        expect(fault.code).to.equal('UnsupportedMediaType');
+        expect(fault.reason).to.contain(`${name} parameter twice`);
+      });
+    }
+
+    it('a root part whose Content-Type gives charset twice is 415', async () => {
+      const rootType = 'application/xop+xml; charset=UTF-8; type="text/xml"; charset=ISO-8859-1';
+      const refused = await postMtom(gateway, mtomBody(question(), [], rootType));
+      expect(refused.status).to.equal(415);
+      expect(readFault(refused.body).reason).to.contain('charset parameter twice');
+    });
+
+    // Extra header lines ride on the root part's Content-Type line.
+    for (const [what, extra] of [
+      ['Content-Type', 'Content-Type: text/plain'],
+      ['Content-ID', 'Content-ID: <other@example.org>'],
+      ['Content-Transfer-Encoding', 'content-transfer-encoding: binary'],
+    ] as const) {
+      it(`a part giving its ${what} header twice is refused`, async () => {
+        const refused = await postMtom(gateway, mtomBody(question(), [], `${ROOT_TYPE}\r\n${extra}`));
+        expect(refused.status).to.equal(500);
+        const fault = readFault(refused.body);
+        expect(fault.code).to.equal('MalformedXml');
+        expect(fault.reason).to.match(/header twice/);
+      });
+    }
+
+    it('a folded header line, or a line that is no header, in a part is refused', async () => {
+      for (const extra of [' ; charset=ISO-8859-1', 'no header here']) {
+        const refused = await postMtom(gateway, mtomBody(question(), [], `${ROOT_TYPE}\r\n${extra}`));
+        expect(refused.status, extra).to.equal(500);
+        expect(readFault(refused.body).code, extra).to.equal('MalformedXml');
+      }
+    });
+
+    it('a part in another transfer encoding than binary is 415: the gateway reads its bytes as they are', async () => {
+      const bytes = Buffer.from('aGk=');
+      const optimised = optimise(question(), /<q:Text>([^<]+)<\/q:Text>/, 'p@example.org');
+      const body = mtomBody(optimised.xml, [{ id: 'p@example.org', bytes }]);
+      const encoded = Buffer.from(
+        body.toString('latin1').replace(/binary(\r\nContent-ID: <p@)/, 'base64$1'),
+        'latin1',
+      );
+      const refused = await postMtom(gateway, encoded);
+      expect(refused.status).to.equal(415);
+      expect(readFault(refused.body).reason).to.contain('Content-Transfer-Encoding base64');
+    });
   });
 
   it('multipart/related that is not XOP is 415', async () => {
