@@ -9,6 +9,17 @@ export interface MessageType {
   readonly localName: string;
 }
 
+/** The queue of a message type, as GetIncomingQueueStatistics names it (QueueStatistics/@queueName). */
+export const queueNameOf = (type: MessageType): string => `{${type.namespace}}${type.localName}`;
+
+/**
+ * The official schemas type `queueName` as basic:string-200 (message-exchange 1.1 to 1.3): at most 200 characters,
+ * counted as XSD counts them, by code point. The registry refuses a route whose queue name is longer, so the
+ * gateway never writes one the official schema refuses.
+ */
+export const QUEUE_NAME_MAX_LENGTH = 200;
+export const queueNameLength = (type: MessageType): number => [...queueNameOf(type)].length;
+
 /** SMEV 3 rejection reasons (`RequestRejected/RejectionReasonCode`). */
 export type RejectionCode = 'ACCESS_DENIED' | 'NO_DATA' | 'UNKNOWN_REQUEST_DESCRIPTION' | 'FAILURE';
 

@@ -11,6 +11,7 @@ import { checkOgrn } from '../identifiers/ogrn.js';
 import { checkEmail, checkMnemonic, checkRussianPhone } from './checks.js';
 import { isBase64 } from '../core/base64.js';
 import { CONTROL_CHARACTER } from '../core/control-characters.js';
+import { QUEUE_NAME_MAX_LENGTH, queueNameLength, type MessageType } from '../core/model.js';
 
 /**
  * Text a person reads, in the console and on a terminal: no control characters (core/control-characters.ts), which
@@ -32,6 +33,20 @@ const namespaceUri = z
     (uri) => /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(uri) && !CONTROL_CHARACTER.test(uri),
     'must be a URI with its scheme, such as urn://example/service/1.0, without spaces or control characters',
   );
+/** Why a route's message type would name a queue longer than the official schema allows; undefined when it does not. */
+export function queueNameProblem(type: MessageType): string | undefined {
+  const length = queueNameLength(type);
+  if (length <= QUEUE_NAME_MAX_LENGTH) return undefined;
+  return (
+    `with its namespace it names a queue of ${length} characters ({namespace}localName); the official ` +
+    `SMEV 3 schema allows at most ${QUEUE_NAME_MAX_LENGTH}`
+  );
+}
+/** The refinement of a route's fields by `queueNameProblem`, reported on localName. */
+const queueNameFits = (route: MessageType, ctx: z.RefinementCtx) => {
+  const problem = queueNameProblem(route);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['localName'], message: problem });
+};
 /** A route's provider as stored: text that names one. */
 const providerText = (message: string) =>
   text(1000).refine((value) => parseRouteProvider(value) !== undefined, message);
@@ -90,7 +105,8 @@ export const RouteApplicationInput = z
     localName: text(200).regex(/^[A-Za-z_][\w.-]*$/, 'must be an XML local name'),
     recipient: z.string(),
   })
-  .strict();
+  .strict()
+  .superRefine(queueNameFits);
 
 export const ApprovalInput = z
   .object({
@@ -122,7 +138,8 @@ export const RouteInput = z
       'must be builtin:<service>, remote:<url>, or queue (the recipient takes its requests with GetRequest)',
     ),
   })
-  .strict();
+  .strict()
+  .superRefine(queueNameFits);
 export type RouteInput = z.infer<typeof RouteInput>;
 
 export const ReasonInput = z.object({ reason: plain(z.string().trim().max(1000)).optional() }).strict();

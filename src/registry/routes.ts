@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MessageType } from '../core/model.js';
-import { conflict, notFound } from './errors.js';
-import { RouteInput, checkedMnemonic, parseInput } from './inputs.js';
+import { conflict, invalid, notFound } from './errors.js';
+import { RouteInput, checkedMnemonic, parseInput, queueNameProblem } from './inputs.js';
 import { systemRow } from './rows.js';
 import { maySee } from './scope.js';
 import { runChange } from './transaction.js';
@@ -74,6 +74,9 @@ export async function findRoute(db: Db, consumerSystemId: string, type: MessageT
 
 /** Enter a route (the operator's own, or an approved application) after the same checks. */
 export async function insertRoute(trx: Trx, input: RouteInput, now: Date) {
+  // Checked here too: an application stored before the limit was checked is approved through this door.
+  const tooLong = queueNameProblem(input);
+  if (tooLong) throw invalid('localName', tooLong);
   const consumer = await systemRow(trx, checkedMnemonic(input.consumer, 'consumer'));
   const recipient = await systemRow(trx, checkedMnemonic(input.recipient, 'recipient'));
   if (await findRoute(trx, consumer.id, input))

@@ -9,6 +9,7 @@ import { EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
 import { childElements, importInto, parseDom, serializeNode } from '../xml/dom.js';
 import type { FsAttachment, QueueStatistics, SignatureSlot, TakenMessage } from '../core/ports.js';
+import { queueNameOf } from '../core/model.js';
 import {
   adder,
   SMEV_BLOCK_ID,
@@ -194,7 +195,7 @@ export function writeQueueStatisticsAnswer(
   const { doc, operation, add } = soapAnswer(version, 'GetIncomingQueueStatisticsResponse', contract);
   for (const queue of queues) {
     const element = add(operation, contract.types, 'ns2:QueueStatistics');
-    element.setAttribute('queueName', `{${queue.messageType.namespace}}${queue.messageType.localName}`);
+    element.setAttribute('queueName', queueNameOf(queue.messageType));
     element.setAttribute('pendingMessageNumber', String(queue.pending));
   }
   return doc;

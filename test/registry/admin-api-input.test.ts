@@ -75,6 +75,74 @@ describe('admin API input errors', function () {
     );
   });
 
+  it('refuses a route or an application whose queue name would exceed the official 200 characters', async () => {
+    const namespace = `urn://example.org/${'q'.repeat(150)}/1.0`;
+    // {namespace}localName: 2 + 172 + localName; 26 characters make 200, 27 make 201.
+    const fits = 'L'.repeat(200 - 2 - namespace.length);
+    const route = { consumer: 'DEMO_CONSUMER', namespace, recipient: 'SOCPROTECT_47', provider: 'queue' };
+    const application = { consumer: 'PORTAL_26', namespace, recipient: 'SMEV_GATEWAY' };
+    for (const [path, body] of [
+      ['/routes', route],
+      ['/route-applications', application],
+    ] as const) {
+      const refused = await send(
+        path,
+        JSON.stringify({ ...body, localName: `${fits}L` }),
+        'application/json',
+      );
+      expect(refused.status, path).to.equal(400);
+      const { problems } = (await refused.json()) as { problems: { field: string; message: string }[] };
+      expect(problems, path).to.have.length(1);
+      expect(problems[0]?.field).to.equal('localName');
+      expect(problems[0]?.message).to.match(/queue of 201 characters.*at most 200/);
+    }
+    // Counted in characters as the schema counts them: an astral character is one, not two UTF-16 units.
+    const astral = {
+      ...route,
+      namespace: `${namespace.slice(0, -4)}\u{1F600}/1.0`,
+      localName: fits.slice(1),
+    };
+    expect((await send('/routes', JSON.stringify(astral), 'application/json')).status).to.equal(201);
+    const accepted = await send('/routes', JSON.stringify({ ...route, localName: fits }), 'application/json');
+    expect(accepted.status).to.equal(201);
+  });
+
+  it('refuses at approval an application stored with too long a queue name', async () => {
+    const namespace = `urn://example.org/${'a'.repeat(180)}/1.0`;
+    const operator = { name: 'op', role: 'operator' as const };
+    const id = '00000000-0000-4000-8000-000000000001';
+    await gateway.store.db
+      .insertInto('route_applications')
+      .values({
+        id,
+        participant_id: (
+          await gateway.store.db
+            .selectFrom('information_systems')
+            .select('participant_id')
+            .where('mnemonic', '=', 'PORTAL_26')
+            .executeTakeFirstOrThrow()
+        ).participant_id,
+        consumer: 'PORTAL_26',
+        namespace,
+        local_name: 'TooLongForItsQueue',
+        recipient: 'SMEV_GATEWAY',
+        provider: 'queue',
+        status: 'applied',
+        applied_by: 'old',
+        applied_at: Date.now(),
+        decided_by: null,
+        decided_at: null,
+        reason: null,
+        route_id: null,
+      })
+      .execute();
+    let refused: unknown;
+    await gateway.registry.routeApplications
+      .approve(operator, id, {})
+      .catch((error: unknown) => (refused = error));
+    expect((refused as RegistryError).field).to.equal('localName');
+  });
+
   it('refuses control characters in text a person will read, naming the field; a namespace must be a URI', async () => {
     const problemsOf = async (path: string, body: object) => {
       const response = await send(path, JSON.stringify(body), 'application/json');
