@@ -18,6 +18,7 @@ import {
 import type { ValidationProblem } from '../core/faults.js';
 import { validateBounded } from './bounded-validation.js';
 import { isWellFormed } from './text.js';
+import { withoutValues } from './validation-message.js';
 
 /** libxml2 reads nothing from outside while parsing: no network, no DTD loading, no entity substitution. */
 const SAFE_PARSE = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE;
@@ -143,7 +144,7 @@ function problemsOfDetails(details: readonly ErrorDetail[]): ValidationProblem[]
       .pop()
       ?.replace(/\[\d+\]$/, '');
     return {
-      message: detail.message.trim(),
+      message: withoutValues(detail.message.trim()),
       ...(detail.line ? { line: detail.line } : {}),
       ...(detail.col ? { column: detail.col } : {}),
       ...(element ? { element } : {}),
