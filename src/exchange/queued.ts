@@ -112,7 +112,8 @@ export async function requestAnswered(
     throw new GatewayFault('TargetMessageIsNotFound', 'To names no request known to the gateway');
   }
   if (request.recipient !== sender.mnemonic || request.provider !== QUEUE_PROVIDER) {
-    throw new GatewayFault('AccessDenied', `request ${request.messageId} was not sent to ${sender.mnemonic}`);
+    // The request's own MessageID is its sender's and recipient's to know, not a third system's.
+    throw new GatewayFault('AccessDenied', `the request To names was not sent to ${sender.mnemonic}`);
   }
   // The consumer takes the answer in the version it asked in, inside the answer's signed block: it cannot be
   // rewritten into another version's namespace, so it must be written in that version.

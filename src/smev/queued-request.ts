@@ -87,6 +87,13 @@ export function readTakeRequest(
   const part = signedPart(operationElement, contract.basic, 'MessageTypeSelector', contract);
   const namespace = childText(part.signedBlock, contract.basic, 'NamespaceURI')?.trim();
   const localName = childText(part.signedBlock, contract.basic, 'RootElementLocalName')?.trim();
+  // A selector that names a type names all of it: half of one (or a blank half) is not "any type".
+  if ((namespace !== undefined || localName !== undefined) && !(namespace && localName)) {
+    throw new GatewayFault(
+      'InvalidContent',
+      'MessageTypeSelector names a message type only with both NamespaceURI and RootElementLocalName, neither blank',
+    );
+  }
   return {
     ...part,
     messageType: namespace && localName ? { namespace, localName } : undefined,

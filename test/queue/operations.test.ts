@@ -238,6 +238,9 @@ for (const store of STORES) {
         taken?.replyTo ?? '',
       );
       expect(readFault(stranger.body)).to.deep.include({ element: 'InvalidContent', code: 'AccessDenied' });
+      expect(stranger.body, "the request's MessageID is not told to a third system").to.not.contain(
+        taken?.messageId ?? 'none',
+      );
       const unknown = await provider.sendResponse('no-such-address');
       expect(readFault(unknown.body)).to.deep.include({
         element: 'InvalidContent',
@@ -309,6 +312,22 @@ for (const store of STORES) {
       );
       const response = await provider.post(xml, 'urn:GetRequest');
       expect(response.body).to.contain('SignatureVerificationFault');
+    });
+
+    it('refuses a selector naming half a message type (a blank NamespaceURI or RootElementLocalName) rather than take any type', async () => {
+      await drain(provider, 'GetRequest');
+      await consumer.sendRequest();
+      for (const half of [
+        { namespace: ' ', localName: QUESTION.localName },
+        { namespace: QUESTION.namespace, localName: ' ' },
+      ]) {
+        const xml = takeXml(SOAP11, sampleKey(PROVIDER), 'GetRequest', half, new Date(Date.now() + ++skew));
+        const response = await provider.post(xml, 'urn:GetRequest');
+        expect(readFault(response.body), JSON.stringify(half)).to.deep.include({ code: 'InvalidContent' });
+      }
+      const taken = await provider.take('GetRequest', QUESTION);
+      expect(taken, 'the message is still queued').to.not.equal(undefined);
+      await provider.ack(taken?.messageId ?? '');
     });
 
     it('serves a hosted provider with the worker: the answer waits for the consumer', async () => {
