@@ -74,6 +74,20 @@ describe('lab-results service notifiers', () => {
     }
   });
 
+  it('warns at start that the log notifier writes the codes to the log, and only then', () => {
+    const warned: string[] = [];
+    const log = createLogger('error', { silent: true });
+    log.warn = ((message: string) => (warned.push(message), log)) as Logger['warn'];
+    notifierFrom(parseLabResultsSettings({}), log);
+    expect(warned).to.have.length(1);
+    expect(warned[0]).to.contain('one-time codes are written to the log');
+    notifierFrom(
+      parseLabResultsSettings({ notifier: { kind: 'http', url: 'https://sms.example/send' } }),
+      log,
+    );
+    expect(warned).to.have.length(1);
+  });
+
   it('is chosen by the settings: log by default, http with its URL', () => {
     const log = createLogger('error', { silent: true });
     expect(notifierFrom(parseLabResultsSettings({}), log)).to.be.instanceOf(LogNotifier);
