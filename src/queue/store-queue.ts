@@ -394,7 +394,14 @@ export class StoreQueue implements MessageQueue {
     const rows = await this.db
       .updateTable('queue_messages')
       .set({ state: 'expired', updated_at: at })
-      .where('state', 'in', [...OPEN, 'acknowledged'])
+      // An acknowledged request still waits for its answer; an acknowledged answer has arrived: its exchange is
+      // complete, and expiring it would tell the consumer "cancelled".
+      .where((eb) =>
+        eb.or([
+          eb('state', 'in', OPEN),
+          eb.and([eb('state', '=', 'acknowledged'), eb('kind', '=', 'request')]),
+        ]),
+      )
       .where('kind', '<>', 'status')
       .where('expires_at', '<=', at)
       .returning(['kind', 'state', 'sender', 'recipient', 'request_id'])

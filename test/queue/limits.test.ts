@@ -54,6 +54,25 @@ describe('Queue: visibility timeout, lifetime and quotas', function () {
       expect(late.body).to.contain('TargetMessageIsNotFound');
     });
 
+    it('leaves a completed exchange complete when its lifetime passes; an acknowledged request never answered ends cancelled', async () => {
+      await consumer.statuses();
+      const answered = await consumer.sendRequest();
+      const taken = await provider.take('GetRequest');
+      expect(taken?.messageId).to.equal(answered.messageId);
+      expect((await provider.ack(answered.messageId)).status).to.equal(200);
+      expect((await provider.sendResponse(taken?.replyTo ?? '')).status).to.equal(200);
+      const answer = await consumer.take('GetResponse');
+      expect(answer?.originalMessageId).to.equal(answered.messageId);
+      expect((await consumer.ack(answer?.messageId ?? '')).status).to.equal(200);
+      const unanswered = await consumer.sendRequest();
+      expect((await provider.take('GetRequest'))?.messageId).to.equal(unanswered.messageId);
+      expect((await provider.ack(unanswered.messageId)).status).to.equal(200);
+      await sleep(1900);
+      const statuses = await consumer.statuses();
+      expect(statuses).to.not.include(`${answered.messageId} cancelled`);
+      expect(statuses).to.include(`${unanswered.messageId} cancelled`);
+    });
+
     it('ends a request at its own EOL when that is earlier than the lifetime', async () => {
       const sent = await consumer.sendRequest(undefined, { endOfLife: new Date(Date.now() + 300) });
       expect(sent.status, sent.body).to.equal(200);
