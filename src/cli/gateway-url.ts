@@ -4,11 +4,12 @@
  * started with `PORT=9090`.
  */
 import { loadConfig } from '../config/config.js';
+import { withoutTrailing } from '../core/trim.js';
 
 export function gatewayEndpoint(options: { url?: string; config?: string }): string {
   if (options.url) return endpointOf(options.url);
   const config = loadConfig({ file: options.config });
-  if (config.publicUrl) return `${config.publicUrl.replace(/\/+$/, '')}/ws`;
+  if (config.publicUrl) return `${withoutTrailing(config.publicUrl, '/')}/ws`;
   // A gateway listening on every address is reached on loopback.
   const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host;
   const scheme = config.http.tls ? 'https' : 'http';

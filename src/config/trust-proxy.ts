@@ -15,6 +15,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { withoutTrailing } from '../core/trim.js';
 
 export const MAX_PROXY_HOPS = 5;
 const NAMED = ['loopback', 'linklocal', 'uniquelocal'];
@@ -77,7 +78,7 @@ function prefixOf(text: string, family: 4 | 6): number | undefined {
   if (family !== 4 || isIP(text) !== 4) return undefined;
   const mask = text.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
   const binary = mask.toString(2).padStart(32, '0');
-  return /^1+0*$/.test(binary) ? binary.replace(/0+$/, '').length : undefined;
+  return /^1+0*$/.test(binary) ? withoutTrailing(binary, '0').length : undefined;
 }
 
 /** Whether an IPv6 address lies in ::ffff:0:0/96 (written with a dotted tail or in hex). */

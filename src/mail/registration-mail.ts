@@ -6,6 +6,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { GatewayConfig } from '../config/config.js';
 import { qrPng, registryLink } from '../registry/qr.js';
+import { withoutTrailing } from '../core/trim.js';
 
 export interface RegisteredParticipant {
   readonly registryCode: string | null;
@@ -69,5 +70,5 @@ export class RegistrationMailer {
 /** Where a participant's QR code links: the configured base, else `<publicUrl or the gateway>/registry/`. */
 export function registrationLinkBase(config: GatewayConfig, gatewayUrl: () => string): () => string {
   return () =>
-    config.registration.qrLinkBase ?? `${(config.publicUrl ?? gatewayUrl()).replace(/\/+$/, '')}/registry/`;
+    config.registration.qrLinkBase ?? `${withoutTrailing(config.publicUrl ?? gatewayUrl(), '/')}/registry/`;
 }

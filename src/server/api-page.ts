@@ -7,6 +7,7 @@ import express, { type Router } from 'express';
 import { openApiDocument } from './openapi.js';
 import { escapeHtml } from '../console/html.js';
 import { PAGE_POLICY } from './security-headers.js';
+import { withoutTrailing } from '../core/trim.js';
 
 type Json = Record<string, unknown>;
 
@@ -17,7 +18,7 @@ const isObject = (value: unknown): value is Json =>
 
 /** An id for an anchor: method and path, letters and digits only. */
 export const anchorOf = (method: string, path: string): string =>
-  `${method}-${path}`.replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '');
+  withoutTrailing(`${method}-${path}`.replace(/[^A-Za-z0-9]+/g, '-'), '-');
 
 /** A JSON Schema in a few words: its type, a $ref as a link, enums, arrays of what. */
 function typeWords(schema: unknown): string {

@@ -12,6 +12,7 @@ import type { Contract } from '../soap/contract.js';
 import { CONTRACT_VERSIONS, type ExchangeNamespaces } from '../soap/namespaces.js';
 import { discardRest, readBody, type ReadBody } from './body.js';
 import type { GatewayMetrics } from './metrics.js';
+import { withoutTrailing } from '../core/trim.js';
 
 export interface SoapEndpointParts {
   readonly pipeline: Pipeline;
@@ -125,7 +126,7 @@ function requestIdOf(req: Request): string {
 }
 
 function serviceUrlOf(req: Request, publicUrl: string | undefined, path: string): string | undefined {
-  if (publicUrl) return `${publicUrl.replace(/\/+$/, '')}${path}`;
+  if (publicUrl) return `${withoutTrailing(publicUrl, '/')}${path}`;
   const host = req.headers.host;
   if (!host || !HOST.test(host)) return undefined;
   return `${req.protocol}://${host}${path}`;

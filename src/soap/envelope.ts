@@ -9,6 +9,7 @@ import { GatewayFault } from '../core/faults.js';
 import { operationFor, type Operation } from './operations.js';
 import { EXCHANGE_1_1, type ExchangeNamespaces } from './namespaces.js';
 import type { SoapVersion } from './version.js';
+import { trimmed } from '../core/trim.js';
 
 export interface SoapEnvelope {
   readonly envelope: Element;
@@ -93,4 +94,4 @@ function requireUnderstood(header: Element, version: SoapVersion): void {
   }
 }
 
-const collapsed = (value: string | null) => (value ?? '').replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+const collapsed = (value: string | null) => trimmed(value ?? '', ' \t\r\n');

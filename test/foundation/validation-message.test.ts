@@ -80,7 +80,7 @@ describe('schema problems without the values', () => {
         `Element 'Pan': [facet 'pattern'] The value '${forged}' is not accepted by the pattern '[0-9]+'.`,
       ),
     ).to.equal(
-      "Element 'Pan': [facet 'pattern'] The value (value not shown) is not accepted by the pattern '[0-9]+'.",
+      "Element 'Pan': [facet 'pattern'] The value '(value not shown)' is not accepted by the pattern '[0-9]+'.",
     );
   });
 

@@ -140,6 +140,13 @@ export function formatRoubles(kopecks: number): string {
   if (!Number.isSafeInteger(kopecks)) throw new Error('kopecks must be a safe integer');
   const sign = kopecks < 0 ? '-' : '';
   const abs = Math.abs(kopecks);
-  const roubles = String(Math.trunc(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+  const roubles = inThousands(String(Math.trunc(abs / 100)));
   return `${sign}${roubles},${String(abs % 100).padStart(2, '0')} руб.`;
+}
+
+/** Digits in groups of three from the right, a no-break space between: "1250500" → "1 250 500". */
+function inThousands(digits: string): string {
+  const groups: string[] = [];
+  for (let end = digits.length; end > 0; end -= 3) groups.unshift(digits.slice(Math.max(0, end - 3), end));
+  return groups.join('\u00a0');
 }
