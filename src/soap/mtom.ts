@@ -28,32 +28,47 @@ export function splitMtom(body: Buffer, type: MediaType): MtomParts {
   const start = type.params.get('start');
   const parts = new Map<string, Buffer>();
   let root: Buffer | undefined;
-  let rootId: string | undefined;
   let rootType = '';
+  const seen = new Set<string>();
   for (const part of multipartParts(body, boundary)) {
-    const id = (part.headers.get('content-id') ?? '').trim().replace(/^<|>$/g, '');
+    const id = contentIdOf(part.headers.get('content-id'));
     const { bytes } = part;
     const contentType = part.headers.get('content-type') ?? '';
     if (contentType !== '') parseMediaType(contentType); // malformed or ambiguous in any part: refused
     requireBinary(part.headers.get('content-transfer-encoding'));
     // Two parts under one Content-ID would let this reader and another tool decode different messages.
-    if (id !== '' && (parts.has(id) || id === rootId)) {
+    // Compared without case: a reader that folds the domain's case (RFC 5322 lets it) must find the same part.
+    if (id !== '' && seen.has(id.toLowerCase())) {
       throw new GatewayFault(
         'MalformedXml',
         `two parts of the multipart body share Content-ID <${id.slice(0, 100)}>`,
       );
     }
+    seen.add(id.toLowerCase());
     if (start !== undefined && `<${id}>` === start.trim()) root = bytes;
     else if (start === undefined && root === undefined) root = bytes;
     else if (id !== '') parts.set(id, bytes);
-    if (root === bytes) {
-      rootId = id;
-      rootType = contentType;
-    }
+    if (root === bytes) rootType = contentType;
   }
   if (!root) throw new GatewayFault('MalformedXml', 'the multipart body holds no root part');
   requireXopRoot(rootType);
   return { root, parts };
+}
+
+/**
+ * A part's Content-ID without its angle brackets (RFC 2392), or '' for none. Spaces or brackets inside it are
+ * refused: readers differ on whether `< p@x >` is `p@x`, so the part one names may not be the part another finds.
+ */
+function contentIdOf(header: string | undefined): string {
+  if (header === undefined) return '';
+  const id = header.startsWith('<') && header.endsWith('>') ? header.slice(1, -1) : header;
+  if (/[\s<>]/.test(id)) {
+    throw new GatewayFault(
+      'MalformedXml',
+      `a part's Content-ID is malformed: ${JSON.stringify(header.slice(0, 100))}`,
+    );
+  }
+  return id;
 }
 
 /**

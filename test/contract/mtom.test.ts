@@ -374,6 +374,37 @@ describe('contract: MTOM/XOP requests', () => {
       }
     });
 
+    it('Content-IDs that differ only in case are one, and one with spaces or brackets inside is refused', async () => {
+      const optimised = optimise(question(), /<q:Text>([^<]+)<\/q:Text>/, 'twice@example.org');
+      const other = { id: 'TWICE@Example.org', bytes: Buffer.from('other') };
+      const twice = await postMtom(gateway, mtomBody(optimised.xml, [optimised.part, other]));
+      expect(readFault(twice.body).reason).to.match(/share Content-ID/);
+      for (const id of [' p@example.org ', '<p@example.org']) {
+        const spaced = optimise(question(), /<q:Text>([^<]+)<\/q:Text>/, 'p@example.org');
+        const refused = await postMtom(gateway, mtomBody(spaced.xml, [{ ...spaced.part, id }]));
+        expect(refused.status, id).to.equal(500);
+        expect(readFault(refused.body).reason, id).to.contain('Content-ID is malformed');
+      }
+    });
+
+    it('a boundary RFC 2046 does not allow (over 70 characters, or ending in a space) is 415', async () => {
+      for (const boundary of ['b'.repeat(71), 'ends-in-space ']) {
+        const body = Buffer.from(
+          mtomBody(question(), []).toString('latin1').split(BOUNDARY).join(boundary),
+          'latin1',
+        );
+        const refused = await postMtom(gateway, body, CONTENT_TYPE.replace(BOUNDARY, boundary));
+        expect(refused.status, JSON.stringify(boundary)).to.equal(415);
+        expect(readFault(refused.body).reason).to.contain('boundary');
+      }
+      const longest = 'b'.repeat(70);
+      const body = Buffer.from(
+        mtomBody(question(), []).toString('latin1').split(BOUNDARY).join(longest),
+        'latin1',
+      );
+      expect((await postMtom(gateway, body, CONTENT_TYPE.replace(BOUNDARY, longest))).status).to.equal(200);
+    });
+
     it('a part in another transfer encoding than binary is 415: the gateway reads its bytes as they are', async () => {
       const bytes = Buffer.from('aGk=');
       const optimised = optimise(question(), /<q:Text>([^<]+)<\/q:Text>/, 'p@example.org');
