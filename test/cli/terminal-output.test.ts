@@ -5,7 +5,6 @@
  * `--json` the same values come back as they are once parsed.
  */
 import { expect } from 'chai';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { sha256Hex, type MessageRecord } from '../../src/messagelog/record.js';
 import { openStore } from '../../src/store/store.js';
 import { firstRecord } from '../messagelog/support.js';
 import { runCli } from './support.js';
+import { storeRouteApplication } from '../registry/support.js';
 
 /** Whatever of these reaches a terminal acts on it: ESC (CSI, OSC), C1 CSI, BEL, CR, LF, RLO. */
 // eslint-disable-next-line no-control-regex
@@ -78,31 +78,8 @@ describe('CLI output from elsewhere', function () {
     try {
       // The store is seeded by the first command on it: the sample systems are then there.
       await runCli(['systems', 'list'], { cwd: dir, env });
-      const portal = await store.db
-        .selectFrom('information_systems')
-        .select('participant_id')
-        .where('mnemonic', '=', 'PORTAL_26')
-        .executeTakeFirstOrThrow();
       const namespace = `urn:x\u001b]0;owned-title\u0007\u001b[2J\u001b[H\u001b[32mALL ROUTE APPLICATIONS APPROVED\u001b[8m\n\u009b2J`;
-      await store.db
-        .insertInto('route_applications')
-        .values({
-          id: randomUUID(),
-          participant_id: portal.participant_id,
-          consumer: 'PORTAL_26',
-          namespace,
-          local_name: 'Hostile',
-          recipient: 'SMEV_GATEWAY',
-          provider: 'queue',
-          status: 'applied',
-          applied_by: 'participant',
-          applied_at: Date.now(),
-          decided_by: null,
-          decided_at: null,
-          reason: null,
-          route_id: null,
-        })
-        .execute();
+      await storeRouteApplication(store, { namespace, localName: 'Hostile' });
 
       const table = await runCli(['routes', 'applications'], { cwd: dir, env });
       expect(table.code, table.stderr).to.equal(0);

@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { useGateway } from '../support/gateway.js';
 import type { RegistryError } from '../../src/registry/errors.js';
 import { innWithCheckDigit, ogrnWithCheckDigit } from '../../src/registry/seed.js';
+import { storeRouteApplication } from './support.js';
 
 describe('admin API input errors', function () {
   this.timeout(60_000);
@@ -111,31 +112,12 @@ describe('admin API input errors', function () {
     const namespace = `urn://example.org/${'a'.repeat(180)}/1.0`;
     const operator = { name: 'op', role: 'operator' as const };
     const id = '00000000-0000-4000-8000-000000000001';
-    await gateway.store.db
-      .insertInto('route_applications')
-      .values({
-        id,
-        participant_id: (
-          await gateway.store.db
-            .selectFrom('information_systems')
-            .select('participant_id')
-            .where('mnemonic', '=', 'PORTAL_26')
-            .executeTakeFirstOrThrow()
-        ).participant_id,
-        consumer: 'PORTAL_26',
-        namespace,
-        local_name: 'TooLongForItsQueue',
-        recipient: 'SMEV_GATEWAY',
-        provider: 'queue',
-        status: 'applied',
-        applied_by: 'old',
-        applied_at: Date.now(),
-        decided_by: null,
-        decided_at: null,
-        reason: null,
-        route_id: null,
-      })
-      .execute();
+    await storeRouteApplication(gateway.store, {
+      id,
+      namespace,
+      localName: 'TooLongForItsQueue',
+      appliedBy: 'old',
+    });
     let refused: unknown;
     await gateway.registry.routeApplications
       .approve(operator, id, {})

@@ -1,5 +1,7 @@
 /** Admin API helpers shared by the registry tests: sample applications and a JSON client with role tokens. */
 import { innWithCheckDigit, ogrnWithCheckDigit } from '../../src/registry/seed.js';
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../../src/store/store.js';
 import type { TestGateway } from '../support/gateway.js';
 
 let counter = 0;
@@ -63,4 +65,40 @@ export function apiClient(gateway: () => TestGateway, tokens: Record<string, str
 /** YYYY-MM-DD of the day `days` before `now`. */
 export function dayBefore(now: Date, days: number): string {
   return new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A route application of PORTAL_26 written straight into the store, as an older gateway (or anyone with write
+ * access) could have stored it: what the registry would refuse today is there to be read, listed or approved.
+ */
+export async function storeRouteApplication(
+  store: Store,
+  fields: { id?: string; namespace: string; localName: string; appliedBy?: string },
+): Promise<string> {
+  const { participant_id } = await store.db
+    .selectFrom('information_systems')
+    .select('participant_id')
+    .where('mnemonic', '=', 'PORTAL_26')
+    .executeTakeFirstOrThrow();
+  const id = fields.id ?? randomUUID();
+  await store.db
+    .insertInto('route_applications')
+    .values({
+      id,
+      participant_id,
+      consumer: 'PORTAL_26',
+      namespace: fields.namespace,
+      local_name: fields.localName,
+      recipient: 'SMEV_GATEWAY',
+      provider: 'queue',
+      status: 'applied',
+      applied_by: fields.appliedBy ?? 'participant',
+      applied_at: Date.now(),
+      decided_by: null,
+      decided_at: null,
+      reason: null,
+      route_id: null,
+    })
+    .execute();
+  return id;
 }
