@@ -74,6 +74,16 @@ export function attachmentsApi({ files, registry, log }: AttachmentsApiParts): R
 
   api.post('/attachments', async (req, res, next) => {
     const body = new PassThrough();
+    // The store's pipeline reports the body's errors; until it is attached (or when a refusal comes first) an
+    // error event with no listener would end the process.
+    body.on('error', () => undefined);
+    // A client gone mid-upload ends the body with an error, so the half-written file is removed. Listened for
+    // before the token's look-ups, and checked once after them: a close during those awaits would otherwise go
+    // unheard, and the write would wait for the rest of a body that never comes, its file handle open.
+    const cutOff = () => new AttachmentError(400, 'IncompleteUpload', 'the upload was cut off');
+    req.on('close', () => {
+      if (!req.complete) body.destroy(cutOff());
+    });
     try {
       const credentials = credentialsOf(req);
       if (credentials?.kind !== 'bearer') return unauthorized(res, 'Bearer realm="smev-gateway"');
@@ -89,11 +99,7 @@ export function attachmentsApi({ files, registry, log }: AttachmentsApiParts): R
         );
       }
       const length = req.headers['content-length'];
-      // A client gone mid-upload ends the body with an error, so the half-written file is removed.
-      req.on('close', () => {
-        if (!req.complete)
-          body.destroy(new AttachmentError(400, 'IncompleteUpload', 'the upload was cut off'));
-      });
+      if (body.destroyed) throw cutOff();
       req.pipe(body);
       const file = await files.put(
         system,

@@ -5,6 +5,7 @@
  * names); and a large upload streamed with bounded memory.
  */
 import { expect } from 'chai';
+import { connect } from 'node:net';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
@@ -422,6 +423,33 @@ describe('File-storage attachments: limits', function () {
     const dir = join(dirname(gateway.config.store.sqliteFile), 'attachments');
     expect(readdirSync(dir).filter((name) => name !== '.incoming')).to.deep.equal([]);
     expect(readdirSync(join(dir, '.incoming'))).to.deep.equal([]);
+  });
+
+  it('keeps nothing of an upload whose client went away while its token was looked up', async () => {
+    const dir = join(dirname(gateway.config.store.sqliteFile), 'attachments', '.incoming');
+    const authenticate = gateway.registry.authenticate.bind(gateway.registry);
+    // The look-ups take a while (a PostgreSQL round trip, say): the client is gone before they end.
+    gateway.registry.authenticate = async (given: string) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return authenticate(given);
+    };
+    try {
+      const { port, hostname } = new URL(gateway.url);
+      for (let i = 0; i < 5; i++) {
+        const socket = connect(Number(port), hostname);
+        await new Promise((resolve) => socket.once('connect', resolve));
+        socket.write(
+          `POST /attachments?system=${CONSUMER}&name=cut-${i} HTTP/1.1\r\nHost: x\r\n` +
+            `Authorization: Bearer ${token}\r\nContent-Length: 900\r\n\r\n${'A'.repeat(500)}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        socket.destroy();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(readdirSync(dir), 'half-written files left open').to.deep.equal([]);
+    } finally {
+      gateway.registry.authenticate = authenticate;
+    }
   });
 
   it('refuses a message whose stored files pass the total limit with AttachmentSizeLimitExceeded', async () => {
