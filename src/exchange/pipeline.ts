@@ -8,7 +8,6 @@
 import { v1 as uuidv1 } from 'uuid';
 import { GatewayFault, isGatewayFault } from '../core/faults.js';
 import type { SignedPart } from '../core/model.js';
-import { formatRouteProvider } from '../core/route-provider.js';
 import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
 import { encodeMtom } from '../soap/mtom.js';
 import type { ExchangeNamespaces } from '../soap/namespaces.js';
@@ -111,7 +110,6 @@ export class Pipeline {
             request,
             sender,
             recipient: route.recipient,
-            provider: formatRouteProvider(route.provider),
             outcome,
             answerMessageId,
             answeredAt: new Date(),

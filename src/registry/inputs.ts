@@ -47,9 +47,25 @@ const queueNameFits = (route: MessageType, ctx: z.RefinementCtx) => {
   const problem = queueNameProblem(route);
   if (problem) ctx.addIssue({ code: 'custom', path: ['localName'], message: problem });
 };
-/** A route's provider as stored: text that names one. */
+/**
+ * A route's provider as stored: text that names one. A remote address carries no credentials: fetch refuses such
+ * a URL, and the route's text is shown to operators and written to logs.
+ */
 const providerText = (message: string) =>
-  text(1000).refine((value) => parseRouteProvider(value) !== undefined, message);
+  text(1000)
+    .refine((value) => parseRouteProvider(value) !== undefined, message)
+    .refine((value) => !hasCredentials(value), 'a remote provider address carries no user name or password');
+
+function hasCredentials(value: string): boolean {
+  const provider = parseRouteProvider(value);
+  if (provider?.kind !== 'remote') return false;
+  try {
+    const url = new URL(provider.url);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+}
 
 export const ApplicationInput = z
   .object({

@@ -16,9 +16,8 @@ export interface CallAnswerParts {
   readonly version: SoapVersion;
   readonly request: Pick<SenderRequest, 'messageId' | 'referenceMessageId' | 'transactionCode'>;
   readonly sender: SystemRef;
-  /** The route's recipient and provider: the answer's sender and destination. */
+  /** The route's recipient: the answer's sender. */
   readonly recipient: SystemRef;
-  readonly provider: string;
   readonly outcome: ProviderOutcome<string>;
   readonly answerMessageId: string;
   readonly answeredAt: Date;
@@ -43,7 +42,9 @@ export function writeCallAnswer(parts: CallAnswerParts): { doc: Document; slots:
     sender: parts.recipient,
     recipient: parts.sender,
     sentAt: answeredAt,
-    destination: parts.provider,
+    // The answer goes to the consumer, as a queued answer does. Never the route's provider: a remote one's
+    // address may carry the operator's credentials or key, and is no business of the consumer's.
+    destination: parts.sender.mnemonic,
     deliveredAt: answeredAt,
   };
   const { response, data, providerSlot } = writeGatewayResponse(

@@ -179,7 +179,33 @@ function errorText(error: unknown): string {
     if (typeof message === 'string' && message && !parts.includes(message)) parts.push(message);
     e = typeof e === 'object' ? (e as { cause?: unknown }).cause : undefined;
   }
-  return parts.join(': ') || 'unknown error';
+  // fetch and undici quote the URL they were given, credentials and query (a key, perhaps) included.
+  return withoutUrlSecrets(parts.join(': ')) || 'unknown error';
+}
+
+const URL_END = new Set([' ', '\t', '\r', '\n', '"', "'", '<', '>']);
+const isSchemeChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9+.-]/.test(c);
+
+/** Each URL in `text` as faults name an upstream (displayUrl); found by its `://`, so a text costs its length. */
+export function withoutUrlSecrets(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
+    let start = at;
+    while (start > copied && isSchemeChar(text[start - 1])) start -= 1;
+    let end = at + 3;
+    while (end < text.length && !URL_END.has(text[end] as string)) end += 1;
+    let shown: string;
+    try {
+      shown = displayUrl(new URL(text.slice(start, end)));
+    } catch {
+      continue;
+    }
+    out += text.slice(copied, start) + shown;
+    copied = end;
+    at = end - 3;
+  }
+  return out + text.slice(copied);
 }
 
 /** The URL as named in faults and logs: no credentials, no query. */

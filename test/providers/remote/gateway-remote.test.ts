@@ -10,6 +10,7 @@ import { readCallAnswer } from '../../../src/client/answer.js';
 import { loadTrustStore } from '../../../src/signature/setup.js';
 import { post, signedCall, useGateway } from '../../support/gateway.js';
 import { PROVIDER_NS } from '../../../src/providers/remote/wire.js';
+import { withoutUrlSecrets } from '../../../src/providers/remote/remote-provider.js';
 import { NS, EXCHANGE_1_3 } from '../../../src/soap/namespaces.js';
 
 const PING_NS = 'urn://smev-gateway/services/ping/1.0';
@@ -24,6 +25,7 @@ describe('Call routed to a remote provider (SQLite)', () => {
   let mode: 'answer' | 'reject' | 'fail' | 'content' = 'answer';
   /** What `content` mode answers inside pd:Content. */
   let content = '';
+  let upstreamUrl = '';
 
   before(async () => {
     upstream = createServer((request, response) => {
@@ -48,7 +50,8 @@ describe('Call routed to a remote provider (SQLite)', () => {
     });
     upstream.listen(0, '127.0.0.1');
     await new Promise((resolve) => upstream.once('listening', resolve));
-    const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/provide`;
+    const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/provide?key=K3Y-secret`;
+    upstreamUrl = url;
     const routes = (await gateway.registry.listRoutes(operator)) as Array<{
       id: string;
       consumer: string;
@@ -86,6 +89,35 @@ describe('Call routed to a remote provider (SQLite)', () => {
     expect(answer.kind === 'answer' && answer.payload).to.contain('remote hello');
     expect(received).to.contain(`<pd:MessageID>${messageId}</pd:MessageID>`);
     expect(received).to.contain('<pd:Sender>DEMO_CONSUMER</pd:Sender>');
+    // The route's address (its key included) is the operator's: the answer is addressed to the consumer.
+    expect(response.body).to.not.contain('K3Y-secret').and.not.contain(new URL(upstreamUrl).host);
+    expect(response.body).to.match(/<ns2:DestinationName>DEMO_CONSUMER<\/ns2:DestinationName>/);
+  });
+
+  it('refuses a remote address with a user name or password at registration', async () => {
+    let refused: unknown;
+    await gateway.registry
+      .addRoute(operator, {
+        consumer: 'PORTAL_26',
+        namespace: PING_NS,
+        localName: 'PingRequest',
+        recipient: 'DEMO_PROVIDER',
+        provider: 'remote:http://svc:S3cret@127.0.0.1:9/provide',
+      })
+      .catch((error: unknown) => (refused = error));
+    expect(String((refused as Error | undefined)?.message ?? refused)).to.match(/user name or password/);
+  });
+
+  it('names an upstream in fault texts without its credentials or query', () => {
+    const text =
+      'fetch failed: Request cannot be constructed from a URL that includes credentials: ' +
+      'http://svc:S3cret@127.0.0.1:9501/provide?apikey=K3Y, then https://a.example/x?k=1#f.';
+    expect(withoutUrlSecrets(text)).to.equal(
+      'fetch failed: Request cannot be constructed from a URL that includes credentials: ' +
+        // Punctuation after a query is taken as part of it, and goes with it.
+        'http://127.0.0.1:9501/provide then https://a.example/x',
+    );
+    expect(withoutUrlSecrets('no address here: ://')).to.equal('no address here: ://');
   });
 
   it('maps an upstream rejection to RequestRejected and an upstream failure to a fault', async () => {
