@@ -47,12 +47,12 @@ export class ProviderDelivery implements Delivery {
     if (provider.kind === 'remote') {
       if (!this.remote)
         throw new GatewayFault('SMEVFailure', `provider ${named}: remote providers are not configured`);
-      const outcome = await this.remote.provider.deliver(
+      return this.remote.provider.deliver(
         provider.url,
         { ...providerRequest(call), payloadXml: serializeElement(request.payload) },
         deadline,
+        (outcome) => checkedAnswer(remoteProviderName(provider.url), outcome),
       );
-      return checkedAnswer(remoteProviderName(provider.url), outcome);
     }
     const service = this.hosted(provider, request.messageType);
     const body = decodePayload(service, request.payload);

@@ -256,7 +256,16 @@ export class RemoteProvider {
     return this.breakers.get(url)?.state ?? 'closed';
   }
 
-  async deliver(url: string, call: RemoteCall, deadline: AbortSignal): Promise<ProviderOutcome<string>> {
+  /**
+   * `accept` checks an answer before the breaker counts the call: an upstream whose answers the gateway refuses
+   * (malformed, or carrying the gateway's own markup) is failing, however well its HTTP goes.
+   */
+  async deliver(
+    url: string,
+    call: RemoteCall,
+    deadline: AbortSignal,
+    accept: (outcome: ProviderOutcome<string>) => ProviderOutcome<string> = (outcome) => outcome,
+  ): Promise<ProviderOutcome<string>> {
     let target: URL;
     try {
       target = new URL(url);
@@ -289,7 +298,7 @@ export class RemoteProvider {
     }
 
     try {
-      const outcome = await this.call(target, name, call, deadline);
+      const outcome = accept(await this.call(target, name, call, deadline));
       decision.permit.success();
       return outcome;
     } catch (error) {

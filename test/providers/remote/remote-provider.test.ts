@@ -408,6 +408,20 @@ describe('RemoteProvider (nock)', () => {
       );
     });
 
+    it('counts an answer the gateway refuses as a failure: an upstream always answering so is cut off', async () => {
+      const remote = provider({ breaker: { failureThreshold: 3 } });
+      nock(ORIGIN).post('/provide').times(3).reply(200, contentAnswer());
+      const refuse = () => {
+        throw new Error('the answer carries the gateway markup');
+      };
+      for (let i = 0; i < 3; i++) {
+        expect(
+          (await rejectionOf(remote.deliver(URL, remoteCall(), longDeadline(), refuse))).message,
+        ).to.contain('gateway markup');
+      }
+      expect(remote.circuitState(URL)).to.equal('open');
+    });
+
     it('a success resets the count of consecutive failures', async () => {
       const remote = provider({ breaker: { failureThreshold: 3 } });
       failTimes(2);
