@@ -24,7 +24,7 @@ import {
 import { contractVersion, CONTRACT_VERSIONS } from '../soap/namespaces.js';
 import { postSoap } from '../client/send.js';
 import { SOAP11 } from '../soap/version.js';
-import { serializeNode } from '../xml/dom.js';
+import { childElements, parseDom, serializeNode } from '../xml/dom.js';
 import { systemSigningKey } from './send.js';
 import { collect, printLines, printText } from './output.js';
 import { printable } from '../core/printable.js';
@@ -61,11 +61,24 @@ function endpointOf(options: QueueOptions): string {
 async function post(options: QueueOptions, xml: string, operation: string): Promise<string> {
   const { status, body } = await postSoap(endpointOf(options), xml, SOAP11, `urn:${operation}`);
   if (status !== 200) {
-    const reason = /<faultstring>([^<]*)</.exec(body)?.[1] ?? /<(?:\w+:)?Text[^>]*>([^<]*)</.exec(body)?.[1];
+    const reason = faultReason(body);
     printLines(`fault (HTTP ${status}): ${reason ?? body.slice(0, 300)}`);
     process.exitCode = 1;
   }
   return body;
+}
+
+/** The fault's text (SOAP 1.1 faultstring, SOAP 1.2 Reason), read from the parsed answer; none when it is no fault. */
+function faultReason(body: string): string | undefined {
+  try {
+    const fault = parseDom(body).getElementsByTagNameNS('*', 'Fault')[0];
+    const reason = fault
+      ? childElements(fault).find((e) => e.localName === 'faultstring' || e.localName === 'Reason')
+      : undefined;
+    return reason?.textContent?.trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const MEDIA_TYPES: Readonly<Record<string, string>> = {

@@ -1,7 +1,7 @@
 /**
  * The command line with stored files: `queue send-request --attach-stored` uploads the file and names it in the
  * signed RefAttachmentHeaderList; `queue get-request --save-attachments` fetches it with the handed-out credential
- * and checks it against the signed Hash.
+ * and checks it against the signed Hash; a queue command prints the reason of a fault it gets.
  */
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +31,22 @@ describe('CLI: files by reference through the attachment store', function () {
   });
   after(() => {
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints the reason of a fault the gateway answers, read from the parsed fault', async () => {
+    const refused = await runCli([
+      'queue',
+      'ack',
+      '00000000-0000-1000-8000-000000000000',
+      '-s',
+      PROVIDER,
+      '-u',
+      gateway.endpoint,
+    ]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stdout).to.match(
+      /^fault \(HTTP 500\): .*was handed no message 00000000-0000-1000-8000-000000000000/m,
+    );
   });
 
   it('sends a stored file with send-request and fetches it with get-request', async () => {
