@@ -64,8 +64,8 @@ export const DocumentsSettingsSchema = z
       .max(100)
       .default(5)
       .describe(
-        'Wrong or unknown codes one third-party system may present within lockMinutes before its ' +
-          'presentations are locked for lockMinutes.',
+        'Wrong or unknown codes one third-party system may present within a sliding window of lockMinutes; ' +
+          'past them its presentations are refused until the oldest of them leave the window.',
       ),
     lockMinutes: z.coerce
       .number()
@@ -73,7 +73,9 @@ export const DocumentsSettingsSchema = z
       .min(1)
       .max(1440)
       .default(15)
-      .describe('The window wrong codes are counted in, and how long a locked third party waits.'),
+      .describe(
+        'The sliding window wrong codes are counted in: a locked third party waits until enough of them leave it.',
+      ),
     maxFailuresPerCode: z.coerce
       .number()
       .int()
