@@ -28,13 +28,14 @@ export function splitMtom(body: Buffer, type: MediaType): MtomParts {
   const start = type.params.get('start');
   const parts = new Map<string, Buffer>();
   let root: Buffer | undefined;
-  let rootType = '';
+  let rootType: { text: string; type: MediaType | undefined } = { text: '', type: undefined };
   const seen = new Set<string>();
   for (const part of multipartParts(body, boundary)) {
     const id = contentIdOf(part.headers.get('content-id'));
     const { bytes } = part;
     const contentType = part.headers.get('content-type') ?? '';
-    if (contentType !== '') parseMediaType(contentType); // malformed or ambiguous in any part: refused
+    // Malformed or ambiguous in any part: refused.
+    const type = contentType === '' ? undefined : parseMediaType(contentType);
     requireBinary(part.headers.get('content-transfer-encoding'));
     // Two parts under one Content-ID would let this reader and another tool decode different messages.
     // Compared without case: a reader that folds the domain's case (RFC 5322 lets it) must find the same part.
@@ -48,7 +49,7 @@ export function splitMtom(body: Buffer, type: MediaType): MtomParts {
     if (start !== undefined && `<${id}>` === start.trim()) root = bytes;
     else if (start === undefined && root === undefined) root = bytes;
     else if (id !== '') parts.set(id, bytes);
-    if (root === bytes) rootType = contentType;
+    if (root === bytes) rootType = { text: contentType, type };
   }
   if (!root) throw new GatewayFault('MalformedXml', 'the multipart body holds no root part');
   requireXopRoot(rootType);
@@ -89,8 +90,7 @@ function requireBinary(encoding: string | undefined): void {
  * as UTF-8, so a part that declares another charset would be one text to the gateway and another to a reader that
  * honours the declaration.
  */
-function requireXopRoot(contentType: string): void {
-  const type = contentType === '' ? undefined : parseMediaType(contentType);
+function requireXopRoot({ text: contentType, type }: { text: string; type: MediaType | undefined }): void {
   if (type?.essence !== 'application/xop+xml') {
     throw new GatewayFault(
       'UnsupportedMediaType',
