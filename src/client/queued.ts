@@ -3,8 +3,8 @@
  * element for the operation) with an Id, signed into CallerInformationSystemSignature beside it. What the gateway
  * hands out is read by src/smev/handed-out.ts, re-exported here for the client's users.
  */
+import { newMessageId } from '../core/message-id.js';
 import { DOMImplementation, type Document } from '@xmldom/xmldom';
-import { v1 as uuidv1 } from 'uuid';
 import { EXCHANGE_1_1, type ExchangeNamespaces } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
 import { signTree } from '../signature/tree-signer.js';
@@ -123,7 +123,7 @@ export function sendRequestXml(
   key: SigningKey,
   options: SendRequestOptions,
 ): { xml: string; messageId: string } {
-  const messageId = options.messageId ?? uuidv1();
+  const messageId = options.messageId ?? newMessageId();
   const m = new Message(version, 'SendRequest');
   const later = (version.contract ?? EXCHANGE_1_1) !== EXCHANGE_1_1;
   if (later && options.transactionCode === undefined) {
@@ -159,7 +159,7 @@ export function sendResponseXml(
   key: SigningKey,
   to: string,
   content: ResponseContent,
-  messageId = uuidv1(),
+  messageId = newMessageId(),
 ): { xml: string; messageId: string } {
   const m = new Message(version, 'SendResponse');
   const data = m.block(m.types, 'ns2:SenderProvidedResponseData');

@@ -2,13 +2,12 @@
  * Building a consumer's request the way an information system does: the business payload wrapped in
  * `SenderProvidedRequestData` (a fresh version-1 MessageID), signed into `CallerInformationSystemSignature`.
  */
+import { newMessageId } from '../core/message-id.js';
 import { create } from 'xmlbuilder2';
-import { v1 as uuidv1 } from 'uuid';
 import { NS } from '../soap/namespaces.js';
 import type { SoapVersion } from '../soap/version.js';
 import { importInto, parseDom, serializeXml } from '../xml/dom.js';
 import { signDetached, type SigningKey } from '../signature/xml-signature.js';
-
 import { CONSUMER_BLOCK_ID } from '../smev/blocks.js';
 import { xmlText } from '../xml/text.js';
 
@@ -24,7 +23,7 @@ export interface RequestOptions {
 }
 
 export function buildCallRequest(options: RequestOptions): { xml: string; messageId: string } {
-  const messageId = options.messageId ?? uuidv1();
+  const messageId = options.messageId ?? newMessageId();
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const envelope = doc.ele(options.version.envelopeNs, 'soap:Envelope');
   envelope.ele(options.version.envelopeNs, 'soap:Header');

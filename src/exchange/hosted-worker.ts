@@ -8,7 +8,7 @@
  * the request becomes visible again after the visibility timeout and is delivered again with the same MessageID
  * (and a higher attempt number), which the provider recognises as a retry.
  */
-import { v1 as uuidv1 } from 'uuid';
+import { newMessageId } from '../core/message-id.js';
 import type { Logger } from '../logging/logger.js';
 import { isGatewayFault } from '../core/faults.js';
 import { parseRouteProvider } from '../core/route-provider.js';
@@ -152,7 +152,7 @@ export class HostedWorker {
         description: `the provider failed: ${reason}`,
       };
     }
-    const answerId = uuidv1();
+    const answerId = newMessageId();
     const now = new Date();
     const { doc, slots } = writeHostedResponse(
       outcome,

@@ -5,7 +5,7 @@
  * attribute it) and is logged like any other exchange. An unexpected error is our fault: it is logged with its
  * stack and answered as SMEVFailure.
  */
-import { v1 as uuidv1 } from 'uuid';
+import { newMessageId } from '../core/message-id.js';
 import { GatewayFault, isGatewayFault } from '../core/faults.js';
 import type { SignedPart } from '../core/model.js';
 import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
@@ -103,7 +103,7 @@ export class Pipeline {
         const outcome = await step('deliver', () =>
           parts.delivery.deliver({ route, request, sender, deadline }),
         );
-        const answerMessageId = (record.answerMessageId = uuidv1());
+        const answerMessageId = (record.answerMessageId = newMessageId());
         return step('answer', () =>
           writeCallAnswer({
             version,

@@ -8,7 +8,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { v1 as uuidv1 } from 'uuid';
 import {
   QUEUE_PROVIDER,
   type MessageQueue,
@@ -20,7 +19,7 @@ import {
   type TakenMessage,
 } from '../core/ports.js';
 import type { MessageType } from '../core/model.js';
-import { messageIdTime } from '../core/message-id.js';
+import { messageIdTime, newMessageId } from '../core/message-id.js';
 import { GatewayFault } from '../core/faults.js';
 import type { Database } from '../store/schema.js';
 import type { QueueMessageTable, QueueTables } from '../store/schema-queue.js';
@@ -434,7 +433,7 @@ export class StoreQueue implements MessageQueue {
     await db
       .insertInto('queue_messages')
       .values({
-        message_id: uuidv1(),
+        message_id: newMessageId(),
         kind: 'status',
         recipient: consumer,
         sender: consumer,
