@@ -69,6 +69,31 @@ describe('console: a coordinator scoped to spheres', function () {
     expect(await statusOf(shop.id)).to.equal('submitted');
   });
 
+  it('shows everything its check vouches for, not the short name alone, escaped', async () => {
+    const application = sampleApplication(78_000, {
+      sphere: 'health',
+      shortName: 'Clinic In Full',
+      fullName: 'Regional Clinic <b>Number</b> Nine',
+      legalForm: 'budget institution of health',
+      address: '7 Hospital Lane, Blagoveshchensk',
+      head: 'Ivanova Anna Petrovna',
+    });
+    const applied = await gateway.registry.submitApplication(operator, application);
+    const { cookie } = await httpSignIn(gateway.url, health);
+    const page = await http(`${gateway.url}/console/applications`, { cookie });
+    const row = page.text.split('<tr>').find((part) => part.includes(`/participants/${applied.id}/check`));
+    expect(row, 'the application is listed').to.be.a('string');
+    for (const value of [
+      'Regional Clinic &lt;b&gt;Number&lt;/b&gt; Nine',
+      'budget institution of health',
+      String(application.inn),
+      '7 Hospital Lane, Blagoveshchensk',
+      'Ivanova Anna Petrovna',
+      'contact@example.org',
+    ])
+      expect(row).to.contain(value);
+  });
+
   it('checks the application as the page showed it: one changed since is refused', async () => {
     const first = sampleApplication(77_000, { sphere: 'health', shortName: 'Clinic As Shown' });
     const applied = await gateway.registry.submitApplication(operator, first);

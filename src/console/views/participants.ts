@@ -6,7 +6,7 @@
 import { TRANSITIONS, type TransitionName } from '../../registry/lifecycle.js';
 import type { Actor, Registry } from '../../registry/registry.js';
 import { html, type Html } from '../html.js';
-import type { Key } from '../i18n.js';
+import type { Key, Translate } from '../i18n.js';
 import { csrfField, notice, type PageContext } from '../layout.js';
 import { dataTable, statusWord, when } from './format.js';
 
@@ -56,6 +56,38 @@ function actionsFor(ctx: PageContext, actor: Actor, p: Listed, back: string): Ht
   })}`;
 }
 
+/**
+ * The name opens to everything a coordinator's check vouches for (docs/operators.md): the check is taken on the
+ * application as the page showed it, so the page shows all of it, not the short name alone.
+ */
+function applicationData(t: Translate, p: Listed): Html {
+  const { contact } = p;
+  const rows: [Key, string | null][] = [
+    ['fullName', p.fullName],
+    ['legalForm', p.legalForm],
+    ['participantKind', p.kind],
+    ['ogrn', p.ogrn],
+    ['inn', p.inn],
+    ['kpp', p.kpp],
+    ['address', p.address],
+    ['headName', p.head],
+    [
+      'contactPerson',
+      [contact.name, contact.position, contact.phone, contact.email].filter(Boolean).join(', '),
+    ],
+  ];
+  return html`<details class="data">
+    <summary>${p.shortName}</summary>
+    <dl class="facts">
+      ${rows.map(
+        ([key, value]) =>
+          html`<dt>${t(key)}</dt>
+            <dd>${value || '—'}</dd>`,
+      )}
+    </dl>
+  </details>`;
+}
+
 function table(ctx: PageContext, actor: Actor, list: readonly Listed[], back: string): Html {
   const { t } = ctx;
   return html`${dataTable(
@@ -64,7 +96,7 @@ function table(ctx: PageContext, actor: Actor, list: readonly Listed[], back: st
     list.map((p) => {
       const due = deadlineOf(p);
       return html`<tr>
-        <td>${p.shortName}</td>
+        <td>${applicationData(t, p)}</td>
         <td>${p.ogrn}</td>
         <td>${p.sphere}</td>
         <td>${statusWord(t, p.status)}</td>
