@@ -33,6 +33,8 @@ export interface AuditVerdict {
   firstBroken?: { seq: number; problem: string };
   /** Every problem found, in seq order (at most MAX_PROBLEMS, then a count of the rest). */
   problems: string[];
+  /** Entries after the last trusted checkpoint: intact as far as anyone can tell, but not proven. */
+  unproven?: { from: number; to: number };
   /**
    * An export's end, when it is intact: the last entry, which its last checkpoint signed, and when. Nothing in a
    * file proves that no entry came after it (entries cut from the end with their checkpoints leave an intact
@@ -178,8 +180,10 @@ export class ChainWalk {
       this.problem(last, `the head hash ${short(head.hash)} is not the hash of entry ${last}`);
     }
     // Entries after the last trusted checkpoint could have been rewritten with their hashes recomputed.
-    if (last > this.lastGoodCheckpoint) {
-      const from = this.lastGoodCheckpoint + 1;
+    const unproven =
+      last > this.lastGoodCheckpoint ? { from: this.lastGoodCheckpoint + 1, to: last } : undefined;
+    if (unproven) {
+      const { from } = unproven;
       this.problem(
         from,
         `entries ${from}..${last} are not covered by a trusted checkpoint: unproven (the gateway signs one within seconds)`,
@@ -198,8 +202,17 @@ export class ChainWalk {
       checkpoints: this.checkpoints.length,
       ...(first ? { firstBroken: { seq: first.seq, problem: first.problem } } : {}),
       problems,
+      ...(unproven ? { unproven } : {}),
     };
   }
+}
+
+/**
+ * Whether the only thing wrong is the unproven tail. Read from the verdict's structure, never from problem text:
+ * that text quotes what the store holds (a checkpoint's algorithm, say), which whoever edits the store chooses.
+ */
+export function onlyUnproven(verdict: AuditVerdict): boolean {
+  return !verdict.ok && verdict.unproven !== undefined && verdict.problems.length === 1;
 }
 
 // ---- the exported file, checked with no database ----

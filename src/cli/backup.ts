@@ -14,6 +14,8 @@ import { writePrivateFile } from '../core/private-file.js';
 import { loadConfig, type GatewayConfig } from '../config/config.js';
 import { bodySealerOf, timestampCheckOf } from '../messagelog/setup.js';
 import { verifyStoredLog } from '../messagelog/store-verify.js';
+import { onlyUnproven } from '../messagelog/verify.js';
+import { onlyUnproven as onlyUnprovenEntries } from '../audit/verify.js';
 import { loadCheckpointSigners } from '../signature/setup.js';
 import { openStore } from '../store/store.js';
 import { printLines } from './output.js';
@@ -47,18 +49,17 @@ export async function verifyStoreFile(
       signers,
       onProgress && ((done, total) => onProgress('audit trail', done, total)),
     );
-    const unprovenOnly = (problems: string[]) => problems.every((p) => p.includes(': unproven'));
     return {
       log: {
         ok: log.ok,
         records: log.records,
-        broken: !unprovenOnly(log.problems),
+        broken: !log.ok && !onlyUnproven(log),
         problems: log.problems,
       },
       audit: {
         ok: audit.ok,
         entries: audit.entries,
-        broken: !unprovenOnly(audit.problems),
+        broken: !audit.ok && !onlyUnprovenEntries(audit),
         problems: audit.problems,
       },
     };

@@ -8,7 +8,7 @@ import { exportArchive, verifyArchiveFile, type Archive } from '../messagelog/ar
 import { registerArchive } from '../messagelog/retention.js';
 import { verifyStoredLog } from '../messagelog/store-verify.js';
 import type { Completeness } from '../messagelog/completeness.js';
-import type { ChainVerdict } from '../messagelog/verify.js';
+import { onlyUnproven, type ChainVerdict } from '../messagelog/verify.js';
 import { loadConfig } from '../config/config.js';
 import { checkpointSigners } from '../signature/pki/checkpoint-signers.js';
 import { loadCheckpointSigners, loadTrustStore } from '../signature/setup.js';
@@ -46,8 +46,7 @@ function report(
         `unproven: ${instance} #${from}..#${to} (no trusted checkpoint covers them)`,
     ),
   );
-  const unprovenOnly = verdict.problems.length === verdict.unproven.length;
-  printLines(`verdict: ${verdict.ok ? 'intact' : unprovenOnly ? 'UNPROVEN' : 'BROKEN'}`);
+  printLines(`verdict: ${verdict.ok ? 'intact' : onlyUnproven(verdict) ? 'UNPROVEN' : 'BROKEN'}`);
   // An archive's other claim: that it holds every record of its range. Its own line, since a range still open at
   // export time is intact and yet cannot be proven complete.
   const { completeness } = verdict;

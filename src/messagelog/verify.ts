@@ -36,6 +36,15 @@ export interface ChainVerdict {
 
 export type Checkpoint = MessageLogCheckpointTable;
 
+/**
+ * Whether the only thing wrong is records no trusted checkpoint covers (one problem for each unproven range).
+ * Read from the verdict's structure, never from problem text: that text quotes instance ids and other stored
+ * values, which whoever edits the store chooses.
+ */
+export function onlyUnproven(verdict: ChainVerdict): boolean {
+  return !verdict.ok && verdict.problems.length === verdict.unproven.length;
+}
+
 export interface ChainInput {
   readonly records: readonly MessageRecord[];
   readonly checkpoints: readonly Checkpoint[];

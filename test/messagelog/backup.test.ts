@@ -104,6 +104,31 @@ describe('backup and restore of the SQLite store (CLI)', function () {
     expect(run.stdout).to.match(/#2: its fields do not match its hash/);
     expect(run.stderr).to.contain('nothing was restored');
   });
+
+  it('tells broken from unproven by the verdict, not by its text: stored values that read ": unproven" change nothing', () => {
+    // The message log: an instance id that reads like the unproven problem, a record edited, the checkpoints gone.
+    const log = join(dir, 'unproven-by-name.db');
+    execFileSync('cp', [join(dir, 'backup.db'), log]);
+    let db = new SQLite(log);
+    db.prepare("update message_log set instance_id = 'x: unproven'").run();
+    db.prepare("update message_log set sender = 'FORGED' where seq = 3").run();
+    db.prepare('delete from message_log_checkpoints').run();
+    db.close();
+    let run = cli(['restore', '--from', log, '-c', configFile]);
+    expect(run.status, run.stdout + run.stderr).to.equal(1);
+    expect(run.stdout).to.match(/message log: \d+ records, BROKEN/);
+    expect(run.stderr).to.contain('nothing was restored');
+    // The audit trail: its checkpoints' algorithm named so that their problem reads ": unproven".
+    const trail = join(dir, 'unproven-algorithm.db');
+    execFileSync('cp', [join(dir, 'backup.db'), trail]);
+    db = new SQLite(trail);
+    db.prepare("update audit_checkpoints set algorithm = 'x: unproven'").run();
+    db.close();
+    run = cli(['restore', '--from', trail, '-c', configFile]);
+    expect(run.status, run.stdout + run.stderr).to.equal(1);
+    expect(run.stdout).to.match(/audit trail: \d+ entries, BROKEN/);
+    expect(run.stderr).to.contain('nothing was restored');
+  });
 });
 
 function cliAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
