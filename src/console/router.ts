@@ -16,7 +16,8 @@ import { messageSignatureProblems } from '../messagelog/message-signatures.js';
 import { getMessage, searchMessages } from '../messagelog/query.js';
 import type { BodySealer } from '../messagelog/sealing.js';
 import { verifyStoredLog } from '../messagelog/store-verify.js';
-import { openBodies, type TimestampCheck } from '../messagelog/verify.js';
+import { onlyUnproven, openBodies, type TimestampCheck } from '../messagelog/verify.js';
+import { onlyUnproven as onlyUnprovenEntries } from '../audit/verify.js';
 import type { Credential, DocumentsAnswer } from '../providers/documents/codec.js';
 import type { ProviderOutcome } from '../providers/contract.js';
 import { traceQueuedMessage } from '../queue/trace.js';
@@ -461,7 +462,7 @@ export function consoleRouter(parts: ConsoleParts): Router {
             checkpoints: v.checkpoints,
             firstBroken: broken && `${broken.instance} #${broken.seq}: ${broken.problem}`,
             problems: v.problems,
-            unprovenOnly: !v.ok && v.problems.length === v.unproven.length,
+            unprovenOnly: onlyUnproven(v),
           },
           '/console/log',
         ),
@@ -545,7 +546,6 @@ export function consoleRouter(parts: ConsoleParts): Router {
     route('audit.verify', async (_req, res, { ctx, actor }) => {
       const v = await trail.verify(parts.checkpointSigners);
       await record(actor, 'audit.verify', 'audit', 'trail', { ok: v.ok, entries: v.entries });
-      const unproven = v.problems.every((p) => /unproven|not yet|no checkpoint/i.test(p));
       send(
         res,
         200,
@@ -559,7 +559,7 @@ export function consoleRouter(parts: ConsoleParts): Router {
             checkpoints: v.checkpoints,
             firstBroken: v.firstBroken && `#${v.firstBroken.seq}: ${v.firstBroken.problem}`,
             problems: v.problems,
-            unprovenOnly: !v.ok && unproven,
+            unprovenOnly: onlyUnprovenEntries(v),
           },
           '/console/audit',
         ),
