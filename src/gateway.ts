@@ -178,9 +178,14 @@ export async function startGateway(
         checkpointSeconds: config.messageLog.checkpointSeconds,
         onError: (error) => log.error('message log checkpoint failed', { error: (error as Error).message }),
         ...(timestamper
-          ? { timestamper, timestampGraceMs: config.messageLog.timestamping.graceSeconds * 1000 }
+          ? {
+              timestamper,
+              timestampGraceMs: config.messageLog.timestamping.graceSeconds * 1000,
+              timestampTimeoutMs: config.messageLog.timestamping.timeoutMs,
+            }
           : {}),
         ...(sealer ? { sealer } : {}),
+        formerCertificates: config.pki.formerGatewayCertificates.map((file) => readPki(file)),
       })
     : undefined;
   if (messageLog && !timestamper)

@@ -4,7 +4,7 @@
  * Both verify the message log and the audit trail of the copy afterwards. PostgreSQL stores are backed up with
  * pg_dump and pg_restore (docs/message-log.md).
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import SQLite from 'better-sqlite3';
@@ -14,21 +14,24 @@ import { writePrivateFile } from '../core/private-file.js';
 import { loadConfig, type GatewayConfig } from '../config/config.js';
 import { bodySealerOf, timestampCheckOf } from '../messagelog/setup.js';
 import { verifyStoredLog } from '../messagelog/store-verify.js';
+import { lastOwnCheckpoint, staleTailProblem, uncoveredLimitMs } from '../messagelog/trusted-head.js';
 import { onlyUnproven } from '../messagelog/verify.js';
 import { onlyUnproven as onlyUnprovenEntries } from '../audit/verify.js';
 import { loadCheckpointSigners } from '../signature/setup.js';
-import { openStore } from '../store/store.js';
+import { openStore, type Store } from '../store/store.js';
 import { printLines } from './output.js';
 import { withProgress } from './progress.js';
 
 export interface StoreVerdicts {
-  readonly log: { ok: boolean; records: number; broken: boolean; problems: string[] };
+  /** `stale`: tails no checkpoint covers that are older than a running gateway leaves them, per chain. */
+  readonly log: { ok: boolean; records: number; broken: boolean; problems: string[]; stale: string[] };
   readonly audit: { ok: boolean; entries: number; broken: boolean; problems: string[] };
 }
 
 /**
  * Verifies the log and the trail of an SQLite file. `broken` means tampered or damaged; a tail not yet covered
- * by a checkpoint (the last seconds before a backup of a running gateway) is only unproven.
+ * by a checkpoint (the last seconds before a backup of a running gateway) is only unproven, but one older than
+ * that is `stale`: the gateway would not sign on over it (staleTailProblem), so neither is it restored.
  */
 export async function verifyStoreFile(
   file: string,
@@ -49,12 +52,14 @@ export async function verifyStoreFile(
       signers,
       onProgress && ((done, total) => onProgress('audit trail', done, total)),
     );
+    const stale = await staleTails(store, config);
     return {
       log: {
         ok: log.ok,
         records: log.records,
         broken: !log.ok && !onlyUnproven(log),
         problems: log.problems,
+        stale,
       },
       audit: {
         ok: audit.ok,
@@ -66,6 +71,24 @@ export async function verifyStoreFile(
   } finally {
     await store.close();
   }
+}
+
+/** Each chain's uncovered tail that is older than a running gateway leaves one, as the gateway judges it at start. */
+async function staleTails(store: Store, config: GatewayConfig): Promise<string[]> {
+  const { pki, messageLog } = config;
+  const certificates = [pki.gatewayCertificate, ...pki.formerGatewayCertificates].map((file) =>
+    readFileSync(file, 'utf8'),
+  );
+  const { url, timeoutMs } = messageLog.timestamping;
+  const limit = uncoveredLimitMs(messageLog.checkpointSeconds, url ? timeoutMs : 0);
+  const chains = await store.db.selectFrom('message_log').select('instance_id').distinct().execute();
+  const stale: string[] = [];
+  for (const { instance_id: instance } of chains) {
+    const anchor = await lastOwnCheckpoint(store, instance, certificates);
+    const problem = await staleTailProblem(store, instance, anchor, limit);
+    if (problem !== undefined) stale.push(`${instance}: ${problem}`);
+  }
+  return stale;
 }
 
 function sqliteFileOf(config: GatewayConfig): string {
@@ -94,14 +117,17 @@ function report(what: string, verdicts: StoreVerdicts): boolean {
   const { log, audit } = verdicts;
   const verdict = (v: { ok: boolean; broken: boolean }) =>
     v.ok ? 'intact' : v.broken ? 'BROKEN' : 'UNPROVEN';
+  const logVerdict =
+    log.stale.length && !log.broken ? 'UNPROVEN for longer than a gateway leaves records' : verdict(log);
   printLines(
     what,
-    `message log: ${log.records} records, ${verdict(log)}`,
+    `message log: ${log.records} records, ${logVerdict}`,
     ...log.problems.slice(0, 20).map((problem) => `  ${problem}`),
+    ...log.stale.slice(0, 20).map((problem) => `  ${problem}`),
     `audit trail: ${audit.entries} entries, ${verdict(audit)}`,
     ...audit.problems.slice(0, 20).map((problem) => `  ${problem}`),
   );
-  return !log.broken && !audit.broken;
+  return !log.broken && log.stale.length === 0 && !audit.broken;
 }
 
 export function registerBackupCommands(program: Command): void {

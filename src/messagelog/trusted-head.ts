@@ -36,13 +36,13 @@ const CHAINED = [
 ] as const;
 
 /**
- * The chain's last checkpoint (a head, or a retention cut) signed with `certificatePem` and still verifying; the
- * genesis when there is none (a new chain, or one signed only with a former key).
+ * The chain's last checkpoint (a head, or a retention cut) signed with one of `certificatePems` (the gateway's
+ * own, then those it signed with before a key change) and still verifying; the genesis when there is none.
  */
 export async function lastOwnCheckpoint(
   store: Store,
   instance: string,
-  certificatePem: string,
+  certificatePems: readonly string[],
 ): Promise<Anchor> {
   const checkpoints = await store.db
     .selectFrom('message_log_checkpoints')
@@ -52,9 +52,54 @@ export async function lastOwnCheckpoint(
     .execute();
   for (const c of checkpoints) {
     const data = checkpointData(instance, Number(c.seq), c.head_hash, Number(c.at), c.kind);
-    if (signedWith(certificatePem, c, data)) return { seq: Number(c.seq), hash: c.head_hash };
+    if (certificatePems.some((pem) => signedWith(pem, c, data)))
+      return { seq: Number(c.seq), hash: c.head_hash };
   }
   return { seq: 0, hash: GENESIS_HASH };
+}
+
+/**
+ * How long a record may wait for a checkpoint in a running gateway: `checkpointSeconds` (what docs/message-log.md
+ * promises), once more for a tick that came late, and a time-stamp request's timeout (the checkpoint is stored
+ * once its token is back or given up).
+ */
+export function uncoveredLimitMs(checkpointSeconds: number, timestampTimeoutMs = 0): number {
+  return 2 * checkpointSeconds * 1000 + timestampTimeoutMs;
+}
+
+/**
+ * Records after `anchor` that waited for a checkpoint longer than `limitMs`, measured against the newest of them
+ * (the store's own times, so a stopped gateway's store or an old backup is judged as it was left), or undefined.
+ * A gateway signs within the interval and at shutdown, so only a short tail is left uncovered, by a crash; a long
+ * one is what deleting the checkpoints and rewriting the records with their hashes recomputed leaves, and
+ * signing over it would vouch for the rewrite.
+ */
+export async function staleTailProblem(
+  store: Store,
+  instance: string,
+  anchor: Anchor,
+  limitMs: number,
+): Promise<string | undefined> {
+  const tail = await store.db
+    .selectFrom('message_log')
+    .select((eb) => [
+      eb.fn.min('seq').as('first'),
+      eb.fn.max('seq').as('last'),
+      eb.fn.min('answered_at').as('oldest'),
+      eb.fn.max('answered_at').as('newest'),
+    ])
+    .where('instance_id', '=', instance)
+    .where('seq', '>', anchor.seq)
+    .executeTakeFirst();
+  if (tail?.first === null || tail?.first === undefined) return undefined;
+  const waited = Number(tail.newest) - Number(tail.oldest);
+  if (waited <= limitMs) return undefined;
+  const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+  return (
+    `records ${Number(tail.first)}..${Number(tail.last)} are covered by no checkpoint signed with the gateway's key, ` +
+    `and the oldest of them was answered ${seconds(waited)} before the newest (a running gateway signs within ` +
+    `${seconds(limitMs)}): the checkpoints over them were deleted, or the records rewritten`
+  );
 }
 
 /** What breaks the stored chain from `anchor` to `head`, or undefined when it links. */

@@ -18,7 +18,7 @@ import {
   type MessageRecord,
   type RecordFields,
 } from './record.js';
-import { lastOwnCheckpoint, storedLinkProblem } from './trusted-head.js';
+import { lastOwnCheckpoint, staleTailProblem, storedLinkProblem, uncoveredLimitMs } from './trusted-head.js';
 
 export interface MessageLogOptions {
   readonly checkpointEvery: number;
@@ -30,6 +30,10 @@ export interface MessageLogOptions {
   readonly timestampGraceMs?: number;
   /** Seals bodies at rest (AES-256-GCM, bound to the record's seq); absent: bodies are stored as they are. */
   readonly sealer?: BodySealer;
+  /** How long a time-stamp request may take: a checkpoint waits for it, so a record waits that much longer. */
+  readonly timestampTimeoutMs?: number;
+  /** Certificates the gateway signed checkpoints with before a key change: a restart signs on from those too. */
+  readonly formerCertificates?: readonly string[];
 }
 
 interface Pending {
@@ -73,8 +77,11 @@ export class MessageLogWriter {
   ): Promise<MessageLogWriter> {
     const writer = new MessageLogWriter(store, instanceId, signer, options);
     writer.checkpointedSeq = await writer.readHead();
-    writer.anchor = await lastOwnCheckpoint(store, instanceId, signer.certificatePem);
-    await writer.checkStoredHead();
+    writer.anchor = await lastOwnCheckpoint(store, instanceId, [
+      signer.certificatePem,
+      ...(options.formerCertificates ?? []),
+    ]);
+    await writer.checkStoredHead(true);
     // Ticks at half the interval, so a record written just after a tick is still covered within the interval.
     writer.timer = setInterval(
       () => void writer.checkpoint().catch((e: unknown) => options.onError?.(e)),
@@ -127,13 +134,25 @@ export class MessageLogWriter {
 
   /**
    * Checks that the head just taken from the store extends the anchor. Records go on being written either way (they
-   * are evidence), but a broken chain is never signed over: that would vouch for whatever was edited into it.
+   * are evidence), but a broken chain is never signed over: that would vouch for whatever was edited into it. At
+   * start the records after the anchor must also be no older than a crash leaves them (staleTailProblem); later, a
+   * store that failed for a while may have kept this very process from signing, and its tail is its own.
    */
-  private async checkStoredHead(): Promise<void> {
-    const problem = await storedLinkProblem(this.store, this.instanceId, this.anchor, {
-      seq: this.seq,
-      hash: this.head,
-    });
+  private async checkStoredHead(atStart = false): Promise<void> {
+    const { checkpointSeconds, timestampTimeoutMs } = this.options;
+    const problem =
+      (await storedLinkProblem(this.store, this.instanceId, this.anchor, {
+        seq: this.seq,
+        hash: this.head,
+      })) ??
+      (atStart
+        ? await staleTailProblem(
+            this.store,
+            this.instanceId,
+            this.anchor,
+            uncoveredLimitMs(checkpointSeconds, timestampTimeoutMs),
+          )
+        : undefined);
     if (problem === undefined) return;
     this.integrityState = nextIntegrity(this.integrityState, problem);
     this.options.onError?.(

@@ -17,7 +17,9 @@ import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
 import { openStore } from '../../src/store/store.js';
 import { post, signedCall, type TestGateway } from '../support/gateway.js';
 import { dropSchema, freshSchema, POSTGRES_URL } from '../support/store.js';
-import { cli } from './support.js';
+import { MessageLogWriter } from '../../src/messagelog/writer.js';
+import { gatewaySigner } from '../audit/support.js';
+import { cli, recordFields, rewriteChain } from './support.js';
 
 const send = (gateway: RunningGateway) =>
   post({ ...gateway, endpoint: `${gateway.url}/ws` } as TestGateway, signedCall().xml);
@@ -128,6 +130,48 @@ describe('backup and restore of the SQLite store (CLI)', function () {
     expect(run.status, run.stdout + run.stderr).to.equal(1);
     expect(run.stdout).to.match(/audit trail: \d+ entries, BROKEN/);
     expect(run.stderr).to.contain('nothing was restored');
+  });
+
+  it('refuses a backup whose log was rewritten and left with no checkpoint: unproven far longer than a crash leaves', async () => {
+    // Records #1-#9 a day apart (fixture times, no wall clock), signed every third, as a stopped gateway leaves them.
+    const honest = join(dir, 'daily.db');
+    const store = await openStore({ sqliteFile: honest });
+    try {
+      const writer = await MessageLogWriter.open(store, 'i', gatewaySigner(), {
+        checkpointEvery: 1000,
+        checkpointSeconds: 3600,
+      });
+      for (let n = 1; n <= 9; n++) {
+        const at = 1_700_000_000_000 + n * 86_400_000;
+        await writer.record(
+          recordFields({ received_at: at, answered_at: at, verification: 'not reached', sender: `S${n}` }),
+        );
+        if (n % 3 === 0) await writer.checkpoint();
+      }
+      await writer.close();
+    } finally {
+      await store.close();
+    }
+    const forged = join(dir, 'rewritten.db');
+    execFileSync('cp', [honest, forged]);
+    const copy = await openStore({ sqliteFile: forged });
+    try {
+      await copy.db.deleteFrom('message_log_checkpoints').execute();
+      await rewriteChain(copy, 'i', 3, { sender: 'FORGED' });
+    } finally {
+      await copy.close();
+    }
+    const run = cli(['restore', '--from', forged, '-c', configFile]);
+    expect(run.status, run.stdout + run.stderr).to.equal(1);
+    expect(run.stdout).to.match(/message log: 9 records, UNPROVEN for longer than a gateway leaves records/);
+    expect(run.stdout).to.match(
+      /i: records 1\.\.9 are covered by no checkpoint signed with the gateway's key/,
+    );
+    expect(run.stderr).to.contain('nothing was restored');
+    // The same store as the gateway left it restores.
+    const kept = cli(['restore', '--from', honest, '-c', configFile]);
+    expect(kept.status, kept.stdout + kept.stderr).to.equal(0);
+    expect(kept.stdout).to.match(/message log: 9 records, intact/);
   });
 });
 

@@ -20,6 +20,7 @@ import { bodySealerOf } from '../../src/messagelog/setup.js';
 import { openBodies } from '../../src/messagelog/verify.js';
 import { SOAP11, SOAP12, type SoapVersion } from '../../src/soap/version.js';
 import { PING_PAYLOAD, post, signedCall, type TestGateway } from '../support/gateway.js';
+import type { Store } from '../../src/store/store.js';
 
 export const PING_NS = 'urn://smev-gateway/services/ping/1.0';
 export const PING_TYPE = `{${PING_NS}}PingRequest`;
@@ -168,4 +169,33 @@ export function recordFields(overrides: Partial<RecordFields> = {}): RecordField
 export function firstRecord(instance: string, overrides: Partial<RecordFields> = {}): MessageRecord {
   const record = { ...recordFields(overrides), instance_id: instance, seq: 1, prev_hash: GENESIS_HASH };
   return { ...record, hash: recordHash(record) };
+}
+
+/**
+ * What someone who can write the store does to rewrite a chain unseen: edits record `seq` and recomputes
+ * `prev_hash` and `hash` of every record of the chain from genesis on (the checkpoints are theirs to delete).
+ */
+export async function rewriteChain(
+  store: Store,
+  instance: string,
+  seq: number,
+  edit: Partial<MessageRecord>,
+): Promise<void> {
+  const rows = await store.db
+    .selectFrom('message_log')
+    .selectAll()
+    .where('instance_id', '=', instance)
+    .orderBy('seq')
+    .execute();
+  let previous = GENESIS_HASH;
+  for (const row of rows) {
+    const changed = { ...row, ...(Number(row.seq) === seq ? edit : {}), prev_hash: previous };
+    previous = recordHash(changed);
+    await store.db
+      .updateTable('message_log')
+      .set({ ...changed, hash: previous })
+      .where('instance_id', '=', instance)
+      .where('seq', '=', row.seq)
+      .execute();
+  }
 }

@@ -8,8 +8,11 @@ import { recordHash, sha256Hex, type RecordFields } from '../../src/messagelog/r
 import { verifyStoredLog } from '../../src/messagelog/store-verify.js';
 import { MessageLogWriter } from '../../src/messagelog/writer.js';
 import { useStore } from '../support/store.js';
+import { readFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import { KeyCheckpointSigner } from '../../src/audit/checkpoint-signer.js';
 import { gatewaySigner } from '../audit/support.js';
-import { recordFields } from './support.js';
+import { recordFields, rewriteChain } from './support.js';
 
 const fields = (n: number): RecordFields =>
   recordFields({
@@ -161,5 +164,88 @@ describe('message log writer: a restart signs on only from its own last checkpoi
     await writer.close();
     expect(await heads()).to.deep.equal([3, 6, 7]);
     expect((await verifyStoredLog(store)).problems).to.deep.equal([]);
+  });
+});
+
+describe('message log writer: a restart never signs over a tail older than a crash leaves', () => {
+  const store = useStore('sqlite', { prefix: 'gateway-writer-stale', each: true });
+  const DAY = 86_400_000;
+  /** Record n, answered n days after the fixture's start: far apart for checkpoints every hour. */
+  const daily = (n: number): RecordFields => ({
+    ...fields(n),
+    received_at: 1_700_000_000_000 + n * DAY,
+    answered_at: 1_700_000_000_000 + n * DAY,
+  });
+  const open = (errors: string[] = [], signer = gatewaySigner(), formerCertificates: string[] = []) =>
+    MessageLogWriter.open(store, 'i', signer, {
+      checkpointEvery: 1000,
+      checkpointSeconds: 3600,
+      onError: (error) => errors.push((error as Error).message),
+      formerCertificates,
+    });
+  const heads = async () =>
+    (await store.db.selectFrom('message_log_checkpoints').select('seq').orderBy('seq').execute()).map((c) =>
+      Number(c.seq),
+    );
+  /** Records #1-#9, a day apart, signed at #3, #6 and #9, and the writer stopped. */
+  const nineSigned = async (signer = gatewaySigner()) => {
+    const writer = await open([], signer);
+    for (let n = 1; n <= 9; n++) {
+      await writer.record(daily(n));
+      if (n % 3 === 0) await writer.checkpoint();
+    }
+    await writer.close();
+    expect(await heads()).to.deep.equal([3, 6, 9]);
+  };
+
+  it('every checkpoint deleted and a record rewritten, the chain recomputed: not intact, nothing signed', async () => {
+    await nineSigned();
+    await store.db.deleteFrom('message_log_checkpoints').execute();
+    await rewriteChain(store, 'i', 3, { sender: 'FORGED' });
+    expect((await verifyStoredLog(store)).unproven).to.deep.equal([{ instance: 'i', from: 1, to: 9 }]);
+    const errors: string[] = [];
+    const writer = await open(errors);
+    expect(writer.integrity()).to.include({ intact: false });
+    expect(errors[0]).to.match(
+      /does not extend its checkpoint at #0: records 1\.\.9 are covered by no checkpoint .* answered 691200 s before the newest/,
+    );
+    await writer.record(daily(10));
+    await writer.close();
+    expect(await heads()).to.deep.equal([]);
+  });
+
+  it('the checkpoints after #3 deleted and #7 rewritten: not signed over from #3 on', async () => {
+    await nineSigned();
+    await store.db.deleteFrom('message_log_checkpoints').where('seq', '>', 3).execute();
+    await rewriteChain(store, 'i', 7, { sender: 'FORGED' });
+    const writer = await open();
+    expect(writer.integrity()).to.include({ intact: false });
+    await writer.close();
+    expect(await heads()).to.deep.equal([3]);
+  });
+
+  it('a fresh store whose first records a crash left unsigned (seconds apart) is signed on', async () => {
+    const first = await open();
+    for (let n = 1; n <= 5; n++) await first.record(fields(n));
+    await first.close();
+    await store.db.deleteFrom('message_log_checkpoints').execute();
+    const writer = await open();
+    expect(writer.integrity()).to.deep.equal({ intact: true });
+    await writer.close();
+    expect(await heads()).to.deep.equal([5]);
+  });
+
+  it('after a key change, the checkpoints of the former key anchor the chain', async () => {
+    const pem = (file: string) => readFileSync(`certs-sample/${file}`, 'utf8');
+    const former = new KeyCheckpointSigner(
+      createPrivateKey(pem('DEMO_CONSUMER.key.pem')),
+      pem('DEMO_CONSUMER.crt.pem'),
+    );
+    await nineSigned(former);
+    const writer = await open([], gatewaySigner(), [former.certificatePem]);
+    expect(writer.integrity()).to.deep.equal({ intact: true });
+    await writer.record(daily(10));
+    await writer.close();
+    expect(await heads()).to.deep.equal([3, 6, 9, 10]);
   });
 });
