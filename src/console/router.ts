@@ -28,6 +28,7 @@ import { permits, type Permission } from '../registry/permissions.js';
 import type { Actor, Registry } from '../registry/registry.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';
 import type { Store } from '../store/store.js';
+import { logFailure, type Logger } from '../logging/logger.js';
 import { csrfToken, csrfValid, preSession, preSessionOf } from './csrf.js';
 import type { Html } from './html.js';
 import { languageOf, translator, type Key } from './i18n.js';
@@ -48,7 +49,7 @@ import { systemsView } from './views/systems.js';
 import { tokensView } from './views/tokens.js';
 import { verdictView } from './views/verdict.js';
 import { whereaboutsView } from './views/whereabouts.js';
-import { clientErrorOf } from '../core/http-errors.js';
+import { clientErrorOf } from '../store/errors.js';
 import type { XmlLimits } from '../xml/guard.js';
 
 /** The console's pages may load their own stylesheet and post forms to the gateway; nothing else, no script. */
@@ -79,6 +80,8 @@ export interface ConsoleParts {
   readonly sessionMaxHours: number;
   /** Reached over TLS (served by the gateway or ended at a proxy): the session cookie is Secure. */
   readonly https: boolean;
+  /** Where a request that failed on the gateway's side is logged, with its stack. */
+  readonly log: Logger;
   readonly clock?: () => Date;
 }
 
@@ -578,7 +581,7 @@ export function consoleRouter(parts: ConsoleParts): Router {
   );
 
   router.use((_req, res: ConsoleResponse) => refuse(res, 404, res.locals.ctx.t('notFound'), 'notFound'));
-  router.use((error: unknown, _req: Request, res: ConsoleResponse, _next: NextFunction) => {
+  router.use((error: unknown, req: Request, res: ConsoleResponse, _next: NextFunction) => {
     if (error instanceof RegistryError) {
       const status = error.status;
       return refuse(
@@ -590,6 +593,7 @@ export function consoleRouter(parts: ConsoleParts): Router {
     }
     const client = clientErrorOf(error);
     if (client) return refuse(res, client.status, client.message, 'badRequest');
+    logFailure(parts.log, req, error);
     refuse(res, 500, 'internal error', 'badRequest');
   });
   return router;

@@ -1,8 +1,8 @@
 /**
  * Errors that express and its body parsers raise for a client's request (a path that does not percent-decode, a
  * body in another charset or coding, malformed or oversize JSON): each carries a 4xx `status` and a message meant
- * for the client (`expose`). Everything else is the gateway's own, answered without its message or stack. Shared
- * by the HTTP layer and the console, which import nothing of each other.
+ * for the client (`expose`). Everything else is the gateway's own, answered without its message or stack. The
+ * HTTP layer and the console ask store/errors.ts `clientErrorOf`, which adds text the store refused to keep.
  */
 export interface ClientError {
   readonly status: number;
@@ -18,7 +18,7 @@ interface HttpErrorLike {
 }
 
 /** The client's part of an error raised by express or a body parser, or undefined when the error is ours. */
-export function clientErrorOf(error: unknown): ClientError | undefined {
+export function parserErrorOf(error: unknown): ClientError | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { status, expose, type, limit, message } = error as HttpErrorLike;
   if (typeof status !== 'number' || status < 400 || status > 499 || expose === false) return undefined;

@@ -31,3 +31,18 @@ export function createLogger(level: string, options: { silent?: boolean } = {}):
     transports: [new winston.transports.Console()],
   });
 }
+
+/** A request that failed on the gateway's side, logged with its stack: the client is told only `internal error`. */
+export function logFailure(
+  log: Logger,
+  req: { readonly method: string; readonly originalUrl: string },
+  error: unknown,
+): void {
+  log.error('request failed', {
+    method: req.method,
+    // The path alone: a query may carry what the log should not keep.
+    path: req.originalUrl.split('?')[0]!.slice(0, 200),
+    error: (error as Error | undefined)?.message,
+    stack: (error as Error | undefined)?.stack,
+  });
+}

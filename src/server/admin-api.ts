@@ -12,7 +12,7 @@ import { isTransitionName } from '../registry/lifecycle.js';
 import { qrPng, qrSvg } from '../registry/qr.js';
 import type { Actor, Registry } from '../registry/registry.js';
 import { permits, rolesOf, type Permission } from '../registry/permissions.js';
-import { clientErrorOf } from '../core/http-errors.js';
+import { clientErrorOf } from '../store/errors.js';
 import { MessageQuery, openApiDocument } from './openapi.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { getMessage, searchMessages } from '../messagelog/query.js';
@@ -23,6 +23,7 @@ import { CardUseQuery, cardUseCsv, cardUseReport } from '../reports/card-use.js'
 import { RegistryDaysQuery, registryDays } from '../providers/certificates/registry-days.js';
 import { traceQueuedMessage } from '../queue/trace.js';
 import type { Store } from '../store/store.js';
+import { logFailure, type Logger } from '../logging/logger.js';
 
 type Authenticated = Response<unknown, { actor: Actor }>;
 
@@ -35,6 +36,8 @@ export interface AdminApiParts {
   readonly sealer?: BodySealer | undefined;
   /** The hosted services' business clock ("today" of the daily registries); the wall clock by default. */
   readonly serviceClock?: () => Date;
+  /** Where a request that failed on the gateway's side is logged, with its stack. */
+  readonly log: Logger;
 }
 
 const PARTICIPANT_PATHS = [
@@ -60,6 +63,7 @@ export function adminApi({
   trail,
   sealer,
   serviceClock = () => new Date(),
+  log,
 }: AdminApiParts): Router {
   const api = express.Router();
   api.get('/openapi.json', (_req, res) => void res.json(openApiDocument));
@@ -400,7 +404,7 @@ export function adminApi({
   );
 
   api.use((_req, res) => void res.status(404).json({ error: 'no such API resource' }));
-  api.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  api.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof RegistryError) {
       return void res.status(error.status).json({
         error: error.message,
@@ -411,6 +415,7 @@ export function adminApi({
     // A body in another charset or coding, malformed or oversize JSON, a path that does not decode: the client's.
     const client = clientErrorOf(error);
     if (client) return void res.status(client.status).json({ error: client.message });
+    logFailure(log, req, error);
     res.status(500).json({ error: 'internal error' });
   });
   return api;

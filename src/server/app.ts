@@ -16,6 +16,7 @@ import type { GatewayMetrics } from './metrics.js';
 import { soapEndpoint, type SoapEndpointParts } from './soap-endpoint.js';
 import { sourceRateLimits } from './rate-limits.js';
 import { securityHeaders } from './security-headers.js';
+import { plainRequests } from './plain-requests.js';
 
 export interface AppParts extends SoapEndpointParts, Pick<AdminApiParts, 'sealer'> {
   readonly store: Store;
@@ -29,7 +30,7 @@ export interface AppParts extends SoapEndpointParts, Pick<AdminApiParts, 'sealer
   /** The attachment store's upload and download endpoints (`/attachments`); absent: none. */
   readonly files?: AttachmentStore;
   /** The web console at `/console` (src/console/); absent: not served. */
-  readonly console?: Omit<ConsoleParts, 'store' | 'registry' | 'trail' | 'sealer' | 'https'>;
+  readonly console?: Omit<ConsoleParts, 'store' | 'registry' | 'trail' | 'sealer' | 'https' | 'log'>;
 }
 
 /**
@@ -54,6 +55,7 @@ export function createApp(parts: AppParts): Express {
   app.use(securityHeaders({ https }));
   app.set('trust proxy', parts.http.trustProxy);
   app.use(sourceRateLimits(parts.http, parts.log));
+  app.use(plainRequests());
   app.use(soapEndpoint(parts));
   app.use('/api/v1', adminApi(parts));
   app.use('/api/docs', apiPage());
@@ -67,6 +69,7 @@ export function createApp(parts: AppParts): Express {
         trail: parts.trail,
         sealer: parts.sealer,
         https,
+        log: parts.log,
       }),
     );
   if (parts.files) app.use(attachmentsApi({ files: parts.files, registry: parts.registry, log: parts.log }));

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { clientErrorOf } from '../core/http-errors.js';
-import type { Logger } from '../logging/logger.js';
+import { clientErrorOf } from '../store/errors.js';
+import { logFailure, type Logger } from '../logging/logger.js';
 
 /**
  * The application's last error handler, for routes that hand errors on: a JSON error the client can read, never
@@ -9,14 +9,7 @@ import type { Logger } from '../logging/logger.js';
 export function finalErrorHandler(log: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const client = clientErrorOf(error);
-    if (!client) {
-      log.error('request failed', {
-        method: req.method,
-        path: req.path.slice(0, 200),
-        error: (error as Error | undefined)?.message,
-        stack: (error as Error | undefined)?.stack,
-      });
-    }
+    if (!client) logFailure(log, req, error);
     if (res.headersSent) return void res.destroy();
     const { status, message } = client ?? { status: 500, message: 'internal error' };
     res.status(status).json({ error: message });

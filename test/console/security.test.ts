@@ -197,6 +197,7 @@ describe('console: security', function () {
         sessionIdleMinutes: 15,
         sessionMaxHours: 12,
         https: true,
+        log: world.gateway.log,
       }),
     );
     const server = app.listen(0, '127.0.0.1');
