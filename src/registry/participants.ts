@@ -21,7 +21,7 @@ import {
 import { moveParticipant, participantRow, recordTransition, seenParticipantRow } from './rows.js';
 import { maySee } from './scope.js';
 import { runChange, updateVersioned } from './transaction.js';
-import { requireRole, type Actor, type RegistryContext } from './types.js';
+import { requireRole, type Actor, type Db, type RegistryContext } from './types.js';
 
 /** What else happens when a participant is registered: the registration letter with its QR code. */
 export interface RegistrationNotices {
@@ -67,7 +67,7 @@ export class Participants {
       .executeTakeFirst();
     if (declined) return this.reapply(actor, declined.id, row, now);
     return runChange(this.ctx, actor, 'participant.apply', 'participant', row.id, async (trx) => {
-      await this.books.requireEntry(trx, 'spheres', row.sphere, 'sphere');
+      await this.requireEntries(trx, row);
       if (await trx.selectFrom('participants').select('id').where('ogrn', '=', row.ogrn).executeTakeFirst()) {
         throw conflict(`a participant with OGRN ${row.ogrn} is already registered or applying`);
       }
@@ -75,6 +75,11 @@ export class Participants {
       await recordTransition(trx, row.id, null, 'submitted', actor, null, now);
       return { before: undefined, after: row, result: presentParticipant(row) };
     });
+  }
+
+  /** The reference-book entries an application names: every application, first or again, is checked by them. */
+  private async requireEntries(trx: Db, application: ParticipantTable): Promise<void> {
+    await this.books.requireEntry(trx, 'spheres', application.sphere, 'sphere');
   }
 
   /**
@@ -87,6 +92,7 @@ export class Participants {
       if (before.status !== 'declined') {
         throw conflict(`a participant with OGRN ${before.ogrn} is already registered or applying`);
       }
+      await this.requireEntries(trx, application);
       const { id: _fresh, ...changes } = application;
       const after = await moveParticipant(trx, before, 'submitted', actor, 'applied again', now, changes);
       return { before, after, result: presentParticipant(after) };

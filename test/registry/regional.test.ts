@@ -131,6 +131,27 @@ for (const store of STORES) {
       });
     });
 
+    describe('applying again after a decline', () => {
+      it('checks the application as a first one: its sphere is in the reference book', async () => {
+        const first = application();
+        const id = (await api('POST', '/applications', 'operator', first)).body.id as string;
+        const reason = { reason: 'OGRN does not match the EGRUL record' };
+        expect((await api('POST', `/participants/${id}/decline`, 'coordinator', reason)).status).to.equal(
+          200,
+        );
+        const refused = await api('POST', '/applications', 'operator', {
+          ...first,
+          sphere: 'no-such-sphere',
+        });
+        expect(refused.status).to.equal(400);
+        expect(refused.body).to.include({ field: 'sphere' });
+        expect((await api('GET', `/participants/${id}`, 'operator')).body.status).to.equal('declined');
+        const again = await api('POST', '/applications', 'operator', { ...first, sphere: 'health' });
+        expect(again.status).to.equal(201);
+        expect(again.body).to.include({ id, status: 'submitted', sphere: 'health' });
+      });
+    });
+
     describe('changes reported within three days', () => {
       it('marks a report after the third day late and lists it for the operator', async () => {
         const first = application();
