@@ -21,7 +21,7 @@ import {
 import { moveParticipant, participantRow, recordTransition, seenParticipantRow } from './rows.js';
 import { maySee } from './scope.js';
 import { runChange, updateVersioned } from './transaction.js';
-import { requireRole, type Actor, type Db, type RegistryContext } from './types.js';
+import { requireRole, type Actor, type Db, type RegistryContext, type Trx } from './types.js';
 
 /** What else happens when a participant is registered: the registration letter with its QR code. */
 export interface RegistrationNotices {
@@ -80,6 +80,18 @@ export class Participants {
   /** The reference-book entries an application names: every application, first or again, is checked by them. */
   private async requireEntries(trx: Db, application: ParticipantTable): Promise<void> {
     await this.books.requireEntry(trx, 'spheres', application.sphere, 'sphere');
+  }
+
+  /**
+   * Refuse to leave a state body or local government active without its interaction agreement, however it would
+   * get there: activated, resumed, or an active organisation reported as one.
+   */
+  private async requireAgreement(trx: Trx, participant: ParticipantTable): Promise<void> {
+    if (!needsAgreement(participant) || (await this.agreements.exists(trx, participant.id))) return;
+    throw conflict(
+      `a ${participant.kind} is active only with its interaction agreement with the operator: ` +
+        'record the agreement first',
+    );
   }
 
   /**
@@ -161,11 +173,7 @@ export class Participants {
       if (!(rule.from as readonly ParticipantStatus[]).includes(before.status)) {
         throw conflict(`cannot ${name} a participant that is ${before.status}`);
       }
-      if (name === 'activate' && needsAgreement(before) && !(await this.agreements.exists(trx, before.id))) {
-        throw conflict(
-          `a ${before.kind} becomes active only after its interaction agreement with the operator is recorded`,
-        );
-      }
+      if (rule.to === 'active') await this.requireAgreement(trx, before);
       const other: Partial<ParticipantTable> = {};
       if (name === 'check') other.operator_due = operatorDeadline(now).getTime();
       if (name === 'register') other.registry_code = `REG-${before.ogrn}`;
@@ -212,6 +220,7 @@ export class Participants {
       };
       if (changes.sphere !== before.sphere)
         await this.books.requireEntry(trx, 'spheres', changes.sphere ?? '', 'sphere');
+      if (before.status === 'active') await this.requireAgreement(trx, { ...before, ...changes });
       const dueAt = changeDueAt(changedOn);
       const report = {
         id: randomUUID(),

@@ -74,6 +74,35 @@ for (const store of STORES) {
         );
       });
 
+      it('keeps an active participant reported as a state body, or resumed as one, active only with its agreement', async () => {
+        const first = application();
+        const id = (await api('POST', '/applications', 'operator', first)).body.id as string;
+        expect((await api('POST', `/participants/${id}/check`, 'coordinator')).status).to.equal(200);
+        expect((await api('POST', `/participants/${id}/register`, 'operator')).status).to.equal(200);
+        expect((await api('POST', `/participants/${id}/activate`, 'operator')).status).to.equal(200);
+        const report = { ...first, kind: 'state-body', changedOn: dayBefore(new Date(), 1) };
+        const refused = await api('PUT', `/participants/${id}`, 'operator', report);
+        expect(refused.status).to.equal(409);
+        expect(refused.body.error).to.match(/record the agreement first/);
+        const shown = await api('GET', `/participants/${id}`, 'operator');
+        expect(shown.body).to.include({ kind: 'organisation', status: 'active' });
+        expect(
+          (await api('GET', '/agreements/missing', 'operator')).body.map((p: { id: string }) => p.id),
+        ).not.to.include(id);
+
+        // Suspended, it may be reported as a state body; it resumes only once the agreement is recorded.
+        const suspend = { reason: 'reorganised' };
+        expect((await api('POST', `/participants/${id}/suspend`, 'operator', suspend)).status).to.equal(200);
+        expect((await api('PUT', `/participants/${id}`, 'operator', report)).status).to.equal(200);
+        const notResumed = await api('POST', `/participants/${id}/resume`, 'operator');
+        expect(notResumed.status).to.equal(409);
+        expect(notResumed.body.error).to.match(/record the agreement first/);
+        expect((await api('PUT', `/participants/${id}/agreement`, 'operator', agreement())).status).to.equal(
+          200,
+        );
+        expect((await api('POST', `/participants/${id}/resume`, 'operator')).body.status).to.equal('active');
+      });
+
       it('activates an organisation (no agreement needed) as before', async () => {
         const id = await registered();
         expect((await api('POST', `/participants/${id}/activate`, 'operator')).body.status).to.equal(
