@@ -1,4 +1,6 @@
 /** The signing certificates of a system: checked against the trust store when added, withdrawn by the operator. */
+import { X509Certificate } from 'node:crypto';
+import { CONTROL_CHARACTER } from '../core/control-characters.js';
 import type { TrustStore } from '../signature/pki/trust-store.js';
 import { isGatewayFault } from '../core/faults.js';
 import { conflict, invalid, notFound } from './errors.js';
@@ -22,6 +24,16 @@ export class Certificates {
     } catch (error) {
       if (isGatewayFault(error)) throw invalid('pem', `${error.reason ?? error.code}: ${error.message}`);
       throw error;
+    }
+    // The subject is listed on screens (systems, certificates ending): refused as any other text with them would be.
+    // Node writes a name one attribute a line: the line breaks are its own, the attributes are checked.
+    const { subject, issuer } = new X509Certificate(checked.pem);
+    if ([...subject.split('\n'), ...issuer.split('\n')].some((part) => CONTROL_CHARACTER.test(part))) {
+      throw invalid(
+        'pem',
+        "the certificate's subject or issuer must not contain control characters (C0, C1, DEL, line separators, " +
+          'bidirectional overrides); ask the CA for one that names its holder plainly',
+      );
     }
     const row = {
       thumbprint: checked.thumbprint,

@@ -8,6 +8,8 @@ import { signCallRequest, buildCallRequest } from '../../src/client/request.js';
 import { RSA_SHA256 } from '../../src/signature/algorithms.js';
 import { createPrivateKey } from 'node:crypto';
 import { SOAP11 } from '../../src/soap/version.js';
+import { CONTROL_CHARACTER } from '../../src/core/control-characters.js';
+import { TrustStore } from '../../src/signature/pki/trust-store.js';
 import { PING_PAYLOAD } from '../support/gateway.js';
 
 const seedActor = { name: 'test', role: 'operator' as const };
@@ -268,6 +270,35 @@ for (const store of STORES) {
       await new Promise((r) => setTimeout(r, 1000));
       expect((await post(gateway, sign())).body).to.contain('PingResponse');
       expect((await post(gateway, signedCall({ system: 'PORTAL_26' }).xml)).body).to.contain('PingResponse');
+    });
+
+    it('refuses a certificate whose subject carries control characters, and shows such names escaped', async () => {
+      const now = new Date();
+      const ca = {
+        certPem: readFileSync('certs-sample/ca.crt.pem', 'utf8'),
+        keyPem: readFileSync('certs-sample/ca.key.pem', 'utf8'),
+      };
+      const before = (await json(await api('GET', '/systems/PORTAL_26/certificates', 'operator'))).body;
+      for (const commonName of ['evil\u202Egpj.exe', 'bell\u0085line', 'colour\u009b31m']) {
+        const issued = issueCertificate(ca, {
+          commonName,
+          mnemonic: 'PORTAL_26',
+          notBefore: new Date(now.getTime() - 60_000),
+          notAfter: new Date(now.getTime() + 86_400_000),
+        });
+        const refused = await json(
+          await api('POST', '/systems/PORTAL_26/certificates', 'operator', { pem: issued.certPem }),
+        );
+        expect(refused.status, JSON.stringify(commonName)).to.equal(400);
+        expect(refused.body.field).to.equal('pem');
+        expect(refused.body.error).to.match(/must not contain control characters/);
+        // Names the registry does not keep (a signer's, a CA's) reach faults and screens escaped.
+        const checked = TrustStore.fromPem([ca.certPem], []).check(issued.certPem, now);
+        expect(CONTROL_CHARACTER.test(checked.subject), checked.subject).to.equal(false);
+        expect(checked.subject).to.match(/CN=\w+\\(x|u)/);
+      }
+      const after = (await json(await api('GET', '/systems/PORTAL_26/certificates', 'operator'))).body;
+      expect(after).to.deep.equal(before);
     });
   });
 }

@@ -13,6 +13,7 @@ import { KeyObject, X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayFault } from '../../core/faults.js';
+import { printable } from '../../core/printable.js';
 import { BoundedCache } from './bounded-cache.js';
 import { namesIssuer as factsNameIssuer, readCertificateFacts, type CertificateFacts } from './cert-facts.js';
 import { GOST_SIGNATURE_OIDS, verifyGostSignedData } from '../gost/certificate.js';
@@ -130,8 +131,16 @@ export function certificateFault(reason: CertificateFaultReason, message: string
   return new GatewayFault('SignatureVerificationFault', message, { reason });
 }
 
+/**
+ * A certificate's name as people read it, one line. The CA files and a signer's certificate are not the registry's
+ * to refuse, yet their names reach screens, faults and logs: control characters in them are shown escaped.
+ */
+function describeName(name: string): string {
+  return printable(name.split('\n').join(', '));
+}
+
 function describe(x509: X509Certificate): string {
-  return x509.subject.split('\n').join(', ');
+  return describeName(x509.subject);
 }
 
 function certInfo(x509: X509Certificate): CertInfo {
@@ -342,7 +351,7 @@ export class TrustStore {
     const result: CheckedCertificate = Object.freeze({
       thumbprint: key,
       subject: leaf.subject,
-      issuer: leaf.x509.issuer.split('\n').join(', '),
+      issuer: describeName(leaf.x509.issuer),
       serial: leaf.serial,
       notBefore: leaf.facts.notBefore,
       notAfter: leaf.facts.notAfter,
