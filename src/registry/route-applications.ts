@@ -8,7 +8,7 @@ import { QUEUE_PROVIDER } from '../core/ports.js';
 import type { RouteApplicationStatus, RouteApplicationTable } from '../store/schema-regional.js';
 import { RegistryError, conflict, invalid, notFound } from './errors.js';
 import { ApprovalInput, ReasonInput, RouteApplicationInput, checkedMnemonic, parseInput } from './inputs.js';
-import { systemRow } from './rows.js';
+import { seenSystemRow, systemRow } from './rows.js';
 import { findRoute, insertRoute } from './routes.js';
 import { runChange } from './transaction.js';
 import { requireRole, type Actor, type RegistryContext, type Trx } from './types.js';
@@ -24,9 +24,9 @@ export class RouteApplications {
     const recipient = checkedMnemonic(input.recipient, 'recipient');
     const now = this.ctx.clock().getTime();
     return runChange(this.ctx, actor, 'route.apply', 'route-application', consumer, async (trx) => {
-      const system = await systemRow(trx, consumer);
-      if (actor.role === 'participant' && system.participant_id !== actor.participantId)
-        throw new RegistryError('forbidden', `${consumer} is not a system of this participant`);
+      // Another participant's system is out of a participant's sight: not found, as if it did not exist, so that
+      // applying tells it nothing of which mnemonics others have.
+      const system = await seenSystemRow(trx, actor, consumer);
       if (system.status !== 'active') throw conflict(`${consumer} is ${system.status}`);
       await systemRow(trx, recipient);
       const pending = await trx

@@ -290,6 +290,22 @@ for (const store of STORES) {
         ).to.equal(409);
       });
 
+      it("answers a participant naming another's system as consumer as if there were no such system", async () => {
+        const suffix = store === 'sqlite' ? 'S' : 'P';
+        const applyFor = (consumer: string) =>
+          api('POST', '/route-applications', 'participant', {
+            consumer,
+            namespace,
+            localName: 'ForeignRequest',
+            recipient: 'SOCPROTECT_47',
+          });
+        const foreign = await applyFor(`OTHER_SYS_${suffix}`);
+        const missing = await applyFor('NOPE_SYS');
+        expect([foreign.status, missing.status]).to.deep.equal([404, 404]);
+        expect(foreign.body.error).to.equal(`information system OTHER_SYS_${suffix} was not found`);
+        expect(missing.body.error).to.equal('information system NOPE_SYS was not found');
+      });
+
       it('declines only with a reason, and shows a participant its own applications only', async () => {
         const suffix = store === 'sqlite' ? 'S' : 'P';
         const applied = await api('POST', '/route-applications', 'operator', {
@@ -323,7 +339,7 @@ for (const store of STORES) {
           localName: 'PingRequest',
           recipient: 'SOCPROTECT_47',
         });
-        expect(foreign.status).to.equal(403);
+        expect(foreign.status).to.equal(404);
         for (const path of [
           '/participants',
           `/participants/${otherId}`,
