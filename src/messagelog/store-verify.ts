@@ -2,7 +2,7 @@
 import type { CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import type { Store } from '../store/store.js';
 import type { BodySealer } from './sealing.js';
-import { verifyChains, type ChainVerdict, type TimestampCheck } from './verify.js';
+import { retentionStarts, verifyChains, type ChainVerdict, type TimestampCheck } from './verify.js';
 
 export interface StoredLogChecks {
   /** Who may sign checkpoints; absent: signatures only. */
@@ -27,9 +27,6 @@ export async function verifyStoredLog(store: Store, checks: StoredLogChecks = {}
     ...(checks.sealer ? { sealer: checks.sealer } : {}),
     ...(checks.timestamps ? { timestamps: checks.timestamps } : {}),
     ...(checks.onProgress ? { onProgress: checks.onProgress } : {}),
-    startOf: (instance) => {
-      const cut = checkpoints.filter((c) => c.instance_id === instance && c.kind === 'cut').at(-1);
-      return cut ? { seq: Number(cut.seq), hash: cut.head_hash } : undefined;
-    },
+    startOf: retentionStarts(checkpoints),
   });
 }

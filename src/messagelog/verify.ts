@@ -90,12 +90,10 @@ export function verifyChains(input: ChainInput): ChainVerdict {
   };
 
   let checked = 0;
-  const byInstance = new Map<string, MessageRecord[]>();
-  for (const record of input.records) {
-    const list = byInstance.get(record.instance_id) ?? [];
-    list.push(record);
-    byInstance.set(record.instance_id, list);
-  }
+  const byInstance = groupBy(input.records);
+  // Grouped once: an archive may carry any number of chains, and a pass over every checkpoint per chain (or per
+  // checkpoint) would make the verifier's time grow with their square.
+  const checkpointsOf = groupBy(input.checkpoints);
   for (const [instance, records] of byInstance) {
     records.sort((a, b) => Number(a.seq) - Number(b.seq));
     const first = records[0] as MessageRecord;
@@ -136,7 +134,7 @@ export function verifyChains(input: ChainInput): ChainVerdict {
     }
     const last = Number(records[records.length - 1]?.seq ?? 0);
     let covered = start.seq;
-    for (const checkpoint of input.checkpoints.filter((c) => c.instance_id === instance)) {
+    for (const checkpoint of checkpointsOf.get(instance) ?? []) {
       const seq = Number(checkpoint.seq);
       const trusted = checkpointTrusted(checkpoint, input.checkpointSigners, (problem) =>
         blame(instance, seq, problem),
@@ -165,13 +163,13 @@ export function verifyChains(input: ChainInput): ChainVerdict {
     }
   }
   // A chain whose records are all gone while a checkpoint still names them: deleted, not pruned.
-  for (const checkpoint of input.checkpoints) {
-    const instance = checkpoint.instance_id;
-    if (byInstance.has(instance) || checkpoint.kind !== 'head') continue;
-    const cut = input.checkpoints
-      .filter((c) => c.instance_id === instance && c.kind === 'cut')
+  for (const [instance, checkpoints] of checkpointsOf) {
+    if (byInstance.has(instance)) continue;
+    const cut = checkpoints
+      .filter((c) => c.kind === 'cut')
       .reduce((max, c) => Math.max(max, Number(c.seq)), 0);
-    if (Number(checkpoint.seq) > cut) {
+    for (const checkpoint of checkpoints) {
+      if (checkpoint.kind !== 'head' || Number(checkpoint.seq) <= cut) continue;
       blame(
         instance,
         cut + 1,
@@ -188,6 +186,30 @@ export function verifyChains(input: ChainInput): ChainVerdict {
     problems,
     perRecord,
   };
+}
+
+/** Rows by their chain, each chain's in the order given. */
+export function groupBy<T extends { readonly instance_id: string }>(rows: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(row.instance_id);
+    if (group) group.push(row);
+    else groups.set(row.instance_id, [row]);
+  }
+  return groups;
+}
+
+/**
+ * Where each chain of the store starts: its last retention cut (checkpoints in seq order), or genesis when it has
+ * none. Found in one pass over the checkpoints, not one per chain.
+ */
+export function retentionStarts(
+  checkpoints: readonly Checkpoint[],
+): (instance: string) => { seq: number; hash: string } | undefined {
+  const cuts = new Map<string, { seq: number; hash: string }>();
+  for (const c of checkpoints)
+    if (c.kind === 'cut') cuts.set(c.instance_id, { seq: Number(c.seq), hash: c.head_hash });
+  return (instance) => cuts.get(instance);
 }
 
 /** Whether a checkpoint's signature holds and its signer is accepted; each reason against it goes to `blame`. */
