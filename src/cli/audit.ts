@@ -5,12 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { packageFile } from '../config/package-root.js';
+import { loadConfig } from '../config/config.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { verifyAuditExport, type AuditVerdict } from '../audit/verify.js';
 import { checkpointSigners, type CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import { TrustStore } from '../signature/pki/trust-store.js';
+import { loadCheckpointSigners, loadTrustStore } from '../signature/setup.js';
 import type { Store } from '../store/store.js';
+import { noteSampleGatewayCertificate } from './context.js';
 import { collect, print, printLines } from './output.js';
 import { withProgress } from './progress.js';
 
@@ -20,10 +22,6 @@ export interface AuditCliContext {
   checkpointSigners: CertificateCheck;
   close(): Promise<void>;
 }
-
-const SAMPLE_CA = packageFile('certs-sample/ca.crt.pem');
-const SAMPLE_CRL = packageFile('certs-sample/ca.crl.pem');
-const SAMPLE_GATEWAY = packageFile('certs-sample/gateway.crt.pem');
 
 function report(verdict: AuditVerdict, json: boolean | undefined): void {
   if (!verdict.ok) process.exitCode = 1;
@@ -104,27 +102,44 @@ export function registerAuditCommands(
     .description('check an exported trail offline, with no database')
     .argument('<file>', 'a file written by `audit export`')
     .option(
-      '--ca <file>',
-      `trusted CA certificate for the checkpoints (repeatable; default ${SAMPLE_CA})`,
+      '-c, --config <file>',
+      "the configuration naming the gateway's certificates, trusted CAs and CRLs (no store is opened)",
+    )
+    .option('--ca <file>', 'trusted CA certificate (repeatable; default: the configured ones)', collect, [])
+    .option(
+      '--crl <file>',
+      'CRL (repeatable; default: the configured ones when --ca is not given)',
       collect,
       [],
     )
-    .option('--crl <file>', `CRL (repeatable; default ${SAMPLE_CRL} when --ca is not given)`, collect, [])
     .option(
       '--gateway-cert <file>',
-      `the gateway's certificate, the only signer checkpoints may have (repeatable; default ${SAMPLE_GATEWAY})`,
+      "the gateway's certificate, the only signer checkpoints may have (repeatable; default: the configured ones)",
       collect,
       [],
     )
     .option('--json', 'print the verdict as JSON')
     .action(
-      (file: string, options: { ca: string[]; crl: string[]; gatewayCert: string[]; json?: boolean }) => {
-        const ca = options.ca.length ? options.ca : [SAMPLE_CA];
-        const crl = options.crl.length ? options.crl : options.ca.length ? [] : [SAMPLE_CRL];
-        const trust = TrustStore.fromPem(
-          ca.map((f) => readFileSync(f, 'utf8')),
-          crl.map((f) => readFileSync(f, 'utf8')),
-        );
+      (
+        file: string,
+        options: { config?: string; ca: string[]; crl: string[]; gatewayCert: string[]; json?: boolean },
+      ) => {
+        // The checkpoints are checked against certificates from outside the export, those of the gateway's own
+        // configuration: a default of the published sample key would accept a trail anyone re-signed with it.
+        const config = loadConfig({ file: options.config });
+        const read = (f: string) => readFileSync(f, 'utf8');
+        // CAs given replace the configured ones, CRLs given the configured CRLs.
+        const trust =
+          options.ca.length || options.crl.length
+            ? TrustStore.fromPem(
+                (options.ca.length ? options.ca : config.pki.trustedCaFiles).map(read),
+                (options.crl.length || options.ca.length ? options.crl : config.pki.crlFiles).map(read),
+              )
+            : loadTrustStore(config);
+        const signers = options.gatewayCert.length
+          ? checkpointSigners(trust, options.gatewayCert.map(read))
+          : loadCheckpointSigners(config, trust);
+        if (!options.gatewayCert.length) noteSampleGatewayCertificate(config);
         let parsed: unknown;
         try {
           parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -140,11 +155,6 @@ export function registerAuditCommands(
           );
           return;
         }
-        const gateway = options.gatewayCert.length ? options.gatewayCert : [SAMPLE_GATEWAY];
-        const signers = checkpointSigners(
-          trust,
-          gateway.map((f) => readFileSync(f, 'utf8')),
-        );
         report(verifyAuditExport(parsed, signers), options.json);
       },
     );

@@ -2,7 +2,7 @@
 import { userInfo } from 'node:os';
 import { createUnsignedAuditTrail } from '../audit/setup.js';
 import type { AuditTrail } from '../audit/trail.js';
-import { loadConfig, type GatewayConfig } from '../config/config.js';
+import { SAMPLE_PKI, loadConfig, type GatewayConfig } from '../config/config.js';
 import { Registry } from '../registry/registry.js';
 import { RegistrationMailer, registrationLinkBase } from '../mail/registration-mail.js';
 import { builtinMessageTypes } from '../providers/builtin.js';
@@ -60,4 +60,16 @@ export async function openCliContext(configFile?: string): Promise<CliContext> {
 
 export function cliActorName(given?: string): string {
   return given ?? `cli:${userInfo().username}`;
+}
+
+/**
+ * Said on stderr when an offline verifier checks checkpoints against the sample gateway certificate (no
+ * configuration, or the sample one): its key is published, so anyone can sign a trail that verifies with it.
+ */
+export function noteSampleGatewayCertificate(config: GatewayConfig): void {
+  const { gatewayCertificate, formerGatewayCertificates } = config.pki;
+  if ([gatewayCertificate, ...formerGatewayCertificates].includes(SAMPLE_PKI.gatewayCertificate))
+    printNote(
+      "checkpoints are checked against the sample gateway certificate, whose key is published: name the gateway's configuration (-c) or its certificate (--gateway-cert)",
+    );
 }

@@ -13,7 +13,7 @@ import { loadConfig } from '../config/config.js';
 import { checkpointSigners } from '../signature/pki/checkpoint-signers.js';
 import { loadCheckpointSigners, loadTrustStore } from '../signature/setup.js';
 import { bodySealerOf, timestampCheckOf } from '../messagelog/setup.js';
-import { openCliContext } from './context.js';
+import { noteSampleGatewayCertificate, openCliContext } from './context.js';
 import { CliError } from './inputs.js';
 import { collect, print, printLines } from './output.js';
 import { withProgress } from './progress.js';
@@ -183,6 +183,7 @@ export function registerLogCommands(program: Command): void {
               options.gatewayCert.map((f) => readFileSync(f, 'utf8')),
             )
           : loadCheckpointSigners(config);
+        if (!options.gatewayCert.length) noteSampleGatewayCertificate(config);
         const tsa = timestampCheckOf(config, {
           ...(options.tsaCert ? { tsaCertificate: readFileSync(options.tsaCert, 'utf8') } : {}),
           ...(options.tsaGrace === undefined ? {} : { graceSeconds: graceSeconds(options.tsaGrace) }),

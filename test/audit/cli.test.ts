@@ -172,4 +172,49 @@ describe('audit CLI commands', () => {
     expect(verdict.firstBroken?.seq).to.equal(10);
     expect(verdict.firstBroken?.problem).to.match(/untrusted certificate/);
   });
+
+  it("audit verify-export checks against the configured gateway's certificates, not the published sample key", async () => {
+    // A trail signed with certs-sample/gateway.key.pem, whose key anyone has; the gateway is configured with others.
+    const file = join(dir, 'trail.json');
+    const config = join(dir, 'own-pki.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        samples: false,
+        pki: {
+          trustedCaFiles: ['certs-sample/gost/ca.crt.pem'],
+          crlFiles: ['certs-sample/gost/ca.crl.pem'],
+          gatewayCertificate: 'certs-sample/gost/gateway.crt.pem',
+          gatewayKey: 'certs-sample/gost/gateway.key.pem',
+        },
+      }),
+    );
+    const configured = await run('audit', 'verify-export', file, '-c', config, '--json');
+    expect(configured.exitCode).to.equal(1);
+    expect((JSON.parse(configured.stdout) as AuditVerdict).firstBroken?.problem).to.match(
+      /untrusted certificate|not signed with one of the gateway's certificates/,
+    );
+    // The configuration the other commands find without -c.
+    const saved = process.env['SMEV_GATEWAY_CONFIG'];
+    process.env['SMEV_GATEWAY_CONFIG'] = config;
+    try {
+      expect((await run('audit', 'verify-export', file)).exitCode).to.equal(1);
+    } finally {
+      if (saved === undefined) delete process.env['SMEV_GATEWAY_CONFIG'];
+      else process.env['SMEV_GATEWAY_CONFIG'] = saved;
+    }
+    // Certificates named on the command line still take the configured ones' place.
+    const named = await run(
+      'audit',
+      'verify-export',
+      file,
+      '-c',
+      config,
+      '--ca',
+      'certs-sample/ca.crt.pem',
+      '--gateway-cert',
+      'certs-sample/gateway.crt.pem',
+    );
+    expect(named.exitCode).to.equal(0);
+  });
 });
