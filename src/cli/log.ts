@@ -55,6 +55,23 @@ function report(
     `complete: ${completeness.complete ? 'yes' : 'NOT PROVEN'}`,
     ...completeness.problems.map((problem) => `  ${problem}`),
   );
+  // The range is as the archive states it (nothing in it is signed at export): the auditor compares it with the
+  // range asked for.
+  const { range, exportedAt } = completeness;
+  printLines(
+    `range: ${range ? `from ${range.from} to ${range.to}` : 'none named'}` +
+      `${exportedAt === undefined ? '' : `, exported ${exportedAt}`} (as the archive states it)`,
+  );
+}
+
+/**
+ * `log verify-archive`'s exit status: 1 when the archive is broken or unproven, 3 when it is intact but does not
+ * prove that it holds its whole range (an archive cut at an end, a range still open, no record at all), 0 when
+ * it is intact and complete.
+ */
+export function archiveExitCode(verdict: ChainVerdict & { completeness: Completeness }): number {
+  if (!verdict.ok) return 1;
+  return verdict.completeness.complete ? 0 : 3;
 }
 
 export function registerLogCommands(program: Command): void {
@@ -192,7 +209,8 @@ export function registerLogCommands(program: Command): void {
           verifyArchiveFile(file, signers, tsa, progress.phase('verifying records'), config.limits),
         );
         report(verdict, options.json, !options.quiet);
-        if (!verdict.ok) process.exitCode = 1;
+        const code = archiveExitCode(verdict);
+        if (code !== 0) process.exitCode = code;
       },
     );
 }

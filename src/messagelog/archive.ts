@@ -59,7 +59,7 @@ export async function exportArchive(
     .execute();
   const spanned = await wholeSpans(store, inRange);
   const records = [
-    ...(await predecessors(store, spanned)),
+    ...(await predecessors(store, spanned, range.from.getTime())),
     ...spanned,
     ...(await recordsUpToCover(store, spanned)),
   ];
@@ -162,14 +162,24 @@ async function wholeSpans(store: Store, records: readonly MessageRecord[]): Prom
 }
 
 /**
- * The record before each chain's first, without its bodies (its hash covers their digests, not them): it shows
- * where the range starts, and the chain through the archive's checkpoints vouches for it.
+ * The records before each chain's first, without their bodies (their hashes cover the digests, not them), back to
+ * one answered before `from`: a chain is in answer order, so that one shows where the range starts (no record
+ * received in it lies before), and the chain through the archive's checkpoints vouches for it. Most often it is
+ * the record just before; a slow exchange received before `from` but answered after it adds one more.
  */
-async function predecessors(store: Store, records: readonly MessageRecord[]): Promise<MessageRecord[]> {
+async function predecessors(
+  store: Store,
+  records: readonly MessageRecord[],
+  from: number,
+): Promise<MessageRecord[]> {
   const found: MessageRecord[] = [];
   for (const [instance, { first }] of seqSpans(records)) {
-    const [before] = await chainRecords(store, instance, first - 1, first - 1);
-    if (before) found.push({ ...before, request_xml: null, answer_xml: null });
+    for (let seq = first - 1; seq >= 1; seq--) {
+      const [before] = await chainRecords(store, instance, seq, seq);
+      if (!before) break; // genesis, or a retention cut
+      found.push({ ...before, request_xml: null, answer_xml: null });
+      if (Number(before.answered_at) < from) break;
+    }
   }
   return found;
 }
@@ -244,8 +254,13 @@ export function verifyArchive(
   });
   // Complete only as far as the chain is intact: the boundary records prove something only through it.
   const completeness = verdict.ok
-    ? rangeCompleteness(archive.records, archive.range)
-    : { complete: false, problems: ['the archive is not intact'] };
+    ? rangeCompleteness(archive.records, archive.range, archive.exportedAt)
+    : {
+        complete: false,
+        ...(archive.range ? { range: archive.range } : {}),
+        ...(archive.exportedAt === undefined ? {} : { exportedAt: archive.exportedAt }),
+        problems: ['the archive is not intact'],
+      };
   return { ...verdict, completeness };
 }
 
@@ -313,6 +328,7 @@ const CheckpointShape = z.object({
 const ArchiveShape = z.object({
   format: z.literal(ARCHIVE_FORMAT),
   version: z.literal(1),
+  exportedAt: text.optional(),
   range: z.object({ from: text, to: text }).optional(),
   records: z.array(RecordShape),
   checkpoints: z.array(CheckpointShape),

@@ -150,7 +150,7 @@ for (const store of STORES) {
       expect(await records(gateway)).to.have.length(sent.length);
     });
 
-    it('export → verify-archive round trip: every record ok, exit 0', async () => {
+    it('export → verify-archive round trip: every record ok; exit 3, the range being open at its end', async () => {
       const rows = await records(gateway);
       archiveFile = join(dir, 'archive.json');
       const printed = await exportRange(
@@ -166,12 +166,13 @@ for (const store of STORES) {
       expect(archive.trust.certificates).to.have.length(gateway.config.pki.trustedCaFiles.length);
 
       const run = verifyArchiveCli(archiveFile);
-      expect(run.status, run.stdout + run.stderr).to.equal(0);
+      // Intact, but a range that runs to now cannot be proven complete at its end: exit 3, not 0.
+      expect(run.status, run.stdout + run.stderr).to.equal(3);
       for (const row of rows) expect(run.stdout).to.contain(`${instance} #${row.seq}: ok\n`);
       expect(run.stdout).to.contain(`records: ${sent.length}\ncheckpoints: 3\nverdict: intact\n`);
       // Order in the file does not matter: the verifier orders by seq.
       const shuffled = { ...archive, records: [...archive.records].reverse() };
-      expect(verifyArchiveCli(file('reversed.json', JSON.stringify(shuffled))).status).to.equal(0);
+      expect(verifyArchiveCli(file('reversed.json', JSON.stringify(shuffled))).status).to.equal(3);
     });
 
     // An archive holds its range and the records up to the checkpoint that covers the range's end, no further.
@@ -215,9 +216,15 @@ for (const store of STORES) {
         expect(recordOf(middle, 3)).to.include({ request_xml: null, answer_xml: null });
         const verdict = verifyArchive(middle);
         expect(verdict.problems).to.deep.equal([]);
-        expect(verdict.completeness).to.deep.equal({ complete: true, problems: [] });
+        expect(verdict.completeness).to.deep.equal({
+          complete: true,
+          range: middle.range,
+          exportedAt: middle.exportedAt,
+          problems: [],
+        });
         const run = verifyArchiveCli(file('middle.json', JSON.stringify(middle)));
         expect(run.stdout).to.contain('verdict: intact\ncomplete: yes\n');
+        expect(run.status, run.stdout).to.equal(0);
       });
 
       it('records cut from the start with the checkpoints over them: intact, but the start is not proven', () => {
@@ -485,7 +492,7 @@ for (const store of STORES) {
       await send(gateway, 'ping');
       await gateway.checkpoint();
       expect((await verifyStoredLog(gateway.store)).problems).to.deep.equal([]);
-      expect(verifyArchiveCli(archiveFile).status).to.equal(0);
+      expect(verifyArchiveCli(archiveFile).status, 'intact, its open range not proven').to.equal(3);
       if (store === 'sqlite') {
         const run = cli(['log', 'verify'], env());
         expect(run.status, run.stdout + run.stderr).to.equal(0);

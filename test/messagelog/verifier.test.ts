@@ -1,10 +1,13 @@
 /**
  * The offline verifier on archives built here, with no gateway: chains of records hashed as the gateway hashes
  * them and checkpoints signed with the sample gateway key. What it must hold against a hostile archive: its work
- * grows with the archive, not with its square.
+ * grows with the archive, not with its square; it says which range it proved complete, judges the ends by the
+ * order of the chain (answer times), and exits apart when an intact archive does not prove its range.
  */
 import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { KeyCheckpointSigner } from '../../src/audit/checkpoint-signer.js';
 import { verifyArchive } from '../../src/messagelog/archive.js';
@@ -16,7 +19,9 @@ import {
   type RecordFields,
 } from '../../src/messagelog/record.js';
 import { retentionStarts, verifyChains, type Checkpoint } from '../../src/messagelog/verify.js';
-import { recordFields } from './support.js';
+import { checkpointSigners } from '../../src/signature/pki/checkpoint-signers.js';
+import { TrustStore } from '../../src/signature/pki/trust-store.js';
+import { cli, recordFields } from './support.js';
 
 const signer = new KeyCheckpointSigner(
   createPrivateKey(readFileSync('certs-sample/gateway.key.pem', 'utf8')),
@@ -113,5 +118,116 @@ describe('the message-log verifier on a hostile archive', function () {
     expect(verdict.problems).to.have.length(80_000);
     // A hang bound, not a speed target (bench/ keeps those): the square of 80,000 takes minutes here.
     expect(Date.now() - started).to.be.below(15_000);
+  });
+});
+
+const signers = checkpointSigners(
+  TrustStore.fromPem(
+    [readFileSync('certs-sample/ca.crt.pem', 'utf8')],
+    [readFileSync('certs-sample/ca.crl.pem', 'utf8')],
+  ),
+  [readFileSync('certs-sample/gateway.crt.pem', 'utf8')],
+);
+
+/** An archive of `records` and `checkpoints` claiming the range `from`..`to` (ms). */
+function archiveOf(records: MessageRecord[], checkpoints: Checkpoint[], from: number, to: number) {
+  return {
+    format: 'smev-gateway-message-log-archive',
+    version: 1,
+    exportedAt: new Date(to + 60_000).toISOString(),
+    range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+    records,
+    checkpoints,
+    sealed: false,
+    trust: { certificates: [], crls: [] },
+  };
+}
+
+describe('what an archive proves about its range', function () {
+  this.timeout(60_000);
+  const base = Date.now() - 3_600_000;
+  const [from, to] = [base + 1_000, base + 2_000];
+  // Received and answered (ms after base): #3 was received before the range but answered inside it, after #2.
+  const times: Record<number, [number, number]> = {
+    1: [500, 510],
+    2: [1_100, 1_110],
+    3: [900, 1_200],
+    4: [1_300, 1_310],
+    5: [2_500, 2_510],
+  };
+  const chain = chainOf('gw', 5, (seq) => ({
+    received_at: base + times[seq]![0],
+    answered_at: base + times[seq]![1],
+  }));
+  const seqs = (a: number, b: number) => chain.filter((r) => r.seq >= a && r.seq <= b);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'smev-verifier-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const cliOn = (archive: unknown, ...args: string[]) => {
+    const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(archive));
+    return cli(['log', 'verify-archive', '--quiet', ...args, file]);
+  };
+
+  it('an archive whose whole range is proven says which range that is, in text and JSON, and exits 0', () => {
+    const whole = archiveOf(chain, [checkpointOver(chain[1]!), checkpointOver(chain[4]!)], from, to);
+    const verdict = verifyArchive(whole, signers);
+    expect(verdict.problems).to.deep.equal([]);
+    expect(verdict.completeness).to.deep.equal({
+      complete: true,
+      range: whole.range,
+      exportedAt: whole.exportedAt,
+      problems: [],
+    });
+    const run = cliOn(whole);
+    expect(run.status, run.stdout + run.stderr).to.equal(0);
+    expect(run.stdout).to.contain(
+      `verdict: intact\ncomplete: yes\nrange: from ${whole.range.from} to ${whole.range.to}, exported ${whole.exportedAt} (as the archive states it)\n`,
+    );
+    const json = JSON.parse(cliOn(whole, '--json').stdout) as { completeness: { range: unknown } };
+    expect(json.completeness.range).to.deep.equal(whole.range);
+  });
+
+  it('the start is judged by answer time: a slow record received before the range but chained after records of it proves nothing', () => {
+    // #1 and #2 cut with the checkpoint over them: #3, received before `from`, was answered after #2 inside the range.
+    const cut = archiveOf(seqs(3, 5), [checkpointOver(chain[4]!)], from, to);
+    const verdict = verifyArchive(cut, signers);
+    expect(verdict.ok, verdict.problems.join('\n')).to.equal(true);
+    expect(verdict.completeness.complete).to.equal(false);
+    expect(verdict.completeness.problems).to.deep.equal([
+      `gw: the start is not proven: no record before #3 (answered before ${cut.range.from}) is in the archive`,
+    ]);
+    const run = cliOn(cut);
+    expect(run.status, run.stdout + run.stderr).to.equal(3);
+    expect(run.stdout).to.match(/^verdict: intact\ncomplete: NOT PROVEN\n/m);
+  });
+
+  it('the end is judged by answer time too: a last record answered by `to` proves nothing after it', () => {
+    const cut = archiveOf(seqs(1, 4), [checkpointOver(chain[3]!)], from, base + 1_310);
+    const verdict = verifyArchive(cut, signers);
+    expect(verdict.completeness.problems).to.deep.equal([
+      `gw: the end is not proven: no record after #4 (answered after ${cut.range.to}) is in the archive`,
+    ]);
+  });
+
+  it('an archive emptied of its records is intact, and exits apart (3), its range not proven', () => {
+    const empty = archiveOf([], [], from, to);
+    const verdict = verifyArchive(empty, signers);
+    expect(verdict.ok).to.equal(true);
+    expect(verdict.completeness.complete).to.equal(false);
+    const run = cliOn(empty);
+    expect(run.status, run.stdout + run.stderr).to.equal(3);
+    expect(run.stdout).to.contain('verdict: intact\ncomplete: NOT PROVEN\n');
+    expect(run.stdout).to.contain(`range: from ${empty.range.from} to ${empty.range.to}`);
+  });
+
+  it('a broken archive exits 1 whatever its range', () => {
+    const broken = archiveOf(structuredClone(chain), [checkpointOver(chain[4]!)], from, to);
+    broken.records[2]!.sender = 'SOMEONE_ELSE';
+    const run = cliOn(broken);
+    expect(run.status, run.stdout + run.stderr).to.equal(1);
+    expect(run.stdout).to.match(/^verdict: BROKEN$/m);
   });
 });
