@@ -141,6 +141,8 @@ const ru = {
   answer: 'Ответ',
   signatures: 'Подписи сообщений',
   signaturesOk: 'Все подписи проверены.',
+  recordNotIntact:
+    'Запись не сходится со своим хешем или дайджестами: показанное — не её содержимое. Проверьте журнал целиком.',
   bodiesGone: 'Тела сообщений не хранятся: проверять нечего.',
   chain: 'Место в цепочке',
   instance: 'Экземпляр',
@@ -310,6 +312,8 @@ const en: Record<Key, string> = {
   answer: 'Answer',
   signatures: "The messages' signatures",
   signaturesOk: 'Every signature verifies.',
+  recordNotIntact:
+    'This record does not match its hash or digests: what is shown is not its own. Verify the whole log.',
   bodiesGone: 'The bodies are not kept: nothing to verify.',
   chain: 'Place in the chain',
   instance: 'Instance',

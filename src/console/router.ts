@@ -506,7 +506,11 @@ export function consoleRouter(parts: ConsoleParts): Router {
         .where('seq', '=', found.seq)
         .executeTakeFirstOrThrow();
       const opened = openBodies(row, parts.sealer, []);
-      const problems = parts.trust ? messageSignatureProblems(opened, parts.trust, parts.xmlLimits) : [];
+      // Only the record's own bodies: signatures over others would vouch for what is not this exchange.
+      const problems =
+        parts.trust && found.integrity.ok
+          ? messageSignatureProblems(opened, parts.trust, parts.xmlLimits)
+          : [];
       const [length, cover] = await Promise.all([
         store.db
           .selectFrom('message_log')

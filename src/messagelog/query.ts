@@ -2,7 +2,7 @@
 import type { BodySealer } from './sealing.js';
 import { openBodies } from './verify.js';
 import type { Store } from '../store/store.js';
-import type { MessageRecord } from './record.js';
+import { recordHash, sha256Hex, type MessageRecord } from './record.js';
 
 export interface MessageFilter {
   readonly from?: Date;
@@ -116,7 +116,30 @@ function summaryOf(row: SummaryColumns) {
   };
 }
 
-/** One record; its sealed bodies opened with `sealer` (the API is for auditors, who may read them). */
+/**
+ * Whether what a single-record view shows is the record's own: its fields against its hash, each body shown
+ * against the digest the hash covers. A body edited in the store, or copied from another record, is otherwise
+ * shown as this record's; `log verify` would find it, a reader of one record would not.
+ */
+function integrityOf(stored: MessageRecord, opened: MessageRecord, openProblems: readonly string[]) {
+  const problems = [...openProblems];
+  if (recordHash(stored) !== stored.hash) problems.push("the record's fields do not match its hash");
+  for (const [which, body, digest] of [
+    ['request', opened.request_xml, stored.request_digest],
+    ['answer', opened.answer_xml, stored.answer_digest],
+  ] as const) {
+    if (body !== null && sha256Hex(Buffer.from(body, 'utf8')) !== digest)
+      problems.push(
+        `the stored ${which} does not match the record's digest: it is not this exchange's ${which}`,
+      );
+  }
+  return { ok: problems.length === 0, problems };
+}
+
+/**
+ * One record; its sealed bodies opened with `sealer` (the API is for auditors, who may read them), and whether it
+ * is intact: a body that does not open, or does not match its digest, is shown with `integrity.ok` false.
+ */
 export async function getMessage(store: Store, id: string, sealer?: BodySealer) {
   const at = id.indexOf('@');
   const seq = Number(id.slice(0, at));
@@ -127,24 +150,23 @@ export async function getMessage(store: Store, id: string, sealer?: BodySealer) 
     .where('instance_id', '=', id.slice(at + 1))
     .where('seq', '=', seq)
     .executeTakeFirst();
+  if (!stored) return undefined;
   const problems: string[] = [];
-  const row = stored && openBodies(stored, sealer, problems);
-  if (problems.length) throw new Error(`record ${id}: ${problems.join('; ')}`);
-  return (
-    row && {
-      ...summaryOf(row),
-      instance: row.instance_id,
-      seq: Number(row.seq),
-      requestId: row.request_id,
-      answeredAt: new Date(Number(row.answered_at)).toISOString(),
-      certificate: row.certificate,
-      requestDigest: row.request_digest,
-      answerDigest: row.answer_digest,
-      requestXml: row.request_xml,
-      answerXml: row.answer_xml,
-      bodiesKept: row.request_xml !== null,
-      prevHash: row.prev_hash,
-      hash: row.hash,
-    }
-  );
+  const row = openBodies(stored, sealer, problems);
+  return {
+    ...summaryOf(row),
+    instance: row.instance_id,
+    seq: Number(row.seq),
+    requestId: row.request_id,
+    answeredAt: new Date(Number(row.answered_at)).toISOString(),
+    certificate: row.certificate,
+    requestDigest: row.request_digest,
+    answerDigest: row.answer_digest,
+    requestXml: row.request_xml,
+    answerXml: row.answer_xml,
+    bodiesKept: row.request_xml !== null,
+    integrity: integrityOf(stored, row, problems),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
 }

@@ -230,5 +230,50 @@ for (const store of STORES) {
       // The refused reads left no entry.
       expect(entries.some((e) => e.actor !== 'messages auditor')).to.equal(false);
     });
+
+    it('GET /messages/{id} of a record whose bodies were replaced in the store says they are not its own', async () => {
+      const listing = await search({ pageSize: 500 });
+      const id = (exchange: SentExchange) =>
+        listing.items.find((i) => i.messageId === exchange.messageId && i.fault === null)!.id;
+      const [victim, source] = [id(early[0]!), id(late[0]!)];
+      const read = async (recordId: string) =>
+        (await (await get(`/messages/${encodeURIComponent(recordId)}`, 'auditor')).json()) as {
+          requestXml: string;
+          answerXml: string;
+          integrity: { ok: boolean; problems: string[] };
+        };
+      expect((await read(victim)).integrity).to.deep.equal({ ok: true, problems: [] });
+      const other = await read(source);
+      const [seq, instance] = victim.split('@') as [string, string];
+      const where = { instance, seq: Number(seq) };
+      const saved = await gateway.store.db
+        .selectFrom('message_log')
+        .select(['request_xml', 'answer_xml'])
+        .where('instance_id', '=', where.instance)
+        .where('seq', '=', where.seq)
+        .executeTakeFirstOrThrow();
+      // The other message's bodies, in plain text as a store without sealing holds them.
+      await gateway.store.db
+        .updateTable('message_log')
+        .set({ request_xml: other.requestXml, answer_xml: other.answerXml })
+        .where('instance_id', '=', where.instance)
+        .where('seq', '=', where.seq)
+        .execute();
+      try {
+        const shown = await read(victim);
+        expect(shown.integrity.ok).to.equal(false);
+        expect(shown.integrity.problems).to.deep.equal([
+          "the stored request does not match the record's digest: it is not this exchange's request",
+          "the stored answer does not match the record's digest: it is not this exchange's answer",
+        ]);
+      } finally {
+        await gateway.store.db
+          .updateTable('message_log')
+          .set(saved)
+          .where('instance_id', '=', where.instance)
+          .where('seq', '=', where.seq)
+          .execute();
+      }
+    });
   });
 }

@@ -36,15 +36,26 @@ export function recordView(
       <dt>${t('result')}</dt>
       <dd class="${r.fault ? 'bad' : 'good'}">HTTP ${r.httpStatus} ${r.fault ?? t('ok')}</dd>
     </dl>
+    ${
+      r.integrity.ok
+        ? ''
+        : html`<p class="notice bad">${t('recordNotIntact')}</p>
+            <ul class="notice bad">
+              ${r.integrity.problems.map((p) => html`<li>${p}</li>`)}
+            </ul>`
+    }
     <h2>${t('signatures')}</h2>
     ${
-      !r.bodiesKept
-        ? html`<p class="notice">${t('bodiesGone')}</p>`
-        : signatureProblems.length
-          ? html`<ul class="notice bad">
-              ${signatureProblems.map((p) => html`<li>${p}</li>`)}
-            </ul>`
-          : html`<p class="notice good">${t('signaturesOk')} (${r.verification ?? ''})</p>`
+      // Signatures that verify over bodies that are not the record's own prove nothing about it.
+      !r.integrity.ok
+        ? html`<p class="notice bad">${t('recordNotIntact')}</p>`
+        : !r.bodiesKept
+          ? html`<p class="notice">${t('bodiesGone')}</p>`
+          : signatureProblems.length
+            ? html`<ul class="notice bad">
+                ${signatureProblems.map((p) => html`<li>${p}</li>`)}
+              </ul>`
+            : html`<p class="notice good">${t('signaturesOk')} (${r.verification ?? ''})</p>`
     }
     <h2>${t('chain')}</h2>
     <dl class="facts">
@@ -57,7 +68,10 @@ export function recordView(
       <dt>${t('hash')}</dt>
       <dd><code>${r.hash}</code></dd>
       <dt>${t('lastCheckpoint')}</dt>
-      <dd>${place.coveredBy ? html`#${place.coveredBy.seq}, ${when(place.coveredBy.at)}` : t('never')}</dd>
+      <dd>
+        ${place.coveredBy ? html`#${place.coveredBy.seq}, ${when(place.coveredBy.at)}` : t('never')}
+        ${r.integrity.ok ? '' : html`<span class="bad">(${t('recordNotIntact')})</span>`}
+      </dd>
     </dl>
     <h2>${t('request')}</h2>
     <pre tabindex="0">${r.requestXml ?? '—'}</pre>
