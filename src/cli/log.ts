@@ -47,6 +47,7 @@ function report(
     ),
   );
   printLines(`verdict: ${verdict.ok ? 'intact' : onlyUnproven(verdict) ? 'UNPROVEN' : 'BROKEN'}`);
+  if (!verdict.completeness) bodiesLine(verdict);
   // An archive's other claim: that it holds every record of its range. Its own line, since a range still open at
   // export time is intact and yet cannot be proven complete.
   const { completeness } = verdict;
@@ -62,6 +63,20 @@ function report(
     `range: ${range ? `from ${range.from} to ${range.to}` : 'none named'}` +
       `${exportedAt === undefined ? '' : `, exported ${exportedAt}`} (as the archive states it)`,
   );
+  bodiesLine(verdict);
+}
+
+/**
+ * How many records' bodies the verdict does not vouch for, after it: the record's hash covers their digests only.
+ * Whether a record was meant to keep its bodies is in no record (the body policy and the disk floor decide at
+ * write time), so bodies that are absent are counted and said, not blamed.
+ */
+function bodiesLine(verdict: ChainVerdict): void {
+  const { absent, unchecked } = verdict.bodies;
+  if (absent || unchecked)
+    printLines(
+      `bodies not checked: ${absent} records without them, ${unchecked} sealed with no key to open them`,
+    );
 }
 
 /**

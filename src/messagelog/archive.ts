@@ -249,6 +249,7 @@ export function verifyArchive(
     ...(timestamps ? { timestamps } : {}),
     // An archive starts mid-chain: its first record's link is taken as given, and checkpoints anchor the rest.
     startOf: (_instance, first) => ({ seq: Number(first.seq) - 1, hash: first.prev_hash }),
+    ...(archive.sealed === false ? { plainBodies: true } : {}),
     checkRecord: (record) => messageSignatureProblems(record, trust, limits),
     ...(onProgress ? { onProgress } : {}),
   });

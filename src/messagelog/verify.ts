@@ -32,6 +32,11 @@ export interface ChainVerdict {
   readonly unproven: { instance: string; from: number; to: number }[];
   readonly problems: string[];
   readonly perRecord: RecordVerdict[];
+  /**
+   * Records whose bodies were not checked against their digests: `absent` without one or both bodies (left out by
+   * the body policy, or removed: the record does not say which), `unchecked` with a sealed body and no key.
+   */
+  readonly bodies: { readonly absent: number; readonly unchecked: number };
 }
 
 export type Checkpoint = MessageLogCheckpointTable;
@@ -62,6 +67,11 @@ export interface ChainInput {
   readonly timestamps?: TimestampCheck;
   /** Opens sealed bodies, to check them against their digests; without it sealed bodies are left unchecked. */
   readonly sealer?: BodySealer;
+  /**
+   * Bodies are in plain text (an archive that says `"sealed": false`): a body in sealed form is then no body of
+   * the exchange but text put in its place, which would otherwise be left unchecked as if no key were at hand.
+   */
+  readonly plainBodies?: boolean;
   /** Extra per-record checks (e.g. the messages' own signatures in an archive), on the opened bodies. */
   readonly checkRecord?: (record: MessageRecord) => string[];
   /** Told after each record: how many are checked of how many (a terminal shows it; see cli/progress.ts). */
@@ -90,6 +100,7 @@ export function verifyChains(input: ChainInput): ChainVerdict {
   };
 
   let checked = 0;
+  const bodies = { absent: 0, unchecked: 0 };
   const byInstance = groupBy(input.records);
   // Grouped once: an archive may carry any number of chains, and a pass over every checkpoint per chain (or per
   // checkpoint) would make the verifier's time grow with their square.
@@ -112,7 +123,13 @@ export function verifyChains(input: ChainInput): ChainVerdict {
         );
       if (record.prev_hash !== previous) own.push('its link to the previous record is broken');
       if (recordHash(record) !== record.hash) own.push('its fields do not match its hash');
-      const opened = openBodies(record, input.sealer, own);
+      const stored = [record.request_xml, record.answer_xml];
+      if (stored.includes(null)) bodies.absent++;
+      const sealed = stored.filter((body) => body !== null && isSealed(body)).length;
+      if (input.plainBodies && sealed > 0)
+        own.push('a body is in sealed form in an archive whose bodies are in plain text');
+      else if (sealed > 0 && !input.sealer) bodies.unchecked++;
+      const opened = openBodies(record, input.plainBodies ? undefined : input.sealer, own);
       // A body that does not match its digest is broken already: the further checks read only those that do.
       const matching = (body: string | null, digest: string, which: string): string | null => {
         if (body === null || sha256Hex(Buffer.from(body, 'utf8')) === digest) return body;
@@ -185,6 +202,7 @@ export function verifyChains(input: ChainInput): ChainVerdict {
     unproven,
     problems,
     perRecord,
+    bodies,
   };
 }
 

@@ -15,6 +15,7 @@ import {
   GENESIS_HASH,
   checkpointData,
   recordHash,
+  sha256Hex,
   type MessageRecord,
   type RecordFields,
 } from '../../src/messagelog/record.js';
@@ -229,5 +230,54 @@ describe('what an archive proves about its range', function () {
     const run = cliOn(broken);
     expect(run.status, run.stdout + run.stderr).to.equal(1);
     expect(run.stdout).to.match(/^verdict: BROKEN$/m);
+  });
+});
+
+describe('bodies an archive holds, or does not', function () {
+  this.timeout(60_000);
+  const base = Date.now() - 3_600_000;
+  const body = (seq: number) => `<body n="${seq}"/>`;
+  const chain = chainOf('gw', 5, (seq) => ({
+    received_at: base + seq * 1_000,
+    answered_at: base + seq * 1_000 + 10,
+    request_xml: body(seq),
+    answer_xml: body(seq),
+    request_digest: sha256Hex(body(seq)),
+    answer_digest: sha256Hex(body(seq)),
+  }));
+  const archive = (change: (records: MessageRecord[]) => void) => {
+    const records = structuredClone(chain);
+    change(records);
+    return archiveOf(records, [checkpointOver(chain[4]!)], base, base + 3_000);
+  };
+
+  it('a body in sealed form in an archive that says its bodies are plain text is a problem of its record', () => {
+    const forged = archive((records) => {
+      records[2]!.request_xml = 'sealed:v1:0000000000000000:AAAA';
+    });
+    const verdict = verifyArchive(forged, signers);
+    expect(verdict.ok).to.equal(false);
+    expect(verdict.firstBroken).to.deep.include({ seq: 3 });
+    expect(verdict.firstBroken?.problem).to.match(/sealed form in an archive whose bodies are in plain text/);
+    // Where the archive says its bodies are sealed (no key at export), the same is a body not checked.
+    const sealed = verifyArchive({ ...forged, sealed: true }, signers);
+    expect(sealed.ok).to.equal(true);
+    expect(sealed.bodies).to.deep.equal({ absent: 0, unchecked: 1 });
+  });
+
+  it('records without their bodies are counted in the verdict (its bodies field in --json)', () => {
+    const stripped = archive((records) => {
+      records[4]!.request_xml = null;
+      records[4]!.answer_xml = null;
+    });
+    const verdict = verifyArchive(stripped, signers);
+    expect(verdict.ok).to.equal(true);
+    expect(verdict.bodies).to.deep.equal({ absent: 1, unchecked: 0 });
+    expect(
+      verifyArchive(
+        archive(() => undefined),
+        signers,
+      ).bodies,
+    ).to.deep.equal({ absent: 0, unchecked: 0 });
   });
 });
