@@ -53,17 +53,6 @@ export class Tokens {
       for (const sphere of input.spheres ?? [])
         await this.books.requireEntry(trx, 'spheres', sphere, 'spheres');
       if (input.participantId) await participantRow(trx, input.participantId);
-      // The trail names an actor by its token's name: two live tokens of one name would be one actor there.
-      const namesake = await trx
-        .selectFrom('api_tokens')
-        .select('id')
-        .where('name', '=', input.name)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (namesake)
-        throw conflict(
-          `a token named ${input.name} is in use: name each holder's token apart, or revoke that one first`,
-        );
       await trx.insertInto('api_tokens').values(row).execute();
       return { before: undefined, after: shown, result: undefined };
     });
