@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import type { AuditTrail } from '../audit/trail.js';
-import { verifyAuditExport, type AuditVerdict } from '../audit/verify.js';
+import { onlyUnproven, verifyAuditExport, type AuditVerdict } from '../audit/verify.js';
 import { checkpointSigners, type CertificateCheck } from '../signature/pki/checkpoint-signers.js';
 import { TrustStore } from '../signature/pki/trust-store.js';
 import { loadCheckpointSigners, loadTrustStore } from '../signature/setup.js';
@@ -38,7 +38,7 @@ function report(verdict: AuditVerdict, json: boolean | undefined): void {
       );
     return;
   }
-  printLines('verdict: BROKEN');
+  printLines(`verdict: ${onlyUnproven(verdict) ? 'UNPROVEN' : 'BROKEN'}`);
   if (verdict.firstBroken)
     printLines(`first broken entry: ${verdict.firstBroken.seq}: ${verdict.firstBroken.problem}`);
   printLines(`problems: ${verdict.problems.length}`, ...verdict.problems.map((problem) => `  ${problem}`));

@@ -16,7 +16,7 @@ import { checkpointSigners } from '../../src/signature/pki/checkpoint-signers.js
 import { createPrivateKey } from 'node:crypto';
 import { captureStdout } from '../support/stdout.js';
 import { useStore } from '../support/store.js';
-import { sampleTrust, seededTrail } from './support.js';
+import { sampleEntry, sampleTrust, seededTrail } from './support.js';
 
 const sampleSigners = () =>
   checkpointSigners(sampleTrust(), [readFileSync('certs-sample/gateway.crt.pem', 'utf8')]);
@@ -216,5 +216,13 @@ describe('audit CLI commands', () => {
       'certs-sample/gateway.crt.pem',
     );
     expect(named.exitCode).to.equal(0);
+  });
+  // Last: it leaves the trail one entry longer.
+  it('audit verify says UNPROVEN, not BROKEN, when only entries after the last checkpoint are unproven', async () => {
+    await store.db.transaction().execute((trx) => trail.append(trx, sampleEntry(36)));
+    const plain = await run('audit', 'verify');
+    expect(plain.exitCode).to.equal(1);
+    expect(plain.stdout).to.contain('verdict: UNPROVEN\n');
+    expect(plain.stdout).to.not.contain('BROKEN');
   });
 });
