@@ -4,27 +4,11 @@
  * ones JSON escapes itself, and each line still parses back to the values as they came.
  */
 import { expect } from 'chai';
-import { Writable } from 'node:stream';
-import winston from 'winston';
 import { CONTROL_CHARACTER } from '../../src/core/control-characters.js';
-import { createLogger, type Logger } from '../../src/logging/logger.js';
+import { createLogger } from '../../src/logging/logger.js';
 import { rawHttp } from '../foundation/helpers.js';
 import { signedCall, useGateway } from '../support/gateway.js';
-
-/** The lines `log` writes from now on, at level info and up. */
-function captureLines(log: Logger): string[] {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-  log.silent = false;
-  log.level = 'info';
-  log.clear().add(new winston.transports.Stream({ stream }));
-  return lines;
-}
+import { captureLines } from '../support/log-lines.js';
 
 const expectPrintable = (line: string) =>
   expect(CONTROL_CHARACTER.test(line), JSON.stringify(line)).to.equal(false);
@@ -32,7 +16,7 @@ const expectPrintable = (line: string) =>
 describe('log lines', () => {
   it('escape every control character of a value and parse back to it', () => {
     const log = createLogger('info');
-    const lines = captureLines(log);
+    const lines = captureLines(log, 'info');
     const value = 'a\u001b[2Jb\u007fc\u0085d\u009b31me\u2028f\u2029g\u202eh\u2066i\n';
     log.info('exchange refused', { reason: value });
     expect(lines).to.have.length(1);
@@ -45,7 +29,7 @@ describe('log lines', () => {
     const gateway = useGateway();
     let lines: string[];
     beforeEach(() => {
-      lines = captureLines(gateway.log);
+      lines = captureLines(gateway.log, 'info');
     });
 
     const refusal = () => {

@@ -4,28 +4,12 @@
  * and a request that fails on the gateway's side is logged with its stack. SOAP messages still get SOAP answers.
  */
 import { expect } from 'chai';
-import { Writable } from 'node:stream';
-import winston from 'winston';
 import { sql } from 'kysely';
-import type { Logger } from '../../src/logging/logger.js';
 import { clientErrorOf } from '../../src/store/errors.js';
 import { httpSignIn, http } from '../console/http.js';
 import { post, signedCall, useGateway } from '../support/gateway.js';
 import { STORES, useStore } from '../support/store.js';
-
-/** The lines `log` writes from now on, at level error. */
-function captureLines(log: Logger): string[] {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-  log.silent = false;
-  log.clear().add(new winston.transports.Stream({ stream }));
-  return lines;
-}
+import { captureLines } from '../support/log-lines.js';
 
 for (const kind of STORES) {
   describe(`requests with control characters (${kind})`, function () {
