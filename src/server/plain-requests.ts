@@ -4,6 +4,9 @@
  * answer (`?xsd=NAME` echoes the name) as they came. The routers then take every parameter as plain text.
  *
  * SOAP messages are left alone: the endpoint ignores the query of a POST, and answers whatever comes with a fault.
+ * So is the attachment store (`/attachments`): its clients read a `code` in every refusal (a file name with a
+ * control character is `InvalidFileName`), and it checks each input it takes itself (a file's UUID by its form,
+ * the system against the token's own).
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { CONTROL_CHARACTER } from '../core/control-characters.js';
@@ -16,6 +19,7 @@ export function plainRequests(): Router {
     CONTRACT_VERSIONS.map((version) => version.path),
     (_req, _res, next) => next('router'),
   );
+  router.use('/attachments', (_req, _res, next) => next('router'));
   router.use((req: Request, res: Response, next: NextFunction) => {
     const where = controlCharacterIn(req);
     if (!where) return next();
