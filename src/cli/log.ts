@@ -74,9 +74,7 @@ function report(
 function bodiesLine(verdict: ChainVerdict): void {
   const { absent, unchecked } = verdict.bodies;
   if (absent || unchecked)
-    printLines(
-      `bodies not checked: ${absent} records without them, ${unchecked} sealed with no key to open them`,
-    );
+    printLines(`bodies not checked: without bodies ${absent}, sealed with no key to open them ${unchecked}`);
 }
 
 /**
