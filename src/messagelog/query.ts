@@ -2,7 +2,7 @@
 import type { BodySealer } from './sealing.js';
 import { openBodies } from './verify.js';
 import type { Store } from '../store/store.js';
-import { recordHash, sha256Hex, type MessageRecord } from './record.js';
+import { bodyMatchesDigest, recordHash, type MessageRecord } from './record.js';
 
 export interface MessageFilter {
   readonly from?: Date;
@@ -128,7 +128,7 @@ function integrityOf(stored: MessageRecord, opened: MessageRecord, openProblems:
     ['request', opened.request_xml, stored.request_digest],
     ['answer', opened.answer_xml, stored.answer_digest],
   ] as const) {
-    if (body !== null && sha256Hex(Buffer.from(body, 'utf8')) !== digest)
+    if (!bodyMatchesDigest(body, digest))
       problems.push(
         `the stored ${which} does not match the record's digest: it is not this exchange's ${which}`,
       );

@@ -24,6 +24,11 @@ export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** Whether a body (absent counts as matching: nothing is shown of it) is the one whose digest the record holds. */
+export function bodyMatchesDigest(body: string | null, digest: string): boolean {
+  return body === null || sha256Hex(Buffer.from(body, 'utf8')) === digest;
+}
+
 export function recordHash(record: Omit<MessageRecord, 'hash' | 'request_xml' | 'answer_xml'>): string {
   const size = record.request_bytes ?? null;
   return sha256Hex(

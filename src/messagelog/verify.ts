@@ -11,7 +11,7 @@ import {
   GENESIS_HASH,
   checkpointData,
   recordHash,
-  sha256Hex,
+  bodyMatchesDigest,
   timestampedData,
   type MessageRecord,
 } from './record.js';
@@ -132,7 +132,7 @@ export function verifyChains(input: ChainInput): ChainVerdict {
       const opened = openBodies(record, input.plainBodies ? undefined : input.sealer, own);
       // A body that does not match its digest is broken already: the further checks read only those that do.
       const matching = (body: string | null, digest: string, which: string): string | null => {
-        if (body === null || sha256Hex(Buffer.from(body, 'utf8')) === digest) return body;
+        if (bodyMatchesDigest(body, digest)) return body;
         own.push(`the stored ${which} does not match its digest`);
         return null;
       };
