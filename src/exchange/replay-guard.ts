@@ -65,12 +65,14 @@ export class StoreReplayGuard implements ReplayGuard {
       else first.set(key, item);
     }
     try {
-      const inserted = await this.store.db
-        .insertInto('seen_message_ids')
-        .values([...first.values()].map((item) => item.entry))
-        .onConflict((conflict) => conflict.columns(['sender', 'message_id']).doNothing())
-        .returning(['sender', 'message_id'])
-        .execute();
+      const inserted = await this.store.append((db) =>
+        db
+          .insertInto('seen_message_ids')
+          .values([...first.values()].map((item) => item.entry))
+          .onConflict((conflict) => conflict.columns(['sender', 'message_id']).doNothing())
+          .returning(['sender', 'message_id'])
+          .execute(),
+      );
       const added = new Set(inserted.map(entryKey));
       for (const [key, item] of first) item.resolve(added.has(key));
     } catch (error) {

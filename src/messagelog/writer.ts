@@ -232,7 +232,7 @@ export class MessageLogWriter {
           }
           return { ...base, hash: head };
         });
-        await this.store.db.insertInto('message_log').values(rows).execute();
+        await this.store.append((db) => db.insertInto('message_log').values(rows).execute());
         [this.seq, this.head] = [seq, head];
         for (const item of batch) item.resolve();
       } catch (error) {

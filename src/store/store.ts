@@ -8,6 +8,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import type { Database } from './schema.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -36,6 +37,11 @@ export interface StoreOptions {
    * pass false: a mistyped SQLite file or schema is then an error, not a silent second, empty store.
    */
   create?: boolean;
+  /**
+   * SQLite: copy the write-ahead log into the store file on a thread of its own (the gateway's workers), so the
+   * copy and its fsync never stop the event loop. Tools that open the store for a moment leave it to SQLite.
+   */
+  checkpointInThread?: boolean;
 }
 
 /** The store a command found missing, with where it looked. */
@@ -59,6 +65,13 @@ export function describeStore(options: StoreOptions): string {
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: StoreDialect;
+  /**
+   * Runs one of the request path's batched appends (message-log records, seen MessageIDs). On a SQLite file it runs
+   * over a connection of its own that never sleeps for a lock: SQLite's busy handler sleeps inside the statement,
+   * so a lock held by another worker of the same store stopped every exchange of this one for 1 to 100 ms. A busy
+   * store is tried again on a timer instead, while the event loop serves on (appendWhenUnlocked).
+   */
+  append<T>(write: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Round trip to the database; throws when it is unreachable. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -119,22 +132,71 @@ async function migrate(db: Kysely<Database>, schema: string | undefined): Promis
 function openSqlite(options: StoreOptions): Store {
   const file = options.sqliteFile ?? 'data/gateway.db';
   if (file !== ':memory:') createPrivately(file);
-  const database = new SQLite(file);
+  const database = connectSqlite(file, BUSY_TIMEOUT_MS);
   database.pragma('journal_mode = WAL');
-  // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.
-  database.pragma('synchronous = NORMAL');
-  database.pragma('busy_timeout = 5000');
-  database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
+  const db = kyselyOver(database);
+  const ping = async () => {
+    database.prepare('select 1').get();
+  };
+  if (file === ':memory:') {
+    // A second connection to ':memory:' would be a second, empty database.
+    return { db, dialect: 'sqlite', append: (write) => write(db), ping, close: () => db.destroy() };
+  }
+  const appendingDatabase = connectSqlite(file, 0);
+  const appending = kyselyOver(appendingDatabase);
+  const checkpointer = options.checkpointInThread
+    ? WalCheckpointer.start(file, [database, appendingDatabase])
+    : undefined;
   return {
     db,
     dialect: 'sqlite',
-    ping: async () => {
-      database.prepare('select 1').get();
+    append: (write) => appendWhenUnlocked(() => write(appending)),
+    ping,
+    close: async () => {
+      await checkpointer?.stop();
+      await appending.destroy();
+      // kysely closes a connection only once it has run a query on it.
+      appendingDatabase.close();
+      await db.destroy();
     },
-    close: () => db.destroy(),
   };
 }
+
+/** How long a statement on the store's main connection waits for another connection's lock. */
+const BUSY_TIMEOUT_MS = 5000;
+
+function connectSqlite(file: string, busyTimeoutMs: number): SQLite.Database {
+  const database = new SQLite(file);
+  // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.
+  database.pragma('synchronous = NORMAL');
+  database.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  database.pragma('foreign_keys = ON');
+  return database;
+}
+
+const kyselyOver = (database: SQLite.Database) =>
+  new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
+
+/**
+ * Runs `write` until no other connection holds the lock it needs, waiting between tries on a timer, for as long
+ * as the main connection would wait in SQLite's busy handler. A statement refused as busy changed nothing, so
+ * trying it again is safe.
+ */
+export async function appendWhenUnlocked<T>(write: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let wait = 1; ; wait = Math.min(wait * 2, 16)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() + wait > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
+/** SQLITE_BUSY and its extended codes (BUSY_SNAPSHOT: another connection wrote since this one last read). */
+const isBusy = (error: unknown): boolean =>
+  error instanceof SQLite.SqliteError && error.code.startsWith('SQLITE_BUSY');
 
 /**
  * A new store is made readable by its owner only (the card service's keys, the message log's bodies are in it):
@@ -197,6 +259,7 @@ function openPostgres(connectionString: string, schema?: string): Store {
   return {
     db,
     dialect: 'postgres',
+    append: (write) => write(db),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -89,7 +89,11 @@ describe('fault: a message-log insert committed but its answer lost', () => {
     dir = mkdtempSync(join(tmpdir(), 'smev-gateway-lost-commit-'));
     store = await openStore({ sqliteFile: join(dir, 'gateway.db') });
     const plugin = new LoseNextInsertAnswer();
-    const flaky: Store = { ...store, db: store.db.withPlugin(plugin) };
+    const flaky: Store = {
+      ...store,
+      db: store.db.withPlugin(plugin),
+      append: (write) => store.append((db) => write(db.withPlugin(plugin))),
+    };
     const writer = await MessageLogWriter.open(flaky, 'test:1', gatewaySigner(), {
       checkpointEvery: 1000,
       checkpointSeconds: 3600,
