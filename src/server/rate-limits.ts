@@ -16,7 +16,7 @@ import type { Logger } from '../logging/logger.js';
 import { faultHttpStatus, writeFault } from '../soap/fault-writer.js';
 import { GatewayFault } from '../core/faults.js';
 import { CONTRACT_VERSIONS, EXCHANGE_1_1 } from '../soap/namespaces.js';
-import { readRequestHead, SOAP11, type SoapVersion } from '../soap/version.js';
+import { SOAP11, versionNamedBy } from '../soap/version.js';
 
 type Refuse = (req: Request, res: Response, message: string) => void;
 
@@ -124,15 +124,13 @@ function refusedBytes(budget: number, windowSeconds: number, log: Logger) {
 /** A SOAP fault of the request's version (SOAP 1.1 when its Content-Type names neither); plain text for GET. */
 const refuseSoap: Refuse = (req, res, message) => {
   if (req.method !== 'POST') return void res.status(429).type('text/plain').send(`${message}\n`);
-  let version: SoapVersion = SOAP11;
-  try {
-    version = readRequestHead(req.headers['content-type'], undefined).version;
-  } catch {
-    // Not a SOAP media type: the refusal still speaks SOAP 1.1.
-  }
+  const version = versionNamedBy(req.headers['content-type']) ?? SOAP11;
   const fault = new GatewayFault('TooManyRequests', message);
-  // The fault detail in the faults namespace of the path's contract version (`/ws/1.2`, …).
-  const contract = CONTRACT_VERSIONS.find((v) => v.path === req.originalUrl.split('?')[0]) ?? EXCHANGE_1_1;
+  // The fault detail in the faults namespace of the path's contract version, the path matched as the endpoint
+  // matches it (`/ws/1.2`, `/WS/1.2/`).
+  const path = (req.originalUrl.split('?', 1)[0] ?? '').toLowerCase();
+  const matches = (contractPath: string) => path === contractPath || path === `${contractPath}/`;
+  const contract = CONTRACT_VERSIONS.find((v) => matches(v.path.toLowerCase())) ?? EXCHANGE_1_1;
   res
     .status(faultHttpStatus(fault, version))
     .type(`${version.mediaType}; charset=utf-8`)

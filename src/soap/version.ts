@@ -48,6 +48,21 @@ export interface SoapRequestHead {
   readonly mtom?: MediaType;
 }
 
+/**
+ * The SOAP version a Content-Type names, read leniently: its essence, or an MTOM package's start-info. A refusal of
+ * the head itself (a charset other than UTF-8, a parameter given twice) is then written in the version the client
+ * reads; undefined when it names neither, and the refusal speaks SOAP 1.1.
+ */
+export function versionNamedBy(contentType: string | undefined): SoapVersion | undefined {
+  const lower = contentType?.toLowerCase() ?? '';
+  const essence = lower.split(';', 1)[0]?.trim();
+  if (essence === 'application/soap+xml') return SOAP12;
+  if (essence === 'text/xml') return SOAP11;
+  if (essence === 'multipart/related' && /start-info\s*=\s*"?application\/soap\+xml/.test(lower))
+    return SOAP12;
+  return essence === 'multipart/related' ? SOAP11 : undefined;
+}
+
 /** Which SOAP version the request speaks, from its Content-Type, and the action it names. */
 export function readRequestHead(
   contentType: string | undefined,

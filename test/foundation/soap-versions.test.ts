@@ -169,6 +169,22 @@ describe('foundation: SOAP 1.1 and 1.2', () => {
     expectFault(response, SOAP11, 'UnsupportedMediaType');
   });
 
+  it('a SOAP 1.2 request with a charset other than UTF-8 is refused in SOAP 1.2, which its client reads', async () => {
+    for (const contentType of [
+      'application/soap+xml; charset=windows-1251; action="urn:Call"',
+      'multipart/related; type="application/xop+xml"; start-info="application/soap+xml; charset=koi8-r"',
+    ]) {
+      const response = await rawHttp(gateway.endpoint, {
+        body: signedCall({ version: SOAP12 }).xml,
+        headers: { 'content-type': contentType },
+      });
+      expect(response.status, contentType).to.equal(415);
+      expect(expectFault(response, SOAP12, 'UnsupportedMediaType').soapCode, contentType).to.equal(
+        'soap:Sender',
+      );
+    }
+  });
+
   it('a parameter given twice in the Content-Type (action, charset) is refused with HTTP 415', async () => {
     for (const contentType of [
       'application/soap+xml; action="urn:Call"; action="urn:Ack"',
@@ -179,8 +195,8 @@ describe('foundation: SOAP 1.1 and 1.2', () => {
         headers: { 'content-type': contentType },
       });
       expect(response.status, contentType).to.equal(415);
-      // A content type that does not read names no SOAP version: the fault speaks SOAP 1.1.
-      expect(expectFault(response, SOAP11, 'UnsupportedMediaType').reason).to.contain('twice');
+      // The media type still names SOAP 1.2, so the refusal speaks it.
+      expect(expectFault(response, SOAP12, 'UnsupportedMediaType').reason).to.contain('twice');
     }
   });
 

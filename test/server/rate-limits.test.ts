@@ -7,8 +7,18 @@
 import { expect } from 'chai';
 import { SOAP12 } from '../../src/soap/version.js';
 import { NS } from '../../src/soap/namespaces.js';
+import { parseDom, type Element } from '../../src/xml/dom.js';
 import { post, signedCall, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { postSoapRaw, readFault, rawHttp } from '../foundation/helpers.js';
+
+/** The namespace of the element in a fault's detail. */
+function faultDetailNamespace(xml: string): string | null {
+  const detail =
+    parseDom(xml).getElementsByTagName('detail')[0] ??
+    parseDom(xml).getElementsByTagNameNS(NS.soap12, 'Detail')[0];
+  const element = detail ? Array.from(detail.childNodes).find((node) => node.nodeType === 1) : undefined;
+  return (element as Element | undefined)?.namespaceURI ?? null;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -50,6 +60,19 @@ describe('server: rate limits per client address', function () {
       expect(fault.soapCode).to.equal('soap:Sender');
       expect(fault.subcode).to.equal('f:QuoteLimitExceeded');
       expect(fault.code).to.equal('TooManyRequests');
+    });
+
+    it('writes the fault in the faults namespace of the contract version, at any path the endpoint answers', async () => {
+      const soap11 = { 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:Call"' };
+      for (let i = 0; i < 3; i++)
+        await rawHttp(gateway.endpoint, { path: '/ws/1.2', body: '<a><b></a>', headers: soap11 });
+      for (const path of ['/ws/1.2', '/ws/1.2/', '/WS/1.2']) {
+        const response = await rawHttp(gateway.endpoint, { path, body: signedCall().xml, headers: soap11 });
+        expect(response.status, path).to.equal(429);
+        expect(faultDetailNamespace(response.body), path).to.equal(
+          'urn://x-artefacts-smev-gov-ru/services/message-exchange/types/faults/1.2',
+        );
+      }
     });
 
     it('does not count messages it answered: only refused ones and WSDL fetches use up the limit', async () => {

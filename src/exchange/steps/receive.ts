@@ -1,7 +1,7 @@
 /** Step 1, receive: the body fits the size limit, its content coding was undone, and its media type names a SOAP version. */
 import { GatewayFault } from '../../core/faults.js';
 import { splitMtom, type MtomParts } from '../../soap/mtom.js';
-import { readRequestHead, type SoapVersion } from '../../soap/version.js';
+import { readRequestHead, versionNamedBy, type SoapVersion } from '../../soap/version.js';
 import type { IncomingMessage } from '../context.js';
 
 export interface RequestHead {
@@ -17,6 +17,8 @@ export function receive(
   maxBodyBytes: number,
   onVersion: (version: SoapVersion) => void,
 ): RequestHead {
+  const named = versionNamedBy(incoming.contentType);
+  if (named) onVersion(named);
   const head = readRequestHead(incoming.contentType, incoming.soapAction);
   onVersion(head.version);
   if (incoming.tooLarge) {
