@@ -336,6 +336,26 @@ const migrations: Record<string, Migration> = {
   '0027_documents_desk': documentsDesk,
   '0028_documents_representatives': documentsRepresentatives,
   '0029_console_sessions': consoleSessions,
+  '0030_tests_sample_result_sender': {
+    // Contacts are answered only to the system that recorded the result: the sample result is now recorded by the
+    // sample system the documentation asks for contacts with, so the sample flow still answers.
+    async up(db: Kysely<unknown>) {
+      await db
+        .updateTable('tests_positive_results' as never)
+        .set({ sender: 'SOCPROTECT_47' } as never)
+        .where('sender' as never, '=', 'SAMPLE_LAB' as never)
+        .where('result_id' as never, '=', 'SAMPLE-0001' as never)
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db
+        .updateTable('tests_positive_results' as never)
+        .set({ sender: 'SAMPLE_LAB' } as never)
+        .where('sender' as never, '=', 'SOCPROTECT_47' as never)
+        .where('result_id' as never, '=', 'SAMPLE-0001' as never)
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -6,6 +6,8 @@
  * - an entry check answers ADMIT or REFUSE (and the code's expiry), never a result, date, laboratory or name;
  * - the register keeps no phone or token in clear, only keyed hashes: it is only ever asked "is this person in?";
  * - codes are kept only as salted HMACs;
+ * - contacts are answered only to the system that recorded the person's result;
+ * - a TestMessage reads neither the register nor the codes, so tests are no way around the lock on codes;
  * - a refused or failed check is recorded without the person; only an admitted check (a visit) keeps the
  *   visitor's phone or token in clear, because warning contacts is what it is kept for, and only for
  *   `visitRetentionDays`.
@@ -162,20 +164,24 @@ export class LabResultsProvider implements Provider<LabResultsRequest, LabResult
   private async checkEntry(request: Request<EntryCheckRequest>, now: number): Promise<Outcome> {
     const { venueCode, credential } = request.body;
     await this.requireVenue(venueCode);
+    if (request.testMessage) {
+      // A test exercises the route and the form, never the register or the codes: its answer says nothing of the
+      // person, and nothing bounds tests as the lock bounds real checks by code.
+      if (credential.kind === 'code') this.phone(credential.phone, 'Phone');
+      return answer({ kind: 'check', decision: 'ADMIT', codeExpiresAt: undefined });
+    }
     const record = (
       result: EntryCheckResult,
       person?: { key: string; kind: 'phone' | 'token'; value: string },
     ) =>
-      request.testMessage
-        ? Promise.resolve()
-        : this.recordCheck(
-            request.sender.mnemonic,
-            venueCode,
-            now,
-            credential.kind === 'token' ? 'qr' : 'sms',
-            result,
-            person,
-          );
+      this.recordCheck(
+        request.sender.mnemonic,
+        venueCode,
+        now,
+        credential.kind === 'token' ? 'qr' : 'sms',
+        result,
+        person,
+      );
 
     if (credential.kind === 'token') {
       const tokenKey = await this.key('token', credential.token);
@@ -192,13 +198,11 @@ export class LabResultsProvider implements Provider<LabResultsRequest, LabResult
     const phoneKey = await this.key('phone', phone);
     const verdict = await this.db.transaction().execute(async (trx) => {
       // Every check by code of one phone passes through its lock row; PostgreSQL serialises them on it.
-      if (!request.testMessage) {
-        await trx
-          .insertInto('tests_phone_locks')
-          .values({ phone_key: phoneKey, failures: 0, locked_until: null, updated_at: now })
-          .onConflict((oc) => oc.column('phone_key').doNothing())
-          .execute();
-      }
+      await trx
+        .insertInto('tests_phone_locks')
+        .values({ phone_key: phoneKey, failures: 0, locked_until: null, updated_at: now })
+        .onConflict((oc) => oc.column('phone_key').doNothing())
+        .execute();
       const lock = (await trx
         .selectFrom('tests_phone_locks')
         .select(['failures', 'locked_until'])
@@ -218,12 +222,6 @@ export class LabResultsProvider implements Provider<LabResultsRequest, LabResult
         .execute();
       const latest = codes.find((row) => codeMatches(row.salt, row.code_hash, credential.code));
       if (!latest) {
-        if (request.testMessage)
-          return {
-            kind: 'wrong' as const,
-            left: MAX_WRONG_CODES - lock.failures - 1,
-            lockedUntil: undefined,
-          };
         const failures = lock.failures + 1;
         const locked = failures >= MAX_WRONG_CODES;
         await trx
@@ -243,14 +241,12 @@ export class LabResultsProvider implements Provider<LabResultsRequest, LabResult
       }
       if (latest.used_at !== null) return { kind: 'used' as const };
       if (latest.expires_at <= now) return { kind: 'expired' as const, expiresAt: latest.expires_at };
-      if (!request.testMessage) {
-        await trx.updateTable('tests_codes').set({ used_at: now }).where('id', '=', latest.id).execute();
-        await trx
-          .updateTable('tests_phone_locks')
-          .set({ failures: 0, updated_at: now })
-          .where('phone_key', '=', phoneKey)
-          .execute();
-      }
+      await trx.updateTable('tests_codes').set({ used_at: now }).where('id', '=', latest.id).execute();
+      await trx
+        .updateTable('tests_phone_locks')
+        .set({ failures: 0, updated_at: now })
+        .where('phone_key', '=', phoneKey)
+        .execute();
       return { kind: 'valid' as const, expiresAt: latest.expires_at };
     });
 
@@ -420,12 +416,21 @@ export class LabResultsProvider implements Provider<LabResultsRequest, LabResult
 
   // ---- ContactsRequest ----
 
+  /**
+   * Only the system that recorded the person's positive result learns the contacts: anyone else could otherwise
+   * ask whether any phone is positive, and, with a result of its own making, harvest the phones and personal
+   * tokens of a venue's visitors. A test reads nothing.
+   */
   private async contacts(request: Request<ContactsRequest>, now: number): Promise<Outcome> {
     const { person, windowHours, since } = request.body;
     const keys = await this.personKeys(person);
-    const results = await this.activeResults(keys);
+    if (request.testMessage) return answer({ kind: 'contacts', contacts: [] });
+    const results = await this.activeResults(keys, request.sender.mnemonic);
     if (results.length === 0)
-      throw refusal('NO_POSITIVE_RESULT', 'no positive result is recorded for this person');
+      throw refusal(
+        'NO_POSITIVE_RESULT',
+        `no positive result for this person is recorded by ${request.sender.mnemonic}`,
+      );
     const personKeys = new Set<string>();
     for (const key of [keys.phoneKey, keys.tokenKey, ...results.flatMap((r) => [r.phone_key, r.token_key])])
       if (key) personKeys.add(key);
@@ -577,11 +582,13 @@ export class LabResultsProvider implements Provider<LabResultsRequest, LabResult
     };
   }
 
-  private activeResults(keys: { phoneKey?: string; tokenKey?: string }) {
+  /** The active results for the person, by anyone or by `sender` only. */
+  private activeResults(keys: { phoneKey?: string; tokenKey?: string }, sender?: string) {
     return this.db
       .selectFrom('tests_positive_results')
       .select(['phone_key', 'token_key'])
       .where('withdrawn_at', 'is', null)
+      .$if(sender !== undefined, (qb) => qb.where('sender', '=', sender ?? ''))
       .where((eb) =>
         eb.or([
           ...(keys.phoneKey ? [eb('phone_key', '=', keys.phoneKey)] : []),

@@ -6,6 +6,7 @@ import type {
   LabResultsAnswer,
 } from '../../../src/providers/lab-results/codec.js';
 import { encodeLabResultsAnswer } from '../../../src/providers/lab-results/codec.js';
+import { MAX_WRONG_CODES } from '../../../src/providers/lab-results/rules.js';
 import { harness, OTHER_VENUE, SUSPENDED_VENUE, VENUE, type Harness } from './support.js';
 
 const MINUTE = 60_000;
@@ -50,8 +51,18 @@ const record = (
   );
 const withdraw = (h: Harness, resultId: string, sender = 'LAB_1') =>
   h.call({ kind: 'result', action: { kind: 'withdraw', resultId } }, { sender });
-const contacts = (h: Harness, person: Partial<PersonRef>, windowHours: number, since?: Date) =>
-  h.call({ kind: 'contacts', person: { phone: person.phone, token: person.token }, windowHours, since });
+/** Asked by the laboratory that records the results, as only it may. */
+const contacts = (
+  h: Harness,
+  person: Partial<PersonRef>,
+  windowHours: number,
+  since?: Date,
+  options: { sender?: string; testMessage?: boolean } = { sender: 'LAB_1' },
+) =>
+  h.call(
+    { kind: 'contacts', person: { phone: person.phone, token: person.token }, windowHours, since },
+    options,
+  );
 
 /** Register and pass the entry check by code: the person is admitted (a visit) unless positive. */
 async function visit(h: Harness, phone: string, venueCode = VENUE): Promise<EntryCheckAnswer> {
@@ -291,16 +302,36 @@ describe('lab-results service: entry check by one-time code', () => {
     );
   });
 
-  it('evaluates a test message without using the code, counting or recording', async () => {
+  it('answers a test message without reading, using, counting or recording the code', async () => {
     await register(h, '+79001234567');
     const code = h.lastCode();
+    const testCheck = (tried: string) =>
+      h.call(
+        { kind: 'check', venueCode: VENUE, credential: { kind: 'code', phone: '+79001234567', code: tried } },
+        { testMessage: true },
+      );
+    const right = answerOf(await testCheck(code), 'check');
+    // A wrong code answers just as the right one does, however often: tests are no way around the lock.
+    for (let i = 0; i < 2 * MAX_WRONG_CODES; i++) {
+      const wrong = code === '000000' ? '111111' : '000000';
+      expect(answerOf(await testCheck(wrong), 'check')).to.deep.equal(right);
+    }
+    expect(right.decision).to.equal('ADMIT');
+    expect(await h.db().selectFrom('tests_entry_checks').selectAll().execute()).to.have.length(0);
+    expect(
+      rejectionOf(await checkCode(h, '+79001234567', code === '000000' ? '111111' : '000000')).description,
+    ).to.contain(`${MAX_WRONG_CODES - 1} attempts left`);
+    expect(answerOf(await checkCode(h, '+79001234567', code), 'check').decision).to.equal('ADMIT');
+  });
+
+  it('answers a test message by token without reading the register', async () => {
+    answerOf(await record(h, 'T-1', { token: 'positive-qr-token-0101' }), 'result');
     const test = await h.call(
-      { kind: 'check', venueCode: VENUE, credential: { kind: 'code', phone: '+79001234567', code } },
+      { kind: 'check', venueCode: VENUE, credential: { kind: 'token', token: 'positive-qr-token-0101' } },
       { testMessage: true },
     );
     expect(answerOf(test, 'check').decision).to.equal('ADMIT');
-    expect(await h.db().selectFrom('tests_entry_checks').selectAll().execute()).to.have.length(0);
-    expect(answerOf(await checkCode(h, '+79001234567', code), 'check').decision).to.equal('ADMIT');
+    expect(answerOf(await checkToken(h, 'positive-qr-token-0101'), 'check').decision).to.equal('REFUSE');
   });
 
   it('rejects a bad phone, an unknown venue and a suspended venue', async () => {
@@ -509,6 +540,16 @@ describe('lab-results service: contacts for warning', () => {
     expect(answerOf(await contacts(h, { phone: POSITIVE }, 1, later), 'contacts').contacts).to.deep.equal([]);
     h.advance(15 * 24 * HOUR);
     expect(answerOf(await contacts(h, { phone: POSITIVE }, 1), 'contacts').contacts).to.deep.equal([]);
+  });
+
+  it('answers NO_DATA to any system but the one that recorded the result, and a test with nobody', async () => {
+    await scene();
+    for (const sender of ['PORTAL_26', 'LAB_2']) {
+      const refused = rejectionOf(await contacts(h, { phone: POSITIVE }, 2, undefined, { sender }));
+      expect(refused.code, sender).to.equal('NO_DATA');
+    }
+    const test = await contacts(h, { phone: POSITIVE }, 2, undefined, { sender: 'LAB_1', testMessage: true });
+    expect(answerOf(test, 'contacts').contacts).to.deep.equal([]);
   });
 
   it("answers NO_DATA for a person without an active positive result, so nobody's contacts can be fished for", async () => {
