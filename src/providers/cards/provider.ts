@@ -70,6 +70,8 @@ export const SAMPLE_CARDS = [
 ] as const;
 
 export const SAMPLES_MARK = 'samples_seeded';
+/** The sample system the sample cards are registered by, so the examples can block and unblock them. */
+export const SAMPLE_CARDS_SYSTEM = 'SOCCARD_28';
 
 export function cardState(row: CardRow): CardState {
   return {
@@ -150,7 +152,7 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
             holder_hash: hasher.snils(sample.snils),
             holder_display: sample.holder,
             connection_point: sample.connectionPoint,
-            registered_by: 'SAMPLE',
+            registered_by: SAMPLE_CARDS_SYSTEM,
             status: sample.status,
             status_reason: sample.reason,
             registered_at: now,
@@ -165,7 +167,7 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
             id: randomUUID(),
             card_id: sample.id,
             action: 'REGISTERED',
-            system: 'SAMPLE',
+            system: SAMPLE_CARDS_SYSTEM,
             reason: null,
             at: now,
           })
@@ -177,7 +179,7 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
               id: randomUUID(),
               card_id: sample.id,
               action: 'BLOCKED',
-              system: 'SAMPLE',
+              system: SAMPLE_CARDS_SYSTEM,
               reason: sample.reason,
               at: now,
             })
@@ -332,6 +334,14 @@ export class CardsProvider implements Provider<CardsRequest, CardsAnswer> {
     // A concurrent change between the read and the conditional update sends us round again with the new state.
     for (let attempt = 0; attempt < 5; attempt++) {
       const row = await this.find(hasher, body.card);
+      // Blocking, unblocking and taking a card off the register belong to the system that connected it: a route
+      // to these requests is not a licence over every card in the register.
+      if (row.registered_by !== system) {
+        throw cardRejection(
+          'CARD_OF_ANOTHER_SYSTEM',
+          `the social card ${row.id} was registered by another information system`,
+        );
+      }
       if (row.status === to) return { kind: 'answer', body: { kind: body.kind, card: cardState(row) } };
       if (row.status === 'DEREGISTERED') {
         throw cardRejection(

@@ -17,6 +17,10 @@ const REFUSALS = {
   INVALID_SNILS: ['UNKNOWN_REQUEST_DESCRIPTION', 'СНИЛС указан неверно'],
   CARD_OF_ANOTHER_HOLDER: ['ACCESS_DENIED', 'карта зарегистрирована как социальная карта другого держателя'],
   CARD_NOT_FOUND: ['NO_DATA', 'социальная карта не найдена в реестре'],
+  CARD_OF_ANOTHER_SYSTEM: [
+    'ACCESS_DENIED',
+    'статус карты меняет только информационная система, зарегистрировавшая её',
+  ],
   CARD_DEREGISTERED: ['FAILURE', 'социальная карта снята с учёта'],
   CONNECTION_POINT_UNKNOWN: [
     'UNKNOWN_REQUEST_DESCRIPTION',

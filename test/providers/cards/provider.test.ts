@@ -42,6 +42,7 @@ async function send(
   provider: Provider,
   body: CardsRequest,
   testMessage = false,
+  sender = 'SOCCARD_28',
 ): Promise<ProviderOutcome<CardsAnswer>> {
   // A refusal is thrown (ProviderRejection); the outcome is what delivery makes of it.
   return outcomeOf(
@@ -50,7 +51,7 @@ async function send(
       referenceMessageId: `m-${messageCounter}`,
       transactionCode: undefined,
       testMessage,
-      sender: { mnemonic: 'SOCCARD_28' },
+      sender: { mnemonic: sender },
       messageType: { namespace: 'urn://smev-gateway/services/cards/1.0', localName: 'X' },
       body,
       signal: new AbortController().signal,
@@ -206,6 +207,42 @@ describe('cards provider on a store', () => {
     expect(await cardsDb(store).selectFrom('social_card_events').select('action').execute()).to.deep.equal([
       { action: 'REGISTERED' },
     ]);
+  });
+
+  it('lets only the system that registered a card block, unblock or deregister it; anyone routed reads it', async () => {
+    const p = provider();
+    const id = answer(await send(p, register(PAN))).card.socialCardId;
+    const changes: CardsRequest[] = [
+      { kind: 'block', card: { by: 'pan', pan: PAN }, reason: 'чужая система' },
+      { kind: 'deregister', card: { by: 'id', socialCardId: id }, reason: undefined },
+    ];
+    for (const change of changes) {
+      const refused = await send(p, change, false, 'PORTAL_26');
+      expect(refused.kind === 'rejected' && refused.description, change.kind).to.match(
+        /^CARD_OF_ANOTHER_SYSTEM: /,
+      );
+      expect(refused.kind === 'rejected' && refused.code).to.equal('ACCESS_DENIED');
+    }
+    const status = answer(
+      await send(p, { kind: 'status', card: { by: 'id', socialCardId: id } }, false, 'PORTAL_26'),
+    );
+    expect(status.card.status).to.equal('ACTIVE');
+    const events = await cardsDb(store)
+      .selectFrom('social_card_events')
+      .select(['action', 'system'])
+      .execute();
+    expect(events.filter((e) => e.system !== 'SOCCARD_28')).to.deep.equal([]);
+  });
+
+  it('keeps the sample card blocked on its holder’s report blocked for others; its sample system may lift it', async () => {
+    const p = provider({});
+    const sample = {
+      kind: 'unblock',
+      card: { by: 'id', socialCardId: SAMPLE_CARDS[1].id },
+      reason: undefined,
+    } as const;
+    expect((await send(p, sample, false, 'DEMO_CONSUMER')).kind).to.equal('rejected');
+    expect(answer(await send(p, sample)).card.status).to.equal('ACTIVE');
   });
 
   it('records who changed a card and why, in order', async () => {
