@@ -129,7 +129,6 @@ export async function startGateway(
   const store = await openStore({
     databaseUrl: config.store.databaseUrl,
     sqliteFile: config.store.sqliteFile,
-    checkpointInThread: true,
     ...((options.schema ?? config.store.schema) ? { schema: options.schema ?? config.store.schema } : {}),
   });
   const schemas = SchemaSet.compile(packageFile(EXCHANGE_1_1.schemaRoot));

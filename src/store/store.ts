@@ -8,7 +8,6 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
-import { WalCheckpointer } from './wal-checkpointer.js';
 import type { Database } from './schema.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -37,11 +36,6 @@ export interface StoreOptions {
    * pass false: a mistyped SQLite file or schema is then an error, not a silent second, empty store.
    */
   create?: boolean;
-  /**
-   * SQLite: copy the write-ahead log into the store file on a thread of its own (the gateway's workers), so the
-   * copy and its fsync never stop the event loop. Tools that open the store for a moment leave it to SQLite.
-   */
-  checkpointInThread?: boolean;
 }
 
 /** The store a command found missing, with where it looked. */
@@ -144,16 +138,12 @@ function openSqlite(options: StoreOptions): Store {
   }
   const appendingDatabase = connectSqlite(file, 0);
   const appending = kyselyOver(appendingDatabase);
-  const checkpointer = options.checkpointInThread
-    ? WalCheckpointer.start(file, [database, appendingDatabase])
-    : undefined;
   return {
     db,
     dialect: 'sqlite',
     append: (write) => appendWhenUnlocked(() => write(appending)),
     ping,
     close: async () => {
-      await checkpointer?.stop();
       await appending.destroy();
       // kysely closes a connection only once it has run a query on it.
       appendingDatabase.close();
@@ -182,7 +172,7 @@ const kyselyOver = (database: SQLite.Database) =>
  * as the main connection would wait in SQLite's busy handler. A statement refused as busy changed nothing, so
  * trying it again is safe.
  */
-export async function appendWhenUnlocked<T>(write: () => Promise<T>): Promise<T> {
+async function appendWhenUnlocked<T>(write: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + BUSY_TIMEOUT_MS;
   for (let wait = 1; ; wait = Math.min(wait * 2, 16)) {
     try {

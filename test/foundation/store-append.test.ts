@@ -1,15 +1,12 @@
 /**
  * The request path's appends on a SQLite file: a lock another connection (another worker) holds is waited for on a
- * timer, so the event loop serves on meanwhile; a lock held past the busy timeout still fails the append; and with
- * the gateway's checkpoint thread the write-ahead log reaches the store file while no connection of the process
- * checkpoints by itself.
+ * timer, so the event loop serves on meanwhile; a lock held past the busy timeout still fails the append.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { expect } from 'chai';
-import { sql } from 'kysely';
 import { openStore, type Store } from '../../src/store/store.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,35 +79,6 @@ describe('store: the request path appends without sleeping on a lock', function 
       expect(await count(store)).to.equal(1);
     } finally {
       other.close();
-      await store.close();
-    }
-  });
-
-  it('with the checkpoint thread, copies the log into the store file though no connection checkpoints itself', async () => {
-    const store = await openStore({ sqliteFile: file, checkpointInThread: true });
-    try {
-      const { rows } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(store.db);
-      expect(rows[0]?.wal_autocheckpoint, "the connection's own checkpoints are off").to.equal(0);
-      const before = statSync(file).size;
-      for (let n = 0; n < 20; n++) {
-        const rows = Array.from({ length: 50 }, (_, i) => seenRow(1000 + n * 50 + i));
-        await store.append((db) => db.insertInto('seen_message_ids').values(rows).execute());
-      }
-      const deadline = Date.now() + 5_000;
-      while (statSync(file).size <= before && Date.now() < deadline) await sleep(50);
-      expect(statSync(file).size, 'the store file after the thread copied the log').to.be.greaterThan(before);
-      expect(await count(store)).to.equal(1000);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('without the thread, a store keeps SQLite’s own checkpoints', async () => {
-    const store = await openStore({ sqliteFile: file });
-    try {
-      const { rows } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(store.db);
-      expect(rows[0]?.wal_autocheckpoint).to.equal(1000);
-    } finally {
       await store.close();
     }
   });
