@@ -339,24 +339,22 @@ const migrations: Record<string, Migration> = {
   '0030_tests_sample_result_sender': {
     // Contacts are answered only to the system that recorded the result: the sample result is now recorded by the
     // sample system the documentation asks for contacts with, so the sample flow still answers.
-    async up(db: Kysely<unknown>) {
-      await db
-        .updateTable('tests_positive_results' as never)
-        .set({ sender: 'SOCPROTECT_47' } as never)
-        .where('sender' as never, '=', 'SAMPLE_LAB' as never)
-        .where('result_id' as never, '=', 'SAMPLE-0001' as never)
-        .execute();
-    },
-    async down(db: Kysely<unknown>) {
-      await db
-        .updateTable('tests_positive_results' as never)
-        .set({ sender: 'SAMPLE_LAB' } as never)
-        .where('sender' as never, '=', 'SOCPROTECT_47' as never)
-        .where('result_id' as never, '=', 'SAMPLE-0001' as never)
-        .execute();
-    },
+    up: moveSampleResult('SAMPLE_LAB', 'SOCPROTECT_47'),
+    down: moveSampleResult('SOCPROTECT_47', 'SAMPLE_LAB'),
   },
 };
+
+/** Gives the sample positive result (migration 0005) to another sender. */
+function moveSampleResult(from: string, to: string) {
+  return async (db: Kysely<unknown>) => {
+    await db
+      .updateTable('tests_positive_results' as never)
+      .set({ sender: to } as never)
+      .where('sender' as never, '=', from as never)
+      .where('result_id' as never, '=', 'SAMPLE-0001' as never)
+      .execute();
+  };
+}
 
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => migrations,
