@@ -23,8 +23,9 @@ import {
 } from '../client/queued.js';
 import { contractVersion, CONTRACT_VERSIONS } from '../soap/namespaces.js';
 import { postSoap } from '../client/send.js';
+import { faultText } from '../soap/fault-code.js';
 import { SOAP11 } from '../soap/version.js';
-import { childElements, parseDom, serializeNode } from '../xml/dom.js';
+import { parseDom, serializeNode } from '../xml/dom.js';
 import { systemSigningKey } from './send.js';
 import { collect, printLines, printText } from './output.js';
 import { printable } from '../core/printable.js';
@@ -72,10 +73,7 @@ async function post(options: QueueOptions, xml: string, operation: string): Prom
 function faultReason(body: string): string | undefined {
   try {
     const fault = parseDom(body).getElementsByTagNameNS('*', 'Fault')[0];
-    const reason = fault
-      ? childElements(fault).find((e) => e.localName === 'faultstring' || e.localName === 'Reason')
-      : undefined;
-    return reason?.textContent?.trim() || undefined;
+    return (fault && faultText(fault)) || undefined;
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@
  * Reading and checking the gateway's answer as a client should: both signatures verify with certificates that
  * chain to the client's trust store, and the SMEV signature is the gateway's own. A fault is read into its code.
  */
-import { faultCodeOf } from '../soap/fault-code.js';
+import { faultCodeOf, faultText } from '../soap/fault-code.js';
 import { NS } from '../soap/namespaces.js';
 import type { TrustStore } from './pki/trust-store.js';
 import { checkSignature } from './xml-signature.js';
@@ -81,14 +81,12 @@ function readFault(fault: Element, check: SignatureCheck): CallAnswer {
   const envelope = body.parentNode as Element;
   const header = childElements(envelope).find((e) => e.localName === 'Header');
   const signatureContainer = header && firstChildElement(header, NS.types, 'SMEVSignature');
-  const message =
-    childElements(fault).find((e) => e.localName === 'faultstring' || e.localName === 'Reason')
-      ?.textContent ?? '';
+  const message = faultText(fault);
   return {
     kind: 'fault',
     element: smevFault?.localName ?? 'unknown',
     code: faultCodeOf(smevFault, message),
-    message: message.trim(),
+    message,
     gatewayCertificate: signatureContainer ? check(signatureContainer, body) : undefined,
   };
 }

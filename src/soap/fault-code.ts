@@ -1,5 +1,5 @@
 /**
- * The gateway's stable code, read back from a fault it wrote: `Code` of the detail element (in the basic namespace
+ * A fault read back: its text, and the gateway's stable code: `Code` of the detail element (in the basic namespace
  * of any contract version), or, for the faults the official schema leaves empty, the code at the head of the fault
  * string, else the element's own name.
  */
@@ -15,4 +15,10 @@ export function faultCodeOf(detail: Element | undefined, faultString: string): s
   );
   if (code) return (code.textContent ?? '').trim();
   return LEADING_CODE.exec(faultString.trim())?.[1] ?? detail.localName ?? 'unknown';
+}
+
+/** A SOAP fault's text: faultstring (1.1) or Reason (1.2), trimmed; '' when it has none. */
+export function faultText(fault: Element): string {
+  const text = childElements(fault).find((e) => e.localName === 'faultstring' || e.localName === 'Reason');
+  return text?.textContent?.trim() ?? '';
 }
