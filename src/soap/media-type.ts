@@ -19,13 +19,19 @@ const PARAMETER = /^([^=;\s]+)=(?:"((?:[^"\\]|\\.)*)"[ \t]*|([^;"\s](?:[^;"]*[^;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
+/** `type/subtype` as `text` gives it, in lower case, unchecked: what a refusal of the rest may still go by. */
+export function essenceOf(text: string): string {
+  const semicolon = text.indexOf(';');
+  return (semicolon < 0 ? text : text.slice(0, semicolon)).trim().toLowerCase();
+}
+
 /** The media type `text` names; UnsupportedMediaType when it is malformed or ambiguous. */
 export function parseMediaType(text: string): MediaType {
   const malformed = (why: string) =>
     new GatewayFault('UnsupportedMediaType', `the content type is malformed: ${why}`);
   if (CONTROL.test(text)) throw malformed('it holds control characters');
   const semicolon = text.indexOf(';');
-  const essence = (semicolon < 0 ? text : text.slice(0, semicolon)).trim();
+  const essence = essenceOf(text);
   const [type = '', subtype = '', ...more] = essence.split('/');
   if (!TOKEN.test(type) || !TOKEN.test(subtype) || more.length > 0) throw malformed('no type/subtype');
   const params = new Map<string, string>();
@@ -41,5 +47,5 @@ export function parseMediaType(text: string): MediaType {
     params.set(name, match[2] === undefined ? (match[3] ?? '') : match[2].replace(/\\(.)/g, '$1'));
     rest = rest.slice(match[0].length);
   }
-  return { essence: essence.toLowerCase(), params };
+  return { essence, params };
 }

@@ -3,7 +3,7 @@
  * between the versions lives in this one table.
  */
 import { GatewayFault } from '../core/faults.js';
-import { parseMediaType, type MediaType } from './media-type.js';
+import { essenceOf, parseMediaType, type MediaType } from './media-type.js';
 import { NS } from './namespaces.js';
 
 export interface SoapVersion {
@@ -54,14 +54,20 @@ export interface SoapRequestHead {
  * reads; undefined when it names neither, and the refusal speaks SOAP 1.1.
  */
 export function versionNamedBy(contentType: string | undefined): SoapVersion | undefined {
-  const lower = contentType?.toLowerCase() ?? '';
-  const essence = lower.split(';', 1)[0]?.trim();
-  if (essence === 'application/soap+xml') return SOAP12;
-  if (essence === 'text/xml') return SOAP11;
-  if (essence === 'multipart/related' && /start-info\s*=\s*"?application\/soap\+xml/.test(lower))
-    return SOAP12;
-  return essence === 'multipart/related' ? SOAP11 : undefined;
+  const essence = essenceOf(contentType ?? '');
+  if (essence !== 'multipart/related') return BY_MEDIA_TYPE.get(essence);
+  try {
+    return BY_MEDIA_TYPE.get(
+      essenceOf(parseMediaType(contentType ?? '').params.get('start-info') ?? 'text/xml'),
+    );
+  } catch {
+    return SOAP11;
+  }
 }
+
+const BY_MEDIA_TYPE: ReadonlyMap<string, SoapVersion> = new Map(
+  [SOAP11, SOAP12].map((v) => [v.mediaType, v]),
+);
 
 /** Which SOAP version the request speaks, from its Content-Type, and the action it names. */
 export function readRequestHead(
@@ -99,20 +105,16 @@ function soapHead(type: MediaType, soapActionHeader: string | undefined): SoapRe
   if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
     throw new GatewayFault('UnsupportedMediaType', `charset ${charset} is not accepted; send UTF-8`);
   }
-  switch (type.essence) {
-    case 'text/xml':
-      return {
-        version: SOAP11,
-        action: soapActionHeader === undefined ? undefined : unquote(soapActionHeader),
-      };
-    case 'application/soap+xml':
-      return { version: SOAP12, action: type.params.get('action') };
-    default:
-      throw new GatewayFault(
-        'UnsupportedMediaType',
-        `content type "${type.essence || '(none)'}" is neither text/xml (SOAP 1.1) nor application/soap+xml (SOAP 1.2)`,
-      );
+  const version = BY_MEDIA_TYPE.get(type.essence);
+  if (!version) {
+    throw new GatewayFault(
+      'UnsupportedMediaType',
+      `content type "${type.essence || '(none)'}" is neither text/xml (SOAP 1.1) nor application/soap+xml (SOAP 1.2)`,
+    );
   }
+  // SOAP 1.2 names the action in the media type, SOAP 1.1 in the SOAPAction header.
+  if (version === SOAP12) return { version, action: type.params.get('action') };
+  return { version, action: soapActionHeader === undefined ? undefined : unquote(soapActionHeader) };
 }
 
 function unquote(value: string): string {

@@ -144,8 +144,7 @@ function openSqlite(options: StoreOptions): Store {
     append: (write) => appendWhenUnlocked(() => write(appending)),
     ping,
     close: async () => {
-      await appending.destroy();
-      // kysely closes a connection only once it has run a query on it.
+      // Closed here, not by kysely: kysely closes a connection only once it has run a query on it.
       appendingDatabase.close();
       await db.destroy();
     },

@@ -1,7 +1,12 @@
 /** Step 1, receive: the body fits the size limit, its content coding was undone, and its media type names a SOAP version. */
 import { GatewayFault } from '../../core/faults.js';
 import { splitMtom, type MtomParts } from '../../soap/mtom.js';
-import { readRequestHead, versionNamedBy, type SoapVersion } from '../../soap/version.js';
+import {
+  readRequestHead,
+  versionNamedBy,
+  type SoapRequestHead,
+  type SoapVersion,
+} from '../../soap/version.js';
 import type { IncomingMessage } from '../context.js';
 
 export interface RequestHead {
@@ -17,9 +22,15 @@ export function receive(
   maxBodyBytes: number,
   onVersion: (version: SoapVersion) => void,
 ): RequestHead {
-  const named = versionNamedBy(incoming.contentType);
-  if (named) onVersion(named);
-  const head = readRequestHead(incoming.contentType, incoming.soapAction);
+  let head: SoapRequestHead;
+  try {
+    head = readRequestHead(incoming.contentType, incoming.soapAction);
+  } catch (error) {
+    // A head refused for its charset or a parameter: the refusal still speaks the version the media type names.
+    const named = versionNamedBy(incoming.contentType);
+    if (named) onVersion(named);
+    throw error;
+  }
   onVersion(head.version);
   if (incoming.tooLarge) {
     throw new GatewayFault('MessageTooLarge', `the message body exceeds ${maxBodyBytes} bytes`);
